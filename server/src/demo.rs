@@ -1,0 +1,155 @@
+//! The demo: a community with realistic initiatives, and a pretend village
+//! website on a second loopback port (another origin) that embeds widgets.
+
+use std::net::SocketAddr;
+
+use mekaar_api::{CommunityCreate, CommunityUpdate, InitiativeCreate};
+use warp::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use warp::http::HeaderValue;
+use warp::reply::Response;
+use warp::Filter;
+
+use crate::assets;
+use crate::communities;
+use crate::errors::ApiResult;
+use crate::initiatives;
+use crate::store::Store;
+
+pub const DEMO_COMMUNITY: &str = "demodorp";
+
+/// What the demo pages need to know.
+#[derive(Debug, Clone)]
+pub struct Seeded {
+    /// The community admin token, only when the community was created now.
+    pub new_admin_token: Option<String>,
+}
+
+struct DemoInitiative {
+    id: &'static str,
+    title: &'static str,
+    summary: &'static str,
+    area: &'static str,
+    theme: &'static str,
+}
+
+const INITIATIVES: &[DemoInitiative] = &[
+    DemoInitiative {
+        id: "aed-bij-de-kerk",
+        title: "Een AED aan de muur van de kerk",
+        summary: "Bij een hartstilstand telt elke minuut. Wij willen een AED die dag en nacht bereikbaar is, en een cursus reanimeren voor twintig buren.",
+        area: "Dorpskern",
+        theme: "Veiligheid",
+    },
+    DemoInitiative {
+        id: "moestuin-kloosterbuurt",
+        title: "Buurtmoestuin op het braakliggende veld in de Kloosterbuurt",
+        summary: "Samen groente kweken, oogst delen met de voedselbank en de school laten meedoen. We zoeken tuiniers en iemand met een aanhanger.",
+        area: "Kloosterbuurt",
+        theme: "Groen",
+    },
+    DemoInitiative {
+        id: "jeu-de-boules-dorpshuis",
+        title: "Jeu-de-boulesbaan naast het dorpshuis",
+        summary: "Een baan voor jong en oud, met een bankje en schaduw. De aannemer aan de Dorpsstraat helpt met zand en banden.",
+        area: "Dorpskern",
+        theme: "Sport en spel",
+    },
+];
+
+/// Creates the demo community and its initiatives if they do not exist, and
+/// allows `origins` to embed it.
+pub fn seed(store: &Store, origins: &[String]) -> ApiResult<Seeded> {
+    let new_admin_token = match communities::get(store, DEMO_COMMUNITY) {
+        Ok(_) => None,
+        Err(_) => {
+            let (_, token) = communities::create(
+                store,
+                CommunityCreate {
+                    slug: DEMO_COMMUNITY.into(),
+                    name: "Demodorp voor Mekaar".into(),
+                    languages: Some(vec!["nl".into(), "en".into()]),
+                    allowed_origins: origins.to_vec(),
+                    areas: vec![
+                        "Dorpskern".into(),
+                        "Kloosterbuurt".into(),
+                        "Buitengebied".into(),
+                    ],
+                    themes: vec![
+                        "Groen".into(),
+                        "Veiligheid".into(),
+                        "Sport en spel".into(),
+                        "Samen".into(),
+                    ],
+                    support_threshold: Some(50),
+                },
+            )?;
+            Some(token)
+        }
+    };
+    let community = communities::update(
+        store,
+        DEMO_COMMUNITY,
+        CommunityUpdate {
+            allowed_origins: Some(origins.to_vec()),
+            ..Default::default()
+        },
+    )?;
+    for demo in INITIATIVES {
+        if initiatives::get(store, &community, demo.id).is_err() {
+            initiatives::create_with_id(
+                store,
+                &community,
+                demo.id,
+                InitiativeCreate {
+                    title: demo.title.into(),
+                    summary: demo.summary.into(),
+                    area: Some(demo.area.into()),
+                    theme: Some(demo.theme.into()),
+                },
+            )?;
+        }
+    }
+    store.flush_blocking()?;
+    Ok(Seeded { new_admin_token })
+}
+
+/// The pretend host site: `demo/*.html` with `{{MEKAAR_URL}}` filled in.
+pub fn host_site(
+    mekaar_url: String,
+) -> impl Filter<Extract = (Response,), Error = std::convert::Infallible> + Clone {
+    warp::path::tail().map(move |tail: warp::path::Tail| {
+        let name = match tail.as_str() {
+            "" => "index.html",
+            other => other,
+        };
+        match assets::demo_page(name) {
+            Some(text) => {
+                let mut response =
+                    Response::new(text.replace("{{MEKAAR_URL}}", &mekaar_url).into());
+                let headers = response.headers_mut();
+                headers.insert(
+                    CONTENT_TYPE,
+                    HeaderValue::from_static(assets::content_type(name)),
+                );
+                headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+                response
+            }
+            None => {
+                let mut response = Response::new("Not found".into());
+                *response.status_mut() = warp::http::StatusCode::NOT_FOUND;
+                response
+            }
+        }
+    })
+}
+
+/// Serves the pretend host site on `listen` until the process ends.
+pub async fn serve_host_site(
+    listen: SocketAddr,
+    mekaar_url: String,
+) -> std::io::Result<SocketAddr> {
+    let listener = tokio::net::TcpListener::bind(listen).await?;
+    let addr = listener.local_addr()?;
+    tokio::spawn(warp::serve(host_site(mekaar_url)).incoming(listener).run());
+    Ok(addr)
+}

@@ -1,0 +1,177 @@
+//! HTTP routes. Thin: each address is one route whose handler picks by
+//! method and calls plain functions of the concept modules. Every failure
+//! becomes the same JSON error shape; nothing here panics on input.
+
+mod admin;
+mod public;
+
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use mekaar_api::{codes, Health};
+use serde::Serialize;
+use warp::http::header::{ALLOW, CACHE_CONTROL};
+use warp::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use warp::reply::Response;
+use warp::{Filter, Rejection, Reply};
+
+use crate::assets;
+use crate::errors::{ApiError, ApiResult};
+use crate::store::Store;
+
+/// Largest request body we read (admin JSON); larger bodies get 413.
+pub const BODY_LIMIT_BYTES: u64 = 64 * 1024;
+
+/// The OpenAPI 3.1 description of this API, served at `/api/openapi.json`.
+pub const OPENAPI_JSON: &str = include_str!("../../openapi.json");
+
+/// What every handler can reach.
+pub struct App {
+    pub store: Store,
+}
+
+/// All routes of the Mekaar server.
+pub fn routes(app: Arc<App>) -> impl Filter<Extract = (impl Reply,), Error = Infallible> + Clone {
+    let request = warp::method().and(warp::header::headers_cloned());
+
+    let healthz = warp::path!("healthz")
+        .and(request.clone())
+        .map(|method: Method, _| {
+            only(&method, &[Method::GET], || {
+                Ok(json(&Health {
+                    status: "ok".into(),
+                }))
+            })
+        });
+
+    let openapi = warp::path!("api" / "openapi.json")
+        .and(request.clone())
+        .map(|method: Method, _| {
+            only(&method, &[Method::GET], || {
+                let mut response = Response::new(OPENAPI_JSON.into());
+                response
+                    .headers_mut()
+                    .insert("content-type", HeaderValue::from_static("application/json"));
+                Ok(response)
+            })
+        });
+
+    let embed_js =
+        warp::path!("embed.js")
+            .and(request.clone())
+            .map(|method: Method, headers: HeaderMap| {
+                only(&method, &[Method::GET], || {
+                    Ok(assets::bundle_file("embed.js", &headers))
+                })
+            });
+
+    let bundle = warp::path!("pkg" / String).and(request.clone()).map(
+        |name: String, method: Method, headers: HeaderMap| {
+            only(&method, &[Method::GET], || {
+                Ok(assets::bundle_file(&name, &headers))
+            })
+        },
+    );
+
+    let log = warp::log::custom(|info| {
+        // Method, path and status only: never the client's address.
+        tracing::debug!(
+            method = %info.method(),
+            path = info.path(),
+            status = info.status().as_u16(),
+            micros = info.elapsed().as_micros() as u64,
+            "request"
+        );
+    });
+
+    healthz
+        .or(openapi)
+        .unify()
+        .or(embed_js)
+        .unify()
+        .or(bundle)
+        .unify()
+        .or(public::routes(app.clone()))
+        .unify()
+        .or(admin::routes(app))
+        .unify()
+        .recover(|rejection| async move { Ok::<_, Infallible>(rejection_response(rejection)) })
+        .unify()
+        .with(log)
+}
+
+/// Runs `action` when `method` is one of `allowed`, else answers 405.
+fn only(
+    method: &Method,
+    allowed: &[Method],
+    action: impl FnOnce() -> ApiResult<Response>,
+) -> Response {
+    if allowed.contains(method) {
+        action().unwrap_or_else(Reply::into_response)
+    } else {
+        method_not_allowed(allowed)
+    }
+}
+
+fn method_not_allowed(allowed: &[Method]) -> Response {
+    let names: Vec<&str> = allowed.iter().map(Method::as_str).collect();
+    let mut response = ApiError::method_not_allowed(&names).into_response();
+    if let Ok(value) = HeaderValue::from_str(&names.join(", ")) {
+        response.headers_mut().insert(ALLOW, value);
+    }
+    response
+}
+
+/// A JSON answer that no cache keeps (counts change; some depend on the voter).
+fn json<T: Serialize>(value: &T) -> Response {
+    let mut response = warp::reply::json(value).into_response();
+    response
+        .headers_mut()
+        .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+fn json_status<T: Serialize>(value: &T, status: StatusCode) -> Response {
+    let mut response = json(value);
+    *response.status_mut() = status;
+    response
+}
+
+fn rejection_response(rejection: Rejection) -> Response {
+    let error = if rejection.is_not_found() {
+        ApiError::route_not_found()
+    } else if let Some(error) = rejection.find::<ApiError>() {
+        error.clone()
+    } else if rejection.find::<warp::reject::PayloadTooLarge>().is_some() {
+        body_too_large()
+    } else if rejection.find::<warp::reject::LengthRequired>().is_some() {
+        ApiError::new(
+            StatusCode::LENGTH_REQUIRED,
+            codes::LENGTH_REQUIRED,
+            "Send a Content-Length header with the body.",
+        )
+    } else if let Some(header) = rejection.find::<warp::reject::InvalidHeader>() {
+        ApiError::bad_request(
+            codes::INVALID_FIELD,
+            format!("The {} header is not valid.", header.name()),
+        )
+    } else if rejection.find::<warp::reject::MethodNotAllowed>().is_some() {
+        ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            codes::METHOD_NOT_ALLOWED,
+            "This address does not answer that method.",
+        )
+    } else {
+        tracing::warn!("unhandled rejection: {rejection:?}");
+        ApiError::bad_request(codes::INVALID_FIELD, "The request could not be understood.")
+    };
+    error.into_response()
+}
+
+fn body_too_large() -> ApiError {
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        codes::BODY_TOO_LARGE,
+        format!("The body is larger than {BODY_LIMIT_BYTES} bytes."),
+    )
+}

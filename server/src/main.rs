@@ -1,0 +1,311 @@
+//! `mekaar-server`: run the server, the demo, or manage communities offline.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use mekaar_api::{CommunityCreate, CommunityUpdate, InitiativeCreate};
+use mekaar_server::{auth, communities, demo, initiatives, server, store::Store};
+
+#[derive(Parser)]
+#[command(
+    name = "mekaar-server",
+    version,
+    about = "Mekaar: widgets for local initiatives and polls, and the server that the community owns."
+)]
+struct Cli {
+    /// Where the database lives.
+    #[arg(
+        long,
+        env = "MEKAAR_DATA_DIR",
+        default_value = "mekaar-data",
+        global = true
+    )]
+    data_dir: PathBuf,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server (the default).
+    Serve(ListenArgs),
+    /// Run the server with a demo community, and a demo host site on a second port.
+    Demo {
+        #[command(flatten)]
+        listen: ListenArgs,
+        /// Address of the pretend village website that embeds the widgets.
+        #[arg(long, env = "MEKAAR_DEMO_LISTEN", default_value = "127.0.0.1:8081")]
+        demo_listen: SocketAddr,
+    },
+    /// Create, change and list communities (with the server stopped).
+    #[command(subcommand)]
+    Community(CommunityCommand),
+    /// Create initiatives (with the server stopped).
+    #[command(subcommand)]
+    Initiative(InitiativeCommand),
+    /// Make a server-wide admin token (may create communities over HTTP).
+    AdminToken,
+}
+
+#[derive(Args)]
+struct ListenArgs {
+    /// Address to listen on.
+    #[arg(long, env = "MEKAAR_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+}
+
+#[derive(Subcommand)]
+enum CommunityCommand {
+    /// Create a community; prints its first admin token once.
+    Create {
+        slug: String,
+        #[arg(long)]
+        name: String,
+        #[command(flatten)]
+        settings: CommunitySettings,
+    },
+    /// Change a community; lists given replace the old ones.
+    Update {
+        slug: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[command(flatten)]
+        settings: CommunitySettings,
+    },
+    /// List communities.
+    List,
+    /// Make another admin token for a community; prints it once.
+    Token { slug: String },
+}
+
+#[derive(Args)]
+struct CommunitySettings {
+    /// A site that may embed the widgets, e.g. https://www.baarlo.nl (repeatable).
+    #[arg(long = "origin")]
+    origins: Option<Vec<String>>,
+    /// A neighbourhood or village (repeatable).
+    #[arg(long = "area")]
+    areas: Option<Vec<String>>,
+    /// A theme (repeatable).
+    #[arg(long = "theme")]
+    themes: Option<Vec<String>>,
+    /// A language, first is the default: nl, en (repeatable).
+    #[arg(long = "language")]
+    languages: Option<Vec<String>>,
+    /// Supports an initiative needs to reach the community's threshold.
+    #[arg(long)]
+    threshold: Option<u64>,
+}
+
+#[derive(Subcommand)]
+enum InitiativeCommand {
+    /// Create an initiative; prints its id.
+    Create {
+        community: String,
+        #[arg(long)]
+        title: String,
+        #[arg(long, default_value = "")]
+        summary: String,
+        #[arg(long)]
+        area: Option<String>,
+        #[arg(long)]
+        theme: Option<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("MEKAAR_LOG")
+                .unwrap_or_else(|_| "mekaar_server=info,warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), String> {
+    let store = Store::open(&cli.data_dir).map_err(|e| e.to_string())?;
+    match cli.command.unwrap_or(Command::Serve(ListenArgs {
+        listen: "127.0.0.1:8080".parse().expect("a valid default address"),
+    })) {
+        Command::Serve(args) => serve(store, args.listen, None),
+        Command::Demo {
+            listen,
+            demo_listen,
+        } => serve(store, listen.listen, Some(demo_listen)),
+        Command::Community(command) => community(&store, command),
+        Command::Initiative(InitiativeCommand::Create {
+            community,
+            title,
+            summary,
+            area,
+            theme,
+        }) => {
+            let community = communities::get(&store, &community).map_err(|e| e.message)?;
+            let initiative = initiatives::create(
+                &store,
+                &community,
+                InitiativeCreate {
+                    title,
+                    summary,
+                    area,
+                    theme,
+                },
+            )
+            .map_err(|e| e.message)?;
+            store.flush_blocking().map_err(|e| e.to_string())?;
+            println!("{}", initiative.id);
+            Ok(())
+        }
+        Command::AdminToken => {
+            let token = auth::create_server_token(&store).map_err(|e| e.message)?;
+            println!("Server admin token (shown once, keep it safe):\n{token}");
+            Ok(())
+        }
+    }
+}
+
+fn community(store: &Store, command: CommunityCommand) -> Result<(), String> {
+    match command {
+        CommunityCommand::Create {
+            slug,
+            name,
+            settings,
+        } => {
+            let (community, token) = communities::create(
+                store,
+                CommunityCreate {
+                    slug,
+                    name,
+                    languages: settings.languages,
+                    allowed_origins: settings.origins.unwrap_or_default(),
+                    areas: settings.areas.unwrap_or_default(),
+                    themes: settings.themes.unwrap_or_default(),
+                    support_threshold: settings.threshold,
+                },
+            )
+            .map_err(|e| e.message)?;
+            store.flush_blocking().map_err(|e| e.to_string())?;
+            println!("Created community {} ({}).", community.slug, community.name);
+            println!("Admin token (shown once, keep it safe):\n{token}");
+        }
+        CommunityCommand::Update {
+            slug,
+            name,
+            settings,
+        } => {
+            let community = communities::update(
+                store,
+                &slug,
+                CommunityUpdate {
+                    name,
+                    languages: settings.languages,
+                    allowed_origins: settings.origins,
+                    areas: settings.areas,
+                    themes: settings.themes,
+                    support_threshold: settings.threshold,
+                },
+            )
+            .map_err(|e| e.message)?;
+            store.flush_blocking().map_err(|e| e.to_string())?;
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&community.admin_view()).map_err(|e| e.to_string())?
+            );
+        }
+        CommunityCommand::List => {
+            for community in communities::list(store).map_err(|e| e.message)? {
+                println!(
+                    "{}\t{}\t{}",
+                    community.slug,
+                    community.name,
+                    community.allowed_origins.join(" ")
+                );
+            }
+        }
+        CommunityCommand::Token { slug } => {
+            let token = communities::add_admin_token(store, &slug).map_err(|e| e.message)?;
+            store.flush_blocking().map_err(|e| e.to_string())?;
+            println!("Admin token for {slug} (shown once, keep it safe):\n{token}");
+        }
+    }
+    Ok(())
+}
+
+fn serve(store: Store, listen: SocketAddr, demo_listen: Option<SocketAddr>) -> Result<(), String> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    runtime.block_on(async move {
+        let seeded = match demo_listen {
+            Some(demo_listen) => {
+                let origins = vec![
+                    format!("http://{demo_listen}"),
+                    format!("http://localhost:{}", demo_listen.port()),
+                ];
+                Some(demo::seed(&store, &origins).map_err(|e| e.message)?)
+            }
+            None => None,
+        };
+        let mut running = server::start(store, listen)
+            .await
+            .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+        println!(
+            "Mekaar server:  {}/  (API {}/api/openapi.json)",
+            running.url(),
+            running.url()
+        );
+        if let (Some(demo_listen), Some(seeded)) = (demo_listen, seeded) {
+            let host = demo::serve_host_site(demo_listen, running.url())
+                .await
+                .map_err(|e| format!("cannot listen on {demo_listen}: {e}"))?;
+            println!("Demo host site: http://{host}/  (another origin, embeds the widgets)");
+            if let Some(token) = seeded.new_admin_token {
+                println!(
+                    "Admin token of community `{}` (shown once): {token}",
+                    demo::DEMO_COMMUNITY
+                );
+            }
+        }
+        tokio::select! {
+            _ = running.wait() => {}
+            _ = shutdown_signal() => tracing::info!("stopping"),
+        }
+        running.stop().await;
+        Ok(())
+    })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(term) => term,
+                Err(_) => {
+                    let _ = ctrl_c.await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ctrl_c.await;
+    }
+}

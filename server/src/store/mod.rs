@@ -1,0 +1,474 @@
+//! The one module that touches sled. Everything persistent goes through here,
+//! so the engine could be swapped and the database exported as plain JSON.
+//!
+//! Records are stored as JSON values in named tables. Counted sets (the
+//! supports of an initiative, later the votes of a poll) keep their members
+//! and a durable count in one tree, changed together in one atomic batch, so
+//! a count always equals its set, also after a crash.
+
+mod flusher;
+
+use std::hash::{Hash, Hasher};
+use std::path::Path;
+use std::sync::Mutex;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+pub use flusher::FlushError;
+use flusher::Flusher;
+
+/// Plain record tables, each a sled tree of JSON values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Table {
+    Communities,
+    Initiatives,
+    /// Hashes of server-wide admin tokens (made by the CLI only).
+    ServerTokens,
+}
+
+impl Table {
+    fn tree_name(self) -> &'static str {
+        match self {
+            Table::Communities => "communities",
+            Table::Initiatives => "initiatives",
+            Table::ServerTokens => "server_tokens",
+        }
+    }
+}
+
+/// Counted sets: members grouped by a key, with a count per group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CountedSet {
+    /// group: an initiative; member: a hashed voter key.
+    Supports,
+}
+
+impl CountedSet {
+    fn tree_name(self) -> &'static str {
+        match self {
+            CountedSet::Supports => "supports",
+        }
+    }
+}
+
+#[derive(Debug)]
+pub enum StoreError {
+    /// Another process (usually a running server) holds the data directory.
+    Locked(String),
+    Engine(sled::Error),
+    /// A stored value that does not decode: a bug or a damaged file.
+    Corrupt(String),
+    Flush(FlushError),
+}
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StoreError::Locked(dir) => write!(
+                f,
+                "the data directory {dir} is in use by another process (is a server running? use the admin HTTP API then)"
+            ),
+            StoreError::Engine(err) => write!(f, "database error: {err}"),
+            StoreError::Corrupt(what) => write!(f, "stored data does not decode: {what}"),
+            StoreError::Flush(err) => write!(f, "{err}"),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+impl From<sled::Error> for StoreError {
+    fn from(err: sled::Error) -> Self {
+        StoreError::Engine(err)
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Stripes of locks that serialise changes to one counted-set group, so the
+/// read-check-write of a count never interleaves with another.
+const LOCK_STRIPES: usize = 256;
+
+pub struct Store {
+    db: sled::Db,
+    communities: sled::Tree,
+    initiatives: sled::Tree,
+    server_tokens: sled::Tree,
+    supports: sled::Tree,
+    flusher: Flusher,
+    group_locks: Vec<Mutex<()>>,
+}
+
+impl Store {
+    pub fn open(dir: &Path) -> StoreResult<Store> {
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::Engine(e.into()))?;
+        let db = sled::Config::new()
+            .path(dir)
+            .open()
+            .map_err(|err| match err {
+                sled::Error::Io(ref io) if io.to_string().contains("lock") => {
+                    StoreError::Locked(dir.display().to_string())
+                }
+                other => StoreError::Engine(other),
+            })?;
+        let flusher = Flusher::start(db.clone());
+        Ok(Store {
+            communities: db.open_tree(Table::Communities.tree_name())?,
+            initiatives: db.open_tree(Table::Initiatives.tree_name())?,
+            server_tokens: db.open_tree(Table::ServerTokens.tree_name())?,
+            supports: db.open_tree(CountedSet::Supports.tree_name())?,
+            db,
+            flusher,
+            group_locks: (0..LOCK_STRIPES).map(|_| Mutex::new(())).collect(),
+        })
+    }
+
+    /// Waits until every write made before this call is on disk. Call it
+    /// before answering a write with 2xx. Concurrent callers share a flush.
+    pub async fn durable(&self) -> StoreResult<()> {
+        self.flusher.durable().await.map_err(StoreError::Flush)
+    }
+
+    /// Flushes now, blocking. For the CLI and shutdown, not for requests.
+    pub fn flush_blocking(&self) -> StoreResult<()> {
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// Ends the flusher thread after a last flush.
+    pub fn close(&self) {
+        self.flusher.stop();
+    }
+
+    fn table(&self, table: Table) -> StoreResult<&sled::Tree> {
+        Ok(match table {
+            Table::Communities => &self.communities,
+            Table::Initiatives => &self.initiatives,
+            Table::ServerTokens => &self.server_tokens,
+        })
+    }
+
+    fn set_tree(&self, set: CountedSet) -> StoreResult<&sled::Tree> {
+        Ok(match set {
+            CountedSet::Supports => &self.supports,
+        })
+    }
+
+    pub fn get<T: DeserializeOwned>(&self, table: Table, key: &[u8]) -> StoreResult<Option<T>> {
+        match self.table(table)?.get(key)? {
+            Some(bytes) => decode(&bytes).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    pub fn contains(&self, table: Table, key: &[u8]) -> StoreResult<bool> {
+        Ok(self.table(table)?.contains_key(key)?)
+    }
+
+    pub fn put<T: Serialize>(&self, table: Table, key: &[u8], value: &T) -> StoreResult<()> {
+        self.table(table)?.insert(key, encode(value)?)?;
+        Ok(())
+    }
+
+    /// Inserts only if the key is absent; false when it already existed.
+    pub fn insert_new<T: Serialize>(
+        &self,
+        table: Table,
+        key: &[u8],
+        value: &T,
+    ) -> StoreResult<bool> {
+        let swapped = self.table(table)?.compare_and_swap(
+            key,
+            None as Option<&[u8]>,
+            Some(encode(value)?),
+        )?;
+        Ok(swapped.is_ok())
+    }
+
+    /// Read-modify-write without lost updates: `change` may run more than once.
+    /// Returns the stored result, or `None` when the key does not exist.
+    pub fn update<T, E, F>(
+        &self,
+        table: Table,
+        key: &[u8],
+        mut change: F,
+    ) -> StoreResult<Option<Result<T, E>>>
+    where
+        T: Serialize + DeserializeOwned,
+        F: FnMut(T) -> Result<T, E>,
+    {
+        let tree = self.table(table)?;
+        loop {
+            let Some(old_bytes) = tree.get(key)? else {
+                return Ok(None);
+            };
+            let new_value = match change(decode(&old_bytes)?) {
+                Ok(value) => value,
+                Err(err) => return Ok(Some(Err(err))),
+            };
+            let new_bytes = encode(&new_value)?;
+            if tree
+                .compare_and_swap(key, Some(&old_bytes), Some(new_bytes))?
+                .is_ok()
+            {
+                return Ok(Some(Ok(new_value)));
+            }
+        }
+    }
+
+    /// All values whose key starts with `prefix`, in key order.
+    pub fn scan_prefix<T: DeserializeOwned>(
+        &self,
+        table: Table,
+        prefix: &[u8],
+    ) -> StoreResult<Vec<T>> {
+        self.table(table)?
+            .scan_prefix(prefix)
+            .map(|item| decode(&item?.1))
+            .collect()
+    }
+
+    fn group_lock(&self, group: &[u8]) -> std::sync::MutexGuard<'_, ()> {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        group.hash(&mut hasher);
+        let stripe = (hasher.finish() as usize) % LOCK_STRIPES;
+        self.group_locks[stripe]
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Adds `member` to `group`. Returns whether it was new, and the count.
+    pub fn set_add(
+        &self,
+        set: CountedSet,
+        group: &[u8],
+        member: &[u8],
+        value: &[u8],
+    ) -> StoreResult<(bool, u64)> {
+        self.set_change(set, group, member, Some(value))
+    }
+
+    /// Removes `member` from `group`. Returns whether it was there, and the count.
+    pub fn set_remove(
+        &self,
+        set: CountedSet,
+        group: &[u8],
+        member: &[u8],
+    ) -> StoreResult<(bool, u64)> {
+        self.set_change(set, group, member, None)
+    }
+
+    fn set_change(
+        &self,
+        set: CountedSet,
+        group: &[u8],
+        member: &[u8],
+        add: Option<&[u8]>,
+    ) -> StoreResult<(bool, u64)> {
+        let tree = self.set_tree(set)?;
+        let member_key = member_key(group, member);
+        let count_key = count_key(group);
+        let _guard = self.group_lock(group);
+        let present = tree.contains_key(&member_key)?;
+        let count = read_count(tree.get(&count_key)?)?;
+        let new_count = match (add, present) {
+            (Some(_), false) => count + 1,
+            (None, true) => count.saturating_sub(1),
+            _ => return Ok((false, count)),
+        };
+        let mut batch = sled::Batch::default();
+        match add {
+            Some(value) => batch.insert(member_key, value),
+            None => batch.remove(member_key),
+        }
+        batch.insert(count_key, &new_count.to_be_bytes());
+        tree.apply_batch(batch)?;
+        Ok((true, new_count))
+    }
+
+    pub fn set_contains(&self, set: CountedSet, group: &[u8], member: &[u8]) -> StoreResult<bool> {
+        Ok(self
+            .set_tree(set)?
+            .contains_key(member_key(group, member))?)
+    }
+
+    pub fn set_count(&self, set: CountedSet, group: &[u8]) -> StoreResult<u64> {
+        read_count(self.set_tree(set)?.get(count_key(group))?)
+    }
+
+    /// Counts the members of `group` one by one (for checks and tests; the
+    /// stored count is what requests use).
+    pub fn set_members_len(&self, set: CountedSet, group: &[u8]) -> StoreResult<u64> {
+        let prefix = member_key(group, b"");
+        let mut n = 0;
+        for item in self.set_tree(set)?.scan_prefix(prefix) {
+            item?;
+            n += 1;
+        }
+        Ok(n)
+    }
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        self.flusher.stop();
+    }
+}
+
+/// `m` + group length + group + member: unambiguous for any bytes.
+fn member_key(group: &[u8], member: &[u8]) -> Vec<u8> {
+    let mut key = Vec::with_capacity(3 + group.len() + member.len());
+    key.push(b'm');
+    key.extend_from_slice(&(group.len() as u16).to_be_bytes());
+    key.extend_from_slice(group);
+    key.extend_from_slice(member);
+    key
+}
+
+fn count_key(group: &[u8]) -> Vec<u8> {
+    let mut key = Vec::with_capacity(1 + group.len());
+    key.push(b'c');
+    key.extend_from_slice(group);
+    key
+}
+
+fn read_count(value: Option<sled::IVec>) -> StoreResult<u64> {
+    match value {
+        None => Ok(0),
+        Some(bytes) => {
+            let array: [u8; 8] = bytes
+                .as_ref()
+                .try_into()
+                .map_err(|_| StoreError::Corrupt("a count is not 8 bytes".into()))?;
+            Ok(u64::from_be_bytes(array))
+        }
+    }
+}
+
+fn encode<T: Serialize>(value: &T) -> StoreResult<Vec<u8>> {
+    serde_json::to_vec(value).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn decode<T: DeserializeOwned>(bytes: &[u8]) -> StoreResult<T> {
+    serde_json::from_slice(bytes).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+/// Joins key parts with a 0 byte; parts are slugs and ids, which never hold one.
+pub fn key(parts: &[&str]) -> Vec<u8> {
+    parts.join("\0").into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp_store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        (dir, store)
+    }
+
+    #[test]
+    fn counted_set_counts_each_member_once() {
+        let (_dir, store) = temp_store();
+        let group = key(&["c", "i"]);
+        assert_eq!(
+            store
+                .set_add(CountedSet::Supports, &group, b"a", b"1")
+                .unwrap(),
+            (true, 1)
+        );
+        assert_eq!(
+            store
+                .set_add(CountedSet::Supports, &group, b"a", b"1")
+                .unwrap(),
+            (false, 1)
+        );
+        assert_eq!(
+            store
+                .set_add(CountedSet::Supports, &group, b"b", b"1")
+                .unwrap(),
+            (true, 2)
+        );
+        assert_eq!(
+            store
+                .set_remove(CountedSet::Supports, &group, b"a")
+                .unwrap(),
+            (true, 1)
+        );
+        assert_eq!(
+            store
+                .set_remove(CountedSet::Supports, &group, b"a")
+                .unwrap(),
+            (false, 1)
+        );
+        assert_eq!(
+            store.set_members_len(CountedSet::Supports, &group).unwrap(),
+            1
+        );
+        // Another group with a prefix-sharing name is separate.
+        let other = key(&["c", "i2"]);
+        assert_eq!(store.set_count(CountedSet::Supports, &other).unwrap(), 0);
+    }
+
+    #[test]
+    fn concurrent_adds_never_lose_a_count() {
+        let (_dir, store) = temp_store();
+        let store = std::sync::Arc::new(store);
+        let group = key(&["c", "i"]);
+        let threads: Vec<_> = (0..8u8)
+            .map(|t| {
+                let store = store.clone();
+                let group = group.clone();
+                std::thread::spawn(move || {
+                    for i in 0..100u8 {
+                        store
+                            .set_add(CountedSet::Supports, &group, &[t, i], b"")
+                            .unwrap();
+                        // Every member added twice: the second must not count.
+                        store
+                            .set_add(CountedSet::Supports, &group, &[t, i], b"")
+                            .unwrap();
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        assert_eq!(store.set_count(CountedSet::Supports, &group).unwrap(), 800);
+        assert_eq!(
+            store.set_members_len(CountedSet::Supports, &group).unwrap(),
+            800
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn many_concurrent_waiters_all_become_durable() {
+        let (_dir, store) = temp_store();
+        let store = std::sync::Arc::new(store);
+        let tasks: Vec<_> = (0..64u32)
+            .map(|i| {
+                let store = store.clone();
+                tokio::spawn(async move {
+                    store.put(Table::Communities, &i.to_be_bytes(), &i).unwrap();
+                    store.durable().await
+                })
+            })
+            .collect();
+        for task in tasks {
+            task.await.unwrap().unwrap();
+        }
+    }
+
+    #[tokio::test]
+    async fn waiting_after_close_fails_instead_of_hanging() {
+        let (_dir, store) = temp_store();
+        store.close();
+        assert!(matches!(
+            store.durable().await,
+            Err(StoreError::Flush(FlushError::Stopped))
+        ));
+    }
+}

@@ -1,0 +1,93 @@
+//! Supports: one per (initiative, voter key), withdrawable, counted exactly.
+
+use mekaar_api::{codes, is_valid_voter_key, SupportState};
+
+use crate::communities::Community;
+use crate::errors::{ApiError, ApiResult};
+use crate::initiatives;
+use crate::secrets;
+use crate::store::{key, CountedSet, Store};
+
+fn group(community: &Community, initiative_id: &str) -> Vec<u8> {
+    key(&[&community.slug, initiative_id])
+}
+
+fn voter(voter_key: Option<&str>) -> ApiResult<[u8; 16]> {
+    match voter_key {
+        Some(k) if is_valid_voter_key(k) => Ok(secrets::voter_hash(k)),
+        Some(_) => Err(ApiError::bad_request(
+            codes::INVALID_VOTER_KEY,
+            "The Mekaar-Voter header must be 32 lowercase hexadecimal characters.",
+        )),
+        None => Err(ApiError::bad_request(
+            codes::INVALID_VOTER_KEY,
+            "The Mekaar-Voter header is missing.",
+        )),
+    }
+}
+
+pub fn count(store: &Store, community: &Community, initiative_id: &str) -> ApiResult<u64> {
+    Ok(store.set_count(CountedSet::Supports, &group(community, initiative_id))?)
+}
+
+/// Whether this voter supports the initiative, and the total.
+pub fn state(
+    store: &Store,
+    community: &Community,
+    initiative_id: &str,
+    voter_key: Option<&str>,
+) -> ApiResult<SupportState> {
+    let voter = voter(voter_key)?;
+    initiatives::ensure_exists(store, community, initiative_id)?;
+    let group = group(community, initiative_id);
+    Ok(SupportState {
+        supported: store.set_contains(CountedSet::Supports, &group, &voter)?,
+        support_count: store.set_count(CountedSet::Supports, &group)?,
+    })
+}
+
+/// Supports the initiative (idempotent). Answers once the support is on disk.
+pub async fn support(
+    store: &Store,
+    community: &Community,
+    initiative_id: &str,
+    voter_key: Option<&str>,
+) -> ApiResult<SupportState> {
+    let voter = voter(voter_key)?;
+    initiatives::ensure_exists(store, community, initiative_id)?;
+    let when = secrets::now_secs().to_be_bytes();
+    let (_, support_count) = store.set_add(
+        CountedSet::Supports,
+        &group(community, initiative_id),
+        &voter,
+        &when,
+    )?;
+    // Also when nothing changed: an identical request may have written it a
+    // moment ago and not be on disk yet.
+    store.durable().await?;
+    Ok(SupportState {
+        supported: true,
+        support_count,
+    })
+}
+
+/// Withdraws the voter's support (idempotent). Answers once it is on disk.
+pub async fn withdraw(
+    store: &Store,
+    community: &Community,
+    initiative_id: &str,
+    voter_key: Option<&str>,
+) -> ApiResult<SupportState> {
+    let voter = voter(voter_key)?;
+    initiatives::ensure_exists(store, community, initiative_id)?;
+    let (_, support_count) = store.set_remove(
+        CountedSet::Supports,
+        &group(community, initiative_id),
+        &voter,
+    )?;
+    store.durable().await?;
+    Ok(SupportState {
+        supported: false,
+        support_count,
+    })
+}
