@@ -1,1 +1,124 @@
+//! Test harness: a real Mekaar server on an ephemeral loopback port with a
+//! temporary data directory, and a plain HTTP client to talk to it.
 
+use std::net::SocketAddr;
+
+use mekaar_api::{CommunityCreate, CommunityCreated, InitiativeCreate, InitiativePublic};
+use mekaar_server::{auth, server, store::Store};
+use tempfile::TempDir;
+
+pub use mekaar_api::VOTER_HEADER;
+
+pub struct TestServer {
+    /// Kept so the directory lives as long as the server (and across restarts).
+    pub dir: TempDir,
+    running: Option<server::Running>,
+    /// `http://127.0.0.1:PORT` (no trailing slash).
+    pub url: String,
+    /// A server-wide admin token (may create communities).
+    pub server_token: String,
+    pub client: reqwest::Client,
+}
+
+fn loopback_any_port() -> SocketAddr {
+    "127.0.0.1:0".parse().expect("valid address")
+}
+
+impl TestServer {
+    /// A fresh server on a new temporary data directory.
+    pub async fn start() -> TestServer {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = Store::open(dir.path()).expect("open store");
+        let server_token = auth::create_server_token(&store).expect("server token");
+        Self::start_on(dir, store, server_token).await
+    }
+
+    async fn start_on(dir: TempDir, store: Store, server_token: String) -> TestServer {
+        let running = server::start(store, loopback_any_port())
+            .await
+            .expect("start server");
+        TestServer {
+            url: running.url(),
+            running: Some(running),
+            dir,
+            server_token,
+            client: reqwest::Client::new(),
+        }
+    }
+
+    /// Stops the server cleanly and starts a new one on the same data
+    /// directory (on a new port).
+    pub async fn restart(mut self) -> TestServer {
+        if let Some(running) = self.running.take() {
+            running.stop().await;
+        }
+        let store = Store::open(self.dir.path()).expect("reopen store");
+        Self::start_on(self.dir, store, self.server_token).await
+    }
+
+    pub async fn stop(mut self) -> TempDir {
+        if let Some(running) = self.running.take() {
+            running.stop().await;
+        }
+        self.dir
+    }
+
+    /// `path` must start with `/`.
+    pub fn at(&self, path: &str) -> String {
+        format!("{}{}", self.url, path)
+    }
+
+    pub fn community_url(&self, slug: &str, rest: &str) -> String {
+        self.at(&format!("/api/v1/communities/{slug}{rest}"))
+    }
+
+    pub fn support_url(&self, slug: &str, initiative: &str) -> String {
+        self.community_url(slug, &format!("/initiatives/{initiative}/support"))
+    }
+
+    /// Creates a community over the admin API; returns it and its admin token.
+    pub async fn create_community(&self, slug: &str, origins: &[&str]) -> CommunityCreated {
+        let response = self
+            .client
+            .post(self.at("/api/v1/admin/communities"))
+            .bearer_auth(&self.server_token)
+            .json(&CommunityCreate {
+                slug: slug.into(),
+                name: format!("Community {slug}"),
+                languages: None,
+                allowed_origins: origins.iter().map(|o| o.to_string()).collect(),
+                areas: vec!["Dorpskern".into()],
+                themes: vec!["Groen".into()],
+                support_threshold: Some(50),
+            })
+            .send()
+            .await
+            .expect("create community request");
+        assert_eq!(response.status(), 201, "creating community {slug}");
+        response.json().await.expect("community created body")
+    }
+
+    /// Creates an initiative with the community's admin token.
+    pub async fn create_initiative(&self, slug: &str, token: &str, title: &str) -> InitiativePublic {
+        let response = self
+            .client
+            .post(self.at(&format!("/api/v1/admin/communities/{slug}/initiatives")))
+            .bearer_auth(token)
+            .json(&InitiativeCreate {
+                title: title.into(),
+                summary: String::new(),
+                area: None,
+                theme: None,
+            })
+            .send()
+            .await
+            .expect("create initiative request");
+        assert_eq!(response.status(), 201, "creating initiative in {slug}");
+        response.json().await.expect("initiative body")
+    }
+}
+
+/// A valid voter key, different for every `n`.
+pub fn voter_key(n: u64) -> String {
+    format!("{:032x}", 0x5eed_0000_0000_0000_0000_0000_0000_0000u128 + n as u128)
+}
