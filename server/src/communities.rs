@@ -55,7 +55,7 @@ impl Community {
     }
 
     pub fn allows_origin(&self, origin: &str) -> bool {
-        normalize_origin(origin).is_ok_and(|o| self.allowed_origins.iter().any(|a| *a == o))
+        normalize_origin(origin).is_ok_and(|o| self.allowed_origins.contains(&o))
     }
 
     pub fn accepts_admin_token(&self, token: &str) -> bool {

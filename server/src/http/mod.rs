@@ -35,7 +35,7 @@ pub fn routes(app: Arc<App>) -> impl Filter<Extract = (impl Reply,), Error = Inf
     let request = warp::method().and(warp::header::headers_cloned());
 
     let healthz = warp::path!("healthz")
-        .and(request.clone())
+        .and(request)
         .map(|method: Method, _| {
             only(&method, &[Method::GET], || {
                 Ok(json(&Health {
@@ -45,7 +45,7 @@ pub fn routes(app: Arc<App>) -> impl Filter<Extract = (impl Reply,), Error = Inf
         });
 
     let openapi = warp::path!("api" / "openapi.json")
-        .and(request.clone())
+        .and(request)
         .map(|method: Method, _| {
             only(&method, &[Method::GET], || {
                 let mut response = Response::new(OPENAPI_JSON.into());
@@ -58,14 +58,14 @@ pub fn routes(app: Arc<App>) -> impl Filter<Extract = (impl Reply,), Error = Inf
 
     let embed_js =
         warp::path!("embed.js")
-            .and(request.clone())
+            .and(request)
             .map(|method: Method, headers: HeaderMap| {
                 only(&method, &[Method::GET], || {
                     Ok(assets::bundle_file("embed.js", &headers))
                 })
             });
 
-    let bundle = warp::path!("pkg" / String).and(request.clone()).map(
+    let bundle = warp::path!("pkg" / String).and(request).map(
         |name: String, method: Method, headers: HeaderMap| {
             only(&method, &[Method::GET], || {
                 Ok(assets::bundle_file(&name, &headers))
