@@ -1,0 +1,511 @@
+//! Browser-test plumbing: a chromedriver child process, one WebDriver session per browser
+//! profile (each with its own fresh user-data-dir), host pages served from another origin
+//! than the API, and helpers that look inside the widgets' open shadow roots.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::io::Write;
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use tempfile::TempDir;
+use warp::Filter;
+
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// Hang guard for anything we wait for. Generous: the machine is small and busy.
+/// Never a timing assertion: a condition that holds earlier ends the wait earlier.
+pub const PATIENCE: Duration = Duration::from_secs(20);
+const POLL: Duration = Duration::from_millis(100);
+
+/// The chromium flags of every profile (plus its own `--user-data-dir`).
+const CHROMIUM_ARGS: &[&str] = &[
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+];
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free loopback port")
+        .port()
+}
+
+/// `chromedriver --port=N` as a child process; shut down (and killed) on drop.
+pub struct Chromedriver {
+    child: Child,
+    port: u16,
+    pub url: String,
+}
+
+impl Chromedriver {
+    pub async fn start() -> Chromedriver {
+        for path in [CHROMIUM, CHROMEDRIVER] {
+            assert!(
+                std::path::Path::new(path).exists(),
+                "{path} is missing: the browser tests need Debian's chromium and chromium-driver"
+            );
+        }
+        let port = free_port();
+        let child = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        let driver = Chromedriver {
+            child,
+            port,
+            url: format!("http://127.0.0.1:{port}"),
+        };
+        let status = format!("{}/status", driver.url);
+        let client = reqwest::Client::new();
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            if let Ok(response) = client.get(&status).send().await {
+                if let Ok(body) = response.json::<Value>().await {
+                    if body["value"]["ready"] == json!(true) {
+                        return driver;
+                    }
+                }
+            }
+            assert!(
+                Instant::now() < deadline,
+                "chromedriver on port {port} did not become ready"
+            );
+            tokio::time::sleep(POLL).await;
+        }
+    }
+}
+
+impl Drop for Chromedriver {
+    fn drop(&mut self) {
+        // Ask politely first so chromedriver takes down any browser still open.
+        if let Ok(mut stream) = TcpStream::connect(("127.0.0.1", self.port)) {
+            let _ = stream.set_write_timeout(Some(Duration::from_secs(2)));
+            let _ = stream.write_all(
+                b"GET /shutdown HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+            );
+        }
+        let deadline = Instant::now() + Duration::from_secs(3);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One browser profile: a WebDriver session on a chromium with a fresh user-data-dir, so
+/// its localStorage (the voter key) is its own.
+#[derive(Clone)]
+pub struct Profile {
+    pub client: Client,
+}
+
+/// The sessions of one test, closed at the end even when the test panicked.
+#[derive(Clone)]
+pub struct Browser {
+    webdriver: String,
+    sessions: Arc<Mutex<Vec<(Client, TempDir)>>>,
+}
+
+impl Browser {
+    /// A new profile: a new session with a new, empty user-data-dir.
+    pub async fn profile(&self) -> Profile {
+        let dir = tempfile::tempdir().expect("user-data-dir");
+        let mut args: Vec<String> = CHROMIUM_ARGS.iter().map(|a| a.to_string()).collect();
+        args.push(format!("--user-data-dir={}", dir.path().display()));
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), json!("chrome"));
+        caps.insert(
+            "goog:chromeOptions".into(),
+            json!({ "binary": CHROMIUM, "args": args }),
+        );
+        let client = ClientBuilder::native()
+            .capabilities(caps)
+            .connect(&self.webdriver)
+            .await
+            .expect("new WebDriver session (chromium)");
+        self.sessions.lock().unwrap().push((client.clone(), dir));
+        Profile { client }
+    }
+
+    async fn close_all(&self) {
+        let sessions = std::mem::take(&mut *self.sessions.lock().unwrap());
+        for (client, dir) in sessions {
+            let _ = tokio::time::timeout(Duration::from_secs(10), client.close()).await;
+            drop(dir);
+        }
+    }
+}
+
+/// Runs one browser test: starts chromedriver, hands the test a [`Browser`], and afterwards
+/// closes every session and stops chromedriver, also when the test panicked (the panic is
+/// then passed on).
+pub async fn with_browser<F, Fut>(test: F)
+where
+    F: FnOnce(Browser) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let driver = Chromedriver::start().await;
+    let browser = Browser {
+        webdriver: driver.url.clone(),
+        sessions: Arc::new(Mutex::new(Vec::new())),
+    };
+    let outcome = tokio::spawn(test(browser.clone())).await;
+    browser.close_all().await;
+    drop(driver);
+    if let Err(err) = outcome {
+        if err.is_panic() {
+            std::panic::resume_unwind(err.into_panic());
+        }
+        panic!("browser test did not finish: {err}");
+    }
+}
+
+/// A stand-in for somebody else's web site: serves the pages the test puts in it, on its
+/// own loopback port (so its own origin).
+#[derive(Clone)]
+pub struct HostSite {
+    pub origin: String,
+    pages: Arc<Mutex<HashMap<String, String>>>,
+}
+
+impl HostSite {
+    pub async fn start() -> HostSite {
+        let pages: Arc<Mutex<HashMap<String, String>>> = Arc::default();
+        let served = pages.clone();
+        let routes = warp::path::full().map(move |path: warp::path::FullPath| {
+            match served.lock().unwrap().get(path.as_str()) {
+                Some(html) => warp::reply::with_header(
+                    warp::reply::with_status(html.clone(), warp::http::StatusCode::OK),
+                    "content-type",
+                    "text/html; charset=utf-8",
+                ),
+                None => warp::reply::with_header(
+                    warp::reply::with_status(
+                        "not found".to_string(),
+                        warp::http::StatusCode::NOT_FOUND,
+                    ),
+                    "content-type",
+                    "text/plain; charset=utf-8",
+                ),
+            }
+        });
+        let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
+            .await
+            .expect("bind host site");
+        let addr = listener.local_addr().expect("host site address");
+        tokio::spawn(warp::serve(routes).incoming(listener).run());
+        HostSite {
+            origin: format!("http://{addr}"),
+            pages,
+        }
+    }
+
+    /// Serves `html` at `path` (starting with `/`); returns the page's URL.
+    pub fn put(&self, path: &str, html: String) -> String {
+        self.pages.lock().unwrap().insert(path.to_string(), html);
+        format!("{}{}", self.origin, path)
+    }
+}
+
+/// Installed first thing in every host page: collects what would be uncaught errors and
+/// unhandled promise rejections in the host page.
+const ERROR_COLLECTOR: &str = "<script>window.__hostErrors=[];\
+window.addEventListener('error',function(e){__hostErrors.push('error: '+(e.message||String(e.error)))});\
+window.addEventListener('unhandledrejection',function(e){__hostErrors.push('unhandledrejection: '+String(e.reason))});\
+</script>";
+
+/// A complete, accessible host page: `lang`, a title, a `main` landmark with a heading.
+/// `head` goes after the error collector (put the loader snippet there), `body` inside `main`.
+pub fn host_page(title: &str, head: &str, body: &str) -> String {
+    format!(
+        "<!doctype html>\n<html lang=\"nl\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{title}</title>\n{ERROR_COLLECTOR}\n{head}\n</head>\n<body>\n\
+         <main>\n<h1>{title}</h1>\n{body}\n</main>\n</body>\n</html>\n"
+    )
+}
+
+/// The loader snippet, exactly as a webmaster pastes it.
+pub fn loader_snippet(api: &str) -> String {
+    format!("<script async src=\"{api}/embed.js\"></script>")
+}
+
+/// The support-button placeholder, exactly as a webmaster pastes it.
+pub fn support_placeholder(community: &str, initiative: &str, extra_attrs: &str) -> String {
+    format!(
+        "<div data-mekaar=\"support\" data-community=\"{community}\" \
+         data-initiative=\"{initiative}\"{extra_attrs}></div>"
+    )
+}
+
+/// What one widget shows, read from inside its shadow root.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct WidgetView {
+    /// The loader's mark on the placeholder (`loading`, `mounted`, `failed`).
+    pub loader: Option<String>,
+    pub has_shadow: bool,
+    /// `data-state` of the widget root: `loading`, `ready`, `error`.
+    pub state: Option<String>,
+    pub busy: bool,
+    pub lang: Option<String>,
+    /// `aria-pressed` of the support button.
+    pub pressed: Option<String>,
+    pub button: Option<String>,
+    /// The text of `.mekaar-count`.
+    pub count_text: Option<String>,
+    pub count_live: Option<String>,
+    /// The text of `.mekaar-message`, if one is shown.
+    pub message: Option<String>,
+}
+
+impl WidgetView {
+    pub fn is_ready(&self) -> bool {
+        self.state.as_deref() == Some("ready")
+    }
+
+    /// The number at the start of the count text ("1 van 50 steunbetuigingen" → 1).
+    pub fn count(&self) -> Option<u64> {
+        let text = self.count_text.as_deref()?;
+        let first = text.split_whitespace().next()?;
+        let digits: String = first.chars().filter(|c| c.is_ascii_digit()).collect();
+        if digits.is_empty()
+            || !first
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+        {
+            return None;
+        }
+        digits.parse().ok()
+    }
+
+    /// Ready, no request in flight, showing `count` and the given pressed state.
+    pub fn settled_at(&self, count: u64, pressed: bool) -> bool {
+        self.is_ready()
+            && !self.busy
+            && self.count() == Some(count)
+            && self.pressed.as_deref() == Some(if pressed { "true" } else { "false" })
+    }
+}
+
+const READ_WIDGETS: &str = r#"
+return Array.from(document.querySelectorAll('[data-mekaar]')).map(function (host) {
+  var shadow = host.shadowRoot;
+  function q(sel) { return shadow ? shadow.querySelector(sel) : null; }
+  function text(el) { return el ? el.textContent.replace(/\s+/g, ' ').trim() : null; }
+  var root = q('.mekaar-root'), button = q('.mekaar-support-button'),
+      count = q('.mekaar-count'), message = q('.mekaar-message');
+  return {
+    loader: host.getAttribute('data-mekaar-state'),
+    has_shadow: !!shadow,
+    state: root ? root.getAttribute('data-state') : null,
+    busy: !!root && root.getAttribute('aria-busy') === 'true',
+    lang: root ? root.getAttribute('lang') : null,
+    pressed: button ? button.getAttribute('aria-pressed') : null,
+    button: text(button),
+    count_text: text(count),
+    count_live: count ? count.getAttribute('aria-live') : null,
+    message: text(message)
+  };
+});
+"#;
+
+impl Profile {
+    pub async fn goto(&self, url: &str) {
+        self.client
+            .goto(url)
+            .await
+            .unwrap_or_else(|e| panic!("open {url}: {e}"));
+    }
+
+    pub async fn reload(&self) {
+        self.client.refresh().await.expect("reload");
+    }
+
+    pub async fn exec(&self, script: &str, args: Vec<Value>) -> Value {
+        self.client
+            .execute(script, args)
+            .await
+            .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
+    }
+
+    /// Every widget placeholder on the page, in document order.
+    pub async fn widgets(&self) -> Vec<WidgetView> {
+        serde_json::from_value(self.exec(READ_WIDGETS, vec![]).await).expect("widget views")
+    }
+
+    /// Polls until widget `index` satisfies `ok` (hang guard [`PATIENCE`]); returns its view.
+    pub async fn wait_widget(
+        &self,
+        index: usize,
+        what: &str,
+        ok: impl Fn(&WidgetView) -> bool,
+    ) -> WidgetView {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let views = self.widgets().await;
+            if let Some(view) = views.get(index) {
+                if ok(view) {
+                    return view.clone();
+                }
+            }
+            if Instant::now() >= deadline {
+                let errors = self.host_errors().await;
+                panic!(
+                    "widget #{index} never got to: {what} (waited {PATIENCE:?}).\n\
+                     widgets now: {views:#?}\nhost page errors: {errors:?}"
+                );
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    /// The support button inside widget `index`'s shadow root, as a WebDriver element
+    /// (chromedriver finds elements inside open shadow roots).
+    pub async fn support_button(&self, index: usize) -> Element {
+        let hosts = self
+            .client
+            .find_all(Locator::Css("[data-mekaar]"))
+            .await
+            .expect("find placeholders");
+        let host = hosts
+            .get(index)
+            .unwrap_or_else(|| panic!("no widget #{index} (page has {})", hosts.len()));
+        let shadow = host.shadow_root().await.expect("the widget's shadow root");
+        shadow
+            .find(Locator::Css(".mekaar-support-button"))
+            .await
+            .expect("the support button inside the shadow root")
+    }
+
+    /// A real WebDriver click (pointer actions at the element's centre) on widget
+    /// `index`'s support button.
+    pub async fn press(&self, index: usize) {
+        self.support_button(index)
+            .await
+            .click()
+            .await
+            .expect("WebDriver click on the support button");
+    }
+
+    /// What the host page's error collector caught.
+    pub async fn host_errors(&self) -> Vec<String> {
+        let value = self
+            .exec(
+                "return window.__hostErrors || ['(error collector missing)'];",
+                vec![],
+            )
+            .await;
+        serde_json::from_value(value).unwrap_or_default()
+    }
+
+    pub async fn assert_no_host_errors(&self) {
+        let errors = self.host_errors().await;
+        assert!(
+            errors.is_empty(),
+            "uncaught errors in the host page: {errors:?}"
+        );
+    }
+
+    pub async fn local_storage(&self, key: &str) -> Option<String> {
+        let value = self
+            .exec(
+                "return window.localStorage.getItem(arguments[0]);",
+                vec![json!(key)],
+            )
+            .await;
+        value.as_str().map(str::to_string)
+    }
+}
+
+/// `tests/node_modules/axe-core/axe.min.js`, or a failure saying how to get it.
+pub fn axe_source() -> String {
+    let path: PathBuf = [
+        env!("CARGO_MANIFEST_DIR"),
+        "node_modules",
+        "axe-core",
+        "axe.min.js",
+    ]
+    .iter()
+    .collect();
+    std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "axe-core is missing ({}: {e}). Run `npm ci --prefix tests` first.",
+            path.display()
+        )
+    })
+}
+
+/// One axe violation, with its nodes split into those inside a widget and the rest.
+#[derive(Debug, Clone, Deserialize)]
+pub struct AxeViolation {
+    pub id: String,
+    pub impact: Option<String>,
+    pub help: String,
+    pub widget_nodes: Vec<AxeNode>,
+    pub host_nodes: Vec<AxeNode>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct AxeNode {
+    pub target: Value,
+    pub summary: Option<String>,
+}
+
+/// Runs axe-core (injected from `tests/node_modules`) on the whole document, shadow roots
+/// included. A node is "in a widget" when its target goes through a shadow root (axe writes
+/// those as nested arrays) or its element is, or is inside, a `[data-mekaar]` placeholder.
+pub async fn run_axe(profile: &Profile, axe: &str) -> Vec<AxeViolation> {
+    profile.exec(axe, vec![]).await;
+    let script = r#"
+var done = arguments[arguments.length - 1];
+function inWidget(target) {
+  if (!Array.isArray(target) || target.length === 0) return false;
+  var first = target[0];
+  if (Array.isArray(first)) return true;
+  var el = null;
+  try { el = document.querySelector(first); } catch (e) {}
+  return !!(el && el.closest('[data-mekaar]'));
+}
+axe.run(document, { resultTypes: ['violations'] }).then(function (results) {
+  done(results.violations.map(function (v) {
+    var nodes = v.nodes.map(function (n) {
+      return { target: n.target, summary: n.failureSummary || null, widget: inWidget(n.target) };
+    });
+    return {
+      id: v.id, impact: v.impact || null, help: v.help,
+      widget_nodes: nodes.filter(function (n) { return n.widget; }),
+      host_nodes: nodes.filter(function (n) { return !n.widget; })
+    };
+  }));
+}, function (e) { done({ axe_error: String(e) }); });
+"#;
+    let value = profile
+        .client
+        .execute_async(script, vec![])
+        .await
+        .expect("run axe-core");
+    assert!(value.get("axe_error").is_none(), "axe-core failed: {value}");
+    serde_json::from_value(value).expect("axe violations")
+}
