@@ -1,0 +1,561 @@
+//! The routes the server answers and its OpenAPI document agree.
+//!
+//! Every documented operation is called on a real server (path parameters
+//! filled with a real community, initiative and bundle file; a body made from
+//! the documented required fields) and must be answered with a status the
+//! document lists, in the documented shape. Every method a documented path
+//! does not list is refused with 405 and an `Allow` header naming exactly the
+//! documented methods, and addresses the document does not have are 404.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
+
+use mekaar_tests::{voter_key, TestServer};
+use reqwest::header::{ALLOW, CONTENT_TYPE};
+use reqwest::{Client, Method};
+use serde_json::{json, Map, Value};
+
+const SERVED_ORIGIN: &str = "https://www.baarlo.nl";
+const CHECKED_METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
+
+fn document_on_disk() -> String {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../server/openapi.json");
+    std::fs::read_to_string(path).expect("server/openapi.json is readable")
+}
+
+fn client() -> Client {
+    Client::builder()
+        .timeout(Duration::from_secs(120))
+        .build()
+        .expect("http client")
+}
+
+/// `#/components/schemas/X` → the value it points at.
+fn resolve<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
+    match value.get("$ref").and_then(Value::as_str) {
+        Some(reference) => {
+            let pointer = reference
+                .strip_prefix('#')
+                .unwrap_or_else(|| panic!("only local references: {reference}"));
+            let target = doc
+                .pointer(pointer)
+                .unwrap_or_else(|| panic!("{reference} does not resolve"));
+            resolve(doc, target)
+        }
+        None => value,
+    }
+}
+
+/// Checks `value` against the subset of JSON Schema the document uses.
+fn check_schema(doc: &Value, schema: &Value, value: &Value, at: &str) -> Result<(), String> {
+    let schema = resolve(doc, schema);
+    if let Some(all) = schema.get("allOf").and_then(Value::as_array) {
+        for part in all {
+            check_schema(doc, part, value, at)?;
+        }
+    }
+    if let Some(types) = schema.get("type") {
+        let types: Vec<&str> = match types {
+            Value::String(t) => vec![t.as_str()],
+            Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
+            other => return Err(format!("{at}: odd type {other}")),
+        };
+        let fits = types.iter().any(|t| match *t {
+            "object" => value.is_object(),
+            "array" => value.is_array(),
+            "string" => value.is_string(),
+            "integer" => value.is_i64() || value.is_u64(),
+            "number" => value.is_number(),
+            "boolean" => value.is_boolean(),
+            "null" => value.is_null(),
+            _ => false,
+        });
+        if !fits {
+            return Err(format!("{at}: {value} is not of type {types:?}"));
+        }
+    }
+    if let Some(expected) = schema.get("const") {
+        if value != expected {
+            return Err(format!("{at}: {value} is not {expected}"));
+        }
+    }
+    if let Some(choices) = schema.get("enum").and_then(Value::as_array) {
+        if !choices.contains(value) {
+            return Err(format!("{at}: {value} is not one of {choices:?}"));
+        }
+    }
+    if let Some(min) = schema.get("minimum").and_then(Value::as_f64) {
+        if value.as_f64().is_some_and(|v| v < min) {
+            return Err(format!("{at}: {value} is below {min}"));
+        }
+    }
+    if let Some(object) = value.as_object() {
+        for name in schema
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+        {
+            if !object.contains_key(name) {
+                return Err(format!("{at}: required `{name}` missing in {value}"));
+            }
+        }
+        if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
+            for (name, property) in properties {
+                if let Some(field) = object.get(name) {
+                    check_schema(doc, property, field, &format!("{at}.{name}"))?;
+                }
+            }
+        }
+    }
+    if let (Some(items), Some(array)) = (schema.get("items"), value.as_array()) {
+        for (n, item) in array.iter().enumerate() {
+            check_schema(doc, items, item, &format!("{at}[{n}]"))?;
+        }
+    }
+    Ok(())
+}
+
+/// The smallest value the schema requires: required properties only.
+fn minimal_value(doc: &Value, schema: &Value, name: &str, unique: &str) -> Value {
+    let schema = resolve(doc, schema);
+    let kind = match schema.get("type") {
+        Some(Value::String(t)) => t.as_str(),
+        Some(Value::Array(ts)) => ts.first().and_then(Value::as_str).unwrap_or("null"),
+        _ => "object",
+    };
+    match kind {
+        "object" => {
+            let mut object = Map::new();
+            let properties = schema.get("properties").cloned().unwrap_or(json!({}));
+            for required in schema
+                .get("required")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+            {
+                let property = properties
+                    .get(required)
+                    .unwrap_or_else(|| panic!("required `{required}` has no schema"));
+                object.insert(
+                    required.to_string(),
+                    minimal_value(doc, property, required, unique),
+                );
+            }
+            Value::Object(object)
+        }
+        "array" => json!([]),
+        "integer" | "number" => schema.get("minimum").cloned().unwrap_or(json!(1)),
+        "boolean" => json!(false),
+        "string" if name == "slug" => json!(unique),
+        "string" => json!(format!("OpenAPI {name}")),
+        _ => Value::Null,
+    }
+}
+
+/// A server with one community (allowing [`SERVED_ORIGIN`]) and an initiative.
+struct World {
+    server: TestServer,
+    http: Client,
+    doc: Value,
+    community: String,
+    initiative: String,
+    file: String,
+}
+
+async fn world() -> World {
+    let server = TestServer::start().await;
+    let created = server.create_community("baarlo", &[SERVED_ORIGIN]).await;
+    let initiative = server
+        .create_initiative("baarlo", &created.admin_token, "Speeltuin")
+        .await;
+    let doc = serde_json::from_str(&document_on_disk()).expect("server/openapi.json is JSON");
+    World {
+        server,
+        http: client(),
+        doc,
+        community: "baarlo".into(),
+        initiative: initiative.id,
+        // Part of every bundle build (see issue 2: pkg/ holds a package.json).
+        file: "package.json".into(),
+    }
+}
+
+impl World {
+    fn paths(&self) -> &Map<String, Value> {
+        self.doc["paths"].as_object().expect("paths")
+    }
+
+    /// `template` with its path parameters filled with real things.
+    fn fill(&self, template: &str) -> String {
+        template
+            .replace("{community}", &self.community)
+            .replace("{initiative}", &self.initiative)
+            .replace("{file}", &self.file)
+    }
+
+    fn is_asset(template: &str) -> bool {
+        !template.starts_with("/api/")
+    }
+}
+
+#[derive(Debug)]
+struct Answer {
+    status: u16,
+    content_type: Option<String>,
+    allow: Option<String>,
+    body: Value,
+}
+
+async fn send(request: reqwest::RequestBuilder) -> Answer {
+    let response = request.send().await.expect("answered");
+    let status = response.status().as_u16();
+    let header = |name| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v: &reqwest::header::HeaderValue| v.to_str().ok())
+            .map(String::from)
+    };
+    let content_type = header(CONTENT_TYPE);
+    let allow = header(ALLOW);
+    let text = response.text().await.expect("body");
+    let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+    Answer {
+        status,
+        content_type,
+        allow,
+        body,
+    }
+}
+
+fn error_code(answer: &Answer) -> &str {
+    answer.body["error"]["code"].as_str().unwrap_or("")
+}
+
+#[tokio::test]
+async fn served_document_is_the_one_in_the_repository() {
+    let w = world().await;
+    let answer = send(w.http.get(w.server.at("/api/openapi.json"))).await;
+    assert_eq!(answer.status, 200);
+    assert!(
+        answer
+            .content_type
+            .as_deref()
+            .is_some_and(|t| t.starts_with("application/json")),
+        "{answer:?}"
+    );
+    assert_eq!(
+        answer.body, w.doc,
+        "served document differs from server/openapi.json"
+    );
+    let raw = w
+        .http
+        .get(w.server.at("/api/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(raw, document_on_disk(), "served bytes differ from the file");
+
+    assert_eq!(w.doc["openapi"], "3.1.0");
+    assert!(w.doc["info"]["title"].is_string());
+    assert!(w.doc["info"]["version"].is_string());
+    // Every reference resolves and every operation is well formed.
+    fn walk(doc: &Value, value: &Value) {
+        match value {
+            Value::Object(map) => {
+                if map.contains_key("$ref") {
+                    resolve(doc, value);
+                }
+                map.values().for_each(|v| walk(doc, v));
+            }
+            Value::Array(items) => items.iter().for_each(|v| walk(doc, v)),
+            _ => {}
+        }
+    }
+    walk(&w.doc, &w.doc);
+    let mut operation_ids = BTreeSet::new();
+    for (path, item) in w.paths() {
+        assert!(path.starts_with('/'), "{path}");
+        for (method, operation) in item.as_object().unwrap() {
+            if method == "parameters" {
+                continue;
+            }
+            assert!(
+                CHECKED_METHODS.contains(&method.as_str()),
+                "{method} {path}"
+            );
+            let id = operation["operationId"].as_str().expect("operationId");
+            assert!(operation_ids.insert(id.to_string()), "duplicate {id}");
+            assert!(
+                operation["responses"]
+                    .as_object()
+                    .is_some_and(|r| !r.is_empty()),
+                "{method} {path} has no responses"
+            );
+        }
+        // Every {parameter} in the path is declared.
+        let declared: BTreeSet<String> = item
+            .get("parameters")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .chain(
+                item.as_object()
+                    .unwrap()
+                    .values()
+                    .filter_map(|op| op.get("parameters").and_then(Value::as_array))
+                    .flatten(),
+            )
+            .filter(|p| p["in"] == "path")
+            .filter_map(|p| p["name"].as_str().map(String::from))
+            .collect();
+        for segment in path.split('/') {
+            if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                assert!(declared.contains(name), "{path}: `{name}` not declared");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_documented_operation_is_answered_as_documented() {
+    let w = world().await;
+    let error_codes: Vec<Value> = w.doc["components"]["schemas"]["Error"]["properties"]["error"]
+        ["properties"]["code"]["enum"]
+        .as_array()
+        .expect("error code enum")
+        .clone();
+    let mut checked = 0;
+    for (template, item) in w.paths() {
+        let url = w.server.at(&w.fill(template));
+        let shared_parameters = item.get("parameters").and_then(Value::as_array);
+        for (method, operation) in item.as_object().unwrap() {
+            if method == "parameters" {
+                continue;
+            }
+            let http_method = Method::from_bytes(method.to_ascii_uppercase().as_bytes()).unwrap();
+            let mut request = w.http.request(http_method.clone(), &url);
+            // Header parameters the document requires.
+            for parameter in shared_parameters.into_iter().flatten().chain(
+                operation
+                    .get("parameters")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten(),
+            ) {
+                if parameter["in"] == "header" && parameter["required"] == true {
+                    let name = parameter["name"].as_str().unwrap();
+                    assert_eq!(
+                        name.to_ascii_lowercase(),
+                        "mekaar-voter",
+                        "unknown header {name}"
+                    );
+                    request = request.header(name, voter_key(1));
+                }
+            }
+            if operation.get("security").is_some() {
+                request = request.bearer_auth(&w.server.server_token);
+            }
+            if let Some(body) = operation.get("requestBody") {
+                let schema = &resolve(&w.doc, body)["content"]["application/json"]["schema"];
+                assert!(!schema.is_null(), "{method} {template}: body is not JSON");
+                let value = minimal_value(&w.doc, schema, "", &format!("openapi-{checked}"));
+                check_schema(&w.doc, schema, &value, "request").unwrap();
+                request = request.json(&value);
+            }
+
+            let answer = send(request).await;
+            let what = format!("{method} {template} → {answer:?}");
+            checked += 1;
+            assert!(answer.status < 500, "{what}");
+            assert_ne!(answer.status, 405, "{what}");
+            assert_ne!(error_code(&answer), "route_not_found", "{what}");
+            // A documented operation with everything it needs succeeds.
+            assert!((200..300).contains(&answer.status), "{what}");
+
+            let responses = operation["responses"].as_object().unwrap();
+            let documented = responses
+                .get(&answer.status.to_string())
+                .unwrap_or_else(|| panic!("status not documented: {what}"));
+            let documented = resolve(&w.doc, documented);
+            if let Some(content) = documented.get("content").and_then(Value::as_object) {
+                let media = answer
+                    .content_type
+                    .as_deref()
+                    .and_then(|t| t.split(';').next())
+                    .unwrap_or("")
+                    .trim()
+                    .to_string();
+                assert!(content.contains_key(&media), "content type {media}: {what}");
+                if let Some(schema) = content
+                    .get("application/json")
+                    .and_then(|c| c.get("schema"))
+                {
+                    check_schema(&w.doc, schema, &answer.body, "response")
+                        .unwrap_or_else(|err| panic!("{err}: {what}"));
+                }
+            }
+        }
+    }
+    assert!(checked >= 14, "only {checked} operations in the document");
+
+    // With unknown things in the path parameters, every operation still
+    // exists: it answers with a documented 4xx naming the missing resource,
+    // never route_not_found or 405.
+    for (template, item) in w.paths() {
+        let url = w.server.at(&w.fill_last_unknown(template));
+        for (method, operation) in item.as_object().unwrap() {
+            if method == "parameters" || !template.contains('{') {
+                continue;
+            }
+            let http_method = Method::from_bytes(method.to_ascii_uppercase().as_bytes()).unwrap();
+            let answer = send(
+                w.http
+                    .request(http_method, &url)
+                    .bearer_auth(&w.server.server_token)
+                    .header("mekaar-voter", voter_key(1))
+                    .json(&json!({"title": "x", "slug": "x", "name": "x"})),
+            )
+            .await;
+            let what = format!("{method} {url} → {answer:?}");
+            assert_eq!(answer.status, 404, "{what}");
+            let code = error_code(&answer);
+            if World::is_asset(template) {
+                // A bundle file that does not exist is simply not there.
+                assert_eq!(code, "route_not_found", "{what}");
+            } else {
+                assert!(
+                    ["community_not_found", "initiative_not_found"].contains(&code),
+                    "{what}"
+                );
+            }
+            assert!(
+                operation["responses"].get("404").is_some(),
+                "404 not documented: {what}"
+            );
+            assert!(
+                error_codes.contains(&json!(code)),
+                "{code} not in the Error enum"
+            );
+        }
+    }
+}
+
+impl World {
+    /// `template` with its last path parameter naming something that does
+    /// not exist (and the ones before it real).
+    fn fill_last_unknown(&self, template: &str) -> String {
+        let last = template
+            .rsplit('/')
+            .find(|s| s.starts_with('{'))
+            .unwrap_or("");
+        let unknown = match last {
+            "{community}" => "nowhere",
+            "{initiative}" => "doesnotexist",
+            "{file}" => "nothing-here.js",
+            _ => return self.fill(template),
+        };
+        self.fill(&template.replace(last, unknown))
+    }
+}
+
+#[tokio::test]
+async fn undocumented_methods_are_refused_with_405() {
+    let w = world().await;
+    let mut checked = 0;
+    for (template, item) in w.paths() {
+        let url = w.server.at(&w.fill(template));
+        let documented: BTreeSet<String> = item
+            .as_object()
+            .unwrap()
+            .keys()
+            .filter(|k| *k != "parameters")
+            .map(|k| k.to_ascii_uppercase())
+            .collect();
+        for method in CHECKED_METHODS {
+            let upper = method.to_ascii_uppercase();
+            if documented.contains(&upper) {
+                continue;
+            }
+            let answer = send(
+                w.http
+                    .request(Method::from_bytes(upper.as_bytes()).unwrap(), &url)
+                    .bearer_auth(&w.server.server_token)
+                    .header("mekaar-voter", voter_key(2))
+                    .json(&json!({})),
+            )
+            .await;
+            let what = format!("{upper} {template} → {answer:?}");
+            checked += 1;
+            if World::is_asset(template) && answer.status == 404 {
+                assert_eq!(error_code(&answer), "route_not_found", "{what}");
+                continue;
+            }
+            assert_eq!(answer.status, 405, "{what}");
+            assert_eq!(error_code(&answer), "method_not_allowed", "{what}");
+            let allow: BTreeSet<String> = answer
+                .allow
+                .as_deref()
+                .unwrap_or_else(|| panic!("no Allow header: {what}"))
+                .split(',')
+                .map(|m| m.trim().to_ascii_uppercase())
+                .collect();
+            assert_eq!(allow, documented, "Allow header vs document: {what}");
+        }
+    }
+    assert!(checked >= 40, "only {checked} undocumented methods tried");
+    // Nothing was created or changed by the refused requests.
+    let answer = send(
+        w.http
+            .get(w.server.community_url(&w.community, "/initiatives")),
+    )
+    .await;
+    assert_eq!(answer.body["initiatives"].as_array().map(Vec::len), Some(1));
+    let support = send(
+        w.http
+            .get(w.server.support_url(&w.community, &w.initiative))
+            .header("mekaar-voter", voter_key(2)),
+    )
+    .await;
+    assert_eq!(support.body["supported"], false);
+}
+
+#[tokio::test]
+async fn undocumented_addresses_are_404_route_not_found() {
+    let w = world().await;
+    let documented: BTreeMap<String, ()> = w.paths().keys().map(|p| (w.fill(p), ())).collect();
+    let undocumented = [
+        "/".to_string(),
+        "/index.html".into(),
+        "/openapi.json".into(),
+        "/api".into(),
+        "/api/openapi.yaml".into(),
+        "/api/v1".into(),
+        "/api/v1/communities".into(),
+        "/api/v2/communities/baarlo".into(),
+        "/api/v1/communities/baarlo/polls".into(),
+        w.fill("/api/v1/communities/{community}/initiatives/{initiative}/support/extra"),
+        w.fill("/api/v1/communities/{community}/initiatives/{initiative}/supporters"),
+        "/api/v1/admin".into(),
+        "/api/v1/admin/communities/baarlo/export".into(),
+        "/api/v1/admin/communities/baarlo/initiatives/x".into(),
+        "/healthz/x".into(),
+        "/embed.js/x".into(),
+        "/pkg".into(),
+        "/pkg/a/b".into(),
+    ];
+    for path in &undocumented {
+        assert!(!documented.contains_key(path), "{path} is documented");
+        for method in [Method::GET, Method::POST, Method::DELETE] {
+            let answer = send(w.http.request(method.clone(), w.server.at(path))).await;
+            assert_eq!(answer.status, 404, "{method} {path} → {answer:?}");
+            assert_eq!(error_code(&answer), "route_not_found", "{method} {path}");
+        }
+    }
+}
