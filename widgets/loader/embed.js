@@ -1,0 +1,55 @@
+/* Mekaar loader: paste <script async src="https://HOST/embed.js"></script> once and put
+   <div data-mekaar="support" data-community="..." data-initiative="..."></div> anywhere.
+   It finds every placeholder (also ones added later), loads the widget wasm once, and
+   mounts each placeholder exactly once. No user-facing strings live here: when loading
+   fails, the placeholder keeps its own fallback content and gets data-mekaar-state="failed".
+   scripts/build-pkg fills in the hashed file names and strips comments and indentation;
+   keep comments on lines of their own. */
+(function () {
+  var d = document;
+  var s = d.currentScript;
+  if (!s || !s.src) {
+    var all = d.querySelectorAll('script[src*="embed.js"]');
+    s = all[all.length - 1];
+  }
+  if (!s) return;
+  // The API base and pkg/ both hang off the loader's own directory.
+  var base = new URL(".", s.src).href;
+  var STATE = "data-mekaar-state";
+  var glue;
+  function load() {
+    if (!glue) {
+      glue = import(base + "pkg/__MEKAAR_JS__").then(function (m) {
+        return m.default({ module_or_path: base + "pkg/__MEKAAR_WASM__" }).then(function () {
+          return m;
+        });
+      });
+    }
+    return glue;
+  }
+  function mount(el) {
+    // The attribute is the guard, so a second copy of this loader on the page agrees.
+    if (el.hasAttribute(STATE)) return;
+    el.setAttribute(STATE, "loading");
+    load().then(function (m) {
+      m.mount(el, base);
+      el.setAttribute(STATE, "mounted");
+    }).catch(function (e) {
+      el.setAttribute(STATE, "failed");
+      if (window.console) console.warn("mekaar:", e);
+    });
+  }
+  function scan(node) {
+    if (node.nodeType !== 1) return;
+    if (node.hasAttribute("data-mekaar")) mount(node);
+    var list = node.querySelectorAll("[data-mekaar]");
+    for (var i = 0; i < list.length; i++) mount(list[i]);
+  }
+  scan(d.documentElement);
+  new MutationObserver(function (records) {
+    for (var i = 0; i < records.length; i++) {
+      var added = records[i].addedNodes;
+      for (var j = 0; j < added.length; j++) scan(added[j]);
+    }
+  }).observe(d.documentElement, { childList: true, subtree: true });
+})();
