@@ -1249,6 +1249,93 @@ async fn initiative_fields_are_checked() {
     assert_eq!(list.expect_ok()["initiatives"].as_array().unwrap().len(), 3);
 }
 
+// --------------------------------------------------------- raw HTTP/1.1
+
+/// Sends raw bytes and reads until the server closes; `None` when it closed
+/// without an answer. Returns the status and the body.
+async fn raw(server: &TestServer, request: &[u8]) -> Option<(u16, String)> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let address = server.url.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(address)
+        .await
+        .expect("connect");
+    // The server may answer and close before it read everything we send.
+    let _ = stream.write_all(request).await;
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(120), stream.read_to_end(&mut answer))
+        .await
+        .expect("the server answered or closed (hang guard)");
+    if read.is_err() && answer.is_empty() {
+        return None;
+    }
+    let text = String::from_utf8_lossy(&answer).into_owned();
+    let status = text.split(' ').nth(1)?.parse().ok()?;
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    Some((status, body))
+}
+
+#[tokio::test]
+async fn chunked_admin_bodies_need_a_length_and_broken_http_is_refused() {
+    let f = fixture().await;
+    let port = f.server.url.rsplit(':').next().unwrap();
+    let json_body = r#"{"slug":"venlo","name":"Venlo"}"#;
+    let chunked = format!(
+        "POST /api/v1/admin/communities HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\
+         Authorization: Bearer {}\r\nContent-Type: application/json\r\n\
+         Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n{:x}\r\n{json_body}\r\n0\r\n\r\n",
+        f.server.server_token,
+        json_body.len()
+    );
+    let (status, body) = raw(&f.server, chunked.as_bytes())
+        .await
+        .expect("an answer to a chunked body");
+    assert_eq!(status, 411, "{body}");
+    let body: Value = serde_json::from_str(&body).expect("JSON error");
+    assert_eq!(body["error"]["code"], "length_required");
+    // Nothing was created.
+    call(
+        f.http
+            .get(f.admin_url("/venlo"))
+            .bearer_auth(&f.server.server_token),
+    )
+    .await
+    .expect_error(404, "community_not_found");
+
+    let broken: Vec<Vec<u8>> = vec![
+        b"GARBAGE\r\n\r\n".to_vec(),
+        b"GET /healthz HTTP/9.9\r\n\r\n".to_vec(),
+        b"GET /healthz HTTP/1.1\r\nno colon here\r\n\r\n".to_vec(),
+        b"GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n".to_vec(),
+        b"GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab"
+            .to_vec(),
+        format!(
+            "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\n\r\n",
+            "a".repeat(1024 * 1024)
+        )
+        .into_bytes(),
+        [
+            b"GET /".as_slice(),
+            &[0xff, 0xfe, 0x00],
+            b" HTTP/1.1\r\n\r\n",
+        ]
+        .concat(),
+    ];
+    for request in &broken {
+        if let Some((status, body)) = raw(&f.server, request).await {
+            assert!(
+                (400..500).contains(&status),
+                "{:?} answered {status}: {body}",
+                String::from_utf8_lossy(&request[..request.len().min(60)])
+            );
+        }
+    }
+    // The server is still well.
+    call(f.http.get(f.server.at("/healthz"))).await.expect_ok();
+}
+
 // ------------------------------------------------------------------- fuzz
 
 /// A small deterministic pseudo-random generator (splitmix64).
