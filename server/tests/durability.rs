@@ -254,9 +254,36 @@ async fn acknowledged_supports_survive_kill_9() {
             })
         })
         .collect();
+    // Meanwhile an admin adds initiatives, until the server is gone.
+    let admin = {
+        let http = http.clone();
+        let url = format!("{}/api/v1/admin/communities/demo/initiatives", server.url);
+        let token = server_token.clone();
+        tokio::spawn(async move {
+            let mut created = Vec::new();
+            for k in 0..2000 {
+                let answer = http
+                    .post(&url)
+                    .bearer_auth(&token)
+                    .json(&serde_json::json!({"title": format!("Voor de kill {k}")}))
+                    .send()
+                    .await;
+                let Ok(response) = answer else { break };
+                if response.status() != 201 {
+                    break;
+                }
+                let Ok(body) = response.json::<Value>().await else {
+                    break;
+                };
+                created.push(body["id"].as_str().expect("id").to_string());
+            }
+            created
+        })
+    };
     for worker in workers {
         worker.await.expect("worker");
     }
+    let created_initiatives = admin.await.expect("admin task");
     let attempted = next.load(Ordering::SeqCst).min(TOTAL);
     let acknowledged = acknowledged.lock().unwrap().clone();
     assert!(acknowledged.len() >= KILL_AFTER_ACKNOWLEDGED);
@@ -339,8 +366,9 @@ async fn acknowledged_supports_survive_kill_9() {
     let supporters = states.iter().filter(|s| s.0).count() as u64;
     let count = states[0].1;
     eprintln!(
-        "kill -9: attempted {attempted}, acknowledged {}, supported after restart {supporters}, count {count}",
-        acknowledged.len()
+        "kill -9: attempted {attempted}, acknowledged {}, supported after restart {supporters}, count {count}, initiatives acknowledged {}",
+        acknowledged.len(),
+        created_initiatives.len()
     );
     assert!(
         states.iter().all(|s| s.1 == count),
@@ -367,6 +395,32 @@ async fn acknowledged_supports_survive_kill_9() {
         .await
         .unwrap();
     assert_eq!(initiative_answer["support_count"], count);
+    let list: Value = http
+        .get(format!(
+            "{}/api/v1/communities/demo/initiatives",
+            server.url
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let listed: Vec<&str> = list["initiatives"]
+        .as_array()
+        .expect("initiatives")
+        .iter()
+        .filter_map(|i| i["id"].as_str())
+        .collect();
+    let lost_initiatives: Vec<&String> = created_initiatives
+        .iter()
+        .filter(|id| !listed.contains(&id.as_str()))
+        .collect();
+    assert!(
+        lost_initiatives.is_empty(),
+        "initiatives acknowledged with 201 were lost: {lost_initiatives:?}"
+    );
+    assert!(listed.contains(&initiative.as_str()));
     let communities = http
         .get(format!("{}/api/v1/admin/communities", server.url))
         .bearer_auth(&server_token)
