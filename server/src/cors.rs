@@ -42,6 +42,8 @@ pub fn check_origin(community: &Community, headers: &HeaderMap) -> ApiResult<()>
     ))
 }
 
+/// Compares host and port only, not the scheme: behind a TLS-terminating
+/// reverse proxy the server itself sees plain http while pages are https.
 fn is_same_origin(origin: &str, headers: &HeaderMap) -> bool {
     let authority = origin.split_once("://").map(|(_, a)| a);
     let host = headers.get(HOST).and_then(|h| h.to_str().ok());

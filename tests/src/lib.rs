@@ -99,7 +99,12 @@ impl TestServer {
     }
 
     /// Creates an initiative with the community's admin token.
-    pub async fn create_initiative(&self, slug: &str, token: &str, title: &str) -> InitiativePublic {
+    pub async fn create_initiative(
+        &self,
+        slug: &str,
+        token: &str,
+        title: &str,
+    ) -> InitiativePublic {
         let response = self
             .client
             .post(self.at(&format!("/api/v1/admin/communities/{slug}/initiatives")))
@@ -120,5 +125,8 @@ impl TestServer {
 
 /// A valid voter key, different for every `n`.
 pub fn voter_key(n: u64) -> String {
-    format!("{:032x}", 0x5eed_0000_0000_0000_0000_0000_0000_0000u128 + n as u128)
+    format!(
+        "{:032x}",
+        0x5eed_0000_0000_0000_0000_0000_0000_0000u128 + n as u128
+    )
 }
