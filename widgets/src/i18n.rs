@@ -64,8 +64,9 @@ table! {
     SupportButton => "Steun dit initiatief", "Support this initiative";
     Loading => "Laden…", "Loading…";
     Retry => "Opnieuw proberen", "Try again";
-    // Count phrasing. `{n}` is the count, `{t}` the community's threshold. With a threshold the
-    // noun agrees with the threshold ("1 van 50 steunbetuigingen"), without one with the count.
+    // Count phrasing. `{n}` is the count, `{t}` the community's threshold (see `count_text`).
+    // With a threshold the noun agrees with the larger number ("1 van 50 steunbetuigingen"),
+    // without one with the count.
     CountOfThresholdOne => "{n} van {t} steunbetuiging", "{n} of {t} supporter";
     CountOfThresholdOther => "{n} van {t} steunbetuigingen", "{n} of {t} supporters";
     CountOne => "{n} steunbetuiging", "{n} supporter";
@@ -101,10 +102,11 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
 
 /// "12 van 50 steunbetuigingen" / "1 supporter". A `threshold` of 0 means none.
 pub fn count_text(lang: Lang, count: u64, threshold: u64) -> String {
-    let key = match (threshold, count, threshold == 1) {
-        (0, 1, _) => Key::CountOne,
-        (0, _, _) => Key::CountOther,
-        (_, _, true) => Key::CountOfThresholdOne,
+    let key = match (threshold, count) {
+        (0, 1) => Key::CountOne,
+        (0, _) => Key::CountOther,
+        // "1 van 1 steunbetuiging", but "2 van 1 steunbetuigingen".
+        (1, 0 | 1) => Key::CountOfThresholdOne,
         _ => Key::CountOfThresholdOther,
     };
     t(lang, key)
@@ -176,6 +178,7 @@ mod tests {
         assert_eq!(count_text(Lang::Nl, 1, 50), "1 van 50 steunbetuigingen");
         assert_eq!(count_text(Lang::Nl, 0, 1), "0 van 1 steunbetuiging");
         assert_eq!(count_text(Lang::Nl, 1, 1), "1 van 1 steunbetuiging");
+        assert_eq!(count_text(Lang::Nl, 2, 1), "2 van 1 steunbetuigingen");
         assert_eq!(count_text(Lang::Nl, 0, 0), "0 steunbetuigingen");
         assert_eq!(count_text(Lang::Nl, 1, 0), "1 steunbetuiging");
         assert_eq!(count_text(Lang::Nl, 2, 0), "2 steunbetuigingen");
@@ -190,6 +193,7 @@ mod tests {
         assert_eq!(count_text(Lang::En, 12, 50), "12 of 50 supporters");
         assert_eq!(count_text(Lang::En, 1, 50), "1 of 50 supporters");
         assert_eq!(count_text(Lang::En, 1, 1), "1 of 1 supporter");
+        assert_eq!(count_text(Lang::En, 3, 1), "3 of 1 supporters");
         assert_eq!(count_text(Lang::En, 1, 0), "1 supporter");
         assert_eq!(count_text(Lang::En, 0, 0), "0 supporters");
         assert_eq!(count_text(Lang::En, 1234567, 0), "1,234,567 supporters");
