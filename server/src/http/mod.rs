@@ -25,6 +25,10 @@ pub const BODY_LIMIT_BYTES: u64 = 64 * 1024;
 /// The OpenAPI 3.1 description of this API, served at `/api/openapi.json`.
 pub const OPENAPI_JSON: &str = include_str!("../../openapi.json");
 
+/// Static addresses also answer HEAD (hyper sends no body for it), for
+/// `curl -I`, link checkers and caches.
+const GET_OR_HEAD: &[Method] = &[Method::GET, Method::HEAD];
+
 /// What every handler can reach.
 pub struct App {
     pub store: Store,
@@ -37,7 +41,7 @@ pub fn routes(app: Arc<App>) -> impl Filter<Extract = (impl Reply,), Error = Inf
     let healthz = warp::path!("healthz")
         .and(request)
         .map(|method: Method, _| {
-            only(&method, &[Method::GET], || {
+            only(&method, GET_OR_HEAD, || {
                 Ok(json(&Health {
                     status: "ok".into(),
                 }))
@@ -47,7 +51,7 @@ pub fn routes(app: Arc<App>) -> impl Filter<Extract = (impl Reply,), Error = Inf
     let openapi = warp::path!("api" / "openapi.json")
         .and(request)
         .map(|method: Method, _| {
-            only(&method, &[Method::GET], || {
+            only(&method, GET_OR_HEAD, || {
                 let mut response = Response::new(OPENAPI_JSON.into());
                 response
                     .headers_mut()
@@ -60,14 +64,14 @@ pub fn routes(app: Arc<App>) -> impl Filter<Extract = (impl Reply,), Error = Inf
         warp::path!("embed.js")
             .and(request)
             .map(|method: Method, headers: HeaderMap| {
-                only(&method, &[Method::GET], || {
+                only(&method, GET_OR_HEAD, || {
                     Ok(assets::bundle_file("embed.js", &headers))
                 })
             });
 
     let bundle = warp::path!("pkg" / String).and(request).map(
         |name: String, method: Method, headers: HeaderMap| {
-            only(&method, &[Method::GET], || {
+            only(&method, GET_OR_HEAD, || {
                 Ok(assets::bundle_file(&name, &headers))
             })
         },
