@@ -443,17 +443,17 @@ function __wbg_get_imports() {
         },
         __wbindgen_generic_0000000000000001: function(arg0, arg1) {
             // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [Externref], shim_idx: 110, ret: Result(Unit), inner_ret: Some(Result(Unit)) }, mutable: true }) -> Externref`.
-            const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_1544);
+            const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_1540);
             return ret;
         },
         __wbindgen_generic_0000000000000002: function(arg0, arg1) {
             // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [Ref(NamedExternref("Event"))], shim_idx: 39, ret: Unit, inner_ret: Some(Unit) }, mutable: false }) -> Externref`.
-            const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_297);
+            const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_295);
             return ret;
         },
         __wbindgen_generic_0000000000000003: function(arg0, arg1) {
             // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [], shim_idx: 108, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
-            const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_556);
+            const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_554);
             return ret;
         },
         __wbindgen_generic_0000000000000004: function(arg0, arg1) {
@@ -476,16 +476,16 @@ function __wbg_get_imports() {
     };
 }
 
-function __wasm_bindgen_func_elem_556(arg0, arg1) {
-    wasm.__wasm_bindgen_func_elem_556(arg0, arg1);
+function __wasm_bindgen_func_elem_554(arg0, arg1) {
+    wasm.__wasm_bindgen_func_elem_554(arg0, arg1);
 }
 
-function __wasm_bindgen_func_elem_297(arg0, arg1, arg2) {
-    wasm.__wasm_bindgen_func_elem_297(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_295(arg0, arg1, arg2) {
+    wasm.__wasm_bindgen_func_elem_295(arg0, arg1, arg2);
 }
 
-function __wasm_bindgen_func_elem_1544(arg0, arg1, arg2) {
-    const ret = wasm.__wasm_bindgen_func_elem_1544(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_1540(arg0, arg1, arg2) {
+    const ret = wasm.__wasm_bindgen_func_elem_1540(arg0, arg1, arg2);
     if (ret[1]) {
         throw takeFromExternrefTable0(ret[0]);
     }
@@ -847,7 +847,7 @@ async function __wbg_init_once(module_or_path) {
     }
 
     if (module_or_path === undefined) {
-        module_or_path = new URL('mekaar_widgets_bg-8f8c8a37.wasm', import.meta.url);
+        module_or_path = new URL('mekaar_widgets_bg-65754000.wasm', import.meta.url);
     }
     const imports = __wbg_get_imports();
 
