@@ -16,6 +16,9 @@ return m.default({ module_or_path: base + "pkg/mekaar_widgets_bg-65754000.wasm" 
 return m;
 });
 });
+glue.catch(function () {
+glue = null;
+});
 }
 return glue;
 }

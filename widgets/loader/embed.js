@@ -24,6 +24,10 @@
           return m;
         });
       });
+      // After a failure (e.g. offline), a placeholder added later tries again.
+      glue.catch(function () {
+        glue = null;
+      });
     }
     return glue;
   }
