@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use mekaar_api::{CommunityCreate, CommunityUpdate, InitiativeCreate};
-use mekaar_server::{auth, communities, demo, initiatives, server, store::Store};
+use mekaar_server::{assets, auth, communities, demo, initiatives, server, store::Store};
 
 #[derive(Parser)]
 #[command(
@@ -258,6 +258,7 @@ fn serve(store: Store, listen: SocketAddr, demo_listen: Option<SocketAddr>) -> R
             }
             None => None,
         };
+        assets::warm_up();
         let mut running = server::start(store, listen)
             .await
             .map_err(|e| format!("cannot listen on {listen}: {e}"))?;

@@ -1569,3 +1569,48 @@ async fn junk_requests_never_get_a_server_error() {
         "count and supporters disagree after fuzzing"
     );
 }
+
+/// The widget bundle travels compressed when the browser accepts it (the
+/// wasm is about a third of its size in brotli), and byte-exact otherwise.
+#[tokio::test]
+async fn bundle_files_are_served_compressed_when_accepted() {
+    let server = TestServer::start().await;
+    let pkg = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../pkg");
+    let wasm_name = std::fs::read_dir(&pkg)
+        .expect("pkg/ exists")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .find(|name| name.ends_with(".wasm"))
+        .expect("a .wasm in pkg/");
+    let on_disk = std::fs::read(pkg.join(&wasm_name)).unwrap();
+    let url = server.at(&format!("/pkg/{wasm_name}"));
+
+    let plain = client().get(&url).send().await.unwrap();
+    assert_eq!(plain.status(), 200);
+    assert!(plain.headers().get("content-encoding").is_none());
+    assert_eq!(plain.bytes().await.unwrap().as_ref(), on_disk.as_slice());
+
+    for (accept, expected) in [("gzip, deflate, br", "br"), ("gzip", "gzip")] {
+        let packed = client()
+            .get(&url)
+            .header("accept-encoding", accept)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(packed.status(), 200);
+        assert_eq!(packed.headers()["content-encoding"], expected);
+        assert_eq!(packed.headers()["content-type"], "application/wasm");
+        assert!(packed.headers()["vary"]
+            .to_str()
+            .unwrap()
+            .contains("accept-encoding"));
+        let body = packed.bytes().await.unwrap();
+        assert!(
+            body.len() < on_disk.len() / 2,
+            "{expected}: {} of {} bytes",
+            body.len(),
+            on_disk.len()
+        );
+    }
+    server.stop().await;
+}
