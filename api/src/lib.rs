@@ -14,6 +14,22 @@ pub const API_PREFIX: &str = "/api/v1";
 /// in access logs, browser history or referrers.
 pub const VOTER_HEADER: &str = "mekaar-voter";
 
+/// Request header that carries an initiative's private manage token.
+pub const MANAGE_HEADER: &str = "mekaar-manage";
+
+/// Longest texts, checked by the server (the widgets use them for `maxlength`).
+pub mod limits {
+    pub const TITLE: usize = 120;
+    pub const SUMMARY: usize = 280;
+    pub const STORY: usize = 5_000;
+    pub const NAME: usize = 80;
+    pub const CONTACT: usize = 200;
+    pub const MESSAGE: usize = 1_000;
+    pub const REASON: usize = 500;
+    pub const UPDATE: usize = 2_000;
+    pub const ANSWER: usize = 5_000;
+}
+
 /// Length of a voter key: 128 random bits as lowercase hex.
 pub const VOTER_KEY_LEN: usize = 32;
 
@@ -58,6 +74,11 @@ pub mod codes {
     pub const INITIATIVE_NOT_FOUND: &str = "initiative_not_found";
     pub const COMMUNITY_EXISTS: &str = "community_exists";
     pub const ORIGIN_NOT_ALLOWED: &str = "origin_not_allowed";
+    pub const RATE_LIMITED: &str = "rate_limited";
+    pub const CONSENT_REQUIRED: &str = "consent_required";
+    pub const INVALID_MANAGE_TOKEN: &str = "invalid_manage_token";
+    pub const SPAM_SUSPECTED: &str = "spam_suspected";
+    pub const WEBHOOK_NOT_FOUND: &str = "webhook_not_found";
     pub const INVALID_VOTER_KEY: &str = "invalid_voter_key";
     pub const MALFORMED_JSON: &str = "malformed_json";
     pub const INVALID_FIELD: &str = "invalid_field";
@@ -80,6 +101,9 @@ pub struct CommunityPublic {
     pub areas: Vec<String>,
     pub themes: Vec<String>,
     pub support_threshold: u64,
+    /// Whether new initiatives wait for a moderator (`pre`) or show at once (`post`).
+    #[serde(default)]
+    pub moderation: ModerationPolicy,
 }
 
 /// What a community admin sees: the public part plus the embedding sites.
@@ -89,6 +113,16 @@ pub struct CommunityAdmin {
     pub public: CommunityPublic,
     /// Origins (`https://www.baarlo.nl`) whose pages may embed the widgets.
     pub allowed_origins: Vec<String>,
+    /// Reports by different residents after which an initiative is hidden until a
+    /// moderator looks at it.
+    #[serde(default = "default_reports_before_hide")]
+    pub reports_before_hide: u32,
+}
+
+pub const DEFAULT_REPORTS_BEFORE_HIDE: u32 = 3;
+
+fn default_reports_before_hide() -> u32 {
+    DEFAULT_REPORTS_BEFORE_HIDE
 }
 
 /// Body of `POST /api/v1/admin/communities`.
@@ -107,6 +141,10 @@ pub struct CommunityCreate {
     pub themes: Vec<String>,
     #[serde(default)]
     pub support_threshold: Option<u64>,
+    #[serde(default)]
+    pub moderation: Option<ModerationPolicy>,
+    #[serde(default)]
+    pub reports_before_hide: Option<u32>,
 }
 
 /// Body of `PATCH /api/v1/admin/communities/{slug}`: every field optional.
@@ -125,6 +163,10 @@ pub struct CommunityUpdate {
     pub themes: Option<Vec<String>>,
     #[serde(default)]
     pub support_threshold: Option<u64>,
+    #[serde(default)]
+    pub moderation: Option<ModerationPolicy>,
+    #[serde(default)]
+    pub reports_before_hide: Option<u32>,
 }
 
 /// Answer to creating a community or a new admin token: the token is shown once.
@@ -139,7 +181,66 @@ pub struct TokenCreated {
     pub admin_token: String,
 }
 
-/// Body of `POST /api/v1/admin/communities/{slug}/initiatives`.
+/// Pre-moderation: new initiatives wait for a moderator. Post: visible at once.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ModerationPolicy {
+    Pre,
+    #[default]
+    Post,
+}
+
+/// Where an initiative is in its life: idee → zoekt medestanders → in uitvoering →
+/// gerealiseerd, or gestopt.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum InitiativeStatus {
+    #[default]
+    Idea,
+    SeekingSupporters,
+    InProgress,
+    Realised,
+    Stopped,
+}
+
+impl InitiativeStatus {
+    pub const ALL: [InitiativeStatus; 5] = [
+        InitiativeStatus::Idea,
+        InitiativeStatus::SeekingSupporters,
+        InitiativeStatus::InProgress,
+        InitiativeStatus::Realised,
+        InitiativeStatus::Stopped,
+    ];
+
+    /// The wire name, as in JSON and query strings.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InitiativeStatus::Idea => "idea",
+            InitiativeStatus::SeekingSupporters => "seeking_supporters",
+            InitiativeStatus::InProgress => "in_progress",
+            InitiativeStatus::Realised => "realised",
+            InitiativeStatus::Stopped => "stopped",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<InitiativeStatus> {
+        Self::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+}
+
+/// Whether the public sees an initiative.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum ModerationState {
+    Pending,
+    #[default]
+    Published,
+    Hidden,
+    Rejected,
+}
+
+/// Body of `POST /api/v1/admin/communities/{slug}/initiatives` (a moderator
+/// creates an initiative; it is published at once).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct InitiativeCreate {
@@ -152,7 +253,39 @@ pub struct InitiativeCreate {
     pub theme: Option<String>,
 }
 
-/// What anyone may read about an initiative.
+/// Body of `POST /api/v1/communities/{slug}/initiatives`: a resident starts an
+/// initiative, without an account.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct InitiativeSubmit {
+    pub title: String,
+    pub summary: String,
+    #[serde(default)]
+    pub story: String,
+    #[serde(default)]
+    pub area: Option<String>,
+    #[serde(default)]
+    pub theme: Option<String>,
+    /// How the initiator is shown, e.g. "Anja, Kloosterstraat".
+    pub initiator_name: String,
+    /// Seen only by moderators.
+    #[serde(default)]
+    pub contact_email: Option<String>,
+    /// Honeypot: a field people do not see and bots fill in. Must stay empty.
+    #[serde(default)]
+    pub website: String,
+}
+
+/// Answer to a submit: the private manage token is shown this once.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct InitiativeSubmitted {
+    pub initiative: InitiativeDetail,
+    pub moderation: ModerationState,
+    /// Send it as the `Mekaar-Manage` header to edit, post updates and see who joined.
+    pub manage_token: String,
+}
+
+/// An initiative as a card in a list.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct InitiativePublic {
     pub id: String,
@@ -161,15 +294,245 @@ pub struct InitiativePublic {
     pub summary: String,
     pub area: Option<String>,
     pub theme: Option<String>,
+    #[serde(default)]
+    pub status: InitiativeStatus,
+    #[serde(default)]
+    pub initiator_name: String,
     pub support_count: u64,
     pub support_threshold: u64,
+    /// When the support count first reached the threshold (seconds since the epoch).
+    #[serde(default)]
+    pub threshold_reached_at: Option<u64>,
+    #[serde(default)]
+    pub join_count: u64,
+    /// Whether the municipality or the community has answered officially.
+    #[serde(default)]
+    pub answered: bool,
     /// Seconds since the Unix epoch.
     pub created_at: u64,
+    #[serde(default)]
+    pub updated_at: u64,
 }
 
+/// An update posted by the initiator.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct InitiativeUpdate {
+    pub text: String,
+    pub posted_at: u64,
+}
+
+/// The official answer (reactie van de gemeente).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct OfficialAnswer {
+    pub text: String,
+    pub answered_by: String,
+    pub answered_at: u64,
+}
+
+/// An initiative with its story, updates and answer.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct InitiativeDetail {
+    #[serde(flatten)]
+    pub card: InitiativePublic,
+    /// Plain text: paragraphs separated by blank lines. Never HTML.
+    pub story: String,
+    pub updates: Vec<InitiativeUpdate>,
+    pub answer: Option<OfficialAnswer>,
+}
+
+/// A page of initiatives. Filters and sort come from the query string.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct InitiativeList {
     pub initiatives: Vec<InitiativePublic>,
+    /// How many match the filters, on all pages.
+    #[serde(default)]
+    pub total: u64,
+    #[serde(default)]
+    pub page: u64,
+    #[serde(default)]
+    pub limit: u64,
+}
+
+/// Changes by the initiator (manage link) or a moderator; every field optional.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct InitiativeEdit {
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub story: Option<String>,
+    #[serde(default)]
+    pub area: Option<String>,
+    #[serde(default)]
+    pub theme: Option<String>,
+    #[serde(default)]
+    pub status: Option<InitiativeStatus>,
+}
+
+/// Body of posting an update (manage link).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct UpdatePost {
+    pub text: String,
+}
+
+/// Body of "ik doe mee": how the initiator can reach the joiner.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct JoinRequest {
+    pub name: String,
+    /// E-mail address or phone number.
+    pub contact: String,
+    #[serde(default)]
+    pub message: String,
+    /// The resident agreed that the initiator and moderators see these details.
+    pub consent: bool,
+}
+
+/// A joiner as the initiator and moderators see them.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct JoinDetail {
+    pub name: String,
+    pub contact: String,
+    pub message: String,
+    pub joined_at: u64,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+pub struct JoinState {
+    pub joined: bool,
+    pub join_count: u64,
+}
+
+/// Body of reporting an initiative.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ReportRequest {
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ReportState {
+    pub reported: bool,
+}
+
+/// What the initiator sees with the manage link.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ManageView {
+    pub initiative: InitiativeDetail,
+    pub moderation: ModerationState,
+    pub contact_email: Option<String>,
+    pub joins: Vec<JoinDetail>,
+}
+
+/// A report as moderators see it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ReportDetail {
+    pub reason: String,
+    pub reported_at: u64,
+}
+
+/// What moderators see of an initiative.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct InitiativeAdmin {
+    pub initiative: InitiativeDetail,
+    pub moderation: ModerationState,
+    pub contact_email: Option<String>,
+    pub report_count: u64,
+    pub reports: Vec<ReportDetail>,
+    pub joins: Vec<JoinDetail>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct InitiativeAdminList {
+    pub initiatives: Vec<InitiativeAdmin>,
+}
+
+/// A moderator's decision about an initiative.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ModerationAction {
+    Approve,
+    Reject,
+    Hide,
+    Restore,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ModerationRequest {
+    pub action: ModerationAction,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Body of an official answer.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct AnswerPost {
+    pub text: String,
+    /// E.g. "Gemeente Oldebroek, team Leefomgeving".
+    pub answered_by: String,
+}
+
+/// Events a community can send to its webhooks.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum WebhookEvent {
+    Submitted,
+    ThresholdReached,
+    Reported,
+    Answered,
+}
+
+impl WebhookEvent {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WebhookEvent::Submitted => "submitted",
+            WebhookEvent::ThresholdReached => "threshold_reached",
+            WebhookEvent::Reported => "reported",
+            WebhookEvent::Answered => "answered",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookCreate {
+    pub url: String,
+    pub events: Vec<WebhookEvent>,
+}
+
+/// A webhook. Deliveries carry `Mekaar-Signature: sha256=<hex HMAC-SHA256 of the body>`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Webhook {
+    pub id: String,
+    pub url: String,
+    pub events: Vec<WebhookEvent>,
+    pub created_at: u64,
+}
+
+/// Answer to creating a webhook: the signing secret is shown this once.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct WebhookCreated {
+    pub webhook: Webhook,
+    pub secret: String,
+}
+
+/// One attempt to deliver an event to a webhook.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct DeliveryAttempt {
+    pub delivery_id: String,
+    pub webhook_id: String,
+    pub event: WebhookEvent,
+    pub attempt: u32,
+    pub attempted_at: u64,
+    /// The receiver's HTTP status, if it answered.
+    pub status: Option<u16>,
+    pub error: Option<String>,
+    pub delivered: bool,
 }
 
 /// A voter's support of one initiative, and the current total.

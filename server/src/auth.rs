@@ -57,14 +57,19 @@ pub fn require_server_admin(store: &Store, headers: &HeaderMap) -> ApiResult<()>
 }
 
 /// Passes with an admin token of this community, or a server-wide one.
+/// Returns how the audit log names the caller: the kind of token and the
+/// start of its hash (never the token itself).
 pub fn require_community_admin(
     store: &Store,
     community: &Community,
     headers: &HeaderMap,
-) -> ApiResult<()> {
+) -> ApiResult<String> {
     let token = bearer(headers).ok_or_else(ApiError::unauthorized)?;
-    if community.accepts_admin_token(token) || is_server_admin(store, token)? {
-        Ok(())
+    let tag = &secrets::hash_secret(token)[..8];
+    if community.accepts_admin_token(token) {
+        Ok(format!("admin:{tag}"))
+    } else if is_server_admin(store, token)? {
+        Ok(format!("server-admin:{tag}"))
     } else {
         Err(ApiError::unauthorized())
     }

@@ -2,6 +2,7 @@
 
 use mekaar_api::{
     codes, is_valid_slug, CommunityAdmin, CommunityCreate, CommunityPublic, CommunityUpdate,
+    ModerationPolicy, WebhookEvent, DEFAULT_REPORTS_BEFORE_HIDE,
 };
 use serde::{Deserialize, Serialize};
 use warp::http::StatusCode;
@@ -18,6 +19,7 @@ const LABEL_MAX_CHARS: usize = 60;
 const LIST_MAX_ITEMS: usize = 100;
 const ORIGINS_MAX: usize = 50;
 const THRESHOLD_MAX: u64 = 1_000_000;
+const REPORTS_BEFORE_HIDE_MAX: u32 = 1_000;
 
 /// A community as stored.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -33,6 +35,26 @@ pub struct Community {
     /// SHA-256 hashes of the community's admin tokens.
     pub admin_token_hashes: Vec<String>,
     pub created_at: u64,
+    #[serde(default)]
+    pub moderation: ModerationPolicy,
+    #[serde(default = "default_reports_before_hide")]
+    pub reports_before_hide: u32,
+    #[serde(default)]
+    pub webhooks: Vec<WebhookConfig>,
+}
+
+fn default_reports_before_hide() -> u32 {
+    DEFAULT_REPORTS_BEFORE_HIDE
+}
+
+/// A webhook as stored. The secret is kept in clear: we need it to sign.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct WebhookConfig {
+    pub id: String,
+    pub url: String,
+    pub events: Vec<WebhookEvent>,
+    pub secret: String,
+    pub created_at: u64,
 }
 
 impl Community {
@@ -44,6 +66,7 @@ impl Community {
             areas: self.areas.clone(),
             themes: self.themes.clone(),
             support_threshold: self.support_threshold,
+            moderation: self.moderation,
         }
     }
 
@@ -51,6 +74,7 @@ impl Community {
         CommunityAdmin {
             public: self.public(),
             allowed_origins: self.allowed_origins.clone(),
+            reports_before_hide: self.reports_before_hide,
         }
     }
 
@@ -99,6 +123,9 @@ pub fn create(store: &Store, input: CommunityCreate) -> ApiResult<(Community, St
         allowed_origins: vec![],
         admin_token_hashes: vec![secrets::hash_secret(&token)],
         created_at: secrets::now_secs(),
+        moderation: ModerationPolicy::default(),
+        reports_before_hide: DEFAULT_REPORTS_BEFORE_HIDE,
+        webhooks: vec![],
     };
     apply_update(
         &mut community,
@@ -109,6 +136,8 @@ pub fn create(store: &Store, input: CommunityCreate) -> ApiResult<(Community, St
             areas: Some(input.areas),
             themes: Some(input.themes),
             support_threshold: input.support_threshold,
+            moderation: input.moderation,
+            reports_before_hide: input.reports_before_hide,
         },
     )?;
     if !store.insert_new(Table::Communities, &store_key(&community.slug), &community)? {
@@ -125,6 +154,20 @@ pub fn update(store: &Store, slug: &str, change: CommunityUpdate) -> ApiResult<C
     get(store, slug)?;
     match store.update(Table::Communities, &store_key(slug), |mut community| {
         apply_update(&mut community, change.clone()).map(|_| community)
+    })? {
+        Some(result) => result,
+        None => Err(ApiError::community_not_found(slug)),
+    }
+}
+
+/// Read-modify-write of a community's stored record (webhooks, tokens).
+pub fn change(
+    store: &Store,
+    slug: &str,
+    mut edit: impl FnMut(&mut Community) -> ApiResult<()>,
+) -> ApiResult<Community> {
+    match store.update(Table::Communities, &store_key(slug), |mut c: Community| {
+        edit(&mut c).map(|_| c)
     })? {
         Some(result) => result,
         None => Err(ApiError::community_not_found(slug)),
@@ -196,11 +239,34 @@ fn apply_update(community: &mut Community, change: CommunityUpdate) -> ApiResult
         }
         community.support_threshold = threshold;
     }
+    if let Some(policy) = change.moderation {
+        community.moderation = policy;
+    }
+    if let Some(reports) = change.reports_before_hide {
+        if !(1..=REPORTS_BEFORE_HIDE_MAX).contains(&reports) {
+            return Err(ApiError::invalid_field(
+                "reports_before_hide",
+                format!("must be between 1 and {REPORTS_BEFORE_HIDE_MAX}"),
+            ));
+        }
+        community.reports_before_hide = reports;
+    }
     Ok(())
 }
 
-/// Trims `text` and checks it is 1..=`max` characters without control characters.
+/// Trims `text` and checks it is 1..=`max` characters on one line, without
+/// control characters.
 pub fn check_text(field: &str, text: &str, max: usize) -> ApiResult<String> {
+    if text.trim().contains('\n') {
+        return Err(ApiError::invalid_field(field, "must be one line"));
+    }
+    check_paragraphs(field, text, max)
+}
+
+/// Like [`check_text`], but line breaks are allowed (stories, messages).
+/// Windows line ends become `\n`.
+pub fn check_paragraphs(field: &str, text: &str, max: usize) -> ApiResult<String> {
+    let text = text.replace("\r\n", "\n");
     let text = text.trim();
     if text.is_empty() {
         return Err(ApiError::invalid_field(field, "must not be empty"));

@@ -18,7 +18,7 @@ const PREFLIGHT_MAX_AGE_SECS: &str = "7200";
 
 /// Request headers a widget may send. Keep in step with
 /// `mekaar_api::VOTER_HEADER` (a test below checks it).
-const ALLOWED_REQUEST_HEADERS: &str = "mekaar-voter, content-type";
+const ALLOWED_REQUEST_HEADERS: &str = "mekaar-voter, mekaar-manage, content-type";
 
 /// Passes when the request may act on `community`:
 /// - no `Origin` header: not a cross-origin browser request (curl, a server);
@@ -93,6 +93,7 @@ mod tests {
     #[test]
     fn preflight_allows_the_voter_header() {
         assert!(ALLOWED_REQUEST_HEADERS.contains(VOTER_HEADER));
+        assert!(ALLOWED_REQUEST_HEADERS.contains(mekaar_api::MANAGE_HEADER));
     }
 
     #[test]

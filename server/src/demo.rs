@@ -3,7 +3,10 @@
 
 use std::net::SocketAddr;
 
-use mekaar_api::{CommunityCreate, CommunityUpdate, InitiativeCreate};
+use mekaar_api::{
+    AnswerPost, CommunityCreate, CommunityUpdate, InitiativeCreate, InitiativeEdit,
+    InitiativeStatus,
+};
 use warp::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use warp::http::HeaderValue;
 use warp::reply::Response;
@@ -13,6 +16,7 @@ use crate::assets;
 use crate::communities;
 use crate::errors::ApiResult;
 use crate::initiatives;
+use crate::moderation;
 use crate::store::Store;
 
 pub const DEMO_COMMUNITY: &str = "demodorp";
@@ -28,8 +32,12 @@ struct DemoInitiative {
     id: &'static str,
     title: &'static str,
     summary: &'static str,
+    story: &'static str,
     area: &'static str,
     theme: &'static str,
+    status: InitiativeStatus,
+    update: Option<&'static str>,
+    answer: Option<&'static str>,
 }
 
 const INITIATIVES: &[DemoInitiative] = &[
@@ -37,22 +45,45 @@ const INITIATIVES: &[DemoInitiative] = &[
         id: "aed-bij-de-kerk",
         title: "Een AED aan de muur van de kerk",
         summary: "Bij een hartstilstand telt elke minuut. Wij willen een AED die dag en nacht bereikbaar is, en een cursus reanimeren voor twintig buren.",
+        story: "De dichtstbijzijnde AED hangt nu in het gemeentehuis, en dat is 's avonds dicht.\n\nDe kerk wil de muur aan het plein beschikbaar stellen. Een kast met verwarming kost ongeveer 2.000 euro; de Hartstichting helpt met de cursus. Meer informatie: https://www.hartstichting.nl/reanimatie",
         area: "Dorpskern",
         theme: "Veiligheid",
+        status: InitiativeStatus::SeekingSupporters,
+        update: Some("De kerkenraad heeft ja gezegd. Nu nog de kast en het stroompunt."),
+        answer: None,
     },
     DemoInitiative {
         id: "moestuin-kloosterbuurt",
         title: "Buurtmoestuin op het braakliggende veld in de Kloosterbuurt",
         summary: "Samen groente kweken, oogst delen met de voedselbank en de school laten meedoen. We zoeken tuiniers en iemand met een aanhanger.",
+        story: "Het veld achter de Kloosterstraat ligt al drie jaar braak. Met twaalf bakken, een watertappunt en een schuurtje kunnen we er een plek van maken waar buren elkaar ontmoeten.",
         area: "Kloosterbuurt",
         theme: "Groen",
+        status: InitiativeStatus::InProgress,
+        update: Some("De eerste zes bakken staan er. Zaterdag om 10 uur planten we aardappels."),
+        answer: Some("De gemeente stelt het veld voor vijf jaar beschikbaar en betaalt het watertappunt. Neem contact op met de wijkregisseur voor de afspraken."),
     },
     DemoInitiative {
         id: "jeu-de-boules-dorpshuis",
         title: "Jeu-de-boulesbaan naast het dorpshuis",
         summary: "Een baan voor jong en oud, met een bankje en schaduw. De aannemer aan de Dorpsstraat helpt met zand en banden.",
+        story: "",
         area: "Dorpskern",
         theme: "Sport en spel",
+        status: InitiativeStatus::Idea,
+        update: None,
+        answer: None,
+    },
+    DemoInitiative {
+        id: "bankjes-langs-de-dijk",
+        title: "Bankjes langs het fietspad over de dijk",
+        summary: "Voor wie slecht ter been is, is de dijk te lang zonder rustpunt. Drie bankjes met uitzicht over de uiterwaarden.",
+        story: "",
+        area: "Buitengebied",
+        theme: "Samen",
+        status: InitiativeStatus::Realised,
+        update: Some("Alle drie de bankjes staan er, gemaakt van hout uit het eigen bos."),
+        answer: None,
     },
 ];
 
@@ -81,6 +112,8 @@ pub fn seed(store: &Store, origins: &[String]) -> ApiResult<Seeded> {
                         "Samen".into(),
                     ],
                     support_threshold: Some(50),
+                    moderation: None,
+                    reports_before_hide: None,
                 },
             )?;
             Some(token)
@@ -95,17 +128,43 @@ pub fn seed(store: &Store, origins: &[String]) -> ApiResult<Seeded> {
         },
     )?;
     for demo in INITIATIVES {
-        if initiatives::get(store, &community, demo.id).is_err() {
-            initiatives::create_with_id(
+        if initiatives::get(store, &community, demo.id).is_ok() {
+            continue;
+        }
+        initiatives::create_with_id(
+            store,
+            &community,
+            demo.id,
+            InitiativeCreate {
+                title: demo.title.into(),
+                summary: demo.summary.into(),
+                area: Some(demo.area.into()),
+                theme: Some(demo.theme.into()),
+            },
+        )?;
+        initiatives::edit(
+            store,
+            &community,
+            demo.id,
+            InitiativeEdit {
+                story: Some(demo.story.into()),
+                status: Some(demo.status),
+                ..Default::default()
+            },
+        )?;
+        if let Some(update) = demo.update {
+            initiatives::post_update(store, &community, demo.id, update)?;
+        }
+        if let Some(answer) = demo.answer {
+            moderation::answer(
                 store,
                 &community,
                 demo.id,
-                InitiativeCreate {
-                    title: demo.title.into(),
-                    summary: demo.summary.into(),
-                    area: Some(demo.area.into()),
-                    theme: Some(demo.theme.into()),
+                AnswerPost {
+                    text: answer.into(),
+                    answered_by: "Gemeente Demodorp, team Leefomgeving".into(),
                 },
+                "demo",
             )?;
         }
     }

@@ -1,56 +1,110 @@
-//! Initiatives: just enough for a support to point at (the full lifecycle,
-//! moderation and the resident's submit form come with the initiatives issue).
+//! Initiatives: put on the agenda by residents (no account) or moderators,
+//! found by neighbours, supported, joined, answered officially.
 
-use mekaar_api::{InitiativeCreate, InitiativePublic};
+use mekaar_api::{
+    codes, limits, InitiativeCreate, InitiativeDetail, InitiativeEdit, InitiativeList,
+    InitiativePublic, InitiativeStatus, InitiativeSubmit, InitiativeUpdate, ModerationPolicy,
+    ModerationState, OfficialAnswer,
+};
 use serde::{Deserialize, Serialize};
+use warp::http::StatusCode;
 
-use crate::communities::{check_text, Community};
+use crate::communities::{check_paragraphs, check_text, Community};
 use crate::errors::{ApiError, ApiResult};
 use crate::secrets;
-use crate::store::{key, Store, Table};
-use crate::supports;
+use crate::store::{key, CountedSet, Store, Table};
 
-pub const TITLE_MAX_CHARS: usize = 120;
-pub const SUMMARY_MAX_CHARS: usize = 280;
+/// Most updates one initiative keeps (the oldest go first).
+const UPDATES_MAX: usize = 200;
+pub const LIST_LIMIT_DEFAULT: u64 = 20;
+pub const LIST_LIMIT_MAX: u64 = 100;
 
-/// An initiative as stored. The support count lives with the supports.
+/// An initiative as stored. Support, join and report counts live with their sets.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Initiative {
     pub id: String,
     pub community: String,
     pub title: String,
     pub summary: String,
+    #[serde(default)]
+    pub story: String,
     pub area: Option<String>,
     pub theme: Option<String>,
+    #[serde(default)]
+    pub status: InitiativeStatus,
+    #[serde(default)]
+    pub initiator_name: String,
+    /// Seen only by moderators.
+    #[serde(default)]
+    pub contact_email: Option<String>,
     pub created_at: u64,
+    #[serde(default)]
+    pub updated_at: u64,
+    #[serde(default)]
+    pub updates: Vec<InitiativeUpdate>,
+    #[serde(default)]
+    pub answer: Option<OfficialAnswer>,
+    #[serde(default)]
+    pub moderation: ModerationState,
+    #[serde(default)]
+    pub threshold_reached_at: Option<u64>,
+    /// Hash of the initiator's manage token (none for moderator-made ones).
+    #[serde(default)]
+    pub manage_token_hash: Option<String>,
+    /// Reports already looked at by a moderator (restoring clears them), so
+    /// only newer reports count towards hiding it again.
+    #[serde(default)]
+    pub reports_reviewed: u64,
 }
 
+impl Initiative {
+    pub fn is_public(&self) -> bool {
+        self.moderation == ModerationState::Published
+    }
+}
+
+pub fn store_key(community: &str, id: &str) -> Vec<u8> {
+    key(&[community, id])
+}
+
+/// The group key of an initiative's counted sets (supports, joins, reports).
+pub fn set_group(community: &Community, id: &str) -> Vec<u8> {
+    store_key(&community.slug, id)
+}
+
+/// Any initiative, whatever its moderation state (for moderators, initiators).
 pub fn get(store: &Store, community: &Community, id: &str) -> ApiResult<Initiative> {
     if !secrets::is_plausible_id(id) {
         return Err(ApiError::initiative_not_found(id));
     }
     store
-        .get(Table::Initiatives, &key(&[&community.slug, id]))?
+        .get(Table::Initiatives, &store_key(&community.slug, id))?
         .ok_or_else(|| ApiError::initiative_not_found(id))
 }
 
-/// Fails with 404 unless the initiative exists; cheaper than [`get`].
-pub fn ensure_exists(store: &Store, community: &Community, id: &str) -> ApiResult<()> {
-    if secrets::is_plausible_id(id)
-        && store.contains(Table::Initiatives, &key(&[&community.slug, id]))?
-    {
-        Ok(())
+/// An initiative the public may see: published. Others answer 404, as if
+/// they did not exist.
+pub fn get_public(store: &Store, community: &Community, id: &str) -> ApiResult<Initiative> {
+    let initiative = get(store, community, id)?;
+    if initiative.is_public() {
+        Ok(initiative)
     } else {
         Err(ApiError::initiative_not_found(id))
     }
 }
 
-pub fn list(store: &Store, community: &Community) -> ApiResult<Vec<Initiative>> {
+/// Fails with 404 unless the initiative is published.
+pub fn ensure_public(store: &Store, community: &Community, id: &str) -> ApiResult<()> {
+    get_public(store, community, id).map(|_| ())
+}
+
+pub fn all(store: &Store, community: &Community) -> ApiResult<Vec<Initiative>> {
     let mut prefix = community.slug.as_bytes().to_vec();
     prefix.push(0);
     Ok(store.scan_prefix(Table::Initiatives, &prefix)?)
 }
 
+/// A moderator creates an initiative: published at once.
 pub fn create(
     store: &Store,
     community: &Community,
@@ -59,7 +113,7 @@ pub fn create(
     create_with_id(store, community, &secrets::new_id(), input)
 }
 
-/// Creates an initiative under a chosen id (the demo seeds use readable ids).
+/// Creates a published initiative under a chosen id (the demo seeds use readable ids).
 pub fn create_with_id(
     store: &Store,
     community: &Community,
@@ -72,31 +126,354 @@ pub fn create_with_id(
             "use 1 to 64 characters a-z, 0-9 and -",
         ));
     }
-    let summary = input.summary.trim();
+    let now = secrets::now_secs();
     let initiative = Initiative {
         id: id.to_string(),
         community: community.slug.clone(),
-        title: check_text("title", &input.title, TITLE_MAX_CHARS)?,
-        summary: if summary.is_empty() {
-            String::new()
-        } else {
-            check_text("summary", summary, SUMMARY_MAX_CHARS)?
-        },
+        title: check_text("title", &input.title, limits::TITLE)?,
+        summary: optional_text("summary", &input.summary, limits::SUMMARY)?,
+        story: String::new(),
         area: check_choice("area", input.area, &community.areas)?,
         theme: check_choice("theme", input.theme, &community.themes)?,
-        created_at: secrets::now_secs(),
+        status: InitiativeStatus::default(),
+        initiator_name: String::new(),
+        contact_email: None,
+        created_at: now,
+        updated_at: now,
+        updates: vec![],
+        answer: None,
+        moderation: ModerationState::Published,
+        threshold_reached_at: None,
+        manage_token_hash: None,
+        reports_reviewed: 0,
     };
-    if !store.insert_new(
-        Table::Initiatives,
-        &key(&[&community.slug, id]),
-        &initiative,
-    )? {
+    insert(store, &initiative)?;
+    Ok(initiative)
+}
+
+fn insert(store: &Store, initiative: &Initiative) -> ApiResult<()> {
+    let key = store_key(&initiative.community, &initiative.id);
+    if !store.insert_new(Table::Initiatives, &key, initiative)? {
         return Err(ApiError::invalid_field(
             "id",
-            format!("`{id}` is already taken"),
+            format!("`{}` is already taken", initiative.id),
         ));
     }
-    Ok(initiative)
+    Ok(())
+}
+
+/// A resident starts an initiative. Returns it and its manage token (shown once).
+pub fn submit(
+    store: &Store,
+    community: &Community,
+    input: InitiativeSubmit,
+) -> ApiResult<(Initiative, String)> {
+    if !input.website.trim().is_empty() {
+        // Only bots fill in the field that people cannot see.
+        return Err(ApiError::bad_request(
+            codes::SPAM_SUSPECTED,
+            "This submission looks automated and was not saved.",
+        ));
+    }
+    let token = secrets::new_admin_token();
+    let now = secrets::now_secs();
+    let initiative = Initiative {
+        id: secrets::new_id(),
+        community: community.slug.clone(),
+        title: check_text("title", &input.title, limits::TITLE)?,
+        summary: check_paragraphs("summary", &input.summary, limits::SUMMARY)?,
+        story: optional_paragraphs("story", &input.story, limits::STORY)?,
+        area: check_choice("area", input.area, &community.areas)?,
+        theme: check_choice("theme", input.theme, &community.themes)?,
+        status: InitiativeStatus::Idea,
+        initiator_name: check_text("initiator_name", &input.initiator_name, limits::NAME)?,
+        contact_email: match input.contact_email.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(email) => Some(check_email("contact_email", email)?),
+        },
+        created_at: now,
+        updated_at: now,
+        updates: vec![],
+        answer: None,
+        moderation: match community.moderation {
+            ModerationPolicy::Pre => ModerationState::Pending,
+            ModerationPolicy::Post => ModerationState::Published,
+        },
+        threshold_reached_at: None,
+        manage_token_hash: Some(secrets::hash_secret(&token)),
+        reports_reviewed: 0,
+    };
+    insert(store, &initiative)?;
+    Ok((initiative, token))
+}
+
+/// Passes when `token` is this initiative's manage token.
+pub fn check_manage_token(initiative: &Initiative, token: Option<&str>) -> ApiResult<()> {
+    let valid = match (token, &initiative.manage_token_hash) {
+        (Some(token), Some(hash)) => secrets::secret_matches(token, std::slice::from_ref(hash)),
+        _ => false,
+    };
+    if valid {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            codes::INVALID_MANAGE_TOKEN,
+            "This manage link is not valid for this initiative.",
+        ))
+    }
+}
+
+/// Applies an edit (by the initiator or a moderator); returns (before, after).
+pub fn edit(
+    store: &Store,
+    community: &Community,
+    id: &str,
+    change: InitiativeEdit,
+) -> ApiResult<(Initiative, Initiative)> {
+    let before = get(store, community, id)?;
+    let after = update(store, community, id, |mut initiative| {
+        if let Some(title) = &change.title {
+            initiative.title = check_text("title", title, limits::TITLE)?;
+        }
+        if let Some(summary) = &change.summary {
+            initiative.summary = check_paragraphs("summary", summary, limits::SUMMARY)?;
+        }
+        if let Some(story) = &change.story {
+            initiative.story = optional_paragraphs("story", story, limits::STORY)?;
+        }
+        if let Some(area) = &change.area {
+            initiative.area = check_choice("area", non_empty(area), &community.areas)?;
+        }
+        if let Some(theme) = &change.theme {
+            initiative.theme = check_choice("theme", non_empty(theme), &community.themes)?;
+        }
+        if let Some(status) = change.status {
+            initiative.status = status;
+        }
+        Ok(initiative)
+    })?;
+    Ok((before, after))
+}
+
+/// The initiator posts an update.
+pub fn post_update(
+    store: &Store,
+    community: &Community,
+    id: &str,
+    text: &str,
+) -> ApiResult<Initiative> {
+    let text = check_paragraphs("text", text, limits::UPDATE)?;
+    update(store, community, id, |mut initiative| {
+        initiative.updates.push(InitiativeUpdate {
+            text: text.clone(),
+            posted_at: secrets::now_secs(),
+        });
+        if initiative.updates.len() > UPDATES_MAX {
+            initiative.updates.remove(0);
+        }
+        Ok(initiative)
+    })
+}
+
+/// Read-modify-write of one initiative, stamping `updated_at`.
+pub fn update(
+    store: &Store,
+    community: &Community,
+    id: &str,
+    mut change: impl FnMut(Initiative) -> ApiResult<Initiative>,
+) -> ApiResult<Initiative> {
+    if !secrets::is_plausible_id(id) {
+        return Err(ApiError::initiative_not_found(id));
+    }
+    let key = store_key(&community.slug, id);
+    match store.update(Table::Initiatives, &key, |initiative| {
+        change(initiative).map(|mut changed| {
+            changed.updated_at = secrets::now_secs();
+            changed
+        })
+    })? {
+        Some(result) => result,
+        None => Err(ApiError::initiative_not_found(id)),
+    }
+}
+
+/// Records the moment the support count first reached the threshold.
+/// Returns the updated initiative only for the one call that recorded it,
+/// so the event is announced exactly once, however many supports race.
+pub fn record_threshold_reached(
+    store: &Store,
+    community: &Community,
+    id: &str,
+) -> ApiResult<Option<Initiative>> {
+    let mut recorded_now = false;
+    let key = store_key(&community.slug, id);
+    let result = store.update(Table::Initiatives, &key, |mut initiative: Initiative| {
+        recorded_now = initiative.threshold_reached_at.is_none();
+        if recorded_now {
+            initiative.threshold_reached_at = Some(secrets::now_secs());
+        }
+        Ok::<_, ApiError>(initiative)
+    })?;
+    match result {
+        Some(Ok(initiative)) if recorded_now => Ok(Some(initiative)),
+        Some(Err(err)) => Err(err),
+        _ => Ok(None),
+    }
+}
+
+/// Filters, search, sort and page of the public list (from the query string).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ListQuery {
+    pub area: Option<String>,
+    pub theme: Option<String>,
+    pub status: Option<String>,
+    pub q: Option<String>,
+    pub sort: Option<String>,
+    pub page: Option<u64>,
+    pub limit: Option<u64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sort {
+    Newest,
+    Support,
+}
+
+/// The published initiatives matching `query`, one page of them.
+pub fn list_public(
+    store: &Store,
+    community: &Community,
+    query: &ListQuery,
+) -> ApiResult<InitiativeList> {
+    let status = match query.status.as_deref().filter(|s| !s.is_empty()) {
+        None => None,
+        Some(name) => Some(InitiativeStatus::parse(name).ok_or_else(|| {
+            ApiError::invalid_field(
+                "status",
+                format!(
+                    "`{name}` is not one of {}",
+                    InitiativeStatus::ALL.map(|s| s.as_str()).join(", ")
+                ),
+            )
+        })?),
+    };
+    let sort = match query.sort.as_deref().unwrap_or("newest") {
+        "newest" | "" => Sort::Newest,
+        "support" => Sort::Support,
+        other => {
+            return Err(ApiError::invalid_field(
+                "sort",
+                format!("`{other}` is not one of newest, support"),
+            ))
+        }
+    };
+    let limit = query.limit.unwrap_or(LIST_LIMIT_DEFAULT);
+    if !(1..=LIST_LIMIT_MAX).contains(&limit) {
+        return Err(ApiError::invalid_field(
+            "limit",
+            format!("must be between 1 and {LIST_LIMIT_MAX}"),
+        ));
+    }
+    let page = query.page.unwrap_or(1).max(1);
+    let needle = query
+        .q
+        .as_deref()
+        .map(|q| q.trim().to_lowercase())
+        .filter(|q| !q.is_empty());
+    let wanted = |value: &Option<String>, filter: &Option<String>| match filter.as_deref() {
+        None | Some("") => true,
+        Some(f) => value.as_deref() == Some(f),
+    };
+
+    let mut cards: Vec<InitiativePublic> = Vec::new();
+    for initiative in all(store, community)? {
+        if !initiative.is_public()
+            || !wanted(&initiative.area, &query.area)
+            || !wanted(&initiative.theme, &query.theme)
+            || status.is_some_and(|s| s != initiative.status)
+        {
+            continue;
+        }
+        if let Some(needle) = &needle {
+            let haystack = format!(
+                "{}\n{}\n{}",
+                initiative.title, initiative.summary, initiative.story
+            )
+            .to_lowercase();
+            if !haystack.contains(needle.as_str()) {
+                continue;
+            }
+        }
+        cards.push(card(store, community, &initiative)?);
+    }
+    match sort {
+        Sort::Newest => cards.sort_by(|a, b| {
+            b.created_at
+                .cmp(&a.created_at)
+                .then_with(|| a.id.cmp(&b.id))
+        }),
+        Sort::Support => cards.sort_by(|a, b| {
+            b.support_count
+                .cmp(&a.support_count)
+                .then_with(|| b.created_at.cmp(&a.created_at))
+                .then_with(|| a.id.cmp(&b.id))
+        }),
+    }
+    let total = cards.len() as u64;
+    let start = ((page - 1).saturating_mul(limit)).min(total) as usize;
+    let initiatives = cards.into_iter().skip(start).take(limit as usize).collect();
+    Ok(InitiativeList {
+        initiatives,
+        total,
+        page,
+        limit,
+    })
+}
+
+/// The card: what a list shows.
+pub fn card(
+    store: &Store,
+    community: &Community,
+    initiative: &Initiative,
+) -> ApiResult<InitiativePublic> {
+    let group = set_group(community, &initiative.id);
+    Ok(InitiativePublic {
+        id: initiative.id.clone(),
+        community: initiative.community.clone(),
+        title: initiative.title.clone(),
+        summary: initiative.summary.clone(),
+        area: initiative.area.clone(),
+        theme: initiative.theme.clone(),
+        status: initiative.status,
+        initiator_name: initiative.initiator_name.clone(),
+        support_count: store.set_count(CountedSet::Supports, &group)?,
+        support_threshold: community.support_threshold,
+        threshold_reached_at: initiative.threshold_reached_at,
+        join_count: store.set_count(CountedSet::Joins, &group)?,
+        answered: initiative.answer.is_some(),
+        created_at: initiative.created_at,
+        updated_at: initiative.updated_at,
+    })
+}
+
+/// The detail: the card with story, updates and the official answer.
+pub fn detail(
+    store: &Store,
+    community: &Community,
+    initiative: &Initiative,
+) -> ApiResult<InitiativeDetail> {
+    Ok(InitiativeDetail {
+        card: card(store, community, initiative)?,
+        story: initiative.story.clone(),
+        updates: initiative.updates.clone(),
+        answer: initiative.answer.clone(),
+    })
+}
+
+fn non_empty(value: &str) -> Option<String> {
+    let value = value.trim();
+    (!value.is_empty()).then(|| value.to_string())
 }
 
 fn check_choice(
@@ -104,9 +481,9 @@ fn check_choice(
     value: Option<String>,
     allowed: &[String],
 ) -> ApiResult<Option<String>> {
-    match value {
-        None => Ok(None),
-        Some(v) if allowed.contains(&v) => Ok(Some(v)),
+    match value.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(v) if allowed.iter().any(|a| a == v) => Ok(Some(v.to_string())),
         Some(v) => Err(ApiError::invalid_field(
             field,
             format!(
@@ -117,20 +494,58 @@ fn check_choice(
     }
 }
 
-pub fn public(
-    store: &Store,
-    community: &Community,
-    initiative: &Initiative,
-) -> ApiResult<InitiativePublic> {
-    Ok(InitiativePublic {
-        id: initiative.id.clone(),
-        community: initiative.community.clone(),
-        title: initiative.title.clone(),
-        summary: initiative.summary.clone(),
-        area: initiative.area.clone(),
-        theme: initiative.theme.clone(),
-        support_count: supports::count(store, community, &initiative.id)?,
-        support_threshold: community.support_threshold,
-        created_at: initiative.created_at,
-    })
+/// Empty is fine; otherwise as [`check_text`].
+fn optional_text(field: &str, text: &str, max: usize) -> ApiResult<String> {
+    if text.trim().is_empty() {
+        Ok(String::new())
+    } else {
+        check_text(field, text, max)
+    }
+}
+
+/// Empty is fine; otherwise as [`check_paragraphs`].
+pub fn optional_paragraphs(field: &str, text: &str, max: usize) -> ApiResult<String> {
+    if text.trim().is_empty() {
+        Ok(String::new())
+    } else {
+        check_paragraphs(field, text, max)
+    }
+}
+
+/// A plausible e-mail address: one `@`, a dot in the domain, no spaces.
+pub fn check_email(field: &str, email: &str) -> ApiResult<String> {
+    let email = check_text(field, email, limits::CONTACT)?;
+    let plausible = match email.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !email.contains(char::is_whitespace)
+                && !domain.contains('@')
+        }
+        None => false,
+    };
+    if plausible {
+        Ok(email)
+    } else {
+        Err(ApiError::invalid_field(
+            field,
+            "is not an e-mail address like naam@example.nl",
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_checked_loosely() {
+        assert!(check_email("e", "anja@example.nl").is_ok());
+        assert!(check_email("e", "anja@localhost").is_err());
+        assert!(check_email("e", "anja example.nl").is_err());
+        assert!(check_email("e", "@example.nl").is_err());
+        assert!(check_email("e", "a@b@example.nl").is_err());
+    }
 }

@@ -1,16 +1,22 @@
-//! Mekaar server: communities, initiatives and supports over a JSON API,
+//! Mekaar server: communities, initiatives, supports, joins, moderation and
+//! webhooks over a JSON API,
 //! the embedded widget bundle, and the durable sled store behind them.
 //! See ARCHITECTURE.md for how a request flows through these modules.
 
+pub mod abuse;
 pub mod assets;
 pub mod auth;
 pub mod communities;
 pub mod cors;
 pub mod demo;
 pub mod errors;
+pub mod feeds;
 pub mod http;
 pub mod initiatives;
+pub mod joins;
+pub mod moderation;
 pub mod secrets;
 pub mod server;
 pub mod store;
 pub mod supports;
+pub mod webhooks;

@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use mekaar_api::{CommunityCreate, CommunityUpdate, InitiativeCreate};
+use mekaar_api::{CommunityCreate, CommunityUpdate, InitiativeCreate, ModerationPolicy};
+use mekaar_server::http::Settings;
 use mekaar_server::{assets, auth, communities, demo, initiatives, server, store::Store};
 
 #[derive(Parser)]
@@ -54,6 +55,10 @@ struct ListenArgs {
     /// Address to listen on.
     #[arg(long, env = "MEKAAR_LISTEN", default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
+    /// Behind a reverse proxy: take the client's address from X-Forwarded-For
+    /// (used only, hashed, for rate limits; never stored).
+    #[arg(long, env = "MEKAAR_TRUST_PROXY")]
+    trust_proxy: bool,
 }
 
 #[derive(Subcommand)]
@@ -97,6 +102,21 @@ struct CommunitySettings {
     /// Supports an initiative needs to reach the community's threshold.
     #[arg(long)]
     threshold: Option<u64>,
+    /// `pre`: new initiatives wait for a moderator; `post`: visible at once.
+    #[arg(long, value_parser = ["pre", "post"])]
+    moderation: Option<String>,
+    /// Reports by different residents that hide an initiative until a moderator looks.
+    #[arg(long)]
+    reports_before_hide: Option<u32>,
+}
+
+impl CommunitySettings {
+    fn moderation(&self) -> Option<ModerationPolicy> {
+        self.moderation.as_deref().map(|m| match m {
+            "pre" => ModerationPolicy::Pre,
+            _ => ModerationPolicy::Post,
+        })
+    }
 }
 
 #[derive(Subcommand)]
@@ -137,12 +157,13 @@ fn run(cli: Cli) -> Result<(), String> {
     let store = Store::open(&cli.data_dir).map_err(|e| e.to_string())?;
     match cli.command.unwrap_or(Command::Serve(ListenArgs {
         listen: "127.0.0.1:8080".parse().expect("a valid default address"),
+        trust_proxy: false,
     })) {
-        Command::Serve(args) => serve(store, args.listen, None),
+        Command::Serve(args) => serve(store, args, None),
         Command::Demo {
             listen,
             demo_listen,
-        } => serve(store, listen.listen, Some(demo_listen)),
+        } => serve(store, listen, Some(demo_listen)),
         Command::Community(command) => community(&store, command),
         Command::Initiative(InitiativeCommand::Create {
             community,
@@ -182,12 +203,15 @@ fn community(store: &Store, command: CommunityCommand) -> Result<(), String> {
             name,
             settings,
         } => {
+            let moderation = settings.moderation();
             let (community, token) = communities::create(
                 store,
                 CommunityCreate {
                     slug,
                     name,
                     languages: settings.languages,
+                    moderation,
+                    reports_before_hide: settings.reports_before_hide,
                     allowed_origins: settings.origins.unwrap_or_default(),
                     areas: settings.areas.unwrap_or_default(),
                     themes: settings.themes.unwrap_or_default(),
@@ -204,11 +228,14 @@ fn community(store: &Store, command: CommunityCommand) -> Result<(), String> {
             name,
             settings,
         } => {
+            let moderation = settings.moderation();
             let community = communities::update(
                 store,
                 &slug,
                 CommunityUpdate {
                     name,
+                    moderation,
+                    reports_before_hide: settings.reports_before_hide,
                     languages: settings.languages,
                     allowed_origins: settings.origins,
                     areas: settings.areas,
@@ -242,7 +269,10 @@ fn community(store: &Store, command: CommunityCommand) -> Result<(), String> {
     Ok(())
 }
 
-fn serve(store: Store, listen: SocketAddr, demo_listen: Option<SocketAddr>) -> Result<(), String> {
+fn serve(store: Store, args: ListenArgs, demo_listen: Option<SocketAddr>) -> Result<(), String> {
+    let listen = args.listen;
+    let mut settings = Settings::default();
+    settings.limits.trust_proxy = args.trust_proxy;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -259,7 +289,7 @@ fn serve(store: Store, listen: SocketAddr, demo_listen: Option<SocketAddr>) -> R
             None => None,
         };
         assets::warm_up();
-        let mut running = server::start(store, listen)
+        let mut running = server::start_with(store, listen, settings)
             .await
             .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
         println!(

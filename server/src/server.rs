@@ -8,24 +8,48 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::http::{self, App};
+use crate::http::{self, App, Settings};
 use crate::store::Store;
 
 /// How long a stop waits for requests in flight before cutting them off.
 const GRACEFUL_STOP: Duration = Duration::from_secs(10);
+
+/// How often quiet networks are forgotten by the rate limiter.
+const FORGET_EVERY: Duration = Duration::from_secs(60);
 
 pub struct Running {
     pub addr: SocketAddr,
     app: Arc<App>,
     shutdown: oneshot::Sender<()>,
     task: JoinHandle<()>,
+    /// Stops the background tasks (webhook deliveries, limiter cleanup).
+    background_stop: tokio::sync::watch::Sender<bool>,
+    background: Vec<JoinHandle<()>>,
 }
 
 /// Binds `listen` (port 0 picks a free port) and serves the API on it.
 pub async fn start(store: Store, listen: SocketAddr) -> std::io::Result<Running> {
+    start_with(store, listen, Settings::default()).await
+}
+
+/// As [`start`], with settings (rate limits, webhook retries).
+pub async fn start_with(
+    store: Store,
+    listen: SocketAddr,
+    settings: Settings,
+) -> std::io::Result<Running> {
     let listener = TcpListener::bind(listen).await?;
     let addr = listener.local_addr()?;
-    let app = Arc::new(App { store });
+    let app = Arc::new(App::new(store, &settings));
+    let (background_stop, stop_rx) = tokio::sync::watch::channel(false);
+    let background = vec![
+        tokio::spawn(crate::webhooks::run_worker(
+            app.clone(),
+            settings.webhooks.clone(),
+            stop_rx.clone(),
+        )),
+        tokio::spawn(forget_quiet_networks(app.clone(), stop_rx)),
+    ];
     let (shutdown, stopped) = oneshot::channel::<()>();
     let server = warp::serve(http::routes(app.clone()))
         .incoming(listener)
@@ -38,7 +62,18 @@ pub async fn start(store: Store, listen: SocketAddr) -> std::io::Result<Running>
         app,
         shutdown,
         task,
+        background_stop,
+        background,
     })
+}
+
+async fn forget_quiet_networks(app: Arc<App>, mut stop: tokio::sync::watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(FORGET_EVERY) => app.abuse.forget_quiet_networks(),
+            _ = stop.changed() => return,
+        }
+    }
 }
 
 impl Running {
@@ -59,6 +94,10 @@ impl Running {
     /// the database so the same data directory can be opened again.
     pub async fn stop(self) {
         let _ = self.shutdown.send(());
+        let _ = self.background_stop.send(true);
+        for task in self.background {
+            let _ = task.await;
+        }
         let mut task = self.task;
         if tokio::time::timeout(GRACEFUL_STOP, &mut task)
             .await

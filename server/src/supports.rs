@@ -1,18 +1,20 @@
 //! Supports: one per (initiative, voter key), withdrawable, counted exactly.
 
-use mekaar_api::{codes, is_valid_voter_key, SupportState};
+use mekaar_api::{codes, is_valid_voter_key, SupportState, WebhookEvent};
 
 use crate::communities::Community;
 use crate::errors::{ApiError, ApiResult};
 use crate::initiatives;
 use crate::secrets;
-use crate::store::{key, CountedSet, Store};
+use crate::store::{CountedSet, Store};
+use crate::webhooks;
 
 fn group(community: &Community, initiative_id: &str) -> Vec<u8> {
-    key(&[&community.slug, initiative_id])
+    initiatives::set_group(community, initiative_id)
 }
 
-fn voter(voter_key: Option<&str>) -> ApiResult<[u8; 16]> {
+/// The stored form of a request's voter key, or 400 when it is missing or malformed.
+pub fn voter(voter_key: Option<&str>) -> ApiResult<[u8; 16]> {
     match voter_key {
         Some(k) if is_valid_voter_key(k) => Ok(secrets::voter_hash(k)),
         Some(_) => Err(ApiError::bad_request(
@@ -38,7 +40,7 @@ pub fn state(
     voter_key: Option<&str>,
 ) -> ApiResult<SupportState> {
     let voter = voter(voter_key)?;
-    initiatives::ensure_exists(store, community, initiative_id)?;
+    initiatives::ensure_public(store, community, initiative_id)?;
     let group = group(community, initiative_id);
     Ok(SupportState {
         supported: store.set_contains(CountedSet::Supports, &group, &voter)?,
@@ -54,7 +56,7 @@ pub async fn support(
     voter_key: Option<&str>,
 ) -> ApiResult<SupportState> {
     let voter = voter(voter_key)?;
-    initiatives::ensure_exists(store, community, initiative_id)?;
+    initiatives::ensure_public(store, community, initiative_id)?;
     let when = secrets::now_secs().to_be_bytes();
     let (_, support_count) = store.set_add(
         CountedSet::Supports,
@@ -62,6 +64,9 @@ pub async fn support(
         &voter,
         &when,
     )?;
+    if support_count >= community.support_threshold {
+        announce_threshold(store, community, initiative_id)?;
+    }
     // Also when nothing changed: an identical request may have written it a
     // moment ago and not be on disk yet.
     store.durable().await?;
@@ -79,7 +84,8 @@ pub async fn withdraw(
     voter_key: Option<&str>,
 ) -> ApiResult<SupportState> {
     let voter = voter(voter_key)?;
-    initiatives::ensure_exists(store, community, initiative_id)?;
+    // Withdrawing stays possible when the initiative is no longer public.
+    initiatives::get(store, community, initiative_id)?;
     let (_, support_count) = store.set_remove(
         CountedSet::Supports,
         &group(community, initiative_id),
@@ -90,4 +96,22 @@ pub async fn withdraw(
         supported: false,
         support_count,
     })
+}
+
+/// The first time the threshold is reached: record the moment and tell the
+/// community's webhooks, exactly once however many supports race past it.
+fn announce_threshold(store: &Store, community: &Community, initiative_id: &str) -> ApiResult<()> {
+    if let Some(initiative) =
+        initiatives::record_threshold_reached(store, community, initiative_id)?
+    {
+        let card = initiatives::card(store, community, &initiative)?;
+        webhooks::announce(
+            store,
+            community,
+            WebhookEvent::ThresholdReached,
+            &card,
+            serde_json::json!({ "support_threshold": community.support_threshold }),
+        )?;
+    }
+    Ok(())
 }

@@ -90,6 +90,8 @@ impl TestServer {
                 areas: vec!["Dorpskern".into()],
                 themes: vec!["Groen".into()],
                 support_threshold: Some(50),
+                moderation: None,
+                reports_before_hide: None,
             })
             .send()
             .await

@@ -3,15 +3,18 @@
 //! becomes the same JSON error shape; nothing here panics on input.
 
 mod admin;
+mod pages;
 mod public;
 
 use std::convert::Infallible;
 use std::sync::Arc;
 
 use mekaar_api::{codes, Health};
+use serde::de::DeserializeOwned;
 use serde::Serialize;
-use warp::http::header::{ALLOW, CACHE_CONTROL};
+use warp::http::header::{ALLOW, CACHE_CONTROL, CONTENT_TYPE, TRANSFER_ENCODING};
 use warp::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use warp::hyper::body::Bytes;
 use warp::reply::Response;
 use warp::{Filter, Rejection, Reply};
 
@@ -32,6 +35,98 @@ const GET_OR_HEAD: &[Method] = &[Method::GET, Method::HEAD];
 /// What every handler can reach.
 pub struct App {
     pub store: Store,
+    pub abuse: crate::abuse::Abuse,
+    /// Random per process: ETags from an earlier run never match.
+    pub boot: u64,
+}
+
+/// Settings a deployment (or a test) may change.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    pub limits: crate::abuse::Limits,
+    pub webhooks: crate::webhooks::RetryPolicy,
+}
+
+impl App {
+    pub fn new(store: Store, settings: &Settings) -> App {
+        App {
+            store,
+            abuse: crate::abuse::Abuse::new(&settings.limits),
+            boot: rand::random(),
+        }
+    }
+
+    /// A tag that changes whenever anything in the store changes.
+    pub fn etag(&self) -> String {
+        format!("\"{:x}-{}\"", self.boot, self.store.generation())
+    }
+}
+
+/// The body, refused with 413 above the limit before it is read, and with
+/// 411 when it comes chunked without a length (we never read unbounded).
+fn limited_body() -> impl Filter<Extract = (Bytes,), Error = Rejection> + Clone {
+    warp::header::headers_cloned()
+        .and_then(|headers: HeaderMap| async move {
+            let length = headers
+                .get("content-length")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse::<u64>().ok());
+            match length {
+                Some(n) if n > BODY_LIMIT_BYTES => Err(warp::reject::custom(body_too_large())),
+                None if headers.contains_key(TRANSFER_ENCODING) => {
+                    Err(warp::reject::custom(ApiError::new(
+                        StatusCode::LENGTH_REQUIRED,
+                        codes::LENGTH_REQUIRED,
+                        "Send a Content-Length header with the body.",
+                    )))
+                }
+                _ => Ok(()),
+            }
+        })
+        .untuple_one()
+        .and(warp::body::bytes())
+}
+
+/// The raw query string, empty when there is none.
+fn raw_query() -> impl Filter<Extract = (String,), Error = Infallible> + Clone {
+    warp::query::raw().or(warp::any().map(String::new)).unify()
+}
+
+/// Parses a query string into `T`; unknown parameters are ignored.
+fn parse_query<T: DeserializeOwned>(query: &str) -> ApiResult<T> {
+    serde_urlencoded::from_str(query).map_err(|err| {
+        ApiError::bad_request(
+            codes::INVALID_FIELD,
+            format!("The query string is not valid: {err}."),
+        )
+    })
+}
+
+/// Parses a JSON body, telling syntax errors (`malformed_json`) apart from
+/// well-formed JSON with wrong fields (`invalid_field`).
+fn parse_json<T: DeserializeOwned>(headers: &HeaderMap, body: &[u8]) -> ApiResult<T> {
+    let is_json = headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("application/json")
+        });
+    if !is_json {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            codes::UNSUPPORTED_MEDIA_TYPE,
+            "Send the body as JSON with Content-Type: application/json.",
+        ));
+    }
+    serde_json::from_slice(body).map_err(|err| {
+        let code = match err.classify() {
+            serde_json::error::Category::Data => codes::INVALID_FIELD,
+            _ => codes::MALFORMED_JSON,
+        };
+        ApiError::bad_request(code, format!("The JSON body is not valid: {err}."))
+    })
 }
 
 /// All routes of the Mekaar server.
@@ -97,7 +192,9 @@ pub fn routes(app: Arc<App>) -> impl Filter<Extract = (impl Reply,), Error = Inf
         .unify()
         .or(public::routes(app.clone()))
         .unify()
-        .or(admin::routes(app))
+        .or(admin::routes(app.clone()))
+        .unify()
+        .or(pages::routes())
         .unify()
         .recover(|rejection| async move { Ok::<_, Infallible>(rejection_response(rejection)) })
         .unify()

@@ -1,18 +1,32 @@
-//! The residents' API, called by widgets on other sites: CORS applies.
+//! The residents' API, called by widgets on other sites: CORS applies, and
+//! submits, joins and reports are rate-limited per network.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 
-use mekaar_api::{InitiativeList, VOTER_HEADER};
-use warp::http::{HeaderMap, Method};
+use mekaar_api::{
+    InitiativeSubmitted, JoinRequest, ManageView, ReportRequest, UpdatePost, WebhookEvent,
+    MANAGE_HEADER, VOTER_HEADER,
+};
+use warp::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
+use warp::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use warp::hyper::body::Bytes;
 use warp::reply::Response;
 use warp::{Filter, Rejection, Reply};
 
-use super::{json, method_not_allowed, App};
-use crate::communities;
+use super::{
+    json, json_status, limited_body, method_not_allowed, parse_json, parse_query, raw_query, App,
+};
+use crate::abuse::Action;
+use crate::communities::{self, Community};
 use crate::cors;
 use crate::errors::ApiResult;
-use crate::initiatives;
+use crate::feeds;
+use crate::initiatives::{self, ListQuery};
+use crate::joins;
+use crate::moderation;
 use crate::supports;
+use crate::webhooks;
 
 /// The addresses under `/api/v1/communities/{slug}`.
 #[derive(Debug, Clone)]
@@ -21,48 +35,113 @@ enum Endpoint {
     Initiatives,
     Initiative(String),
     Support(String),
+    Join(String),
+    Report(String),
+    Manage(String),
+    ManageUpdates(String),
+    FeedJson,
+    FeedAtom,
 }
 
 impl Endpoint {
     fn methods(&self) -> &'static [Method] {
         match self {
+            Endpoint::Initiatives => &[Method::GET, Method::POST],
             Endpoint::Support(_) => &[Method::GET, Method::PUT, Method::DELETE],
+            Endpoint::Join(_) => &[Method::GET, Method::POST, Method::DELETE],
+            Endpoint::Report(_) | Endpoint::ManageUpdates(_) => &[Method::POST],
+            Endpoint::Manage(_) => &[Method::GET, Method::PATCH],
             _ => &[Method::GET],
         }
+    }
+}
+
+/// Everything about one request a handler may need.
+struct Request {
+    method: Method,
+    headers: HeaderMap,
+    query: String,
+    body: Bytes,
+    remote: Option<SocketAddr>,
+}
+
+impl Request {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 }
 
 pub(super) fn routes(
     app: Arc<App>,
 ) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone {
-    let endpoint = warp::path!("api" / "v1" / "communities" / String)
+    use warp::path;
+    let endpoint = path!("api" / "v1" / "communities" / String)
         .map(|slug| (slug, Endpoint::Community))
-        .or(
-            warp::path!("api" / "v1" / "communities" / String / "initiatives")
-                .map(|slug| (slug, Endpoint::Initiatives)),
-        )
+        .or(path!("api" / "v1" / "communities" / String / "initiatives")
+            .map(|slug| (slug, Endpoint::Initiatives)))
         .unify()
         .or(
-            warp::path!("api" / "v1" / "communities" / String / "initiatives" / String)
+            path!("api" / "v1" / "communities" / String / "initiatives" / String)
                 .map(|slug, id| (slug, Endpoint::Initiative(id))),
         )
         .unify()
         .or(
-            warp::path!("api" / "v1" / "communities" / String / "initiatives" / String / "support")
+            path!("api" / "v1" / "communities" / String / "initiatives" / String / "support")
                 .map(|slug, id| (slug, Endpoint::Support(id))),
         )
+        .unify()
+        .or(
+            path!("api" / "v1" / "communities" / String / "initiatives" / String / "join")
+                .map(|slug, id| (slug, Endpoint::Join(id))),
+        )
+        .unify()
+        .or(
+            path!("api" / "v1" / "communities" / String / "initiatives" / String / "report")
+                .map(|slug, id| (slug, Endpoint::Report(id))),
+        )
+        .unify()
+        .or(
+            path!("api" / "v1" / "communities" / String / "initiatives" / String / "manage")
+                .map(|slug, id| (slug, Endpoint::Manage(id))),
+        )
+        .unify()
+        .or(path!(
+            "api" / "v1" / "communities" / String / "initiatives" / String / "manage" / "updates"
+        )
+        .map(|slug, id| (slug, Endpoint::ManageUpdates(id))))
+        .unify()
+        .or(path!("api" / "v1" / "communities" / String / "feed.json")
+            .map(|slug| (slug, Endpoint::FeedJson)))
+        .unify()
+        .or(path!("api" / "v1" / "communities" / String / "feed.atom")
+            .map(|slug| (slug, Endpoint::FeedAtom)))
         .unify();
     endpoint
         .and(warp::method())
         .and(warp::header::headers_cloned())
+        .and(raw_query())
+        .and(limited_body())
+        .and(warp::addr::remote())
         .then(
-            move |(slug, endpoint): (String, Endpoint), method: Method, headers: HeaderMap| {
+            move |(slug, endpoint): (String, Endpoint),
+                  method: Method,
+                  headers: HeaderMap,
+                  query: String,
+                  body: Bytes,
+                  remote: Option<SocketAddr>| {
                 let app = app.clone();
                 async move {
-                    let mut response = handle(&app, &slug, endpoint, &method, &headers)
+                    let request = Request {
+                        method,
+                        headers,
+                        query,
+                        body,
+                        remote,
+                    };
+                    let mut response = handle(&app, &slug, endpoint, &request)
                         .await
                         .unwrap_or_else(Reply::into_response);
-                    cors::expose_to_caller(&mut response, &headers);
+                    cors::expose_to_caller(&mut response, &request.headers);
                     response
                 }
             },
@@ -73,31 +152,56 @@ async fn handle(
     app: &App,
     slug: &str,
     endpoint: Endpoint,
-    method: &Method,
-    headers: &HeaderMap,
+    request: &Request,
 ) -> ApiResult<Response> {
     let store = &app.store;
     let community = communities::get(store, slug)?;
-    cors::check_origin(&community, headers)?;
+    cors::check_origin(&community, &request.headers)?;
+    let method = &request.method;
     if method == Method::OPTIONS {
         return Ok(cors::preflight(endpoint.methods()));
     }
     if !endpoint.methods().contains(method) {
         return Ok(method_not_allowed(endpoint.methods()));
     }
-    let voter = headers.get(VOTER_HEADER).and_then(|v| v.to_str().ok());
+    let voter = request.header(VOTER_HEADER);
+    let client_ip = app.abuse.client_ip(request.remote, &request.headers);
     Ok(match (endpoint, method.clone()) {
         (Endpoint::Community, _) => json(&community.public()),
+        (Endpoint::Initiatives, Method::POST) => {
+            app.abuse.check(Action::Submit, client_ip)?;
+            let (initiative, manage_token) = initiatives::submit(
+                store,
+                &community,
+                parse_json(&request.headers, &request.body)?,
+            )?;
+            let detail = initiatives::detail(store, &community, &initiative)?;
+            webhooks::announce(
+                store,
+                &community,
+                WebhookEvent::Submitted,
+                &detail.card,
+                serde_json::json!({ "moderation": initiative.moderation }),
+            )?;
+            store.durable().await?;
+            json_status(
+                &InitiativeSubmitted {
+                    initiative: detail,
+                    moderation: initiative.moderation,
+                    manage_token,
+                },
+                StatusCode::CREATED,
+            )
+        }
         (Endpoint::Initiatives, _) => {
-            let initiatives = initiatives::list(store, &community)?
-                .iter()
-                .map(|i| initiatives::public(store, &community, i))
-                .collect::<ApiResult<Vec<_>>>()?;
-            json(&InitiativeList { initiatives })
+            let query: ListQuery = parse_query(&request.query)?;
+            conditional(app, &request.headers, || {
+                Ok(json(&initiatives::list_public(store, &community, &query)?))
+            })?
         }
         (Endpoint::Initiative(id), _) => {
-            let initiative = initiatives::get(store, &community, &id)?;
-            json(&initiatives::public(store, &community, &initiative)?)
+            let initiative = initiatives::get_public(store, &community, &id)?;
+            json(&initiatives::detail(store, &community, &initiative)?)
         }
         (Endpoint::Support(id), Method::PUT) => {
             json(&supports::support(store, &community, &id, voter).await?)
@@ -106,5 +210,113 @@ async fn handle(
             json(&supports::withdraw(store, &community, &id, voter).await?)
         }
         (Endpoint::Support(id), _) => json(&supports::state(store, &community, &id, voter)?),
+        (Endpoint::Join(id), Method::POST) => {
+            app.abuse.check(Action::Join, client_ip)?;
+            let join: JoinRequest = parse_json(&request.headers, &request.body)?;
+            json(&joins::join(store, &community, &id, voter, join).await?)
+        }
+        (Endpoint::Join(id), Method::DELETE) => {
+            json(&joins::withdraw(store, &community, &id, voter).await?)
+        }
+        (Endpoint::Join(id), _) => json(&joins::state(store, &community, &id, voter)?),
+        (Endpoint::Report(id), _) => {
+            app.abuse.check(Action::Report, client_ip)?;
+            let report: ReportRequest = parse_json(&request.headers, &request.body)?;
+            json(&moderation::report(store, &community, &id, voter, report).await?)
+        }
+        (Endpoint::Manage(id), Method::PATCH) => {
+            let initiative = initiatives::get(store, &community, &id)?;
+            initiatives::check_manage_token(&initiative, request.header(MANAGE_HEADER))?;
+            let (before, after) = initiatives::edit(
+                store,
+                &community,
+                &id,
+                parse_json(&request.headers, &request.body)?,
+            )?;
+            moderation::audit(
+                store,
+                &community,
+                moderation::Change {
+                    actor: moderation::ACTOR_INITIATOR,
+                    action: "edit",
+                    initiative: Some(&id),
+                    note: "",
+                    before: Some(&before),
+                    after: Some(&after),
+                },
+            )?;
+            store.durable().await?;
+            json(&manage_view(app, &community, &after)?)
+        }
+        (Endpoint::Manage(id), _) => {
+            let initiative = initiatives::get(store, &community, &id)?;
+            initiatives::check_manage_token(&initiative, request.header(MANAGE_HEADER))?;
+            json(&manage_view(app, &community, &initiative)?)
+        }
+        (Endpoint::ManageUpdates(id), _) => {
+            let initiative = initiatives::get(store, &community, &id)?;
+            initiatives::check_manage_token(&initiative, request.header(MANAGE_HEADER))?;
+            let post: UpdatePost = parse_json(&request.headers, &request.body)?;
+            let after = initiatives::post_update(store, &community, &id, &post.text)?;
+            store.durable().await?;
+            json(&manage_view(app, &community, &after)?)
+        }
+        (Endpoint::FeedJson, _) => conditional(app, &request.headers, || {
+            Ok(json(&feeds::json(store, &community)?))
+        })?,
+        (Endpoint::FeedAtom, _) => conditional(app, &request.headers, || {
+            let self_url = format!(
+                "http://{}/api/v1/communities/{}/feed.atom",
+                request.header("host").unwrap_or("localhost"),
+                community.slug
+            );
+            let mut response = Response::new(feeds::atom(store, &community, &self_url)?.into());
+            response.headers_mut().insert(
+                CONTENT_TYPE,
+                HeaderValue::from_static("application/atom+xml; charset=utf-8"),
+            );
+            Ok(response)
+        })?,
     })
+}
+
+fn manage_view(
+    app: &App,
+    community: &Community,
+    initiative: &initiatives::Initiative,
+) -> ApiResult<ManageView> {
+    Ok(ManageView {
+        initiative: initiatives::detail(&app.store, community, initiative)?,
+        moderation: initiative.moderation,
+        contact_email: initiative.contact_email.clone(),
+        joins: joins::details(&app.store, community, &initiative.id)?,
+    })
+}
+
+/// Answers 304 when the client's copy is current (nothing in the store
+/// changed since), else builds the answer and tags it.
+fn conditional(
+    app: &App,
+    request_headers: &HeaderMap,
+    build: impl FnOnce() -> ApiResult<Response>,
+) -> ApiResult<Response> {
+    let etag = app.etag();
+    let current = request_headers
+        .get(IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
+    let mut response = if current {
+        let mut r = Response::new(Default::default());
+        *r.status_mut() = StatusCode::NOT_MODIFIED;
+        r
+    } else {
+        build()?
+    };
+    let headers = response.headers_mut();
+    // Cache, but ask every time: counts change while people watch.
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    if let Ok(value) = HeaderValue::from_str(&etag) {
+        headers.insert(ETAG, value);
+    }
+    Ok(response)
 }

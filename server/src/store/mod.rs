@@ -10,6 +10,7 @@ mod flusher;
 
 use std::hash::{Hash, Hasher};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
 use serde::de::DeserializeOwned;
@@ -25,6 +26,12 @@ pub enum Table {
     Initiatives,
     /// Hashes of server-wide admin tokens (made by the CLI only).
     ServerTokens,
+    /// Moderation and admin actions, per community in time order.
+    Audit,
+    /// Webhook deliveries still to make, keyed by when they are due.
+    WebhookOutbox,
+    /// Every delivery attempt, per community in time order.
+    WebhookLog,
 }
 
 impl Table {
@@ -33,8 +40,20 @@ impl Table {
             Table::Communities => "communities",
             Table::Initiatives => "initiatives",
             Table::ServerTokens => "server_tokens",
+            Table::Audit => "audit",
+            Table::WebhookOutbox => "webhook_outbox",
+            Table::WebhookLog => "webhook_log",
         }
     }
+
+    const ALL: [Table; 6] = [
+        Table::Communities,
+        Table::Initiatives,
+        Table::ServerTokens,
+        Table::Audit,
+        Table::WebhookOutbox,
+        Table::WebhookLog,
+    ];
 }
 
 /// Counted sets: members grouped by a key, with a count per group.
@@ -42,14 +61,22 @@ impl Table {
 pub enum CountedSet {
     /// group: an initiative; member: a hashed voter key.
     Supports,
+    /// group: an initiative; member: a hashed voter key; value: the join details.
+    Joins,
+    /// group: an initiative; member: a hashed voter key; value: the report.
+    Reports,
 }
 
 impl CountedSet {
     fn tree_name(self) -> &'static str {
         match self {
             CountedSet::Supports => "supports",
+            CountedSet::Joins => "joins",
+            CountedSet::Reports => "reports",
         }
     }
+
+    const ALL: [CountedSet; 3] = [CountedSet::Supports, CountedSet::Joins, CountedSet::Reports];
 }
 
 #[derive(Debug)]
@@ -86,18 +113,25 @@ impl From<sled::Error> for StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+#[derive(Clone, Copy)]
+enum SetChange<'a> {
+    Add(&'a [u8]),
+    Put(&'a [u8]),
+    Remove,
+}
+
 /// Stripes of locks that serialise changes to one counted-set group, so the
 /// read-check-write of a count never interleaves with another.
 const LOCK_STRIPES: usize = 256;
 
 pub struct Store {
     db: sled::Db,
-    communities: sled::Tree,
-    initiatives: sled::Tree,
-    server_tokens: sled::Tree,
-    supports: sled::Tree,
+    tables: Vec<sled::Tree>,
+    sets: Vec<sled::Tree>,
     flusher: Flusher,
     group_locks: Vec<Mutex<()>>,
+    /// Counts writes, so readers can tell cheaply whether anything changed.
+    generation: AtomicU64,
 }
 
 impl Store {
@@ -114,13 +148,18 @@ impl Store {
             })?;
         let flusher = Flusher::start(db.clone());
         Ok(Store {
-            communities: db.open_tree(Table::Communities.tree_name())?,
-            initiatives: db.open_tree(Table::Initiatives.tree_name())?,
-            server_tokens: db.open_tree(Table::ServerTokens.tree_name())?,
-            supports: db.open_tree(CountedSet::Supports.tree_name())?,
+            tables: Table::ALL
+                .iter()
+                .map(|t| db.open_tree(t.tree_name()))
+                .collect::<Result<_, _>>()?,
+            sets: CountedSet::ALL
+                .iter()
+                .map(|s| db.open_tree(s.tree_name()))
+                .collect::<Result<_, _>>()?,
             db,
             flusher,
             group_locks: (0..LOCK_STRIPES).map(|_| Mutex::new(())).collect(),
+            generation: AtomicU64::new(0),
         })
     }
 
@@ -141,18 +180,78 @@ impl Store {
         self.flusher.stop();
     }
 
+    /// Changes with every write (not persisted: combine with a per-process id).
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
+    }
+
+    fn wrote(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+    }
+
     fn table(&self, table: Table) -> StoreResult<&sled::Tree> {
-        Ok(match table {
-            Table::Communities => &self.communities,
-            Table::Initiatives => &self.initiatives,
-            Table::ServerTokens => &self.server_tokens,
-        })
+        // `tables` is in the order of Table::ALL, which is the declaration order.
+        Ok(&self.tables[table as usize])
     }
 
     fn set_tree(&self, set: CountedSet) -> StoreResult<&sled::Tree> {
-        Ok(match set {
-            CountedSet::Supports => &self.supports,
-        })
+        Ok(&self.sets[set as usize])
+    }
+
+    pub fn remove(&self, table: Table, key: &[u8]) -> StoreResult<()> {
+        self.table(table)?.remove(key)?;
+        self.wrote();
+        Ok(())
+    }
+
+    /// Moves a record to a new key in one atomic step (e.g. rescheduling a
+    /// delivery keyed by its due time).
+    pub fn rekey<T: Serialize>(
+        &self,
+        table: Table,
+        old_key: &[u8],
+        new_key: &[u8],
+        value: &T,
+    ) -> StoreResult<()> {
+        let mut batch = sled::Batch::default();
+        batch.remove(old_key);
+        batch.insert(new_key, encode(value)?);
+        self.table(table)?.apply_batch(batch)?;
+        self.wrote();
+        Ok(())
+    }
+
+    /// Keys and values with keys in `[start, end)`, in key order, at most `limit`.
+    pub fn range<T: DeserializeOwned>(
+        &self,
+        table: Table,
+        start: &[u8],
+        end: &[u8],
+        limit: usize,
+    ) -> StoreResult<Vec<(Vec<u8>, T)>> {
+        self.table(table)?
+            .range(start..end)
+            .take(limit)
+            .map(|item| {
+                let (key, value) = item?;
+                Ok((key.to_vec(), decode(&value)?))
+            })
+            .collect()
+    }
+
+    /// The last `limit` values whose key starts with `prefix`, newest key first.
+    pub fn scan_prefix_rev<T: DeserializeOwned>(
+        &self,
+        table: Table,
+        prefix: &[u8],
+        limit: usize,
+    ) -> StoreResult<Vec<T>> {
+        self.table(table)?
+            .scan_prefix(prefix)
+            .rev()
+            .take(limit)
+            .map(|item| decode(&item?.1))
+            .collect()
     }
 
     pub fn get<T: DeserializeOwned>(&self, table: Table, key: &[u8]) -> StoreResult<Option<T>> {
@@ -168,6 +267,7 @@ impl Store {
 
     pub fn put<T: Serialize>(&self, table: Table, key: &[u8], value: &T) -> StoreResult<()> {
         self.table(table)?.insert(key, encode(value)?)?;
+        self.wrote();
         Ok(())
     }
 
@@ -183,6 +283,7 @@ impl Store {
             None as Option<&[u8]>,
             Some(encode(value)?),
         )?;
+        self.wrote();
         Ok(swapped.is_ok())
     }
 
@@ -212,6 +313,7 @@ impl Store {
                 .compare_and_swap(key, Some(&old_bytes), Some(new_bytes))?
                 .is_ok()
             {
+                self.wrote();
                 return Ok(Some(Ok(new_value)));
             }
         }
@@ -238,7 +340,8 @@ impl Store {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Adds `member` to `group`. Returns whether it was new, and the count.
+    /// Adds `member` to `group` (an existing member keeps its value).
+    /// Returns whether it was new, and the count.
     pub fn set_add(
         &self,
         set: CountedSet,
@@ -246,7 +349,19 @@ impl Store {
         member: &[u8],
         value: &[u8],
     ) -> StoreResult<(bool, u64)> {
-        self.set_change(set, group, member, Some(value))
+        self.set_change(set, group, member, SetChange::Add(value))
+    }
+
+    /// Adds `member` to `group`, or replaces its value. Returns whether it
+    /// was new, and the count.
+    pub fn set_put(
+        &self,
+        set: CountedSet,
+        group: &[u8],
+        member: &[u8],
+        value: &[u8],
+    ) -> StoreResult<(bool, u64)> {
+        self.set_change(set, group, member, SetChange::Put(value))
     }
 
     /// Removes `member` from `group`. Returns whether it was there, and the count.
@@ -256,7 +371,7 @@ impl Store {
         group: &[u8],
         member: &[u8],
     ) -> StoreResult<(bool, u64)> {
-        self.set_change(set, group, member, None)
+        self.set_change(set, group, member, SetChange::Remove)
     }
 
     fn set_change(
@@ -264,7 +379,7 @@ impl Store {
         set: CountedSet,
         group: &[u8],
         member: &[u8],
-        add: Option<&[u8]>,
+        change: SetChange<'_>,
     ) -> StoreResult<(bool, u64)> {
         let tree = self.set_tree(set)?;
         let member_key = member_key(group, member);
@@ -272,18 +387,26 @@ impl Store {
         let _guard = self.group_lock(group);
         let present = tree.contains_key(&member_key)?;
         let count = read_count(tree.get(&count_key)?)?;
-        let new_count = match (add, present) {
-            (Some(_), false) => count + 1,
-            (None, true) => count.saturating_sub(1),
-            _ => return Ok((false, count)),
-        };
         let mut batch = sled::Batch::default();
-        match add {
-            Some(value) => batch.insert(member_key, value),
-            None => batch.remove(member_key),
-        }
+        let new_count = match (change, present) {
+            (SetChange::Add(value) | SetChange::Put(value), false) => {
+                batch.insert(member_key, value);
+                count + 1
+            }
+            (SetChange::Put(value), true) => {
+                tree.insert(member_key, value)?;
+                self.wrote();
+                return Ok((false, count));
+            }
+            (SetChange::Remove, true) => {
+                batch.remove(member_key);
+                count.saturating_sub(1)
+            }
+            (SetChange::Add(_), true) | (SetChange::Remove, false) => return Ok((false, count)),
+        };
         batch.insert(count_key, &new_count.to_be_bytes());
         tree.apply_batch(batch)?;
+        self.wrote();
         Ok((true, new_count))
     }
 
@@ -295,6 +418,14 @@ impl Store {
 
     pub fn set_count(&self, set: CountedSet, group: &[u8]) -> StoreResult<u64> {
         read_count(self.set_tree(set)?.get(count_key(group))?)
+    }
+
+    /// The members' stored values of `group`, in member order.
+    pub fn set_values(&self, set: CountedSet, group: &[u8]) -> StoreResult<Vec<sled::IVec>> {
+        self.set_tree(set)?
+            .scan_prefix(member_key(group, b""))
+            .map(|item| Ok(item?.1))
+            .collect()
     }
 
     /// Counts the members of `group` one by one (for checks and tests; the

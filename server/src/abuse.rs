@@ -1,0 +1,193 @@
+//! Rate limits against flooding: submits, joins and reports per network.
+//!
+//! The network is identified by a keyed hash of the client's IP address
+//! (an IPv6 address by its /64, which privacy extensions rotate inside),
+//! with a secret that lives only in memory and rotates every day. The IP
+//! itself is never stored or logged; the counters are in memory only.
+
+use std::net::{IpAddr, SocketAddr};
+use std::num::NonZeroU32;
+use std::sync::RwLock;
+use std::time::{Duration, Instant};
+
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota};
+use hmac::{Hmac, Mac};
+use mekaar_api::codes;
+use rand::Rng;
+use sha2::Sha256;
+use warp::http::{HeaderMap, StatusCode};
+
+use crate::errors::{ApiError, ApiResult};
+
+const SECRET_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+
+/// Actions with a limit per network.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Submit,
+    Join,
+    Report,
+}
+
+/// How many of each action one network may do per hour (as a burst that
+/// refills evenly over the hour). Generous enough for a school or an office.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    pub submits_per_hour: u32,
+    pub joins_per_hour: u32,
+    pub reports_per_hour: u32,
+    /// Take the client address from `X-Forwarded-For` (behind a reverse proxy).
+    pub trust_proxy: bool,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            submits_per_hour: 10,
+            joins_per_hour: 60,
+            reports_per_hour: 30,
+            trust_proxy: false,
+        }
+    }
+}
+
+pub struct Abuse {
+    secret: RwLock<([u8; 32], Instant)>,
+    submits: DefaultKeyedRateLimiter<[u8; 16]>,
+    joins: DefaultKeyedRateLimiter<[u8; 16]>,
+    reports: DefaultKeyedRateLimiter<[u8; 16]>,
+    trust_proxy: bool,
+}
+
+fn hourly(n: u32) -> Quota {
+    Quota::per_hour(NonZeroU32::new(n.max(1)).unwrap_or(NonZeroU32::MIN))
+}
+
+impl Abuse {
+    pub fn new(limits: &Limits) -> Abuse {
+        Abuse {
+            secret: RwLock::new((rand::thread_rng().gen(), Instant::now())),
+            submits: DefaultKeyedRateLimiter::keyed(hourly(limits.submits_per_hour)),
+            joins: DefaultKeyedRateLimiter::keyed(hourly(limits.joins_per_hour)),
+            reports: DefaultKeyedRateLimiter::keyed(hourly(limits.reports_per_hour)),
+            trust_proxy: limits.trust_proxy,
+        }
+    }
+
+    /// The client's address: the connection's, or the proxy's word for it.
+    pub fn client_ip(&self, remote: Option<SocketAddr>, headers: &HeaderMap) -> Option<IpAddr> {
+        if self.trust_proxy {
+            let forwarded = headers
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.split(',').next())
+                .and_then(|v| v.trim().parse().ok());
+            if forwarded.is_some() {
+                return forwarded;
+            }
+        }
+        remote.map(|r| r.ip())
+    }
+
+    /// A keyed hash naming the network of `ip`, never the address itself.
+    pub fn network_key(&self, ip: IpAddr) -> [u8; 16] {
+        let network: Vec<u8> = match ip {
+            IpAddr::V4(v4) => v4.octets().to_vec(),
+            IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+                Some(v4) => v4.octets().to_vec(),
+                None => v6.octets()[..8].to_vec(),
+            },
+        };
+        let secret = self.current_secret();
+        let mut mac =
+            Hmac::<Sha256>::new_from_slice(&secret).expect("HMAC takes keys of any length");
+        mac.update(&network);
+        let mut key = [0u8; 16];
+        key.copy_from_slice(&mac.finalize().into_bytes()[..16]);
+        key
+    }
+
+    fn current_secret(&self) -> [u8; 32] {
+        {
+            let guard = self.secret.read().unwrap_or_else(|e| e.into_inner());
+            if guard.1.elapsed() < SECRET_LIFETIME {
+                return guard.0;
+            }
+        }
+        let mut guard = self.secret.write().unwrap_or_else(|e| e.into_inner());
+        if guard.1.elapsed() >= SECRET_LIFETIME {
+            *guard = (rand::thread_rng().gen(), Instant::now());
+        }
+        guard.0
+    }
+
+    /// Passes when the network may do `action` once more now; else 429 with
+    /// how long to wait.
+    pub fn check(&self, action: Action, ip: Option<IpAddr>) -> ApiResult<()> {
+        // Without an address (a Unix socket, a test harness) there is nothing to key on.
+        let Some(ip) = ip else { return Ok(()) };
+        let key = self.network_key(ip);
+        let limiter = match action {
+            Action::Submit => &self.submits,
+            Action::Join => &self.joins,
+            Action::Report => &self.reports,
+        };
+        limiter.check_key(&key).map_err(|not_until| {
+            let wait = not_until.wait_time_from(DefaultClock::default().now());
+            let minutes = wait.as_secs().div_ceil(60).max(1);
+            let what = match action {
+                Action::Submit => "new initiatives",
+                Action::Join => "joins",
+                Action::Report => "reports",
+            };
+            let mut error = ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                codes::RATE_LIMITED,
+                format!("Too many {what} from your network right now; please try again in {minutes} minute(s)."),
+            );
+            error.retry_after_secs = Some(wait.as_secs().max(1));
+            error
+        })
+    }
+
+    /// Forgets networks that have been quiet (call now and then).
+    pub fn forget_quiet_networks(&self) {
+        self.submits.retain_recent();
+        self.joins.retain_recent();
+        self.reports.retain_recent();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_network_is_limited_and_another_is_not() {
+        let abuse = Abuse::new(&Limits {
+            submits_per_hour: 2,
+            ..Default::default()
+        });
+        let school: IpAddr = "192.0.2.10".parse().unwrap();
+        let other: IpAddr = "198.51.100.7".parse().unwrap();
+        assert!(abuse.check(Action::Submit, Some(school)).is_ok());
+        assert!(abuse.check(Action::Submit, Some(school)).is_ok());
+        let refused = abuse.check(Action::Submit, Some(school)).unwrap_err();
+        assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+        assert!(refused.retry_after_secs.unwrap() > 0);
+        assert!(abuse.check(Action::Submit, Some(other)).is_ok());
+        // Other actions have their own budget.
+        assert!(abuse.check(Action::Join, Some(school)).is_ok());
+    }
+
+    #[test]
+    fn ipv6_privacy_addresses_share_their_network() {
+        let abuse = Abuse::new(&Limits::default());
+        let a: IpAddr = "2001:db8:1:2::1".parse().unwrap();
+        let b: IpAddr = "2001:db8:1:2:abcd::9".parse().unwrap();
+        let c: IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        assert_eq!(abuse.network_key(a), abuse.network_key(b));
+        assert_ne!(abuse.network_key(a), abuse.network_key(c));
+    }
+}

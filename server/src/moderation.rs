@@ -1,0 +1,334 @@
+//! Reports by residents, decisions by moderators, official answers, and the
+//! audit log that records every one of them (who, when, what, before/after).
+
+use mekaar_api::{
+    limits, AnswerPost, InitiativeAdmin, InitiativeEdit, ModerationAction, ModerationState,
+    OfficialAnswer, ReportDetail, ReportRequest, ReportState, WebhookEvent,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::communities::{check_paragraphs, check_text, Community};
+use crate::errors::{ApiError, ApiResult};
+use crate::initiatives::{self, Initiative};
+use crate::joins;
+use crate::secrets;
+use crate::store::{CountedSet, Store, Table};
+use crate::supports::voter;
+use crate::webhooks;
+
+/// Who did something, as the audit log names them.
+pub const ACTOR_SYSTEM: &str = "system";
+pub const ACTOR_INITIATOR: &str = "initiator";
+
+/// One line of the audit log.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct AuditEntry {
+    pub at: u64,
+    pub actor: String,
+    pub action: String,
+    pub initiative: Option<String>,
+    #[serde(default)]
+    pub note: String,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+fn audit_prefix(community: &str) -> Vec<u8> {
+    let mut prefix = community.as_bytes().to_vec();
+    prefix.push(0);
+    prefix
+}
+
+/// What the audit log records about one action.
+pub struct Change<'a> {
+    pub actor: &'a str,
+    pub action: &'a str,
+    pub initiative: Option<&'a str>,
+    pub note: &'a str,
+    pub before: Option<&'a Initiative>,
+    pub after: Option<&'a Initiative>,
+}
+
+/// Appends to the community's audit log. Personal data (contact details,
+/// the manage token hash) is left out of the before/after snapshots.
+pub fn audit(store: &Store, community: &Community, change: Change<'_>) -> ApiResult<()> {
+    let Change {
+        actor,
+        action,
+        initiative,
+        note,
+        before,
+        after,
+    } = change;
+    let snapshot = |i: Option<&Initiative>| {
+        i.map(|i| {
+            let mut value = serde_json::to_value(i).unwrap_or_default();
+            if let Some(map) = value.as_object_mut() {
+                map.remove("contact_email");
+                map.remove("manage_token_hash");
+            }
+            value
+        })
+    };
+    let entry = AuditEntry {
+        at: secrets::now_secs(),
+        actor: actor.to_string(),
+        action: action.to_string(),
+        initiative: initiative.map(str::to_string),
+        note: note.to_string(),
+        before: snapshot(before),
+        after: snapshot(after),
+    };
+    // Time first so the log reads in order; a random tail keeps keys unique.
+    let mut key = audit_prefix(&community.slug);
+    key.extend_from_slice(&secrets::now_micros().to_be_bytes());
+    key.extend_from_slice(secrets::new_id().as_bytes());
+    store.put(Table::Audit, &key, &entry)?;
+    Ok(())
+}
+
+/// The newest `limit` entries of the audit log, newest first.
+pub fn audit_log(store: &Store, community: &Community, limit: usize) -> ApiResult<Vec<AuditEntry>> {
+    Ok(store.scan_prefix_rev(Table::Audit, &audit_prefix(&community.slug), limit)?)
+}
+
+/// A resident reports an initiative (once per voter key). Enough reports
+/// from different residents hide it until a moderator looks at it.
+pub async fn report(
+    store: &Store,
+    community: &Community,
+    id: &str,
+    voter_key: Option<&str>,
+    request: ReportRequest,
+) -> ApiResult<ReportState> {
+    let voter = voter(voter_key)?;
+    let reason = check_paragraphs("reason", &request.reason, limits::REASON)?;
+    let initiative = initiatives::get_public(store, community, id)?;
+    let value = serde_json::to_vec(&ReportDetail {
+        reason: reason.clone(),
+        reported_at: secrets::now_secs(),
+    })
+    .map_err(ApiError::internal)?;
+    let group = initiatives::set_group(community, id);
+    let (new, count) = store.set_add(CountedSet::Reports, &group, &voter, &value)?;
+    if new {
+        let unreviewed = count.saturating_sub(initiative.reports_reviewed);
+        if unreviewed >= u64::from(community.reports_before_hide) {
+            let hidden = initiatives::update(store, community, id, |mut i| {
+                if i.moderation == ModerationState::Published {
+                    i.moderation = ModerationState::Hidden;
+                }
+                Ok(i)
+            })?;
+            if initiative.moderation != hidden.moderation {
+                audit(
+                    store,
+                    community,
+                    Change {
+                        actor: ACTOR_SYSTEM,
+                        action: "auto_hide",
+                        initiative: Some(id),
+                        note: &format!("{unreviewed} reports"),
+                        before: Some(&initiative),
+                        after: Some(&hidden),
+                    },
+                )?;
+            }
+        }
+        let card = initiatives::card(store, community, &initiative)?;
+        webhooks::announce(
+            store,
+            community,
+            WebhookEvent::Reported,
+            &card,
+            serde_json::json!({ "reason": reason, "report_count": count }),
+        )?;
+    }
+    store.durable().await?;
+    Ok(ReportState { reported: true })
+}
+
+/// A moderator approves, rejects, hides or restores an initiative.
+pub fn moderate(
+    store: &Store,
+    community: &Community,
+    id: &str,
+    action: ModerationAction,
+    actor: &str,
+    note: &str,
+) -> ApiResult<Initiative> {
+    let note = note.trim();
+    let before = initiatives::get(store, community, id)?;
+    let reports = store.set_count(CountedSet::Reports, &initiatives::set_group(community, id))?;
+    let after = initiatives::update(store, community, id, |mut i| {
+        i.moderation = match action {
+            ModerationAction::Approve | ModerationAction::Restore => ModerationState::Published,
+            ModerationAction::Reject => ModerationState::Rejected,
+            ModerationAction::Hide => ModerationState::Hidden,
+        };
+        // The reports so far have now been looked at.
+        i.reports_reviewed = reports;
+        Ok(i)
+    })?;
+    let action_name = match action {
+        ModerationAction::Approve => "approve",
+        ModerationAction::Reject => "reject",
+        ModerationAction::Hide => "hide",
+        ModerationAction::Restore => "restore",
+    };
+    audit(
+        store,
+        community,
+        Change {
+            actor,
+            action: action_name,
+            initiative: Some(id),
+            note,
+            before: Some(&before),
+            after: Some(&after),
+        },
+    )?;
+    Ok(after)
+}
+
+/// A moderator edits an initiative (any field, including its status).
+pub fn edit(
+    store: &Store,
+    community: &Community,
+    id: &str,
+    change: InitiativeEdit,
+    actor: &str,
+) -> ApiResult<Initiative> {
+    let (before, after) = initiatives::edit(store, community, id, change)?;
+    audit(
+        store,
+        community,
+        Change {
+            actor,
+            action: "edit",
+            initiative: Some(id),
+            note: "",
+            before: Some(&before),
+            after: Some(&after),
+        },
+    )?;
+    Ok(after)
+}
+
+/// The official answer (reactie van de gemeente), replacing an earlier one.
+pub fn answer(
+    store: &Store,
+    community: &Community,
+    id: &str,
+    post: AnswerPost,
+    actor: &str,
+) -> ApiResult<Initiative> {
+    let text = check_paragraphs("text", &post.text, limits::ANSWER)?;
+    let answered_by = check_text("answered_by", &post.answered_by, limits::NAME)?;
+    let before = initiatives::get(store, community, id)?;
+    let after = initiatives::update(store, community, id, |mut i| {
+        i.answer = Some(OfficialAnswer {
+            text: text.clone(),
+            answered_by: answered_by.clone(),
+            answered_at: secrets::now_secs(),
+        });
+        Ok(i)
+    })?;
+    audit(
+        store,
+        community,
+        Change {
+            actor,
+            action: "answer",
+            initiative: Some(id),
+            note: "",
+            before: Some(&before),
+            after: Some(&after),
+        },
+    )?;
+    let card = initiatives::card(store, community, &after)?;
+    webhooks::announce(
+        store,
+        community,
+        WebhookEvent::Answered,
+        &card,
+        serde_json::json!({ "answer": after.answer }),
+    )?;
+    Ok(after)
+}
+
+/// Everything a moderator sees of an initiative.
+pub fn admin_view(
+    store: &Store,
+    community: &Community,
+    initiative: &Initiative,
+) -> ApiResult<InitiativeAdmin> {
+    let group = initiatives::set_group(community, &initiative.id);
+    let mut reports: Vec<ReportDetail> = store
+        .set_values(CountedSet::Reports, &group)?
+        .iter()
+        .filter_map(|bytes| serde_json::from_slice(bytes).ok())
+        .collect();
+    reports.sort_by_key(|r| r.reported_at);
+    Ok(InitiativeAdmin {
+        initiative: initiatives::detail(store, community, initiative)?,
+        moderation: initiative.moderation,
+        contact_email: initiative.contact_email.clone(),
+        report_count: reports.len() as u64,
+        reports,
+        joins: joins::details(store, community, &initiative.id)?,
+    })
+}
+
+/// Which initiatives a moderator lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Queue {
+    /// Waiting for approval.
+    Pending,
+    /// With reports not yet looked at.
+    Reported,
+    All,
+}
+
+impl Queue {
+    pub fn parse(name: Option<&str>) -> ApiResult<Queue> {
+        match name.unwrap_or("all") {
+            "pending" => Ok(Queue::Pending),
+            "reported" => Ok(Queue::Reported),
+            "all" | "" => Ok(Queue::All),
+            other => Err(ApiError::invalid_field(
+                "queue",
+                format!("`{other}` is not one of pending, reported, all"),
+            )),
+        }
+    }
+}
+
+/// The moderation queue, newest first.
+pub fn queue(
+    store: &Store,
+    community: &Community,
+    which: Queue,
+) -> ApiResult<Vec<InitiativeAdmin>> {
+    let mut out = Vec::new();
+    for initiative in initiatives::all(store, community)? {
+        let keep = match which {
+            Queue::All => true,
+            Queue::Pending => initiative.moderation == ModerationState::Pending,
+            Queue::Reported => {
+                let group = initiatives::set_group(community, &initiative.id);
+                store.set_count(CountedSet::Reports, &group)? > initiative.reports_reviewed
+            }
+        };
+        if keep {
+            out.push(admin_view(store, community, &initiative)?);
+        }
+    }
+    out.sort_by(|a, b| {
+        b.initiative
+            .card
+            .created_at
+            .cmp(&a.initiative.card.created_at)
+    });
+    Ok(out)
+}

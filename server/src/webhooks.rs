@@ -1,0 +1,378 @@
+//! Webhooks: a community's systems hear about submitted initiatives,
+//! thresholds reached, reports and official answers.
+//!
+//! Events go into an outbox in the store (keyed by when they are due) in the
+//! same flush as the change that caused them, so none is lost by a crash or
+//! a restart. A worker delivers them with an HMAC-SHA256 signature and
+//! retries failures with exponential backoff; every attempt is logged.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use hmac::{Hmac, Mac};
+use mekaar_api::{
+    codes, DeliveryAttempt, InitiativePublic, Webhook, WebhookCreate, WebhookCreated, WebhookEvent,
+};
+use serde::{Deserialize, Serialize};
+use sha2::Sha256;
+use warp::http::StatusCode;
+
+use crate::communities::{self, Community, WebhookConfig};
+use crate::errors::{ApiError, ApiResult};
+use crate::secrets;
+use crate::store::{Store, Table};
+
+const WEBHOOKS_MAX: usize = 20;
+const URL_MAX: usize = 500;
+/// Deliveries looked at per round of the worker.
+const BATCH: usize = 32;
+
+/// How deliveries are retried. Tests shorten the delays.
+#[derive(Debug, Clone)]
+pub struct RetryPolicy {
+    /// Delay after the first failure; doubles after each further one.
+    pub first_delay: Duration,
+    pub max_delay: Duration,
+    /// Attempts before a delivery is given up (and logged as such).
+    pub max_attempts: u32,
+    /// How often the worker looks for due deliveries.
+    pub poll_every: Duration,
+    pub request_timeout: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            first_delay: Duration::from_secs(10),
+            max_delay: Duration::from_secs(3600),
+            max_attempts: 12,
+            poll_every: Duration::from_secs(1),
+            request_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+impl RetryPolicy {
+    fn delay_after(&self, attempts: u32) -> Duration {
+        let factor = 2u32.saturating_pow(attempts.saturating_sub(1).min(20));
+        self.first_delay.saturating_mul(factor).min(self.max_delay)
+    }
+}
+
+/// A delivery waiting in the outbox.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Delivery {
+    id: String,
+    community: String,
+    webhook_id: String,
+    event: WebhookEvent,
+    /// The exact JSON body that is signed and sent, the same on every retry.
+    body: String,
+    attempts: u32,
+}
+
+fn outbox_key(due_millis: u64, delivery_id: &str) -> Vec<u8> {
+    let mut key = due_millis.to_be_bytes().to_vec();
+    key.extend_from_slice(delivery_id.as_bytes());
+    key
+}
+
+fn log_prefix(community: &str) -> Vec<u8> {
+    let mut prefix = community.as_bytes().to_vec();
+    prefix.push(0);
+    prefix
+}
+
+/// Queues `event` about `initiative` for every webhook of the community
+/// that wants it. Made durable by the caller's `store.durable()`.
+pub fn announce(
+    store: &Store,
+    community: &Community,
+    event: WebhookEvent,
+    initiative: &InitiativePublic,
+    extra: serde_json::Value,
+) -> ApiResult<()> {
+    let now = secrets::now_millis();
+    for hook in community
+        .webhooks
+        .iter()
+        .filter(|h| h.events.contains(&event))
+    {
+        let id = secrets::new_id();
+        let body = serde_json::json!({
+            "event": event,
+            "delivery_id": id,
+            "community": community.slug,
+            "occurred_at": now / 1000,
+            "initiative": initiative,
+            "details": extra,
+        })
+        .to_string();
+        let delivery = Delivery {
+            id: id.clone(),
+            community: community.slug.clone(),
+            webhook_id: hook.id.clone(),
+            event,
+            body,
+            attempts: 0,
+        };
+        store.put(Table::WebhookOutbox, &outbox_key(now, &id), &delivery)?;
+    }
+    Ok(())
+}
+
+fn public_view(hook: &WebhookConfig) -> Webhook {
+    Webhook {
+        id: hook.id.clone(),
+        url: hook.url.clone(),
+        events: hook.events.clone(),
+        created_at: hook.created_at,
+    }
+}
+
+pub fn list(community: &Community) -> Vec<Webhook> {
+    community.webhooks.iter().map(public_view).collect()
+}
+
+/// Adds a webhook; its signing secret is returned this once.
+pub fn create(store: &Store, slug: &str, input: WebhookCreate) -> ApiResult<WebhookCreated> {
+    let url = check_url(&input.url)?;
+    if input.events.is_empty() {
+        return Err(ApiError::invalid_field("events", "name at least one event"));
+    }
+    let mut events = input.events;
+    events.dedup();
+    let hook = WebhookConfig {
+        id: secrets::new_id(),
+        url,
+        events,
+        secret: secrets::new_admin_token(),
+        created_at: secrets::now_secs(),
+    };
+    communities::change(store, slug, |community| {
+        if community.webhooks.len() >= WEBHOOKS_MAX {
+            return Err(ApiError::invalid_field(
+                "url",
+                format!("a community has at most {WEBHOOKS_MAX} webhooks"),
+            ));
+        }
+        community.webhooks.push(hook.clone());
+        Ok(())
+    })?;
+    Ok(WebhookCreated {
+        webhook: public_view(&hook),
+        secret: hook.secret,
+    })
+}
+
+pub fn delete(store: &Store, slug: &str, id: &str) -> ApiResult<()> {
+    communities::change(store, slug, |community| {
+        let before = community.webhooks.len();
+        community.webhooks.retain(|h| h.id != id);
+        if community.webhooks.len() == before {
+            return Err(ApiError::new(
+                StatusCode::NOT_FOUND,
+                codes::WEBHOOK_NOT_FOUND,
+                format!("There is no webhook `{id}` in this community."),
+            ));
+        }
+        Ok(())
+    })?;
+    Ok(())
+}
+
+/// The newest delivery attempts of the community, newest first.
+pub fn delivery_log(
+    store: &Store,
+    community: &Community,
+    limit: usize,
+) -> ApiResult<Vec<DeliveryAttempt>> {
+    Ok(store.scan_prefix_rev(Table::WebhookLog, &log_prefix(&community.slug), limit)?)
+}
+
+fn check_url(url: &str) -> ApiResult<String> {
+    let url = url.trim();
+    if url.len() > URL_MAX {
+        return Err(ApiError::invalid_field(
+            "url",
+            format!("at most {URL_MAX} characters"),
+        ));
+    }
+    let parsed = reqwest::Url::parse(url)
+        .map_err(|e| ApiError::invalid_field("url", format!("not a URL ({e})")))?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+        return Err(ApiError::invalid_field(
+            "url",
+            "must be an http:// or https:// URL",
+        ));
+    }
+    Ok(parsed.to_string())
+}
+
+/// `sha256=<hex>` of the HMAC-SHA256 of `body` with `secret`: what the
+/// `Mekaar-Signature` header carries. Receivers recompute it to check.
+pub fn signature(secret: &str, body: &[u8]) -> String {
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes keys of any length");
+    mac.update(body);
+    let bytes = mac.finalize().into_bytes();
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!("sha256={hex}")
+}
+
+/// Delivers due webhooks until `stop` fires.
+pub async fn run_worker(
+    store: Arc<crate::http::App>,
+    policy: RetryPolicy,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    let client = match reqwest::Client::builder()
+        .timeout(policy.request_timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent("Mekaar-Webhooks/1")
+        .build()
+    {
+        Ok(client) => client,
+        Err(err) => {
+            tracing::error!("webhooks disabled: cannot build an HTTP client: {err}");
+            return;
+        }
+    };
+    loop {
+        if let Err(err) = deliver_due(&store.store, &client, &policy).await {
+            tracing::warn!("webhook round failed: {err}");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(policy.poll_every) => {}
+            _ = stop.changed() => return,
+        }
+    }
+}
+
+async fn deliver_due(
+    store: &Store,
+    client: &reqwest::Client,
+    policy: &RetryPolicy,
+) -> ApiResult<()> {
+    let now = secrets::now_millis();
+    let due: Vec<(Vec<u8>, Delivery)> = store.range(
+        Table::WebhookOutbox,
+        &0u64.to_be_bytes(),
+        &(now + 1).to_be_bytes(),
+        BATCH,
+    )?;
+    for (key, mut delivery) in due {
+        let community = match communities::get(store, &delivery.community) {
+            Ok(c) => c,
+            Err(_) => {
+                store.remove(Table::WebhookOutbox, &key)?;
+                continue;
+            }
+        };
+        let Some(hook) = community
+            .webhooks
+            .iter()
+            .find(|h| h.id == delivery.webhook_id)
+        else {
+            // The webhook was deleted: nobody to deliver to.
+            store.remove(Table::WebhookOutbox, &key)?;
+            continue;
+        };
+        delivery.attempts += 1;
+        let outcome = client
+            .post(&hook.url)
+            .header("content-type", "application/json")
+            .header("mekaar-event", delivery.event.as_str())
+            .header("mekaar-delivery", &delivery.id)
+            .header(
+                "mekaar-signature",
+                signature(&hook.secret, delivery.body.as_bytes()),
+            )
+            .body(delivery.body.clone())
+            .send()
+            .await;
+        let (status, error) = match &outcome {
+            Ok(response) if response.status().is_success() => {
+                (Some(response.status().as_u16()), None)
+            }
+            Ok(response) => (
+                Some(response.status().as_u16()),
+                Some(format!("the receiver answered {}", response.status())),
+            ),
+            Err(err) => (None, Some(format!("{err}"))),
+        };
+        let delivered = error.is_none();
+        let attempt = DeliveryAttempt {
+            delivery_id: delivery.id.clone(),
+            webhook_id: delivery.webhook_id.clone(),
+            event: delivery.event,
+            attempt: delivery.attempts,
+            attempted_at: secrets::now_secs(),
+            status,
+            error,
+            delivered,
+        };
+        let mut log_key = log_prefix(&delivery.community);
+        log_key.extend_from_slice(&secrets::now_micros().to_be_bytes());
+        log_key.extend_from_slice(delivery.id.as_bytes());
+        store.put(Table::WebhookLog, &log_key, &attempt)?;
+        if delivered || delivery.attempts >= policy.max_attempts {
+            if !delivered {
+                tracing::warn!(
+                    "webhook delivery {} to {} given up after {} attempts",
+                    delivery.id,
+                    hook.url,
+                    delivery.attempts
+                );
+            }
+            store.remove(Table::WebhookOutbox, &key)?;
+        } else {
+            let due =
+                secrets::now_millis() + policy.delay_after(delivery.attempts).as_millis() as u64;
+            store.rekey(
+                Table::WebhookOutbox,
+                &key,
+                &outbox_key(due, &delivery.id),
+                &delivery,
+            )?;
+        }
+        store.durable().await?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signature_is_hmac_sha256_hex() {
+        // RFC 4231 test case 2.
+        assert_eq!(
+            signature("Jefe", b"what do ya want for nothing?"),
+            "sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+    }
+
+    #[test]
+    fn backoff_doubles_up_to_the_cap() {
+        let policy = RetryPolicy {
+            first_delay: Duration::from_secs(10),
+            max_delay: Duration::from_secs(60),
+            ..Default::default()
+        };
+        assert_eq!(policy.delay_after(1), Duration::from_secs(10));
+        assert_eq!(policy.delay_after(2), Duration::from_secs(20));
+        assert_eq!(policy.delay_after(3), Duration::from_secs(40));
+        assert_eq!(policy.delay_after(4), Duration::from_secs(60));
+        assert_eq!(policy.delay_after(40), Duration::from_secs(60));
+    }
+
+    #[test]
+    fn urls_must_be_http() {
+        assert!(check_url("https://hooks.example.nl/mekaar").is_ok());
+        assert!(check_url("http://127.0.0.1:9000/x").is_ok());
+        assert!(check_url("ftp://example.nl").is_err());
+        assert!(check_url("not a url").is_err());
+    }
+}
