@@ -1,9 +1,11 @@
 //! The routes the server answers and its OpenAPI document agree.
 //!
 //! Every documented operation is called on a real server (path parameters
-//! filled with a real community, initiative and bundle file; a body made from
+//! filled with a real community, initiative, webhook and bundle file; required
+//! headers with a voter key or the initiative's manage token; a body made from
 //! the documented required fields) and must be answered with a status the
-//! document lists, in the documented shape. Every method a documented path
+//! document lists, in the documented shape; where a 304 is documented, the
+//! answer's ETag sent back as If-None-Match gets it. Every method a documented path
 //! does not list is refused with 405 and an `Allow` header naming exactly the
 //! documented methods, and addresses the document does not have are 404.
 
@@ -11,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use mekaar_tests::{voter_key, TestServer};
-use reqwest::header::{ALLOW, CONTENT_TYPE};
+use reqwest::header::{ALLOW, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
 use reqwest::{Client, Method};
 use serde_json::{json, Map, Value};
 
@@ -54,6 +56,19 @@ fn check_schema(doc: &Value, schema: &Value, value: &Value, at: &str) -> Result<
     if let Some(all) = schema.get("allOf").and_then(Value::as_array) {
         for part in all {
             check_schema(doc, part, value, at)?;
+        }
+    }
+    for (keyword, exactly_one) in [("anyOf", false), ("oneOf", true)] {
+        if let Some(choices) = schema.get(keyword).and_then(Value::as_array) {
+            let fitting = choices
+                .iter()
+                .filter(|choice| check_schema(doc, choice, value, at).is_ok())
+                .count();
+            if fitting == 0 || (exactly_one && fitting > 1) {
+                return Err(format!(
+                    "{at}: {value} fits {fitting} of the {keyword} choices"
+                ));
+            }
         }
     }
     if let Some(types) = schema.get("type") {
@@ -119,9 +134,22 @@ fn check_schema(doc: &Value, schema: &Value, value: &Value, at: &str) -> Result<
     Ok(())
 }
 
-/// The smallest value the schema requires: required properties only.
+/// The smallest value the schema requires: required properties only, the
+/// `const` or the first `enum` choice or example where the schema gives one,
+/// and as many items as `minItems` asks.
 fn minimal_value(doc: &Value, schema: &Value, name: &str, unique: &str) -> Value {
     let schema = resolve(doc, schema);
+    if name == "slug" {
+        return json!(unique);
+    }
+    let given = schema.get("const").cloned().or_else(|| {
+        ["enum", "examples"]
+            .iter()
+            .find_map(|k| schema.get(*k).and_then(Value::as_array)?.first().cloned())
+    });
+    if let Some(value) = given {
+        return value;
+    }
     let kind = match schema.get("type") {
         Some(Value::String(t)) => t.as_str(),
         Some(Value::Array(ts)) => ts.first().and_then(Value::as_str).unwrap_or("null"),
@@ -148,38 +176,73 @@ fn minimal_value(doc: &Value, schema: &Value, name: &str, unique: &str) -> Value
             }
             Value::Object(object)
         }
-        "array" => json!([]),
+        "array" => {
+            let count = schema.get("minItems").and_then(Value::as_u64).unwrap_or(0);
+            let items = schema.get("items").cloned().unwrap_or(json!({}));
+            (0..count)
+                .map(|_| minimal_value(doc, &items, name, unique))
+                .collect()
+        }
         "integer" | "number" => schema.get("minimum").cloned().unwrap_or(json!(1)),
         "boolean" => json!(false),
-        "string" if name == "slug" => json!(unique),
         "string" => json!(format!("OpenAPI {name}")),
         _ => Value::Null,
     }
 }
 
-/// A server with one community (allowing [`SERVED_ORIGIN`]) and an initiative.
+/// A server with one community (allowing [`SERVED_ORIGIN`]), an initiative
+/// a resident submitted (so it has a manage token) and a webhook.
 struct World {
     server: TestServer,
     http: Client,
     doc: Value,
     community: String,
     initiative: String,
+    manage_token: String,
+    webhook: String,
     file: String,
 }
 
 async fn world() -> World {
     let server = TestServer::start().await;
     let created = server.create_community("baarlo", &[SERVED_ORIGIN]).await;
-    let initiative = server
-        .create_initiative("baarlo", &created.admin_token, "Speeltuin")
-        .await;
+    let http = client();
+    let submitted = send(
+        http.post(server.community_url("baarlo", "/initiatives"))
+            .json(&json!({
+                "title": "Speeltuin",
+                "summary": "Een speeltuin bij de school.",
+                "initiator_name": "Anja",
+            })),
+    )
+    .await;
+    assert_eq!(submitted.status, 201, "{submitted:?}");
+    let hook = send(
+        http.post(server.at("/api/v1/admin/communities/baarlo/webhooks"))
+            .bearer_auth(&created.admin_token)
+            // Nothing listens on the discard port: deliveries just fail.
+            .json(&json!({"url": "http://127.0.0.1:9/hook", "events": ["answered"]})),
+    )
+    .await;
+    assert_eq!(hook.status, 201, "{hook:?}");
     let doc = serde_json::from_str(&document_on_disk()).expect("server/openapi.json is JSON");
     World {
         server,
-        http: client(),
+        http,
         doc,
         community: "baarlo".into(),
-        initiative: initiative.id,
+        initiative: submitted.body["initiative"]["id"]
+            .as_str()
+            .expect("initiative id")
+            .into(),
+        manage_token: submitted.body["manage_token"]
+            .as_str()
+            .expect("manage token")
+            .into(),
+        webhook: hook.body["webhook"]["id"]
+            .as_str()
+            .expect("webhook id")
+            .into(),
         // Part of every bundle build (see issue 2: pkg/ holds a package.json).
         file: "package.json".into(),
     }
@@ -195,7 +258,17 @@ impl World {
         template
             .replace("{community}", &self.community)
             .replace("{initiative}", &self.initiative)
+            .replace("{webhook}", &self.webhook)
             .replace("{file}", &self.file)
+    }
+
+    /// The value a required header parameter needs to succeed.
+    fn header_value(&self, name: &str) -> String {
+        match name.to_ascii_lowercase().as_str() {
+            "mekaar-voter" => voter_key(1),
+            "mekaar-manage" => self.manage_token.clone(),
+            other => panic!("unknown required header {other}"),
+        }
     }
 
     fn is_asset(template: &str) -> bool {
@@ -208,6 +281,7 @@ struct Answer {
     status: u16,
     content_type: Option<String>,
     allow: Option<String>,
+    etag: Option<String>,
     body: Value,
 }
 
@@ -223,12 +297,14 @@ async fn send(request: reqwest::RequestBuilder) -> Answer {
     };
     let content_type = header(CONTENT_TYPE);
     let allow = header(ALLOW);
+    let etag = header(ETAG);
     let text = response.text().await.expect("body");
     let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
     Answer {
         status,
         content_type,
         allow,
+        etag,
         body,
     }
 }
@@ -334,6 +410,7 @@ async fn every_documented_operation_is_answered_as_documented() {
         .expect("error code enum")
         .clone();
     let mut checked = 0;
+    let mut conditional_checked = 0;
     for (template, item) in w.paths() {
         let url = w.server.at(&w.fill(template));
         let shared_parameters = item.get("parameters").and_then(Value::as_array);
@@ -353,24 +430,17 @@ async fn every_documented_operation_is_answered_as_documented() {
             ) {
                 if parameter["in"] == "header" && parameter["required"] == true {
                     let name = parameter["name"].as_str().unwrap();
-                    assert_eq!(
-                        name.to_ascii_lowercase(),
-                        "mekaar-voter",
-                        "unknown header {name}"
-                    );
-                    request = request.header(name, voter_key(1));
+                    request = request.header(name, w.header_value(name));
                 }
             }
             if operation.get("security").is_some() {
                 request = request.bearer_auth(&w.server.server_token);
             }
-            if let Some(body) = operation.get("requestBody") {
-                let schema = &resolve(&w.doc, body)["content"]["application/json"]["schema"];
-                assert!(!schema.is_null(), "{method} {template}: body is not JSON");
-                let value = minimal_value(&w.doc, schema, "", &format!("openapi-{checked}"));
-                check_schema(&w.doc, schema, &value, "request").unwrap();
+            if let Some(value) = w.minimal_body(operation, &format!("openapi-{checked}")) {
                 request = request.json(&value);
             }
+            // The same request again, for the conditional GET below.
+            let again = request.try_clone().expect("no streamed body");
 
             let answer = send(request).await;
             let what = format!("{method} {template} → {answer:?}");
@@ -403,9 +473,39 @@ async fn every_documented_operation_is_answered_as_documented() {
                         .unwrap_or_else(|err| panic!("{err}: {what}"));
                 }
             }
+
+            // A documented 304: the answer's ETag sent back gets it while
+            // nothing changed. (Background work, such as a webhook attempt,
+            // may change the store in between: then the next tag is tried.)
+            if let Some(not_modified) = responses.get("304") {
+                assert!(resolve(&w.doc, not_modified).is_object(), "{what}");
+                let mut etag = answer
+                    .etag
+                    .clone()
+                    .unwrap_or_else(|| panic!("no ETag for a conditional GET: {what}"));
+                let mut attempts = 0;
+                loop {
+                    let request = again.try_clone().unwrap().header(IF_NONE_MATCH, &etag);
+                    let second = send(request).await;
+                    let what = format!("{method} {template} If-None-Match {etag} → {second:?}");
+                    attempts += 1;
+                    if second.status == 304 {
+                        assert_eq!(second.body, json!(""), "a 304 has no body: {what}");
+                        assert_eq!(second.etag.as_deref(), Some(etag.as_str()), "{what}");
+                        break;
+                    }
+                    assert_eq!(second.status, 200, "{what}");
+                    assert_ne!(second.etag.as_deref(), Some(etag.as_str()), "{what}");
+                    assert!(attempts < 10, "never 304: {what}");
+                    etag = second.etag.expect("ETag");
+                }
+                conditional_checked += 1;
+            }
         }
     }
-    assert!(checked >= 14, "only {checked} operations in the document");
+    assert!(checked >= 42, "only {checked} operations in the document");
+    // The list and both feeds.
+    assert_eq!(conditional_checked, 3, "conditional GETs");
 
     // With unknown things in the path parameters, every operation still
     // exists: it answers with a documented 4xx naming the missing resource,
@@ -417,12 +517,17 @@ async fn every_documented_operation_is_answered_as_documented() {
                 continue;
             }
             let http_method = Method::from_bytes(method.to_ascii_uppercase().as_bytes()).unwrap();
+            // Everything else it needs, so only the unknown thing fails.
+            let body = w
+                .minimal_body(operation, "unknown")
+                .unwrap_or(json!({"title": "x", "slug": "x", "name": "x"}));
             let answer = send(
                 w.http
                     .request(http_method, &url)
                     .bearer_auth(&w.server.server_token)
                     .header("mekaar-voter", voter_key(1))
-                    .json(&json!({"title": "x", "slug": "x", "name": "x"})),
+                    .header("mekaar-manage", &w.manage_token)
+                    .json(&body),
             )
             .await;
             let what = format!("{method} {url} → {answer:?}");
@@ -434,11 +539,17 @@ async fn every_documented_operation_is_answered_as_documented() {
             }
             let code = error_code(&answer);
             if World::is_asset(template) {
-                // A bundle file that does not exist is simply not there.
+                // A bundle file that does not exist is simply not there, nor
+                // is a manage page for a malformed id.
                 assert_eq!(code, "route_not_found", "{what}");
             } else {
                 assert!(
-                    ["community_not_found", "initiative_not_found"].contains(&code),
+                    [
+                        "community_not_found",
+                        "initiative_not_found",
+                        "webhook_not_found"
+                    ]
+                    .contains(&code),
                     "{what}"
                 );
             }
@@ -456,7 +567,9 @@ async fn every_documented_operation_is_answered_as_documented() {
 
 impl World {
     /// `template` with its last path parameter naming something that does
-    /// not exist (and the ones before it real).
+    /// not exist (and the ones before it real). The manage page does not
+    /// look the initiative up (the widget does, with the token): it is
+    /// given a malformed id instead.
     fn fill_last_unknown(&self, template: &str) -> String {
         let last = template
             .rsplit('/')
@@ -464,11 +577,23 @@ impl World {
             .unwrap_or("");
         let unknown = match last {
             "{community}" => "nowhere",
+            "{initiative}" if template.starts_with("/manage/") => "Not_An_Id",
             "{initiative}" => "doesnotexist",
+            "{webhook}" => "nohook",
             "{file}" => "nothing-here.js",
             _ => return self.fill(template),
         };
         self.fill(&template.replace(last, unknown))
+    }
+
+    /// The smallest valid JSON body of `operation`, if it takes one.
+    fn minimal_body(&self, operation: &Value, unique: &str) -> Option<Value> {
+        let body = operation.get("requestBody")?;
+        let schema = &resolve(&self.doc, body)["content"]["application/json"]["schema"];
+        assert!(!schema.is_null(), "{operation}: body is not JSON");
+        let value = minimal_value(&self.doc, schema, "", unique);
+        check_schema(&self.doc, schema, &value, "request").unwrap();
+        Some(value)
     }
 }
 
@@ -551,7 +676,16 @@ async fn undocumented_addresses_are_404_route_not_found() {
         w.fill("/api/v1/communities/{community}/initiatives/{initiative}/supporters"),
         "/api/v1/admin".into(),
         "/api/v1/admin/communities/baarlo/export".into(),
-        "/api/v1/admin/communities/baarlo/initiatives/x".into(),
+        w.fill("/api/v1/admin/communities/{community}/initiatives/{initiative}/moderation/x"),
+        w.fill("/api/v1/admin/communities/{community}/webhooks/{webhook}/deliveries"),
+        "/api/v1/admin/communities/baarlo/audit/x".into(),
+        "/api/v1/communities/baarlo/feed.rss".into(),
+        "/api/v1/communities/baarlo/feed".into(),
+        w.fill("/api/v1/communities/{community}/initiatives/{initiative}/manage/x"),
+        w.fill("/api/v1/communities/{community}/initiatives/{initiative}/joins"),
+        "/manage".into(),
+        "/manage/baarlo".into(),
+        w.fill("/manage/{community}/{initiative}/x"),
         "/healthz/x".into(),
         "/embed.js/x".into(),
         "/pkg".into(),
