@@ -61,7 +61,8 @@ impl std::fmt::Display for FlushError {
 }
 
 impl Flusher {
-    pub fn start(db: sled::Db) -> Flusher {
+    /// `log_file` is sled's log (`<dir>/db`), fdatasynced after each flush.
+    pub fn start(db: sled::Db, log_file: std::fs::File) -> Flusher {
         let (completed, _) = watch::channel(Completed {
             generation: 0,
             ok: true,
@@ -76,7 +77,7 @@ impl Flusher {
         let thread_shared = shared.clone();
         let thread = std::thread::Builder::new()
             .name("mekaar-flusher".into())
-            .spawn(move || flush_loop(&thread_shared, &db))
+            .spawn(move || flush_loop(&thread_shared, &db, &log_file))
             .expect("spawning the flusher thread");
         Flusher {
             shared,
@@ -137,7 +138,7 @@ impl Drop for Flusher {
     }
 }
 
-fn flush_loop(shared: &Shared, db: &sled::Db) {
+fn flush_loop(shared: &Shared, db: &sled::Db, log_file: &std::fs::File) {
     loop {
         {
             let mut pending = shared.pending.lock().unwrap_or_else(|e| e.into_inner());
@@ -147,8 +148,15 @@ fn flush_loop(shared: &Shared, db: &sled::Db) {
             *pending = false;
         }
         let generation = shared.started.fetch_add(1, Ordering::SeqCst) + 1;
-        let ok = match db.flush() {
-            Ok(_) => true,
+        // sled's flush writes its log with sync_file_range, which survives a
+        // killed process but not a power cut; fdatasync also flushes the
+        // disk's volatile cache.
+        let ok = match db
+            .flush()
+            .map_err(|e| e.to_string())
+            .and_then(|_| log_file.sync_data().map_err(|e| e.to_string()))
+        {
+            Ok(()) => true,
             Err(err) => {
                 tracing::error!("flush {generation} failed: {err}");
                 false
