@@ -5,6 +5,8 @@ use std::net::SocketAddr;
 
 use mekaar_api::{CommunityCreate, CommunityCreated, InitiativeCreate, InitiativePublic};
 use mekaar_server::{auth, server, store::Store};
+
+pub use mekaar_server::http::Settings;
 use tempfile::TempDir;
 
 pub use mekaar_api::VOTER_HEADER;
@@ -61,6 +63,42 @@ impl TestServer {
             running.stop().await;
         }
         self.dir
+    }
+
+    /// A fresh server with settings (rate limits, webhook retry delays).
+    pub async fn start_with_settings(settings: Settings) -> TestServer {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = Store::open(dir.path()).expect("open store");
+        let server_token = auth::create_server_token(&store).expect("server token");
+        Self::start_in_with_settings(dir, server_token, settings).await
+    }
+
+    /// Starts a server on the data directory a stopped one left (see
+    /// [`TestServer::stop`]), with settings; `server_token` is the old
+    /// server's [`TestServer::server_token`].
+    pub async fn start_in_with_settings(
+        dir: TempDir,
+        server_token: String,
+        settings: Settings,
+    ) -> TestServer {
+        let store = Store::open(dir.path()).expect("open store");
+        let running = server::start_with(store, loopback_any_port(), settings)
+            .await
+            .expect("start server");
+        TestServer {
+            url: running.url(),
+            running: Some(running),
+            dir,
+            server_token,
+            client: reqwest::Client::new(),
+        }
+    }
+
+    /// As [`TestServer::restart`], with settings.
+    pub async fn restart_with_settings(self, settings: Settings) -> TestServer {
+        let token = self.server_token.clone();
+        let dir = self.stop().await;
+        Self::start_in_with_settings(dir, token, settings).await
     }
 
     /// `path` must start with `/`.
