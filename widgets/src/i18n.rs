@@ -43,18 +43,16 @@ macro_rules! table {
             $($key,)*
         }
 
+        /// The texts by key, then by language (a table, not a `match`: smaller wasm).
+        static TEXTS: &[[&str; 2]] = &[$([$nl, $en],)*];
+
         impl Key {
             /// Every key, for tests.
             pub const ALL: &'static [Key] = &[$(Key::$key,)*];
 
             /// The text of this key in `lang`.
             pub fn text(self, lang: Lang) -> &'static str {
-                match (self, lang) {
-                    $(
-                        (Key::$key, Lang::Nl) => $nl,
-                        (Key::$key, Lang::En) => $en,
-                    )*
-                }
+                TEXTS[self as usize][lang as usize]
             }
         }
     };
@@ -93,6 +91,116 @@ table! {
         "Deze knop is niet goed ingesteld: de gemeenschap of het initiatief ontbreekt.",
         "This button is not set up correctly: the community or the initiative is missing.";
     ErrGeneric => "Er ging iets mis. Probeer het later opnieuw.", "Something went wrong. Please try again later.";
+    ErrRateLimited =>
+        "Er kwam net veel tegelijk binnen vanaf jouw netwerk.",
+        "A lot came in from your network just now.";
+    TryInMinutes => "Probeer het over {n} min. opnieuw.", "Please try again in {n} min.";
+    TryLater => "Probeer het later opnieuw.", "Please try again later.";
+    ErrSpam => "Dit lijkt op spam en is niet verstuurd.", "This looks like spam and was not sent.";
+    ErrManageToken =>
+        "Deze beheerlink klopt niet (meer). Gebruik de volledige link die je kreeg bij het insturen.",
+        "This manage link is not valid (any more). Use the complete link you got when you submitted.";
+    // Form validation, shown at the field.
+    ErrRequired => "Vul dit veld in.", "Please fill in this field.";
+    ErrEmail => "Vul een geldig e-mailadres in.", "Please enter a valid e-mail address.";
+    ErrConsent => "Vink dit aan om mee te doen.", "Please tick this box to join.";
+    ErrField => "Controleer dit veld.", "Please check this field.";
+    // The list.
+    Filters => "Initiatieven zoeken en filteren", "Search and filter initiatives";
+    Search => "Zoeken", "Search";
+    Area => "Buurt", "Area";
+    AllAreas => "Alle buurten", "All areas";
+    Theme => "Thema", "Theme";
+    AllThemes => "Alle thema's", "All themes";
+    Status => "Fase", "Status";
+    AllStatuses => "Alle fases", "All statuses";
+    Sort => "Volgorde", "Order";
+    SortNewest => "Nieuwste eerst", "Newest first";
+    SortSupport => "Meeste steun", "Most support";
+    ResultsOne => "{n} initiatief gevonden", "{n} initiative found";
+    ResultsOther => "{n} initiatieven gevonden", "{n} initiatives found";
+    Prev => "Vorige", "Previous";
+    Next => "Volgende", "Next";
+    PageOf => "Pagina {n} van {t}", "Page {n} of {t}";
+    Answered => "Beantwoord", "Answered";
+    Reached => "Drempel gehaald", "Threshold reached";
+    // Status names, in the order of `InitiativeStatus::ALL`.
+    StatusIdea => "Idee", "Idea";
+    StatusSeeking => "Zoekt medestanders", "Seeking supporters";
+    StatusProgress => "In uitvoering", "In progress";
+    StatusRealised => "Gerealiseerd", "Realised";
+    StatusStopped => "Gestopt", "Stopped";
+    // The detail view.
+    Back => "Terug naar het overzicht", "Back to the overview";
+    StartedBy => "Gestart door {n} op {t}", "Started by {n} on {t}";
+    Updates => "Nieuws van de initiatiefnemer", "News from the initiator";
+    Answer => "Officiële reactie", "Official response";
+    Join => "Ik doe mee", "Count me in";
+    JoinCountOne => "{n} persoon doet mee", "{n} person is taking part";
+    JoinCountOther => "{n} mensen doen mee", "{n} people are taking part";
+    JoinIntro =>
+        "Wil je helpen? Laat weten hoe de initiatiefnemer je kan bereiken.",
+        "Want to help? Let the initiator know how to reach you.";
+    Name => "Je naam", "Your name";
+    Contact => "E-mailadres of telefoonnummer", "E-mail address or phone number";
+    Message => "Bericht (niet verplicht)", "Message (optional)";
+    Consent =>
+        "Ik vind het goed dat de initiatiefnemer en de moderatoren mijn naam, contactgegevens en bericht zien. Anderen zien alleen hoeveel mensen meedoen.",
+        "I agree that the initiator and the moderators see my name, contact details and message. Others only see how many people take part.";
+    Joined => "Je doet mee. De initiatiefnemer kan contact met je opnemen.", "You're in. The initiator can get in touch with you.";
+    Withdraw => "Toch niet meedoen", "Withdraw";
+    Report => "Meld dit initiatief", "Report this initiative";
+    Reason => "Wat is er mis mee?", "What is wrong with it?";
+    SendReport => "Verstuur melding", "Send report";
+    Cancel => "Annuleren", "Cancel";
+    Reported => "Bedankt voor je melding. Een moderator kijkt ernaar.", "Thank you for your report. A moderator will look at it.";
+    // Starting an initiative.
+    Start => "Start een initiatief", "Start an initiative";
+    PolicyPre =>
+        "Je initiatief wordt eerst bekeken door een moderator. Daarna kan iedereen het zien.",
+        "Your initiative is first reviewed by a moderator. After that, everyone can see it.";
+    PolicyPost =>
+        "Je initiatief is meteen voor iedereen zichtbaar. Moderatoren kunnen het verbergen als het niet door de beugel kan.",
+        "Your initiative is visible to everyone at once. Moderators can hide it if it is not acceptable.";
+    Title => "Titel", "Title";
+    Summary => "Korte samenvatting", "Short summary";
+    Story => "Het hele verhaal (niet verplicht; een lege regel begint een nieuwe alinea)", "The whole story (optional; an empty line starts a new paragraph)";
+    NoChoice => "(geen)", "(none)";
+    Initiator => "Je naam, zoals anderen die zien", "Your name, as others will see it";
+    Email => "Je e-mailadres (niet verplicht; alleen moderatoren zien het)", "Your e-mail address (optional; only moderators see it)";
+    Honeypot => "Laat dit veld leeg", "Leave this field empty";
+    Send => "Initiatief insturen", "Submit initiative";
+    Thanks => "Bedankt voor je initiatief!", "Thank you for your initiative!";
+    ThanksPending => "Een moderator bekijkt het eerst; daarna staat het in het overzicht.", "A moderator reviews it first; then it appears in the overview.";
+    ThanksPublished => "Het staat nu in het overzicht.", "It is in the overview now.";
+    ManageLink => "Je persoonlijke beheerlink", "Your personal manage link";
+    KeepLink =>
+        "Bewaar deze link goed, bijvoorbeeld in je e-mail of notities. Het is de enige manier om je initiatief aan te passen, nieuws te plaatsen en te zien wie meedoet. Deel hem met niemand.",
+        "Keep this link safe, for example in your e-mail or notes. It is the only way to edit your initiative, post news and see who joined. Do not share it.";
+    Copy => "Kopieer de link", "Copy the link";
+    Copied => "De link is gekopieerd.", "The link has been copied.";
+    CopyFailed => "Kopiëren lukte niet. Selecteer de link en kopieer hem zelf.", "Copying did not work. Select the link and copy it yourself.";
+    // The manage page.
+    Manage => "Beheer je initiatief", "Manage your initiative";
+    ModPending =>
+        "Je initiatief wordt eerst bekeken door een moderator. Tot die tijd kan niemand anders het zien.",
+        "Your initiative is first reviewed by a moderator. Until then, nobody else can see it.";
+    ModPublished => "Je initiatief is gepubliceerd: iedereen kan het zien.", "Your initiative is published: everyone can see it.";
+    ModHidden => "Een moderator heeft je initiatief verborgen.", "A moderator has hidden your initiative.";
+    ModRejected => "Een moderator heeft je initiatief afgewezen.", "A moderator has rejected your initiative.";
+    Edit => "Aanpassen", "Edit";
+    Save => "Opslaan", "Save";
+    Saved => "Opgeslagen.", "Saved.";
+    PostNews => "Nieuws plaatsen", "Post news";
+    News => "Wat is er nieuw?", "What's new?";
+    Post => "Plaatsen", "Post";
+    Posted => "Je nieuws staat online.", "Your news is online.";
+    Joiners => "Wie doet er mee", "Who has joined";
+    NoJoiners => "Nog niemand doet mee.", "Nobody has joined yet.";
+    // Month names for dates, separated by spaces.
+    Months =>
+        "januari februari maart april mei juni juli augustus september oktober november december",
+        "January February March April May June July August September October November December";
 }
 
 /// The translated text of `key`.
@@ -109,9 +217,87 @@ pub fn count_text(lang: Lang, count: u64, threshold: u64) -> String {
         (1, 0 | 1) => Key::CountOfThresholdOne,
         _ => Key::CountOfThresholdOther,
     };
-    t(lang, key)
-        .replace("{n}", &number(lang, count))
-        .replace("{t}", &number(lang, threshold))
+    fill(lang, key, &number(lang, count), &number(lang, threshold))
+}
+
+/// `key`'s text with `{n}` and `{t}` filled in.
+pub fn fill(lang: Lang, key: Key, n: &str, t: &str) -> String {
+    let text = self::t(lang, key);
+    let mut out = String::with_capacity(text.len() + n.len() + t.len());
+    let mut rest = text;
+    // Placeholders are `{` + one letter + `}`; no `&str` pattern search (smaller wasm).
+    while let Some(i) = rest.find('{') {
+        out.push_str(&rest[..i]);
+        let b = rest.as_bytes();
+        match (b.get(i + 1), b.get(i + 2)) {
+            (Some(b'n'), Some(b'}')) => out.push_str(n),
+            (Some(b't'), Some(b'}')) => out.push_str(t),
+            _ => {
+                out.push('{');
+                rest = &rest[i + 1..];
+                continue;
+            }
+        }
+        rest = &rest[i + 3..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The one- or many-form of `key`, with the count filled in: `fill_count(lang, 3,
+/// ResultsOne, ResultsOther)` is "3 initiatieven gevonden".
+pub fn fill_count(lang: Lang, n: u64, one: Key, other: Key) -> String {
+    fill(lang, if n == 1 { one } else { other }, &number(lang, n), "")
+}
+
+/// The name of a status.
+pub fn status_key(status: mekaar_api::InitiativeStatus) -> Key {
+    use mekaar_api::InitiativeStatus as S;
+    match status {
+        S::Idea => Key::StatusIdea,
+        S::SeekingSupporters => Key::StatusSeeking,
+        S::InProgress => Key::StatusProgress,
+        S::Realised => Key::StatusRealised,
+        S::Stopped => Key::StatusStopped,
+    }
+}
+
+/// "12 november 2026" / "12 November 2026"; `month` counts from 0 as in JavaScript.
+pub fn date_text(lang: Lang, year: u32, month: u32, day: u32) -> String {
+    let mut out = day.to_string();
+    out.push(' ');
+    out.push_str(
+        t(lang, Key::Months)
+            .split(' ')
+            .nth(month as usize)
+            .unwrap_or(""),
+    );
+    out.push(' ');
+    out.push_str(&year.to_string());
+    out
+}
+
+/// A time (seconds since the epoch) as a date in the reader's time zone.
+#[cfg(target_arch = "wasm32")]
+pub fn date(lang: Lang, secs: u64) -> String {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(secs as f64 * 1000.0));
+    date_text(lang, d.get_full_year(), d.get_month(), d.get_date())
+}
+
+/// Off the browser (native tests): the date in UTC.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn date(lang: Lang, secs: u64) -> String {
+    // Howard Hinnant's days-to-civil algorithm.
+    let z = (secs / 86_400) as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    date_text(lang, year as u32, month as u32 - 1, day as u32)
 }
 
 /// A number with the language's thousands separator: "12.345" (nl), "12,345" (en).
@@ -197,6 +383,39 @@ mod tests {
         assert_eq!(count_text(Lang::En, 1, 0), "1 supporter");
         assert_eq!(count_text(Lang::En, 0, 0), "0 supporters");
         assert_eq!(count_text(Lang::En, 1234567, 0), "1,234,567 supporters");
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(date_text(Lang::Nl, 2026, 10, 12), "12 november 2026");
+        assert_eq!(date_text(Lang::En, 2026, 0, 1), "1 January 2026");
+        assert_eq!(date_text(Lang::Nl, 2025, 11, 31), "31 december 2025");
+        for lang in Lang::ALL {
+            assert_eq!(t(lang, Key::Months).split(' ').count(), 12);
+        }
+        assert_eq!(date(Lang::Nl, 0), "1 januari 1970");
+        assert_eq!(date(Lang::En, 1_794_441_600), "12 November 2026");
+        assert_eq!(date(Lang::Nl, 951_782_400), "29 februari 2000");
+    }
+
+    #[test]
+    fn counts_and_fills() {
+        assert_eq!(
+            fill_count(Lang::Nl, 1, Key::ResultsOne, Key::ResultsOther),
+            "1 initiatief gevonden"
+        );
+        assert_eq!(
+            fill_count(Lang::Nl, 0, Key::ResultsOne, Key::ResultsOther),
+            "0 initiatieven gevonden"
+        );
+        assert_eq!(
+            fill_count(Lang::En, 1200, Key::JoinCountOne, Key::JoinCountOther),
+            "1,200 people are taking part"
+        );
+        assert_eq!(fill(Lang::Nl, Key::PageOf, "2", "5"), "Pagina 2 van 5");
+        for s in mekaar_api::InitiativeStatus::ALL {
+            assert_ne!(t(Lang::Nl, status_key(s)), t(Lang::En, status_key(s)));
+        }
     }
 
     #[test]

@@ -6,8 +6,16 @@
 //! other.
 
 pub mod api;
+#[cfg(target_arch = "wasm32")]
+pub mod app;
+#[cfg(target_arch = "wasm32")]
+pub mod dom;
+pub mod form;
 pub mod i18n;
+pub mod initiatives;
+pub mod markup;
 pub mod support;
+pub mod text;
 pub mod voter;
 
 /// The widget stylesheet, put in every widget's shadow root (kept without comments: it
@@ -23,10 +31,34 @@ pub mod voter;
 /// root reserves about its ready height so the host page does not jump.
 pub const STYLE: &str = include_str!("style.css");
 
+/// The list's options from the placeholder's attributes (`attr` gives one, "" if absent):
+/// `data-area`, `data-theme`, `data-status` preset the filters, `data-limit` the page size
+/// (1–100, default 10). `data-theme` is also the colour scheme attribute of every widget:
+/// its values `light` and `dark` pick a colour scheme, any other value is a theme filter.
+pub fn preset(attr: &dyn Fn(&str) -> String) -> api::Query {
+    let theme = attr("data-theme");
+    let theme = theme.trim();
+    api::Query {
+        area: attr("data-area").trim().to_owned(),
+        theme: if support::Theme::from_attr(Some(theme)).is_some() {
+            String::new()
+        } else {
+            theme.to_owned()
+        },
+        status: attr("data-status").trim().to_owned(),
+        limit: attr("data-limit")
+            .trim()
+            .parse::<u64>()
+            .map_or(10, |n| n.clamp(1, 100)),
+        ..Default::default()
+    }
+}
+
 #[cfg(target_arch = "wasm32")]
 mod mount {
     use crate::i18n::Lang;
-    use crate::support::{Props, SupportWidget, Theme};
+    use crate::initiatives::Kind;
+    use crate::support::Theme;
     use wasm_bindgen::prelude::*;
     use web_sys::{Element, ShadowRootInit, ShadowRootMode};
 
@@ -37,19 +69,18 @@ mod mount {
     /// unknown widget kind or when the element cannot host a shadow root.
     #[wasm_bindgen]
     pub fn mount(element: Element, base: String) -> Result<(), JsValue> {
-        let kind = element.get_attribute("data-mekaar").unwrap_or_default();
-        if kind.trim() != "support" {
-            return Err(JsValue::from_str("mekaar: unknown widget kind"));
-        }
         let attr = |name: &str| element.get_attribute(name).unwrap_or_default();
-        let props = Props {
-            base: base.into(),
-            community: attr("data-community").trim().to_owned().into(),
-            initiative: attr("data-initiative").trim().to_owned().into(),
-            lang: Lang::from_tag(element.get_attribute("data-lang").as_deref()),
-            theme: Theme::from_attr(element.get_attribute("data-theme").as_deref()),
-            voter: crate::voter::voter_key(),
+        let kind = match attr("data-mekaar").trim() {
+            "support" => None,
+            "initiatives" => Some(Kind::List),
+            "initiative" => Some(Kind::Single),
+            "manage" => Some(Kind::Manage),
+            _ => return Err(JsValue::from_str("mekaar: unknown widget kind")),
         };
+        let lang = Lang::from_tag(element.get_attribute("data-lang").as_deref());
+        let theme = Theme::from_attr(element.get_attribute("data-theme").as_deref());
+        let community = attr("data-community").trim().to_owned();
+        let initiative = attr("data-initiative").trim().to_owned();
 
         let shadow = match element.shadow_root() {
             Some(shadow) => {
@@ -62,11 +93,51 @@ mod mount {
         let style = document.create_element("style")?;
         style.set_text_content(Some(crate::STYLE));
         shadow.append_child(&style)?;
+        // The widget's container; the widget renders its `.mekaar-root` inside.
         let root = document.create_element("div")?;
         shadow.append_child(&root)?;
 
-        // The app lives as long as the page; dropping the handle does not unmount it.
-        let _ = yew::Renderer::<SupportWidget>::with_root_and_props(root, props).render();
+        let voter = crate::voter::voter_key();
+        match kind {
+            None => {
+                let props = crate::support::Props {
+                    base: base.into(),
+                    community: community.into(),
+                    initiative: initiative.into(),
+                    lang,
+                    theme,
+                    voter,
+                    threshold: None,
+                };
+                // The button lives as long as the page.
+                std::mem::forget(crate::support::start(props, root));
+            }
+            Some(kind) => {
+                // The manage token is the fragment of the manage link: it is only ever sent
+                // in the manage header.
+                let token = if kind == Kind::Manage {
+                    let hash = web_sys::window()
+                        .and_then(|w| w.location().hash().ok())
+                        .unwrap_or_default();
+                    hash.trim_start_matches('#').to_owned()
+                } else {
+                    String::new()
+                };
+                let config = crate::app::Config {
+                    kind,
+                    base,
+                    community,
+                    initiative,
+                    lang,
+                    theme,
+                    voter,
+                    token: token.into(),
+                    submit: attr("data-submit").trim() != "false",
+                    preset: crate::preset(&attr),
+                };
+                crate::app::start(config, root);
+            }
+        }
         Ok(())
     }
 }

@@ -3,29 +3,13 @@
 //! DOM inside the shadow root (stable, for end-to-end tests):
 //! `.mekaar-root[data-state=loading|ready|error]` holding `.mekaar-title`,
 //! `button.mekaar-support-button[aria-pressed]`, `.mekaar-count[aria-live=polite]` and, when
-//! something went wrong, `.mekaar-message`.
+//! something went wrong, `.mekaar-message`. Inside an initiative view (`threshold` given)
+//! the root has `data-inline` and no title.
 
 use crate::api::{InitiativeSummary, Problem};
 use crate::i18n::{count_text, t, Key, Lang};
 use mekaar_api::SupportState;
-use std::cell::RefCell;
 use std::rc::Rc;
-use yew::html::Scope;
-use yew::prelude::*;
-
-thread_local! {
-    /// Every support widget on the page, by `community/initiative`, so that when one
-    /// changes, the others showing the same initiative (e.g. above and below an article)
-    /// show the server's new state too. Widgets live as long as the page.
-    static PEERS: RefCell<Vec<(String, Scope<SupportWidget>)>> = const { RefCell::new(Vec::new()) };
-}
-
-fn peer_key(p: &Props) -> String {
-    let mut key = String::from(p.community.as_str());
-    key.push('/');
-    key.push_str(&p.initiative);
-    key
-}
 
 /// Light or dark, when the placeholder's `data-theme` says so; otherwise the widget follows
 /// `prefers-color-scheme`.
@@ -44,7 +28,7 @@ impl Theme {
         }
     }
 
-    fn attr(self) -> &'static str {
+    pub fn attr(self) -> &'static str {
         match self {
             Theme::Light => "light",
             Theme::Dark => "dark",
@@ -52,31 +36,20 @@ impl Theme {
     }
 }
 
-#[derive(Properties, PartialEq, Clone)]
+/// What a support button shows.
+#[derive(Clone)]
 pub struct Props {
     /// The API base: the loader's own directory, ending in `/`.
-    pub base: AttrValue,
-    pub community: AttrValue,
-    pub initiative: AttrValue,
-    #[prop_or_default]
+    pub base: Rc<str>,
+    pub community: Rc<str>,
+    pub initiative: Rc<str>,
     pub lang: Lang,
-    #[prop_or_default]
     pub theme: Option<Theme>,
     /// The resident's voter key.
     pub voter: Rc<str>,
-}
-
-pub enum Msg {
-    Initiative(Result<InitiativeSummary, Problem>),
-    State(Result<SupportState, Problem>),
-    Toggle,
-    Toggled {
-        want: bool,
-        result: Result<SupportState, Problem>,
-    },
-    Retry,
-    /// Another widget on the page changed the support of the same initiative.
-    Synced(SupportState),
+    /// Set when the button sits inside a view of the initiative that already shows its
+    /// title and knows the threshold: the button then shows no title and draws no box.
+    pub threshold: Option<u64>,
 }
 
 /// What the widget shows as a whole.
@@ -87,7 +60,9 @@ enum Phase {
     Error(Problem),
 }
 
-pub struct SupportWidget {
+/// The support button's state, without the browser.
+pub struct View {
+    pub p: Props,
     /// `None` while loading; the initiative's title once read.
     initiative: Option<Result<String, Problem>>,
     /// `None` while loading; whether this voter's state was read.
@@ -98,6 +73,341 @@ pub struct SupportWidget {
     support: Support,
     /// The last failed toggle: what failed and why.
     message: Option<(Key, Problem)>,
+}
+
+impl View {
+    pub fn new(p: Props) -> View {
+        View {
+            p,
+            initiative: None,
+            state: None,
+            count_from_state: false,
+            threshold: 0,
+            support: Support::default(),
+            message: None,
+        }
+    }
+
+    fn phase(&self) -> Phase {
+        match (&self.initiative, &self.state) {
+            (Some(Err(p)), _) => Phase::Error(*p),
+            (Some(Ok(_)), Some(Err(p))) => Phase::Error(*p),
+            (Some(Ok(_)), Some(Ok(()))) => Phase::Ready,
+            _ => Phase::Loading,
+        }
+    }
+
+    /// Starts (re)loading; returns whether to ask for the initiative (title and threshold).
+    pub fn reload(&mut self) -> bool {
+        self.initiative = None;
+        self.state = None;
+        self.count_from_state = false;
+        self.message = None;
+        if self.p.community.trim().is_empty() || self.p.initiative.trim().is_empty() {
+            self.initiative = Some(Err(Problem::Misconfigured));
+            return false;
+        }
+        if let Some(threshold) = self.p.threshold {
+            self.threshold = threshold;
+            self.initiative = Some(Ok(String::new()));
+            return false;
+        }
+        true
+    }
+
+    pub fn got_initiative(&mut self, result: Result<InitiativeSummary, Problem>) {
+        self.initiative = Some(result.map(|i| {
+            self.threshold = i.support_threshold;
+            if !self.count_from_state {
+                self.support.count = i.support_count;
+            }
+            i.title
+        }));
+    }
+
+    pub fn got_state(&mut self, result: Result<SupportState, Problem>) {
+        self.state = Some(result.map(|s| {
+            self.support = Support::new(s.supported, s.support_count);
+            self.count_from_state = true;
+        }));
+    }
+
+    pub fn misconfigured(&self) -> bool {
+        matches!(self.initiative, Some(Err(Problem::Misconfigured)))
+    }
+
+    /// A click: the method to send (PUT or DELETE), if any.
+    pub fn toggle(&mut self) -> Option<bool> {
+        if self.phase() != Phase::Ready {
+            return None;
+        }
+        // Optimistic: show the outcome now, roll back if the server says no.
+        let want = self.support.begin()?;
+        self.message = None;
+        Some(want)
+    }
+
+    pub fn toggled(&mut self, want: bool, result: Result<SupportState, Problem>) {
+        self.message = self.support.finish(want, result);
+    }
+
+    /// Another widget on the page changed the support of the same initiative.
+    pub fn synced(&mut self, state: SupportState) -> bool {
+        // A widget with its own change in flight waits for its own answer.
+        if self.support.is_pending() {
+            return false;
+        }
+        self.support = Support::new(state.supported, state.support_count);
+        self.count_from_state = true;
+        true
+    }
+
+    /// The widget as HTML.
+    pub fn html(&self) -> String {
+        let mut o = crate::markup::Out::default();
+        let lang = self.p.lang;
+        let phase = self.phase();
+        o.raw("<div class=\"mekaar-root mekaar-support\" lang=\"")
+            .raw(lang.tag())
+            .raw("\" data-state=\"")
+            .raw(match phase {
+                Phase::Loading => "loading",
+                Phase::Ready => "ready",
+                Phase::Error(_) => "error",
+            })
+            .raw("\"");
+        if let Some(theme) = self.p.theme {
+            o.raw(" data-theme=\"").raw(theme.attr()).raw("\"");
+        }
+        if self.p.threshold.is_some() {
+            o.raw(" data-inline=\"true\"");
+        }
+        if self.support.is_pending() {
+            o.raw(" aria-busy=\"true\"");
+        }
+        o.raw(">");
+        match phase {
+            Phase::Loading => {
+                o.el(
+                    "<p class=\"mekaar-loading\">",
+                    t(lang, Key::Loading),
+                    "</p>",
+                );
+            }
+            Phase::Error(problem) => {
+                o.el(
+                    "<p class=\"mekaar-message\" role=\"alert\">",
+                    t(lang, problem.key()),
+                    "</p>",
+                );
+                if problem.retryable() {
+                    o.button("mekaar-retry", "reload", t(lang, Key::Retry));
+                }
+            }
+            Phase::Ready => self.ready(&mut o),
+        }
+        o.raw("</div>");
+        o.0
+    }
+
+    fn ready(&self, o: &mut crate::markup::Out) {
+        let lang = self.p.lang;
+        let Support {
+            supported, count, ..
+        } = self.support;
+        let inline = self.p.threshold.is_some();
+        if !inline {
+            if let Some(Ok(title)) = &self.initiative {
+                o.el(
+                    "<p class=\"mekaar-title\" id=\"mekaar-title\">",
+                    title,
+                    "</p>",
+                );
+            }
+        }
+        o.raw("<div class=\"mekaar-row\"><button type=\"button\" class=\"mekaar-support-button\" data-act=\"toggle\" aria-pressed=\"")
+            .raw(if supported { "true" } else { "false" })
+            .raw(if inline { "\">" } else { "\" aria-describedby=\"mekaar-title\">" })
+            .raw("<svg class=\"mekaar-icon\" aria-hidden=\"true\" focusable=\"false\" viewBox=\"0 0 16 16\" width=\"16\" height=\"16\"><path d=\"")
+            .raw(if supported { "M3 8.5l3 3 7-7" } else { "M8 3v10M3 8h10" })
+            .el("\"></path></svg><span>", t(lang, Key::SupportButton), "</span></button>")
+            .el(
+                "<p class=\"mekaar-count\" aria-live=\"polite\">",
+                &count_text(lang, count, self.threshold),
+                "</p></div>",
+            );
+        if self.threshold > 0 {
+            o.raw("<progress class=\"mekaar-progress\" aria-hidden=\"true\" max=\"")
+                .num(self.threshold)
+                .raw("\" value=\"")
+                .num(count.min(self.threshold))
+                .raw("\"></progress>");
+        }
+        if let Some((what, why)) = self.message {
+            o.el(
+                "<p class=\"mekaar-message\" role=\"alert\">",
+                t(lang, what),
+                " ",
+            )
+            .key(lang, why.key())
+            .raw("</p>");
+        }
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+pub use browser::{start, Button};
+
+#[cfg(target_arch = "wasm32")]
+mod browser {
+    use super::{Props, View};
+    use crate::api::{initiative_url, support_url, Decode, Problem};
+    use crate::dom::{self, Widget};
+    use mekaar_api::SupportState;
+    use std::cell::RefCell;
+    use std::rc::{Rc, Weak};
+    use web_sys::{Element, Event};
+
+    thread_local! {
+        /// Every support button on the page, so that when one changes, the others showing
+        /// the same initiative (e.g. above and below an article) show the server's new
+        /// state too.
+        static PEERS: RefCell<Vec<Weak<RefCell<Button>>>> = const { RefCell::new(Vec::new()) };
+    }
+
+    pub struct Button {
+        view: View,
+        root: Element,
+        me: Weak<RefCell<Button>>,
+        _listener: Option<dom::Listener>,
+    }
+
+    /// Starts a support button in `root`. The caller keeps the returned handle as long as
+    /// the button should live.
+    pub fn start(p: Props, root: Element) -> Rc<RefCell<Button>> {
+        let button = Rc::new(RefCell::new(Button {
+            view: View::new(p),
+            root: root.clone(),
+            me: Weak::new(),
+            _listener: None,
+        }));
+        let me = Rc::downgrade(&button);
+        PEERS.with(|peers| {
+            let mut peers = peers.borrow_mut();
+            peers.retain(|w| w.strong_count() > 0);
+            peers.push(me.clone());
+        });
+        {
+            let mut b = button.borrow_mut();
+            b.me = me.clone();
+            b._listener = Some(dom::listen(me, &root, &["click"]));
+            b.load();
+            b.render();
+        }
+        button
+    }
+
+    /// What an answer is for.
+    enum What {
+        Initiative,
+        State,
+        Toggled(bool),
+    }
+
+    impl Button {
+        fn load(&mut self) {
+            if self.view.reload() {
+                let p = &self.view.p;
+                // No custom header here: a CORS "simple request", so the server's
+                // `origin_not_allowed` answer is readable and we can say so.
+                self.send(
+                    What::Initiative,
+                    "GET",
+                    initiative_url(&p.base, &p.community, &p.initiative),
+                );
+            }
+            if !self.view.misconfigured() {
+                self.send_support(What::State, "GET");
+            }
+        }
+
+        fn send_support(&self, what: What, method: &'static str) {
+            let p = &self.view.p;
+            self.send(
+                what,
+                method,
+                support_url(&p.base, &p.community, &p.initiative),
+            );
+        }
+
+        fn send(&self, what: What, method: &'static str, url: String) {
+            let me = self.me.clone();
+            let voter = (!matches!(what, What::Initiative)).then(|| self.view.p.voter.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let header = voter.as_deref().map(|key| (mekaar_api::VOTER_HEADER, key));
+                let result = crate::api::call(method, &url, header, None).await;
+                let Some(button) = me.upgrade() else { return };
+                let mut button = button.borrow_mut();
+                button.got(what, result.map_err(|f| f.problem));
+                button.render();
+            });
+        }
+
+        fn got(&mut self, what: What, result: Result<wasm_bindgen::JsValue, Problem>) {
+            fn decode<T: Decode>(r: &Result<wasm_bindgen::JsValue, Problem>) -> Result<T, Problem> {
+                r.clone()
+                    .and_then(|v| T::decode(&v).ok_or(Problem::Generic))
+            }
+            let state = decode::<SupportState>(&result);
+            match what {
+                What::Initiative => self.view.got_initiative(decode(&result)),
+                What::State => self.view.got_state(state),
+                What::Toggled(want) => {
+                    if let Ok(s) = state {
+                        let p = &self.view.p;
+                        PEERS.with(|peers| {
+                            for peer in peers.borrow().iter().filter_map(Weak::upgrade) {
+                                // This button is borrowed: it is skipped.
+                                if let Ok(mut other) = peer.try_borrow_mut() {
+                                    let q = &other.view.p;
+                                    if q.community == p.community
+                                        && q.initiative == p.initiative
+                                        && other.view.synced(s)
+                                    {
+                                        other.render();
+                                    }
+                                }
+                            }
+                        });
+                    }
+                    self.view.toggled(want, state);
+                }
+            }
+        }
+    }
+
+    impl Widget for Button {
+        fn event(&mut self, e: &Event) -> bool {
+            match dom::act(e, "button[data-act]") {
+                Some((act, _)) if act == "toggle" => {
+                    let Some(want) = self.view.toggle() else {
+                        return false;
+                    };
+                    self.send_support(What::Toggled(want), if want { "PUT" } else { "DELETE" });
+                    true
+                }
+                Some((act, _)) if act == "reload" => {
+                    self.load();
+                    true
+                }
+                _ => false,
+            }
+        }
+
+        fn render(&mut self) {
+            dom::morph(&self.root, &self.view.html());
+        }
+    }
 }
 
 /// This voter's support as shown, with the optimistic toggle and its rollback.
@@ -165,229 +475,6 @@ impl Support {
                 };
                 Some((what, problem))
             }
-        }
-    }
-}
-
-impl SupportWidget {
-    fn phase(&self) -> Phase {
-        match (&self.initiative, &self.state) {
-            (Some(Err(p)), _) => Phase::Error(*p),
-            (Some(Ok(_)), Some(Err(p))) => Phase::Error(*p),
-            (Some(Ok(_)), Some(Ok(()))) => Phase::Ready,
-            _ => Phase::Loading,
-        }
-    }
-
-    fn load(&mut self, ctx: &Context<Self>) {
-        self.initiative = None;
-        self.state = None;
-        self.count_from_state = false;
-        let p = ctx.props();
-        if p.community.trim().is_empty() || p.initiative.trim().is_empty() {
-            self.initiative = Some(Err(Problem::Misconfigured));
-            return;
-        }
-        let url = crate::api::initiative_url(&p.base, &p.community, &p.initiative);
-        ctx.link().send_future(async move {
-            // No custom header here: a CORS "simple request", so the server's
-            // `origin_not_allowed` answer is readable and we can say so.
-            Msg::Initiative(request("GET", &url, None).await)
-        });
-        self.send_support(ctx, "GET", Msg::State);
-    }
-
-    fn send_support(
-        &self,
-        ctx: &Context<Self>,
-        method: &'static str,
-        done: impl FnOnce(Result<SupportState, Problem>) -> Msg + 'static,
-    ) {
-        let p = ctx.props();
-        let url = crate::api::support_url(&p.base, &p.community, &p.initiative);
-        let voter = p.voter.clone();
-        ctx.link()
-            .send_future(async move { done(request(method, &url, Some(&voter)).await) });
-    }
-}
-
-#[cfg(target_arch = "wasm32")]
-use crate::api::request;
-
-/// Off the browser (native unit tests) there is no fetch.
-#[cfg(not(target_arch = "wasm32"))]
-async fn request<T>(_method: &str, _url: &str, _voter: Option<&str>) -> Result<T, Problem> {
-    Err(Problem::Unreachable)
-}
-
-impl Component for SupportWidget {
-    type Message = Msg;
-    type Properties = Props;
-
-    fn create(ctx: &Context<Self>) -> Self {
-        let mut widget = SupportWidget {
-            initiative: None,
-            state: None,
-            count_from_state: false,
-            threshold: 0,
-            support: Support::default(),
-            message: None,
-        };
-        widget.load(ctx);
-        let key = peer_key(ctx.props());
-        PEERS.with(|peers| peers.borrow_mut().push((key, ctx.link().clone())));
-        widget
-    }
-
-    fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
-        match msg {
-            Msg::Initiative(result) => {
-                self.initiative = Some(result.map(|i| {
-                    self.threshold = i.support_threshold;
-                    if !self.count_from_state {
-                        self.support.count = i.support_count;
-                    }
-                    i.title
-                }));
-            }
-            Msg::State(result) => {
-                self.state = Some(result.map(|s| {
-                    self.support = Support::new(s.supported, s.support_count);
-                    self.count_from_state = true;
-                }));
-            }
-            Msg::Toggle => {
-                if self.phase() != Phase::Ready {
-                    return false;
-                }
-                // Optimistic: show the outcome now, roll back if the server says no.
-                // One change at a time; the widget says it is busy meanwhile.
-                let Some(want) = self.support.begin() else {
-                    return false;
-                };
-                self.message = None;
-                let method = if want { "PUT" } else { "DELETE" };
-                self.send_support(ctx, method, move |result| Msg::Toggled { want, result });
-            }
-            Msg::Toggled { want, result } => {
-                if let Ok(state) = result {
-                    let key = peer_key(ctx.props());
-                    PEERS.with(|peers| {
-                        for (k, scope) in peers.borrow().iter() {
-                            if *k == key {
-                                scope.send_message(Msg::Synced(state));
-                            }
-                        }
-                    });
-                }
-                self.message = self.support.finish(want, result);
-            }
-            Msg::Synced(state) => {
-                // A widget with its own change in flight waits for its own answer.
-                if self.support.is_pending() {
-                    return false;
-                }
-                self.support = Support::new(state.supported, state.support_count);
-                self.count_from_state = true;
-            }
-            Msg::Retry => {
-                self.message = None;
-                self.load(ctx);
-            }
-        }
-        true
-    }
-
-    fn view(&self, ctx: &Context<Self>) -> Html {
-        let p = ctx.props();
-        let lang = p.lang;
-        let phase = self.phase();
-        let state = match phase {
-            Phase::Loading => "loading",
-            Phase::Ready => "ready",
-            Phase::Error(_) => "error",
-        };
-        let body = match phase {
-            Phase::Loading => html! {
-                <p class="mekaar-loading">{ t(lang, Key::Loading) }</p>
-            },
-            Phase::Error(problem) => {
-                let retry = problem.retryable().then(|| {
-                    html! {
-                        <button type="button" class="mekaar-retry"
-                            onclick={ctx.link().callback(|_| Msg::Retry)}>
-                            { t(lang, Key::Retry) }
-                        </button>
-                    }
-                });
-                html! {
-                    <>
-                        <p class="mekaar-message" role="alert">{ t(lang, problem.key()) }</p>
-                        { for retry }
-                    </>
-                }
-            }
-            Phase::Ready => self.view_ready(ctx),
-        };
-        html! {
-            <div class="mekaar-root mekaar-support" lang={lang.tag()}
-                data-state={state} data-theme={p.theme.map(Theme::attr)}
-                aria-busy={self.support.is_pending().then_some("true")}>
-                { body }
-            </div>
-        }
-    }
-}
-
-impl SupportWidget {
-    fn view_ready(&self, ctx: &Context<Self>) -> Html {
-        let lang = ctx.props().lang;
-        let title = match &self.initiative {
-            Some(Ok(title)) => title.as_str(),
-            _ => "",
-        };
-        let Support {
-            supported, count, ..
-        } = self.support;
-        let pressed = if supported { "true" } else { "false" };
-        let progress = (self.threshold > 0).then(|| {
-            html! {
-                <progress class="mekaar-progress" aria-hidden="true"
-                    max={self.threshold.to_string()}
-                    value={count.min(self.threshold).to_string()} />
-            }
-        });
-        let message = self.message.map(|(what, why)| {
-            html! {
-                <p class="mekaar-message" role="alert">
-                    { t(lang, what) }{ " " }{ t(lang, why.key()) }
-                </p>
-            }
-        });
-        html! {
-            <>
-                <p class="mekaar-title" id="mekaar-title">{ title }</p>
-                <div class="mekaar-row">
-                    <button type="button" class="mekaar-support-button"
-                        aria-pressed={pressed} aria-describedby="mekaar-title"
-                        onclick={ctx.link().callback(|_| Msg::Toggle)}>
-                        <svg class="mekaar-icon" aria-hidden="true" focusable="false"
-                            viewBox="0 0 16 16" width="16" height="16">
-                            if supported {
-                                <path d="M3 8.5l3 3 7-7" />
-                            } else {
-                                <path d="M8 3v10M3 8h10" />
-                            }
-                        </svg>
-                        <span>{ t(lang, Key::SupportButton) }</span>
-                    </button>
-                    <p class="mekaar-count" aria-live="polite">
-                        { count_text(lang, count, self.threshold) }
-                    </p>
-                </div>
-                { for progress }
-                { for message }
-            </>
         }
     }
 }

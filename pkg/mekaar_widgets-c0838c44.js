@@ -1,0 +1,699 @@
+export function mount(element, base) {
+const ptr0 = passStringToWasm0(base, wasm.__wbindgen_export, wasm.__wbindgen_export2);
+const len0 = WASM_VECTOR_LEN;
+const ret = wasm.mount(element, ptr0, len0);
+if (ret[1]) {
+throw takeFromExternrefTable0(ret[0]);
+}
+}
+function __wbg_get_imports() {
+const import0 = {
+__proto__: null,
+aN: function(arg0) {
+const v = arg0;
+const ret = typeof(v) === 'boolean' ? v : undefined;
+return isLikeNone(ret) ? 0xFFFFFF : ret ? 1 : 0;
+},
+aO: function(arg0) {
+const ret = typeof(arg0) === 'function';
+return ret;
+},
+aK: function(arg0) {
+const val = arg0;
+const ret = typeof(val) === 'object' && val !== null;
+return ret;
+},
+aP: function(arg0) {
+const ret = arg0 === undefined;
+return ret;
+},
+aL: function(arg0, arg1) {
+const obj = arg1;
+const ret = typeof(obj) === 'number' ? obj : undefined;
+getDataViewMemory0().setFloat64((arg0 >>> 0) + 8 * 1, isLikeNone(ret) ? 0 : ret, true);
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, !isLikeNone(ret), true);
+},
+aM: function(arg0, arg1) {
+const obj = arg1;
+const ret = typeof(obj) === 'string' ? obj : undefined;
+var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
+var len1 = WASM_VECTOR_LEN;
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+},
+aJ: function(arg0, arg1) {
+throw new Error(getStringFromWasm0(arg0, arg1));
+},
+aQ: function(arg0) {
+arg0._wbg_cb_unref();
+},
+Q: function() { return handleError(function (arg0, arg1, arg2, arg3) {
+arg0.addEventListener(getStringFromWasm0(arg1, arg2), arg3);
+}, arguments); },
+ad: function() { return handleError(function (arg0, arg1) {
+const ret = arg0.appendChild(arg1);
+return ret;
+}, arguments); },
+n: function() { return handleError(function (arg0, arg1) {
+const ret = arg0.attachShadow(arg1);
+return ret;
+}, arguments); },
+B: function() { return handleError(function (arg0) {
+arg0.back();
+}, arguments); },
+c: function() { return handleError(function (arg0, arg1, arg2) {
+const ret = arg0.call(arg1, arg2);
+return ret;
+}, arguments); },
+w: function() { return handleError(function (arg0, arg1, arg2) {
+const ret = arg0.closest(getStringFromWasm0(arg1, arg2));
+return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
+}, arguments); },
+F: function() { return handleError(function (arg0, arg1, arg2) {
+const ret = arg0.createElement(getStringFromWasm0(arg1, arg2));
+return ret;
+}, arguments); },
+i: function() { return handleError(function (arg0) {
+const ret = arg0.crypto;
+return ret;
+}, arguments); },
+h: function(arg0, arg1) {
+const ret = arg0.fetch(arg1);
+return ret;
+},
+ac: function(arg0) {
+const ret = arg0.firstChild;
+return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
+},
+R: function() { return handleError(function (arg0) {
+arg0.focus();
+}, arguments); },
+u: function(arg0) {
+const ret = arg0.getAttributeNames();
+return ret;
+},
+o: function(arg0, arg1, arg2, arg3) {
+const ret = arg1.getAttribute(getStringFromWasm0(arg2, arg3));
+var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
+var len1 = WASM_VECTOR_LEN;
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+},
+au: function(arg0) {
+const ret = arg0.getDate();
+return ret;
+},
+as: function(arg0) {
+const ret = arg0.getFullYear();
+return ret;
+},
+D: function() { return handleError(function (arg0, arg1, arg2, arg3) {
+const ret = arg1.getItem(getStringFromWasm0(arg2, arg3));
+var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
+var len1 = WASM_VECTOR_LEN;
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+}, arguments); },
+av: function(arg0) {
+const ret = arg0.getMonth();
+return ret;
+},
+e: function() { return handleError(function (arg0, arg1, arg2) {
+const ret = arg0.getRandomValues(getArrayU8FromWasm0(arg1, arg2));
+return ret;
+}, arguments); },
+aF: function() { return handleError(function (arg0, arg1) {
+const ret = Reflect.get(arg0, arg1);
+return ret;
+}, arguments); },
+x: function() { return handleError(function (arg0, arg1, arg2, arg3) {
+const ret = arg1.get(getStringFromWasm0(arg2, arg3));
+var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
+var len1 = WASM_VECTOR_LEN;
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+}, arguments); },
+H: function(arg0, arg1, arg2) {
+const ret = arg0.get(getStringFromWasm0(arg1, arg2));
+return ret;
+},
+a: function(arg0, arg1) {
+const ret = arg0[arg1 >>> 0];
+return ret;
+},
+p: function(arg0, arg1, arg2) {
+const ret = arg0.hasAttribute(getStringFromWasm0(arg1, arg2));
+return ret;
+},
+I: function() { return handleError(function (arg0, arg1) {
+const ret = arg1.hash;
+const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
+const len1 = WASM_VECTOR_LEN;
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+}, arguments); },
+O: function(arg0) {
+const ret = arg0.headers;
+return ret;
+},
+j: function() { return handleError(function (arg0) {
+const ret = arg0.history;
+return ret;
+}, arguments); },
+v: function(arg0, arg1) {
+const ret = arg1.id;
+const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
+const len1 = WASM_VECTOR_LEN;
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+},
+ai: function() { return handleError(function (arg0, arg1, arg2) {
+const ret = arg0.insertBefore(arg1, arg2);
+return ret;
+}, arguments); },
+l: function(arg0) {
+let result;
+try {
+result = arg0 instanceof Element;
+} catch (_) {
+result = false;
+}
+const ret = result;
+return ret;
+},
+aa: function(arg0) {
+let result;
+try {
+result = arg0 instanceof Node;
+} catch (_) {
+result = false;
+}
+const ret = result;
+return ret;
+},
+f: function(arg0) {
+let result;
+try {
+result = arg0 instanceof Window;
+} catch (_) {
+result = false;
+}
+const ret = result;
+return ret;
+},
+ay: function(arg0) {
+const ret = Array.isArray(arg0);
+return ret;
+},
+ae: function(arg0, arg1) {
+const ret = arg0.isSameNode(arg1);
+return ret;
+},
+M: function() { return handleError(function (arg0) {
+const ret = arg0.json();
+return ret;
+}, arguments); },
+b: function(arg0) {
+const ret = arg0.length;
+return ret;
+},
+g: function() { return handleError(function (arg0) {
+const ret = arg0.localStorage;
+return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
+}, arguments); },
+k: function(arg0) {
+const ret = arg0.location;
+return ret;
+},
+y: function() { return handleError(function () {
+const ret = new Headers();
+return ret;
+}, arguments); },
+at: function(arg0) {
+const ret = new Date(arg0);
+return ret;
+},
+az: function() {
+const ret = new Object();
+return ret;
+},
+G: function() { return handleError(function (arg0) {
+const ret = new FormData(arg0);
+return ret;
+}, arguments); },
+C: function() { return handleError(function (arg0, arg1, arg2) {
+const ret = new Request(getStringFromWasm0(arg0, arg1), arg2);
+return ret;
+}, arguments); },
+af: function(arg0) {
+const ret = arg0.nextSibling;
+return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
+},
+am: function(arg0, arg1) {
+const ret = arg1.nodeName;
+const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
+const len1 = WASM_VECTOR_LEN;
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+},
+an: function(arg0) {
+const ret = arg0.nodeType;
+return ret;
+},
+ab: function(arg0, arg1) {
+const ret = arg1.nodeValue;
+var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
+var len1 = WASM_VECTOR_LEN;
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+},
+L: function(arg0) {
+const ret = arg0.ok;
+return ret;
+},
+aj: function(arg0) {
+const ret = arg0.ownerDocument;
+return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
+},
+K: function() { return handleError(function (arg0, arg1) {
+const ret = arg1.pathname;
+const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
+const len1 = WASM_VECTOR_LEN;
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+}, arguments); },
+ao: function(arg0) {
+arg0.preventDefault();
+},
+r: function() { return handleError(function (arg0, arg1, arg2) {
+const ret = arg0.querySelector(getStringFromWasm0(arg1, arg2));
+return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
+}, arguments); },
+aI: function(arg0) {
+const ret = arg0.queueMicrotask;
+return ret;
+},
+aH: function(arg0) {
+queueMicrotask(arg0);
+},
+ax: function() {
+const ret = Math.random();
+return ret;
+},
+t: function() { return handleError(function (arg0, arg1, arg2) {
+arg0.removeAttribute(getStringFromWasm0(arg1, arg2));
+}, arguments); },
+ag: function() { return handleError(function (arg0, arg1) {
+const ret = arg0.removeChild(arg1);
+return ret;
+}, arguments); },
+A: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4, arg5) {
+arg0.replaceState(arg1, getStringFromWasm0(arg2, arg3), arg4 === 0 ? undefined : getStringFromWasm0(arg4, arg5));
+}, arguments); },
+Z: function(arg0) {
+arg0.reset();
+},
+aE: function(arg0) {
+const ret = Promise.resolve(arg0);
+return ret;
+},
+J: function() { return handleError(function (arg0, arg1) {
+const ret = arg1.search;
+const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
+const len1 = WASM_VECTOR_LEN;
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+}, arguments); },
+q: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+arg0.setAttribute(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
+}, arguments); },
+E: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+arg0.setItem(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
+}, arguments); },
+aG: function() { return handleError(function (arg0, arg1, arg2) {
+const ret = Reflect.set(arg0, arg1, arg2);
+return ret;
+}, arguments); },
+z: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+arg0.set(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
+}, arguments); },
+V: function(arg0, arg1) {
+arg0.body = arg1;
+},
+X: function(arg0, arg1) {
+arg0.cache = __wbindgen_enum_RequestCache[arg1];
+},
+U: function(arg0, arg1) {
+arg0.credentials = __wbindgen_enum_RequestCredentials[arg1];
+},
+T: function(arg0, arg1) {
+arg0.headers = arg1;
+},
+s: function(arg0, arg1, arg2) {
+arg0.innerHTML = getStringFromWasm0(arg1, arg2);
+},
+P: function(arg0, arg1, arg2) {
+arg0.innerHTML = getStringFromWasm0(arg1, arg2);
+},
+S: function(arg0, arg1, arg2) {
+arg0.method = getStringFromWasm0(arg1, arg2);
+},
+W: function(arg0, arg1) {
+arg0.mode = __wbindgen_enum_RequestMode[arg1];
+},
+Y: function(arg0, arg1) {
+arg0.mode = __wbindgen_enum_ShadowRootMode[arg1];
+},
+ak: function(arg0, arg1, arg2) {
+arg0.nodeValue = arg1 === 0 ? undefined : getStringFromWasm0(arg1, arg2);
+},
+al: function(arg0, arg1, arg2) {
+arg0.textContent = arg1 === 0 ? undefined : getStringFromWasm0(arg1, arg2);
+},
+m: function(arg0) {
+const ret = arg0.shadowRoot;
+return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
+},
+aA: function() {
+const ret = typeof globalThis === 'undefined' ? undefined : globalThis;
+return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
+},
+aC: function() {
+const ret = typeof global === 'undefined' ? undefined : global;
+return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
+},
+aB: function() {
+const ret = typeof self === 'undefined' ? undefined : self;
+return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
+},
+aD: function() {
+const ret = typeof window === 'undefined' ? undefined : window;
+return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
+},
+N: function(arg0) {
+const ret = arg0.status;
+return ret;
+},
+aw: function() { return handleError(function (arg0) {
+const ret = JSON.stringify(arg0);
+return ret;
+}, arguments); },
+aq: function(arg0) {
+const ret = arg0.target;
+return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
+},
+ah: function(arg0, arg1) {
+const ret = arg1.textContent;
+var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
+var len1 = WASM_VECTOR_LEN;
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+},
+d: function(arg0, arg1, arg2) {
+const ret = arg0.then(arg1, arg2);
+return ret;
+},
+ar: function(arg0, arg1) {
+const ret = arg0.then(arg1);
+return ret;
+},
+ap: function(arg0, arg1) {
+const ret = arg1.type;
+const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
+const len1 = WASM_VECTOR_LEN;
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+},
+aS: function(arg0, arg1) {
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_763);
+return ret;
+},
+aT: function(arg0, arg1) {
+const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_159);
+return ret;
+},
+aU: function(arg0) {
+const ret = arg0;
+return ret;
+},
+aV: function(arg0, arg1) {
+const ret = getStringFromWasm0(arg0, arg1);
+return ret;
+},
+aR: function() {
+const table = wasm.__wbindgen_externrefs;
+table.set(0, undefined);
+table.set(1024, undefined);
+table.set(1025, null);
+table.set(1026, true);
+table.set(1027, false);
+},
+};
+return {
+__proto__: null,
+"./mekaar_widgets_bg.js": import0,
+};
+}
+function __wasm_bindgen_func_elem_159(arg0, arg1, arg2) {
+wasm.__wasm_bindgen_func_elem_159(arg0, arg1, arg2);
+}
+function __wasm_bindgen_func_elem_763(arg0, arg1, arg2) {
+const ret = wasm.__wasm_bindgen_func_elem_763(arg0, arg1, arg2);
+if (ret[1]) {
+throw takeFromExternrefTable0(ret[0]);
+}
+}
+const __wbindgen_enum_RequestCache = ["default", "no-store", "reload", "no-cache", "force-cache", "only-if-cached"];
+const __wbindgen_enum_RequestCredentials = ["omit", "same-origin", "include"];
+const __wbindgen_enum_RequestMode = ["same-origin", "no-cors", "cors", "navigate"];
+const __wbindgen_enum_ShadowRootMode = ["open", "closed"];
+function addToExternrefTable0(obj) {
+const idx = wasm.__wbindgen_export5();
+wasm.__wbindgen_externrefs.set(idx, obj);
+return idx;
+}
+const CLOSURE_DTORS = (typeof FinalizationRegistry === 'undefined')
+? { register: () => {}, unregister: () => {} }
+: new FinalizationRegistry(state => wasm.__wbindgen_export6(state.a, state.b));
+function getArrayU8FromWasm0(ptr, len) {
+ptr = ptr >>> 0;
+return getUint8ArrayMemory0().subarray(ptr / 1, ptr / 1 + len);
+}
+let cachedDataViewMemory0 = null;
+function getDataViewMemory0() {
+if (cachedDataViewMemory0 === null || cachedDataViewMemory0.buffer.detached === true || (cachedDataViewMemory0.buffer.detached === undefined && cachedDataViewMemory0.buffer !== wasm.memory.buffer)) {
+cachedDataViewMemory0 = new DataView(wasm.memory.buffer);
+}
+return cachedDataViewMemory0;
+}
+function getStringFromWasm0(ptr, len) {
+ptr = ptr >>> 0;
+return decodeText(getUint8ArrayMemory0().subarray(ptr, ptr + len));
+}
+let cachedUint8ArrayMemory0 = null;
+function getUint8ArrayMemory0() {
+if (cachedUint8ArrayMemory0 === null || cachedUint8ArrayMemory0.byteLength === 0) {
+cachedUint8ArrayMemory0 = new Uint8Array(wasm.memory.buffer);
+}
+return cachedUint8ArrayMemory0;
+}
+function handleError(f, args) {
+try {
+return f.apply(this, args);
+} catch (e) {
+const idx = addToExternrefTable0(e);
+wasm.__wbindgen_export4(idx);
+}
+}
+function isLikeNone(x) {
+return x === undefined || x === null;
+}
+function makeClosure(arg0, arg1, f) {
+const state = { a: arg0, b: arg1, cnt: 1 };
+const real = (...args) => {
+state.cnt++;
+try {
+return f(state.a, state.b, ...args);
+} finally {
+real._wbg_cb_unref();
+}
+};
+real._wbg_cb_unref = () => {
+if (--state.cnt === 0) {
+wasm.__wbindgen_export6(state.a, state.b);
+state.a = 0;
+CLOSURE_DTORS.unregister(state);
+}
+};
+CLOSURE_DTORS.register(real, state, state);
+return real;
+}
+function makeMutClosure(arg0, arg1, f) {
+const state = { a: arg0, b: arg1, cnt: 1 };
+const real = (...args) => {
+state.cnt++;
+const a = state.a;
+state.a = 0;
+try {
+return f(a, state.b, ...args);
+} finally {
+state.a = a;
+real._wbg_cb_unref();
+}
+};
+real._wbg_cb_unref = () => {
+if (--state.cnt === 0) {
+wasm.__wbindgen_export6(state.a, state.b);
+state.a = 0;
+CLOSURE_DTORS.unregister(state);
+}
+};
+CLOSURE_DTORS.register(real, state, state);
+return real;
+}
+function passStringToWasm0(arg, malloc, realloc) {
+if (realloc === undefined) {
+const buf = cachedTextEncoder.encode(arg);
+const ptr = malloc(buf.length, 1) >>> 0;
+getUint8ArrayMemory0().subarray(ptr, ptr + buf.length).set(buf);
+WASM_VECTOR_LEN = buf.length;
+return ptr;
+}
+let len = arg.length;
+let ptr = malloc(len, 1) >>> 0;
+const mem = getUint8ArrayMemory0();
+let offset = 0;
+for (; offset < len; offset++) {
+const code = arg.charCodeAt(offset);
+if (code > 0x7F) break;
+mem[ptr + offset] = code;
+}
+if (offset !== len) {
+if (offset !== 0) {
+arg = arg.slice(offset);
+}
+ptr = realloc(ptr, len, len = offset + arg.length * 3, 1) >>> 0;
+const view = getUint8ArrayMemory0().subarray(ptr + offset, ptr + len);
+const ret = cachedTextEncoder.encodeInto(arg, view);
+offset += ret.written;
+ptr = realloc(ptr, len, offset, 1) >>> 0;
+}
+WASM_VECTOR_LEN = offset;
+return ptr;
+}
+function takeFromExternrefTable0(idx) {
+const value = wasm.__wbindgen_externrefs.get(idx);
+wasm.__wbindgen_export7(idx);
+return value;
+}
+let cachedTextDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
+cachedTextDecoder.decode();
+const MAX_SAFARI_DECODE_BYTES = 2146435072;
+let numBytesDecoded = 0;
+function decodeText(bytes) {
+numBytesDecoded += bytes.length;
+if (numBytesDecoded >= MAX_SAFARI_DECODE_BYTES) {
+cachedTextDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
+cachedTextDecoder.decode();
+numBytesDecoded = bytes.length;
+}
+return cachedTextDecoder.decode(bytes);
+}
+const cachedTextEncoder = new TextEncoder();
+if (!('encodeInto' in cachedTextEncoder)) {
+cachedTextEncoder.encodeInto = function (arg, view) {
+const buf = cachedTextEncoder.encode(arg);
+view.set(buf);
+return {
+read: arg.length,
+written: buf.length
+};
+};
+}
+let WASM_VECTOR_LEN = 0;
+let wasmModule, wasmInstance, wasm;
+function __wbg_finalize_init(instance, module) {
+wasmInstance = instance;
+wasm = instance.exports;
+wasmModule = module;
+cachedDataViewMemory0 = null;
+cachedUint8ArrayMemory0 = null;
+wasm.__wbindgen_start();
+return wasm;
+}
+async function __wbg_load(module, imports) {
+if (typeof Response === 'function' && module instanceof Response) {
+if (!module.ok) {
+throw new Error(`failed to fetch Wasm: ${module.status} ${module.statusText} fetching '${module.url}'`);
+}
+if (typeof WebAssembly.instantiateStreaming === 'function') {
+try {
+return await WebAssembly.instantiateStreaming(module, imports);
+} catch (e) {
+const validResponse = expectedResponseType(module.type);
+if (validResponse && module.headers.get('Content-Type') !== 'application/wasm') {
+console.warn("`WebAssembly.instantiateStreaming` failed because your server does not serve Wasm with `application/wasm` MIME type. Falling back to `WebAssembly.instantiate` which is slower. Original error:\n", e);
+} else { throw e; }
+}
+}
+const bytes = await module.arrayBuffer();
+return await WebAssembly.instantiate(bytes, imports);
+} else {
+const instance = await WebAssembly.instantiate(module, imports);
+if (instance instanceof WebAssembly.Instance) {
+return { instance, module };
+} else {
+return instance;
+}
+}
+function expectedResponseType(type) {
+switch (type) {
+case 'basic': case 'cors': case 'default': return true;
+}
+return false;
+}
+}
+function initSync(module) {
+if (wasm !== undefined) return wasm;
+if (module !== undefined) {
+if (Object.getPrototypeOf(module) === Object.prototype) {
+({module} = module)
+} else {
+console.warn('using deprecated parameters for `initSync()`; pass a single object instead')
+}
+}
+const imports = __wbg_get_imports();
+if (!(module instanceof WebAssembly.Module)) {
+module = new WebAssembly.Module(module);
+}
+const instance = new WebAssembly.Instance(module, imports);
+return __wbg_finalize_init(instance, module);
+}
+let __wbg_init_promise;
+async function __wbg_init(module_or_path) {
+if (wasm !== undefined) return wasm;
+if (__wbg_init_promise === undefined) {
+__wbg_init_promise = __wbg_init_once(module_or_path);
+__wbg_init_promise.catch(() => { __wbg_init_promise = undefined; });
+}
+return __wbg_init_promise;
+}
+async function __wbg_init_once(module_or_path) {
+if (module_or_path !== undefined) {
+if (Object.getPrototypeOf(module_or_path) === Object.prototype) {
+({module_or_path} = module_or_path)
+} else {
+console.warn('using deprecated parameters for the initialization function; pass a single object instead')
+}
+}
+if (module_or_path === undefined) {
+module_or_path = new URL('mekaar_widgets_bg-13e98176.wasm', import.meta.url);
+}
+const imports = __wbg_get_imports();
+if (typeof module_or_path === 'string' || (typeof Request === 'function' && module_or_path instanceof Request) || (typeof URL === 'function' && module_or_path instanceof URL)) {
+module_or_path = fetch(module_or_path);
+}
+const { instance, module } = await __wbg_load(await module_or_path, imports);
+return __wbg_finalize_init(instance, module);
+}
+export { initSync, __wbg_init as default };
