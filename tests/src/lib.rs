@@ -70,7 +70,7 @@ impl TestServer {
         let dir = tempfile::tempdir().expect("temp dir");
         let store = Store::open(dir.path()).expect("open store");
         let server_token = auth::create_server_token(&store).expect("server token");
-        Self::start_in_with_settings(dir, server_token, settings).await
+        Self::start_store_with_settings(dir, store, server_token, settings).await
     }
 
     /// Starts a server on the data directory a stopped one left (see
@@ -82,6 +82,15 @@ impl TestServer {
         settings: Settings,
     ) -> TestServer {
         let store = Store::open(dir.path()).expect("open store");
+        Self::start_store_with_settings(dir, store, server_token, settings).await
+    }
+
+    async fn start_store_with_settings(
+        dir: TempDir,
+        store: Store,
+        server_token: String,
+        settings: Settings,
+    ) -> TestServer {
         let running = server::start_with(store, loopback_any_port(), settings)
             .await
             .expect("start server");
