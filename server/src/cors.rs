@@ -5,7 +5,7 @@
 use mekaar_api::codes;
 use warp::http::header::{
     ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS, ACCESS_CONTROL_ALLOW_ORIGIN,
-    ACCESS_CONTROL_MAX_AGE, HOST, ORIGIN, VARY,
+    ACCESS_CONTROL_EXPOSE_HEADERS, ACCESS_CONTROL_MAX_AGE, HOST, ORIGIN, VARY,
 };
 use warp::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use warp::reply::Response;
@@ -82,6 +82,11 @@ pub fn expose_to_caller(response: &mut Response, request_headers: &HeaderMap) {
     headers.insert(VARY, HeaderValue::from_static("origin"));
     if let Some(origin) = request_headers.get(ORIGIN) {
         headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone());
+        // Widgets read these: when to retry after a 429, and tags to revalidate.
+        headers.insert(
+            ACCESS_CONTROL_EXPOSE_HEADERS,
+            HeaderValue::from_static("retry-after, etag"),
+        );
     }
 }
 

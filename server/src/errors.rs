@@ -125,10 +125,14 @@ impl Reply for ApiError {
     fn into_response(self) -> Response {
         let mut response = warp::reply::json(&self.body()).into_response();
         *response.status_mut() = self.status;
-        response.headers_mut().insert(
+        let headers = response.headers_mut();
+        headers.insert(
             "cache-control",
             warp::http::HeaderValue::from_static("no-store"),
         );
+        if let Some(secs) = self.retry_after_secs {
+            headers.insert("retry-after", warp::http::HeaderValue::from(secs));
+        }
         response
     }
 }

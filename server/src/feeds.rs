@@ -88,6 +88,10 @@ fn push_entry(xml: &mut String, community: &Community, i: &InitiativePublic) {
         xml.push_str(&format!("<category term=\"{}\"/>\n", escape(area)));
     }
     push_element(xml, "summary", &summary);
+    // RFC 4287 4.1.2: an entry without an alternate link must have content.
+    xml.push_str("<content type=\"text\">");
+    xml.push_str(&escape(&summary));
+    xml.push_str("</content>\n");
     xml.push_str("</entry>\n");
 }
 

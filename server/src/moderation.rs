@@ -112,29 +112,7 @@ pub async fn report(
     let group = initiatives::set_group(community, id);
     let (new, count) = store.set_add(CountedSet::Reports, &group, &voter, &value)?;
     if new {
-        let unreviewed = count.saturating_sub(initiative.reports_reviewed);
-        if unreviewed >= u64::from(community.reports_before_hide) {
-            let hidden = initiatives::update(store, community, id, |mut i| {
-                if i.moderation == ModerationState::Published {
-                    i.moderation = ModerationState::Hidden;
-                }
-                Ok(i)
-            })?;
-            if initiative.moderation != hidden.moderation {
-                audit(
-                    store,
-                    community,
-                    Change {
-                        actor: ACTOR_SYSTEM,
-                        action: "auto_hide",
-                        initiative: Some(id),
-                        note: &format!("{unreviewed} reports"),
-                        before: Some(&initiative),
-                        after: Some(&hidden),
-                    },
-                )?;
-            }
-        }
+        hide_if_reported_enough(store, community, id, count)?;
         let card = initiatives::card(store, community, &initiative)?;
         webhooks::announce(
             store,
@@ -146,6 +124,52 @@ pub async fn report(
     }
     store.durable().await?;
     Ok(ReportState { reported: true })
+}
+
+/// Hides the initiative when its unreviewed reports reach the community's
+/// limit. Decided on the fresh record inside the update, so racing reports
+/// hide (and audit) it once, and never undo a moderator's restore that
+/// already counted them as reviewed.
+fn hide_if_reported_enough(
+    store: &Store,
+    community: &Community,
+    id: &str,
+    report_count: u64,
+) -> ApiResult<()> {
+    let limit = u64::from(community.reports_before_hide);
+    let should_hide = |i: &Initiative| {
+        i.moderation == ModerationState::Published
+            && report_count.saturating_sub(i.reports_reviewed) >= limit
+    };
+    // Most reports change nothing: check before writing.
+    if !should_hide(&initiatives::get(store, community, id)?) {
+        return Ok(());
+    }
+    let mut hidden_from: Option<Initiative> = None;
+    let after = initiatives::update(store, community, id, |mut i| {
+        hidden_from = None;
+        if should_hide(&i) {
+            hidden_from = Some(i.clone());
+            i.moderation = ModerationState::Hidden;
+        }
+        Ok(i)
+    })?;
+    if let Some(before) = hidden_from {
+        let unreviewed = report_count.saturating_sub(before.reports_reviewed);
+        audit(
+            store,
+            community,
+            Change {
+                actor: ACTOR_SYSTEM,
+                action: "auto_hide",
+                initiative: Some(id),
+                note: &format!("{unreviewed} reports"),
+                before: Some(&before),
+                after: Some(&after),
+            },
+        )?;
+    }
+    Ok(())
 }
 
 /// A moderator approves, rejects, hides or restores an initiative.

@@ -56,7 +56,7 @@ pub async fn support(
     voter_key: Option<&str>,
 ) -> ApiResult<SupportState> {
     let voter = voter(voter_key)?;
-    initiatives::ensure_public(store, community, initiative_id)?;
+    let initiative = initiatives::get_public(store, community, initiative_id)?;
     let when = secrets::now_secs().to_be_bytes();
     let (_, support_count) = store.set_add(
         CountedSet::Supports,
@@ -64,7 +64,8 @@ pub async fn support(
         &voter,
         &when,
     )?;
-    if support_count >= community.support_threshold {
+    // Once recorded, supports past the threshold cost no extra write.
+    if support_count >= community.support_threshold && initiative.threshold_reached_at.is_none() {
         announce_threshold(store, community, initiative_id)?;
     }
     // Also when nothing changed: an identical request may have written it a

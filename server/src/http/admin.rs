@@ -6,10 +6,11 @@ use mekaar_api::{
     AnswerPost, CommunityCreated, InitiativeAdminList, ModerationRequest, TokenCreated,
 };
 use serde::Deserialize;
+use warp::filters::BoxedFilter;
 use warp::http::{HeaderMap, Method, StatusCode};
 use warp::hyper::body::Bytes;
 use warp::reply::Response;
-use warp::{Filter, Rejection, Reply};
+use warp::{Filter, Reply};
 
 use super::{
     json, json_status, limited_body, method_not_allowed, parse_json, parse_query, raw_query, App,
@@ -76,9 +77,7 @@ struct AdminQuery {
     limit: Option<usize>,
 }
 
-pub(super) fn routes(
-    app: Arc<App>,
-) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone {
+pub(super) fn routes(app: Arc<App>) -> BoxedFilter<(Response,)> {
     use warp::path;
     let endpoint = path!("api" / "v1" / "admin" / "communities")
         .map(|| Endpoint::Communities)
@@ -122,7 +121,9 @@ pub(super) fn routes(
             path!("api" / "v1" / "admin" / "communities" / String / "webhooks" / String)
                 .map(Endpoint::Webhook),
         )
-        .unify();
+        .unify()
+        // Boxed: the nested filter types are otherwise too deep for rustc.
+        .boxed();
     endpoint
         .and(warp::method())
         .and(warp::header::headers_cloned())
@@ -138,6 +139,7 @@ pub(super) fn routes(
                 }
             },
         )
+        .boxed()
 }
 
 async fn handle(

@@ -8,11 +8,12 @@ use mekaar_api::{
     InitiativeSubmitted, JoinRequest, ManageView, ReportRequest, UpdatePost, WebhookEvent,
     MANAGE_HEADER, VOTER_HEADER,
 };
+use warp::filters::BoxedFilter;
 use warp::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
 use warp::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use warp::hyper::body::Bytes;
 use warp::reply::Response;
-use warp::{Filter, Rejection, Reply};
+use warp::{Filter, Reply};
 
 use super::{
     json, json_status, limited_body, method_not_allowed, parse_json, parse_query, raw_query, App,
@@ -71,9 +72,7 @@ impl Request {
     }
 }
 
-pub(super) fn routes(
-    app: Arc<App>,
-) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone {
+pub(super) fn routes(app: Arc<App>) -> BoxedFilter<(Response,)> {
     use warp::path;
     let endpoint = path!("api" / "v1" / "communities" / String)
         .map(|slug| (slug, Endpoint::Community))
@@ -115,7 +114,9 @@ pub(super) fn routes(
         .unify()
         .or(path!("api" / "v1" / "communities" / String / "feed.atom")
             .map(|slug| (slug, Endpoint::FeedAtom)))
-        .unify();
+        .unify()
+        // Boxed: the nested filter types are otherwise too deep for rustc.
+        .boxed();
     endpoint
         .and(warp::method())
         .and(warp::header::headers_cloned())
@@ -146,6 +147,7 @@ pub(super) fn routes(
                 }
             },
         )
+        .boxed()
 }
 
 async fn handle(
@@ -301,10 +303,16 @@ fn conditional(
     build: impl FnOnce() -> ApiResult<Response>,
 ) -> ApiResult<Response> {
     let etag = app.etag();
+    // Weak comparison (RFC 9110 13.1.2): a compressing proxy turns our tag
+    // into W/"…"; `*` matches any current representation.
     let current = request_headers
         .get(IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
+        .is_some_and(|v| {
+            v.split(',')
+                .map(str::trim)
+                .any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == etag)
+        });
     let mut response = if current {
         let mut r = Response::new(Default::default());
         *r.status_mut() = StatusCode::NOT_MODIFIED;
