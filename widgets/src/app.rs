@@ -2,8 +2,8 @@
 //!
 //! The view is HTML text from [`State::view`], morphed into the DOM (`dom.rs`). One
 //! listener on the widget's container handles every `click` on a `button[data-act]` and
-//! every `submit` (and, for the filters, `change`) of a `form[data-act]`; the list also
-//! follows the page's `hashchange`. The support button inside a view is a support widget
+//! every `submit` (and, for the filters, `change`) of a `form[data-act]`; the list and
+//! the manage page also follow the page's `hashchange`. The support button inside a view is a support widget
 //! started in `.mekaar-support-slot` (which the morph leaves alone: `data-keep`).
 
 use crate::api::{self, Community, Detail, Failure, Joiner, Page, Problem, Query};
@@ -113,7 +113,7 @@ pub fn start(c: Config, root: Element) {
         &root,
         &["click", "submit", "change"],
     ));
-    if kind == Kind::List {
+    if kind != Kind::Single {
         a._listeners
             .push(dom::listen(me, &window(), &["hashchange"]));
     }
@@ -252,6 +252,12 @@ impl App {
     fn handle(&mut self, e: &Event) -> bool {
         let ty = e.type_();
         if ty == "hashchange" {
+            if self.c.kind == Kind::Manage {
+                // Another manage link pasted into the same tab only changes the fragment.
+                self.c.token = location_hash().trim_start_matches('#').into();
+                self.load();
+                return true;
+            }
             return self.go(Route::from_hash(&location_hash()));
         }
         if ty == "click" {

@@ -25,8 +25,21 @@ pub fn morph(parent: &Element, html: &str) {
     // Parsed inert: a template's content runs no scripts and loads nothing.
     template.set_inner_html(html);
     let content = Reflect::get(&template, &"content".into()).unwrap_or(JsValue::NULL);
-    if let Some(content) = content.dyn_ref::<Node>() {
-        sync(parent, content);
+    let Some(content) = content.dyn_ref::<Node>() else {
+        return;
+    };
+    // Moved content (e.g. cards in a new order) can take the focus with it: then the
+    // element with the same id gets it back.
+    let active = || {
+        Reflect::get(&parent.get_root_node(), &"activeElement".into())
+            .ok()
+            .and_then(|el| el.dyn_into::<Element>().ok())
+            .filter(|el| parent.contains(Some(el)))
+    };
+    let before = active().map(|el| el.id()).filter(|id| !id.is_empty());
+    sync(parent, content);
+    if let (Some(id), None) = (before, active()) {
+        focus(parent, &["#", &id].concat());
     }
 }
 

@@ -133,6 +133,7 @@ table! {
     // The detail view.
     Back => "Terug naar het overzicht", "Back to the overview";
     StartedBy => "Gestart door {n} op {t}", "Started by {n} on {t}";
+    StartedOn => "Gestart op {t}", "Started on {t}";
     Updates => "Nieuws van de initiatiefnemer", "News from the initiator";
     Answer => "Officiële reactie", "Official response";
     Join => "Ik doe mee", "Count me in";

@@ -539,7 +539,11 @@ impl State {
             "<p class=\"mekaar-byline\">",
             &fill(
                 lang,
-                Key::StartedBy,
+                if card.initiator.is_empty() {
+                    Key::StartedOn
+                } else {
+                    Key::StartedBy
+                },
                 &card.initiator,
                 &date(lang, card.created),
             ),

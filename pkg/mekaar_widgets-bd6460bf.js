@@ -9,31 +9,31 @@ throw takeFromExternrefTable0(ret[0]);
 function __wbg_get_imports() {
 const import0 = {
 __proto__: null,
-aN: function(arg0) {
+aP: function(arg0) {
 const v = arg0;
 const ret = typeof(v) === 'boolean' ? v : undefined;
 return isLikeNone(ret) ? 0xFFFFFF : ret ? 1 : 0;
 },
-aO: function(arg0) {
+aQ: function(arg0) {
 const ret = typeof(arg0) === 'function';
 return ret;
 },
-aK: function(arg0) {
+aM: function(arg0) {
 const val = arg0;
 const ret = typeof(val) === 'object' && val !== null;
 return ret;
 },
-aP: function(arg0) {
+aR: function(arg0) {
 const ret = arg0 === undefined;
 return ret;
 },
-aL: function(arg0, arg1) {
+aN: function(arg0, arg1) {
 const obj = arg1;
 const ret = typeof(obj) === 'number' ? obj : undefined;
 getDataViewMemory0().setFloat64((arg0 >>> 0) + 8 * 1, isLikeNone(ret) ? 0 : ret, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, !isLikeNone(ret), true);
 },
-aM: function(arg0, arg1) {
+aO: function(arg0, arg1) {
 const obj = arg1;
 const ret = typeof(obj) === 'string' ? obj : undefined;
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
@@ -41,10 +41,10 @@ var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-aJ: function(arg0, arg1) {
+aL: function(arg0, arg1) {
 throw new Error(getStringFromWasm0(arg0, arg1));
 },
-aQ: function(arg0) {
+aS: function(arg0) {
 arg0._wbg_cb_unref();
 },
 Q: function() { return handleError(function (arg0, arg1, arg2, arg3) {
@@ -69,6 +69,10 @@ w: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.closest(getStringFromWasm0(arg1, arg2));
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 }, arguments); },
+an: function(arg0, arg1) {
+const ret = arg0.contains(arg1);
+return ret;
+},
 F: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.createElement(getStringFromWasm0(arg1, arg2));
 return ret;
@@ -99,11 +103,11 @@ var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-au: function(arg0) {
+aw: function(arg0) {
 const ret = arg0.getDate();
 return ret;
 },
-as: function(arg0) {
+au: function(arg0) {
 const ret = arg0.getFullYear();
 return ret;
 },
@@ -114,7 +118,7 @@ var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-av: function(arg0) {
+ax: function(arg0) {
 const ret = arg0.getMonth();
 return ret;
 },
@@ -122,7 +126,11 @@ e: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.getRandomValues(getArrayU8FromWasm0(arg1, arg2));
 return ret;
 }, arguments); },
-aF: function() { return handleError(function (arg0, arg1) {
+ai: function(arg0) {
+const ret = arg0.getRootNode();
+return ret;
+},
+aH: function() { return handleError(function (arg0, arg1) {
 const ret = Reflect.get(arg0, arg1);
 return ret;
 }, arguments); },
@@ -167,7 +175,7 @@ const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-ai: function() { return handleError(function (arg0, arg1, arg2) {
+aj: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.insertBefore(arg1, arg2);
 return ret;
 }, arguments); },
@@ -201,7 +209,7 @@ result = false;
 const ret = result;
 return ret;
 },
-ay: function(arg0) {
+aA: function(arg0) {
 const ret = Array.isArray(arg0);
 return ret;
 },
@@ -229,11 +237,11 @@ y: function() { return handleError(function () {
 const ret = new Headers();
 return ret;
 }, arguments); },
-at: function(arg0) {
+av: function(arg0) {
 const ret = new Date(arg0);
 return ret;
 },
-az: function() {
+aB: function() {
 const ret = new Object();
 return ret;
 },
@@ -249,14 +257,14 @@ af: function(arg0) {
 const ret = arg0.nextSibling;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-am: function(arg0, arg1) {
+ao: function(arg0, arg1) {
 const ret = arg1.nodeName;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-an: function(arg0) {
+ap: function(arg0) {
 const ret = arg0.nodeType;
 return ret;
 },
@@ -271,7 +279,7 @@ L: function(arg0) {
 const ret = arg0.ok;
 return ret;
 },
-aj: function(arg0) {
+ak: function(arg0) {
 const ret = arg0.ownerDocument;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
@@ -282,21 +290,21 @@ const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-ao: function(arg0) {
+aq: function(arg0) {
 arg0.preventDefault();
 },
 r: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.querySelector(getStringFromWasm0(arg1, arg2));
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 }, arguments); },
-aI: function(arg0) {
+aK: function(arg0) {
 const ret = arg0.queueMicrotask;
 return ret;
 },
-aH: function(arg0) {
+aJ: function(arg0) {
 queueMicrotask(arg0);
 },
-ax: function() {
+az: function() {
 const ret = Math.random();
 return ret;
 },
@@ -313,7 +321,7 @@ arg0.replaceState(arg1, getStringFromWasm0(arg2, arg3), arg4 === 0 ? undefined :
 Z: function(arg0) {
 arg0.reset();
 },
-aE: function(arg0) {
+aG: function(arg0) {
 const ret = Promise.resolve(arg0);
 return ret;
 },
@@ -330,7 +338,7 @@ arg0.setAttribute(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4)
 E: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.setItem(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 }, arguments); },
-aG: function() { return handleError(function (arg0, arg1, arg2) {
+aI: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = Reflect.set(arg0, arg1, arg2);
 return ret;
 }, arguments); },
@@ -364,29 +372,29 @@ arg0.mode = __wbindgen_enum_RequestMode[arg1];
 Y: function(arg0, arg1) {
 arg0.mode = __wbindgen_enum_ShadowRootMode[arg1];
 },
-ak: function(arg0, arg1, arg2) {
+al: function(arg0, arg1, arg2) {
 arg0.nodeValue = arg1 === 0 ? undefined : getStringFromWasm0(arg1, arg2);
 },
-al: function(arg0, arg1, arg2) {
+am: function(arg0, arg1, arg2) {
 arg0.textContent = arg1 === 0 ? undefined : getStringFromWasm0(arg1, arg2);
 },
 m: function(arg0) {
 const ret = arg0.shadowRoot;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-aA: function() {
+aC: function() {
 const ret = typeof globalThis === 'undefined' ? undefined : globalThis;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-aC: function() {
+aE: function() {
 const ret = typeof global === 'undefined' ? undefined : global;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-aB: function() {
+aD: function() {
 const ret = typeof self === 'undefined' ? undefined : self;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-aD: function() {
+aF: function() {
 const ret = typeof window === 'undefined' ? undefined : window;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
@@ -394,11 +402,11 @@ N: function(arg0) {
 const ret = arg0.status;
 return ret;
 },
-aw: function() { return handleError(function (arg0) {
+ay: function() { return handleError(function (arg0) {
 const ret = JSON.stringify(arg0);
 return ret;
 }, arguments); },
-aq: function(arg0) {
+as: function(arg0) {
 const ret = arg0.target;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
@@ -413,34 +421,34 @@ d: function(arg0, arg1, arg2) {
 const ret = arg0.then(arg1, arg2);
 return ret;
 },
-ar: function(arg0, arg1) {
+at: function(arg0, arg1) {
 const ret = arg0.then(arg1);
 return ret;
 },
-ap: function(arg0, arg1) {
+ar: function(arg0, arg1) {
 const ret = arg1.type;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-aS: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_763);
-return ret;
-},
-aT: function(arg0, arg1) {
-const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_159);
-return ret;
-},
-aU: function(arg0) {
-const ret = arg0;
+aU: function(arg0, arg1) {
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_770);
 return ret;
 },
 aV: function(arg0, arg1) {
+const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_163);
+return ret;
+},
+aW: function(arg0) {
+const ret = arg0;
+return ret;
+},
+aX: function(arg0, arg1) {
 const ret = getStringFromWasm0(arg0, arg1);
 return ret;
 },
-aR: function() {
+aT: function() {
 const table = wasm.__wbindgen_externrefs;
 table.set(0, undefined);
 table.set(1024, undefined);
@@ -454,11 +462,11 @@ __proto__: null,
 "./mekaar_widgets_bg.js": import0,
 };
 }
-function __wasm_bindgen_func_elem_159(arg0, arg1, arg2) {
-wasm.__wasm_bindgen_func_elem_159(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_163(arg0, arg1, arg2) {
+wasm.__wasm_bindgen_func_elem_163(arg0, arg1, arg2);
 }
-function __wasm_bindgen_func_elem_763(arg0, arg1, arg2) {
-const ret = wasm.__wasm_bindgen_func_elem_763(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_770(arg0, arg1, arg2) {
+const ret = wasm.__wasm_bindgen_func_elem_770(arg0, arg1, arg2);
 if (ret[1]) {
 throw takeFromExternrefTable0(ret[0]);
 }
@@ -687,7 +695,7 @@ console.warn('using deprecated parameters for the initialization function; pass 
 }
 }
 if (module_or_path === undefined) {
-module_or_path = new URL('mekaar_widgets_bg-13e98176.wasm', import.meta.url);
+module_or_path = new URL('mekaar_widgets_bg-6a5308a8.wasm', import.meta.url);
 }
 const imports = __wbg_get_imports();
 if (typeof module_or_path === 'string' || (typeof Request === 'function' && module_or_path instanceof Request) || (typeof URL === 'function' && module_or_path instanceof URL)) {
