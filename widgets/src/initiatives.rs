@@ -322,7 +322,9 @@ impl State {
         }
         o.raw("<form class=\"mekaar-filters\" role=\"search\" data-act=\"filter\" aria-label=\"")
             .key(lang, Key::Filters)
-            .raw("\"><div class=\"mekaar-field mekaar-field-search\"><label for=\"mekaar-q\">")
+            .raw("\"><fieldset><legend class=\"mekaar-sr\">")
+            .key(lang, Key::Filters)
+            .raw("</legend><div class=\"mekaar-field mekaar-field-search\"><label for=\"mekaar-q\">")
             .key(lang, Key::Search)
             .raw("</label><span class=\"mekaar-row\"><input type=\"search\" id=\"mekaar-q\" name=\"q\" class=\"mekaar-search\" value=\"")
             .text(&q.q)
@@ -389,7 +391,7 @@ impl State {
             );
             o.raw("</div>");
         }
-        o.raw("</form>").el(
+        o.raw("</fieldset></form>").el(
             "<p class=\"mekaar-result-count\" id=\"mekaar-results\" role=\"status\" tabindex=\"-1\">",
             &self.result_count(page),
             "</p><ul class=\"mekaar-cards\">",
