@@ -82,14 +82,14 @@ table! {
         "Je browser stuurde een ongeldige sleutel. Herlaad de pagina en probeer het opnieuw.",
         "Your browser sent an invalid key. Reload the page and try again.";
     ErrStorageUnavailable =>
-        "De server kan je steun nu even niet bewaren. Probeer het straks opnieuw.",
-        "The server cannot store your support right now. Please try again later.";
+        "De server kan dit nu even niet bewaren. Probeer het straks opnieuw.",
+        "The server cannot save this right now. Please try again later.";
     ErrUnreachable =>
         "Geen verbinding met de server. Controleer je internetverbinding en probeer het opnieuw.",
         "Could not reach the server. Check your internet connection and try again.";
     ErrMisconfigured =>
-        "Deze knop is niet goed ingesteld: de gemeenschap of het initiatief ontbreekt.",
-        "This button is not set up correctly: the community or the initiative is missing.";
+        "Deze widget is niet goed ingesteld: de gemeenschap of het initiatief ontbreekt.",
+        "This widget is not set up correctly: the community or the initiative is missing.";
     ErrGeneric => "Er ging iets mis. Probeer het later opnieuw.", "Something went wrong. Please try again later.";
     ErrRateLimited =>
         "Er kwam net veel tegelijk binnen vanaf jouw netwerk.",

@@ -13,6 +13,36 @@
 //! Buttons carry `data-act` (what they do) and `id="mekaar-b-{act}"`; forms carry
 //! `data-act` too. The support button inside a view is the support widget, mounted into
 //! `.mekaar-support-slot`.
+//!
+//! DOM inside the shadow root (stable, for end-to-end tests):
+//! - root `.mekaar-root.mekaar-initiatives` (`.mekaar-initiative`, `.mekaar-manage`) with
+//!   `data-view` = list | detail | new | card | manage and `data-state` = loading | ready |
+//!   error; a failure is `.mekaar-message[role=alert]` with `.mekaar-retry` when retrying
+//!   may help.
+//! - list: `a.mekaar-start` (`href="#mekaar-new"`), `form.mekaar-filters` with
+//!   `input.mekaar-search[name=q]`, `select.mekaar-filter-area[name=area]`,
+//!   `.mekaar-filter-theme[name=theme]`, `.mekaar-filter-status[name=status]`,
+//!   `.mekaar-sort[name=sort]`; `.mekaar-result-count[role=status]`; `ul.mekaar-cards > li >
+//!   .mekaar-card[data-id]` with `.mekaar-card-title > a.mekaar-card-link#mekaar-c-{id}`,
+//!   `.mekaar-meta` (`.mekaar-status[data-status]`, `.mekaar-area`, `.mekaar-theme`,
+//!   `.mekaar-badge.mekaar-answered`, `.mekaar-badge.mekaar-reached`),
+//!   `.mekaar-card-summary`, `.mekaar-card-count`, `progress.mekaar-progress`;
+//!   `.mekaar-paging` with `.mekaar-prev`, `.mekaar-page`, `.mekaar-next`.
+//! - detail: `.mekaar-back`, `h2.mekaar-detail-title`, `.mekaar-byline`, `.mekaar-lead`,
+//!   `.mekaar-support-slot` (the support button), `.mekaar-story`, `.mekaar-answer`,
+//!   `.mekaar-updates .mekaar-update`, `.mekaar-join` (`.mekaar-join-count[role=status]`,
+//!   `form.mekaar-join-form` or `.mekaar-joined` + `.mekaar-withdraw-button`),
+//!   `.mekaar-report` (`.mekaar-report-button`, `form.mekaar-report-form`,
+//!   `.mekaar-reported`).
+//! - new: `h2.mekaar-submit-title`, `.mekaar-policy`, `form.mekaar-submit-form`; after
+//!   sending `.mekaar-submitted` with `.mekaar-moderation`, `a.mekaar-manage-link`,
+//!   `.mekaar-warning`, `.mekaar-copy-button`, `.mekaar-copy-status[role=status]`.
+//! - manage: `.mekaar-moderation[data-moderation]`, `.mekaar-joiners .mekaar-joiner`
+//!   (`.mekaar-joiner-name`, `-contact`, `-message`), `form.mekaar-edit-form`,
+//!   `form.mekaar-update-form`, `.mekaar-form-status[role=status]`.
+//! - form controls: `name` = the JSON field name, `id="mekaar-f-{name}"`; an error is
+//!   `p.mekaar-error#mekaar-e-{name}`, with `aria-invalid` and `aria-describedby` on the
+//!   control; the submit button is `#mekaar-b-send-{form}`.
 
 use crate::api::{Card, Community, Detail, Failure, Joiner, Page, Problem, Query};
 use crate::form::{self, FormKind};
