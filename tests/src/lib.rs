@@ -30,7 +30,7 @@ impl TestServer {
     /// A fresh server on a new temporary data directory.
     pub async fn start() -> TestServer {
         let dir = tempfile::tempdir().expect("temp dir");
-        let store = Store::open(dir.path()).expect("open store");
+        let store = open_store(dir.path()).await;
         let server_token = auth::create_server_token(&store).expect("server token");
         Self::start_on(dir, store, server_token).await
     }
@@ -54,7 +54,7 @@ impl TestServer {
         if let Some(running) = self.running.take() {
             running.stop().await;
         }
-        let store = Store::open(self.dir.path()).expect("reopen store");
+        let store = open_store(self.dir.path()).await;
         Self::start_on(self.dir, store, self.server_token).await
     }
 
@@ -68,7 +68,7 @@ impl TestServer {
     /// A fresh server with settings (rate limits, webhook retry delays).
     pub async fn start_with_settings(settings: Settings) -> TestServer {
         let dir = tempfile::tempdir().expect("temp dir");
-        let store = Store::open(dir.path()).expect("open store");
+        let store = open_store(dir.path()).await;
         let server_token = auth::create_server_token(&store).expect("server token");
         Self::start_store_with_settings(dir, store, server_token, settings).await
     }
@@ -81,7 +81,7 @@ impl TestServer {
         server_token: String,
         settings: Settings,
     ) -> TestServer {
-        let store = Store::open(dir.path()).expect("open store");
+        let store = open_store(dir.path()).await;
         Self::start_store_with_settings(dir, store, server_token, settings).await
     }
 
@@ -170,6 +170,21 @@ impl TestServer {
         assert_eq!(response.status(), 201, "creating initiative in {slug}");
         response.json().await.expect("initiative body")
     }
+}
+
+/// Opens the store, waiting a little while the previous server in this
+/// process lets go of it: sled's own background thread may hold the
+/// directory's lock a moment after the last handle is dropped.
+async fn open_store(dir: &std::path::Path) -> Store {
+    for _ in 0..100 {
+        match Store::open(dir) {
+            Err(mekaar_server::store::StoreError::Locked(_)) => {
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await
+            }
+            other => return other.expect("open store"),
+        }
+    }
+    panic!("the data directory {} stayed locked for 5 s", dir.display());
 }
 
 /// A valid voter key, different for every `n`.
