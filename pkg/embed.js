@@ -11,8 +11,8 @@ var STATE = "data-mekaar-state";
 var glue;
 function load() {
 if (!glue) {
-glue = import(base + "pkg/mekaar_widgets-06548602.js").then(function (m) {
-return m.default({ module_or_path: base + "pkg/mekaar_widgets_bg-783d458d.wasm" }).then(function () {
+glue = import(base + "pkg/mekaar_widgets-6d1c04e9.js").then(function (m) {
+return m.default({ module_or_path: base + "pkg/mekaar_widgets_bg-97c701a0.wasm" }).then(function () {
 return m;
 });
 });

@@ -223,7 +223,8 @@ pub struct Card {
     pub initiator: String,
     pub support: u64,
     pub threshold: u64,
-    pub reached: bool,
+    /// When the support count first reached the threshold (seconds since the epoch).
+    pub reached_at: Option<u64>,
     pub joins: u64,
     pub answered: bool,
     pub created: u64,
@@ -376,7 +377,7 @@ impl Card {
             initiator: text(v, fields::INITIATOR_NAME),
             support: num(v, fields::SUPPORT_COUNT),
             threshold: num(v, fields::SUPPORT_THRESHOLD),
-            reached: count(v, fields::THRESHOLD_REACHED_AT).is_some(),
+            reached_at: count(v, fields::THRESHOLD_REACHED_AT),
             joins: num(v, fields::JOIN_COUNT),
             answered: flag(v, fields::ANSWERED),
             created: num(v, fields::CREATED_AT),

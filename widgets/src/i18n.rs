@@ -123,7 +123,8 @@ table! {
     Next => "Volgende", "Next";
     PageOf => "Pagina {n} van {t}", "Page {n} of {t}";
     Answered => "Beantwoord", "Answered";
-    Reached => "Drempel gehaald", "Threshold reached";
+    // `{d}` is the date the support count first reached the community's threshold.
+    ReachedOn => "Drempel gehaald op {d}", "Threshold reached on {d}";
     // Status names, in the order of `InitiativeStatus::ALL`.
     StatusIdea => "Idee", "Idea";
     StatusSeeking => "Zoekt medestanders", "Seeking supporters";

@@ -278,10 +278,10 @@ impl State {
                 "</span>",
             );
         }
-        if card.reached {
+        if let Some(at) = card.reached_at {
             o.el(
                 "<span class=\"mekaar-badge mekaar-reached\">",
-                t(lang, Key::Reached),
+                &t(lang, Key::ReachedOn).replace("{d}", &crate::i18n::date(lang, at)),
                 "</span>",
             );
         }
@@ -866,6 +866,17 @@ mod tests {
         assert!(!html.contains("#mekaar-new"));
         assert!(html.contains("Pagina 3 van 3"));
         assert!(html.contains("data-act=\"next\" disabled>"));
+    }
+
+    #[test]
+    fn a_card_says_when_the_threshold_was_reached() {
+        let mut s = list_state();
+        assert!(!render(&s).contains("mekaar-reached"));
+        if let Some(Ok(page)) = s.page.as_mut() {
+            // 2026-11-12 12:00 UTC
+            page.items[0].reached_at = Some(1_794_484_800);
+        }
+        assert!(render(&s).contains(">Drempel gehaald op 12 november 2026<"));
     }
 
     #[test]

@@ -433,11 +433,11 @@ getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
 aU: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_770);
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_772);
 return ret;
 },
 aV: function(arg0, arg1) {
-const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_163);
+const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_164);
 return ret;
 },
 aW: function(arg0) {
@@ -462,11 +462,11 @@ __proto__: null,
 "./mekaar_widgets_bg.js": import0,
 };
 }
-function __wasm_bindgen_func_elem_163(arg0, arg1, arg2) {
-wasm.__wasm_bindgen_func_elem_163(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_164(arg0, arg1, arg2) {
+wasm.__wasm_bindgen_func_elem_164(arg0, arg1, arg2);
 }
-function __wasm_bindgen_func_elem_770(arg0, arg1, arg2) {
-const ret = wasm.__wasm_bindgen_func_elem_770(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_772(arg0, arg1, arg2) {
+const ret = wasm.__wasm_bindgen_func_elem_772(arg0, arg1, arg2);
 if (ret[1]) {
 throw takeFromExternrefTable0(ret[0]);
 }
@@ -695,7 +695,7 @@ console.warn('using deprecated parameters for the initialization function; pass 
 }
 }
 if (module_or_path === undefined) {
-module_or_path = new URL('mekaar_widgets_bg-783d458d.wasm', import.meta.url);
+module_or_path = new URL('mekaar_widgets_bg-97c701a0.wasm', import.meta.url);
 }
 const imports = __wbg_get_imports();
 if (typeof module_or_path === 'string' || (typeof Request === 'function' && module_or_path instanceof Request) || (typeof URL === 'function' && module_or_path instanceof URL)) {
