@@ -99,9 +99,7 @@ pub fn ensure_public(store: &Store, community: &Community, id: &str) -> ApiResul
 }
 
 pub fn all(store: &Store, community: &Community) -> ApiResult<Vec<Initiative>> {
-    let mut prefix = community.slug.as_bytes().to_vec();
-    prefix.push(0);
-    Ok(store.scan_prefix(Table::Initiatives, &prefix)?)
+    Ok(store.scan_prefix(Table::Initiatives, &key(&[&community.slug, ""]))?)
 }
 
 /// A moderator creates an initiative: published at once.

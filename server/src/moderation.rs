@@ -12,7 +12,7 @@ use crate::errors::{ApiError, ApiResult};
 use crate::initiatives::{self, Initiative};
 use crate::joins;
 use crate::secrets;
-use crate::store::{CountedSet, Store, Table};
+use crate::store::{key, CountedSet, Store, Table};
 use crate::supports::voter;
 use crate::webhooks;
 
@@ -33,10 +33,9 @@ pub struct AuditEntry {
     pub after: Option<serde_json::Value>,
 }
 
+/// `community` + NUL: the start of every key of the community's log.
 fn audit_prefix(community: &str) -> Vec<u8> {
-    let mut prefix = community.as_bytes().to_vec();
-    prefix.push(0);
-    prefix
+    key(&[community, ""])
 }
 
 /// What the audit log records about one action.
@@ -80,10 +79,10 @@ pub fn audit(store: &Store, community: &Community, change: Change<'_>) -> ApiRes
         after: snapshot(after),
     };
     // Time first so the log reads in order; a random tail keeps keys unique.
-    let mut key = audit_prefix(&community.slug);
-    key.extend_from_slice(&secrets::now_micros().to_be_bytes());
-    key.extend_from_slice(secrets::new_id().as_bytes());
-    store.put(Table::Audit, &key, &entry)?;
+    let mut entry_key = audit_prefix(&community.slug);
+    entry_key.extend_from_slice(&secrets::now_micros().to_be_bytes());
+    entry_key.extend_from_slice(secrets::new_id().as_bytes());
+    store.put(Table::Audit, &entry_key, &entry)?;
     Ok(())
 }
 

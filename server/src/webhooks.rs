@@ -20,7 +20,7 @@ use warp::http::StatusCode;
 use crate::communities::{self, Community, WebhookConfig};
 use crate::errors::{ApiError, ApiResult};
 use crate::secrets;
-use crate::store::{Store, Table};
+use crate::store::{key, Store, Table};
 
 const WEBHOOKS_MAX: usize = 20;
 const URL_MAX: usize = 500;
@@ -77,10 +77,9 @@ fn outbox_key(due_millis: u64, delivery_id: &str) -> Vec<u8> {
     key
 }
 
+/// `community` + NUL: the start of every key of the community's delivery log.
 fn log_prefix(community: &str) -> Vec<u8> {
-    let mut prefix = community.as_bytes().to_vec();
-    prefix.push(0);
-    prefix
+    key(&[community, ""])
 }
 
 /// Queues `event` about `initiative` for every webhook of the community
