@@ -11,8 +11,8 @@ var STATE = "data-mekaar-state";
 var glue;
 function load() {
 if (!glue) {
-glue = import(base + "pkg/mekaar_widgets-6d1c04e9.js").then(function (m) {
-return m.default({ module_or_path: base + "pkg/mekaar_widgets_bg-97c701a0.wasm" }).then(function () {
+glue = import(base + "pkg/mekaar_widgets-91310146.js").then(function (m) {
+return m.default({ module_or_path: base + "pkg/mekaar_widgets_bg-c1cf6299.wasm" }).then(function () {
 return m;
 });
 });

@@ -1173,7 +1173,6 @@ async fn axe_finds_no_violations_in_the_initiative_widgets() {
 /// heading level. The widget's other views start at `h2` (detail, submit form, manage), so
 /// only the list view assumes a host `h2`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "bug: list view under the host page's h1 has h3 card titles with no h2 (axe heading-order)"]
 async fn axe_list_right_below_the_page_heading() {
     let axe = axe_source();
     with_browser(|browser| async move {

@@ -123,6 +123,8 @@ table! {
     Next => "Volgende", "Next";
     PageOf => "Pagina {n} van {t}", "Page {n} of {t}";
     Answered => "Beantwoord", "Answered";
+    // Heading of the list (for screen readers; the host page shows its own).
+    ListHeading => "Initiatieven", "Initiatives";
     // `{d}` is the date the support count first reached the community's threshold.
     ReachedOn => "Drempel gehaald op {d}", "Threshold reached on {d}";
     // Status names, in the order of `InitiativeStatus::ALL`.

@@ -343,6 +343,13 @@ impl State {
         let lang = self.lang;
         let c = self.community();
         let q = &self.query;
+        // The cards' titles are h3: give them their h2 here, so the outline is
+        // right wherever the host page puts the widget (WCAG 1.3.1).
+        o.el(
+            "<h2 class=\"mekaar-sr mekaar-list-title\">",
+            t(lang, Key::ListHeading),
+            "</h2>",
+        );
         if self.submit {
             o.el(
                 "<p class=\"mekaar-actions\"><a class=\"mekaar-button mekaar-start\" href=\"#mekaar-new\">",
@@ -866,6 +873,14 @@ mod tests {
         assert!(!html.contains("#mekaar-new"));
         assert!(html.contains("Pagina 3 van 3"));
         assert!(html.contains("data-act=\"next\" disabled>"));
+    }
+
+    #[test]
+    fn the_list_has_a_heading_above_its_cards() {
+        let html = render(&list_state());
+        let h2 = html.find("<h2 class=\"mekaar-sr mekaar-list-title\">Initiatieven</h2>");
+        let h3 = html.find("<h3");
+        assert!(matches!((h2, h3), (Some(a), Some(b)) if a < b), "{html}");
     }
 
     #[test]
