@@ -32,6 +32,15 @@ pub enum Table {
     WebhookOutbox,
     /// Every delivery attempt, per community in time order.
     WebhookLog,
+    /// Polls, keyed by community + poll id.
+    Polls,
+    /// A poll's short join code (unique per server) → its community and id.
+    PollJoinCodes,
+    /// Voter keys used per poll, round and keyed network hash (never an IP);
+    /// forgotten after the poll closes.
+    PollNetworks,
+    /// Hashes of a poll's printed single-use vote codes.
+    VoteCodes,
 }
 
 impl Table {
@@ -43,16 +52,24 @@ impl Table {
             Table::Audit => "audit",
             Table::WebhookOutbox => "webhook_outbox",
             Table::WebhookLog => "webhook_log",
+            Table::Polls => "polls",
+            Table::PollJoinCodes => "poll_join_codes",
+            Table::PollNetworks => "poll_networks",
+            Table::VoteCodes => "vote_codes",
         }
     }
 
-    const ALL: [Table; 6] = [
+    const ALL: [Table; 10] = [
         Table::Communities,
         Table::Initiatives,
         Table::ServerTokens,
         Table::Audit,
         Table::WebhookOutbox,
         Table::WebhookLog,
+        Table::Polls,
+        Table::PollJoinCodes,
+        Table::PollNetworks,
+        Table::VoteCodes,
     ];
 }
 
@@ -65,6 +82,9 @@ pub enum CountedSet {
     Joins,
     /// group: an initiative; member: a hashed voter key; value: the report.
     Reports,
+    /// group: a poll's round; member: a hashed voter key or vote code;
+    /// value: the chosen option indexes, one byte each.
+    Votes,
 }
 
 impl CountedSet {
@@ -73,10 +93,16 @@ impl CountedSet {
             CountedSet::Supports => "supports",
             CountedSet::Joins => "joins",
             CountedSet::Reports => "reports",
+            CountedSet::Votes => "votes",
         }
     }
 
-    const ALL: [CountedSet; 3] = [CountedSet::Supports, CountedSet::Joins, CountedSet::Reports];
+    const ALL: [CountedSet; 4] = [
+        CountedSet::Supports,
+        CountedSet::Joins,
+        CountedSet::Reports,
+        CountedSet::Votes,
+    ];
 }
 
 #[derive(Debug)]
