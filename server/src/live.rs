@@ -231,3 +231,244 @@ impl Live {
         self.channels().len()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Instant;
+
+    use super::*;
+    use crate::communities::Community;
+    use crate::polls::{Audience, Ballot, PollCreate, ResultsVisibility};
+
+    fn community() -> Community {
+        Community {
+            slug: "omroep".into(),
+            name: "Omroep".into(),
+            languages: vec!["nl".into()],
+            areas: vec![],
+            themes: vec![],
+            support_threshold: 10,
+            allowed_origins: vec![],
+            admin_token_hashes: vec![],
+            created_at: 0,
+            moderation: Default::default(),
+            reports_before_hide: 3,
+            webhooks: vec![],
+        }
+    }
+
+    struct World {
+        _dir: tempfile::TempDir,
+        store: Arc<Store>,
+        tallies: Arc<Tallies>,
+        community: Community,
+        live: Arc<Live>,
+    }
+
+    fn world() -> World {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(Store::open(dir.path()).unwrap());
+        let tallies = Arc::new(Tallies::new());
+        let live = Live::new(store.clone(), tallies.clone());
+        World {
+            _dir: dir,
+            store,
+            tallies,
+            community: community(),
+            live,
+        }
+    }
+
+    impl World {
+        async fn open_poll(&self, results: ResultsVisibility) -> String {
+            let input = PollCreate {
+                question: "Wie wint de dorpsquiz?".into(),
+                options: vec!["Noord".into(), "Zuid".into()],
+                max_choices: 1,
+                opens_at: None,
+                closes_at: None,
+                results,
+                audience: Audience::default(),
+            };
+            let poll = polls::create(&self.store, &self.community, input, "editor")
+                .await
+                .unwrap();
+            polls::open(
+                &self.store,
+                &self.tallies,
+                &self.community,
+                &poll.id,
+                "editor",
+                secrets::now_secs(),
+            )
+            .await
+            .unwrap();
+            poll.id
+        }
+
+        fn vote(&self, id: &str, i: u32, choice: u8) {
+            let key = format!("{i:032x}");
+            let ballot = Ballot {
+                voter_key: Some(&key),
+                ..Default::default()
+            };
+            polls::record_vote(
+                &self.store,
+                &self.tallies,
+                &self.community,
+                id,
+                ballot,
+                &[choice],
+                secrets::now_secs(),
+            )
+            .unwrap();
+            self.live.publish_soon(&self.community.slug, id);
+        }
+    }
+
+    #[tokio::test]
+    async fn a_viewer_gets_a_snapshot_at_once_and_state_changes_without_delay() {
+        let w = world();
+        let id = w.open_poll(ResultsVisibility::Always).await;
+        w.vote(&id, 1, 0);
+        let mut rx = w.live.subscribe("omroep", &id).unwrap();
+        let first = rx.borrow_and_update().clone();
+        assert_eq!(first.phase, Phase::Open);
+        assert_eq!(first.results.totals, [1, 0]);
+        assert_eq!(first.round, 1);
+        polls::close(
+            &w.store,
+            &w.tallies,
+            &w.community,
+            &id,
+            "editor",
+            secrets::now_secs(),
+        )
+        .await
+        .unwrap();
+        w.live.publish_now("omroep", &id);
+        assert!(rx.has_changed().unwrap());
+        let closed = rx.borrow_and_update().clone();
+        assert_eq!(closed.phase, Phase::Closed);
+        assert!(closed.seq > first.seq);
+        polls::reset(&w.store, &w.tallies, &w.community, &id, 1, "editor")
+            .await
+            .unwrap();
+        w.live.publish_now("omroep", &id);
+        let reset = rx.borrow_and_update().clone();
+        assert_eq!(reset.round, 2);
+        assert_eq!(reset.results.totals, [0, 0]);
+        assert_eq!(reset.results.total_votes, 0);
+        // A second viewer shares the channel and sees the latest at once.
+        let second = w.live.subscribe("omroep", &id).unwrap();
+        assert_eq!(second.borrow().seq, reset.seq);
+        assert_eq!(w.live.watched_polls(), 1);
+        assert_eq!(
+            w.live.subscribe("omroep", "nope").unwrap_err().code,
+            polls::codes::POLL_NOT_FOUND
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_thousand_votes_in_a_second_make_a_few_publications() {
+        let w = world();
+        let id = w.open_poll(ResultsVisibility::Always).await;
+        let mut rx = w.live.subscribe("omroep", &id).unwrap();
+        let first_seq = rx.borrow_and_update().seq;
+        let started = Instant::now();
+        for batch in 0..20u32 {
+            for i in 0..50u32 {
+                let n = batch * 50 + i;
+                w.vote(&id, n, (n % 4 == 0) as u8);
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let voting = started.elapsed();
+        // The last votes are published within one interval.
+        let last = tokio::time::timeout(Duration::from_secs(5), async {
+            loop {
+                let snapshot = rx.borrow_and_update().clone();
+                if snapshot.results.total_votes == 1_000 {
+                    return snapshot;
+                }
+                rx.changed().await.unwrap();
+            }
+        })
+        .await
+        .expect("the final totals arrive");
+        let elapsed = started.elapsed();
+        assert_eq!(last.results.totals, [750, 250]);
+        let publications = last.seq - first_seq;
+        // At most one per 250 ms (plus the first, which goes out at once).
+        let allowed = elapsed.as_millis() as u64 / 250 + 1;
+        assert!(
+            publications <= allowed,
+            "{publications} publications in {elapsed:?} (voting took {voting:?})"
+        );
+        assert!(publications >= 2, "published while votes poured in");
+        // The task ends after a quiet interval; nothing more is published.
+        tokio::time::sleep(Duration::from_millis(600)).await;
+        assert!(!rx.has_changed().unwrap());
+        assert!(!w
+            .live
+            .channel("omroep", &id)
+            .unwrap()
+            .1
+            .running
+            .load(Ordering::SeqCst));
+        // And starts again with the next vote.
+        w.vote(&id, 5_000, 1);
+        tokio::time::timeout(Duration::from_secs(2), rx.changed())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(rx.borrow().results.total_votes, 1_001);
+    }
+
+    #[tokio::test]
+    async fn totals_reach_a_viewer_only_when_the_rule_allows() {
+        let w = world();
+        let id = w.open_poll(ResultsVisibility::WhenRevealed).await;
+        w.vote(&id, 1, 1);
+        let mut rx = w.live.subscribe("omroep", &id).unwrap();
+        let hidden = rx.borrow_and_update().clone();
+        assert_eq!(hidden.for_viewer(false).results, None);
+        assert_eq!(hidden.for_viewer(true).results, None);
+        assert_eq!(hidden.for_admin().results.unwrap().totals, [0, 1]);
+        let json = serde_json::to_value(hidden.for_viewer(true)).unwrap();
+        assert_eq!(json["results"], serde_json::Value::Null);
+        assert!(!json.to_string().contains("total"));
+        polls::set_revealed(&w.store, &w.tallies, &w.community, &id, true, "editor")
+            .await
+            .unwrap();
+        w.live.publish_now("omroep", &id);
+        let shown = rx.borrow_and_update().clone();
+        assert!(shown.revealed);
+        assert_eq!(shown.for_viewer(false).results.unwrap().totals, [0, 1]);
+
+        let id = w.open_poll(ResultsVisibility::AfterVote).await;
+        w.vote(&id, 1, 0);
+        let snapshot = w.live.subscribe("omroep", &id).unwrap().borrow().clone();
+        assert_eq!(snapshot.for_viewer(false).results, None);
+        assert_eq!(snapshot.for_viewer(true).results.unwrap().totals, [1, 0]);
+    }
+
+    #[tokio::test]
+    async fn unwatched_polls_cost_nothing() {
+        let w = world();
+        let id = w.open_poll(ResultsVisibility::Always).await;
+        w.vote(&id, 1, 0);
+        assert_eq!(w.live.watched_polls(), 0);
+        let rx = w.live.subscribe("omroep", &id).unwrap();
+        assert_eq!(w.live.watched_polls(), 1);
+        drop(rx);
+        // The next publication notices nobody listens and drops the channel.
+        w.live.publish_now("omroep", &id);
+        assert_eq!(w.live.watched_polls(), 0);
+        w.vote(&id, 2, 0);
+        assert_eq!(w.live.watched_polls(), 0);
+        // A new viewer starts from the current totals.
+        let rx = w.live.subscribe("omroep", &id).unwrap();
+        assert_eq!(rx.borrow().results.total_votes, 2);
+    }
+}
