@@ -81,6 +81,10 @@ struct Channel {
     dirty: AtomicBool,
     /// A publishing task is running for this poll.
     running: AtomicBool,
+    /// Serialises making and sending a snapshot, so a snapshot read earlier
+    /// never replaces one read later (e.g. a coalesced vote update arriving
+    /// after the "closed" that an editor's click published at once).
+    publishing: Mutex<()>,
 }
 
 type PollKey = (String, String);
@@ -151,6 +155,7 @@ impl Live {
                 tx: watch::Sender::new(first),
                 dirty: AtomicBool::new(false),
                 running: AtomicBool::new(false),
+                publishing: Mutex::new(()),
             })
         });
         Ok(channel.tx.subscribe())
@@ -212,12 +217,14 @@ impl Live {
     }
 
     fn publish(&self, key: &PollKey, channel: &Channel) {
+        let publishing = channel.publishing.lock().unwrap_or_else(|e| e.into_inner());
         match self.snapshot(&key.0, &key.1) {
             Ok(snapshot) => {
                 channel.tx.send_replace(Arc::new(snapshot));
             }
             Err(err) => tracing::warn!("live snapshot of poll {} failed: {err}", key.1),
         }
+        drop(publishing);
         // Nobody watches any more: drop the channel (a new viewer makes a
         // fresh one). Checked under the map's lock, as `subscribe` does.
         let mut channels = self.channels();

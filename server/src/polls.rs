@@ -295,9 +295,25 @@ impl Tallies {
         Tallies::default()
     }
 
-    fn slot(&self, community: &str, id: &str) -> Slot {
+    /// The lock of an existing poll (only stored polls get one, so asking
+    /// for made-up ids cannot grow the map).
+    fn slot(&self, store: &Store, community: &str, id: &str) -> ApiResult<Slot> {
+        let key = store_key(community, id);
         let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
-        slots.entry(store_key(community, id)).or_default().clone()
+        if let Some(slot) = slots.get(&key) {
+            return Ok(slot.clone());
+        }
+        get_in(store, community, id)?;
+        Ok(slots.entry(key).or_default().clone())
+    }
+
+    /// How many polls have a lock (and maybe totals) in memory.
+    pub fn len(&self) -> usize {
+        self.slots.lock().unwrap_or_else(|e| e.into_inner()).len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 
@@ -667,7 +683,7 @@ fn change_locked(
     action: &str,
     change: impl FnOnce(&mut Poll, &mut Tally) -> ApiResult<Option<String>>,
 ) -> ApiResult<Poll> {
-    let slot = tallies.slot(&community.slug, id);
+    let slot = tallies.slot(store, &community.slug, id)?;
     let mut guard = lock(&slot);
     let before = get(store, community, id)?;
     let mut poll = before.clone();
@@ -982,7 +998,7 @@ pub fn record_vote(
     choices: &[u8],
     now: u64,
 ) -> ApiResult<VoteReceipt> {
-    let slot = tallies.slot(&community.slug, id);
+    let slot = tallies.slot(store, &community.slug, id)?;
     let mut guard = lock(&slot);
     let poll = get(store, community, id)?;
     match phase(&poll, now) {
@@ -1115,7 +1131,7 @@ pub fn current_results_in(
     community: &str,
     id: &str,
 ) -> ApiResult<(Poll, PollResults)> {
-    let slot = tallies.slot(community, id);
+    let slot = tallies.slot(store, community, id)?;
     let mut guard = lock(&slot);
     let poll = get_in(store, community, id)?;
     let results = tally(store, &mut guard, &poll)?.results();
@@ -1668,6 +1684,8 @@ mod tests {
             code_of(w.vote("nope", by_key(&k), &[0])),
             codes::POLL_NOT_FOUND
         );
+        // Made-up ids leave nothing behind in memory.
+        assert_eq!(w.tallies.len(), 1);
     }
 
     #[test]
