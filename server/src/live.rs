@@ -39,6 +39,9 @@ pub struct Snapshot {
     /// The visibility rule, evaluated when the snapshot was made.
     pub visible_to_all: bool,
     pub visible_to_voters: bool,
+    /// When the poll opens or closes by its own times next (Unix seconds):
+    /// the hub publishes then, without anyone clicking.
+    pub next_change_at: Option<u64>,
 }
 
 /// What one viewer receives (moves to `mekaar-api` with the poll types).
@@ -81,6 +84,8 @@ struct Channel {
     dirty: AtomicBool,
     /// A publishing task is running for this poll.
     running: AtomicBool,
+    /// The open or close time a timer waits for (0: none).
+    timer_at: AtomicU64,
     /// Serialises making and sending a snapshot, so a snapshot read earlier
     /// never replaces one read later (e.g. a coalesced vote update arriving
     /// after the "closed" that an editor's click published at once).
@@ -133,13 +138,18 @@ impl Live {
             results,
             visible_to_all: polls::results_visible(&poll, false, now),
             visible_to_voters: polls::results_visible(&poll, true, now),
+            next_change_at: match polls::phase(&poll, now) {
+                Phase::Scheduled => poll.opens_at,
+                Phase::Open => poll.closes_at,
+                Phase::Draft | Phase::Closed => None,
+            },
         })
     }
 
     /// A receiver that holds the poll's latest snapshot at once and is told
     /// of every newer one (a slow receiver skips to the newest).
     pub fn subscribe(
-        &self,
+        self: &Arc<Self>,
         community: &str,
         id: &str,
     ) -> ApiResult<watch::Receiver<Arc<Snapshot>>> {
@@ -149,16 +159,54 @@ impl Live {
         }
         // Made outside the map's lock: it may have to scan the votes.
         let first = Arc::new(self.snapshot(community, id)?);
-        let mut channels = self.channels();
-        let channel = channels.entry(key).or_insert_with(|| {
-            Arc::new(Channel {
-                tx: watch::Sender::new(first),
-                dirty: AtomicBool::new(false),
-                running: AtomicBool::new(false),
-                publishing: Mutex::new(()),
+        let next_change_at = first.next_change_at;
+        let channel = self
+            .channels()
+            .entry(key.clone())
+            .or_insert_with(|| {
+                Arc::new(Channel {
+                    tx: watch::Sender::new(first),
+                    dirty: AtomicBool::new(false),
+                    running: AtomicBool::new(false),
+                    publishing: Mutex::new(()),
+                    timer_at: AtomicU64::new(0),
+                })
             })
+            .clone();
+        let rx = channel.tx.subscribe();
+        self.arm_timer(key, &channel, next_change_at);
+        Ok(rx)
+    }
+
+    /// Publishes when the poll opens or closes by its times (once per moment).
+    fn arm_timer(self: &Arc<Self>, key: PollKey, channel: &Arc<Channel>, at: Option<u64>) {
+        let Some(at) = at else { return };
+        if channel.timer_at.swap(at, Ordering::SeqCst) == at {
+            return;
+        }
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let live = self.clone();
+        let channel = channel.clone();
+        runtime.spawn(async move {
+            // Just past the second in which the phase changes.
+            // (At least a moment, so a clock that jumps back cannot spin this.)
+            let wait_ms = (at * 1000 + 20)
+                .saturating_sub(secrets::now_millis())
+                .max(100);
+            tokio::time::sleep(Duration::from_millis(wait_ms)).await;
+            let _ = channel
+                .timer_at
+                .compare_exchange(at, 0, Ordering::SeqCst, Ordering::SeqCst);
+            let watched = live
+                .channels()
+                .get(&key)
+                .is_some_and(|c| Arc::ptr_eq(c, &channel));
+            if watched {
+                live.publish(&key, &channel);
+            }
         });
-        Ok(channel.tx.subscribe())
     }
 
     fn channel(&self, community: &str, id: &str) -> Option<(PollKey, Arc<Channel>)> {
@@ -186,7 +234,7 @@ impl Live {
     }
 
     /// After a state change: publishes at once.
-    pub fn publish_now(&self, community: &str, id: &str) {
+    pub fn publish_now(self: &Arc<Self>, community: &str, id: &str) {
         if let Some((key, channel)) = self.channel(community, id) {
             self.publish(&key, &channel);
         }
@@ -216,11 +264,13 @@ impl Live {
         }
     }
 
-    fn publish(&self, key: &PollKey, channel: &Channel) {
+    fn publish(self: &Arc<Self>, key: &PollKey, channel: &Arc<Channel>) {
         let publishing = channel.publishing.lock().unwrap_or_else(|e| e.into_inner());
         match self.snapshot(&key.0, &key.1) {
             Ok(snapshot) => {
+                let next_change_at = snapshot.next_change_at;
                 channel.tx.send_replace(Arc::new(snapshot));
+                self.arm_timer(key.clone(), channel, next_change_at);
             }
             Err(err) => tracing::warn!("live snapshot of poll {} failed: {err}", key.1),
         }
@@ -458,6 +508,49 @@ mod tests {
         let snapshot = w.live.subscribe("omroep", &id).unwrap().borrow().clone();
         assert_eq!(snapshot.for_viewer(false).results, None);
         assert_eq!(snapshot.for_viewer(true).results.unwrap().totals, [1, 0]);
+    }
+
+    #[tokio::test]
+    async fn opening_and_closing_by_the_clock_reach_viewers() {
+        let w = world();
+        let now = secrets::now_secs();
+        let input = PollCreate {
+            question: "Welke naam krijgt het plein?".into(),
+            options: vec!["Marktplein".into(), "Dorpsplein".into()],
+            max_choices: 1,
+            opens_at: Some(now + 1),
+            closes_at: Some(now + 2),
+            results: ResultsVisibility::AfterClose,
+            audience: Audience::default(),
+        };
+        let poll = polls::create(&w.store, &w.community, input, "editor")
+            .await
+            .unwrap();
+        polls::open(&w.store, &w.tallies, &w.community, &poll.id, "editor", now)
+            .await
+            .unwrap();
+        let mut rx = w.live.subscribe("omroep", &poll.id).unwrap();
+        assert_eq!(rx.borrow_and_update().phase, Phase::Scheduled);
+        assert_eq!(rx.borrow().next_change_at, Some(now + 1));
+        let phase_soon = |rx: &mut watch::Receiver<Arc<Snapshot>>| {
+            let mut rx = rx.clone();
+            async move {
+                tokio::time::timeout(Duration::from_secs(3), rx.changed())
+                    .await
+                    .expect("published by the clock")
+                    .unwrap();
+                let snapshot = rx.borrow_and_update().clone();
+                snapshot
+            }
+        };
+        let opened = phase_soon(&mut rx).await;
+        assert_eq!(opened.phase, Phase::Open);
+        assert_eq!(opened.for_viewer(false).results, None);
+        rx.borrow_and_update();
+        let closed = phase_soon(&mut rx).await;
+        assert_eq!(closed.phase, Phase::Closed);
+        assert_eq!(closed.next_change_at, None);
+        assert!(closed.for_viewer(false).results.is_some());
     }
 
     #[tokio::test]
