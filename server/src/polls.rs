@@ -211,7 +211,7 @@ pub struct PollPublic {
     pub results: ResultsVisibility,
     pub revealed: bool,
     pub round: u32,
-    /// `open` or `codes`.
+    /// Voting needs a printed vote code (audience `codes`).
     pub needs_code: bool,
     pub join_code: String,
 }
@@ -1984,6 +1984,27 @@ mod tests {
         assert_eq!(forget_networks_of_closed_polls(&w.store, later).unwrap(), 2);
         assert_eq!(networks(&w), 0);
         const { assert!(NETWORK_RETENTION_SECS < 23 * 3600) };
+    }
+
+    #[tokio::test]
+    async fn networks_are_forgotten_after_the_close_time_too() {
+        let w = world();
+        let t = now();
+        let mut timed = input(&["ja", "nee"]);
+        timed.closes_at = Some(t + 10);
+        let poll = w.open_poll(timed).await;
+        let k = voter_key(1);
+        w.vote_at(&poll.id, from_net(&k, [3; 16]), &[0], t).unwrap();
+        // Still open, and then closed by the clock but within the retention time.
+        for at in [t, t + 10, t + 9 + NETWORK_RETENTION_SECS] {
+            assert_eq!(forget_networks_of_closed_polls(&w.store, at).unwrap(), 0);
+        }
+        let later = t + 10 + NETWORK_RETENTION_SECS;
+        assert_eq!(forget_networks_of_closed_polls(&w.store, later).unwrap(), 1);
+        // Drafts and open polls keep theirs.
+        let open_poll = w.open_poll(input(&["ja", "nee"])).await;
+        w.vote(&open_poll.id, from_net(&k, [3; 16]), &[0]).unwrap();
+        assert_eq!(forget_networks_of_closed_polls(&w.store, later).unwrap(), 0);
     }
 
     #[tokio::test]
