@@ -36,6 +36,8 @@ const GET_OR_HEAD: &[Method] = &[Method::GET, Method::HEAD];
 pub struct App {
     pub store: Store,
     pub abuse: crate::abuse::Abuse,
+    /// Each community's published cards, until the next write.
+    pub lists: crate::initiatives::ListCache,
     /// Random per process: ETags from an earlier run never match.
     pub boot: u64,
 }
@@ -52,6 +54,7 @@ impl App {
         App {
             store,
             abuse: crate::abuse::Abuse::new(&settings.limits),
+            lists: Default::default(),
             boot: rand::random(),
         }
     }

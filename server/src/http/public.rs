@@ -198,7 +198,7 @@ async fn handle(
         (Endpoint::Initiatives, _) => {
             let query: ListQuery = parse_query(&request.query)?;
             conditional(app, &request.headers, || {
-                Ok(json(&initiatives::list_public(store, &community, &query)?))
+                Ok(json(&app.lists.list(store, &community, &query)?))
             })?
         }
         (Endpoint::Initiative(id), _) => {
