@@ -383,8 +383,11 @@ pub fn list_public(
 /// for 1,000 initiatives without it).
 #[derive(Default)]
 pub struct ListCache {
-    by_community: std::sync::Mutex<std::collections::HashMap<String, (u64, Arc<Vec<Listed>>)>>,
+    by_community: std::sync::Mutex<std::collections::HashMap<String, CachedCards>>,
 }
+
+/// The store's write counter when the cards were built, and the cards.
+type CachedCards = (u64, Arc<Vec<Listed>>);
 
 impl ListCache {
     /// As [`list_public`], from the cache when nothing changed since it was built.
