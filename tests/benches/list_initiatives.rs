@@ -41,31 +41,27 @@
 //! Nothing is asserted about time: the run exits non-zero only when it cannot
 //! run or an answer is wrong (a check fails).
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitCode, Stdio};
+use std::path::PathBuf;
+use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use hdrhistogram::Histogram;
-use http_body_util::{BodyExt, Empty};
+use http_body_util::Empty;
 use hyper::client::conn::http1::SendRequest;
-use hyper::header::{CONTENT_LENGTH, ETAG, HOST, IF_NONE_MATCH};
+use hyper::header::{CONTENT_LENGTH, HOST, IF_NONE_MATCH};
 use hyper::{Method, Request};
-use hyper_util::rt::TokioIo;
+use mekaar_tests::bench::*;
 use mekaar_tests::{voter_key, VOTER_HEADER};
 use serde_json::{json, Value};
-use tokio::net::TcpStream;
 use tokio::task::JoinSet;
 
 const COMMUNITY: &str = "bench";
 /// A request count above this is refused: the bench is always bounded.
 const MAX_REQUESTS: u64 = 10_000_000;
-/// Linux's USER_HZ, the unit of /proc/*/stat CPU times.
-const CLOCK_TICKS_PER_SEC: f64 = 100.0;
 /// Admin requests in flight while seeding.
 const SEED_CONCURRENCY: usize = 16;
 /// Voter keys of the trickle start here (the seeded supports use 0..).
@@ -182,27 +178,9 @@ struct Config {
     server_bin: PathBuf,
 }
 
-fn env_u64(name: &str, default: u64, max: u64) -> Result<u64, String> {
-    match std::env::var(name) {
-        Err(_) => Ok(default),
-        Ok(text) => match text.trim().replace('_', "").parse::<u64>() {
-            Ok(n) if n <= max => Ok(n),
-            _ => Err(format!("{name}={text}: expected a whole number ≤ {max}")),
-        },
-    }
-}
-
 impl Config {
     fn from_env() -> Result<Config, String> {
-        let server_bin = match std::env::var_os("MEKAAR_SERVER_BIN") {
-            Some(path) => PathBuf::from(path),
-            None => {
-                let target = std::env::var_os("CARGO_TARGET_DIR")
-                    .map(PathBuf::from)
-                    .unwrap_or_else(|| repo_root().join("target"));
-                target.join("release").join("mekaar-server")
-            }
-        };
+        let server_bin = server_bin();
         Ok(Config {
             initiatives: env_u64("MEKAAR_BENCH_INITIATIVES", 1_000, 100_000)?.max(1),
             connections: env_u64("MEKAAR_BENCH_CONNECTIONS", 64, 10_000)?.max(1),
@@ -222,21 +200,9 @@ impl Config {
     }
 }
 
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("tests/ has a parent")
-        .to_path_buf()
-}
-
 fn main() -> ExitCode {
-    // `cargo bench` passes `--bench` (and any filter); there is nothing to filter.
-    let config = match Config::from_env() {
-        Ok(config) => config,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return ExitCode::FAILURE;
-        }
+    let Some(config) = report(Config::from_env()) else {
+        return ExitCode::FAILURE;
     };
     match run(&config) {
         Ok(true) => ExitCode::SUCCESS,
@@ -246,168 +212,6 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-// ---------------------------------------------------------------------------
-// The server subprocess (as in durable_supports.rs)
-
-struct ServerProcess {
-    child: Child,
-    addr: SocketAddr,
-}
-
-impl ServerProcess {
-    fn start(bin: &Path, data_dir: &Path) -> Result<ServerProcess, String> {
-        let mut child = Command::new(bin)
-            .arg("--data-dir")
-            .arg(data_dir)
-            .args(["serve", "--listen", "127.0.0.1:0"])
-            .env("MEKAAR_LOG", "warn")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .map_err(|e| format!("cannot start {}: {e}", bin.display()))?;
-        let stdout = child.stdout.take().expect("piped stdout");
-        let mut lines = BufReader::new(stdout).lines();
-        // "Mekaar server:  http://127.0.0.1:PORT/  (API …)"
-        let addr = loop {
-            let Some(line) = lines.next() else {
-                let _ = child.kill();
-                let status = child.wait().map_err(|e| e.to_string())?;
-                return Err(format!("the server ended before listening ({status})"));
-            };
-            let line = line.map_err(|e| e.to_string())?;
-            if let Some(rest) = line.trim().strip_prefix("Mekaar server:") {
-                let url = rest.split_whitespace().next().unwrap_or("");
-                let host = url
-                    .trim_start_matches("http://")
-                    .trim_end_matches('/')
-                    .to_string();
-                break host
-                    .parse::<SocketAddr>()
-                    .map_err(|e| format!("cannot read the address in {line:?}: {e}"))?;
-            }
-        };
-        // Keep draining stdout so the server never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines {});
-        Ok(ServerProcess { child, addr })
-    }
-
-    fn pid(&self) -> u32 {
-        self.child.id()
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://{}{}", self.addr, path)
-    }
-}
-
-impl Drop for ServerProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn newest_mtime(dir: &Path) -> Option<SystemTime> {
-    let mut newest = None;
-    for entry in std::fs::read_dir(dir).ok()?.flatten() {
-        let path = entry.path();
-        let time = if path.is_dir() {
-            newest_mtime(&path)
-        } else {
-            entry.metadata().ok()?.modified().ok()
-        };
-        newest = newest.max(time);
-    }
-    newest
-}
-
-fn check_server_binary(bin: &Path) -> Result<(), String> {
-    let meta = std::fs::metadata(bin).map_err(|_| {
-        format!(
-            "no server binary at {}.\nBuild it first:  cargo build --release -p mekaar-server\n\
-             (or point MEKAAR_SERVER_BIN at one)",
-            bin.display()
-        )
-    })?;
-    let built = meta.modified().ok();
-    let sources = newest_mtime(&repo_root().join("server").join("src"));
-    if let (Some(built), Some(sources)) = (built, sources) {
-        if sources > built {
-            eprintln!(
-                "warning: {} is older than server/src; run `cargo build --release -p mekaar-server` to measure the current code",
-                bin.display()
-            );
-        }
-    }
-    Ok(())
-}
-
-/// A server-wide admin token, made by the binary itself (server stopped).
-fn make_admin_token(bin: &Path, data_dir: &Path) -> Result<String, String> {
-    let output = Command::new(bin)
-        .arg("--data-dir")
-        .arg(data_dir)
-        .arg("admin-token")
-        .env("MEKAAR_LOG", "warn")
-        .stdin(Stdio::null())
-        .stderr(Stdio::inherit())
-        .output()
-        .map_err(|e| format!("cannot run {}: {e}", bin.display()))?;
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    // "Server admin token (shown once, keep it safe):\n<token>"
-    match stdout.lines().map(str::trim).rfind(|l| !l.is_empty()) {
-        Some(token) if output.status.success() && !token.contains(' ') => Ok(token.to_string()),
-        _ => Err(format!(
-            "`mekaar-server admin-token` failed ({}): {stdout}",
-            output.status
-        )),
-    }
-}
-
-// ---------------------------------------------------------------------------
-// /proc readings (Linux; None elsewhere)
-
-/// A `VmHWM` (peak) or `VmRSS` (current) line of /proc/PID/status, in KiB.
-fn status_kib(pid: u32, field: &str) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix(field))
-        .and_then(|v| v.trim_start_matches(':').split_whitespace().next())
-        .and_then(|v| v.parse().ok())
-}
-
-fn mib(kib: Option<u64>) -> String {
-    kib.map_or("n/a".to_string(), |k| {
-        format!("{:.1} MiB", k as f64 / 1024.0)
-    })
-}
-
-/// utime + stime of a /proc stat file, in seconds.
-fn cpu_secs(stat_path: &str) -> Option<f64> {
-    let stat = std::fs::read_to_string(stat_path).ok()?;
-    // The command name may hold spaces; fields are counted after its ')'.
-    let after = &stat[stat.rfind(')')? + 2..];
-    let fields: Vec<&str> = after.split_whitespace().collect();
-    let utime: f64 = fields.get(11)?.parse().ok()?;
-    let stime: f64 = fields.get(12)?.parse().ok()?;
-    Some((utime + stime) / CLOCK_TICKS_PER_SEC)
-}
-
-#[derive(Clone, Copy)]
-struct CpuSample {
-    server: f64,
-    client: f64,
-}
-
-fn cpu_sample(server_pid: u32) -> Option<CpuSample> {
-    Some(CpuSample {
-        server: cpu_secs(&format!("/proc/{server_pid}/stat"))?,
-        client: cpu_secs("/proc/self/stat")?,
-    })
 }
 
 // ---------------------------------------------------------------------------
@@ -449,29 +253,6 @@ fn seed_spec(k: u64) -> (Value, Value, bool, bool, u64) {
         (k * 37 + 11) % 41
     };
     (create, edit, answered, hidden, supports)
-}
-
-async fn admin_send(
-    client: &reqwest::Client,
-    method: reqwest::Method,
-    url: String,
-    token: &str,
-    body: &Value,
-    expect: u16,
-) -> Result<Value, String> {
-    let response = client
-        .request(method.clone(), &url)
-        .bearer_auth(token)
-        .json(body)
-        .send()
-        .await
-        .map_err(|e| format!("{method} {url}: {e}"))?;
-    let status = response.status();
-    let text = response.text().await.map_err(|e| e.to_string())?;
-    if status != expect {
-        return Err(format!("{method} {url}: HTTP {status}: {text}"));
-    }
-    serde_json::from_str(&text).map_err(|e| format!("{method} {url}: {e}"))
 }
 
 /// Creates, edits, answers and hides initiative `k`; returns what it seeded.
@@ -557,26 +338,20 @@ async fn seed(
     server_token: &str,
     initiatives: u64,
 ) -> Result<Vec<Seeded>, String> {
-    let created = admin_send(
-        client,
-        reqwest::Method::POST,
-        server.url("/api/v1/admin/communities"),
-        server_token,
-        &json!({
+    let token = Arc::new(
+        create_community(
+            client,
+            server,
+            server_token,
+            &json!({
             "slug": COMMUNITY,
             "name": "Benchmark",
             "areas": AREAS,
             "themes": THEMES,
             "support_threshold": 50,
-        }),
-        201,
-    )
-    .await?;
-    let token = Arc::new(
-        created["admin_token"]
-            .as_str()
-            .ok_or("no admin_token in the created community")?
-            .to_string(),
+            }),
+        )
+        .await?,
     );
     let base = server.url("");
     let mut seeded: Vec<Option<Seeded>> = (0..initiatives).map(|_| None).collect();
@@ -613,126 +388,6 @@ enum Expect {
     Either,
 }
 
-struct PhaseResult {
-    requests: u64,
-    ok: u64,
-    not_modified: u64,
-    errors: u64,
-    body_bytes: u64,
-    /// A few error descriptions, to show what went wrong.
-    error_samples: Vec<String>,
-    elapsed: Duration,
-    /// Microseconds, every request.
-    latency: Histogram<u64>,
-    cpu: Option<(CpuSample, CpuSample)>,
-}
-
-impl PhaseResult {
-    fn empty() -> PhaseResult {
-        PhaseResult {
-            requests: 0,
-            ok: 0,
-            not_modified: 0,
-            errors: 0,
-            body_bytes: 0,
-            error_samples: Vec::new(),
-            elapsed: Duration::ZERO,
-            latency: new_histogram(),
-            cpu: None,
-        }
-    }
-    fn per_sec(&self) -> f64 {
-        self.requests as f64 / self.elapsed.as_secs_f64()
-    }
-    fn ms(&self, quantile: f64) -> f64 {
-        self.latency.value_at_quantile(quantile) as f64 / 1000.0
-    }
-    fn max_ms(&self) -> f64 {
-        self.latency.max() as f64 / 1000.0
-    }
-    /// Average cores busy during the phase.
-    fn cores(&self, pick: impl Fn(&CpuSample) -> f64) -> Option<f64> {
-        let (before, after) = self.cpu?;
-        Some((pick(&after) - pick(&before)) / self.elapsed.as_secs_f64())
-    }
-    fn merge(&mut self, other: PhaseResult) {
-        self.requests += other.requests;
-        self.ok += other.ok;
-        self.not_modified += other.not_modified;
-        self.errors += other.errors;
-        self.body_bytes += other.body_bytes;
-        self.error_samples.extend(other.error_samples);
-        self.latency
-            .add(&other.latency)
-            .expect("same histogram bounds");
-    }
-}
-
-fn new_histogram() -> Histogram<u64> {
-    // 1 µs .. 10 min, 3 significant digits.
-    Histogram::new_with_bounds(1, 600_000_000, 3).expect("valid histogram bounds")
-}
-
-async fn connect(addr: SocketAddr) -> Result<SendRequest<Empty<Bytes>>, String> {
-    let stream = TcpStream::connect(addr)
-        .await
-        .map_err(|e| format!("connect: {e}"))?;
-    stream.set_nodelay(true).map_err(|e| e.to_string())?;
-    let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-        .await
-        .map_err(|e| format!("handshake: {e}"))?;
-    tokio::spawn(async move {
-        let _ = connection.await;
-    });
-    Ok(sender)
-}
-
-/// One request on a keep-alive connection (reconnecting after an error).
-/// Returns the status, the ETag and the body length.
-async fn send(
-    addr: SocketAddr,
-    sender: &mut Option<SendRequest<Empty<Bytes>>>,
-    request: Request<Empty<Bytes>>,
-) -> Result<(u16, Option<String>, Bytes), String> {
-    if sender.is_none() {
-        *sender = Some(connect(addr).await?);
-    }
-    let result = async {
-        let s = sender.as_mut().expect("connected");
-        s.ready().await.map_err(|e| format!("connection: {e}"))?;
-        let response = s
-            .send_request(request)
-            .await
-            .map_err(|e| format!("request: {e}"))?;
-        let status = response.status().as_u16();
-        let etag = response
-            .headers()
-            .get(ETAG)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
-        let body = response
-            .into_body()
-            .collect()
-            .await
-            .map_err(|e| format!("body: {e}"))?
-            .to_bytes();
-        Ok((status, etag, body))
-    }
-    .await;
-    if result.is_err() {
-        // Drop the connection; the next request opens a new one.
-        *sender = None;
-    }
-    result
-}
-
-fn note(result: &mut PhaseResult, what: String) {
-    result.errors += 1;
-    if result.error_samples.len() < 3 {
-        result.error_samples.push(what);
-    }
-}
-
 /// One client: one keep-alive connection, one request at a time, until the
 /// shared counter has handed out all of the phase's requests.
 async fn worker(
@@ -745,11 +400,7 @@ async fn worker(
     next: Arc<AtomicU64>,
 ) -> PhaseResult {
     let mut result = PhaseResult::empty();
-    loop {
-        let i = next.fetch_add(1, Ordering::Relaxed);
-        if i >= end {
-            break;
-        }
+    while let Some(i) = next_request(&next, end) {
         let request = make(i, etag.as_deref());
         let started = Instant::now();
         let outcome = send(addr, &mut sender, request).await;
@@ -765,17 +416,14 @@ async fn worker(
                 }
                 result.body_bytes += body.len() as u64;
                 if status == 304 && expect == Expect::Ok {
-                    note(&mut result, "HTTP 304 without If-None-Match".into());
+                    result.note("HTTP 304 without If-None-Match".into());
                 }
                 if tag.is_some() {
                     etag = tag;
                 }
             }
-            Ok((status, _, body)) => {
-                let text = String::from_utf8_lossy(&body[..body.len().min(200)]).into_owned();
-                note(&mut result, format!("HTTP {status}: {text}"));
-            }
-            Err(err) => note(&mut result, err),
+            Ok((status, _, body)) => result.note_status(status, &body),
+            Err(err) => result.note(err),
         }
     }
     result
@@ -875,8 +523,6 @@ fn support_request(host: String, paths: Arc<Vec<String>>, first_voter: u64) -> M
 /// Most trickle supports in flight at once (each on its own connection).
 const TRICKLE_IN_FLIGHT: usize = 64;
 
-type Outcome = Result<(u16, Option<String>, Bytes), String>;
-
 /// Durable supports at a steady rate until `stop`, open loop: a support is
 /// sent on time even while earlier ones still wait for their answer (on
 /// pooled keep-alive connections, at most `TRICKLE_IN_FLIGHT` at once).
@@ -892,15 +538,7 @@ async fn trickle(
     let mut ticks = tokio::time::interval(Duration::from_secs_f64(1.0 / per_sec as f64));
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let record = |result: &mut PhaseResult, (micros, outcome): (u64, Outcome)| {
-        result.latency.saturating_record(micros);
-        match outcome {
-            Ok((200, _, _)) => result.ok += 1,
-            Ok((status, _, body)) => {
-                let text = String::from_utf8_lossy(&body[..body.len().min(200)]).into_owned();
-                note(result, format!("HTTP {status}: {text}"));
-            }
-            Err(err) => note(result, err),
-        }
+        result.record(micros, outcome)
     };
     let started = Instant::now();
     let mut i = 0;
@@ -1019,24 +657,10 @@ async fn check_list(
 // ---------------------------------------------------------------------------
 
 fn run(config: &Config) -> Result<bool, String> {
-    check_server_binary(&config.server_bin)?;
-    let data = tempfile::tempdir().map_err(|e| e.to_string())?;
-    let server_token = make_admin_token(&config.server_bin, data.path())?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(config.client_threads)
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?;
-    let server = ServerProcess::start(&config.server_bin, data.path())?;
+    let (_data, server_token, runtime, server) = setup(&config.server_bin, config.client_threads)?;
     let pid = server.pid();
     let addr = server.addr;
     let host = addr.to_string();
-    println!(
-        "server: {} (pid {pid}) on {addr}, data dir {}",
-        config.server_bin.display(),
-        data.path().display()
-    );
-    let _ = std::io::stdout().flush();
 
     // ---- setup
     let client = reqwest::Client::new();
@@ -1250,34 +874,20 @@ fn run(config: &Config) -> Result<bool, String> {
     let rss_now = status_kib(pid, "VmRSS");
 
     // ---- report
-    let measured: Vec<&(&str, PhaseResult)> =
-        results.iter().filter(|(n, _)| *n != "warm-up").collect();
+    let measured: Vec<(&str, &PhaseResult)> = results
+        .iter()
+        .filter(|(n, _)| *n != "warm-up")
+        .map(|(n, r)| (*n, r))
+        .collect();
     println!();
     println!(
         "### List of {} initiatives ({public_count} published), {} connections",
         config.initiatives, config.connections
     );
     println!();
-    print!("| metric |");
-    for (name, _) in &measured {
-        print!(" {name} |");
-    }
-    println!();
-    println!("|---|{}", "---:|".repeat(measured.len()));
-    let line = |label: &str, f: &dyn Fn(&PhaseResult) -> String| {
-        print!("| {label} |");
-        for (_, r) in &measured {
-            print!(" {} |", f(r));
-        }
-        println!();
-    };
-    line("requests (measured)", &|r| r.requests.to_string());
-    line("time", &|r| format!("{:.2} s", r.elapsed.as_secs_f64()));
-    line("throughput", &|r| format!("**{:.0} req/s**", r.per_sec()));
-    line("latency p50", &|r| format!("{:.2} ms", r.ms(0.50)));
-    line("latency p90", &|r| format!("{:.2} ms", r.ms(0.90)));
-    line("latency p99", &|r| format!("{:.2} ms", r.ms(0.99)));
-    line("latency max", &|r| format!("{:.2} ms", r.max_ms()));
+    print_table_head(&measured);
+    print_timing_rows(&measured);
+    let line = |label: &str, f: &dyn Fn(&PhaseResult) -> String| print_row(&measured, label, f);
     line("200 / 304", &|r| format!("{} / {}", r.ok, r.not_modified));
     line("304 share", &|r| {
         format!("{:.1} %", 100.0 * r.not_modified as f64 / r.requests as f64)
@@ -1286,7 +896,6 @@ fn run(config: &Config) -> Result<bool, String> {
     line("body bytes per request", &|r| {
         format!("{:.0}", r.body_bytes as f64 / r.requests as f64)
     });
-    let cores = |v: Option<f64>| v.map_or("n/a".to_string(), |c| format!("{:.0} %", c * 100.0));
     line("server CPU (100 % = 1 core)", &|r| {
         cores(r.cores(|c| c.server))
     });

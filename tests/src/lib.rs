@@ -1,6 +1,8 @@
 //! Test harness: a real Mekaar server on an ephemeral loopback port with a
 //! temporary data directory, and a plain HTTP client to talk to it.
 
+pub mod bench;
+
 use std::net::SocketAddr;
 
 use mekaar_api::{CommunityCreate, CommunityCreated, InitiativeCreate, InitiativePublic};

@@ -1,0 +1,529 @@
+//! Helpers shared by the benches in `benches/`: the release server as a
+//! subprocess, bounded knobs from the environment, /proc readings, raw
+//! HTTP/1.1 connections and the admin API.
+//!
+//! The benches take no arguments: `cargo bench` passes `--bench` (and any
+//! filter), and there is nothing to filter.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+use hdrhistogram::Histogram;
+use http_body_util::{BodyExt, Empty};
+use hyper::client::conn::http1::SendRequest;
+use hyper::header::ETAG;
+use hyper::Request;
+use hyper_util::rt::TokioIo;
+use serde_json::Value;
+use tempfile::TempDir;
+use tokio::net::TcpStream;
+
+/// Linux's USER_HZ, the unit of /proc/*/stat CPU times.
+const CLOCK_TICKS_PER_SEC: f64 = 100.0;
+
+/// The knob `name` from the environment: `default` when unset, an error
+/// above `max` or when not a whole number (`_` separators allowed).
+pub fn env_u64(name: &str, default: u64, max: u64) -> Result<u64, String> {
+    match std::env::var(name) {
+        Err(_) => Ok(default),
+        Ok(text) => match text.trim().replace('_', "").parse::<u64>() {
+            Ok(n) if n <= max => Ok(n),
+            _ => Err(format!("{name}={text}: expected a whole number ≤ {max}")),
+        },
+    }
+}
+
+/// `result`'s value, or `None` with its error printed.
+pub fn report<T>(result: Result<T, String>) -> Option<T> {
+    result.map_err(|message| eprintln!("error: {message}")).ok()
+}
+
+/// The workspace root (the parent of `tests/`).
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_path_buf()
+}
+
+/// `MEKAAR_SERVER_BIN`, else `mekaar-server` in the release target directory.
+pub fn server_bin() -> PathBuf {
+    match std::env::var_os("MEKAAR_SERVER_BIN") {
+        Some(path) => PathBuf::from(path),
+        None => {
+            let target = std::env::var_os("CARGO_TARGET_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| repo_root().join("target"));
+            target.join("release").join("mekaar-server")
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The server subprocess
+
+/// A running `mekaar-server serve` on 127.0.0.1 (killed when dropped).
+pub struct ServerProcess {
+    child: Child,
+    pub addr: SocketAddr,
+}
+
+impl ServerProcess {
+    pub fn start(bin: &Path, data_dir: &Path) -> Result<ServerProcess, String> {
+        let mut child = Command::new(bin)
+            .arg("--data-dir")
+            .arg(data_dir)
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .env("MEKAAR_LOG", "warn")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .map_err(|e| format!("cannot start {}: {e}", bin.display()))?;
+        let stdout = child.stdout.take().expect("piped stdout");
+        let mut lines = BufReader::new(stdout).lines();
+        // "Mekaar server:  http://127.0.0.1:PORT/  (API …)"
+        let addr = loop {
+            let Some(line) = lines.next() else {
+                let _ = child.kill();
+                let status = child.wait().map_err(|e| e.to_string())?;
+                return Err(format!("the server ended before listening ({status})"));
+            };
+            let line = line.map_err(|e| e.to_string())?;
+            if let Some(rest) = line.trim().strip_prefix("Mekaar server:") {
+                let url = rest.split_whitespace().next().unwrap_or("");
+                let host = url
+                    .trim_start_matches("http://")
+                    .trim_end_matches('/')
+                    .to_string();
+                break host
+                    .parse::<SocketAddr>()
+                    .map_err(|e| format!("cannot read the address in {line:?}: {e}"))?;
+            }
+        };
+        // Keep draining stdout so the server never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        Ok(ServerProcess { child, addr })
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// `kill -9`: no shutdown hook, no final flush.
+    pub fn kill9(mut self) -> Result<(), String> {
+        self.child.kill().map_err(|e| e.to_string())?;
+        self.child.wait().map_err(|e| e.to_string())?;
+        Ok(())
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn newest_mtime(dir: &Path) -> Option<SystemTime> {
+    let mut newest = None;
+    for entry in std::fs::read_dir(dir).ok()?.flatten() {
+        let path = entry.path();
+        let time = if path.is_dir() {
+            newest_mtime(&path)
+        } else {
+            entry.metadata().ok()?.modified().ok()
+        };
+        newest = newest.max(time);
+    }
+    newest
+}
+
+/// An error when `bin` is missing; a warning when it is older than server/src.
+pub fn check_server_binary(bin: &Path) -> Result<(), String> {
+    let meta = std::fs::metadata(bin).map_err(|_| {
+        format!(
+            "no server binary at {}.\nBuild it first:  cargo build --release -p mekaar-server\n\
+             (or point MEKAAR_SERVER_BIN at one)",
+            bin.display()
+        )
+    })?;
+    let built = meta.modified().ok();
+    let sources = newest_mtime(&repo_root().join("server").join("src"));
+    if let (Some(built), Some(sources)) = (built, sources) {
+        if sources > built {
+            eprintln!(
+                "warning: {} is older than server/src; run `cargo build --release -p mekaar-server` to measure the current code",
+                bin.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// A server-wide admin token, made by the binary itself (server stopped).
+pub fn make_admin_token(bin: &Path, data_dir: &Path) -> Result<String, String> {
+    let output = Command::new(bin)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .arg("admin-token")
+        .env("MEKAAR_LOG", "warn")
+        .stdin(Stdio::null())
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("cannot run {}: {e}", bin.display()))?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    // "Server admin token (shown once, keep it safe):\n<token>"
+    match stdout.lines().map(str::trim).rfind(|l| !l.is_empty()) {
+        Some(token) if output.status.success() && !token.contains(' ') => Ok(token.to_string()),
+        _ => Err(format!(
+            "`mekaar-server admin-token` failed ({}): {stdout}",
+            output.status
+        )),
+    }
+}
+
+/// Checks `bin`, makes a server admin token in a new data directory, builds
+/// the load generator's runtime (`client_threads` workers), starts the
+/// server and says so. Returns the data directory, the token, the runtime
+/// and the server: bound in this order, they drop in reverse (the server
+/// first, the data directory last).
+pub fn setup(
+    bin: &Path,
+    client_threads: usize,
+) -> Result<(TempDir, String, tokio::runtime::Runtime, ServerProcess), String> {
+    check_server_binary(bin)?;
+    let data = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let server_token = make_admin_token(bin, data.path())?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(client_threads)
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let server = ServerProcess::start(bin, data.path())?;
+    println!(
+        "server: {} (pid {}) on {}, data dir {}",
+        bin.display(),
+        server.pid(),
+        server.addr,
+        data.path().display()
+    );
+    let _ = std::io::stdout().flush();
+    Ok((data, server_token, runtime, server))
+}
+
+// ---------------------------------------------------------------------------
+// /proc readings (Linux; None elsewhere)
+
+/// A `VmHWM` (peak) or `VmRSS` (current) line of /proc/PID/status, in KiB.
+pub fn status_kib(pid: u32, field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix(field))
+        .and_then(|v| v.trim_start_matches(':').split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+}
+
+/// KiB as "12.3 MiB", or "n/a".
+pub fn mib(kib: Option<u64>) -> String {
+    kib.map_or("n/a".to_string(), |k| {
+        format!("{:.1} MiB", k as f64 / 1024.0)
+    })
+}
+
+/// utime + stime of a /proc stat file, in seconds.
+pub fn cpu_secs(stat_path: &str) -> Option<f64> {
+    let stat = std::fs::read_to_string(stat_path).ok()?;
+    // The command name may hold spaces; fields are counted after its ')'.
+    let after = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    Some((utime + stime) / CLOCK_TICKS_PER_SEC)
+}
+
+/// CPU seconds used so far.
+#[derive(Clone, Copy, Default)]
+pub struct CpuSample {
+    /// The whole server process.
+    pub server: f64,
+    /// The server's `mekaar-flusher` thread(s).
+    pub flusher: f64,
+    /// This process (the load generator).
+    pub client: f64,
+}
+
+pub fn cpu_sample(server_pid: u32) -> Option<CpuSample> {
+    let server = cpu_secs(&format!("/proc/{server_pid}/stat"))?;
+    let mut flusher = 0.0;
+    for task in std::fs::read_dir(format!("/proc/{server_pid}/task"))
+        .ok()?
+        .flatten()
+    {
+        let dir = task.path();
+        let comm = std::fs::read_to_string(dir.join("comm")).unwrap_or_default();
+        if comm.trim() == "mekaar-flusher" {
+            flusher += cpu_secs(&dir.join("stat").to_string_lossy()).unwrap_or(0.0);
+        }
+    }
+    let client = cpu_secs("/proc/self/stat")?;
+    Some(CpuSample {
+        server,
+        flusher,
+        client,
+    })
+}
+
+// ---------------------------------------------------------------------------
+// The load
+
+/// Latencies in microseconds: 1 µs .. 10 min, 3 significant digits.
+pub fn new_histogram() -> Histogram<u64> {
+    Histogram::new_with_bounds(1, 600_000_000, 3).expect("valid histogram bounds")
+}
+
+/// A raw keep-alive HTTP/1.1 connection (Nagle off).
+pub async fn connect(addr: SocketAddr) -> Result<SendRequest<Empty<Bytes>>, String> {
+    let stream = TcpStream::connect(addr)
+        .await
+        .map_err(|e| format!("connect: {e}"))?;
+    stream.set_nodelay(true).map_err(|e| e.to_string())?;
+    let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .map_err(|e| format!("handshake: {e}"))?;
+    tokio::spawn(async move {
+        let _ = connection.await;
+    });
+    Ok(sender)
+}
+
+/// The next request number of a phase, while below `end`.
+pub fn next_request(next: &AtomicU64, end: u64) -> Option<u64> {
+    Some(next.fetch_add(1, Ordering::Relaxed)).filter(|&i| i < end)
+}
+
+/// What [`send`] got: the status, the ETag and the body.
+pub type Outcome = Result<(u16, Option<String>, Bytes), String>;
+
+/// One request on a keep-alive connection (connecting first when there is
+/// none, dropping it after an error). Returns the status, the ETag and the body.
+pub async fn send(
+    addr: SocketAddr,
+    sender: &mut Option<SendRequest<Empty<Bytes>>>,
+    request: Request<Empty<Bytes>>,
+) -> Outcome {
+    if sender.is_none() {
+        *sender = Some(connect(addr).await?);
+    }
+    let result = async {
+        let s = sender.as_mut().expect("connected");
+        s.ready().await.map_err(|e| format!("connection: {e}"))?;
+        let response = s
+            .send_request(request)
+            .await
+            .map_err(|e| format!("request: {e}"))?;
+        let status = response.status().as_u16();
+        let etag = response
+            .headers()
+            .get(ETAG)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .map_err(|e| format!("body: {e}"))?
+            .to_bytes();
+        Ok((status, etag, body))
+    }
+    .await;
+    if result.is_err() {
+        // Drop the connection; the next request opens a new one.
+        *sender = None;
+    }
+    result
+}
+
+/// What a phase of requests (or one client of it) saw.
+pub struct PhaseResult {
+    pub requests: u64,
+    /// 200 answers.
+    pub ok: u64,
+    /// 304 answers.
+    pub not_modified: u64,
+    pub errors: u64,
+    pub body_bytes: u64,
+    /// A few error descriptions, to show what went wrong.
+    pub error_samples: Vec<String>,
+    pub elapsed: Duration,
+    /// Microseconds, every request.
+    pub latency: Histogram<u64>,
+    pub cpu: Option<(CpuSample, CpuSample)>,
+}
+
+impl PhaseResult {
+    pub fn empty() -> PhaseResult {
+        PhaseResult {
+            requests: 0,
+            ok: 0,
+            not_modified: 0,
+            errors: 0,
+            body_bytes: 0,
+            error_samples: Vec::new(),
+            elapsed: Duration::ZERO,
+            latency: new_histogram(),
+            cpu: None,
+        }
+    }
+    pub fn per_sec(&self) -> f64 {
+        self.requests as f64 / self.elapsed.as_secs_f64()
+    }
+    pub fn ms(&self, quantile: f64) -> f64 {
+        self.latency.value_at_quantile(quantile) as f64 / 1000.0
+    }
+    pub fn max_ms(&self) -> f64 {
+        self.latency.max() as f64 / 1000.0
+    }
+    /// Average cores busy during the phase.
+    pub fn cores(&self, pick: impl Fn(&CpuSample) -> f64) -> Option<f64> {
+        let (before, after) = self.cpu?;
+        Some((pick(&after) - pick(&before)) / self.elapsed.as_secs_f64())
+    }
+    /// Adds another client's counts, samples and latencies (not its time or CPU).
+    pub fn merge(&mut self, other: PhaseResult) {
+        self.requests += other.requests;
+        self.ok += other.ok;
+        self.not_modified += other.not_modified;
+        self.errors += other.errors;
+        self.body_bytes += other.body_bytes;
+        self.error_samples.extend(other.error_samples);
+        self.latency
+            .add(&other.latency)
+            .expect("same histogram bounds");
+    }
+    /// Records a request that took `micros`: a 200 is ok, anything else an error.
+    pub fn record(&mut self, micros: u64, outcome: Outcome) {
+        self.latency.saturating_record(micros);
+        match outcome {
+            Ok((200, _, _)) => self.ok += 1,
+            Ok((status, _, body)) => self.note_status(status, &body),
+            Err(err) => self.note(err),
+        }
+    }
+    /// Counts an unexpected status as an error, with the start of its body.
+    pub fn note_status(&mut self, status: u16, body: &[u8]) {
+        let text = String::from_utf8_lossy(&body[..body.len().min(200)]).into_owned();
+        self.note(format!("HTTP {status}: {text}"));
+    }
+    /// Counts an error, keeping the first few descriptions.
+    pub fn note(&mut self, what: String) {
+        self.errors += 1;
+        if self.error_samples.len() < 3 {
+            self.error_samples.push(what);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The report: Markdown tables with a column per phase
+
+/// The header of a table with a column per `(name, result)`.
+pub fn print_table_head(columns: &[(&str, &PhaseResult)]) {
+    print!("| metric |");
+    for (name, _) in columns {
+        print!(" {name} |");
+    }
+    println!();
+    println!("|---|{}", "---:|".repeat(columns.len()));
+}
+
+/// One row: `label`, then `f` of each column's result.
+pub fn print_row(
+    columns: &[(&str, &PhaseResult)],
+    label: &str,
+    f: &dyn Fn(&PhaseResult) -> String,
+) {
+    print!("| {label} |");
+    for (_, r) in columns {
+        print!(" {} |", f(r));
+    }
+    println!();
+}
+
+/// The rows every table starts with: requests, time, throughput, latencies.
+pub fn print_timing_rows(columns: &[(&str, &PhaseResult)]) {
+    let line = |label: &str, f: &dyn Fn(&PhaseResult) -> String| print_row(columns, label, f);
+    line("requests (measured)", &|r| r.requests.to_string());
+    line("time", &|r| format!("{:.2} s", r.elapsed.as_secs_f64()));
+    line("throughput", &|r| format!("**{:.0} req/s**", r.per_sec()));
+    line("latency p50", &|r| format!("{:.2} ms", r.ms(0.50)));
+    line("latency p90", &|r| format!("{:.2} ms", r.ms(0.90)));
+    line("latency p99", &|r| format!("{:.2} ms", r.ms(0.99)));
+    line("latency max", &|r| format!("{:.2} ms", r.max_ms()));
+}
+
+/// Average cores as "150 %" (100 % = 1 core), or "n/a".
+pub fn cores(v: Option<f64>) -> String {
+    v.map_or("n/a".to_string(), |c| format!("{:.0} %", c * 100.0))
+}
+
+// ---------------------------------------------------------------------------
+// The admin API
+
+/// An admin request with a bearer token and a JSON body; an error unless
+/// the answer is `expect`.
+pub async fn admin_send(
+    client: &reqwest::Client,
+    method: reqwest::Method,
+    url: String,
+    token: &str,
+    body: &Value,
+    expect: u16,
+) -> Result<Value, String> {
+    let response = client
+        .request(method.clone(), &url)
+        .bearer_auth(token)
+        .json(body)
+        .send()
+        .await
+        .map_err(|e| format!("{method} {url}: {e}"))?;
+    let status = response.status();
+    let text = response.text().await.map_err(|e| e.to_string())?;
+    if status != expect {
+        return Err(format!("{method} {url}: HTTP {status}: {text}"));
+    }
+    serde_json::from_str(&text).map_err(|e| format!("{method} {url}: {e}"))
+}
+
+/// Creates a community (`body`) with the server admin token; returns the
+/// community's admin token.
+pub async fn create_community(
+    client: &reqwest::Client,
+    server: &ServerProcess,
+    server_token: &str,
+    body: &Value,
+) -> Result<String, String> {
+    let created = admin_send(
+        client,
+        reqwest::Method::POST,
+        server.url("/api/v1/admin/communities"),
+        server_token,
+        body,
+        201,
+    )
+    .await?;
+    Ok(created["admin_token"]
+        .as_str()
+        .ok_or("no admin_token in the created community")?
+        .to_string())
+}
