@@ -21,8 +21,8 @@ mod harness;
 use std::collections::BTreeMap;
 
 use harness::{
-    axe_source, host_page, loader_snippet, run_axe, support_placeholder, with_browser,
-    AxeViolation, HostSite, Profile, WidgetView,
+    axe_source, host_page, loader_snippet, support_placeholder, with_browser, AxeFindings,
+    HostSite, WidgetView,
 };
 use mekaar_api::InitiativePublic;
 use mekaar_tests::{voter_key, TestServer, VOTER_HEADER};
@@ -558,51 +558,6 @@ async fn dutch_by_default_english_on_request() {
     .await;
 }
 
-fn describe(violations: &[AxeViolation], widget: bool) -> Vec<String> {
-    violations
-        .iter()
-        .filter_map(|v| {
-            let nodes = if widget {
-                &v.widget_nodes
-            } else {
-                &v.host_nodes
-            };
-            (!nodes.is_empty()).then(|| {
-                let targets: Vec<String> = nodes
-                    .iter()
-                    .map(|n| format!("{} — {}", n.target, n.summary.as_deref().unwrap_or("")))
-                    .collect();
-                format!(
-                    "{} ({}): {}\n    {}",
-                    v.id,
-                    v.impact.as_deref().unwrap_or("?"),
-                    v.help,
-                    targets.join("\n    ")
-                )
-            })
-        })
-        .collect()
-}
-
-async fn axe_check(profile: &Profile, axe: &str, when: &str) -> (Vec<String>, Vec<String>) {
-    let violations = run_axe(profile, axe).await;
-    let widget = describe(&violations, true);
-    let host = describe(&violations, false);
-    for v in &host {
-        println!("axe, host page ({when}): {v}");
-    }
-    for v in &widget {
-        println!("axe, widget ({when}): {v}");
-    }
-    (
-        widget
-            .into_iter()
-            .map(|v| format!("[{when}] {v}"))
-            .collect(),
-        host.into_iter().map(|v| format!("[{when}] {v}")).collect(),
-    )
-}
-
 /// 8. axe-core finds nothing inside the widget: ready, pressed, in English, and in the error
 /// state on a site that is not allowed. The host page (ours) is clean too.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -622,23 +577,18 @@ async fn axe_finds_no_violations_in_the_widget() {
         let stranger_url = stranger.put("/", page);
 
         let resident = browser.profile().await;
-        let mut widget = Vec::new();
-        let mut host = Vec::new();
-        let mut check = |found: (Vec<String>, Vec<String>)| {
-            widget.extend(found.0);
-            host.extend(found.1);
-        };
+        let mut axe_findings = AxeFindings::default();
 
         resident.goto(&url).await;
         resident.wait_widget(0, "ready", ready_at(0, false)).await;
         resident
             .wait_widget(1, "ready (en)", ready_at(0, false))
             .await;
-        check(axe_check(&resident, &axe, "ready").await);
+        axe_findings.check(&resident, &axe, "ready").await;
 
         resident.press(0).await;
         resident.wait_widget(0, "pressed", ready_at(1, true)).await;
-        check(axe_check(&resident, &axe, "pressed").await);
+        axe_findings.check(&resident, &axe, "pressed").await;
 
         resident.goto(&stranger_url).await;
         for i in 0..2 {
@@ -646,18 +596,9 @@ async fn axe_finds_no_violations_in_the_widget() {
                 .wait_widget(i, "error state", |v| v.state.as_deref() == Some("error"))
                 .await;
         }
-        check(axe_check(&resident, &axe, "error").await);
+        axe_findings.check(&resident, &axe, "error").await;
 
-        assert!(
-            widget.is_empty(),
-            "axe-core violations inside the widget:\n{}",
-            widget.join("\n")
-        );
-        assert!(
-            host.is_empty(),
-            "axe-core violations in the test's own host page:\n{}",
-            host.join("\n")
-        );
+        axe_findings.assert_clean();
     })
     .await;
 }

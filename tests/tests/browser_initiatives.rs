@@ -27,8 +27,7 @@ use std::time::{Duration, Instant};
 use fantoccini::elements::Element;
 use fantoccini::Locator;
 use harness::{
-    axe_source, host_page, loader_snippet, run_axe, with_browser, AxeViolation, HostSite, Profile,
-    PATIENCE,
+    axe_source, host_page, loader_snippet, with_browser, AxeFindings, HostSite, Profile, PATIENCE,
 };
 use mekaar_tests::TestServer;
 use reqwest::Method;
@@ -1025,45 +1024,6 @@ async fn area_status_and_search_narrow_the_list() {
 // ---------------------------------------------------------------------------------------
 // 5. axe-core.
 
-fn describe(violations: &[AxeViolation], widget: bool) -> Vec<String> {
-    violations
-        .iter()
-        .filter_map(|v| {
-            let nodes = if widget {
-                &v.widget_nodes
-            } else {
-                &v.host_nodes
-            };
-            (!nodes.is_empty()).then(|| {
-                let targets: Vec<String> = nodes
-                    .iter()
-                    .map(|n| format!("{} — {}", n.target, n.summary.as_deref().unwrap_or("")))
-                    .collect();
-                format!(
-                    "{} ({}): {}\n    {}",
-                    v.id,
-                    v.impact.as_deref().unwrap_or("?"),
-                    v.help,
-                    targets.join("\n    ")
-                )
-            })
-        })
-        .collect()
-}
-
-/// axe-core on the page now; the violations inside the widgets and on the page itself.
-async fn axe_check(p: &Profile, axe: &str, when: &str) -> (Vec<String>, Vec<String>) {
-    let violations = run_axe(p, axe).await;
-    let label = |v: String| format!("[{when}] {v}");
-    (
-        describe(&violations, true).into_iter().map(label).collect(),
-        describe(&violations, false)
-            .into_iter()
-            .map(label)
-            .collect(),
-    )
-}
-
 /// No axe-core violations inside the widgets: the list, the detail with the join and
 /// report forms open, the submit form showing its validation errors, the confirmation,
 /// and the manage page (whose page, Mekaar's own, must be clean too).
@@ -1082,16 +1042,11 @@ async fn axe_finds_no_violations_in_the_initiative_widgets() {
             .await;
         let url = w.list_page("/", "");
         let resident = browser.profile().await;
-        let mut widget = Vec::new();
-        let mut page = Vec::new();
-        let mut check = |found: (Vec<String>, Vec<String>)| {
-            widget.extend(found.0);
-            page.extend(found.1);
-        };
+        let mut axe_findings = AxeFindings::default();
 
         resident.goto(&url).await;
         wait_cards(&resident, 0, "the list", &["Een AED bij de kerk"]).await;
-        check(axe_check(&resident, &axe, "list").await);
+        axe_findings.check(&resident, &axe, "list").await;
 
         click(&resident, 0, &format!("#mekaar-c-{id}")).await;
         wait_view(&resident, 0, "detail").await;
@@ -1101,7 +1056,7 @@ async fn axe_finds_no_violations_in_the_initiative_widgets() {
         element(&resident, 0, "form.mekaar-join-form").await;
         click(&resident, 0, "#mekaar-b-report").await;
         element(&resident, 0, "form.mekaar-report-form").await;
-        check(axe_check(&resident, &axe, "detail with the join and report forms").await);
+        axe_findings.check(&resident, &axe, "detail with the join and report forms").await;
 
         click(&resident, 0, "#mekaar-b-back").await;
         wait_view(&resident, 0, "list").await;
@@ -1124,7 +1079,7 @@ async fn axe_finds_no_violations_in_the_initiative_widgets() {
             "{errors}"
         );
         assert_eq!(errors["focused"], json!("mekaar-f-title"), "{errors}");
-        check(axe_check(&resident, &axe, "submit form with errors").await);
+        axe_findings.check(&resident, &axe, "submit form with errors").await;
 
         submit_form(
             &resident,
@@ -1141,29 +1096,14 @@ async fn axe_finds_no_violations_in_the_initiative_widgets() {
         )
         .await;
         let (link, _) = confirmation(&resident, 0).await;
-        check(axe_check(&resident, &axe, "confirmation").await);
+        axe_findings.check(&resident, &axe, "confirmation").await;
         resident.assert_no_host_errors().await;
 
         resident.goto(&link).await;
         wait_view(&resident, 0, "manage").await;
-        check(axe_check(&resident, &axe, "manage page").await);
+        axe_findings.check(&resident, &axe, "manage page").await;
 
-        for v in &page {
-            println!("axe, page: {v}");
-        }
-        for v in &widget {
-            println!("axe, widget: {v}");
-        }
-        assert!(
-            widget.is_empty(),
-            "axe-core violations inside the widgets:\n{}",
-            widget.join("\n")
-        );
-        assert!(
-            page.is_empty(),
-            "axe-core violations on the pages (the test's host page, Mekaar's manage page):\n{}",
-            page.join("\n")
-        );
+        axe_findings.assert_clean();
     })
     .await;
 }
@@ -1188,13 +1128,9 @@ async fn axe_list_right_below_the_page_heading() {
         let resident = browser.profile().await;
         resident.goto(&url).await;
         wait_cards(&resident, 0, "the list", &["Een AED bij de kerk"]).await;
-        let (widget, page) = axe_check(&resident, &axe, "list below h1").await;
-        assert!(page.is_empty(), "host page: {}", page.join("\n"));
-        assert!(
-            widget.is_empty(),
-            "axe-core violations inside the widget:\n{}",
-            widget.join("\n")
-        );
+        let mut axe_findings = AxeFindings::default();
+        axe_findings.check(&resident, &axe, "list below h1").await;
+        axe_findings.assert_clean();
     })
     .await;
 }

@@ -457,6 +457,68 @@ pub fn axe_source() -> String {
     })
 }
 
+/// What axe-core found over several checks of a test: inside the widgets, and on the
+/// pages themselves. Each check prints what it found; `assert_clean` fails with all of it.
+#[derive(Debug, Default)]
+pub struct AxeFindings {
+    widget: Vec<String>,
+    page: Vec<String>,
+}
+
+impl AxeFindings {
+    /// Runs axe-core on the page as it is now (`when` names the state, for the messages).
+    pub async fn check(&mut self, profile: &Profile, axe: &str, when: &str) {
+        let violations = run_axe(profile, axe).await;
+        for (inside, found) in [(true, &mut self.widget), (false, &mut self.page)] {
+            for v in describe_violations(&violations, inside) {
+                let place = if inside { "widget" } else { "page" };
+                println!("axe, {place} ({when}): {v}");
+                found.push(format!("[{when}] {v}"));
+            }
+        }
+    }
+
+    pub fn assert_clean(&self) {
+        assert!(
+            self.widget.is_empty(),
+            "axe-core violations inside the widgets:\n{}",
+            self.widget.join("\n")
+        );
+        assert!(
+            self.page.is_empty(),
+            "axe-core violations on the pages themselves:\n{}",
+            self.page.join("\n")
+        );
+    }
+}
+
+/// One line per violation with nodes inside (`widget`) or outside the widgets.
+fn describe_violations(violations: &[AxeViolation], widget: bool) -> Vec<String> {
+    violations
+        .iter()
+        .filter_map(|v| {
+            let nodes = if widget {
+                &v.widget_nodes
+            } else {
+                &v.host_nodes
+            };
+            (!nodes.is_empty()).then(|| {
+                let targets: Vec<String> = nodes
+                    .iter()
+                    .map(|n| format!("{} — {}", n.target, n.summary.as_deref().unwrap_or("")))
+                    .collect();
+                format!(
+                    "{} ({}): {}\n    {}",
+                    v.id,
+                    v.impact.as_deref().unwrap_or("?"),
+                    v.help,
+                    targets.join("\n    ")
+                )
+            })
+        })
+        .collect()
+}
+
 /// One axe violation, with its nodes split into those inside a widget and the rest.
 #[derive(Debug, Clone, Deserialize)]
 pub struct AxeViolation {
