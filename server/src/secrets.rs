@@ -77,7 +77,8 @@ pub fn now_secs() -> u64 {
         .unwrap_or(0)
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// Lowercase hexadecimal of `bytes`.
+pub fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
     bytes
         .iter()
