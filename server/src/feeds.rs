@@ -5,14 +5,15 @@ use mekaar_api::{InitiativeList, InitiativePublic};
 
 use crate::communities::Community;
 use crate::errors::ApiResult;
-use crate::initiatives::{self, ListQuery};
+use crate::initiatives::{ListCache, ListQuery};
 use crate::store::Store;
 
 /// Most entries a feed carries (newest first).
 pub const FEED_ENTRIES: u64 = 100;
 
-fn newest(store: &Store, community: &Community) -> ApiResult<InitiativeList> {
-    initiatives::list_public(
+/// The newest published initiatives, from the same cache as the list.
+fn newest(lists: &ListCache, store: &Store, community: &Community) -> ApiResult<InitiativeList> {
+    lists.list(
         store,
         community,
         &ListQuery {
@@ -22,13 +23,18 @@ fn newest(store: &Store, community: &Community) -> ApiResult<InitiativeList> {
     )
 }
 
-pub fn json(store: &Store, community: &Community) -> ApiResult<InitiativeList> {
-    newest(store, community)
+pub fn json(lists: &ListCache, store: &Store, community: &Community) -> ApiResult<InitiativeList> {
+    newest(lists, store, community)
 }
 
 /// An Atom 1.0 feed. `self_url` is the feed's own address.
-pub fn atom(store: &Store, community: &Community, self_url: &str) -> ApiResult<String> {
-    let list = newest(store, community)?;
+pub fn atom(
+    lists: &ListCache,
+    store: &Store,
+    community: &Community,
+    self_url: &str,
+) -> ApiResult<String> {
+    let list = newest(lists, store, community)?;
     let updated = list
         .initiatives
         .iter()

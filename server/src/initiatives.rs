@@ -368,15 +368,6 @@ pub fn published_cards(store: &Store, community: &Community) -> ApiResult<Vec<Li
         .collect()
 }
 
-/// The published initiatives matching `query`, one page of them.
-pub fn list_public(
-    store: &Store,
-    community: &Community,
-    query: &ListQuery,
-) -> ApiResult<InitiativeList> {
-    select(&published_cards(store, community)?, query)
-}
-
 /// Remembers each community's published cards until anything is written,
 /// so list requests between two changes filter and page in memory instead
 /// of decoding every initiative again (BENCHMARKS.md: ~4 ms per request
@@ -390,7 +381,8 @@ pub struct ListCache {
 type CachedCards = (u64, Arc<Vec<Listed>>);
 
 impl ListCache {
-    /// As [`list_public`], from the cache when nothing changed since it was built.
+    /// The published initiatives matching `query`, one page of them; from the cache
+    /// when nothing changed since it was built.
     pub fn list(
         &self,
         store: &Store,

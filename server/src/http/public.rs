@@ -264,7 +264,7 @@ async fn handle(
             json(&manage_view(app, &community, &after)?)
         }
         (Endpoint::FeedJson, _) => conditional(app, &request.headers, || {
-            Ok(json(&feeds::json(store, &community)?))
+            Ok(json(&feeds::json(&app.lists, store, &community)?))
         })?,
         (Endpoint::FeedAtom, _) => conditional(app, &request.headers, || {
             let self_url = format!(
@@ -272,7 +272,8 @@ async fn handle(
                 request.header("host").unwrap_or("localhost"),
                 community.slug
             );
-            let mut response = Response::new(feeds::atom(store, &community, &self_url)?.into());
+            let mut response =
+                Response::new(feeds::atom(&app.lists, store, &community, &self_url)?.into());
             response.headers_mut().insert(
                 CONTENT_TYPE,
                 HeaderValue::from_static("application/atom+xml; charset=utf-8"),
