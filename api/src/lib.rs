@@ -5,6 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod polls;
+
 /// Version prefix of every JSON API path.
 pub const API_PREFIX: &str = "/api/v1";
 

@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
+pub use mekaar_api::polls::LiveUpdate;
 use tokio::sync::watch;
 
 use crate::errors::ApiResult;
@@ -42,18 +42,6 @@ pub struct Snapshot {
     /// When the poll opens or closes by its own times next (Unix seconds):
     /// the hub publishes then, without anyone clicking.
     pub next_change_at: Option<u64>,
-}
-
-/// What one viewer receives (moves to `mekaar-api` with the poll types).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct LiveUpdate {
-    pub seq: u64,
-    pub poll: String,
-    pub phase: Phase,
-    pub round: u32,
-    pub revealed: bool,
-    /// Present only when this viewer may see the totals.
-    pub results: Option<PollResults>,
 }
 
 impl Snapshot {

@@ -8,15 +8,16 @@
 //! updated under the same per-poll lock that adds a vote, so they always equal
 //! the stored votes, also after a crash and a restart.
 //!
-//! The wire types (request bodies and views) are defined here for now; they
-//! move to `mekaar-api` when the poll widget is built (any change under
-//! `api/` makes the committed widget bundle stale).
+//! The wire types (request bodies and views) are in `mekaar_api::polls`.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
+pub use mekaar_api::polls::{
+    codes, limits, Audience, JoinTarget, Phase, Poll, PollAdminView, PollCreate, PollEdit,
+    PollPublic, PollResults, PollState, PollView, ResultsVisibility, VoteReceipt, VoteRequest,
+};
 use rand::Rng;
-use serde::{Deserialize, Deserializer, Serialize};
 use sha2::{Digest, Sha256};
 use warp::http::StatusCode;
 
@@ -27,31 +28,6 @@ use crate::secrets;
 use crate::store::{key, CountedSet, Store, Table};
 use crate::supports::voter;
 
-/// Error codes of polls (move to `mekaar_api::codes` with the wire types).
-pub mod codes {
-    pub const POLL_NOT_FOUND: &str = "poll_not_found";
-    pub const POLL_NOT_OPEN: &str = "poll_not_open";
-    pub const ALREADY_VOTED: &str = "already_voted";
-    pub const NETWORK_CAP: &str = "network_cap";
-    pub const INVALID_VOTE_CODE: &str = "invalid_vote_code";
-    pub const INVALID_POLL_STATE: &str = "invalid_poll_state";
-    pub const POLL_HAS_VOTES: &str = "poll_has_votes";
-    pub const RESULTS_HIDDEN: &str = "results_hidden";
-    pub const ROUND_CHANGED: &str = "round_changed";
-}
-
-/// Limits of polls (move to `mekaar_api::limits` with the wire types).
-pub mod limits {
-    pub const QUESTION: usize = 200;
-    pub const OPTION: usize = 100;
-    pub const OPTIONS_MIN: usize = 2;
-    pub const OPTIONS_MAX: usize = 10;
-    pub const NETWORK_CAP_DEFAULT: u32 = 50;
-    pub const NETWORK_CAP_MAX: u32 = 100_000;
-    pub const CODES_PER_BATCH: usize = 5_000;
-    pub const CODES_PER_POLL: u32 = 100_000;
-}
-
 /// Characters of join and vote codes: upper case, no look-alikes (0/O, 1/I/L).
 const CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 const JOIN_CODE_LEN: usize = 5;
@@ -60,196 +36,6 @@ const VOTE_CODE_LEN: usize = 10;
 /// soon after a close keeps its caps). Call [`forget_networks_of_closed_polls`]
 /// at least every 23 hours to delete them within 24 hours of the close.
 pub const NETWORK_RETENTION_SECS: u64 = 3600;
-
-// ---------------------------------------------------------------- wire types
-
-#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum PollState {
-    #[default]
-    Draft,
-    Open,
-    Closed,
-}
-
-/// Where a poll is now, counting its open and close times.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum Phase {
-    Draft,
-    /// Opened, but its `opens_at` has not come yet.
-    Scheduled,
-    Open,
-    /// Closed by the editor, or its `closes_at` has passed.
-    Closed,
-}
-
-/// When the public sees the totals (a reveal shows them in any case).
-#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum ResultsVisibility {
-    #[default]
-    Always,
-    /// To whoever voted; to everyone once the poll is closed.
-    AfterVote,
-    AfterClose,
-    WhenRevealed,
-}
-
-/// Who may vote.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Audience {
-    /// One vote per voter key; at most this many voter keys per network.
-    Open {
-        #[serde(default = "default_network_cap")]
-        max_keys_per_network: u32,
-    },
-    /// One vote per printed single-use vote code.
-    Codes,
-}
-
-fn default_network_cap() -> u32 {
-    limits::NETWORK_CAP_DEFAULT
-}
-
-impl Default for Audience {
-    fn default() -> Self {
-        Audience::Open {
-            max_keys_per_network: limits::NETWORK_CAP_DEFAULT,
-        }
-    }
-}
-
-/// Body of creating a poll (admin).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
-pub struct PollCreate {
-    pub question: String,
-    pub options: Vec<String>,
-    /// 1 = single choice; k = at most k options.
-    #[serde(default = "one")]
-    pub max_choices: u8,
-    #[serde(default)]
-    pub opens_at: Option<u64>,
-    #[serde(default)]
-    pub closes_at: Option<u64>,
-    #[serde(default)]
-    pub results: ResultsVisibility,
-    #[serde(default)]
-    pub audience: Audience,
-}
-
-fn one() -> u8 {
-    1
-}
-
-/// Body of editing a poll (admin): every field optional; `null` clears a time.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
-pub struct PollEdit {
-    #[serde(default)]
-    pub question: Option<String>,
-    #[serde(default)]
-    pub options: Option<Vec<String>>,
-    #[serde(default)]
-    pub max_choices: Option<u8>,
-    #[serde(default, deserialize_with = "present")]
-    pub opens_at: Option<Option<u64>>,
-    #[serde(default, deserialize_with = "present")]
-    pub closes_at: Option<Option<u64>>,
-    #[serde(default)]
-    pub results: Option<ResultsVisibility>,
-    #[serde(default)]
-    pub audience: Option<Audience>,
-}
-
-/// A field that is present (maybe `null`) versus absent.
-fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<u64>>, D::Error> {
-    Option::<u64>::deserialize(d).map(Some)
-}
-
-/// A poll as stored, and as its admins see it (it holds no secrets).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct Poll {
-    pub id: String,
-    pub community: String,
-    pub question: String,
-    pub options: Vec<String>,
-    pub max_choices: u8,
-    pub opens_at: Option<u64>,
-    pub closes_at: Option<u64>,
-    pub state: PollState,
-    pub results: ResultsVisibility,
-    #[serde(default)]
-    pub revealed: bool,
-    /// Starts at 1; a reset moves on to the next round.
-    pub round: u32,
-    pub audience: Audience,
-    /// Short code for the phone page (`/p/{code}`), unique on this server.
-    pub join_code: String,
-    /// How many vote codes were generated (audience `codes`).
-    #[serde(default)]
-    pub vote_codes: u32,
-    pub created_at: u64,
-    pub updated_at: u64,
-    /// When the editor last closed it (for forgetting network counters).
-    #[serde(default)]
-    pub closed_at: Option<u64>,
-}
-
-/// What anyone may read about a (non-draft) poll.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct PollPublic {
-    pub id: String,
-    pub question: String,
-    pub options: Vec<String>,
-    pub max_choices: u8,
-    pub opens_at: Option<u64>,
-    pub closes_at: Option<u64>,
-    pub phase: Phase,
-    pub results: ResultsVisibility,
-    pub revealed: bool,
-    pub round: u32,
-    /// Voting needs a printed vote code (audience `codes`).
-    pub needs_code: bool,
-    pub join_code: String,
-}
-
-/// Totals per option (in option order) and how many ballots were cast. With
-/// multiple choice the totals add up to more than `total_votes`.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct PollResults {
-    pub totals: Vec<u64>,
-    pub total_votes: u64,
-}
-
-/// A poll as one resident sees it.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct PollView {
-    pub poll: PollPublic,
-    pub voted: bool,
-    /// Present only when the visibility rule allows this resident to see it.
-    pub results: Option<PollResults>,
-}
-
-/// Body of a vote.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
-pub struct VoteRequest {
-    /// Indexes into `options`, 1..=`max_choices` of them, no repeats.
-    pub choices: Vec<u8>,
-    /// A printed vote code (audience `codes`).
-    #[serde(default)]
-    pub code: Option<String>,
-}
-
-/// The answer to a vote: it is final and counted.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct VoteReceipt {
-    pub round: u32,
-    pub results: Option<PollResults>,
-}
 
 // ------------------------------------------------------------------ tallies
 
@@ -288,6 +74,8 @@ type Slot = Arc<Mutex<Option<Tally>>>;
 #[derive(Default)]
 pub struct Tallies {
     slots: Mutex<HashMap<Vec<u8>, Slot>>,
+    /// Signs viewer tickets (loaded from the store on first use).
+    viewer_secret: std::sync::OnceLock<[u8; 32]>,
 }
 
 impl Tallies {
@@ -315,6 +103,44 @@ impl Tallies {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+
+    fn viewer_secret(&self, store: &Store) -> ApiResult<[u8; 32]> {
+        if let Some(secret) = self.viewer_secret.get() {
+            return Ok(*secret);
+        }
+        let secret = secrets::persistent_secret(store, "viewer-tickets")?;
+        Ok(*self.viewer_secret.get_or_init(|| secret))
+    }
+}
+
+/// The ticket of those who voted in the poll's current round: it shows the
+/// live stream the totals meant for voters. One per round, not per voter,
+/// so the address of a stream never identifies a resident; sharing it
+/// shows no more than a screenshot would. A reset makes it worthless.
+pub fn viewer_ticket(store: &Store, tallies: &Tallies, poll: &Poll) -> ApiResult<String> {
+    use hmac::{Hmac, Mac};
+    let secret = tallies.viewer_secret(store)?;
+    let mut mac = Hmac::<Sha256>::new_from_slice(&secret).expect("HMAC takes keys of any length");
+    for part in [&poll.community, &poll.id, &poll.round.to_string()] {
+        mac.update(part.as_bytes());
+        mac.update(&[0]);
+    }
+    Ok(secrets::hex(&mac.finalize().into_bytes()[..16]))
+}
+
+/// Whether `ticket` is the viewer ticket of the poll's current round.
+pub fn is_viewer_ticket(
+    store: &Store,
+    tallies: &Tallies,
+    poll: &Poll,
+    ticket: Option<&str>,
+) -> ApiResult<bool> {
+    use subtle::ConstantTimeEq;
+    let Some(ticket) = ticket else {
+        return Ok(false);
+    };
+    let expected = viewer_ticket(store, tallies, poll)?;
+    Ok(expected.as_bytes().ct_eq(ticket.as_bytes()).into())
 }
 
 fn lock(slot: &Slot) -> MutexGuard<'_, Option<Tally>> {
@@ -545,13 +371,6 @@ fn normalize_code(code: &str, len: usize) -> Option<String> {
     (code.len() == len && code.bytes().all(|b| CODE_ALPHABET.contains(&b))).then_some(code)
 }
 
-/// Where a join code leads.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct JoinTarget {
-    pub community: String,
-    pub poll: String,
-}
-
 fn audit(
     store: &Store,
     community: &Community,
@@ -604,6 +423,16 @@ pub fn get_public(store: &Store, community: &Community, id: &str) -> ApiResult<P
 /// The community's polls, drafts too (for admins), in id order.
 pub fn all(store: &Store, community: &Community) -> ApiResult<Vec<Poll>> {
     Ok(store.scan_prefix(Table::Polls, &key(&[&community.slug, ""]))?)
+}
+
+/// Which community a poll id belongs to (ids are unique on this server).
+pub fn find_by_id(store: &Store, id: &str) -> ApiResult<JoinTarget> {
+    if !secrets::is_plausible_id(id) {
+        return Err(poll_not_found(id));
+    }
+    store
+        .get(Table::PollIds, id.as_bytes())?
+        .ok_or_else(|| poll_not_found(id))
 }
 
 /// Which poll a join code (any case, dashes and spaces ignored) leads to.
@@ -659,6 +488,7 @@ pub async fn create(
         return Err(ApiError::internal("no free join code after 20 tries"));
     }
     store.put(Table::Polls, &store_key(&community.slug, &poll.id), &poll)?;
+    store.put(Table::PollIds, poll.id.as_bytes(), &target)?;
     audit(
         store,
         community,
@@ -1078,9 +908,11 @@ pub fn record_vote(
     }
     tally.add(&choices);
     let results = results_visible(&poll, true, now).then(|| tally.results());
+    drop(guard);
     Ok(VoteReceipt {
         round: poll.round,
         results,
+        viewer: viewer_ticket(store, tallies, &poll)?,
     })
 }
 
@@ -1172,6 +1004,9 @@ pub fn view(
         poll: public(&poll, now),
         voted,
         results: results_visible(&poll, voted, now).then_some(results),
+        viewer: voted
+            .then(|| viewer_ticket(store, tallies, &poll))
+            .transpose()?,
     })
 }
 

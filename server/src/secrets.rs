@@ -77,6 +77,21 @@ pub fn now_secs() -> u64 {
         .unwrap_or(0)
 }
 
+/// A random secret of this server, made on first use and kept in the store,
+/// so what it signs stays valid across restarts.
+pub fn persistent_secret(
+    store: &crate::store::Store,
+    name: &str,
+) -> crate::store::StoreResult<[u8; 32]> {
+    use crate::store::Table;
+    let fresh: [u8; 32] = rand::random();
+    // Of two first uses at once, one wins and both read the winner.
+    store.insert_new(Table::ServerSecrets, name.as_bytes(), &fresh)?;
+    Ok(store
+        .get(Table::ServerSecrets, name.as_bytes())?
+        .unwrap_or(fresh))
+}
+
 /// Lowercase hexadecimal of `bytes`.
 pub fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;

@@ -41,6 +41,10 @@ pub enum Table {
     PollNetworks,
     /// Hashes of a poll's printed single-use vote codes.
     VoteCodes,
+    /// A poll id → its community and id (for `/control/{poll}`, `/overlay/{poll}`).
+    PollIds,
+    /// Secrets of this server that must outlive a restart (by name).
+    ServerSecrets,
 }
 
 impl Table {
@@ -56,10 +60,12 @@ impl Table {
             Table::PollJoinCodes => "poll_join_codes",
             Table::PollNetworks => "poll_networks",
             Table::VoteCodes => "vote_codes",
+            Table::PollIds => "poll_ids",
+            Table::ServerSecrets => "server_secrets",
         }
     }
 
-    const ALL: [Table; 10] = [
+    const ALL: [Table; 12] = [
         Table::Communities,
         Table::Initiatives,
         Table::ServerTokens,
@@ -70,6 +76,8 @@ impl Table {
         Table::PollJoinCodes,
         Table::PollNetworks,
         Table::VoteCodes,
+        Table::PollIds,
+        Table::ServerSecrets,
     ];
 }
 
