@@ -1,11 +1,12 @@
 //! The routes the server answers and its OpenAPI document agree.
 //!
 //! Every documented operation is called on a real server (path parameters
-//! filled with a real community, initiative, webhook and bundle file; required
-//! headers with a voter key or the initiative's manage token; a body made from
-//! the documented required fields) and must be answered with a status the
-//! document lists, in the documented shape; where a 304 is documented, the
-//! answer's ETag sent back as If-None-Match gets it. Every method a documented path
+//! filled with a real community, initiative, webhook, bundle file, open poll
+//! and its join code; header parameters with a voter key or the initiative's
+//! manage token; a body made from the documented required fields) and must be
+//! answered with a status the document lists, in the documented shape (the
+//! events of a live stream too); where a 304 is documented, the answer's ETag
+//! sent back as If-None-Match gets it. Every method a documented path
 //! does not list is refused with 405 and an `Allow` header naming exactly the
 //! documented methods, and addresses the document does not have are 404.
 
@@ -191,7 +192,8 @@ fn minimal_value(doc: &Value, schema: &Value, name: &str, unique: &str) -> Value
 }
 
 /// A server with one community (allowing [`SERVED_ORIGIN`]), an initiative
-/// a resident submitted (so it has a manage token) and a webhook.
+/// a resident submitted (so it has a manage token), a webhook, an open poll
+/// (anyone votes with a voter key) and an open poll voted on with vote codes.
 struct World {
     server: TestServer,
     http: Client,
@@ -201,6 +203,34 @@ struct World {
     manage_token: String,
     webhook: String,
     file: String,
+    poll: String,
+    join_code: String,
+    codes_poll: String,
+}
+
+/// Creates a poll with the server token and opens it; returns its id and join code.
+async fn open_poll(server: &TestServer, http: &Client, poll: Value) -> (String, String) {
+    let created = send(
+        http.post(server.at("/api/v1/admin/communities/baarlo/polls"))
+            .bearer_auth(&server.server_token)
+            .json(&poll),
+    )
+    .await;
+    assert_eq!(created.status, 201, "{created:?}");
+    let id = created.body["poll"]["id"].as_str().expect("poll id");
+    let opened = send(
+        http.post(server.at(&format!(
+            "/api/v1/admin/communities/baarlo/polls/{id}/state"
+        )))
+        .bearer_auth(&server.server_token)
+        .json(&json!({"action": "open"})),
+    )
+    .await;
+    assert_eq!(opened.status, 200, "{opened:?}");
+    let join_code = created.body["poll"]["join_code"]
+        .as_str()
+        .expect("join code");
+    (id.to_string(), join_code.to_string())
 }
 
 async fn world() -> World {
@@ -225,6 +255,22 @@ async fn world() -> World {
     )
     .await;
     assert_eq!(hook.status, 201, "{hook:?}");
+    let (poll, join_code) = open_poll(
+        &server,
+        &http,
+        json!({"question": "Wie wint de quiz?", "options": ["Noord", "Zuid"]}),
+    )
+    .await;
+    let (codes_poll, _) = open_poll(
+        &server,
+        &http,
+        json!({
+            "question": "Welke naam krijgt het plein?",
+            "options": ["Marktplein", "Dorpsplein"],
+            "audience": {"kind": "codes"},
+        }),
+    )
+    .await;
     let doc = serde_json::from_str(&document_on_disk()).expect("server/openapi.json is JSON");
     World {
         server,
@@ -245,6 +291,9 @@ async fn world() -> World {
             .into(),
         // Part of every bundle build (see issue 2: pkg/ holds a package.json).
         file: "package.json".into(),
+        poll,
+        join_code,
+        codes_poll,
     }
 }
 
@@ -253,26 +302,39 @@ impl World {
         self.doc["paths"].as_object().expect("paths")
     }
 
-    /// `template` with its path parameters filled with real things.
+    /// `template` with its path parameters filled with real things (vote
+    /// codes are made for the poll that takes them).
     fn fill(&self, template: &str) -> String {
+        let poll = if template.ends_with("/codes") {
+            &self.codes_poll
+        } else {
+            &self.poll
+        };
         template
             .replace("{community}", &self.community)
+            .replace("{poll}", poll)
+            .replace("{code}", &self.join_code)
             .replace("{initiative}", &self.initiative)
             .replace("{webhook}", &self.webhook)
             .replace("{file}", &self.file)
     }
 
-    /// The value a required header parameter needs to succeed.
-    fn header_value(&self, name: &str) -> String {
+    /// The value a header parameter needs to succeed, if the world has one.
+    fn header_value(&self, name: &str) -> Option<String> {
         match name.to_ascii_lowercase().as_str() {
-            "mekaar-voter" => voter_key(1),
-            "mekaar-manage" => self.manage_token.clone(),
-            other => panic!("unknown required header {other}"),
+            "mekaar-voter" => Some(voter_key(1)),
+            "mekaar-manage" => Some(self.manage_token.clone()),
+            _ => None,
         }
     }
 
     fn is_asset(template: &str) -> bool {
         !template.starts_with("/api/")
+    }
+
+    /// The pages of a poll the server serves (control, phone, overlay, QR).
+    fn is_poll_page(template: &str) -> bool {
+        Self::is_asset(template) && (template.contains("{poll}") || template.contains("{code}"))
     }
 }
 
@@ -283,6 +345,30 @@ struct Answer {
     allow: Option<String>,
     etag: Option<String>,
     body: Value,
+}
+
+/// A live stream never ends: its answer is read up to the end of its first
+/// event (the first blank line after a `data:` line).
+async fn first_event(mut response: reqwest::Response) -> String {
+    let mut text = String::new();
+    let read = async {
+        while let Some(chunk) = response.chunk().await.expect("stream readable") {
+            text.push_str(&String::from_utf8_lossy(&chunk));
+            let normalized = text.replace("\r\n", "\n");
+            if let Some(at) = normalized.find("\ndata:") {
+                if normalized[at + 1..].contains("\n\n") {
+                    return;
+                }
+            }
+            if normalized.starts_with("data:") && normalized.contains("\n\n") {
+                return;
+            }
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(30), read)
+        .await
+        .unwrap_or_else(|_| panic!("no complete first event within 30 s: {text:?}"));
+    text
 }
 
 async fn send(request: reqwest::RequestBuilder) -> Answer {
@@ -298,7 +384,14 @@ async fn send(request: reqwest::RequestBuilder) -> Answer {
     let content_type = header(CONTENT_TYPE);
     let allow = header(ALLOW);
     let etag = header(ETAG);
-    let text = response.text().await.expect("body");
+    let text = if content_type
+        .as_deref()
+        .is_some_and(|t| t.starts_with("text/event-stream"))
+    {
+        first_event(response).await
+    } else {
+        response.text().await.expect("body")
+    };
     let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
     Answer {
         status,
@@ -411,6 +504,7 @@ async fn every_documented_operation_is_answered_as_documented() {
         .clone();
     let mut checked = 0;
     let mut conditional_checked = 0;
+    let mut live_checked = 0;
     for (template, item) in w.paths() {
         let url = w.server.at(&w.fill(template));
         let shared_parameters = item.get("parameters").and_then(Value::as_array);
@@ -420,7 +514,8 @@ async fn every_documented_operation_is_answered_as_documented() {
             }
             let http_method = Method::from_bytes(method.to_ascii_uppercase().as_bytes()).unwrap();
             let mut request = w.http.request(http_method.clone(), &url);
-            // Header parameters the document requires.
+            // Header parameters the document lists (an optional one when the
+            // world has a value for it, such as the voter key of a vote).
             for parameter in shared_parameters.into_iter().flatten().chain(
                 operation
                     .get("parameters")
@@ -428,9 +523,15 @@ async fn every_documented_operation_is_answered_as_documented() {
                     .into_iter()
                     .flatten(),
             ) {
-                if parameter["in"] == "header" && parameter["required"] == true {
+                if parameter["in"] == "header" {
                     let name = parameter["name"].as_str().unwrap();
-                    request = request.header(name, w.header_value(name));
+                    match w.header_value(name) {
+                        Some(value) => request = request.header(name, value),
+                        None if parameter["required"] == true => {
+                            panic!("unknown required header {name}")
+                        }
+                        None => {}
+                    }
                 }
             }
             if operation.get("security").is_some() {
@@ -472,6 +573,26 @@ async fn every_documented_operation_is_answered_as_documented() {
                     check_schema(&w.doc, schema, &answer.body, "response")
                         .unwrap_or_else(|err| panic!("{err}: {what}"));
                 }
+                if media == "text/event-stream" {
+                    // The first event came at once, as a documented LiveUpdate.
+                    let data = answer
+                        .body
+                        .as_str()
+                        .unwrap_or("")
+                        .lines()
+                        .find_map(|line| line.strip_prefix("data:"))
+                        .unwrap_or_else(|| panic!("no event: {what}"));
+                    let update: Value = serde_json::from_str(data.trim())
+                        .unwrap_or_else(|err| panic!("event data is not JSON ({err}): {what}"));
+                    check_schema(
+                        &w.doc,
+                        &json!({"$ref": "#/components/schemas/LiveUpdate"}),
+                        &update,
+                        "event",
+                    )
+                    .unwrap_or_else(|err| panic!("{err}: {what}"));
+                    live_checked += 1;
+                }
             }
 
             // A documented 304: the answer's ETag sent back gets it while
@@ -506,6 +627,8 @@ async fn every_documented_operation_is_answered_as_documented() {
     assert!(checked >= 42, "only {checked} operations in the document");
     // The list and both feeds.
     assert_eq!(conditional_checked, 3, "conditional GETs");
+    // The residents' and the editor's live stream of a poll.
+    assert_eq!(live_checked, 2, "live streams");
 
     // With unknown things in the path parameters, every operation still
     // exists: it answers with a documented 4xx naming the missing resource,
@@ -538,7 +661,18 @@ async fn every_documented_operation_is_answered_as_documented() {
                 continue;
             }
             let code = error_code(&answer);
-            if World::is_asset(template) {
+            if World::is_poll_page(template) {
+                // A page of a poll that does not exist: a 404 page for a
+                // person, or a JSON error.
+                let is_html = answer
+                    .content_type
+                    .as_deref()
+                    .is_some_and(|t| t.starts_with("text/html"));
+                assert!(
+                    is_html || ["route_not_found", "poll_not_found"].contains(&code),
+                    "{what}"
+                );
+            } else if World::is_asset(template) {
                 // A bundle file that does not exist is simply not there, nor
                 // is a manage page for a malformed id.
                 assert_eq!(code, "route_not_found", "{what}");
@@ -547,7 +681,8 @@ async fn every_documented_operation_is_answered_as_documented() {
                     [
                         "community_not_found",
                         "initiative_not_found",
-                        "webhook_not_found"
+                        "webhook_not_found",
+                        "poll_not_found"
                     ]
                     .contains(&code),
                     "{what}"
@@ -558,7 +693,7 @@ async fn every_documented_operation_is_answered_as_documented() {
                 "404 not documented: {what}"
             );
             assert!(
-                error_codes.contains(&json!(code)),
+                code.is_empty() || error_codes.contains(&json!(code)),
                 "{code} not in the Error enum"
             );
         }
@@ -571,9 +706,13 @@ impl World {
     /// look the initiative up (the widget does, with the token): it is
     /// given a malformed id instead.
     fn fill_last_unknown(&self, template: &str) -> String {
+        // The last `{name}`, also inside a segment such as `{code}.svg`.
         let last = template
-            .rsplit('/')
-            .find(|s| s.starts_with('{'))
+            .rfind('{')
+            .and_then(|start| {
+                let end = start + template[start..].find('}')?;
+                Some(&template[start..=end])
+            })
             .unwrap_or("");
         let unknown = match last {
             "{community}" => "nowhere",
@@ -581,6 +720,9 @@ impl World {
             "{initiative}" => "doesnotexist",
             "{webhook}" => "nohook",
             "{file}" => "nothing-here.js",
+            "{poll}" => "doesnotexist",
+            // Well formed, but no poll's (a clash is a 1 in 28 million chance).
+            "{code}" => "22222",
             _ => return self.fill(template),
         };
         self.fill(&template.replace(last, unknown))
@@ -672,6 +814,14 @@ async fn undocumented_addresses_are_404_route_not_found() {
         "/api/v1/communities".into(),
         "/api/v2/communities/baarlo".into(),
         "/api/v1/communities/baarlo/polls".into(),
+        "/api/v1/polls".into(),
+        "/api/v1/polls/join".into(),
+        w.fill("/api/v1/polls/join/{code}/x"),
+        w.fill("/api/v1/communities/{community}/polls/{poll}/votes"),
+        w.fill("/api/v1/communities/{community}/polls/{poll}/vote/x"),
+        w.fill("/api/v1/communities/{community}/polls/{poll}/codes"),
+        w.fill("/api/v1/admin/communities/{community}/polls/{poll}/votes"),
+        w.fill("/api/v1/admin/communities/{community}/polls/{poll}/results"),
         w.fill("/api/v1/communities/{community}/initiatives/{initiative}/support/extra"),
         w.fill("/api/v1/communities/{community}/initiatives/{initiative}/supporters"),
         "/api/v1/admin".into(),

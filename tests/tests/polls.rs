@@ -1,0 +1,1818 @@
+//! Integration tests of polls and live polls (issue 4) over HTTP against the
+//! real server: an editor creates, opens, closes, reveals and resets polls
+//! with the community's admin token; residents vote once (with their voter
+//! key or a printed vote code) from a widget on an allowed site or from the
+//! phone page; totals are shown only when the poll's visibility rule allows,
+//! in the REST answers and in the live stream (server-sent events) alike.
+//!
+//! Waits are bounded with generous hang guards; nothing here asserts how
+//! fast anything is, except that the live stream coalesces (an upper bound).
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use mekaar_api::polls::{
+    JoinTarget, LiveUpdate, Phase, PollAdminList, PollAdminView, PollResults, PollView,
+    VoteCodesCreated, VoteReceipt,
+};
+use mekaar_tests::{voter_key, TestServer, VOTER_HEADER};
+use reqwest::header::{HeaderMap, CONTENT_TYPE};
+use reqwest::{Client, RequestBuilder};
+use serde_json::{json, Value};
+use tokio::sync::Barrier;
+
+/// Guards against hangs only (the machine may be loaded).
+const HANG_GUARD: Duration = Duration::from_secs(60);
+/// How long a stream is watched to see that nothing (more) comes.
+const QUIET: Duration = Duration::from_millis(1500);
+
+const ALLOWED_ORIGIN: &str = "https://www.dorp.nl";
+const OTHER_ORIGIN: &str = "https://evil.example";
+
+fn client() -> Client {
+    Client::builder()
+        .timeout(Duration::from_secs(120))
+        .build()
+        .expect("http client")
+}
+
+fn now_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("clock after 1970")
+        .as_secs()
+}
+
+/// An answer, read completely.
+#[derive(Debug)]
+struct Answer {
+    status: u16,
+    headers: HeaderMap,
+    /// The raw body.
+    text: String,
+    /// The body as JSON, or as a JSON string when it is not JSON.
+    body: Value,
+}
+
+impl Answer {
+    fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(String::from)
+    }
+
+    /// Asserts a JSON error answer with this status and code and a message;
+    /// returns the message.
+    #[track_caller]
+    fn expect_error(&self, status: u16, code: &str) -> &str {
+        assert_eq!(self.status, status, "status of {self:?}");
+        assert_eq!(self.body["error"]["code"], code, "error code of {self:?}");
+        let message = self.body["error"]["message"].as_str().unwrap_or("");
+        assert!(!message.trim().is_empty(), "empty message in {self:?}");
+        message
+    }
+
+    /// Asserts a 400 `invalid_field` whose message names `field`.
+    #[track_caller]
+    fn expect_invalid(&self, field: &str) {
+        let message = self.expect_error(400, "invalid_field");
+        assert!(
+            message.contains(field),
+            "message does not name `{field}`: {self:?}"
+        );
+    }
+
+    #[track_caller]
+    fn expect_status(&self, status: u16) -> &Value {
+        assert_eq!(self.status, status, "expected {status}, got {self:?}");
+        &self.body
+    }
+
+    #[track_caller]
+    fn expect_ok(&self) -> &Value {
+        self.expect_status(200)
+    }
+
+    /// The body as a wire type, after checking the status.
+    #[track_caller]
+    fn parse<T: serde::de::DeserializeOwned>(&self, status: u16) -> T {
+        let body = self.expect_status(status).clone();
+        serde_json::from_value(body)
+            .unwrap_or_else(|err| panic!("body does not fit the wire type ({err}): {self:?}"))
+    }
+}
+
+async fn call(request: RequestBuilder) -> Answer {
+    let response = request.send().await.expect("request answered");
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let text = response.text().await.expect("body read");
+    let body = serde_json::from_str(&text).unwrap_or(Value::String(text.clone()));
+    Answer {
+        status,
+        headers,
+        text,
+        body,
+    }
+}
+
+/// A server with one community that allows [`ALLOWED_ORIGIN`].
+struct Fixture {
+    server: TestServer,
+    http: Client,
+    slug: String,
+    token: String,
+}
+
+async fn fixture() -> Fixture {
+    let server = TestServer::start().await;
+    let created = server.create_community("dorp", &[ALLOWED_ORIGIN]).await;
+    Fixture {
+        server,
+        http: client(),
+        slug: "dorp".into(),
+        token: created.admin_token,
+    }
+}
+
+/// A poll body with `n` options and the given extra fields.
+fn poll_with(n: usize, extra: Value) -> Value {
+    let mut body = json!({
+        "question": "Wat doen we met het oude postkantoor?",
+        "options": (0..n).map(|i| format!("Plan {i}")).collect::<Vec<_>>(),
+    });
+    for (k, v) in extra.as_object().expect("extra fields are an object") {
+        body[k] = v.clone();
+    }
+    body
+}
+
+impl Fixture {
+    /// `/api/v1/admin/communities/{slug}/polls{rest}`
+    fn admin_url(&self, rest: &str) -> String {
+        self.server.at(&format!(
+            "/api/v1/admin/communities/{}/polls{rest}",
+            self.slug
+        ))
+    }
+
+    /// `/api/v1/communities/{slug}/polls/{id}{rest}`
+    fn poll_url(&self, id: &str, rest: &str) -> String {
+        self.server
+            .community_url(&self.slug, &format!("/polls/{id}{rest}"))
+    }
+
+    async fn create(&self, body: &Value) -> Answer {
+        call(
+            self.http
+                .post(self.admin_url(""))
+                .bearer_auth(&self.token)
+                .json(body),
+        )
+        .await
+    }
+
+    /// Creates a draft; returns its id.
+    async fn draft(&self, body: Value) -> String {
+        let created: PollAdminView = self.create(&body).await.parse(201);
+        assert_eq!(created.phase, Phase::Draft, "{created:?}");
+        assert_eq!(created.poll.round, 1);
+        assert_eq!(created.results.total_votes, 0);
+        created.poll.id
+    }
+
+    /// Creates and opens a poll; returns its id.
+    async fn open_poll(&self, body: Value) -> String {
+        let id = self.draft(body).await;
+        self.act(&id, json!({"action": "open"})).await.expect_ok();
+        id
+    }
+
+    async fn act(&self, id: &str, action: Value) -> Answer {
+        call(
+            self.http
+                .post(self.admin_url(&format!("/{id}/state")))
+                .bearer_auth(&self.token)
+                .json(&action),
+        )
+        .await
+    }
+
+    async fn edit(&self, id: &str, edit: Value) -> Answer {
+        call(
+            self.http
+                .patch(self.admin_url(&format!("/{id}")))
+                .bearer_auth(&self.token)
+                .json(&edit),
+        )
+        .await
+    }
+
+    async fn admin_view(&self, id: &str) -> PollAdminView {
+        call(
+            self.http
+                .get(self.admin_url(&format!("/{id}")))
+                .bearer_auth(&self.token),
+        )
+        .await
+        .parse(200)
+    }
+
+    async fn admin_totals(&self, id: &str) -> PollResults {
+        self.admin_view(id).await.results
+    }
+
+    async fn vote_body(&self, id: &str, voter: Option<&str>, body: &Value) -> Answer {
+        let mut request = self.http.post(self.poll_url(id, "/vote")).json(body);
+        if let Some(voter) = voter {
+            request = request.header(VOTER_HEADER, voter);
+        }
+        call(request).await
+    }
+
+    async fn vote(&self, id: &str, voter: &str, choices: Value) -> Answer {
+        self.vote_body(id, Some(voter), &json!({ "choices": choices }))
+            .await
+    }
+
+    async fn vote_with_code(&self, id: &str, code: &str, choices: Value) -> Answer {
+        self.vote_body(id, None, &json!({ "choices": choices, "code": code }))
+            .await
+    }
+
+    async fn view(&self, id: &str, voter: Option<&str>) -> Answer {
+        let mut request = self.http.get(self.poll_url(id, ""));
+        if let Some(voter) = voter {
+            request = request.header(VOTER_HEADER, voter);
+        }
+        call(request).await
+    }
+
+    async fn results(&self, id: &str, voter: Option<&str>) -> Answer {
+        let mut request = self.http.get(self.poll_url(id, "/results"));
+        if let Some(voter) = voter {
+            request = request.header(VOTER_HEADER, voter);
+        }
+        call(request).await
+    }
+
+    async fn codes(&self, id: &str, count: usize, format: Option<&str>) -> Answer {
+        let query = format.map(|f| format!("?format={f}")).unwrap_or_default();
+        call(
+            self.http
+                .post(self.admin_url(&format!("/{id}/codes{query}")))
+                .bearer_auth(&self.token)
+                .json(&json!({ "count": count })),
+        )
+        .await
+    }
+
+    /// The residents' live stream, optionally with a viewer ticket.
+    async fn live(&self, id: &str, ticket: Option<&str>) -> Live {
+        let mut url = self.poll_url(id, "/live");
+        if let Some(ticket) = ticket {
+            url = format!("{url}?viewer={ticket}");
+        }
+        Live::connect(Client::new().get(url)).await
+    }
+
+    /// The editor's live stream.
+    async fn admin_live(&self, id: &str) -> Live {
+        Live::connect(
+            Client::new()
+                .get(self.admin_url(&format!("/{id}/live")))
+                .bearer_auth(&self.token),
+        )
+        .await
+    }
+}
+
+// ------------------------------------------------------------- live stream
+
+/// One server-sent event.
+#[derive(Debug, Clone)]
+struct Event {
+    id: Option<String>,
+    event: Option<String>,
+    update: LiveUpdate,
+}
+
+/// A live stream being read (no body timeout: streams are long; every read
+/// is bounded by [`HANG_GUARD`] or its own deadline).
+struct Live {
+    response: reqwest::Response,
+    /// Received text not yet parsed into events.
+    pending: String,
+    /// Everything received, for messages and for `retry:`.
+    raw: String,
+}
+
+impl Live {
+    async fn connect(request: RequestBuilder) -> Live {
+        let response = tokio::time::timeout(HANG_GUARD, request.send())
+            .await
+            .expect("live stream answered in time")
+            .expect("live stream answered");
+        assert_eq!(response.status(), 200, "live stream: {response:?}");
+        let content_type = response
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        assert!(
+            content_type.starts_with("text/event-stream"),
+            "content type {content_type}"
+        );
+        Live {
+            response,
+            pending: String::new(),
+            raw: String::new(),
+        }
+    }
+
+    /// The next complete event in `pending`, if any (comments and blocks
+    /// without data, such as `retry:`, are skipped).
+    fn parse_one(&mut self) -> Option<Event> {
+        loop {
+            let normalized = self.pending.replace("\r\n", "\n");
+            let end = normalized.find("\n\n")?;
+            let block = normalized[..end].to_string();
+            self.pending = normalized[end + 2..].to_string();
+            let (mut id, mut event, mut data) = (None, None, Vec::new());
+            for line in block.lines() {
+                if line.starts_with(':') {
+                    continue;
+                }
+                let (field, value) = line.split_once(':').unwrap_or((line, ""));
+                let value = value.strip_prefix(' ').unwrap_or(value);
+                match field {
+                    "id" => id = Some(value.to_string()),
+                    "event" => event = Some(value.to_string()),
+                    "data" => data.push(value.to_string()),
+                    _ => {}
+                }
+            }
+            if data.is_empty() {
+                continue;
+            }
+            let data = data.join("\n");
+            let update: LiveUpdate = serde_json::from_str(&data)
+                .unwrap_or_else(|err| panic!("event data is not a LiveUpdate ({err}): {data}"));
+            return Some(Event { id, event, update });
+        }
+    }
+
+    /// The next event, or `None` when none comes within `wait`.
+    async fn next_within(&mut self, wait: Duration) -> Option<Event> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            if let Some(event) = self.parse_one() {
+                return Some(event);
+            }
+            let chunk = tokio::time::timeout_at(deadline, self.response.chunk())
+                .await
+                .ok()?
+                .expect("stream readable")
+                .unwrap_or_else(|| panic!("the stream ended; received {:?}", self.raw));
+            let text = String::from_utf8_lossy(&chunk);
+            self.pending.push_str(&text);
+            self.raw.push_str(&text);
+        }
+    }
+
+    #[track_caller]
+    fn check(event: &Event) {
+        assert_eq!(event.event.as_deref(), Some("update"), "{event:?}");
+        assert_eq!(
+            event.id.as_deref(),
+            Some(event.update.seq.to_string().as_str()),
+            "the id of an event is its seq: {event:?}"
+        );
+    }
+
+    async fn next(&mut self) -> Event {
+        let event = self
+            .next_within(HANG_GUARD)
+            .await
+            .unwrap_or_else(|| panic!("no event within the hang guard; got {:?}", self.raw));
+        Self::check(&event);
+        event
+    }
+
+    /// Reads events until one fits `wanted`; returns it and every event
+    /// before it.
+    async fn until(&mut self, what: &str, wanted: impl Fn(&LiveUpdate) -> bool) -> Vec<Event> {
+        let start = Instant::now();
+        let mut seen = Vec::new();
+        loop {
+            let left = HANG_GUARD.saturating_sub(start.elapsed());
+            let Some(event) = self.next_within(left).await else {
+                panic!("gave up waiting for {what}; events: {seen:#?}");
+            };
+            Self::check(&event);
+            let done = wanted(&event.update);
+            seen.push(event);
+            if done {
+                return seen;
+            }
+        }
+    }
+}
+
+fn results(totals: &[u64], total_votes: u64) -> PollResults {
+    PollResults {
+        totals: totals.to_vec(),
+        total_votes,
+    }
+}
+
+// ---------------------------------------------------------- choosing options
+
+#[tokio::test]
+async fn single_choice_takes_exactly_one_existing_option() {
+    let f = fixture().await;
+    let id = f.open_poll(poll_with(3, json!({}))).await;
+    let voter = voter_key(1);
+    for bad in [
+        json!([0, 1]),
+        json!([]),
+        json!([3]),
+        json!([9]),
+        json!([1, 1]),
+    ] {
+        f.vote(&id, &voter, bad.clone())
+            .await
+            .expect_invalid("choices");
+    }
+    assert_eq!(f.admin_totals(&id).await, results(&[0, 0, 0], 0));
+    // A refused ballot did not use up the vote.
+    let receipt: VoteReceipt = f.vote(&id, &voter, json!([2])).await.parse(200);
+    assert_eq!(receipt.round, 1);
+    assert_eq!(receipt.results, Some(results(&[0, 0, 1], 1)));
+    assert!(!receipt.viewer.is_empty());
+    assert_eq!(f.admin_totals(&id).await, results(&[0, 0, 1], 1));
+    let view: PollView = f.view(&id, Some(&voter)).await.parse(200);
+    assert!(view.voted);
+    assert_eq!(view.poll.max_choices, 1);
+    assert_eq!(view.results, Some(results(&[0, 0, 1], 1)));
+}
+
+#[tokio::test]
+async fn multiple_choice_takes_at_most_k_distinct_options() {
+    let f = fixture().await;
+    let id = f.open_poll(poll_with(4, json!({"max_choices": 2}))).await;
+    for bad in [
+        json!([0, 1, 2]),
+        json!([0, 1, 2, 3]),
+        json!([1, 1]),
+        json!([0, 4]),
+    ] {
+        f.vote(&id, &voter_key(1), bad)
+            .await
+            .expect_invalid("choices");
+    }
+    f.vote(&id, &voter_key(1), json!([2, 0])).await.expect_ok();
+    f.vote(&id, &voter_key(2), json!([3])).await.expect_ok();
+    f.vote(&id, &voter_key(3), json!([0, 3])).await.expect_ok();
+    // Totals per option; ballots counted once each.
+    assert_eq!(f.admin_totals(&id).await, results(&[2, 0, 1, 2], 3));
+    let public: PollResults = f.results(&id, None).await.parse(200);
+    assert_eq!(public, results(&[2, 0, 1, 2], 3));
+
+    // max_choices must fit the options.
+    f.create(&poll_with(3, json!({"max_choices": 4})))
+        .await
+        .expect_invalid("max_choices");
+    f.create(&poll_with(3, json!({"max_choices": 0})))
+        .await
+        .expect_invalid("max_choices");
+}
+
+#[tokio::test]
+async fn a_vote_is_final_and_a_second_one_is_refused() {
+    let f = fixture().await;
+    let id = f.open_poll(poll_with(2, json!({}))).await;
+    let voter = voter_key(7);
+    let first: PollView = f.view(&id, Some(&voter)).await.parse(200);
+    assert!(!first.voted);
+    assert_eq!(first.viewer, None);
+    f.vote(&id, &voter, json!([0])).await.expect_ok();
+    for choices in [json!([0]), json!([1])] {
+        f.vote(&id, &voter, choices)
+            .await
+            .expect_error(409, "already_voted");
+    }
+    assert_eq!(f.admin_totals(&id).await, results(&[1, 0], 1));
+    let mine: PollView = f.view(&id, Some(&voter)).await.parse(200);
+    assert!(mine.voted);
+    assert!(mine.viewer.is_some());
+    let other: PollView = f.view(&id, Some(&voter_key(8))).await.parse(200);
+    assert!(!other.voted);
+    assert_eq!(other.viewer, None);
+
+    // One resident pressing many times at once counts once.
+    let voter = voter_key(9);
+    let barrier = Arc::new(Barrier::new(10));
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..10 {
+        let (http, url, voter, barrier) = (
+            f.http.clone(),
+            f.poll_url(&id, "/vote"),
+            voter.clone(),
+            barrier.clone(),
+        );
+        tasks.spawn(async move {
+            barrier.wait().await;
+            let answer = call(
+                http.post(url)
+                    .header(VOTER_HEADER, voter)
+                    .json(&json!({"choices": [1]})),
+            )
+            .await;
+            (answer.status, answer.body["error"]["code"].clone())
+        });
+    }
+    let mut statuses = Vec::new();
+    while let Some(done) = tasks.join_next().await {
+        statuses.push(done.expect("task"));
+    }
+    let accepted = statuses.iter().filter(|(s, _)| *s == 200).count();
+    assert_eq!(accepted, 1, "{statuses:?}");
+    assert!(
+        statuses
+            .iter()
+            .all(|(s, c)| *s == 200 || (*s == 409 && c == "already_voted")),
+        "{statuses:?}"
+    );
+    assert_eq!(f.admin_totals(&id).await, results(&[1, 1], 2));
+}
+
+// -------------------------------------------------------------- poll states
+
+#[tokio::test]
+async fn drafts_are_invisible_to_the_public() {
+    let f = fixture().await;
+    let id = f.draft(poll_with(2, json!({}))).await;
+    f.view(&id, None).await.expect_error(404, "poll_not_found");
+    f.view(&id, Some(&voter_key(1)))
+        .await
+        .expect_error(404, "poll_not_found");
+    f.results(&id, None)
+        .await
+        .expect_error(404, "poll_not_found");
+    let live = call(f.http.get(f.poll_url(&id, "/live"))).await;
+    live.expect_error(404, "poll_not_found");
+    // Nobody votes in a draft.
+    let vote = f.vote(&id, &voter_key(1), json!([0])).await;
+    assert!(
+        [404, 409].contains(&vote.status),
+        "a vote in a draft must be refused: {vote:?}"
+    );
+    if vote.status == 409 {
+        vote.expect_error(409, "poll_not_open");
+    } else {
+        vote.expect_error(404, "poll_not_found");
+    }
+    assert_eq!(f.admin_totals(&id).await.total_votes, 0);
+    // The editor sees it, in the list too.
+    let list: PollAdminList = call(f.http.get(f.admin_url("")).bearer_auth(&f.token))
+        .await
+        .parse(200);
+    assert_eq!(list.polls.len(), 1);
+    assert_eq!(list.polls[0].poll.id, id);
+    assert_eq!(list.polls[0].phase, Phase::Draft);
+    // A draft cannot be closed or revealed.
+    f.act(&id, json!({"action": "close"}))
+        .await
+        .expect_error(409, "invalid_poll_state");
+    f.act(&id, json!({"action": "reveal"}))
+        .await
+        .expect_error(409, "invalid_poll_state");
+    // Opened, the public sees it.
+    f.act(&id, json!({"action": "open"})).await.expect_ok();
+    let view: PollView = f.view(&id, None).await.parse(200);
+    assert_eq!(view.poll.phase, Phase::Open);
+    // Unknown ids are 404 as well.
+    f.view("doesnotexist", None)
+        .await
+        .expect_error(404, "poll_not_found");
+    f.vote("doesnotexist", &voter_key(1), json!([0]))
+        .await
+        .expect_error(404, "poll_not_found");
+}
+
+#[tokio::test]
+async fn closed_polls_refuse_votes_until_reopened() {
+    let f = fixture().await;
+    let id = f.open_poll(poll_with(2, json!({}))).await;
+    f.vote(&id, &voter_key(1), json!([0])).await.expect_ok();
+    let closed: PollAdminView = f.act(&id, json!({"action": "close"})).await.parse(200);
+    assert_eq!(closed.phase, Phase::Closed);
+    let message = f
+        .vote(&id, &voter_key(2), json!([1]))
+        .await
+        .expect_error(409, "poll_not_open")
+        .to_string();
+    assert!(message.contains("closed"), "{message}");
+    let view: PollView = f.view(&id, None).await.parse(200);
+    assert_eq!(view.poll.phase, Phase::Closed);
+    assert_eq!(f.admin_totals(&id).await, results(&[1, 0], 1));
+    // Closing twice changes nothing.
+    f.act(&id, json!({"action": "close"})).await.expect_ok();
+    // Reopened: votes count again, and the earlier ones still count.
+    let reopened: PollAdminView = f.act(&id, json!({"action": "open"})).await.parse(200);
+    assert_eq!(reopened.phase, Phase::Open);
+    assert_eq!(reopened.poll.round, 1);
+    f.vote(&id, &voter_key(2), json!([1])).await.expect_ok();
+    f.vote(&id, &voter_key(1), json!([1]))
+        .await
+        .expect_error(409, "already_voted");
+    assert_eq!(f.admin_totals(&id).await, results(&[1, 1], 2));
+}
+
+#[tokio::test]
+async fn opening_and_closing_times_are_kept() {
+    let f = fixture().await;
+    // Opened, but its opening time has not come: scheduled.
+    let later = f
+        .open_poll(poll_with(2, json!({"opens_at": now_secs() + 3600})))
+        .await;
+    let view: PollView = f.view(&later, None).await.parse(200);
+    assert_eq!(view.poll.phase, Phase::Scheduled);
+    f.vote(&later, &voter_key(1), json!([0]))
+        .await
+        .expect_error(409, "poll_not_open");
+    assert_eq!(f.admin_totals(&later).await.total_votes, 0);
+
+    // Opens by itself, and closes by itself; the live stream says so
+    // without anyone clicking.
+    let opens_at = now_secs() + 2;
+    let closes_at = opens_at + 4;
+    let timed = f
+        .open_poll(poll_with(
+            2,
+            json!({"opens_at": opens_at, "closes_at": closes_at}),
+        ))
+        .await;
+    let mut live = f.live(&timed, None).await;
+    let first = live.next().await;
+    if now_secs() < opens_at {
+        // (The snapshot was made before this moment.)
+        assert_eq!(first.update.phase, Phase::Scheduled);
+        live.until("the poll opening by its time", |u| u.phase == Phase::Open)
+            .await;
+    }
+    f.vote(&timed, &voter_key(2), json!([1])).await.expect_ok();
+    live.until("the poll closing by its time", |u| u.phase == Phase::Closed)
+        .await;
+    assert!(now_secs() >= closes_at);
+    f.vote(&timed, &voter_key(3), json!([1]))
+        .await
+        .expect_error(409, "poll_not_open");
+    let view: PollView = f.view(&timed, None).await.parse(200);
+    assert_eq!(view.poll.phase, Phase::Closed);
+    assert_eq!(f.admin_totals(&timed).await, results(&[0, 1], 1));
+
+    // Reopening a poll whose closing time has passed needs a new time.
+    f.act(&timed, json!({"action": "close"})).await.expect_ok();
+    f.act(&timed, json!({"action": "open"}))
+        .await
+        .expect_invalid("closes_at");
+    f.edit(&timed, json!({"closes_at": null})).await.expect_ok();
+    f.act(&timed, json!({"action": "open"})).await.expect_ok();
+    f.vote(&timed, &voter_key(3), json!([0])).await.expect_ok();
+    assert_eq!(f.admin_totals(&timed).await, results(&[1, 1], 2));
+
+    // The closing time must come after the opening time.
+    f.create(&poll_with(2, json!({"opens_at": 2000, "closes_at": 1000})))
+        .await
+        .expect_invalid("closes_at");
+}
+
+// --------------------------------------------------------------- vote codes
+
+fn is_vote_code(code: &str) -> bool {
+    const ALPHABET: &str = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+    let parts: Vec<&str> = code.split('-').collect();
+    parts.iter().map(|p| p.len()).collect::<Vec<_>>() == [4, 4, 2]
+        && parts.concat().chars().all(|c| ALPHABET.contains(c))
+}
+
+#[tokio::test]
+async fn vote_codes_are_single_use_and_tied_to_their_poll() {
+    let f = fixture().await;
+    let codes_poll = json!({"audience": {"kind": "codes"}});
+    let id = f.open_poll(poll_with(2, codes_poll.clone())).await;
+    let other = f.open_poll(poll_with(2, codes_poll)).await;
+
+    let created: VoteCodesCreated = f.codes(&id, 3, None).await.parse(201);
+    assert_eq!(created.codes.len(), 3);
+    assert!(created.codes.iter().all(|c| is_vote_code(c)), "{created:?}");
+
+    let csv = f.codes(&id, 4, Some("csv")).await;
+    assert_eq!(csv.status, 201, "{csv:?}");
+    let content_type = csv.header("content-type").unwrap_or_default();
+    assert!(content_type.starts_with("text/csv"), "{csv:?}");
+    let lines: Vec<&str> = csv.text.lines().collect();
+    assert_eq!(lines.first(), Some(&"code"), "{csv:?}");
+    let csv_codes: Vec<String> = lines[1..].iter().map(|c| c.to_string()).collect();
+    assert_eq!(csv_codes.len(), 4, "{csv:?}");
+    assert!(csv_codes.iter().all(|c| is_vote_code(c)), "{csv:?}");
+
+    let html = f.codes(&id, 2, Some("html")).await;
+    assert_eq!(html.status, 201, "{html:?}");
+    let content_type = html.header("content-type").unwrap_or_default();
+    assert!(content_type.starts_with("text/html"), "{html:?}");
+    assert!(
+        html.text.contains("<html")
+            || html.text.contains("<!DOCTYPE")
+            || html.text.contains("<!doctype")
+    );
+    let html_codes: Vec<String> = html
+        .text
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+        .filter(|w| is_vote_code(w))
+        .map(String::from)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    assert_eq!(
+        html_codes.len(),
+        2,
+        "two distinct codes on the sheet: {html:?}"
+    );
+
+    let all: BTreeSet<&String> = created
+        .codes
+        .iter()
+        .chain(&csv_codes)
+        .chain(&html_codes)
+        .collect();
+    assert_eq!(all.len(), 9, "every code is new");
+    assert_eq!(f.admin_view(&id).await.poll.vote_codes, 9);
+    let view: PollView = f.view(&id, None).await.parse(200);
+    assert!(view.poll.needs_code);
+
+    // No code, an unknown code, a malformed code: refused.
+    f.vote_body(&id, Some(&voter_key(1)), &json!({"choices": [0]}))
+        .await
+        .expect_error(403, "invalid_vote_code");
+    f.vote_with_code(&id, "2222-2222-22", json!([0]))
+        .await
+        .expect_error(403, "invalid_vote_code");
+    f.vote_with_code(&id, "not a code", json!([0]))
+        .await
+        .expect_error(403, "invalid_vote_code");
+    // A code of another poll is no good here.
+    let others: VoteCodesCreated = f.codes(&other, 1, None).await.parse(201);
+    f.vote_with_code(&id, &others.codes[0], json!([0]))
+        .await
+        .expect_error(403, "invalid_vote_code");
+    assert_eq!(f.admin_totals(&id).await.total_votes, 0);
+
+    // A code works once; lower case and without dashes is the same code.
+    let code = &created.codes[0];
+    let typed = code.replace('-', "").to_lowercase();
+    let receipt: VoteReceipt = f.vote_with_code(&id, &typed, json!([1])).await.parse(200);
+    assert_eq!(receipt.round, 1);
+    for again in [code.clone(), typed] {
+        f.vote_with_code(&id, &again, json!([0]))
+            .await
+            .expect_error(403, "invalid_vote_code");
+    }
+    // Codes from every format work.
+    f.vote_with_code(&id, &csv_codes[0], json!([0]))
+        .await
+        .expect_ok();
+    f.vote_with_code(&id, &html_codes[0], json!([0]))
+        .await
+        .expect_ok();
+    assert_eq!(f.admin_totals(&id).await, results(&[2, 1], 3));
+    // The other poll's code still works there.
+    f.vote_with_code(&other, &others.codes[0], json!([1]))
+        .await
+        .expect_ok();
+    assert_eq!(f.admin_totals(&other).await, results(&[0, 1], 1));
+
+    // Codes only for polls that take them; sensible batch sizes.
+    let open = f.open_poll(poll_with(2, json!({}))).await;
+    f.codes(&open, 1, None)
+        .await
+        .expect_error(409, "invalid_poll_state");
+    f.codes(&id, 0, None).await.expect_invalid("count");
+    f.codes(&id, 5001, None).await.expect_invalid("count");
+}
+
+// -------------------------------------------------------------- network cap
+
+#[tokio::test]
+async fn network_cap_limits_voter_keys_per_network() {
+    let f = fixture().await;
+    // Every request of this test comes from 127.0.0.1: one network.
+    let id = f
+        .open_poll(poll_with(
+            2,
+            json!({"audience": {"kind": "open", "max_keys_per_network": 3}}),
+        ))
+        .await;
+    for n in 1..=3 {
+        f.vote(&id, &voter_key(n), json!([0])).await.expect_ok();
+    }
+    let answer = f.vote(&id, &voter_key(4), json!([1])).await;
+    let message = answer.expect_error(429, "network_cap");
+    assert!(
+        message.contains("network") && message.contains('3'),
+        "the message says what happened: {message}"
+    );
+    assert_eq!(f.admin_totals(&id).await, results(&[3, 0], 3));
+    // Who voted already is told so, not about the cap.
+    f.vote(&id, &voter_key(1), json!([1]))
+        .await
+        .expect_error(409, "already_voted");
+    // The editor raises the cap (allowed with votes): one more fits.
+    f.edit(
+        &id,
+        json!({"audience": {"kind": "open", "max_keys_per_network": 4}}),
+    )
+    .await
+    .expect_ok();
+    f.vote(&id, &voter_key(4), json!([1])).await.expect_ok();
+    f.vote(&id, &voter_key(5), json!([1]))
+        .await
+        .expect_error(429, "network_cap");
+    assert_eq!(f.admin_totals(&id).await, results(&[3, 1], 4));
+    // Another poll has its own count.
+    let fresh = f
+        .open_poll(poll_with(
+            2,
+            json!({"audience": {"kind": "open", "max_keys_per_network": 1}}),
+        ))
+        .await;
+    f.vote(&fresh, &voter_key(5), json!([0])).await.expect_ok();
+    f.vote(&fresh, &voter_key(6), json!([0]))
+        .await
+        .expect_error(429, "network_cap");
+    // A reset starts the count again.
+    f.act(&id, json!({"action": "reset", "round": 1}))
+        .await
+        .expect_ok();
+    for n in 1..=4 {
+        f.vote(&id, &voter_key(n), json!([1])).await.expect_ok();
+    }
+    f.vote(&id, &voter_key(5), json!([1]))
+        .await
+        .expect_error(429, "network_cap");
+    // A cap out of range is refused.
+    f.create(&poll_with(
+        2,
+        json!({"audience": {"kind": "open", "max_keys_per_network": 0}}),
+    ))
+    .await
+    .expect_invalid("max_keys_per_network");
+}
+
+// ------------------------------------------------------- results visibility
+
+#[tokio::test]
+async fn results_visibility_in_rest_answers() {
+    let f = fixture().await;
+    let hidden = |a: Answer| {
+        a.expect_error(403, "results_hidden");
+    };
+
+    // always
+    let always = f
+        .open_poll(poll_with(2, json!({"results": "always"})))
+        .await;
+    let view: PollView = f.view(&always, None).await.parse(200);
+    assert_eq!(view.results, Some(results(&[0, 0], 0)));
+    f.vote(&always, &voter_key(1), json!([1])).await.expect_ok();
+    let public: PollResults = f.results(&always, None).await.parse(200);
+    assert_eq!(public, results(&[0, 1], 1));
+
+    // after_vote: to whoever voted, and to everyone once closed.
+    let after_vote = f
+        .open_poll(poll_with(2, json!({"results": "after_vote"})))
+        .await;
+    let view: PollView = f.view(&after_vote, Some(&voter_key(1))).await.parse(200);
+    assert_eq!(view.results, None);
+    hidden(f.results(&after_vote, Some(&voter_key(1))).await);
+    let receipt: VoteReceipt = f
+        .vote(&after_vote, &voter_key(1), json!([0]))
+        .await
+        .parse(200);
+    assert_eq!(receipt.results, Some(results(&[1, 0], 1)));
+    let view: PollView = f.view(&after_vote, Some(&voter_key(1))).await.parse(200);
+    assert_eq!(view.results, Some(results(&[1, 0], 1)));
+    let mine: PollResults = f.results(&after_vote, Some(&voter_key(1))).await.parse(200);
+    assert_eq!(mine, results(&[1, 0], 1));
+    let view: PollView = f.view(&after_vote, Some(&voter_key(2))).await.parse(200);
+    assert_eq!(view.results, None, "someone who did not vote");
+    hidden(f.results(&after_vote, Some(&voter_key(2))).await);
+    hidden(f.results(&after_vote, None).await);
+    f.act(&after_vote, json!({"action": "close"}))
+        .await
+        .expect_ok();
+    let closed: PollResults = f.results(&after_vote, None).await.parse(200);
+    assert_eq!(closed, results(&[1, 0], 1));
+
+    // after_close: not even to voters before.
+    let after_close = f
+        .open_poll(poll_with(2, json!({"results": "after_close"})))
+        .await;
+    let receipt: VoteReceipt = f
+        .vote(&after_close, &voter_key(1), json!([1]))
+        .await
+        .parse(200);
+    assert_eq!(receipt.results, None);
+    let view: PollView = f.view(&after_close, Some(&voter_key(1))).await.parse(200);
+    assert!(view.voted);
+    assert_eq!(view.results, None);
+    hidden(f.results(&after_close, Some(&voter_key(1))).await);
+    f.act(&after_close, json!({"action": "close"}))
+        .await
+        .expect_ok();
+    let closed: PollResults = f.results(&after_close, None).await.parse(200);
+    assert_eq!(closed, results(&[0, 1], 1));
+
+    // when_revealed: only after a reveal, closed or not; hide undoes it.
+    let revealed = f
+        .open_poll(poll_with(2, json!({"results": "when_revealed"})))
+        .await;
+    f.vote(&revealed, &voter_key(1), json!([0]))
+        .await
+        .expect_ok();
+    hidden(f.results(&revealed, Some(&voter_key(1))).await);
+    f.act(&revealed, json!({"action": "close"}))
+        .await
+        .expect_ok();
+    hidden(f.results(&revealed, None).await);
+    let shown: PollAdminView = f
+        .act(&revealed, json!({"action": "reveal"}))
+        .await
+        .parse(200);
+    assert!(shown.poll.revealed);
+    let view: PollView = f.view(&revealed, None).await.parse(200);
+    assert!(view.poll.revealed);
+    assert_eq!(view.results, Some(results(&[1, 0], 1)));
+    f.act(&revealed, json!({"action": "hide"}))
+        .await
+        .expect_ok();
+    let view: PollView = f.view(&revealed, None).await.parse(200);
+    assert!(!view.poll.revealed);
+    assert_eq!(view.results, None);
+    hidden(f.results(&revealed, None).await);
+
+    // A reveal shows after_close totals of an open poll; a reset hides
+    // them again.
+    let early = f
+        .open_poll(poll_with(2, json!({"results": "after_close"})))
+        .await;
+    f.vote(&early, &voter_key(1), json!([1])).await.expect_ok();
+    f.act(&early, json!({"action": "reveal"})).await.expect_ok();
+    let shown: PollResults = f.results(&early, None).await.parse(200);
+    assert_eq!(shown, results(&[0, 1], 1));
+    let reset: PollAdminView = f
+        .act(&early, json!({"action": "reset", "round": 1}))
+        .await
+        .parse(200);
+    assert!(!reset.poll.revealed);
+    hidden(f.results(&early, None).await);
+    // The visibility rule may change at any time, with votes too.
+    f.vote(&early, &voter_key(1), json!([0])).await.expect_ok();
+    f.edit(&early, json!({"results": "always"}))
+        .await
+        .expect_ok();
+    let now_shown: PollResults = f.results(&early, None).await.parse(200);
+    assert_eq!(now_shown, results(&[1, 0], 1));
+}
+
+#[tokio::test]
+async fn live_stream_shows_totals_only_when_allowed() {
+    let f = fixture().await;
+
+    // when_revealed: nobody sees totals until the reveal.
+    let id = f
+        .open_poll(poll_with(2, json!({"results": "when_revealed"})))
+        .await;
+    let mut anonymous = f.live(&id, None).await;
+    let mut editor = f.admin_live(&id).await;
+    let first = anonymous.next().await;
+    assert_eq!(first.update.results, None, "{first:?}");
+    assert_eq!(first.update.poll, id);
+    let first_admin = editor.next().await;
+    assert_eq!(first_admin.update.results, Some(results(&[0, 0], 0)));
+    for n in 1..=3 {
+        f.vote(&id, &voter_key(n), json!([n as u8 % 2]))
+            .await
+            .expect_ok();
+    }
+    // The editor's stream has the totals all along.
+    editor
+        .until("the editor seeing three votes", |u| {
+            u.results == Some(results(&[1, 2], 3))
+        })
+        .await;
+    f.act(&id, json!({"action": "reveal"})).await.expect_ok();
+    let seen = anonymous.until("the reveal", |u| u.revealed).await;
+    let (reveal, before) = seen.split_last().expect("an event");
+    for event in before {
+        assert_eq!(
+            event.update.results, None,
+            "totals before the reveal: {event:?}"
+        );
+    }
+    assert_eq!(reveal.update.results, Some(results(&[1, 2], 3)));
+    f.act(&id, json!({"action": "hide"})).await.expect_ok();
+    let hidden = anonymous.until("the hide", |u| !u.revealed).await;
+    assert_eq!(hidden.last().unwrap().update.results, None);
+
+    // after_vote: the viewer ticket of a vote shows the totals; a bogus
+    // ticket does not.
+    let id = f
+        .open_poll(poll_with(2, json!({"results": "after_vote"})))
+        .await;
+    let mut anonymous = f.live(&id, None).await;
+    assert_eq!(anonymous.next().await.update.results, None);
+    let receipt: VoteReceipt = f.vote(&id, &voter_key(1), json!([0])).await.parse(200);
+    let mut bogus = f.live(&id, Some("0123456789abcdef0123456789abcdef")).await;
+    let mut viewer = f.live(&id, Some(&receipt.viewer)).await;
+    let seen = viewer
+        .until("the first vote", |u| u.results == Some(results(&[1, 0], 1)))
+        .await;
+    assert!(seen.iter().all(|e| e.update.results.is_some()), "{seen:?}");
+    assert_eq!(bogus.next().await.update.results, None);
+    // The same ticket comes with the voter's view.
+    let view: PollView = f.view(&id, Some(&voter_key(1))).await.parse(200);
+    assert_eq!(view.viewer.as_deref(), Some(receipt.viewer.as_str()));
+    // More votes: the ticket's stream follows the totals, the others still
+    // see none.
+    f.vote(&id, &voter_key(2), json!([1])).await.expect_ok();
+    let two = viewer
+        .until("the second vote", |u| {
+            u.results == Some(results(&[1, 1], 2))
+        })
+        .await;
+    let two = two.last().unwrap().update.seq;
+    for stream in [&mut anonymous, &mut bogus] {
+        let seen = stream
+            .until("the update of the second vote", |u| {
+                u.results.is_some() || u.seq >= two
+            })
+            .await;
+        assert!(seen.iter().all(|e| e.update.results.is_none()), "{seen:?}");
+    }
+    // A ticket of another poll is no good here.
+    let other = f
+        .open_poll(poll_with(2, json!({"results": "after_vote"})))
+        .await;
+    let other_receipt: VoteReceipt = f.vote(&other, &voter_key(1), json!([0])).await.parse(200);
+    assert_ne!(other_receipt.viewer, receipt.viewer);
+    let mut wrong = f.live(&id, Some(&other_receipt.viewer)).await;
+    assert_eq!(wrong.next().await.update.results, None);
+    // Closing shows everyone the totals.
+    f.act(&id, json!({"action": "close"})).await.expect_ok();
+    let closed = anonymous
+        .until("the close", |u| u.phase == Phase::Closed)
+        .await;
+    assert_eq!(
+        closed.last().unwrap().update.results,
+        Some(results(&[1, 1], 2))
+    );
+    // After a reset the old ticket no longer shows this round's totals.
+    f.act(&id, json!({"action": "open"})).await.expect_ok();
+    f.act(&id, json!({"action": "reset", "round": 1}))
+        .await
+        .expect_ok();
+    f.vote(&id, &voter_key(5), json!([1])).await.expect_ok();
+    let mut stale = f.live(&id, Some(&receipt.viewer)).await;
+    let event = stale.next().await;
+    assert_eq!(event.update.round, 2);
+    assert_eq!(event.update.results, None, "{event:?}");
+}
+
+#[tokio::test]
+async fn live_stream_snapshot_updates_state_changes_and_reconnects() {
+    let f = fixture().await;
+    let id = f.open_poll(poll_with(2, json!({}))).await;
+    let mut live = f.live(&id, None).await;
+    // A snapshot at once.
+    let snapshot = live.next().await;
+    assert_eq!(snapshot.update.poll, id);
+    assert_eq!(snapshot.update.phase, Phase::Open);
+    assert_eq!(snapshot.update.round, 1);
+    assert!(!snapshot.update.revealed);
+    assert_eq!(snapshot.update.results, Some(results(&[0, 0], 0)));
+    assert!(
+        live.raw.contains("retry: 2000") || live.raw.contains("retry:2000"),
+        "the stream sets its reconnect delay: {:?}",
+        live.raw
+    );
+    // A vote arrives as an update.
+    f.vote(&id, &voter_key(1), json!([1])).await.expect_ok();
+    let seen = live
+        .until("the vote", |u| u.results == Some(results(&[0, 1], 1)))
+        .await;
+    let mut last_seq = snapshot.update.seq;
+    for event in &seen {
+        assert!(event.update.seq > last_seq, "seq increases: {seen:?}");
+        last_seq = event.update.seq;
+    }
+    // State changes arrive.
+    f.act(&id, json!({"action": "close"})).await.expect_ok();
+    live.until("the close", |u| u.phase == Phase::Closed).await;
+    f.act(&id, json!({"action": "open"})).await.expect_ok();
+    live.until("the reopen", |u| u.phase == Phase::Open).await;
+    f.act(&id, json!({"action": "reset", "round": 1}))
+        .await
+        .expect_ok();
+    let reset = live.until("the reset", |u| u.round == 2).await;
+    let reset = reset.last().unwrap().clone();
+    assert_eq!(reset.update.results, Some(results(&[0, 0], 0)));
+    assert_eq!(reset.update.phase, Phase::Open);
+    // Nothing else happened, so nothing else comes.
+    assert!(live.next_within(QUIET).await.is_none());
+    drop(live);
+
+    // A reconnect that has the newest event gets no repeat of it...
+    let newest = reset.id.clone().expect("event id");
+    let mut again = Live::connect(
+        Client::new()
+            .get(f.poll_url(&id, "/live"))
+            .header("last-event-id", &newest),
+    )
+    .await;
+    if let Some(repeat) = again.next_within(QUIET).await {
+        panic!("the snapshot was sent again: {repeat:?}");
+    }
+    // ...but does get what happens next.
+    f.vote(&id, &voter_key(2), json!([0])).await.expect_ok();
+    let next = again.next().await;
+    assert!(next.update.seq > reset.update.seq);
+    assert_eq!(next.update.results, Some(results(&[1, 0], 1)));
+    // A reconnect that missed something gets the current state at once.
+    let mut behind = Live::connect(
+        Client::new()
+            .get(f.poll_url(&id, "/live"))
+            .header("last-event-id", &newest),
+    )
+    .await;
+    let caught_up = behind.next().await;
+    assert_eq!(caught_up.update.results, Some(results(&[1, 0], 1)));
+
+    // Many votes at once are coalesced (at most 4 updates a second).
+    let start = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for n in 100..140 {
+        let (http, url) = (f.http.clone(), f.poll_url(&id, "/vote"));
+        tasks.spawn(async move {
+            call(
+                http.post(url)
+                    .header(VOTER_HEADER, voter_key(n))
+                    .json(&json!({"choices": [1]})),
+            )
+            .await
+            .status
+        });
+    }
+    let mut statuses = Vec::new();
+    while let Some(status) = tasks.join_next().await {
+        statuses.push(status.expect("task"));
+    }
+    assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+    let updates = behind
+        .until("forty more votes", |u| {
+            u.results.as_ref().is_some_and(|r| r.total_votes == 41)
+        })
+        .await;
+    let elapsed = start.elapsed().as_secs_f64();
+    assert_eq!(
+        updates.last().unwrap().update.results,
+        Some(results(&[1, 40], 41))
+    );
+    assert!(
+        (updates.len() as f64) <= elapsed * 4.0 + 2.0,
+        "{} updates in {elapsed:.2} s",
+        updates.len()
+    );
+}
+
+// -------------------------------------------------------- reset and editing
+
+#[tokio::test]
+async fn reset_needs_the_current_round_and_starts_afresh() {
+    let f = fixture().await;
+    let id = f.open_poll(poll_with(3, json!({}))).await;
+    f.vote(&id, &voter_key(1), json!([0])).await.expect_ok();
+    f.vote(&id, &voter_key(2), json!([2])).await.expect_ok();
+
+    f.act(&id, json!({"action": "reset"}))
+        .await
+        .expect_invalid("round");
+    f.act(&id, json!({"action": "reset", "round": 2}))
+        .await
+        .expect_error(409, "round_changed");
+    assert_eq!(f.admin_totals(&id).await, results(&[1, 0, 1], 2));
+
+    let reset: PollAdminView = f
+        .act(&id, json!({"action": "reset", "round": 1}))
+        .await
+        .parse(200);
+    assert_eq!(reset.poll.round, 2);
+    assert_eq!(reset.results, results(&[0, 0, 0], 0));
+    assert_eq!(reset.phase, Phase::Open);
+    // A second click with the round it saw resets nothing.
+    f.act(&id, json!({"action": "reset", "round": 1}))
+        .await
+        .expect_error(409, "round_changed");
+    assert_eq!(f.admin_view(&id).await.poll.round, 2);
+
+    // The old votes no longer count; their voters vote again.
+    let view: PollView = f.view(&id, Some(&voter_key(1))).await.parse(200);
+    assert!(!view.voted);
+    assert_eq!(view.poll.round, 2);
+    assert_eq!(view.results, Some(results(&[0, 0, 0], 0)));
+    let receipt: VoteReceipt = f.vote(&id, &voter_key(1), json!([1])).await.parse(200);
+    assert_eq!(receipt.round, 2);
+    f.vote(&id, &voter_key(1), json!([1]))
+        .await
+        .expect_error(409, "already_voted");
+    let public: PollResults = f.results(&id, None).await.parse(200);
+    assert_eq!(public, results(&[0, 1, 0], 1));
+    // Still so after a restart.
+    let Fixture {
+        server,
+        http,
+        slug,
+        token,
+    } = f;
+    let f = Fixture {
+        server: server.restart().await,
+        http,
+        slug,
+        token,
+    };
+    assert_eq!(f.admin_totals(&id).await, results(&[0, 1, 0], 1));
+    let view: PollView = f.view(&id, Some(&voter_key(2))).await.parse(200);
+    assert!(!view.voted);
+    f.vote(&id, &voter_key(2), json!([2])).await.expect_ok();
+    assert_eq!(f.admin_totals(&id).await, results(&[0, 1, 1], 2));
+}
+
+#[tokio::test]
+async fn editing_the_ballot_is_refused_with_votes_but_allowed_after_reset() {
+    let f = fixture().await;
+    let id = f.open_poll(poll_with(2, json!({}))).await;
+    // Without votes anything may change.
+    let edited: PollAdminView = f
+        .edit(&id, json!({"question": "Wat komt er in het postkantoor?"}))
+        .await
+        .parse(200);
+    assert_eq!(edited.poll.question, "Wat komt er in het postkantoor?");
+    f.vote(&id, &voter_key(1), json!([0])).await.expect_ok();
+
+    for ballot in [
+        json!({"question": "Iets anders?"}),
+        json!({"options": ["Bibliotheek", "Café"]}),
+        json!({"options": ["Plan 0", "Plan 1", "Plan 2"]}),
+        json!({"max_choices": 2}),
+        json!({"audience": {"kind": "codes"}}),
+    ] {
+        f.edit(&id, ballot.clone())
+            .await
+            .expect_error(409, "poll_has_votes");
+    }
+    let view: PollView = f.view(&id, None).await.parse(200);
+    assert_eq!(view.poll.question, "Wat komt er in het postkantoor?");
+    assert_eq!(view.poll.options, ["Plan 0", "Plan 1"]);
+    // Times and visibility may change with votes.
+    let closes_at = now_secs() + 3600;
+    let edited: PollAdminView = f
+        .edit(
+            &id,
+            json!({"closes_at": closes_at, "results": "after_close"}),
+        )
+        .await
+        .parse(200);
+    assert_eq!(edited.poll.closes_at, Some(closes_at));
+    assert_eq!(f.admin_totals(&id).await, results(&[1, 0], 1));
+
+    let round = f.admin_view(&id).await.poll.round;
+    f.act(&id, json!({"action": "reset", "round": round}))
+        .await
+        .expect_ok();
+    let edited: PollAdminView = f
+        .edit(
+            &id,
+            json!({"options": ["Bibliotheek", "Café", "Woningen"], "max_choices": 2}),
+        )
+        .await
+        .parse(200);
+    assert_eq!(edited.poll.options, ["Bibliotheek", "Café", "Woningen"]);
+    let view: PollView = f.view(&id, None).await.parse(200);
+    assert_eq!(view.poll.options, ["Bibliotheek", "Café", "Woningen"]);
+    assert_eq!(view.poll.max_choices, 2);
+    f.vote(&id, &voter_key(1), json!([1, 2])).await.expect_ok();
+    assert_eq!(f.admin_totals(&id).await, results(&[0, 1, 1], 1));
+    // Edits are checked like a new poll.
+    f.edit(&id, json!({"question": ""}))
+        .await
+        .expect_invalid("question");
+    f.edit(&id, json!({"options": ["Alleen"]}))
+        .await
+        .expect_invalid("options");
+    f.edit(&id, json!({"colour": "red"}))
+        .await
+        .expect_error(400, "invalid_field");
+}
+
+// ------------------------------------------------ many votes, and a restart
+
+/// The totals of a single-choice poll agree everywhere they are shown.
+async fn check_counts(f: &Fixture, id: &str, expected: &PollResults) {
+    let admin = f.admin_totals(id).await;
+    assert_eq!(&admin, expected);
+    assert_eq!(admin.totals.iter().sum::<u64>(), admin.total_votes);
+    let public: PollResults = f.results(id, None).await.parse(200);
+    assert_eq!(public, admin, "public results and the admin view agree");
+    let view: PollView = f.view(id, None).await.parse(200);
+    assert_eq!(view.results.as_ref(), Some(&admin));
+    let list: PollAdminList = call(f.http.get(f.admin_url("")).bearer_auth(&f.token))
+        .await
+        .parse(200);
+    let listed = list.polls.iter().find(|p| p.poll.id == id).expect("listed");
+    assert_eq!(listed.results, admin);
+}
+
+#[tokio::test]
+async fn five_hundred_concurrent_votes_add_up_also_after_a_restart() {
+    let f = fixture().await;
+    let id = f
+        .open_poll(poll_with(
+            3,
+            json!({"audience": {"kind": "open", "max_keys_per_network": 1000}}),
+        ))
+        .await;
+    const VOTERS: u64 = 500;
+    let barrier = Arc::new(Barrier::new(VOTERS as usize));
+    let mut tasks = tokio::task::JoinSet::new();
+    for n in 0..VOTERS {
+        let (http, url, barrier) = (f.http.clone(), f.poll_url(&id, "/vote"), barrier.clone());
+        tasks.spawn(async move {
+            barrier.wait().await;
+            let answer = call(
+                http.post(url)
+                    .header(VOTER_HEADER, voter_key(n))
+                    .json(&json!({"choices": [n % 3]})),
+            )
+            .await;
+            (n, answer.status, answer.text)
+        });
+    }
+    let mut failed = Vec::new();
+    while let Some(done) = tasks.join_next().await {
+        let (n, status, text) = done.expect("task");
+        if status != 200 {
+            failed.push((n, status, text));
+        }
+    }
+    assert!(
+        failed.is_empty(),
+        "{} votes failed: {failed:?}",
+        failed.len()
+    );
+    let expected = results(&[167, 167, 166], VOTERS);
+
+    check_counts(&f, &id, &expected).await;
+
+    let Fixture {
+        server,
+        http,
+        slug,
+        token,
+    } = f;
+    let f = Fixture {
+        server: server.restart().await,
+        http,
+        slug,
+        token,
+    };
+    check_counts(&f, &id, &expected).await;
+    // The voters are still known: no second votes after the restart.
+    for n in [0, 250, 499] {
+        f.vote(&id, &voter_key(n), json!([0]))
+            .await
+            .expect_error(409, "already_voted");
+        let view: PollView = f.view(&id, Some(&voter_key(n))).await.parse(200);
+        assert!(view.voted);
+    }
+    f.vote(&id, &voter_key(VOTERS), json!([2]))
+        .await
+        .expect_ok();
+    let after = f.admin_totals(&id).await;
+    assert_eq!(after, results(&[167, 167, 167], VOTERS + 1));
+}
+
+// ------------------------------------------------------------- join codes
+
+#[tokio::test]
+async fn join_codes_lead_to_their_poll() {
+    let f = fixture().await;
+    let id = f.open_poll(poll_with(2, json!({}))).await;
+    let code = f.admin_view(&id).await.poll.join_code;
+    assert_eq!(code.len(), 5, "{code}");
+    let view: PollView = f.view(&id, None).await.parse(200);
+    assert_eq!(view.poll.join_code, code);
+    let join = |code: String| {
+        let url = f.server.at(&format!("/api/v1/polls/join/{code}"));
+        let http = f.http.clone();
+        async move { call(http.get(url)).await }
+    };
+    let expected = JoinTarget {
+        community: f.slug.clone(),
+        poll: id.clone(),
+    };
+    let dashed = format!("{}-{}", &code[..2], &code[2..]);
+    for variant in [
+        code.clone(),
+        code.to_lowercase(),
+        dashed.clone(),
+        dashed.to_lowercase(),
+    ] {
+        let target: JoinTarget = join(variant).await.parse(200);
+        assert_eq!(target, expected);
+    }
+    // Another poll has another code.
+    let other = f.open_poll(poll_with(2, json!({}))).await;
+    let other_code = f.admin_view(&other).await.poll.join_code;
+    assert_ne!(other_code, code);
+    let target: JoinTarget = join(other_code).await.parse(200);
+    assert_eq!(target.poll, other);
+    // Unknown and malformed codes.
+    for unknown in ["", "x", "ABCDEFGHJK", "00000", "%3Cb%3E"] {
+        let answer = join(unknown.to_string()).await;
+        assert_eq!(answer.status, 404, "{unknown}: {answer:?}");
+        assert!(
+            ["poll_not_found", "route_not_found"]
+                .contains(&answer.body["error"]["code"].as_str().unwrap_or("")),
+            "{answer:?}"
+        );
+    }
+    let missing = if code == "22222" { "33333" } else { "22222" };
+    join(missing.into())
+        .await
+        .expect_error(404, "poll_not_found");
+}
+
+// -------------------------------------------------------------- bad input
+
+#[tokio::test]
+async fn bad_input_gets_a_structured_4xx_never_a_5xx() {
+    let f = fixture().await;
+    let raw_create = |body: String| {
+        f.http
+            .post(f.admin_url(""))
+            .bearer_auth(&f.token)
+            .header(CONTENT_TYPE, "application/json")
+            .body(body)
+    };
+    call(raw_create("{\"question\": ".into()))
+        .await
+        .expect_error(400, "malformed_json");
+    call(raw_create("not json".into()))
+        .await
+        .expect_error(400, "malformed_json");
+    f.create(&poll_with(2, json!({"colour": "red"})))
+        .await
+        .expect_error(400, "invalid_field");
+    f.create(&json!({"question": "Alleen een vraag?"}))
+        .await
+        .expect_error(400, "invalid_field");
+    f.create(&poll_with(2, json!({"question": "x".repeat(201)})))
+        .await
+        .expect_invalid("question");
+    f.create(&poll_with(2, json!({"question": "  "})))
+        .await
+        .expect_invalid("question");
+    f.create(&poll_with(2, json!({"question": "Twee\nregels?"})))
+        .await
+        .expect_invalid("question");
+    f.create(&poll_with(2, json!({"question": "x".repeat(200)})))
+        .await
+        .expect_status(201);
+    f.create(&poll_with(2, json!({"options": ["Ja", "x".repeat(101)]})))
+        .await
+        .expect_invalid("options");
+    f.create(&poll_with(2, json!({"options": ["Ja", "x".repeat(100)]})))
+        .await
+        .expect_status(201);
+    f.create(&poll_with(1, json!({})))
+        .await
+        .expect_invalid("options");
+    f.create(&poll_with(11, json!({})))
+        .await
+        .expect_invalid("options");
+    f.create(&poll_with(10, json!({}))).await.expect_status(201);
+    f.create(&poll_with(2, json!({"options": ["Ja", "ja"]})))
+        .await
+        .expect_invalid("options");
+    f.create(&poll_with(2, json!({"options": ["Ja", ""]})))
+        .await
+        .expect_invalid("options");
+    f.create(&poll_with(2, json!({"results": "sometimes"})))
+        .await
+        .expect_error(400, "invalid_field");
+    f.create(&poll_with(2, json!({"audience": {"kind": "everyone"}})))
+        .await
+        .expect_error(400, "invalid_field");
+    f.create(&poll_with(2, json!({"max_choices": 300})))
+        .await
+        .expect_error(400, "invalid_field");
+    call(
+        f.http
+            .post(f.admin_url(""))
+            .bearer_auth(&f.token)
+            .header(CONTENT_TYPE, "text/plain")
+            .body(poll_with(2, json!({})).to_string()),
+    )
+    .await
+    .expect_error(415, "unsupported_media_type");
+    let mut huge = poll_with(2, json!({})).to_string();
+    huge.insert_str(1, &" ".repeat(64 * 1024));
+    call(raw_create(huge))
+        .await
+        .expect_error(413, "body_too_large");
+    // None of these made a poll besides the three that fit.
+    let list: PollAdminList = call(f.http.get(f.admin_url("")).bearer_auth(&f.token))
+        .await
+        .parse(200);
+    assert_eq!(list.polls.len(), 3);
+
+    let id = f.open_poll(poll_with(3, json!({}))).await;
+    let raw_vote = |body: String| {
+        f.http
+            .post(f.poll_url(&id, "/vote"))
+            .header(VOTER_HEADER, voter_key(1))
+            .header(CONTENT_TYPE, "application/json")
+            .body(body)
+    };
+    call(raw_vote("{\"choices\": [0".into()))
+        .await
+        .expect_error(400, "malformed_json");
+    for body in [
+        json!({"choices": [0], "extra": true}),
+        json!({"choices": "0"}),
+        json!({"choices": [-1]}),
+        json!({"choices": [256]}),
+        json!({"choices": [0.5]}),
+        json!({}),
+        json!([0]),
+    ] {
+        call(raw_vote(body.to_string()))
+            .await
+            .expect_error(400, "invalid_field");
+    }
+    let mut huge = json!({"choices": [0]}).to_string();
+    huge.insert_str(1, &" ".repeat(64 * 1024 + 1));
+    call(raw_vote(huge))
+        .await
+        .expect_error(413, "body_too_large");
+    f.vote_body(&id, None, &json!({"choices": [0]}))
+        .await
+        .expect_error(400, "invalid_voter_key");
+    for bad_key in ["short", &voter_key(1).to_uppercase(), "<script>"] {
+        f.vote(&id, bad_key, json!([0]))
+            .await
+            .expect_error(400, "invalid_voter_key");
+    }
+    assert_eq!(f.admin_totals(&id).await.total_votes, 0);
+
+    // Admin actions and codes.
+    for action in [
+        json!({"action": "explode"}),
+        json!({"action": "reset", "round": "one"}),
+        json!({}),
+        json!({"action": "open", "extra": 1}),
+    ] {
+        f.act(&id, action).await.expect_error(400, "invalid_field");
+    }
+    call(
+        f.http
+            .post(f.admin_url(&format!("/{id}/codes")))
+            .bearer_auth(&f.token)
+            .json(&json!({"count": "many"})),
+    )
+    .await
+    .expect_error(400, "invalid_field");
+
+    // Odd requests of every poll address: never a 5xx.
+    let weird_ids = ["x", "UPPER", &"a".repeat(200), "%00", "%F0%9F%98%80"];
+    for weird in weird_ids {
+        for (method, url) in [
+            (reqwest::Method::GET, f.poll_url(weird, "")),
+            (reqwest::Method::POST, f.poll_url(weird, "/vote")),
+            (reqwest::Method::GET, f.poll_url(weird, "/results")),
+            (reqwest::Method::GET, f.poll_url(weird, "/live")),
+            (reqwest::Method::GET, f.admin_url(&format!("/{weird}"))),
+            (reqwest::Method::PATCH, f.admin_url(&format!("/{weird}"))),
+            (
+                reqwest::Method::POST,
+                f.admin_url(&format!("/{weird}/state")),
+            ),
+            (
+                reqwest::Method::POST,
+                f.admin_url(&format!("/{weird}/codes")),
+            ),
+            (reqwest::Method::GET, f.admin_url(&format!("/{weird}/live"))),
+        ] {
+            let answer = call(
+                f.http
+                    .request(method.clone(), &url)
+                    .bearer_auth(&f.token)
+                    .header(VOTER_HEADER, voter_key(1))
+                    .json(&json!({"choices": [0], "action": "open", "count": 1})),
+            )
+            .await;
+            assert!(
+                (400..500).contains(&answer.status),
+                "{method} {url}: {answer:?}"
+            );
+            assert!(
+                answer.body["error"]["code"].is_string(),
+                "{method} {url}: {answer:?}"
+            );
+        }
+    }
+}
+
+// ------------------------------------------------------- origins and tokens
+
+#[tokio::test]
+async fn polls_of_a_community_refuse_other_origins() {
+    let f = fixture().await;
+    let id = f.open_poll(poll_with(2, json!({}))).await;
+    let from = |request: RequestBuilder, origin: &str| request.header("origin", origin);
+
+    for request in [
+        f.http.get(f.poll_url(&id, "")),
+        f.http.get(f.poll_url(&id, "/results")),
+        f.http.get(f.poll_url(&id, "/live")),
+        f.http
+            .post(f.poll_url(&id, "/vote"))
+            .header(VOTER_HEADER, voter_key(1))
+            .json(&json!({"choices": [0]})),
+    ] {
+        call(from(request, OTHER_ORIGIN))
+            .await
+            .expect_error(403, "origin_not_allowed");
+    }
+    assert_eq!(f.admin_totals(&id).await.total_votes, 0);
+    // The preflight from another site is refused too.
+    let preflight = |origin: &str| {
+        f.http
+            .request(reqwest::Method::OPTIONS, f.poll_url(&id, "/vote"))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header(
+                "access-control-request-headers",
+                "mekaar-voter, content-type",
+            )
+    };
+    call(preflight(OTHER_ORIGIN))
+        .await
+        .expect_error(403, "origin_not_allowed");
+
+    // The allowed site may vote and read the answer.
+    let ok = call(preflight(ALLOWED_ORIGIN)).await;
+    assert!((200..300).contains(&ok.status), "{ok:?}");
+    assert_eq!(
+        ok.header("access-control-allow-origin").as_deref(),
+        Some(ALLOWED_ORIGIN)
+    );
+    let methods = ok
+        .header("access-control-allow-methods")
+        .unwrap_or_default();
+    assert!(methods.contains("POST"), "{ok:?}");
+    let vote = call(from(
+        f.http
+            .post(f.poll_url(&id, "/vote"))
+            .header(VOTER_HEADER, voter_key(1))
+            .json(&json!({"choices": [0]})),
+        ALLOWED_ORIGIN,
+    ))
+    .await;
+    vote.expect_ok();
+    assert_eq!(
+        vote.header("access-control-allow-origin").as_deref(),
+        Some(ALLOWED_ORIGIN)
+    );
+    let live = Live::connect(from(
+        Client::new().get(f.poll_url(&id, "/live")),
+        ALLOWED_ORIGIN,
+    ))
+    .await;
+    assert_eq!(
+        live.response
+            .headers()
+            .get("access-control-allow-origin")
+            .and_then(|v| v.to_str().ok()),
+        Some(ALLOWED_ORIGIN)
+    );
+    assert_eq!(f.admin_totals(&id).await.total_votes, 1);
+    // The server's own pages (the phone page) are not another site.
+    let own = f.server.url.clone();
+    call(from(f.http.get(f.poll_url(&id, "")), &own))
+        .await
+        .expect_ok();
+}
+
+#[tokio::test]
+async fn admin_endpoints_need_the_communitys_token() {
+    let f = fixture().await;
+    let id = f.open_poll(poll_with(2, json!({}))).await;
+    let other = f.server.create_community("buurdorp", &[]).await;
+    let bad_tokens: Vec<Option<String>> = vec![
+        None,
+        Some("wrong".into()),
+        Some(format!("{}x", f.token)),
+        Some(other.admin_token.clone()),
+    ];
+    for token in &bad_tokens {
+        let with = |request: RequestBuilder| match token {
+            Some(t) => request.bearer_auth(t),
+            None => request,
+        };
+        let requests = [
+            with(f.http.get(f.admin_url(""))),
+            with(f.http.post(f.admin_url("")).json(&poll_with(2, json!({})))),
+            with(f.http.get(f.admin_url(&format!("/{id}")))),
+            with(
+                f.http
+                    .patch(f.admin_url(&format!("/{id}")))
+                    .json(&json!({"question": "Overgenomen?"})),
+            ),
+            with(
+                f.http
+                    .post(f.admin_url(&format!("/{id}/state")))
+                    .json(&json!({"action": "close"})),
+            ),
+            with(
+                f.http
+                    .post(f.admin_url(&format!("/{id}/codes")))
+                    .json(&json!({"count": 1})),
+            ),
+            with(f.http.get(f.admin_url(&format!("/{id}/live")))),
+        ];
+        for request in requests {
+            let answer = call(request).await;
+            assert!(
+                [401, 403].contains(&answer.status),
+                "token {token:?}: {answer:?}"
+            );
+            let code = answer.body["error"]["code"].as_str().unwrap_or("");
+            assert!(["unauthorized", "forbidden"].contains(&code), "{answer:?}");
+        }
+    }
+    // Nothing changed.
+    let view = f.admin_view(&id).await;
+    assert_eq!(view.phase, Phase::Open);
+    assert_eq!(view.poll.question, "Wat doen we met het oude postkantoor?");
+    let list: PollAdminList = call(f.http.get(f.admin_url("")).bearer_auth(&f.token))
+        .await
+        .parse(200);
+    assert_eq!(list.polls.len(), 1);
+    // The other community's admin does not see this poll under its own name.
+    call(
+        f.http
+            .get(
+                f.server
+                    .at(&format!("/api/v1/admin/communities/buurdorp/polls/{id}")),
+            )
+            .bearer_auth(&other.admin_token),
+    )
+    .await
+    .expect_error(404, "poll_not_found");
+    call(
+        f.http
+            .get(f.server.community_url("buurdorp", &format!("/polls/{id}"))),
+    )
+    .await
+    .expect_error(404, "poll_not_found");
+    // A server-wide token may do everything.
+    call(
+        f.http
+            .get(f.admin_url(&format!("/{id}")))
+            .bearer_auth(&f.server.server_token),
+    )
+    .await
+    .expect_ok();
+    // The editor's stream needs the token; the residents' stream does not.
+    let mut editor = f.admin_live(&id).await;
+    assert_eq!(
+        editor.next().await.update.results,
+        Some(results(&[0, 0], 0))
+    );
+}
