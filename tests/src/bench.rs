@@ -15,6 +15,7 @@ use std::time::{Duration, SystemTime};
 use bytes::Bytes;
 use hdrhistogram::Histogram;
 use http_body_util::{BodyExt, Empty};
+use hyper::body::Body;
 use hyper::client::conn::http1::SendRequest;
 use hyper::header::ETAG;
 use hyper::Request;
@@ -294,6 +295,16 @@ pub fn new_histogram() -> Histogram<u64> {
 
 /// A raw keep-alive HTTP/1.1 connection (Nagle off).
 pub async fn connect(addr: SocketAddr) -> Result<SendRequest<Empty<Bytes>>, String> {
+    connect_with(addr).await
+}
+
+/// [`connect`] for requests with a body of type `B` (e.g. `Full<Bytes>`).
+pub async fn connect_with<B>(addr: SocketAddr) -> Result<SendRequest<B>, String>
+where
+    B: Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
     let stream = TcpStream::connect(addr)
         .await
         .map_err(|e| format!("connect: {e}"))?;
@@ -322,8 +333,22 @@ pub async fn send(
     sender: &mut Option<SendRequest<Empty<Bytes>>>,
     request: Request<Empty<Bytes>>,
 ) -> Outcome {
+    send_with(addr, sender, request).await
+}
+
+/// [`send`] for requests with a body of type `B` (e.g. `Full<Bytes>`).
+pub async fn send_with<B>(
+    addr: SocketAddr,
+    sender: &mut Option<SendRequest<B>>,
+    request: Request<B>,
+) -> Outcome
+where
+    B: Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
     if sender.is_none() {
-        *sender = Some(connect(addr).await?);
+        *sender = Some(connect_with(addr).await?);
     }
     let result = async {
         let s = sender.as_mut().expect("connected");
@@ -352,6 +377,28 @@ pub async fn send(
         *sender = None;
     }
     result
+}
+
+/// The whole number after `"key":` in a JSON text (the first one), without
+/// parsing the JSON: cheap enough for every event of thousands of streams.
+pub fn json_u64_field(text: &[u8], key: &str) -> Option<u64> {
+    let needle = format!("\"{key}\":");
+    let start = text
+        .windows(needle.len())
+        .position(|w| w == needle.as_bytes())?
+        + needle.len();
+    let digits = text[start..]
+        .iter()
+        .skip_while(|b| b.is_ascii_whitespace())
+        .take_while(|b| b.is_ascii_digit())
+        .fold(None, |n: Option<u64>, &b| {
+            Some(
+                n.unwrap_or(0)
+                    .saturating_mul(10)
+                    .saturating_add(u64::from(b - b'0')),
+            )
+        });
+    digits
 }
 
 /// What a phase of requests (or one client of it) saw.
@@ -526,4 +573,74 @@ pub async fn create_community(
         .as_str()
         .ok_or("no admin_token in the created community")?
         .to_string())
+}
+
+/// Creates a poll (`body`, a `PollCreate`) with the community's admin token
+/// and opens it; returns the poll's id.
+pub async fn create_open_poll(
+    client: &reqwest::Client,
+    server: &ServerProcess,
+    community: &str,
+    token: &str,
+    body: &Value,
+) -> Result<String, String> {
+    let created = admin_send(
+        client,
+        reqwest::Method::POST,
+        server.url(&format!("/api/v1/admin/communities/{community}/polls")),
+        token,
+        body,
+        201,
+    )
+    .await?;
+    let id = created["poll"]["id"]
+        .as_str()
+        .ok_or("no poll.id in the created poll")?
+        .to_string();
+    admin_send(
+        client,
+        reqwest::Method::POST,
+        server.url(&format!(
+            "/api/v1/admin/communities/{community}/polls/{id}/state"
+        )),
+        token,
+        &serde_json::json!({ "action": "open" }),
+        200,
+    )
+    .await?;
+    Ok(id)
+}
+
+/// A poll's totals as its admin sees them: `(total_votes, sum of the
+/// per-option totals)`.
+pub async fn poll_totals(
+    client: &reqwest::Client,
+    server: &ServerProcess,
+    community: &str,
+    token: &str,
+    id: &str,
+) -> Result<(u64, u64), String> {
+    let url = server.url(&format!("/api/v1/admin/communities/{community}/polls/{id}"));
+    let response = client
+        .get(&url)
+        .bearer_auth(token)
+        .send()
+        .await
+        .map_err(|e| format!("GET {url}: {e}"))?;
+    let status = response.status();
+    let text = response.text().await.map_err(|e| e.to_string())?;
+    if status != 200 {
+        return Err(format!("GET {url}: HTTP {status}: {text}"));
+    }
+    let view: Value = serde_json::from_str(&text).map_err(|e| format!("GET {url}: {e}"))?;
+    let total = view["results"]["total_votes"]
+        .as_u64()
+        .ok_or_else(|| format!("GET {url}: no results.total_votes"))?;
+    let sum = view["results"]["totals"]
+        .as_array()
+        .ok_or_else(|| format!("GET {url}: no results.totals"))?
+        .iter()
+        .filter_map(Value::as_u64)
+        .sum();
+    Ok((total, sum))
 }
