@@ -25,7 +25,7 @@
 //!    generator's CPU low on the 2 cores it shares with the server.
 //! 2. Votes: `MEKAAR_BENCH_VOTES_PER_SEC` (2,000) for
 //!    `MEKAAR_BENCH_DURATION_SECS` (25), paced (vote i is sent at
-//!    start + i / rate) over `MEKAAR_BENCH_VOTE_CONNECTIONS` (16) keep-alive
+//!    start + i / rate) over `MEKAAR_BENCH_VOTE_CONNECTIONS` (64) keep-alive
 //!    connections, each a new voter key, from a separate thread. Each 200
 //!    answer (the vote is on disk) carries the totals with this vote in them,
 //!    so the bench knows exactly which vote made the total T and when it was
@@ -103,7 +103,7 @@ impl Config {
             viewers: env_u64("MEKAAR_BENCH_VIEWERS", 10_000, 60_000)?.max(1),
             votes_per_sec: env_u64("MEKAAR_BENCH_VOTES_PER_SEC", 2_000, 50_000)?.max(1),
             duration: Duration::from_secs(env_u64("MEKAAR_BENCH_DURATION_SECS", 25, 600)?.max(1)),
-            vote_connections: env_u64("MEKAAR_BENCH_VOTE_CONNECTIONS", 16, 1_000)?.max(1),
+            vote_connections: env_u64("MEKAAR_BENCH_VOTE_CONNECTIONS", 64, 1_000)?.max(1),
             connect_concurrency: env_u64("MEKAAR_BENCH_CONNECT_CONCURRENCY", 200, 10_000)?.max(1),
             client_threads: env_u64("MEKAAR_BENCH_CLIENT_THREADS", 1, 64)?.max(1) as usize,
             settle: Duration::from_secs(env_u64("MEKAAR_BENCH_SETTLE_SECS", 5, 120)?.max(1)),
@@ -703,6 +703,11 @@ fn run(config: &Config) -> Result<(), String> {
     let reached = at_final();
     let rss_peak = status_kib(pid, "VmHWM");
     let rss_end = status_kib(pid, "VmRSS");
+    let ended = shared.ended.load(Ordering::SeqCst);
+    let error_samples = shared.stats().errors.clone();
+    // The server goes first: viewers that hang up on a live server would
+    // each get a line in its log.
+    server.kill9()?;
     tasks.abort_all();
     runtime.block_on(async { while tasks.join_next().await.is_some() {} });
 
@@ -800,10 +805,7 @@ fn run(config: &Config) -> Result<(), String> {
         q(&final_lag, 0.99),
         ms(final_lag.max())
     );
-    println!(
-        "| streams ended or broken after connecting | {} |",
-        shared.ended.load(Ordering::SeqCst)
-    );
+    println!("| streams ended or broken after connecting | {ended} |");
     println!(
         "| events without totals | {} |",
         shared.no_totals.load(Ordering::SeqCst)
@@ -833,7 +835,7 @@ fn run(config: &Config) -> Result<(), String> {
     println!("| server RSS at the end (VmRSS) | {} |", mib(rss_end));
     println!("| server peak RSS (VmHWM) | {} |", mib(rss_peak));
     println!();
-    for sample in stats.errors.iter().chain(&vote_result.error_samples) {
+    for sample in error_samples.iter().chain(&vote_result.error_samples) {
         println!("error sample: {sample}");
     }
     println!();
@@ -841,7 +843,7 @@ fn run(config: &Config) -> Result<(), String> {
     let all_connected = connected == config.viewers;
     let lag_ok = stats.oldest.max() <= BUDGET_LAG.as_micros() as u64
         && final_lag.max() <= BUDGET_LAG.as_micros() as u64;
-    let fresh_ok = stale == 0 && late == 0 && reached == connected;
+    let fresh_ok = stale == 0 && late == 0 && reached == connected && ended == 0;
     let rss_ok = rss_peak.is_some_and(|k| k < BUDGET_RSS_KIB);
     let votes_ok = vote_result.errors == 0 && vote_skipped == 0;
     println!("| budget | measured | result |");
@@ -865,7 +867,7 @@ fn run(config: &Config) -> Result<(), String> {
         pass(lag_ok)
     );
     println!(
-        "| no viewer > 1 s without fresh totals | {stale} stale, {late} late, {} not at the final total | {} |",
+        "| no viewer > 1 s without fresh totals | {stale} stale, {late} late, {} not at the final total, {ended} streams ended | {} |",
         connected - reached.min(connected),
         pass(fresh_ok)
     );

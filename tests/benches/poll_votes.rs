@@ -356,6 +356,11 @@ fn run(config: &Config) -> Result<bool, String> {
         cores(r.cores(|c| c.flusher))
     });
     line("load generator CPU", &|r| cores(r.cores(|c| c.client)));
+    line("server CPU per vote", &|r| {
+        r.cores(|c| c.server).map_or("n/a".to_string(), |c| {
+            format!("{:.0} µs", c * 1e6 / r.per_sec())
+        })
+    });
     println!(
         "| server RSS before the votes (VmRSS) | {} |",
         mib(rss_before)
