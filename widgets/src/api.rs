@@ -3,6 +3,7 @@
 
 use crate::i18n::Key;
 use mekaar_api::codes;
+use mekaar_api::polls::codes as polls;
 
 /// Why something did not work, as far as a resident needs to know.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,6 +22,16 @@ pub enum Problem {
     InvalidField,
     ConsentRequired,
     InvalidManageToken,
+    PollNotFound,
+    PollNotOpen,
+    AlreadyVoted,
+    InvalidVoteCode,
+    NetworkCap,
+    ResultsHidden,
+    InvalidPollState,
+    RoundChanged,
+    /// A missing or wrong admin token (`unauthorized`, `forbidden`).
+    Unauthorized,
     Generic,
 }
 
@@ -38,6 +49,15 @@ impl Problem {
             codes::INVALID_FIELD => Problem::InvalidField,
             codes::CONSENT_REQUIRED => Problem::ConsentRequired,
             codes::INVALID_MANAGE_TOKEN => Problem::InvalidManageToken,
+            polls::POLL_NOT_FOUND => Problem::PollNotFound,
+            polls::POLL_NOT_OPEN => Problem::PollNotOpen,
+            polls::ALREADY_VOTED => Problem::AlreadyVoted,
+            polls::INVALID_VOTE_CODE => Problem::InvalidVoteCode,
+            polls::NETWORK_CAP => Problem::NetworkCap,
+            polls::RESULTS_HIDDEN => Problem::ResultsHidden,
+            polls::INVALID_POLL_STATE => Problem::InvalidPollState,
+            polls::ROUND_CHANGED => Problem::RoundChanged,
+            codes::UNAUTHORIZED | codes::FORBIDDEN => Problem::Unauthorized,
             _ => Problem::Generic,
         }
     }
@@ -67,6 +87,15 @@ impl Problem {
             Problem::InvalidField => Key::ErrField,
             Problem::ConsentRequired => Key::ErrConsent,
             Problem::InvalidManageToken => Key::ErrManageToken,
+            Problem::PollNotFound => Key::ErrPollNotFound,
+            Problem::PollNotOpen => Key::ErrPollNotOpen,
+            Problem::AlreadyVoted => Key::ErrAlreadyVoted,
+            Problem::InvalidVoteCode => Key::ErrVoteCode,
+            Problem::NetworkCap => Key::ErrNetworkCap,
+            Problem::ResultsHidden => Key::HiddenWhenRevealed,
+            Problem::InvalidPollState => Key::ErrPollState,
+            Problem::RoundChanged => Key::ErrRoundChanged,
+            Problem::Unauthorized => Key::ErrAdminToken,
             Problem::Generic => Key::ErrGeneric,
         }
     }
@@ -483,6 +512,22 @@ pub async fn call(
     header: Option<(&str, &str)>,
     body: Option<String>,
 ) -> Result<JsValue, Failure> {
+    let response = send(method, url, header.as_slice(), body).await?;
+    let body = read_json(&response).await;
+    if response.ok() {
+        return Ok(body);
+    }
+    Err(failure(&response, &body))
+}
+
+/// Sends one request with `headers`; the response whatever its status, or `Unreachable`.
+#[cfg(target_arch = "wasm32")]
+pub async fn send(
+    method: &str,
+    url: &str,
+    header: &[(&str, &str)],
+    body: Option<String>,
+) -> Result<web_sys::Response, Failure> {
     use wasm_bindgen_futures::JsFuture;
     use web_sys::{Headers, Request, RequestCache, RequestCredentials, RequestInit, RequestMode};
 
@@ -493,7 +538,7 @@ pub async fn call(
     init.set_credentials(RequestCredentials::Omit);
     init.set_cache(RequestCache::NoStore);
     let headers = Headers::new().map_err(|_| Problem::Generic)?;
-    if let Some((name, value)) = header {
+    for (name, value) in header {
         headers.set(name, value).map_err(|_| Problem::Generic)?;
     }
     if let Some(body) = body {
@@ -505,21 +550,31 @@ pub async fn call(
     init.set_headers(&headers);
     let request = Request::new_with_str_and_init(url, &init).map_err(|_| Problem::Generic)?;
     let window = web_sys::window().ok_or(Problem::Generic)?;
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_request(&request))
+    Ok(JsFuture::from(window.fetch_with_request(&request))
         .await
         .map_err(|_| Problem::Unreachable)?
-        .unchecked_into();
-    let body = match response.json() {
-        Ok(promise) => JsFuture::from(promise).await.unwrap_or(JsValue::UNDEFINED),
+        .unchecked_into())
+}
+
+/// The parsed JSON body of a response (`undefined` when it is not JSON).
+#[cfg(target_arch = "wasm32")]
+pub async fn read_json(response: &web_sys::Response) -> JsValue {
+    match response.json() {
+        Ok(promise) => wasm_bindgen_futures::JsFuture::from(promise)
+            .await
+            .unwrap_or(JsValue::UNDEFINED),
         Err(_) => JsValue::UNDEFINED,
-    };
-    if response.ok() {
-        return Ok(body);
     }
-    let error = get(&body, fields::ERROR);
+}
+
+/// What a failed response says: its error code (else its status), and what its message
+/// adds.
+#[cfg(target_arch = "wasm32")]
+pub fn failure(response: &web_sys::Response, body: &JsValue) -> Failure {
+    let error = get(body, fields::ERROR);
     let code = get(&error, fields::CODE).as_string();
     let message = text(&error, fields::MESSAGE);
-    Err(Failure {
+    Failure {
         problem: match code {
             Some(code) => Problem::from_code(&code),
             None => Problem::from_status(response.status()),
@@ -533,7 +588,7 @@ pub async fn call(
             .flatten()
             .and_then(|s| s.trim().parse().ok())
             .or_else(|| crate::text::first_number(&message).map(|m| m * 60)),
-    })
+    }
 }
 
 /// Off the browser (native unit tests) there is no fetch.

@@ -179,3 +179,16 @@ pub fn act(e: &Event, selector: &str) -> Option<(String, Element)> {
     let el = target.closest(selector).ok()??;
     Some((el.get_attribute("data-act")?, el))
 }
+
+/// Waits `ms` milliseconds (a `setTimeout`).
+pub async fn sleep(ms: f64) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(
+                &resolve,
+                ms.clamp(0.0, 2_147_483_647.0) as i32,
+            );
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}

@@ -201,6 +201,92 @@ table! {
     Posted => "Je nieuws staat online.", "Your news is online.";
     Joiners => "Wie doet er mee", "Who has joined";
     NoJoiners => "Nog niemand doet mee.", "Nobody has joined yet.";
+    // Polls (`poll.rs`): the vote form. `{n}` is a number of options.
+    PollChooseMax => "Kies er maximaal {n}.", "Choose at most {n}.";
+    PollTooMany =>
+        "Je kunt er maximaal {n} kiezen. Haal eerst een ander vinkje weg.",
+        "You can choose at most {n}. Untick another one first.";
+    PollChooseOne => "Kies eerst een antwoord.", "Please choose an answer first.";
+    PollCode => "Je stemcode (staat op je stembrief)", "Your vote code (printed on your voting card)";
+    PollCodeMissing => "Vul je stemcode in.", "Please enter your vote code.";
+    PollVote => "Stem", "Vote";
+    PollFinal =>
+        "Je stem is definitief: je kunt hem daarna niet meer veranderen.",
+        "Your vote is final: you cannot change it afterwards.";
+    PollCounted => "Je stem is geteld.", "Your vote has been counted.";
+    PollAgain =>
+        "De peiling is opnieuw begonnen: je kunt opnieuw stemmen.",
+        "The poll has started again: you can vote again.";
+    // Where the poll is. `{t}` is a date and time.
+    PollOpensAt => "Deze peiling gaat open op {t}.", "This poll opens on {t}.";
+    PollClosesAt => "Stemmen kan tot {t}.", "You can vote until {t}.";
+    PollClosed => "Deze peiling is gesloten.", "This poll is closed.";
+    DateAt => "{n} om {t}", "{n} at {t}";
+    // Results. `{n}` a count, `{t}` a percentage.
+    PollResults => "Uitslag", "Results";
+    PollCurrent => "Tussenstand", "Current results";
+    PollVotesOne => "{n} stem ({t}%)", "{n} vote ({t}%)";
+    PollVotesOther => "{n} stemmen ({t}%)", "{n} votes ({t}%)";
+    PollTotalOne => "{n} stem in totaal", "{n} vote in total";
+    PollTotalOther => "{n} stemmen in totaal", "{n} votes in total";
+    HiddenAfterVote => "De uitslag zie je nadat je hebt gestemd.", "You will see the results after you have voted.";
+    HiddenAfterClose => "De uitslag volgt als de peiling gesloten is.", "The results follow when the poll has closed.";
+    HiddenWhenRevealed => "De uitslag volgt zodra die bekend wordt gemaakt.", "The results follow as soon as they are revealed.";
+    ErrPollNotFound => "Deze peiling bestaat niet (meer).", "This poll does not exist (any more).";
+    ErrPollNotOpen => "Stemmen kan nu niet: de peiling is niet open.", "You cannot vote now: the poll is not open.";
+    ErrAlreadyVoted => "Je hebt al gestemd in deze peiling.", "You have already voted in this poll.";
+    ErrVoteCode =>
+        "Deze stemcode klopt niet of is al gebruikt. Controleer de code op je stembrief.",
+        "This vote code is not valid or has already been used. Check the code on your voting card.";
+    ErrNetworkCap =>
+        "Vanaf jouw netwerk is al heel vaak gestemd in deze peiling. Stem eventueel via een ander netwerk, bijvoorbeeld mobiel internet.",
+        "Many votes in this poll already came from your network. If you like, vote through another network, such as mobile data.";
+    ErrPollState => "Dat kan niet in deze fase van de peiling.", "That is not possible in this phase of the poll.";
+    ErrRoundChanged =>
+        "De peiling is intussen al opnieuw begonnen. Bekijk de nieuwe stand.",
+        "The poll has meanwhile been reset already. Look at the new state.";
+    ErrAdminToken =>
+        "Deze beheersleutel klopt niet. Vul de beheersleutel van de gemeenschap in.",
+        "This admin token is not valid. Enter the community's admin token.";
+    // The editor's control page (`control.rs`).
+    CtlTitle => "Peiling bedienen", "Poll control";
+    CtlToken => "Beheersleutel van de gemeenschap", "Community admin token";
+    CtlTokenHint =>
+        "De sleutel blijft alleen in dit tabblad bewaard, tot je het sluit.",
+        "The token is kept in this tab only, until you close it.";
+    CtlContinue => "Doorgaan", "Continue";
+    CtlForget => "Sleutel vergeten", "Forget token";
+    CtlOpen => "Openen", "Open";
+    CtlClose => "Sluiten", "Close";
+    CtlReveal => "Uitslag tonen", "Reveal results";
+    CtlHide => "Uitslag verbergen", "Hide results";
+    CtlReset => "Opnieuw beginnen…", "Reset…";
+    CtlResetAsk =>
+        "Alle {n} stemmen van ronde {t} worden opzijgezet en iedereen kan opnieuw stemmen. Zeker weten?",
+        "All {n} votes of round {t} are set aside and everyone can vote again. Are you sure?";
+    CtlResetYes => "Ja, begin opnieuw", "Yes, reset";
+    CtlStatus => "Fase: {n} · ronde {t}", "Phase: {n} · round {t}";
+    PhaseDraft => "concept", "draft";
+    PhaseScheduled => "gepland", "scheduled";
+    PhaseOpen => "geopend", "open";
+    PhaseClosed => "gesloten", "closed";
+    CtlRevealed => "De uitslag is voor iedereen zichtbaar.", "The results are visible to everyone.";
+    CtlLive => "Live verbonden", "Live";
+    CtlOffline => "Live verbinding verbroken; opnieuw verbinden…", "Live connection lost; reconnecting…";
+    CtlPhone => "Stemmen via de telefoon", "Voting by phone";
+    CtlJoinCode => "Code van de peiling: {n}", "Join code: {n}";
+    CtlOverlay => "Overlay voor de uitzending", "Overlay for the broadcast";
+    CtlCodes => "Stemcodes", "Vote codes";
+    CtlCodesMade => "{n} stemcodes gemaakt tot nu toe.", "{n} vote codes made so far.";
+    CtlCodesCount => "Aantal nieuwe stemcodes", "Number of new vote codes";
+    CtlCodesCsv => "Maak codes (CSV)", "Make codes (CSV)";
+    CtlCodesSheet => "Maak codes (afdrukbare lijst)", "Make codes (printable sheet)";
+    CtlCodesNote =>
+        "Elke klik maakt een nieuwe reeks codes; eerder gemaakte codes blijven geldig.",
+        "Every click makes a new batch of codes; codes made earlier stay valid.";
+    CtlCodesReady => "Nieuwe stemcodes klaar ({n}).", "New vote codes ready ({n}).";
+    CtlDownload => "Download de CSV", "Download the CSV";
+    CtlOpenSheet => "Open de afdrukbare lijst", "Open the printable sheet";
     // Month names for dates, separated by spaces.
     Months =>
         "januari februari maart april mei juni juli augustus september oktober november december",
@@ -304,6 +390,25 @@ pub fn date(lang: Lang, secs: u64) -> String {
     date_text(lang, year as u32, month as u32 - 1, day as u32)
 }
 
+/// A time (seconds since the epoch) as date and time of day in the reader's time zone
+/// ("12 november 2026 om 20:05").
+pub fn datetime(lang: Lang, secs: u64) -> String {
+    #[cfg(target_arch = "wasm32")]
+    let (h, m) = {
+        let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(secs as f64 * 1000.0));
+        (d.get_hours(), d.get_minutes())
+    };
+    #[cfg(not(target_arch = "wasm32"))]
+    let (h, m) = ((secs / 3600 % 24) as u32, (secs / 60 % 60) as u32);
+    let mut time = h.to_string();
+    time.push(':');
+    if m < 10 {
+        time.push('0');
+    }
+    time.push_str(&m.to_string());
+    fill(lang, Key::DateAt, &date(lang, secs), &time)
+}
+
 /// A number with the language's thousands separator: "12.345" (nl), "12,345" (en).
 pub fn number(lang: Lang, n: u64) -> String {
     let sep = match lang {
@@ -400,6 +505,14 @@ mod tests {
         assert_eq!(date(Lang::Nl, 0), "1 januari 1970");
         assert_eq!(date(Lang::En, 1_794_441_600), "12 November 2026");
         assert_eq!(date(Lang::Nl, 951_782_400), "29 februari 2000");
+        assert_eq!(
+            datetime(Lang::Nl, 1_794_441_600 + 20 * 3600 + 5 * 60),
+            "12 november 2026 om 20:05"
+        );
+        assert_eq!(
+            datetime(Lang::En, 1_794_441_600),
+            "12 November 2026 at 0:00"
+        );
     }
 
     #[test]

@@ -8,12 +8,16 @@
 pub mod api;
 #[cfg(target_arch = "wasm32")]
 pub mod app;
+pub mod control;
 #[cfg(target_arch = "wasm32")]
 pub mod dom;
 pub mod form;
 pub mod i18n;
 pub mod initiatives;
 pub mod markup;
+pub mod poll;
+#[cfg(target_arch = "wasm32")]
+pub mod poll_app;
 pub mod support;
 pub mod text;
 pub mod voter;
@@ -71,6 +75,7 @@ mod mount {
     pub fn mount(element: Element, base: String) -> Result<(), JsValue> {
         let attr = |name: &str| element.get_attribute(name).unwrap_or_default();
         let kind = match attr("data-mekaar").trim() {
+            "poll" | "poll-control" => None,
             "support" => None,
             "initiatives" => Some(Kind::List),
             "initiative" => Some(Kind::Single),
@@ -98,6 +103,24 @@ mod mount {
         shadow.append_child(&root)?;
 
         let voter = crate::voter::voter_key();
+        let widget = attr("data-mekaar");
+        if widget.trim().starts_with("poll") {
+            let config = crate::poll_app::Config {
+                base,
+                community,
+                poll: attr("data-poll").trim().to_owned(),
+                lang,
+                theme: theme.map(Theme::attr),
+                voter,
+                overlay: attr("data-view").trim() == "overlay",
+            };
+            if widget.trim() == "poll" {
+                crate::poll_app::start(config, root);
+            } else {
+                crate::poll_app::start_control(config, root);
+            }
+            return Ok(());
+        }
         match kind {
             None => {
                 let props = crate::support::Props {

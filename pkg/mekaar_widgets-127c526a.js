@@ -9,31 +9,31 @@ throw takeFromExternrefTable0(ret[0]);
 function __wbg_get_imports() {
 const import0 = {
 __proto__: null,
-aP: function(arg0) {
+bv: function(arg0) {
 const v = arg0;
 const ret = typeof(v) === 'boolean' ? v : undefined;
 return isLikeNone(ret) ? 0xFFFFFF : ret ? 1 : 0;
 },
-aQ: function(arg0) {
+bw: function(arg0) {
 const ret = typeof(arg0) === 'function';
 return ret;
 },
-aM: function(arg0) {
+bs: function(arg0) {
 const val = arg0;
 const ret = typeof(val) === 'object' && val !== null;
 return ret;
 },
-aR: function(arg0) {
+bx: function(arg0) {
 const ret = arg0 === undefined;
 return ret;
 },
-aN: function(arg0, arg1) {
+bt: function(arg0, arg1) {
 const obj = arg1;
 const ret = typeof(obj) === 'number' ? obj : undefined;
 getDataViewMemory0().setFloat64((arg0 >>> 0) + 8 * 1, isLikeNone(ret) ? 0 : ret, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, !isLikeNone(ret), true);
 },
-aO: function(arg0, arg1) {
+bu: function(arg0, arg1) {
 const obj = arg1;
 const ret = typeof(obj) === 'string' ? obj : undefined;
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
@@ -41,107 +41,149 @@ var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-aL: function(arg0, arg1) {
+br: function(arg0, arg1) {
 throw new Error(getStringFromWasm0(arg0, arg1));
 },
-aS: function(arg0) {
+by: function(arg0) {
 arg0._wbg_cb_unref();
 },
-Q: function() { return handleError(function (arg0, arg1, arg2, arg3) {
+ad: function() { return handleError(function (arg0, arg1, arg2, arg3) {
 arg0.addEventListener(getStringFromWasm0(arg1, arg2), arg3);
 }, arguments); },
-ad: function() { return handleError(function (arg0, arg1) {
+aB: function() { return handleError(function (arg0, arg1) {
 const ret = arg0.appendChild(arg1);
 return ret;
 }, arguments); },
-n: function() { return handleError(function (arg0, arg1) {
+r: function() { return handleError(function (arg0, arg1) {
 const ret = arg0.attachShadow(arg1);
 return ret;
 }, arguments); },
-B: function() { return handleError(function (arg0) {
+G: function() { return handleError(function (arg0) {
 arg0.back();
 }, arguments); },
-c: function() { return handleError(function (arg0, arg1, arg2) {
+U: function() { return handleError(function (arg0) {
+const ret = arg0.blob();
+return ret;
+}, arguments); },
+V: function(arg0) {
+const ret = arg0.body;
+return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
+},
+d: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.call(arg1, arg2);
 return ret;
 }, arguments); },
-w: function() { return handleError(function (arg0, arg1, arg2) {
-const ret = arg0.closest(getStringFromWasm0(arg1, arg2));
-return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
-}, arguments); },
-an: function(arg0, arg1) {
-const ret = arg0.contains(arg1);
-return ret;
-},
-F: function() { return handleError(function (arg0, arg1, arg2) {
-const ret = arg0.createElement(getStringFromWasm0(arg1, arg2));
-return ret;
-}, arguments); },
-i: function() { return handleError(function (arg0) {
-const ret = arg0.crypto;
-return ret;
-}, arguments); },
-h: function(arg0, arg1) {
-const ret = arg0.fetch(arg1);
+av: function(arg0) {
+const ret = arg0.cancel();
 return ret;
 },
 ac: function(arg0) {
+arg0.close();
+},
+B: function() { return handleError(function (arg0, arg1, arg2) {
+const ret = arg0.closest(getStringFromWasm0(arg1, arg2));
+return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
+}, arguments); },
+aL: function(arg0, arg1) {
+const ret = arg0.contains(arg1);
+return ret;
+},
+L: function() { return handleError(function (arg0, arg1, arg2) {
+const ret = arg0.createElement(getStringFromWasm0(arg1, arg2));
+return ret;
+}, arguments); },
+ax: function() { return handleError(function (arg0, arg1) {
+const ret = URL.createObjectURL(arg1);
+const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
+const len1 = WASM_VECTOR_LEN;
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+}, arguments); },
+m: function() { return handleError(function (arg0) {
+const ret = arg0.crypto;
+return ret;
+}, arguments); },
+al: function(arg0) {
+const ret = arg0.data;
+return ret;
+},
+k: function(arg0, arg1) {
+const ret = arg0.fetch(arg1);
+return ret;
+},
+aA: function(arg0) {
 const ret = arg0.firstChild;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-R: function() { return handleError(function (arg0) {
+ae: function() { return handleError(function (arg0) {
 arg0.focus();
 }, arguments); },
-u: function(arg0) {
+O: function(arg0, arg1, arg2) {
+const ret = arg0.getAll(getStringFromWasm0(arg1, arg2));
+return ret;
+},
+z: function(arg0) {
 const ret = arg0.getAttributeNames();
 return ret;
 },
-o: function(arg0, arg1, arg2, arg3) {
+s: function(arg0, arg1, arg2, arg3) {
 const ret = arg1.getAttribute(getStringFromWasm0(arg2, arg3));
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-aw: function(arg0) {
+aZ: function(arg0) {
 const ret = arg0.getDate();
 return ret;
 },
-au: function(arg0) {
+aW: function(arg0) {
 const ret = arg0.getFullYear();
 return ret;
 },
-D: function() { return handleError(function (arg0, arg1, arg2, arg3) {
+ba: function(arg0) {
+const ret = arg0.getHours();
+return ret;
+},
+J: function() { return handleError(function (arg0, arg1, arg2, arg3) {
 const ret = arg1.getItem(getStringFromWasm0(arg2, arg3));
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-ax: function(arg0) {
+aV: function(arg0) {
+const ret = arg0.getMinutes();
+return ret;
+},
+bb: function(arg0) {
 const ret = arg0.getMonth();
 return ret;
 },
-e: function() { return handleError(function (arg0, arg1, arg2) {
+g: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.getRandomValues(getArrayU8FromWasm0(arg1, arg2));
 return ret;
 }, arguments); },
-ai: function(arg0) {
+an: function(arg0) {
+const ret = arg0.getReader();
+return ret;
+},
+aG: function(arg0) {
 const ret = arg0.getRootNode();
 return ret;
 },
-aH: function() { return handleError(function (arg0, arg1) {
+bn: function() { return handleError(function (arg0, arg1) {
 const ret = Reflect.get(arg0, arg1);
 return ret;
 }, arguments); },
-x: function() { return handleError(function (arg0, arg1, arg2, arg3) {
+C: function() { return handleError(function (arg0, arg1, arg2, arg3) {
 const ret = arg1.get(getStringFromWasm0(arg2, arg3));
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-H: function(arg0, arg1, arg2) {
+N: function(arg0, arg1, arg2) {
 const ret = arg0.get(getStringFromWasm0(arg1, arg2));
 return ret;
 },
@@ -149,37 +191,37 @@ a: function(arg0, arg1) {
 const ret = arg0[arg1 >>> 0];
 return ret;
 },
-p: function(arg0, arg1, arg2) {
+t: function(arg0, arg1, arg2) {
 const ret = arg0.hasAttribute(getStringFromWasm0(arg1, arg2));
 return ret;
 },
-I: function() { return handleError(function (arg0, arg1) {
+P: function() { return handleError(function (arg0, arg1) {
 const ret = arg1.hash;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-O: function(arg0) {
+Y: function(arg0) {
 const ret = arg0.headers;
 return ret;
 },
-j: function() { return handleError(function (arg0) {
+n: function() { return handleError(function (arg0) {
 const ret = arg0.history;
 return ret;
 }, arguments); },
-v: function(arg0, arg1) {
+A: function(arg0, arg1) {
 const ret = arg1.id;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-aj: function() { return handleError(function (arg0, arg1, arg2) {
+aH: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.insertBefore(arg1, arg2);
 return ret;
 }, arguments); },
-l: function(arg0) {
+p: function(arg0) {
 let result;
 try {
 result = arg0 instanceof Element;
@@ -189,7 +231,27 @@ result = false;
 const ret = result;
 return ret;
 },
-aa: function(arg0) {
+at: function(arg0) {
+let result;
+try {
+result = arg0 instanceof HTMLInputElement;
+} catch (_) {
+result = false;
+}
+const ret = result;
+return ret;
+},
+am: function(arg0) {
+let result;
+try {
+result = arg0 instanceof MessageEvent;
+} catch (_) {
+result = false;
+}
+const ret = result;
+return ret;
+},
+ay: function(arg0) {
 let result;
 try {
 result = arg0 instanceof Node;
@@ -199,7 +261,7 @@ result = false;
 const ret = result;
 return ret;
 },
-f: function(arg0) {
+h: function(arg0) {
 let result;
 try {
 result = arg0 instanceof Window;
@@ -209,219 +271,301 @@ result = false;
 const ret = result;
 return ret;
 },
-aA: function(arg0) {
+bg: function(arg0) {
 const ret = Array.isArray(arg0);
 return ret;
 },
-ae: function(arg0, arg1) {
+aC: function(arg0, arg1) {
 const ret = arg0.isSameNode(arg1);
 return ret;
 },
-M: function() { return handleError(function (arg0) {
+W: function() { return handleError(function (arg0) {
 const ret = arg0.json();
 return ret;
 }, arguments); },
-b: function(arg0) {
+aS: function(arg0) {
 const ret = arg0.length;
 return ret;
 },
-g: function() { return handleError(function (arg0) {
+S: function(arg0) {
+const ret = arg0.length;
+return ret;
+},
+c: function(arg0) {
+const ret = arg0.length;
+return ret;
+},
+i: function() { return handleError(function (arg0) {
 const ret = arg0.localStorage;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 }, arguments); },
-k: function(arg0) {
+o: function(arg0) {
 const ret = arg0.location;
 return ret;
 },
-y: function() { return handleError(function () {
+aR: function(arg0) {
+const ret = new Uint8Array(arg0);
+return ret;
+},
+D: function() { return handleError(function () {
 const ret = new Headers();
 return ret;
 }, arguments); },
-av: function(arg0) {
+bf: function() {
+const ret = new Array();
+return ret;
+},
+aX: function(arg0) {
 const ret = new Date(arg0);
 return ret;
 },
-aB: function() {
+f: function(arg0, arg1) {
+try {
+var state0 = {a: arg0, b: arg1};
+var cb0 = (arg0, arg1) => {
+const a = state0.a;
+state0.a = 0;
+try {
+return __wasm_bindgen_func_elem_1013(a, state0.b, arg0, arg1);
+} finally {
+state0.a = a;
+}
+};
+const ret = new Promise(cb0);
+return ret;
+} finally {
+state0.a = 0;
+}
+},
+bh: function() {
 const ret = new Object();
 return ret;
 },
-G: function() { return handleError(function (arg0) {
+ab: function() { return handleError(function (arg0, arg1) {
+const ret = new EventSource(getStringFromWasm0(arg0, arg1));
+return ret;
+}, arguments); },
+M: function() { return handleError(function (arg0) {
 const ret = new FormData(arg0);
 return ret;
 }, arguments); },
-C: function() { return handleError(function (arg0, arg1, arg2) {
+H: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = new Request(getStringFromWasm0(arg0, arg1), arg2);
 return ret;
 }, arguments); },
-af: function(arg0) {
+aD: function(arg0) {
 const ret = arg0.nextSibling;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-ao: function(arg0, arg1) {
+aM: function(arg0, arg1) {
 const ret = arg1.nodeName;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-ap: function(arg0) {
+aN: function(arg0) {
 const ret = arg0.nodeType;
 return ret;
 },
-ab: function(arg0, arg1) {
+az: function(arg0, arg1) {
 const ret = arg1.nodeValue;
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-L: function(arg0) {
+aY: function() {
+const ret = Date.now();
+return ret;
+},
+T: function(arg0) {
 const ret = arg0.ok;
 return ret;
 },
-ak: function(arg0) {
+aI: function(arg0) {
 const ret = arg0.ownerDocument;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-K: function() { return handleError(function (arg0, arg1) {
+bc: function() { return handleError(function (arg0, arg1) {
+const ret = JSON.parse(getStringFromWasm0(arg0, arg1));
+return ret;
+}, arguments); },
+R: function() { return handleError(function (arg0, arg1) {
 const ret = arg1.pathname;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-aq: function(arg0) {
+aO: function(arg0) {
 arg0.preventDefault();
 },
-r: function() { return handleError(function (arg0, arg1, arg2) {
+aT: function(arg0, arg1, arg2) {
+Uint8Array.prototype.set.call(getArrayU8FromWasm0(arg0, arg1), arg2);
+},
+b: function(arg0, arg1) {
+const ret = arg0.push(arg1);
+return ret;
+},
+y: function() { return handleError(function (arg0, arg1, arg2) {
+const ret = arg0.querySelectorAll(getStringFromWasm0(arg1, arg2));
+return ret;
+}, arguments); },
+v: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.querySelector(getStringFromWasm0(arg1, arg2));
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 }, arguments); },
-aK: function(arg0) {
+bq: function(arg0) {
 const ret = arg0.queueMicrotask;
 return ret;
 },
-aJ: function(arg0) {
+bp: function(arg0) {
 queueMicrotask(arg0);
 },
-az: function() {
+be: function() {
 const ret = Math.random();
 return ret;
 },
-t: function() { return handleError(function (arg0, arg1, arg2) {
+au: function(arg0) {
+const ret = arg0.read();
+return ret;
+},
+aa: function(arg0) {
+const ret = arg0.readyState;
+return ret;
+},
+x: function() { return handleError(function (arg0, arg1, arg2) {
 arg0.removeAttribute(getStringFromWasm0(arg1, arg2));
 }, arguments); },
-ag: function() { return handleError(function (arg0, arg1) {
+aE: function() { return handleError(function (arg0, arg1) {
 const ret = arg0.removeChild(arg1);
 return ret;
 }, arguments); },
-A: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4, arg5) {
+I: function() { return handleError(function (arg0, arg1, arg2) {
+arg0.removeItem(getStringFromWasm0(arg1, arg2));
+}, arguments); },
+F: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4, arg5) {
 arg0.replaceState(arg1, getStringFromWasm0(arg2, arg3), arg4 === 0 ? undefined : getStringFromWasm0(arg4, arg5));
 }, arguments); },
-Z: function(arg0) {
+ap: function(arg0) {
 arg0.reset();
 },
-aG: function(arg0) {
+bm: function(arg0) {
 const ret = Promise.resolve(arg0);
 return ret;
 },
-J: function() { return handleError(function (arg0, arg1) {
+aw: function() { return handleError(function (arg0, arg1) {
+URL.revokeObjectURL(getStringFromWasm0(arg0, arg1));
+}, arguments); },
+Q: function() { return handleError(function (arg0, arg1) {
 const ret = arg1.search;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-q: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+j: function() { return handleError(function (arg0) {
+const ret = arg0.sessionStorage;
+return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
+}, arguments); },
+u: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.setAttribute(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 }, arguments); },
-E: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+K: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.setItem(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 }, arguments); },
-aI: function() { return handleError(function (arg0, arg1, arg2) {
+l: function() { return handleError(function (arg0, arg1, arg2) {
+const ret = arg0.setTimeout(arg1, arg2);
+return ret;
+}, arguments); },
+bo: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = Reflect.set(arg0, arg1, arg2);
 return ret;
 }, arguments); },
-z: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+E: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.set(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 }, arguments); },
-V: function(arg0, arg1) {
+ai: function(arg0, arg1) {
 arg0.body = arg1;
 },
-X: function(arg0, arg1) {
+ak: function(arg0, arg1) {
 arg0.cache = __wbindgen_enum_RequestCache[arg1];
 },
-U: function(arg0, arg1) {
+aq: function(arg0, arg1) {
+arg0.checked = arg1 !== 0;
+},
+ah: function(arg0, arg1) {
 arg0.credentials = __wbindgen_enum_RequestCredentials[arg1];
 },
-T: function(arg0, arg1) {
+ag: function(arg0, arg1) {
 arg0.headers = arg1;
 },
-s: function(arg0, arg1, arg2) {
+w: function(arg0, arg1, arg2) {
 arg0.innerHTML = getStringFromWasm0(arg1, arg2);
 },
-P: function(arg0, arg1, arg2) {
+Z: function(arg0, arg1, arg2) {
 arg0.innerHTML = getStringFromWasm0(arg1, arg2);
 },
-S: function(arg0, arg1, arg2) {
+af: function(arg0, arg1, arg2) {
 arg0.method = getStringFromWasm0(arg1, arg2);
 },
-W: function(arg0, arg1) {
+aj: function(arg0, arg1) {
 arg0.mode = __wbindgen_enum_RequestMode[arg1];
 },
-Y: function(arg0, arg1) {
+ao: function(arg0, arg1) {
 arg0.mode = __wbindgen_enum_ShadowRootMode[arg1];
 },
-al: function(arg0, arg1, arg2) {
+aJ: function(arg0, arg1, arg2) {
 arg0.nodeValue = arg1 === 0 ? undefined : getStringFromWasm0(arg1, arg2);
 },
-am: function(arg0, arg1, arg2) {
+aK: function(arg0, arg1, arg2) {
 arg0.textContent = arg1 === 0 ? undefined : getStringFromWasm0(arg1, arg2);
 },
-m: function(arg0) {
+q: function(arg0) {
 const ret = arg0.shadowRoot;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-aC: function() {
+bi: function() {
 const ret = typeof globalThis === 'undefined' ? undefined : globalThis;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-aE: function() {
+bk: function() {
 const ret = typeof global === 'undefined' ? undefined : global;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-aD: function() {
+bj: function() {
 const ret = typeof self === 'undefined' ? undefined : self;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-aF: function() {
+bl: function() {
 const ret = typeof window === 'undefined' ? undefined : window;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-N: function(arg0) {
+X: function(arg0) {
 const ret = arg0.status;
 return ret;
 },
-ay: function() { return handleError(function (arg0) {
+bd: function() { return handleError(function (arg0) {
 const ret = JSON.stringify(arg0);
 return ret;
 }, arguments); },
-as: function(arg0) {
+aQ: function(arg0) {
 const ret = arg0.target;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-ah: function(arg0, arg1) {
+aF: function(arg0, arg1) {
 const ret = arg1.textContent;
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-d: function(arg0, arg1, arg2) {
+e: function(arg0, arg1, arg2) {
 const ret = arg0.then(arg1, arg2);
 return ret;
 },
-at: function(arg0, arg1) {
+aU: function(arg0, arg1) {
 const ret = arg0.then(arg1);
 return ret;
 },
@@ -432,23 +576,37 @@ const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-aU: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_772);
+aP: function(arg0, arg1) {
+const ret = arg1.type;
+const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
+const len1 = WASM_VECTOR_LEN;
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+},
+as: function(arg0, arg1) {
+const ret = arg1.value;
+const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
+const len1 = WASM_VECTOR_LEN;
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+},
+bA: function(arg0, arg1) {
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_1005);
 return ret;
 },
-aV: function(arg0, arg1) {
-const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_164);
+bB: function(arg0, arg1) {
+const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_199);
 return ret;
 },
-aW: function(arg0) {
+bC: function(arg0) {
 const ret = arg0;
 return ret;
 },
-aX: function(arg0, arg1) {
+bD: function(arg0, arg1) {
 const ret = getStringFromWasm0(arg0, arg1);
 return ret;
 },
-aT: function() {
+bz: function() {
 const table = wasm.__wbindgen_externrefs;
 table.set(0, undefined);
 table.set(1024, undefined);
@@ -462,14 +620,17 @@ __proto__: null,
 "./mekaar_widgets_bg.js": import0,
 };
 }
-function __wasm_bindgen_func_elem_164(arg0, arg1, arg2) {
-wasm.__wasm_bindgen_func_elem_164(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_199(arg0, arg1, arg2) {
+wasm.__wasm_bindgen_func_elem_199(arg0, arg1, arg2);
 }
-function __wasm_bindgen_func_elem_772(arg0, arg1, arg2) {
-const ret = wasm.__wasm_bindgen_func_elem_772(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_1005(arg0, arg1, arg2) {
+const ret = wasm.__wasm_bindgen_func_elem_1005(arg0, arg1, arg2);
 if (ret[1]) {
 throw takeFromExternrefTable0(ret[0]);
 }
+}
+function __wasm_bindgen_func_elem_1013(arg0, arg1, arg2, arg3) {
+wasm.__wasm_bindgen_func_elem_1013(arg0, arg1, arg2, arg3);
 }
 const __wbindgen_enum_RequestCache = ["default", "no-store", "reload", "no-cache", "force-cache", "only-if-cached"];
 const __wbindgen_enum_RequestCredentials = ["omit", "same-origin", "include"];
@@ -695,7 +856,7 @@ console.warn('using deprecated parameters for the initialization function; pass 
 }
 }
 if (module_or_path === undefined) {
-module_or_path = new URL('mekaar_widgets_bg-c1cf6299.wasm', import.meta.url);
+module_or_path = new URL('mekaar_widgets_bg-61008dea.wasm', import.meta.url);
 }
 const imports = __wbg_get_imports();
 if (typeof module_or_path === 'string' || (typeof Request === 'function' && module_or_path instanceof Request) || (typeof URL === 'function' && module_or_path instanceof URL)) {
