@@ -566,17 +566,21 @@ async fn drafts_are_invisible_to_the_public() {
     let live = call(f.http.get(f.poll_url(&id, "/live"))).await;
     live.expect_error(404, "poll_not_found");
     // Nobody votes in a draft.
-    let vote = f.vote(&id, &voter_key(1), json!([0])).await;
-    assert!(
-        [404, 409].contains(&vote.status),
-        "a vote in a draft must be refused: {vote:?}"
-    );
-    if vote.status == 409 {
-        vote.expect_error(409, "poll_not_open");
-    } else {
-        vote.expect_error(404, "poll_not_found");
-    }
+    f.vote(&id, &voter_key(1), json!([0]))
+        .await
+        .expect_error(409, "poll_not_open");
     assert_eq!(f.admin_totals(&id).await.total_votes, 0);
+    // Its join code leads nowhere yet: not to the phone page, not to its id.
+    let code = f.admin_view(&id).await.poll.join_code;
+    let phone = call(f.http.get(f.server.at(&format!("/p/{code}")))).await;
+    assert_eq!(phone.status, 404, "{phone:?}");
+    assert!(!phone.text.contains(&id), "{phone:?}");
+    call(
+        f.http
+            .get(f.server.at(&format!("/api/v1/polls/join/{code}"))),
+    )
+    .await
+    .expect_error(404, "poll_not_found");
     // The editor sees it, in the list too.
     let list: PollAdminList = call(f.http.get(f.admin_url("")).bearer_auth(&f.token))
         .await
@@ -1465,6 +1469,77 @@ async fn join_codes_lead_to_their_poll() {
     join(missing.into())
         .await
         .expect_error(404, "poll_not_found");
+}
+
+// ------------------------------------------------------------------- pages
+
+#[tokio::test]
+async fn poll_pages_mount_the_widget_for_their_poll() {
+    let f = fixture().await;
+    let id = f.open_poll(poll_with(2, json!({}))).await;
+    let code = f.admin_view(&id).await.poll.join_code;
+    let page = |path: String| {
+        let (http, url) = (f.http.clone(), f.server.at(&path));
+        async move { call(http.get(url)).await }
+    };
+    let is_html = |a: &Answer| {
+        a.header("content-type")
+            .is_some_and(|t| t.starts_with("text/html"))
+    };
+    let mounts = |a: &Answer, kind: &str| {
+        a.text.contains(&format!("data-mekaar=\"{kind}\""))
+            && a.text.contains("data-community=\"dorp\"")
+            && a.text.contains(&format!("data-poll=\"{id}\""))
+    };
+
+    // The phone page, by the join code in any case.
+    for path in [format!("/p/{code}"), format!("/p/{}", code.to_lowercase())] {
+        let phone = page(path).await;
+        assert_eq!(phone.status, 200, "{phone:?}");
+        assert!(is_html(&phone) && mounts(&phone, "poll"), "{phone:?}");
+        assert!(phone.text.contains("/embed.js"), "{phone:?}");
+    }
+    let missing = if code == "22222" { "33333" } else { "22222" };
+    let unknown = page(format!("/p/{missing}")).await;
+    assert_eq!(unknown.status, 404, "{unknown:?}");
+    assert!(is_html(&unknown), "a page for a person: {unknown:?}");
+
+    // The overlay, with and without its QR code.
+    let overlay = page(format!("/overlay/{id}?theme=light&qr=1")).await;
+    assert_eq!(overlay.status, 200, "{overlay:?}");
+    assert!(is_html(&overlay) && mounts(&overlay, "poll"), "{overlay:?}");
+    assert!(
+        overlay.text.contains("data-view=\"overlay\""),
+        "{overlay:?}"
+    );
+    assert!(
+        overlay.text.contains(&format!("/qr/{code}.svg")),
+        "{overlay:?}"
+    );
+    assert!(overlay.text.contains(&format!("/p/{code}")), "{overlay:?}");
+    let bare = page(format!("/overlay/{id}?theme=dark&qr=0")).await;
+    assert_eq!(bare.status, 200, "{bare:?}");
+    assert!(!bare.text.contains(&format!("/qr/{code}.svg")), "{bare:?}");
+
+    // The editor's control page (the widget asks for the token).
+    let control = page(format!("/control/{id}")).await;
+    assert_eq!(control.status, 200, "{control:?}");
+    assert!(
+        is_html(&control) && mounts(&control, "poll-control"),
+        "{control:?}"
+    );
+    assert!(page("/control/doesnotexist".into()).await.status == 404);
+
+    // The QR code of the join link.
+    let qr = page(format!("/qr/{code}.svg")).await;
+    assert_eq!(qr.status, 200, "{qr:?}");
+    assert!(
+        qr.header("content-type")
+            .is_some_and(|t| t.starts_with("image/svg+xml")),
+        "{qr:?}"
+    );
+    assert!(qr.text.contains("<svg"), "{qr:?}");
+    assert_eq!(page(format!("/qr/{missing}.svg")).await.status, 404);
 }
 
 // -------------------------------------------------------------- bad input
