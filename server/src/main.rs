@@ -59,6 +59,10 @@ struct ListenArgs {
     /// (used only, hashed, for rate limits; never stored).
     #[arg(long, env = "MEKAAR_TRUST_PROXY")]
     trust_proxy: bool,
+    /// The address residents use, e.g. https://mekaar.example.nl (for join
+    /// links and QR codes); by default taken from each request's Host header.
+    #[arg(long, env = "MEKAAR_PUBLIC_URL")]
+    public_url: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -158,6 +162,7 @@ fn run(cli: Cli) -> Result<(), String> {
     match cli.command.unwrap_or(Command::Serve(ListenArgs {
         listen: "127.0.0.1:8080".parse().expect("a valid default address"),
         trust_proxy: false,
+        public_url: None,
     })) {
         Command::Serve(args) => serve(store, args, None),
         Command::Demo {
@@ -273,6 +278,15 @@ fn serve(store: Store, args: ListenArgs, demo_listen: Option<SocketAddr>) -> Res
     let listen = args.listen;
     let mut settings = Settings::default();
     settings.limits.trust_proxy = args.trust_proxy;
+    if let Some(url) = &args.public_url {
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            return Err(format!(
+                "--public-url must start with http:// or https://, not `{url}`"
+            ));
+        }
+    }
+    settings.public_url = args.public_url;
+    raise_open_file_limit();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -316,6 +330,15 @@ fn serve(store: Store, args: ListenArgs, demo_listen: Option<SocketAddr>) -> Res
         running.stop().await;
         Ok(())
     })
+}
+
+/// Every live viewer holds a connection: raise the soft limit on open files
+/// to the hard limit the system allows (often 1,024 → 524,288).
+fn raise_open_file_limit() {
+    match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(limit) => tracing::info!("open-file limit: {limit}"),
+        Err(err) => tracing::warn!("cannot raise the open-file limit: {err}"),
+    }
 }
 
 async fn shutdown_signal() {

@@ -14,8 +14,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 pub use mekaar_api::polls::{
-    codes, limits, Audience, JoinTarget, Phase, Poll, PollAdminView, PollCreate, PollEdit,
-    PollPublic, PollResults, PollState, PollView, ResultsVisibility, VoteReceipt, VoteRequest,
+    codes, limits, Audience, JoinTarget, Phase, Poll, PollAction, PollActionRequest, PollAdminList,
+    PollAdminView, PollCreate, PollEdit, PollPublic, PollResults, PollState, PollView,
+    ResultsVisibility, VoteReceipt, VoteRequest,
 };
 use rand::Rng;
 use sha2::{Digest, Sha256};
@@ -118,28 +119,38 @@ impl Tallies {
 /// so the address of a stream never identifies a resident; sharing it
 /// shows no more than a screenshot would. A reset makes it worthless.
 pub fn viewer_ticket(store: &Store, tallies: &Tallies, poll: &Poll) -> ApiResult<String> {
+    viewer_ticket_of_round(store, tallies, &poll.community, &poll.id, poll.round)
+}
+
+fn viewer_ticket_of_round(
+    store: &Store,
+    tallies: &Tallies,
+    community: &str,
+    id: &str,
+    round: u32,
+) -> ApiResult<String> {
     use hmac::{Hmac, Mac};
     let secret = tallies.viewer_secret(store)?;
     let mut mac = Hmac::<Sha256>::new_from_slice(&secret).expect("HMAC takes keys of any length");
-    for part in [&poll.community, &poll.id, &poll.round.to_string()] {
+    for part in [community, id, &round.to_string()] {
         mac.update(part.as_bytes());
         mac.update(&[0]);
     }
     Ok(secrets::hex(&mac.finalize().into_bytes()[..16]))
 }
 
-/// Whether `ticket` is the viewer ticket of the poll's current round.
+/// Whether `ticket` is the viewer ticket of the poll's round `round`.
 pub fn is_viewer_ticket(
     store: &Store,
     tallies: &Tallies,
-    poll: &Poll,
+    (community, id, round): (&str, &str, u32),
     ticket: Option<&str>,
 ) -> ApiResult<bool> {
     use subtle::ConstantTimeEq;
     let Some(ticket) = ticket else {
         return Ok(false);
     };
-    let expected = viewer_ticket(store, tallies, poll)?;
+    let expected = viewer_ticket_of_round(store, tallies, community, id, round)?;
     Ok(expected.as_bytes().ct_eq(ticket.as_bytes()).into())
 }
 
@@ -1085,6 +1096,62 @@ pub async fn generate_codes(
     )?;
     store.durable().await?;
     Ok(fresh)
+}
+
+/// A poll as its admins see it: everything, totals too.
+pub fn admin_view(
+    store: &Store,
+    tallies: &Tallies,
+    community: &Community,
+    id: &str,
+) -> ApiResult<PollAdminView> {
+    let (poll, results) = current_results(store, tallies, community, id)?;
+    Ok(PollAdminView {
+        phase: phase(&poll, secrets::now_secs()),
+        poll,
+        results,
+    })
+}
+
+/// Every poll of the community, newest first.
+pub fn admin_list(
+    store: &Store,
+    tallies: &Tallies,
+    community: &Community,
+) -> ApiResult<PollAdminList> {
+    let mut polls = all(store, community)?
+        .iter()
+        .map(|poll| admin_view(store, tallies, community, &poll.id))
+        .collect::<ApiResult<Vec<_>>>()?;
+    polls.sort_by_key(|p| std::cmp::Reverse(p.poll.created_at));
+    Ok(PollAdminList { polls })
+}
+
+/// An editor's action on a poll (open, close, reveal, hide, reset).
+pub async fn act(
+    store: &Store,
+    tallies: &Tallies,
+    community: &Community,
+    id: &str,
+    request: PollActionRequest,
+    actor: &str,
+) -> ApiResult<Poll> {
+    let now = secrets::now_secs();
+    match request.action {
+        PollAction::Open => open(store, tallies, community, id, actor, now).await,
+        PollAction::Close => close(store, tallies, community, id, actor, now).await,
+        PollAction::Reveal => set_revealed(store, tallies, community, id, true, actor).await,
+        PollAction::Hide => set_revealed(store, tallies, community, id, false, actor).await,
+        PollAction::Reset => {
+            let round = request.round.ok_or_else(|| {
+                ApiError::invalid_field(
+                    "round",
+                    "a reset must name the round it resets (the current round), as its confirmation",
+                )
+            })?;
+            reset(store, tallies, community, id, round, actor).await
+        }
+    }
 }
 
 /// A batch of vote codes as CSV (one column, with a header).

@@ -17,6 +17,10 @@ const GRACEFUL_STOP: Duration = Duration::from_secs(10);
 /// How often quiet networks are forgotten by the rate limiter.
 const FORGET_EVERY: Duration = Duration::from_secs(60);
 
+/// How often the network counters of closed polls are looked at (they are
+/// deleted an hour after the close, so within 24 hours with a wide margin).
+const FORGET_POLL_NETWORKS_EVERY: Duration = Duration::from_secs(3600);
+
 pub struct Running {
     pub addr: SocketAddr,
     app: Arc<App>,
@@ -48,7 +52,8 @@ pub async fn start_with(
             settings.webhooks.clone(),
             stop_rx.clone(),
         )),
-        tokio::spawn(forget_quiet_networks(app.clone(), stop_rx)),
+        tokio::spawn(forget_quiet_networks(app.clone(), stop_rx.clone())),
+        tokio::spawn(forget_networks_of_closed_polls(app.clone(), stop_rx)),
     ];
     let (shutdown, stopped) = oneshot::channel::<()>();
     let server = warp::serve(http::routes(app.clone()))
@@ -71,6 +76,29 @@ async fn forget_quiet_networks(app: Arc<App>, mut stop: tokio::sync::watch::Rece
     loop {
         tokio::select! {
             _ = tokio::time::sleep(FORGET_EVERY) => app.abuse.forget_quiet_networks(),
+            _ = stop.changed() => return,
+        }
+    }
+}
+
+async fn forget_networks_of_closed_polls(
+    app: Arc<App>,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    loop {
+        let store = app.store.clone();
+        let forgotten = tokio::task::spawn_blocking(move || {
+            crate::polls::forget_networks_of_closed_polls(&store, crate::secrets::now_secs())
+        })
+        .await;
+        match forgotten {
+            Ok(Ok(0)) => {}
+            Ok(Ok(n)) => tracing::info!("forgot {n} network counter(s) of closed polls"),
+            Ok(Err(err)) => tracing::warn!("forgetting networks of closed polls failed: {err}"),
+            Err(err) => tracing::warn!("forgetting networks of closed polls failed: {err}"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(FORGET_POLL_NETWORKS_EVERY) => {}
             _ = stop.changed() => return,
         }
     }

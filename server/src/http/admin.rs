@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use mekaar_api::polls::{PollActionRequest, VoteCodesCreated, VoteCodesRequest};
 use mekaar_api::{
     AnswerPost, CommunityCreated, InitiativeAdminList, ModerationRequest, TokenCreated,
 };
@@ -13,13 +14,15 @@ use warp::reply::Response;
 use warp::{Filter, Reply};
 
 use super::{
-    json, json_status, limited_body, method_not_allowed, parse_json, parse_query, raw_query, App,
+    json, json_status, limited_body, method_not_allowed, parse_json, parse_query, raw_query, sse,
+    App,
 };
 use crate::auth;
 use crate::communities;
 use crate::errors::ApiResult;
 use crate::initiatives;
 use crate::moderation::{self, Queue};
+use crate::polls;
 use crate::webhooks;
 
 /// Most audit-log or delivery-log entries one request returns.
@@ -38,18 +41,29 @@ enum Endpoint {
     Webhooks(String),
     Webhook(String, String),
     Deliveries(String),
+    Polls(String),
+    Poll(String, String),
+    PollState(String, String),
+    PollCodes(String, String),
+    PollLive(String, String),
 }
 
 impl Endpoint {
     fn methods(&self) -> &'static [Method] {
         match self {
-            Endpoint::Communities | Endpoint::Initiatives(_) | Endpoint::Webhooks(_) => {
-                &[Method::GET, Method::POST]
+            Endpoint::Communities
+            | Endpoint::Initiatives(_)
+            | Endpoint::Webhooks(_)
+            | Endpoint::Polls(_) => &[Method::GET, Method::POST],
+            Endpoint::Community(_) | Endpoint::Initiative(..) | Endpoint::Poll(..) => {
+                &[Method::GET, Method::PATCH]
             }
-            Endpoint::Community(_) | Endpoint::Initiative(..) => &[Method::GET, Method::PATCH],
-            Endpoint::Tokens(_) | Endpoint::Moderation(..) => &[Method::POST],
+            Endpoint::Tokens(_)
+            | Endpoint::Moderation(..)
+            | Endpoint::PollState(..)
+            | Endpoint::PollCodes(..) => &[Method::POST],
             Endpoint::Answer(..) => &[Method::PUT],
-            Endpoint::Audit(_) | Endpoint::Deliveries(_) => &[Method::GET],
+            Endpoint::Audit(_) | Endpoint::Deliveries(_) | Endpoint::PollLive(..) => &[Method::GET],
             Endpoint::Webhook(..) => &[Method::DELETE],
         }
     }
@@ -66,7 +80,12 @@ impl Endpoint {
             | Endpoint::Audit(c)
             | Endpoint::Webhooks(c)
             | Endpoint::Webhook(c, _)
-            | Endpoint::Deliveries(c) => Some(c),
+            | Endpoint::Deliveries(c)
+            | Endpoint::Polls(c)
+            | Endpoint::Poll(c, _)
+            | Endpoint::PollState(c, _)
+            | Endpoint::PollCodes(c, _)
+            | Endpoint::PollLive(c, _) => Some(c),
         }
     }
 }
@@ -75,6 +94,8 @@ impl Endpoint {
 struct AdminQuery {
     queue: Option<String>,
     limit: Option<usize>,
+    /// Vote codes as `json` (default), `csv` or `html` (a printable sheet).
+    format: Option<String>,
 }
 
 pub(super) fn routes(app: Arc<App>) -> BoxedFilter<(Response,)> {
@@ -122,6 +143,28 @@ pub(super) fn routes(app: Arc<App>) -> BoxedFilter<(Response,)> {
                 .map(Endpoint::Webhook),
         )
         .unify()
+        .or(path!("api" / "v1" / "admin" / "communities" / String / "polls").map(Endpoint::Polls))
+        .unify()
+        .or(
+            path!("api" / "v1" / "admin" / "communities" / String / "polls" / String)
+                .map(Endpoint::Poll),
+        )
+        .unify()
+        .or(
+            path!("api" / "v1" / "admin" / "communities" / String / "polls" / String / "state")
+                .map(Endpoint::PollState),
+        )
+        .unify()
+        .or(
+            path!("api" / "v1" / "admin" / "communities" / String / "polls" / String / "codes")
+                .map(Endpoint::PollCodes),
+        )
+        .unify()
+        .or(
+            path!("api" / "v1" / "admin" / "communities" / String / "polls" / String / "live")
+                .map(Endpoint::PollLive),
+        )
+        .unify()
         // Boxed: the nested filter types are otherwise too deep for rustc.
         .boxed();
     endpoint
@@ -143,7 +186,7 @@ pub(super) fn routes(app: Arc<App>) -> BoxedFilter<(Response,)> {
 }
 
 async fn handle(
-    app: &App,
+    app: &Arc<App>,
     endpoint: Endpoint,
     method: &Method,
     headers: &HeaderMap,
@@ -260,6 +303,110 @@ async fn handle(
             response
         }
         Endpoint::Deliveries(_) => json(&webhooks::delivery_log(store, &community, log_limit)?),
+        Endpoint::Polls(_) if is_get => json(&polls::admin_list(store, &app.tallies, &community)?),
+        Endpoint::Polls(_) => {
+            let poll = polls::create(store, &community, parse_json(headers, body)?, &actor).await?;
+            json_status(
+                &polls::admin_view(store, &app.tallies, &community, &poll.id)?,
+                StatusCode::CREATED,
+            )
+        }
+        Endpoint::Poll(_, id) if is_get => {
+            json(&polls::admin_view(store, &app.tallies, &community, &id)?)
+        }
+        Endpoint::Poll(_, id) => {
+            let edit = parse_json(headers, body)?;
+            polls::edit(store, &app.tallies, &community, &id, edit, &actor).await?;
+            // Times and visibility may have changed what viewers see.
+            app.live.publish_now(&community.slug, &id);
+            json(&polls::admin_view(store, &app.tallies, &community, &id)?)
+        }
+        Endpoint::PollState(_, id) => {
+            let request: PollActionRequest = parse_json(headers, body)?;
+            polls::act(store, &app.tallies, &community, &id, request, &actor).await?;
+            app.live.publish_now(&community.slug, &id);
+            json(&polls::admin_view(store, &app.tallies, &community, &id)?)
+        }
+        Endpoint::PollCodes(_, id) => {
+            let request: VoteCodesRequest = parse_json(headers, body)?;
+            let format = CodesFormat::parse(query.format.as_deref())?;
+            let codes =
+                polls::generate_codes(store, &app.tallies, &community, &id, request.count, &actor)
+                    .await?;
+            codes_response(app, &community, &id, codes, format, headers)?
+        }
+        Endpoint::PollLive(_, id) => sse::live(
+            app.clone(),
+            &community.slug,
+            &id,
+            sse::Watcher::Admin,
+            headers.get("last-event-id").and_then(|v| v.to_str().ok()),
+        )?,
     };
+    Ok(response)
+}
+
+/// How freshly generated vote codes are handed over.
+enum CodesFormat {
+    Json,
+    Csv,
+    /// A printable HTML sheet: one cut-out card per code.
+    Html,
+}
+
+impl CodesFormat {
+    fn parse(format: Option<&str>) -> ApiResult<CodesFormat> {
+        match format {
+            None | Some("json") => Ok(CodesFormat::Json),
+            Some("csv") => Ok(CodesFormat::Csv),
+            Some("html") => Ok(CodesFormat::Html),
+            Some(other) => Err(crate::errors::ApiError::invalid_field(
+                "format",
+                format!("must be json, csv or html, not `{other}`"),
+            )),
+        }
+    }
+}
+
+fn codes_response(
+    app: &App,
+    community: &communities::Community,
+    id: &str,
+    codes: Vec<String>,
+    format: CodesFormat,
+    headers: &HeaderMap,
+) -> ApiResult<Response> {
+    use warp::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
+    use warp::http::HeaderValue;
+    let (body, content_type, file) = match format {
+        CodesFormat::Json => {
+            return Ok(json_status(
+                &VoteCodesCreated { codes },
+                StatusCode::CREATED,
+            ))
+        }
+        CodesFormat::Csv => (
+            polls::codes_csv(&codes),
+            "text/csv; charset=utf-8",
+            Some(format!("attachment; filename=\"stemcodes-{id}.csv\"")),
+        ),
+        CodesFormat::Html => {
+            let poll = polls::get(&app.store, community, id)?;
+            let lang = community.languages.first().map_or("nl", String::as_str);
+            (
+                crate::pages::vote_code_sheet(&poll, &codes, &app.public_url(headers), lang),
+                "text/html; charset=utf-8",
+                None,
+            )
+        }
+    };
+    let mut response = Response::new(body.into());
+    *response.status_mut() = StatusCode::CREATED;
+    let h = response.headers_mut();
+    h.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    h.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Some(value) = file.and_then(|f| HeaderValue::from_str(&f).ok()) {
+        h.insert(CONTENT_DISPOSITION, value);
+    }
     Ok(response)
 }

@@ -5,6 +5,7 @@
 mod admin;
 mod pages;
 mod public;
+mod sse;
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -34,12 +35,18 @@ const GET_OR_HEAD: &[Method] = &[Method::GET, Method::HEAD];
 
 /// What every handler can reach.
 pub struct App {
-    pub store: Store,
+    pub store: Arc<Store>,
     pub abuse: crate::abuse::Abuse,
     /// Each community's published cards, until the next write.
     pub lists: crate::initiatives::ListCache,
     /// Random per process: ETags from an earlier run never match.
     pub boot: u64,
+    /// The polls' totals in memory, and the locks that keep them right.
+    pub tallies: Arc<crate::polls::Tallies>,
+    /// The live channels of watched polls.
+    pub live: Arc<crate::live::Live>,
+    /// Where residents reach this server (for join links and QR codes).
+    pub public_url: Option<String>,
 }
 
 /// Settings a deployment (or a test) may change.
@@ -47,16 +54,43 @@ pub struct App {
 pub struct Settings {
     pub limits: crate::abuse::Limits,
     pub webhooks: crate::webhooks::RetryPolicy,
+    /// The address residents use, e.g. `https://mekaar.example.nl`; without
+    /// it, join links are made from the request's Host header.
+    pub public_url: Option<String>,
 }
 
 impl App {
     pub fn new(store: Store, settings: &Settings) -> App {
+        let store = Arc::new(store);
+        let tallies = Arc::new(crate::polls::Tallies::new());
         App {
+            live: crate::live::Live::new(store.clone(), tallies.clone()),
+            tallies,
             store,
             abuse: crate::abuse::Abuse::new(&settings.limits),
             lists: Default::default(),
             boot: rand::random(),
+            public_url: settings
+                .public_url
+                .as_ref()
+                .map(|u| u.trim_end_matches('/').to_string()),
         }
+    }
+
+    /// The address residents use to reach this server.
+    pub fn public_url(&self, headers: &HeaderMap) -> String {
+        if let Some(url) = &self.public_url {
+            return url.clone();
+        }
+        let host = headers
+            .get(warp::http::header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .filter(|h| {
+                h.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
+            })
+            .unwrap_or("localhost");
+        format!("http://{host}")
     }
 
     /// A tag that changes whenever anything in the store changes.
@@ -197,7 +231,7 @@ pub fn routes(app: Arc<App>) -> impl Filter<Extract = (impl Reply,), Error = Inf
         .unify()
         .or(admin::routes(app.clone()))
         .unify()
-        .or(pages::routes())
+        .or(pages::routes(app.clone()))
         .unify()
         .recover(|rejection| async move { Ok::<_, Infallible>(rejection_response(rejection)) })
         .unify()

@@ -1,26 +1,182 @@
-//! Pages the server serves itself: the initiator's manage page.
+//! Pages the server serves itself: the initiator's manage page, and for
+//! polls the phone page, the overlay, the editor's control page and QR codes.
+
+use std::sync::Arc;
 
 use mekaar_api::is_valid_slug;
+use mekaar_api::polls::Poll;
+use serde::Deserialize;
+use warp::filters::BoxedFilter;
 use warp::http::header::{CACHE_CONTROL, CONTENT_TYPE, REFERRER_POLICY};
-use warp::http::{HeaderMap, HeaderValue, Method};
+use warp::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use warp::reply::Response;
-use warp::{Filter, Rejection};
+use warp::Filter;
 
-use super::{only, GET_OR_HEAD};
-use crate::errors::ApiError;
+use super::{json, only, parse_query, raw_query, App, GET_OR_HEAD};
+use crate::communities;
+use crate::cors;
+use crate::errors::{ApiError, ApiResult};
+use crate::pages;
+use crate::polls;
 use crate::secrets;
 
 const MANAGE_PAGE: &str = include_str!("../../pages/manage.html");
 
-pub(super) fn routes() -> impl Filter<Extract = (Response,), Error = Rejection> + Clone {
-    warp::path!("manage" / String / String)
+#[derive(Debug, Clone)]
+enum Page {
+    Manage(String, String),
+    Phone(String),
+    Overlay(String),
+    Control(String),
+    Qr(String),
+    JoinLookup(String),
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct OverlayQuery {
+    theme: Option<String>,
+    qr: Option<String>,
+}
+
+pub(super) fn routes(app: Arc<App>) -> BoxedFilter<(Response,)> {
+    use warp::path;
+    path!("manage" / String / String)
+        .map(Page::Manage)
+        .or(path!("p" / String).map(Page::Phone))
+        .unify()
+        .or(path!("overlay" / String).map(Page::Overlay))
+        .unify()
+        .or(path!("control" / String).map(Page::Control))
+        .unify()
+        .or(path!("qr" / String).map(Page::Qr))
+        .unify()
+        .or(path!("api" / "v1" / "polls" / "join" / String).map(Page::JoinLookup))
+        .unify()
         .and(warp::method())
         .and(warp::header::headers_cloned())
+        .and(raw_query())
         .map(
-            |community: String, id: String, method: Method, _: HeaderMap| {
-                only(&method, GET_OR_HEAD, || manage_page(&community, &id))
+            move |page: Page, method: Method, headers: HeaderMap, query: String| {
+                let page_is_json = matches!(page, Page::JoinLookup(_));
+                // People reach these by typing a code or a link: a page, not JSON.
+                let is_poll_page =
+                    matches!(page, Page::Phone(_) | Page::Overlay(_) | Page::Control(_));
+                let mut response = only(&method, GET_OR_HEAD, || {
+                    serve(&app, page, &headers, &query).or_else(|error| {
+                        if error.status == StatusCode::NOT_FOUND && is_poll_page {
+                            Ok(html(pages::not_found_page(), StatusCode::NOT_FOUND))
+                        } else {
+                            Err(error)
+                        }
+                    })
+                });
+                if page_is_json {
+                    cors::expose_to_caller(&mut response, &headers);
+                }
+                response
             },
         )
+        .boxed()
+}
+
+fn serve(app: &App, page: Page, headers: &HeaderMap, query: &str) -> ApiResult<Response> {
+    let store = &app.store;
+    Ok(match page {
+        Page::Manage(community, id) => manage_page(&community, &id)?,
+        Page::Phone(code) => {
+            let (poll, lang) = poll_by_join_code(app, &code)?;
+            html(pages::phone_page(&poll, &lang), StatusCode::OK)
+        }
+        Page::Overlay(id) => {
+            let (poll, lang) = poll_by_id(app, &id)?;
+            let query: OverlayQuery = parse_query(query)?;
+            let dark = match query.theme.as_deref() {
+                None | Some("dark") => true,
+                Some("light") => false,
+                Some(other) => {
+                    return Err(ApiError::invalid_field(
+                        "theme",
+                        format!("must be dark or light, not `{other}`"),
+                    ))
+                }
+            };
+            let qr = !matches!(query.qr.as_deref(), Some("0" | "false" | "no"));
+            let join_url = format!("{}/p/{}", app.public_url(headers), poll.join_code);
+            html(
+                pages::overlay_page(&poll, &lang, dark, qr, &join_url),
+                StatusCode::OK,
+            )
+        }
+        Page::Control(id) => {
+            // The page is only a shell: everything it shows or changes goes
+            // through the admin API with the token the editor types in.
+            let target = polls::find_by_id(store, &id)?;
+            let community = communities::get(store, &target.community)?;
+            let poll = polls::get(store, &community, &id)?;
+            html(
+                pages::control_page(&poll, &language(&community)),
+                StatusCode::OK,
+            )
+        }
+        Page::Qr(file) => {
+            let code = file
+                .strip_suffix(".svg")
+                .ok_or_else(ApiError::route_not_found)?;
+            let target = polls::find_by_join_code(store, code)?;
+            let poll_code = {
+                let community = communities::get(store, &target.community)?;
+                polls::get(store, &community, &target.poll)?.join_code
+            };
+            let url = format!("{}/p/{poll_code}", app.public_url(headers));
+            let svg = pages::qr_svg(&url).ok_or_else(|| ApiError::internal("QR code"))?;
+            let mut response = Response::new(svg.into());
+            let h = response.headers_mut();
+            h.insert(CONTENT_TYPE, HeaderValue::from_static("image/svg+xml"));
+            h.insert(
+                CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=3600"),
+            );
+            response
+        }
+        Page::JoinLookup(code) => json(&polls::find_by_join_code(store, &code)?),
+    })
+}
+
+fn language(community: &communities::Community) -> String {
+    community
+        .languages
+        .first()
+        .cloned()
+        .unwrap_or_else(|| "nl".to_string())
+}
+
+/// A poll the public may see, by its join code, and its community's language.
+fn poll_by_join_code(app: &App, code: &str) -> ApiResult<(Poll, String)> {
+    let target = polls::find_by_join_code(&app.store, code)?;
+    let community = communities::get(&app.store, &target.community)?;
+    let poll = polls::get_public(&app.store, &community, &target.poll)?;
+    Ok((poll, language(&community)))
+}
+
+/// A poll the public may see, by its id, and its community's language.
+fn poll_by_id(app: &App, id: &str) -> ApiResult<(Poll, String)> {
+    let target = polls::find_by_id(&app.store, id)?;
+    let community = communities::get(&app.store, &target.community)?;
+    let poll = polls::get_public(&app.store, &community, id)?;
+    Ok((poll, language(&community)))
+}
+
+fn html(page: String, status: StatusCode) -> Response {
+    let mut response = Response::new(page.into());
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    response
 }
 
 /// The private manage link `/manage/{community}/{id}#{token}` lands here.
@@ -31,16 +187,8 @@ fn manage_page(community: &str, id: &str) -> Result<Response, ApiError> {
         return Err(ApiError::route_not_found());
     }
     // Both are [a-z0-9-] only (checked above), so they are safe in HTML.
-    let html = MANAGE_PAGE
+    let page = MANAGE_PAGE
         .replace("{{COMMUNITY}}", community)
         .replace("{{INITIATIVE}}", id);
-    let mut response = Response::new(html.into());
-    let headers = response.headers_mut();
-    headers.insert(
-        CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    headers.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-    Ok(response)
+    Ok(html(page, StatusCode::OK))
 }

@@ -16,7 +16,8 @@ use warp::reply::Response;
 use warp::{Filter, Reply};
 
 use super::{
-    json, json_status, limited_body, method_not_allowed, parse_json, parse_query, raw_query, App,
+    json, json_status, limited_body, method_not_allowed, parse_json, parse_query, raw_query, sse,
+    App,
 };
 use crate::abuse::Action;
 use crate::communities::{self, Community};
@@ -26,6 +27,8 @@ use crate::feeds;
 use crate::initiatives::{self, ListQuery};
 use crate::joins;
 use crate::moderation;
+use crate::polls::{self, VoteRequest};
+use crate::secrets;
 use crate::supports;
 use crate::webhooks;
 
@@ -42,6 +45,10 @@ enum Endpoint {
     ManageUpdates(String),
     FeedJson,
     FeedAtom,
+    Poll(String),
+    PollVote(String),
+    PollResults(String),
+    PollLive(String),
 }
 
 impl Endpoint {
@@ -52,6 +59,7 @@ impl Endpoint {
             Endpoint::Join(_) => &[Method::GET, Method::POST, Method::DELETE],
             Endpoint::Report(_) | Endpoint::ManageUpdates(_) => &[Method::POST],
             Endpoint::Manage(_) => &[Method::GET, Method::PATCH],
+            Endpoint::PollVote(_) => &[Method::POST],
             _ => &[Method::GET],
         }
     }
@@ -115,6 +123,26 @@ pub(super) fn routes(app: Arc<App>) -> BoxedFilter<(Response,)> {
         .or(path!("api" / "v1" / "communities" / String / "feed.atom")
             .map(|slug| (slug, Endpoint::FeedAtom)))
         .unify()
+        .or(
+            path!("api" / "v1" / "communities" / String / "polls" / String)
+                .map(|slug, id| (slug, Endpoint::Poll(id))),
+        )
+        .unify()
+        .or(
+            path!("api" / "v1" / "communities" / String / "polls" / String / "vote")
+                .map(|slug, id| (slug, Endpoint::PollVote(id))),
+        )
+        .unify()
+        .or(
+            path!("api" / "v1" / "communities" / String / "polls" / String / "results")
+                .map(|slug, id| (slug, Endpoint::PollResults(id))),
+        )
+        .unify()
+        .or(
+            path!("api" / "v1" / "communities" / String / "polls" / String / "live")
+                .map(|slug, id| (slug, Endpoint::PollLive(id))),
+        )
+        .unify()
         // Boxed: the nested filter types are otherwise too deep for rustc.
         .boxed();
     endpoint
@@ -151,7 +179,7 @@ pub(super) fn routes(app: Arc<App>) -> BoxedFilter<(Response,)> {
 }
 
 async fn handle(
-    app: &App,
+    app: &Arc<App>,
     slug: &str,
     endpoint: Endpoint,
     request: &Request,
@@ -266,6 +294,61 @@ async fn handle(
         (Endpoint::FeedJson, _) => conditional(app, &request.headers, || {
             Ok(json(&feeds::json(&app.lists, store, &community)?))
         })?,
+        (Endpoint::Poll(id), _) => {
+            let ballot = polls::Ballot {
+                voter_key: voter,
+                ..Default::default()
+            };
+            let now = secrets::now_secs();
+            json(&polls::view(
+                store,
+                &app.tallies,
+                &community,
+                &id,
+                ballot,
+                now,
+            )?)
+        }
+        (Endpoint::PollVote(id), _) => {
+            let vote: VoteRequest = parse_json(&request.headers, &request.body)?;
+            let ballot = polls::Ballot {
+                voter_key: voter,
+                code: vote.code.as_deref(),
+                network: client_ip.map(|ip| app.abuse.network_key(ip)),
+            };
+            let receipt =
+                polls::vote(store, &app.tallies, &community, &id, ballot, &vote.choices).await?;
+            app.live.publish_soon(&community.slug, &id);
+            json(&receipt)
+        }
+        (Endpoint::PollResults(id), _) => {
+            let ballot = polls::Ballot {
+                voter_key: voter,
+                ..Default::default()
+            };
+            let now = secrets::now_secs();
+            json(&polls::results(
+                store,
+                &app.tallies,
+                &community,
+                &id,
+                ballot,
+                now,
+            )?)
+        }
+        (Endpoint::PollLive(id), _) => {
+            polls::get_public(store, &community, &id)?;
+            let query: LiveQuery = parse_query(&request.query)?;
+            sse::live(
+                app.clone(),
+                &community.slug,
+                &id,
+                sse::Watcher::Resident {
+                    ticket: query.viewer,
+                },
+                request.header("last-event-id"),
+            )?
+        }
         (Endpoint::FeedAtom, _) => conditional(app, &request.headers, || {
             let self_url = format!(
                 "http://{}/api/v1/communities/{}/feed.atom",
@@ -281,6 +364,11 @@ async fn handle(
             Ok(response)
         })?,
     })
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+struct LiveQuery {
+    viewer: Option<String>,
 }
 
 fn manage_view(
