@@ -571,3 +571,144 @@ axe.run(document, { resultTypes: ['violations'] }).then(function (results) {
     assert!(value.get("axe_error").is_none(), "axe-core failed: {value}");
     serde_json::from_value(value).expect("axe violations")
 }
+
+// ---------------------------------------------------------------------------------------
+// Added for the poll tests: profiles with extra chromium flags, and generic helpers that
+// look inside one widget's shadow root. (`allow(dead_code)`: not every browser test file
+// uses them.)
+
+#[allow(dead_code)]
+impl Browser {
+    /// As [`Browser::profile`], with extra chromium flags (e.g.
+    /// `--force-prefers-reduced-motion`).
+    pub async fn profile_with(&self, extra: &[&str]) -> Profile {
+        let dir = tempfile::tempdir().expect("user-data-dir");
+        let mut args: Vec<String> = CHROMIUM_ARGS.iter().map(|a| a.to_string()).collect();
+        args.extend(extra.iter().map(|a| a.to_string()));
+        args.push(format!("--user-data-dir={}", dir.path().display()));
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), json!("chrome"));
+        caps.insert(
+            "goog:chromeOptions".into(),
+            json!({ "binary": CHROMIUM, "args": args }),
+        );
+        let client = ClientBuilder::native()
+            .capabilities(caps)
+            .connect(&self.webdriver)
+            .await
+            .expect("new WebDriver session (chromium)");
+        self.sessions.lock().unwrap().push((client.clone(), dir));
+        Profile { client }
+    }
+}
+
+/// Puts `host` (widget `arguments[0]`), `s` (its shadow root), `root` (`.mekaar-root`) and
+/// small helpers (`q`, `qa`, `t`, `ts`, `attr`, `focused`) in scope of the body that follows.
+#[allow(dead_code)]
+pub const SHADOW_PRELUDE: &str = r#"
+var host = document.querySelectorAll('[data-mekaar]')[arguments[0]] || null;
+var s = host ? host.shadowRoot : null;
+function q(sel) { return s ? s.querySelector(sel) : null; }
+function qa(sel) { return s ? Array.from(s.querySelectorAll(sel)) : []; }
+function t(x) {
+  var el = typeof x === 'string' ? q(x) : x;
+  return el ? el.textContent.replace(/\s+/g, ' ').trim() : null;
+}
+function ts(sel) { return qa(sel).map(t); }
+var root = q('.mekaar-root');
+function attr(name) { return root ? root.getAttribute(name) : null; }
+function focused() { return s && s.activeElement ? s.activeElement.id : null; }
+"#;
+
+#[allow(dead_code)]
+fn truthy(v: &Value) -> bool {
+    !matches!(v, Value::Null | Value::Bool(false)) && *v != json!("") && *v != json!(0)
+}
+
+#[allow(dead_code)]
+impl Profile {
+    /// Runs `body` (after [`SHADOW_PRELUDE`]) for widget `index`.
+    pub async fn inside(&self, index: usize, body: &str) -> Value {
+        self.exec(&format!("{SHADOW_PRELUDE}\n{body}"), vec![json!(index)])
+            .await
+    }
+
+    /// Polls `body` until it returns something truthy, for at most `bound`; that value,
+    /// or `None` when the time ran out.
+    pub async fn poll_inside(&self, index: usize, body: &str, bound: Duration) -> Option<Value> {
+        let deadline = Instant::now() + bound;
+        loop {
+            let value = self.inside(index, body).await;
+            if truthy(&value) {
+                return Some(value);
+            }
+            if Instant::now() >= deadline {
+                return None;
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    /// Polls `body` until it returns something truthy (hang guard [`PATIENCE`]).
+    pub async fn wait_inside(&self, index: usize, what: &str, body: &str) -> Value {
+        match self.poll_inside(index, body, PATIENCE).await {
+            Some(v) => v,
+            None => {
+                let now = self
+                    .inside(
+                        index,
+                        "return { html: root ? root.outerHTML.slice(0, 4000) : (host ? host.outerHTML.slice(0, 1000) : null),\
+                           url: location.href, host_errors: window.__hostErrors || null };",
+                    )
+                    .await;
+                panic!("widget #{index} never got to: {what} (waited {PATIENCE:?}).\nwidget now: {now:#}");
+            }
+        }
+    }
+
+    /// The element matching `css` inside widget `index`'s shadow root, once there is one.
+    pub async fn shadow_element(&self, index: usize, css: &str) -> Element {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let hosts = self
+                .client
+                .find_all(Locator::Css("[data-mekaar]"))
+                .await
+                .expect("find placeholders");
+            if let Some(host) = hosts.get(index) {
+                if let Ok(shadow) = host.shadow_root().await {
+                    if let Ok(el) = shadow.find(Locator::Css(css)).await {
+                        return el;
+                    }
+                }
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no {css} in widget #{index} (waited {PATIENCE:?})"
+            );
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    /// A real WebDriver click on `css` inside widget `index`.
+    pub async fn click_in(&self, index: usize, css: &str) {
+        self.shadow_element(index, css)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("WebDriver click on {css}: {e}"));
+    }
+
+    /// Types `text` into the field `css` inside widget `index` (after clearing it).
+    pub async fn type_in(&self, index: usize, css: &str, text: &str) {
+        let field = self.shadow_element(index, css).await;
+        field
+            .clear()
+            .await
+            .unwrap_or_else(|e| panic!("clear {css}: {e}"));
+        field
+            .send_keys(text)
+            .await
+            .unwrap_or_else(|e| panic!("type into {css}: {e}"));
+    }
+}

@@ -1,0 +1,638 @@
+//! Browser tests of the poll widgets: the resident's poll pasted into somebody else's page,
+//! the phone page `/p/{code}`, the overlay page `/overlay/{poll}` for broadcast software
+//! and the editor's control page `/control/{poll}`, in headless Chromium.
+//!
+//! NEEDS: `/usr/bin/chromium` and `/usr/bin/chromedriver` (Debian's `chromium` and
+//! `chromium-driver`) and axe-core from `npm ci --prefix tests`. Run with
+//!
+//! ```text
+//! npm ci --prefix tests
+//! cargo test -p mekaar-tests --test browser_polls -- --test-threads=1
+//! ```
+//!
+//! As in the other browser tests: the real server (origin B: the API, the bundle and its
+//! own pages) and a host site on another loopback port (origin A) whose page carries the
+//! webmaster's snippet; the community allows origin A only. Each browser profile is a
+//! WebDriver session with its own `--user-data-dir` (so its own voter key). Residents and
+//! editors act with real WebDriver clicks and key presses inside the widgets' shadow roots;
+//! polls are created over the admin HTTP API. Waits poll until a condition holds; the one
+//! bounded wait (the overlay following a vote) prints the latency it saw.
+
+#[path = "browser/harness.rs"]
+#[allow(dead_code)] // helpers of the other browser tests
+mod harness;
+
+use std::time::{Duration, Instant};
+
+use harness::{
+    axe_source, host_page, loader_snippet, with_browser, AxeFindings, HostSite, Profile,
+};
+use mekaar_tests::{voter_key, TestServer, VOTER_HEADER};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+const SLUG: &str = "omroep";
+
+struct World {
+    api: TestServer,
+    site: HostSite,
+    /// The community's admin token.
+    token: String,
+}
+
+async fn world() -> World {
+    let api = TestServer::start().await;
+    let site = HostSite::start().await;
+    let created = api.create_community(SLUG, &[&site.origin]).await;
+    World {
+        api,
+        site,
+        token: created.admin_token,
+    }
+}
+
+impl World {
+    /// `/api/v1/admin/communities/{SLUG}{tail}` with the admin token; must succeed.
+    async fn admin(&self, method: Method, tail: &str, body: Option<Value>) -> Value {
+        let url = self
+            .api
+            .at(&format!("/api/v1/admin/communities/{SLUG}{tail}"));
+        let mut request = self
+            .api
+            .client
+            .request(method.clone(), &url)
+            .bearer_auth(&self.token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{method} {url}: {e}"));
+        let status = response.status();
+        let text = response.text().await.unwrap_or_default();
+        assert!(status.is_success(), "{method} {url}: {status} {text}");
+        serde_json::from_str(&text).unwrap_or(Value::Null)
+    }
+
+    /// Creates a poll (`extra` fields added to question and options) and opens it unless
+    /// `draft`; its admin view.
+    async fn poll(&self, question: &str, options: &[&str], extra: Value, draft: bool) -> Value {
+        let mut body = json!({ "question": question, "options": options });
+        if let (Some(body), Some(extra)) = (body.as_object_mut(), extra.as_object()) {
+            body.extend(extra.clone());
+        }
+        let created = self.admin(Method::POST, "/polls", Some(body)).await;
+        let id = created["poll"]["id"].as_str().expect("poll id").to_string();
+        if draft {
+            return created;
+        }
+        self.action(&id, json!({ "action": "open" })).await
+    }
+
+    async fn action(&self, id: &str, body: Value) -> Value {
+        self.admin(Method::POST, &format!("/polls/{id}/state"), Some(body))
+            .await
+    }
+
+    async fn totals(&self, id: &str) -> Value {
+        self.admin(Method::GET, &format!("/polls/{id}"), None).await["results"].clone()
+    }
+
+    /// A vote over the public API, as another resident; the status.
+    async fn vote(&self, id: &str, voter: u64, choices: &[u8]) -> u16 {
+        self.api
+            .client
+            .post(self.api.community_url(SLUG, &format!("/polls/{id}/vote")))
+            .header(VOTER_HEADER, voter_key(voter))
+            .json(&json!({ "choices": choices }))
+            .send()
+            .await
+            .expect("vote")
+            .status()
+            .as_u16()
+    }
+
+    /// A host page on origin A with the snippet and one poll widget; its URL.
+    fn host(&self, path: &str, poll: &str) -> String {
+        self.site.put(
+            path,
+            host_page(
+                "Omroep Oldebroek",
+                &loader_snippet(&self.api.url),
+                &format!(
+                    "<p>Praat mee over het dorpsfeest.</p>\n<h2>Stem mee</h2>\n\
+                     <div data-mekaar=\"poll\" data-community=\"{SLUG}\" data-poll=\"{poll}\"></div>"
+                ),
+            ),
+        )
+    }
+}
+
+fn id(view: &Value) -> String {
+    view["poll"]["id"].as_str().expect("poll id").to_string()
+}
+
+/// Waits until widget `index` (a poll) is ready with `data-phase` = `phase`.
+async fn wait_phase(p: &Profile, index: usize, phase: &str) {
+    p.wait_inside(
+        index,
+        &format!("ready, phase {phase}"),
+        &format!(
+            "return attr('data-state') === 'ready' && attr('data-phase') === {};",
+            json!(phase)
+        ),
+    )
+    .await;
+}
+
+/// The widget's results as `[option, votes text]` and its total line.
+async fn results(p: &Profile, index: usize) -> Value {
+    p.inside(
+        index,
+        "return { rows: qa('.mekaar-result').map(function (li) {\
+           return [t(li.querySelector('.mekaar-option')), t(li.querySelector('.mekaar-votes'))]; }),\
+           total: t('.mekaar-total'), hidden: t('.mekaar-hidden') };",
+    )
+    .await
+}
+
+/// Waits until the total line reads `total`, at most `bound`; how long it took.
+async fn wait_total(p: &Profile, index: usize, total: &str, bound: Duration) -> Option<Duration> {
+    let start = Instant::now();
+    p.poll_inside(
+        index,
+        &format!("return t('.mekaar-total') === {};", json!(total)),
+        bound,
+    )
+    .await
+    .map(|_| start.elapsed())
+}
+
+async fn vote_with_clicks(p: &Profile, index: usize, options: &[usize]) {
+    for o in options {
+        p.click_in(index, &format!("label[for=\"mekaar-o-{o}\"]"))
+            .await;
+    }
+    p.click_in(index, "#mekaar-b-vote").await;
+}
+
+async fn wait_counted(p: &Profile, index: usize) {
+    let counted = p
+        .wait_inside(
+            index,
+            "the vote is counted",
+            "return attr('data-voted') === 'true' && t('#mekaar-counted');",
+        )
+        .await;
+    assert_eq!(counted, json!("Je stem is geteld."));
+}
+
+// ---------------------------------------------------------------------------------------
+
+/// A resident votes in the widget on the host page (origin A); the overlay page, open in
+/// another browser profile, shows the new totals. The widget itself shows the results as
+/// text, with the bars hidden from screen readers, and keeps following the live stream.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_vote_on_the_host_page_shows_on_the_overlay_in_another_profile() {
+    with_browser(|browser| async move {
+        let w = world().await;
+        let axe = axe_source();
+        let mut findings = AxeFindings::default();
+        let poll = w
+            .poll(
+                "Waar komt het dorpsfeest?",
+                &["Op het plein", "Bij de kerk", "In de haven"],
+                json!({}),
+                false,
+            )
+            .await;
+        let id = id(&poll);
+
+        let overlay = browser.profile().await;
+        overlay
+            .goto(&w.api.at(&format!("/overlay/{id}?theme=light")))
+            .await;
+        wait_phase(&overlay, 0, "open").await;
+        overlay
+            .wait_inside(0, "the overlay shows 0 votes", "return t('.mekaar-total') === '0 stemmen in totaal';")
+            .await;
+        let form = overlay.inside(0, "return !!q('form') || !!q('input');").await;
+        assert_eq!(form, json!(false), "the overlay has no vote form");
+
+        let resident = browser.profile().await;
+        resident.goto(&w.host("/", &id)).await;
+        wait_phase(&resident, 0, "open").await;
+        let shown = resident
+            .inside(
+                0,
+                "return { legend: t('fieldset > legend'), radios: qa('input[type=radio][name=choice]').length,\
+                   labels: ts('.mekaar-choice label'), live: q('[aria-live=polite]') !== null };",
+            )
+            .await;
+        assert_eq!(shown["legend"], json!("Waar komt het dorpsfeest?"), "{shown}");
+        assert_eq!(shown["radios"], json!(3), "{shown}");
+        assert_eq!(shown["labels"], json!(["Op het plein", "Bij de kerk", "In de haven"]));
+        assert_eq!(shown["live"], json!(true), "a polite live region: {shown}");
+        findings.check(&resident, &axe, "poll widget, vote form").await;
+
+        let clicked = Instant::now();
+        vote_with_clicks(&resident, 0, &[1]).await;
+        wait_counted(&resident, 0).await;
+        let seen = wait_total(&overlay, 0, "1 stem in totaal", Duration::from_secs(5)).await;
+        println!(
+            "overlay (other profile) showed the vote {:?} after the vote was counted, {:?} after the click",
+            seen,
+            clicked.elapsed()
+        );
+        assert!(seen.is_some(), "the overlay did not show the vote within 5 s: {}", results(&overlay, 0).await);
+        let o = results(&overlay, 0).await;
+        assert_eq!(o["rows"][1], json!(["Bij de kerk", "1 stem (100%)"]), "{o}");
+        assert_eq!(o["rows"][0], json!(["Op het plein", "0 stemmen (0%)"]), "{o}");
+
+        let r = results(&resident, 0).await;
+        assert_eq!(r["rows"][1], json!(["Bij de kerk", "1 stem (100%)"]), "{r}");
+        let bars = resident
+            .inside(
+                0,
+                "return qa('.mekaar-bar-fill').map(function (b) { return b.closest('[aria-hidden=true]') !== null; });",
+            )
+            .await;
+        assert_eq!(bars, json!([true, true, true]), "bars are decoration");
+        let form = resident.inside(0, "return !!q('form.mekaar-vote-form');").await;
+        assert_eq!(form, json!(false), "a vote is final: no form any more");
+        findings.check(&resident, &axe, "poll widget, voted with results").await;
+
+        // Another resident votes: both the widget (origin A, with its viewer ticket) and
+        // the overlay follow without a reload.
+        assert_eq!(w.vote(&id, 1, &[0]).await, 200);
+        for (p, name) in [(&resident, "widget"), (&overlay, "overlay")] {
+            let seen = wait_total(p, 0, "2 stemmen in totaal", Duration::from_secs(5)).await;
+            println!("{name} showed the API vote after {seen:?}");
+            assert!(seen.is_some(), "the {name} did not follow: {}", results(p, 0).await);
+        }
+        let r = results(&resident, 0).await;
+        assert_eq!(r["rows"][0], json!(["Op het plein", "1 stem (50%)"]), "{r}");
+        findings.check(&overlay, &axe, "overlay page (light)").await;
+        resident.assert_no_host_errors().await;
+        findings.assert_clean();
+    })
+    .await;
+}
+
+/// The phone page by its short code, typed in lower case, on a 360 px wide screen: big
+/// touch targets, vote, "Je stem is geteld", and after a reload the voted state.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_phone_page_by_short_code_votes_and_remembers() {
+    with_browser(|browser| async move {
+        let w = world().await;
+        let axe = axe_source();
+        let mut findings = AxeFindings::default();
+        let poll = w
+            .poll(
+                "Moet de brug blijven?",
+                &["Ja", "Nee"],
+                json!({ "results": "after_vote" }),
+                false,
+            )
+            .await;
+        let id = id(&poll);
+        let code = poll["poll"]["join_code"]
+            .as_str()
+            .expect("join code")
+            .to_lowercase();
+
+        let phone = browser.profile().await;
+        phone
+            .client
+            .set_window_size(360, 740)
+            .await
+            .expect("a 360 px wide window");
+        phone.goto(&w.api.at(&format!("/p/{code}"))).await;
+        wait_phase(&phone, 0, "open").await;
+        let layout = phone
+            .inside(
+                0,
+                "function h(el) { return el.getBoundingClientRect().height; }\
+                 return { width: document.documentElement.clientWidth,\
+                   scroll: document.documentElement.scrollWidth,\
+                   choices: qa('.mekaar-choice').map(h), button: h(q('#mekaar-b-vote')),\
+                   hidden: t('.mekaar-hidden') };",
+            )
+            .await;
+        println!("phone layout: {layout}");
+        let width = layout["width"].as_f64().unwrap_or(0.0);
+        assert!(width <= 360.0, "the window is a phone's: {layout}");
+        assert!(
+            layout["scroll"].as_f64().unwrap_or(9999.0) <= width,
+            "no sideways scrolling at 360 px: {layout}"
+        );
+        for h in layout["choices"]
+            .as_array()
+            .expect("choices")
+            .iter()
+            .chain([&layout["button"]])
+        {
+            assert!(
+                h.as_f64().unwrap_or(0.0) >= 44.0,
+                "touch targets of at least 44 px: {layout}"
+            );
+        }
+        assert_eq!(
+            layout["hidden"],
+            json!("De uitslag zie je nadat je hebt gestemd.")
+        );
+        findings.check(&phone, &axe, "phone page, vote form").await;
+
+        vote_with_clicks(&phone, 0, &[0]).await;
+        wait_counted(&phone, 0).await;
+        let r = results(&phone, 0).await;
+        assert_eq!(
+            r["rows"][0],
+            json!(["Ja", "1 stem (100%)"]),
+            "results after voting: {r}"
+        );
+        assert_eq!(w.totals(&id).await["totals"], json!([1, 0]));
+
+        phone.reload().await;
+        wait_phase(&phone, 0, "open").await;
+        wait_counted(&phone, 0).await;
+        let r = results(&phone, 0).await;
+        assert_eq!(r["total"], json!("1 stem in totaal"), "after a reload: {r}");
+        let form = phone
+            .inside(0, "return !!q('form.mekaar-vote-form');")
+            .await;
+        assert_eq!(form, json!(false));
+        findings.check(&phone, &axe, "phone page, voted").await;
+        findings.assert_clean();
+    })
+    .await;
+}
+
+/// Multiple choice, at most 2: a third tick is undone with a message, and the vote sends
+/// the two.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn multiple_choice_allows_at_most_k() {
+    with_browser(|browser| async move {
+        let w = world().await;
+        let poll = w
+            .poll(
+                "Welke activiteiten wil je op het feest?",
+                &["Muziek", "Markt", "Spelletjes", "Optocht"],
+                json!({ "max_choices": 2 }),
+                false,
+            )
+            .await;
+        let id = id(&poll);
+        let resident = browser.profile().await;
+        resident.goto(&w.host("/", &id)).await;
+        wait_phase(&resident, 0, "open").await;
+        let hint = resident
+            .inside(
+                0,
+                "return { hint: t('.mekaar-hint'), boxes: qa('input[type=checkbox]').length };",
+            )
+            .await;
+        assert_eq!(hint, json!({ "hint": "Kies er maximaal 2.", "boxes": 4 }));
+
+        for o in [0, 2, 3] {
+            resident
+                .click_in(0, &format!("label[for=\"mekaar-o-{o}\"]"))
+                .await;
+        }
+        let state = resident
+            .wait_inside(
+                0,
+                "the third tick undone, with a message",
+                "var c = qa('input[name=choice]').map(function (i) { return i.checked; });\
+                 var e = t('#mekaar-e-choice');\
+                 return e ? { checked: c, error: e } : null;",
+            )
+            .await;
+        assert_eq!(
+            state["checked"],
+            json!([true, false, true, false]),
+            "{state}"
+        );
+        assert!(
+            state["error"]
+                .as_str()
+                .is_some_and(|e| e.contains("maximaal 2")),
+            "{state}"
+        );
+        resident.click_in(0, "#mekaar-b-vote").await;
+        wait_counted(&resident, 0).await;
+        assert_eq!(w.totals(&id).await["totals"], json!([1, 0, 1, 0]));
+        resident.assert_no_host_errors().await;
+    })
+    .await;
+}
+
+/// A poll with printed vote codes: the code field is required, a code counts once, and a
+/// second use is refused with a clear message at the field.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn vote_codes_are_single_use() {
+    with_browser(|browser| async move {
+        let w = world().await;
+        let axe = axe_source();
+        let mut findings = AxeFindings::default();
+        let poll = w
+            .poll(
+                "Komt er een nieuwe speeltuin?",
+                &["Ja", "Nee"],
+                json!({ "audience": { "kind": "codes" } }),
+                false,
+            )
+            .await;
+        let id = id(&poll);
+        let made = w
+            .admin(Method::POST, &format!("/polls/{id}/codes"), Some(json!({ "count": 2 })))
+            .await;
+        let codes: Vec<String> = serde_json::from_value(made["codes"].clone()).expect("codes");
+        assert_eq!(codes.len(), 2);
+        let url = w.host("/", &id);
+
+        let first = browser.profile().await;
+        first.goto(&url).await;
+        wait_phase(&first, 0, "open").await;
+        let label = first.inside(0, "return t('label[for=mekaar-f-code]');").await;
+        assert_eq!(label, json!("Je stemcode (staat op je stembrief)"));
+        vote_with_clicks(&first, 0, &[0]).await;
+        first
+            .wait_inside(0, "a missing code is named", "return t('#mekaar-e-code') === 'Vul je stemcode in.';")
+            .await;
+        first.type_in(0, "#mekaar-f-code", &codes[0]).await;
+        first.click_in(0, "#mekaar-b-vote").await;
+        wait_counted(&first, 0).await;
+
+        let second = browser.profile().await;
+        second.goto(&url).await;
+        wait_phase(&second, 0, "open").await;
+        second.click_in(0, "label[for=\"mekaar-o-1\"]").await;
+        second.type_in(0, "#mekaar-f-code", &codes[0]).await;
+        second.click_in(0, "#mekaar-b-vote").await;
+        let refused = second
+            .wait_inside(
+                0,
+                "a used code is refused",
+                "var f = q('#mekaar-f-code'); var e = t('#mekaar-e-code');\
+                 return e && e !== 'Vul je stemcode in.' ? { error: e, invalid: f.getAttribute('aria-invalid'), focused: focused() } : null;",
+            )
+            .await;
+        assert_eq!(
+            refused["error"],
+            json!("Deze stemcode klopt niet of is al gebruikt. Controleer de code op je stembrief."),
+            "{refused}"
+        );
+        assert_eq!(refused["invalid"], json!("true"));
+        assert_eq!(refused["focused"], json!("mekaar-f-code"));
+        findings.check(&second, &axe, "code poll, refused code").await;
+        assert_eq!(w.totals(&id).await["totals"], json!([1, 0]), "the reuse did not count");
+
+        second.type_in(0, "#mekaar-f-code", &codes[1]).await;
+        second.click_in(0, "#mekaar-b-vote").await;
+        wait_counted(&second, 0).await;
+        assert_eq!(w.totals(&id).await["totals"], json!([1, 1]));
+        findings.assert_clean();
+    })
+    .await;
+}
+
+/// The editor's control page: the token (asked once per tab), live totals, and the
+/// buttons. Close and Open change the resident's widget on the host page without a
+/// reload; Reveal shows the totals of a `when_revealed` poll on the overlay; Reset asks to
+/// confirm and starts round 2.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_control_page_drives_the_widget_and_the_overlay() {
+    with_browser(|browser| async move {
+        let w = world().await;
+        let axe = axe_source();
+        let mut findings = AxeFindings::default();
+        let poll = w
+            .poll(
+                "Wie wint de talentenjacht?",
+                &["Anna", "Bram"],
+                json!({ "results": "when_revealed" }),
+                false,
+            )
+            .await;
+        let id = id(&poll);
+
+        let editor = browser.profile().await;
+        editor.goto(&w.api.at(&format!("/control/{id}"))).await;
+        editor
+            .wait_inside(0, "the token form", "return attr('data-state') === 'token' && !!q('#mekaar-f-token');")
+            .await;
+        let field = editor.inside(0, "return { type: q('#mekaar-f-token').type, label: t('label[for=mekaar-f-token]') };").await;
+        assert_eq!(field, json!({ "type": "password", "label": "Beheersleutel van de gemeenschap" }));
+        findings.check(&editor, &axe, "control page, token form").await;
+        editor.type_in(0, "#mekaar-f-token", "not-the-token").await;
+        editor.click_in(0, "#mekaar-b-send-token").await;
+        editor
+            .wait_inside(0, "a wrong token is refused", "return attr('data-state') === 'token' && t('#mekaar-e-token');")
+            .await;
+        editor.type_in(0, "#mekaar-f-token", &w.token).await;
+        editor.click_in(0, "#mekaar-b-send-token").await;
+        let ready = "return attr('data-state') === 'ready' && q('.mekaar-live-status[data-live=true]') && t('.mekaar-ctl-status');";
+        let status = editor.wait_inside(0, "the control page, live", ready).await;
+        assert_eq!(status, json!("Fase: geopend · ronde 1"));
+        // A reload during the broadcast does not ask for the token again.
+        editor.reload().await;
+        editor.wait_inside(0, "ready again after a reload, without the token form", ready).await;
+        let code = poll["poll"]["join_code"].as_str().expect("join code");
+        let phone = editor.inside(0, "return q('a.mekaar-phone-link').getAttribute('href');").await;
+        assert_eq!(phone, json!(w.api.at(&format!("/p/{code}"))));
+
+        let resident = browser.profile().await;
+        resident.goto(&w.host("/", &id)).await;
+        wait_phase(&resident, 0, "open").await;
+        let overlay = browser.profile().await;
+        overlay.goto(&w.api.at(&format!("/overlay/{id}?theme=light"))).await;
+        wait_phase(&overlay, 0, "open").await;
+        let hidden = results(&overlay, 0).await;
+        assert_eq!(hidden["hidden"], json!("De uitslag volgt zodra die bekend wordt gemaakt."), "{hidden}");
+        assert_eq!(hidden["total"], json!(null), "no totals before the reveal: {hidden}");
+
+        // Votes arrive: the editor sees them live (the admin stream, read with fetch).
+        assert_eq!(w.vote(&id, 1, &[0]).await, 200);
+        assert_eq!(w.vote(&id, 2, &[0]).await, 200);
+        editor
+            .wait_inside(0, "live totals on the control page", "return t('.mekaar-total') === '2 stemmen in totaal';")
+            .await;
+        findings.check(&editor, &axe, "control page, ready").await;
+
+        editor.click_in(0, "#mekaar-b-close").await;
+        wait_phase(&resident, 0, "closed").await;
+        let closed = resident
+            .inside(0, "return { when: t('.mekaar-when'), form: !!q('form.mekaar-vote-form') };")
+            .await;
+        assert_eq!(closed, json!({ "when": "Deze peiling is gesloten.", "form": false }));
+        editor.click_in(0, "#mekaar-b-open").await;
+        wait_phase(&resident, 0, "open").await;
+        resident
+            .wait_inside(0, "the vote form again, without a reload", "return !!q('form.mekaar-vote-form');")
+            .await;
+
+        let before = overlay.inside(0, "return t('.mekaar-total');").await;
+        assert_eq!(before, json!(null));
+        editor.click_in(0, "#mekaar-b-reveal").await;
+        let seen = wait_total(&overlay, 0, "2 stemmen in totaal", Duration::from_secs(5)).await;
+        println!("overlay showed the revealed totals after {seen:?}");
+        assert!(seen.is_some(), "reveal did not reach the overlay: {}", results(&overlay, 0).await);
+        let o = results(&overlay, 0).await;
+        assert_eq!(o["rows"][0], json!(["Anna", "2 stemmen (100%)"]), "{o}");
+        editor
+            .wait_inside(0, "the reveal button became hide", "return !!q('#mekaar-b-hide') && attr('data-revealed') === 'true';")
+            .await;
+
+        // Reset: asks first, then round 2 with no votes.
+        editor.click_in(0, "#mekaar-b-reset").await;
+        let ask = editor.wait_inside(0, "the reset confirmation", "return t('#mekaar-confirm');").await;
+        assert!(ask.as_str().is_some_and(|a| a.contains("ronde 1")), "{ask}");
+        assert_eq!(w.totals(&id).await["total_votes"], json!(2), "nothing reset before the confirm");
+        editor.click_in(0, "#mekaar-b-reset-yes").await;
+        editor
+            .wait_inside(0, "round 2", "return attr('data-round') === '2' && t('.mekaar-total') === '0 stemmen in totaal';")
+            .await;
+        assert_eq!(w.totals(&id).await["total_votes"], json!(0));
+
+        editor.click_in(0, "#mekaar-b-forget").await;
+        editor
+            .wait_inside(0, "the token form after forgetting", "return attr('data-state') === 'token';")
+            .await;
+        editor.reload().await;
+        editor
+            .wait_inside(0, "still forgotten after a reload", "return attr('data-state') === 'token';")
+            .await;
+        resident.assert_no_host_errors().await;
+        findings.assert_clean();
+    })
+    .await;
+}
+
+/// With reduced motion the overlay's bars do not animate; without, they do.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reduced_motion_turns_off_the_bar_animation() {
+    with_browser(|browser| async move {
+        let w = world().await;
+        let poll = w.poll("Regent het morgen?", &["Ja", "Nee"], json!({}), false).await;
+        let id = id(&poll);
+        let url = w.api.at(&format!("/overlay/{id}?theme=dark"));
+        let read = "var b = q('.mekaar-bar-fill'); return b ? getComputedStyle(b).transitionDuration : null;";
+
+        let moving = browser.profile().await;
+        moving.goto(&url).await;
+        wait_phase(&moving, 0, "open").await;
+        let normal = moving.wait_inside(0, "bars", read).await;
+        assert_eq!(normal, json!("0.6s"), "bars animate by default");
+
+        let calm = browser.profile_with(&["--force-prefers-reduced-motion"]).await;
+        calm.goto(&url).await;
+        wait_phase(&calm, 0, "open").await;
+        let matches = calm.exec("return matchMedia('(prefers-reduced-motion: reduce)').matches;", vec![]).await;
+        assert_eq!(matches, json!(true), "the profile asks for reduced motion");
+        let reduced = calm.wait_inside(0, "bars", read).await;
+        assert_eq!(reduced, json!("0s"), "no bar animation under prefers-reduced-motion");
+    })
+    .await;
+}
