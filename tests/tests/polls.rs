@@ -575,6 +575,8 @@ async fn drafts_are_invisible_to_the_public() {
     let phone = call(f.http.get(f.server.at(&format!("/p/{code}")))).await;
     assert_eq!(phone.status, 404, "{phone:?}");
     assert!(!phone.text.contains(&id), "{phone:?}");
+    let overlay = call(f.http.get(f.server.at(&format!("/overlay/{id}")))).await;
+    assert_eq!(overlay.status, 404, "{overlay:?}");
     call(
         f.http
             .get(f.server.at(&format!("/api/v1/polls/join/{code}"))),
@@ -787,6 +789,12 @@ async fn vote_codes_are_single_use_and_tied_to_their_poll() {
             .await
             .expect_error(403, "invalid_vote_code");
     }
+    // A closed poll takes no code, and does not use it up.
+    f.act(&id, json!({"action": "close"})).await.expect_ok();
+    f.vote_with_code(&id, &csv_codes[0], json!([0]))
+        .await
+        .expect_error(409, "poll_not_open");
+    f.act(&id, json!({"action": "open"})).await.expect_ok();
     // Codes from every format work.
     f.vote_with_code(&id, &csv_codes[0], json!([0]))
         .await
@@ -946,9 +954,11 @@ async fn results_visibility_in_rest_answers() {
     let revealed = f
         .open_poll(poll_with(2, json!({"results": "when_revealed"})))
         .await;
-    f.vote(&revealed, &voter_key(1), json!([0]))
+    let receipt: VoteReceipt = f
+        .vote(&revealed, &voter_key(1), json!([0]))
         .await
-        .expect_ok();
+        .parse(200);
+    assert_eq!(receipt.results, None);
     hidden(f.results(&revealed, Some(&voter_key(1))).await);
     f.act(&revealed, json!({"action": "close"}))
         .await
@@ -1204,6 +1214,31 @@ async fn live_stream_snapshot_updates_state_changes_and_reconnects() {
     );
 }
 
+#[tokio::test]
+async fn live_stream_sends_heartbeats_while_nothing_happens() {
+    let f = fixture().await;
+    let id = f.open_poll(poll_with(2, json!({}))).await;
+    let mut live = f.live(&id, None).await;
+    live.next().await;
+    // No event for 15 s, but a comment keeps the connection alive.
+    let start = Instant::now();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(25);
+    while !live.raw.contains(": heartbeat") && !live.raw.contains(":heartbeat") {
+        let chunk = tokio::time::timeout_at(deadline, live.response.chunk())
+            .await
+            .unwrap_or_else(|_| panic!("no heartbeat within 25 s: {:?}", live.raw))
+            .expect("stream readable")
+            .expect("stream open");
+        live.raw.push_str(&String::from_utf8_lossy(&chunk));
+        live.pending.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    assert!(start.elapsed() >= Duration::from_secs(10), "{:?}", live.raw);
+    assert!(
+        live.next_within(Duration::ZERO).await.is_none(),
+        "only a comment"
+    );
+}
+
 // -------------------------------------------------------- reset and editing
 
 #[tokio::test]
@@ -1233,14 +1268,26 @@ async fn reset_needs_the_current_round_and_starts_afresh() {
         .await
         .expect_error(409, "round_changed");
     assert_eq!(f.admin_view(&id).await.poll.round, 2);
+    // Two editors resetting round 2 at once: one reset happens.
+    let (a, b) = tokio::join!(
+        f.act(&id, json!({"action": "reset", "round": 2})),
+        f.act(&id, json!({"action": "reset", "round": 2}))
+    );
+    let mut statuses = [a.status, b.status];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 409], "{a:?} {b:?}");
+    let conflict = if a.status == 409 { a } else { b };
+    conflict.expect_error(409, "round_changed");
+    assert_eq!(f.admin_view(&id).await.poll.round, 3);
+    let round = 3;
 
     // The old votes no longer count; their voters vote again.
     let view: PollView = f.view(&id, Some(&voter_key(1))).await.parse(200);
     assert!(!view.voted);
-    assert_eq!(view.poll.round, 2);
+    assert_eq!(view.poll.round, round);
     assert_eq!(view.results, Some(results(&[0, 0, 0], 0)));
     let receipt: VoteReceipt = f.vote(&id, &voter_key(1), json!([1])).await.parse(200);
-    assert_eq!(receipt.round, 2);
+    assert_eq!(receipt.round, round);
     f.vote(&id, &voter_key(1), json!([1]))
         .await
         .expect_error(409, "already_voted");
@@ -1264,6 +1311,64 @@ async fn reset_needs_the_current_round_and_starts_afresh() {
     assert!(!view.voted);
     f.vote(&id, &voter_key(2), json!([2])).await.expect_ok();
     assert_eq!(f.admin_totals(&id).await, results(&[0, 1, 1], 2));
+}
+
+#[tokio::test]
+async fn votes_during_a_reset_count_in_exactly_one_round() {
+    let f = fixture().await;
+    let id = f
+        .open_poll(poll_with(
+            2,
+            json!({"audience": {"kind": "open", "max_keys_per_network": 1000}}),
+        ))
+        .await;
+    const VOTERS: u64 = 100;
+    let barrier = Arc::new(Barrier::new(VOTERS as usize + 1));
+    let mut tasks = tokio::task::JoinSet::new();
+    for n in 0..VOTERS {
+        let (http, url, barrier) = (f.http.clone(), f.poll_url(&id, "/vote"), barrier.clone());
+        tasks.spawn(async move {
+            barrier.wait().await;
+            let answer = call(
+                http.post(url)
+                    .header(VOTER_HEADER, voter_key(n))
+                    .json(&json!({"choices": [n % 2]})),
+            )
+            .await;
+            (n, answer)
+        });
+    }
+    barrier.wait().await;
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    let reset: PollAdminView = f
+        .act(&id, json!({"action": "reset", "round": 1}))
+        .await
+        .parse(200);
+    assert_eq!(reset.poll.round, 2);
+    let mut in_round = [Vec::new(), Vec::new()];
+    while let Some(done) = tasks.join_next().await {
+        let (n, answer) = done.expect("task");
+        let receipt: VoteReceipt = answer.parse(200);
+        assert!([1, 2].contains(&receipt.round), "{receipt:?}");
+        in_round[receipt.round as usize - 1].push(n);
+    }
+    // Round 2 holds exactly the votes acknowledged in round 2.
+    let expected = |voters: &[u64]| {
+        let ones = voters.iter().filter(|n| *n % 2 == 1).count() as u64;
+        results(&[voters.len() as u64 - ones, ones], voters.len() as u64)
+    };
+    assert_eq!(f.admin_totals(&id).await, expected(&in_round[1]));
+    // Who voted in round 1 votes again; who voted in round 2 has voted.
+    for &n in &in_round[0] {
+        f.vote(&id, &voter_key(n), json!([n % 2])).await.expect_ok();
+    }
+    for &n in in_round[1].iter().take(5) {
+        f.vote(&id, &voter_key(n), json!([0]))
+            .await
+            .expect_error(409, "already_voted");
+    }
+    let all: Vec<u64> = (0..VOTERS).collect();
+    assert_eq!(f.admin_totals(&id).await, expected(&all));
 }
 
 #[tokio::test]
@@ -1650,6 +1755,14 @@ async fn bad_input_gets_a_structured_4xx_never_a_5xx() {
             .await
             .expect_error(400, "invalid_field");
     }
+    call(
+        f.http
+            .post(f.poll_url(&id, "/vote"))
+            .header(VOTER_HEADER, voter_key(1))
+            .body(json!({"choices": [0]}).to_string()),
+    )
+    .await
+    .expect_error(415, "unsupported_media_type");
     let mut huge = json!({"choices": [0]}).to_string();
     huge.insert_str(1, &" ".repeat(64 * 1024 + 1));
     call(raw_vote(huge))
