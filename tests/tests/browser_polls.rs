@@ -493,6 +493,47 @@ async fn vote_codes_are_single_use() {
         second.click_in(0, "#mekaar-b-vote").await;
         wait_counted(&second, 0).await;
         assert_eq!(w.totals(&id).await["totals"], json!([1, 1]));
+
+        // The editor makes 3 more codes on the control page: a CSV behind a Blob URL.
+        let editor = browser.profile().await;
+        editor.goto(&w.api.at(&format!("/control/{id}"))).await;
+        editor.type_in(0, "#mekaar-f-token", &w.token).await;
+        editor.click_in(0, "#mekaar-b-send-token").await;
+        let made = editor
+            .wait_inside(0, "the codes section", "return attr('data-state') === 'ready' && t('.mekaar-codes p');")
+            .await;
+        assert_eq!(made, json!("2 stemcodes gemaakt tot nu toe."));
+        editor.type_in(0, "#mekaar-f-count", "3").await;
+        editor.click_in(0, "#mekaar-b-codes-csv").await;
+        let href = editor
+            .wait_inside(0, "a link to the CSV", "var a = q('a.mekaar-codes-link'); return a && a.getAttribute('href');")
+            .await;
+        assert!(href.as_str().is_some_and(|h| h.starts_with("blob:")), "{href}");
+        let csv = editor
+            .client
+            .execute_async(
+                "var done = arguments[arguments.length - 1];\
+                 fetch(arguments[0]).then(function (r) { return r.text(); }).then(done, function (e) { done(String(e)); });",
+                vec![href.clone()],
+            )
+            .await
+            .expect("read the blob");
+        let lines: Vec<&str> = csv.as_str().unwrap_or("").lines().collect();
+        assert_eq!(lines.first(), Some(&"code"), "{csv}");
+        assert_eq!(lines.len(), 4, "a header and 3 codes: {csv}");
+        let focused = editor.inside(0, "return focused();").await;
+        assert_eq!(focused, json!("mekaar-codes-link"));
+        let made = w.admin(Method::GET, &format!("/polls/{id}"), None).await;
+        assert_eq!(made["poll"]["vote_codes"], json!(5));
+        // On a shared device a reload offers the form again (one vote per code, not per
+        // browser), and a code from the new CSV counts.
+        second.reload().await;
+        wait_phase(&second, 0, "open").await;
+        second.click_in(0, "label[for=\"mekaar-o-1\"]").await;
+        second.type_in(0, "#mekaar-f-code", lines[1]).await;
+        second.click_in(0, "#mekaar-b-vote").await;
+        wait_counted(&second, 0).await;
+        assert_eq!(w.totals(&id).await["totals"], json!([1, 2]));
         findings.assert_clean();
     })
     .await;
