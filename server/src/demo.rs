@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 
+use mekaar_api::polls::{Audience, PollAction, PollActionRequest, PollCreate, ResultsVisibility};
 use mekaar_api::{
     AnswerPost, CommunityCreate, CommunityUpdate, InitiativeCreate, InitiativeEdit,
     InitiativeStatus,
@@ -17,6 +18,7 @@ use crate::communities;
 use crate::errors::ApiResult;
 use crate::initiatives;
 use crate::moderation;
+use crate::polls::{self, Tallies};
 use crate::store::Store;
 
 pub const DEMO_COMMUNITY: &str = "demodorp";
@@ -26,6 +28,54 @@ pub const DEMO_COMMUNITY: &str = "demodorp";
 pub struct Seeded {
     /// The community admin token, only when the community was created now.
     pub new_admin_token: Option<String>,
+    /// Placeholders of the demo pages besides `{{MEKAAR_URL}}` (join codes).
+    pub placeholders: Vec<(String, String)>,
+}
+
+/// The broadcaster's live poll (the omroep page, the overlay, the phone page).
+pub const LIVE_POLL: &str = "omroep-live";
+/// The municipality's poll that runs for a week.
+pub const WEEK_POLL: &str = "gemeente-plein";
+
+fn demo_polls(now: u64) -> [(&'static str, &'static str, PollCreate); 2] {
+    [
+        (
+            LIVE_POLL,
+            "LIVE_JOIN_CODE",
+            PollCreate {
+                question: "Moet de kermis terug naar het dorpsplein?".into(),
+                options: vec![
+                    "Ja, op het plein hoort de kermis".into(),
+                    "Nee, laat hem op het sportpark".into(),
+                    "Maakt mij niet uit".into(),
+                ],
+                max_choices: 1,
+                opens_at: None,
+                closes_at: None,
+                results: ResultsVisibility::Always,
+                audience: Audience::default(),
+            },
+        ),
+        (
+            WEEK_POLL,
+            "WEEK_JOIN_CODE",
+            PollCreate {
+                question: "Wat moet er op het nieuwe plein bij de school komen? (kies er twee)"
+                    .into(),
+                options: vec![
+                    "Bomen en bankjes".into(),
+                    "Een speeltuin".into(),
+                    "Een overdekte fietsenstalling".into(),
+                    "Ruimte voor de weekmarkt".into(),
+                ],
+                max_choices: 2,
+                opens_at: None,
+                closes_at: Some(now + 7 * 24 * 3600),
+                results: ResultsVisibility::AfterVote,
+                audience: Audience::default(),
+            },
+        ),
+    ]
 }
 
 struct DemoInitiative {
@@ -87,9 +137,9 @@ const INITIATIVES: &[DemoInitiative] = &[
     },
 ];
 
-/// Creates the demo community and its initiatives if they do not exist, and
-/// allows `origins` to embed it.
-pub fn seed(store: &Store, origins: &[String]) -> ApiResult<Seeded> {
+/// Creates the demo community, its initiatives and polls if they do not
+/// exist, and allows `origins` to embed it.
+pub async fn seed(store: &Store, tallies: &Tallies, origins: &[String]) -> ApiResult<Seeded> {
     let new_admin_token = match communities::get(store, DEMO_COMMUNITY) {
         Ok(_) => None,
         Err(_) => {
@@ -168,13 +218,40 @@ pub fn seed(store: &Store, origins: &[String]) -> ApiResult<Seeded> {
             )?;
         }
     }
+    let mut placeholders = Vec::new();
+    for (id, placeholder, input) in demo_polls(crate::secrets::now_secs()) {
+        let poll = match polls::get(store, &community, id) {
+            Ok(poll) => poll,
+            Err(_) => {
+                polls::create_with_id(store, &community, id, input, "demo")?;
+                polls::act(
+                    store,
+                    tallies,
+                    &community,
+                    id,
+                    PollActionRequest {
+                        action: PollAction::Open,
+                        round: None,
+                    },
+                    "demo",
+                )
+                .await?
+            }
+        };
+        placeholders.push((placeholder.to_string(), poll.join_code));
+    }
     store.flush_blocking()?;
-    Ok(Seeded { new_admin_token })
+    Ok(Seeded {
+        new_admin_token,
+        placeholders,
+    })
 }
 
-/// The pretend host site: `demo/*.html` with `{{MEKAAR_URL}}` filled in.
+/// The pretend host site: `demo/*.html` with `{{MEKAAR_URL}}` and the
+/// other placeholders filled in.
 pub fn host_site(
     mekaar_url: String,
+    placeholders: Vec<(String, String)>,
 ) -> impl Filter<Extract = (Response,), Error = std::convert::Infallible> + Clone {
     warp::path::tail().map(move |tail: warp::path::Tail| {
         let name = match tail.as_str() {
@@ -183,8 +260,11 @@ pub fn host_site(
         };
         match assets::demo_page(name) {
             Some(text) => {
-                let mut response =
-                    Response::new(text.replace("{{MEKAAR_URL}}", &mekaar_url).into());
+                let text = placeholders.iter().fold(
+                    text.replace("{{MEKAAR_URL}}", &mekaar_url),
+                    |text, (name, value)| text.replace(&format!("{{{{{name}}}}}"), value),
+                );
+                let mut response = Response::new(text.into());
                 let headers = response.headers_mut();
                 headers.insert(
                     CONTENT_TYPE,
@@ -206,9 +286,14 @@ pub fn host_site(
 pub async fn serve_host_site(
     listen: SocketAddr,
     mekaar_url: String,
+    placeholders: Vec<(String, String)>,
 ) -> std::io::Result<SocketAddr> {
     let listener = tokio::net::TcpListener::bind(listen).await?;
     let addr = listener.local_addr()?;
-    tokio::spawn(warp::serve(host_site(mekaar_url)).incoming(listener).run());
+    tokio::spawn(
+        warp::serve(host_site(mekaar_url, placeholders))
+            .incoming(listener)
+            .run(),
+    );
     Ok(addr)
 }

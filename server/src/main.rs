@@ -298,7 +298,13 @@ fn serve(store: Store, args: ListenArgs, demo_listen: Option<SocketAddr>) -> Res
                     format!("http://{demo_listen}"),
                     format!("http://localhost:{}", demo_listen.port()),
                 ];
-                Some(demo::seed(&store, &origins).map_err(|e| e.message)?)
+                // Before the server starts: nothing else uses the polls yet.
+                let tallies = mekaar_server::polls::Tallies::new();
+                Some(
+                    demo::seed(&store, &tallies, &origins)
+                        .await
+                        .map_err(|e| e.message)?,
+                )
             }
             None => None,
         };
@@ -312,7 +318,7 @@ fn serve(store: Store, args: ListenArgs, demo_listen: Option<SocketAddr>) -> Res
             running.url()
         );
         if let (Some(demo_listen), Some(seeded)) = (demo_listen, seeded) {
-            let host = demo::serve_host_site(demo_listen, running.url())
+            let host = demo::serve_host_site(demo_listen, running.url(), seeded.placeholders)
                 .await
                 .map_err(|e| format!("cannot listen on {demo_listen}: {e}"))?;
             println!("Demo host site: http://{host}/  (another origin, embeds the widgets)");

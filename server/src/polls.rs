@@ -462,9 +462,26 @@ pub async fn create(
     input: PollCreate,
     actor: &str,
 ) -> ApiResult<Poll> {
+    let poll = create_with_id(store, community, &secrets::new_id(), input, actor)?;
+    store.durable().await?;
+    Ok(poll)
+}
+
+/// [`create`] with a chosen id (the demo's polls have readable ones),
+/// without waiting for the disk.
+pub fn create_with_id(
+    store: &Store,
+    community: &Community,
+    id: &str,
+    input: PollCreate,
+    actor: &str,
+) -> ApiResult<Poll> {
+    if !secrets::is_plausible_id(id) || store.contains(Table::PollIds, id.as_bytes())? {
+        return Err(ApiError::invalid_field("id", "is not a free poll id"));
+    }
     let now = secrets::now_secs();
     let mut poll = Poll {
-        id: secrets::new_id(),
+        id: id.to_string(),
         community: community.slug.clone(),
         question: check_question(&input.question)?,
         options: check_options(&input.options)?,
@@ -509,7 +526,6 @@ pub async fn create(
         None,
         Some(&poll),
     )?;
-    store.durable().await?;
     Ok(poll)
 }
 
