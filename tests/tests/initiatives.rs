@@ -124,6 +124,7 @@ fn settings(limits: Limits) -> Settings {
             poll_every: Duration::from_millis(50),
             request_timeout: Duration::from_secs(10),
         },
+        ..Default::default()
     }
 }
 

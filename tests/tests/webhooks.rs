@@ -42,6 +42,7 @@ fn settings(max_attempts: u32) -> Settings {
             poll_every: Duration::from_millis(50),
             request_timeout: Duration::from_secs(10),
         },
+        ..Default::default()
     }
 }
 

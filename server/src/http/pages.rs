@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use mekaar_api::is_valid_slug;
-use mekaar_api::polls::Poll;
+use mekaar_api::polls::{JoinTarget, Poll};
 use serde::Deserialize;
 use warp::filters::BoxedFilter;
 use warp::http::header::{CACHE_CONTROL, CONTENT_TYPE, REFERRER_POLICY};
@@ -122,12 +122,8 @@ fn serve(app: &App, page: Page, headers: &HeaderMap, query: &str) -> ApiResult<R
             let code = file
                 .strip_suffix(".svg")
                 .ok_or_else(ApiError::route_not_found)?;
-            let target = polls::find_by_join_code(store, code)?;
-            let poll_code = {
-                let community = communities::get(store, &target.community)?;
-                polls::get(store, &community, &target.poll)?.join_code
-            };
-            let url = format!("{}/p/{poll_code}", app.public_url(headers));
+            let (poll, _) = poll_by_join_code(app, code)?;
+            let url = format!("{}/p/{}", app.public_url(headers), poll.join_code);
             let svg = pages::qr_svg(&url).ok_or_else(|| ApiError::internal("QR code"))?;
             let mut response = Response::new(svg.into());
             let h = response.headers_mut();
@@ -138,7 +134,14 @@ fn serve(app: &App, page: Page, headers: &HeaderMap, query: &str) -> ApiResult<R
             );
             response
         }
-        Page::JoinLookup(code) => json(&polls::find_by_join_code(store, &code)?),
+        Page::JoinLookup(code) => {
+            // Drafts stay unknown to the public, also by their join code.
+            let (poll, _) = poll_by_join_code(app, &code)?;
+            json(&JoinTarget {
+                community: poll.community,
+                poll: poll.id,
+            })
+        }
     })
 }
 
