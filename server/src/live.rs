@@ -46,7 +46,9 @@ pub struct Snapshot {
 
 impl Snapshot {
     pub fn for_viewer(&self, has_voted: bool) -> LiveUpdate {
-        let visible = self.visible_to_all || (has_voted && self.visible_to_voters);
+        // A draft shows nothing but that it is not open yet.
+        let visible = self.phase != Phase::Draft
+            && (self.visible_to_all || (has_voted && self.visible_to_voters));
         LiveUpdate {
             seq: self.seq,
             poll: self.poll.clone(),

@@ -422,7 +422,8 @@ fn get_in(store: &Store, community: &str, id: &str) -> ApiResult<Poll> {
         .ok_or_else(|| poll_not_found(id))
 }
 
-/// A poll the public may see: anything but a draft (drafts answer 404).
+/// A poll the public may find by its join code: anything but a draft
+/// (join codes are short enough to guess; drafts answer 404).
 pub fn get_public(store: &Store, community: &Community, id: &str) -> ApiResult<Poll> {
     let poll = get(store, community, id)?;
     if poll.state == PollState::Draft {
@@ -1024,7 +1025,13 @@ pub fn view(
 ) -> ApiResult<PollView> {
     let (poll, results) = current_results(store, tallies, community, id)?;
     if poll.state == PollState::Draft {
-        return Err(poll_not_found(id));
+        // Its id may already be on a host page, pasted before the broadcast:
+        // say it is not open yet (the live stream tells when it opens), but
+        // show nothing of its content.
+        return Err(conflict(
+            codes::POLL_NOT_OPEN,
+            "This poll has not been opened yet.",
+        ));
     }
     let voted = has_voted(store, &poll, ballot)?;
     Ok(PollView {

@@ -556,15 +556,22 @@ async fn a_vote_is_final_and_a_second_one_is_refused() {
 async fn drafts_are_invisible_to_the_public() {
     let f = fixture().await;
     let id = f.draft(poll_with(2, json!({}))).await;
-    f.view(&id, None).await.expect_error(404, "poll_not_found");
-    f.view(&id, Some(&voter_key(1)))
-        .await
-        .expect_error(404, "poll_not_found");
-    f.results(&id, None)
-        .await
-        .expect_error(404, "poll_not_found");
-    let live = call(f.http.get(f.poll_url(&id, "/live"))).await;
-    live.expect_error(404, "poll_not_found");
+    // Known by its id (pasted on a host page before the broadcast), a draft
+    // says only that it is not open yet: nothing of its content.
+    let question = f.admin_view(&id).await.poll.question;
+    for answer in [
+        f.view(&id, None).await,
+        f.view(&id, Some(&voter_key(1))).await,
+        f.results(&id, None).await,
+    ] {
+        assert!(!answer.text.contains(&question), "{answer:?}");
+        answer.expect_error(409, "poll_not_open");
+    }
+    // Its live stream tells of the opening, without totals before.
+    let mut live = f.live(&id, None).await;
+    let first = live.next().await.update;
+    assert_eq!(first.phase, Phase::Draft);
+    assert_eq!(first.results, None);
     // Nobody votes in a draft.
     f.vote(&id, &voter_key(1), json!([0]))
         .await
@@ -575,8 +582,10 @@ async fn drafts_are_invisible_to_the_public() {
     let phone = call(f.http.get(f.server.at(&format!("/p/{code}")))).await;
     assert_eq!(phone.status, 404, "{phone:?}");
     assert!(!phone.text.contains(&id), "{phone:?}");
+    // The overlay by id is set up before the broadcast; it shows no content.
     let overlay = call(f.http.get(f.server.at(&format!("/overlay/{id}")))).await;
-    assert_eq!(overlay.status, 404, "{overlay:?}");
+    assert_eq!(overlay.status, 200, "{overlay:?}");
+    assert!(!overlay.text.contains(&question), "{overlay:?}");
     call(
         f.http
             .get(f.server.at(&format!("/api/v1/polls/join/{code}"))),
@@ -597,10 +606,13 @@ async fn drafts_are_invisible_to_the_public() {
     f.act(&id, json!({"action": "reveal"}))
         .await
         .expect_error(409, "invalid_poll_state");
-    // Opened, the public sees it.
+    // Opened, the public sees it, and the stream says so at once.
     f.act(&id, json!({"action": "open"})).await.expect_ok();
     let view: PollView = f.view(&id, None).await.parse(200);
     assert_eq!(view.poll.phase, Phase::Open);
+    let opened = live.next().await.update;
+    assert_eq!(opened.phase, Phase::Open);
+    assert!(opened.results.is_some(), "{opened:?}");
     // Unknown ids are 404 as well.
     f.view("doesnotexist", None)
         .await

@@ -161,11 +161,12 @@ fn poll_by_join_code(app: &App, code: &str) -> ApiResult<(Poll, String)> {
     Ok((poll, language(&community)))
 }
 
-/// A poll the public may see, by its id, and its community's language.
+/// A poll by its id (drafts too: an overlay is set up before the broadcast,
+/// and it shows nothing of a draft), and its community's language.
 fn poll_by_id(app: &App, id: &str) -> ApiResult<(Poll, String)> {
     let target = polls::find_by_id(&app.store, id)?;
     let community = communities::get(&app.store, &target.community)?;
-    let poll = polls::get_public(&app.store, &community, id)?;
+    let poll = polls::get(&app.store, &community, id)?;
     Ok((poll, language(&community)))
 }
 

@@ -337,7 +337,8 @@ async fn handle(
             )?)
         }
         (Endpoint::PollLive(id), _) => {
-            polls::get_public(store, &community, &id)?;
+            // Drafts too: widgets pasted before the broadcast learn of the opening.
+            polls::get(store, &community, &id)?;
             let query: LiveQuery = parse_query(&request.query)?;
             sse::live(
                 app.clone(),
