@@ -11,8 +11,8 @@ var STATE = "data-mekaar-state";
 var glue;
 function load() {
 if (!glue) {
-glue = import(base + "pkg/mekaar_widgets-127c526a.js").then(function (m) {
-return m.default({ module_or_path: base + "pkg/mekaar_widgets_bg-61008dea.wasm" }).then(function () {
+glue = import(base + "pkg/mekaar_widgets-30f0fa48.js").then(function (m) {
+return m.default({ module_or_path: base + "pkg/mekaar_widgets_bg-61c25a37.wasm" }).then(function () {
 return m;
 });
 });

@@ -221,6 +221,9 @@ table! {
     PollOpensAt => "Deze peiling gaat open op {t}.", "This poll opens on {t}.";
     PollClosesAt => "Stemmen kan tot {t}.", "You can vote until {t}.";
     PollClosed => "Deze peiling is gesloten.", "This poll is closed.";
+    // A draft known by its id: pasted before the broadcast, it waits for the opening.
+    PollNotYetOpen => "Deze peiling is nog niet geopend.", "This poll has not opened yet.";
+    PollNowOpen => "De peiling is nu geopend. Je kunt stemmen.", "The poll is open now. You can vote.";
     DateAt => "{n} om {t}", "{n} at {t}";
     // Results. `{n}` a count, `{t}` a percentage.
     PollResults => "Uitslag", "Results";

@@ -10,11 +10,19 @@
 //!   voted), so counts, phase and resets show without a reload.
 //! - the same with `data-view="overlay"`: results only, large, on a transparent
 //!   background, for broadcast software.
+//! - a draft known by its id (pasted, or the overlay set up, before the broadcast: the
+//!   view answers 409 `poll_not_open`): "Deze peiling is nog niet geopend." (in the
+//!   overlay the same, large) and nothing of its content; the widget follows the live
+//!   stream, and at the first event of another phase fetches the view and shows the
+//!   poll without a reload (announcing "nu geopend" when the resident can vote). Unknown
+//!   ids (404) stay an error, without a stream.
 //!
 //! DOM inside the shadow root (stable, for end-to-end tests): root
 //! `.mekaar-root.mekaar-poll` (`.mekaar-overlay` too for the overlay) with `data-view` =
-//! poll | overlay, `data-state` = loading | ready | error, `data-phase` = draft | scheduled
-//! | open | closed, `data-voted` = true | false; `h2.mekaar-question`; `p.mekaar-when`;
+//! poll | overlay, `data-state` = loading | waiting (a draft, not open yet) | ready |
+//! error, `data-phase` = draft | scheduled | open | closed (`draft` while waiting),
+//! `data-voted` = true | false (when ready); `p.mekaar-not-open`; `h2.mekaar-question`;
+//! `p.mekaar-when`;
 //! `form.mekaar-vote-form` (fieldset, legend holding the question,
 //! `input[name=choice]#mekaar-o-{i}` with labels, `p.mekaar-hint`, `#mekaar-e-choice`, the
 //! code field `#mekaar-f-code` with `#mekaar-e-code`, `button#mekaar-b-vote`);
@@ -285,8 +293,11 @@ pub struct Ballot {
     pub again: bool,
     /// What the live region says now.
     pub announced: String,
-    /// The totals when first shown (not announced: they are on screen).
+    /// The totals last shown or announced (the first ones are on screen, so they are not
+    /// announced).
     baseline: Option<String>,
+    /// A draft was opened: its view is being fetched.
+    pub opening: bool,
     last_announced: f64,
 }
 
@@ -302,7 +313,44 @@ impl Ballot {
             again: false,
             announced: String::new(),
             baseline: None,
+            opening: false,
             last_announced: f64::MIN,
+        }
+    }
+
+    /// A draft known by its id: not open yet (the view answered `poll_not_open`).
+    pub fn waiting(&self) -> bool {
+        matches!(&self.poll, Some(Err(f)) if f.problem == Problem::PollNotOpen)
+    }
+
+    /// Whether the widget follows the live stream: for a poll it shows, and for a draft
+    /// (to learn of its opening); not for unknown ids or other failures.
+    pub fn follows(&self) -> bool {
+        self.view().is_some() || self.waiting()
+    }
+
+    /// Whether this live update opens the draft the widget waits for: then fetch the view
+    /// (once; [`Ballot::loaded`] takes the answer).
+    pub fn opens(&mut self, u: &LiveUpdate) -> bool {
+        let opens = self.waiting() && u.phase != Phase::Draft && !self.opening;
+        self.opening |= opens;
+        opens
+    }
+
+    /// The answer to a fetch of the view; `refresh`: keep what is shown on a failure
+    /// (not while waiting for a draft: then show it, unless it is still not open).
+    pub fn loaded(&mut self, result: Result<PollView, Failure>, refresh: bool) {
+        let was_waiting = self.waiting();
+        self.opening = false;
+        match result {
+            Ok(v) => {
+                self.poll = Some(Ok(v));
+                if was_waiting && self.can_vote() {
+                    self.announced = t(self.lang, Key::PollNowOpen).into();
+                }
+            }
+            Err(_) if refresh && !was_waiting => {}
+            Err(f) => self.poll = Some(Err(f)),
         }
     }
 
@@ -377,13 +425,9 @@ impl Ballot {
             }) => summary(self.lang, &poll.options, r),
             _ => return None,
         };
-        let said = match &self.baseline {
-            None => {
-                self.baseline = Some(current);
-                return None;
-            }
-            Some(b) if self.announced.is_empty() => b,
-            Some(_) => &self.announced,
+        let Some(said) = &self.baseline else {
+            self.baseline = Some(current);
+            return None;
         };
         if *said == current {
             return None;
@@ -392,7 +436,8 @@ impl Ballot {
         if wait > 0.0 {
             return Some(wait);
         }
-        self.announced = current;
+        self.announced.clone_from(&current);
+        self.baseline = Some(current);
         self.last_announced = now;
         None
     }
@@ -401,6 +446,7 @@ impl Ballot {
     pub fn state(&self) -> &'static str {
         match &self.poll {
             None => "loading",
+            _ if self.waiting() => "waiting",
             Some(Ok(_)) => "ready",
             Some(Err(_)) => "error",
         }
@@ -430,6 +476,8 @@ impl Ballot {
                 } else {
                     "\" data-voted=\"false\""
                 });
+        } else if self.waiting() {
+            o.raw(" data-phase=\"draft\"");
         }
         if self.busy {
             o.raw(" aria-busy=\"true\"");
@@ -440,6 +488,14 @@ impl Ballot {
                 o.el(
                     "<p class=\"mekaar-loading\">",
                     t(lang, Key::Loading),
+                    "</p>",
+                );
+            }
+            // Nothing of a draft but that it is not open yet (no retry: the stream tells).
+            Some(Err(_)) if self.waiting() => {
+                o.el(
+                    "<p class=\"mekaar-not-open\">",
+                    t(lang, Key::PollNotYetOpen),
                     "</p>",
                 );
             }
@@ -820,6 +876,70 @@ mod tests {
         assert!(!html.contains("mekaar-vote-form"));
         assert!(html.contains("De uitslag volgt als de peiling gesloten is."));
         assert!(!html.contains("aria-live"));
+    }
+
+    #[test]
+    fn a_draft_waits_for_its_opening_and_then_shows_the_poll() {
+        let update = |phase: Phase| LiveUpdate {
+            seq: 1,
+            poll: "p1".into(),
+            phase,
+            round: 1,
+            revealed: false,
+            results: None,
+        };
+        for overlay in [false, true] {
+            let mut b = Ballot::new(Lang::Nl, overlay);
+            b.loaded(Err(Problem::PollNotOpen.into()), false);
+            assert!(b.waiting() && b.follows());
+            let html = b.html(None);
+            assert!(
+                html.contains("data-state=\"waiting\" data-phase=\"draft\""),
+                "{html}"
+            );
+            assert!(
+                html.contains("<p class=\"mekaar-not-open\">Deze peiling is nog niet geopend.</p>"),
+                "{html}"
+            );
+            assert!(!html.contains("role=\"alert\"") && !html.contains("mekaar-retry"));
+            assert!(!b.opens(&update(Phase::Draft)), "still a draft");
+            assert!(b.opens(&update(Phase::Open)));
+            assert!(!b.opens(&update(Phase::Open)), "one fetch at a time");
+            // Opened between the events and the fetch? Still not open: wait on.
+            b.loaded(Err(Problem::PollNotOpen.into()), true);
+            assert!(b.waiting());
+            assert!(b.opens(&update(Phase::Open)));
+            b.loaded(
+                Ok(poll(1, false, ResultsVisibility::Always, Phase::Open)),
+                true,
+            );
+            assert!(!b.waiting() && !b.opening);
+            let html = b.html(None);
+            assert!(
+                html.contains("data-state=\"ready\" data-phase=\"open\""),
+                "{html}"
+            );
+            assert!(html.contains("Waar komt &lt;het&gt; bankje?"));
+            assert_eq!(html.contains("mekaar-vote-form"), !overlay);
+            assert_eq!(b.announced.is_empty(), overlay, "{}", b.announced);
+        }
+        let mut b = Ballot::new(Lang::En, false);
+        b.loaded(Err(Problem::PollNotOpen.into()), false);
+        assert!(b.html(None).contains("This poll has not opened yet."));
+        // A failed fetch after the opening shows the failure (with a retry).
+        assert!(b.opens(&update(Phase::Closed)));
+        b.loaded(Err(Problem::Unreachable.into()), true);
+        assert!(!b.waiting());
+        assert!(b.html(None).contains("mekaar-retry"));
+        // Unknown ids stay an error, without a stream.
+        let mut b = Ballot::new(Lang::Nl, false);
+        b.loaded(Err(Problem::PollNotFound.into()), false);
+        assert!(!b.waiting() && !b.follows());
+        assert!(!b.opens(&update(Phase::Open)));
+        let html = b.html(None);
+        assert!(html.contains("data-state=\"error\""), "{html}");
+        assert!(html.contains("Deze peiling bestaat niet (meer)."));
+        assert!(!html.contains("data-phase"));
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //!
 //! Live updates: the poll widget follows `…/polls/{id}/live` with an `EventSource` (which
 //! reconnects by itself, sending `Last-Event-ID`); once the resident voted it reconnects
-//! with `?viewer=TICKET`. The control page needs the `Authorization` header, which an
+//! with `?viewer=TICKET`. A draft (409 `poll_not_open`) is followed as well: the first
+//! event of another phase fetches the view again. The control page needs the `Authorization` header, which an
 //! `EventSource` cannot send, so it reads the admin stream with `fetch` and a
 //! `ReadableStream`, parses the events itself ([`crate::control::Sse`]) and reconnects
 //! after 2 s when the stream ends.
@@ -139,11 +140,7 @@ impl PollApp {
 
     fn got(&mut self, what: What, result: Result<JsValue, Failure>) {
         match what {
-            What::View(refresh) => match result {
-                Ok(v) => self.b.poll = Some(Ok(poll::view_from(&v))),
-                Err(_) if refresh => {}
-                Err(f) => self.b.poll = Some(Err(f)),
-            },
+            What::View(refresh) => self.b.loaded(result.map(|v| poll::view_from(&v)), refresh),
             What::Vote => {
                 let problem = result.as_ref().err().map(|f| f.problem);
                 self.b.voted(result.map(|v| poll::receipt_from(&v)));
@@ -163,9 +160,10 @@ impl PollApp {
         self.announce();
     }
 
-    /// (Re)connects the live stream when the ticket changed.
+    /// (Re)connects the live stream when the ticket changed. A draft is followed too: the
+    /// stream tells when it opens.
     fn follow(&mut self) {
-        if self.b.view().is_none() {
+        if !self.b.follows() {
             return;
         }
         let ticket = self.b.ticket().map(String::from);
@@ -258,7 +256,12 @@ impl Widget for PollApp {
                 let Ok(v) = js_sys::JSON::parse(&data) else {
                     return false;
                 };
-                self.b.live(poll::live_from(&v));
+                let update = poll::live_from(&v);
+                if self.b.opens(&update) {
+                    // The draft was opened: now its view has content.
+                    self.load_view(true);
+                }
+                self.b.live(update);
                 self.announce();
                 true
             }

@@ -326,7 +326,7 @@ var cb0 = (arg0, arg1) => {
 const a = state0.a;
 state0.a = 0;
 try {
-return __wasm_bindgen_func_elem_1013(a, state0.b, arg0, arg1);
+return __wasm_bindgen_func_elem_1014(a, state0.b, arg0, arg1);
 } finally {
 state0.a = a;
 }
@@ -591,7 +591,7 @@ getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
 bA: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_1005);
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_1006);
 return ret;
 },
 bB: function(arg0, arg1) {
@@ -623,14 +623,14 @@ __proto__: null,
 function __wasm_bindgen_func_elem_199(arg0, arg1, arg2) {
 wasm.__wasm_bindgen_func_elem_199(arg0, arg1, arg2);
 }
-function __wasm_bindgen_func_elem_1005(arg0, arg1, arg2) {
-const ret = wasm.__wasm_bindgen_func_elem_1005(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_1006(arg0, arg1, arg2) {
+const ret = wasm.__wasm_bindgen_func_elem_1006(arg0, arg1, arg2);
 if (ret[1]) {
 throw takeFromExternrefTable0(ret[0]);
 }
 }
-function __wasm_bindgen_func_elem_1013(arg0, arg1, arg2, arg3) {
-wasm.__wasm_bindgen_func_elem_1013(arg0, arg1, arg2, arg3);
+function __wasm_bindgen_func_elem_1014(arg0, arg1, arg2, arg3) {
+wasm.__wasm_bindgen_func_elem_1014(arg0, arg1, arg2, arg3);
 }
 const __wbindgen_enum_RequestCache = ["default", "no-store", "reload", "no-cache", "force-cache", "only-if-cached"];
 const __wbindgen_enum_RequestCredentials = ["omit", "same-origin", "include"];
@@ -856,7 +856,7 @@ console.warn('using deprecated parameters for the initialization function; pass 
 }
 }
 if (module_or_path === undefined) {
-module_or_path = new URL('mekaar_widgets_bg-61008dea.wasm', import.meta.url);
+module_or_path = new URL('mekaar_widgets_bg-61c25a37.wasm', import.meta.url);
 }
 const imports = __wbg_get_imports();
 if (typeof module_or_path === 'string' || (typeof Request === 'function' && module_or_path instanceof Request) || (typeof URL === 'function' && module_or_path instanceof URL)) {
