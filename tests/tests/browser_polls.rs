@@ -677,3 +677,110 @@ async fn reduced_motion_turns_off_the_bar_animation() {
     })
     .await;
 }
+
+/// The webmaster pastes the widget, and the omroep sets up the overlay, while the poll is
+/// still a draft: both say it is not open yet and show nothing of it. The editor opens it
+/// (admin API): without a reload the widget shows the question and the vote form (and
+/// tells screen readers), the overlay the results, and a vote counts on both. An unknown
+/// poll id still says it does not exist.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_draft_widget_and_overlay_show_the_poll_when_it_opens() {
+    with_browser(|browser| async move {
+        let w = world().await;
+        let axe = axe_source();
+        let mut findings = AxeFindings::default();
+        let question = "Welke band speelt op het dorpsfeest?";
+        let poll = w
+            .poll(question, &["De Boerenrock", "Harmonie Oldebroek"], json!({}), true)
+            .await;
+        let id = id(&poll);
+        let waiting = format!(
+            "return attr('data-state') === 'waiting' && attr('data-phase') === 'draft' && {{\
+               text: t('.mekaar-not-open'), question: s.innerHTML.indexOf({q}) >= 0\
+                 || document.documentElement.innerHTML.indexOf({q}) >= 0,\
+               form: !!q('form'), alert: !!q('[role=alert]'), retry: !!q('.mekaar-retry') }};",
+            q = json!(question)
+        );
+        let not_open = json!({
+            "text": "Deze peiling is nog niet geopend.",
+            "question": false,
+            "form": false,
+            "alert": false,
+            "retry": false,
+        });
+
+        let resident = browser.profile().await;
+        resident.goto(&w.host("/", &id)).await;
+        let shown = resident.wait_inside(0, "the widget waits for the opening", &waiting).await;
+        assert_eq!(shown, not_open, "the widget of a draft");
+        findings.check(&resident, &axe, "poll widget, draft not open yet").await;
+
+        let overlay = browser.profile().await;
+        overlay.goto(&w.api.at(&format!("/overlay/{id}?theme=light"))).await;
+        let shown = overlay.wait_inside(0, "the overlay waits for the opening", &waiting).await;
+        assert_eq!(shown, not_open, "the overlay of a draft");
+
+        // Nothing reloads: a mark on each page stays.
+        for p in [&resident, &overlay] {
+            p.exec("window.__notReloaded = true; return null;", vec![]).await;
+        }
+        let opened = Instant::now();
+        let status = w.action(&id, json!({ "action": "open" })).await;
+        assert_eq!(status["poll"]["state"], json!("open"), "{status}");
+        let form = resident
+            .poll_inside(
+                0,
+                "return attr('data-state') === 'ready' && attr('data-phase') === 'open'\
+                   && t('fieldset > legend') && { legend: t('fieldset > legend'),\
+                   radios: qa('input[type=radio][name=choice]').length, button: t('#mekaar-b-vote'),\
+                   not_open: !!q('.mekaar-not-open'), announced: t('.mekaar-announce') };",
+                Duration::from_secs(5),
+            )
+            .await;
+        println!("the widget showed the opened poll after {:?}", opened.elapsed());
+        let form = form.expect("the widget did not show the opened poll within 5 s");
+        assert_eq!(
+            form,
+            json!({
+                "legend": question,
+                "radios": 2,
+                "button": "Stem",
+                "not_open": false,
+                "announced": "De peiling is nu geopend. Je kunt stemmen.",
+            }),
+            "the vote form without a reload"
+        );
+        let seen = wait_total(&overlay, 0, "0 stemmen in totaal", Duration::from_secs(5)).await;
+        println!("the overlay showed the opened poll's results after {seen:?} (of the wait)");
+        assert!(seen.is_some(), "the overlay did not switch to results within 5 s: {}", results(&overlay, 0).await);
+        let heading = overlay.inside(0, "return { q: t('.mekaar-question'), form: !!q('form') };").await;
+        assert_eq!(heading, json!({ "q": question, "form": false }));
+        for p in [&resident, &overlay] {
+            let kept = p.exec("return window.__notReloaded === true;", vec![]).await;
+            assert_eq!(kept, json!(true), "the page was not reloaded");
+        }
+        findings.check(&resident, &axe, "poll widget, opened after waiting").await;
+
+        vote_with_clicks(&resident, 0, &[1]).await;
+        wait_counted(&resident, 0).await;
+        assert_eq!(w.totals(&id).await["totals"], json!([0, 1]));
+        let seen = wait_total(&overlay, 0, "1 stem in totaal", Duration::from_secs(5)).await;
+        assert!(seen.is_some(), "the overlay did not follow the vote: {}", results(&overlay, 0).await);
+        let o = results(&overlay, 0).await;
+        assert_eq!(o["rows"][1], json!(["Harmonie Oldebroek", "1 stem (100%)"]), "{o}");
+        resident.assert_no_host_errors().await;
+
+        // An unknown id: "does not exist", as before.
+        resident.goto(&w.host("/unknown", "doesnotexist")).await;
+        let unknown = resident
+            .wait_inside(
+                0,
+                "the unknown poll's message",
+                "return attr('data-state') === 'error' && { text: t('.mekaar-message'), phase: attr('data-phase') };",
+            )
+            .await;
+        assert_eq!(unknown, json!({ "text": "Deze peiling bestaat niet (meer).", "phase": null }));
+        findings.assert_clean();
+    })
+    .await;
+}
