@@ -76,10 +76,6 @@ struct Channel {
     running: AtomicBool,
     /// The open or close time a timer waits for (0: none).
     timer_at: AtomicU64,
-    /// Serialises making and sending a snapshot, so a snapshot read earlier
-    /// never replaces one read later (e.g. a coalesced vote update arriving
-    /// after the "closed" that an editor's click published at once).
-    publishing: Mutex<()>,
 }
 
 type PollKey = (String, String);
@@ -136,9 +132,18 @@ impl Live {
         })
     }
 
+    /// A snapshot whose every vote is on disk: the votes in it were recorded
+    /// before it was made, so one flush after it covers them all. Totals on
+    /// screen never count a vote that a crash could still take back.
+    async fn durable_snapshot(&self, community: &str, id: &str) -> ApiResult<Snapshot> {
+        let snapshot = self.snapshot(community, id)?;
+        self.store.durable().await?;
+        Ok(snapshot)
+    }
+
     /// A receiver that holds the poll's latest snapshot at once and is told
     /// of every newer one (a slow receiver skips to the newest).
-    pub fn subscribe(
+    pub async fn subscribe(
         self: &Arc<Self>,
         community: &str,
         id: &str,
@@ -148,7 +153,7 @@ impl Live {
             return Ok(channel.tx.subscribe());
         }
         // Made outside the map's lock: it may have to scan the votes.
-        let first = Arc::new(self.snapshot(community, id)?);
+        let first = Arc::new(self.durable_snapshot(community, id).await?);
         let next_change_at = first.next_change_at;
         let channel = self
             .channels()
@@ -158,7 +163,6 @@ impl Live {
                     tx: watch::Sender::new(first),
                     dirty: AtomicBool::new(false),
                     running: AtomicBool::new(false),
-                    publishing: Mutex::new(()),
                     timer_at: AtomicU64::new(0),
                 })
             })
@@ -194,7 +198,7 @@ impl Live {
                 .get(&key)
                 .is_some_and(|c| Arc::ptr_eq(c, &channel));
             if watched {
-                live.publish(&key, &channel);
+                live.publish(&key, &channel).await;
             }
         });
     }
@@ -223,10 +227,10 @@ impl Live {
         }
     }
 
-    /// After a state change: publishes at once.
-    pub fn publish_now(self: &Arc<Self>, community: &str, id: &str) {
+    /// After a state change: publishes at once (as soon as it is on disk).
+    pub async fn publish_now(self: &Arc<Self>, community: &str, id: &str) {
         if let Some((key, channel)) = self.channel(community, id) {
-            self.publish(&key, &channel);
+            self.publish(&key, &channel).await;
         }
     }
 
@@ -235,7 +239,7 @@ impl Live {
     async fn run(self: Arc<Self>, key: PollKey, channel: Arc<Channel>) {
         loop {
             if channel.dirty.swap(false, Ordering::SeqCst) {
-                self.publish(&key, &channel);
+                self.publish(&key, &channel).await;
                 tokio::time::sleep(self.interval).await;
                 continue;
             }
@@ -254,17 +258,25 @@ impl Live {
         }
     }
 
-    fn publish(self: &Arc<Self>, key: &PollKey, channel: &Arc<Channel>) {
-        let publishing = channel.publishing.lock().unwrap_or_else(|e| e.into_inner());
-        match self.snapshot(&key.0, &key.1) {
+    async fn publish(self: &Arc<Self>, key: &PollKey, channel: &Arc<Channel>) {
+        match self.durable_snapshot(&key.0, &key.1).await {
             Ok(snapshot) => {
                 let next_change_at = snapshot.next_change_at;
-                channel.tx.send_replace(Arc::new(snapshot));
+                let snapshot = Arc::new(snapshot);
+                // Publications overlap (a vote update waiting for its flush, an
+                // editor's "closed"): a snapshot made earlier never replaces
+                // one made later.
+                channel.tx.send_if_modified(|current| {
+                    let newer = snapshot.seq > current.seq;
+                    if newer {
+                        *current = snapshot.clone();
+                    }
+                    newer
+                });
                 self.arm_timer(key.clone(), channel, next_change_at);
             }
             Err(err) => tracing::warn!("live snapshot of poll {} failed: {err}", key.1),
         }
-        drop(publishing);
         // Nobody watches any more: drop the channel (a new viewer makes a
         // fresh one). Checked under the map's lock, as `subscribe` does.
         let mut channels = self.channels();
@@ -378,7 +390,7 @@ mod tests {
         let w = world();
         let id = w.open_poll(ResultsVisibility::Always).await;
         w.vote(&id, 1, 0);
-        let mut rx = w.live.subscribe("omroep", &id).unwrap();
+        let mut rx = w.live.subscribe("omroep", &id).await.unwrap();
         let first = rx.borrow_and_update().clone();
         assert_eq!(first.phase, Phase::Open);
         assert_eq!(first.results.totals, [1, 0]);
@@ -393,7 +405,7 @@ mod tests {
         )
         .await
         .unwrap();
-        w.live.publish_now("omroep", &id);
+        w.live.publish_now("omroep", &id).await;
         assert!(rx.has_changed().unwrap());
         let closed = rx.borrow_and_update().clone();
         assert_eq!(closed.phase, Phase::Closed);
@@ -401,17 +413,17 @@ mod tests {
         polls::reset(&w.store, &w.tallies, &w.community, &id, 1, "editor")
             .await
             .unwrap();
-        w.live.publish_now("omroep", &id);
+        w.live.publish_now("omroep", &id).await;
         let reset = rx.borrow_and_update().clone();
         assert_eq!(reset.round, 2);
         assert_eq!(reset.results.totals, [0, 0]);
         assert_eq!(reset.results.total_votes, 0);
         // A second viewer shares the channel and sees the latest at once.
-        let second = w.live.subscribe("omroep", &id).unwrap();
+        let second = w.live.subscribe("omroep", &id).await.unwrap();
         assert_eq!(second.borrow().seq, reset.seq);
         assert_eq!(w.live.watched_polls(), 1);
         assert_eq!(
-            w.live.subscribe("omroep", "nope").unwrap_err().code,
+            w.live.subscribe("omroep", "nope").await.unwrap_err().code,
             polls::codes::POLL_NOT_FOUND
         );
     }
@@ -420,7 +432,7 @@ mod tests {
     async fn a_thousand_votes_in_a_second_make_a_few_publications() {
         let w = world();
         let id = w.open_poll(ResultsVisibility::Always).await;
-        let mut rx = w.live.subscribe("omroep", &id).unwrap();
+        let mut rx = w.live.subscribe("omroep", &id).await.unwrap();
         let first_seq = rx.borrow_and_update().seq;
         let started = Instant::now();
         for batch in 0..20u32 {
@@ -477,7 +489,7 @@ mod tests {
         let w = world();
         let id = w.open_poll(ResultsVisibility::WhenRevealed).await;
         w.vote(&id, 1, 1);
-        let mut rx = w.live.subscribe("omroep", &id).unwrap();
+        let mut rx = w.live.subscribe("omroep", &id).await.unwrap();
         let hidden = rx.borrow_and_update().clone();
         assert_eq!(hidden.for_viewer(false).results, None);
         assert_eq!(hidden.for_viewer(true).results, None);
@@ -488,14 +500,20 @@ mod tests {
         polls::set_revealed(&w.store, &w.tallies, &w.community, &id, true, "editor")
             .await
             .unwrap();
-        w.live.publish_now("omroep", &id);
+        w.live.publish_now("omroep", &id).await;
         let shown = rx.borrow_and_update().clone();
         assert!(shown.revealed);
         assert_eq!(shown.for_viewer(false).results.unwrap().totals, [0, 1]);
 
         let id = w.open_poll(ResultsVisibility::AfterVote).await;
         w.vote(&id, 1, 0);
-        let snapshot = w.live.subscribe("omroep", &id).unwrap().borrow().clone();
+        let snapshot = w
+            .live
+            .subscribe("omroep", &id)
+            .await
+            .unwrap()
+            .borrow()
+            .clone();
         assert_eq!(snapshot.for_viewer(false).results, None);
         assert_eq!(snapshot.for_viewer(true).results.unwrap().totals, [1, 0]);
     }
@@ -519,7 +537,7 @@ mod tests {
         polls::open(&w.store, &w.tallies, &w.community, &poll.id, "editor", now)
             .await
             .unwrap();
-        let mut rx = w.live.subscribe("omroep", &poll.id).unwrap();
+        let mut rx = w.live.subscribe("omroep", &poll.id).await.unwrap();
         assert_eq!(rx.borrow_and_update().phase, Phase::Scheduled);
         assert_eq!(rx.borrow().next_change_at, Some(now + 1));
         let phase_soon = |rx: &mut watch::Receiver<Arc<Snapshot>>| {
@@ -549,16 +567,16 @@ mod tests {
         let id = w.open_poll(ResultsVisibility::Always).await;
         w.vote(&id, 1, 0);
         assert_eq!(w.live.watched_polls(), 0);
-        let rx = w.live.subscribe("omroep", &id).unwrap();
+        let rx = w.live.subscribe("omroep", &id).await.unwrap();
         assert_eq!(w.live.watched_polls(), 1);
         drop(rx);
         // The next publication notices nobody listens and drops the channel.
-        w.live.publish_now("omroep", &id);
+        w.live.publish_now("omroep", &id).await;
         assert_eq!(w.live.watched_polls(), 0);
         w.vote(&id, 2, 0);
         assert_eq!(w.live.watched_polls(), 0);
         // A new viewer starts from the current totals.
-        let rx = w.live.subscribe("omroep", &id).unwrap();
+        let rx = w.live.subscribe("omroep", &id).await.unwrap();
         assert_eq!(rx.borrow().results.total_votes, 2);
     }
 }

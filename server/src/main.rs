@@ -143,7 +143,9 @@ fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("MEKAAR_LOG")
-                .unwrap_or_else(|_| "mekaar_server=info,warn".into()),
+                // warp logs every connection a client drops (each live viewer
+                // that leaves) as an error: not a fault of the server.
+                .unwrap_or_else(|_| "mekaar_server=info,warp::server=off,warn".into()),
         )
         .with_writer(std::io::stderr)
         .init();

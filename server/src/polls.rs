@@ -902,9 +902,6 @@ pub fn record_vote(
         ),
         Audience::Codes => invalid_vote_code("This vote code has already been used."),
     };
-    if store.set_contains(CountedSet::Votes, &group, &member)? {
-        return Err(already());
-    }
     let network = match (poll.audience, ballot.network) {
         (
             Audience::Open {
@@ -915,6 +912,10 @@ pub fn record_vote(
             let network_key = network_key(&poll, &network);
             let used: u32 = store.get(Table::PollNetworks, &network_key)?.unwrap_or(0);
             if used >= max_keys_per_network {
+                // Someone who voted already hears that, not about the cap.
+                if store.set_contains(CountedSet::Votes, &group, &member)? {
+                    return Err(already());
+                }
                 return Err(ApiError::new(
                     StatusCode::TOO_MANY_REQUESTS,
                     codes::NETWORK_CAP,

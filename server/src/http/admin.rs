@@ -318,13 +318,13 @@ async fn handle(
             let edit = parse_json(headers, body)?;
             polls::edit(store, &app.tallies, &community, &id, edit, &actor).await?;
             // Times and visibility may have changed what viewers see.
-            app.live.publish_now(&community.slug, &id);
+            app.live.publish_now(&community.slug, &id).await;
             json(&polls::admin_view(store, &app.tallies, &community, &id)?)
         }
         Endpoint::PollState(_, id) => {
             let request: PollActionRequest = parse_json(headers, body)?;
             polls::act(store, &app.tallies, &community, &id, request, &actor).await?;
-            app.live.publish_now(&community.slug, &id);
+            app.live.publish_now(&community.slug, &id).await;
             json(&polls::admin_view(store, &app.tallies, &community, &id)?)
         }
         Endpoint::PollCodes(_, id) => {
@@ -335,13 +335,16 @@ async fn handle(
                     .await?;
             codes_response(app, &community, &id, codes, format, headers)?
         }
-        Endpoint::PollLive(_, id) => sse::live(
-            app.clone(),
-            &community.slug,
-            &id,
-            sse::Watcher::Admin,
-            headers.get("last-event-id").and_then(|v| v.to_str().ok()),
-        )?,
+        Endpoint::PollLive(_, id) => {
+            sse::live(
+                app.clone(),
+                &community.slug,
+                &id,
+                sse::Watcher::Admin,
+                headers.get("last-event-id").and_then(|v| v.to_str().ok()),
+            )
+            .await?
+        }
     };
     Ok(response)
 }

@@ -348,7 +348,8 @@ async fn handle(
                     ticket: query.viewer,
                 },
                 request.header("last-event-id"),
-            )?
+            )
+            .await?
         }
         (Endpoint::FeedAtom, _) => conditional(app, &request.headers, || {
             let self_url = format!(

@@ -75,14 +75,14 @@ impl State {
 }
 
 /// The SSE answer for one watcher of one poll (which must exist).
-pub fn live(
+pub async fn live(
     app: Arc<App>,
     community: &str,
     poll: &str,
     watcher: Watcher,
     last_event_id: Option<&str>,
 ) -> ApiResult<Response> {
-    let rx = app.live.subscribe(community, poll)?;
+    let rx = app.live.subscribe(community, poll).await?;
     let state = State {
         app,
         community: community.to_string(),
