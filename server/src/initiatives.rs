@@ -392,7 +392,9 @@ impl ListCache {
         select(&self.cards(store, community)?, query)
     }
 
-    fn cards(&self, store: &Store, community: &Community) -> ApiResult<Arc<Vec<Listed>>> {
+    /// Every published initiative of the community, from the cache when
+    /// nothing changed since it was built.
+    pub fn cards(&self, store: &Store, community: &Community) -> ApiResult<Arc<Vec<Listed>>> {
         // Read before building: a write during the build makes the entry
         // stale at once, so it is never served as newer than it is.
         let generation = store.generation();

@@ -16,6 +16,7 @@ pub mod initiatives;
 pub mod joins;
 pub mod live;
 pub mod moderation;
+pub mod opendata;
 pub mod pages;
 pub mod polls;
 pub mod secrets;

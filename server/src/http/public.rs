@@ -27,6 +27,7 @@ use crate::feeds;
 use crate::initiatives::{self, ListQuery};
 use crate::joins;
 use crate::moderation;
+use crate::opendata;
 use crate::polls::{self, VoteRequest};
 use crate::secrets;
 use crate::supports;
@@ -49,6 +50,8 @@ enum Endpoint {
     PollVote(String),
     PollResults(String),
     PollLive(String),
+    OpenDataInitiatives,
+    OpenDataPollResults,
 }
 
 impl Endpoint {
@@ -141,6 +144,16 @@ pub(super) fn routes(app: Arc<App>) -> BoxedFilter<(Response,)> {
         .or(
             path!("api" / "v1" / "communities" / String / "polls" / String / "live")
                 .map(|slug, id| (slug, Endpoint::PollLive(id))),
+        )
+        .unify()
+        .or(
+            path!("api" / "v1" / "communities" / String / "open-data" / "initiatives.csv")
+                .map(|slug| (slug, Endpoint::OpenDataInitiatives)),
+        )
+        .unify()
+        .or(
+            path!("api" / "v1" / "communities" / String / "open-data" / "poll-results.csv")
+                .map(|slug| (slug, Endpoint::OpenDataPollResults)),
         )
         .unify()
         // Boxed: the nested filter types are otherwise too deep for rustc.
@@ -351,6 +364,18 @@ async fn handle(
             )
             .await?
         }
+        (Endpoint::OpenDataInitiatives, _) => conditional(app, &request.headers, || {
+            let csv = opendata::initiatives_csv(&app.lists, store, &community)?;
+            Ok(csv_file(
+                csv,
+                &format!("{}-initiatieven.csv", community.slug),
+            ))
+        })?,
+        (Endpoint::OpenDataPollResults, _) => conditional(app, &request.headers, || {
+            let now = secrets::now_secs();
+            let csv = opendata::poll_results_csv(store, &app.tallies, &community, now)?;
+            Ok(csv_file(csv, &format!("{}-peilingen.csv", community.slug)))
+        })?,
         (Endpoint::FeedAtom, _) => conditional(app, &request.headers, || {
             let self_url = format!(
                 "http://{}/api/v1/communities/{}/feed.atom",
@@ -366,6 +391,20 @@ async fn handle(
             Ok(response)
         })?,
     })
+}
+
+/// A CSV download (the slug in the file name is [a-z0-9-] only).
+fn csv_file(csv: String, name: &str) -> Response {
+    let mut response = Response::new(csv.into());
+    let headers = response.headers_mut();
+    headers.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        headers.insert(warp::http::header::CONTENT_DISPOSITION, value);
+    }
+    response
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
