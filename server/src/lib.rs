@@ -10,6 +10,7 @@ pub mod communities;
 pub mod cors;
 pub mod demo;
 pub mod errors;
+pub mod export;
 pub mod feeds;
 pub mod http;
 pub mod initiatives;

@@ -1,13 +1,13 @@
 //! `mekaar-server`: run the server, the demo, or manage communities offline.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use mekaar_api::{CommunityCreate, CommunityUpdate, InitiativeCreate, ModerationPolicy};
 use mekaar_server::http::Settings;
-use mekaar_server::{assets, auth, communities, demo, initiatives, server, store::Store};
+use mekaar_server::{assets, auth, communities, demo, export, initiatives, server, store::Store};
 
 #[derive(Parser)]
 #[command(
@@ -48,6 +48,32 @@ enum Command {
     Initiative(InitiativeCommand),
     /// Make a server-wide admin token (may create communities over HTTP).
     AdminToken,
+    /// Write the whole database, or one community, as JSON Lines
+    /// (docs/export-format.md), with the server stopped; see `backup`.
+    Export {
+        /// Only this community's records (no server-wide tables).
+        #[arg(long)]
+        community: Option<String>,
+        /// Where to write it; `-` is standard output.
+        #[arg(long, default_value = "-")]
+        out: PathBuf,
+    },
+    /// Import an export into a new, empty data directory (--data-dir).
+    Import { file: PathBuf },
+    /// Take a consistent backup from the running server into DIR
+    /// (as DIR/mekaar-<UTC time>.jsonl, synced to disk).
+    Backup {
+        dir: PathBuf,
+        /// The running server.
+        #[arg(long, env = "MEKAAR_SERVER", default_value = "http://127.0.0.1:8080")]
+        server: String,
+        /// A server-wide admin token (`mekaar-server admin-token`).
+        #[arg(long, env = "MEKAAR_ADMIN_TOKEN", hide_env_values = true)]
+        token: String,
+    },
+    /// Restore a backup (a file, or the newest backup in a directory) into a
+    /// new, empty data directory (--data-dir).
+    Restore { from: PathBuf },
 }
 
 #[derive(Args)]
@@ -160,6 +186,44 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<(), String> {
+    // These do not open the data directory as it is (or not at all).
+    match cli.command {
+        Some(Command::Import { file }) => {
+            let summary = export::import(&cli.data_dir, &file).map_err(|e| e.to_string())?;
+            eprintln!(
+                "Imported {} records ({}) into {}.",
+                summary.records,
+                scope_text(&summary.scope),
+                cli.data_dir.display()
+            );
+            return Ok(());
+        }
+        Some(Command::Restore { from }) => {
+            let (file, summary) =
+                export::restore(&cli.data_dir, &from).map_err(|e| e.to_string())?;
+            eprintln!(
+                "Restored {} records ({}, taken {}) from {} into {}.",
+                summary.records,
+                scope_text(&summary.scope),
+                summary.created_at,
+                file.display(),
+                cli.data_dir.display()
+            );
+            return Ok(());
+        }
+        Some(Command::Backup { dir, server, token }) => {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| e.to_string())?;
+            let file = runtime
+                .block_on(export::backup(&server, &token, &dir))
+                .map_err(|e| e.to_string())?;
+            println!("{}", file.display());
+            return Ok(());
+        }
+        _ => {}
+    }
     let store = Store::open(&cli.data_dir).map_err(|e| e.to_string())?;
     match cli.command.unwrap_or(Command::Serve(ListenArgs {
         listen: "127.0.0.1:8080".parse().expect("a valid default address"),
@@ -200,7 +264,44 @@ fn run(cli: Cli) -> Result<(), String> {
             println!("Server admin token (shown once, keep it safe):\n{token}");
             Ok(())
         }
+        Command::Export { community, out } => {
+            let scope = match community {
+                Some(slug) => export::Scope::Community(slug),
+                None => export::Scope::All,
+            };
+            export_to(&store, &scope, &out).map_err(|e| e.to_string())
+        }
+        Command::Import { .. } | Command::Restore { .. } | Command::Backup { .. } => {
+            Err("import, restore and backup are handled before the store is opened".into())
+        }
     }
+}
+
+fn scope_text(scope: &export::Scope) -> String {
+    match scope {
+        export::Scope::All => "the whole database".into(),
+        export::Scope::Community(slug) => format!("community {slug}"),
+    }
+}
+
+/// `export`: to standard output, or to a file that is synced to disk.
+fn export_to(store: &Store, scope: &export::Scope, out: &Path) -> Result<(), export::ExportError> {
+    use std::io::Write;
+    if out.as_os_str() == "-" {
+        let stdout = std::io::stdout();
+        let mut lock = stdout.lock();
+        export::export(store, scope, &mut lock)?;
+        return lock
+            .flush()
+            .map_err(|e| export::ExportError::Io("writing standard output".into(), e));
+    }
+    let mut file = std::fs::File::create(out)
+        .map_err(|e| export::ExportError::Io(format!("creating {}", out.display()), e))?;
+    let records = export::export(store, scope, &mut file)?;
+    file.sync_all()
+        .map_err(|e| export::ExportError::Io(format!("syncing {}", out.display()), e))?;
+    eprintln!("Exported {records} records to {}.", out.display());
+    Ok(())
 }
 
 fn community(store: &Store, command: CommunityCommand) -> Result<(), String> {

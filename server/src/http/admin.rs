@@ -20,6 +20,7 @@ use super::{
 use crate::auth;
 use crate::communities;
 use crate::errors::ApiResult;
+use crate::export;
 use crate::initiatives;
 use crate::moderation::{self, Queue};
 use crate::polls;
@@ -31,6 +32,8 @@ const LOG_LIMIT_MAX: usize = 1_000;
 #[derive(Debug, Clone)]
 enum Endpoint {
     Communities,
+    /// The whole database (or one community) as JSON Lines: backups.
+    Export,
     Community(String),
     Tokens(String),
     Initiatives(String),
@@ -63,14 +66,17 @@ impl Endpoint {
             | Endpoint::PollState(..)
             | Endpoint::PollCodes(..) => &[Method::POST],
             Endpoint::Answer(..) => &[Method::PUT],
-            Endpoint::Audit(_) | Endpoint::Deliveries(_) | Endpoint::PollLive(..) => &[Method::GET],
+            Endpoint::Export
+            | Endpoint::Audit(_)
+            | Endpoint::Deliveries(_)
+            | Endpoint::PollLive(..) => &[Method::GET],
             Endpoint::Webhook(..) => &[Method::DELETE],
         }
     }
 
     fn community(&self) -> Option<&str> {
         match self {
-            Endpoint::Communities => None,
+            Endpoint::Communities | Endpoint::Export => None,
             Endpoint::Community(c)
             | Endpoint::Tokens(c)
             | Endpoint::Initiatives(c)
@@ -102,6 +108,8 @@ pub(super) fn routes(app: Arc<App>) -> BoxedFilter<(Response,)> {
     use warp::path;
     let endpoint = path!("api" / "v1" / "admin" / "communities")
         .map(|| Endpoint::Communities)
+        .or(path!("api" / "v1" / "admin" / "export").map(|| Endpoint::Export))
+        .unify()
         .or(path!("api" / "v1" / "admin" / "communities" / String).map(Endpoint::Community))
         .unify()
         .or(path!("api" / "v1" / "admin" / "communities" / String / "tokens").map(Endpoint::Tokens))
@@ -198,8 +206,12 @@ async fn handle(
     }
     let store = &app.store;
     let Some(slug) = endpoint.community() else {
-        // The server-wide list and creation of communities.
+        // The server-wide list and creation of communities, and exports.
         auth::require_server_admin(store, headers)?;
+        if let Endpoint::Export = endpoint {
+            let query: ExportQuery = parse_query(query)?;
+            return export_response(app, query).await;
+        }
         if method == Method::GET {
             let all: Vec<_> = communities::list(store)?
                 .iter()
@@ -223,7 +235,13 @@ async fn handle(
     let log_limit = query.limit.unwrap_or(100).clamp(1, LOG_LIMIT_MAX);
     let is_get = method == Method::GET;
     let response = match endpoint {
-        Endpoint::Communities => unreachable!("handled above"),
+        Endpoint::Communities | Endpoint::Export => {
+            return Err(crate::errors::ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                mekaar_api::codes::INTERNAL,
+                "This route has no community.",
+            ))
+        }
         Endpoint::Community(_) if is_get => json(&community.admin_view()),
         Endpoint::Community(slug) => {
             let updated = communities::update(store, &slug, parse_json(headers, body)?)?;
@@ -347,6 +365,60 @@ async fn handle(
         }
     };
     Ok(response)
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ExportQuery {
+    /// Only this community's records; the whole database without it.
+    community: Option<String>,
+}
+
+/// A consistent snapshot (writes wait while it is copied, reads go on),
+/// written as JSON Lines (docs/export-format.md) once copied.
+async fn export_response(app: &Arc<App>, query: ExportQuery) -> ApiResult<Response> {
+    use warp::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
+    use warp::http::HeaderValue;
+    let scope = match query.community {
+        Some(slug) => {
+            // 404 for an unknown community, as everywhere.
+            communities::get(&app.store, &slug)?;
+            export::Scope::Community(slug)
+        }
+        None => export::Scope::All,
+    };
+    let store = app.store.clone();
+    let body = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, export::ExportError> {
+        let snapshot = export::snapshot(&store, &scope)?;
+        let mut body = Vec::new();
+        export::write_snapshot(&snapshot, &scope, &mut body)?;
+        Ok(body)
+    })
+    .await
+    .map_err(|err| {
+        tracing::error!("the export task failed: {err}");
+        export_failed()
+    })?
+    .map_err(|err| {
+        tracing::error!("export failed: {err}");
+        export_failed()
+    })?;
+    let mut response = Response::new(body.into());
+    let h = response.headers_mut();
+    h.insert(CONTENT_TYPE, HeaderValue::from_static(export::MEDIA_TYPE));
+    h.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(
+        CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"mekaar-export.jsonl\""),
+    );
+    Ok(response)
+}
+
+fn export_failed() -> crate::errors::ApiError {
+    crate::errors::ApiError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        mekaar_api::codes::INTERNAL,
+        "The export failed; the server log says why.",
+    )
 }
 
 /// How freshly generated vote codes are handed over.

@@ -11,7 +11,7 @@ mod flusher;
 use std::hash::{Hash, Hasher};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Mutex, RwLock, RwLockReadGuard};
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -48,7 +48,8 @@ pub enum Table {
 }
 
 impl Table {
-    fn tree_name(self) -> &'static str {
+    /// The name of the table's sled tree (also its name in exports).
+    pub fn tree_name(self) -> &'static str {
         match self {
             Table::Communities => "communities",
             Table::Initiatives => "initiatives",
@@ -65,7 +66,8 @@ impl Table {
         }
     }
 
-    const ALL: [Table; 12] = [
+    /// Every table, in declaration order.
+    pub const ALL: [Table; 12] = [
         Table::Communities,
         Table::Initiatives,
         Table::ServerTokens,
@@ -96,7 +98,8 @@ pub enum CountedSet {
 }
 
 impl CountedSet {
-    fn tree_name(self) -> &'static str {
+    /// The name of the set's sled tree (also its name in exports).
+    pub fn tree_name(self) -> &'static str {
         match self {
             CountedSet::Supports => "supports",
             CountedSet::Joins => "joins",
@@ -105,7 +108,8 @@ impl CountedSet {
         }
     }
 
-    const ALL: [CountedSet; 4] = [
+    /// Every counted set, in declaration order.
+    pub const ALL: [CountedSet; 4] = [
         CountedSet::Supports,
         CountedSet::Joins,
         CountedSet::Reports,
@@ -172,6 +176,29 @@ pub struct Store {
     group_locks: Vec<Mutex<()>>,
     /// Counts writes, so readers can tell cheaply whether anything changed.
     generation: AtomicU64,
+    /// The write barrier: every write holds it shared for the whole of its
+    /// store operation (a counted-set change: member and count), a snapshot
+    /// holds it exclusively while it copies. So a snapshot sees the store
+    /// between two operations, never inside one.
+    barrier: RwLock<()>,
+}
+
+/// A consistent copy of the store's records (see [`Store::snapshot`]).
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    /// Per table (in [`Table::ALL`] order): key → stored JSON, in key order.
+    pub tables: Vec<(Table, Vec<(sled::IVec, sled::IVec)>)>,
+    /// Per counted set (in [`CountedSet::ALL`] order): the members, in key
+    /// order. Counts are not copied: they follow from the members.
+    pub sets: Vec<(CountedSet, Vec<SetMember>)>,
+}
+
+/// One member of a counted set, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetMember {
+    pub group: Vec<u8>,
+    pub member: Vec<u8>,
+    pub value: sled::IVec,
 }
 
 impl Store {
@@ -204,6 +231,7 @@ impl Store {
             flusher,
             group_locks: (0..LOCK_STRIPES).map(|_| Mutex::new(())).collect(),
             generation: AtomicU64::new(0),
+            barrier: RwLock::new(()),
         };
         store.recount_sets()?;
         Ok(store)
@@ -235,6 +263,14 @@ impl Store {
         self.generation.fetch_add(1, Ordering::SeqCst);
     }
 
+    /// Held (shared) by every write for the whole operation. Never taken
+    /// twice by one thread: a waiting snapshot would deadlock it.
+    fn write_permit(&self) -> RwLockReadGuard<'_, ()> {
+        self.barrier
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
     fn table(&self, table: Table) -> StoreResult<&sled::Tree> {
         // `tables` is in the order of Table::ALL, which is the declaration order.
         Ok(&self.tables[table as usize])
@@ -245,6 +281,7 @@ impl Store {
     }
 
     pub fn remove(&self, table: Table, key: &[u8]) -> StoreResult<()> {
+        let _permit = self.write_permit();
         self.table(table)?.remove(key)?;
         self.wrote();
         Ok(())
@@ -262,6 +299,7 @@ impl Store {
         let mut batch = sled::Batch::default();
         batch.remove(old_key);
         batch.insert(new_key, encode(value)?);
+        let _permit = self.write_permit();
         self.table(table)?.apply_batch(batch)?;
         self.wrote();
         Ok(())
@@ -312,7 +350,9 @@ impl Store {
     }
 
     pub fn put<T: Serialize>(&self, table: Table, key: &[u8], value: &T) -> StoreResult<()> {
-        self.table(table)?.insert(key, encode(value)?)?;
+        let value = encode(value)?;
+        let _permit = self.write_permit();
+        self.table(table)?.insert(key, value)?;
         self.wrote();
         Ok(())
     }
@@ -324,11 +364,11 @@ impl Store {
         key: &[u8],
         value: &T,
     ) -> StoreResult<bool> {
-        let swapped = self.table(table)?.compare_and_swap(
-            key,
-            None as Option<&[u8]>,
-            Some(encode(value)?),
-        )?;
+        let value = encode(value)?;
+        let _permit = self.write_permit();
+        let swapped =
+            self.table(table)?
+                .compare_and_swap(key, None as Option<&[u8]>, Some(value))?;
         self.wrote();
         Ok(swapped.is_ok())
     }
@@ -355,6 +395,7 @@ impl Store {
                 Err(err) => return Ok(Some(Err(err))),
             };
             let new_bytes = encode(&new_value)?;
+            let _permit = self.write_permit();
             if tree
                 .compare_and_swap(key, Some(&old_bytes), Some(new_bytes))?
                 .is_ok()
@@ -430,6 +471,8 @@ impl Store {
         let tree = self.set_tree(set)?;
         let member_key = member_key(group, member);
         let count_key = count_key(group);
+        // Barrier first, then the group: a snapshot takes only the barrier.
+        let _permit = self.write_permit();
         let _guard = self.group_lock(group);
         let present = tree.contains_key(&member_key)?;
         let count = read_count(tree.get(&count_key)?)?;
@@ -524,6 +567,133 @@ impl Store {
         }
         Ok(n)
     }
+}
+
+/// Export, import and backup: raw records, bypassing the JSON decoding.
+impl Store {
+    /// A consistent copy of every record `keep` accepts: writes wait while it
+    /// copies (the store stays readable), so the copy shows the store as it
+    /// was at one moment between two write operations, as after a crash at
+    /// that moment, but with every write finished before the call.
+    pub fn snapshot(&self, keep: &dyn Fn(Record<'_>) -> bool) -> StoreResult<Snapshot> {
+        let _exclusive = self
+            .barrier
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut snapshot = Snapshot::default();
+        for table in Table::ALL {
+            let mut records = Vec::new();
+            for item in self.table(table)?.iter() {
+                let (key, value) = item?;
+                if keep(Record::Table {
+                    table,
+                    key: &key,
+                    value: &value,
+                }) {
+                    records.push((key, value));
+                }
+            }
+            snapshot.tables.push((table, records));
+        }
+        for set in CountedSet::ALL {
+            let mut members = Vec::new();
+            for item in self.set_tree(set)?.scan_prefix(b"m") {
+                let (key, value) = item?;
+                let group = group_of_member_key(&key)
+                    .ok_or_else(|| StoreError::Corrupt("a member key is malformed".into()))?;
+                let member = &key[3 + group.len()..];
+                if keep(Record::Member { set, group, member }) {
+                    members.push(SetMember {
+                        group: group.to_vec(),
+                        member: member.to_vec(),
+                        value,
+                    });
+                }
+            }
+            snapshot.sets.push((set, members));
+        }
+        Ok(snapshot)
+    }
+
+    /// Whether no table and no set holds anything.
+    pub fn is_empty(&self) -> StoreResult<bool> {
+        for tree in self.tables.iter().chain(&self.sets) {
+            if !tree.is_empty() {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// Stores `value` (JSON, checked) under `key` as it is, byte for byte.
+    pub fn put_raw(&self, table: Table, key: &[u8], value: &[u8]) -> StoreResult<()> {
+        serde_json::from_slice::<serde::de::IgnoredAny>(value)
+            .map_err(|e| StoreError::Corrupt(format!("{}: {e}", table.tree_name())))?;
+        let _permit = self.write_permit();
+        self.table(table)?.insert(key, value)?;
+        self.wrote();
+        Ok(())
+    }
+
+    /// Adds a member as it is, without touching the group's count: call
+    /// [`Store::finish_import`] after the last one.
+    pub fn put_member_raw(
+        &self,
+        set: CountedSet,
+        group: &[u8],
+        member: &[u8],
+        value: &[u8],
+    ) -> StoreResult<()> {
+        if group.len() > u16::MAX as usize {
+            return Err(StoreError::Corrupt("a set group is too long".into()));
+        }
+        let _permit = self.write_permit();
+        self.set_tree(set)?
+            .insert(member_key(group, member), value)?;
+        self.wrote();
+        Ok(())
+    }
+
+    /// Sets every count from its members and flushes: ends an import.
+    pub fn finish_import(&self) -> StoreResult<()> {
+        self.recount_sets()?;
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// Every key and value of the tree named `name` as stored (counts of
+    /// counted sets included), for checks and tests; `None` for an unknown name.
+    pub fn raw_tree(&self, name: &str) -> StoreResult<Option<Vec<(Vec<u8>, Vec<u8>)>>> {
+        let tree = if let Some(table) = Table::ALL.iter().find(|t| t.tree_name() == name) {
+            self.table(*table)?
+        } else if let Some(set) = CountedSet::ALL.iter().find(|s| s.tree_name() == name) {
+            self.set_tree(*set)?
+        } else {
+            return Ok(None);
+        };
+        tree.iter()
+            .map(|item| {
+                let (key, value) = item?;
+                Ok((key.to_vec(), value.to_vec()))
+            })
+            .collect::<StoreResult<_>>()
+            .map(Some)
+    }
+}
+
+/// What a snapshot's filter is asked about.
+#[derive(Debug, Clone, Copy)]
+pub enum Record<'a> {
+    Table {
+        table: Table,
+        key: &'a [u8],
+        value: &'a [u8],
+    },
+    Member {
+        set: CountedSet,
+        group: &'a [u8],
+        member: &'a [u8],
+    },
 }
 
 impl Drop for Store {

@@ -1,0 +1,714 @@
+//! Export, import, backup and restore: the whole database, or one community,
+//! as versioned JSON Lines (the format is described in docs/export-format.md).
+//!
+//! An export is made from a [`Store::snapshot`], a consistent copy taken
+//! while writes wait, so it can be taken from a running server (the admin
+//! route `GET /api/v1/admin/export`, which `backup` calls). An import goes
+//! only into an empty data directory and reproduces every record byte for
+//! byte; the counts of the counted sets are rebuilt from their members.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+
+use crate::store::{CountedSet, Record, Snapshot, Store, StoreError, Table};
+
+/// The `format` of the header line.
+pub const FORMAT: &str = "mekaar-export";
+/// The version this server writes and reads.
+pub const VERSION: u64 = 1;
+/// The media type of an export over HTTP.
+pub const MEDIA_TYPE: &str = "application/jsonl";
+
+/// What an export holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// Every table and set: restores the server exactly.
+    All,
+    /// One community's records; no server-wide tables.
+    Community(String),
+}
+
+impl Scope {
+    fn to_json(&self) -> serde_json::Value {
+        match self {
+            Scope::All => serde_json::Value::from("all"),
+            Scope::Community(slug) => serde_json::json!({ "community": slug }),
+        }
+    }
+
+    fn from_json(value: &serde_json::Value) -> Option<Scope> {
+        match value {
+            serde_json::Value::String(s) if s == "all" => Some(Scope::All),
+            serde_json::Value::Object(map) if map.len() == 1 => map
+                .get("community")
+                .and_then(|c| c.as_str())
+                .map(|c| Scope::Community(c.to_string())),
+            _ => None,
+        }
+    }
+
+    /// Whether `record` belongs in an export of this scope.
+    pub fn keeps(&self, record: Record<'_>) -> bool {
+        let Scope::Community(slug) = self else {
+            return true;
+        };
+        let mut prefix = slug.as_bytes().to_vec();
+        prefix.push(0);
+        match record {
+            Record::Table { table, key, value } => match table {
+                Table::Communities => key == slug.as_bytes(),
+                // Server-wide: admin token hashes, the viewer-ticket key.
+                Table::ServerTokens | Table::ServerSecrets => false,
+                // Keyed by due time, a join code, a poll id: the community is
+                // in the value.
+                Table::WebhookOutbox | Table::PollJoinCodes | Table::PollIds => {
+                    serde_json::from_slice::<serde_json::Value>(value)
+                        .ok()
+                        .and_then(|v| {
+                            v.get("community")
+                                .and_then(|c| c.as_str())
+                                .map(|c| c == slug)
+                        })
+                        .unwrap_or(false)
+                }
+                // Keyed community + NUL + ….
+                Table::Initiatives
+                | Table::Audit
+                | Table::WebhookLog
+                | Table::Polls
+                | Table::PollNetworks
+                | Table::VoteCodes => key.starts_with(&prefix),
+            },
+            // Groups are initiatives (community, id) and poll rounds
+            // (community, poll, round).
+            Record::Member { group, .. } => group.starts_with(&prefix),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub enum ExportError {
+    Io(String, std::io::Error),
+    Store(StoreError),
+    /// The file is not a valid export; `line` counts from 1.
+    Format {
+        line: u64,
+        message: String,
+    },
+    /// The header names another format version.
+    Version(String),
+    /// Import goes only into an empty data directory.
+    NotEmpty(PathBuf),
+    /// Nothing to export by that name.
+    NoSuchCommunity(String),
+    /// The server refused or failed the backup request.
+    Http(String),
+    /// An import failed after it began writing into the directory.
+    Partial(PathBuf, Box<ExportError>),
+}
+
+impl std::fmt::Display for ExportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ExportError::Io(what, err) => write!(f, "{what}: {err}"),
+            ExportError::Store(err) => write!(f, "{err}"),
+            ExportError::Format { line, message } => {
+                write!(f, "not a valid Mekaar export (line {line}): {message}")
+            }
+            ExportError::Version(found) => write!(
+                f,
+                "this export has format version {found}; this server reads version {VERSION} only"
+            ),
+            ExportError::NotEmpty(dir) => write!(
+                f,
+                "the data directory {} is not empty; import and restore only into an empty or new directory (choose another with --data-dir)",
+                dir.display()
+            ),
+            ExportError::NoSuchCommunity(slug) => write!(f, "there is no community `{slug}`"),
+            ExportError::Http(message) => write!(f, "{message}"),
+            ExportError::Partial(dir, cause) => write!(
+                f,
+                "{cause}; {} now holds part of the import: remove it before trying again",
+                dir.display()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ExportError {}
+
+impl From<StoreError> for ExportError {
+    fn from(err: StoreError) -> Self {
+        ExportError::Store(err)
+    }
+}
+
+fn io(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> ExportError {
+    let what = what.into();
+    move |err| ExportError::Io(what, err)
+}
+
+fn bad(line: u64, message: impl Into<String>) -> ExportError {
+    ExportError::Format {
+        line,
+        message: message.into(),
+    }
+}
+
+/// A consistent copy of what `scope` exports.
+pub fn snapshot(store: &Store, scope: &Scope) -> Result<Snapshot, ExportError> {
+    if let Scope::Community(slug) = scope {
+        if store
+            .get::<serde_json::Value>(Table::Communities, slug.as_bytes())?
+            .is_none()
+        {
+            return Err(ExportError::NoSuchCommunity(slug.clone()));
+        }
+    }
+    Ok(store.snapshot(&|record| scope.keeps(record))?)
+}
+
+/// Writes `snapshot` as an export of `scope`; returns the number of records.
+pub fn write_snapshot(
+    snapshot: &Snapshot,
+    scope: &Scope,
+    out: &mut dyn Write,
+) -> Result<u64, ExportError> {
+    let header = serde_json::json!({
+        "format": FORMAT,
+        "version": VERSION,
+        "created_at": humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
+        "scope": scope.to_json(),
+    });
+    let write_err = io("writing the export");
+    let mut text = Vec::with_capacity(256);
+    serde_json::to_writer(&mut text, &header)
+        .map_err(|e| ExportError::Io("writing the export".into(), e.into()))?;
+    text.push(b'\n');
+    let mut records = 0u64;
+    for (table, entries) in &snapshot.tables {
+        for (key, value) in entries {
+            // Stored values are compact JSON (serde_json never writes a raw
+            // line break): they go into the line as they are, byte for byte.
+            if value.contains(&b'\n') || value.contains(&b'\r') {
+                return Err(ExportError::Store(StoreError::Corrupt(format!(
+                    "a value in {} holds a line break",
+                    table.tree_name()
+                ))));
+            }
+            text.extend_from_slice(b"{\"table\":\"");
+            text.extend_from_slice(table.tree_name().as_bytes());
+            text.extend_from_slice(b"\",\"key\":\"");
+            push_hex(&mut text, key);
+            text.extend_from_slice(b"\",\"value\":");
+            text.extend_from_slice(value);
+            text.extend_from_slice(b"}\n");
+            records += 1;
+            if text.len() > 1 << 16 {
+                out.write_all(&text).map_err(io("writing the export"))?;
+                text.clear();
+            }
+        }
+    }
+    for (set, members) in &snapshot.sets {
+        for m in members {
+            text.extend_from_slice(b"{\"set\":\"");
+            text.extend_from_slice(set.tree_name().as_bytes());
+            text.extend_from_slice(b"\",\"group\":\"");
+            push_hex(&mut text, &m.group);
+            text.extend_from_slice(b"\",\"member\":\"");
+            push_hex(&mut text, &m.member);
+            text.extend_from_slice(b"\",\"value\":\"");
+            push_hex(&mut text, &m.value);
+            text.extend_from_slice(b"\"}\n");
+            records += 1;
+            if text.len() > 1 << 16 {
+                out.write_all(&text).map_err(io("writing the export"))?;
+                text.clear();
+            }
+        }
+    }
+    text.extend_from_slice(format!("{{\"end\":{{\"records\":{records}}}}}\n").as_bytes());
+    out.write_all(&text).map_err(write_err)?;
+    Ok(records)
+}
+
+/// Exports `scope` of `store` to `out`; returns the number of records.
+pub fn export(store: &Store, scope: &Scope, out: &mut dyn Write) -> Result<u64, ExportError> {
+    let snapshot = snapshot(store, scope)?;
+    write_snapshot(&snapshot, scope, out)
+}
+
+/// What an export file holds (from its header and end line).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summary {
+    pub scope: Scope,
+    pub created_at: String,
+    pub records: u64,
+}
+
+/// One parsed line of an export.
+enum Line<'a> {
+    Header(Summary),
+    Table {
+        table: Table,
+        key: Vec<u8>,
+        value: &'a [u8],
+    },
+    Member {
+        set: CountedSet,
+        group: Vec<u8>,
+        member: Vec<u8>,
+        value: Vec<u8>,
+    },
+    End(u64),
+}
+
+/// Reads an export from `input`, checking every line, and hands each record
+/// to `apply` (when given). Returns the summary once the end line is read.
+fn read_export(
+    input: &mut dyn BufRead,
+    mut apply: Option<&mut dyn FnMut(&Line<'_>) -> Result<(), ExportError>>,
+) -> Result<Summary, ExportError> {
+    let mut buffer = Vec::new();
+    let mut number = 0u64;
+    let mut summary: Option<Summary> = None;
+    let mut records = 0u64;
+    let mut ended = false;
+    loop {
+        buffer.clear();
+        let read = input
+            .read_until(b'\n', &mut buffer)
+            .map_err(io("reading the export"))?;
+        if read == 0 {
+            break;
+        }
+        number += 1;
+        let text = trim(&buffer);
+        if text.is_empty() {
+            continue;
+        }
+        if ended {
+            return Err(bad(number, "lines after the end line"));
+        }
+        let line = parse_line(text, number, summary.is_none())?;
+        match &line {
+            Line::Header(header) => summary = Some(header.clone()),
+            Line::End(count) => {
+                if *count != records {
+                    return Err(bad(
+                        number,
+                        format!("the end line says {count} records, the file holds {records}"),
+                    ));
+                }
+                ended = true;
+                continue;
+            }
+            Line::Table { .. } | Line::Member { .. } => {
+                records += 1;
+                if let Some(Scope::Community(_)) = summary.as_ref().map(|s| &s.scope) {
+                    let scope = &summary
+                        .as_ref()
+                        .map(|s| s.scope.clone())
+                        .unwrap_or(Scope::All);
+                    let record = match &line {
+                        Line::Table { table, key, value } => Record::Table {
+                            table: *table,
+                            key,
+                            value,
+                        },
+                        Line::Member {
+                            set, group, member, ..
+                        } => Record::Member {
+                            set: *set,
+                            group,
+                            member,
+                        },
+                        _ => unreachable!("matched above"),
+                    };
+                    if !scope.keeps(record) {
+                        return Err(bad(number, "a record outside the exported community"));
+                    }
+                }
+                if let Some(apply) = apply.as_mut() {
+                    apply(&line)?;
+                }
+            }
+        }
+    }
+    let Some(mut summary) = summary else {
+        return Err(bad(1, "the file is empty"));
+    };
+    if !ended {
+        return Err(bad(
+            number,
+            "the end line is missing: the file was cut short (an interrupted backup?)",
+        ));
+    }
+    summary.records = records;
+    Ok(summary)
+}
+
+/// Checks a whole export without importing it.
+pub fn check(input: &mut dyn BufRead) -> Result<Summary, ExportError> {
+    read_export(input, None)
+}
+
+/// Checks the export file at `path`.
+pub fn check_file(path: &Path) -> Result<Summary, ExportError> {
+    let file = std::fs::File::open(path).map_err(io(format!("opening {}", path.display())))?;
+    check(&mut BufReader::new(file))
+}
+
+/// Imports an export into `store`, which must be empty. The caller checks
+/// the input first ([`check`]) to keep a bad file from leaving half an import.
+pub fn import_into(store: &Store, input: &mut dyn BufRead) -> Result<Summary, ExportError> {
+    if !store.is_empty()? {
+        return Err(ExportError::NotEmpty(PathBuf::from("(the open store)")));
+    }
+    let mut apply = |line: &Line<'_>| -> Result<(), ExportError> {
+        match line {
+            Line::Table { table, key, value } => store.put_raw(*table, key, value)?,
+            Line::Member {
+                set,
+                group,
+                member,
+                value,
+            } => store.put_member_raw(*set, group, member, value)?,
+            Line::Header(_) | Line::End(_) => {}
+        }
+        Ok(())
+    };
+    let summary = read_export(input, Some(&mut apply))?;
+    store.finish_import()?;
+    Ok(summary)
+}
+
+/// Whether `dir` is absent or an empty directory.
+fn is_empty_dir(dir: &Path) -> Result<bool, ExportError> {
+    match std::fs::read_dir(dir) {
+        Ok(mut entries) => Ok(entries.next().is_none()),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(true),
+        Err(err) => Err(ExportError::Io(format!("reading {}", dir.display()), err)),
+    }
+}
+
+/// Imports the export file `file` into the new data directory `data_dir`
+/// (absent or empty; refused otherwise). The file is checked completely
+/// before anything is written.
+pub fn import(data_dir: &Path, file: &Path) -> Result<Summary, ExportError> {
+    if !is_empty_dir(data_dir)? {
+        return Err(ExportError::NotEmpty(data_dir.to_path_buf()));
+    }
+    check_file(file)?;
+    let store = Store::open(data_dir)?;
+    let input = std::fs::File::open(file).map_err(io(format!("opening {}", file.display())))?;
+    let result = import_into(&store, &mut BufReader::new(input));
+    store.close();
+    result.map_err(|err| ExportError::Partial(data_dir.to_path_buf(), Box::new(err)))
+}
+
+/// `restore`: `from` is a backup file, or a backup directory whose newest
+/// `mekaar-*.jsonl` is taken. Returns the file used and what it held.
+pub fn restore(data_dir: &Path, from: &Path) -> Result<(PathBuf, Summary), ExportError> {
+    let file = if from.is_dir() {
+        newest_backup(from)?
+    } else {
+        from.to_path_buf()
+    };
+    let summary = import(data_dir, &file)?;
+    Ok((file, summary))
+}
+
+fn newest_backup(dir: &Path) -> Result<PathBuf, ExportError> {
+    let entries = std::fs::read_dir(dir).map_err(io(format!("reading {}", dir.display())))?;
+    let mut newest: Option<String> = None;
+    for entry in entries {
+        let entry = entry.map_err(io(format!("reading {}", dir.display())))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with("mekaar-")
+            && name.ends_with(".jsonl")
+            && newest.as_ref().is_none_or(|n| name > *n)
+        {
+            newest = Some(name);
+        }
+    }
+    newest.map(|n| dir.join(n)).ok_or_else(|| {
+        ExportError::Io(
+            format!("restoring from {}", dir.display()),
+            std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "no mekaar-*.jsonl backup in it",
+            ),
+        )
+    })
+}
+
+/// `backup`: fetches a consistent export from the running server at
+/// `server_url` (server admin `token`) and writes it durably to
+/// `DIR/mekaar-<UTC time>.jsonl`, checked completely before it gets its name.
+pub async fn backup(server_url: &str, token: &str, dir: &Path) -> Result<PathBuf, ExportError> {
+    std::fs::create_dir_all(dir).map_err(io(format!("creating {}", dir.display())))?;
+    let url = format!("{}/api/v1/admin/export", server_url.trim_end_matches('/'));
+    let client = reqwest::Client::builder()
+        .build()
+        .map_err(|e| ExportError::Http(format!("cannot make an HTTP client: {e}")))?;
+    let mut response = client
+        .get(&url)
+        .bearer_auth(token)
+        .send()
+        .await
+        .map_err(|e| ExportError::Http(format!("cannot reach {url}: {e}")))?;
+    let status = response.status();
+    if !status.is_success() {
+        let body = response.text().await.unwrap_or_default();
+        let hint = if status.as_u16() == 401 {
+            " (a server-wide admin token is needed: `mekaar-server admin-token`)"
+        } else {
+            ""
+        };
+        return Err(ExportError::Http(format!(
+            "{url} answered {status}{hint}: {}",
+            body.trim()
+        )));
+    }
+    let stamp = file_stamp();
+    let partial = dir.join(format!(".mekaar-{stamp}.jsonl.partial"));
+    let mut file =
+        std::fs::File::create(&partial).map_err(io(format!("creating {}", partial.display())))?;
+    let written = async {
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| ExportError::Http(format!("the export from {url} broke off: {e}")))?
+        {
+            file.write_all(&chunk)
+                .map_err(io(format!("writing {}", partial.display())))?;
+        }
+        file.sync_all()
+            .map_err(io(format!("syncing {}", partial.display())))?;
+        check_file(&partial)
+    }
+    .await;
+    if let Err(err) = written {
+        let _ = std::fs::remove_file(&partial);
+        return Err(err);
+    }
+    let mut target = dir.join(format!("mekaar-{stamp}.jsonl"));
+    let mut n = 1;
+    while target.exists() {
+        n += 1;
+        target = dir.join(format!("mekaar-{stamp}-{n}.jsonl"));
+    }
+    std::fs::rename(&partial, &target).map_err(io(format!("naming {}", target.display())))?;
+    // The new name is durable once the directory is synced.
+    std::fs::File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(io(format!("syncing {}", dir.display())))?;
+    Ok(target)
+}
+
+/// `20261122T143005Z`: the current UTC time, sortable, fit for a file name.
+fn file_stamp() -> String {
+    humantime::format_rfc3339_seconds(std::time::SystemTime::now())
+        .to_string()
+        .replace(['-', ':'], "")
+}
+
+fn push_hex(out: &mut Vec<u8>, bytes: &[u8]) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    for b in bytes {
+        out.push(DIGITS[(b >> 4) as usize]);
+        out.push(DIGITS[(b & 15) as usize]);
+    }
+}
+
+fn from_hex(text: &str) -> Option<Vec<u8>> {
+    if text.len() % 2 != 0 {
+        return None;
+    }
+    let digit = |c: u8| match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
+    };
+    text.as_bytes()
+        .chunks(2)
+        .map(|pair| Some(digit(pair[0])? << 4 | digit(pair[1])?))
+        .collect()
+}
+
+fn trim(bytes: &[u8]) -> &[u8] {
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .map_or(start, |i| i + 1);
+    &bytes[start..end]
+}
+
+/// The members of a one-line JSON object, each value as its raw text (so a
+/// stored record goes back byte for byte, whatever order serde_json's maps
+/// would give it).
+fn raw_fields(text: &[u8]) -> Option<Vec<(String, &[u8])>> {
+    let mut rest = trim(text).strip_prefix(b"{")?;
+    let mut fields = Vec::new();
+    rest = trim(rest);
+    if let Some(after) = rest.strip_prefix(b"}") {
+        return trim(after).is_empty().then_some(fields);
+    }
+    loop {
+        let (name, after) = next_value::<String>(rest)?;
+        rest = trim(after).strip_prefix(b":")?;
+        let (_, after) = next_value::<serde::de::IgnoredAny>(rest)?;
+        let raw = trim(&rest[..rest.len() - after.len()]);
+        fields.push((name, raw));
+        rest = trim(after);
+        if let Some(after) = rest.strip_prefix(b",") {
+            rest = trim(after);
+        } else {
+            let after = rest.strip_prefix(b"}")?;
+            return trim(after).is_empty().then_some(fields);
+        }
+    }
+}
+
+/// One JSON value from the start of `text` (after whitespace), and the rest.
+fn next_value<T: serde::de::DeserializeOwned>(text: &[u8]) -> Option<(T, &[u8])> {
+    let mut stream = serde_json::Deserializer::from_slice(text).into_iter::<T>();
+    let value = stream.next()?.ok()?;
+    let end = stream.byte_offset();
+    Some((value, &text[end..]))
+}
+
+fn parse_line(text: &[u8], number: u64, expect_header: bool) -> Result<Line<'_>, ExportError> {
+    let fields = raw_fields(text).ok_or_else(|| bad(number, "not a JSON object on one line"))?;
+    let field = |name: &str| fields.iter().find(|(n, _)| n == name).map(|(_, raw)| *raw);
+    let string = |name: &str| -> Result<String, ExportError> {
+        let raw = field(name).ok_or_else(|| bad(number, format!("`{name}` is missing")))?;
+        serde_json::from_slice(raw).map_err(|_| bad(number, format!("`{name}` is not a string")))
+    };
+    let hex = |name: &str| -> Result<Vec<u8>, ExportError> {
+        from_hex(&string(name)?).ok_or_else(|| bad(number, format!("`{name}` is not hex")))
+    };
+    let known = |names: &[&str]| -> Result<(), ExportError> {
+        match fields.iter().find(|(n, _)| !names.contains(&n.as_str())) {
+            Some((n, _)) => Err(bad(number, format!("unknown field `{n}`"))),
+            None => Ok(()),
+        }
+    };
+    if expect_header {
+        if field("format")
+            .and_then(|f| serde_json::from_slice::<String>(f).ok())
+            .as_deref()
+            != Some(FORMAT)
+        {
+            return Err(bad(
+                number,
+                format!("the first line must be a header with \"format\":\"{FORMAT}\""),
+            ));
+        }
+        let version = field("version").unwrap_or(b"(none)");
+        if version != VERSION.to_string().as_bytes() {
+            return Err(ExportError::Version(
+                String::from_utf8_lossy(version).into_owned(),
+            ));
+        }
+        known(&["format", "version", "created_at", "scope"])?;
+        let scope = field("scope")
+            .and_then(|s| serde_json::from_slice::<serde_json::Value>(s).ok())
+            .and_then(|s| Scope::from_json(&s))
+            .ok_or_else(|| {
+                bad(
+                    number,
+                    "`scope` must be \"all\" or {\"community\": \"slug\"}",
+                )
+            })?;
+        return Ok(Line::Header(Summary {
+            scope,
+            created_at: string("created_at")?,
+            records: 0,
+        }));
+    }
+    if let Some(name) = field("table") {
+        known(&["table", "key", "value"])?;
+        let name: String =
+            serde_json::from_slice(name).map_err(|_| bad(number, "`table` is not a string"))?;
+        let table = Table::ALL
+            .into_iter()
+            .find(|t| t.tree_name() == name)
+            .ok_or_else(|| bad(number, format!("unknown table `{name}`")))?;
+        let value = field("value").ok_or_else(|| bad(number, "`value` is missing"))?;
+        return Ok(Line::Table {
+            table,
+            key: hex("key")?,
+            value,
+        });
+    }
+    if field("set").is_some() {
+        known(&["set", "group", "member", "value"])?;
+        let name = string("set")?;
+        let set = CountedSet::ALL
+            .into_iter()
+            .find(|s| s.tree_name() == name)
+            .ok_or_else(|| bad(number, format!("unknown set `{name}`")))?;
+        return Ok(Line::Member {
+            set,
+            group: hex("group")?,
+            member: hex("member")?,
+            value: hex("value")?,
+        });
+    }
+    if let Some(end) = field("end") {
+        known(&["end"])?;
+        let records = serde_json::from_slice::<serde_json::Value>(end)
+            .ok()
+            .and_then(|e| e.get("records").and_then(|r| r.as_u64()))
+            .ok_or_else(|| bad(number, "`end` must be {\"records\": N}"))?;
+        return Ok(Line::End(records));
+    }
+    if field("format").is_some() {
+        return Err(bad(number, "a second header"));
+    }
+    Err(bad(
+        number,
+        "neither a table record, a set member nor the end",
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raw_fields_keep_values_byte_for_byte() {
+        let line = br#"{"table":"polls", "key":"00ff","value":{"b":1,"a":[1.50,"x\ny"]} }"#;
+        let fields = raw_fields(line).unwrap();
+        assert_eq!(fields[0], ("table".to_string(), &br#""polls""#[..]));
+        assert_eq!(fields[2].1, br#"{"b":1,"a":[1.50,"x\ny"]}"#);
+        assert!(raw_fields(br#"{"a":1"#).is_none());
+        assert!(raw_fields(br#"{"a":1} x"#).is_none());
+        assert_eq!(from_hex("00ff10"), Some(vec![0, 255, 16]));
+        assert_eq!(from_hex("0g"), None);
+        let mut hex = Vec::new();
+        push_hex(&mut hex, &[0, 255, 16]);
+        assert_eq!(hex, b"00ff10");
+    }
+
+    #[test]
+    fn a_cut_short_file_is_refused() {
+        let text =
+            "{\"format\":\"mekaar-export\",\"version\":1,\"created_at\":\"x\",\"scope\":\"all\"}\n\
+                    {\"table\":\"communities\",\"key\":\"61\",\"value\":{}}\n";
+        let err = check(&mut text.as_bytes()).unwrap_err();
+        assert!(err.to_string().contains("end line is missing"), "{err}");
+        let ok = format!("{text}{{\"end\":{{\"records\":1}}}}\n");
+        assert_eq!(check(&mut ok.as_bytes()).unwrap().records, 1);
+        let wrong = format!("{text}{{\"end\":{{\"records\":2}}}}\n");
+        assert!(check(&mut wrong.as_bytes()).is_err());
+    }
+}
