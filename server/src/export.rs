@@ -264,6 +264,27 @@ enum Line<'a> {
     End(u64),
 }
 
+impl Line<'_> {
+    /// The record a table or set line holds.
+    fn record(&self) -> Option<Record<'_>> {
+        match self {
+            Line::Table { table, key, value } => Some(Record::Table {
+                table: *table,
+                key,
+                value,
+            }),
+            Line::Member {
+                set, group, member, ..
+            } => Some(Record::Member {
+                set: *set,
+                group,
+                member,
+            }),
+            Line::Header(_) | Line::End(_) => None,
+        }
+    }
+}
+
 /// Reads an export from `input`, checking every line, and hands each record
 /// to `apply` (when given). Returns the summary once the end line is read.
 fn read_export(
@@ -306,26 +327,8 @@ fn read_export(
             }
             Line::Table { .. } | Line::Member { .. } => {
                 records += 1;
-                if let Some(Scope::Community(_)) = summary.as_ref().map(|s| &s.scope) {
-                    let scope = &summary
-                        .as_ref()
-                        .map(|s| s.scope.clone())
-                        .unwrap_or(Scope::All);
-                    let record = match &line {
-                        Line::Table { table, key, value } => Record::Table {
-                            table: *table,
-                            key,
-                            value,
-                        },
-                        Line::Member {
-                            set, group, member, ..
-                        } => Record::Member {
-                            set: *set,
-                            group,
-                            member,
-                        },
-                        _ => unreachable!("matched above"),
-                    };
+                let scope = summary.as_ref().map(|s| &s.scope);
+                if let (Some(scope @ Scope::Community(_)), Some(record)) = (scope, line.record()) {
                     if !scope.keeps(record) {
                         return Err(bad(number, "a record outside the exported community"));
                     }
@@ -535,7 +538,7 @@ fn from_hex(text: &str) -> Option<Vec<u8>> {
     };
     text.as_bytes()
         .chunks(2)
-        .map(|pair| Some(digit(pair[0])? << 4 | digit(pair[1])?))
+        .map(|pair| Some((digit(pair[0])? << 4) | digit(pair[1])?))
         .collect()
 }
 

@@ -1,0 +1,481 @@
+//! Data ownership (issue 5): export / import round trips reproduce every
+//! record; one community's export holds only that community; bad files and
+//! non-empty directories are refused; a backup taken from a running server
+//! while votes pour in restores to a consistent state that holds every vote
+//! acknowledged before the backup began.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use mekaar_server::export::{self, ExportError, Scope};
+use mekaar_server::store::{CountedSet, Store, Table};
+use mekaar_tests::{voter_key, TestServer, VOTER_HEADER};
+use reqwest::{Client, RequestBuilder};
+use serde_json::{json, Value};
+
+fn client() -> Client {
+    Client::builder()
+        .timeout(Duration::from_secs(120))
+        .build()
+        .expect("http client")
+}
+
+async fn call(request: RequestBuilder, status: u16) -> Value {
+    let response = request.send().await.expect("request answered");
+    let got = response.status().as_u16();
+    let text = response.text().await.expect("body");
+    assert_eq!(got, status, "{text}");
+    serde_json::from_str(&text).unwrap_or(Value::String(text))
+}
+
+/// Fills one community through the public and admin API: initiatives with
+/// updates and an answer, supports, joins, reports, moderation (audit),
+/// a webhook (outbox and log), an open poll with votes and a codes poll
+/// with vote codes, one of them used.
+async fn populate(server: &TestServer, http: &Client, slug: &str) {
+    let created = server
+        .create_community(slug, &["https://www.example.nl"])
+        .await;
+    let token = created.admin_token;
+    let admin = |rest: &str| server.at(&format!("/api/v1/admin/communities/{slug}{rest}"));
+    call(
+        http.post(admin("/webhooks"))
+            .bearer_auth(&token)
+            .json(&json!({"url": "http://127.0.0.1:9/hook", "events": ["submitted", "answered"]})),
+        201,
+    )
+    .await;
+    for n in 0..2 {
+        let body = call(
+            http.post(server.community_url(slug, "/initiatives"))
+                .json(&json!({
+                    "title": format!("Plan {n} van {slug}"),
+                    "summary": "Een samenvatting.",
+                    "story": "Het verhaal.",
+                    "area": "Dorpskern",
+                    "theme": "Groen",
+                    "initiator_name": "Anja",
+                    "contact_email": "anja@example.nl",
+                })),
+            201,
+        )
+        .await;
+        let id = body["initiative"]["id"].as_str().unwrap().to_string();
+        let manage = body["manage_token"].as_str().unwrap().to_string();
+        let at = |rest: &str| server.community_url(slug, &format!("/initiatives/{id}{rest}"));
+        call(
+            http.post(at("/manage/updates"))
+                .header(mekaar_api::MANAGE_HEADER, &manage)
+                .json(&json!({"text": "Een update."})),
+            200,
+        )
+        .await;
+        for v in 0..3 {
+            call(
+                http.put(at("/support")).header(VOTER_HEADER, voter_key(v)),
+                200,
+            )
+            .await;
+        }
+        call(
+            http.post(at("/join")).header(VOTER_HEADER, voter_key(1)).json(
+                &json!({"name": "Piet", "contact": "piet@example.nl", "message": "", "consent": true}),
+            ),
+            200,
+        )
+        .await;
+        call(
+            http.post(at("/report"))
+                .header(VOTER_HEADER, voter_key(2))
+                .json(&json!({"reason": "Klopt niet"})),
+            200,
+        )
+        .await;
+        call(
+            http.put(admin(&format!("/initiatives/{id}/answer")))
+                .bearer_auth(&token)
+                .json(&json!({"text": "De gemeente helpt.", "answered_by": "Gemeente"})),
+            200,
+        )
+        .await;
+    }
+    let poll = |body: Value| {
+        let http = http.clone();
+        let token = token.clone();
+        let url = admin("/polls");
+        async move {
+            let created = call(http.post(url).bearer_auth(&token).json(&body), 201).await;
+            created["poll"]["id"].as_str().unwrap().to_string()
+        }
+    };
+    let open = poll(json!({"question": "Welk plan?", "options": ["A", "B", "C"]})).await;
+    let codes = poll(
+        json!({"question": "Met codes?", "options": ["Ja", "Nee"], "audience": {"kind": "codes"}}),
+    )
+    .await;
+    for id in [&open, &codes] {
+        call(
+            http.post(admin(&format!("/polls/{id}/state")))
+                .bearer_auth(&token)
+                .json(&json!({"action": "open"})),
+            200,
+        )
+        .await;
+    }
+    let vote = |id: &str| server.community_url(slug, &format!("/polls/{id}/vote"));
+    for v in 0..5 {
+        call(
+            http.post(vote(&open))
+                .header(VOTER_HEADER, voter_key(100 + v))
+                .json(&json!({"choices": [v % 3]})),
+            200,
+        )
+        .await;
+    }
+    let made = call(
+        http.post(admin(&format!("/polls/{codes}/codes")))
+            .bearer_auth(&token)
+            .json(&json!({"count": 3})),
+        201,
+    )
+    .await;
+    let code = made["codes"][0].as_str().unwrap().to_string();
+    call(
+        http.post(vote(&codes))
+            .json(&json!({"choices": [1], "code": code})),
+        200,
+    )
+    .await;
+}
+
+/// Every tree of the store, raw: tree name → key → value (counts included).
+fn dump(store: &Store) -> BTreeMap<String, BTreeMap<Vec<u8>, Vec<u8>>> {
+    let names = Table::ALL
+        .iter()
+        .map(|t| t.tree_name())
+        .chain(CountedSet::ALL.iter().map(|s| s.tree_name()));
+    names
+        .map(|name| {
+            let tree = store.raw_tree(name).unwrap().expect("known tree");
+            (name.to_string(), tree.into_iter().collect())
+        })
+        .collect()
+}
+
+async fn open_store(dir: &Path) -> Store {
+    for _ in 0..100 {
+        match Store::open(dir) {
+            Err(mekaar_server::store::StoreError::Locked(_)) => {
+                tokio::time::sleep(Duration::from_millis(50)).await
+            }
+            other => return other.expect("open store"),
+        }
+    }
+    panic!("{} stayed locked", dir.display());
+}
+
+fn export_to_file(store: &Store, scope: &Scope, path: &Path) -> u64 {
+    let mut file = std::fs::File::create(path).unwrap();
+    export::export(store, scope, &mut file).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn export_and_import_reproduce_every_record() {
+    let server = TestServer::start().await;
+    let http = client();
+    populate(&server, &http, "baarlo").await;
+    populate(&server, &http, "kessel").await;
+    // Let the webhook worker try its deliveries (log entries, rescheduled outbox).
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let dir = server.stop().await;
+    let store = open_store(dir.path()).await;
+    let original = dump(&store);
+    for name in [
+        "communities",
+        "initiatives",
+        "audit",
+        "webhook_outbox",
+        "polls",
+        "poll_join_codes",
+        "poll_ids",
+        "vote_codes",
+        "poll_networks",
+        "server_tokens",
+        "server_secrets",
+        "supports",
+        "joins",
+        "reports",
+        "votes",
+    ] {
+        assert!(!original[name].is_empty(), "the fixture fills {name}");
+    }
+
+    // Whole database: an exact copy.
+    let work = tempfile::tempdir().unwrap();
+    let file = work.path().join("all.jsonl");
+    let records = export_to_file(&store, &Scope::All, &file);
+    let restored_dir = work.path().join("restored");
+    let summary = export::import(&restored_dir, &file).unwrap();
+    assert_eq!(summary.records, records);
+    assert_eq!(summary.scope, Scope::All);
+    {
+        let restored = Store::open(&restored_dir).unwrap();
+        let copy = dump(&restored);
+        for (name, tree) in &original {
+            assert_eq!(tree.len(), copy[name].len(), "{name}: record count");
+            assert!(tree == &copy[name], "{name}: a record differs");
+        }
+        restored.close();
+    }
+    // Importing the export of the copy gives the same lines (but the time).
+    let again = work.path().join("again.jsonl");
+    {
+        let restored = Store::open(&restored_dir).unwrap();
+        export_to_file(&restored, &Scope::All, &again);
+        restored.close();
+    }
+    let body = |p: &Path| {
+        std::fs::read_to_string(p)
+            .unwrap()
+            .lines()
+            .skip(1)
+            .map(String::from)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(body(&file), body(&again));
+
+    // Not into a directory that holds anything.
+    let err = export::import(&restored_dir, &file).unwrap_err();
+    assert!(matches!(err, ExportError::NotEmpty(_)), "{err}");
+    assert!(err.to_string().contains("not empty"), "{err}");
+
+    // One community: only its records, none server-wide.
+    let one = work.path().join("kessel.jsonl");
+    export_to_file(&store, &Scope::Community("kessel".into()), &one);
+    let text = std::fs::read_to_string(&one).unwrap();
+    assert!(
+        !text.contains("baarlo"),
+        "another community leaked into the export"
+    );
+    let one_dir = work.path().join("kessel");
+    export::import(&one_dir, &one).unwrap();
+    {
+        let restored = Store::open(&one_dir).unwrap();
+        let copy = dump(&restored);
+        let kessel_prefix = b"kessel\0".to_vec();
+        for (name, tree) in &original {
+            let expected: BTreeMap<_, _> = tree
+                .iter()
+                .filter(|(key, value)| {
+                    let key = key.as_slice();
+                    match name.as_str() {
+                        "server_tokens" | "server_secrets" => false,
+                        "communities" => key == b"kessel",
+                        "webhook_outbox" | "poll_ids" | "poll_join_codes" => {
+                            serde_json::from_slice::<Value>(value).unwrap()["community"] == "kessel"
+                        }
+                        "supports" | "joins" | "reports" | "votes" => {
+                            // `m` + u16 length + group …, or `c` + group.
+                            key.get(3..).is_some_and(|k| k.starts_with(&kessel_prefix))
+                                && key[0] == b'm'
+                                || key[0] == b'c' && key[1..].starts_with(&kessel_prefix)
+                        }
+                        _ => key.starts_with(&kessel_prefix),
+                    }
+                })
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            assert!(
+                expected == copy[name],
+                "{name}: the community's records differ"
+            );
+        }
+        restored.close();
+    }
+    assert!(matches!(
+        export::snapshot(&store, &Scope::Community("nergens".into())),
+        Err(ExportError::NoSuchCommunity(_))
+    ));
+
+    // Refused: another version, another format, a cut-short file.
+    let bad = work.path().join("bad.jsonl");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let header_v2 = lines[0].replace("\"version\":1", "\"version\":2");
+    std::fs::write(&bad, format!("{header_v2}\n{}\n", lines[1..].join("\n"))).unwrap();
+    let err = export::import(&work.path().join("v2"), &bad).unwrap_err();
+    assert!(matches!(err, ExportError::Version(_)), "{err}");
+    assert!(
+        !work.path().join("v2").exists(),
+        "nothing written for a refused file"
+    );
+    std::fs::write(&bad, format!("{}\n", lines[..lines.len() - 1].join("\n"))).unwrap();
+    let err = export::import(&work.path().join("short"), &bad).unwrap_err();
+    assert!(err.to_string().contains("cut short"), "{err}");
+    std::fs::write(&bad, "{\"format\":\"other\",\"version\":1}\n").unwrap();
+    assert!(export::import(&work.path().join("other"), &bad).is_err());
+    store.close();
+}
+
+/// A server started on a restored data directory.
+async fn start_on(dir: tempfile::TempDir, token: String) -> TestServer {
+    TestServer::start_in_with_settings(dir, token, Default::default()).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_backup_while_votes_pour_in_restores_consistently() {
+    let server = TestServer::start().await;
+    let http = client();
+    let created = server.create_community("omroep", &[]).await;
+    let admin = server.at("/api/v1/admin/communities/omroep/polls");
+    let poll = call(
+        http.post(&admin)
+            .bearer_auth(&created.admin_token)
+            .json(&json!({
+                "question": "Wie wint?",
+                "options": ["A", "B", "C", "D"],
+                "audience": {"kind": "open", "max_keys_per_network": 100_000},
+            })),
+        201,
+    )
+    .await["poll"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    call(
+        http.post(format!("{admin}/{poll}/state"))
+            .bearer_auth(&created.admin_token)
+            .json(&json!({"action": "open"})),
+        200,
+    )
+    .await;
+    let vote_url = server.community_url("omroep", &format!("/polls/{poll}/vote"));
+
+    // Voters, each voting with new keys until told to stop; every
+    // acknowledged vote is remembered with the moment it was acknowledged.
+    let stop = Arc::new(AtomicBool::new(false));
+    let next = Arc::new(AtomicU64::new(0));
+    let acked: Arc<Mutex<Vec<(u64, u8, std::time::Instant)>>> = Default::default();
+    let voters: Vec<_> = (0..16)
+        .map(|_| {
+            let (http, url, stop, next, acked) = (
+                http.clone(),
+                vote_url.clone(),
+                stop.clone(),
+                next.clone(),
+                acked.clone(),
+            );
+            tokio::spawn(async move {
+                while !stop.load(Ordering::SeqCst) {
+                    let n = next.fetch_add(1, Ordering::SeqCst);
+                    let choice = (n % 4) as u8;
+                    let response = http
+                        .post(&url)
+                        .header(VOTER_HEADER, voter_key(n))
+                        .json(&json!({"choices": [choice]}))
+                        .send()
+                        .await
+                        .expect("vote answered");
+                    assert_eq!(response.status(), 200);
+                    acked
+                        .lock()
+                        .unwrap()
+                        .push((n, choice, std::time::Instant::now()));
+                }
+            })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let backups = tempfile::tempdir().unwrap();
+    let began = std::time::Instant::now();
+    let file = export::backup(&server.url, &server.server_token, backups.path())
+        .await
+        .expect("backup");
+    // Votes go on a while after the backup, then stop.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    stop.store(true, Ordering::SeqCst);
+    for voter in voters {
+        voter.await.unwrap();
+    }
+    let acked = acked.lock().unwrap().clone();
+    let before: Vec<_> = acked.iter().filter(|(_, _, at)| *at < began).collect();
+    assert!(
+        before.len() > 50,
+        "votes came in before the backup: {}",
+        before.len()
+    );
+    assert!(
+        acked.len() > before.len(),
+        "votes came in during and after the backup"
+    );
+    assert!(file
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .starts_with("mekaar-"));
+    let leftovers: Vec<_> = std::fs::read_dir(backups.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        leftovers.len(),
+        1,
+        "only the backup, no partial file: {leftovers:?}"
+    );
+
+    // Without the server token: refused, nothing written.
+    let refused = export::backup(&server.url, &created.admin_token, backups.path()).await;
+    assert!(matches!(refused, Err(ExportError::Http(_))), "{refused:?}");
+
+    // Restore (newest backup in the directory) and start a server on it.
+    let restored = tempfile::tempdir().unwrap();
+    let (used, summary) = export::restore(restored.path(), backups.path()).unwrap();
+    assert_eq!(used, file);
+    assert_eq!(summary.scope, Scope::All);
+    let token = server.server_token.clone();
+    server.stop().await;
+    let restored_server = start_on(restored, token).await;
+    let view = call(
+        http.get(restored_server.at(&format!("/api/v1/admin/communities/omroep/polls/{poll}")))
+            .bearer_auth(&created.admin_token),
+        200,
+    )
+    .await;
+    let totals: Vec<u64> = serde_json::from_value(view["results"]["totals"].clone()).unwrap();
+    let total_votes = view["results"]["total_votes"].as_u64().unwrap();
+    assert_eq!(totals.iter().sum::<u64>(), total_votes, "{view}");
+
+    // The restored votes, voter by voter: each acknowledged before the
+    // backup began is there (a second vote is refused as already cast), and
+    // the totals equal the stored votes.
+    let restored_url = restored_server.community_url("omroep", &format!("/polls/{poll}/vote"));
+    let mut present = 0u64;
+    let mut per_choice = [0u64; 4];
+    for (n, choice, at) in &acked {
+        let response = http
+            .post(&restored_url)
+            .header(VOTER_HEADER, voter_key(*n))
+            .json(&json!({"choices": [choice]}))
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        if status == 409 {
+            present += 1;
+            per_choice[*choice as usize] += 1;
+        } else {
+            assert_eq!(status, 200, "{}", response.text().await.unwrap());
+            assert!(
+                *at >= began,
+                "vote {n}, acknowledged before the backup, is missing"
+            );
+        }
+    }
+    assert_eq!(present, total_votes, "restored totals equal restored votes");
+    assert_eq!(per_choice.to_vec(), totals, "per option too");
+    assert!(present >= before.len() as u64);
+    restored_server.stop().await;
+}
