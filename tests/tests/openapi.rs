@@ -625,8 +625,8 @@ async fn every_documented_operation_is_answered_as_documented() {
         }
     }
     assert!(checked >= 42, "only {checked} operations in the document");
-    // The list and both feeds.
-    assert_eq!(conditional_checked, 3, "conditional GETs");
+    // The list, both feeds and both open-data files.
+    assert_eq!(conditional_checked, 5, "conditional GETs");
     // The residents' and the editor's live stream of a poll.
     assert_eq!(live_checked, 2, "live streams");
 
