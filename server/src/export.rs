@@ -285,11 +285,14 @@ impl Line<'_> {
     }
 }
 
+/// What importing does with each record read.
+type ApplyRecord<'a> = &'a mut dyn FnMut(&Line<'_>) -> Result<(), ExportError>;
+
 /// Reads an export from `input`, checking every line, and hands each record
 /// to `apply` (when given). Returns the summary once the end line is read.
 fn read_export(
     input: &mut dyn BufRead,
-    mut apply: Option<&mut dyn FnMut(&Line<'_>) -> Result<(), ExportError>>,
+    mut apply: Option<ApplyRecord<'_>>,
 ) -> Result<Summary, ExportError> {
     let mut buffer = Vec::new();
     let mut number = 0u64;
@@ -527,7 +530,7 @@ fn push_hex(out: &mut Vec<u8>, bytes: &[u8]) {
 }
 
 fn from_hex(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         return None;
     }
     let digit = |c: u8| match c {

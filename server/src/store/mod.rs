@@ -663,7 +663,7 @@ impl Store {
 
     /// Every key and value of the tree named `name` as stored (counts of
     /// counted sets included), for checks and tests; `None` for an unknown name.
-    pub fn raw_tree(&self, name: &str) -> StoreResult<Option<Vec<(Vec<u8>, Vec<u8>)>>> {
+    pub fn raw_tree(&self, name: &str) -> StoreResult<Option<Vec<RawRecord>>> {
         let tree = if let Some(table) = Table::ALL.iter().find(|t| t.tree_name() == name) {
             self.table(*table)?
         } else if let Some(set) = CountedSet::ALL.iter().find(|s| s.tree_name() == name) {
@@ -739,6 +739,9 @@ fn encode<T: Serialize>(value: &T) -> StoreResult<Vec<u8>> {
 fn decode<T: DeserializeOwned>(bytes: &[u8]) -> StoreResult<T> {
     serde_json::from_slice(bytes).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
+
+/// A key and its value as stored.
+pub type RawRecord = (Vec<u8>, Vec<u8>);
 
 /// Joins key parts with a 0 byte; parts are slugs and ids, which never hold one.
 pub fn key(parts: &[&str]) -> Vec<u8> {
