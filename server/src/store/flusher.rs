@@ -35,6 +35,14 @@ struct Shared {
     completed: watch::Sender<Completed>,
 }
 
+/// Flushes sled and makes its log stable. sled's flush writes the log with
+/// sync_file_range, which survives a killed process but not a power cut;
+/// fdatasync also flushes the disk's volatile cache.
+pub fn write_to_disk(db: &sled::Db, log_file: &std::fs::File) -> sled::Result<()> {
+    db.flush()?;
+    log_file.sync_data().map_err(sled::Error::Io)
+}
+
 /// Published once the thread has ended; satisfies every waiter.
 const STOPPED: u64 = u64::MAX;
 
@@ -148,14 +156,7 @@ fn flush_loop(shared: &Shared, db: &sled::Db, log_file: &std::fs::File) {
             *pending = false;
         }
         let generation = shared.started.fetch_add(1, Ordering::SeqCst) + 1;
-        // sled's flush writes its log with sync_file_range, which survives a
-        // killed process but not a power cut; fdatasync also flushes the
-        // disk's volatile cache.
-        let ok = match db
-            .flush()
-            .map_err(|e| e.to_string())
-            .and_then(|_| log_file.sync_data().map_err(|e| e.to_string()))
-        {
+        let ok = match write_to_disk(db, log_file) {
             Ok(()) => true,
             Err(err) => {
                 tracing::error!("flush {generation} failed: {err}");

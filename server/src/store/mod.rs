@@ -152,9 +152,10 @@ impl From<sled::Error> for StoreError {
 pub type StoreResult<T> = Result<T, StoreError>;
 
 /// The group part of a member key (`m` + u16 length + group + member).
-fn group_of_member_key(key: &[u8]) -> Option<&[u8]> {
+/// The group and the member of a member key (see [`member_key`]).
+fn split_member_key(key: &[u8]) -> Option<(&[u8], &[u8])> {
     let len = u16::from_be_bytes([*key.get(1)?, *key.get(2)?]) as usize;
-    key.get(3..3 + len)
+    Some((key.get(3..3 + len)?, key.get(3 + len..)?))
 }
 
 #[derive(Clone, Copy)]
@@ -170,6 +171,8 @@ const LOCK_STRIPES: usize = 256;
 
 pub struct Store {
     db: sled::Db,
+    /// sled's log, to fdatasync it (see [`flusher::write_to_disk`]).
+    log_file: std::fs::File,
     tables: Vec<sled::Tree>,
     sets: Vec<sled::Tree>,
     flusher: Flusher,
@@ -217,7 +220,12 @@ impl Store {
         // not empty the disk's write cache; the flusher also fdatasyncs it.
         let log_file =
             std::fs::File::open(dir.join("db")).map_err(|e| StoreError::Engine(e.into()))?;
-        let flusher = Flusher::start(db.clone(), log_file);
+        let flusher = Flusher::start(
+            db.clone(),
+            log_file
+                .try_clone()
+                .map_err(|e| StoreError::Engine(e.into()))?,
+        );
         let store = Store {
             tables: Table::ALL
                 .iter()
@@ -228,6 +236,7 @@ impl Store {
                 .map(|s| db.open_tree(s.tree_name()))
                 .collect::<Result<_, _>>()?,
             db,
+            log_file,
             flusher,
             group_locks: (0..LOCK_STRIPES).map(|_| Mutex::new(())).collect(),
             generation: AtomicU64::new(0),
@@ -243,10 +252,10 @@ impl Store {
         self.flusher.durable().await.map_err(StoreError::Flush)
     }
 
-    /// Flushes now, blocking. For the CLI and shutdown, not for requests.
+    /// Puts everything written so far on disk now, blocking, as durably as
+    /// the flusher does. For the CLI and shutdown, not for requests.
     pub fn flush_blocking(&self) -> StoreResult<()> {
-        self.db.flush()?;
-        Ok(())
+        Ok(flusher::write_to_disk(&self.db, &self.log_file)?)
     }
 
     /// Ends the flusher thread after a last flush.
@@ -511,7 +520,7 @@ impl Store {
             let mut members: std::collections::HashMap<Vec<u8>, u64> = Default::default();
             for item in tree.scan_prefix(b"m") {
                 let (key, _) = item?;
-                let group = group_of_member_key(&key)
+                let (group, _) = split_member_key(&key)
                     .ok_or_else(|| StoreError::Corrupt("a member key is malformed".into()))?;
                 *members.entry(group.to_vec()).or_default() += 1;
             }
@@ -533,7 +542,7 @@ impl Store {
         }
         if repaired > 0 {
             tracing::warn!("repaired {repaired} counts after an unclean stop");
-            self.db.flush()?;
+            self.flush_blocking()?;
         }
         Ok(repaired)
     }
@@ -599,9 +608,8 @@ impl Store {
             let mut members = Vec::new();
             for item in self.set_tree(set)?.scan_prefix(b"m") {
                 let (key, value) = item?;
-                let group = group_of_member_key(&key)
+                let (group, member) = split_member_key(&key)
                     .ok_or_else(|| StoreError::Corrupt("a member key is malformed".into()))?;
-                let member = &key[3 + group.len()..];
                 if keep(Record::Member { set, group, member }) {
                     members.push(SetMember {
                         group: group.to_vec(),
@@ -654,11 +662,10 @@ impl Store {
         Ok(())
     }
 
-    /// Sets every count from its members and flushes: ends an import.
+    /// Sets every count from its members and puts it all on disk: ends an import.
     pub fn finish_import(&self) -> StoreResult<()> {
         self.recount_sets()?;
-        self.db.flush()?;
-        Ok(())
+        self.flush_blocking()
     }
 
     /// Every key and value of the tree named `name` as stored (counts of
