@@ -174,62 +174,62 @@ pub fn write_snapshot(
     scope: &Scope,
     out: &mut dyn Write,
 ) -> Result<u64, ExportError> {
+    // Stored values are compact JSON (serde_json never writes a raw line
+    // break): each goes into its line as it is, byte for byte.
+    for (table, entries) in &snapshot.tables {
+        if entries
+            .iter()
+            .any(|(_, value)| value.contains(&b'\n') || value.contains(&b'\r'))
+        {
+            return Err(ExportError::Store(StoreError::Corrupt(format!(
+                "a value in {} holds a line break",
+                table.tree_name()
+            ))));
+        }
+    }
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+    let records = write_lines(snapshot, scope, &mut out)
+        .and_then(|records| out.flush().map(|()| records))
+        .map_err(io("writing the export"))?;
+    Ok(records)
+}
+
+fn write_lines(snapshot: &Snapshot, scope: &Scope, out: &mut impl Write) -> std::io::Result<u64> {
     let header = serde_json::json!({
         "format": FORMAT,
         "version": VERSION,
         "created_at": humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
         "scope": scope.to_json(),
     });
-    let write_err = io("writing the export");
-    let mut text = Vec::with_capacity(256);
-    serde_json::to_writer(&mut text, &header)
-        .map_err(|e| ExportError::Io("writing the export".into(), e.into()))?;
-    text.push(b'\n');
+    writeln!(out, "{header}")?;
     let mut records = 0u64;
     for (table, entries) in &snapshot.tables {
         for (key, value) in entries {
-            // Stored values are compact JSON (serde_json never writes a raw
-            // line break): they go into the line as they are, byte for byte.
-            if value.contains(&b'\n') || value.contains(&b'\r') {
-                return Err(ExportError::Store(StoreError::Corrupt(format!(
-                    "a value in {} holds a line break",
-                    table.tree_name()
-                ))));
-            }
-            text.extend_from_slice(b"{\"table\":\"");
-            text.extend_from_slice(table.tree_name().as_bytes());
-            text.extend_from_slice(b"\",\"key\":\"");
-            push_hex(&mut text, key);
-            text.extend_from_slice(b"\",\"value\":");
-            text.extend_from_slice(value);
-            text.extend_from_slice(b"}\n");
+            write!(
+                out,
+                "{{\"table\":\"{}\",\"key\":\"{}\",\"value\":",
+                table.tree_name(),
+                hex::encode(key)
+            )?;
+            out.write_all(value)?;
+            out.write_all(b"}\n")?;
             records += 1;
-            if text.len() > 1 << 16 {
-                out.write_all(&text).map_err(io("writing the export"))?;
-                text.clear();
-            }
         }
     }
     for (set, members) in &snapshot.sets {
         for m in members {
-            text.extend_from_slice(b"{\"set\":\"");
-            text.extend_from_slice(set.tree_name().as_bytes());
-            text.extend_from_slice(b"\",\"group\":\"");
-            push_hex(&mut text, &m.group);
-            text.extend_from_slice(b"\",\"member\":\"");
-            push_hex(&mut text, &m.member);
-            text.extend_from_slice(b"\",\"value\":\"");
-            push_hex(&mut text, &m.value);
-            text.extend_from_slice(b"\"}\n");
+            writeln!(
+                out,
+                "{{\"set\":\"{}\",\"group\":\"{}\",\"member\":\"{}\",\"value\":\"{}\"}}",
+                set.tree_name(),
+                hex::encode(&m.group),
+                hex::encode(&m.member),
+                hex::encode(&m.value)
+            )?;
             records += 1;
-            if text.len() > 1 << 16 {
-                out.write_all(&text).map_err(io("writing the export"))?;
-                text.clear();
-            }
         }
     }
-    text.extend_from_slice(format!("{{\"end\":{{\"records\":{records}}}}}\n").as_bytes());
-    out.write_all(&text).map_err(write_err)?;
+    writeln!(out, "{{\"end\":{{\"records\":{records}}}}}")?;
     Ok(records)
 }
 
@@ -521,30 +521,6 @@ fn file_stamp() -> String {
         .replace(['-', ':'], "")
 }
 
-fn push_hex(out: &mut Vec<u8>, bytes: &[u8]) {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    for b in bytes {
-        out.push(DIGITS[(b >> 4) as usize]);
-        out.push(DIGITS[(b & 15) as usize]);
-    }
-}
-
-fn from_hex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) {
-        return None;
-    }
-    let digit = |c: u8| match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        b'A'..=b'F' => Some(c - b'A' + 10),
-        _ => None,
-    };
-    text.as_bytes()
-        .chunks(2)
-        .map(|pair| Some((digit(pair[0])? << 4) | digit(pair[1])?))
-        .collect()
-}
-
 fn trim(bytes: &[u8]) -> &[u8] {
     let start = bytes
         .iter()
@@ -599,7 +575,7 @@ fn parse_line(text: &[u8], number: u64, expect_header: bool) -> Result<Line<'_>,
         serde_json::from_slice(raw).map_err(|_| bad(number, format!("`{name}` is not a string")))
     };
     let hex = |name: &str| -> Result<Vec<u8>, ExportError> {
-        from_hex(&string(name)?).ok_or_else(|| bad(number, format!("`{name}` is not hex")))
+        hex::decode(string(name)?).map_err(|_| bad(number, format!("`{name}` is not hex")))
     };
     let known = |names: &[&str]| -> Result<(), ExportError> {
         match fields.iter().find(|(n, _)| !names.contains(&n.as_str())) {
@@ -698,11 +674,6 @@ mod tests {
         assert_eq!(fields[2].1, br#"{"b":1,"a":[1.50,"x\ny"]}"#);
         assert!(raw_fields(br#"{"a":1"#).is_none());
         assert!(raw_fields(br#"{"a":1} x"#).is_none());
-        assert_eq!(from_hex("00ff10"), Some(vec![0, 255, 16]));
-        assert_eq!(from_hex("0g"), None);
-        let mut hex = Vec::new();
-        push_hex(&mut hex, &[0, 255, 16]);
-        assert_eq!(hex, b"00ff10");
     }
 
     #[test]

@@ -94,13 +94,7 @@ pub fn persistent_secret(
 
 /// Lowercase hexadecimal of `bytes`.
 pub fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
+    ::hex::encode(bytes)
 }
 
 #[cfg(test)]
