@@ -34,7 +34,7 @@ struct InitiativeRow<'a> {
 struct PollResultRow<'a> {
     poll: &'a str,
     question: &'a str,
-    phase: &'a str,
+    phase: Phase,
     round: u32,
     opens_at: Option<u64>,
     closes_at: Option<u64>,
@@ -102,12 +102,7 @@ pub fn poll_results_csv(
     shown.sort_by_key(|(poll, _)| std::cmp::Reverse(poll.created_at));
     let mut rows = Vec::new();
     for (poll, results) in &shown {
-        let phase = match polls::phase(poll, now) {
-            Phase::Draft => "draft",
-            Phase::Scheduled => "scheduled",
-            Phase::Open => "open",
-            Phase::Closed => "closed",
-        };
+        let phase = polls::phase(poll, now);
         for (option, option_text) in poll.options.iter().enumerate() {
             rows.push(PollResultRow {
                 poll: &poll.id,

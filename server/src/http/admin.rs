@@ -14,8 +14,8 @@ use warp::reply::Response;
 use warp::{Filter, Reply};
 
 use super::{
-    json, json_status, limited_body, method_not_allowed, parse_json, parse_query, raw_query, sse,
-    App,
+    file_response, json, json_status, limited_body, method_not_allowed, parse_json, parse_query,
+    raw_query, sse, App,
 };
 use crate::auth;
 use crate::communities;
@@ -376,7 +376,7 @@ struct ExportQuery {
 /// A consistent snapshot (writes wait while it is copied, reads go on),
 /// written as JSON Lines (docs/export-format.md) once copied.
 async fn export_response(app: &Arc<App>, query: ExportQuery) -> ApiResult<Response> {
-    use warp::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
+    use warp::http::header::CACHE_CONTROL;
     use warp::http::HeaderValue;
     let scope = match query.community {
         Some(slug) => {
@@ -402,14 +402,10 @@ async fn export_response(app: &Arc<App>, query: ExportQuery) -> ApiResult<Respon
         tracing::error!("export failed: {err}");
         export_failed()
     })?;
-    let mut response = Response::new(body.into());
-    let h = response.headers_mut();
-    h.insert(CONTENT_TYPE, HeaderValue::from_static(export::MEDIA_TYPE));
-    h.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    h.insert(
-        CONTENT_DISPOSITION,
-        HeaderValue::from_static("attachment; filename=\"mekaar-export.jsonl\""),
-    );
+    let mut response = file_response(body, export::MEDIA_TYPE, Some("mekaar-export.jsonl"));
+    response
+        .headers_mut()
+        .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)
 }
 
@@ -451,7 +447,7 @@ fn codes_response(
     format: CodesFormat,
     headers: &HeaderMap,
 ) -> ApiResult<Response> {
-    use warp::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
+    use warp::http::header::CACHE_CONTROL;
     use warp::http::HeaderValue;
     let (body, content_type, file) = match format {
         CodesFormat::Json => {
@@ -463,7 +459,7 @@ fn codes_response(
         CodesFormat::Csv => (
             polls::codes_csv(&codes),
             "text/csv; charset=utf-8",
-            Some(format!("attachment; filename=\"stemcodes-{id}.csv\"")),
+            Some(format!("stemcodes-{id}.csv")),
         ),
         CodesFormat::Html => {
             let poll = polls::get(&app.store, community, id)?;
@@ -475,13 +471,10 @@ fn codes_response(
             )
         }
     };
-    let mut response = Response::new(body.into());
+    let mut response = file_response(body, content_type, file.as_deref());
     *response.status_mut() = StatusCode::CREATED;
-    let h = response.headers_mut();
-    h.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
-    h.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    if let Some(value) = file.and_then(|f| HeaderValue::from_str(&f).ok()) {
-        h.insert(CONTENT_DISPOSITION, value);
-    }
+    response
+        .headers_mut()
+        .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)
 }

@@ -269,6 +269,24 @@ fn json<T: Serialize>(value: &T) -> Response {
     response
 }
 
+/// A file answer: `content_type`, and with a `file_name` (plain ASCII, no
+/// quotes) a download of that name rather than a page.
+fn file_response(
+    body: impl Into<Bytes>,
+    content_type: &'static str,
+    file_name: Option<&str>,
+) -> Response {
+    let mut response = Response::new(body.into().into());
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    let disposition = file_name
+        .and_then(|name| HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")).ok());
+    if let Some(value) = disposition {
+        headers.insert(warp::http::header::CONTENT_DISPOSITION, value);
+    }
+    response
+}
+
 fn json_status<T: Serialize>(value: &T, status: StatusCode) -> Response {
     let mut response = json(value);
     *response.status_mut() = status;

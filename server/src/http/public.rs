@@ -16,8 +16,8 @@ use warp::reply::Response;
 use warp::{Filter, Reply};
 
 use super::{
-    json, json_status, limited_body, method_not_allowed, parse_json, parse_query, raw_query, sse,
-    App,
+    file_response, json, json_status, limited_body, method_not_allowed, parse_json, parse_query,
+    raw_query, sse, App,
 };
 use crate::abuse::Action;
 use crate::communities::{self, Community};
@@ -395,16 +395,7 @@ async fn handle(
 
 /// A CSV download (the slug in the file name is [a-z0-9-] only).
 fn csv_file(csv: String, name: &str) -> Response {
-    let mut response = Response::new(csv.into());
-    let headers = response.headers_mut();
-    headers.insert(
-        CONTENT_TYPE,
-        HeaderValue::from_static("text/csv; charset=utf-8"),
-    );
-    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-        headers.insert(warp::http::header::CONTENT_DISPOSITION, value);
-    }
-    response
+    file_response(csv, "text/csv; charset=utf-8", Some(name))
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
