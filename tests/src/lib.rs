@@ -24,6 +24,15 @@ pub struct TestServer {
     pub client: reqwest::Client,
 }
 
+/// The tests' HTTP client. Every request is bounded, so a server that hangs
+/// fails the test instead of hanging it.
+pub fn http_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(120))
+        .build()
+        .expect("http client")
+}
+
 fn loopback_any_port() -> SocketAddr {
     "127.0.0.1:0".parse().expect("valid address")
 }
@@ -46,7 +55,7 @@ impl TestServer {
             running: Some(running),
             dir,
             server_token,
-            client: reqwest::Client::new(),
+            client: http_client(),
         }
     }
 
@@ -101,7 +110,7 @@ impl TestServer {
             running: Some(running),
             dir,
             server_token,
-            client: reqwest::Client::new(),
+            client: http_client(),
         }
     }
 

@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
-use mekaar_tests::{voter_key, TestServer, VOTER_HEADER};
+use mekaar_tests::{http_client, voter_key, TestServer, VOTER_HEADER};
 use reqwest::header::{HeaderMap, ALLOW, CONTENT_TYPE, ORIGIN, VARY};
 use reqwest::{Client, Method, RequestBuilder};
 use serde_json::{json, Value};
@@ -16,14 +16,6 @@ use tokio::sync::Barrier;
 
 const ALLOWED: &str = "https://www.baarlo.nl";
 const REFUSED: &str = "https://evil.example";
-
-/// A client whose timeout only guards against hangs (the machine is loaded).
-fn client() -> Client {
-    Client::builder()
-        .timeout(Duration::from_secs(120))
-        .build()
-        .expect("http client")
-}
 
 /// An answer, read completely.
 #[derive(Debug)]
@@ -90,7 +82,7 @@ async fn fixture() -> Fixture {
         .create_initiative("baarlo", &created.admin_token, "Jeu de boules-baan")
         .await;
     Fixture {
-        http: client(),
+        http: http_client(),
         slug: "baarlo".into(),
         token: created.admin_token,
         initiative: initiative.id,
@@ -1585,13 +1577,13 @@ async fn bundle_files_are_served_compressed_when_accepted() {
     let on_disk = std::fs::read(pkg.join(&wasm_name)).unwrap();
     let url = server.at(&format!("/pkg/{wasm_name}"));
 
-    let plain = client().get(&url).send().await.unwrap();
+    let plain = http_client().get(&url).send().await.unwrap();
     assert_eq!(plain.status(), 200);
     assert!(plain.headers().get("content-encoding").is_none());
     assert_eq!(plain.bytes().await.unwrap().as_ref(), on_disk.as_slice());
 
     for (accept, expected) in [("gzip, deflate, br", "br"), ("gzip", "gzip")] {
-        let packed = client()
+        let packed = http_client()
             .get(&url)
             .header("accept-encoding", accept)
             .send()

@@ -12,16 +12,9 @@ use std::time::Duration;
 
 use mekaar_server::export::{self, ExportError, Scope};
 use mekaar_server::store::{CountedSet, Store, Table};
-use mekaar_tests::{voter_key, TestServer, VOTER_HEADER};
+use mekaar_tests::{http_client, voter_key, TestServer, VOTER_HEADER};
 use reqwest::{Client, RequestBuilder};
 use serde_json::{json, Value};
-
-fn client() -> Client {
-    Client::builder()
-        .timeout(Duration::from_secs(120))
-        .build()
-        .expect("http client")
-}
 
 async fn call(request: RequestBuilder, status: u16) -> Value {
     let response = request.send().await.expect("request answered");
@@ -185,7 +178,7 @@ fn export_to_file(store: &Store, scope: &Scope, path: &Path) -> u64 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn export_and_import_reproduce_every_record() {
     let server = TestServer::start().await;
-    let http = client();
+    let http = http_client();
     populate(&server, &http, "baarlo").await;
     populate(&server, &http, "kessel").await;
     // Let the webhook worker try its deliveries (log entries, rescheduled outbox).
@@ -328,7 +321,7 @@ async fn start_on(dir: tempfile::TempDir, token: String) -> TestServer {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_backup_while_votes_pour_in_restores_consistently() {
     let server = TestServer::start().await;
-    let http = client();
+    let http = http_client();
     let created = server.create_community("omroep", &[]).await;
     let admin = server.at("/api/v1/admin/communities/omroep/polls");
     let poll = call(

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use mekaar_api::MANAGE_HEADER;
 use mekaar_server::abuse::Limits;
 use mekaar_server::webhooks::RetryPolicy;
-use mekaar_tests::{voter_key, Settings, TestServer, VOTER_HEADER};
+use mekaar_tests::{http_client, voter_key, Settings, TestServer, VOTER_HEADER};
 use reqwest::header::{HeaderMap, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
 use reqwest::{Client, RequestBuilder};
 use serde_json::{json, Value};
@@ -23,13 +23,6 @@ use tokio::sync::Barrier;
 
 /// Guards against hangs only (the machine may be loaded).
 const HANG_GUARD: Duration = Duration::from_secs(60);
-
-fn client() -> Client {
-    Client::builder()
-        .timeout(Duration::from_secs(120))
-        .build()
-        .expect("http client")
-}
 
 /// An answer, read completely.
 #[derive(Debug)]
@@ -161,7 +154,7 @@ async fn town(moderation: &str) -> Town {
 
 async fn town_with(moderation: &str, limits: Limits) -> Town {
     let server = TestServer::start_with_settings(settings(limits)).await;
-    let http = client();
+    let http = http_client();
     let created = call(
         http.post(server.at("/api/v1/admin/communities"))
             .bearer_auth(&server.server_token)

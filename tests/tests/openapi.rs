@@ -13,7 +13,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
-use mekaar_tests::{voter_key, TestServer};
+use mekaar_tests::{http_client, voter_key, TestServer};
 use reqwest::header::{ALLOW, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
 use reqwest::{Client, Method};
 use serde_json::{json, Map, Value};
@@ -26,13 +26,6 @@ const DOCUMENTED_METHODS: [&str; 6] = ["get", "post", "put", "patch", "delete", 
 fn document_on_disk() -> String {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../server/openapi.json");
     std::fs::read_to_string(path).expect("server/openapi.json is readable")
-}
-
-fn client() -> Client {
-    Client::builder()
-        .timeout(Duration::from_secs(120))
-        .build()
-        .expect("http client")
 }
 
 /// `#/components/schemas/X` → the value it points at.
@@ -236,7 +229,7 @@ async fn open_poll(server: &TestServer, http: &Client, poll: Value) -> (String, 
 async fn world() -> World {
     let server = TestServer::start().await;
     let created = server.create_community("baarlo", &[SERVED_ORIGIN]).await;
-    let http = client();
+    let http = http_client();
     let submitted = send(
         http.post(server.community_url("baarlo", "/initiatives"))
             .json(&json!({

@@ -3,20 +3,12 @@
 //! personal, nothing unpublished, no totals the poll's rule still hides.
 
 use std::collections::HashMap;
-use std::time::Duration;
 
-use mekaar_tests::{voter_key, TestServer, VOTER_HEADER};
+use mekaar_tests::{http_client, voter_key, TestServer, VOTER_HEADER};
 use reqwest::Client;
 use serde_json::{json, Value};
 
 const SLUG: &str = "opendorp";
-
-fn client() -> Client {
-    Client::builder()
-        .timeout(Duration::from_secs(60))
-        .build()
-        .expect("http client")
-}
 
 /// The rows of a CSV answer as maps from column name to value.
 async fn read_csv(http: &Client, url: &str) -> (Vec<String>, Vec<HashMap<String, String>>) {
@@ -72,7 +64,7 @@ async fn post(http: &Client, url: String, token: Option<&str>, body: Value) -> V
 #[tokio::test]
 async fn published_initiatives_as_csv_without_personal_data() {
     let server = TestServer::start().await;
-    let http = client();
+    let http = http_client();
     server.create_community(SLUG, &[]).await;
     let submitted = post(
         &http,
@@ -140,7 +132,7 @@ async fn published_initiatives_as_csv_without_personal_data() {
 #[tokio::test]
 async fn poll_results_as_csv_only_when_everyone_may_see_them() {
     let server = TestServer::start().await;
-    let http = client();
+    let http = http_client();
     let token = server.create_community(SLUG, &[]).await.admin_token;
     let admin = |rest: &str| server.at(&format!("/api/v1/admin/communities/{SLUG}/polls{rest}"));
     let mut polls = HashMap::new();

@@ -16,7 +16,7 @@ use mekaar_api::polls::{
     JoinTarget, LiveUpdate, Phase, PollAdminList, PollAdminView, PollResults, PollView,
     VoteCodesCreated, VoteReceipt,
 };
-use mekaar_tests::{voter_key, TestServer, VOTER_HEADER};
+use mekaar_tests::{http_client, voter_key, TestServer, VOTER_HEADER};
 use reqwest::header::{HeaderMap, CONTENT_TYPE};
 use reqwest::{Client, RequestBuilder};
 use serde_json::{json, Value};
@@ -29,13 +29,6 @@ const QUIET: Duration = Duration::from_millis(1500);
 
 const ALLOWED_ORIGIN: &str = "https://www.dorp.nl";
 const OTHER_ORIGIN: &str = "https://evil.example";
-
-fn client() -> Client {
-    Client::builder()
-        .timeout(Duration::from_secs(120))
-        .build()
-        .expect("http client")
-}
 
 fn now_secs() -> u64 {
     SystemTime::now()
@@ -131,7 +124,7 @@ async fn fixture() -> Fixture {
     let created = server.create_community("dorp", &[ALLOWED_ORIGIN]).await;
     Fixture {
         server,
-        http: client(),
+        http: http_client(),
         slug: "dorp".into(),
         token: created.admin_token,
     }

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use mekaar_server::abuse::Limits;
 use mekaar_server::webhooks::{signature, RetryPolicy};
-use mekaar_tests::{voter_key, Settings, TestServer, VOTER_HEADER};
+use mekaar_tests::{http_client, voter_key, Settings, TestServer, VOTER_HEADER};
 use reqwest::{Client, RequestBuilder};
 use serde_json::{json, Value};
 use tokio::sync::oneshot;
@@ -24,13 +24,6 @@ use warp::Filter;
 /// Guards against hangs only (the machine may be loaded).
 const HANG_GUARD: Duration = Duration::from_secs(60);
 const MAX_DELAY: Duration = Duration::from_millis(400);
-
-fn client() -> Client {
-    Client::builder()
-        .timeout(Duration::from_secs(120))
-        .build()
-        .expect("http client")
-}
 
 fn settings(max_attempts: u32) -> Settings {
     Settings {
@@ -212,7 +205,7 @@ async fn town(settings: Settings) -> Town {
     let created = server.create_community("baarlo", &[]).await;
     Town {
         server,
-        http: client(),
+        http: http_client(),
         token: created.admin_token,
     }
 }
