@@ -186,56 +186,19 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<(), String> {
-    // These do not open the data directory as it is (or not at all).
-    match cli.command {
-        Some(Command::Import { file }) => {
-            let summary = export::import(&cli.data_dir, &file).map_err(|e| e.to_string())?;
-            eprintln!(
-                "Imported {} records ({}) into {}.",
-                summary.records,
-                scope_text(&summary.scope),
-                cli.data_dir.display()
-            );
-            return Ok(());
-        }
-        Some(Command::Restore { from }) => {
-            let (file, summary) =
-                export::restore(&cli.data_dir, &from).map_err(|e| e.to_string())?;
-            eprintln!(
-                "Restored {} records ({}, taken {}) from {} into {}.",
-                summary.records,
-                scope_text(&summary.scope),
-                summary.created_at,
-                file.display(),
-                cli.data_dir.display()
-            );
-            return Ok(());
-        }
-        Some(Command::Backup { dir, server, token }) => {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .map_err(|e| e.to_string())?;
-            let file = runtime
-                .block_on(export::backup(&server, &token, &dir))
-                .map_err(|e| e.to_string())?;
-            println!("{}", file.display());
-            return Ok(());
-        }
-        _ => {}
-    }
-    let store = Store::open(&cli.data_dir).map_err(|e| e.to_string())?;
+    // Import, restore and backup do not open the data directory as it is.
+    let open = || Store::open(&cli.data_dir).map_err(|e| e.to_string());
     match cli.command.unwrap_or(Command::Serve(ListenArgs {
         listen: "127.0.0.1:8080".parse().expect("a valid default address"),
         trust_proxy: false,
         public_url: None,
     })) {
-        Command::Serve(args) => serve(store, args, None),
+        Command::Serve(args) => serve(open()?, args, None),
         Command::Demo {
             listen,
             demo_listen,
-        } => serve(store, listen, Some(demo_listen)),
-        Command::Community(command) => community(&store, command),
+        } => serve(open()?, listen, Some(demo_listen)),
+        Command::Community(command) => community(&open()?, command),
         Command::Initiative(InitiativeCommand::Create {
             community,
             title,
@@ -243,6 +206,7 @@ fn run(cli: Cli) -> Result<(), String> {
             area,
             theme,
         }) => {
+            let store = open()?;
             let community = communities::get(&store, &community).map_err(|e| e.message)?;
             let initiative = initiatives::create(
                 &store,
@@ -260,7 +224,7 @@ fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::AdminToken => {
-            let token = auth::create_server_token(&store).map_err(|e| e.message)?;
+            let token = auth::create_server_token(&open()?).map_err(|e| e.message)?;
             println!("Server admin token (shown once, keep it safe):\n{token}");
             Ok(())
         }
@@ -269,10 +233,41 @@ fn run(cli: Cli) -> Result<(), String> {
                 Some(slug) => export::Scope::Community(slug),
                 None => export::Scope::All,
             };
-            export_to(&store, &scope, &out).map_err(|e| e.to_string())
+            export_to(&open()?, &scope, &out).map_err(|e| e.to_string())
         }
-        Command::Import { .. } | Command::Restore { .. } | Command::Backup { .. } => {
-            Err("import, restore and backup are handled before the store is opened".into())
+        Command::Import { file } => {
+            let summary = export::import(&cli.data_dir, &file).map_err(|e| e.to_string())?;
+            eprintln!(
+                "Imported {} records ({}) into {}.",
+                summary.records,
+                scope_text(&summary.scope),
+                cli.data_dir.display()
+            );
+            Ok(())
+        }
+        Command::Restore { from } => {
+            let (file, summary) =
+                export::restore(&cli.data_dir, &from).map_err(|e| e.to_string())?;
+            eprintln!(
+                "Restored {} records ({}, taken {}) from {} into {}.",
+                summary.records,
+                scope_text(&summary.scope),
+                summary.created_at,
+                file.display(),
+                cli.data_dir.display()
+            );
+            Ok(())
+        }
+        Command::Backup { dir, server, token } => {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| e.to_string())?;
+            let file = runtime
+                .block_on(export::backup(&server, &token, &dir))
+                .map_err(|e| e.to_string())?;
+            println!("{}", file.display());
+            Ok(())
         }
     }
 }
