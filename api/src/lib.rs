@@ -5,6 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "admin")]
+pub mod admin;
 pub mod polls;
 
 /// Version prefix of every JSON API path.
@@ -89,6 +91,15 @@ pub mod codes {
     pub const UNSUPPORTED_MEDIA_TYPE: &str = "unsupported_media_type";
     pub const UNAUTHORIZED: &str = "unauthorized";
     pub const FORBIDDEN: &str = "forbidden";
+    /// A server-wide token cannot sign in to the console (a community's console).
+    pub const COMMUNITY_TOKEN_REQUIRED: &str = "community_token_required";
+    /// An unsafe request with the session cookie lacked the session's
+    /// `Mekaar-CSRF` header or came from another origin.
+    pub const CSRF_FAILED: &str = "csrf_failed";
+    /// Deleting the community's last admin token would lock everyone out.
+    pub const LAST_ADMIN_TOKEN: &str = "last_admin_token";
+    pub const TOKEN_NOT_FOUND: &str = "token_not_found";
+    pub const JOINER_NOT_FOUND: &str = "joiner_not_found";
     pub const STORAGE_UNAVAILABLE: &str = "storage_unavailable";
     pub const INTERNAL: &str = "internal";
 }
@@ -119,7 +130,16 @@ pub struct CommunityAdmin {
     /// moderator looks at it.
     #[serde(default = "default_reports_before_hide")]
     pub reports_before_hide: u32,
+    /// Days after an initiative reached a final status (realised, stopped)
+    /// when its initiator's and joiners' personal data are erased; `null`
+    /// keeps them.
+    #[serde(default)]
+    pub retention_days: Option<u32>,
 }
+
+/// Smallest and largest `retention_days` (ten years).
+pub const RETENTION_DAYS_MIN: u32 = 1;
+pub const RETENTION_DAYS_MAX: u32 = 3650;
 
 pub const DEFAULT_REPORTS_BEFORE_HIDE: u32 = 3;
 
@@ -169,17 +189,25 @@ pub struct CommunityUpdate {
     pub moderation: Option<ModerationPolicy>,
     #[serde(default)]
     pub reports_before_hide: Option<u32>,
+    /// Absent: unchanged; `null`: keep personal data; a number of days.
+    #[serde(default, deserialize_with = "present")]
+    pub retention_days: Option<Option<u32>>,
+}
+
+/// Tells a field that is `null` (`Some(None)`) from one that is absent
+/// (`None`, by `#[serde(default)]`).
+fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Some)
 }
 
 /// Answer to creating a community or a new admin token: the token is shown once.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct CommunityCreated {
     pub community: CommunityAdmin,
-    pub admin_token: String,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct TokenCreated {
     pub admin_token: String,
 }
 
@@ -444,7 +472,24 @@ pub struct InitiativeAdmin {
     pub contact_email: Option<String>,
     pub report_count: u64,
     pub reports: Vec<ReportDetail>,
-    pub joins: Vec<JoinDetail>,
+    pub joins: Vec<JoinAdmin>,
+    /// When a moderator (or the retention setting) erased the initiator's
+    /// name and e-mail address.
+    #[serde(default)]
+    pub initiator_erased_at: Option<u64>,
+}
+
+/// A joiner as moderators see them, with an id to erase their details by.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct JoinAdmin {
+    /// Stable for this joiner of this initiative; names no one elsewhere.
+    pub id: String,
+    #[serde(flatten)]
+    pub detail: JoinDetail,
+    /// The details were erased (name, contact and message are empty); the
+    /// join itself still counts.
+    #[serde(default)]
+    pub erased: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]

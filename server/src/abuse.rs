@@ -5,9 +5,10 @@
 //! with a secret that lives only in memory and rotates every day. The IP
 //! itself is never stored or logged; the counters are in memory only.
 
+use std::collections::{HashMap, VecDeque};
 use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
-use std::sync::RwLock;
+use std::sync::{Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use governor::clock::{Clock, DefaultClock};
@@ -21,6 +22,9 @@ use warp::http::{HeaderMap, StatusCode};
 use crate::errors::{ApiError, ApiResult};
 
 const SECRET_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+
+/// The window in which failed console sign-ins of one network are counted.
+pub const SIGN_IN_WINDOW: Duration = Duration::from_secs(15 * 60);
 
 /// Actions with a limit per network.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,6 +41,8 @@ pub struct Limits {
     pub submits_per_hour: u32,
     pub joins_per_hour: u32,
     pub reports_per_hour: u32,
+    /// Failed console sign-ins one network may make in [`SIGN_IN_WINDOW`].
+    pub sign_in_failures: u32,
     /// Take the client address from `X-Forwarded-For` (behind a reverse proxy).
     pub trust_proxy: bool,
 }
@@ -47,6 +53,7 @@ impl Default for Limits {
             submits_per_hour: 10,
             joins_per_hour: 60,
             reports_per_hour: 30,
+            sign_in_failures: 10,
             trust_proxy: false,
         }
     }
@@ -57,6 +64,12 @@ pub struct Abuse {
     submits: DefaultKeyedRateLimiter<[u8; 16]>,
     joins: DefaultKeyedRateLimiter<[u8; 16]>,
     reports: DefaultKeyedRateLimiter<[u8; 16]>,
+    /// When each network's recent failed sign-ins happened, oldest first.
+    /// Not a governor limiter: only failures count, and the budget must be
+    /// looked at before a token is checked without using it up, which
+    /// governor cannot do (every check takes a cell).
+    sign_in_failures: Mutex<HashMap<[u8; 16], VecDeque<Instant>>>,
+    sign_in_budget: usize,
     trust_proxy: bool,
 }
 
@@ -71,17 +84,31 @@ impl Abuse {
             submits: DefaultKeyedRateLimiter::keyed(hourly(limits.submits_per_hour)),
             joins: DefaultKeyedRateLimiter::keyed(hourly(limits.joins_per_hour)),
             reports: DefaultKeyedRateLimiter::keyed(hourly(limits.reports_per_hour)),
+            sign_in_failures: Mutex::new(HashMap::new()),
+            sign_in_budget: limits.sign_in_failures.max(1) as usize,
             trust_proxy: limits.trust_proxy,
         }
     }
 
+    /// Whether client addresses come from `X-Forwarded-For` (and the
+    /// scheme from `X-Forwarded-Proto`): set behind a reverse proxy.
+    pub fn trusts_proxy(&self) -> bool {
+        self.trust_proxy
+    }
+
     /// The client's address: the connection's, or the proxy's word for it.
+    ///
+    /// The proxy's word is the last `X-Forwarded-For` entry: a proxy appends the
+    /// address it saw, while the entries before it come from the client and could
+    /// name any address (a fresh one per request would escape every limit).
     pub fn client_ip(&self, remote: Option<SocketAddr>, headers: &HeaderMap) -> Option<IpAddr> {
         if self.trust_proxy {
             let forwarded = headers
-                .get("x-forwarded-for")
+                .get_all("x-forwarded-for")
+                .iter()
+                .next_back()
                 .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.split(',').next())
+                .and_then(|v| v.rsplit(',').next())
                 .and_then(|v| v.trim().parse().ok());
             if forwarded.is_some() {
                 return forwarded;
@@ -151,11 +178,76 @@ impl Abuse {
         })
     }
 
+    /// Passes while the network has failed fewer sign-ins than its budget
+    /// in the last [`SIGN_IN_WINDOW`]; else 429 until the oldest of them
+    /// leaves the window. Called before the token is looked at, so once the
+    /// budget is spent not even a right token gets in: guessing stays slow.
+    pub fn check_sign_in(&self, ip: Option<IpAddr>) -> ApiResult<()> {
+        let Some(ip) = ip else { return Ok(()) };
+        let key = self.network_key(ip);
+        let now = Instant::now();
+        let mut failures = self
+            .sign_in_failures
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let Some(times) = failures.get_mut(&key) else {
+            return Ok(());
+        };
+        while times
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= SIGN_IN_WINDOW)
+        {
+            times.pop_front();
+        }
+        if times.len() < self.sign_in_budget {
+            return Ok(());
+        }
+        let wait = times
+            .front()
+            .map_or(SIGN_IN_WINDOW, |oldest| {
+                SIGN_IN_WINDOW.saturating_sub(now.duration_since(*oldest))
+            })
+            .as_secs()
+            .max(1);
+        let minutes = wait.div_ceil(60);
+        let mut error = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            codes::RATE_LIMITED,
+            format!("Too many failed sign-ins from your network; please try again in {minutes} minute(s)."),
+        );
+        error.retry_after_secs = Some(wait);
+        Err(error)
+    }
+
+    /// Counts a failed sign-in of the network (a wrong token).
+    pub fn sign_in_failed(&self, ip: Option<IpAddr>) {
+        let Some(ip) = ip else { return };
+        let key = self.network_key(ip);
+        let mut failures = self
+            .sign_in_failures
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let times = failures.entry(key).or_default();
+        times.push_back(Instant::now());
+        // Only the newest `budget` failures decide anything.
+        while times.len() > self.sign_in_budget {
+            times.pop_front();
+        }
+    }
+
     /// Forgets networks that have been quiet (call now and then).
     pub fn forget_quiet_networks(&self) {
         self.submits.retain_recent();
         self.joins.retain_recent();
         self.reports.retain_recent();
+        self.sign_in_failures
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|_, times| {
+                times
+                    .back()
+                    .is_some_and(|newest| newest.elapsed() < SIGN_IN_WINDOW)
+            });
     }
 }
 
@@ -182,6 +274,31 @@ mod tests {
     }
 
     #[test]
+    fn only_failed_sign_ins_count_and_a_spent_budget_refuses_before_any_check() {
+        let abuse = Abuse::new(&Limits {
+            sign_in_failures: 3,
+            ..Default::default()
+        });
+        let office: IpAddr = "192.0.2.10".parse().unwrap();
+        let other: IpAddr = "198.51.100.7".parse().unwrap();
+        // Successful sign-ins are never recorded: checking alone spends nothing.
+        for _ in 0..10 {
+            assert!(abuse.check_sign_in(Some(office)).is_ok());
+        }
+        for _ in 0..3 {
+            assert!(abuse.check_sign_in(Some(office)).is_ok());
+            abuse.sign_in_failed(Some(office));
+        }
+        let refused = abuse.check_sign_in(Some(office)).unwrap_err();
+        assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+        let wait = refused.retry_after_secs.unwrap();
+        assert!(wait > 0 && wait <= SIGN_IN_WINDOW.as_secs(), "{wait}");
+        assert!(abuse.check_sign_in(Some(other)).is_ok());
+        // Other actions keep their own budget.
+        assert!(abuse.check(Action::Submit, Some(office)).is_ok());
+    }
+
+    #[test]
     fn ipv6_privacy_addresses_share_their_network() {
         let abuse = Abuse::new(&Limits::default());
         let a: IpAddr = "2001:db8:1:2::1".parse().unwrap();
@@ -189,5 +306,28 @@ mod tests {
         let c: IpAddr = "2001:db8:1:3::1".parse().unwrap();
         assert_eq!(abuse.network_key(a), abuse.network_key(b));
         assert_ne!(abuse.network_key(a), abuse.network_key(c));
+    }
+
+    #[test]
+    fn behind_a_proxy_the_address_it_appended_counts_not_what_the_client_wrote() {
+        let abuse = Abuse::new(&Limits {
+            trust_proxy: true,
+            ..Default::default()
+        });
+        let remote: SocketAddr = "127.0.0.1:40000".parse().unwrap();
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "x-forwarded-for",
+            "203.0.113.9, 198.51.100.7".parse().unwrap(),
+        );
+        let seen = abuse.client_ip(Some(remote), &headers);
+        assert_eq!(seen, Some("198.51.100.7".parse().unwrap()));
+        // Two header lines: the proxy's is the last.
+        headers.append("x-forwarded-for", "192.0.2.44".parse().unwrap());
+        let seen = abuse.client_ip(Some(remote), &headers);
+        assert_eq!(seen, Some("192.0.2.44".parse().unwrap()));
+        // Without a trusted proxy the header means nothing.
+        let direct = Abuse::new(&Limits::default());
+        assert_eq!(direct.client_ip(Some(remote), &headers), Some(remote.ip()));
     }
 }

@@ -1,5 +1,6 @@
-//! The widget bundle (`pkg/`) and the demo host pages (`demo/`), compiled
-//! into the binary so one binary plus a data directory is a whole install.
+//! The widget bundle (`pkg/`), the admin console (`pkg/console/`) and the demo
+//! host pages (`demo/`), compiled into the binary so one binary plus a data
+//! directory is a whole install.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -88,6 +89,80 @@ pub fn bundle_file(name: &str, request_headers: &HeaderMap) -> Response {
     }
 }
 
+/// The console's page, served at `/admin` (`pkg/console/index.html`, written by
+/// `scripts/build-pkg` with the hashed names of the console's files).
+const CONSOLE_PAGE: &str = "console/index.html";
+
+/// The Content-Security-Policy of `/admin`: only the server's own scripts
+/// (plus compiling wasm), styles, fetches and frames; no inline script, no
+/// plugins, and no framing by other sites. Inline *styles* are allowed for
+/// one reason: the snippet builder previews the exact snippet in an
+/// `<iframe srcdoc>`, which inherits this policy, and the widgets keep their
+/// stylesheet in a `<style>` inside their Shadow DOM (so does the printable
+/// vote-code sheet, opened from a `blob:` URL). The console's own code sets no
+/// inline styles (yew escapes every value), so this opens no script path.
+pub const CONSOLE_CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; \
+    style-src 'self' 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; frame-src 'self'; \
+    base-uri 'none'; form-action 'self'; object-src 'none'; frame-ancestors 'none'";
+
+/// `/admin`: the console's page with headers for a page that holds a session:
+/// a strict CSP, no caching, no framing, no referrer.
+pub fn console_page() -> Response {
+    let Some(file) = Bundle::get(CONSOLE_PAGE) else {
+        return warp::Reply::into_response(ApiError::route_not_found());
+    };
+    let mut response = Response::new(match file.data {
+        Cow::Borrowed(bytes) => bytes.into(),
+        Cow::Owned(bytes) => bytes.into(),
+    });
+    let headers = response.headers_mut();
+    headers.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static(content_type(CONSOLE_PAGE)),
+    );
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        "content-security-policy",
+        HeaderValue::from_static(CONSOLE_CSP),
+    );
+    headers.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    headers.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
+    headers.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    response
+}
+
+/// A file of the console (`/pkg/console/{name}`): only the content-hashed
+/// ones (script, wasm, stylesheet), cached for a year, for this origin only.
+pub fn console_file(name: &str, request_headers: &HeaderMap) -> Response {
+    let path = format!("console/{name}");
+    let file = (has_content_hash(name) && !name.contains(['/', '\\']))
+        .then(|| Bundle::get(&path))
+        .flatten();
+    match file {
+        Some(file) => {
+            let mut response = file_response(&path, &file, Caching::Immutable, request_headers);
+            let headers = response.headers_mut();
+            headers.insert(
+                "x-content-type-options",
+                HeaderValue::from_static("nosniff"),
+            );
+            headers.insert(
+                "cross-origin-resource-policy",
+                HeaderValue::from_static("same-origin"),
+            );
+            response
+        }
+        None => warp::Reply::into_response(ApiError::route_not_found()),
+    }
+}
+
 /// A bundle file compressed once, when first asked for: the wasm is about
 /// a third of its size in brotli, and residents on phones download it.
 struct Compressed {
@@ -106,7 +181,9 @@ fn compressed_bundle() -> &'static HashMap<String, Compressed> {
     static COMPRESSED: OnceLock<HashMap<String, Compressed>> = OnceLock::new();
     COMPRESSED.get_or_init(|| {
         Bundle::iter()
-            .filter(|name| name.ends_with(".js") || name.ends_with(".wasm"))
+            .filter(|name| {
+                name.ends_with(".js") || name.ends_with(".wasm") || name.ends_with(".css")
+            })
             .filter_map(|name| {
                 let file = Bundle::get(&name)?;
                 Some((name.into_owned(), compress(&file.data)))
@@ -275,6 +352,31 @@ mod tests {
         )
         .unwrap();
         assert_eq!(gunzipped, original);
+    }
+
+    #[test]
+    fn the_console_is_embedded_with_hashed_files() {
+        let page = Bundle::get(CONSOLE_PAGE).expect("pkg/console/index.html");
+        let page = String::from_utf8_lossy(&page.data);
+        assert!(page.starts_with("<!doctype html>"));
+        assert!(!page.contains("<script>") && !page.contains("style="));
+        let names: Vec<String> = Bundle::iter()
+            .filter_map(|n| n.strip_prefix("console/").map(str::to_string))
+            .collect();
+        for name in names.iter().filter(|n| has_content_hash(n)) {
+            let response = console_file(name, &HeaderMap::new());
+            assert_eq!(response.status(), StatusCode::OK, "{name}");
+        }
+        assert!(names.iter().any(|n| n.ends_with(".wasm")));
+        // The page and the source hash are not files of /pkg/console/.
+        assert_eq!(
+            console_file("index.html", &HeaderMap::new()).status(),
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            console_file("../embed.js", &HeaderMap::new()).status(),
+            StatusCode::NOT_FOUND
+        );
     }
 
     #[test]

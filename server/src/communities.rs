@@ -1,10 +1,13 @@
 //! Communities (tenants): their settings, who may embed them, their admin tokens.
 
+use mekaar_api::admin::{Role, TokenInfo, TOKEN_LABEL_MAX};
 use mekaar_api::{
     codes, is_valid_slug, CommunityAdmin, CommunityCreate, CommunityPublic, CommunityUpdate,
-    ModerationPolicy, WebhookEvent, DEFAULT_REPORTS_BEFORE_HIDE,
+    ModerationPolicy, WebhookEvent, DEFAULT_REPORTS_BEFORE_HIDE, RETENTION_DAYS_MAX,
+    RETENTION_DAYS_MIN,
 };
 use serde::{Deserialize, Serialize};
+use subtle::ConstantTimeEq;
 use warp::http::StatusCode;
 
 use crate::errors::{ApiError, ApiResult};
@@ -20,6 +23,8 @@ const LIST_MAX_ITEMS: usize = 100;
 const ORIGINS_MAX: usize = 50;
 const THRESHOLD_MAX: u64 = 1_000_000;
 const REPORTS_BEFORE_HIDE_MAX: u32 = 1_000;
+/// Tokens one community may hold (admins, moderators, poll editors).
+const TOKENS_MAX: usize = 100;
 
 /// A community as stored.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -32,8 +37,15 @@ pub struct Community {
     pub support_threshold: u64,
     /// Normalised `scheme://host[:port]` of every site that may embed us.
     pub allowed_origins: Vec<String>,
-    /// SHA-256 hashes of the community's admin tokens.
+    /// Before tokens had roles: SHA-256 hashes of admin tokens. Read only:
+    /// [`Community::migrated`] turns them into `tokens` (every read from the
+    /// store does), and it is written only while not empty, so an old
+    /// record is never changed by being read, and no token is ever lost.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub admin_token_hashes: Vec<String>,
+    /// The community's tokens, each with a role (stored hashed).
+    #[serde(default)]
+    pub tokens: Vec<CommunityToken>,
     pub created_at: u64,
     #[serde(default)]
     pub moderation: ModerationPolicy,
@@ -41,6 +53,49 @@ pub struct Community {
     pub reports_before_hide: u32,
     #[serde(default)]
     pub webhooks: Vec<WebhookConfig>,
+    /// Days after an initiative's final status when its personal data go.
+    #[serde(default)]
+    pub retention_days: Option<u32>,
+}
+
+/// A community token as stored: its role, who holds it, and its hash.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct CommunityToken {
+    pub id: String,
+    pub role: Role,
+    #[serde(default)]
+    pub label: String,
+    /// SHA-256 of the token; the token itself is shown once and never kept.
+    pub hash: String,
+    pub created_at: u64,
+}
+
+impl CommunityToken {
+    /// How the audit log names whoever used this token: role and the start
+    /// of its hash, never the token.
+    pub fn actor(&self) -> String {
+        format!(
+            "{}:{}",
+            self.role.as_str(),
+            &self.hash[..8.min(self.hash.len())]
+        )
+    }
+
+    pub fn info(&self) -> TokenInfo {
+        TokenInfo {
+            id: self.id.clone(),
+            role: self.role,
+            label: self.label.clone(),
+            created_at: self.created_at,
+        }
+    }
+}
+
+/// The id of a token from before roles: the start of its hash, so it is
+/// the same on every read (and after an export and import) until the record
+/// is next written in the new form.
+fn legacy_token_id(hash: &str) -> String {
+    hash.chars().take(10).collect()
 }
 
 fn default_reports_before_hide() -> u32 {
@@ -75,15 +130,45 @@ impl Community {
             public: self.public(),
             allowed_origins: self.allowed_origins.clone(),
             reports_before_hide: self.reports_before_hide,
+            retention_days: self.retention_days,
         }
+    }
+
+    /// The record with tokens from before roles turned into admin tokens.
+    pub fn migrated(mut self) -> Community {
+        for hash in std::mem::take(&mut self.admin_token_hashes) {
+            if !self.tokens.iter().any(|t| t.hash == hash) {
+                self.tokens.push(CommunityToken {
+                    id: legacy_token_id(&hash),
+                    role: Role::Admin,
+                    label: String::new(),
+                    hash,
+                    created_at: self.created_at,
+                });
+            }
+        }
+        self
     }
 
     pub fn allows_origin(&self, origin: &str) -> bool {
         normalize_origin(origin).is_ok_and(|o| self.allowed_origins.contains(&o))
     }
 
-    pub fn accepts_admin_token(&self, token: &str) -> bool {
-        secrets::secret_matches(token, &self.admin_token_hashes)
+    /// The community token `token` is, if any. Every stored hash is compared
+    /// in constant time, so timing says nothing about near misses.
+    pub fn find_token(&self, token: &str) -> Option<&CommunityToken> {
+        let hashed = secrets::hash_secret(token);
+        let mut found = None;
+        for stored in &self.tokens {
+            if bool::from(hashed.as_bytes().ct_eq(stored.hash.as_bytes())) {
+                found = Some(stored);
+            }
+        }
+        found
+    }
+
+    pub fn token_by_id(&self, id: &str) -> Option<&CommunityToken> {
+        self.tokens.iter().find(|t| t.id == id)
     }
 }
 
@@ -96,12 +181,17 @@ pub fn get(store: &Store, slug: &str) -> ApiResult<Community> {
         return Err(ApiError::community_not_found(slug));
     }
     store
-        .get(Table::Communities, &store_key(slug))?
+        .get::<Community>(Table::Communities, &store_key(slug))?
+        .map(Community::migrated)
         .ok_or_else(|| ApiError::community_not_found(slug))
 }
 
 pub fn list(store: &Store) -> ApiResult<Vec<Community>> {
-    Ok(store.scan_prefix(Table::Communities, b"")?)
+    Ok(store
+        .scan_prefix::<Community>(Table::Communities, b"")?
+        .into_iter()
+        .map(Community::migrated)
+        .collect())
 }
 
 /// Creates a community with one admin token, returned in clear this once.
@@ -113,6 +203,7 @@ pub fn create(store: &Store, input: CommunityCreate) -> ApiResult<(Community, St
         ));
     }
     let token = secrets::new_admin_token();
+    let now = secrets::now_secs();
     let mut community = Community {
         slug: input.slug,
         name: String::new(),
@@ -121,11 +212,19 @@ pub fn create(store: &Store, input: CommunityCreate) -> ApiResult<(Community, St
         themes: vec![],
         support_threshold: DEFAULT_SUPPORT_THRESHOLD,
         allowed_origins: vec![],
-        admin_token_hashes: vec![secrets::hash_secret(&token)],
-        created_at: secrets::now_secs(),
+        admin_token_hashes: vec![],
+        tokens: vec![CommunityToken {
+            id: secrets::new_id(),
+            role: Role::Admin,
+            label: String::new(),
+            hash: secrets::hash_secret(&token),
+            created_at: now,
+        }],
+        created_at: now,
         moderation: ModerationPolicy::default(),
         reports_before_hide: DEFAULT_REPORTS_BEFORE_HIDE,
         webhooks: vec![],
+        retention_days: None,
     };
     apply_update(
         &mut community,
@@ -138,6 +237,7 @@ pub fn create(store: &Store, input: CommunityCreate) -> ApiResult<(Community, St
             support_threshold: input.support_threshold,
             moderation: input.moderation,
             reports_before_hide: input.reports_before_hide,
+            retention_days: None,
         },
     )?;
     if !store.insert_new(Table::Communities, &store_key(&community.slug), &community)? {
@@ -152,9 +252,14 @@ pub fn create(store: &Store, input: CommunityCreate) -> ApiResult<(Community, St
 
 pub fn update(store: &Store, slug: &str, change: CommunityUpdate) -> ApiResult<Community> {
     get(store, slug)?;
-    match store.update(Table::Communities, &store_key(slug), |mut community| {
-        apply_update(&mut community, change.clone()).map(|_| community)
-    })? {
+    match store.update(
+        Table::Communities,
+        &store_key(slug),
+        |community: Community| {
+            let mut community = community.migrated();
+            apply_update(&mut community, change.clone()).map(|_| community)
+        },
+    )? {
         Some(result) => result,
         None => Err(ApiError::community_not_found(slug)),
     }
@@ -166,7 +271,11 @@ pub fn change(
     slug: &str,
     mut edit: impl FnMut(&mut Community) -> ApiResult<()>,
 ) -> ApiResult<Community> {
-    match store.update(Table::Communities, &store_key(slug), |mut c: Community| {
+    if !is_valid_slug(slug) {
+        return Err(ApiError::community_not_found(slug));
+    }
+    match store.update(Table::Communities, &store_key(slug), |c: Community| {
+        let mut c = c.migrated();
         edit(&mut c).map(|_| c)
     })? {
         Some(result) => result,
@@ -174,17 +283,80 @@ pub fn change(
     }
 }
 
-/// Adds an admin token to the community; returns it in clear this once.
-pub fn add_admin_token(store: &Store, slug: &str) -> ApiResult<String> {
+/// Adds a token with `role` to the community; returns it as stored and in
+/// clear (shown this once).
+pub fn add_token(
+    store: &Store,
+    slug: &str,
+    role: Role,
+    label: &str,
+) -> ApiResult<(CommunityToken, String)> {
+    let label = if label.trim().is_empty() {
+        String::new()
+    } else {
+        check_text("label", label, TOKEN_LABEL_MAX)?
+    };
     let token = secrets::new_admin_token();
-    let hash = secrets::hash_secret(&token);
-    match store.update(Table::Communities, &store_key(slug), |mut c: Community| {
-        c.admin_token_hashes.push(hash.clone());
-        Ok::<_, ApiError>(c)
-    })? {
-        Some(result) => result.map(|_| token),
-        None => Err(ApiError::community_not_found(slug)),
+    let stored = CommunityToken {
+        id: secrets::new_id(),
+        role,
+        label,
+        hash: secrets::hash_secret(&token),
+        created_at: secrets::now_secs(),
+    };
+    change(store, slug, |c| {
+        if c.tokens.len() >= TOKENS_MAX {
+            return Err(ApiError::invalid_field(
+                "role",
+                format!("a community holds at most {TOKENS_MAX} tokens; delete unused ones first"),
+            ));
+        }
+        c.tokens.push(stored.clone());
+        Ok(())
+    })?;
+    Ok((stored, token))
+}
+
+/// Deletes the token `id`; refuses to delete the last admin token, which
+/// would leave the community to the server-wide admin alone.
+pub fn delete_token(store: &Store, slug: &str, id: &str) -> ApiResult<CommunityToken> {
+    let mut deleted = None;
+    change(store, slug, |c| {
+        let Some(at) = c.tokens.iter().position(|t| t.id == id) else {
+            return Err(ApiError::new(
+                StatusCode::NOT_FOUND,
+                codes::TOKEN_NOT_FOUND,
+                format!("There is no token `{id}` in this community."),
+            ));
+        };
+        let admins = c.tokens.iter().filter(|t| t.role == Role::Admin).count();
+        if c.tokens[at].role == Role::Admin && admins == 1 {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                codes::LAST_ADMIN_TOKEN,
+                "This is the community's last admin token: make another admin token first, then delete this one.",
+            ));
+        }
+        deleted = Some(c.tokens.remove(at));
+        Ok(())
+    })?;
+    deleted.ok_or_else(|| ApiError::internal("a deleted token went missing"))
+}
+
+/// The community and token that `token` belongs to, of any community.
+pub fn find_token_anywhere(
+    store: &Store,
+    token: &str,
+) -> ApiResult<Option<(Community, CommunityToken)>> {
+    let mut found = None;
+    // Every community is looked at, also after a match: the time taken
+    // does not say which community (or whether any) holds the token.
+    for community in list(store)? {
+        if let Some(t) = community.find_token(token).cloned() {
+            found = Some((community, t));
+        }
     }
+    Ok(found)
 }
 
 fn apply_update(community: &mut Community, change: CommunityUpdate) -> ApiResult<()> {
@@ -250,6 +422,19 @@ fn apply_update(community: &mut Community, change: CommunityUpdate) -> ApiResult
             ));
         }
         community.reports_before_hide = reports;
+    }
+    if let Some(retention) = change.retention_days {
+        if let Some(days) = retention {
+            if !(RETENTION_DAYS_MIN..=RETENTION_DAYS_MAX).contains(&days) {
+                return Err(ApiError::invalid_field(
+                    "retention_days",
+                    format!(
+                        "must be between {RETENTION_DAYS_MIN} and {RETENTION_DAYS_MAX} days, or null to keep personal data"
+                    ),
+                ));
+            }
+        }
+        community.retention_days = retention;
     }
     Ok(())
 }
@@ -334,6 +519,31 @@ pub fn normalize_origin(origin: &str) -> Result<String, String> {
     Ok(format!("{scheme}://{authority}"))
 }
 
+/// A store in a temporary directory with one community, `dorp`, for unit tests of any
+/// module; the directory lives as long as the returned guard. The last value is the
+/// community's first admin token.
+#[cfg(test)]
+pub(crate) fn temp_community() -> (tempfile::TempDir, Store, Community, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let (community, token) = create(
+        &store,
+        CommunityCreate {
+            slug: "dorp".into(),
+            name: "Dorp".into(),
+            languages: None,
+            allowed_origins: vec![],
+            areas: vec![],
+            themes: vec![],
+            support_threshold: None,
+            moderation: None,
+            reports_before_hide: None,
+        },
+    )
+    .unwrap();
+    (dir, store, community, token)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -352,6 +562,96 @@ mod tests {
         assert!(normalize_origin("ftp://baarlo.nl").is_err());
         assert!(normalize_origin("https://baarlo.nl/path").is_err());
         assert!(normalize_origin("https://").is_err());
+    }
+
+    #[test]
+    fn admin_tokens_from_before_roles_are_admin_tokens_with_stable_ids() {
+        let (_dir, store, _, _) = temp_community();
+        let old_token = secrets::new_admin_token();
+        let hash = secrets::hash_secret(&old_token);
+        // A record as written before roles: hashes only, no `tokens`.
+        let mut legacy: serde_json::Value =
+            serde_json::to_value(get(&store, "dorp").unwrap()).unwrap();
+        legacy.as_object_mut().unwrap().remove("tokens");
+        legacy["admin_token_hashes"] = serde_json::json!([hash]);
+        store.put(Table::Communities, b"dorp", &legacy).unwrap();
+        let raw_before = store.raw_tree("communities").unwrap();
+
+        let read = get(&store, "dorp").unwrap();
+        assert_eq!(read.tokens.len(), 1);
+        let token = read
+            .find_token(&old_token)
+            .expect("the old token still works");
+        assert_eq!(token.role, Role::Admin);
+        assert_eq!(token.id, hash[..10]);
+        assert_eq!(token.actor(), format!("admin:{}", &hash[..8]));
+        // Reading changes nothing stored, and reads again the same.
+        assert_eq!(store.raw_tree("communities").unwrap(), raw_before);
+        assert_eq!(get(&store, "dorp").unwrap(), read);
+        // The next write stores the new form, with the same id.
+        let (_, _) = add_token(&store, "dorp", Role::Moderator, "Marieke").unwrap();
+        let stored: serde_json::Value = store.get(Table::Communities, b"dorp").unwrap().unwrap();
+        assert!(stored.get("admin_token_hashes").is_none(), "{stored}");
+        assert_eq!(stored["tokens"][0]["id"], hash[..10]);
+        assert_eq!(stored["tokens"][1]["role"], "moderator");
+    }
+
+    #[test]
+    fn the_last_admin_token_stays() {
+        let (_dir, store, community, first) = temp_community();
+        let first_id = community.find_token(&first).unwrap().id.clone();
+        let (moderator, _) = add_token(&store, "dorp", Role::Moderator, "").unwrap();
+        let refused = delete_token(&store, "dorp", &first_id).unwrap_err();
+        assert_eq!(refused.code, codes::LAST_ADMIN_TOKEN);
+        assert_eq!(refused.status, StatusCode::CONFLICT);
+        let (second, _) = add_token(&store, "dorp", Role::Admin, "Tweede").unwrap();
+        assert_eq!(
+            delete_token(&store, "dorp", &first_id).unwrap().id,
+            first_id
+        );
+        assert_eq!(
+            delete_token(&store, "dorp", &moderator.id).unwrap().role,
+            Role::Moderator
+        );
+        let unknown = delete_token(&store, "dorp", "nope").unwrap_err();
+        assert_eq!(unknown.code, codes::TOKEN_NOT_FOUND);
+        let left = get(&store, "dorp").unwrap();
+        assert_eq!(left.tokens, vec![second]);
+        assert!(left.find_token(&first).is_none());
+        assert!(add_token(&store, "dorp", Role::Admin, &"x".repeat(61)).is_err());
+    }
+
+    #[test]
+    fn retention_is_between_one_day_and_ten_years_or_null() {
+        let (_dir, store, _, _) = temp_community();
+        let set = |days: Option<u32>| {
+            update(
+                &store,
+                "dorp",
+                CommunityUpdate {
+                    retention_days: Some(days),
+                    ..Default::default()
+                },
+            )
+        };
+        assert_eq!(set(Some(30)).unwrap().retention_days, Some(30));
+        assert!(set(Some(0)).is_err());
+        assert!(set(Some(3651)).is_err());
+        assert_eq!(set(Some(3650)).unwrap().retention_days, Some(3650));
+        // Absent leaves it; null clears it (as JSON sends them).
+        let parse = |json| serde_json::from_str::<CommunityUpdate>(json).unwrap();
+        assert_eq!(parse("{}").retention_days, None);
+        assert_eq!(
+            parse(r#"{"retention_days":null}"#).retention_days,
+            Some(None)
+        );
+        assert_eq!(
+            parse(r#"{"retention_days":9}"#).retention_days,
+            Some(Some(9))
+        );
+        let unchanged = update(&store, "dorp", CommunityUpdate::default()).unwrap();
+        assert_eq!(unchanged.retention_days, Some(3650));
+        assert_eq!(set(None).unwrap().retention_days, None);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 
+use mekaar_api::admin::Role;
 use mekaar_api::polls::{Audience, PollAction, PollActionRequest, PollCreate, ResultsVisibility};
 use mekaar_api::{
     AnswerPost, CommunityCreate, CommunityUpdate, InitiativeCreate, InitiativeEdit,
@@ -26,8 +27,9 @@ pub const DEMO_COMMUNITY: &str = "demodorp";
 /// What the demo pages need to know.
 #[derive(Debug, Clone)]
 pub struct Seeded {
-    /// The community admin token, only when the community was created now.
-    pub new_admin_token: Option<String>,
+    /// Tokens made now (an admin's when the community was created, and a
+    /// moderator's and a poll editor's for the console), to print once.
+    pub new_tokens: Vec<(Role, String)>,
     /// Placeholders of the demo pages besides `{{MEKAAR_URL}}` (join codes).
     pub placeholders: Vec<(String, String)>,
 }
@@ -140,8 +142,9 @@ const INITIATIVES: &[DemoInitiative] = &[
 /// Creates the demo community, its initiatives and polls if they do not
 /// exist, and allows `origins` to embed it.
 pub async fn seed(store: &Store, tallies: &Tallies, origins: &[String]) -> ApiResult<Seeded> {
-    let new_admin_token = match communities::get(store, DEMO_COMMUNITY) {
-        Ok(_) => None,
+    let mut new_tokens = Vec::new();
+    match communities::get(store, DEMO_COMMUNITY) {
+        Ok(_) => {}
         Err(_) => {
             let (_, token) = communities::create(
                 store,
@@ -166,7 +169,7 @@ pub async fn seed(store: &Store, tallies: &Tallies, origins: &[String]) -> ApiRe
                     reports_before_hide: None,
                 },
             )?;
-            Some(token)
+            new_tokens.push((Role::Admin, token));
         }
     };
     let community = communities::update(
@@ -177,6 +180,16 @@ pub async fn seed(store: &Store, tallies: &Tallies, origins: &[String]) -> ApiRe
             ..Default::default()
         },
     )?;
+    // One token of each console role, also for demo data from before roles.
+    for (role, label) in [
+        (Role::Moderator, "Demo moderator"),
+        (Role::PollEditor, "Demo poll editor"),
+    ] {
+        if !community.tokens.iter().any(|t| t.role == role) {
+            let (_, token) = communities::add_token(store, DEMO_COMMUNITY, role, label)?;
+            new_tokens.push((role, token));
+        }
+    }
     for demo in INITIATIVES {
         if initiatives::get(store, &community, demo.id).is_ok() {
             continue;
@@ -242,7 +255,7 @@ pub async fn seed(store: &Store, tallies: &Tallies, origins: &[String]) -> ApiRe
     }
     store.flush_blocking()?;
     Ok(Seeded {
-        new_admin_token,
+        new_tokens,
         placeholders,
     })
 }

@@ -49,6 +49,12 @@ impl Scope {
 
     /// Whether `record` belongs in an export of this scope.
     pub fn keeps(&self, record: Record<'_>) -> bool {
+        // Console sessions are never exported (see Table::is_exported).
+        if let Record::Table { table, .. } = record {
+            if !table.is_exported() {
+                return false;
+            }
+        }
         let Scope::Community(slug) = self else {
             return true;
         };
@@ -57,8 +63,9 @@ impl Scope {
         match record {
             Record::Table { table, key, value } => match table {
                 Table::Communities => key == slug.as_bytes(),
-                // Server-wide: admin token hashes, the viewer-ticket key.
-                Table::ServerTokens | Table::ServerSecrets => false,
+                // Server-wide: admin token hashes, the viewer-ticket key;
+                // sessions are never exported.
+                Table::ServerTokens | Table::ServerSecrets | Table::Sessions => false,
                 // Keyed by due time, a join code, a poll id: the community is
                 // in the value.
                 Table::WebhookOutbox | Table::PollJoinCodes | Table::PollIds => {
@@ -622,6 +629,7 @@ fn parse_line(text: &[u8], number: u64, expect_header: bool) -> Result<Line<'_>,
             serde_json::from_slice(name).map_err(|_| bad(number, "`table` is not a string"))?;
         let table = Table::ALL
             .into_iter()
+            .filter(|t| t.is_exported())
             .find(|t| t.tree_name() == name)
             .ok_or_else(|| bad(number, format!("unknown table `{name}`")))?;
         let value = field("value").ok_or_else(|| bad(number, "`value` is missing"))?;

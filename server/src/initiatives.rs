@@ -57,12 +57,32 @@ pub struct Initiative {
     /// only newer reports count towards hiding it again.
     #[serde(default)]
     pub reports_reviewed: u64,
+    /// When it last reached a final status (realised, stopped); cleared when
+    /// it leaves them. The retention setting counts from here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub final_status_at: Option<u64>,
+    /// When the initiator's name and e-mail address were erased.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initiator_erased_at: Option<u64>,
 }
 
 impl Initiative {
     pub fn is_public(&self) -> bool {
         self.moderation == ModerationState::Published
     }
+
+    /// Whether it has reached a final status (realised, stopped).
+    pub fn is_final(&self) -> bool {
+        is_final(self.status)
+    }
+}
+
+/// The statuses an initiative ends in: nothing more happens after them.
+pub fn is_final(status: InitiativeStatus) -> bool {
+    matches!(
+        status,
+        InitiativeStatus::Realised | InitiativeStatus::Stopped
+    )
 }
 
 pub fn store_key(community: &str, id: &str) -> Vec<u8> {
@@ -146,6 +166,8 @@ pub fn create_with_id(
         threshold_reached_at: None,
         manage_token_hash: None,
         reports_reviewed: 0,
+        final_status_at: None,
+        initiator_erased_at: None,
     };
     insert(store, &initiative)?;
     Ok(initiative)
@@ -202,6 +224,8 @@ pub fn submit(
         threshold_reached_at: None,
         manage_token_hash: Some(secrets::hash_secret(&token)),
         reports_reviewed: 0,
+        final_status_at: None,
+        initiator_erased_at: None,
     };
     insert(store, &initiative)?;
     Ok((initiative, token))
@@ -249,6 +273,12 @@ pub fn edit(
             initiative.theme = check_choice("theme", non_empty(theme), &community.themes)?;
         }
         if let Some(status) = change.status {
+            // Moving between final statuses keeps the first moment.
+            initiative.final_status_at = match (is_final(status), initiative.final_status_at) {
+                (false, _) => None,
+                (true, Some(at)) if initiative.is_final() => Some(at),
+                (true, _) => Some(secrets::now_secs()),
+            };
             initiative.status = status;
         }
         Ok(initiative)
@@ -608,23 +638,7 @@ mod tests {
 
     #[test]
     fn the_list_cache_never_serves_a_list_older_than_the_last_write() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
-        let (community, _) = crate::communities::create(
-            &store,
-            mekaar_api::CommunityCreate {
-                slug: "dorp".into(),
-                name: "Dorp".into(),
-                languages: None,
-                allowed_origins: vec![],
-                areas: vec![],
-                themes: vec![],
-                support_threshold: None,
-                moderation: None,
-                reports_before_hide: None,
-            },
-        )
-        .unwrap();
+        let (_dir, store, community, _) = crate::communities::temp_community();
         let make = |title: &str| InitiativeCreate {
             title: title.into(),
             summary: String::new(),

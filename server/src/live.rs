@@ -309,10 +309,12 @@ mod tests {
             support_threshold: 10,
             allowed_origins: vec![],
             admin_token_hashes: vec![],
+            tokens: vec![],
             created_at: 0,
             moderation: Default::default(),
             reports_before_hide: 3,
             webhooks: vec![],
+            retention_days: None,
         }
     }
 

@@ -4,7 +4,8 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use mekaar_api::admin::Role;
 use mekaar_api::{CommunityCreate, CommunityUpdate, InitiativeCreate, ModerationPolicy};
 use mekaar_server::http::Settings;
 use mekaar_server::{assets, auth, communities, demo, export, initiatives, server, store::Store};
@@ -48,6 +49,9 @@ enum Command {
     Initiative(InitiativeCommand),
     /// Make a server-wide admin token (may create communities over HTTP).
     AdminToken,
+    /// Make a token of one community with a role (admin, moderator,
+    /// poll-editor), e.g. to sign in to the console at /admin; prints it once.
+    Token(TokenArgs),
     /// Write the whole database, or one community, as JSON Lines
     /// (docs/export-format.md), with the server stopped; see `backup`.
     Export {
@@ -74,6 +78,38 @@ enum Command {
     /// Restore a backup (a file, or the newest backup in a directory) into a
     /// new, empty data directory (--data-dir).
     Restore { from: PathBuf },
+}
+
+#[derive(Args)]
+struct TokenArgs {
+    /// The community (its slug).
+    #[arg(long)]
+    community: String,
+    #[arg(long, value_enum, default_value_t = RoleArg::Admin)]
+    role: RoleArg,
+    /// Who holds it, e.g. "Marieke" (at most 60 characters).
+    #[arg(long, default_value = "")]
+    label: String,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum RoleArg {
+    /// Everything of the community.
+    Admin,
+    /// Initiatives: moderation, edits, answers, erasing personal data.
+    Moderator,
+    /// Polls: create, edit, open and close, vote codes.
+    PollEditor,
+}
+
+impl From<RoleArg> for Role {
+    fn from(role: RoleArg) -> Role {
+        match role {
+            RoleArg::Admin => Role::Admin,
+            RoleArg::Moderator => Role::Moderator,
+            RoleArg::PollEditor => Role::PollEditor,
+        }
+    }
 }
 
 #[derive(Args)]
@@ -111,7 +147,8 @@ enum CommunityCommand {
     },
     /// List communities.
     List,
-    /// Make another admin token for a community; prints it once.
+    /// Make another admin token for a community; prints it once (see also
+    /// `mekaar-server token` for other roles).
     Token { slug: String },
 }
 
@@ -138,6 +175,10 @@ struct CommunitySettings {
     /// Reports by different residents that hide an initiative until a moderator looks.
     #[arg(long)]
     reports_before_hide: Option<u32>,
+    /// Days after an initiative is realised or stopped when its initiator's
+    /// and joiners' personal data are erased; 0 keeps them (only `update`).
+    #[arg(long)]
+    retention_days: Option<u32>,
 }
 
 impl CommunitySettings {
@@ -228,6 +269,9 @@ fn run(cli: Cli) -> Result<(), String> {
             println!("Server admin token (shown once, keep it safe):\n{token}");
             Ok(())
         }
+        Command::Token(args) => {
+            make_token(&open()?, &args.community, args.role.into(), &args.label)
+        }
         Command::Export { community, out } => {
             let scope = match community {
                 Some(slug) => export::Scope::Community(slug),
@@ -307,6 +351,15 @@ fn community(store: &Store, command: CommunityCommand) -> Result<(), String> {
             settings,
         } => {
             let moderation = settings.moderation();
+            if settings
+                .retention_days
+                .is_some_and(|days| days > mekaar_api::RETENTION_DAYS_MAX)
+            {
+                return Err(format!(
+                    "--retention-days must be at most {} (or 0 to keep personal data)",
+                    mekaar_api::RETENTION_DAYS_MAX
+                ));
+            }
             let (community, token) = communities::create(
                 store,
                 CommunityCreate {
@@ -322,6 +375,17 @@ fn community(store: &Store, command: CommunityCommand) -> Result<(), String> {
                 },
             )
             .map_err(|e| e.message)?;
+            if let Some(days) = settings.retention_days {
+                communities::update(
+                    store,
+                    &community.slug,
+                    CommunityUpdate {
+                        retention_days: Some((days > 0).then_some(days)),
+                        ..Default::default()
+                    },
+                )
+                .map_err(|e| e.message)?;
+            }
             store.flush_blocking().map_err(|e| e.to_string())?;
             println!("Created community {} ({}).", community.slug, community.name);
             println!("Admin token (shown once, keep it safe):\n{token}");
@@ -344,6 +408,9 @@ fn community(store: &Store, command: CommunityCommand) -> Result<(), String> {
                     areas: settings.areas,
                     themes: settings.themes,
                     support_threshold: settings.threshold,
+                    retention_days: settings
+                        .retention_days
+                        .map(|days| (days > 0).then_some(days)),
                 },
             )
             .map_err(|e| e.message)?;
@@ -363,13 +430,30 @@ fn community(store: &Store, command: CommunityCommand) -> Result<(), String> {
                 );
             }
         }
-        CommunityCommand::Token { slug } => {
-            let token = communities::add_admin_token(store, &slug).map_err(|e| e.message)?;
-            store.flush_blocking().map_err(|e| e.to_string())?;
-            println!("Admin token for {slug} (shown once, keep it safe):\n{token}");
-        }
+        CommunityCommand::Token { slug } => make_token(store, &slug, Role::Admin, "")?,
     }
     Ok(())
+}
+
+/// Makes a token of `community` with `role`; prints it (last line) once.
+fn make_token(store: &Store, community: &str, role: Role, label: &str) -> Result<(), String> {
+    let (stored, token) =
+        communities::add_token(store, community, role, label).map_err(|e| e.message)?;
+    store.flush_blocking().map_err(|e| e.to_string())?;
+    println!(
+        "{} token {} for {community} (shown once, keep it safe):\n{token}",
+        role_name(role),
+        stored.id
+    );
+    Ok(())
+}
+
+fn role_name(role: Role) -> &'static str {
+    match role {
+        Role::Admin => "Admin",
+        Role::Moderator => "Moderator",
+        Role::PollEditor => "Poll editor",
+    }
 }
 
 fn serve(store: Store, args: ListenArgs, demo_listen: Option<SocketAddr>) -> Result<(), String> {
@@ -420,10 +504,17 @@ fn serve(store: Store, args: ListenArgs, demo_listen: Option<SocketAddr>) -> Res
                 .await
                 .map_err(|e| format!("cannot listen on {demo_listen}: {e}"))?;
             println!("Demo host site: http://{host}/  (another origin, embeds the widgets)");
-            if let Some(token) = seeded.new_admin_token {
+            for (role, token) in &seeded.new_tokens {
                 println!(
-                    "Admin token of community `{}` (shown once): {token}",
+                    "{} token of community `{}` (shown once): {token}",
+                    role_name(*role),
                     demo::DEMO_COMMUNITY
+                );
+            }
+            if !seeded.new_tokens.is_empty() {
+                println!(
+                    "Sign in to the console with one of them: {}/admin",
+                    running.url()
                 );
             }
         }

@@ -48,8 +48,13 @@ pub struct Change<'a> {
     pub after: Option<&'a Initiative>,
 }
 
-/// Appends to the community's audit log. Personal data (contact details,
-/// the manage token hash) is left out of the before/after snapshots.
+/// Fields of an initiative the audit log never copies: personal data (the
+/// initiator's name and e-mail address, which erasure must be able to
+/// remove) and the manage token hash.
+const NOT_AUDITED: [&str; 3] = ["initiator_name", "contact_email", "manage_token_hash"];
+
+/// Appends to the community's audit log. Personal data (name, contact
+/// details, the manage token hash) is left out of the before/after snapshots.
 pub fn audit(store: &Store, community: &Community, change: Change<'_>) -> ApiResult<()> {
     let Change {
         actor,
@@ -63,8 +68,9 @@ pub fn audit(store: &Store, community: &Community, change: Change<'_>) -> ApiRes
         i.map(|i| {
             let mut value = serde_json::to_value(i).unwrap_or_default();
             if let Some(map) = value.as_object_mut() {
-                map.remove("contact_email");
-                map.remove("manage_token_hash");
+                for field in NOT_AUDITED {
+                    map.remove(field);
+                }
             }
             value
         })
@@ -84,6 +90,33 @@ pub fn audit(store: &Store, community: &Community, change: Change<'_>) -> ApiRes
     entry_key.extend_from_slice(secrets::new_id().as_bytes());
     store.put(Table::Audit, &entry_key, &entry)?;
     Ok(())
+}
+
+/// Removes personal data from the snapshots of every audit entry about the
+/// initiative `id` (entries written before the log left them out); the
+/// entries themselves stay. Returns how many changed.
+pub fn scrub_audit(store: &Store, community: &Community, id: &str) -> ApiResult<u64> {
+    let mut changed = 0;
+    for (key, mut entry) in
+        store.scan_prefix_keyed::<AuditEntry>(Table::Audit, &audit_prefix(&community.slug))?
+    {
+        if entry.initiative.as_deref() != Some(id) {
+            continue;
+        }
+        let mut touched = false;
+        for snapshot in [&mut entry.before, &mut entry.after].into_iter().flatten() {
+            if let Some(map) = snapshot.as_object_mut() {
+                for field in NOT_AUDITED {
+                    touched |= map.remove(field).is_some();
+                }
+            }
+        }
+        if touched {
+            store.put(Table::Audit, &key, &entry)?;
+            changed += 1;
+        }
+    }
+    Ok(changed)
 }
 
 /// The newest `limit` entries of the audit log, newest first.
@@ -299,7 +332,8 @@ pub fn admin_view(
         contact_email: initiative.contact_email.clone(),
         report_count: reports.len() as u64,
         reports,
-        joins: joins::details(store, community, &initiative.id)?,
+        joins: joins::admin_details(store, community, &initiative.id)?,
+        initiator_erased_at: initiative.initiator_erased_at,
     })
 }
 

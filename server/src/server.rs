@@ -21,6 +21,11 @@ const FORGET_EVERY: Duration = Duration::from_secs(60);
 /// deleted an hour after the close, so within 24 hours with a wide margin).
 const FORGET_POLL_NETWORKS_EVERY: Duration = Duration::from_secs(3600);
 
+/// How often expired console sessions are deleted and the communities'
+/// retention settings applied (an expired session is refused at once
+/// anyway; retention is counted in days).
+const HOURLY_CLEANUP_EVERY: Duration = Duration::from_secs(3600);
+
 pub struct Running {
     pub addr: SocketAddr,
     app: Arc<App>,
@@ -53,7 +58,11 @@ pub async fn start_with(
             stop_rx.clone(),
         )),
         tokio::spawn(forget_quiet_networks(app.clone(), stop_rx.clone())),
-        tokio::spawn(forget_networks_of_closed_polls(app.clone(), stop_rx)),
+        tokio::spawn(forget_networks_of_closed_polls(
+            app.clone(),
+            stop_rx.clone(),
+        )),
+        tokio::spawn(hourly_cleanup(app.clone(), stop_rx)),
     ];
     let (shutdown, stopped) = oneshot::channel::<()>();
     let server = warp::serve(http::routes(app.clone()))
@@ -99,6 +108,40 @@ async fn forget_networks_of_closed_polls(
         }
         tokio::select! {
             _ = tokio::time::sleep(FORGET_POLL_NETWORKS_EVERY) => {}
+            _ = stop.changed() => return,
+        }
+    }
+}
+
+/// Deletes expired sessions and erases personal data past each
+/// community's retention period, at start and then every hour.
+async fn hourly_cleanup(app: Arc<App>, mut stop: tokio::sync::watch::Receiver<bool>) {
+    loop {
+        let store = app.store.clone();
+        let done = tokio::task::spawn_blocking(move || {
+            let now = crate::secrets::now_secs();
+            let sessions = crate::sessions::remove_expired(&store, now)?;
+            let erased = crate::privacy::apply_retention(&store, now)?;
+            Ok::<_, crate::errors::ApiError>((sessions, erased))
+        })
+        .await;
+        match done {
+            Ok(Ok((sessions, erased))) => {
+                if erased > 0 {
+                    tracing::info!("retention: erased the personal data of {erased} initiative(s)");
+                }
+                if sessions > 0 {
+                    tracing::debug!("deleted {sessions} expired console session(s)");
+                }
+                if let Err(err) = app.store.durable().await {
+                    tracing::warn!("the hourly cleanup could not be made durable: {err}");
+                }
+            }
+            Ok(Err(err)) => tracing::warn!("the hourly cleanup failed: {err}"),
+            Err(err) => tracing::warn!("the hourly cleanup failed: {err}"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(HOURLY_CLEANUP_EVERY) => {}
             _ = stop.changed() => return,
         }
     }

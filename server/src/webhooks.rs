@@ -180,6 +180,48 @@ pub fn delete(store: &Store, slug: &str, id: &str) -> ApiResult<()> {
     Ok(())
 }
 
+/// Blanks the initiator's name in the deliveries still waiting in the
+/// outbox about the initiative `id` (its personal data were erased). A
+/// delivery being attempted at this very moment keeps the old body for that
+/// attempt. Returns how many changed.
+pub fn scrub_outbox(store: &Store, community: &str, id: &str) -> ApiResult<u64> {
+    let mut changed = 0;
+    for (key, delivery) in store.scan_prefix_keyed::<Delivery>(Table::WebhookOutbox, b"")? {
+        if delivery.community != community {
+            continue;
+        }
+        let Some(body) = scrubbed_body(&delivery.body, id) else {
+            continue;
+        };
+        // Compare-and-swap: a delivery the worker moved or finished meanwhile
+        // is left alone.
+        let updated = store.update(Table::WebhookOutbox, &key, |mut d: Delivery| {
+            d.body = body.clone();
+            Ok::<_, ApiError>(d)
+        })?;
+        if updated.is_some() {
+            changed += 1;
+        }
+    }
+    Ok(changed)
+}
+
+/// The body with the initiative's `initiator_name` blanked, if the body is
+/// about initiative `id` and names someone.
+fn scrubbed_body(body: &str, id: &str) -> Option<String> {
+    let mut value: serde_json::Value = serde_json::from_str(body).ok()?;
+    let initiative = value.get_mut("initiative")?.as_object_mut()?;
+    if initiative.get("id")?.as_str()? != id {
+        return None;
+    }
+    let name = initiative.get_mut("initiator_name")?;
+    if name.as_str().is_some_and(str::is_empty) {
+        return None;
+    }
+    *name = serde_json::Value::from("");
+    Some(value.to_string())
+}
+
 /// The newest delivery attempts of the community, newest first.
 pub fn delivery_log(
     store: &Store,

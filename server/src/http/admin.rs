@@ -1,11 +1,12 @@
-//! The admin API: bearer tokens, no CORS (the CLI and the server's own console).
+//! The admin API: bearer tokens or the console's session, no CORS (the CLI
+//! and the server's own console). Who may do what is decided by
+//! `auth::require` and its permission matrix.
 
 use std::sync::Arc;
 
+use mekaar_api::admin::{ErasureRequest, TokenCreate, TokenCreated, TokenList};
 use mekaar_api::polls::{PollActionRequest, VoteCodesCreated, VoteCodesRequest};
-use mekaar_api::{
-    AnswerPost, CommunityCreated, InitiativeAdminList, ModerationRequest, TokenCreated,
-};
+use mekaar_api::{AnswerPost, CommunityCreated, InitiativeAdminList, ModerationRequest};
 use serde::Deserialize;
 use warp::filters::BoxedFilter;
 use warp::http::{HeaderMap, Method, StatusCode};
@@ -17,13 +18,16 @@ use super::{
     file_response, json, json_status, limited_body, method_not_allowed, parse_json, parse_query,
     raw_query, sse, App,
 };
-use crate::auth;
+use crate::auth::{self, AdminRequest, Area};
 use crate::communities;
 use crate::errors::ApiResult;
 use crate::export;
 use crate::initiatives;
 use crate::moderation::{self, Queue};
 use crate::polls;
+use crate::privacy;
+use crate::secrets;
+use crate::sessions;
 use crate::webhooks;
 
 /// Most audit-log or delivery-log entries one request returns.
@@ -36,10 +40,14 @@ enum Endpoint {
     Export,
     Community(String),
     Tokens(String),
+    Token(String, String),
+    /// One community's records as JSON Lines (its admins' export).
+    CommunityExport(String),
     Initiatives(String),
     Initiative(String, String),
     Moderation(String, String),
     Answer(String, String),
+    Erase(String, String),
     Audit(String),
     Webhooks(String),
     Webhook(String, String),
@@ -55,22 +63,47 @@ impl Endpoint {
     fn methods(&self) -> &'static [Method] {
         match self {
             Endpoint::Communities
+            | Endpoint::Tokens(_)
             | Endpoint::Initiatives(_)
             | Endpoint::Webhooks(_)
             | Endpoint::Polls(_) => &[Method::GET, Method::POST],
             Endpoint::Community(_) | Endpoint::Initiative(..) | Endpoint::Poll(..) => {
                 &[Method::GET, Method::PATCH]
             }
-            Endpoint::Tokens(_)
-            | Endpoint::Moderation(..)
+            Endpoint::Moderation(..)
+            | Endpoint::Erase(..)
             | Endpoint::PollState(..)
             | Endpoint::PollCodes(..) => &[Method::POST],
             Endpoint::Answer(..) => &[Method::PUT],
             Endpoint::Export
+            | Endpoint::CommunityExport(_)
             | Endpoint::Audit(_)
             | Endpoint::Deliveries(_)
             | Endpoint::PollLive(..) => &[Method::GET],
-            Endpoint::Webhook(..) => &[Method::DELETE],
+            Endpoint::Webhook(..) | Endpoint::Token(..) => &[Method::DELETE],
+        }
+    }
+
+    /// The row of the permission matrix this address belongs to.
+    fn area(&self) -> Area {
+        match self {
+            Endpoint::Community(_) => Area::Settings,
+            Endpoint::Tokens(_) | Endpoint::Token(..) => Area::Tokens,
+            Endpoint::Initiatives(_) | Endpoint::Initiative(..) => Area::Initiatives,
+            Endpoint::Moderation(..) => Area::Moderation,
+            Endpoint::Answer(..) => Area::Answers,
+            Endpoint::Erase(..) => Area::Privacy,
+            Endpoint::Audit(_) => Area::Audit,
+            Endpoint::Webhooks(_) | Endpoint::Webhook(..) | Endpoint::Deliveries(_) => {
+                Area::Webhooks
+            }
+            Endpoint::Polls(_)
+            | Endpoint::Poll(..)
+            | Endpoint::PollState(..)
+            | Endpoint::PollCodes(..)
+            | Endpoint::PollLive(..) => Area::Polls,
+            // Server-wide addresses take a server admin token only.
+            Endpoint::Communities | Endpoint::Export | Endpoint::CommunityExport(_) => Area::Export,
         }
     }
 
@@ -79,10 +112,13 @@ impl Endpoint {
             Endpoint::Communities | Endpoint::Export => None,
             Endpoint::Community(c)
             | Endpoint::Tokens(c)
+            | Endpoint::Token(c, _)
+            | Endpoint::CommunityExport(c)
             | Endpoint::Initiatives(c)
             | Endpoint::Initiative(c, _)
             | Endpoint::Moderation(c, _)
             | Endpoint::Answer(c, _)
+            | Endpoint::Erase(c, _)
             | Endpoint::Audit(c)
             | Endpoint::Webhooks(c)
             | Endpoint::Webhook(c, _)
@@ -104,77 +140,50 @@ struct AdminQuery {
     format: Option<String>,
 }
 
+impl Endpoint {
+    /// The address below `/api/v1/admin/`, split at `/` (one trailing `/`
+    /// allowed). Matched in plain code rather than as a chain of warp
+    /// `path!` filters: each `or` of such a chain multiplies rustc's work,
+    /// and twenty of them took many minutes to compile.
+    fn parse(tail: &str) -> Option<Endpoint> {
+        let tail = tail.strip_suffix('/').unwrap_or(tail);
+        let parts: Vec<&str> = tail.split('/').collect();
+        if parts.iter().any(|p| p.is_empty()) {
+            return None;
+        }
+        let s = |i: usize| parts[i].to_string();
+        Some(match parts.as_slice() {
+            ["communities"] => Endpoint::Communities,
+            ["export"] => Endpoint::Export,
+            ["communities", _] => Endpoint::Community(s(1)),
+            ["communities", _, "tokens"] => Endpoint::Tokens(s(1)),
+            ["communities", _, "tokens", _] => Endpoint::Token(s(1), s(3)),
+            ["communities", _, "export"] => Endpoint::CommunityExport(s(1)),
+            ["communities", _, "initiatives"] => Endpoint::Initiatives(s(1)),
+            ["communities", _, "initiatives", _] => Endpoint::Initiative(s(1), s(3)),
+            ["communities", _, "initiatives", _, "moderation"] => Endpoint::Moderation(s(1), s(3)),
+            ["communities", _, "initiatives", _, "answer"] => Endpoint::Answer(s(1), s(3)),
+            ["communities", _, "initiatives", _, "erase"] => Endpoint::Erase(s(1), s(3)),
+            ["communities", _, "audit"] => Endpoint::Audit(s(1)),
+            ["communities", _, "webhooks"] => Endpoint::Webhooks(s(1)),
+            ["communities", _, "webhooks", "deliveries"] => Endpoint::Deliveries(s(1)),
+            ["communities", _, "webhooks", _] => Endpoint::Webhook(s(1), s(3)),
+            ["communities", _, "polls"] => Endpoint::Polls(s(1)),
+            ["communities", _, "polls", _] => Endpoint::Poll(s(1), s(3)),
+            ["communities", _, "polls", _, "state"] => Endpoint::PollState(s(1), s(3)),
+            ["communities", _, "polls", _, "codes"] => Endpoint::PollCodes(s(1), s(3)),
+            ["communities", _, "polls", _, "live"] => Endpoint::PollLive(s(1), s(3)),
+            _ => return None,
+        })
+    }
+}
+
 pub(super) fn routes(app: Arc<App>) -> BoxedFilter<(Response,)> {
-    use warp::path;
-    let endpoint = path!("api" / "v1" / "admin" / "communities")
-        .map(|| Endpoint::Communities)
-        .or(path!("api" / "v1" / "admin" / "export").map(|| Endpoint::Export))
-        .unify()
-        .or(path!("api" / "v1" / "admin" / "communities" / String).map(Endpoint::Community))
-        .unify()
-        .or(path!("api" / "v1" / "admin" / "communities" / String / "tokens").map(Endpoint::Tokens))
-        .unify()
-        .or(
-            path!("api" / "v1" / "admin" / "communities" / String / "initiatives")
-                .map(Endpoint::Initiatives),
-        )
-        .unify()
-        .or(
-            path!("api" / "v1" / "admin" / "communities" / String / "initiatives" / String)
-                .map(Endpoint::Initiative),
-        )
-        .unify()
-        .or(path!(
-            "api" / "v1" / "admin" / "communities" / String / "initiatives" / String / "moderation"
-        )
-        .map(Endpoint::Moderation))
-        .unify()
-        .or(path!(
-            "api" / "v1" / "admin" / "communities" / String / "initiatives" / String / "answer"
-        )
-        .map(Endpoint::Answer))
-        .unify()
-        .or(path!("api" / "v1" / "admin" / "communities" / String / "audit").map(Endpoint::Audit))
-        .unify()
-        .or(
-            path!("api" / "v1" / "admin" / "communities" / String / "webhooks")
-                .map(Endpoint::Webhooks),
-        )
-        .unify()
-        .or(
-            path!("api" / "v1" / "admin" / "communities" / String / "webhooks" / "deliveries")
-                .map(Endpoint::Deliveries),
-        )
-        .unify()
-        .or(
-            path!("api" / "v1" / "admin" / "communities" / String / "webhooks" / String)
-                .map(Endpoint::Webhook),
-        )
-        .unify()
-        .or(path!("api" / "v1" / "admin" / "communities" / String / "polls").map(Endpoint::Polls))
-        .unify()
-        .or(
-            path!("api" / "v1" / "admin" / "communities" / String / "polls" / String)
-                .map(Endpoint::Poll),
-        )
-        .unify()
-        .or(
-            path!("api" / "v1" / "admin" / "communities" / String / "polls" / String / "state")
-                .map(Endpoint::PollState),
-        )
-        .unify()
-        .or(
-            path!("api" / "v1" / "admin" / "communities" / String / "polls" / String / "codes")
-                .map(Endpoint::PollCodes),
-        )
-        .unify()
-        .or(
-            path!("api" / "v1" / "admin" / "communities" / String / "polls" / String / "live")
-                .map(Endpoint::PollLive),
-        )
-        .unify()
-        // Boxed: the nested filter types are otherwise too deep for rustc.
-        .boxed();
+    let endpoint = warp::path!("api" / "v1" / "admin" / ..)
+        .and(warp::path::tail())
+        .and_then(|tail: warp::path::Tail| async move {
+            Endpoint::parse(tail.as_str()).ok_or_else(warp::reject::not_found)
+        });
     endpoint
         .and(warp::method())
         .and(warp::header::headers_cloned())
@@ -230,7 +239,19 @@ async fn handle(
         ));
     };
     let community = communities::get(store, slug)?;
-    let actor = auth::require_community_admin(store, &community, headers)?;
+    let own_origin = super::session::own_origin(app, headers);
+    let caller = auth::require(
+        store,
+        &community,
+        &AdminRequest {
+            method,
+            headers,
+            own_origin: &own_origin,
+            now: secrets::now_secs(),
+        },
+        endpoint.area(),
+    )?;
+    let actor = caller.actor;
     let query: AdminQuery = parse_query(query)?;
     let log_limit = query.limit.unwrap_or(100).clamp(1, LOG_LIMIT_MAX);
     let is_get = method == Method::GET;
@@ -248,10 +269,46 @@ async fn handle(
             store.durable().await?;
             json(&updated.admin_view())
         }
+        Endpoint::Tokens(_) if is_get => json(&TokenList {
+            tokens: community.tokens.iter().map(|t| t.info()).collect(),
+        }),
         Endpoint::Tokens(slug) => {
-            let admin_token = communities::add_admin_token(store, &slug)?;
+            // An empty body makes an admin token without a label, as before roles.
+            let request: TokenCreate = if body.iter().all(u8::is_ascii_whitespace) {
+                TokenCreate::default()
+            } else {
+                parse_json(headers, body)?
+            };
+            let (stored, admin_token) =
+                communities::add_token(store, &slug, request.role, &request.label)?;
+            audit_token(store, &community, &actor, "token_create", &stored)?;
             store.durable().await?;
-            json_status(&TokenCreated { admin_token }, StatusCode::CREATED)
+            json_status(
+                &TokenCreated {
+                    admin_token,
+                    id: stored.id,
+                    role: stored.role,
+                    label: stored.label,
+                },
+                StatusCode::CREATED,
+            )
+        }
+        Endpoint::Token(slug, id) => {
+            let deleted = communities::delete_token(store, &slug, &id)?;
+            // Signed-in consoles of this token end now, not at their expiry.
+            sessions::end_for_token(store, &slug, &deleted.id)?;
+            audit_token(store, &community, &actor, "token_delete", &deleted)?;
+            store.durable().await?;
+            no_content()
+        }
+        Endpoint::CommunityExport(slug) => {
+            return export_response(
+                app,
+                ExportQuery {
+                    community: Some(slug),
+                },
+            )
+            .await
         }
         Endpoint::Initiatives(_) if is_get => {
             let which = Queue::parse(query.queue.as_deref())?;
@@ -306,6 +363,12 @@ async fn handle(
             store.durable().await?;
             json(&moderation::admin_view(store, &community, &after)?)
         }
+        Endpoint::Erase(_, id) => {
+            let request: ErasureRequest = parse_json(headers, body)?;
+            let after = privacy::erase(store, &community, &id, request, &actor)?;
+            store.durable().await?;
+            json(&moderation::admin_view(store, &community, &after)?)
+        }
         Endpoint::Audit(_) => json(&moderation::audit_log(store, &community, log_limit)?),
         Endpoint::Webhooks(_) if is_get => json(&webhooks::list(&community)),
         Endpoint::Webhooks(slug) => {
@@ -316,9 +379,7 @@ async fn handle(
         Endpoint::Webhook(slug, id) => {
             webhooks::delete(store, &slug, &id)?;
             store.durable().await?;
-            let mut response = Response::new(Default::default());
-            *response.status_mut() = StatusCode::NO_CONTENT;
-            response
+            no_content()
         }
         Endpoint::Deliveries(_) => json(&webhooks::delivery_log(store, &community, log_limit)?),
         Endpoint::Polls(_) if is_get => json(&polls::admin_list(store, &app.tallies, &community)?),
@@ -365,6 +426,35 @@ async fn handle(
         }
     };
     Ok(response)
+}
+
+fn no_content() -> Response {
+    let mut response = Response::new(Default::default());
+    *response.status_mut() = StatusCode::NO_CONTENT;
+    response
+}
+
+/// Token changes go into the audit log by role and id, never the label
+/// (it may name a person) or anything of the token.
+fn audit_token(
+    store: &crate::store::Store,
+    community: &communities::Community,
+    actor: &str,
+    action: &str,
+    token: &communities::CommunityToken,
+) -> ApiResult<()> {
+    moderation::audit(
+        store,
+        community,
+        moderation::Change {
+            actor,
+            action,
+            initiative: None,
+            note: &format!("{} token {}", token.role.as_str(), token.id),
+            before: None,
+            after: None,
+        },
+    )
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -5,6 +5,7 @@
 mod admin;
 mod pages;
 mod public;
+mod session;
 mod sse;
 
 use std::convert::Infallible;
@@ -230,6 +231,8 @@ pub fn routes(app: Arc<App>) -> impl Filter<Extract = (impl Reply,), Error = Inf
         .or(public::routes(app.clone()))
         .unify()
         .or(admin::routes(app.clone()))
+        .unify()
+        .or(session::routes(app.clone()))
         .unify()
         .or(pages::routes(app.clone()))
         .unify()

@@ -1,5 +1,6 @@
-//! Pages the server serves itself: the initiator's manage page, and for
-//! polls the phone page, the overlay, the editor's control page and QR codes.
+//! Pages the server serves itself: the initiator's manage page, for polls
+//! the phone page, the overlay, the editor's control page and QR codes, and
+//! the admin console (`/admin` and its files under `/pkg/console/`).
 
 use std::sync::Arc;
 
@@ -30,6 +31,10 @@ enum Page {
     Control(String),
     Qr(String),
     JoinLookup(String),
+    /// The admin console's page.
+    Console,
+    /// A file of the console's bundle.
+    ConsoleFile(String),
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -51,6 +56,10 @@ pub(super) fn routes(app: Arc<App>) -> BoxedFilter<(Response,)> {
         .or(path!("qr" / String).map(Page::Qr))
         .unify()
         .or(path!("api" / "v1" / "polls" / "join" / String).map(Page::JoinLookup))
+        .unify()
+        .or(path!("admin").map(|| Page::Console))
+        .unify()
+        .or(path!("pkg" / "console" / String).map(Page::ConsoleFile))
         .unify()
         .and(warp::method())
         .and(warp::header::headers_cloned())
@@ -82,6 +91,8 @@ pub(super) fn routes(app: Arc<App>) -> BoxedFilter<(Response,)> {
 fn serve(app: &App, page: Page, headers: &HeaderMap, query: &str) -> ApiResult<Response> {
     let store = &app.store;
     Ok(match page {
+        Page::Console => crate::assets::console_page(),
+        Page::ConsoleFile(name) => crate::assets::console_file(&name, headers),
         Page::Manage(community, id) => manage_page(&community, &id)?,
         Page::Phone(code) => {
             let (poll, lang) = poll_by_join_code(app, &code)?;

@@ -45,6 +45,9 @@ pub enum Table {
     PollIds,
     /// Secrets of this server that must outlive a restart (by name).
     ServerSecrets,
+    /// Console sessions, keyed by the SHA-256 of the session id (the id
+    /// itself lives only in the browser's cookie). Never exported.
+    Sessions,
 }
 
 impl Table {
@@ -63,11 +66,19 @@ impl Table {
             Table::VoteCodes => "vote_codes",
             Table::PollIds => "poll_ids",
             Table::ServerSecrets => "server_secrets",
+            Table::Sessions => "sessions",
         }
     }
 
+    /// Whether exports hold this table. Sessions are ephemeral credentials:
+    /// a backup that signed people in again after a restore, or a copy
+    /// that let its reader act as a signed-in moderator, would be a leak.
+    pub fn is_exported(self) -> bool {
+        self != Table::Sessions
+    }
+
     /// Every table, in declaration order.
-    pub const ALL: [Table; 12] = [
+    pub const ALL: [Table; 13] = [
         Table::Communities,
         Table::Initiatives,
         Table::ServerTokens,
@@ -80,6 +91,7 @@ impl Table {
         Table::VoteCodes,
         Table::PollIds,
         Table::ServerSecrets,
+        Table::Sessions,
     ];
 }
 
@@ -162,6 +174,8 @@ fn split_member_key(key: &[u8]) -> Option<(&[u8], &[u8])> {
 enum SetChange<'a> {
     Add(&'a [u8]),
     Put(&'a [u8]),
+    /// Put, but only for a member that is there.
+    Replace(&'a [u8]),
     Remove,
 }
 
@@ -415,6 +429,21 @@ impl Store {
         }
     }
 
+    /// All keys and values whose key starts with `prefix`, in key order.
+    pub fn scan_prefix_keyed<T: DeserializeOwned>(
+        &self,
+        table: Table,
+        prefix: &[u8],
+    ) -> StoreResult<Vec<(Vec<u8>, T)>> {
+        self.table(table)?
+            .scan_prefix(prefix)
+            .map(|item| {
+                let (key, value) = item?;
+                Ok((key.to_vec(), decode(&value)?))
+            })
+            .collect()
+    }
+
     /// All values whose key starts with `prefix`, in key order.
     pub fn scan_prefix<T: DeserializeOwned>(
         &self,
@@ -460,6 +489,18 @@ impl Store {
         self.set_change(set, group, member, SetChange::Put(value))
     }
 
+    /// Replaces the value of `member` of `group` if it is there (never adds
+    /// it). Returns whether it was there, and the count.
+    pub fn set_replace(
+        &self,
+        set: CountedSet,
+        group: &[u8],
+        member: &[u8],
+        value: &[u8],
+    ) -> StoreResult<(bool, u64)> {
+        self.set_change(set, group, member, SetChange::Replace(value))
+    }
+
     /// Removes `member` from `group`. Returns whether it was there, and the count.
     pub fn set_remove(
         &self,
@@ -500,6 +541,12 @@ impl Store {
                 self.wrote();
                 return Ok((false, count));
             }
+            (SetChange::Replace(value), true) => {
+                tree.insert(member_key, value)?;
+                self.wrote();
+                return Ok((true, count));
+            }
+            (SetChange::Replace(_), false) => return Ok((false, count)),
             (SetChange::Remove, true) => {
                 tree.remove(member_key)?;
                 count.saturating_sub(1)
@@ -562,6 +609,22 @@ impl Store {
         self.set_tree(set)?
             .scan_prefix(member_key(group, b""))
             .map(|item| Ok(item?.1))
+            .collect()
+    }
+
+    /// The members of `group` and their stored values, in member order.
+    pub fn set_members(
+        &self,
+        set: CountedSet,
+        group: &[u8],
+    ) -> StoreResult<Vec<(Vec<u8>, sled::IVec)>> {
+        let prefix = member_key(group, b"");
+        self.set_tree(set)?
+            .scan_prefix(&prefix)
+            .map(|item| {
+                let (key, value) = item?;
+                Ok((key[prefix.len()..].to_vec(), value))
+            })
             .collect()
     }
 
