@@ -204,14 +204,7 @@ fn main() -> ExitCode {
     let Some(config) = report(Config::from_env()) else {
         return ExitCode::FAILURE;
     };
-    match run(&config) {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::FAILURE,
-        Err(message) => {
-            eprintln!("error: {message}");
-            ExitCode::FAILURE
-        }
-    }
+    exit_code(run(&config))
 }
 
 // ---------------------------------------------------------------------------

@@ -44,6 +44,15 @@ pub fn report<T>(result: Result<T, String>) -> Option<T> {
     result.map_err(|message| eprintln!("error: {message}")).ok()
 }
 
+/// A bench's exit: success when `outcome` is `Ok(true)` (its consistency checks held),
+/// failure when they did not or when it could not run (the error printed).
+pub fn exit_code(outcome: Result<bool, String>) -> std::process::ExitCode {
+    match report(outcome) {
+        Some(true) => std::process::ExitCode::SUCCESS,
+        _ => std::process::ExitCode::FAILURE,
+    }
+}
+
 /// The workspace root (the parent of `tests/`).
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

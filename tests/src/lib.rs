@@ -1,7 +1,10 @@
 //! Test harness: a real Mekaar server on an ephemeral loopback port with a
 //! temporary data directory, and a plain HTTP client to talk to it.
 
+pub mod answer;
 pub mod bench;
+
+pub use answer::{call, call_expecting, Answer};
 
 use std::net::SocketAddr;
 
@@ -124,6 +127,31 @@ impl TestServer {
     /// `path` must start with `/`.
     pub fn at(&self, path: &str) -> String {
         format!("{}{}", self.url, path)
+    }
+
+    /// `/api/v1/admin/communities/{slug}{tail}` with `token` as Bearer; must succeed.
+    /// The answer's JSON, or null.
+    pub async fn admin_call(
+        &self,
+        token: &str,
+        method: reqwest::Method,
+        slug: &str,
+        tail: &str,
+        body: Option<serde_json::Value>,
+    ) -> serde_json::Value {
+        let url = self.at(&format!("/api/v1/admin/communities/{slug}{tail}"));
+        let mut request = self.client.request(method.clone(), &url).bearer_auth(token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{method} {url}: {e}"));
+        let status = response.status();
+        let text = response.text().await.unwrap_or_default();
+        assert!(status.is_success(), "{method} {url}: {status} {text}");
+        serde_json::from_str(&text).unwrap_or(serde_json::Value::Null)
     }
 
     pub fn community_url(&self, slug: &str, rest: &str) -> String {

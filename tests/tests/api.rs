@@ -8,63 +8,14 @@ use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
-use mekaar_tests::{http_client, voter_key, TestServer, VOTER_HEADER};
-use reqwest::header::{HeaderMap, ALLOW, CONTENT_TYPE, ORIGIN, VARY};
+use mekaar_tests::{call, http_client, voter_key, Answer, TestServer, VOTER_HEADER};
+use reqwest::header::{ALLOW, CONTENT_TYPE, ORIGIN, VARY};
 use reqwest::{Client, Method, RequestBuilder};
 use serde_json::{json, Value};
 use tokio::sync::Barrier;
 
 const ALLOWED: &str = "https://www.baarlo.nl";
 const REFUSED: &str = "https://evil.example";
-
-/// An answer, read completely.
-#[derive(Debug)]
-struct Answer {
-    status: u16,
-    headers: HeaderMap,
-    /// The body as JSON, or as a JSON string when it is not JSON.
-    body: Value,
-}
-
-impl Answer {
-    fn header(&self, name: &str) -> Option<String> {
-        let values: Vec<&str> = self
-            .headers
-            .get_all(name)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .collect();
-        (!values.is_empty()).then(|| values.join(", "))
-    }
-
-    /// Asserts a JSON error answer with this status, this code and a message.
-    #[track_caller]
-    fn expect_error(&self, status: u16, code: &str) {
-        assert_eq!(self.status, status, "status of {self:?}");
-        assert_eq!(self.body["error"]["code"], code, "error code of {self:?}");
-        let message = self.body["error"]["message"].as_str().unwrap_or("");
-        assert!(!message.trim().is_empty(), "empty message in {self:?}");
-    }
-
-    #[track_caller]
-    fn expect_ok(&self) -> &Value {
-        assert_eq!(self.status, 200, "expected 200, got {self:?}");
-        &self.body
-    }
-}
-
-async fn call(request: RequestBuilder) -> Answer {
-    let response = request.send().await.expect("request answered");
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let text = response.text().await.expect("body read");
-    let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
-    Answer {
-        status,
-        headers,
-        body,
-    }
-}
 
 /// A server with one community (allowing [`ALLOWED`]) and one initiative.
 struct Fixture {
@@ -1002,9 +953,9 @@ async fn unknown_routes_are_404_and_wrong_methods_405() {
             &["GET", "PATCH"],
         ),
         (
-            Method::GET,
+            Method::PUT,
             f.admin_url(&format!("/{}/tokens", f.slug)),
-            &["POST"],
+            &["GET", "POST"],
         ),
         (
             Method::PUT,

@@ -15,79 +15,14 @@ use std::time::{Duration, Instant};
 use mekaar_api::MANAGE_HEADER;
 use mekaar_server::abuse::Limits;
 use mekaar_server::webhooks::RetryPolicy;
-use mekaar_tests::{http_client, voter_key, Settings, TestServer, VOTER_HEADER};
+use mekaar_tests::{call, http_client, voter_key, Answer, Settings, TestServer, VOTER_HEADER};
 use reqwest::header::{HeaderMap, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
-use reqwest::{Client, RequestBuilder};
+use reqwest::Client;
 use serde_json::{json, Value};
 use tokio::sync::Barrier;
 
 /// Guards against hangs only (the machine may be loaded).
 const HANG_GUARD: Duration = Duration::from_secs(60);
-
-/// An answer, read completely.
-#[derive(Debug)]
-struct Answer {
-    status: u16,
-    headers: HeaderMap,
-    /// The raw body.
-    text: String,
-    /// The body as JSON, or as a JSON string when it is not JSON.
-    body: Value,
-}
-
-impl Answer {
-    fn header(&self, name: &str) -> Option<String> {
-        self.headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(String::from)
-    }
-
-    /// Asserts a JSON error answer with this status, this code and a message.
-    #[track_caller]
-    fn expect_error(&self, status: u16, code: &str) -> &str {
-        assert_eq!(self.status, status, "status of {self:?}");
-        assert_eq!(self.body["error"]["code"], code, "error code of {self:?}");
-        let message = self.body["error"]["message"].as_str().unwrap_or("");
-        assert!(!message.trim().is_empty(), "empty message in {self:?}");
-        message
-    }
-
-    /// Asserts a 400 `invalid_field` whose message names `field`.
-    #[track_caller]
-    fn expect_invalid(&self, field: &str) {
-        let message = self.expect_error(400, "invalid_field");
-        assert!(
-            message.contains(&format!("`{field}`")),
-            "message does not name `{field}`: {self:?}"
-        );
-    }
-
-    #[track_caller]
-    fn expect_status(&self, status: u16) -> &Value {
-        assert_eq!(self.status, status, "expected {status}, got {self:?}");
-        &self.body
-    }
-
-    #[track_caller]
-    fn expect_ok(&self) -> &Value {
-        self.expect_status(200)
-    }
-}
-
-async fn call(request: RequestBuilder) -> Answer {
-    let response = request.send().await.expect("request answered");
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let text = response.text().await.expect("body read");
-    let body = serde_json::from_str(&text).unwrap_or(Value::String(text.clone()));
-    Answer {
-        status,
-        headers,
-        text,
-        body,
-    }
-}
 
 /// Polls `check` until it gives a value, failing after [`HANG_GUARD`].
 async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
@@ -126,7 +61,7 @@ fn generous() -> Limits {
         submits_per_hour: 100_000,
         joins_per_hour: 100_000,
         reports_per_hour: 100_000,
-        trust_proxy: false,
+        ..Limits::default()
     }
 }
 
@@ -1752,7 +1687,7 @@ fn strict() -> Limits {
         submits_per_hour: 3,
         joins_per_hour: 2,
         reports_per_hour: 2,
-        trust_proxy: false,
+        ..Limits::default()
     }
 }
 

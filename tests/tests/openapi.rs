@@ -3,7 +3,9 @@
 //! Every documented operation is called on a real server (path parameters
 //! filled with a real community, initiative, webhook, bundle file, open poll
 //! and its join code; header parameters with a voter key or the initiative's
-//! manage token; a body made from the documented required fields) and must be
+//! manage token; the console's session cookie and CSRF header where the
+//! operation takes the session; a body made from the documented required
+//! fields, a real token to sign in with) and must be
 //! answered with a status the document lists, in the documented shape (the
 //! events of a live stream too); where a 304 is documented, the answer's ETag
 //! sent back as If-None-Match gets it. Every method a documented path
@@ -14,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use mekaar_tests::{http_client, voter_key, TestServer};
-use reqwest::header::{ALLOW, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
+use reqwest::header::{ALLOW, CONTENT_TYPE, COOKIE, ETAG, IF_NONE_MATCH};
 use reqwest::{Client, Method};
 use serde_json::{json, Map, Value};
 
@@ -199,6 +201,32 @@ struct World {
     poll: String,
     join_code: String,
     codes_poll: String,
+    /// The community's admin token (to sign in to the console with).
+    admin_token: String,
+    /// A moderator token's id, there to be deleted.
+    spare_token: String,
+    /// A console session of the community: its cookie and CSRF token.
+    console: (String, String),
+}
+
+/// Signs in to the console with `token`; returns the cookie and CSRF token.
+async fn sign_in(server: &TestServer, http: &Client, token: &str) -> (String, String) {
+    let response = http
+        .post(server.at("/api/v1/session"))
+        .json(&json!({ "token": token }))
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(response.status(), 201, "signing in");
+    let cookie = response
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .expect("a session cookie")
+        .to_string();
+    let body: Value = response.json().await.expect("session body");
+    (cookie, body["csrf"].as_str().expect("csrf").to_string())
 }
 
 /// Creates a poll with the server token and opens it; returns its id and join code.
@@ -264,8 +292,19 @@ async fn world() -> World {
         }),
     )
     .await;
+    let spare = send(
+        http.post(server.at("/api/v1/admin/communities/baarlo/tokens"))
+            .bearer_auth(&created.admin_token)
+            .json(&json!({"role": "moderator", "label": "Reserve"})),
+    )
+    .await;
+    assert_eq!(spare.status, 201, "{spare:?}");
+    let console = sign_in(&server, &http, &created.admin_token).await;
     let doc = serde_json::from_str(&document_on_disk()).expect("server/openapi.json is JSON");
     World {
+        admin_token: created.admin_token.clone(),
+        spare_token: spare.body["id"].as_str().expect("token id").into(),
+        console,
         server,
         http,
         doc,
@@ -309,7 +348,20 @@ impl World {
             .replace("{code}", &self.join_code)
             .replace("{initiative}", &self.initiative)
             .replace("{webhook}", &self.webhook)
+            .replace("{token}", &self.spare_token)
             .replace("{file}", &self.file)
+    }
+
+    /// The names of the security schemes `operation` accepts.
+    fn schemes(operation: &Value) -> Vec<String> {
+        operation
+            .get("security")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_object)
+            .flat_map(|requirement| requirement.keys().cloned())
+            .collect()
     }
 
     /// The value a header parameter needs to succeed, if the world has one.
@@ -527,10 +579,23 @@ async fn every_documented_operation_is_answered_as_documented() {
                     }
                 }
             }
-            if operation.get("security").is_some() {
+            let schemes = World::schemes(operation);
+            if schemes.iter().any(|s| s == "adminToken") {
                 request = request.bearer_auth(&w.server.server_token);
+            } else if schemes.iter().any(|s| s == "consoleSession") {
+                // Signing out ends a session: not the one the others use.
+                let (cookie, csrf) = if method == "delete" {
+                    sign_in(&w.server, &w.http, &w.admin_token).await
+                } else {
+                    w.console.clone()
+                };
+                request = request.header(COOKIE, cookie).header("mekaar-csrf", csrf);
             }
-            if let Some(value) = w.minimal_body(operation, &format!("openapi-{checked}")) {
+            if let Some(mut value) = w.minimal_body(operation, &format!("openapi-{checked}")) {
+                if value.get("token").is_some() {
+                    // Signing in needs a real token.
+                    value["token"] = json!(w.admin_token);
+                }
                 request = request.json(&value);
             }
             // The same request again, for the conditional GET below.
@@ -675,7 +740,8 @@ async fn every_documented_operation_is_answered_as_documented() {
                         "community_not_found",
                         "initiative_not_found",
                         "webhook_not_found",
-                        "poll_not_found"
+                        "poll_not_found",
+                        "token_not_found"
                     ]
                     .contains(&code),
                     "{what}"
@@ -712,6 +778,7 @@ impl World {
             "{initiative}" if template.starts_with("/manage/") => "Not_An_Id",
             "{initiative}" => "doesnotexist",
             "{webhook}" => "nohook",
+            "{token}" => "notoken",
             "{file}" => "nothing-here.js",
             "{poll}" => "doesnotexist",
             // Well formed, but no poll's (a clash is a 1 in 28 million chance).
@@ -818,7 +885,9 @@ async fn undocumented_addresses_are_404_route_not_found() {
         w.fill("/api/v1/communities/{community}/initiatives/{initiative}/support/extra"),
         w.fill("/api/v1/communities/{community}/initiatives/{initiative}/supporters"),
         "/api/v1/admin".into(),
-        "/api/v1/admin/communities/baarlo/export".into(),
+        "/api/v1/admin/communities/baarlo/exports".into(),
+        "/api/v1/session/x".into(),
+        "/api/v1/sessions".into(),
         w.fill("/api/v1/admin/communities/{community}/initiatives/{initiative}/moderation/x"),
         w.fill("/api/v1/admin/communities/{community}/webhooks/{webhook}/deliveries"),
         "/api/v1/admin/communities/baarlo/audit/x".into(),

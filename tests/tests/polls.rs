@@ -16,8 +16,8 @@ use mekaar_api::polls::{
     JoinTarget, LiveUpdate, Phase, PollAdminList, PollAdminView, PollResults, PollView,
     VoteCodesCreated, VoteReceipt,
 };
-use mekaar_tests::{http_client, voter_key, TestServer, VOTER_HEADER};
-use reqwest::header::{HeaderMap, CONTENT_TYPE};
+use mekaar_tests::{call, http_client, voter_key, Answer, TestServer, VOTER_HEADER};
+use reqwest::header::CONTENT_TYPE;
 use reqwest::{Client, RequestBuilder};
 use serde_json::{json, Value};
 use tokio::sync::Barrier;
@@ -35,80 +35,6 @@ fn now_secs() -> u64 {
         .duration_since(UNIX_EPOCH)
         .expect("clock after 1970")
         .as_secs()
-}
-
-/// An answer, read completely.
-#[derive(Debug)]
-struct Answer {
-    status: u16,
-    headers: HeaderMap,
-    /// The raw body.
-    text: String,
-    /// The body as JSON, or as a JSON string when it is not JSON.
-    body: Value,
-}
-
-impl Answer {
-    fn header(&self, name: &str) -> Option<String> {
-        self.headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(String::from)
-    }
-
-    /// Asserts a JSON error answer with this status and code and a message;
-    /// returns the message.
-    #[track_caller]
-    fn expect_error(&self, status: u16, code: &str) -> &str {
-        assert_eq!(self.status, status, "status of {self:?}");
-        assert_eq!(self.body["error"]["code"], code, "error code of {self:?}");
-        let message = self.body["error"]["message"].as_str().unwrap_or("");
-        assert!(!message.trim().is_empty(), "empty message in {self:?}");
-        message
-    }
-
-    /// Asserts a 400 `invalid_field` whose message names `field`.
-    #[track_caller]
-    fn expect_invalid(&self, field: &str) {
-        let message = self.expect_error(400, "invalid_field");
-        assert!(
-            message.contains(field),
-            "message does not name `{field}`: {self:?}"
-        );
-    }
-
-    #[track_caller]
-    fn expect_status(&self, status: u16) -> &Value {
-        assert_eq!(self.status, status, "expected {status}, got {self:?}");
-        &self.body
-    }
-
-    #[track_caller]
-    fn expect_ok(&self) -> &Value {
-        self.expect_status(200)
-    }
-
-    /// The body as a wire type, after checking the status.
-    #[track_caller]
-    fn parse<T: serde::de::DeserializeOwned>(&self, status: u16) -> T {
-        let body = self.expect_status(status).clone();
-        serde_json::from_value(body)
-            .unwrap_or_else(|err| panic!("body does not fit the wire type ({err}): {self:?}"))
-    }
-}
-
-async fn call(request: RequestBuilder) -> Answer {
-    let response = request.send().await.expect("request answered");
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let text = response.text().await.expect("body read");
-    let body = serde_json::from_str(&text).unwrap_or(Value::String(text.clone()));
-    Answer {
-        status,
-        headers,
-        text,
-        body,
-    }
 }
 
 /// A server with one community that allows [`ALLOWED_ORIGIN`].
@@ -888,7 +814,7 @@ async fn network_cap_limits_voter_keys_per_network() {
         json!({"audience": {"kind": "open", "max_keys_per_network": 0}}),
     ))
     .await
-    .expect_invalid("max_keys_per_network");
+    .expect_invalid("audience.max_keys_per_network");
 }
 
 // ------------------------------------------------------- results visibility

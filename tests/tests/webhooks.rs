@@ -6,20 +6,21 @@
 //! The server runs with short retry delays. Waits are bounded polls with
 //! generous hang guards; nothing here asserts how fast anything is.
 
+#[path = "support/webhook_receiver.rs"]
+#[allow(dead_code)] // parts the console tests use
+mod webhook_receiver;
+
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use mekaar_server::abuse::Limits;
 use mekaar_server::webhooks::{signature, RetryPolicy};
-use mekaar_tests::{http_client, voter_key, Settings, TestServer, VOTER_HEADER};
-use reqwest::{Client, RequestBuilder};
+use mekaar_tests::{call, http_client, voter_key, Settings, TestServer, VOTER_HEADER};
+use reqwest::Client;
 use serde_json::{json, Value};
-use tokio::sync::oneshot;
-use warp::http::{HeaderMap, StatusCode};
-use warp::Filter;
+use webhook_receiver::{Received, Receiver};
 
 /// Guards against hangs only (the machine may be loaded).
 const HANG_GUARD: Duration = Duration::from_secs(60);
@@ -39,35 +40,6 @@ fn settings(max_attempts: u32) -> Settings {
     }
 }
 
-/// An answer, read completely.
-#[derive(Debug)]
-struct Answer {
-    status: u16,
-    body: Value,
-}
-
-impl Answer {
-    #[track_caller]
-    fn expect_status(&self, status: u16) -> &Value {
-        assert_eq!(self.status, status, "expected {status}, got {self:?}");
-        &self.body
-    }
-
-    #[track_caller]
-    fn expect_error(&self, status: u16, code: &str) {
-        assert_eq!(self.status, status, "status of {self:?}");
-        assert_eq!(self.body["error"]["code"], code, "error code of {self:?}");
-    }
-}
-
-async fn call(request: RequestBuilder) -> Answer {
-    let response = request.send().await.expect("request answered");
-    let status = response.status().as_u16();
-    let text = response.text().await.expect("body read");
-    let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
-    Answer { status, body }
-}
-
 /// Polls `check` until it gives a value, failing after [`HANG_GUARD`].
 async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
 where
@@ -85,105 +57,6 @@ where
 }
 
 // --------------------------------------------------------------- receiver
-
-/// One request the receiver got.
-#[derive(Debug, Clone)]
-struct Received {
-    headers: HeaderMap,
-    body: String,
-    /// What the receiver answered.
-    answered: u16,
-}
-
-impl Received {
-    fn header(&self, name: &str) -> &str {
-        self.headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_else(|| panic!("no {name} header in {self:?}"))
-    }
-
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.body).expect("a JSON body")
-    }
-}
-
-/// A webhook receiver on 127.0.0.1 that records every request. It answers
-/// 500 to as many requests as it is told to fail, then 200.
-struct Receiver {
-    addr: SocketAddr,
-    got: Arc<Mutex<Vec<Received>>>,
-    failures_left: Arc<AtomicUsize>,
-    stop: Option<oneshot::Sender<()>>,
-}
-
-impl Receiver {
-    async fn start() -> Receiver {
-        Self::start_on("127.0.0.1:0".parse().unwrap(), 0).await
-    }
-
-    async fn start_on(addr: SocketAddr, failures: usize) -> Receiver {
-        let listener = tokio::net::TcpListener::bind(addr).await.expect("bind");
-        let addr = listener.local_addr().unwrap();
-        let got: Arc<Mutex<Vec<Received>>> = Arc::default();
-        let failures_left = Arc::new(AtomicUsize::new(failures));
-        let (record, failing) = (got.clone(), failures_left.clone());
-        let route = warp::post()
-            .and(warp::header::headers_cloned())
-            .and(warp::body::bytes())
-            .map(move |headers: HeaderMap, body: bytes::Bytes| {
-                let fail = failing
-                    .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
-                    .is_ok();
-                let status = if fail {
-                    StatusCode::INTERNAL_SERVER_ERROR
-                } else {
-                    StatusCode::OK
-                };
-                record.lock().unwrap().push(Received {
-                    headers,
-                    body: String::from_utf8_lossy(&body).into_owned(),
-                    answered: status.as_u16(),
-                });
-                warp::reply::with_status("received", status)
-            });
-        let (stop, stopped) = oneshot::channel::<()>();
-        let server = warp::serve(route).incoming(listener).graceful(async move {
-            let _ = stopped.await;
-        });
-        tokio::spawn(server.run());
-        Receiver {
-            addr,
-            got,
-            failures_left,
-            stop: Some(stop),
-        }
-    }
-
-    fn url(&self) -> String {
-        format!("http://{}/mekaar", self.addr)
-    }
-
-    fn received(&self) -> Vec<Received> {
-        self.got.lock().unwrap().clone()
-    }
-
-    /// Successful deliveries of `event`.
-    fn delivered(&self, event: &str) -> Vec<Received> {
-        self.received()
-            .into_iter()
-            .filter(|r| r.answered == 200 && r.header("mekaar-event") == event)
-            .collect()
-    }
-}
-
-impl Drop for Receiver {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-    }
-}
 
 /// A loopback address nothing listens on (for now).
 fn free_address() -> SocketAddr {

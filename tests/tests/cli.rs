@@ -1,0 +1,250 @@
+//! The `mekaar-server` command line, run as an admin runs it: a community
+//! and tokens made offline, `export` of a data directory, `import` into an
+//! empty one whose server then answers with the same data (tokens included),
+//! and `import` into a directory that holds data refused with a clear
+//! message and a non-zero exit.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+use mekaar_tests::bench::ServerProcess;
+use mekaar_tests::{http_client, voter_key};
+use reqwest::Client;
+use serde_json::{json, Value};
+
+/// The server binary of this checkout. `cargo test` builds only the
+/// server's library for this package, so the binary is built here (once
+/// per test run; quick when it is current), unless `MEKAAR_SERVER_BIN`
+/// names one.
+fn server_bin() -> &'static Path {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        if let Some(path) = std::env::var_os("MEKAAR_SERVER_BIN") {
+            return PathBuf::from(path);
+        }
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let status = Command::new(cargo)
+            .args([
+                "build",
+                "--quiet",
+                "-p",
+                "mekaar-server",
+                "--bin",
+                "mekaar-server",
+            ])
+            .current_dir(root)
+            .status()
+            .expect("run cargo build");
+        assert!(status.success(), "building mekaar-server failed");
+        // This test runs as target/debug/deps/cli-…; the binary is in target/debug.
+        let exe = std::env::current_exe().unwrap();
+        let bin = exe
+            .parent()
+            .unwrap()
+            .parent()
+            .unwrap()
+            .join("mekaar-server");
+        assert!(bin.exists(), "no binary at {}", bin.display());
+        bin
+    })
+}
+
+/// Runs `mekaar-server --data-dir DIR ARGS…` to its end.
+fn run(dir: &Path, args: &[&str]) -> Output {
+    Command::new(server_bin())
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env("MEKAAR_LOG", "warn")
+        .output()
+        .expect("run mekaar-server")
+}
+
+/// Runs it and expects success; returns standard output.
+#[track_caller]
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let out = run(dir, args);
+    assert!(
+        out.status.success(),
+        "mekaar-server {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8 output")
+}
+
+/// The last line of the output: where the commands print a token or an id.
+fn last_line(text: &str) -> String {
+    text.lines().last().unwrap_or("").trim().to_string()
+}
+
+async fn get(http: &Client, url: String, token: &str) -> Value {
+    let response = http.get(&url).bearer_auth(token).send().await.unwrap();
+    assert_eq!(response.status(), 200, "{url}");
+    response.json().await.unwrap()
+}
+
+/// Everything the admin and the public see of the community.
+async fn seen(http: &Client, server: &ServerProcess, admin: &str) -> Value {
+    let admin_url = |rest: &str| server.url(&format!("/api/v1/admin/communities/baarlo{rest}"));
+    json!({
+        "community": get(http, admin_url(""), admin).await,
+        "tokens": get(http, admin_url("/tokens"), admin).await,
+        "queue": get(http, admin_url("/initiatives"), admin).await,
+        "audit": get(http, admin_url("/audit"), admin).await,
+        "public": get(http, server.url("/api/v1/communities/baarlo/initiatives"), "").await,
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn export_and_import_with_the_command_line_keep_everything() {
+    let work = tempfile::tempdir().unwrap();
+    let original = work.path().join("original");
+    let original = original.as_path();
+
+    // Offline, as an admin sets a community up.
+    let created = ok(
+        original,
+        &[
+            "community",
+            "create",
+            "baarlo",
+            "--name",
+            "Baarlo",
+            "--origin",
+            "https://www.baarlo.nl",
+            "--area",
+            "Kloosterbuurt",
+            "--retention-days",
+            "365",
+        ],
+    );
+    let admin = last_line(&created);
+    assert!(admin.starts_with("mk_"), "{created}");
+    let id = last_line(&ok(
+        original,
+        &[
+            "initiative",
+            "create",
+            "baarlo",
+            "--title",
+            "Een AED bij de kerk",
+        ],
+    ));
+    let made = ok(
+        original,
+        &[
+            "token",
+            "--community",
+            "baarlo",
+            "--role",
+            "moderator",
+            "--label",
+            "Marieke",
+        ],
+    );
+    assert!(made.starts_with("Moderator token"), "{made}");
+    let moderator = last_line(&made);
+    assert!(moderator.starts_with("mk_"), "{made}");
+    let editor = last_line(&ok(
+        original,
+        &["token", "--community", "baarlo", "--role", "poll-editor"],
+    ));
+
+    // The token command refuses what it cannot do, saying why.
+    let unknown = run(original, &["token", "--community", "nergens"]);
+    assert!(!unknown.status.success());
+    assert!(
+        String::from_utf8_lossy(&unknown.stderr).contains("no community `nergens`"),
+        "{unknown:?}"
+    );
+    let bad_role = run(
+        original,
+        &["token", "--community", "baarlo", "--role", "owner"],
+    );
+    assert!(!bad_role.status.success());
+
+    // Residents and the moderator use it for a while.
+    let http = http_client();
+    let server = ServerProcess::start(server_bin(), original).unwrap();
+    let initiative = |rest: &str| {
+        server.url(&format!(
+            "/api/v1/communities/baarlo/initiatives/{id}{rest}"
+        ))
+    };
+    for n in 0..3 {
+        let answer = http
+            .put(initiative("/support"))
+            .header(mekaar_api::VOTER_HEADER, voter_key(n))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 200);
+    }
+    let answer = http
+        .post(initiative("/join"))
+        .header(mekaar_api::VOTER_HEADER, voter_key(1))
+        .json(&json!({"name": "Piet", "contact": "piet@example.nl", "consent": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    let answer = http
+        .put(server.url(&format!(
+            "/api/v1/admin/communities/baarlo/initiatives/{id}/answer"
+        )))
+        .bearer_auth(&moderator)
+        .json(&json!({"text": "De gemeente betaalt de kast.", "answered_by": "Gemeente"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    let before = seen(&http, &server, &admin).await;
+    assert_eq!(before["community"]["retention_days"], 365);
+    assert_eq!(before["tokens"]["tokens"].as_array().unwrap().len(), 3);
+    assert_eq!(before["public"]["initiatives"][0]["support_count"], 3);
+    server.kill9().unwrap();
+
+    // Export, then import into a new directory.
+    let file = work.path().join("baarlo.jsonl");
+    let file_arg = file.to_str().unwrap();
+    let exported = run(original, &["export", "--out", file_arg]);
+    assert!(exported.status.success(), "{exported:?}");
+    assert!(
+        String::from_utf8_lossy(&exported.stderr).contains("Exported"),
+        "{exported:?}"
+    );
+    let copy = work.path().join("copy");
+    let imported = run(&copy, &["import", file_arg]);
+    assert!(imported.status.success(), "{imported:?}");
+    assert!(
+        String::from_utf8_lossy(&imported.stderr).contains("Imported"),
+        "{imported:?}"
+    );
+
+    // The imported server answers with the same data, and the same tokens work.
+    let server = ServerProcess::start(server_bin(), &copy).unwrap();
+    assert_eq!(seen(&http, &server, &admin).await, before);
+    for (token, role) in [(&moderator, "moderator"), (&editor, "poll_editor")] {
+        let signed_in = http
+            .post(server.url("/api/v1/session"))
+            .json(&json!({ "token": token }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(signed_in.status(), 201);
+        let session: Value = signed_in.json().await.unwrap();
+        assert_eq!(session["role"], role);
+    }
+    server.kill9().unwrap();
+
+    // Not into a directory that holds data: refused, nothing changed.
+    let refused = run(&copy, &["import", file_arg]);
+    assert!(!refused.status.success());
+    let message = String::from_utf8_lossy(&refused.stderr);
+    assert!(message.contains("not empty"), "{message}");
+    assert!(message.contains("--data-dir"), "{message}");
+    let server = ServerProcess::start(server_bin(), &copy).unwrap();
+    assert_eq!(seen(&http, &server, &admin).await, before);
+}

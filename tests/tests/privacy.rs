@@ -1,0 +1,489 @@
+//! Privacy (issue 5), against the real server: a moderator erases an
+//! initiator's or a joiner's personal data on request, and then it is gone
+//! from the admin view, the initiator's page, the feeds and the exports,
+//! while the audit log records the erasure without the data; a community's
+//! retention setting erases the personal data of initiatives that ended
+//! long enough ago, and only of those.
+
+use mekaar_server::privacy;
+use mekaar_server::secrets;
+use mekaar_server::store::Store;
+use mekaar_tests::{call_expecting, http_client, voter_key, Settings, TestServer, VOTER_HEADER};
+use reqwest::header::COOKIE;
+use reqwest::{Client, RequestBuilder};
+use serde_json::{json, Value};
+
+const DAY: u64 = 24 * 3600;
+
+async fn error_code(request: RequestBuilder, status: u16) -> String {
+    let body = call_expecting(request, status).await;
+    body["error"]["code"].as_str().unwrap_or("").to_string()
+}
+
+struct Community {
+    admin: String,
+    moderator: String,
+    poll_editor: String,
+}
+
+async fn community(server: &TestServer, http: &Client, slug: &str) -> Community {
+    let admin = server.create_community(slug, &[]).await.admin_token;
+    let token = |role: &'static str| {
+        let request = http
+            .post(server.at(&format!("/api/v1/admin/communities/{slug}/tokens")))
+            .bearer_auth(&admin)
+            .json(&json!({ "role": role }));
+        async move {
+            call_expecting(request, 201).await["admin_token"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        }
+    };
+    Community {
+        moderator: token("moderator").await,
+        poll_editor: token("poll_editor").await,
+        admin,
+    }
+}
+
+/// A resident's initiative with an e-mail address, and two joiners.
+/// Returns its id and manage token.
+async fn initiative_with_joiners(
+    server: &TestServer,
+    http: &Client,
+    slug: &str,
+    initiator: &str,
+    joiners: [&str; 2],
+) -> (String, String) {
+    let email = format!("{}@example.nl", initiator.to_lowercase().replace(' ', "."));
+    let submitted = call_expecting(
+        http.post(server.community_url(slug, "/initiatives"))
+            .json(&json!({
+                "title": "Een plan voor het plein",
+                "summary": "Een plan voor het dorp.",
+                "initiator_name": initiator,
+                "contact_email": email,
+            })),
+        201,
+    )
+    .await;
+    let id = submitted["initiative"]["id"].as_str().unwrap().to_string();
+    for (n, name) in joiners.iter().enumerate() {
+        call_expecting(
+            http.post(server.community_url(slug, &format!("/initiatives/{id}/join")))
+                .header(VOTER_HEADER, voter_key(n as u64 + 1))
+                .json(&json!({
+                    "name": name,
+                    "contact": format!("{}@example.nl", name.to_lowercase().replace(' ', ".")),
+                    "message": format!("{name} brengt een schep mee"),
+                    "consent": true,
+                })),
+            200,
+        )
+        .await;
+    }
+    (id, submitted["manage_token"].as_str().unwrap().to_string())
+}
+
+/// An export with the values of set members (hex in the file) decoded, so
+/// that join details can be searched for.
+fn readable(export: &Value) -> String {
+    let text = export.as_str().expect("an export is text");
+    let mut out = text.to_string();
+    for line in text.lines() {
+        let line: Value = serde_json::from_str(line).expect("a JSON line");
+        if let Some(hex) = line.get("set").and(line["value"].as_str()) {
+            let bytes: Vec<u8> = (0..hex.len())
+                .step_by(2)
+                .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+                .collect();
+            out.push('\n');
+            out.push_str(&String::from_utf8_lossy(&bytes));
+        }
+    }
+    out
+}
+
+fn admin_url(server: &TestServer, slug: &str, rest: &str) -> String {
+    server.at(&format!("/api/v1/admin/communities/{slug}{rest}"))
+}
+
+#[tokio::test]
+async fn erased_personal_data_are_gone_everywhere_and_the_erasure_is_audited() {
+    let server = TestServer::start().await;
+    let http = http_client();
+    let c = community(&server, &http, "baarlo").await;
+    // A webhook that never answers keeps the `submitted` event (with the
+    // initiator's name) waiting in the outbox.
+    call_expecting(
+        http.post(admin_url(&server, "baarlo", "/webhooks"))
+            .bearer_auth(&c.admin)
+            .json(&json!({"url": "http://127.0.0.1:9/hook", "events": ["submitted"]})),
+        201,
+    )
+    .await;
+    let (id, manage) = initiative_with_joiners(
+        &server,
+        &http,
+        "baarlo",
+        "Anja Jansen",
+        ["Piet Peters", "Klaas Kok"],
+    )
+    .await;
+    let url = |rest: &str| admin_url(&server, "baarlo", &format!("/initiatives/{id}{rest}"));
+
+    // The moderator works in the console.
+    let signed_in = http
+        .post(server.at("/api/v1/session"))
+        .json(&json!({"token": c.moderator}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_in.status(), 201);
+    let cookie = signed_in.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let csrf = signed_in.json::<Value>().await.unwrap()["csrf"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let console =
+        |request: RequestBuilder| request.header(COOKIE, &cookie).header("mekaar-csrf", &csrf);
+
+    let view = call_expecting(console(http.get(url(""))), 200).await;
+    assert_eq!(view["initiative"]["initiator_name"], "Anja Jansen");
+    assert_eq!(view["contact_email"], "anja.jansen@example.nl");
+    let joins = view["joins"].as_array().unwrap();
+    assert_eq!(joins.len(), 2);
+    let piet = joins
+        .iter()
+        .find(|j| j["name"] == "Piet Peters")
+        .expect("Piet joined");
+    let piet_id = piet["id"].as_str().unwrap().to_string();
+    assert_eq!(piet["erased"], false);
+
+    // A poll editor may not; unknown joiners and bad requests are refused.
+    let erase = |who: Value| http.post(url("/erase")).json(&who);
+    assert_eq!(
+        error_code(
+            erase(json!({"subject": "initiator"})).bearer_auth(&c.poll_editor),
+            403
+        )
+        .await,
+        "forbidden"
+    );
+    assert_eq!(
+        error_code(
+            console(erase(
+                json!({"subject": "joiner", "joiner": "0000000000000000"})
+            )),
+            404
+        )
+        .await,
+        "joiner_not_found"
+    );
+    for bad in [
+        json!({"subject": "joiner"}),
+        json!({"subject": "everyone"}),
+        json!({"subject": "initiator", "joiner": piet_id}),
+    ] {
+        assert_eq!(error_code(console(erase(bad)), 400).await, "invalid_field");
+    }
+    assert_eq!(
+        error_code(
+            console(
+                http.post(admin_url(&server, "baarlo", "/initiatives/nope/erase"))
+                    .json(&json!({"subject": "initiator"}))
+            ),
+            404
+        )
+        .await,
+        "initiative_not_found"
+    );
+
+    // Piet asks to be forgotten.
+    let after = call_expecting(
+        console(erase(json!({"subject": "joiner", "joiner": piet_id}))),
+        200,
+    )
+    .await;
+    let joins = after["joins"].as_array().unwrap();
+    let erased = joins.iter().find(|j| j["id"] == piet_id.as_str()).unwrap();
+    assert_eq!(erased["erased"], true);
+    assert_eq!(
+        (&erased["name"], &erased["contact"], &erased["message"]),
+        (&json!(""), &json!(""), &json!(""))
+    );
+    let klaas = joins.iter().find(|j| j["id"] != piet_id.as_str()).unwrap();
+    assert_eq!(klaas["name"], "Klaas Kok");
+    assert_eq!(klaas["erased"], false);
+    // His join still counts; the initiator no longer sees him.
+    assert_eq!(after["initiative"]["join_count"], 2);
+    let managed = call_expecting(
+        http.get(server.community_url("baarlo", &format!("/initiatives/{id}/manage")))
+            .header(mekaar_api::MANAGE_HEADER, &manage),
+        200,
+    )
+    .await;
+    let names: Vec<&str> = managed["joins"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|j| j["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Klaas Kok"]);
+
+    // Anja asks too.
+    let after = call_expecting(console(erase(json!({"subject": "initiator"}))), 200).await;
+    assert_eq!(after["initiative"]["initiator_name"], "");
+    assert_eq!(after["contact_email"], Value::Null);
+    assert!(after["initiator_erased_at"].as_u64().is_some(), "{after}");
+    // The initiative itself stays as it was for the public.
+    assert_eq!(after["initiative"]["title"], "Een plan voor het plein");
+    assert_eq!(after["initiative"]["summary"], "Een plan voor het dorp.");
+
+    // Gone from everything the server hands out.
+    let public = call_expecting(
+        http.get(server.community_url("baarlo", &format!("/initiatives/{id}"))),
+        200,
+    )
+    .await;
+    assert_eq!(public["initiator_name"], "");
+    let feeds = [
+        call_expecting(http.get(server.community_url("baarlo", "/feed.json")), 200).await,
+        call_expecting(http.get(server.community_url("baarlo", "/feed.atom")), 200).await,
+    ];
+    let exports = [
+        call_expecting(
+            http.get(admin_url(&server, "baarlo", "/export"))
+                .bearer_auth(&c.admin),
+            200,
+        )
+        .await,
+        call_expecting(
+            http.get(server.at("/api/v1/admin/export"))
+                .bearer_auth(&server.server_token),
+            200,
+        )
+        .await,
+    ];
+    let audit = call_expecting(
+        http.get(admin_url(&server, "baarlo", "/audit"))
+            .bearer_auth(&c.moderator),
+        200,
+    )
+    .await;
+    let personal = [
+        "Anja Jansen",
+        "anja.jansen@example.nl",
+        "Piet Peters",
+        "piet.peters@example.nl",
+        "Piet Peters brengt",
+    ];
+    for (what, text) in [
+        ("the JSON feed", feeds[0].to_string()),
+        ("the Atom feed", feeds[1].to_string()),
+        ("the community export", readable(&exports[0])),
+        ("the server export", readable(&exports[1])),
+        ("the audit log", audit.to_string()),
+    ] {
+        for data in personal {
+            assert!(!text.contains(data), "{data} is still in {what}");
+        }
+    }
+    // Klaas did not ask: his details stay (with the initiator and moderators).
+    assert!(
+        readable(&exports[0]).contains("klaas.kok@example.nl"),
+        "Klaas was erased too"
+    );
+
+    // The audit log says who erased what, not whose data it was.
+    let entries = audit.as_array().unwrap();
+    let moderator = format!("moderator:{}", &secrets::hash_secret(&c.moderator)[..8]);
+    let initiator = &entries[0];
+    assert_eq!(initiator["action"], "erase_initiator");
+    assert_eq!(initiator["actor"], moderator.as_str());
+    assert_eq!(initiator["initiative"], id.as_str());
+    let joiner = &entries[1];
+    assert_eq!(joiner["action"], "erase_joiner");
+    assert_eq!(joiner["actor"], moderator.as_str());
+    assert!(
+        joiner["note"].as_str().unwrap().contains(&piet_id),
+        "{joiner}"
+    );
+
+    // Erasing again is harmless, and says there was nothing left.
+    let again = call_expecting(console(erase(json!({"subject": "initiator"}))), 200).await;
+    assert_eq!(again["initiative"]["initiator_name"], "");
+    let audit = call_expecting(
+        http.get(admin_url(&server, "baarlo", "/audit?limit=1"))
+            .bearer_auth(&c.admin),
+        200,
+    )
+    .await;
+    assert!(
+        audit[0]["note"].as_str().unwrap().contains("nothing"),
+        "{audit}"
+    );
+}
+
+#[tokio::test]
+async fn retention_erases_the_personal_data_of_initiatives_that_ended_long_enough_ago() {
+    let server = TestServer::start().await;
+    let http = http_client();
+    let kessel = community(&server, &http, "kessel").await;
+    let keeps = community(&server, &http, "helden").await;
+    let settings = admin_url(&server, "kessel", "");
+
+    // The setting, through the community's settings.
+    let current = call_expecting(http.get(&settings).bearer_auth(&kessel.admin), 200).await;
+    assert_eq!(current["retention_days"], Value::Null);
+    for bad in [json!(0), json!(3651), json!("30"), json!(-1)] {
+        assert_eq!(
+            error_code(
+                http.patch(&settings)
+                    .bearer_auth(&kessel.admin)
+                    .json(&json!({ "retention_days": bad })),
+                400
+            )
+            .await,
+            "invalid_field",
+            "{bad}"
+        );
+    }
+    assert_eq!(
+        error_code(
+            http.patch(&settings)
+                .bearer_auth(&kessel.moderator)
+                .json(&json!({"retention_days": 30})),
+            403
+        )
+        .await,
+        "forbidden"
+    );
+    for days in [json!(7), Value::Null, json!(30)] {
+        let changed = call_expecting(
+            http.patch(&settings)
+                .bearer_auth(&kessel.admin)
+                .json(&json!({ "retention_days": days })),
+            200,
+        )
+        .await;
+        assert_eq!(changed["retention_days"], days);
+    }
+    // Changing something else leaves it.
+    let changed = call_expecting(
+        http.patch(&settings)
+            .bearer_auth(&kessel.admin)
+            .json(&json!({"name": "Kessel"})),
+        200,
+    )
+    .await;
+    assert_eq!(changed["retention_days"], 30);
+
+    // Realised, stopped, still in progress; and a realised one in a
+    // community that keeps personal data.
+    let mut ids = Vec::new();
+    for (slug, token, initiator, status) in [
+        ("kessel", &kessel.moderator, "Anja Jansen", "realised"),
+        ("kessel", &kessel.moderator, "Bert Bos", "stopped"),
+        ("kessel", &kessel.moderator, "Carla Cox", "in_progress"),
+        ("helden", &keeps.moderator, "Dirk Dam", "realised"),
+    ] {
+        let (id, _) =
+            initiative_with_joiners(&server, &http, slug, initiator, ["Eva Eik", "Frank Fok"])
+                .await;
+        let edited = call_expecting(
+            http.patch(admin_url(&server, slug, &format!("/initiatives/{id}")))
+                .bearer_auth(token)
+                .json(&json!({ "status": status })),
+            200,
+        )
+        .await;
+        assert_eq!(edited["initiative"]["status"], status);
+        ids.push((slug, id, initiator));
+    }
+
+    // The hourly task's work, at chosen moments (days from now).
+    let token = server.server_token.clone();
+    let dir = server.stop().await;
+    {
+        let store = Store::open(dir.path()).unwrap();
+        let now = secrets::now_secs();
+        assert_eq!(privacy::apply_retention(&store, now).unwrap(), 0);
+        assert_eq!(
+            privacy::apply_retention(&store, now + 29 * DAY).unwrap(),
+            0,
+            "erased before 30 days"
+        );
+        assert_eq!(privacy::apply_retention(&store, now + 31 * DAY).unwrap(), 2);
+        // Once is enough: nothing left, nothing audited again.
+        assert_eq!(privacy::apply_retention(&store, now + 32 * DAY).unwrap(), 0);
+        store.flush_blocking().unwrap();
+        store.close();
+    }
+    let server = TestServer::start_in_with_settings(dir, token, Settings::default()).await;
+    for (slug, id, initiator) in &ids {
+        let admin = if *slug == "kessel" {
+            &kessel.admin
+        } else {
+            &keeps.admin
+        };
+        let view = call_expecting(
+            http.get(admin_url(&server, slug, &format!("/initiatives/{id}")))
+                .bearer_auth(admin),
+            200,
+        )
+        .await;
+        let ended = *slug == "kessel" && *initiator != "Carla Cox";
+        let names: Vec<&str> = view["joins"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|j| j["name"].as_str().unwrap())
+            .collect();
+        if ended {
+            assert_eq!(view["initiative"]["initiator_name"], "", "{initiator}");
+            assert_eq!(view["contact_email"], Value::Null, "{initiator}");
+            assert_eq!(names, ["", ""], "{initiator}");
+            assert_eq!(view["initiative"]["join_count"], 2);
+        } else {
+            assert_eq!(view["initiative"]["initiator_name"], *initiator);
+            assert!(view["contact_email"].is_string(), "{initiator}");
+            assert_eq!(names.len(), 2);
+            assert!(
+                names.iter().all(|n| !n.is_empty()),
+                "{initiator}: {names:?}"
+            );
+        }
+    }
+    let audit = call_expecting(
+        http.get(admin_url(&server, "kessel", "/audit"))
+            .bearer_auth(&kessel.admin),
+        200,
+    )
+    .await;
+    let by_retention: Vec<&Value> = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["actor"] == "retention")
+        .collect();
+    assert_eq!(by_retention.len(), 2, "{audit}");
+    for entry in &by_retention {
+        assert_eq!(entry["action"], "erase_personal_data");
+        assert!(
+            entry["note"].as_str().unwrap().contains("2 joiner(s)"),
+            "{entry}"
+        );
+    }
+    let text = audit.to_string();
+    for name in ["Anja Jansen", "Bert Bos", "Eva Eik"] {
+        assert!(!text.contains(name), "{name} in the audit log");
+    }
+}
