@@ -1,0 +1,348 @@
+//! The console's HTTP client: `fetch` to the server's own origin with the session cookie,
+//! the `Mekaar-CSRF` header on every unsafe method, JSON bodies, and one error type.
+//!
+//! Answers are parsed by the browser (`Response.json()`) and turned into Rust types with
+//! serde-wasm-bindgen, so no JSON parser of our own ends up in the wasm. Request bodies go
+//! the other way (serde-wasm-bindgen, then `JSON.stringify`).
+//!
+//! ```ignore
+//! use crate::api;
+//! let path = api::admin_path(&session.community, "/initiatives?queue=pending");
+//! let list: mekaar_api::InitiativeAdminList = api::get(&path).await?;
+//! let after: mekaar_api::InitiativeAdmin = api::post(&moderation_path, &request).await?;
+//! api::delete(&api::admin_path(&c, &format!("/webhooks/{}", api::encode_segment(&id)))).await?;
+//! ```
+//!
+//! A 401 from an admin route (the session expired or was ended elsewhere) also calls the
+//! handler set with [`on_session_lost`], which takes the console back to the sign-in
+//! screen; callers only need to show their error.
+
+use std::cell::RefCell;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{RequestCredentials, RequestInit, RequestMode, Response};
+
+use crate::i18n::{fill, Key, Lang};
+
+/// The header that carries the session's CSRF token on unsafe methods.
+pub const CSRF_HEADER: &str = "Mekaar-CSRF";
+
+thread_local! {
+    static CSRF: RefCell<Option<String>> = const { RefCell::new(None) };
+    static SESSION_LOST: RefCell<Option<yew::Callback<()>>> = const { RefCell::new(None) };
+}
+
+/// Sets (or clears) the CSRF token sent with unsafe methods. The session module calls
+/// this on sign-in and sign-out; screens never need to.
+pub fn set_csrf(token: Option<String>) {
+    CSRF.with(|c| *c.borrow_mut() = token);
+}
+
+/// What to do when an admin route answers 401 (the app goes back to sign-in).
+pub fn on_session_lost(callback: Option<yew::Callback<()>>) {
+    SESSION_LOST.with(|c| *c.borrow_mut() = callback);
+}
+
+/// A failed call: the HTTP status (0 when there was no answer), the API's error code and
+/// message, and what the server added.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiError {
+    pub status: u16,
+    /// The API's error code (`mekaar_api::codes`), or `"unreachable"` without an answer.
+    pub code: String,
+    /// The server's sentence for developers (English).
+    pub message: String,
+    /// For `invalid_field`: the field the server named (`Field \`name\`: …`).
+    pub field: Option<String>,
+    /// For `rate_limited`: the seconds from `Retry-After`.
+    pub retry_after: Option<u64>,
+}
+
+/// The code of an [`ApiError`] when the request got no answer at all.
+pub const UNREACHABLE: &str = "unreachable";
+
+impl ApiError {
+    fn unreachable() -> ApiError {
+        ApiError {
+            status: 0,
+            code: UNREACHABLE.into(),
+            message: String::new(),
+            field: None,
+            retry_after: None,
+        }
+    }
+
+    /// Whether this is the error with API code `code`.
+    pub fn is(&self, code: &str) -> bool {
+        self.code == code
+    }
+
+    /// The translation key of the message for this error.
+    pub fn key(&self) -> Key {
+        use mekaar_api::codes;
+        match self.code.as_str() {
+            codes::UNAUTHORIZED => Key::ErrUnauthorized,
+            codes::FORBIDDEN => Key::ErrForbidden,
+            codes::RATE_LIMITED => Key::ErrRateLimited,
+            codes::INVALID_FIELD | codes::MALFORMED_JSON => Key::ErrInvalidField,
+            codes::STORAGE_UNAVAILABLE => Key::ErrStorage,
+            codes::CSRF_FAILED => Key::ErrCsrf,
+            codes::LAST_ADMIN_TOKEN => Key::ErrLastAdminToken,
+            UNREACHABLE => Key::ErrUnreachable,
+            c if c.ends_with("_not_found") => Key::ErrNotFound,
+            _ => Key::ErrGeneric,
+        }
+    }
+
+    /// One translated sentence for people. `invalid_field` carries the server's own
+    /// (English) explanation, which names the field and the rule.
+    pub fn text(&self, lang: Lang) -> String {
+        let wait = self.retry_after.unwrap_or(60).to_string();
+        fill(
+            self.key().text(lang),
+            &[
+                ("n", &wait),
+                ("message", &self.message),
+                ("code", &self.code),
+            ],
+        )
+    }
+}
+
+/// The field an `invalid_field` message names: "Field `name`: must not be empty." → `name`.
+pub fn field_of(message: &str) -> Option<String> {
+    let rest = message.split_once('`')?.1;
+    let (field, _) = rest.split_once('`')?;
+    (!field.is_empty()).then(|| field.to_string())
+}
+
+/// Percent-encodes one URL path segment (everything but RFC 3986 unreserved characters).
+pub fn encode_segment(s: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push('%');
+            out.push(HEX[usize::from(b >> 4)] as char);
+            out.push(HEX[usize::from(b & 15)] as char);
+        }
+    }
+    out
+}
+
+/// `/api/v1/admin/communities/{community}{tail}`; `tail` starts with `/` or `?` (or is
+/// empty) and is taken as it is.
+pub fn admin_path(community: &str, tail: &str) -> String {
+    format!(
+        "{}/admin/communities/{}{tail}",
+        mekaar_api::API_PREFIX,
+        encode_segment(community)
+    )
+}
+
+/// `/api/v1/communities/{community}{tail}`: the public API of the community.
+pub fn public_path(community: &str, tail: &str) -> String {
+    format!(
+        "{}/communities/{}{tail}",
+        mekaar_api::API_PREFIX,
+        encode_segment(community)
+    )
+}
+
+/// `GET path`, decoded as `T`.
+pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+    decode(send("GET", path, None).await?).await
+}
+
+/// `POST path` with `body` as JSON, the answer decoded as `T`.
+pub async fn post<B: Serialize + ?Sized, T: DeserializeOwned>(
+    path: &str,
+    body: &B,
+) -> Result<T, ApiError> {
+    decode(send("POST", path, Some(to_json(body)?)).await?).await
+}
+
+/// `PATCH path` with `body` as JSON.
+pub async fn patch<B: Serialize + ?Sized, T: DeserializeOwned>(
+    path: &str,
+    body: &B,
+) -> Result<T, ApiError> {
+    decode(send("PATCH", path, Some(to_json(body)?)).await?).await
+}
+
+/// `PUT path` with `body` as JSON.
+pub async fn put<B: Serialize + ?Sized, T: DeserializeOwned>(
+    path: &str,
+    body: &B,
+) -> Result<T, ApiError> {
+    decode(send("PUT", path, Some(to_json(body)?)).await?).await
+}
+
+/// `DELETE path`; any 2xx answer is success and its body is ignored.
+pub async fn delete(path: &str) -> Result<(), ApiError> {
+    send("DELETE", path, None).await.map(|_| ())
+}
+
+/// Sends a request and returns the raw 2xx [`Response`] (for text, CSV or blobs);
+/// non-2xx answers become an [`ApiError`]. `body` is a JSON text.
+pub async fn send(method: &str, path: &str, body: Option<String>) -> Result<Response, ApiError> {
+    let window = web_sys::window().ok_or_else(ApiError::unreachable)?;
+    let init = RequestInit::new();
+    init.set_method(method);
+    init.set_mode(RequestMode::SameOrigin);
+    init.set_credentials(RequestCredentials::SameOrigin);
+    let headers = web_sys::Headers::new().map_err(|_| ApiError::unreachable())?;
+    let _ = headers.set("Accept", "application/json");
+    if let Some(body) = &body {
+        let _ = headers.set("Content-Type", "application/json");
+        init.set_body(&JsValue::from_str(body));
+    }
+    if !matches!(method, "GET" | "HEAD") {
+        if let Some(token) = CSRF.with(|c| c.borrow().clone()) {
+            let _ = headers.set(CSRF_HEADER, &token);
+        }
+    }
+    init.set_headers(&headers);
+    let response: Response = JsFuture::from(window.fetch_with_str_and_init(path, &init))
+        .await
+        .ok()
+        .and_then(|r| r.dyn_into().ok())
+        .ok_or_else(ApiError::unreachable)?;
+    if response.ok() {
+        return Ok(response);
+    }
+    let error = error_of(&response).await;
+    if error.status == 401 && path.starts_with(&format!("{}/admin/", mekaar_api::API_PREFIX)) {
+        if let Some(callback) = SESSION_LOST.with(|c| c.borrow().clone()) {
+            callback.emit(());
+        }
+    }
+    Err(error)
+}
+
+/// The wire shape of every error answer.
+#[derive(Deserialize)]
+struct ErrorWire {
+    error: mekaar_api::ErrorDetail,
+}
+
+async fn error_of(response: &Response) -> ApiError {
+    let status = response.status();
+    let retry_after = response
+        .headers()
+        .get("retry-after")
+        .ok()
+        .flatten()
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    let body = match response.json() {
+        Ok(promise) => JsFuture::from(promise).await.ok(),
+        Err(_) => None,
+    };
+    let detail = body
+        .and_then(|b| serde_wasm_bindgen::from_value::<ErrorWire>(b).ok())
+        .map(|w| w.error);
+    let (code, message) = match detail {
+        Some(d) => (d.code, d.message),
+        None => (
+            match status {
+                401 => mekaar_api::codes::UNAUTHORIZED.to_string(),
+                403 => mekaar_api::codes::FORBIDDEN.to_string(),
+                429 => mekaar_api::codes::RATE_LIMITED.to_string(),
+                _ => format!("http_{status}"),
+            },
+            String::new(),
+        ),
+    };
+    ApiError {
+        status,
+        field: if code == mekaar_api::codes::INVALID_FIELD {
+            field_of(&message)
+        } else {
+            None
+        },
+        code,
+        message,
+        retry_after,
+    }
+}
+
+/// Decodes a 2xx answer; an empty body (204) decodes as `null` (so `()` and `Option`
+/// work).
+async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+    let value = if response.status() == 204 {
+        JsValue::NULL
+    } else {
+        let promise = response.json().map_err(|_| ApiError::unreachable())?;
+        JsFuture::from(promise)
+            .await
+            .map_err(|_| bad_answer("the answer is not JSON"))?
+    };
+    serde_wasm_bindgen::from_value(value).map_err(|e| bad_answer(&e.to_string()))
+}
+
+fn bad_answer(why: &str) -> ApiError {
+    ApiError {
+        status: 200,
+        code: "bad_answer".into(),
+        message: why.to_string(),
+        field: None,
+        retry_after: None,
+    }
+}
+
+/// A value as a JSON text, via a plain JS object and `JSON.stringify`.
+pub fn to_json<B: Serialize + ?Sized>(body: &B) -> Result<String, ApiError> {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    let value = body
+        .serialize(&serializer)
+        .map_err(|e| bad_answer(&e.to_string()))?;
+    js_sys::JSON::stringify(&value)
+        .map(String::from)
+        .map_err(|_| bad_answer("JSON.stringify failed"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_names_come_from_invalid_field_messages() {
+        assert_eq!(
+            field_of("Field `name`: must not be empty.").as_deref(),
+            Some("name")
+        );
+        assert_eq!(field_of("The JSON body is not valid."), None);
+        assert_eq!(field_of("Field ``: odd."), None);
+    }
+
+    #[test]
+    fn paths() {
+        assert_eq!(
+            admin_path("baarlo", "/audit?limit=50"),
+            "/api/v1/admin/communities/baarlo/audit?limit=50"
+        );
+        assert_eq!(
+            public_path("baarlo", "/open-data/initiatives.csv"),
+            "/api/v1/communities/baarlo/open-data/initiatives.csv"
+        );
+        assert_eq!(encode_segment("a b/ç"), "a%20b%2F%C3%A7");
+    }
+
+    #[test]
+    fn errors_are_translated() {
+        let mut e = ApiError::unreachable();
+        assert_eq!(e.key(), Key::ErrUnreachable);
+        e.code = "rate_limited".into();
+        e.retry_after = Some(30);
+        assert!(e.text(Lang::Nl).contains("30 seconden"));
+        e.code = "poll_not_found".into();
+        assert_eq!(e.key(), Key::ErrNotFound);
+        e.code = "weird".into();
+        assert!(e.text(Lang::En).contains("(weird)"));
+    }
+}

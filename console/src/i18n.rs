@@ -1,0 +1,615 @@
+//! The console's one translation table: every text an admin, moderator or poll editor sees
+//! comes from here, in Dutch and English.
+//!
+//! # Adding texts
+//!
+//! Add a line `KeyName => "Nederlands", "English";` to [`table!`] below, in the section of
+//! your screen (each screen has its own block, so two people adding keys to different
+//! screens never touch the same lines). Key names start with the screen's name
+//! (`ModerationApprove`, `PollsCreate`, …); texts shared by every screen live in
+//! "Common". The macro makes it impossible to add a key without both texts.
+//!
+//! Placeholders are `{name}` and are filled with [`fill`]:
+//! `fill(Key::SignInWait.text(lang), &[("n", &secs.to_string())])`.
+//!
+//! In a component, read the language with [`use_lang`] (the [`LangContext`] the app
+//! provides) and write `t(Key::CommonSave)`:
+//!
+//! ```ignore
+//! let lang = use_lang();
+//! let t = |k: Key| k.text(lang.lang);
+//! html! { <button>{ t(Key::CommonSave) }</button> }
+//! ```
+
+use yew::prelude::*;
+
+/// A language the console speaks. Dutch is the default.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Lang {
+    #[default]
+    Nl,
+    En,
+}
+
+impl Lang {
+    /// Every language, for tests and the language switch.
+    pub const ALL: [Lang; 2] = [Lang::Nl, Lang::En];
+
+    /// From a language tag (`"en"`, `"en-GB"`, `"NL"`); `None` for anything else.
+    pub fn parse(tag: &str) -> Option<Lang> {
+        let primary = tag.trim().split(['-', '_']).next().unwrap_or("");
+        if primary.eq_ignore_ascii_case("en") {
+            Some(Lang::En)
+        } else if primary.eq_ignore_ascii_case("nl") {
+            Some(Lang::Nl)
+        } else {
+            None
+        }
+    }
+
+    /// The BCP 47 tag, for `<html lang>`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::Nl => "nl",
+            Lang::En => "en",
+        }
+    }
+
+    /// The language's own name, for the switch ("Nederlands", "English").
+    pub fn own_name(self) -> &'static str {
+        match self {
+            Lang::Nl => "Nederlands",
+            Lang::En => "English",
+        }
+    }
+}
+
+/// Replaces each `{name}` in `text` by its value.
+pub fn fill(text: &str, values: &[(&str, &str)]) -> String {
+    let mut out = text.to_string();
+    for (name, value) in values {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
+}
+
+/// The chosen language and how to change it; provided by the app around everything.
+#[derive(Clone, PartialEq)]
+pub struct LangContext {
+    pub lang: Lang,
+    /// Switches the language (and remembers the choice in this browser).
+    pub set: Callback<Lang>,
+}
+
+/// The console's language, from the [`LangContext`] (Dutch outside one).
+#[hook]
+pub fn use_lang() -> LangContext {
+    use_context::<LangContext>().unwrap_or(LangContext {
+        lang: Lang::Nl,
+        set: Callback::noop(),
+    })
+}
+
+macro_rules! table {
+    ($($key:ident => $nl:literal, $en:literal;)*) => {
+        /// A key into the translation table.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum Key {
+            $($key,)*
+        }
+
+        /// The texts by key, then by language.
+        static TEXTS: &[[&str; 2]] = &[$([$nl, $en],)*];
+
+        impl Key {
+            /// Every key, for tests.
+            pub const ALL: &'static [Key] = &[$(Key::$key,)*];
+
+            /// The text of this key in `lang`.
+            pub fn text(self, lang: Lang) -> &'static str {
+                TEXTS[self as usize][lang as usize]
+            }
+        }
+    };
+}
+
+table! {
+    // ---- Common: the shell, shared buttons and errors --------------------------------
+    AppName => "Mekaar beheer", "Mekaar console";
+    CommonLoading => "Laden…", "Loading…";
+    CommonSave => "Opslaan", "Save";
+    CommonSaving => "Opslaan…", "Saving…";
+    CommonSaved => "Opgeslagen.", "Saved.";
+    CommonCancel => "Annuleren", "Cancel";
+    CommonDelete => "Verwijderen", "Delete";
+    CommonAdd => "Toevoegen", "Add";
+    CommonCopy => "Kopiëren", "Copy";
+    CommonCopied => "Gekopieerd.", "Copied.";
+    CommonCopyFailed => "Kopiëren lukte niet; selecteer de tekst en kopieer hem zelf.",
+        "Copying did not work; select the text and copy it yourself.";
+    CommonRetry => "Opnieuw proberen", "Try again";
+    CommonYes => "Ja", "Yes";
+    CommonNo => "Nee", "No";
+    CommonNone => "(geen)", "(none)";
+    SkipToContent => "Naar de inhoud", "Skip to content";
+    NavLabel => "Beheer", "Console";
+    HeaderCommunity => "Gemeenschap", "Community";
+    HeaderRole => "Rol", "Role";
+    HeaderLanguage => "Taal", "Language";
+    SignOut => "Uitloggen", "Sign out";
+    RoleAdmin => "beheerder", "administrator";
+    RoleModerator => "moderator", "moderator";
+    RolePollEditor => "peilingredacteur", "poll editor";
+    NotAllowedTitle => "Geen toegang", "Not allowed";
+    NotAllowedText => "Met jouw rol kun je dit scherm niet gebruiken.",
+        "Your role cannot use this screen.";
+    NotFoundTitle => "Onbekend scherm", "Unknown screen";
+    NotFoundText => "Dit scherm bestaat niet. Kies een scherm in het menu.",
+        "This screen does not exist. Choose one from the menu.";
+    SessionExpired => "Je sessie is verlopen. Log opnieuw in.",
+        "Your session has expired. Please sign in again.";
+    // Errors from the API, by error code (see `api::ApiError::key`).
+    ErrUnauthorized => "Je bent niet (meer) ingelogd.", "You are not signed in (any more).";
+    ErrForbidden => "Dat mag je met jouw rol niet doen.", "Your role may not do that.";
+    ErrRateLimited => "Te veel verzoeken. Probeer het over {n} seconden opnieuw.",
+        "Too many requests. Try again in {n} seconds.";
+    ErrInvalidField => "Controleer het veld: {message}", "Check the field: {message}";
+    ErrNotFound => "Dat bestaat niet (meer).", "That does not exist (any more).";
+    ErrStorage => "De server kan nu niet opslaan. Probeer het later opnieuw.",
+        "The server cannot save right now. Try again later.";
+    ErrUnreachable => "De server is niet bereikbaar. Controleer de verbinding en probeer het opnieuw.",
+        "The server cannot be reached. Check the connection and try again.";
+    ErrGeneric => "Er ging iets mis ({code}).", "Something went wrong ({code}).";
+    ErrCsrf => "De server weigerde dit verzoek (beveiligingscontrole). Laad de pagina opnieuw en probeer het nog eens.",
+        "The server refused this request (security check). Reload the page and try again.";
+    ErrLastAdminToken => "Dit is het laatste beheerderstoken; zonder kan niemand de gemeenschap nog beheren. Maak eerst een nieuw beheerderstoken.",
+        "This is the last administrator token; without it nobody can manage the community. Create a new administrator token first.";
+    ErrNotANumber => "Vul een geheel getal in.", "Enter a whole number.";
+
+    // ---- Sign-in -----------------------------------------------------------------------
+    SignInTitle => "Inloggen", "Sign in";
+    SignInIntro => "Log in met het beheertoken van je gemeenschap. Je blijft ingelogd tot je uitlogt of de sessie verloopt.",
+        "Sign in with your community's admin token. You stay signed in until you sign out or the session expires.";
+    SignInToken => "Beheertoken", "Admin token";
+    SignInSubmit => "Inloggen", "Sign in";
+    SignInBusy => "Bezig met inloggen…", "Signing in…";
+    SignInEmpty => "Vul een token in.", "Enter a token.";
+    SignInWrongToken => "Dit token klopt niet.", "This token is not valid.";
+    SignInTooMany => "Te veel pogingen. Probeer het over {n} seconden opnieuw.",
+        "Too many attempts. Try again in {n} seconds.";
+    SignInServerToken => "Een serverbreed token kan hier niet inloggen. Gebruik het token van een gemeenschap.",
+        "A server-wide token cannot sign in here. Use a community's token.";
+
+    // ---- Navigation: one entry per screen ------------------------------------------------
+    NavSettings => "Instellingen", "Settings";
+    NavModeration => "Moderatie", "Moderation";
+    NavPolls => "Peilingen", "Polls";
+    NavSnippet => "Insluitcode", "Embed code";
+    NavAudit => "Logboek", "Audit log";
+    NavExport => "Export", "Export";
+
+    // ---- Settings ---------------------------------------------------------------------
+    SettingsTitle => "Instellingen", "Settings";
+    SettingsCommunity => "Gemeenschap", "Community";
+    SettingsSlug => "Adres in de insluitcode (data-community): {slug}", "Address in the embed code (data-community): {slug}";
+    SettingsName => "Naam", "Name";
+    SettingsLanguages => "Talen", "Languages";
+    SettingsLanguagesHint => "Taalcodes met komma's ertussen, de eerste is de standaard. Bijvoorbeeld: nl, en",
+        "Language codes separated by commas; the first is the default. For example: nl, en";
+    SettingsAreas => "Buurten", "Areas";
+    SettingsThemes => "Thema's", "Themes";
+    SettingsOnePerLine => "Eén per regel.", "One per line.";
+    SettingsThreshold => "Drempel: steunbetuigingen voor een initiatief", "Threshold: supporters an initiative needs";
+    SettingsModeration => "Moderatie van nieuwe initiatieven", "Moderation of new initiatives";
+    SettingsModerationPre => "Eerst goedkeuren: nieuwe initiatieven zijn pas zichtbaar na goedkeuring",
+        "Approve first: new initiatives are visible only once approved";
+    SettingsModerationPost => "Achteraf: nieuwe initiatieven zijn meteen zichtbaar",
+        "Afterwards: new initiatives are visible at once";
+    SettingsOrigins => "Websites die de widgets mogen tonen", "Websites that may show the widgets";
+    SettingsOriginsHint => "Eén adres per regel, zoals https://www.baarlo.nl (zonder pad).",
+        "One address per line, like https://www.baarlo.nl (without a path).";
+    SettingsReports => "Meldingen voordat een initiatief verborgen wordt", "Reports before an initiative is hidden";
+    SettingsRetention => "Persoonsgegevens bewaren (dagen)", "Keep personal data (days)";
+    SettingsRetentionHint => "Dagen nadat een initiatief gerealiseerd of gestopt is, worden naam en contactgegevens van initiatiefnemer en deelnemers gewist. Leeg laten: bewaren.",
+        "Days after an initiative was realised or stopped, the names and contact details of its initiator and joiners are erased. Leave empty: keep them.";
+    SettingsSaveCommunity => "Instellingen opslaan", "Save settings";
+    SettingsTokens => "Toegangstokens", "Access tokens";
+    SettingsTokensIntro => "Iedereen die de gemeenschap mee beheert, krijgt een eigen token met een rol. Verwijder een token als iemand stopt: de sessies ermee eindigen dan ook.",
+        "Everyone who helps run the community gets their own token with a role. Delete a token when someone stops: its sessions end as well.";
+    SettingsTokensCaption => "Tokens: {n}", "Tokens: {n}";
+    SettingsTokenLabel => "Voor wie", "For whom";
+    SettingsTokenLabelHint => "Bijvoorbeeld: Marieke (moderator) of Redactie omroep.", "For example: Marieke (moderator) or Newsroom.";
+    SettingsTokenRole => "Rol", "Role";
+    SettingsTokenCreated => "Gemaakt", "Created";
+    SettingsTokenYours => "(jouw sessie)", "(your session)";
+    SettingsTokenCreate => "Token maken", "Create token";
+    SettingsTokenNew => "Nieuw token", "New token";
+    SettingsTokenShownOnce => "Het nieuwe token voor {label}. Kopieer het nu en geef het veilig door: het wordt niet nog eens getoond.",
+        "The new token for {label}. Copy it now and pass it on safely: it will not be shown again.";
+    SettingsTokenDeleteAsk => "Token {label} verwijderen? Wie het gebruikt, kan dan niet meer inloggen.",
+        "Delete token {label}? Whoever uses it can no longer sign in.";
+    SettingsTokenDeleteLabel => "Token {label} verwijderen", "Delete token {label}";
+    SettingsTokenDeleted => "Het token is verwijderd.", "The token is deleted.";
+    SettingsNoLabel => "(zonder naam)", "(no name)";
+    SettingsRoleAdminHint => "beheerder: alles, ook instellingen, tokens en export", "administrator: everything, including settings, tokens and export";
+    SettingsRoleModeratorHint => "moderator: initiatieven, reacties, logboek, persoonsgegevens wissen", "moderator: initiatives, answers, audit log, erasing personal data";
+    SettingsRolePollEditorHint => "peilingredacteur: peilingen en logboek", "poll editor: polls and audit log";
+    SettingsWebhooks => "Webhooks", "Webhooks";
+    SettingsWebhooksIntro => "De server meldt gebeurtenissen aan een ander systeem (bijvoorbeeld het zaaksysteem van de gemeente), ondertekend met HMAC-SHA256 in de kop Mekaar-Signature.",
+        "The server reports events to another system (for example the municipality's case system), signed with HMAC-SHA256 in the Mekaar-Signature header.";
+    SettingsWebhooksNone => "Er zijn nog geen webhooks.", "There are no webhooks yet.";
+    SettingsWebhooksCaption => "Webhooks: {n}", "Webhooks: {n}";
+    SettingsWebhookUrl => "Adres (URL)", "Address (URL)";
+    SettingsWebhookEvents => "Gebeurtenissen", "Events";
+    SettingsWebhookAdd => "Webhook toevoegen", "Add webhook";
+    SettingsWebhookSecret => "Het geheim om handtekeningen te controleren. Kopieer het nu: het wordt niet nog eens getoond.",
+        "The secret to check signatures with. Copy it now: it will not be shown again.";
+    SettingsWebhookDeleteAsk => "Webhook naar {url} verwijderen?", "Delete the webhook to {url}?";
+    SettingsWebhookDeleteLabel => "Webhook naar {url} verwijderen", "Delete the webhook to {url}";
+    SettingsWebhookDeleted => "De webhook is verwijderd.", "The webhook is deleted.";
+    SettingsEventSubmitted => "nieuw initiatief", "new initiative";
+    SettingsEventThreshold => "drempel gehaald", "threshold reached";
+    SettingsEventReported => "gemeld", "reported";
+    SettingsEventAnswered => "officiële reactie", "official answer";
+    SettingsDeliveries => "Afleveringen", "Deliveries";
+    SettingsDeliveriesNone => "Nog geen afleveringen.", "No deliveries yet.";
+    SettingsDeliveriesCaption => "De laatste afleveringen, nieuwste eerst", "The latest deliveries, newest first";
+    SettingsDeliveryWhen => "Tijd", "Time";
+    SettingsDeliveryEvent => "Gebeurtenis", "Event";
+    SettingsDeliveryWebhook => "Webhook", "Webhook";
+    SettingsDeliveryAttempt => "Poging", "Attempt";
+    SettingsDeliveryResult => "Resultaat", "Result";
+    SettingsDeliveryOk => "afgeleverd (HTTP {status})", "delivered (HTTP {status})";
+    SettingsDeliveryFailed => "mislukt: {why}", "failed: {why}";
+    SettingsRefresh => "Vernieuwen", "Refresh";
+    SettingsConfirmDelete => "Ja, verwijderen", "Yes, delete";
+
+    // ---- Moderation (screens/moderation.rs) -----------------------------------------------
+    ModerationTitle => "Moderatie", "Moderation";
+    ModerationQueueLabel => "Wachtrij", "Queue";
+    ModerationTabPending => "Wacht op goedkeuring", "Awaiting approval";
+    ModerationTabReported => "Gemeld", "Reported";
+    ModerationTabAll => "Alle initiatieven", "All initiatives";
+    ModerationEmptyPending => "Er wacht niets op goedkeuring.", "Nothing is awaiting approval.";
+    ModerationEmptyReported => "Er zijn geen nieuwe meldingen.", "There are no new reports.";
+    ModerationEmptyAll => "Deze gemeenschap heeft nog geen initiatieven.", "This community has no initiatives yet.";
+    ModerationQueueCaption => "{queue}: {n}", "{queue}: {n}";
+    ModerationColTitle => "Titel", "Title";
+    ModerationColArea => "Buurt", "Area";
+    ModerationColState => "Zichtbaarheid", "Visibility";
+    ModerationColReports => "Meldingen", "Reports";
+    ModerationColSubmitted => "Ingediend", "Submitted";
+    ModerationStatePending => "wacht op goedkeuring", "awaiting approval";
+    ModerationStatePublished => "gepubliceerd", "published";
+    ModerationStateHidden => "verborgen", "hidden";
+    ModerationStateRejected => "afgewezen", "rejected";
+    ModerationStatusIdea => "idee", "idea";
+    ModerationStatusSeeking => "zoekt medestanders", "seeking supporters";
+    ModerationStatusInProgress => "in uitvoering", "in progress";
+    ModerationStatusRealised => "gerealiseerd", "realised";
+    ModerationStatusStopped => "gestopt", "stopped";
+    ModerationBack => "Terug naar de wachtrij", "Back to the queue";
+    ModerationFacts => "Gegevens", "Details";
+    ModerationStatus => "Fase", "Status";
+    ModerationStatusLabel => "Fase van het initiatief", "Status of the initiative";
+    ModerationTheme => "Thema", "Theme";
+    ModerationInitiator => "Initiatiefnemer", "Initiator";
+    ModerationContact => "E-mailadres (alleen voor moderatoren)", "E-mail address (moderators only)";
+    ModerationSupports => "Steunbetuigingen / drempel", "Supports / threshold";
+    ModerationJoiners => "Doen mee", "Joiners";
+    ModerationText => "Tekst", "Text";
+    ModerationUpdates => "Nieuws van de initiatiefnemer", "Updates from the initiator";
+    ModerationReports => "Meldingen van inwoners", "Reports by residents";
+    ModerationDecide => "Beoordelen", "Decide";
+    ModerationDecideNow => "Nu: {state}.", "Now: {state}.";
+    ModerationNote => "Notitie (optioneel)", "Note (optional)";
+    ModerationNoteHint => "Komt in het logboek bij je besluit; inwoners zien hem niet.",
+        "Goes into the audit log with your decision; residents do not see it.";
+    ModerationApprove => "Goedkeuren", "Approve";
+    ModerationReject => "Afwijzen", "Reject";
+    ModerationHide => "Verbergen", "Hide";
+    ModerationRestore => "Weer tonen", "Restore";
+    ModerationKeep => "Meldingen afgehandeld, blijft zichtbaar", "Reports handled, stays visible";
+    ModerationApproved => "Goedgekeurd: het initiatief is nu zichtbaar.", "Approved: the initiative is now visible.";
+    ModerationRejected => "Afgewezen: het initiatief is niet zichtbaar.", "Rejected: the initiative is not visible.";
+    ModerationHidden => "Verborgen: inwoners zien het initiatief niet meer.", "Hidden: residents no longer see the initiative.";
+    ModerationRestored => "Het initiatief is zichtbaar.", "The initiative is visible.";
+    ModerationEdit => "Bewerken", "Edit";
+    ModerationFieldTitle => "Titel", "Title";
+    ModerationFieldSummary => "Korte samenvatting", "Short summary";
+    ModerationFieldStory => "Verhaal", "Story";
+    ModerationAnswer => "Officiële reactie", "Official answer";
+    ModerationAnswerCurrent => "Huidige reactie van {by}, {when}. Opslaan vervangt hem.",
+        "Current answer by {by}, {when}. Saving replaces it.";
+    ModerationAnswerText => "Reactie", "Answer";
+    ModerationAnswerBy => "Namens", "On behalf of";
+    ModerationAnswerByHint => "Bijvoorbeeld: Gemeente Peel en Maas, team Leefomgeving.",
+        "For example: Municipality of Peel en Maas, team Living Environment.";
+    ModerationAnswerSave => "Reactie plaatsen", "Post answer";
+    ModerationAnswered => "De reactie is geplaatst.", "The answer is posted.";
+    ModerationPrivacy => "Persoonsgegevens", "Personal data";
+    ModerationPrivacyHint => "Wissen op verzoek van de inwoner: naam, contactgegevens en bericht verdwijnen; de steun of het meedoen blijft meetellen. Dit komt in het logboek en kan niet ongedaan worden gemaakt.",
+        "Erase on the resident's request: name, contact details and message are removed; the support or join still counts. This goes into the audit log and cannot be undone.";
+    ModerationNoJoiners => "Nog niemand doet mee.", "Nobody has joined yet.";
+    ModerationJoinerName => "Naam", "Name";
+    ModerationJoinerContact => "Contact", "Contact";
+    ModerationJoinerMessage => "Bericht", "Message";
+    ModerationJoinerWhen => "Aangemeld", "Joined";
+    ModerationJoinerActions => "Actie", "Action";
+    ModerationErased => "(gewist)", "(erased)";
+    ModerationEraseJoiner => "Gegevens wissen", "Erase details";
+    ModerationEraseJoinerLabel => "Gegevens wissen: {name}", "Erase details: {name}";
+    ModerationEraseJoinerAsk => "De gegevens van {name} wissen? Dit kan niet ongedaan worden gemaakt.",
+        "Erase the details of {name}? This cannot be undone.";
+    ModerationEraseInitiator => "Persoonsgegevens van de initiatiefnemer wissen", "Erase the initiator's personal data";
+    ModerationEraseInitiatorAsk => "Naam en e-mailadres van de initiatiefnemer wissen? Het initiatief zelf blijft. Dit kan niet ongedaan worden gemaakt.",
+        "Erase the initiator's name and e-mail address? The initiative itself stays. This cannot be undone.";
+    ModerationEraseYes => "Ja, wissen", "Yes, erase";
+    ModerationErasedDone => "De gegevens zijn gewist.", "The details are erased.";
+    ModerationInitiatorErasedAt => "De gegevens van de initiatiefnemer zijn gewist op {when}.",
+        "The initiator's details were erased on {when}.";
+
+    // ---- Polls (screens/polls.rs) -------------------------------------------------------
+    PollsTitle => "Peilingen", "Polls";
+    PollsNew => "Nieuwe peiling", "New poll";
+    PollsNewTitle => "Nieuwe peiling", "New poll";
+    PollsEditTitle => "Peiling bewerken: {question}", "Edit poll: {question}";
+    PollsBack => "Terug naar de peilingen", "Back to the polls";
+    PollsBackToControl => "Terug naar de bediening", "Back to the controls";
+    PollsEmpty => "Er zijn nog geen peilingen.", "There are no polls yet.";
+    PollsCaption => "Peilingen: {n}", "Polls: {n}";
+    PollsColQuestion => "Vraag", "Question";
+    PollsColPhase => "Stand", "State";
+    PollsColVotes => "Stemmen", "Votes";
+    PollsColJoinCode => "Deelnamecode", "Join code";
+    PollsColCreated => "Gemaakt", "Created";
+    PollsColOption => "Antwoord", "Option";
+    PollsColShare => "Aandeel", "Share";
+    PollsPhaseDraft => "concept", "draft";
+    PollsPhaseScheduled => "gepland", "scheduled";
+    PollsPhaseOpen => "open", "open";
+    PollsPhaseClosed => "gesloten", "closed";
+    PollsResultsAlways => "Uitslag altijd zichtbaar", "Results always visible";
+    PollsResultsAfterVote => "Uitslag zichtbaar na het stemmen", "Results visible after voting";
+    PollsResultsAfterClose => "Uitslag zichtbaar na het sluiten", "Results visible after closing";
+    PollsResultsWhenRevealed => "Uitslag pas zichtbaar als de redactie hem toont", "Results visible only when the editor reveals them";
+    PollsVotesOne => "{n} stem", "{n} vote";
+    PollsVotesMany => "{n} stemmen", "{n} votes";
+    PollsQuestion => "Vraag", "Question";
+    PollsOptions => "Antwoorden", "Options";
+    PollsOptionsHint => "Twee tot tien antwoorden.", "Two to ten options.";
+    PollsOption => "Antwoord {n}", "Option {n}";
+    PollsOptionAdd => "Antwoord toevoegen", "Add an option";
+    PollsOptionRemove => "Antwoord {n} verwijderen", "Remove option {n}";
+    PollsChoices => "Hoeveel antwoorden kiest een inwoner?", "How many options does a resident choose?";
+    PollsSingle => "Eén antwoord", "One option";
+    PollsMultiple => "Meerdere antwoorden", "Several options";
+    PollsMax => "Hoogstens zoveel antwoorden", "At most this many options";
+    PollsAudience => "Wie mag stemmen?", "Who may vote?";
+    PollsAudienceOpen => "Iedereen (één stem per browser)", "Everyone (one vote per browser)";
+    PollsAudienceCodes => "Alleen met een gedrukte stemcode", "Only with a printed vote code";
+    PollsNetworkCap => "Hoogstens zoveel stemmers per netwerk", "At most this many voters per network";
+    PollsNetworkCapHint => "Remt stemmen in bulk vanaf één aansluiting; een dorpshuis of school met gedeelde wifi heeft meer nodig.",
+        "Slows down bulk voting from one connection; a village hall or school on shared wifi needs more.";
+    PollsResults => "Uitslag zichtbaar", "Results visible";
+    PollsOpensAt => "Opent om (optioneel)", "Opens at (optional)";
+    PollsClosesAt => "Sluit om (optioneel)", "Closes at (optional)";
+    PollsTimesHint => "In jouw tijdzone. Leeg laten: de peiling opent en sluit als jij op de knop drukt.",
+        "In your time zone. Leave empty: the poll opens and closes when you press the button.";
+    PollsLanguageHint => "De taal van de peiling kies je in de insluitcode (data-lang); de telefoonpagina en de overlay volgen de eerste taal van de gemeenschap.",
+        "You choose the poll's language in the embed code (data-lang); the phone page and the overlay follow the community's first language.";
+    PollsLocked => "In deze ronde is al gestemd: vraag, antwoorden, aantal keuzes en wie mag stemmen liggen vast. Tijden en zichtbaarheid kun je nog wijzigen; begin opnieuw (reset) om de rest te veranderen.",
+        "This round already has votes: question, options, number of choices and who may vote are fixed. You can still change the times and visibility; reset the poll to change the rest.";
+    PollsCreate => "Peiling maken", "Create poll";
+    PollsControl => "Bediening", "Controls";
+    PollsRound => "Ronde", "Round";
+    PollsRevealedNow => "nu voor iedereen getoond", "now shown to everyone";
+    PollsOpen => "Openen", "Open";
+    PollsClose => "Sluiten", "Close";
+    PollsReveal => "Uitslag tonen", "Reveal results";
+    PollsHide => "Uitslag verbergen", "Hide results";
+    PollsReset => "Opnieuw beginnen", "Reset";
+    PollsResetAsk => "Ronde {n} opnieuw beginnen? De {votes} van deze ronde tellen dan niet meer mee.",
+        "Start round {n} over? The {votes} of this round will no longer count.";
+    PollsResetYes => "Ja, opnieuw beginnen", "Yes, reset";
+    PollsOpened => "De peiling is open.", "The poll is open.";
+    PollsClosed => "De peiling is gesloten.", "The poll is closed.";
+    PollsRevealed => "De uitslag is nu voor iedereen zichtbaar.", "The results are now visible to everyone.";
+    PollsHidden => "De uitslag volgt weer de regel voor zichtbaarheid.", "The results follow the visibility rule again.";
+    PollsResetDone => "Opnieuw begonnen: dit is ronde {n}.", "Started over: this is round {n}.";
+    PollsEdit => "Peiling bewerken", "Edit poll";
+    PollsTotals => "Uitslag, live", "Results, live";
+    PollsTotalsCaption => "Stemmen per antwoord in ronde {n}", "Votes per option in round {n}";
+    PollsTotalsHint => "Bij meerdere antwoorden per stem tellen de aandelen op tot meer dan 100 %.",
+        "With several options per vote the shares add up to more than 100 %.";
+    PollsAnnounce => "{votes}. {options}.", "{votes}. {options}.";
+    PollsLiveConnecting => "Verbinden met de live-stand…", "Connecting to the live results…";
+    PollsLiveOn => "Live: nieuwe stemmen verschijnen vanzelf.", "Live: new votes appear by themselves.";
+    PollsLiveReconnecting => "Verbinding verbroken; opnieuw verbinden…", "Connection lost; reconnecting…";
+    PollsLiveStopped => "De live-stand is gestopt.", "The live results have stopped.";
+    PollsLiveReconnect => "Opnieuw verbinden", "Reconnect";
+    PollsLinks => "Meedoen en uitzenden", "Joining and broadcasting";
+    PollsLinksDraft => "De deelnamecode, de telefoonpagina en de QR-code werken zodra de peiling open is.",
+        "The join code, the phone page and the QR code work once the poll is open.";
+    PollsPhoneLink => "Telefoonpagina", "Phone page";
+    PollsOverlayDark => "Overlay voor de uitzending (donker)", "Broadcast overlay (dark)";
+    PollsOverlayLight => "Overlay voor de uitzending (licht)", "Broadcast overlay (light)";
+    PollsCopyOverlay => "Adres van de overlay kopiëren", "Copy the overlay's address";
+    PollsNewTab => "(opent in een nieuw tabblad)", "(opens in a new tab)";
+    PollsQrAlt => "QR-code naar {url}", "QR code to {url}";
+    PollsCodes => "Stemcodes", "Vote codes";
+    PollsCodesMade => "Tot nu toe gemaakt: {n}.", "Made so far: {n}.";
+    PollsCodesCount => "Aantal nieuwe codes", "Number of new codes";
+    PollsCodesHint => "Elke code telt één keer. Codes zie je alleen nu; bewaar het bestand goed.",
+        "Each code counts once. You see the codes only now; keep the file safe.";
+    PollsCodesCsv => "Codes als CSV-bestand", "Codes as a CSV file";
+    PollsCodesSheet => "Codes als printvel", "Codes as a printable sheet";
+    PollsCodesReady => "{n} codes gemaakt.", "{n} codes made.";
+    PollsCodesDownload => "CSV-bestand downloaden", "Download the CSV file";
+    PollsCodesOpenSheet => "Printvel openen (nieuw tabblad)", "Open the printable sheet (new tab)";
+
+    // ---- Snippet builder (screens/snippet.rs) ---------------------------------------------
+    SnippetTitle => "Insluitcode", "Embed code";
+    SnippetIntro => "Stel een widget samen en plak de code op de website, op de plek waar hij moet komen.",
+        "Put a widget together and paste the code into the website, where it should appear.";
+    SnippetKind => "Welke widget?", "Which widget?";
+    SnippetKindSupport => "Steunknop", "Support button";
+    SnippetKindSupportHint => "De knop om één initiatief te steunen, met de teller.", "The button to support one initiative, with its count.";
+    SnippetKindList => "Lijst met initiatieven", "List of initiatives";
+    SnippetKindListHint => "Alle initiatieven met zoeken en filters, steunen, meedoen en een formulier om er een te starten.",
+        "All initiatives with search and filters, support, joining and a form to start one.";
+    SnippetKindCard => "Eén initiatief als kaart", "One initiative as a card";
+    SnippetKindCardHint => "Voor bij een artikel over het initiatief.", "For an article about the initiative.";
+    SnippetKindPoll => "Peiling", "Poll";
+    SnippetKindPollHint => "Stemmen en daarna de uitslag, live.", "Voting, then the results, live.";
+    SnippetKindOverlay => "Peiling: alleen de uitslag, groot", "Poll: results only, large";
+    SnippetKindOverlayHint => "Voor een scherm of een uitzending.", "For a screen or a broadcast.";
+    SnippetInitiative => "Initiatief", "Initiative";
+    SnippetNoInitiatives => "Er zijn nog geen gepubliceerde initiatieven.", "There are no published initiatives yet.";
+    SnippetPoll => "Peiling", "Poll";
+    SnippetPollHint => "Een concept kun je al plaatsen: de widget zegt dan dat de peiling nog niet open is.",
+        "You can already place a draft: the widget then says the poll is not open yet.";
+    SnippetPollDraft => "Deze peiling is nog een concept: de widget toont haar zodra je haar opent.",
+        "This poll is still a draft: the widget shows it once you open it.";
+    SnippetPollId => "Code (id) van de peiling", "The poll's id";
+    SnippetPollIdHint => "Je ziet de peilingen niet met jouw rol; vraag de id aan de redactie.",
+        "Your role does not see the polls; ask the editors for the id.";
+    SnippetNoPolls => "Er zijn nog geen peilingen.", "There are no polls yet.";
+    SnippetArea => "Alleen deze buurt", "Only this area";
+    SnippetAreaAll => "Alle buurten", "All areas";
+    SnippetLimit => "Initiatieven per pagina", "Initiatives per page";
+    SnippetSubmit => "Met het formulier om een initiatief te starten", "With the form to start an initiative";
+    SnippetLang => "Taal", "Language";
+    SnippetLangNl => "Nederlands (standaard)", "Dutch (default)";
+    SnippetLangEn => "Engels", "English";
+    SnippetTheme => "Kleuren", "Colours";
+    SnippetThemeAuto => "Volgt de bezoeker (standaard)", "Follow the visitor (default)";
+    SnippetThemeLight => "Licht", "Light";
+    SnippetThemeDark => "Donker", "Dark";
+    SnippetResult => "De code", "The code";
+    SnippetChooseInitiative => "Kies eerst een initiatief.", "Choose an initiative first.";
+    SnippetChoosePoll => "Kies eerst een peiling.", "Choose a poll first.";
+    SnippetCode => "Code om op de website te plakken", "Code to paste into the website";
+    SnippetCodeHint => "De eerste regel (het script) hoeft maar één keer op een pagina, ook bij meer widgets.",
+        "The first line (the script) is needed only once per page, also with several widgets.";
+    SnippetCopy => "Code kopiëren", "Copy code";
+    SnippetPreview => "Voorbeeld", "Preview";
+    SnippetPreviewHint => "Dit is de echte widget met deze code: steun en stemmen hier tellen mee.",
+        "This is the real widget with this code: supports and votes here count.";
+    SnippetPreviewTitle => "Voorbeeld van de widget", "Preview of the widget";
+    SnippetOriginsTitle => "Toegestane websites", "Allowed websites";
+    SnippetOrigins => "De widget werkt alleen op websites waarvan het adres (bijvoorbeeld https://www.baarlo.nl) bij de toegestane websites van de gemeenschap staat.",
+        "The widget only works on websites whose address (for example https://www.baarlo.nl) is among the community's allowed websites.";
+    SnippetOriginsNow => "Nu toegestaan:", "Allowed now:";
+    SnippetOriginsNone => "Er is nog geen enkele website toegestaan.", "No website is allowed yet.";
+    SnippetOriginsSettings => "Toegestane websites wijzigen in de instellingen", "Change the allowed websites in the settings";
+    SnippetOriginsAsk => "Staat de website er niet bij? Vraag een beheerder van de gemeenschap om hem toe te voegen.",
+        "Is the website missing? Ask an administrator of the community to add it.";
+    SnippetCsp => "Heeft de website een Content-Security-Policy? Zet dan {server} in script-src en connect-src, en voeg 'wasm-unsafe-eval' toe aan script-src en 'unsafe-inline' aan style-src.",
+        "Does the website have a Content-Security-Policy? Then put {server} in script-src and connect-src, and add 'wasm-unsafe-eval' to script-src and 'unsafe-inline' to style-src.";
+
+    // ---- Audit log ------------------------------------------------------------------------
+    AuditTitle => "Logboek", "Audit log";
+    AuditIntro => "Wie wat deed in deze gemeenschap, nieuwste eerst: besluiten over initiatieven, reacties, peilingen, tokens en gewiste persoonsgegevens.",
+        "Who did what in this community, newest first: decisions on initiatives, answers, polls, tokens and erased personal data.";
+    AuditEmpty => "Het logboek is nog leeg.", "The log is still empty.";
+    AuditCaption => "De laatste {n} regels", "The latest {n} entries";
+    AuditWhen => "Tijd", "Time";
+    AuditActor => "Wie", "Who";
+    AuditAction => "Actie", "Action";
+    AuditInitiative => "Initiatief", "Initiative";
+    AuditNote => "Notitie", "Note";
+    AuditMore => "Meer laden", "Load more";
+    AuditAll => "Dit zijn alle regels.", "These are all entries.";
+    AuditOpen => "Initiatief {id} openen", "Open initiative {id}";
+    AuditDoCreate => "Initiatief ingediend", "Initiative submitted";
+    AuditDoEdit => "Initiatief bewerkt", "Initiative edited";
+    AuditDoAnswer => "Officiële reactie geplaatst", "Official answer posted";
+    AuditDoApprove => "Goedgekeurd", "Approved";
+    AuditDoReject => "Afgewezen", "Rejected";
+    AuditDoHide => "Verborgen", "Hidden";
+    AuditDoRestore => "Hersteld", "Restored";
+    AuditDoAutoHide => "Verborgen na meldingen", "Hidden after reports";
+    AuditDoTokenCreate => "Toegangssleutel gemaakt", "Access token created";
+    AuditDoTokenDelete => "Toegangssleutel verwijderd", "Access token deleted";
+    AuditDoPollCreated => "Peiling gemaakt", "Poll created";
+    AuditDoPollEdited => "Peiling bewerkt", "Poll edited";
+    AuditDoPollOpened => "Peiling geopend", "Poll opened";
+    AuditDoPollClosed => "Peiling gesloten", "Poll closed";
+    AuditDoPollRevealed => "Uitslag getoond", "Results shown";
+    AuditDoPollUnrevealed => "Uitslag verborgen", "Results hidden";
+    AuditDoPollReset => "Peiling opnieuw begonnen", "Poll restarted";
+    AuditDoEraseInitiator => "Gegevens initiatiefnemer gewist", "Initiator's data erased";
+    AuditDoEraseJoiner => "Gegevens deelnemer gewist", "Joiner's data erased";
+    AuditDoErasePersonalData => "Persoonsgegevens gewist (bewaartermijn)", "Personal data erased (retention)";
+
+    // ---- Export -------------------------------------------------------------------------
+    ExportTitle => "Export", "Export";
+    ExportIntro => "De gegevens van de gemeenschap blijven van de gemeenschap. Download ze wanneer je wilt: om te bewaren, te onderzoeken of naar een andere Mekaar-server te verhuizen.",
+        "The community's data stays the community's. Download it whenever you like: to keep, to study, or to move to another Mekaar server.";
+    ExportAll => "Alles van deze gemeenschap", "Everything of this community";
+    ExportAllText => "Eén bestand (JSON Lines, met een versienummer): instellingen, initiatieven met hun nieuws, reacties en meldingen, steunbetuigingen en deelnemers, peilingen en stemmen, webhooks en het logboek. Stemmen en sleutels staan er alleen als hash in.",
+        "One file (JSON Lines, with a version number): settings, initiatives with their updates, answers and reports, supports and joiners, polls and votes, webhooks and the audit log. Votes and keys are in it as hashes only.";
+    ExportPrivate => "Let op: dit bestand bevat persoonsgegevens (namen en contactgegevens van initiatiefnemers en deelnemers) en de hashes van de toegangstokens. Bewaar het even zorgvuldig als de server zelf.",
+        "Note: this file holds personal data (names and contact details of initiators and joiners) and the hashes of the access tokens. Keep it as carefully as the server itself.";
+    ExportImport => "Een andere Mekaar-server leest het in met: mekaar-server import BESTAND (in een lege datamap).",
+        "Another Mekaar server reads it with: mekaar-server import FILE (into an empty data directory).";
+    ExportDownload => "Export downloaden (.jsonl)", "Download the export (.jsonl)";
+    ExportOpenData => "Open data", "Open data";
+    ExportOpenDataText => "Openbare CSV-bestanden voor iedereen, zonder persoonsgegevens: de gepubliceerde initiatieven, en de uitslagen van peilingen die zichtbaar zijn. Deze adressen kun je delen, bijvoorbeeld op een open-dataportaal.",
+        "Public CSV files for everyone, without personal data: the published initiatives, and the results of polls that are visible. You can share these addresses, for example on an open data portal.";
+    ExportInitiativesCsv => "Initiatieven (CSV)", "Initiatives (CSV)";
+    ExportPollsCsv => "Uitslagen van peilingen (CSV)", "Poll results (CSV)";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_has_every_language() {
+        for key in Key::ALL {
+            for lang in Lang::ALL {
+                assert!(!key.text(lang).trim().is_empty(), "{key:?} in {lang:?}");
+            }
+        }
+    }
+
+    /// The same `{placeholders}` in both languages.
+    #[test]
+    fn placeholders_match() {
+        fn names(s: &str) -> Vec<&str> {
+            let mut out: Vec<&str> = s
+                .split('{')
+                .skip(1)
+                .filter_map(|p| p.split_once('}').map(|(n, _)| n))
+                .collect();
+            out.sort_unstable();
+            out
+        }
+        for key in Key::ALL {
+            assert_eq!(
+                names(key.text(Lang::Nl)),
+                names(key.text(Lang::En)),
+                "{key:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn language_tags() {
+        assert_eq!(Lang::parse("en-GB"), Some(Lang::En));
+        assert_eq!(Lang::parse("NL"), Some(Lang::Nl));
+        assert_eq!(Lang::parse("nl_BE"), Some(Lang::Nl));
+        assert_eq!(Lang::parse("de"), None);
+        assert_eq!(Lang::parse(""), None);
+    }
+
+    #[test]
+    fn fill_replaces_placeholders() {
+        assert_eq!(
+            fill("Probeer het over {n} seconden", &[("n", "30")]),
+            "Probeer het over 30 seconden"
+        );
+    }
+}
