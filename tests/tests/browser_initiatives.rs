@@ -82,25 +82,9 @@ impl World {
     /// A call to `/api/v1/admin/communities/{SLUG}{tail}` with the community's token;
     /// must succeed.
     async fn admin(&self, method: Method, tail: &str, body: Option<Value>) -> Value {
-        let url = self
-            .api
-            .at(&format!("/api/v1/admin/communities/{SLUG}{tail}"));
-        let mut request = self
-            .api
-            .client
-            .request(method.clone(), &url)
-            .bearer_auth(&self.token);
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request
-            .send()
+        self.api
+            .admin_call(&self.token, method, SLUG, tail, body)
             .await
-            .unwrap_or_else(|e| panic!("{method} {url}: {e}"));
-        let status = response.status();
-        let text = response.text().await.unwrap_or_default();
-        assert!(status.is_success(), "{method} {url}: {status} {text}");
-        serde_json::from_str(&text).unwrap_or(Value::Null)
     }
 
     /// A moderator creates a (published) initiative, optionally with a status; its id.

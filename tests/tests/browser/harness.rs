@@ -550,7 +550,27 @@ function inWidget(target) {
   try { el = document.querySelector(first); } catch (e) {}
   return !!(el && el.closest('[data-mekaar]'));
 }
-axe.run(document, { resultTypes: ['violations'] }).then(function (results) {
+// A colour in the middle of a transition (a button just pressed) is not the colour a
+// person reads: let running animations and transitions end first (at most 2 s, so an
+// endless one cannot hang the check), in the page and in every widget's shadow root.
+function settled() {
+  var roots = [document];
+  document.querySelectorAll('[data-mekaar]').forEach(function (el) {
+    if (el.shadowRoot) roots.push(el.shadowRoot);
+  });
+  var running = [];
+  roots.forEach(function (root) {
+    if (root.getAnimations) running = running.concat(root.getAnimations());
+  });
+  var ends = running.map(function (a) { return a.finished.catch(function () {}); });
+  return Promise.race([
+    Promise.all(ends),
+    new Promise(function (resolve) { setTimeout(resolve, 2000); })
+  ]);
+}
+settled().then(function () {
+  return axe.run(document, { resultTypes: ['violations'] });
+}).then(function (results) {
   done(results.violations.map(function (v) {
     var nodes = v.nodes.map(function (n) {
       return { target: n.target, summary: n.failureSummary || null, widget: inWidget(n.target) };
