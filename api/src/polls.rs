@@ -118,9 +118,18 @@ pub struct PollEdit {
     pub options: Option<Vec<String>>,
     #[serde(default)]
     pub max_choices: Option<u8>,
-    #[serde(default, deserialize_with = "present")]
+    // Absent keeps the time and `null` clears it, so `None` must not be written as `null`.
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub opens_at: Option<Option<u64>>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub closes_at: Option<Option<u64>>,
     #[serde(default)]
     pub results: Option<ResultsVisibility>,
@@ -290,4 +299,29 @@ pub struct LiveUpdate {
     pub revealed: bool,
     /// Present only when this viewer may see the totals.
     pub results: Option<PollResults>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An edit that leaves a time alone must not clear it on its way to the server.
+    #[test]
+    fn an_edit_keeps_absent_times_and_clears_null_ones() {
+        let keep = PollEdit {
+            question: Some("Welke naam?".into()),
+            ..PollEdit::default()
+        };
+        let text = serde_json::to_string(&keep).unwrap();
+        assert!(!text.contains("opens_at") && !text.contains("closes_at"), "{text}");
+        assert_eq!(serde_json::from_str::<PollEdit>(&text).unwrap(), keep);
+
+        let clear = PollEdit {
+            closes_at: Some(None),
+            ..PollEdit::default()
+        };
+        let text = serde_json::to_string(&clear).unwrap();
+        assert!(text.contains("\"closes_at\":null"), "{text}");
+        assert_eq!(serde_json::from_str::<PollEdit>(&text).unwrap(), clear);
+    }
 }

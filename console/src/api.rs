@@ -25,6 +25,9 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{RequestCredentials, RequestInit, RequestMode, Response};
 
+use mekaar_api::polls;
+use mekaar_api::{RETENTION_DAYS_MAX, RETENTION_DAYS_MIN};
+
 use crate::i18n::{fill, Key, Lang};
 
 /// The header that carries the session's CSRF token on unsafe methods.
@@ -87,7 +90,15 @@ impl ApiError {
             codes::UNAUTHORIZED => Key::ErrUnauthorized,
             codes::FORBIDDEN => Key::ErrForbidden,
             codes::RATE_LIMITED => Key::ErrRateLimited,
-            codes::INVALID_FIELD | codes::MALFORMED_JSON => Key::ErrInvalidField,
+            codes::INVALID_FIELD => self
+                .field
+                .as_deref()
+                .map_or(Key::ErrInvalidField, field_rule),
+            codes::MALFORMED_JSON => Key::ErrInvalidField,
+            codes::BODY_TOO_LARGE => Key::ErrTooLarge,
+            polls::codes::POLL_HAS_VOTES => Key::ErrPollHasVotes,
+            polls::codes::ROUND_CHANGED => Key::ErrRoundChanged,
+            polls::codes::INVALID_POLL_STATE => Key::ErrPollState,
             codes::STORAGE_UNAVAILABLE => Key::ErrStorage,
             codes::CSRF_FAILED => Key::ErrCsrf,
             codes::LAST_ADMIN_TOKEN => Key::ErrLastAdminToken,
@@ -97,18 +108,50 @@ impl ApiError {
         }
     }
 
-    /// One translated sentence for people. `invalid_field` carries the server's own
-    /// (English) explanation, which names the field and the rule.
+    /// One translated sentence for people. For `invalid_field` it says what the refused
+    /// field must hold (the server's own explanation is English; it stays in `message`).
     pub fn text(&self, lang: Lang) -> String {
         let wait = self.retry_after.unwrap_or(60).to_string();
+        let n = |v: usize| v.to_string();
         fill(
             self.key().text(lang),
             &[
                 ("n", &wait),
-                ("message", &self.message),
                 ("code", &self.code),
+                ("min", &n(RETENTION_DAYS_MIN as usize)),
+                ("max", &n(RETENTION_DAYS_MAX as usize)),
+                ("fewest", &n(polls::limits::OPTIONS_MIN)),
+                ("most", &n(polls::limits::OPTIONS_MAX)),
+                ("chars", &n(polls::limits::OPTION)),
+                ("batch", &n(polls::limits::CODES_PER_BATCH)),
+                ("total", &polls::limits::CODES_PER_POLL.to_string()),
             ],
         )
+    }
+}
+
+/// What a field the server refused (`invalid_field`) must hold, by the field's wire name.
+pub fn field_rule(field: &str) -> Key {
+    match field {
+        "name" | "label" | "title" | "question" | "answered_by" | "initiator_name" => {
+            Key::RuleOneLine
+        }
+        "summary" | "story" | "text" | "reason" => Key::RuleText,
+        "languages" => Key::RuleLanguages,
+        "areas" | "themes" => Key::RuleLabels,
+        "allowed_origins" => Key::RuleOrigins,
+        "retention_days" => Key::RuleRetention,
+        "url" => Key::RuleUrl,
+        "events" => Key::RuleEvents,
+        "options" => Key::RuleOptions,
+        "max_choices" => Key::RuleMaxChoices,
+        "opens_at" | "closes_at" => Key::RuleCloses,
+        "count" => Key::RuleCodeCount,
+        "role" => Key::RuleTokens,
+        "support_threshold" | "reports_before_hide" | "audience.max_keys_per_network" => {
+            Key::RuleNumber
+        }
+        _ => Key::ErrInvalidField,
     }
 }
 
@@ -344,5 +387,24 @@ mod tests {
         assert_eq!(e.key(), Key::ErrNotFound);
         e.code = "weird".into();
         assert!(e.text(Lang::En).contains("(weird)"));
+        // A refused field is explained in the console's language, not the server's English.
+        e.code = "invalid_field".into();
+        e.message = "Field `retention_days`: must be between 1 and 3650 days.".into();
+        e.field = field_of(&e.message);
+        assert_eq!(
+            e.text(Lang::Nl),
+            "Vul een aantal dagen in van 1 tot en met 3650, of laat het veld leeg om te bewaren."
+        );
+        e.field = Some("options".into());
+        assert!(e.text(Lang::En).starts_with("Give 2 to 10 different options"));
+        e.field = Some("something_new".into());
+        assert_eq!(e.key(), Key::ErrInvalidField);
+        // Every placeholder a rule uses is filled.
+        for field in ["name", "options", "count", "retention_days", "closes_at", "url"] {
+            e.field = Some(field.into());
+            for lang in Lang::ALL {
+                assert!(!e.text(lang).contains('{'), "{field}: {}", e.text(lang));
+            }
+        }
     }
 }

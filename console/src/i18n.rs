@@ -153,7 +153,43 @@ table! {
     ErrForbidden => "Dat mag je met jouw rol niet doen.", "Your role may not do that.";
     ErrRateLimited => "Te veel verzoeken. Probeer het over {n} seconden opnieuw.",
         "Too many requests. Try again in {n} seconds.";
-    ErrInvalidField => "Controleer het veld: {message}", "Check the field: {message}";
+    // `invalid_field`: what the field the server refused must hold (see `api::field_rule`).
+    ErrInvalidField => "Een veld klopt nog niet. Controleer wat je hebt ingevuld.",
+        "A field is not right yet. Check what you entered.";
+    RuleOneLine => "Vul dit in, op één regel en niet te lang.",
+        "Fill this in, on one line and not too long.";
+    RuleText => "Vul dit in, zonder vreemde tekens; de tekst is misschien te lang.",
+        "Fill this in, without odd characters; the text may be too long.";
+    RuleLanguages => "Kies minstens één taal.", "Choose at least one language.";
+    RuleLabels => "Elke naam op een eigen regel, hoogstens 60 tekens per naam en hoogstens 100 namen.",
+        "One name per line, at most 60 characters each and at most 100 names.";
+    RuleOrigins => "Alleen adressen als https://www.baarlo.nl (schema en host, zonder pad), hoogstens 50.",
+        "Only addresses like https://www.baarlo.nl (scheme and host, no path), at most 50.";
+    RuleNumber => "Vul een geheel getal in binnen de grenzen die hier gelden.",
+        "Enter a whole number within the limits that apply here.";
+    RuleRetention => "Vul een aantal dagen in van {min} tot en met {max}, of laat het veld leeg om te bewaren.",
+        "Enter a number of days from {min} to {max}, or leave the field empty to keep the data.";
+    RuleUrl => "Vul een volledig http://- of https://-adres in (hoogstens 500 tekens; hoogstens 20 webhooks).",
+        "Enter a full http:// or https:// address (at most 500 characters; at most 20 webhooks).";
+    RuleEvents => "Kies minstens één gebeurtenis.", "Choose at least one event.";
+    RuleOptions => "Geef {fewest} tot {most} verschillende opties, elk op één regel van hoogstens {chars} tekens.",
+        "Give {fewest} to {most} different options, each on one line of at most {chars} characters.";
+    RuleMaxChoices => "Het aantal keuzes moet tussen 1 en het aantal opties liggen.",
+        "The number of choices must be between 1 and the number of options.";
+    RuleCloses => "De sluitingstijd moet na de openingstijd liggen, en mag bij het openen niet voorbij zijn.",
+        "The closing time must be after the opening time, and must not have passed when the poll opens.";
+    RuleCodeCount => "Maak 1 tot {batch} codes tegelijk; een peiling heeft er hoogstens {total}.",
+        "Make 1 to {batch} codes at a time; a poll has at most {total}.";
+    RuleTokens => "Een gemeenschap heeft hoogstens 100 tokens; verwijder eerst tokens die niet meer nodig zijn.",
+        "A community has at most 100 tokens; delete tokens that are no longer needed first.";
+    ErrPollHasVotes => "Deze peiling heeft al stemmen; vraag en opties kunnen niet meer veranderen. Zet de peiling eerst terug op nul als dat echt moet.",
+        "This poll already has votes; its question and options can no longer change. Reset the poll first if you really must.";
+    ErrRoundChanged => "De peiling is intussen al teruggezet; bekijk de stand opnieuw.",
+        "The poll was reset in the meantime; look at the current state again.";
+    ErrPollState => "Dat kan niet in de fase waarin de peiling nu is.",
+        "That is not possible in the poll's current phase.";
+    ErrTooLarge => "Dat is te veel tekst in één keer. Maak het korter.",
+        "That is too much text at once. Make it shorter.";
     ErrNotFound => "Dat bestaat niet (meer).", "That does not exist (any more).";
     ErrStorage => "De server kan nu niet opslaan. Probeer het later opnieuw.",
         "The server cannot save right now. Try again later.";
@@ -445,6 +481,7 @@ table! {
     PollsCodesCsv => "Codes als CSV-bestand", "Codes as a CSV file";
     PollsCodesSheet => "Codes als printvel", "Codes as a printable sheet";
     PollsCodesReady => "{n} codes gemaakt.", "{n} codes made.";
+    PollsCodesFileName => "stemcodes-{id}.csv", "vote-codes-{id}.csv";
     PollsCodesDownload => "CSV-bestand downloaden", "Download the CSV file";
     PollsCodesOpenSheet => "Printvel openen (nieuw tabblad)", "Open the printable sheet (new tab)";
 
@@ -530,8 +567,8 @@ table! {
     AuditDoHide => "Verborgen", "Hidden";
     AuditDoRestore => "Hersteld", "Restored";
     AuditDoAutoHide => "Verborgen na meldingen", "Hidden after reports";
-    AuditDoTokenCreate => "Toegangssleutel gemaakt", "Access token created";
-    AuditDoTokenDelete => "Toegangssleutel verwijderd", "Access token deleted";
+    AuditDoTokenCreate => "Toegangstoken gemaakt", "Access token created";
+    AuditDoTokenDelete => "Toegangstoken verwijderd", "Access token deleted";
     AuditDoPollCreated => "Peiling gemaakt", "Poll created";
     AuditDoPollEdited => "Peiling bewerkt", "Poll edited";
     AuditDoPollOpened => "Peiling geopend", "Poll opened";
@@ -541,6 +578,9 @@ table! {
     AuditDoPollReset => "Peiling opnieuw begonnen", "Poll restarted";
     AuditDoEraseInitiator => "Gegevens initiatiefnemer gewist", "Initiator's data erased";
     AuditDoEraseJoiner => "Gegevens deelnemer gewist", "Joiner's data erased";
+    AuditDoSettings => "Instellingen gewijzigd", "Settings changed";
+    AuditDoWebhookCreate => "Webhook toegevoegd", "Webhook added";
+    AuditDoWebhookDelete => "Webhook verwijderd", "Webhook deleted";
     AuditDoErasePersonalData => "Persoonsgegevens gewist (bewaartermijn)", "Personal data erased (retention)";
 
     // ---- Export -------------------------------------------------------------------------

@@ -75,15 +75,65 @@ pub fn audit(store: &Store, community: &Community, change: Change<'_>) -> ApiRes
             value
         })
     };
-    let entry = AuditEntry {
-        at: secrets::now_secs(),
-        actor: actor.to_string(),
-        action: action.to_string(),
-        initiative: initiative.map(str::to_string),
-        note: note.to_string(),
-        before: snapshot(before),
-        after: snapshot(after),
-    };
+    append_audit(
+        store,
+        community,
+        AuditEntry {
+            at: secrets::now_secs(),
+            actor: actor.to_string(),
+            action: action.to_string(),
+            initiative: initiative.map(str::to_string),
+            note: note.to_string(),
+            before: snapshot(before),
+            after: snapshot(after),
+        },
+    )
+}
+
+/// Appends an entry about the community itself (settings, webhooks): `before` and
+/// `after` hold only the fields that changed; the note is `note`, or else their names.
+pub fn audit_settings(
+    store: &Store,
+    community: &Community,
+    actor: &str,
+    action: &str,
+    note: Option<&str>,
+    (before, after): (&serde_json::Value, &serde_json::Value),
+) -> ApiResult<()> {
+    let (mut old, mut new) = (serde_json::Map::new(), serde_json::Map::new());
+    if let (Some(b), Some(a)) = (before.as_object(), after.as_object()) {
+        for (name, value) in a {
+            if b.get(name) != Some(value) {
+                old.insert(name.clone(), b.get(name).cloned().unwrap_or_default());
+                new.insert(name.clone(), value.clone());
+            }
+        }
+        for (name, value) in b {
+            if !a.contains_key(name) {
+                old.insert(name.clone(), value.clone());
+            }
+        }
+    }
+    if new.is_empty() && old.is_empty() {
+        return Ok(());
+    }
+    let note = note.map_or_else(|| new.keys().cloned().collect::<Vec<_>>().join(", "), str::to_string);
+    append_audit(
+        store,
+        community,
+        AuditEntry {
+            at: secrets::now_secs(),
+            actor: actor.to_string(),
+            action: action.to_string(),
+            initiative: None,
+            note,
+            before: Some(old.into()),
+            after: Some(new.into()),
+        },
+    )
+}
+
+fn append_audit(store: &Store, community: &Community, entry: AuditEntry) -> ApiResult<()> {
     // Time first so the log reads in order; a random tail keeps keys unique.
     let mut entry_key = audit_prefix(&community.slug);
     entry_key.extend_from_slice(&secrets::now_micros().to_be_bytes());

@@ -954,3 +954,83 @@ async fn sessions_survive_a_restart_and_an_expired_one_is_refused() {
     let me = call(console.cookie_only(http.get(server.at("/api/v1/session")))).await;
     assert_eq!(me.status, 200, "{me:?}");
 }
+
+/// Settings and webhooks are the community's own business too: who changed which
+/// setting from what to what, and who added or removed a webhook, is in the audit log.
+#[tokio::test]
+async fn settings_and_webhook_changes_are_in_the_audit_log() {
+    let w = world().await;
+    let tag = |token: &str| secrets::hash_secret(token)[..8].to_string();
+    let audit = |limit: u32| {
+        call(
+            w.http
+                .get(w.url("baarlo", &format!("/audit?limit={limit}")))
+                .bearer_auth(&w.admin),
+        )
+    };
+
+    let changed = call(
+        w.http
+            .patch(w.url("baarlo", ""))
+            .bearer_auth(&w.admin)
+            .json(&json!({"name": "Baarlo aan de Maas", "retention_days": 365, "support_threshold": 50})),
+    )
+    .await;
+    assert_eq!(changed.status, 200, "{changed:?}");
+    let entry = audit(1).await.body[0].clone();
+    assert_eq!(entry["action"], "settings", "{entry}");
+    assert_eq!(entry["actor"], format!("admin:{}", tag(&w.admin)));
+    // Only what changed (the threshold was 50 already), with its old and new value.
+    let names: BTreeSet<&str> = entry["note"].as_str().unwrap().split(", ").collect();
+    assert_eq!(names, BTreeSet::from(["name", "retention_days"]), "{entry}");
+    assert_eq!(entry["before"], json!({"name": "Community baarlo", "retention_days": null}));
+    assert_eq!(entry["after"], json!({"name": "Baarlo aan de Maas", "retention_days": 365}));
+
+    // Saving the same settings again changes nothing and logs nothing.
+    let before = audit(100).await.body.as_array().unwrap().len();
+    let same = call(
+        w.http
+            .patch(w.url("baarlo", ""))
+            .bearer_auth(&w.admin)
+            .json(&json!({"name": "Baarlo aan de Maas"})),
+    )
+    .await;
+    assert_eq!(same.status, 200, "{same:?}");
+    assert_eq!(audit(100).await.body.as_array().unwrap().len(), before);
+
+    let added = call(
+        w.http
+            .post(w.url("baarlo", "/webhooks"))
+            .bearer_auth(&w.admin)
+            .json(&json!({"url": "https://zaken.example.nl/mekaar", "events": ["submitted"]})),
+    )
+    .await;
+    assert_eq!(added.status, 201, "{added:?}");
+    let id = added.body["webhook"]["id"].as_str().unwrap().to_string();
+    let removed = call(
+        w.http
+            .delete(w.url("baarlo", &format!("/webhooks/{id}")))
+            .bearer_auth(&w.admin),
+    )
+    .await;
+    assert_eq!(removed.status, 204, "{removed:?}");
+    let log = audit(2).await.body;
+    let entries: Vec<(&str, &str)> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["action"].as_str().unwrap(), e["note"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        entries,
+        [
+            ("webhook_delete", "https://zaken.example.nl/mekaar"),
+            ("webhook_create", "https://zaken.example.nl/mekaar")
+        ],
+        "{log}"
+    );
+    assert!(
+        !log.to_string().contains("secret"),
+        "no signing secret in the log: {log}"
+    );
+}

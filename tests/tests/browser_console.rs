@@ -187,7 +187,7 @@ async fn an_admin_signs_in_changes_settings_reads_the_log_exports_and_signs_out(
         )
         .await;
         // In words, not the server's action codes.
-        wait_contains(&p, "#audit-table", "Toegangssleutel gemaakt").await;
+        wait_contains(&p, "#audit-table", "Toegangstoken gemaakt").await;
         findings.check(&p, &axe, "audit").await;
 
         // Export: the community's JSON Lines download, for this session only.

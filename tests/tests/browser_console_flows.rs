@@ -333,11 +333,14 @@ async fn vote_codes_and_editing_from_the_poll_control() {
     let axe = axe_source();
     with_browser(|browser| async move {
         let w = World::start().await;
+        // A closing time a week ahead (whole minutes: the form's precision), which an edit
+        // of the question must leave alone.
+        let closes_at = (std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_secs() / 60 + 7 * 24 * 60) * 60;
         let poll = w
             .admin(
                 Method::POST,
                 "/polls",
-                Some(json!({ "question": "Welke naam krijgt het plein?", "options": ["Markt", "Brink"], "audience": { "kind": "codes" } })),
+                Some(json!({ "question": "Welke naam krijgt het plein?", "options": ["Markt", "Brink"], "audience": { "kind": "codes" }, "closes_at": closes_at })),
             )
             .await;
         let id = poll["poll"]["id"].as_str().expect("poll id").to_string();
@@ -360,6 +363,8 @@ async fn vote_codes_and_editing_from_the_poll_control() {
         let edited = w.admin(Method::GET, &format!("/polls/{id}"), None).await;
         assert_eq!(edited["poll"]["question"], json!("Welke naam krijgt het nieuwe plein?"));
         assert_eq!(edited["poll"]["audience"], json!({ "kind": "codes" }));
+        assert_eq!(edited["poll"]["closes_at"], json!(closes_at), "the edit kept the closing time");
+        assert_eq!(edited["poll"]["opens_at"], json!(null));
 
         click(&console, "#poll-open").await;
         wait_text(&console, "#poll-phase", "open").await;

@@ -6,7 +6,7 @@ use yew::prelude::*;
 use super::{format_time, ErrorAlert, Heading, Loading};
 use crate::api::{self, ApiError};
 use crate::app::Screen;
-use crate::i18n::{fill, use_lang, Key};
+use crate::i18n::{fill, use_lang, Key, Lang};
 use crate::session::{use_session, RoleInConsole};
 
 /// Entries per step of "load more".
@@ -26,6 +26,35 @@ pub struct AuditEntry {
     pub initiative: Option<String>,
     #[serde(default)]
     pub note: String,
+}
+
+/// The label of a setting the server names in a `settings` entry's note.
+fn setting_key(name: &str) -> Option<Key> {
+    Some(match name {
+        "name" => Key::SettingsName,
+        "languages" => Key::SettingsLanguages,
+        "areas" => Key::SettingsAreas,
+        "themes" => Key::SettingsThemes,
+        "support_threshold" => Key::SettingsThreshold,
+        "moderation" => Key::SettingsModeration,
+        "allowed_origins" => Key::SettingsOrigins,
+        "reports_before_hide" => Key::SettingsReports,
+        "retention_days" => Key::SettingsRetention,
+        _ => return None,
+    })
+}
+
+/// An entry's note as shown: the changed settings by their labels; other notes as written.
+fn note_text(entry: &AuditEntry, lang: Lang) -> String {
+    if entry.action != "settings" {
+        return entry.note.clone();
+    }
+    entry
+        .note
+        .split(", ")
+        .map(|name| setting_key(name).map_or(name, |k| k.text(lang)))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// The words for an action code of the server's audit log.
@@ -51,6 +80,9 @@ fn action_key(action: &str) -> Option<Key> {
         "erase_initiator" => Key::AuditDoEraseInitiator,
         "erase_joiner" => Key::AuditDoEraseJoiner,
         "erase_personal_data" => Key::AuditDoErasePersonalData,
+        "settings" => Key::AuditDoSettings,
+        "webhook_create" => Key::AuditDoWebhookCreate,
+        "webhook_delete" => Key::AuditDoWebhookDelete,
         _ => return None,
     })
 }
@@ -124,7 +156,7 @@ pub fn audit() -> Html {
                                             Some(id) => html! { <code>{ id }</code> },
                                             None => html! {},
                                         } }</td>
-                                        <td>{ &entry.note }</td>
+                                        <td>{ note_text(entry, lang) }</td>
                                     </tr>
                                 }) }
                             </tbody>

@@ -92,7 +92,7 @@ pub struct ErrorAlertProps {
 pub fn error_alert(props: &ErrorAlertProps) -> Html {
     let lang = use_lang().lang;
     html! {
-        <div class="alert" role="alert" id={props.id.clone()}>
+        <div class="alert" role="alert" tabindex="-1" id={props.id.clone()}>
             { props.error.as_ref().map(|e| html! { <p>{ e.text(lang) }</p> }).unwrap_or_default() }
         </div>
     }

@@ -593,31 +593,31 @@ fn edit_form(props: &EditProps) -> Html {
                 <div class="field">
                     <label for="edit-title">{ t(Key::ModerationFieldTitle) }</label>
                     <input id="edit-title" type="text" maxlength={mekaar_api::limits::TITLE.to_string()}
-                        value={(*title).clone()} aria-invalid={field_error("title")}
+                        value={(*title).clone()} aria-invalid={field_error("title")} aria-describedby={field_error("title").map(|_| "edit-error")}
                         oninput={let s = title.clone(); Callback::from(move |e: InputEvent| s.set(input_text(&e)))} />
                 </div>
                 <div class="field">
                     <label for="edit-summary">{ t(Key::ModerationFieldSummary) }</label>
                     <textarea id="edit-summary" rows="2" maxlength={mekaar_api::limits::SUMMARY.to_string()}
-                        value={(*summary).clone()} aria-invalid={field_error("summary")}
+                        value={(*summary).clone()} aria-invalid={field_error("summary")} aria-describedby={field_error("summary").map(|_| "edit-error")}
                         oninput={let s = summary.clone(); Callback::from(move |e: InputEvent| s.set(area_text(&e)))} />
                 </div>
                 <div class="field">
                     <label for="edit-story">{ t(Key::ModerationFieldStory) }</label>
                     <textarea id="edit-story" rows="8" maxlength={mekaar_api::limits::STORY.to_string()}
-                        value={(*story).clone()} aria-invalid={field_error("story")}
+                        value={(*story).clone()} aria-invalid={field_error("story")} aria-describedby={field_error("story").map(|_| "edit-error")}
                         oninput={let s = story.clone(); Callback::from(move |e: InputEvent| s.set(area_text(&e)))} />
                 </div>
                 <div class="field">
                     <label for="edit-area">{ t(Key::ModerationColArea) }</label>
-                    <select id="edit-area" aria-invalid={field_error("area")}
+                    <select id="edit-area" aria-invalid={field_error("area")} aria-describedby={field_error("area").map(|_| "edit-error")}
                         onchange={let s = area.clone(); Callback::from(move |e: Event| s.set(select_value(&e)))}>
                         { choices(&area, areas) }
                     </select>
                 </div>
                 <div class="field">
                     <label for="edit-theme">{ t(Key::ModerationTheme) }</label>
-                    <select id="edit-theme" aria-invalid={field_error("theme")}
+                    <select id="edit-theme" aria-invalid={field_error("theme")} aria-describedby={field_error("theme").map(|_| "edit-error")}
                         onchange={let s = theme.clone(); Callback::from(move |e: Event| s.set(select_value(&e)))}>
                         { choices(&theme, themes) }
                     </select>
@@ -735,13 +735,13 @@ fn answer_form(props: &SectionProps) -> Html {
                 <div class="field">
                     <label for="answer-text">{ t(Key::ModerationAnswerText) }</label>
                     <textarea id="answer-text" rows="5" maxlength={mekaar_api::limits::ANSWER.to_string()}
-                        value={(*text).clone()} aria-invalid={field_error("text")}
+                        value={(*text).clone()} aria-invalid={field_error("text")} aria-describedby={field_error("text").map(|_| "answer-error")}
                         oninput={let s = text.clone(); Callback::from(move |e: InputEvent| s.set(area_text(&e)))} />
                 </div>
                 <div class="field">
                     <label for="answer-by">{ t(Key::ModerationAnswerBy) }</label>
                     <input id="answer-by" type="text" maxlength={mekaar_api::limits::NAME.to_string()}
-                        aria-describedby="answer-by-hint" value={(*by).clone()} aria-invalid={field_error("answered_by")}
+                        aria-describedby={if field_error("answered_by").is_some() { "answer-by-hint answer-error" } else { "answer-by-hint" }} value={(*by).clone()} aria-invalid={field_error("answered_by")}
                         oninput={let s = by.clone(); Callback::from(move |e: InputEvent| s.set(input_text(&e)))} />
                     <p class="hint" id="answer-by-hint">{ t(Key::ModerationAnswerByHint) }</p>
                 </div>

@@ -536,7 +536,7 @@ fn codes_panel(props: &CodesProps) -> Html {
                 <p class="status-line">
                     { fill(t(Key::PollsCodesReady), &[("n", &n.to_string())]) }{ " " }
                     if *csv {
-                        <a id="codes-link" href={url.clone()} download={format!("stemcodes-{}.csv", props.id)}>{ t(Key::PollsCodesDownload) }</a>
+                        <a id="codes-link" href={url.clone()} download={fill(t(Key::PollsCodesFileName), &[("id", &props.id)])}>{ t(Key::PollsCodesDownload) }</a>
                     } else {
                         <a id="codes-link" href={url.clone()} target="_blank" rel="noopener">{ t(Key::PollsCodesOpenSheet) }</a>
                     }

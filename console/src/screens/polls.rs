@@ -392,6 +392,14 @@ fn poll_form(props: &FormProps) -> Html {
             .is_some_and(|f| names.iter().any(|n| f.starts_with(n)))
             .then_some("true")
     };
+    // A refused field is described by the error alert (and its hint, if it has one).
+    let describe = |names: &[&str], hint: Option<&str>| {
+        let ids: Vec<&str> = hint
+            .into_iter()
+            .chain(invalid(names).map(|_| "poll-error"))
+            .collect();
+        (!ids.is_empty()).then(|| ids.join(" "))
+    };
 
     let option_rows = options.iter().enumerate().map(|(i, value)| {
         let n = (i + 1).to_string();
@@ -422,7 +430,7 @@ fn poll_form(props: &FormProps) -> Html {
                 <label for={format!("poll-option-{i}")}>{ fill(t(Key::PollsOption), &[("n", &n)]) }</label>
                 <input id={format!("poll-option-{i}")} type="text" value={value.clone()}
                     maxlength={mekaar_api::polls::limits::OPTION.to_string()}
-                    disabled={locked} aria-invalid={invalid(&["options"])} {oninput} />
+                    disabled={locked} aria-invalid={invalid(&["options"])} aria-describedby={describe(&["options"], None)} {oninput} />
                 if option_count > mekaar_api::polls::limits::OPTIONS_MIN && !locked {
                     <button type="button" class="poll-option-remove" onclick={remove}>
                         { fill(t(Key::PollsOptionRemove), &[("n", &n)]) }
@@ -478,7 +486,7 @@ fn poll_form(props: &FormProps) -> Html {
                 <label for="poll-question">{ t(Key::PollsQuestion) }</label>
                 <input id="poll-question" type="text" value={(*question).clone()}
                     maxlength={mekaar_api::polls::limits::QUESTION.to_string()}
-                    disabled={locked} aria-invalid={invalid(&["question"])}
+                    disabled={locked} aria-invalid={invalid(&["question"])} aria-describedby={describe(&["question"], None)}
                     oninput={let s = question.clone(); Callback::from(move |e: InputEvent| s.set(input_text(&e)))} />
             </div>
             <fieldset>
@@ -497,7 +505,7 @@ fn poll_form(props: &FormProps) -> Html {
                     <div class="field">
                         <label for="poll-max">{ t(Key::PollsMax) }</label>
                         <input id="poll-max" type="number" min="2" max={max_limit.to_string()}
-                            value={(*max).clone()} disabled={locked} aria-invalid={invalid(&["max_choices"])}
+                            value={(*max).clone()} disabled={locked} aria-invalid={invalid(&["max_choices"])} aria-describedby={describe(&["max_choices"], None)}
                             oninput={let s = max.clone(); Callback::from(move |e: InputEvent| s.set(input_text(&e)))} />
                     </div>
                 }
@@ -511,7 +519,7 @@ fn poll_form(props: &FormProps) -> Html {
                         <label for="poll-network-cap">{ t(Key::PollsNetworkCap) }</label>
                         <input id="poll-network-cap" type="number" min="1"
                             max={mekaar_api::polls::limits::NETWORK_CAP_MAX.to_string()}
-                            aria-describedby="poll-network-cap-hint"
+                            aria-describedby={describe(&["audience"], Some("poll-network-cap-hint"))}
                             value={(*cap).clone()} disabled={locked} aria-invalid={invalid(&["audience"])}
                             oninput={let s = cap.clone(); Callback::from(move |e: InputEvent| s.set(input_text(&e)))} />
                         <p class="hint" id="poll-network-cap-hint">{ t(Key::PollsNetworkCapHint) }</p>
@@ -520,7 +528,7 @@ fn poll_form(props: &FormProps) -> Html {
             </fieldset>
             <div class="field">
                 <label for="poll-results">{ t(Key::PollsResults) }</label>
-                <select id="poll-results" aria-invalid={invalid(&["results"])}
+                <select id="poll-results" aria-invalid={invalid(&["results"])} aria-describedby={describe(&["results"], None)}
                     onchange={let s = results.clone(); Callback::from(move |e: Event| {
                         let v = select_value(&e);
                         if let Some(r) = VISIBILITIES.into_iter().find(|r| visibility_name(*r) == v) { s.set(r) }
@@ -533,13 +541,13 @@ fn poll_form(props: &FormProps) -> Html {
             <div class="field">
                 <label for="poll-opens">{ t(Key::PollsOpensAt) }</label>
                 <input id="poll-opens" type="datetime-local" value={(*opens).clone()}
-                    aria-describedby="poll-times-hint" aria-invalid={invalid(&["opens_at"])}
+                    aria-describedby={describe(&["opens_at"], Some("poll-times-hint"))} aria-invalid={invalid(&["opens_at"])}
                     oninput={let s = opens.clone(); Callback::from(move |e: InputEvent| s.set(input_text(&e)))} />
             </div>
             <div class="field">
                 <label for="poll-closes">{ t(Key::PollsClosesAt) }</label>
                 <input id="poll-closes" type="datetime-local" value={(*closes).clone()}
-                    aria-describedby="poll-times-hint" aria-invalid={invalid(&["closes_at"])}
+                    aria-describedby={describe(&["closes_at"], Some("poll-times-hint"))} aria-invalid={invalid(&["closes_at"])}
                     oninput={let s = closes.clone(); Callback::from(move |e: InputEvent| s.set(input_text(&e)))} />
                 <p class="hint" id="poll-times-hint">{ t(Key::PollsTimesHint) }</p>
             </div>

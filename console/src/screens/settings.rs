@@ -226,7 +226,7 @@ fn community_form() -> Html {
                     }
                     Err(e) => {
                         if let Some(field) = e.field.clone() {
-                            field_error.set(Some((field, e.message.clone())));
+                            field_error.set(Some((field, e.text(lang))));
                         }
                         error.set(Some(e));
                     }

@@ -266,6 +266,17 @@ async fn handle(
         Endpoint::Community(_) if is_get => json(&community.admin_view()),
         Endpoint::Community(slug) => {
             let updated = communities::update(store, &slug, parse_json(headers, body)?)?;
+            moderation::audit_settings(
+                store,
+                &updated,
+                &actor,
+                "settings",
+                None,
+                (
+                    &to_value(community.admin_view()),
+                    &to_value(updated.admin_view()),
+                ),
+            )?;
             store.durable().await?;
             json(&updated.admin_view())
         }
@@ -373,11 +384,39 @@ async fn handle(
         Endpoint::Webhooks(_) if is_get => json(&webhooks::list(&community)),
         Endpoint::Webhooks(slug) => {
             let created = webhooks::create(store, &slug, parse_json(headers, body)?)?;
+            let hook = &created.webhook;
+            moderation::audit_settings(
+                store,
+                &community,
+                &actor,
+                "webhook_create",
+                Some(&hook.url),
+                (
+                    &serde_json::json!({}),
+                    &serde_json::json!({ "webhook": hook.id, "url": hook.url, "events": hook.events }),
+                ),
+            )?;
             store.durable().await?;
             json_status(&created, StatusCode::CREATED)
         }
         Endpoint::Webhook(slug, id) => {
             webhooks::delete(store, &slug, &id)?;
+            let url = webhooks::list(&community)
+                .into_iter()
+                .find(|h| h.id == id)
+                .map(|h| h.url)
+                .unwrap_or_default();
+            moderation::audit_settings(
+                store,
+                &community,
+                &actor,
+                "webhook_delete",
+                Some(&url),
+                (
+                    &serde_json::json!({ "webhook": id, "url": url }),
+                    &serde_json::json!({}),
+                ),
+            )?;
             store.durable().await?;
             no_content()
         }
@@ -567,4 +606,9 @@ fn codes_response(
         .headers_mut()
         .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)
+}
+
+/// A settings view as JSON, for the audit log's before/after.
+fn to_value(view: impl serde::Serialize) -> serde_json::Value {
+    serde_json::to_value(view).unwrap_or_default()
 }
