@@ -313,7 +313,10 @@ mod tests {
             ..PollEdit::default()
         };
         let text = serde_json::to_string(&keep).unwrap();
-        assert!(!text.contains("opens_at") && !text.contains("closes_at"), "{text}");
+        assert!(
+            !text.contains("opens_at") && !text.contains("closes_at"),
+            "{text}"
+        );
         assert_eq!(serde_json::from_str::<PollEdit>(&text).unwrap(), keep);
 
         let clear = PollEdit {

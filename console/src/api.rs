@@ -396,11 +396,20 @@ mod tests {
             "Vul een aantal dagen in van 1 tot en met 3650, of laat het veld leeg om te bewaren."
         );
         e.field = Some("options".into());
-        assert!(e.text(Lang::En).starts_with("Give 2 to 10 different options"));
+        assert!(e
+            .text(Lang::En)
+            .starts_with("Give 2 to 10 different options"));
         e.field = Some("something_new".into());
         assert_eq!(e.key(), Key::ErrInvalidField);
         // Every placeholder a rule uses is filled.
-        for field in ["name", "options", "count", "retention_days", "closes_at", "url"] {
+        for field in [
+            "name",
+            "options",
+            "count",
+            "retention_days",
+            "closes_at",
+            "url",
+        ] {
             e.field = Some(field.into());
             for lang in Lang::ALL {
                 assert!(!e.text(lang).contains('{'), "{field}: {}", e.text(lang));

@@ -117,7 +117,10 @@ pub fn audit_settings(
     if new.is_empty() && old.is_empty() {
         return Ok(());
     }
-    let note = note.map_or_else(|| new.keys().cloned().collect::<Vec<_>>().join(", "), str::to_string);
+    let note = note.map_or_else(
+        || new.keys().cloned().collect::<Vec<_>>().join(", "),
+        str::to_string,
+    );
     append_audit(
         store,
         community,

@@ -140,28 +140,43 @@ pub fn apply_retention(store: &Store, now: u64) -> ApiResult<u64> {
         let Some(days) = community.retention_days else {
             continue;
         };
-        for initiative in initiatives::all(store, &community)? {
-            if !retention_due(&initiative, days, now) {
-                continue;
-            }
-            let initiator = erase_initiator_if_present(store, &community, &initiative)?;
-            let joiners = joins::erase_all(store, &community, &initiative.id)?;
-            if initiator || joiners > 0 {
-                let status = initiative.status.as_str();
-                let note = format!(
-                    "{days} day(s) after `{status}`: {}{joiners} joiner(s)",
-                    if initiator { "the initiator, " } else { "" }
-                );
-                audit(
-                    store,
-                    &community,
-                    ACTOR_RETENTION,
-                    "erase_personal_data",
-                    &initiative.id,
-                    &note,
-                )?;
-                touched += 1;
-            }
+        // One community's trouble must not keep the others' data past their term.
+        match apply_community_retention(store, &community, days, now) {
+            Ok(n) => touched += n,
+            Err(err) => tracing::warn!("retention in `{}` failed: {err}", community.slug),
+        }
+    }
+    Ok(touched)
+}
+
+fn apply_community_retention(
+    store: &Store,
+    community: &Community,
+    days: u32,
+    now: u64,
+) -> ApiResult<u64> {
+    let mut touched = 0;
+    for initiative in initiatives::all(store, community)? {
+        if !retention_due(&initiative, days, now) {
+            continue;
+        }
+        let initiator = erase_initiator_if_present(store, community, &initiative)?;
+        let joiners = joins::erase_all(store, community, &initiative.id)?;
+        if initiator || joiners > 0 {
+            let status = initiative.status.as_str();
+            let note = format!(
+                "{days} day(s) after `{status}`: {}{joiners} joiner(s)",
+                if initiator { "the initiator, " } else { "" }
+            );
+            audit(
+                store,
+                community,
+                ACTOR_RETENTION,
+                "erase_personal_data",
+                &initiative.id,
+                &note,
+            )?;
+            touched += 1;
         }
     }
     Ok(touched)

@@ -118,26 +118,33 @@ async fn forget_networks_of_closed_polls(
 async fn hourly_cleanup(app: Arc<App>, mut stop: tokio::sync::watch::Receiver<bool>) {
     loop {
         let store = app.store.clone();
+        // Each part runs even when the other fails.
         let done = tokio::task::spawn_blocking(move || {
             let now = crate::secrets::now_secs();
-            let sessions = crate::sessions::remove_expired(&store, now)?;
-            let erased = crate::privacy::apply_retention(&store, now)?;
-            Ok::<_, crate::errors::ApiError>((sessions, erased))
+            (
+                crate::sessions::remove_expired(&store, now),
+                crate::privacy::apply_retention(&store, now),
+            )
         })
         .await;
         match done {
-            Ok(Ok((sessions, erased))) => {
-                if erased > 0 {
-                    tracing::info!("retention: erased the personal data of {erased} initiative(s)");
+            Ok((sessions, erased)) => {
+                match erased {
+                    Ok(0) => {}
+                    Ok(n) => {
+                        tracing::info!("retention: erased the personal data of {n} initiative(s)")
+                    }
+                    Err(err) => tracing::warn!("retention failed: {err}"),
                 }
-                if sessions > 0 {
-                    tracing::debug!("deleted {sessions} expired console session(s)");
+                match sessions {
+                    Ok(0) => {}
+                    Ok(n) => tracing::debug!("deleted {n} expired console session(s)"),
+                    Err(err) => tracing::warn!("deleting expired sessions failed: {err}"),
                 }
                 if let Err(err) = app.store.durable().await {
                     tracing::warn!("the hourly cleanup could not be made durable: {err}");
                 }
             }
-            Ok(Err(err)) => tracing::warn!("the hourly cleanup failed: {err}"),
             Err(err) => tracing::warn!("the hourly cleanup failed: {err}"),
         }
         tokio::select! {

@@ -983,8 +983,14 @@ async fn settings_and_webhook_changes_are_in_the_audit_log() {
     // Only what changed (the threshold was 50 already), with its old and new value.
     let names: BTreeSet<&str> = entry["note"].as_str().unwrap().split(", ").collect();
     assert_eq!(names, BTreeSet::from(["name", "retention_days"]), "{entry}");
-    assert_eq!(entry["before"], json!({"name": "Community baarlo", "retention_days": null}));
-    assert_eq!(entry["after"], json!({"name": "Baarlo aan de Maas", "retention_days": 365}));
+    assert_eq!(
+        entry["before"],
+        json!({"name": "Community baarlo", "retention_days": null})
+    );
+    assert_eq!(
+        entry["after"],
+        json!({"name": "Baarlo aan de Maas", "retention_days": 365})
+    );
 
     // Saving the same settings again changes nothing and logs nothing.
     let before = audit(100).await.body.as_array().unwrap().len();

@@ -5,9 +5,10 @@
 //! retention setting erases the personal data of initiatives that ended
 //! long enough ago, and only of those.
 
-use mekaar_server::privacy;
+use mekaar_api::InitiativeStatus;
 use mekaar_server::secrets;
-use mekaar_server::store::Store;
+use mekaar_server::store::{Store, Table};
+use mekaar_server::{communities, initiatives, privacy};
 use mekaar_tests::{call_expecting, http_client, voter_key, Settings, TestServer, VOTER_HEADER};
 use reqwest::header::COOKIE;
 use reqwest::{Client, RequestBuilder};
@@ -409,12 +410,45 @@ async fn retention_erases_the_personal_data_of_initiatives_that_ended_long_enoug
         ids.push((slug, id, initiator));
     }
 
+    // One more, realised in kessel, whose end the server's own task finds past its term.
+    let (late, _) = initiative_with_joiners(
+        &server,
+        &http,
+        "kessel",
+        "Gijs Goor",
+        ["Hanna Hof", "Ivo Ijs"],
+    )
+    .await;
+    call_expecting(
+        http.patch(admin_url(
+            &server,
+            "kessel",
+            &format!("/initiatives/{late}"),
+        ))
+        .bearer_auth(&kessel.moderator)
+        .json(&json!({"status": "realised"})),
+        200,
+    )
+    .await;
+
     // The hourly task's work, at chosen moments (days from now).
     let token = server.server_token.clone();
     let dir = server.stop().await;
     {
         let store = Store::open(dir.path()).unwrap();
         let now = secrets::now_secs();
+        // The late one stays out of the chosen moments: it ended 31 days ago already.
+        let community = communities::get(&store, "kessel").unwrap();
+        let mut record = initiatives::get(&store, &community, &late).unwrap();
+        record.final_status_at = Some(now - 31 * DAY);
+        record.status = InitiativeStatus::InProgress;
+        store
+            .put(
+                Table::Initiatives,
+                &initiatives::store_key("kessel", &late),
+                &record,
+            )
+            .unwrap();
         assert_eq!(privacy::apply_retention(&store, now).unwrap(), 0);
         assert_eq!(
             privacy::apply_retention(&store, now + 29 * DAY).unwrap(),
@@ -424,10 +458,35 @@ async fn retention_erases_the_personal_data_of_initiatives_that_ended_long_enoug
         assert_eq!(privacy::apply_retention(&store, now + 31 * DAY).unwrap(), 2);
         // Once is enough: nothing left, nothing audited again.
         assert_eq!(privacy::apply_retention(&store, now + 32 * DAY).unwrap(), 0);
+        let mut record = initiatives::get(&store, &community, &late).unwrap();
+        assert_eq!(record.initiator_name, "Gijs Goor");
+        record.status = InitiativeStatus::Realised;
+        store
+            .put(
+                Table::Initiatives,
+                &initiatives::store_key("kessel", &late),
+                &record,
+            )
+            .unwrap();
         store.flush_blocking().unwrap();
         store.close();
     }
     let server = TestServer::start_in_with_settings(dir, token, Settings::default()).await;
+    // The running server erases it by itself (its cleanup runs at start, then hourly).
+    let late_url = admin_url(&server, "kessel", &format!("/initiatives/{late}"));
+    let mut erased = false;
+    for _ in 0..100 {
+        let view = call_expecting(http.get(&late_url).bearer_auth(&kessel.admin), 200).await;
+        if view["initiative"]["initiator_name"] == "" && view["joins"][0]["name"] == "" {
+            erased = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        erased,
+        "the server's own retention task did not erase {late}"
+    );
     for (slug, id, initiator) in &ids {
         let admin = if *slug == "kessel" {
             &kessel.admin
@@ -474,16 +533,30 @@ async fn retention_erases_the_personal_data_of_initiatives_that_ended_long_enoug
         .iter()
         .filter(|e| e["actor"] == "retention")
         .collect();
-    assert_eq!(by_retention.len(), 2, "{audit}");
-    for entry in &by_retention {
-        assert_eq!(entry["action"], "erase_personal_data");
-        assert!(
-            entry["note"].as_str().unwrap().contains("2 joiner(s)"),
-            "{entry}"
-        );
-    }
+    assert_eq!(by_retention.len(), 3, "{audit}");
+    let mut joiners: Vec<&str> = by_retention
+        .iter()
+        .map(|entry| {
+            assert_eq!(entry["action"], "erase_personal_data");
+            entry["note"]
+                .as_str()
+                .unwrap()
+                .rsplit(": the initiator, ")
+                .next()
+                .unwrap()
+        })
+        .collect();
+    joiners.sort_unstable();
+    assert_eq!(joiners, ["2 joiner(s)"; 3], "{audit}");
     let text = audit.to_string();
-    for name in ["Anja Jansen", "Bert Bos", "Eva Eik"] {
+    for name in [
+        "Anja Jansen",
+        "Bert Bos",
+        "Eva Eik",
+        "Gijs Goor",
+        "Hanna Hof",
+        "Ivo Ijs",
+    ] {
         assert!(!text.contains(name), "{name} in the audit log");
     }
 }

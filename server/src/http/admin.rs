@@ -102,7 +102,8 @@ impl Endpoint {
             | Endpoint::PollState(..)
             | Endpoint::PollCodes(..)
             | Endpoint::PollLive(..) => Area::Polls,
-            // Server-wide addresses take a server admin token only.
+            // Communities and Export are server-wide (a server admin token only, checked
+            // before this matrix); CommunityExport is open to the community's admins.
             Endpoint::Communities | Endpoint::Export | Endpoint::CommunityExport(_) => Area::Export,
         }
     }
