@@ -165,6 +165,9 @@ async fn export_and_import_with_the_command_line_keep_everything() {
     );
     assert!(!bad_role.status.success());
 
+    let server_token = last_line(&ok(original, &["admin-token"]));
+    assert!(server_token.starts_with("mk_"), "{server_token}");
+
     // Residents and the moderator use it for a while.
     let http = http_client();
     let server = ServerProcess::start(server_bin(), original).unwrap();
@@ -247,4 +250,64 @@ async fn export_and_import_with_the_command_line_keep_everything() {
     assert!(message.contains("--data-dir"), "{message}");
     let server = ServerProcess::start(server_bin(), &copy).unwrap();
     assert_eq!(seen(&http, &server, &admin).await, before);
+
+    // A backup of the running server, restored into a new directory: the same again.
+    let backups = work.path().join("backups");
+    let taken = run(
+        &copy,
+        &[
+            "backup",
+            backups.to_str().unwrap(),
+            "--server",
+            server.url("").trim_end_matches('/'),
+            "--token",
+            &server_token,
+        ],
+    );
+    assert!(taken.status.success(), "{taken:?}");
+    let backup_file = PathBuf::from(last_line(&String::from_utf8_lossy(&taken.stdout)));
+    assert!(backup_file.starts_with(&backups), "{taken:?}");
+    assert!(backup_file.is_file(), "{taken:?}");
+    // Without a server-wide token there is no backup.
+    let refused = run(
+        &copy,
+        &[
+            "backup",
+            backups.to_str().unwrap(),
+            "--server",
+            server.url("").trim_end_matches('/'),
+            "--token",
+            &admin,
+        ],
+    );
+    assert!(!refused.status.success(), "{refused:?}");
+    server.kill9().unwrap();
+    let restored = work.path().join("restored");
+    let out = run(&restored, &["restore", backups.to_str().unwrap()]);
+    assert!(out.status.success(), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("Restored"),
+        "{out:?}"
+    );
+    let server = ServerProcess::start(server_bin(), &restored).unwrap();
+    assert_eq!(seen(&http, &server, &admin).await, before);
+    server.kill9().unwrap();
+
+    // One community's export (standard output) carries that community, tokens included.
+    let one = run(&restored, &["export", "--community", "baarlo"]);
+    assert!(one.status.success(), "{one:?}");
+    let one_file = work.path().join("one.jsonl");
+    std::fs::write(&one_file, &one.stdout).unwrap();
+    let only = work.path().join("only-baarlo");
+    ok(&only, &["import", one_file.to_str().unwrap()]);
+    let server = ServerProcess::start(server_bin(), &only).unwrap();
+    assert_eq!(seen(&http, &server, &admin).await, before);
+    // Server-wide tables stay out of a community's export: the server token is unknown.
+    let communities = http
+        .get(server.url("/api/v1/admin/communities"))
+        .bearer_auth(&server_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(communities.status(), 401);
 }

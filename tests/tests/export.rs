@@ -191,7 +191,15 @@ async fn export_and_import_reproduce_every_record() {
     )
     .await;
     // Let the webhook worker try its deliveries (log entries, rescheduled outbox).
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    let deliveries = server.at("/api/v1/admin/communities/baarlo/webhooks/deliveries");
+    for _ in 0..100 {
+        let log =
+            call_expecting(http.get(&deliveries).bearer_auth(&server.server_token), 200).await;
+        if log.as_array().is_some_and(|l| !l.is_empty()) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     let dir = server.stop().await;
     let store = open_store(dir.path()).await;
     let original = dump(&store);
@@ -200,6 +208,7 @@ async fn export_and_import_reproduce_every_record() {
         "initiatives",
         "audit",
         "webhook_outbox",
+        "webhook_log",
         "polls",
         "poll_join_codes",
         "poll_ids",
@@ -484,6 +493,8 @@ async fn a_backup_while_votes_pour_in_restores_consistently() {
             .unwrap();
         let status = response.status().as_u16();
         if status == 409 {
+            let body: Value = response.json().await.unwrap();
+            assert_eq!(body["error"]["code"], "already_voted", "{body}");
             present += 1;
             per_choice[*choice as usize] += 1;
         } else {
