@@ -259,6 +259,16 @@ async fn a_poll_editor_creates_opens_and_closes_a_poll_while_a_resident_votes() 
         wait_contains(&console, "#poll-action-status", "De peiling is open.").await;
         findings.check(&console, &axe, "poll control, open").await;
 
+        // From here on the console must learn of the vote from its live stream alone:
+        // count what it fetches (a reload of the poll would fetch it again).
+        console
+            .exec(
+                "window.__fetched = []; var f = window.fetch;\
+                 window.fetch = function (r) { window.__fetched.push(String(r && r.url || r)); return f.apply(this, arguments); };",
+                vec![],
+            )
+            .await;
+
         // A resident votes on the host page (origin A).
         let resident = browser.profile().await;
         resident
@@ -282,6 +292,8 @@ async fn a_poll_editor_creates_opens_and_closes_a_poll_while_a_resident_votes() 
             .exec("return Array.from(document.querySelectorAll('#poll-totals td.poll-votes')).map(function (td) { return td.textContent; });", vec![])
             .await;
         assert_eq!(votes, json!(["0", "1", "0"]));
+        assert_eq!(console.exec("return window.__fetched;", vec![]).await, json!([]), "no reload");
+        wait_contains(&console, "#poll-live", "Live").await;
         wait_contains(&console, "#poll-announce", "1 stem").await;
         wait_contains(&console, "#poll-announce", "Aan de Maas: 1").await;
         assert_eq!(
@@ -495,11 +507,15 @@ async fn the_snippet_builder_snippet_works_when_pasted_into_a_fresh_host_page() 
         inject_axe_into_preview(&console, &axe).await;
         findings.check(&console, &axe, "snippet builder (support)").await;
 
-        // Pasted into a fresh page of the allowed site: a support counts.
+        // What was copied, pasted into a fresh page of the allowed site: a support counts.
         let resident = browser.profile().await;
         let url = w.site.put(
             "/nieuws/aed.html",
-            host_page("Nieuws: een AED bij de kerk", "", &format!("<p>Steun het plan:</p>\n{want}")),
+            host_page(
+                "Nieuws: een AED bij de kerk",
+                "",
+                &format!("<p>Steun het plan:</p>\n{}", copied.as_str().expect("copied text")),
+            ),
         );
         resident.goto(&url).await;
         resident.wait_widget(0, "the pasted support button", |v| v.settled_at(0, false)).await;

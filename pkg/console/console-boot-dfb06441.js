@@ -1,2 +1,0 @@
-import init from "./mekaar_console-e5a782ea.js";
-init();
