@@ -155,6 +155,11 @@ async fn an_admin_signs_in_changes_settings_reads_the_log_exports_and_signs_out(
                && document.activeElement === f;",
         )
         .await;
+        // Said in the console's language (the server's own message is English).
+        assert_eq!(
+            p.exec("return document.getElementById('setting-allowed-origins-error').textContent.trim();", vec![]).await,
+            json!("Alleen adressen als https://www.baarlo.nl (schema en host, zonder pad), hoogstens 50.")
+        );
         let stored = w.admin(Method::GET, "", None).await;
         assert_eq!(stored["allowed_origins"], json!([w.site.origin]));
 
@@ -188,6 +193,16 @@ async fn an_admin_signs_in_changes_settings_reads_the_log_exports_and_signs_out(
         .await;
         // In words, not the server's action codes.
         wait_contains(&p, "#audit-table", "Toegangstoken gemaakt").await;
+        // The rename above, with the setting by its label.
+        let settings_row = p
+            .exec(
+                "var rows = Array.from(document.querySelectorAll('#audit-table tbody tr'));\
+                 var r = rows.find(function (r) { return r.cells[2].textContent === 'Instellingen gewijzigd'; });\
+                 return r ? r.cells[4].textContent : null;",
+                vec![],
+            )
+            .await;
+        assert_eq!(settings_row, json!("Naam"));
         findings.check(&p, &axe, "audit").await;
 
         // Export: the community's JSON Lines download, for this session only.
