@@ -1,8 +1,9 @@
 //! The `mekaar-server` command line, run as an admin runs it: a community
 //! and tokens made offline, `export` of a data directory, `import` into an
 //! empty one whose server then answers with the same data (tokens included),
-//! and `import` into a directory that holds data refused with a clear
-//! message and a non-zero exit.
+//! `import` into a directory that holds data refused with a clear message and
+//! a non-zero exit, `backup` of the running server and `restore` of it, and
+//! one community's `export --community` imported on its own.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
