@@ -4,8 +4,9 @@
 //! token made and shown once), a moderator's narrower console (no settings, the settings
 //! route says not allowed), the audit log and export screens, the English switch
 //! (remembered), signing out (back at sign-in, and the server refuses the old cookie), and
-//! that no script can read the session cookie. axe-core checks sign-in, settings, audit and
-//! export.
+//! that no script can read the session cookie; a moderator signs in and approves with the
+//! keyboard alone, the focus visible at every stop. axe-core checks sign-in, settings,
+//! audit and export.
 //!
 //! NEEDS: `/usr/bin/chromium` and `/usr/bin/chromedriver` (Debian's `chromium` and
 //! `chromium-driver`), axe-core from `npm ci --prefix tests`, and `pkg/console/` built by
@@ -29,8 +30,8 @@ mod harness;
 mod console;
 
 use console::{
-    click, element, go, heading, open_console, sign_in, submit_token, type_text, value_of,
-    wait_contains, wait_js, World, SLUG,
+    click, element, go, heading, open_console, press_keys, sign_in, submit_token, tab_to,
+    type_text, value_of, wait_contains, wait_js, World, ENTER, SLUG,
 };
 use harness::{axe_source, with_browser, AxeFindings, Profile};
 use reqwest::Method;
@@ -293,6 +294,51 @@ async fn an_admin_signs_in_changes_settings_reads_the_log_exports_and_signs_out(
         go(&m, "#/audit", Some("Logboek")).await;
 
         findings.assert_clean();
+    })
+    .await;
+}
+
+/// A moderator who uses no mouse: Tab reaches the token field, Enter signs in, Tab reaches
+/// the pending initiative and Enter opens it, Tab reaches the note and the approve button
+/// and Enter approves; the focus can be seen at every stop.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_moderator_signs_in_and_approves_with_the_keyboard_alone() {
+    with_browser(|browser| async move {
+        let w = World::start().await;
+        w.admin(Method::PATCH, "", Some(json!({ "moderation": "pre" }))).await;
+        let moderator = w.token_for("moderator").await;
+        let submitted = w
+            .public(
+                "/initiatives",
+                3,
+                json!({ "title": "Een moestuin bij de school", "summary": "Kinderen kweken groente.", "initiator_name": "Bram" }),
+            )
+            .await;
+        let id = submitted["initiative"]["id"].as_str().expect("id").to_string();
+
+        let p = browser.profile().await;
+        open_console(&p, &w.api).await;
+        tab_to(&p, "#signin-token", 10).await;
+        press_keys(&p, &moderator).await;
+        press_keys(&p, ENTER).await;
+        wait_js(&p, "signed in", "return !!document.querySelector('button.sign-out');").await;
+
+        tab_to(&p, "#queue-table a.queue-item", 40).await;
+        press_keys(&p, ENTER).await;
+        wait_js(
+            &p,
+            "the initiative's page",
+            "var h = document.querySelector('main h1'); return !!h && h.textContent.trim() === 'Een moestuin bij de school';",
+        )
+        .await;
+        tab_to(&p, "#mod-note", 40).await;
+        press_keys(&p, "Mooi plan.").await;
+        tab_to(&p, "#mod-approve", 10).await;
+        press_keys(&p, ENTER).await;
+        wait_contains(&p, "#mod-status", "Goedgekeurd").await;
+
+        let stored = w.admin(Method::GET, &format!("/initiatives/{id}"), None).await;
+        assert_eq!(stored["moderation"], json!("published"), "{stored}");
     })
     .await;
 }

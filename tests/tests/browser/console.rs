@@ -270,3 +270,48 @@ pub async fn go(p: &Profile, hash: &str, title: Option<&str>) {
     )
     .await;
 }
+
+/// WebDriver's Tab and Enter keys.
+pub const TAB: &str = "\u{e004}";
+pub const ENTER: &str = "\u{e007}";
+
+/// Presses `keys` on whatever has the focus, as a keyboard does.
+pub async fn press_keys(p: &Profile, keys: &str) {
+    p.client
+        .active_element()
+        .await
+        .expect("an element with the focus")
+        .send_keys(keys)
+        .await
+        .unwrap_or_else(|e| panic!("pressing {keys:?}: {e}"));
+}
+
+/// Presses Tab until the element `css` has the focus (at most `most` times), and
+/// asserts that the focus can be seen there (an outline from `:focus-visible`).
+pub async fn tab_to(p: &Profile, css: &str, most: usize) {
+    let here = format!(
+        "var el = document.querySelector({}); return !!el && document.activeElement === el;",
+        json!(css)
+    );
+    for _ in 0..most {
+        press_keys(p, TAB).await;
+        if p.exec(&here, vec![]).await == json!(true) {
+            let seen = p
+                .exec(
+                    "var el = document.activeElement, s = getComputedStyle(el);\
+                     return el.matches(':focus-visible') && s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2;",
+                    vec![],
+                )
+                .await;
+            assert_eq!(seen, json!(true), "the focus on {css} cannot be seen");
+            return;
+        }
+    }
+    let at = p
+        .exec(
+            "var el = document.activeElement; return el ? el.outerHTML.slice(0, 120) : null;",
+            vec![],
+        )
+        .await;
+    panic!("{css} not reached with {most} Tab presses; the focus is on {at}");
+}
