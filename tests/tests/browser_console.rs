@@ -252,6 +252,9 @@ async fn an_admin_signs_in_changes_settings_reads_the_log_exports_and_signs_out(
              return !!h && h.textContent.trim() === 'Settings';",
         )
         .await;
+        findings.check(&p, &axe, "settings in English").await;
+        go(&p, "#/polls/new", None).await;
+        findings.check(&p, &axe, "the new poll form in English").await;
 
         // Signing out: back at sign-in, and the server refuses the old cookie.
         let cookie = session_cookie(&p).await.expect("the session cookie");

@@ -4,7 +4,7 @@
 use mekaar_api::admin::{TokenCreate, TokenCreated, TokenInfo, TokenList};
 use mekaar_api::{
     CommunityAdmin, DeliveryAttempt, ModerationPolicy, Webhook, WebhookCreate, WebhookCreated,
-    WebhookEvent,
+    WebhookEvent, RETENTION_DAYS_MAX, RETENTION_DAYS_MIN,
 };
 use serde::Serialize;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
@@ -302,7 +302,9 @@ fn community_form() -> Html {
                     <div class="field">
                         <label for={field_id(field)}>{ t(label) }</label>
                         { hint.map(|h| html! { <p class="hint" id={format!("{}-hint", field_id(field))}>{ t(h) }</p> }).unwrap_or_default() }
-                        <input type="number" min="0" inputmode="numeric" id={field_id(field)} value={value.to_string()} {oninput}
+                        <input type="number" min={if field == "retention_days" { RETENTION_DAYS_MIN } else { 1 }.to_string()}
+                            max={(field == "retention_days").then(|| RETENTION_DAYS_MAX.to_string())}
+                            inputmode="numeric" id={field_id(field)} value={value.to_string()} {oninput}
                             aria-invalid={invalid(field)} aria-describedby={describedby(field, hint.is_some())} />
                         { error_of(field) }
                     </div>

@@ -1,2 +1,0 @@
-import init from "./mekaar_console-2519cff1.js";
-init();
