@@ -78,15 +78,9 @@ pub fn audit(store: &Store, community: &Community, change: Change<'_>) -> ApiRes
     append_audit(
         store,
         community,
-        AuditEntry {
-            at: secrets::now_secs(),
-            actor: actor.to_string(),
-            action: action.to_string(),
-            initiative: initiative.map(str::to_string),
-            note: note.to_string(),
-            before: snapshot(before),
-            after: snapshot(after),
-        },
+        (actor, action, initiative),
+        note.to_string(),
+        (snapshot(before), snapshot(after)),
     )
 }
 
@@ -124,19 +118,29 @@ pub fn audit_settings(
     append_audit(
         store,
         community,
-        AuditEntry {
-            at: secrets::now_secs(),
-            actor: actor.to_string(),
-            action: action.to_string(),
-            initiative: None,
-            note,
-            before: Some(old.into()),
-            after: Some(new.into()),
-        },
+        (actor, action, None),
+        note,
+        (Some(old.into()), Some(new.into())),
     )
 }
 
-fn append_audit(store: &Store, community: &Community, entry: AuditEntry) -> ApiResult<()> {
+/// Writes one entry, stamped now: who, what, about which initiative; note; before, after.
+fn append_audit(
+    store: &Store,
+    community: &Community,
+    (actor, action, initiative): (&str, &str, Option<&str>),
+    note: String,
+    (before, after): (Option<serde_json::Value>, Option<serde_json::Value>),
+) -> ApiResult<()> {
+    let entry = AuditEntry {
+        at: secrets::now_secs(),
+        actor: actor.to_string(),
+        action: action.to_string(),
+        initiative: initiative.map(str::to_string),
+        note,
+        before,
+        after,
+    };
     // Time first so the log reads in order; a random tail keeps keys unique.
     let mut entry_key = audit_prefix(&community.slug);
     entry_key.extend_from_slice(&secrets::now_micros().to_be_bytes());

@@ -254,33 +254,27 @@ async fn export_and_import_with_the_command_line_keep_everything() {
 
     // A backup of the running server, restored into a new directory: the same again.
     let backups = work.path().join("backups");
-    let taken = run(
-        &copy,
-        &[
-            "backup",
-            backups.to_str().unwrap(),
-            "--server",
-            server.url("").trim_end_matches('/'),
-            "--token",
-            &server_token,
-        ],
-    );
+    let base = server.url("");
+    let backup = |token: &str| {
+        run(
+            &copy,
+            &[
+                "backup",
+                backups.to_str().unwrap(),
+                "--server",
+                base.trim_end_matches('/'),
+                "--token",
+                token,
+            ],
+        )
+    };
+    let taken = backup(&server_token);
     assert!(taken.status.success(), "{taken:?}");
     let backup_file = PathBuf::from(last_line(&String::from_utf8_lossy(&taken.stdout)));
     assert!(backup_file.starts_with(&backups), "{taken:?}");
     assert!(backup_file.is_file(), "{taken:?}");
     // Without a server-wide token there is no backup.
-    let refused = run(
-        &copy,
-        &[
-            "backup",
-            backups.to_str().unwrap(),
-            "--server",
-            server.url("").trim_end_matches('/'),
-            "--token",
-            &admin,
-        ],
-    );
+    let refused = backup(&admin);
     assert!(!refused.status.success(), "{refused:?}");
     server.kill9().unwrap();
     let restored = work.path().join("restored");

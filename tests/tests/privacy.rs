@@ -437,18 +437,18 @@ async fn retention_erases_the_personal_data_of_initiatives_that_ended_long_enoug
     {
         let store = Store::open(dir.path()).unwrap();
         let now = secrets::now_secs();
-        // The late one stays out of the chosen moments: it ended 31 days ago already.
+        // The late one stays out of the chosen moments (in progress for now), though it
+        // ended 31 days ago.
         let community = communities::get(&store, "kessel").unwrap();
-        let mut record = initiatives::get(&store, &community, &late).unwrap();
-        record.final_status_at = Some(now - 31 * DAY);
-        record.status = InitiativeStatus::InProgress;
-        store
-            .put(
-                Table::Initiatives,
-                &initiatives::store_key("kessel", &late),
-                &record,
-            )
-            .unwrap();
+        let set_late = |status: InitiativeStatus| {
+            let mut record = initiatives::get(&store, &community, &late).unwrap();
+            assert_eq!(record.initiator_name, "Gijs Goor");
+            record.final_status_at = Some(now - 31 * DAY);
+            record.status = status;
+            let key = initiatives::store_key("kessel", &late);
+            store.put(Table::Initiatives, &key, &record).unwrap();
+        };
+        set_late(InitiativeStatus::InProgress);
         assert_eq!(privacy::apply_retention(&store, now).unwrap(), 0);
         assert_eq!(
             privacy::apply_retention(&store, now + 29 * DAY).unwrap(),
@@ -458,16 +458,7 @@ async fn retention_erases_the_personal_data_of_initiatives_that_ended_long_enoug
         assert_eq!(privacy::apply_retention(&store, now + 31 * DAY).unwrap(), 2);
         // Once is enough: nothing left, nothing audited again.
         assert_eq!(privacy::apply_retention(&store, now + 32 * DAY).unwrap(), 0);
-        let mut record = initiatives::get(&store, &community, &late).unwrap();
-        assert_eq!(record.initiator_name, "Gijs Goor");
-        record.status = InitiativeStatus::Realised;
-        store
-            .put(
-                Table::Initiatives,
-                &initiatives::store_key("kessel", &late),
-                &record,
-            )
-            .unwrap();
+        set_late(InitiativeStatus::Realised);
         store.flush_blocking().unwrap();
         store.close();
     }
