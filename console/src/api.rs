@@ -108,9 +108,30 @@ impl ApiError {
         }
     }
 
-    /// One translated sentence for people. For `invalid_field` it says what the refused
-    /// field must hold (the server's own explanation is English; it stays in `message`).
+    /// One translated sentence for people. For `invalid_field` it names the refused field
+    /// and says what it must hold (the server's own explanation is English; it stays in
+    /// `message`).
     pub fn text(&self, lang: Lang) -> String {
+        let rule = self.rule_text(lang);
+        match self.field.as_deref().and_then(field_label) {
+            Some(label) if self.code == mekaar_api::codes::INVALID_FIELD => {
+                // "Vraag: vul dit in…": the rule goes on after the label, so no capital.
+                let mut chars = rule.chars();
+                let rule: String = chars
+                    .next()
+                    .map(|c| c.to_lowercase().chain(chars).collect())
+                    .unwrap_or_default();
+                fill(
+                    Key::ErrFieldNamed.text(lang),
+                    &[("label", label.text(lang)), ("rule", &rule)],
+                )
+            }
+            _ => rule,
+        }
+    }
+
+    /// As [`ApiError::text`], without the field's name: for a message next to the field.
+    pub fn rule_text(&self, lang: Lang) -> String {
         let wait = self.retry_after.unwrap_or(60).to_string();
         let n = |v: usize| v.to_string();
         fill(
@@ -128,6 +149,36 @@ impl ApiError {
             ],
         )
     }
+}
+
+/// The console's label of a field the server names, by its wire name.
+fn field_label(field: &str) -> Option<Key> {
+    Some(match field {
+        "name" => Key::SettingsName,
+        "languages" => Key::SettingsLanguages,
+        "areas" => Key::SettingsAreas,
+        "themes" => Key::SettingsThemes,
+        "support_threshold" => Key::SettingsThreshold,
+        "allowed_origins" => Key::SettingsOrigins,
+        "reports_before_hide" => Key::SettingsReports,
+        "retention_days" => Key::SettingsRetention,
+        "label" => Key::SettingsTokenLabel,
+        "url" => Key::SettingsWebhookUrl,
+        "events" => Key::SettingsWebhookEvents,
+        "title" => Key::ModerationFieldTitle,
+        "summary" => Key::ModerationFieldSummary,
+        "story" => Key::ModerationFieldStory,
+        "text" => Key::ModerationAnswerText,
+        "answered_by" => Key::ModerationAnswerBy,
+        "question" => Key::PollsQuestion,
+        "options" => Key::PollsOptions,
+        "max_choices" => Key::PollsMax,
+        "opens_at" => Key::PollsFactOpensAt,
+        "closes_at" => Key::PollsFactClosesAt,
+        "audience.max_keys_per_network" => Key::PollsNetworkCap,
+        "count" => Key::PollsCodesCount,
+        _ => return None,
+    })
 }
 
 /// What a field the server refused (`invalid_field`) must hold, by the field's wire name.
@@ -393,12 +444,16 @@ mod tests {
         e.field = field_of(&e.message);
         assert_eq!(
             e.text(Lang::Nl),
+            "Persoonsgegevens bewaren (dagen): vul een aantal dagen in van 1 tot en met 3650, of laat het veld leeg om te bewaren."
+        );
+        assert_eq!(
+            e.rule_text(Lang::Nl),
             "Vul een aantal dagen in van 1 tot en met 3650, of laat het veld leeg om te bewaren."
         );
         e.field = Some("options".into());
         assert!(e
             .text(Lang::En)
-            .starts_with("Give 2 to 10 different options"));
+            .starts_with("Options: give 2 to 10 different options"));
         e.field = Some("something_new".into());
         assert_eq!(e.key(), Key::ErrInvalidField);
         // Every placeholder a rule uses is filled.

@@ -156,6 +156,7 @@ table! {
     // `invalid_field`: what the field the server refused must hold (see `api::field_rule`).
     ErrInvalidField => "Een veld klopt nog niet. Controleer wat je hebt ingevuld.",
         "A field is not right yet. Check what you entered.";
+    ErrFieldNamed => "{label}: {rule}", "{label}: {rule}";
     RuleOneLine => "Vul dit in, op één regel en niet te lang.",
         "Fill this in, on one line and not too long.";
     RuleText => "Vul dit in, zonder vreemde tekens; de tekst is misschien te lang.",
@@ -257,13 +258,15 @@ table! {
     SettingsTokenLabelHint => "Bijvoorbeeld: Marieke (moderator) of Redactie omroep.", "For example: Marieke (moderator) or Newsroom.";
     SettingsTokenRole => "Rol", "Role";
     SettingsTokenCreated => "Gemaakt", "Created";
-    SettingsTokenYours => "(jouw sessie)", "(your session)";
+    SettingsTokenYours => "– hiermee ben je nu ingelogd", "– you are signed in with it";
     SettingsTokenCreate => "Token maken", "Create token";
     SettingsTokenNew => "Nieuw token", "New token";
     SettingsTokenShownOnce => "Het nieuwe token voor {label}. Kopieer het nu en geef het veilig door: het wordt niet nog eens getoond.",
         "The new token for {label}. Copy it now and pass it on safely: it will not be shown again.";
     SettingsTokenDeleteAsk => "Token {label} verwijderen? Wie het gebruikt, kan dan niet meer inloggen.",
         "Delete token {label}? Whoever uses it can no longer sign in.";
+    SettingsTokenDeleteOwnAsk => "Dit is het token waarmee je nu bent ingelogd. Verwijder je het, dan word je meteen uitgelogd en kun je er niet meer mee inloggen. Verwijderen?",
+        "This is the token you are signed in with. If you delete it, you are signed out at once and can no longer sign in with it. Delete it?";
     SettingsTokenDeleteLabel => "Token {label} verwijderen", "Delete token {label}";
     SettingsTokenDeleted => "Het token is verwijderd.", "The token is deleted.";
     SettingsNoLabel => "(zonder naam)", "(no name)";
@@ -287,9 +290,9 @@ table! {
     SettingsEventThreshold => "drempel gehaald", "threshold reached";
     SettingsEventReported => "gemeld", "reported";
     SettingsEventAnswered => "officiële reactie", "official answer";
-    SettingsDeliveries => "Afleveringen", "Deliveries";
-    SettingsDeliveriesNone => "Nog geen afleveringen.", "No deliveries yet.";
-    SettingsDeliveriesCaption => "De laatste afleveringen, nieuwste eerst", "The latest deliveries, newest first";
+    SettingsDeliveries => "Bezorgpogingen", "Deliveries";
+    SettingsDeliveriesNone => "Nog geen bezorgpogingen.", "No deliveries yet.";
+    SettingsDeliveriesCaption => "De laatste bezorgpogingen, nieuwste eerst", "The latest deliveries, newest first";
     SettingsDeliveryWhen => "Tijd", "Time";
     SettingsDeliveryEvent => "Gebeurtenis", "Event";
     SettingsDeliveryWebhook => "Webhook", "Webhook";
@@ -382,6 +385,8 @@ table! {
         "Erase the initiator's name and e-mail address? The initiative itself stays. This cannot be undone.";
     ModerationEraseYes => "Ja, wissen", "Yes, erase";
     ModerationErasedDone => "De gegevens zijn gewist.", "The details are erased.";
+    ModerationInitiatorNothing => "Van de initiatiefnemer zijn geen naam of contactgegevens bewaard.",
+        "No name or contact details of the initiator are kept.";
     ModerationInitiatorErasedAt => "De gegevens van de initiatiefnemer zijn gewist op {when}.",
         "The initiator's details were erased on {when}.";
 
@@ -430,6 +435,9 @@ table! {
     PollsResults => "Uitslag zichtbaar", "Results visible";
     PollsOpensAt => "Opent om (optioneel)", "Opens at (optional)";
     PollsClosesAt => "Sluit om (optioneel)", "Closes at (optional)";
+    PollsFactOpensAt => "Opent", "Opens";
+    PollsFactClosesAt => "Sluit", "Closes";
+    PollsFactResults => "Regel voor de uitslag", "Results rule";
     PollsTimesHint => "In jouw tijdzone. Leeg laten: de peiling opent en sluit als jij op de knop drukt.",
         "In your time zone. Leave empty: the poll opens and closes when you press the button.";
     PollsLanguageHint => "De taal van de peiling kies je in de insluitcode (data-lang); de telefoonpagina en de overlay volgen de eerste taal van de gemeenschap.",
@@ -554,11 +562,11 @@ table! {
     AuditWhen => "Tijd", "Time";
     AuditActor => "Wie", "Who";
     AuditAction => "Actie", "Action";
-    AuditInitiative => "Initiatief", "Initiative";
+    AuditInitiative => "Initiatief of peiling", "Initiative or poll";
     AuditNote => "Notitie", "Note";
     AuditMore => "Meer laden", "Load more";
     AuditAll => "Dit zijn alle regels.", "These are all entries.";
-    AuditOpen => "Initiatief {id} openen", "Open initiative {id}";
+    AuditOpen => "{id} openen", "Open {id}";
     AuditDoCreate => "Initiatief ingediend", "Initiative submitted";
     AuditDoEdit => "Initiatief bewerkt", "Initiative edited";
     AuditDoAnswer => "Officiële reactie geplaatst", "Official answer posted";
@@ -578,6 +586,10 @@ table! {
     AuditDoPollReset => "Peiling opnieuw begonnen", "Poll restarted";
     AuditDoEraseInitiator => "Gegevens initiatiefnemer gewist", "Initiator's data erased";
     AuditDoEraseJoiner => "Gegevens deelnemer gewist", "Joiner's data erased";
+    AuditDoVoteCodes => "Stemcodes gemaakt", "Vote codes made";
+    AuditNoteReset => "Ronde {from} opzijgezet, nu ronde {to}.", "Round {from} set aside, now round {to}.";
+    AuditNoteCodes => "{n} stuks.", "{n} of them.";
+    AuditNoteReopened => "Opnieuw geopend.", "Opened again.";
     AuditDoSettings => "Instellingen gewijzigd", "Settings changed";
     AuditDoWebhookCreate => "Webhook toegevoegd", "Webhook added";
     AuditDoWebhookDelete => "Webhook verwijderd", "Webhook deleted";

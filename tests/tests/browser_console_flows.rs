@@ -332,6 +332,30 @@ async fn a_poll_editor_creates_opens_and_closes_a_poll_while_a_resident_votes() 
         assert_eq!(cells[2], json!("1"), "{cells}");
         findings.check(&console, &axe, "poll list").await;
 
+        // The audit log says it in words: the poll by its question, linked to its control.
+        go(&console, "#/audit", None).await;
+        let rows = wait_js(
+            &console,
+            "the poll's lines in the audit log",
+            "var rows = Array.from(document.querySelectorAll('#audit-table tbody tr'));\
+             if (rows.length < 3) return false;\
+             return rows.slice(0, 3).map(function (r) {\
+               var a = r.cells[3].querySelector('a');\
+               return [r.cells[2].textContent, r.cells[3].textContent, a ? a.getAttribute('href') : null, r.cells[4].textContent];\
+             });",
+        )
+        .await;
+        let control = format!("#/polls/{id}");
+        assert_eq!(
+            rows,
+            json!([
+                ["Peiling gesloten", "Waar komt het nieuwe bankje?", control, ""],
+                ["Peiling geopend", "Waar komt het nieuwe bankje?", control, ""],
+                ["Peiling gemaakt", "Waar komt het nieuwe bankje?", control, ""]
+            ])
+        );
+        findings.check(&console, &axe, "audit log with polls").await;
+
         findings.assert_clean();
     })
     .await;

@@ -412,7 +412,7 @@ async fn an_admin_adds_a_webhook_sees_its_delivery_and_deletes_it() {
         let mut findings = AxeFindings::default();
         sign_in(&p, &w.api, &w.token).await;
         element(&p, "#webhooks-none").await;
-        wait_text(&p, "#deliveries-none", "Nog geen afleveringen.").await;
+        wait_text(&p, "#deliveries-none", "Nog geen bezorgpogingen.").await;
 
         // Add it for everything but official answers.
         type_text(&p, "#webhook-url", &url).await;

@@ -7,14 +7,14 @@ use super::{format_time, ErrorAlert, Heading, Loading};
 use crate::api::{self, ApiError};
 use crate::app::Screen;
 use crate::i18n::{fill, use_lang, Key, Lang};
-use crate::session::{use_session, RoleInConsole};
+use crate::session::{use_session, Role, RoleInConsole};
 
 /// Entries per step of "load more".
 const STEP: usize = 50;
 /// The most the server returns at once.
 const MAX: usize = 1_000;
 
-/// One line of the log as the server sends it (`before`/`after` are not shown here).
+/// One line of the log as the server sends it.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct AuditEntry {
     pub at: u64,
@@ -26,6 +26,34 @@ pub struct AuditEntry {
     pub initiative: Option<String>,
     #[serde(default)]
     pub note: String,
+    #[serde(default)]
+    pub before: Option<Snapshot>,
+    #[serde(default)]
+    pub after: Option<Snapshot>,
+}
+
+/// What this screen reads of an entry's before/after: an initiative's or a poll's id and
+/// name, and the poll facts its notes are made of (the server's own notes are English).
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct Snapshot {
+    pub id: String,
+    pub title: String,
+    pub question: String,
+    pub state: String,
+    pub round: u32,
+    pub vote_codes: u32,
+}
+
+impl AuditEntry {
+    /// The newest snapshot of what the entry is about.
+    fn subject(&self) -> Option<&Snapshot> {
+        self.after.as_ref().or(self.before.as_ref())
+    }
+
+    fn is_about_a_poll(&self) -> bool {
+        self.action.starts_with("poll_") || self.action == "vote_codes_generated"
+    }
 }
 
 /// The label of a setting the server names in a `settings` entry's note.
@@ -44,17 +72,70 @@ fn setting_key(name: &str) -> Option<Key> {
     })
 }
 
-/// An entry's note as shown: the changed settings by their labels; other notes as written.
+/// An entry's note as shown: the changed settings by their labels, what a poll action
+/// did in the console's words; other notes (a moderator's own words) as written.
 fn note_text(entry: &AuditEntry, lang: Lang) -> String {
-    if entry.action != "settings" {
+    if entry.action == "settings" {
+        return entry
+            .note
+            .split(", ")
+            .map(|name| setting_key(name).map_or(name, |k| k.text(lang)))
+            .collect::<Vec<_>>()
+            .join("; ");
+    }
+    if !entry.is_about_a_poll() {
         return entry.note.clone();
     }
-    entry
-        .note
-        .split(", ")
-        .map(|name| setting_key(name).map_or(name, |k| k.text(lang)))
-        .collect::<Vec<_>>()
-        .join("; ")
+    // The poll's question stands in the next column; the note adds what changed.
+    let (Some(before), Some(after)) = (&entry.before, &entry.after) else {
+        return String::new();
+    };
+    let n = |v: u32| v.to_string();
+    match entry.action.as_str() {
+        "poll_reset" => fill(
+            Key::AuditNoteReset.text(lang),
+            &[("from", &n(before.round)), ("to", &n(after.round))],
+        ),
+        "vote_codes_generated" => fill(
+            Key::AuditNoteCodes.text(lang),
+            &[("n", &n(after.vote_codes.saturating_sub(before.vote_codes)))],
+        ),
+        "poll_opened" if before.state == "closed" => Key::AuditNoteReopened.text(lang).into(),
+        _ => String::new(),
+    }
+}
+
+/// The initiative or poll an entry is about: its title or question, linked to its screen
+/// when this role may open that screen.
+fn subject_cell(entry: &AuditEntry, role: Role, lang: Lang) -> Html {
+    let t = |k: Key| k.text(lang);
+    let snapshot = entry.subject();
+    let (screen, id, name) = if entry.is_about_a_poll() {
+        let Some(poll) = snapshot.filter(|p| !p.id.is_empty()) else {
+            return html! {};
+        };
+        (Screen::Polls, poll.id.clone(), poll.question.clone())
+    } else if let Some(id) = &entry.initiative {
+        let title = snapshot.map(|s| s.title.clone()).unwrap_or_default();
+        (Screen::Moderation, id.clone(), title)
+    } else {
+        return html! {};
+    };
+    let shown = if name.is_empty() {
+        html! { <code>{ &id }</code> }
+    } else {
+        html! { { name.clone() } }
+    };
+    if !role.may(screen) {
+        return shown;
+    }
+    let label = if name.is_empty() { id.clone() } else { name };
+    html! {
+        <a href={format!("{}/{}", screen.href(), api::encode_segment(&id))}
+            aria-label={fill(t(Key::AuditOpen), &[("id", &label)])}>
+            { shown }
+        </a>
+    }
 }
 
 /// The words for an action code of the server's audit log.
@@ -80,6 +161,7 @@ fn action_key(action: &str) -> Option<Key> {
         "erase_initiator" => Key::AuditDoEraseInitiator,
         "erase_joiner" => Key::AuditDoEraseJoiner,
         "erase_personal_data" => Key::AuditDoErasePersonalData,
+        "vote_codes_generated" => Key::AuditDoVoteCodes,
         "settings" => Key::AuditDoSettings,
         "webhook_create" => Key::AuditDoWebhookCreate,
         "webhook_delete" => Key::AuditDoWebhookDelete,
@@ -110,7 +192,7 @@ pub fn audit() -> Html {
         });
     }
 
-    let may_moderate = session.info.role.may(Screen::Moderation);
+    let role = session.info.role;
     let body = match &*entries {
         None => html! { <Loading /> },
         Some(Err(e)) => html! { <ErrorAlert error={Some(e.clone())} /> },
@@ -126,9 +208,9 @@ pub fn audit() -> Html {
             };
             html! {
                 <>
-                    <div class="table-wrap">
+                    <div class="table-wrap" tabindex="0" role="region" aria-labelledby="audit-table-caption">
                         <table id="audit-table">
-                            <caption>{ fill(t(Key::AuditCaption), &[("n", &list.len().to_string())]) }</caption>
+                            <caption id="audit-table-caption">{ fill(t(Key::AuditCaption), &[("n", &list.len().to_string())]) }</caption>
                             <thead><tr>
                                 <th scope="col">{ t(Key::AuditWhen) }</th>
                                 <th scope="col">{ t(Key::AuditActor) }</th>
@@ -139,23 +221,14 @@ pub fn audit() -> Html {
                             <tbody>
                                 { for list.iter().map(|entry| html! {
                                     <tr>
-                                        <td>{ format_time(entry.at, lang) }</td>
+                                        <td class="when">{ format_time(entry.at, lang) }</td>
                                         <td>{ &entry.actor }</td>
                                         <td>{ match action_key(&entry.action) {
                                             Some(key) => html! { t(key) },
                                             // An action this console does not know yet: its code.
                                             None => html! { <code>{ &entry.action }</code> },
                                         } }</td>
-                                        <td>{ match &entry.initiative {
-                                            Some(id) if may_moderate => html! {
-                                                <a href={format!("{}/{}", Screen::Moderation.href(), api::encode_segment(id))}
-                                                    aria-label={fill(t(Key::AuditOpen), &[("id", id)])}>
-                                                    <code>{ id }</code>
-                                                </a>
-                                            },
-                                            Some(id) => html! { <code>{ id }</code> },
-                                            None => html! {},
-                                        } }</td>
+                                        <td>{ subject_cell(entry, role, lang) }</td>
                                         <td>{ note_text(entry, lang) }</td>
                                     </tr>
                                 }) }
@@ -183,5 +256,97 @@ pub fn audit() -> Html {
             <p>{ t(Key::AuditIntro) }</p>
             { body }
         </>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(
+        action: &str,
+        note: &str,
+        before: Option<Snapshot>,
+        after: Option<Snapshot>,
+    ) -> AuditEntry {
+        AuditEntry {
+            at: 1,
+            actor: "admin:12345678".into(),
+            action: action.into(),
+            initiative: None,
+            note: note.into(),
+            before,
+            after,
+        }
+    }
+
+    fn poll(state: &str, round: u32, vote_codes: u32) -> Option<Snapshot> {
+        Some(Snapshot {
+            id: "plein".into(),
+            question: "Welke naam?".into(),
+            state: state.into(),
+            round,
+            vote_codes,
+            ..Snapshot::default()
+        })
+    }
+
+    /// The server's notes of poll actions are English; the console says them itself.
+    #[test]
+    fn poll_notes_are_said_in_the_consoles_language() {
+        let reset = entry(
+            "poll_reset",
+            "poll plein: reset: …",
+            poll("open", 1, 0),
+            poll("open", 2, 0),
+        );
+        assert_eq!(
+            note_text(&reset, Lang::Nl),
+            "Ronde 1 opzijgezet, nu ronde 2."
+        );
+        let codes = entry(
+            "vote_codes_generated",
+            "poll plein: 30 vote codes generated",
+            poll("open", 1, 20),
+            poll("open", 1, 50),
+        );
+        assert_eq!(note_text(&codes, Lang::En), "30 of them.");
+        let reopened = entry(
+            "poll_opened",
+            "poll plein: reopened",
+            poll("closed", 1, 0),
+            poll("open", 1, 0),
+        );
+        assert_eq!(note_text(&reopened, Lang::Nl), "Opnieuw geopend.");
+        let opened = entry(
+            "poll_opened",
+            "poll plein: opened",
+            poll("draft", 1, 0),
+            poll("open", 1, 0),
+        );
+        assert_eq!(note_text(&opened, Lang::Nl), "");
+        let created = entry("poll_created", "poll plein", None, poll("draft", 1, 0));
+        assert_eq!(note_text(&created, Lang::En), "");
+        assert_eq!(
+            created.subject().map(|p| p.question.as_str()),
+            Some("Welke naam?")
+        );
+    }
+
+    #[test]
+    fn settings_notes_name_the_settings_by_their_labels() {
+        let changed = entry(
+            "settings",
+            "name, retention_days, something_new",
+            None,
+            None,
+        );
+        assert_eq!(
+            note_text(&changed, Lang::Nl),
+            "Naam; Persoonsgegevens bewaren (dagen); something_new"
+        );
+        // A moderator's own words stay as written.
+        let approved = entry("approve", "Netjes, akkoord.", None, None);
+        assert_eq!(note_text(&approved, Lang::En), "Netjes, akkoord.");
     }
 }

@@ -141,14 +141,24 @@ pub fn loading() -> Html {
     html! { <p class="loading" role="status">{ Key::CommonLoading.text(lang) }</p> }
 }
 
-/// A moment (seconds since the epoch) as the browser writes local date and time in `lang`.
+/// A moment (seconds since the epoch) as the browser writes local date and time in `lang`,
+/// to the minute: "6 dec 2026, 14:05" (English as in Britain: day before month, 24 hours).
 pub fn format_time(secs: u64, lang: crate::i18n::Lang) -> String {
+    use wasm_bindgen::JsValue;
     if secs == 0 {
         return String::new();
     }
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(secs as f64 * 1000.0));
-    date.to_locale_string(lang.tag(), &wasm_bindgen::JsValue::UNDEFINED)
-        .into()
+    let date = js_sys::Date::new(&JsValue::from_f64(secs as f64 * 1000.0));
+    let options = js_sys::Object::new();
+    for (name, value) in [("dateStyle", "medium"), ("timeStyle", "short")] {
+        // Setting a property on a fresh plain object cannot fail.
+        let _ = js_sys::Reflect::set(&options, &name.into(), &value.into());
+    }
+    let locale = match lang {
+        crate::i18n::Lang::Nl => "nl-NL",
+        crate::i18n::Lang::En => "en-GB",
+    };
+    date.to_locale_string(locale, &options).into()
 }
 
 #[derive(Properties, PartialEq)]

@@ -171,9 +171,9 @@ fn queue(props: &QueueProps) -> Html {
             <p id="queue-empty">{ t(props.tab.empty_key()) }</p>
         },
         Some(Ok(items)) => html! {
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0" role="region" aria-labelledby="queue-table-caption">
                 <table id="queue-table">
-                    <caption>
+                    <caption id="queue-table-caption">
                         { fill(t(Key::ModerationQueueCaption), &[
                             ("queue", t(props.tab.key())),
                             ("n", &items.len().to_string()),
@@ -201,7 +201,7 @@ fn queue(props: &QueueProps) -> Html {
                                     <td>{ card.area.clone().unwrap_or_else(|| t(Key::CommonNone).to_string()) }</td>
                                     <td>{ t(state_key(item.moderation)) }</td>
                                     <td>{ item.report_count }</td>
-                                    <td>{ format_time(card.created_at, lang) }</td>
+                                    <td class="when">{ format_time(card.created_at, lang) }</td>
                                 </tr>
                             }
                         }) }
@@ -841,7 +841,7 @@ fn privacy(props: &SectionProps) -> Html {
                 <td>{ name.clone() }</td>
                 <td>{ &j.detail.contact }</td>
                 <td class="prewrap">{ &j.detail.message }</td>
-                <td>{ format_time(j.detail.joined_at, lang) }</td>
+                <td class="when">{ format_time(j.detail.joined_at, lang) }</td>
                 <td>
                     if j.erased {
                         { t(Key::ModerationErased) }
@@ -865,9 +865,9 @@ fn privacy(props: &SectionProps) -> Html {
             if joins.is_empty() {
                 <p id="joiners-none">{ t(Key::ModerationNoJoiners) }</p>
             } else {
-                <div class="table-wrap">
+                <div class="table-wrap" tabindex="0" role="region" aria-labelledby="joiners-caption">
                     <table id="joiners">
-                        <caption class="visually-hidden">{ t(Key::ModerationJoiners) }</caption>
+                        <caption id="joiners-caption" class="visually-hidden">{ t(Key::ModerationJoiners) }</caption>
                         <thead>
                             <tr>
                                 <th scope="col">{ t(Key::ModerationJoinerName) }</th>
@@ -884,6 +884,8 @@ fn privacy(props: &SectionProps) -> Html {
             <h3>{ t(Key::ModerationInitiator) }</h3>
             if let Some(when) = props.item.initiator_erased_at {
                 <p id="initiator-erased">{ fill(t(Key::ModerationInitiatorErasedAt), &[("when", &format_time(when, lang))]) }</p>
+            } else if props.item.initiative.card.initiator_name.is_empty() && props.item.contact_email.is_none() {
+                <p id="initiator-none">{ t(Key::ModerationInitiatorNothing) }</p>
             } else {
                 <div class="actions">
                     <button type="button" id="erase-initiator" class="danger" onclick={ask(Confirm::Initiator)}>

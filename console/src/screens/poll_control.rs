@@ -304,15 +304,15 @@ pub fn poll_control(props: &ControlProps) -> Html {
                 <dl class="facts">
                     <div><dt>{ t(Key::PollsColPhase) }</dt><dd id="poll-phase">{ t(phase_key(phase)) }</dd></div>
                     <div><dt>{ t(Key::PollsRound) }</dt><dd id="poll-round">{ poll.round }</dd></div>
-                    <div><dt>{ t(Key::PollsResults) }</dt><dd>
+                    <div><dt>{ t(Key::PollsFactResults) }</dt><dd>
                         { t(visibility_key(poll.results)) }
                         if poll.revealed { { " — " }{ t(Key::PollsRevealedNow) } }
                     </dd></div>
                     if let Some(at) = poll.opens_at {
-                        <div><dt>{ t(Key::PollsOpensAt) }</dt><dd>{ format_time(at, lang) }</dd></div>
+                        <div><dt>{ t(Key::PollsFactOpensAt) }</dt><dd>{ format_time(at, lang) }</dd></div>
                     }
                     if let Some(at) = poll.closes_at {
-                        <div><dt>{ t(Key::PollsClosesAt) }</dt><dd>{ format_time(at, lang) }</dd></div>
+                        <div><dt>{ t(Key::PollsFactClosesAt) }</dt><dd>{ format_time(at, lang) }</dd></div>
                     }
                 </dl>
                 <div class="actions big-actions">
@@ -348,9 +348,9 @@ pub fn poll_control(props: &ControlProps) -> Html {
                     }
                 </p>
                 <p class="big-number" id="poll-total">{ votes_text(total, lang) }</p>
-                <div class="table-wrap">
+                <div class="table-wrap" tabindex="0" role="region" aria-labelledby="poll-totals-caption">
                     <table id="poll-totals">
-                        <caption>{ fill(t(Key::PollsTotalsCaption), &[("n", &poll.round.to_string())]) }</caption>
+                        <caption id="poll-totals-caption">{ fill(t(Key::PollsTotalsCaption), &[("n", &poll.round.to_string())]) }</caption>
                         <thead>
                             <tr>
                                 <th scope="col">{ t(Key::PollsColOption) }</th>

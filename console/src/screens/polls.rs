@@ -142,9 +142,9 @@ fn poll_list() -> Html {
             html! { <p id="polls-empty">{ t(Key::PollsEmpty) }</p> }
         }
         Some(Ok(polls)) => html! {
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0" role="region" aria-labelledby="polls-table-caption">
                 <table id="polls-table">
-                    <caption>{ fill(t(Key::PollsCaption), &[("n", &polls.len().to_string())]) }</caption>
+                    <caption id="polls-table-caption">{ fill(t(Key::PollsCaption), &[("n", &polls.len().to_string())]) }</caption>
                     <thead>
                         <tr>
                             <th scope="col">{ t(Key::PollsColQuestion) }</th>
@@ -161,7 +161,7 @@ fn poll_list() -> Html {
                                 <td>{ t(phase_key(v.phase)) }</td>
                                 <td>{ v.results.total_votes }</td>
                                 <td><code>{ &v.poll.join_code }</code></td>
-                                <td>{ format_time(v.poll.created_at, lang) }</td>
+                                <td class="when">{ format_time(v.poll.created_at, lang) }</td>
                             </tr>
                         }) }
                     </tbody>

@@ -226,7 +226,7 @@ fn community_form() -> Html {
                     }
                     Err(e) => {
                         if let Some(field) = e.field.clone() {
-                            field_error.set(Some((field, e.text(lang))));
+                            field_error.set(Some((field, e.rule_text(lang))));
                         }
                         error.set(Some(e));
                     }
@@ -520,9 +520,9 @@ fn tokens() -> Html {
         None => html! { <Loading /> },
         Some(Err(e)) => html! { <ErrorAlert error={Some(e.clone())} /> },
         Some(Ok(tokens)) => html! {
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0" role="region" aria-labelledby="tokens-table-caption">
                 <table id="tokens-table">
-                    <caption>{ fill(t(Key::SettingsTokensCaption), &[("n", &tokens.len().to_string())]) }</caption>
+                    <caption id="tokens-table-caption">{ fill(t(Key::SettingsTokensCaption), &[("n", &tokens.len().to_string())]) }</caption>
                     <thead><tr>
                         <th scope="col">{ t(Key::SettingsTokenLabel) }</th>
                         <th scope="col">{ t(Key::SettingsTokenRole) }</th>
@@ -542,7 +542,7 @@ fn tokens() -> Html {
                                 <tr>
                                     <td>{ &name }{ if yours { html! { <>{ " " }{ t(Key::SettingsTokenYours) }</> } } else { html! {} } }</td>
                                     <td>{ t(token.role.key()) }</td>
-                                    <td>{ format_time(token.created_at, lang) }</td>
+                                    <td class="when">{ format_time(token.created_at, lang) }</td>
                                     <td>
                                         <button type="button" class="danger" onclick={ask}
                                             aria-label={fill(t(Key::SettingsTokenDeleteLabel), &[("label", &name)])}>
@@ -568,10 +568,14 @@ fn tokens() -> Html {
                     focus_selector("#settings-tokens-title");
                 })
             };
-            let question = fill(
-                t(Key::SettingsTokenDeleteAsk),
-                &[("label", &name_of(&token.label))],
-            );
+            let question = if token.id == session.info.token_id {
+                t(Key::SettingsTokenDeleteOwnAsk).to_string()
+            } else {
+                fill(
+                    t(Key::SettingsTokenDeleteAsk),
+                    &[("label", &name_of(&token.label))],
+                )
+            };
             html! {
                 <ConfirmBox key={token.id.clone()} id="token-delete" question={html! { question }}
                     yes={t(Key::SettingsConfirmDelete)} cancel={t(Key::CommonCancel)}
@@ -780,9 +784,9 @@ fn webhooks() -> Html {
             html! { <p id="webhooks-none">{ t(Key::SettingsWebhooksNone) }</p> }
         }
         Some(Ok(hooks)) => html! {
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0" role="region" aria-labelledby="webhooks-table-caption">
                 <table id="webhooks-table">
-                    <caption>{ fill(t(Key::SettingsWebhooksCaption), &[("n", &hooks.len().to_string())]) }</caption>
+                    <caption id="webhooks-table-caption">{ fill(t(Key::SettingsWebhooksCaption), &[("n", &hooks.len().to_string())]) }</caption>
                     <thead><tr>
                         <th scope="col">{ t(Key::SettingsWebhookUrl) }</th>
                         <th scope="col">{ t(Key::SettingsWebhookEvents) }</th>
@@ -801,7 +805,7 @@ fn webhooks() -> Html {
                                 <tr>
                                     <td><code>{ &hook.url }</code></td>
                                     <td>{ names.join(", ") }</td>
-                                    <td>{ format_time(hook.created_at, lang) }</td>
+                                    <td class="when">{ format_time(hook.created_at, lang) }</td>
                                     <td>
                                         <button type="button" class="danger" onclick={ask}
                                             aria-label={fill(t(Key::SettingsWebhookDeleteLabel), &[("url", &hook.url)])}>
@@ -863,9 +867,9 @@ fn webhooks() -> Html {
             html! { <p id="deliveries-none">{ t(Key::SettingsDeliveriesNone) }</p> }
         }
         Some(Ok(d)) => html! {
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0" role="region" aria-labelledby="deliveries-table-caption">
                 <table id="deliveries-table">
-                    <caption>{ t(Key::SettingsDeliveriesCaption) }</caption>
+                    <caption id="deliveries-table-caption">{ t(Key::SettingsDeliveriesCaption) }</caption>
                     <thead><tr>
                         <th scope="col">{ t(Key::SettingsDeliveryWhen) }</th>
                         <th scope="col">{ t(Key::SettingsDeliveryEvent) }</th>
@@ -884,7 +888,7 @@ fn webhooks() -> Html {
                             };
                             html! {
                                 <tr>
-                                    <td>{ format_time(a.attempted_at, lang) }</td>
+                                    <td class="when">{ format_time(a.attempted_at, lang) }</td>
                                     <td>{ t(event_key(a.event)) }</td>
                                     <td><code>{ urls(&a.webhook_id) }</code></td>
                                     <td>{ a.attempt }</td>

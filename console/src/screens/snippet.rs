@@ -167,14 +167,22 @@ pub fn snippet(kind: Kind, c: &Choice) -> Option<String> {
 /// The preview frame's page: the snippet in a minimal, valid document, below an `h1` (the
 /// frame's title) and an `h2` (the widget's name), as on a host page: the list's cards are
 /// `h3`s. Its `<main>` is labelled, so it differs from the console's own.
-fn preview_page(snippet: &str, lang: &str, title: &str, widget: &str) -> String {
+/// The preview page's own look: a plain host page (the console's font, small headings that
+/// name what is shown), so the widget stands out as a webmaster's page would show it.
+/// A dark widget is previewed on a dark page (`.dark`), as on a host site with a dark theme.
+const PREVIEW_STYLE: &str = "body{margin:0;padding:1rem;font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;line-height:1.5;background:#ffffff;color:#1c1c1c}\
+    body.dark{background:#161816;color:#f1f1ee}\
+    h1,h2{font-size:0.9rem;font-weight:600;margin:0 0 0.5rem}";
+
+fn preview_page(snippet: &str, lang: &str, title: &str, widget: &str, dark: bool) -> String {
     format!(
         "<!doctype html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{title}</title>\n</head>\n<body>\n<main aria-label=\"{title}\">\n<h1>{title}</h1>\n<h2>{widget}</h2>\n\
-         {snippet}\n</main>\n</body>\n</html>\n",
+         <title>{title}</title>\n<style>{PREVIEW_STYLE}</style>\n</head>\n<body{body_class}>\n<main aria-label=\"{title}\">\n\
+         <h1>{title}</h1>\n<h2>{widget}</h2>\n{snippet}\n</main>\n</body>\n</html>\n",
         title = escape_attr(title),
-        widget = escape_attr(widget)
+        widget = escape_attr(widget),
+        body_class = if dark { " class=\"dark\"" } else { "" }
     )
 }
 
@@ -385,7 +393,7 @@ pub fn snippet_screen(_props: &ScreenProps) -> Html {
                     <input id="snippet-limit" type="number" min="1" max="100" placeholder="10"
                         value={choice.limit.clone()} oninput={on_input(|c, v| c.limit = v)} />
                 </div>
-                <label class="choice" for="snippet-submit">
+                <label class="choice field-like" for="snippet-submit">
                     <input id="snippet-submit" type="checkbox" checked={!choice.no_submit} onchange={on_submit_toggle} />
                     { t(Key::SnippetSubmit) }
                 </label>
@@ -429,8 +437,14 @@ pub fn snippet_screen(_props: &ScreenProps) -> Html {
             } else {
                 choice.lang.as_str()
             };
-            let page = preview_page(code, lang_tag, t(Key::SnippetPreviewTitle), t(kind.key()));
             let dark = choice.theme == "dark";
+            let page = preview_page(
+                code,
+                lang_tag,
+                t(Key::SnippetPreviewTitle),
+                t(kind.key()),
+                dark,
+            );
             html! {
                 <>
                     <div class="field">
@@ -443,7 +457,7 @@ pub fn snippet_screen(_props: &ScreenProps) -> Html {
                         label={AttrValue::from(t(Key::SnippetCopy))} />
                     <h2>{ t(Key::SnippetPreview) }</h2>
                     <p class="hint">{ t(Key::SnippetPreviewHint) }</p>
-                    <iframe id="snippet-preview" class={classes!("snippet-preview", dark.then_some("dark"), (*kind == Kind::List).then_some("tall"))}
+                    <iframe id="snippet-preview" class={classes!("snippet-preview", dark.then_some("dark"), matches!(*kind, Kind::List | Kind::Poll | Kind::Overlay).then_some("tall"))}
                         title={t(Key::SnippetPreviewTitle)}
                         sandbox="allow-scripts allow-same-origin allow-forms allow-popups"
                         srcdoc={page} />

@@ -739,23 +739,23 @@ const ret = arg0.writeText(getStringFromWasm0(arg1, arg2));
 return ret;
 },
 ci: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_3827);
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_3835);
 return ret;
 },
 cj: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_1093);
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_1097);
 return ret;
 },
 ck: function(arg0, arg1) {
-const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_2349);
+const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_2357);
 return ret;
 },
 cl: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_2750);
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_2758);
 return ret;
 },
 cm: function(arg0, arg1) {
-const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_1092);
+const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_1096);
 return ret;
 },
 cn: function(arg0) {
@@ -788,20 +788,20 @@ __proto__: null,
 "./mekaar_console_bg.js": import0,
 };
 }
-function __wasm_bindgen_func_elem_2750(arg0, arg1) {
-wasm.__wasm_bindgen_func_elem_2750(arg0, arg1);
+function __wasm_bindgen_func_elem_2758(arg0, arg1) {
+wasm.__wasm_bindgen_func_elem_2758(arg0, arg1);
 }
-function __wasm_bindgen_func_elem_1092(arg0, arg1) {
-wasm.__wasm_bindgen_func_elem_1092(arg0, arg1);
+function __wasm_bindgen_func_elem_1096(arg0, arg1) {
+wasm.__wasm_bindgen_func_elem_1096(arg0, arg1);
 }
-function __wasm_bindgen_func_elem_1093(arg0, arg1, arg2) {
-wasm.__wasm_bindgen_func_elem_1093(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_1097(arg0, arg1, arg2) {
+wasm.__wasm_bindgen_func_elem_1097(arg0, arg1, arg2);
 }
-function __wasm_bindgen_func_elem_2349(arg0, arg1, arg2) {
-wasm.__wasm_bindgen_func_elem_2349(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_2357(arg0, arg1, arg2) {
+wasm.__wasm_bindgen_func_elem_2357(arg0, arg1, arg2);
 }
-function __wasm_bindgen_func_elem_3827(arg0, arg1, arg2) {
-const ret = wasm.__wasm_bindgen_func_elem_3827(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_3835(arg0, arg1, arg2) {
+const ret = wasm.__wasm_bindgen_func_elem_3835(arg0, arg1, arg2);
 if (ret[1]) {
 throw takeFromExternrefTable0(ret[0]);
 }
@@ -1091,7 +1091,7 @@ console.warn('using deprecated parameters for the initialization function; pass 
 }
 }
 if (module_or_path === undefined) {
-module_or_path = new URL('mekaar_console_bg-6ad4153f.wasm', import.meta.url);
+module_or_path = new URL('mekaar_console_bg-a591b709.wasm', import.meta.url);
 }
 const imports = __wbg_get_imports();
 if (typeof module_or_path === 'string' || (typeof Request === 'function' && module_or_path instanceof Request) || (typeof URL === 'function' && module_or_path instanceof URL)) {

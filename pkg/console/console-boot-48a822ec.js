@@ -1,2 +1,0 @@
-import init from "./mekaar_console-26cd1a74.js";
-init();
