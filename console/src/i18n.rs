@@ -586,6 +586,10 @@ table! {
     AuditDoPollReset => "Peiling opnieuw begonnen", "Poll restarted";
     AuditDoEraseInitiator => "Gegevens initiatiefnemer gewist", "Initiator's data erased";
     AuditDoEraseJoiner => "Gegevens deelnemer gewist", "Joiner's data erased";
+    AuditActorServer => "serverbeheerder", "server administrator";
+    AuditActorInitiator => "initiatiefnemer", "initiator";
+    AuditActorSystem => "automatisch (na meldingen)", "automatic (after reports)";
+    AuditActorRetention => "bewaartermijn", "retention period";
     AuditDoVoteCodes => "Stemcodes gemaakt", "Vote codes made";
     AuditNoteReset => "Ronde {from} opzijgezet, nu ronde {to}.", "Round {from} set aside, now round {to}.";
     AuditNoteCodes => "{n} stuks.", "{n} of them.";

@@ -125,7 +125,7 @@ pub fn audit_settings(
 }
 
 /// Writes one entry, stamped now: who, what, about which initiative; note; before, after.
-fn append_audit(
+pub(crate) fn append_audit(
     store: &Store,
     community: &Community,
     (actor, action, initiative): (&str, &str, Option<&str>),

@@ -24,7 +24,6 @@ use warp::http::StatusCode;
 
 use crate::communities::{check_text, Community};
 use crate::errors::{ApiError, ApiResult};
-use crate::moderation::AuditEntry;
 use crate::secrets;
 use crate::store::{key, CountedSet, Store, Table};
 use crate::supports::voter;
@@ -391,21 +390,14 @@ fn audit(
     before: Option<&Poll>,
     after: Option<&Poll>,
 ) -> ApiResult<()> {
-    let entry = AuditEntry {
-        at: secrets::now_secs(),
-        actor: actor.to_string(),
-        action: action.to_string(),
-        initiative: None,
+    let snapshot = |p: Option<&Poll>| p.and_then(|p| serde_json::to_value(p).ok());
+    crate::moderation::append_audit(
+        store,
+        community,
+        (actor, action, None),
         note,
-        before: before.and_then(|p| serde_json::to_value(p).ok()),
-        after: after.and_then(|p| serde_json::to_value(p).ok()),
-    };
-    // The key scheme of `moderation::audit`, so the community's log reads in order.
-    let mut entry_key = key(&[&community.slug, ""]);
-    entry_key.extend_from_slice(&secrets::now_micros().to_be_bytes());
-    entry_key.extend_from_slice(secrets::new_id().as_bytes());
-    store.put(Table::Audit, &entry_key, &entry)?;
-    Ok(())
+        (snapshot(before), snapshot(after)),
+    )
 }
 
 /// Any poll of the community, drafts too (for admins).

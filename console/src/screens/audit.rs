@@ -138,6 +138,27 @@ fn subject_cell(entry: &AuditEntry, role: Role, lang: Lang) -> Html {
     }
 }
 
+/// Who did it, in words: "moderator · 1a2b3c4d" (a role and the first characters of its
+/// token's hash, which tell tokens apart without naming anyone), or who acted by itself.
+fn actor_text(actor: &str, lang: Lang) -> String {
+    let (who, tag) = actor.split_once(':').unwrap_or((actor, ""));
+    let key = match who {
+        "admin" => Key::RoleAdmin,
+        "moderator" => Key::RoleModerator,
+        "poll_editor" => Key::RolePollEditor,
+        "server-admin" => Key::AuditActorServer,
+        "initiator" => Key::AuditActorInitiator,
+        "system" => Key::AuditActorSystem,
+        "retention" => Key::AuditActorRetention,
+        _ => return actor.to_string(),
+    };
+    if tag.is_empty() {
+        key.text(lang).to_string()
+    } else {
+        format!("{} · {tag}", key.text(lang))
+    }
+}
+
 /// The words for an action code of the server's audit log.
 fn action_key(action: &str) -> Option<Key> {
     Some(match action {
@@ -222,7 +243,7 @@ pub fn audit() -> Html {
                                 { for list.iter().map(|entry| html! {
                                     <tr>
                                         <td class="when">{ format_time(entry.at, lang) }</td>
-                                        <td>{ &entry.actor }</td>
+                                        <td>{ actor_text(&entry.actor, lang) }</td>
                                         <td>{ match action_key(&entry.action) {
                                             Some(key) => html! { t(key) },
                                             // An action this console does not know yet: its code.
@@ -331,6 +352,16 @@ mod tests {
             created.subject().map(|p| p.question.as_str()),
             Some("Welke naam?")
         );
+    }
+
+    #[test]
+    fn actors_in_words() {
+        assert_eq!(
+            actor_text("poll_editor:1a2b3c4d", Lang::Nl),
+            "peilingredacteur · 1a2b3c4d"
+        );
+        assert_eq!(actor_text("retention", Lang::En), "retention period");
+        assert_eq!(actor_text("someone-new", Lang::En), "someone-new");
     }
 
     #[test]

@@ -743,7 +743,7 @@ const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_3835);
 return ret;
 },
 cj: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_1097);
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_1098);
 return ret;
 },
 ck: function(arg0, arg1) {
@@ -755,7 +755,7 @@ const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_2758);
 return ret;
 },
 cm: function(arg0, arg1) {
-const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_1096);
+const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_1097);
 return ret;
 },
 cn: function(arg0) {
@@ -791,11 +791,11 @@ __proto__: null,
 function __wasm_bindgen_func_elem_2758(arg0, arg1) {
 wasm.__wasm_bindgen_func_elem_2758(arg0, arg1);
 }
-function __wasm_bindgen_func_elem_1096(arg0, arg1) {
-wasm.__wasm_bindgen_func_elem_1096(arg0, arg1);
+function __wasm_bindgen_func_elem_1097(arg0, arg1) {
+wasm.__wasm_bindgen_func_elem_1097(arg0, arg1);
 }
-function __wasm_bindgen_func_elem_1097(arg0, arg1, arg2) {
-wasm.__wasm_bindgen_func_elem_1097(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_1098(arg0, arg1, arg2) {
+wasm.__wasm_bindgen_func_elem_1098(arg0, arg1, arg2);
 }
 function __wasm_bindgen_func_elem_2357(arg0, arg1, arg2) {
 wasm.__wasm_bindgen_func_elem_2357(arg0, arg1, arg2);
@@ -1091,7 +1091,7 @@ console.warn('using deprecated parameters for the initialization function; pass 
 }
 }
 if (module_or_path === undefined) {
-module_or_path = new URL('mekaar_console_bg-a591b709.wasm', import.meta.url);
+module_or_path = new URL('mekaar_console_bg-b22c1936.wasm', import.meta.url);
 }
 const imports = __wbg_get_imports();
 if (typeof module_or_path === 'string' || (typeof Request === 'function' && module_or_path instanceof Request) || (typeof URL === 'function' && module_or_path instanceof URL)) {

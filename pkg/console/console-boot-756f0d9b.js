@@ -1,2 +1,0 @@
-import init from "./mekaar_console-7600e4fc.js";
-init();
