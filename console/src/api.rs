@@ -152,7 +152,7 @@ impl ApiError {
 }
 
 /// The console's label of a field the server names, by its wire name.
-fn field_label(field: &str) -> Option<Key> {
+pub fn field_label(field: &str) -> Option<Key> {
     Some(match field {
         "name" => Key::SettingsName,
         "languages" => Key::SettingsLanguages,

@@ -591,7 +591,8 @@ table! {
     AuditActorSystem => "automatisch (na meldingen)", "automatic (after reports)";
     AuditActorRetention => "bewaartermijn", "retention period";
     AuditDoVoteCodes => "Stemcodes gemaakt", "Vote codes made";
-    AuditNoteReset => "Ronde {from} opzijgezet, nu ronde {to}.", "Round {from} set aside, now round {to}.";
+    AuditNoteReset => "Ronde {from} met {votes} stemmen opzijgezet, nu ronde {to}.",
+        "Round {from} with {votes} votes set aside, now round {to}.";
     AuditNoteCodes => "{n} stuks.", "{n} of them.";
     AuditNoteReopened => "Opnieuw geopend.", "Opened again.";
     AuditDoSettings => "Instellingen gewijzigd", "Settings changed";

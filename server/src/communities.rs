@@ -251,16 +251,29 @@ pub fn create(store: &Store, input: CommunityCreate) -> ApiResult<(Community, St
 }
 
 pub fn update(store: &Store, slug: &str, change: CommunityUpdate) -> ApiResult<Community> {
+    update_from(store, slug, change).map(|(_, after)| after)
+}
+
+/// As [`update`], and also the record as it was just before this change (for the audit
+/// log: another admin's save in between is not counted as this one's).
+pub fn update_from(
+    store: &Store,
+    slug: &str,
+    change: CommunityUpdate,
+) -> ApiResult<(Community, Community)> {
     get(store, slug)?;
+    let mut before = None;
     match store.update(
         Table::Communities,
         &store_key(slug),
         |community: Community| {
             let mut community = community.migrated();
+            before = Some(community.clone());
             apply_update(&mut community, change.clone()).map(|_| community)
         },
     )? {
-        Some(result) => result,
+        Some(Ok(after)) => Ok((before.unwrap_or_else(|| after.clone()), after)),
+        Some(Err(e)) => Err(e),
         None => Err(ApiError::community_not_found(slug)),
     }
 }

@@ -381,23 +381,9 @@ fn normalize_code(code: &str, len: usize) -> Option<String> {
     (code.len() == len && code.bytes().all(|b| CODE_ALPHABET.contains(&b))).then_some(code)
 }
 
-fn audit(
-    store: &Store,
-    community: &Community,
-    actor: &str,
-    action: &str,
-    note: String,
-    before: Option<&Poll>,
-    after: Option<&Poll>,
-) -> ApiResult<()> {
-    let snapshot = |p: Option<&Poll>| p.and_then(|p| serde_json::to_value(p).ok());
-    crate::moderation::append_audit(
-        store,
-        community,
-        (actor, action, None),
-        note,
-        (snapshot(before), snapshot(after)),
-    )
+/// A poll as the audit log keeps it, before or after an action.
+fn poll_snapshot(poll: &Poll) -> Option<serde_json::Value> {
+    serde_json::to_value(poll).ok()
 }
 
 /// Any poll of the community, drafts too (for admins).
@@ -510,14 +496,12 @@ pub fn create_with_id(
     }
     store.put(Table::Polls, &store_key(&community.slug, &poll.id), &poll)?;
     store.put(Table::PollIds, poll.id.as_bytes(), &target)?;
-    audit(
+    crate::moderation::append_audit(
         store,
         community,
-        actor,
-        "poll_created",
+        (actor, "poll_created", None),
         format!("poll {}", poll.id),
-        None,
-        Some(&poll),
+        (None, poll_snapshot(&poll)),
     )?;
     Ok(poll)
 }
@@ -541,6 +525,7 @@ fn change_locked(
     let Some(note) = change(&mut poll, tally)? else {
         return Ok(poll);
     };
+    let ballots = tally.ballots;
     poll.updated_at = secrets::now_secs();
     store.put(Table::Polls, &store_key(&community.slug, id), &poll)?;
     if poll.round != before.round {
@@ -551,14 +536,19 @@ fn change_locked(
         });
     }
     drop(guard);
-    audit(
+    let mut after = poll_snapshot(&poll);
+    if poll.round != before.round {
+        // What a reset set aside, as data the console can word in its own language.
+        if let Some(map) = after.as_mut().and_then(|v| v.as_object_mut()) {
+            map.insert("votes_set_aside".into(), ballots.into());
+        }
+    }
+    crate::moderation::append_audit(
         store,
         community,
-        actor,
-        action,
+        (actor, action, None),
         format!("poll {id}: {note}"),
-        Some(&before),
-        Some(&poll),
+        (poll_snapshot(&before), after),
     )?;
     Ok(poll)
 }

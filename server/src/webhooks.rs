@@ -133,6 +133,14 @@ pub fn list(community: &Community) -> Vec<Webhook> {
     community.webhooks.iter().map(public_view).collect()
 }
 
+/// The site a webhook delivers to (`https://zaken.example.nl`), without the path, query
+/// or user info that may carry a credential.
+pub fn site_of(url: &str) -> String {
+    reqwest::Url::parse(url)
+        .map(|u| u.origin().ascii_serialization())
+        .unwrap_or_default()
+}
+
 /// Adds a webhook; its signing secret is returned this once.
 pub fn create(store: &Store, slug: &str, input: WebhookCreate) -> ApiResult<WebhookCreated> {
     let url = check_url(&input.url)?;

@@ -1008,7 +1008,7 @@ async fn settings_and_webhook_changes_are_in_the_audit_log() {
         w.http
             .post(w.url("baarlo", "/webhooks"))
             .bearer_auth(&w.admin)
-            .json(&json!({"url": "https://zaken.example.nl/mekaar", "events": ["submitted"]})),
+            .json(&json!({"url": "https://zaken.example.nl/hooks/geheim-pad-123?token=abc", "events": ["submitted"]})),
     )
     .await;
     assert_eq!(added.status, 201, "{added:?}");
@@ -1027,16 +1027,20 @@ async fn settings_and_webhook_changes_are_in_the_audit_log() {
         .iter()
         .map(|e| (e["action"].as_str().unwrap(), e["note"].as_str().unwrap()))
         .collect();
+    // Only the receiving site: the path and query may hold a credential, and moderators
+    // and poll editors read this log too.
     assert_eq!(
         entries,
         [
-            ("webhook_delete", "https://zaken.example.nl/mekaar"),
-            ("webhook_create", "https://zaken.example.nl/mekaar")
+            ("webhook_delete", "https://zaken.example.nl"),
+            ("webhook_create", "https://zaken.example.nl")
         ],
         "{log}"
     );
-    assert!(
-        !log.to_string().contains("secret"),
-        "no signing secret in the log: {log}"
-    );
+    let text = log.to_string();
+    let secret = added.body["secret"].as_str().unwrap();
+    assert!(!secret.is_empty());
+    for hidden in [secret, "geheim-pad-123", "token=abc"] {
+        assert!(!text.contains(hidden), "{hidden} in the log: {text}");
+    }
 }

@@ -369,9 +369,9 @@ async fn vote_codes_and_editing_from_the_poll_control() {
     let axe = axe_source();
     with_browser(|browser| async move {
         let w = World::start().await;
-        // A closing time a week ahead (whole minutes: the form's precision), which an edit
-        // of the question must leave alone.
-        let closes_at = (std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_secs() / 60 + 7 * 24 * 60) * 60;
+        // A closing time a week ahead, to the second (set over the API; the form shows
+        // minutes), which an edit of the question must leave exactly as it was.
+        let closes_at = (std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_secs() / 60 + 7 * 24 * 60) * 60 + 17;
         let poll = w
             .admin(
                 Method::POST,

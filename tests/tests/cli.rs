@@ -276,6 +276,10 @@ async fn export_and_import_with_the_command_line_keep_everything() {
     // Without a server-wide token there is no backup.
     let refused = backup(&admin);
     assert!(!refused.status.success(), "{refused:?}");
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("401"),
+        "refused for its token: {refused:?}"
+    );
     server.kill9().unwrap();
     let restored = work.path().join("restored");
     let out = run(&restored, &["restore", backups.to_str().unwrap()]);

@@ -1194,6 +1194,21 @@ async fn reset_needs_the_current_round_and_starts_afresh() {
     assert_eq!(reset.poll.round, 2);
     assert_eq!(reset.results, results(&[0, 0, 0], 0));
     assert_eq!(reset.phase, Phase::Open);
+    // The audit log keeps what the reset set aside, as data (the console words it).
+    let audit = call(
+        f.http
+            .get(f.server.at(&format!(
+                "/api/v1/admin/communities/{}/audit?limit=1",
+                f.slug
+            )))
+            .bearer_auth(&f.token),
+    )
+    .await;
+    let entry = &audit.body[0];
+    assert_eq!(entry["action"], "poll_reset", "{entry}");
+    assert_eq!(entry["before"]["round"], 1, "{entry}");
+    assert_eq!(entry["after"]["round"], 2, "{entry}");
+    assert_eq!(entry["after"]["votes_set_aside"], 2, "{entry}");
     // A second click with the round it saw resets nothing.
     f.act(&id, json!({"action": "reset", "round": 1}))
         .await

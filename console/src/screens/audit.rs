@@ -43,6 +43,8 @@ pub struct Snapshot {
     pub state: String,
     pub round: u32,
     pub vote_codes: u32,
+    /// After a reset: the votes of the round it set aside.
+    pub votes_set_aside: Option<u64>,
 }
 
 impl AuditEntry {
@@ -58,18 +60,10 @@ impl AuditEntry {
 
 /// The label of a setting the server names in a `settings` entry's note.
 fn setting_key(name: &str) -> Option<Key> {
-    Some(match name {
-        "name" => Key::SettingsName,
-        "languages" => Key::SettingsLanguages,
-        "areas" => Key::SettingsAreas,
-        "themes" => Key::SettingsThemes,
-        "support_threshold" => Key::SettingsThreshold,
-        "moderation" => Key::SettingsModeration,
-        "allowed_origins" => Key::SettingsOrigins,
-        "reports_before_hide" => Key::SettingsReports,
-        "retention_days" => Key::SettingsRetention,
-        _ => return None,
-    })
+    match name {
+        "moderation" => Some(Key::SettingsModeration),
+        _ => api::field_label(name),
+    }
 }
 
 /// An entry's note as shown: the changed settings by their labels, what a poll action
@@ -94,7 +88,11 @@ fn note_text(entry: &AuditEntry, lang: Lang) -> String {
     match entry.action.as_str() {
         "poll_reset" => fill(
             Key::AuditNoteReset.text(lang),
-            &[("from", &n(before.round)), ("to", &n(after.round))],
+            &[
+                ("from", &n(before.round)),
+                ("to", &n(after.round)),
+                ("votes", &after.votes_set_aside.unwrap_or(0).to_string()),
+            ],
         ),
         "vote_codes_generated" => fill(
             Key::AuditNoteCodes.text(lang),
@@ -142,14 +140,12 @@ fn subject_cell(entry: &AuditEntry, role: Role, lang: Lang) -> Html {
 /// token's hash, which tell tokens apart without naming anyone), or who acted by itself.
 fn actor_text(actor: &str, lang: Lang) -> String {
     let (who, tag) = actor.split_once(':').unwrap_or((actor, ""));
-    let key = match who {
-        "admin" => Key::RoleAdmin,
-        "moderator" => Key::RoleModerator,
-        "poll_editor" => Key::RolePollEditor,
-        "server-admin" => Key::AuditActorServer,
-        "initiator" => Key::AuditActorInitiator,
-        "system" => Key::AuditActorSystem,
-        "retention" => Key::AuditActorRetention,
+    let key = match (Role::parse(who), who) {
+        (Some(role), _) => role.key(),
+        (None, "server-admin") => Key::AuditActorServer,
+        (None, "initiator") => Key::AuditActorInitiator,
+        (None, "system") => Key::AuditActorSystem,
+        (None, "retention") => Key::AuditActorRetention,
         _ => return actor.to_string(),
     };
     if tag.is_empty() {
@@ -315,15 +311,19 @@ mod tests {
     /// The server's notes of poll actions are English; the console says them itself.
     #[test]
     fn poll_notes_are_said_in_the_consoles_language() {
+        let mut after_reset = poll("open", 2, 0);
+        if let Some(p) = after_reset.as_mut() {
+            p.votes_set_aside = Some(7);
+        }
         let reset = entry(
             "poll_reset",
             "poll plein: reset: …",
             poll("open", 1, 0),
-            poll("open", 2, 0),
+            after_reset,
         );
         assert_eq!(
             note_text(&reset, Lang::Nl),
-            "Ronde 1 opzijgezet, nu ronde 2."
+            "Ronde 1 met 7 stemmen opzijgezet, nu ronde 2."
         );
         let codes = entry(
             "vote_codes_generated",

@@ -339,6 +339,8 @@ fn poll_form(props: &FormProps) -> Html {
             };
             let opts: Vec<String> = options.iter().map(|o| o.trim().to_string()).collect();
             let (opens_at, closes_at) = (local_input_to_secs(&opens), local_input_to_secs(&closes));
+            let (opens_text, closes_text) = ((*opens).clone(), (*closes).clone());
+            let shown = |at: Option<u64>| at.map(secs_to_local_input).unwrap_or_default();
             busy.set(true);
             error.set(None);
             let (busy, error) = (busy.clone(), error.clone());
@@ -365,8 +367,10 @@ fn poll_form(props: &FormProps) -> Html {
                             question: (question != old.question).then_some(question),
                             options: (opts != old.options).then_some(opts),
                             max_choices: (max_choices != old.max_choices).then_some(max_choices),
-                            opens_at: (opens_at != old.opens_at).then_some(opens_at),
-                            closes_at: (closes_at != old.closes_at).then_some(closes_at),
+                            // Changed only when the field's text differs from how it showed the
+                            // stored time (to the minute): a time set to the second stays.
+                            opens_at: (opens_text != shown(old.opens_at)).then_some(opens_at),
+                            closes_at: (closes_text != shown(old.closes_at)).then_some(closes_at),
                             results: (results != old.results).then_some(results),
                             audience: (audience != old.audience).then_some(audience),
                         };

@@ -266,7 +266,8 @@ async fn handle(
         }
         Endpoint::Community(_) if is_get => json(&community.admin_view()),
         Endpoint::Community(slug) => {
-            let updated = communities::update(store, &slug, parse_json(headers, body)?)?;
+            let (previous, updated) =
+                communities::update_from(store, &slug, parse_json(headers, body)?)?;
             moderation::audit_settings(
                 store,
                 &updated,
@@ -274,7 +275,7 @@ async fn handle(
                 "settings",
                 None,
                 (
-                    &to_value(community.admin_view()),
+                    &to_value(previous.admin_view()),
                     &to_value(updated.admin_view()),
                 ),
             )?;
@@ -386,15 +387,18 @@ async fn handle(
         Endpoint::Webhooks(slug) => {
             let created = webhooks::create(store, &slug, parse_json(headers, body)?)?;
             let hook = &created.webhook;
+            // Only the receiving site: an address may hold a credential (a secret path, a
+            // token), and moderators and poll editors read the log too.
+            let site = webhooks::site_of(&hook.url);
             moderation::audit_settings(
                 store,
                 &community,
                 &actor,
                 "webhook_create",
-                Some(&hook.url),
+                Some(&site),
                 (
                     &serde_json::json!({}),
-                    &serde_json::json!({ "webhook": hook.id, "url": hook.url, "events": hook.events }),
+                    &serde_json::json!({ "webhook": hook.id, "site": site, "events": hook.events }),
                 ),
             )?;
             store.durable().await?;
@@ -402,19 +406,19 @@ async fn handle(
         }
         Endpoint::Webhook(slug, id) => {
             webhooks::delete(store, &slug, &id)?;
-            let url = webhooks::list(&community)
+            let site = webhooks::list(&community)
                 .into_iter()
                 .find(|h| h.id == id)
-                .map(|h| h.url)
+                .map(|h| webhooks::site_of(&h.url))
                 .unwrap_or_default();
             moderation::audit_settings(
                 store,
                 &community,
                 &actor,
                 "webhook_delete",
-                Some(&url),
+                Some(&site),
                 (
-                    &serde_json::json!({ "webhook": id, "url": url }),
+                    &serde_json::json!({ "webhook": id, "site": site }),
                     &serde_json::json!({}),
                 ),
             )?;

@@ -739,23 +739,23 @@ const ret = arg0.writeText(getStringFromWasm0(arg1, arg2));
 return ret;
 },
 ci: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_3835);
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_3837);
 return ret;
 },
 cj: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_1098);
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_1100);
 return ret;
 },
 ck: function(arg0, arg1) {
-const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_2357);
+const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_2358);
 return ret;
 },
 cl: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_2758);
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_2759);
 return ret;
 },
 cm: function(arg0, arg1) {
-const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_1097);
+const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_1099);
 return ret;
 },
 cn: function(arg0) {
@@ -788,20 +788,20 @@ __proto__: null,
 "./mekaar_console_bg.js": import0,
 };
 }
-function __wasm_bindgen_func_elem_2758(arg0, arg1) {
-wasm.__wasm_bindgen_func_elem_2758(arg0, arg1);
+function __wasm_bindgen_func_elem_2759(arg0, arg1) {
+wasm.__wasm_bindgen_func_elem_2759(arg0, arg1);
 }
-function __wasm_bindgen_func_elem_1097(arg0, arg1) {
-wasm.__wasm_bindgen_func_elem_1097(arg0, arg1);
+function __wasm_bindgen_func_elem_1099(arg0, arg1) {
+wasm.__wasm_bindgen_func_elem_1099(arg0, arg1);
 }
-function __wasm_bindgen_func_elem_1098(arg0, arg1, arg2) {
-wasm.__wasm_bindgen_func_elem_1098(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_1100(arg0, arg1, arg2) {
+wasm.__wasm_bindgen_func_elem_1100(arg0, arg1, arg2);
 }
-function __wasm_bindgen_func_elem_2357(arg0, arg1, arg2) {
-wasm.__wasm_bindgen_func_elem_2357(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_2358(arg0, arg1, arg2) {
+wasm.__wasm_bindgen_func_elem_2358(arg0, arg1, arg2);
 }
-function __wasm_bindgen_func_elem_3835(arg0, arg1, arg2) {
-const ret = wasm.__wasm_bindgen_func_elem_3835(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_3837(arg0, arg1, arg2) {
+const ret = wasm.__wasm_bindgen_func_elem_3837(arg0, arg1, arg2);
 if (ret[1]) {
 throw takeFromExternrefTable0(ret[0]);
 }
@@ -1091,7 +1091,7 @@ console.warn('using deprecated parameters for the initialization function; pass 
 }
 }
 if (module_or_path === undefined) {
-module_or_path = new URL('mekaar_console_bg-b22c1936.wasm', import.meta.url);
+module_or_path = new URL('mekaar_console_bg-3d6aea24.wasm', import.meta.url);
 }
 const imports = __wbg_get_imports();
 if (typeof module_or_path === 'string' || (typeof Request === 'function' && module_or_path instanceof Request) || (typeof URL === 'function' && module_or_path instanceof URL)) {

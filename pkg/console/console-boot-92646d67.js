@@ -1,0 +1,2 @@
+import init from "./mekaar_console-3d3c7ce6.js";
+init();
