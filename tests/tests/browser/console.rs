@@ -10,7 +10,7 @@ use mekaar_tests::{voter_key, TestServer, VOTER_HEADER};
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use super::harness::{host_page, loader_snippet, HostSite, Profile, PATIENCE};
+use crate::harness::{host_page, loader_snippet, HostSite, Profile, PATIENCE};
 
 /// The community every console test works in.
 pub const SLUG: &str = "baarlo";

@@ -158,14 +158,23 @@ impl Browser {
     }
 }
 
-/// Runs one browser test: starts chromedriver, hands the test a [`Browser`], and afterwards
-/// closes every session and stops chromedriver, also when the test panicked (the panic is
-/// then passed on).
+/// Runs one browser test: waits for its turn, starts chromedriver, hands the test a
+/// [`Browser`], and afterwards closes every session and stops chromedriver, also when the
+/// test panicked (the panic is then passed on).
+///
+/// The browser tests take turns even when the test harness starts them in parallel threads
+/// (the default): a chromium or two per test is heavy for a small machine, and the tests'
+/// hang guards are meant for a loaded machine, not for several browsers fighting for it.
+/// The turn is held to the end, through the closing of the sessions.
 pub async fn with_browser<F, Fut>(test: F)
 where
     F: FnOnce(Browser) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
 {
+    // A tokio mutex: it does not poison when a test panics, and it serves the separate
+    // runtime of every `#[tokio::test]`.
+    static TURN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    let _turn = TURN.lock().await;
     let driver = Chromedriver::start().await;
     let browser = Browser {
         webdriver: driver.url.clone(),
@@ -593,11 +602,9 @@ settled().then(function () {
 }
 
 // ---------------------------------------------------------------------------------------
-// Added for the poll tests: profiles with extra chromium flags, and generic helpers that
-// look inside one widget's shadow root. (`allow(dead_code)`: not every browser test file
-// uses them.)
+// Profiles with extra chromium flags, and generic helpers that look inside one widget's
+// shadow root.
 
-#[allow(dead_code)]
 impl Browser {
     /// As [`Browser::profile`], with extra chromium flags (e.g.
     /// `--force-prefers-reduced-motion`).
@@ -624,7 +631,6 @@ impl Browser {
 
 /// Puts `host` (widget `arguments[0]`), `s` (its shadow root), `root` (`.mekaar-root`) and
 /// small helpers (`q`, `qa`, `t`, `ts`, `attr`, `focused`) in scope of the body that follows.
-#[allow(dead_code)]
 pub const SHADOW_PRELUDE: &str = r#"
 var host = document.querySelectorAll('[data-mekaar]')[arguments[0]] || null;
 var s = host ? host.shadowRoot : null;
@@ -640,12 +646,10 @@ function attr(name) { return root ? root.getAttribute(name) : null; }
 function focused() { return s && s.activeElement ? s.activeElement.id : null; }
 "#;
 
-#[allow(dead_code)]
 fn truthy(v: &Value) -> bool {
     !matches!(v, Value::Null | Value::Bool(false)) && *v != json!("") && *v != json!(0)
 }
 
-#[allow(dead_code)]
 impl Profile {
     /// Runs `body` (after [`SHADOW_PRELUDE`]) for widget `index`.
     pub async fn inside(&self, index: usize, body: &str) -> Value {

@@ -5,7 +5,7 @@
 //!
 //! ```text
 //! npm ci --prefix tests
-//! cargo test -p mekaar-tests --test browser -- --test-threads=1
+//! cargo test -p mekaar-tests --test browser -- support_button::
 //! ```
 //!
 //! Every test runs the real server (origin B, the API and the bundle it embeds from `pkg/`)
@@ -15,12 +15,9 @@
 //! Clicks are real WebDriver clicks on the button found inside the widget's open shadow root.
 //! Waits poll until a condition holds (hang guard 20 s); nothing asserts on timing.
 
-#[path = "browser/harness.rs"]
-mod harness;
-
 use std::collections::BTreeMap;
 
-use harness::{
+use crate::harness::{
     axe_source, host_page, loader_snippet, support_placeholder, with_browser, AxeFindings,
     HostSite, WidgetView,
 };

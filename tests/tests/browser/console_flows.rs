@@ -12,7 +12,7 @@
 //!
 //! ```text
 //! npm ci --prefix tests
-//! cargo test -p mekaar-tests --test browser_console_flows -- --test-threads=1
+//! cargo test -p mekaar-tests --test browser -- console_flows::
 //! ```
 //!
 //! As in the other browser tests: the real server (origin B: the API, the bundle, the
@@ -22,19 +22,11 @@
 //! admin token) and acts with real WebDriver clicks and key presses; residents act inside
 //! the widgets' shadow roots. Waits poll until a condition holds (hang guard 20 s).
 
-#[path = "browser/harness.rs"]
-#[allow(dead_code)] // helpers of the other browser tests
-mod harness;
-
-#[path = "browser/console.rs"]
-#[allow(dead_code)] // helpers of the other console tests
-mod console;
-
-use console::{
+use crate::console::{
     choose, click, element, go, sign_in, text_of, type_text, wait_contains, wait_js, wait_text,
     World, SLUG,
 };
-use harness::{
+use crate::harness::{
     axe_source, host_page, loader_snippet, support_placeholder, with_browser, AxeFindings, Profile,
 };
 use mekaar_tests::{voter_key, VOTER_HEADER};

@@ -7,7 +7,7 @@
 //!
 //! ```text
 //! npm ci --prefix tests
-//! cargo test -p mekaar-tests --test browser_polls -- --test-threads=1
+//! cargo test -p mekaar-tests --test browser -- polls::
 //! ```
 //!
 //! As in the other browser tests: the real server (origin B: the API, the bundle and its
@@ -18,13 +18,9 @@
 //! polls are created over the admin HTTP API. Waits poll until a condition holds; the one
 //! bounded wait (the overlay following a vote) prints the latency it saw.
 
-#[path = "browser/harness.rs"]
-#[allow(dead_code)] // helpers of the other browser tests
-mod harness;
-
 use std::time::{Duration, Instant};
 
-use harness::{
+use crate::harness::{
     axe_source, host_page, loader_snippet, with_browser, AxeFindings, HostSite, Profile,
 };
 use mekaar_tests::{voter_key, TestServer, VOTER_HEADER};

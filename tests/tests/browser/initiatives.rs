@@ -6,7 +6,7 @@
 //!
 //! ```text
 //! npm ci --prefix tests
-//! cargo test -p mekaar-tests --test browser_initiatives -- --test-threads=1
+//! cargo test -p mekaar-tests --test browser -- initiatives::
 //! ```
 //!
 //! The plumbing is the support button's (`browser/harness.rs`): every test runs the real
@@ -18,17 +18,13 @@
 //! moderators act over the admin API. Waits poll until a condition holds (hang guard
 //! 20 s); nothing asserts on timing.
 
-#[path = "browser/harness.rs"]
-#[allow(dead_code)] // the support-button helpers this file does not use
-mod harness;
-
 use std::time::{Duration, Instant};
 
-use fantoccini::elements::Element;
-use fantoccini::Locator;
-use harness::{
+use crate::harness::{
     axe_source, host_page, loader_snippet, with_browser, AxeFindings, HostSite, Profile, PATIENCE,
 };
+use fantoccini::elements::Element;
+use fantoccini::Locator;
 use mekaar_tests::TestServer;
 use reqwest::Method;
 use serde_json::{json, Value};

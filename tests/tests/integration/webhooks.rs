@@ -6,21 +6,17 @@
 //! The server runs with short retry delays. Waits are bounded polls with
 //! generous hang guards; nothing here asserts how fast anything is.
 
-#[path = "support/webhook_receiver.rs"]
-#[allow(dead_code)] // parts the console tests use
-mod webhook_receiver;
-
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
+use crate::webhook_receiver::{Received, Receiver};
 use mekaar_server::abuse::Limits;
 use mekaar_server::webhooks::{signature, RetryPolicy};
 use mekaar_tests::{call, http_client, voter_key, Settings, TestServer, VOTER_HEADER};
 use reqwest::Client;
 use serde_json::{json, Value};
-use webhook_receiver::{Received, Receiver};
 
 /// Guards against hangs only (the machine may be loaded).
 const HANG_GUARD: Duration = Duration::from_secs(60);

@@ -14,26 +14,18 @@
 //!
 //! ```text
 //! npm ci --prefix tests
-//! cargo test -p mekaar-tests --test browser_console -- --test-threads=1
+//! cargo test -p mekaar-tests --test browser -- console_shell::
 //! ```
 //!
 //! The real server on a loopback port; each browser profile is a WebDriver session with
 //! its own `--user-data-dir`. People act with real WebDriver clicks and key presses; waits
 //! poll until a condition holds (hang guard `harness::PATIENCE`).
 
-#[path = "browser/harness.rs"]
-#[allow(dead_code)] // helpers of the other browser tests
-mod harness;
-
-#[path = "browser/console.rs"]
-#[allow(dead_code)] // helpers of the other console tests
-mod console;
-
-use console::{
+use crate::console::{
     click, element, go, heading, open_console, press_keys, sign_in, submit_token, tab_to,
     type_text, value_of, wait_contains, wait_js, World, ENTER, SLUG,
 };
-use harness::{axe_source, with_browser, AxeFindings, Profile};
+use crate::harness::{axe_source, with_browser, AxeFindings, Profile};
 use reqwest::Method;
 use serde_json::json;
 

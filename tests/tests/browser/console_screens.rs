@@ -13,44 +13,24 @@
 //!
 //! ```text
 //! npm ci --prefix tests
-//! cargo test -p mekaar-tests --test browser_console_screens
+//! cargo test -p mekaar-tests --test browser -- console_screens::
 //! ```
 //!
 //! The real server on a loopback port; each browser profile is a WebDriver session with
 //! its own `--user-data-dir`. People act with real WebDriver clicks and key presses; waits
-//! poll until a condition holds (hang guard `harness::PATIENCE`). The tests of this file
-//! take turns (see [`one_at_a_time`]), so they need no `--test-threads=1`.
-
-#[path = "browser/harness.rs"]
-#[allow(dead_code)] // helpers of the other browser tests
-mod harness;
-
-#[path = "browser/console.rs"]
-#[allow(dead_code)] // helpers of the other console tests
-mod console;
-
-#[path = "support/webhook_receiver.rs"]
-#[allow(dead_code)] // parts the webhook tests use
-mod webhook_receiver;
+//! poll until a condition holds (hang guard `harness::PATIENCE`).
 
 use std::time::Instant;
 
-use console::{
+use crate::console::{
     click, element, sign_in, text_of, type_text, value_of, wait_contains, wait_js, wait_text,
     World, SLUG,
 };
-use harness::{axe_source, with_browser, AxeFindings, PATIENCE};
+use crate::harness::{axe_source, with_browser, AxeFindings, PATIENCE};
+use crate::webhook_receiver::Receiver;
 use mekaar_server::webhooks::signature;
 use reqwest::Method;
 use serde_json::{json, Value};
-use webhook_receiver::Receiver;
-
-/// Browser tests are heavy for a small machine: the tests of this file run one at a time
-/// even when the test harness starts them in parallel (each holds its turn to the end).
-async fn one_at_a_time() -> tokio::sync::MutexGuard<'static, ()> {
-    static TURN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-    TURN.lock().await
-}
 
 impl World {
     /// A resident submits an initiative; the submit answer.
@@ -124,7 +104,6 @@ fn queue_item(id: &str) -> String {
 /// published one hidden; residents then see neither.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_moderator_restores_a_reported_initiative_rejects_a_pending_one_and_hides_another() {
-    let _turn = one_at_a_time().await;
     let axe = axe_source();
     with_browser(|browser| async move {
         let w = World::start().await;
@@ -270,7 +249,6 @@ async fn a_moderator_restores_a_reported_initiative_rejects_a_pending_one_and_hi
 /// initiative waits for approval) and the form shows them after a reload.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_admin_changes_languages_areas_themes_threshold_and_moderation() {
-    let _turn = one_at_a_time().await;
     with_browser(|browser| async move {
         let w = World::start().await;
         let before = w.admin(Method::GET, "", None).await;
@@ -401,7 +379,6 @@ async fn wait_logged(w: &World, event: &str) -> Value {
 /// question ("no" first keeps it).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_admin_adds_a_webhook_sees_its_delivery_and_deletes_it() {
-    let _turn = one_at_a_time().await;
     let axe = axe_source();
     with_browser(|browser| async move {
         let w = World::start().await;

@@ -39,7 +39,7 @@ fn server_bin() -> &'static Path {
             .status()
             .expect("run cargo build");
         assert!(status.success(), "building mekaar-server failed");
-        // This test runs as target/debug/deps/cli-…; the binary is in target/debug.
+        // This test runs as target/debug/deps/integration-…; the binary is in target/debug.
         let exe = std::env::current_exe().unwrap();
         let bin = exe
             .parent()

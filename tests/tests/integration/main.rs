@@ -1,0 +1,27 @@
+//! The server integration tests: the real server on an ephemeral loopback port with a
+//! temporary data directory, spoken to over HTTP (and, in `cli`, through its command line).
+//!
+//! One test binary with a module per concern, so the server is linked once rather than
+//! once per file. The tests run in parallel threads of this one process: each starts its
+//! own server on its own port and data directory, and none may change what the process
+//! shares (environment variables, resource limits, the working directory).
+//!
+//! ```text
+//! cargo test -p mekaar-tests --test integration
+//! cargo test -p mekaar-tests --test integration -- polls::
+//! ```
+
+mod admin_security;
+mod api;
+mod cli;
+mod export;
+mod initiatives;
+mod openapi;
+mod opendata;
+mod polls;
+mod privacy;
+mod webhooks;
+
+#[path = "../support/webhook_receiver.rs"]
+#[allow(dead_code)] // parts only the console tests use
+mod webhook_receiver;
