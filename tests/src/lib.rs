@@ -1,25 +1,41 @@
 //! Test harness: a real Mekaar server on an ephemeral loopback port with a
-//! temporary data directory, and a plain HTTP client to talk to it.
+//! temporary data directory, and a plain HTTP client to talk to it; and what the
+//! integration tests, the browser tests and the benches share: the town (a server with
+//! a community, and the calls made in it), a reader of live streams, a webhook receiver,
+//! waiting for background work, the benches' helpers.
 
 pub mod answer;
 pub mod bench;
+pub mod sse;
+pub mod town;
+pub mod wait;
+pub mod webhook_receiver;
 
 pub use answer::{call, call_expecting, Answer};
+pub use town::{Hook, Mine, Town};
+pub use wait::eventually;
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use mekaar_api::{CommunityCreate, CommunityCreated, InitiativeCreate, InitiativePublic};
+use mekaar_server::abuse::Limits;
+use mekaar_server::http::Settings;
+use mekaar_server::webhooks::RetryPolicy;
 use mekaar_server::{auth, server, store::Store};
-
-pub use mekaar_server::http::Settings;
 use tempfile::TempDir;
 
 pub use mekaar_api::VOTER_HEADER;
 
+/// A real Mekaar server on a loopback port, with its own temporary data directory.
+/// [`TestServer::start`] starts one with the default settings; [`TestServer::builder`]
+/// with other settings, or on the data directory a stopped one left.
 pub struct TestServer {
     /// Kept so the directory lives as long as the server (and across restarts).
     pub dir: TempDir,
     running: Option<server::Running>,
+    /// Kept for [`TestServer::restart`].
+    settings: Settings,
     /// `http://127.0.0.1:PORT` (no trailing slash).
     pub url: String,
     /// A server-wide admin token (may create communities).
@@ -27,11 +43,89 @@ pub struct TestServer {
     pub client: reqwest::Client,
 }
 
+/// How a [`TestServer`] starts: its settings and its data directory.
+#[derive(Default)]
+pub struct TestServerBuilder {
+    settings: Settings,
+    /// The data directory of a stopped server and that server's token.
+    data: Option<(TempDir, String)>,
+}
+
+impl TestServerBuilder {
+    /// Rate limits (the defaults of a real deployment otherwise).
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.settings.limits = limits;
+        self
+    }
+
+    /// How webhook deliveries are retried (tests shorten the delays).
+    pub fn webhooks(mut self, retries: RetryPolicy) -> Self {
+        self.settings.webhooks = retries;
+        self
+    }
+
+    /// The address residents use (without it, the request's Host header).
+    pub fn public_url(mut self, url: &str) -> Self {
+        self.settings.public_url = Some(url.to_string());
+        self
+    }
+
+    /// Starts on the data directory a stopped server left (see [`TestServer::stop`]), or a
+    /// restored one; `server_token` is a server-wide token stored in it (the old server's
+    /// [`TestServer::server_token`]). Without it, the server gets a fresh directory.
+    pub fn data_dir(mut self, dir: TempDir, server_token: String) -> Self {
+        self.data = Some((dir, server_token));
+        self
+    }
+
+    pub async fn start(self) -> TestServer {
+        let (dir, store, server_token) = match self.data {
+            Some((dir, server_token)) => {
+                let store = open_store(dir.path()).await;
+                (dir, store, server_token)
+            }
+            None => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let store = open_store(dir.path()).await;
+                let server_token = auth::create_server_token(&store).expect("server token");
+                (dir, store, server_token)
+            }
+        };
+        let running = server::start_with(store, loopback_any_port(), self.settings.clone())
+            .await
+            .expect("start server");
+        TestServer {
+            url: running.url(),
+            running: Some(running),
+            settings: self.settings,
+            dir,
+            server_token,
+            client: http_client(),
+        }
+    }
+}
+
+/// The longest wait between two attempts of a webhook delivery with [`quick_retries`].
+pub const QUICK_RETRY_MAX_DELAY: Duration = Duration::from_millis(400);
+
+/// Webhook retries quick enough for a test: the first 100 ms after a failure, doubling up
+/// to [`QUICK_RETRY_MAX_DELAY`], the outbox looked at every 50 ms; given up after
+/// `max_attempts`.
+pub fn quick_retries(max_attempts: u32) -> RetryPolicy {
+    RetryPolicy {
+        first_delay: Duration::from_millis(100),
+        max_delay: QUICK_RETRY_MAX_DELAY,
+        max_attempts,
+        poll_every: Duration::from_millis(50),
+        request_timeout: Duration::from_secs(10),
+    }
+}
+
 /// The tests' HTTP client. Every request is bounded, so a server that hangs
 /// fails the test instead of hanging it.
 pub fn http_client() -> reqwest::Client {
     reqwest::Client::builder()
-        .timeout(std::time::Duration::from_secs(120))
+        .timeout(Duration::from_secs(120))
         .build()
         .expect("http client")
 }
@@ -41,87 +135,35 @@ fn loopback_any_port() -> SocketAddr {
 }
 
 impl TestServer {
-    /// A fresh server on a new temporary data directory.
+    /// A fresh server with the default settings on a new temporary data directory.
     pub async fn start() -> TestServer {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let store = open_store(dir.path()).await;
-        let server_token = auth::create_server_token(&store).expect("server token");
-        Self::start_on(dir, store, server_token).await
+        Self::builder().start().await
     }
 
-    async fn start_on(dir: TempDir, store: Store, server_token: String) -> TestServer {
-        let running = server::start(store, loopback_any_port())
-            .await
-            .expect("start server");
-        TestServer {
-            url: running.url(),
-            running: Some(running),
-            dir,
-            server_token,
-            client: http_client(),
+    /// A server with other settings, or on the data a stopped one left.
+    pub fn builder() -> TestServerBuilder {
+        TestServerBuilder::default()
+    }
+
+    /// Stops the server cleanly and starts a new one with the same settings on the same
+    /// data directory (on a new port).
+    pub async fn restart(self) -> TestServer {
+        let (token, settings) = (self.server_token.clone(), self.settings.clone());
+        let dir = self.stop().await;
+        TestServerBuilder {
+            settings,
+            data: Some((dir, token)),
         }
+        .start()
+        .await
     }
 
-    /// Stops the server cleanly and starts a new one on the same data
-    /// directory (on a new port).
-    pub async fn restart(mut self) -> TestServer {
-        if let Some(running) = self.running.take() {
-            running.stop().await;
-        }
-        let store = open_store(self.dir.path()).await;
-        Self::start_on(self.dir, store, self.server_token).await
-    }
-
+    /// Stops the server cleanly; its data directory, to look into or to start on again.
     pub async fn stop(mut self) -> TempDir {
         if let Some(running) = self.running.take() {
             running.stop().await;
         }
         self.dir
-    }
-
-    /// A fresh server with settings (rate limits, webhook retry delays).
-    pub async fn start_with_settings(settings: Settings) -> TestServer {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let store = open_store(dir.path()).await;
-        let server_token = auth::create_server_token(&store).expect("server token");
-        Self::start_store_with_settings(dir, store, server_token, settings).await
-    }
-
-    /// Starts a server on the data directory a stopped one left (see
-    /// [`TestServer::stop`]), with settings; `server_token` is the old
-    /// server's [`TestServer::server_token`].
-    pub async fn start_in_with_settings(
-        dir: TempDir,
-        server_token: String,
-        settings: Settings,
-    ) -> TestServer {
-        let store = open_store(dir.path()).await;
-        Self::start_store_with_settings(dir, store, server_token, settings).await
-    }
-
-    async fn start_store_with_settings(
-        dir: TempDir,
-        store: Store,
-        server_token: String,
-        settings: Settings,
-    ) -> TestServer {
-        let running = server::start_with(store, loopback_any_port(), settings)
-            .await
-            .expect("start server");
-        TestServer {
-            url: running.url(),
-            running: Some(running),
-            dir,
-            server_token,
-            client: http_client(),
-        }
-    }
-
-    /// As [`TestServer::restart`], with settings.
-    pub async fn restart_with_settings(self, settings: Settings) -> TestServer {
-        let token = self.server_token.clone();
-        let dir = self.stop().await;
-        Self::start_in_with_settings(dir, token, settings).await
     }
 
     /// `path` must start with `/`.
@@ -214,11 +256,11 @@ impl TestServer {
 /// Opens the store, waiting a little while the previous server in this
 /// process lets go of it: sled's own background thread may hold the
 /// directory's lock a moment after the last handle is dropped.
-async fn open_store(dir: &std::path::Path) -> Store {
+pub async fn open_store(dir: &std::path::Path) -> Store {
     for _ in 0..100 {
         match Store::open(dir) {
             Err(mekaar_server::store::StoreError::Locked(_)) => {
-                tokio::time::sleep(std::time::Duration::from_millis(50)).await
+                tokio::time::sleep(Duration::from_millis(50)).await
             }
             other => return other.expect("open store"),
         }

@@ -27,8 +27,8 @@ use crate::console::{
     World, SLUG,
 };
 use crate::harness::{axe_source, with_browser, AxeFindings, PATIENCE};
-use crate::webhook_receiver::Receiver;
 use mekaar_server::webhooks::signature;
+use mekaar_tests::webhook_receiver::Receiver;
 use reqwest::Method;
 use serde_json::{json, Value};
 

@@ -24,7 +24,3 @@ mod console_shell;
 mod initiatives;
 mod polls;
 mod support_button;
-
-#[path = "../support/webhook_receiver.rs"]
-#[allow(dead_code)] // parts only the webhook tests use
-mod webhook_receiver;

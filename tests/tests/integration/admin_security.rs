@@ -7,10 +7,11 @@
 
 use std::collections::BTreeSet;
 
+use mekaar_server::abuse::Limits;
 use mekaar_server::secrets;
 use mekaar_server::sessions::Session;
 use mekaar_server::store::{Store, Table};
-use mekaar_tests::{call, http_client, Settings, TestServer};
+use mekaar_tests::{call, http_client, TestServer, TestServerBuilder};
 use reqwest::header::{COOKIE, ORIGIN};
 use reqwest::{Client, Method, RequestBuilder};
 use serde_json::{json, Value};
@@ -89,8 +90,9 @@ async fn make_token(server: &TestServer, http: &Client, admin: &str, role: &str)
     answer.body
 }
 
-async fn world_with(settings: Settings) -> World {
-    let server = TestServer::start_with_settings(settings).await;
+/// The world on a server started by `server`.
+async fn world_with(server: TestServerBuilder) -> World {
+    let server = server.start().await;
     let http = http_client();
     let admin = server
         .create_community("baarlo", &["https://www.baarlo.nl"])
@@ -139,7 +141,7 @@ async fn world_with(settings: Settings) -> World {
 }
 
 async fn world() -> World {
-    world_with(Settings::default()).await
+    world_with(TestServer::builder()).await
 }
 
 /// Every admin route of a community: method, address (as in the OpenAPI
@@ -699,11 +701,7 @@ async fn signing_in_again_in_the_same_browser_ends_its_old_session() {
 
 #[tokio::test]
 async fn the_cookie_is_secure_when_the_server_is_reached_over_https() {
-    let w = world_with(Settings {
-        public_url: Some("https://mekaar.example.nl".into()),
-        ..Default::default()
-    })
-    .await;
+    let w = world_with(TestServer::builder().public_url("https://mekaar.example.nl")).await;
     let console = sign_in(&w.server, &w.http, &w.admin).await;
     assert!(
         console.set_cookie.split(';').any(|f| f.trim() == "Secure"),
@@ -739,9 +737,11 @@ async fn the_cookie_is_secure_when_the_server_is_reached_over_https() {
     );
 
     // Behind a trusted proxy, the forwarded scheme says https.
-    let mut settings = Settings::default();
-    settings.limits.trust_proxy = true;
-    let p = world_with(settings).await;
+    let p = world_with(TestServer::builder().limits(Limits {
+        trust_proxy: true,
+        ..Limits::default()
+    }))
+    .await;
     let answer = call(
         p.http
             .post(p.server.at("/api/v1/session"))
@@ -844,10 +844,12 @@ async fn a_cross_site_request_with_the_cookie_is_refused_and_changes_nothing() {
 
 #[tokio::test]
 async fn failed_sign_ins_are_limited_per_network_and_then_even_the_right_token_waits() {
-    let mut settings = Settings::default();
     // Behind a proxy, so the test can speak from two networks.
-    settings.limits.trust_proxy = true;
-    let w = world_with(settings).await;
+    let w = world_with(TestServer::builder().limits(Limits {
+        trust_proxy: true,
+        ..Limits::default()
+    }))
+    .await;
     let from = |network: &str, token: &str| {
         w.http
             .post(w.server.at("/api/v1/session"))
@@ -944,7 +946,7 @@ async fn sessions_survive_a_restart_and_an_expired_one_is_refused() {
         store.flush_blocking().unwrap();
         store.close();
     }
-    let server = TestServer::start_in_with_settings(dir, token, Settings::default()).await;
+    let server = TestServer::builder().data_dir(dir, token).start().await;
     call(expiring.cookie_only(http.get(server.at("/api/v1/session"))))
         .await
         .expect_error(401, "unauthorized");

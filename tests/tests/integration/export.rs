@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use mekaar_server::export::{self, ExportError, Scope};
 use mekaar_server::store::{CountedSet, Store, Table};
-use mekaar_tests::{call_expecting, http_client, voter_key, TestServer, VOTER_HEADER};
+use mekaar_tests::{call_expecting, http_client, open_store, voter_key, TestServer, VOTER_HEADER};
 use reqwest::Client;
 use serde_json::{json, Value};
 
@@ -148,18 +148,6 @@ fn dump(store: &Store) -> BTreeMap<String, BTreeMap<Vec<u8>, Vec<u8>>> {
             (name.to_string(), tree.into_iter().collect())
         })
         .collect()
-}
-
-async fn open_store(dir: &Path) -> Store {
-    for _ in 0..100 {
-        match Store::open(dir) {
-            Err(mekaar_server::store::StoreError::Locked(_)) => {
-                tokio::time::sleep(Duration::from_millis(50)).await
-            }
-            other => return other.expect("open store"),
-        }
-    }
-    panic!("{} stayed locked", dir.display());
 }
 
 fn export_to_file(store: &Store, scope: &Scope, path: &Path) -> u64 {
@@ -349,11 +337,6 @@ async fn export_and_import_reproduce_every_record() {
     store.close();
 }
 
-/// A server started on a restored data directory.
-async fn start_on(dir: tempfile::TempDir, token: String) -> TestServer {
-    TestServer::start_in_with_settings(dir, token, Default::default()).await
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_backup_while_votes_pour_in_restores_consistently() {
     let server = TestServer::start().await;
@@ -466,7 +449,10 @@ async fn a_backup_while_votes_pour_in_restores_consistently() {
     assert_eq!(summary.scope, Scope::All);
     let token = server.server_token.clone();
     server.stop().await;
-    let restored_server = start_on(restored, token).await;
+    let restored_server = TestServer::builder()
+        .data_dir(restored, token)
+        .start()
+        .await;
     let view = call_expecting(
         http.get(restored_server.at(&format!("/api/v1/admin/communities/omroep/polls/{poll}")))
             .bearer_auth(&created.admin_token),

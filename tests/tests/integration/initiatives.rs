@@ -8,54 +8,18 @@
 //! how fast anything is.
 
 use std::collections::BTreeSet;
-use std::future::Future;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
 
-use mekaar_api::MANAGE_HEADER;
 use mekaar_server::abuse::Limits;
-use mekaar_server::webhooks::RetryPolicy;
-use mekaar_tests::{call, http_client, voter_key, Answer, Settings, TestServer, VOTER_HEADER};
-use reqwest::header::{HeaderMap, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
-use reqwest::Client;
+use mekaar_tests::webhook_receiver::Receiver;
+use mekaar_tests::{
+    call, eventually, quick_retries, voter_key, Mine, TestServer, Town, VOTER_HEADER,
+};
+use reqwest::header::{CONTENT_TYPE, ETAG, IF_NONE_MATCH};
 use serde_json::{json, Value};
 use tokio::sync::Barrier;
 
-/// Guards against hangs only (the machine may be loaded).
-const HANG_GUARD: Duration = Duration::from_secs(60);
-
-/// Polls `check` until it gives a value, failing after [`HANG_GUARD`].
-async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Option<T>>,
-{
-    let start = Instant::now();
-    loop {
-        if let Some(value) = check().await {
-            return value;
-        }
-        assert!(start.elapsed() < HANG_GUARD, "gave up waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
-/// Limits high enough that only the rate-limit tests meet them, and webhook
-/// retries quick enough for a test.
-fn settings(limits: Limits) -> Settings {
-    Settings {
-        limits,
-        webhooks: RetryPolicy {
-            first_delay: Duration::from_millis(100),
-            max_delay: Duration::from_millis(500),
-            max_attempts: 1_000,
-            poll_every: Duration::from_millis(50),
-            request_timeout: Duration::from_secs(10),
-        },
-        ..Default::default()
-    }
-}
-
+/// Limits high enough that only the rate-limit tests meet them.
 fn generous() -> Limits {
     Limits {
         submits_per_hour: 100_000,
@@ -68,53 +32,33 @@ fn generous() -> Limits {
 const AREAS: [&str; 3] = ["Dorpskern", "Boekend", "Kloosterstraat"];
 const THEMES: [&str; 3] = ["Groen", "Zorg", "Sport"];
 
-/// A server with one community ("baarlo") and its admin token.
-struct Town {
-    server: TestServer,
-    http: Client,
-    slug: String,
-    token: String,
-}
-
-/// What a resident keeps after submitting: the id and the manage token.
-#[derive(Debug, Clone)]
-struct Mine {
-    id: String,
-    token: String,
-}
-
 async fn town(moderation: &str) -> Town {
     town_with(moderation, generous()).await
 }
 
+/// A server with one community ("baarlo") and its admin token; webhook retries quick
+/// enough for a test.
 async fn town_with(moderation: &str, limits: Limits) -> Town {
-    let server = TestServer::start_with_settings(settings(limits)).await;
-    let http = http_client();
-    let created = call(
-        http.post(server.at("/api/v1/admin/communities"))
-            .bearer_auth(&server.server_token)
-            .json(&json!({
-                "slug": "baarlo",
-                "name": "Baarlo voor Mekaar",
-                "areas": AREAS,
-                "themes": THEMES,
-                "support_threshold": 50,
-                "moderation": moderation,
-            })),
+    let server = TestServer::builder()
+        .limits(limits)
+        .webhooks(quick_retries(1_000))
+        .start()
+        .await;
+    let (town, created) = Town::create(
+        server,
+        &json!({
+            "slug": "baarlo",
+            "name": "Baarlo voor Mekaar",
+            "areas": AREAS,
+            "themes": THEMES,
+            "support_threshold": 50,
+            "moderation": moderation,
+        }),
     )
     .await;
-    let token = created.expect_status(201)["admin_token"]
-        .as_str()
-        .expect("admin token")
-        .to_string();
-    assert_eq!(created.body["community"]["moderation"], moderation);
-    assert_eq!(created.body["community"]["reports_before_hide"], 3);
-    Town {
-        server,
-        http,
-        slug: "baarlo".into(),
-        token,
-    }
+    assert_eq!(created["community"]["moderation"], moderation);
+    assert_eq!(created["community"]["reports_before_hide"], 3);
+    town
 }
 
 /// A valid submission with every field filled.
@@ -128,232 +72,6 @@ fn submission(title: &str) -> Value {
         "initiator_name": "Anja, Kloosterstraat",
         "contact_email": "anja@example.nl",
     })
-}
-
-impl Town {
-    fn url(&self, rest: &str) -> String {
-        self.server.community_url(&self.slug, rest)
-    }
-
-    fn initiative_url(&self, id: &str, rest: &str) -> String {
-        self.url(&format!("/initiatives/{id}{rest}"))
-    }
-
-    fn admin_url(&self, rest: &str) -> String {
-        self.server
-            .at(&format!("/api/v1/admin/communities/{}{rest}", self.slug))
-    }
-
-    async fn submit(&self, body: &Value) -> Answer {
-        call(self.http.post(self.url("/initiatives")).json(body)).await
-    }
-
-    async fn submit_ok(&self, body: &Value) -> Mine {
-        let answer = self.submit(body).await;
-        let body = answer.expect_status(201);
-        Mine {
-            id: body["initiative"]["id"].as_str().expect("id").into(),
-            token: body["manage_token"].as_str().expect("token").into(),
-        }
-    }
-
-    async fn detail(&self, id: &str) -> Answer {
-        call(self.http.get(self.initiative_url(id, ""))).await
-    }
-
-    async fn list(&self, query: &str) -> Answer {
-        call(self.http.get(self.url(&format!("/initiatives{query}")))).await
-    }
-
-    /// The ids on one page of the list, in order.
-    async fn list_ids(&self, query: &str) -> Vec<String> {
-        self.list(query).await.expect_ok()["initiatives"]
-            .as_array()
-            .expect("initiatives")
-            .iter()
-            .map(|i| i["id"].as_str().unwrap().to_string())
-            .collect()
-    }
-
-    async fn manage(&self, id: &str, token: &str) -> Answer {
-        call(
-            self.http
-                .get(self.initiative_url(id, "/manage"))
-                .header(MANAGE_HEADER, token),
-        )
-        .await
-    }
-
-    async fn manage_edit(&self, id: &str, token: &str, change: &Value) -> Answer {
-        call(
-            self.http
-                .patch(self.initiative_url(id, "/manage"))
-                .header(MANAGE_HEADER, token)
-                .json(change),
-        )
-        .await
-    }
-
-    async fn post_update(&self, id: &str, token: &str, text: &str) -> Answer {
-        call(
-            self.http
-                .post(self.initiative_url(id, "/manage/updates"))
-                .header(MANAGE_HEADER, token)
-                .json(&json!({ "text": text })),
-        )
-        .await
-    }
-
-    async fn support(&self, id: &str, voter: &str) -> Answer {
-        call(
-            self.http
-                .put(self.initiative_url(id, "/support"))
-                .header(VOTER_HEADER, voter),
-        )
-        .await
-    }
-
-    async fn join(&self, id: &str, voter: &str, body: &Value) -> Answer {
-        call(
-            self.http
-                .post(self.initiative_url(id, "/join"))
-                .header(VOTER_HEADER, voter)
-                .json(body),
-        )
-        .await
-    }
-
-    async fn join_state(&self, id: &str, voter: &str) -> Answer {
-        call(
-            self.http
-                .get(self.initiative_url(id, "/join"))
-                .header(VOTER_HEADER, voter),
-        )
-        .await
-    }
-
-    async fn withdraw_join(&self, id: &str, voter: &str) -> Answer {
-        call(
-            self.http
-                .delete(self.initiative_url(id, "/join"))
-                .header(VOTER_HEADER, voter),
-        )
-        .await
-    }
-
-    async fn report(&self, id: &str, voter: &str, reason: &str) -> Answer {
-        call(
-            self.http
-                .post(self.initiative_url(id, "/report"))
-                .header(VOTER_HEADER, voter)
-                .json(&json!({ "reason": reason })),
-        )
-        .await
-    }
-
-    async fn moderate(&self, id: &str, action: &str) -> Answer {
-        call(
-            self.http
-                .post(self.admin_url(&format!("/initiatives/{id}/moderation")))
-                .bearer_auth(&self.token)
-                .json(&json!({ "action": action, "note": format!("test: {action}") })),
-        )
-        .await
-    }
-
-    async fn admin_edit(&self, id: &str, change: &Value) -> Answer {
-        call(
-            self.http
-                .patch(self.admin_url(&format!("/initiatives/{id}")))
-                .bearer_auth(&self.token)
-                .json(change),
-        )
-        .await
-    }
-
-    async fn admin_view(&self, id: &str) -> Answer {
-        call(
-            self.http
-                .get(self.admin_url(&format!("/initiatives/{id}")))
-                .bearer_auth(&self.token),
-        )
-        .await
-    }
-
-    async fn answer(&self, id: &str, text: &str, by: &str) -> Answer {
-        call(
-            self.http
-                .put(self.admin_url(&format!("/initiatives/{id}/answer")))
-                .bearer_auth(&self.token)
-                .json(&json!({ "text": text, "answered_by": by })),
-        )
-        .await
-    }
-
-    /// Ids in a moderation queue.
-    async fn queue(&self, which: &str) -> Vec<String> {
-        let answer = call(
-            self.http
-                .get(self.admin_url(&format!("/initiatives?queue={which}")))
-                .bearer_auth(&self.token),
-        )
-        .await;
-        answer.expect_ok()["initiatives"]
-            .as_array()
-            .expect("initiatives")
-            .iter()
-            .map(|i| i["initiative"]["id"].as_str().unwrap().to_string())
-            .collect()
-    }
-
-    async fn audit(&self) -> Answer {
-        call(
-            self.http
-                .get(self.admin_url("/audit?limit=1000"))
-                .bearer_auth(&self.token),
-        )
-        .await
-    }
-
-    async fn patch_community(&self, change: &Value) {
-        call(
-            self.http
-                .patch(self.admin_url(""))
-                .bearer_auth(&self.token)
-                .json(change),
-        )
-        .await
-        .expect_ok();
-    }
-
-    async fn get_text(&self, url: &str) -> Answer {
-        call(self.http.get(url)).await
-    }
-
-    /// Everything the public can read about the community, as raw text:
-    /// the list, every detail, the support and join states, both feeds.
-    async fn public_texts(&self, ids: &[&str]) -> Vec<(String, String)> {
-        let mut texts = Vec::new();
-        for url in [
-            self.url(""),
-            self.url("/initiatives?limit=100"),
-            self.url("/feed.json"),
-            self.url("/feed.atom"),
-        ] {
-            let answer = self.get_text(&url).await;
-            assert_eq!(answer.status, 200, "{url}: {answer:?}");
-            texts.push((url, answer.text));
-        }
-        for id in ids {
-            for rest in ["", "/support", "/join"] {
-                let url = self.initiative_url(id, rest);
-                let answer = call(self.http.get(&url).header(VOTER_HEADER, voter_key(999))).await;
-                assert_eq!(answer.status, 200, "{url}: {answer:?}");
-                texts.push((url, answer.text));
-            }
-        }
-        texts
-    }
 }
 
 /// Asserts that none of `secrets` appears in any of `texts`.
@@ -475,19 +193,7 @@ async fn a_resident_submits_and_only_their_manage_token_manages_it() {
 async fn the_manage_token_survives_a_restart() {
     let t = town("post").await;
     let mine = t.submit_ok(&submission("Buurtmoestuin")).await;
-    let Town {
-        server,
-        http,
-        slug,
-        token,
-    } = t;
-    let server = server.restart_with_settings(settings(generous())).await;
-    let t = Town {
-        server,
-        http,
-        slug,
-        token,
-    };
+    let t = t.restart().await;
     t.manage(&mine.id, &mine.token).await.expect_ok();
     t.manage(&mine.id, "wrong")
         .await
@@ -1155,19 +861,7 @@ async fn conditional_gets_answer_304_until_something_changes() {
     assert_eq!(now.status, 304);
 
     // Tags of an earlier run of the server never match.
-    let Town {
-        server,
-        http,
-        slug,
-        token,
-    } = t;
-    let server = server.restart_with_settings(settings(generous())).await;
-    let t = Town {
-        server,
-        http,
-        slug,
-        token,
-    };
+    let t = t.restart().await;
     let restarted = call(
         t.http
             .get(t.url("/initiatives"))
@@ -1537,61 +1231,6 @@ async fn concurrent_reports_log_the_auto_hide_once() {
 
 // -------------------------------------------------------------- threshold
 
-/// A webhook receiver on 127.0.0.1: records every request and answers 200.
-struct Receiver {
-    url: String,
-    got: Arc<Mutex<Vec<(HeaderMap, String)>>>,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-}
-
-impl Receiver {
-    async fn start() -> Receiver {
-        use warp::Filter;
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let url = format!("http://{}/hook", listener.local_addr().unwrap());
-        let got: Arc<Mutex<Vec<(HeaderMap, String)>>> = Arc::default();
-        let record = got.clone();
-        let route = warp::post()
-            .and(warp::header::headers_cloned())
-            .and(warp::body::bytes())
-            .map(move |headers: HeaderMap, body: bytes::Bytes| {
-                let body = String::from_utf8_lossy(&body).into_owned();
-                record.lock().unwrap().push((headers, body));
-                warp::reply()
-            });
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let server = warp::serve(route).incoming(listener).graceful(async move {
-            let _ = stopped.await;
-        });
-        tokio::spawn(server.run());
-        Receiver {
-            url,
-            got,
-            stop: Some(stop),
-        }
-    }
-
-    /// The JSON bodies received so far.
-    fn bodies(&self) -> Vec<Value> {
-        self.got
-            .lock()
-            .unwrap()
-            .iter()
-            .map(|(_, body)| serde_json::from_str(body).expect("a JSON body"))
-            .collect()
-    }
-}
-
-impl Drop for Receiver {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_threshold_moment_is_recorded_and_announced_once_under_concurrent_supports() {
     let t = Arc::new(town("post").await);
@@ -1600,7 +1239,7 @@ async fn the_threshold_moment_is_recorded_and_announced_once_under_concurrent_su
         t.http
             .post(t.admin_url("/webhooks"))
             .bearer_auth(&t.token)
-            .json(&json!({"url": receiver.url, "events": ["threshold_reached", "answered"]})),
+            .json(&json!({"url": receiver.url(), "events": ["threshold_reached", "answered"]})),
     )
     .await;
     hook.expect_status(201);

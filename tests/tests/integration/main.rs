@@ -21,7 +21,3 @@ mod opendata;
 mod polls;
 mod privacy;
 mod webhooks;
-
-#[path = "../support/webhook_receiver.rs"]
-#[allow(dead_code)] // parts only the console tests use
-mod webhook_receiver;

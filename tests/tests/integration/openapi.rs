@@ -15,6 +15,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
+use mekaar_tests::sse::EventStream;
 use mekaar_tests::{http_client, voter_key, TestServer};
 use reqwest::header::{ALLOW, CONTENT_TYPE, COOKIE, ETAG, IF_NONE_MATCH};
 use reqwest::{Client, Method};
@@ -393,27 +394,13 @@ struct Answer {
 }
 
 /// A live stream never ends: its answer is read up to the end of its first
-/// event (the first blank line after a `data:` line).
-async fn first_event(mut response: reqwest::Response) -> String {
-    let mut text = String::new();
-    let read = async {
-        while let Some(chunk) = response.chunk().await.expect("stream readable") {
-            text.push_str(&String::from_utf8_lossy(&chunk));
-            let normalized = text.replace("\r\n", "\n");
-            if let Some(at) = normalized.find("\ndata:") {
-                if normalized[at + 1..].contains("\n\n") {
-                    return;
-                }
-            }
-            if normalized.starts_with("data:") && normalized.contains("\n\n") {
-                return;
-            }
-        }
-    };
-    tokio::time::timeout(Duration::from_secs(30), read)
-        .await
-        .unwrap_or_else(|_| panic!("no complete first event within 30 s: {text:?}"));
-    text
+/// event (the first blank line after a `data:` line); everything received by then.
+async fn first_event(response: reqwest::Response) -> String {
+    let mut stream = EventStream::new(response);
+    if stream.next_within(Duration::from_secs(30)).await.is_none() {
+        panic!("no complete first event within 30 s: {:?}", stream.raw());
+    }
+    stream.raw().to_string()
 }
 
 async fn send(request: reqwest::RequestBuilder) -> Answer {

@@ -13,17 +13,16 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use mekaar_api::polls::{
-    JoinTarget, LiveUpdate, Phase, PollAdminList, PollAdminView, PollResults, PollView,
-    VoteCodesCreated, VoteReceipt,
+    JoinTarget, Phase, PollAdminList, PollAdminView, PollResults, PollView, VoteCodesCreated,
+    VoteReceipt,
 };
-use mekaar_tests::{call, http_client, voter_key, Answer, TestServer, VOTER_HEADER};
+use mekaar_tests::sse::Live;
+use mekaar_tests::{call, voter_key, Answer, TestServer, Town, VOTER_HEADER};
 use reqwest::header::CONTENT_TYPE;
 use reqwest::{Client, RequestBuilder};
 use serde_json::{json, Value};
 use tokio::sync::Barrier;
 
-/// Guards against hangs only (the machine may be loaded).
-const HANG_GUARD: Duration = Duration::from_secs(60);
 /// How long a stream is watched to see that nothing (more) comes.
 const QUIET: Duration = Duration::from_millis(1500);
 
@@ -37,23 +36,9 @@ fn now_secs() -> u64 {
         .as_secs()
 }
 
-/// A server with one community that allows [`ALLOWED_ORIGIN`].
-struct Fixture {
-    server: TestServer,
-    http: Client,
-    slug: String,
-    token: String,
-}
-
-async fn fixture() -> Fixture {
-    let server = TestServer::start().await;
-    let created = server.create_community("dorp", &[ALLOWED_ORIGIN]).await;
-    Fixture {
-        server,
-        http: http_client(),
-        slug: "dorp".into(),
-        token: created.admin_token,
-    }
+/// A server with one community ("dorp") that allows [`ALLOWED_ORIGIN`].
+async fn fixture() -> Town {
+    Town::start(TestServer::start().await, "dorp", &[ALLOWED_ORIGIN]).await
 }
 
 /// A poll body with `n` options and the given extra fields.
@@ -66,279 +51,6 @@ fn poll_with(n: usize, extra: Value) -> Value {
         body[k] = v.clone();
     }
     body
-}
-
-impl Fixture {
-    /// `/api/v1/admin/communities/{slug}/polls{rest}`
-    fn admin_url(&self, rest: &str) -> String {
-        self.server.at(&format!(
-            "/api/v1/admin/communities/{}/polls{rest}",
-            self.slug
-        ))
-    }
-
-    /// `/api/v1/communities/{slug}/polls/{id}{rest}`
-    fn poll_url(&self, id: &str, rest: &str) -> String {
-        self.server
-            .community_url(&self.slug, &format!("/polls/{id}{rest}"))
-    }
-
-    async fn create(&self, body: &Value) -> Answer {
-        call(
-            self.http
-                .post(self.admin_url(""))
-                .bearer_auth(&self.token)
-                .json(body),
-        )
-        .await
-    }
-
-    /// Creates a draft; returns its id.
-    async fn draft(&self, body: Value) -> String {
-        let created: PollAdminView = self.create(&body).await.parse(201);
-        assert_eq!(created.phase, Phase::Draft, "{created:?}");
-        assert_eq!(created.poll.round, 1);
-        assert_eq!(created.results.total_votes, 0);
-        created.poll.id
-    }
-
-    /// Creates and opens a poll; returns its id.
-    async fn open_poll(&self, body: Value) -> String {
-        let id = self.draft(body).await;
-        self.act(&id, json!({"action": "open"})).await.expect_ok();
-        id
-    }
-
-    async fn act(&self, id: &str, action: Value) -> Answer {
-        call(
-            self.http
-                .post(self.admin_url(&format!("/{id}/state")))
-                .bearer_auth(&self.token)
-                .json(&action),
-        )
-        .await
-    }
-
-    async fn edit(&self, id: &str, edit: Value) -> Answer {
-        call(
-            self.http
-                .patch(self.admin_url(&format!("/{id}")))
-                .bearer_auth(&self.token)
-                .json(&edit),
-        )
-        .await
-    }
-
-    async fn admin_view(&self, id: &str) -> PollAdminView {
-        call(
-            self.http
-                .get(self.admin_url(&format!("/{id}")))
-                .bearer_auth(&self.token),
-        )
-        .await
-        .parse(200)
-    }
-
-    async fn admin_totals(&self, id: &str) -> PollResults {
-        self.admin_view(id).await.results
-    }
-
-    async fn vote_body(&self, id: &str, voter: Option<&str>, body: &Value) -> Answer {
-        let mut request = self.http.post(self.poll_url(id, "/vote")).json(body);
-        if let Some(voter) = voter {
-            request = request.header(VOTER_HEADER, voter);
-        }
-        call(request).await
-    }
-
-    async fn vote(&self, id: &str, voter: &str, choices: Value) -> Answer {
-        self.vote_body(id, Some(voter), &json!({ "choices": choices }))
-            .await
-    }
-
-    async fn vote_with_code(&self, id: &str, code: &str, choices: Value) -> Answer {
-        self.vote_body(id, None, &json!({ "choices": choices, "code": code }))
-            .await
-    }
-
-    async fn view(&self, id: &str, voter: Option<&str>) -> Answer {
-        let mut request = self.http.get(self.poll_url(id, ""));
-        if let Some(voter) = voter {
-            request = request.header(VOTER_HEADER, voter);
-        }
-        call(request).await
-    }
-
-    async fn results(&self, id: &str, voter: Option<&str>) -> Answer {
-        let mut request = self.http.get(self.poll_url(id, "/results"));
-        if let Some(voter) = voter {
-            request = request.header(VOTER_HEADER, voter);
-        }
-        call(request).await
-    }
-
-    async fn codes(&self, id: &str, count: usize, format: Option<&str>) -> Answer {
-        let query = format.map(|f| format!("?format={f}")).unwrap_or_default();
-        call(
-            self.http
-                .post(self.admin_url(&format!("/{id}/codes{query}")))
-                .bearer_auth(&self.token)
-                .json(&json!({ "count": count })),
-        )
-        .await
-    }
-
-    /// The residents' live stream, optionally with a viewer ticket.
-    async fn live(&self, id: &str, ticket: Option<&str>) -> Live {
-        let mut url = self.poll_url(id, "/live");
-        if let Some(ticket) = ticket {
-            url = format!("{url}?viewer={ticket}");
-        }
-        Live::connect(Client::new().get(url)).await
-    }
-
-    /// The editor's live stream.
-    async fn admin_live(&self, id: &str) -> Live {
-        Live::connect(
-            Client::new()
-                .get(self.admin_url(&format!("/{id}/live")))
-                .bearer_auth(&self.token),
-        )
-        .await
-    }
-}
-
-// ------------------------------------------------------------- live stream
-
-/// One server-sent event.
-#[derive(Debug, Clone)]
-struct Event {
-    id: Option<String>,
-    event: Option<String>,
-    update: LiveUpdate,
-}
-
-/// A live stream being read (no body timeout: streams are long; every read
-/// is bounded by [`HANG_GUARD`] or its own deadline).
-struct Live {
-    response: reqwest::Response,
-    /// Received text not yet parsed into events.
-    pending: String,
-    /// Everything received, for messages and for `retry:`.
-    raw: String,
-}
-
-impl Live {
-    async fn connect(request: RequestBuilder) -> Live {
-        let response = tokio::time::timeout(HANG_GUARD, request.send())
-            .await
-            .expect("live stream answered in time")
-            .expect("live stream answered");
-        assert_eq!(response.status(), 200, "live stream: {response:?}");
-        let content_type = response
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_string();
-        assert!(
-            content_type.starts_with("text/event-stream"),
-            "content type {content_type}"
-        );
-        Live {
-            response,
-            pending: String::new(),
-            raw: String::new(),
-        }
-    }
-
-    /// The next complete event in `pending`, if any (comments and blocks
-    /// without data, such as `retry:`, are skipped).
-    fn parse_one(&mut self) -> Option<Event> {
-        loop {
-            let normalized = self.pending.replace("\r\n", "\n");
-            let end = normalized.find("\n\n")?;
-            let block = normalized[..end].to_string();
-            self.pending = normalized[end + 2..].to_string();
-            let (mut id, mut event, mut data) = (None, None, Vec::new());
-            for line in block.lines() {
-                if line.starts_with(':') {
-                    continue;
-                }
-                let (field, value) = line.split_once(':').unwrap_or((line, ""));
-                let value = value.strip_prefix(' ').unwrap_or(value);
-                match field {
-                    "id" => id = Some(value.to_string()),
-                    "event" => event = Some(value.to_string()),
-                    "data" => data.push(value.to_string()),
-                    _ => {}
-                }
-            }
-            if data.is_empty() {
-                continue;
-            }
-            let data = data.join("\n");
-            let update: LiveUpdate = serde_json::from_str(&data)
-                .unwrap_or_else(|err| panic!("event data is not a LiveUpdate ({err}): {data}"));
-            return Some(Event { id, event, update });
-        }
-    }
-
-    /// The next event, or `None` when none comes within `wait`.
-    async fn next_within(&mut self, wait: Duration) -> Option<Event> {
-        let deadline = tokio::time::Instant::now() + wait;
-        loop {
-            if let Some(event) = self.parse_one() {
-                return Some(event);
-            }
-            let chunk = tokio::time::timeout_at(deadline, self.response.chunk())
-                .await
-                .ok()?
-                .expect("stream readable")
-                .unwrap_or_else(|| panic!("the stream ended; received {:?}", self.raw));
-            let text = String::from_utf8_lossy(&chunk);
-            self.pending.push_str(&text);
-            self.raw.push_str(&text);
-        }
-    }
-
-    #[track_caller]
-    fn check(event: &Event) {
-        assert_eq!(event.event.as_deref(), Some("update"), "{event:?}");
-        assert_eq!(
-            event.id.as_deref(),
-            Some(event.update.seq.to_string().as_str()),
-            "the id of an event is its seq: {event:?}"
-        );
-    }
-
-    async fn next(&mut self) -> Event {
-        let event = self
-            .next_within(HANG_GUARD)
-            .await
-            .unwrap_or_else(|| panic!("no event within the hang guard; got {:?}", self.raw));
-        Self::check(&event);
-        event
-    }
-
-    /// Reads events until one fits `wanted`; returns it and every event
-    /// before it.
-    async fn until(&mut self, what: &str, wanted: impl Fn(&LiveUpdate) -> bool) -> Vec<Event> {
-        let start = Instant::now();
-        let mut seen = Vec::new();
-        loop {
-            let left = HANG_GUARD.saturating_sub(start.elapsed());
-            let Some(event) = self.next_within(left).await else {
-                panic!("gave up waiting for {what}; events: {seen:#?}");
-            };
-            Self::check(&event);
-            let done = wanted(&event.update);
-            seen.push(event);
-            if done {
-                return seen;
-            }
-        }
-    }
 }
 
 fn results(totals: &[u64], total_votes: u64) -> PollResults {
@@ -366,14 +78,14 @@ async fn single_choice_takes_exactly_one_existing_option() {
             .await
             .expect_invalid("choices");
     }
-    assert_eq!(f.admin_totals(&id).await, results(&[0, 0, 0], 0));
+    assert_eq!(f.poll_admin_totals(&id).await, results(&[0, 0, 0], 0));
     // A refused ballot did not use up the vote.
     let receipt: VoteReceipt = f.vote(&id, &voter, json!([2])).await.parse(200);
     assert_eq!(receipt.round, 1);
     assert_eq!(receipt.results, Some(results(&[0, 0, 1], 1)));
     assert!(!receipt.viewer.is_empty());
-    assert_eq!(f.admin_totals(&id).await, results(&[0, 0, 1], 1));
-    let view: PollView = f.view(&id, Some(&voter)).await.parse(200);
+    assert_eq!(f.poll_admin_totals(&id).await, results(&[0, 0, 1], 1));
+    let view: PollView = f.poll_view(&id, Some(&voter)).await.parse(200);
     assert!(view.voted);
     assert_eq!(view.poll.max_choices, 1);
     assert_eq!(view.results, Some(results(&[0, 0, 1], 1)));
@@ -397,15 +109,15 @@ async fn multiple_choice_takes_at_most_k_distinct_options() {
     f.vote(&id, &voter_key(2), json!([3])).await.expect_ok();
     f.vote(&id, &voter_key(3), json!([0, 3])).await.expect_ok();
     // Totals per option; ballots counted once each.
-    assert_eq!(f.admin_totals(&id).await, results(&[2, 0, 1, 2], 3));
-    let public: PollResults = f.results(&id, None).await.parse(200);
+    assert_eq!(f.poll_admin_totals(&id).await, results(&[2, 0, 1, 2], 3));
+    let public: PollResults = f.poll_results(&id, None).await.parse(200);
     assert_eq!(public, results(&[2, 0, 1, 2], 3));
 
     // max_choices must fit the options.
-    f.create(&poll_with(3, json!({"max_choices": 4})))
+    f.create_poll(&poll_with(3, json!({"max_choices": 4})))
         .await
         .expect_invalid("max_choices");
-    f.create(&poll_with(3, json!({"max_choices": 0})))
+    f.create_poll(&poll_with(3, json!({"max_choices": 0})))
         .await
         .expect_invalid("max_choices");
 }
@@ -415,7 +127,7 @@ async fn a_vote_is_final_and_a_second_one_is_refused() {
     let f = fixture().await;
     let id = f.open_poll(poll_with(2, json!({}))).await;
     let voter = voter_key(7);
-    let first: PollView = f.view(&id, Some(&voter)).await.parse(200);
+    let first: PollView = f.poll_view(&id, Some(&voter)).await.parse(200);
     assert!(!first.voted);
     assert_eq!(first.viewer, None);
     f.vote(&id, &voter, json!([0])).await.expect_ok();
@@ -424,11 +136,11 @@ async fn a_vote_is_final_and_a_second_one_is_refused() {
             .await
             .expect_error(409, "already_voted");
     }
-    assert_eq!(f.admin_totals(&id).await, results(&[1, 0], 1));
-    let mine: PollView = f.view(&id, Some(&voter)).await.parse(200);
+    assert_eq!(f.poll_admin_totals(&id).await, results(&[1, 0], 1));
+    let mine: PollView = f.poll_view(&id, Some(&voter)).await.parse(200);
     assert!(mine.voted);
     assert!(mine.viewer.is_some());
-    let other: PollView = f.view(&id, Some(&voter_key(8))).await.parse(200);
+    let other: PollView = f.poll_view(&id, Some(&voter_key(8))).await.parse(200);
     assert!(!other.voted);
     assert_eq!(other.viewer, None);
 
@@ -466,7 +178,7 @@ async fn a_vote_is_final_and_a_second_one_is_refused() {
             .all(|(s, c)| *s == 200 || (*s == 409 && c == "already_voted")),
         "{statuses:?}"
     );
-    assert_eq!(f.admin_totals(&id).await, results(&[1, 1], 2));
+    assert_eq!(f.poll_admin_totals(&id).await, results(&[1, 1], 2));
 }
 
 // -------------------------------------------------------------- poll states
@@ -474,20 +186,20 @@ async fn a_vote_is_final_and_a_second_one_is_refused() {
 #[tokio::test]
 async fn drafts_are_invisible_to_the_public() {
     let f = fixture().await;
-    let id = f.draft(poll_with(2, json!({}))).await;
+    let id = f.draft_poll(poll_with(2, json!({}))).await;
     // Known by its id (pasted on a host page before the broadcast), a draft
     // says only that it is not open yet: nothing of its content.
-    let question = f.admin_view(&id).await.poll.question;
+    let question = f.poll_admin_view(&id).await.poll.question;
     for answer in [
-        f.view(&id, None).await,
-        f.view(&id, Some(&voter_key(1))).await,
-        f.results(&id, None).await,
+        f.poll_view(&id, None).await,
+        f.poll_view(&id, Some(&voter_key(1))).await,
+        f.poll_results(&id, None).await,
     ] {
         assert!(!answer.text.contains(&question), "{answer:?}");
         answer.expect_error(409, "poll_not_open");
     }
     // Its live stream tells of the opening, without totals before.
-    let mut live = f.live(&id, None).await;
+    let mut live = f.poll_live(&id, None).await;
     let first = live.next().await.update;
     assert_eq!(first.phase, Phase::Draft);
     assert_eq!(first.results, None);
@@ -495,9 +207,9 @@ async fn drafts_are_invisible_to_the_public() {
     f.vote(&id, &voter_key(1), json!([0]))
         .await
         .expect_error(409, "poll_not_open");
-    assert_eq!(f.admin_totals(&id).await.total_votes, 0);
+    assert_eq!(f.poll_admin_totals(&id).await.total_votes, 0);
     // Its join code leads nowhere yet: not to the phone page, not to its id.
-    let code = f.admin_view(&id).await.poll.join_code;
+    let code = f.poll_admin_view(&id).await.poll.join_code;
     let phone = call(f.http.get(f.server.at(&format!("/p/{code}")))).await;
     assert_eq!(phone.status, 404, "{phone:?}");
     assert!(!phone.text.contains(&id), "{phone:?}");
@@ -512,28 +224,30 @@ async fn drafts_are_invisible_to_the_public() {
     .await
     .expect_error(404, "poll_not_found");
     // The editor sees it, in the list too.
-    let list: PollAdminList = call(f.http.get(f.admin_url("")).bearer_auth(&f.token))
+    let list: PollAdminList = call(f.http.get(f.admin_polls_url("")).bearer_auth(&f.token))
         .await
         .parse(200);
     assert_eq!(list.polls.len(), 1);
     assert_eq!(list.polls[0].poll.id, id);
     assert_eq!(list.polls[0].phase, Phase::Draft);
     // A draft cannot be closed or revealed.
-    f.act(&id, json!({"action": "close"}))
+    f.poll_action(&id, json!({"action": "close"}))
         .await
         .expect_error(409, "invalid_poll_state");
-    f.act(&id, json!({"action": "reveal"}))
+    f.poll_action(&id, json!({"action": "reveal"}))
         .await
         .expect_error(409, "invalid_poll_state");
     // Opened, the public sees it, and the stream says so at once.
-    f.act(&id, json!({"action": "open"})).await.expect_ok();
-    let view: PollView = f.view(&id, None).await.parse(200);
+    f.poll_action(&id, json!({"action": "open"}))
+        .await
+        .expect_ok();
+    let view: PollView = f.poll_view(&id, None).await.parse(200);
     assert_eq!(view.poll.phase, Phase::Open);
     let opened = live.next().await.update;
     assert_eq!(opened.phase, Phase::Open);
     assert!(opened.results.is_some(), "{opened:?}");
     // Unknown ids are 404 as well.
-    f.view("doesnotexist", None)
+    f.poll_view("doesnotexist", None)
         .await
         .expect_error(404, "poll_not_found");
     f.vote("doesnotexist", &voter_key(1), json!([0]))
@@ -546,7 +260,10 @@ async fn closed_polls_refuse_votes_until_reopened() {
     let f = fixture().await;
     let id = f.open_poll(poll_with(2, json!({}))).await;
     f.vote(&id, &voter_key(1), json!([0])).await.expect_ok();
-    let closed: PollAdminView = f.act(&id, json!({"action": "close"})).await.parse(200);
+    let closed: PollAdminView = f
+        .poll_action(&id, json!({"action": "close"}))
+        .await
+        .parse(200);
     assert_eq!(closed.phase, Phase::Closed);
     let message = f
         .vote(&id, &voter_key(2), json!([1]))
@@ -554,20 +271,25 @@ async fn closed_polls_refuse_votes_until_reopened() {
         .expect_error(409, "poll_not_open")
         .to_string();
     assert!(message.contains("closed"), "{message}");
-    let view: PollView = f.view(&id, None).await.parse(200);
+    let view: PollView = f.poll_view(&id, None).await.parse(200);
     assert_eq!(view.poll.phase, Phase::Closed);
-    assert_eq!(f.admin_totals(&id).await, results(&[1, 0], 1));
+    assert_eq!(f.poll_admin_totals(&id).await, results(&[1, 0], 1));
     // Closing twice changes nothing.
-    f.act(&id, json!({"action": "close"})).await.expect_ok();
+    f.poll_action(&id, json!({"action": "close"}))
+        .await
+        .expect_ok();
     // Reopened: votes count again, and the earlier ones still count.
-    let reopened: PollAdminView = f.act(&id, json!({"action": "open"})).await.parse(200);
+    let reopened: PollAdminView = f
+        .poll_action(&id, json!({"action": "open"}))
+        .await
+        .parse(200);
     assert_eq!(reopened.phase, Phase::Open);
     assert_eq!(reopened.poll.round, 1);
     f.vote(&id, &voter_key(2), json!([1])).await.expect_ok();
     f.vote(&id, &voter_key(1), json!([1]))
         .await
         .expect_error(409, "already_voted");
-    assert_eq!(f.admin_totals(&id).await, results(&[1, 1], 2));
+    assert_eq!(f.poll_admin_totals(&id).await, results(&[1, 1], 2));
 }
 
 #[tokio::test]
@@ -577,12 +299,12 @@ async fn opening_and_closing_times_are_kept() {
     let later = f
         .open_poll(poll_with(2, json!({"opens_at": now_secs() + 3600})))
         .await;
-    let view: PollView = f.view(&later, None).await.parse(200);
+    let view: PollView = f.poll_view(&later, None).await.parse(200);
     assert_eq!(view.poll.phase, Phase::Scheduled);
     f.vote(&later, &voter_key(1), json!([0]))
         .await
         .expect_error(409, "poll_not_open");
-    assert_eq!(f.admin_totals(&later).await.total_votes, 0);
+    assert_eq!(f.poll_admin_totals(&later).await.total_votes, 0);
 
     // Opens by itself, and closes by itself; the live stream says so
     // without anyone clicking.
@@ -594,7 +316,7 @@ async fn opening_and_closing_times_are_kept() {
             json!({"opens_at": opens_at, "closes_at": closes_at}),
         ))
         .await;
-    let mut live = f.live(&timed, None).await;
+    let mut live = f.poll_live(&timed, None).await;
     let first = live.next().await;
     if now_secs() < opens_at {
         // (The snapshot was made before this moment.)
@@ -609,22 +331,28 @@ async fn opening_and_closing_times_are_kept() {
     f.vote(&timed, &voter_key(3), json!([1]))
         .await
         .expect_error(409, "poll_not_open");
-    let view: PollView = f.view(&timed, None).await.parse(200);
+    let view: PollView = f.poll_view(&timed, None).await.parse(200);
     assert_eq!(view.poll.phase, Phase::Closed);
-    assert_eq!(f.admin_totals(&timed).await, results(&[0, 1], 1));
+    assert_eq!(f.poll_admin_totals(&timed).await, results(&[0, 1], 1));
 
     // Reopening a poll whose closing time has passed needs a new time.
-    f.act(&timed, json!({"action": "close"})).await.expect_ok();
-    f.act(&timed, json!({"action": "open"}))
+    f.poll_action(&timed, json!({"action": "close"}))
+        .await
+        .expect_ok();
+    f.poll_action(&timed, json!({"action": "open"}))
         .await
         .expect_invalid("closes_at");
-    f.edit(&timed, json!({"closes_at": null})).await.expect_ok();
-    f.act(&timed, json!({"action": "open"})).await.expect_ok();
+    f.edit_poll(&timed, json!({"closes_at": null}))
+        .await
+        .expect_ok();
+    f.poll_action(&timed, json!({"action": "open"}))
+        .await
+        .expect_ok();
     f.vote(&timed, &voter_key(3), json!([0])).await.expect_ok();
-    assert_eq!(f.admin_totals(&timed).await, results(&[1, 1], 2));
+    assert_eq!(f.poll_admin_totals(&timed).await, results(&[1, 1], 2));
 
     // The closing time must come after the opening time.
-    f.create(&poll_with(2, json!({"opens_at": 2000, "closes_at": 1000})))
+    f.create_poll(&poll_with(2, json!({"opens_at": 2000, "closes_at": 1000})))
         .await
         .expect_invalid("closes_at");
 }
@@ -645,11 +373,11 @@ async fn vote_codes_are_single_use_and_tied_to_their_poll() {
     let id = f.open_poll(poll_with(2, codes_poll.clone())).await;
     let other = f.open_poll(poll_with(2, codes_poll)).await;
 
-    let created: VoteCodesCreated = f.codes(&id, 3, None).await.parse(201);
+    let created: VoteCodesCreated = f.vote_codes(&id, 3, None).await.parse(201);
     assert_eq!(created.codes.len(), 3);
     assert!(created.codes.iter().all(|c| is_vote_code(c)), "{created:?}");
 
-    let csv = f.codes(&id, 4, Some("csv")).await;
+    let csv = f.vote_codes(&id, 4, Some("csv")).await;
     assert_eq!(csv.status, 201, "{csv:?}");
     let content_type = csv.header("content-type").unwrap_or_default();
     assert!(content_type.starts_with("text/csv"), "{csv:?}");
@@ -659,7 +387,7 @@ async fn vote_codes_are_single_use_and_tied_to_their_poll() {
     assert_eq!(csv_codes.len(), 4, "{csv:?}");
     assert!(csv_codes.iter().all(|c| is_vote_code(c)), "{csv:?}");
 
-    let html = f.codes(&id, 2, Some("html")).await;
+    let html = f.vote_codes(&id, 2, Some("html")).await;
     assert_eq!(html.status, 201, "{html:?}");
     let content_type = html.header("content-type").unwrap_or_default();
     assert!(content_type.starts_with("text/html"), "{html:?}");
@@ -689,8 +417,8 @@ async fn vote_codes_are_single_use_and_tied_to_their_poll() {
         .chain(&html_codes)
         .collect();
     assert_eq!(all.len(), 9, "every code is new");
-    assert_eq!(f.admin_view(&id).await.poll.vote_codes, 9);
-    let view: PollView = f.view(&id, None).await.parse(200);
+    assert_eq!(f.poll_admin_view(&id).await.poll.vote_codes, 9);
+    let view: PollView = f.poll_view(&id, None).await.parse(200);
     assert!(view.poll.needs_code);
 
     // No code, an unknown code, a malformed code: refused.
@@ -704,11 +432,11 @@ async fn vote_codes_are_single_use_and_tied_to_their_poll() {
         .await
         .expect_error(403, "invalid_vote_code");
     // A code of another poll is no good here.
-    let others: VoteCodesCreated = f.codes(&other, 1, None).await.parse(201);
+    let others: VoteCodesCreated = f.vote_codes(&other, 1, None).await.parse(201);
     f.vote_with_code(&id, &others.codes[0], json!([0]))
         .await
         .expect_error(403, "invalid_vote_code");
-    assert_eq!(f.admin_totals(&id).await.total_votes, 0);
+    assert_eq!(f.poll_admin_totals(&id).await.total_votes, 0);
 
     // A code works once; lower case and without dashes is the same code.
     let code = &created.codes[0];
@@ -721,11 +449,15 @@ async fn vote_codes_are_single_use_and_tied_to_their_poll() {
             .expect_error(403, "invalid_vote_code");
     }
     // A closed poll takes no code, and does not use it up.
-    f.act(&id, json!({"action": "close"})).await.expect_ok();
+    f.poll_action(&id, json!({"action": "close"}))
+        .await
+        .expect_ok();
     f.vote_with_code(&id, &csv_codes[0], json!([0]))
         .await
         .expect_error(409, "poll_not_open");
-    f.act(&id, json!({"action": "open"})).await.expect_ok();
+    f.poll_action(&id, json!({"action": "open"}))
+        .await
+        .expect_ok();
     // Codes from every format work.
     f.vote_with_code(&id, &csv_codes[0], json!([0]))
         .await
@@ -733,20 +465,20 @@ async fn vote_codes_are_single_use_and_tied_to_their_poll() {
     f.vote_with_code(&id, &html_codes[0], json!([0]))
         .await
         .expect_ok();
-    assert_eq!(f.admin_totals(&id).await, results(&[2, 1], 3));
+    assert_eq!(f.poll_admin_totals(&id).await, results(&[2, 1], 3));
     // The other poll's code still works there.
     f.vote_with_code(&other, &others.codes[0], json!([1]))
         .await
         .expect_ok();
-    assert_eq!(f.admin_totals(&other).await, results(&[0, 1], 1));
+    assert_eq!(f.poll_admin_totals(&other).await, results(&[0, 1], 1));
 
     // Codes only for polls that take them; sensible batch sizes.
     let open = f.open_poll(poll_with(2, json!({}))).await;
-    f.codes(&open, 1, None)
+    f.vote_codes(&open, 1, None)
         .await
         .expect_error(409, "invalid_poll_state");
-    f.codes(&id, 0, None).await.expect_invalid("count");
-    f.codes(&id, 5001, None).await.expect_invalid("count");
+    f.vote_codes(&id, 0, None).await.expect_invalid("count");
+    f.vote_codes(&id, 5001, None).await.expect_invalid("count");
 }
 
 // -------------------------------------------------------------- network cap
@@ -770,13 +502,13 @@ async fn network_cap_limits_voter_keys_per_network() {
         message.contains("network") && message.contains('3'),
         "the message says what happened: {message}"
     );
-    assert_eq!(f.admin_totals(&id).await, results(&[3, 0], 3));
+    assert_eq!(f.poll_admin_totals(&id).await, results(&[3, 0], 3));
     // Who voted already is told so, not about the cap.
     f.vote(&id, &voter_key(1), json!([1]))
         .await
         .expect_error(409, "already_voted");
     // The editor raises the cap (allowed with votes): one more fits.
-    f.edit(
+    f.edit_poll(
         &id,
         json!({"audience": {"kind": "open", "max_keys_per_network": 4}}),
     )
@@ -786,7 +518,7 @@ async fn network_cap_limits_voter_keys_per_network() {
     f.vote(&id, &voter_key(5), json!([1]))
         .await
         .expect_error(429, "network_cap");
-    assert_eq!(f.admin_totals(&id).await, results(&[3, 1], 4));
+    assert_eq!(f.poll_admin_totals(&id).await, results(&[3, 1], 4));
     // Another poll has its own count.
     let fresh = f
         .open_poll(poll_with(
@@ -799,7 +531,7 @@ async fn network_cap_limits_voter_keys_per_network() {
         .await
         .expect_error(429, "network_cap");
     // A reset starts the count again.
-    f.act(&id, json!({"action": "reset", "round": 1}))
+    f.poll_action(&id, json!({"action": "reset", "round": 1}))
         .await
         .expect_ok();
     for n in 1..=4 {
@@ -809,7 +541,7 @@ async fn network_cap_limits_voter_keys_per_network() {
         .await
         .expect_error(429, "network_cap");
     // A cap out of range is refused.
-    f.create(&poll_with(
+    f.create_poll(&poll_with(
         2,
         json!({"audience": {"kind": "open", "max_keys_per_network": 0}}),
     ))
@@ -830,36 +562,48 @@ async fn results_visibility_in_rest_answers() {
     let always = f
         .open_poll(poll_with(2, json!({"results": "always"})))
         .await;
-    let view: PollView = f.view(&always, None).await.parse(200);
+    let view: PollView = f.poll_view(&always, None).await.parse(200);
     assert_eq!(view.results, Some(results(&[0, 0], 0)));
     f.vote(&always, &voter_key(1), json!([1])).await.expect_ok();
-    let public: PollResults = f.results(&always, None).await.parse(200);
+    let public: PollResults = f.poll_results(&always, None).await.parse(200);
     assert_eq!(public, results(&[0, 1], 1));
 
     // after_vote: to whoever voted, and to everyone once closed.
     let after_vote = f
         .open_poll(poll_with(2, json!({"results": "after_vote"})))
         .await;
-    let view: PollView = f.view(&after_vote, Some(&voter_key(1))).await.parse(200);
+    let view: PollView = f
+        .poll_view(&after_vote, Some(&voter_key(1)))
+        .await
+        .parse(200);
     assert_eq!(view.results, None);
-    hidden(f.results(&after_vote, Some(&voter_key(1))).await);
+    hidden(f.poll_results(&after_vote, Some(&voter_key(1))).await);
     let receipt: VoteReceipt = f
         .vote(&after_vote, &voter_key(1), json!([0]))
         .await
         .parse(200);
     assert_eq!(receipt.results, Some(results(&[1, 0], 1)));
-    let view: PollView = f.view(&after_vote, Some(&voter_key(1))).await.parse(200);
+    let view: PollView = f
+        .poll_view(&after_vote, Some(&voter_key(1)))
+        .await
+        .parse(200);
     assert_eq!(view.results, Some(results(&[1, 0], 1)));
-    let mine: PollResults = f.results(&after_vote, Some(&voter_key(1))).await.parse(200);
+    let mine: PollResults = f
+        .poll_results(&after_vote, Some(&voter_key(1)))
+        .await
+        .parse(200);
     assert_eq!(mine, results(&[1, 0], 1));
-    let view: PollView = f.view(&after_vote, Some(&voter_key(2))).await.parse(200);
+    let view: PollView = f
+        .poll_view(&after_vote, Some(&voter_key(2)))
+        .await
+        .parse(200);
     assert_eq!(view.results, None, "someone who did not vote");
-    hidden(f.results(&after_vote, Some(&voter_key(2))).await);
-    hidden(f.results(&after_vote, None).await);
-    f.act(&after_vote, json!({"action": "close"}))
+    hidden(f.poll_results(&after_vote, Some(&voter_key(2))).await);
+    hidden(f.poll_results(&after_vote, None).await);
+    f.poll_action(&after_vote, json!({"action": "close"}))
         .await
         .expect_ok();
-    let closed: PollResults = f.results(&after_vote, None).await.parse(200);
+    let closed: PollResults = f.poll_results(&after_vote, None).await.parse(200);
     assert_eq!(closed, results(&[1, 0], 1));
 
     // after_close: not even to voters before.
@@ -871,14 +615,17 @@ async fn results_visibility_in_rest_answers() {
         .await
         .parse(200);
     assert_eq!(receipt.results, None);
-    let view: PollView = f.view(&after_close, Some(&voter_key(1))).await.parse(200);
+    let view: PollView = f
+        .poll_view(&after_close, Some(&voter_key(1)))
+        .await
+        .parse(200);
     assert!(view.voted);
     assert_eq!(view.results, None);
-    hidden(f.results(&after_close, Some(&voter_key(1))).await);
-    f.act(&after_close, json!({"action": "close"}))
+    hidden(f.poll_results(&after_close, Some(&voter_key(1))).await);
+    f.poll_action(&after_close, json!({"action": "close"}))
         .await
         .expect_ok();
-    let closed: PollResults = f.results(&after_close, None).await.parse(200);
+    let closed: PollResults = f.poll_results(&after_close, None).await.parse(200);
     assert_eq!(closed, results(&[0, 1], 1));
 
     // when_revealed: only after a reveal, closed or not; hide undoes it.
@@ -890,26 +637,26 @@ async fn results_visibility_in_rest_answers() {
         .await
         .parse(200);
     assert_eq!(receipt.results, None);
-    hidden(f.results(&revealed, Some(&voter_key(1))).await);
-    f.act(&revealed, json!({"action": "close"}))
+    hidden(f.poll_results(&revealed, Some(&voter_key(1))).await);
+    f.poll_action(&revealed, json!({"action": "close"}))
         .await
         .expect_ok();
-    hidden(f.results(&revealed, None).await);
+    hidden(f.poll_results(&revealed, None).await);
     let shown: PollAdminView = f
-        .act(&revealed, json!({"action": "reveal"}))
+        .poll_action(&revealed, json!({"action": "reveal"}))
         .await
         .parse(200);
     assert!(shown.poll.revealed);
-    let view: PollView = f.view(&revealed, None).await.parse(200);
+    let view: PollView = f.poll_view(&revealed, None).await.parse(200);
     assert!(view.poll.revealed);
     assert_eq!(view.results, Some(results(&[1, 0], 1)));
-    f.act(&revealed, json!({"action": "hide"}))
+    f.poll_action(&revealed, json!({"action": "hide"}))
         .await
         .expect_ok();
-    let view: PollView = f.view(&revealed, None).await.parse(200);
+    let view: PollView = f.poll_view(&revealed, None).await.parse(200);
     assert!(!view.poll.revealed);
     assert_eq!(view.results, None);
-    hidden(f.results(&revealed, None).await);
+    hidden(f.poll_results(&revealed, None).await);
 
     // A reveal shows after_close totals of an open poll; a reset hides
     // them again.
@@ -917,21 +664,23 @@ async fn results_visibility_in_rest_answers() {
         .open_poll(poll_with(2, json!({"results": "after_close"})))
         .await;
     f.vote(&early, &voter_key(1), json!([1])).await.expect_ok();
-    f.act(&early, json!({"action": "reveal"})).await.expect_ok();
-    let shown: PollResults = f.results(&early, None).await.parse(200);
+    f.poll_action(&early, json!({"action": "reveal"}))
+        .await
+        .expect_ok();
+    let shown: PollResults = f.poll_results(&early, None).await.parse(200);
     assert_eq!(shown, results(&[0, 1], 1));
     let reset: PollAdminView = f
-        .act(&early, json!({"action": "reset", "round": 1}))
+        .poll_action(&early, json!({"action": "reset", "round": 1}))
         .await
         .parse(200);
     assert!(!reset.poll.revealed);
-    hidden(f.results(&early, None).await);
+    hidden(f.poll_results(&early, None).await);
     // The visibility rule may change at any time, with votes too.
     f.vote(&early, &voter_key(1), json!([0])).await.expect_ok();
-    f.edit(&early, json!({"results": "always"}))
+    f.edit_poll(&early, json!({"results": "always"}))
         .await
         .expect_ok();
-    let now_shown: PollResults = f.results(&early, None).await.parse(200);
+    let now_shown: PollResults = f.poll_results(&early, None).await.parse(200);
     assert_eq!(now_shown, results(&[1, 0], 1));
 }
 
@@ -943,8 +692,8 @@ async fn live_stream_shows_totals_only_when_allowed() {
     let id = f
         .open_poll(poll_with(2, json!({"results": "when_revealed"})))
         .await;
-    let mut anonymous = f.live(&id, None).await;
-    let mut editor = f.admin_live(&id).await;
+    let mut anonymous = f.poll_live(&id, None).await;
+    let mut editor = f.poll_admin_live(&id).await;
     let first = anonymous.next().await;
     assert_eq!(first.update.results, None, "{first:?}");
     assert_eq!(first.update.poll, id);
@@ -961,7 +710,9 @@ async fn live_stream_shows_totals_only_when_allowed() {
             u.results == Some(results(&[1, 2], 3))
         })
         .await;
-    f.act(&id, json!({"action": "reveal"})).await.expect_ok();
+    f.poll_action(&id, json!({"action": "reveal"}))
+        .await
+        .expect_ok();
     let seen = anonymous.until("the reveal", |u| u.revealed).await;
     let (reveal, before) = seen.split_last().expect("an event");
     for event in before {
@@ -971,7 +722,9 @@ async fn live_stream_shows_totals_only_when_allowed() {
         );
     }
     assert_eq!(reveal.update.results, Some(results(&[1, 2], 3)));
-    f.act(&id, json!({"action": "hide"})).await.expect_ok();
+    f.poll_action(&id, json!({"action": "hide"}))
+        .await
+        .expect_ok();
     let hidden = anonymous.until("the hide", |u| !u.revealed).await;
     assert_eq!(hidden.last().unwrap().update.results, None);
 
@@ -980,18 +733,20 @@ async fn live_stream_shows_totals_only_when_allowed() {
     let id = f
         .open_poll(poll_with(2, json!({"results": "after_vote"})))
         .await;
-    let mut anonymous = f.live(&id, None).await;
+    let mut anonymous = f.poll_live(&id, None).await;
     assert_eq!(anonymous.next().await.update.results, None);
     let receipt: VoteReceipt = f.vote(&id, &voter_key(1), json!([0])).await.parse(200);
-    let mut bogus = f.live(&id, Some("0123456789abcdef0123456789abcdef")).await;
-    let mut viewer = f.live(&id, Some(&receipt.viewer)).await;
+    let mut bogus = f
+        .poll_live(&id, Some("0123456789abcdef0123456789abcdef"))
+        .await;
+    let mut viewer = f.poll_live(&id, Some(&receipt.viewer)).await;
     let seen = viewer
         .until("the first vote", |u| u.results == Some(results(&[1, 0], 1)))
         .await;
     assert!(seen.iter().all(|e| e.update.results.is_some()), "{seen:?}");
     assert_eq!(bogus.next().await.update.results, None);
     // The same ticket comes with the voter's view.
-    let view: PollView = f.view(&id, Some(&voter_key(1))).await.parse(200);
+    let view: PollView = f.poll_view(&id, Some(&voter_key(1))).await.parse(200);
     assert_eq!(view.viewer.as_deref(), Some(receipt.viewer.as_str()));
     // More votes: the ticket's stream follows the totals, the others still
     // see none.
@@ -1016,10 +771,12 @@ async fn live_stream_shows_totals_only_when_allowed() {
         .await;
     let other_receipt: VoteReceipt = f.vote(&other, &voter_key(1), json!([0])).await.parse(200);
     assert_ne!(other_receipt.viewer, receipt.viewer);
-    let mut wrong = f.live(&id, Some(&other_receipt.viewer)).await;
+    let mut wrong = f.poll_live(&id, Some(&other_receipt.viewer)).await;
     assert_eq!(wrong.next().await.update.results, None);
     // Closing shows everyone the totals.
-    f.act(&id, json!({"action": "close"})).await.expect_ok();
+    f.poll_action(&id, json!({"action": "close"}))
+        .await
+        .expect_ok();
     let closed = anonymous
         .until("the close", |u| u.phase == Phase::Closed)
         .await;
@@ -1028,12 +785,14 @@ async fn live_stream_shows_totals_only_when_allowed() {
         Some(results(&[1, 1], 2))
     );
     // After a reset the old ticket no longer shows this round's totals.
-    f.act(&id, json!({"action": "open"})).await.expect_ok();
-    f.act(&id, json!({"action": "reset", "round": 1}))
+    f.poll_action(&id, json!({"action": "open"}))
+        .await
+        .expect_ok();
+    f.poll_action(&id, json!({"action": "reset", "round": 1}))
         .await
         .expect_ok();
     f.vote(&id, &voter_key(5), json!([1])).await.expect_ok();
-    let mut stale = f.live(&id, Some(&receipt.viewer)).await;
+    let mut stale = f.poll_live(&id, Some(&receipt.viewer)).await;
     let event = stale.next().await;
     assert_eq!(event.update.round, 2);
     assert_eq!(event.update.results, None, "{event:?}");
@@ -1043,7 +802,7 @@ async fn live_stream_shows_totals_only_when_allowed() {
 async fn live_stream_snapshot_updates_state_changes_and_reconnects() {
     let f = fixture().await;
     let id = f.open_poll(poll_with(2, json!({}))).await;
-    let mut live = f.live(&id, None).await;
+    let mut live = f.poll_live(&id, None).await;
     // A snapshot at once.
     let snapshot = live.next().await;
     assert_eq!(snapshot.update.poll, id);
@@ -1052,9 +811,9 @@ async fn live_stream_snapshot_updates_state_changes_and_reconnects() {
     assert!(!snapshot.update.revealed);
     assert_eq!(snapshot.update.results, Some(results(&[0, 0], 0)));
     assert!(
-        live.raw.contains("retry: 2000") || live.raw.contains("retry:2000"),
+        live.raw().contains("retry: 2000") || live.raw().contains("retry:2000"),
         "the stream sets its reconnect delay: {:?}",
-        live.raw
+        live.raw()
     );
     // A vote arrives as an update.
     f.vote(&id, &voter_key(1), json!([1])).await.expect_ok();
@@ -1067,11 +826,15 @@ async fn live_stream_snapshot_updates_state_changes_and_reconnects() {
         last_seq = event.update.seq;
     }
     // State changes arrive.
-    f.act(&id, json!({"action": "close"})).await.expect_ok();
+    f.poll_action(&id, json!({"action": "close"}))
+        .await
+        .expect_ok();
     live.until("the close", |u| u.phase == Phase::Closed).await;
-    f.act(&id, json!({"action": "open"})).await.expect_ok();
+    f.poll_action(&id, json!({"action": "open"}))
+        .await
+        .expect_ok();
     live.until("the reopen", |u| u.phase == Phase::Open).await;
-    f.act(&id, json!({"action": "reset", "round": 1}))
+    f.poll_action(&id, json!({"action": "reset", "round": 1}))
         .await
         .expect_ok();
     let reset = live.until("the reset", |u| u.round == 2).await;
@@ -1149,21 +912,23 @@ async fn live_stream_snapshot_updates_state_changes_and_reconnects() {
 async fn live_stream_sends_heartbeats_while_nothing_happens() {
     let f = fixture().await;
     let id = f.open_poll(poll_with(2, json!({}))).await;
-    let mut live = f.live(&id, None).await;
+    let mut live = f.poll_live(&id, None).await;
     live.next().await;
     // No event for 15 s, but a comment keeps the connection alive.
     let start = Instant::now();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(25);
-    while !live.raw.contains(": heartbeat") && !live.raw.contains(":heartbeat") {
-        let chunk = tokio::time::timeout_at(deadline, live.response.chunk())
-            .await
-            .unwrap_or_else(|_| panic!("no heartbeat within 25 s: {:?}", live.raw))
-            .expect("stream readable")
-            .expect("stream open");
-        live.raw.push_str(&String::from_utf8_lossy(&chunk));
-        live.pending.push_str(&String::from_utf8_lossy(&chunk));
+    while !live.raw().contains(": heartbeat") && !live.raw().contains(":heartbeat") {
+        assert!(
+            live.stream.receive(deadline).await,
+            "no heartbeat within 25 s: {:?}",
+            live.raw()
+        );
     }
-    assert!(start.elapsed() >= Duration::from_secs(10), "{:?}", live.raw);
+    assert!(
+        start.elapsed() >= Duration::from_secs(10),
+        "{:?}",
+        live.raw()
+    );
     assert!(
         live.next_within(Duration::ZERO).await.is_none(),
         "only a comment"
@@ -1179,16 +944,16 @@ async fn reset_needs_the_current_round_and_starts_afresh() {
     f.vote(&id, &voter_key(1), json!([0])).await.expect_ok();
     f.vote(&id, &voter_key(2), json!([2])).await.expect_ok();
 
-    f.act(&id, json!({"action": "reset"}))
+    f.poll_action(&id, json!({"action": "reset"}))
         .await
         .expect_invalid("round");
-    f.act(&id, json!({"action": "reset", "round": 2}))
+    f.poll_action(&id, json!({"action": "reset", "round": 2}))
         .await
         .expect_error(409, "round_changed");
-    assert_eq!(f.admin_totals(&id).await, results(&[1, 0, 1], 2));
+    assert_eq!(f.poll_admin_totals(&id).await, results(&[1, 0, 1], 2));
 
     let reset: PollAdminView = f
-        .act(&id, json!({"action": "reset", "round": 1}))
+        .poll_action(&id, json!({"action": "reset", "round": 1}))
         .await
         .parse(200);
     assert_eq!(reset.poll.round, 2);
@@ -1210,25 +975,25 @@ async fn reset_needs_the_current_round_and_starts_afresh() {
     assert_eq!(entry["after"]["round"], 2, "{entry}");
     assert_eq!(entry["after"]["votes_set_aside"], 2, "{entry}");
     // A second click with the round it saw resets nothing.
-    f.act(&id, json!({"action": "reset", "round": 1}))
+    f.poll_action(&id, json!({"action": "reset", "round": 1}))
         .await
         .expect_error(409, "round_changed");
-    assert_eq!(f.admin_view(&id).await.poll.round, 2);
+    assert_eq!(f.poll_admin_view(&id).await.poll.round, 2);
     // Two editors resetting round 2 at once: one reset happens.
     let (a, b) = tokio::join!(
-        f.act(&id, json!({"action": "reset", "round": 2})),
-        f.act(&id, json!({"action": "reset", "round": 2}))
+        f.poll_action(&id, json!({"action": "reset", "round": 2})),
+        f.poll_action(&id, json!({"action": "reset", "round": 2}))
     );
     let mut statuses = [a.status, b.status];
     statuses.sort_unstable();
     assert_eq!(statuses, [200, 409], "{a:?} {b:?}");
     let conflict = if a.status == 409 { a } else { b };
     conflict.expect_error(409, "round_changed");
-    assert_eq!(f.admin_view(&id).await.poll.round, 3);
+    assert_eq!(f.poll_admin_view(&id).await.poll.round, 3);
     let round = 3;
 
     // The old votes no longer count; their voters vote again.
-    let view: PollView = f.view(&id, Some(&voter_key(1))).await.parse(200);
+    let view: PollView = f.poll_view(&id, Some(&voter_key(1))).await.parse(200);
     assert!(!view.voted);
     assert_eq!(view.poll.round, round);
     assert_eq!(view.results, Some(results(&[0, 0, 0], 0)));
@@ -1237,26 +1002,15 @@ async fn reset_needs_the_current_round_and_starts_afresh() {
     f.vote(&id, &voter_key(1), json!([1]))
         .await
         .expect_error(409, "already_voted");
-    let public: PollResults = f.results(&id, None).await.parse(200);
+    let public: PollResults = f.poll_results(&id, None).await.parse(200);
     assert_eq!(public, results(&[0, 1, 0], 1));
     // Still so after a restart.
-    let Fixture {
-        server,
-        http,
-        slug,
-        token,
-    } = f;
-    let f = Fixture {
-        server: server.restart().await,
-        http,
-        slug,
-        token,
-    };
-    assert_eq!(f.admin_totals(&id).await, results(&[0, 1, 0], 1));
-    let view: PollView = f.view(&id, Some(&voter_key(2))).await.parse(200);
+    let f = f.restart().await;
+    assert_eq!(f.poll_admin_totals(&id).await, results(&[0, 1, 0], 1));
+    let view: PollView = f.poll_view(&id, Some(&voter_key(2))).await.parse(200);
     assert!(!view.voted);
     f.vote(&id, &voter_key(2), json!([2])).await.expect_ok();
-    assert_eq!(f.admin_totals(&id).await, results(&[0, 1, 1], 2));
+    assert_eq!(f.poll_admin_totals(&id).await, results(&[0, 1, 1], 2));
 }
 
 #[tokio::test]
@@ -1287,7 +1041,7 @@ async fn votes_during_a_reset_count_in_exactly_one_round() {
     barrier.wait().await;
     tokio::time::sleep(Duration::from_millis(5)).await;
     let reset: PollAdminView = f
-        .act(&id, json!({"action": "reset", "round": 1}))
+        .poll_action(&id, json!({"action": "reset", "round": 1}))
         .await
         .parse(200);
     assert_eq!(reset.poll.round, 2);
@@ -1303,7 +1057,7 @@ async fn votes_during_a_reset_count_in_exactly_one_round() {
         let ones = voters.iter().filter(|n| *n % 2 == 1).count() as u64;
         results(&[voters.len() as u64 - ones, ones], voters.len() as u64)
     };
-    assert_eq!(f.admin_totals(&id).await, expected(&in_round[1]));
+    assert_eq!(f.poll_admin_totals(&id).await, expected(&in_round[1]));
     // Who voted in round 1 votes again; who voted in round 2 has voted.
     for &n in &in_round[0] {
         f.vote(&id, &voter_key(n), json!([n % 2])).await.expect_ok();
@@ -1314,7 +1068,7 @@ async fn votes_during_a_reset_count_in_exactly_one_round() {
             .expect_error(409, "already_voted");
     }
     let all: Vec<u64> = (0..VOTERS).collect();
-    assert_eq!(f.admin_totals(&id).await, expected(&all));
+    assert_eq!(f.poll_admin_totals(&id).await, expected(&all));
 }
 
 #[tokio::test]
@@ -1323,7 +1077,7 @@ async fn editing_the_ballot_is_refused_with_votes_but_allowed_after_reset() {
     let id = f.open_poll(poll_with(2, json!({}))).await;
     // Without votes anything may change.
     let edited: PollAdminView = f
-        .edit(&id, json!({"question": "Wat komt er in het postkantoor?"}))
+        .edit_poll(&id, json!({"question": "Wat komt er in het postkantoor?"}))
         .await
         .parse(200);
     assert_eq!(edited.poll.question, "Wat komt er in het postkantoor?");
@@ -1336,50 +1090,50 @@ async fn editing_the_ballot_is_refused_with_votes_but_allowed_after_reset() {
         json!({"max_choices": 2}),
         json!({"audience": {"kind": "codes"}}),
     ] {
-        f.edit(&id, ballot.clone())
+        f.edit_poll(&id, ballot.clone())
             .await
             .expect_error(409, "poll_has_votes");
     }
-    let view: PollView = f.view(&id, None).await.parse(200);
+    let view: PollView = f.poll_view(&id, None).await.parse(200);
     assert_eq!(view.poll.question, "Wat komt er in het postkantoor?");
     assert_eq!(view.poll.options, ["Plan 0", "Plan 1"]);
     // Times and visibility may change with votes.
     let closes_at = now_secs() + 3600;
     let edited: PollAdminView = f
-        .edit(
+        .edit_poll(
             &id,
             json!({"closes_at": closes_at, "results": "after_close"}),
         )
         .await
         .parse(200);
     assert_eq!(edited.poll.closes_at, Some(closes_at));
-    assert_eq!(f.admin_totals(&id).await, results(&[1, 0], 1));
+    assert_eq!(f.poll_admin_totals(&id).await, results(&[1, 0], 1));
 
-    let round = f.admin_view(&id).await.poll.round;
-    f.act(&id, json!({"action": "reset", "round": round}))
+    let round = f.poll_admin_view(&id).await.poll.round;
+    f.poll_action(&id, json!({"action": "reset", "round": round}))
         .await
         .expect_ok();
     let edited: PollAdminView = f
-        .edit(
+        .edit_poll(
             &id,
             json!({"options": ["Bibliotheek", "Café", "Woningen"], "max_choices": 2}),
         )
         .await
         .parse(200);
     assert_eq!(edited.poll.options, ["Bibliotheek", "Café", "Woningen"]);
-    let view: PollView = f.view(&id, None).await.parse(200);
+    let view: PollView = f.poll_view(&id, None).await.parse(200);
     assert_eq!(view.poll.options, ["Bibliotheek", "Café", "Woningen"]);
     assert_eq!(view.poll.max_choices, 2);
     f.vote(&id, &voter_key(1), json!([1, 2])).await.expect_ok();
-    assert_eq!(f.admin_totals(&id).await, results(&[0, 1, 1], 1));
+    assert_eq!(f.poll_admin_totals(&id).await, results(&[0, 1, 1], 1));
     // Edits are checked like a new poll.
-    f.edit(&id, json!({"question": ""}))
+    f.edit_poll(&id, json!({"question": ""}))
         .await
         .expect_invalid("question");
-    f.edit(&id, json!({"options": ["Alleen"]}))
+    f.edit_poll(&id, json!({"options": ["Alleen"]}))
         .await
         .expect_invalid("options");
-    f.edit(&id, json!({"colour": "red"}))
+    f.edit_poll(&id, json!({"colour": "red"}))
         .await
         .expect_error(400, "invalid_field");
 }
@@ -1387,15 +1141,15 @@ async fn editing_the_ballot_is_refused_with_votes_but_allowed_after_reset() {
 // ------------------------------------------------ many votes, and a restart
 
 /// The totals of a single-choice poll agree everywhere they are shown.
-async fn check_counts(f: &Fixture, id: &str, expected: &PollResults) {
-    let admin = f.admin_totals(id).await;
+async fn check_counts(f: &Town, id: &str, expected: &PollResults) {
+    let admin = f.poll_admin_totals(id).await;
     assert_eq!(&admin, expected);
     assert_eq!(admin.totals.iter().sum::<u64>(), admin.total_votes);
-    let public: PollResults = f.results(id, None).await.parse(200);
+    let public: PollResults = f.poll_results(id, None).await.parse(200);
     assert_eq!(public, admin, "public results and the admin view agree");
-    let view: PollView = f.view(id, None).await.parse(200);
+    let view: PollView = f.poll_view(id, None).await.parse(200);
     assert_eq!(view.results.as_ref(), Some(&admin));
-    let list: PollAdminList = call(f.http.get(f.admin_url("")).bearer_auth(&f.token))
+    let list: PollAdminList = call(f.http.get(f.admin_polls_url("")).bearer_auth(&f.token))
         .await
         .parse(200);
     let listed = list.polls.iter().find(|p| p.poll.id == id).expect("listed");
@@ -1443,31 +1197,20 @@ async fn five_hundred_concurrent_votes_add_up_also_after_a_restart() {
 
     check_counts(&f, &id, &expected).await;
 
-    let Fixture {
-        server,
-        http,
-        slug,
-        token,
-    } = f;
-    let f = Fixture {
-        server: server.restart().await,
-        http,
-        slug,
-        token,
-    };
+    let f = f.restart().await;
     check_counts(&f, &id, &expected).await;
     // The voters are still known: no second votes after the restart.
     for n in [0, 250, 499] {
         f.vote(&id, &voter_key(n), json!([0]))
             .await
             .expect_error(409, "already_voted");
-        let view: PollView = f.view(&id, Some(&voter_key(n))).await.parse(200);
+        let view: PollView = f.poll_view(&id, Some(&voter_key(n))).await.parse(200);
         assert!(view.voted);
     }
     f.vote(&id, &voter_key(VOTERS), json!([2]))
         .await
         .expect_ok();
-    let after = f.admin_totals(&id).await;
+    let after = f.poll_admin_totals(&id).await;
     assert_eq!(after, results(&[167, 167, 167], VOTERS + 1));
 }
 
@@ -1477,9 +1220,9 @@ async fn five_hundred_concurrent_votes_add_up_also_after_a_restart() {
 async fn join_codes_lead_to_their_poll() {
     let f = fixture().await;
     let id = f.open_poll(poll_with(2, json!({}))).await;
-    let code = f.admin_view(&id).await.poll.join_code;
+    let code = f.poll_admin_view(&id).await.poll.join_code;
     assert_eq!(code.len(), 5, "{code}");
-    let view: PollView = f.view(&id, None).await.parse(200);
+    let view: PollView = f.poll_view(&id, None).await.parse(200);
     assert_eq!(view.poll.join_code, code);
     let join = |code: String| {
         let url = f.server.at(&format!("/api/v1/polls/join/{code}"));
@@ -1502,7 +1245,7 @@ async fn join_codes_lead_to_their_poll() {
     }
     // Another poll has another code.
     let other = f.open_poll(poll_with(2, json!({}))).await;
-    let other_code = f.admin_view(&other).await.poll.join_code;
+    let other_code = f.poll_admin_view(&other).await.poll.join_code;
     assert_ne!(other_code, code);
     let target: JoinTarget = join(other_code).await.parse(200);
     assert_eq!(target.poll, other);
@@ -1528,7 +1271,7 @@ async fn join_codes_lead_to_their_poll() {
 async fn poll_pages_mount_the_widget_for_their_poll() {
     let f = fixture().await;
     let id = f.open_poll(poll_with(2, json!({}))).await;
-    let code = f.admin_view(&id).await.poll.join_code;
+    let code = f.poll_admin_view(&id).await.poll.join_code;
     let page = |path: String| {
         let (http, url) = (f.http.clone(), f.server.at(&path));
         async move { call(http.get(url)).await }
@@ -1600,7 +1343,7 @@ async fn bad_input_gets_a_structured_4xx_never_a_5xx() {
     let f = fixture().await;
     let raw_create = |body: String| {
         f.http
-            .post(f.admin_url(""))
+            .post(f.admin_polls_url(""))
             .bearer_auth(&f.token)
             .header(CONTENT_TYPE, "application/json")
             .body(body)
@@ -1611,55 +1354,57 @@ async fn bad_input_gets_a_structured_4xx_never_a_5xx() {
     call(raw_create("not json".into()))
         .await
         .expect_error(400, "malformed_json");
-    f.create(&poll_with(2, json!({"colour": "red"})))
+    f.create_poll(&poll_with(2, json!({"colour": "red"})))
         .await
         .expect_error(400, "invalid_field");
-    f.create(&json!({"question": "Alleen een vraag?"}))
+    f.create_poll(&json!({"question": "Alleen een vraag?"}))
         .await
         .expect_error(400, "invalid_field");
-    f.create(&poll_with(2, json!({"question": "x".repeat(201)})))
+    f.create_poll(&poll_with(2, json!({"question": "x".repeat(201)})))
         .await
         .expect_invalid("question");
-    f.create(&poll_with(2, json!({"question": "  "})))
+    f.create_poll(&poll_with(2, json!({"question": "  "})))
         .await
         .expect_invalid("question");
-    f.create(&poll_with(2, json!({"question": "Twee\nregels?"})))
+    f.create_poll(&poll_with(2, json!({"question": "Twee\nregels?"})))
         .await
         .expect_invalid("question");
-    f.create(&poll_with(2, json!({"question": "x".repeat(200)})))
+    f.create_poll(&poll_with(2, json!({"question": "x".repeat(200)})))
         .await
         .expect_status(201);
-    f.create(&poll_with(2, json!({"options": ["Ja", "x".repeat(101)]})))
+    f.create_poll(&poll_with(2, json!({"options": ["Ja", "x".repeat(101)]})))
         .await
         .expect_invalid("options");
-    f.create(&poll_with(2, json!({"options": ["Ja", "x".repeat(100)]})))
+    f.create_poll(&poll_with(2, json!({"options": ["Ja", "x".repeat(100)]})))
         .await
         .expect_status(201);
-    f.create(&poll_with(1, json!({})))
+    f.create_poll(&poll_with(1, json!({})))
         .await
         .expect_invalid("options");
-    f.create(&poll_with(11, json!({})))
+    f.create_poll(&poll_with(11, json!({})))
         .await
         .expect_invalid("options");
-    f.create(&poll_with(10, json!({}))).await.expect_status(201);
-    f.create(&poll_with(2, json!({"options": ["Ja", "ja"]})))
+    f.create_poll(&poll_with(10, json!({})))
+        .await
+        .expect_status(201);
+    f.create_poll(&poll_with(2, json!({"options": ["Ja", "ja"]})))
         .await
         .expect_invalid("options");
-    f.create(&poll_with(2, json!({"options": ["Ja", ""]})))
+    f.create_poll(&poll_with(2, json!({"options": ["Ja", ""]})))
         .await
         .expect_invalid("options");
-    f.create(&poll_with(2, json!({"results": "sometimes"})))
+    f.create_poll(&poll_with(2, json!({"results": "sometimes"})))
         .await
         .expect_error(400, "invalid_field");
-    f.create(&poll_with(2, json!({"audience": {"kind": "everyone"}})))
+    f.create_poll(&poll_with(2, json!({"audience": {"kind": "everyone"}})))
         .await
         .expect_error(400, "invalid_field");
-    f.create(&poll_with(2, json!({"max_choices": 300})))
+    f.create_poll(&poll_with(2, json!({"max_choices": 300})))
         .await
         .expect_error(400, "invalid_field");
     call(
         f.http
-            .post(f.admin_url(""))
+            .post(f.admin_polls_url(""))
             .bearer_auth(&f.token)
             .header(CONTENT_TYPE, "text/plain")
             .body(poll_with(2, json!({})).to_string()),
@@ -1672,7 +1417,7 @@ async fn bad_input_gets_a_structured_4xx_never_a_5xx() {
         .await
         .expect_error(413, "body_too_large");
     // None of these made a poll besides the three that fit.
-    let list: PollAdminList = call(f.http.get(f.admin_url("")).bearer_auth(&f.token))
+    let list: PollAdminList = call(f.http.get(f.admin_polls_url("")).bearer_auth(&f.token))
         .await
         .parse(200);
     assert_eq!(list.polls.len(), 3);
@@ -1722,7 +1467,7 @@ async fn bad_input_gets_a_structured_4xx_never_a_5xx() {
             .await
             .expect_error(400, "invalid_voter_key");
     }
-    assert_eq!(f.admin_totals(&id).await.total_votes, 0);
+    assert_eq!(f.poll_admin_totals(&id).await.total_votes, 0);
 
     // Admin actions and codes.
     for action in [
@@ -1731,11 +1476,13 @@ async fn bad_input_gets_a_structured_4xx_never_a_5xx() {
         json!({}),
         json!({"action": "open", "extra": 1}),
     ] {
-        f.act(&id, action).await.expect_error(400, "invalid_field");
+        f.poll_action(&id, action)
+            .await
+            .expect_error(400, "invalid_field");
     }
     call(
         f.http
-            .post(f.admin_url(&format!("/{id}/codes")))
+            .post(f.admin_polls_url(&format!("/{id}/codes")))
             .bearer_auth(&f.token)
             .json(&json!({"count": "many"})),
     )
@@ -1750,17 +1497,26 @@ async fn bad_input_gets_a_structured_4xx_never_a_5xx() {
             (reqwest::Method::POST, f.poll_url(weird, "/vote")),
             (reqwest::Method::GET, f.poll_url(weird, "/results")),
             (reqwest::Method::GET, f.poll_url(weird, "/live")),
-            (reqwest::Method::GET, f.admin_url(&format!("/{weird}"))),
-            (reqwest::Method::PATCH, f.admin_url(&format!("/{weird}"))),
             (
-                reqwest::Method::POST,
-                f.admin_url(&format!("/{weird}/state")),
+                reqwest::Method::GET,
+                f.admin_polls_url(&format!("/{weird}")),
+            ),
+            (
+                reqwest::Method::PATCH,
+                f.admin_polls_url(&format!("/{weird}")),
             ),
             (
                 reqwest::Method::POST,
-                f.admin_url(&format!("/{weird}/codes")),
+                f.admin_polls_url(&format!("/{weird}/state")),
             ),
-            (reqwest::Method::GET, f.admin_url(&format!("/{weird}/live"))),
+            (
+                reqwest::Method::POST,
+                f.admin_polls_url(&format!("/{weird}/codes")),
+            ),
+            (
+                reqwest::Method::GET,
+                f.admin_polls_url(&format!("/{weird}/live")),
+            ),
         ] {
             let answer = call(
                 f.http
@@ -1803,7 +1559,7 @@ async fn polls_of_a_community_refuse_other_origins() {
             .await
             .expect_error(403, "origin_not_allowed");
     }
-    assert_eq!(f.admin_totals(&id).await.total_votes, 0);
+    assert_eq!(f.poll_admin_totals(&id).await.total_votes, 0);
     // The preflight from another site is refused too.
     let preflight = |origin: &str| {
         f.http
@@ -1849,13 +1605,13 @@ async fn polls_of_a_community_refuse_other_origins() {
     ))
     .await;
     assert_eq!(
-        live.response
+        live.stream
             .headers()
             .get("access-control-allow-origin")
             .and_then(|v| v.to_str().ok()),
         Some(ALLOWED_ORIGIN)
     );
-    assert_eq!(f.admin_totals(&id).await.total_votes, 1);
+    assert_eq!(f.poll_admin_totals(&id).await.total_votes, 1);
     // The server's own pages (the phone page) are not another site.
     let own = f.server.url.clone();
     call(from(f.http.get(f.poll_url(&id, "")), &own))
@@ -1880,25 +1636,29 @@ async fn admin_endpoints_need_the_communitys_token() {
             None => request,
         };
         let requests = [
-            with(f.http.get(f.admin_url(""))),
-            with(f.http.post(f.admin_url("")).json(&poll_with(2, json!({})))),
-            with(f.http.get(f.admin_url(&format!("/{id}")))),
+            with(f.http.get(f.admin_polls_url(""))),
             with(
                 f.http
-                    .patch(f.admin_url(&format!("/{id}")))
+                    .post(f.admin_polls_url(""))
+                    .json(&poll_with(2, json!({}))),
+            ),
+            with(f.http.get(f.admin_polls_url(&format!("/{id}")))),
+            with(
+                f.http
+                    .patch(f.admin_polls_url(&format!("/{id}")))
                     .json(&json!({"question": "Overgenomen?"})),
             ),
             with(
                 f.http
-                    .post(f.admin_url(&format!("/{id}/state")))
+                    .post(f.admin_polls_url(&format!("/{id}/state")))
                     .json(&json!({"action": "close"})),
             ),
             with(
                 f.http
-                    .post(f.admin_url(&format!("/{id}/codes")))
+                    .post(f.admin_polls_url(&format!("/{id}/codes")))
                     .json(&json!({"count": 1})),
             ),
-            with(f.http.get(f.admin_url(&format!("/{id}/live")))),
+            with(f.http.get(f.admin_polls_url(&format!("/{id}/live")))),
         ];
         for request in requests {
             let answer = call(request).await;
@@ -1911,10 +1671,10 @@ async fn admin_endpoints_need_the_communitys_token() {
         }
     }
     // Nothing changed.
-    let view = f.admin_view(&id).await;
+    let view = f.poll_admin_view(&id).await;
     assert_eq!(view.phase, Phase::Open);
     assert_eq!(view.poll.question, "Wat doen we met het oude postkantoor?");
-    let list: PollAdminList = call(f.http.get(f.admin_url("")).bearer_auth(&f.token))
+    let list: PollAdminList = call(f.http.get(f.admin_polls_url("")).bearer_auth(&f.token))
         .await
         .parse(200);
     assert_eq!(list.polls.len(), 1);
@@ -1938,13 +1698,13 @@ async fn admin_endpoints_need_the_communitys_token() {
     // A server-wide token may do everything.
     call(
         f.http
-            .get(f.admin_url(&format!("/{id}")))
+            .get(f.admin_polls_url(&format!("/{id}")))
             .bearer_auth(&f.server.server_token),
     )
     .await
     .expect_ok();
     // The editor's stream needs the token; the residents' stream does not.
-    let mut editor = f.admin_live(&id).await;
+    let mut editor = f.poll_admin_live(&id).await;
     assert_eq!(
         editor.next().await.update.results,
         Some(results(&[0, 0], 0))

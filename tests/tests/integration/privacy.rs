@@ -9,7 +9,7 @@ use mekaar_api::InitiativeStatus;
 use mekaar_server::secrets;
 use mekaar_server::store::{Store, Table};
 use mekaar_server::{communities, initiatives, privacy};
-use mekaar_tests::{call_expecting, http_client, voter_key, Settings, TestServer, VOTER_HEADER};
+use mekaar_tests::{call_expecting, http_client, voter_key, TestServer, VOTER_HEADER};
 use reqwest::header::COOKIE;
 use reqwest::{Client, RequestBuilder};
 use serde_json::{json, Value};
@@ -462,7 +462,7 @@ async fn retention_erases_the_personal_data_of_initiatives_that_ended_long_enoug
         store.flush_blocking().unwrap();
         store.close();
     }
-    let server = TestServer::start_in_with_settings(dir, token, Settings::default()).await;
+    let server = TestServer::builder().data_dir(dir, token).start().await;
     // The running server erases it by itself (its cleanup runs at start, then hourly).
     let late_url = admin_url(&server, "kessel", &format!("/initiatives/{late}"));
     let mut erased = false;

@@ -6,51 +6,17 @@
 //! The server runs with short retry delays. Waits are bounded polls with
 //! generous hang guards; nothing here asserts how fast anything is.
 
-use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use crate::webhook_receiver::{Received, Receiver};
-use mekaar_server::abuse::Limits;
-use mekaar_server::webhooks::{signature, RetryPolicy};
-use mekaar_tests::{call, http_client, voter_key, Settings, TestServer, VOTER_HEADER};
-use reqwest::Client;
+use mekaar_server::webhooks::signature;
+use mekaar_tests::webhook_receiver::{Received, Receiver};
+use mekaar_tests::{
+    call, eventually, quick_retries, voter_key, Hook, TestServer, Town, QUICK_RETRY_MAX_DELAY,
+    VOTER_HEADER,
+};
 use serde_json::{json, Value};
-
-/// Guards against hangs only (the machine may be loaded).
-const HANG_GUARD: Duration = Duration::from_secs(60);
-const MAX_DELAY: Duration = Duration::from_millis(400);
-
-fn settings(max_attempts: u32) -> Settings {
-    Settings {
-        limits: Limits::default(),
-        webhooks: RetryPolicy {
-            first_delay: Duration::from_millis(100),
-            max_delay: MAX_DELAY,
-            max_attempts,
-            poll_every: Duration::from_millis(50),
-            request_timeout: Duration::from_secs(10),
-        },
-        ..Default::default()
-    }
-}
-
-/// Polls `check` until it gives a value, failing after [`HANG_GUARD`].
-async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Option<T>>,
-{
-    let start = Instant::now();
-    loop {
-        if let Some(value) = check().await {
-            return value;
-        }
-        assert!(start.elapsed() < HANG_GUARD, "gave up waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
 
 // --------------------------------------------------------------- receiver
 
@@ -62,103 +28,31 @@ fn free_address() -> SocketAddr {
 
 // ------------------------------------------------------------------ world
 
-/// A server with community "baarlo" and its admin token.
-struct Town {
-    server: TestServer,
-    http: Client,
-    token: String,
+/// A server with community "baarlo" and its admin token; webhook deliveries given up
+/// after `max_attempts`.
+async fn town(max_attempts: u32) -> Town {
+    let server = TestServer::builder()
+        .webhooks(quick_retries(max_attempts))
+        .start()
+        .await;
+    Town::start(server, "baarlo", &[]).await
 }
 
-async fn town(settings: Settings) -> Town {
-    let server = TestServer::start_with_settings(settings).await;
-    let created = server.create_community("baarlo", &[]).await;
-    Town {
-        server,
-        http: http_client(),
-        token: created.admin_token,
-    }
+/// A resident submits an initiative (a `submitted` event); its id.
+async fn submit(t: &Town, title: &str) -> String {
+    t.submit_ok(&json!({
+        "title": title,
+        "summary": "Samen iets moois maken.",
+        "initiator_name": "Anja",
+        "contact_email": "anja@example.nl",
+    }))
+    .await
+    .id
 }
 
-/// A webhook: its id and signing secret.
-struct Hook {
-    id: String,
-    secret: String,
-}
-
-impl Town {
-    fn url(&self, rest: &str) -> String {
-        self.server.community_url("baarlo", rest)
-    }
-
-    fn admin_url(&self, rest: &str) -> String {
-        self.server
-            .at(&format!("/api/v1/admin/communities/baarlo{rest}"))
-    }
-
-    async fn add_hook(&self, url: &str, events: &[&str]) -> Hook {
-        let answer = call(
-            self.http
-                .post(self.admin_url("/webhooks"))
-                .bearer_auth(&self.token)
-                .json(&json!({ "url": url, "events": events })),
-        )
-        .await;
-        let body = answer.expect_status(201);
-        assert_eq!(body["webhook"]["url"], url);
-        assert_eq!(body["webhook"]["events"], json!(events));
-        Hook {
-            id: body["webhook"]["id"].as_str().unwrap().into(),
-            secret: body["secret"].as_str().unwrap().into(),
-        }
-    }
-
-    /// A resident submits an initiative (a `submitted` event); its id.
-    async fn submit(&self, title: &str) -> String {
-        let answer = call(self.http.post(self.url("/initiatives")).json(&json!({
-            "title": title,
-            "summary": "Samen iets moois maken.",
-            "initiator_name": "Anja",
-            "contact_email": "anja@example.nl",
-        })))
-        .await;
-        answer.expect_status(201)["initiative"]["id"]
-            .as_str()
-            .unwrap()
-            .into()
-    }
-
-    async fn answer(&self, id: &str, text: &str) {
-        let answer = call(
-            self.http
-                .put(self.admin_url(&format!("/initiatives/{id}/answer")))
-                .bearer_auth(&self.token)
-                .json(&json!({ "text": text, "answered_by": "Gemeente" })),
-        )
-        .await;
-        answer.expect_status(200);
-    }
-
-    /// The delivery log, oldest first.
-    async fn deliveries(&self) -> Vec<Value> {
-        let answer = call(
-            self.http
-                .get(self.admin_url("/webhooks/deliveries?limit=1000"))
-                .bearer_auth(&self.token),
-        )
-        .await;
-        let mut log = answer.expect_status(200).as_array().unwrap().clone();
-        log.reverse();
-        log
-    }
-
-    /// The attempts logged for one delivery, oldest first.
-    async fn attempts(&self, delivery_id: &str) -> Vec<Value> {
-        self.deliveries()
-            .await
-            .into_iter()
-            .filter(|a| a["delivery_id"] == delivery_id)
-            .collect()
-    }
+/// The municipality answers an initiative (an `answered` event).
+async fn answer(t: &Town, id: &str, text: &str) {
+    t.answer(id, text, "Gemeente").await.expect_status(200);
 }
 
 /// Checks one received delivery: headers, signature, body.
@@ -185,7 +79,7 @@ fn check_signed(received: &Received, hook: &Hook, event: &str) -> Value {
 
 #[tokio::test]
 async fn every_event_arrives_signed_with_its_details() {
-    let t = town(settings(1_000)).await;
+    let t = town(1_000).await;
     let receiver = Receiver::start().await;
     let other = Receiver::start().await;
     let hook = t
@@ -204,7 +98,7 @@ async fn every_event_arrives_signed_with_its_details() {
     .await
     .expect_status(200);
 
-    let id = t.submit("AED bij de kerk").await;
+    let id = submit(&t, "AED bij de kerk").await;
     for v in 1..=2 {
         call(
             t.http
@@ -222,7 +116,7 @@ async fn every_event_arrives_signed_with_its_details() {
     )
     .await
     .expect_status(200);
-    t.answer(&id, "De gemeente betaalt mee.").await;
+    answer(&t, &id, "De gemeente betaalt mee.").await;
 
     eventually("all four events", || async {
         (receiver.received().len() >= 4 && !other.received().is_empty()).then_some(())
@@ -302,10 +196,10 @@ async fn every_event_arrives_signed_with_its_details() {
 
 #[tokio::test]
 async fn a_failing_receiver_gets_the_same_signed_delivery_again_until_it_succeeds() {
-    let t = town(settings(1_000)).await;
+    let t = town(1_000).await;
     let receiver = Receiver::start_on("127.0.0.1:0".parse().unwrap(), 2).await;
     let hook = t.add_hook(&receiver.url(), &["submitted"]).await;
-    let id = t.submit("Buurtmoestuin").await;
+    let id = submit(&t, "Buurtmoestuin").await;
 
     let delivered = eventually("the delivery after two failures", || async {
         receiver.delivered("submitted").pop()
@@ -369,7 +263,7 @@ async fn a_failing_receiver_gets_the_same_signed_delivery_again_until_it_succeed
 
 #[tokio::test]
 async fn the_outbox_survives_a_restart_while_the_receiver_is_down() {
-    let t = town(settings(1_000)).await;
+    let t = town(1_000).await;
     // Nothing listens here yet: every attempt is refused.
     let address = free_address();
     let hook = t
@@ -378,8 +272,8 @@ async fn the_outbox_survives_a_restart_while_the_receiver_is_down() {
             &["submitted", "answered"],
         )
         .await;
-    let id = t.submit("Jeu de boules-baan").await;
-    t.answer(&id, "Goed idee.").await;
+    let id = submit(&t, "Jeu de boules-baan").await;
+    answer(&t, &id, "Goed idee.").await;
 
     let failed = eventually("two failed attempts of each event", || async {
         let log = t.deliveries().await;
@@ -394,15 +288,25 @@ async fn the_outbox_survives_a_restart_while_the_receiver_is_down() {
     }
 
     // Stop the server, bring the receiver up, start the server again.
-    let token = t.server.server_token.clone();
-    let (http, admin) = (t.http, t.token);
-    let dir = t.server.stop().await;
+    let Town {
+        server,
+        http,
+        slug,
+        token,
+    } = t;
+    let server_token = server.server_token.clone();
+    let dir = server.stop().await;
     let receiver = Receiver::start_on(address, 0).await;
-    let server = TestServer::start_in_with_settings(dir, token, settings(1_000)).await;
+    let server = TestServer::builder()
+        .webhooks(quick_retries(1_000))
+        .data_dir(dir, server_token)
+        .start()
+        .await;
     let t = Town {
         server,
         http,
-        token: admin,
+        slug,
+        token,
     };
 
     eventually("both deliveries after the restart", || async {
@@ -445,12 +349,12 @@ async fn the_outbox_survives_a_restart_while_the_receiver_is_down() {
 
 #[tokio::test]
 async fn a_deleted_webhook_gets_nothing_more() {
-    let t = town(settings(1_000)).await;
+    let t = town(1_000).await;
     let address = free_address();
     let gone = t
         .add_hook(&format!("http://{address}/mekaar"), &["submitted"])
         .await;
-    t.submit("Bankje bij de kapel").await;
+    submit(&t, "Bankje bij de kapel").await;
     eventually("a failed attempt", || async {
         (!t.deliveries().await.is_empty()).then_some(())
     })
@@ -480,11 +384,11 @@ async fn a_deleted_webhook_gets_nothing_more() {
 
     // A later event to another webhook: the outbox goes in order of due
     // time, so once it has arrived, the deleted webhook's retry (due within
-    // MAX_DELAY) has been dealt with.
-    tokio::time::sleep(MAX_DELAY * 2).await;
+    // QUICK_RETRY_MAX_DELAY) has been dealt with.
+    tokio::time::sleep(QUICK_RETRY_MAX_DELAY * 2).await;
     let witness = Receiver::start().await;
     t.add_hook(&witness.url(), &["submitted"]).await;
-    t.submit("Speeltuin").await;
+    submit(&t, "Speeltuin").await;
     eventually("the later event", || async {
         (!witness.delivered("submitted").is_empty()).then_some(())
     })
@@ -506,10 +410,10 @@ async fn a_deleted_webhook_gets_nothing_more() {
 
 #[tokio::test]
 async fn a_delivery_is_given_up_after_the_last_attempt() {
-    let t = town(settings(3)).await;
+    let t = town(3).await;
     let receiver = Receiver::start_on("127.0.0.1:0".parse().unwrap(), usize::MAX).await;
     let hook = t.add_hook(&receiver.url(), &["submitted"]).await;
-    t.submit("Reclamezuil").await;
+    submit(&t, "Reclamezuil").await;
     eventually("three failed attempts", || async {
         (receiver.received().len() >= 3).then_some(())
     })
@@ -517,11 +421,11 @@ async fn a_delivery_is_given_up_after_the_last_attempt() {
 
     // A later event (due after any fourth attempt would be) to another
     // webhook shows when the outbox has moved past it.
-    tokio::time::sleep(MAX_DELAY * 2).await;
+    tokio::time::sleep(QUICK_RETRY_MAX_DELAY * 2).await;
     let witness = Receiver::start().await;
     t.add_hook(&witness.url(), &["answered"]).await;
-    let id = t.submit("Speeltuin").await;
-    t.answer(&id, "Ja").await;
+    let id = submit(&t, "Speeltuin").await;
+    answer(&t, &id, "Ja").await;
     eventually("the later event", || async {
         (!witness.delivered("answered").is_empty()).then_some(())
     })
@@ -543,7 +447,7 @@ async fn a_delivery_is_given_up_after_the_last_attempt() {
 
 #[tokio::test]
 async fn webhooks_are_managed_by_the_communitys_admins_only() {
-    let t = town(settings(1_000)).await;
+    let t = town(1_000).await;
     let list = |token: &str| t.http.get(t.admin_url("/webhooks")).bearer_auth(token);
     assert_eq!(*call(list(&t.token)).await.expect_status(200), json!([]));
 

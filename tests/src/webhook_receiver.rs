@@ -1,6 +1,6 @@
-//! A webhook receiver on 127.0.0.1 for the tests (the webhook tests and the console's):
-//! records every request and answers 200, or 500 to as many requests as it is told to
-//! fail first.
+//! A webhook receiver on 127.0.0.1 for the tests (the webhook and initiative tests, and the
+//! console's): records every request and answers 200, or 500 to as many requests as it is
+//! told to fail first.
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -13,7 +13,7 @@ use warp::http::{HeaderMap, StatusCode};
 use warp::Filter;
 
 /// How long [`Receiver::wait_for`] waits for a delivery.
-const PATIENCE: Duration = Duration::from_secs(20);
+pub const PATIENCE: Duration = Duration::from_secs(20);
 
 /// One request the receiver got.
 #[derive(Debug, Clone)]
@@ -111,6 +111,11 @@ impl Receiver {
             );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+
+    /// The JSON bodies received so far, in order of arrival.
+    pub fn bodies(&self) -> Vec<Value> {
+        self.received().iter().map(Received::json).collect()
     }
 
     /// Successful deliveries of `event`.
