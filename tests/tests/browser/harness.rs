@@ -131,8 +131,15 @@ pub struct Browser {
 impl Browser {
     /// A new profile: a new session with a new, empty user-data-dir.
     pub async fn profile(&self) -> Profile {
+        self.profile_with(&[]).await
+    }
+
+    /// As [`Browser::profile`], with extra chromium flags (e.g.
+    /// `--force-prefers-reduced-motion`).
+    pub async fn profile_with(&self, extra: &[&str]) -> Profile {
         let dir = tempfile::tempdir().expect("user-data-dir");
         let mut args: Vec<String> = CHROMIUM_ARGS.iter().map(|a| a.to_string()).collect();
+        args.extend(extra.iter().map(|a| a.to_string()));
         args.push(format!("--user-data-dir={}", dir.path().display()));
         let mut caps = serde_json::Map::new();
         caps.insert("browserName".into(), json!("chrome"));
@@ -602,32 +609,7 @@ settled().then(function () {
 }
 
 // ---------------------------------------------------------------------------------------
-// Profiles with extra chromium flags, and generic helpers that look inside one widget's
-// shadow root.
-
-impl Browser {
-    /// As [`Browser::profile`], with extra chromium flags (e.g.
-    /// `--force-prefers-reduced-motion`).
-    pub async fn profile_with(&self, extra: &[&str]) -> Profile {
-        let dir = tempfile::tempdir().expect("user-data-dir");
-        let mut args: Vec<String> = CHROMIUM_ARGS.iter().map(|a| a.to_string()).collect();
-        args.extend(extra.iter().map(|a| a.to_string()));
-        args.push(format!("--user-data-dir={}", dir.path().display()));
-        let mut caps = serde_json::Map::new();
-        caps.insert("browserName".into(), json!("chrome"));
-        caps.insert(
-            "goog:chromeOptions".into(),
-            json!({ "binary": CHROMIUM, "args": args }),
-        );
-        let client = ClientBuilder::native()
-            .capabilities(caps)
-            .connect(&self.webdriver)
-            .await
-            .expect("new WebDriver session (chromium)");
-        self.sessions.lock().unwrap().push((client.clone(), dir));
-        Profile { client }
-    }
-}
+// Generic helpers that look inside one widget's shadow root.
 
 /// Puts `host` (widget `arguments[0]`), `s` (its shadow root), `root` (`.mekaar-root`) and
 /// small helpers (`q`, `qa`, `t`, `ts`, `attr`, `focused`) in scope of the body that follows.
