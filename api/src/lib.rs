@@ -88,6 +88,20 @@ pub mod codes {
     pub const INVALID_FIELD: &str = "invalid_field";
     pub const BODY_TOO_LARGE: &str = "body_too_large";
     pub const LENGTH_REQUIRED: &str = "length_required";
+    /// The body did not arrive in time (slow or stalled sender).
+    pub const REQUEST_TIMEOUT: &str = "request_timeout";
+    /// The connection ended before the whole body arrived.
+    pub const BODY_INCOMPLETE: &str = "body_incomplete";
+    /// The request target is longer than the server reads.
+    pub const URI_TOO_LONG: &str = "uri_too_long";
+    /// Too many header lines or header bytes.
+    pub const HEADERS_TOO_LARGE: &str = "headers_too_large";
+    /// The request could not be read as HTTP/1.1.
+    pub const MALFORMED_REQUEST: &str = "malformed_request";
+    /// The caller's network holds as many connections as one network may.
+    pub const TOO_MANY_CONNECTIONS: &str = "too_many_connections";
+    /// The server holds as many connections as it can.
+    pub const SERVER_BUSY: &str = "server_busy";
     pub const UNSUPPORTED_MEDIA_TYPE: &str = "unsupported_media_type";
     pub const UNAUTHORIZED: &str = "unauthorized";
     pub const FORBIDDEN: &str = "forbidden";

@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota};
 use hmac::{Hmac, Mac};
+use ipnet::IpNet;
 use mekaar_api::codes;
 use rand::Rng;
 use sha2::Sha256;
@@ -43,8 +44,9 @@ pub struct Limits {
     pub reports_per_hour: u32,
     /// Failed console sign-ins one network may make in [`SIGN_IN_WINDOW`].
     pub sign_in_failures: u32,
-    /// Take the client address from `X-Forwarded-For` (behind a reverse proxy).
-    pub trust_proxy: bool,
+    /// Reverse proxies whose `X-Forwarded-For` names the client: only a
+    /// connection from one of these may say where a request came from.
+    pub trusted_proxies: Vec<IpNet>,
 }
 
 impl Default for Limits {
@@ -54,7 +56,7 @@ impl Default for Limits {
             joins_per_hour: 60,
             reports_per_hour: 30,
             sign_in_failures: 10,
-            trust_proxy: false,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -70,7 +72,16 @@ pub struct Abuse {
     /// governor cannot do (every check takes a cell).
     sign_in_failures: Mutex<HashMap<[u8; 16], VecDeque<Instant>>>,
     sign_in_budget: usize,
-    trust_proxy: bool,
+    trusted_proxies: Vec<IpNet>,
+}
+
+/// An IPv4 address written as IPv6 (`::ffff:192.0.2.1`, from a dual-stack
+/// socket) as the IPv4 address it is.
+fn canonical(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(IpAddr::V6(v6), IpAddr::V4),
+        v4 => v4,
+    }
 }
 
 fn hourly(n: u32) -> Quota {
@@ -86,35 +97,47 @@ impl Abuse {
             reports: DefaultKeyedRateLimiter::keyed(hourly(limits.reports_per_hour)),
             sign_in_failures: Mutex::new(HashMap::new()),
             sign_in_budget: limits.sign_in_failures.max(1) as usize,
-            trust_proxy: limits.trust_proxy,
+            trusted_proxies: limits.trusted_proxies.clone(),
         }
     }
 
-    /// Whether client addresses come from `X-Forwarded-For` (and the
-    /// scheme from `X-Forwarded-Proto`): set behind a reverse proxy.
-    pub fn trusts_proxy(&self) -> bool {
-        self.trust_proxy
+    /// Whether `ip` is one of the configured reverse proxies, whose
+    /// `X-Forwarded-For` and `X-Forwarded-Proto` are believed.
+    pub fn is_trusted_proxy(&self, ip: IpAddr) -> bool {
+        let ip = canonical(ip);
+        self.trusted_proxies.iter().any(|net| net.contains(&ip))
     }
 
-    /// The client's address: the connection's, or the proxy's word for it.
+    /// The client's address: the connection's, or, when the connection comes
+    /// from a trusted proxy, the proxies' word for it.
     ///
-    /// The proxy's word is the last `X-Forwarded-For` entry: a proxy appends the
-    /// address it saw, while the entries before it come from the client and could
-    /// name any address (a fresh one per request would escape every limit).
+    /// `X-Forwarded-For` is read from the right: each proxy appends the
+    /// address it saw, so the entries we believe are those appended by our
+    /// trusted proxies, and the client is the first address from the right
+    /// that is not one of them. Entries left of it come from the client and
+    /// could name any address (a fresh one per request would escape every
+    /// limit). A connection from anywhere else gets no say at all.
     pub fn client_ip(&self, remote: Option<SocketAddr>, headers: &HeaderMap) -> Option<IpAddr> {
-        if self.trust_proxy {
-            let forwarded = headers
-                .get_all("x-forwarded-for")
-                .iter()
-                .next_back()
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.rsplit(',').next())
-                .and_then(|v| v.trim().parse().ok());
-            if forwarded.is_some() {
-                return forwarded;
+        let remote = remote.map(|r| canonical(r.ip()))?;
+        if !self.is_trusted_proxy(remote) {
+            return Some(remote);
+        }
+        let mut client = remote;
+        for line in headers.get_all("x-forwarded-for").iter().rev() {
+            let Ok(line) = line.to_str() else {
+                return Some(client);
+            };
+            for entry in line.rsplit(',') {
+                let Ok(ip) = entry.trim().parse::<IpAddr>() else {
+                    return Some(client);
+                };
+                client = canonical(ip);
+                if !self.is_trusted_proxy(client) {
+                    return Some(client);
+                }
             }
         }
-        remote.map(|r| r.ip())
+        Some(client)
     }
 
     /// A keyed hash naming the network of `ip`, never the address itself.
@@ -311,23 +334,40 @@ mod tests {
     #[test]
     fn behind_a_proxy_the_address_it_appended_counts_not_what_the_client_wrote() {
         let abuse = Abuse::new(&Limits {
-            trust_proxy: true,
+            trusted_proxies: vec![
+                "127.0.0.1/32".parse().unwrap(),
+                "10.0.0.0/8".parse().unwrap(),
+            ],
             ..Default::default()
         });
-        let remote: SocketAddr = "127.0.0.1:40000".parse().unwrap();
+        let proxy: SocketAddr = "127.0.0.1:40000".parse().unwrap();
         let mut headers = HeaderMap::new();
         headers.insert(
             "x-forwarded-for",
             "203.0.113.9, 198.51.100.7".parse().unwrap(),
         );
-        let seen = abuse.client_ip(Some(remote), &headers);
+        let seen = abuse.client_ip(Some(proxy), &headers);
         assert_eq!(seen, Some("198.51.100.7".parse().unwrap()));
         // Two header lines: the proxy's is the last.
         headers.append("x-forwarded-for", "192.0.2.44".parse().unwrap());
-        let seen = abuse.client_ip(Some(remote), &headers);
+        let seen = abuse.client_ip(Some(proxy), &headers);
         assert_eq!(seen, Some("192.0.2.44".parse().unwrap()));
-        // Without a trusted proxy the header means nothing.
-        let direct = Abuse::new(&Limits::default());
-        assert_eq!(direct.client_ip(Some(remote), &headers), Some(remote.ip()));
+        // A chain of our own proxies: the first address that is not one of them.
+        headers.append("x-forwarded-for", "10.1.2.3".parse().unwrap());
+        assert_eq!(
+            abuse.client_ip(Some(proxy), &headers),
+            Some("192.0.2.44".parse().unwrap())
+        );
+        // The same header from a connection that is not a trusted proxy means
+        // nothing: the client reached us directly and wrote it itself.
+        let direct: SocketAddr = "198.51.100.99:5000".parse().unwrap();
+        assert_eq!(abuse.client_ip(Some(direct), &headers), Some(direct.ip()));
+        // Without any trusted proxy the header means nothing either.
+        let nobody = Abuse::new(&Limits::default());
+        assert_eq!(nobody.client_ip(Some(proxy), &headers), Some(proxy.ip()));
+        // Garbage in the header: the last believable address counts.
+        let mut garbage = HeaderMap::new();
+        garbage.insert("x-forwarded-for", "not-an-ip".parse().unwrap());
+        assert_eq!(abuse.client_ip(Some(proxy), &garbage), Some(proxy.ip()));
     }
 }

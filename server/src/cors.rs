@@ -2,10 +2,12 @@
 //! a request from a page whose origin the community has not allowed is
 //! refused with 403, whatever the browser would have done.
 
+use std::net::SocketAddr;
+
 use mekaar_api::codes;
 use warp::http::header::{
     ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS, ACCESS_CONTROL_ALLOW_ORIGIN,
-    ACCESS_CONTROL_EXPOSE_HEADERS, ACCESS_CONTROL_MAX_AGE, HOST, ORIGIN, VARY,
+    ACCESS_CONTROL_EXPOSE_HEADERS, ACCESS_CONTROL_MAX_AGE, ORIGIN, VARY,
 };
 use warp::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use warp::reply::Response;
@@ -24,12 +26,12 @@ const ALLOWED_REQUEST_HEADERS: &str = "mekaar-voter, mekaar-manage, content-type
 /// - no `Origin` header: not a cross-origin browser request (curl, a server);
 /// - the page is served by this server itself (the phone page, the console);
 /// - the origin is in the community's allowed origins.
-pub fn check_origin(community: &Community, headers: &HeaderMap) -> ApiResult<()> {
+pub fn check_origin(community: &Community, headers: &HeaderMap, own: &OwnOrigins) -> ApiResult<()> {
     let Some(origin) = headers.get(ORIGIN) else {
         return Ok(());
     };
     let origin = origin.to_str().unwrap_or("");
-    if is_same_origin(origin, headers) || community.allows_origin(origin) {
+    if own.contains(origin) || community.allows_origin(origin) {
         return Ok(());
     }
     Err(ApiError::new(
@@ -42,12 +44,54 @@ pub fn check_origin(community: &Community, headers: &HeaderMap) -> ApiResult<()>
     ))
 }
 
-/// Compares host and port only, not the scheme: behind a TLS-terminating
-/// reverse proxy the server itself sees plain http while pages are https.
-fn is_same_origin(origin: &str, headers: &HeaderMap) -> bool {
-    let authority = origin.split_once("://").map(|(_, a)| a);
-    let host = headers.get(HOST).and_then(|h| h.to_str().ok());
-    matches!((authority, host), (Some(a), Some(h)) if a.eq_ignore_ascii_case(h))
+/// Where this server serves its own pages (the phone page, the manage page,
+/// the console), by host and port: the authority of `--public-url` when set,
+/// else the address the client connected to (and `localhost` with its port
+/// on a loopback address). Never the Host header: the client writes that,
+/// so `Origin: https://evil.example` with `Host: evil.example` would pass.
+///
+/// The scheme is not compared: behind a TLS-terminating reverse proxy the
+/// server itself sees plain http while pages are https.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnOrigins {
+    authorities: Vec<String>,
+}
+
+impl OwnOrigins {
+    pub fn new(public_url: Option<&str>, local: Option<SocketAddr>) -> OwnOrigins {
+        let mut authorities = Vec::new();
+        match (public_url, local) {
+            (Some(url), _) => {
+                let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+                authorities.push(rest.split('/').next().unwrap_or("").to_ascii_lowercase());
+            }
+            (None, Some(local)) => {
+                let port = local.port();
+                let ip = match local.ip() {
+                    std::net::IpAddr::V6(v6) => v6
+                        .to_ipv4_mapped()
+                        .map_or(std::net::IpAddr::V6(v6), std::net::IpAddr::V4),
+                    v4 => v4,
+                };
+                authorities.push(SocketAddr::new(ip, port).to_string());
+                if ip.is_loopback() {
+                    authorities.push(format!("localhost:{port}"));
+                }
+            }
+            (None, None) => {}
+        }
+        OwnOrigins { authorities }
+    }
+
+    /// Whether a page of `origin` (`https://host:port`) is one of ours.
+    pub fn contains(&self, origin: &str) -> bool {
+        let Some((_, authority)) = origin.split_once("://") else {
+            return false;
+        };
+        self.authorities
+            .iter()
+            .any(|own| !own.is_empty() && own.eq_ignore_ascii_case(authority))
+    }
 }
 
 /// The answer to a preflight from an origin that passed [`check_origin`].
@@ -102,11 +146,19 @@ mod tests {
     }
 
     #[test]
-    fn same_origin_compares_host_and_port() {
-        let mut headers = HeaderMap::new();
-        headers.insert(HOST, HeaderValue::from_static("127.0.0.1:8080"));
-        assert!(is_same_origin("http://127.0.0.1:8080", &headers));
-        assert!(!is_same_origin("http://127.0.0.1:8081", &headers));
-        assert!(!is_same_origin("null", &headers));
+    fn own_origins_come_from_the_public_url_or_the_local_address_never_the_host() {
+        let local: SocketAddr = "127.0.0.1:8080".parse().unwrap();
+        let own = OwnOrigins::new(None, Some(local));
+        assert!(own.contains("http://127.0.0.1:8080"));
+        assert!(own.contains("http://localhost:8080"));
+        assert!(!own.contains("http://127.0.0.1:8081"));
+        assert!(!own.contains("https://evil.example"));
+        assert!(!own.contains("null"));
+        let public = OwnOrigins::new(Some("https://Mekaar.example.nl/"), Some(local));
+        assert!(public.contains("https://mekaar.example.nl"));
+        assert!(!public.contains("http://127.0.0.1:8080"));
+        let mapped: SocketAddr = "[::ffff:192.0.2.1]:80".parse().unwrap();
+        assert!(OwnOrigins::new(None, Some(mapped)).contains("http://192.0.2.1:80"));
+        assert!(!OwnOrigins::new(None, None).contains("http://127.0.0.1:8080"));
     }
 }

@@ -7,6 +7,7 @@ pub mod abuse;
 pub mod assets;
 pub mod auth;
 pub mod communities;
+pub mod connections;
 pub mod cors;
 pub mod demo;
 pub mod errors;

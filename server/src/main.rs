@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use mekaar_api::admin::Role;
 use mekaar_api::{CommunityCreate, CommunityUpdate, InitiativeCreate, ModerationPolicy};
+use mekaar_server::connections::ConnectionLimits;
 use mekaar_server::http::Settings;
 use mekaar_server::{assets, auth, communities, demo, export, initiatives, server, store::Store};
 
@@ -117,10 +118,19 @@ struct ListenArgs {
     /// Address to listen on.
     #[arg(long, env = "MEKAAR_LISTEN", default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
-    /// Behind a reverse proxy: take the client's address from X-Forwarded-For
-    /// (used only, hashed, for rate limits; never stored).
-    #[arg(long, env = "MEKAAR_TRUST_PROXY")]
-    trust_proxy: bool,
+    /// Behind a reverse proxy: the proxies' addresses or networks (e.g.
+    /// `127.0.0.1,10.0.0.0/8`). Only connections from these may name the
+    /// client in X-Forwarded-For (used only, hashed, for rate limits; never
+    /// stored) and the scheme in X-Forwarded-Proto.
+    #[arg(long, env = "MEKAAR_TRUST_PROXY", value_delimiter = ',', value_parser = parse_network)]
+    trust_proxy: Vec<ipnet::IpNet>,
+    /// Connections one network (an IPv4 address, an IPv6 /64) may hold at once.
+    #[arg(long, env = "MEKAAR_MAX_CONNECTIONS_PER_NETWORK", default_value_t = ConnectionLimits::default().per_network)]
+    max_connections_per_network: usize,
+    /// Connections the server holds at once; by default what the open-file
+    /// limit allows, less a reserve for the database and the log.
+    #[arg(long, env = "MEKAAR_MAX_CONNECTIONS")]
+    max_connections: Option<usize>,
     /// The address residents use, e.g. https://mekaar.example.nl (for join
     /// links and QR codes); by default taken from each request's Host header.
     #[arg(long, env = "MEKAAR_PUBLIC_URL")]
@@ -231,7 +241,9 @@ fn run(cli: Cli) -> Result<(), String> {
     let open = || Store::open(&cli.data_dir).map_err(|e| e.to_string());
     match cli.command.unwrap_or(Command::Serve(ListenArgs {
         listen: "127.0.0.1:8080".parse().expect("a valid default address"),
-        trust_proxy: false,
+        trust_proxy: Vec::new(),
+        max_connections_per_network: ConnectionLimits::default().per_network,
+        max_connections: None,
         public_url: None,
     })) {
         Command::Serve(args) => serve(open()?, args, None),
@@ -459,7 +471,14 @@ fn role_name(role: Role) -> &'static str {
 fn serve(store: Store, args: ListenArgs, demo_listen: Option<SocketAddr>) -> Result<(), String> {
     let listen = args.listen;
     let mut settings = Settings::default();
-    settings.limits.trust_proxy = args.trust_proxy;
+    if !args.trust_proxy.is_empty() {
+        let proxies: Vec<String> = args.trust_proxy.iter().map(|n| n.to_string()).collect();
+        tracing::info!(
+            "trusting X-Forwarded-For and X-Forwarded-Proto only from {}",
+            proxies.join(", ")
+        );
+    }
+    settings.limits.trusted_proxies = args.trust_proxy;
     if let Some(url) = &args.public_url {
         if !(url.starts_with("http://") || url.starts_with("https://")) {
             return Err(format!(
@@ -468,7 +487,21 @@ fn serve(store: Store, args: ListenArgs, demo_listen: Option<SocketAddr>) -> Res
         }
     }
     settings.public_url = args.public_url;
-    raise_open_file_limit();
+    let open_files = raise_open_file_limit();
+    settings.connections.per_network = args.max_connections_per_network.max(1);
+    settings.connections.total = match args.max_connections {
+        Some(n) => n.max(1),
+        // Every connection is a file; the database, the log and the files
+        // a backup writes need some too.
+        None => open_files.map_or(settings.connections.total, |n| {
+            (n.saturating_sub(OPEN_FILE_RESERVE) as usize).max(64)
+        }),
+    };
+    tracing::info!(
+        "connections: at most {} in all, {} per network",
+        settings.connections.total,
+        settings.connections.per_network
+    );
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -527,13 +560,30 @@ fn serve(store: Store, args: ListenArgs, demo_listen: Option<SocketAddr>) -> Res
     })
 }
 
+/// Open files kept free of connections (database, log, backups, accepts).
+const OPEN_FILE_RESERVE: u64 = 256;
+
 /// Every live viewer holds a connection: raise the soft limit on open files
 /// to the hard limit the system allows (often 1,024 → 524,288).
-fn raise_open_file_limit() {
+fn raise_open_file_limit() -> Option<u64> {
     match rlimit::increase_nofile_limit(u64::MAX) {
-        Ok(limit) => tracing::info!("open-file limit: {limit}"),
-        Err(err) => tracing::warn!("cannot raise the open-file limit: {err}"),
+        Ok(limit) => {
+            tracing::info!("open-file limit: {limit}");
+            Some(limit)
+        }
+        Err(err) => {
+            tracing::warn!("cannot raise the open-file limit: {err}");
+            None
+        }
     }
+}
+
+/// `10.0.0.0/8` or a single address (`127.0.0.1`, `::1`).
+fn parse_network(text: &str) -> Result<ipnet::IpNet, String> {
+    let text = text.trim();
+    text.parse::<ipnet::IpNet>()
+        .or_else(|_| text.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| format!("`{text}` is not an address or a network like 10.0.0.0/8"))
 }
 
 async fn shutdown_signal() {

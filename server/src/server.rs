@@ -4,10 +4,12 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::net::TcpListener;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+use crate::connections::{self, Admitted, ConnectionStats, JsonParseErrors, Peer, WriteDeadline};
 use crate::http::{self, App, Settings};
 use crate::store::Store;
 
@@ -65,12 +67,9 @@ pub async fn start_with(
         tokio::spawn(hourly_cleanup(app.clone(), stop_rx)),
     ];
     let (shutdown, stopped) = oneshot::channel::<()>();
-    let server = warp::serve(http::routes(app.clone()))
-        .incoming(listener)
-        .graceful(async move {
-            let _ = stopped.await;
-        });
-    let task = tokio::spawn(server.run());
+    let task = tokio::spawn(serve_connections(listener, app.clone(), async move {
+        let _ = stopped.await;
+    }));
     Ok(Running {
         addr,
         app,
@@ -79,6 +78,67 @@ pub async fn start_with(
         background_stop,
         background,
     })
+}
+
+/// Accepts and serves connections (HTTP/1.1, see `connections`) until `stop`,
+/// then lets the connections in flight finish their answers.
+async fn serve_connections(
+    listener: TcpListener,
+    app: Arc<App>,
+    stop: impl std::future::Future<Output = ()>,
+) {
+    let service = warp::service(http::routes(app.clone()));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let admit = |ip| {
+        // A trusted proxy's connections carry many clients: only the total counts them.
+        let network = (!app.abuse.is_trusted_proxy(ip)).then(|| app.abuse.network_key(ip));
+        app.connections.admit(network)
+    };
+    let serve = |stream: TcpStream, peer, place: Admitted| {
+        let watcher = graceful.watcher();
+        let service = service.clone();
+        let app = app.clone();
+        async move {
+            let _ = stream.set_nodelay(true);
+            let Ok(local) = stream.local_addr() else {
+                return;
+            };
+            let peer = Peer {
+                remote: peer,
+                local,
+            };
+            let limits = &app.settings.connections;
+            let io = TokioIo::new(JsonParseErrors::new(WriteDeadline::new(
+                stream,
+                limits.write_timeout,
+                app.connection_stats.clone(),
+            )));
+            let handler = hyper::service::service_fn(
+                move |mut request: hyper::Request<hyper::body::Incoming>| {
+                    request.extensions_mut().insert(peer);
+                    let mut service = service.clone();
+                    tower_service::Service::call(&mut service, request)
+                },
+            );
+            let mut builder = hyper::server::conn::http1::Builder::new();
+            builder
+                .timer(TokioTimer::new())
+                .header_read_timeout(limits.head_timeout)
+                .max_headers(http::MAX_HEADERS);
+            let connection = builder.serve_connection(io, handler);
+            if let Err(err) = watcher.watch(connection).await {
+                ConnectionStats::count(&app.connection_stats.ended_with_error);
+                if err.is_timeout() {
+                    ConnectionStats::count(&app.connection_stats.head_timeouts);
+                }
+                // Debug only: thousands of cut connections must not flood the log.
+                tracing::debug!("connection ended: {err}");
+            }
+            drop(place);
+        }
+    };
+    connections::accept_loop(listener, admit, serve, stop).await;
+    graceful.shutdown().await;
 }
 
 async fn forget_quiet_networks(app: Arc<App>, mut stop: tokio::sync::watch::Receiver<bool>) {

@@ -15,11 +15,12 @@ use warp::reply::Response;
 use warp::{Filter, Reply};
 
 use super::{
-    file_response, json, json_status, limited_body, method_not_allowed, parse_json, parse_query,
-    raw_query, sse, App,
+    connection, file_response, json, json_status, limited_body, method_not_allowed, parse_json,
+    parse_query, raw_query, sse, App,
 };
 use crate::auth::{self, AdminRequest, Area};
 use crate::communities;
+use crate::connections::Peer;
 use crate::errors::ApiResult;
 use crate::export;
 use crate::initiatives;
@@ -189,12 +190,18 @@ pub(super) fn routes(app: Arc<App>) -> BoxedFilter<(Response,)> {
         .and(warp::method())
         .and(warp::header::headers_cloned())
         .and(raw_query())
-        .and(limited_body())
+        .and(limited_body(&app))
+        .and(connection())
         .then(
-            move |endpoint, method: Method, headers: HeaderMap, query: String, body: Bytes| {
+            move |endpoint,
+                  method: Method,
+                  headers: HeaderMap,
+                  query: String,
+                  body: Bytes,
+                  peer: Option<Peer>| {
                 let app = app.clone();
                 async move {
-                    handle(&app, endpoint, &method, &headers, &query, &body)
+                    handle(&app, endpoint, &method, &headers, &query, &body, peer)
                         .await
                         .unwrap_or_else(Reply::into_response)
                 }
@@ -210,6 +217,7 @@ async fn handle(
     headers: &HeaderMap,
     query: &str,
     body: &[u8],
+    peer: Option<Peer>,
 ) -> ApiResult<Response> {
     if !endpoint.methods().contains(method) {
         return Ok(method_not_allowed(endpoint.methods()));
@@ -240,14 +248,14 @@ async fn handle(
         ));
     };
     let community = communities::get(store, slug)?;
-    let own_origin = super::session::own_origin(app, headers);
+    let own_origins = app.own_origins(peer);
     let caller = auth::require(
         store,
         &community,
         &AdminRequest {
             method,
             headers,
-            own_origin: &own_origin,
+            own_origins: &own_origins,
             now: secrets::now_secs(),
         },
         endpoint.area(),

@@ -21,11 +21,23 @@ use warp::reply::Response;
 use warp::{Filter, Rejection, Reply};
 
 use crate::assets;
+use crate::connections::Peer;
 use crate::errors::{ApiError, ApiResult};
 use crate::store::Store;
 
 /// Largest request body we read (admin JSON); larger bodies get 413.
 pub const BODY_LIMIT_BYTES: u64 = 64 * 1024;
+
+/// Longest request target (path and query) we answer; longer ones get 414.
+pub const URI_LIMIT_BYTES: usize = 8 * 1024;
+
+/// Most header bytes (names and values) and header lines we read; more get 431.
+pub const HEADER_LIMIT_BYTES: usize = 16 * 1024;
+pub const HEADER_LIMIT_LINES: usize = 100;
+
+/// hyper's own limit on header lines, above ours so that ours answers (with
+/// the JSON error) and hyper's only stops what would not fit in memory.
+pub const MAX_HEADERS: usize = 2 * HEADER_LIMIT_LINES;
 
 /// The OpenAPI 3.1 description of this API, served at `/api/openapi.json`.
 pub const OPENAPI_JSON: &str = include_str!("../../openapi.json");
@@ -48,6 +60,11 @@ pub struct App {
     pub live: Arc<crate::live::Live>,
     /// Where residents reach this server (for join links and QR codes).
     pub public_url: Option<String>,
+    /// The settings the server started with.
+    pub settings: Settings,
+    /// Open connections per network, and what the connection layer refused.
+    pub connections: Arc<crate::connections::ConnectionTable>,
+    pub connection_stats: Arc<crate::connections::ConnectionStats>,
 }
 
 /// Settings a deployment (or a test) may change.
@@ -58,13 +75,22 @@ pub struct Settings {
     /// The address residents use, e.g. `https://mekaar.example.nl`; without
     /// it, join links are made from the request's Host header.
     pub public_url: Option<String>,
+    /// Caps and timeouts of connections.
+    pub connections: crate::connections::ConnectionLimits,
 }
 
 impl App {
     pub fn new(store: Store, settings: &Settings) -> App {
         let store = Arc::new(store);
         let tallies = Arc::new(crate::polls::Tallies::new());
+        let connection_stats = Arc::new(crate::connections::ConnectionStats::default());
         App {
+            connections: crate::connections::ConnectionTable::new(
+                settings.connections.clone(),
+                connection_stats.clone(),
+            ),
+            connection_stats,
+            settings: settings.clone(),
             live: crate::live::Live::new(store.clone(), tallies.clone()),
             tallies,
             store,
@@ -100,29 +126,136 @@ impl App {
     }
 }
 
-/// The body, refused with 413 above the limit before it is read, and with
-/// 411 when it comes chunked without a length (we never read unbounded).
-fn limited_body() -> impl Filter<Extract = (Bytes,), Error = Rejection> + Clone {
+/// The body, read as it arrives and refused with 413 as soon as it passes
+/// [`BODY_LIMIT_BYTES`] (by its `Content-Length` before any of it is read, and
+/// by the bytes actually read whatever the headers say), and with 408 when it
+/// takes longer than the connection limits allow. Chunked bodies without a
+/// length get 411, as before: no client of ours sends them.
+fn limited_body(app: &Arc<App>) -> impl Filter<Extract = (Bytes,), Error = Rejection> + Clone {
+    let app = app.clone();
     warp::header::headers_cloned()
-        .and_then(|headers: HeaderMap| async move {
-            let length = headers
-                .get("content-length")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.parse::<u64>().ok());
-            match length {
-                Some(n) if n > BODY_LIMIT_BYTES => Err(warp::reject::custom(body_too_large())),
-                None if headers.contains_key(TRANSFER_ENCODING) => {
-                    Err(warp::reject::custom(ApiError::new(
-                        StatusCode::LENGTH_REQUIRED,
-                        codes::LENGTH_REQUIRED,
-                        "Send a Content-Length header with the body.",
-                    )))
-                }
-                _ => Ok(()),
+        .and(warp::body::stream())
+        .and_then(move |headers: HeaderMap, body| {
+            let app = app.clone();
+            async move {
+                read_limited(&app, &headers, body)
+                    .await
+                    .map_err(warp::reject::custom)
             }
         })
+}
+
+async fn read_limited(
+    app: &App,
+    headers: &HeaderMap,
+    body: impl futures_util::Stream<Item = Result<impl warp::Buf, warp::Error>>,
+) -> ApiResult<Bytes> {
+    use crate::connections::ConnectionStats;
+    use futures_util::StreamExt;
+
+    let length = headers
+        .get("content-length")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    match length {
+        Some(n) if n > BODY_LIMIT_BYTES => return Err(body_too_large()),
+        None if headers.contains_key(TRANSFER_ENCODING) => {
+            return Err(ApiError::new(
+                StatusCode::LENGTH_REQUIRED,
+                codes::LENGTH_REQUIRED,
+                "Send a Content-Length header with the body.",
+            ))
+        }
+        _ => {}
+    }
+    let stats = &app.connection_stats;
+    let read = async {
+        let mut body = std::pin::pin!(body);
+        let mut bytes = Vec::new();
+        while let Some(chunk) = body.next().await {
+            let mut chunk = chunk.map_err(|err| {
+                ConnectionStats::count(&stats.aborted_bodies);
+                tracing::debug!("request body cut short: {err}");
+                ApiError::bad_request(
+                    codes::BODY_INCOMPLETE,
+                    "The request body ended before it was complete.",
+                )
+            })?;
+            while warp::Buf::has_remaining(&chunk) {
+                let part = warp::Buf::chunk(&chunk);
+                if (bytes.len() + part.len()) as u64 > BODY_LIMIT_BYTES {
+                    return Err(body_too_large());
+                }
+                bytes.extend_from_slice(part);
+                let n = part.len();
+                warp::Buf::advance(&mut chunk, n);
+            }
+        }
+        Ok(Bytes::from(bytes))
+    };
+    match tokio::time::timeout(app.settings.connections.body_timeout, read).await {
+        Ok(result) => result,
+        Err(_) => {
+            ConnectionStats::count(&stats.body_timeouts);
+            Err(ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                codes::REQUEST_TIMEOUT,
+                format!(
+                    "The request body did not arrive within {} seconds.",
+                    app.settings.connections.body_timeout.as_secs()
+                ),
+            ))
+        }
+    }
+}
+
+/// Both ends of the request's connection (see `connections`).
+fn connection() -> impl Filter<Extract = (Option<Peer>,), Error = Infallible> + Clone {
+    warp::ext::optional::<Peer>()
+}
+
+impl App {
+    /// Where this server is its own origin: `--public-url` when set, else
+    /// the address the client connected to (never the Host header, which
+    /// the client chooses).
+    pub fn own_origins(&self, peer: Option<Peer>) -> crate::cors::OwnOrigins {
+        crate::cors::OwnOrigins::new(self.public_url.as_deref(), peer.map(|p| p.local))
+    }
+}
+
+/// Refuses request targets and header blocks larger than we read (414, 431),
+/// before any route looks at them.
+fn request_head_limits() -> impl Filter<Extract = (), Error = Rejection> + Clone {
+    warp::filters::path::full()
+        .and(raw_query())
+        .and(warp::header::headers_cloned())
+        .and_then(
+            |path: warp::filters::path::FullPath, query: String, headers: HeaderMap| async move {
+                if path.as_str().len() + query.len() > URI_LIMIT_BYTES {
+                    return Err(warp::reject::custom(ApiError::new(
+                        StatusCode::URI_TOO_LONG,
+                        codes::URI_TOO_LONG,
+                        format!("The address is longer than {URI_LIMIT_BYTES} bytes."),
+                    )));
+                }
+                let header_bytes: usize = headers
+                    .iter()
+                    .map(|(name, value)| name.as_str().len() + value.len())
+                    .sum();
+                if headers.len() > HEADER_LIMIT_LINES || header_bytes > HEADER_LIMIT_BYTES {
+                    return Err(warp::reject::custom(ApiError::new(
+                        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+                        codes::HEADERS_TOO_LARGE,
+                        format!(
+                            "Send at most {HEADER_LIMIT_LINES} header lines and \
+                             {HEADER_LIMIT_BYTES} bytes of headers."
+                        ),
+                    )));
+                }
+                Ok(())
+            },
+        )
         .untuple_one()
-        .and(warp::body::bytes())
 }
 
 /// The raw query string, empty when there is none.
@@ -221,21 +354,24 @@ pub fn routes(app: Arc<App>) -> impl Filter<Extract = (impl Reply,), Error = Inf
         );
     });
 
-    healthz
-        .or(openapi)
-        .unify()
-        .or(embed_js)
-        .unify()
-        .or(bundle)
-        .unify()
-        .or(public::routes(app.clone()))
-        .unify()
-        .or(admin::routes(app.clone()))
-        .unify()
-        .or(session::routes(app.clone()))
-        .unify()
-        .or(pages::routes(app.clone()))
-        .unify()
+    request_head_limits()
+        .and(
+            healthz
+                .or(openapi)
+                .unify()
+                .or(embed_js)
+                .unify()
+                .or(bundle)
+                .unify()
+                .or(public::routes(app.clone()))
+                .unify()
+                .or(admin::routes(app.clone()))
+                .unify()
+                .or(session::routes(app.clone()))
+                .unify()
+                .or(pages::routes(app.clone()))
+                .unify(),
+        )
         .recover(|rejection| async move { Ok::<_, Infallible>(rejection_response(rejection)) })
         .unify()
         .with(log)

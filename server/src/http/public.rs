@@ -1,7 +1,6 @@
 //! The residents' API, called by widgets on other sites: CORS applies, and
 //! submits, joins and reports are rate-limited per network.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use mekaar_api::{
@@ -16,11 +15,12 @@ use warp::reply::Response;
 use warp::{Filter, Reply};
 
 use super::{
-    file_response, json, json_status, limited_body, method_not_allowed, parse_json, parse_query,
-    raw_query, sse, App,
+    connection, file_response, json, json_status, limited_body, method_not_allowed, parse_json,
+    parse_query, raw_query, sse, App,
 };
 use crate::abuse::Action;
 use crate::communities::{self, Community};
+use crate::connections::Peer;
 use crate::cors;
 use crate::errors::ApiResult;
 use crate::feeds;
@@ -74,7 +74,7 @@ struct Request {
     headers: HeaderMap,
     query: String,
     body: Bytes,
-    remote: Option<SocketAddr>,
+    peer: Option<Peer>,
 }
 
 impl Request {
@@ -162,15 +162,15 @@ pub(super) fn routes(app: Arc<App>) -> BoxedFilter<(Response,)> {
         .and(warp::method())
         .and(warp::header::headers_cloned())
         .and(raw_query())
-        .and(limited_body())
-        .and(warp::addr::remote())
+        .and(limited_body(&app))
+        .and(connection())
         .then(
             move |(slug, endpoint): (String, Endpoint),
                   method: Method,
                   headers: HeaderMap,
                   query: String,
                   body: Bytes,
-                  remote: Option<SocketAddr>| {
+                  peer: Option<Peer>| {
                 let app = app.clone();
                 async move {
                     let request = Request {
@@ -178,7 +178,7 @@ pub(super) fn routes(app: Arc<App>) -> BoxedFilter<(Response,)> {
                         headers,
                         query,
                         body,
-                        remote,
+                        peer,
                     };
                     let mut response = handle(&app, &slug, endpoint, &request)
                         .await
@@ -199,7 +199,7 @@ async fn handle(
 ) -> ApiResult<Response> {
     let store = &app.store;
     let community = communities::get(store, slug)?;
-    cors::check_origin(&community, &request.headers)?;
+    cors::check_origin(&community, &request.headers, &app.own_origins(request.peer))?;
     let method = &request.method;
     if method == Method::OPTIONS {
         return Ok(cors::preflight(endpoint.methods()));
@@ -208,7 +208,9 @@ async fn handle(
         return Ok(method_not_allowed(endpoint.methods()));
     }
     let voter = request.header(VOTER_HEADER);
-    let client_ip = app.abuse.client_ip(request.remote, &request.headers);
+    let client_ip = app
+        .abuse
+        .client_ip(request.peer.map(|p| p.remote), &request.headers);
     Ok(match (endpoint, method.clone()) {
         (Endpoint::Community, _) => json(&community.public()),
         (Endpoint::Initiatives, Method::POST) => {

@@ -1,7 +1,6 @@
 //! `/api/v1/session`: signing in to the console with a community token,
 //! asking who is signed in, and signing out. Same origin only: no CORS.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use mekaar_api::admin::SessionCreate;
@@ -13,9 +12,10 @@ use warp::hyper::body::Bytes;
 use warp::reply::Response;
 use warp::{Filter, Reply};
 
-use super::{json, json_status, limited_body, method_not_allowed, parse_json, App};
+use super::{connection, json, json_status, limited_body, method_not_allowed, parse_json, App};
 use crate::auth::{self, AdminRequest};
 use crate::communities;
+use crate::connections::Peer;
 use crate::errors::{ApiError, ApiResult};
 use crate::secrets;
 use crate::sessions;
@@ -29,13 +29,13 @@ pub(super) fn routes(app: Arc<App>) -> BoxedFilter<(Response,)> {
     warp::path!("api" / "v1" / "session")
         .and(warp::method())
         .and(warp::header::headers_cloned())
-        .and(warp::addr::remote())
-        .and(limited_body())
+        .and(connection())
+        .and(limited_body(&app))
         .then(
-            move |method: Method, headers: HeaderMap, remote: Option<SocketAddr>, body: Bytes| {
+            move |method: Method, headers: HeaderMap, peer: Option<Peer>, body: Bytes| {
                 let app = app.clone();
                 async move {
-                    handle(&app, &method, &headers, remote, &body)
+                    handle(&app, &method, &headers, peer, &body)
                         .await
                         .unwrap_or_else(Reply::into_response)
                 }
@@ -48,26 +48,25 @@ async fn handle(
     app: &Arc<App>,
     method: &Method,
     headers: &HeaderMap,
-    remote: Option<SocketAddr>,
+    peer: Option<Peer>,
     body: &[u8],
 ) -> ApiResult<Response> {
     let store = &app.store;
     let now = secrets::now_secs();
     match *method {
-        Method::POST => sign_in(app, headers, remote, body).await,
+        Method::POST => sign_in(app, headers, peer, body).await,
         Method::GET => {
             let (_, signed_in) = auth::session_of(store, headers, now)?;
             Ok(json(&signed_in.session.info(&signed_in.community)))
         }
         Method::DELETE => {
             let (id, signed_in) = auth::session_of(store, headers, now)?;
-            let own_origin = own_origin(app, headers);
             auth::check_csrf(
                 &signed_in.session,
                 &AdminRequest {
                     method,
                     headers,
-                    own_origin: &own_origin,
+                    own_origins: &app.own_origins(peer),
                     now,
                 },
             )?;
@@ -77,7 +76,7 @@ async fn handle(
             *response.status_mut() = StatusCode::NO_CONTENT;
             set_cookie(
                 &mut response,
-                &sessions::clear_cookie(is_https(app, headers)),
+                &sessions::clear_cookie(is_https(app, headers, peer)),
             );
             Ok(response)
         }
@@ -88,11 +87,11 @@ async fn handle(
 async fn sign_in(
     app: &Arc<App>,
     headers: &HeaderMap,
-    remote: Option<SocketAddr>,
+    peer: Option<Peer>,
     body: &[u8],
 ) -> ApiResult<Response> {
     let store = &app.store;
-    let ip = app.abuse.client_ip(remote, headers);
+    let ip = app.abuse.client_ip(peer.map(|p| p.remote), headers);
     // Before anything else: once the network's failures are spent, not even
     // the right token is looked at.
     app.abuse.check_sign_in(ip)?;
@@ -129,7 +128,7 @@ async fn sign_in(
     let mut response = json_status(&session.info(&community), StatusCode::CREATED);
     set_cookie(
         &mut response,
-        &sessions::set_cookie(&id, is_https(app, headers)),
+        &sessions::set_cookie(&id, is_https(app, headers, peer)),
     );
     Ok(response)
 }
@@ -142,37 +141,20 @@ fn set_cookie(response: &mut Response, cookie: &str) {
     headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
 }
 
-/// Whether the browser reaches us over https: the public URL says so, or,
-/// behind a trusted proxy, `X-Forwarded-Proto` does.
-pub(super) fn is_https(app: &App, headers: &HeaderMap) -> bool {
+/// Whether the browser reaches us over https: the public URL says so, or a
+/// trusted proxy's `X-Forwarded-Proto` does.
+pub(super) fn is_https(app: &App, headers: &HeaderMap, peer: Option<Peer>) -> bool {
     app.public_url
         .as_deref()
         .is_some_and(|u| u.to_ascii_lowercase().starts_with("https://"))
-        || forwarded_https(app, headers)
+        || forwarded_https(app, headers, peer)
 }
 
-fn forwarded_https(app: &App, headers: &HeaderMap) -> bool {
-    app.abuse.trusts_proxy()
+fn forwarded_https(app: &App, headers: &HeaderMap, peer: Option<Peer>) -> bool {
+    peer.is_some_and(|p| app.abuse.is_trusted_proxy(p.remote.ip()))
         && headers
             .get("x-forwarded-proto")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.split(',').next())
             .is_some_and(|proto| proto.trim().eq_ignore_ascii_case("https"))
-}
-
-/// The server's own origin, as the console's requests name it in `Origin`:
-/// from the public URL, else from the Host header (and, behind a trusted
-/// proxy, the forwarded scheme).
-pub(super) fn own_origin(app: &App, headers: &HeaderMap) -> String {
-    let url = match &app.public_url {
-        Some(url) => url.clone(),
-        None if forwarded_https(app, headers) => {
-            app.public_url(headers).replacen("http://", "https://", 1)
-        }
-        None => app.public_url(headers),
-    };
-    match url.split_once("://") {
-        Some((scheme, rest)) => format!("{scheme}://{}", rest.split('/').next().unwrap_or("")),
-        None => url,
-    }
 }
