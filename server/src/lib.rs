@@ -25,6 +25,7 @@ pub mod privacy;
 pub mod secrets;
 pub mod server;
 pub mod sessions;
+pub mod spreadsheet;
 pub mod store;
 pub mod supports;
 pub mod webhooks;

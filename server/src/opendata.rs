@@ -6,9 +6,10 @@
 use serde::Serialize;
 
 use crate::communities::Community;
-use crate::errors::{ApiError, ApiResult};
+use crate::errors::ApiResult;
 use crate::initiatives::ListCache;
 use crate::polls::{self, Phase, PollState, Tallies};
+use crate::spreadsheet::csv_text;
 use crate::store::Store;
 
 /// One published initiative (the initiator's name is left out on purpose).
@@ -42,19 +43,6 @@ struct PollResultRow<'a> {
     option_text: &'a str,
     votes: u64,
     ballots: u64,
-}
-
-fn csv_text<T: Serialize>(rows: impl IntoIterator<Item = T>) -> ApiResult<String> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    for row in rows {
-        writer
-            .serialize(row)
-            .map_err(|e| ApiError::internal(format!("CSV: {e}")))?;
-    }
-    let bytes = writer
-        .into_inner()
-        .map_err(|e| ApiError::internal(format!("CSV: {e}")))?;
-    String::from_utf8(bytes).map_err(|e| ApiError::internal(format!("CSV: {e}")))
 }
 
 /// The community's published initiatives, newest first.

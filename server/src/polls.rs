@@ -1160,14 +1160,14 @@ pub async fn act(
     }
 }
 
-/// A batch of vote codes as CSV (one column, with a header).
-pub fn codes_csv(codes: &[String]) -> String {
-    let mut csv = String::from("code\n");
-    for code in codes {
-        csv.push_str(code);
-        csv.push('\n');
+/// A batch of vote codes as CSV (one column, with a header), written like
+/// every CSV of ours (`spreadsheet`), though codes never start with a sign.
+pub fn codes_csv(codes: &[String]) -> ApiResult<String> {
+    #[derive(serde::Serialize)]
+    struct CodeRow<'a> {
+        code: &'a str,
     }
-    csv
+    crate::spreadsheet::csv_text(codes.iter().map(|code| CodeRow { code }))
 }
 
 /// When a poll stopped taking votes, if it did.
@@ -1973,7 +1973,7 @@ mod tests {
                 .any(|(k, _)| k.windows(10).any(|win| win == bare.as_bytes())));
         }
         assert_eq!(get(&w.store, &w.community, id).unwrap().vote_codes, 200);
-        let csv = codes_csv(&batch);
+        let csv = codes_csv(&batch).unwrap();
         assert_eq!(csv.lines().count(), 201);
         assert!(csv.starts_with("code\n"));
 

@@ -599,7 +599,7 @@ fn codes_response(
             ))
         }
         CodesFormat::Csv => (
-            polls::codes_csv(&codes),
+            polls::codes_csv(&codes)?,
             "text/csv; charset=utf-8",
             Some(format!("stemcodes-{id}.csv")),
         ),
