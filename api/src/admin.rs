@@ -47,12 +47,11 @@ impl Role {
     }
 }
 
-/// Body of `POST /api/v1/admin/communities/{slug}/tokens` (may be empty:
-/// an admin token without a label).
+/// Body of `POST /api/v1/admin/communities/{slug}/tokens`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct TokenCreate {
-    #[serde(default)]
+    /// Required: a token's power is never chosen by leaving something out.
     pub role: Role,
     /// Who holds it, e.g. "Marieke (moderator)"; at most 60 characters.
     #[serde(default)]

@@ -24,8 +24,24 @@ use crate::errors::{ApiError, ApiResult};
 
 const SECRET_LIFETIME: Duration = Duration::from_secs(24 * 3600);
 
-/// The window in which failed console sign-ins of one network are counted.
-pub const SIGN_IN_WINDOW: Duration = Duration::from_secs(15 * 60);
+/// The window in which one network's failed guesses are counted.
+pub const GUESS_WINDOW: Duration = Duration::from_secs(15 * 60);
+
+/// Secrets a client may try to guess, each with its own budget of failures
+/// per network in [`GUESS_WINDOW`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Guess {
+    /// Admin tokens: console sign-ins and `Authorization: Bearer`. 256 bits
+    /// each, so a spent budget slows down wrong tokens only: the right
+    /// token always gets in.
+    Token,
+    /// A poll's printed vote codes (10 characters): a spent budget refuses
+    /// every code, right or wrong, until the window moves on; otherwise
+    /// guessing would go on at full speed and only the hits would pass.
+    VoteCode,
+    /// Join codes of polls (5 characters), as [`Guess::VoteCode`].
+    JoinCode,
+}
 
 /// Actions with a limit per network.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,8 +58,13 @@ pub struct Limits {
     pub submits_per_hour: u32,
     pub joins_per_hour: u32,
     pub reports_per_hour: u32,
-    /// Failed console sign-ins one network may make in [`SIGN_IN_WINDOW`].
+    /// Wrong admin tokens one network may send in [`GUESS_WINDOW`].
     pub sign_in_failures: u32,
+    /// Unknown vote codes one network may try in [`GUESS_WINDOW`] (a class
+    /// voting with codes from one school network makes some typos).
+    pub vote_code_failures: u32,
+    /// Unknown join codes one network may try in [`GUESS_WINDOW`].
+    pub join_code_failures: u32,
     /// Reverse proxies whose `X-Forwarded-For` names the client: only a
     /// connection from one of these may say where a request came from.
     pub trusted_proxies: Vec<IpNet>,
@@ -56,6 +77,8 @@ impl Default for Limits {
             joins_per_hour: 60,
             reports_per_hour: 30,
             sign_in_failures: 10,
+            vote_code_failures: 60,
+            join_code_failures: 60,
             trusted_proxies: Vec::new(),
         }
     }
@@ -66,12 +89,12 @@ pub struct Abuse {
     submits: DefaultKeyedRateLimiter<[u8; 16]>,
     joins: DefaultKeyedRateLimiter<[u8; 16]>,
     reports: DefaultKeyedRateLimiter<[u8; 16]>,
-    /// When each network's recent failed sign-ins happened, oldest first.
+    /// When each network's recent failed guesses happened, oldest first.
     /// Not a governor limiter: only failures count, and the budget must be
-    /// looked at before a token is checked without using it up, which
+    /// looked at before a guess is checked without using it up, which
     /// governor cannot do (every check takes a cell).
-    sign_in_failures: Mutex<HashMap<[u8; 16], VecDeque<Instant>>>,
-    sign_in_budget: usize,
+    failed_guesses: Mutex<HashMap<(Guess, [u8; 16]), VecDeque<Instant>>>,
+    guess_budgets: [(Guess, usize); 3],
     trusted_proxies: Vec<IpNet>,
 }
 
@@ -95,8 +118,12 @@ impl Abuse {
             submits: DefaultKeyedRateLimiter::keyed(hourly(limits.submits_per_hour)),
             joins: DefaultKeyedRateLimiter::keyed(hourly(limits.joins_per_hour)),
             reports: DefaultKeyedRateLimiter::keyed(hourly(limits.reports_per_hour)),
-            sign_in_failures: Mutex::new(HashMap::new()),
-            sign_in_budget: limits.sign_in_failures.max(1) as usize,
+            failed_guesses: Mutex::new(HashMap::new()),
+            guess_budgets: [
+                (Guess::Token, limits.sign_in_failures.max(1) as usize),
+                (Guess::VoteCode, limits.vote_code_failures.max(1) as usize),
+                (Guess::JoinCode, limits.join_code_failures.max(1) as usize),
+            ],
             trusted_proxies: limits.trusted_proxies.clone(),
         }
     }
@@ -201,16 +228,23 @@ impl Abuse {
         })
     }
 
-    /// Passes while the network has failed fewer sign-ins than its budget
-    /// in the last [`SIGN_IN_WINDOW`]; else 429 until the oldest of them
-    /// leaves the window. Called before the token is looked at, so once the
-    /// budget is spent not even a right token gets in: guessing stays slow.
-    pub fn check_sign_in(&self, ip: Option<IpAddr>) -> ApiResult<()> {
+    fn guess_budget(&self, kind: Guess) -> usize {
+        self.guess_budgets
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map_or(1, |(_, budget)| *budget)
+    }
+
+    /// Passes while the network has made fewer failed guesses of `kind` than
+    /// its budget in the last [`GUESS_WINDOW`]; else 429 until the oldest
+    /// of them leaves the window. Spends nothing: only
+    /// [`Abuse::guess_failed`] does.
+    pub fn check_guesses(&self, kind: Guess, ip: Option<IpAddr>) -> ApiResult<()> {
         let Some(ip) = ip else { return Ok(()) };
-        let key = self.network_key(ip);
+        let key = (kind, self.network_key(ip));
         let now = Instant::now();
         let mut failures = self
-            .sign_in_failures
+            .failed_guesses
             .lock()
             .unwrap_or_else(|e| e.into_inner());
         let Some(times) = failures.get_mut(&key) else {
@@ -218,42 +252,48 @@ impl Abuse {
         };
         while times
             .front()
-            .is_some_and(|t| now.duration_since(*t) >= SIGN_IN_WINDOW)
+            .is_some_and(|t| now.duration_since(*t) >= GUESS_WINDOW)
         {
             times.pop_front();
         }
-        if times.len() < self.sign_in_budget {
+        if times.len() < self.guess_budget(kind) {
             return Ok(());
         }
         let wait = times
             .front()
-            .map_or(SIGN_IN_WINDOW, |oldest| {
-                SIGN_IN_WINDOW.saturating_sub(now.duration_since(*oldest))
+            .map_or(GUESS_WINDOW, |oldest| {
+                GUESS_WINDOW.saturating_sub(now.duration_since(*oldest))
             })
             .as_secs()
             .max(1);
         let minutes = wait.div_ceil(60);
+        let what = match kind {
+            Guess::Token => "wrong tokens",
+            Guess::VoteCode => "unknown vote codes",
+            Guess::JoinCode => "unknown poll codes",
+        };
         let mut error = ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             codes::RATE_LIMITED,
-            format!("Too many failed sign-ins from your network; please try again in {minutes} minute(s)."),
+            format!("Too many {what} from your network; please try again in {minutes} minute(s)."),
         );
         error.retry_after_secs = Some(wait);
         Err(error)
     }
 
-    /// Counts a failed sign-in of the network (a wrong token).
-    pub fn sign_in_failed(&self, ip: Option<IpAddr>) {
+    /// Counts a failed guess of the network (a wrong token, an unknown code).
+    pub fn guess_failed(&self, kind: Guess, ip: Option<IpAddr>) {
         let Some(ip) = ip else { return };
-        let key = self.network_key(ip);
+        let key = (kind, self.network_key(ip));
+        let budget = self.guess_budget(kind);
         let mut failures = self
-            .sign_in_failures
+            .failed_guesses
             .lock()
             .unwrap_or_else(|e| e.into_inner());
         let times = failures.entry(key).or_default();
         times.push_back(Instant::now());
         // Only the newest `budget` failures decide anything.
-        while times.len() > self.sign_in_budget {
+        while times.len() > budget {
             times.pop_front();
         }
     }
@@ -263,13 +303,13 @@ impl Abuse {
         self.submits.retain_recent();
         self.joins.retain_recent();
         self.reports.retain_recent();
-        self.sign_in_failures
+        self.failed_guesses
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .retain(|_, times| {
                 times
                     .back()
-                    .is_some_and(|newest| newest.elapsed() < SIGN_IN_WINDOW)
+                    .is_some_and(|newest| newest.elapsed() < GUESS_WINDOW)
             });
     }
 }
@@ -297,27 +337,33 @@ mod tests {
     }
 
     #[test]
-    fn only_failed_sign_ins_count_and_a_spent_budget_refuses_before_any_check() {
+    fn only_failed_guesses_count_each_kind_on_its_own() {
         let abuse = Abuse::new(&Limits {
             sign_in_failures: 3,
+            vote_code_failures: 2,
             ..Default::default()
         });
         let office: IpAddr = "192.0.2.10".parse().unwrap();
         let other: IpAddr = "198.51.100.7".parse().unwrap();
-        // Successful sign-ins are never recorded: checking alone spends nothing.
+        // Checking alone spends nothing.
         for _ in 0..10 {
-            assert!(abuse.check_sign_in(Some(office)).is_ok());
+            assert!(abuse.check_guesses(Guess::Token, Some(office)).is_ok());
         }
         for _ in 0..3 {
-            assert!(abuse.check_sign_in(Some(office)).is_ok());
-            abuse.sign_in_failed(Some(office));
+            assert!(abuse.check_guesses(Guess::Token, Some(office)).is_ok());
+            abuse.guess_failed(Guess::Token, Some(office));
         }
-        let refused = abuse.check_sign_in(Some(office)).unwrap_err();
+        let refused = abuse.check_guesses(Guess::Token, Some(office)).unwrap_err();
         assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
         let wait = refused.retry_after_secs.unwrap();
-        assert!(wait > 0 && wait <= SIGN_IN_WINDOW.as_secs(), "{wait}");
-        assert!(abuse.check_sign_in(Some(other)).is_ok());
-        // Other actions keep their own budget.
+        assert!(wait > 0 && wait <= GUESS_WINDOW.as_secs(), "{wait}");
+        assert!(abuse.check_guesses(Guess::Token, Some(other)).is_ok());
+        // Other kinds keep their own budget.
+        assert!(abuse.check_guesses(Guess::VoteCode, Some(office)).is_ok());
+        abuse.guess_failed(Guess::VoteCode, Some(office));
+        abuse.guess_failed(Guess::VoteCode, Some(office));
+        assert!(abuse.check_guesses(Guess::VoteCode, Some(office)).is_err());
+        assert!(abuse.check_guesses(Guess::JoinCode, Some(office)).is_ok());
         assert!(abuse.check(Action::Submit, Some(office)).is_ok());
     }
 

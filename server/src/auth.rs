@@ -61,12 +61,20 @@ pub fn is_server_admin(store: &Store, token: &str) -> ApiResult<bool> {
     Ok(secrets::secret_matches(token, &hashes))
 }
 
-/// Passes only with a server-wide admin token.
-pub fn require_server_admin(store: &Store, headers: &HeaderMap) -> ApiResult<()> {
+/// Passes only with a server-wide admin token; wrong tokens count against
+/// the caller's network (see [`crate::abuse::Guess::Token`]).
+pub fn require_server_admin(
+    store: &Store,
+    abuse: &crate::abuse::Abuse,
+    headers: &HeaderMap,
+    client_ip: Option<std::net::IpAddr>,
+) -> ApiResult<()> {
     let token = bearer(headers).ok_or_else(ApiError::unauthorized)?;
     if is_server_admin(store, token)? {
         Ok(())
     } else {
+        abuse.check_guesses(crate::abuse::Guess::Token, client_ip)?;
+        abuse.guess_failed(crate::abuse::Guess::Token, client_ip);
         Err(ApiError::unauthorized())
     }
 }
@@ -160,6 +168,8 @@ pub struct Caller {
 /// What the checks need to know about an admin request.
 pub struct AdminRequest<'a> {
     pub method: &'a Method,
+    /// The caller's network, for the budget of wrong bearer tokens.
+    pub client_ip: Option<std::net::IpAddr>,
     pub headers: &'a HeaderMap,
     /// The server's own origins: an unsafe request with the session cookie
     /// must come from there.
@@ -193,6 +203,7 @@ fn session_ended() -> ApiError {
 /// the cookie, 403 `csrf_failed`.
 pub fn require(
     store: &Store,
+    abuse: &crate::abuse::Abuse,
     community: &Community,
     request: &AdminRequest<'_>,
     area: Area,
@@ -211,6 +222,9 @@ pub fn require(
                 actor: format!("server-admin:{}", &secrets::hash_secret(token)[..8]),
             }
         } else {
+            // Wrong tokens slow down once the network's budget is spent.
+            abuse.check_guesses(crate::abuse::Guess::Token, request.client_ip)?;
+            abuse.guess_failed(crate::abuse::Guess::Token, request.client_ip);
             return Err(no_credentials());
         }
     } else if let Some(session_id) = sessions::cookie_value(request.headers) {
@@ -425,6 +439,7 @@ mod tests {
         }
         let request = AdminRequest {
             method: &method,
+            client_ip: None,
             headers: &map,
             own_origins: &crate::cors::OwnOrigins::new(Some("https://mekaar.example.nl"), None),
             now: 0,

@@ -482,7 +482,39 @@ pub fn check_paragraphs(field: &str, text: &str, max: usize) -> ApiResult<String
             "must not contain control characters",
         ));
     }
+    if has_hidden_formatting(text) {
+        return Err(ApiError::invalid_field(
+            field,
+            "must not contain invisible or direction-changing characters (such as U+202E or U+200B)",
+        ));
+    }
     Ok(text.to_string())
+}
+
+/// Whether `text` holds characters that change how the text around them is
+/// shown without being seen themselves: direction embeddings, overrides and
+/// isolates (U+202A–202E, U+2066–2069), direction marks, and zero-width
+/// spaces and joiners. With them one title can pass for another in a list
+/// ("Baarlo" and "Baar\u{200B}lo"), or show its letters in another order.
+/// A zero-width joiner or non-joiner is kept between two non-ASCII characters,
+/// where emoji sequences (👩‍🌾) and some scripts need it.
+pub fn has_hidden_formatting(text: &str) -> bool {
+    let chars: Vec<char> = text.chars().collect();
+    chars.iter().enumerate().any(|(i, &c)| match c {
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => true,
+        '\u{200B}'
+        | '\u{200E}'
+        | '\u{200F}'
+        | '\u{061C}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{FEFF}' => true,
+        '\u{200C}' | '\u{200D}' => {
+            let before = i.checked_sub(1).and_then(|j| chars.get(j));
+            let after = chars.get(i + 1);
+            !matches!((before, after), (Some(b), Some(a)) if !b.is_ascii() && !a.is_ascii())
+        }
+        _ => false,
+    })
 }
 
 fn check_labels(field: &str, labels: Vec<String>) -> ApiResult<Vec<String>> {
@@ -560,6 +592,28 @@ pub(crate) fn temp_community() -> (tempfile::TempDir, Store, Community, String) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_that_hides_its_formatting_is_refused() {
+        for sneaky in [
+            "Baar\u{200B}lo",         // zero-width space
+            "AED \u{202E}kerk",       // right-to-left override
+            "\u{2066}Kermis\u{2069}", // isolate
+            "Ker\u{2060}mis",         // word joiner
+            "\u{FEFF}Kermis",         // byte order mark
+            "Baar\u{200D}lo",         // a joiner between ASCII letters
+            "Baarlo\u{200E}",         // a direction mark
+        ] {
+            assert!(has_hidden_formatting(sneaky), "{sneaky:?}");
+            let refused = check_text("title", sneaky, 120).unwrap_err();
+            assert_eq!(refused.code, codes::INVALID_FIELD);
+        }
+        // Emoji sequences and plain accents stay welcome.
+        for fine in ["Boerin 👩\u{200D}🌾 gezocht", "Café de Zon", "مرحبا"] {
+            assert!(!has_hidden_formatting(fine), "{fine:?}");
+            assert!(check_text("title", fine, 120).is_ok());
+        }
+    }
 
     #[test]
     fn origins_are_normalised_and_checked() {

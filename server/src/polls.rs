@@ -251,6 +251,17 @@ fn conflict(code: &'static str, message: impl Into<String>) -> ApiError {
     ApiError::new(StatusCode::CONFLICT, code, message)
 }
 
+/// What a vote with a code that was never handed out hears (also a code of
+/// the wrong shape): a guess, as far as the server can tell.
+const UNKNOWN_VOTE_CODE: &str = "This vote code is not valid for this poll.";
+
+/// Whether `error` refused a vote code that does not exist (a guess, or a
+/// typo), rather than one that was used: only those count as failed guesses,
+/// and only those need no flush (nothing stored stands behind them).
+pub fn is_unknown_vote_code(error: &ApiError) -> bool {
+    error.code == codes::INVALID_VOTE_CODE && error.message == UNKNOWN_VOTE_CODE
+}
+
 fn invalid_vote_code(message: &str) -> ApiError {
     ApiError::new(StatusCode::FORBIDDEN, codes::INVALID_VOTE_CODE, message)
 }
@@ -432,6 +443,23 @@ pub fn find_by_join_code(store: &Store, code: &str) -> ApiResult<JoinTarget> {
     store
         .get(Table::PollJoinCodes, code.as_bytes())?
         .ok_or_else(not_found)
+}
+
+/// The poll a join code leads to, with its community, when the public may
+/// see it. A draft is as unknown as a code that leads nowhere, and neither
+/// answer names the poll's id (the 404 names the code that was asked for).
+pub fn public_by_join_code(store: &Store, code: &str) -> ApiResult<(Community, Poll)> {
+    let target = find_by_join_code(store, code)?;
+    let hidden = |err: ApiError| {
+        if err.status == StatusCode::NOT_FOUND {
+            poll_not_found(code)
+        } else {
+            err
+        }
+    };
+    let community = crate::communities::get(store, &target.community).map_err(hidden)?;
+    let poll = get_public(store, &community, &target.poll).map_err(hidden)?;
+    Ok((community, poll))
 }
 
 /// Creates a draft poll with a fresh join code.
@@ -865,12 +893,10 @@ pub fn record_vote(
                 .code
                 .ok_or_else(|| invalid_vote_code("This poll needs a vote code."))?;
             let code = normalize_code(code, VOTE_CODE_LEN)
-                .ok_or_else(|| invalid_vote_code("This vote code is not valid for this poll."))?;
+                .ok_or_else(|| invalid_vote_code(UNKNOWN_VOTE_CODE))?;
             let hash = code_hash(&community.slug, id, &code);
             if !store.contains(Table::VoteCodes, &vote_code_key(&poll, &hash))? {
-                return Err(invalid_vote_code(
-                    "This vote code is not valid for this poll.",
-                ));
+                return Err(invalid_vote_code(UNKNOWN_VOTE_CODE));
             }
             hash
         }
@@ -946,9 +972,15 @@ pub async fn vote(
         choices,
         secrets::now_secs(),
     );
+    // "Already voted" and "code used" speak of a stored vote: they wait for
+    // it to be on disk. An unknown code speaks of nothing stored: no flush,
+    // so guessing costs the server no disk work.
     let stored = match &result {
         Ok(_) => true,
-        Err(e) => e.code == codes::ALREADY_VOTED || e.code == codes::INVALID_VOTE_CODE,
+        Err(e) => {
+            e.code == codes::ALREADY_VOTED
+                || (e.code == codes::INVALID_VOTE_CODE && !is_unknown_vote_code(e))
+        }
     };
     if stored {
         store.durable().await?;

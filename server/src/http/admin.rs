@@ -223,9 +223,10 @@ async fn handle(
         return Ok(method_not_allowed(endpoint.methods()));
     }
     let store = &app.store;
+    let client_ip = app.abuse.client_ip(peer.map(|p| p.remote), headers);
     let Some(slug) = endpoint.community() else {
         // The server-wide list and creation of communities, and exports.
-        auth::require_server_admin(store, headers)?;
+        auth::require_server_admin(store, &app.abuse, headers, client_ip)?;
         if let Endpoint::Export = endpoint {
             let query: ExportQuery = parse_query(query)?;
             return export_response(app, query).await;
@@ -251,9 +252,11 @@ async fn handle(
     let own_origins = app.own_origins(peer);
     let caller = auth::require(
         store,
+        &app.abuse,
         &community,
         &AdminRequest {
             method,
+            client_ip,
             headers,
             own_origins: &own_origins,
             now: secrets::now_secs(),
@@ -294,12 +297,8 @@ async fn handle(
             tokens: community.tokens.iter().map(|t| t.info()).collect(),
         }),
         Endpoint::Tokens(slug) => {
-            // An empty body makes an admin token without a label, as before roles.
-            let request: TokenCreate = if body.iter().all(u8::is_ascii_whitespace) {
-                TokenCreate::default()
-            } else {
-                parse_json(headers, body)?
-            };
+            // The role is required: an empty body makes no token.
+            let request: TokenCreate = parse_json(headers, body)?;
             let (stored, admin_token) =
                 communities::add_token(store, &slug, request.role, &request.label)?;
             audit_token(store, &community, &actor, "token_create", &stored)?;

@@ -276,19 +276,27 @@ fn parse_query<T: DeserializeOwned>(query: &str) -> ApiResult<T> {
 /// Parses a JSON body, telling syntax errors (`malformed_json`) apart from
 /// well-formed JSON with wrong fields (`invalid_field`).
 fn parse_json<T: DeserializeOwned>(headers: &HeaderMap, body: &[u8]) -> ApiResult<T> {
+    // The media type itself, whatever parameters follow (`; charset=utf-8`):
+    // `application/jsonx` or `application/json-seq` are something else.
     let is_json = headers
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.trim_start()
-                .to_ascii_lowercase()
-                .starts_with("application/json")
-        });
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|media_type| media_type.trim().eq_ignore_ascii_case("application/json"));
     if !is_json {
         return Err(ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             codes::UNSUPPORTED_MEDIA_TYPE,
             "Send the body as JSON with Content-Type: application/json.",
+        ));
+    }
+    // Every body of ours is an object. serde would also read a struct from
+    // an array of its fields in order, which nobody means to send.
+    let first = body.iter().find(|b| !b.is_ascii_whitespace());
+    if first.is_some_and(|b| *b != b'{') {
+        return Err(ApiError::bad_request(
+            codes::INVALID_FIELD,
+            "The JSON body must be an object ({ … }).",
         ));
     }
     serde_json::from_slice(body).map_err(|err| {
@@ -469,4 +477,41 @@ fn body_too_large() -> ApiError {
         codes::BODY_TOO_LARGE,
         format!("The body is larger than {BODY_LIMIT_BYTES} bytes."),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Body {
+        #[allow(dead_code)]
+        role: String,
+    }
+
+    fn with_type(content_type: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(CONTENT_TYPE, HeaderValue::from_str(content_type).unwrap());
+        headers
+    }
+
+    #[test]
+    fn only_json_objects_with_the_json_media_type_are_read() {
+        let body = br#"{"role":"admin"}"#;
+        assert!(parse_json::<Body>(&with_type("application/json"), body).is_ok());
+        assert!(parse_json::<Body>(&with_type("Application/JSON; charset=utf-8"), body).is_ok());
+        for wrong in [
+            "application/jsonx",
+            "application/json-seq",
+            "text/plain",
+            "",
+        ] {
+            let refused = parse_json::<Body>(&with_type(wrong), body).unwrap_err();
+            assert_eq!(refused.code, codes::UNSUPPORTED_MEDIA_TYPE, "{wrong}");
+        }
+        let array = parse_json::<Body>(&with_type("application/json"), br#"["admin"]"#);
+        assert_eq!(array.unwrap_err().code, codes::INVALID_FIELD);
+        let empty = parse_json::<Body>(&with_type("application/json"), b"");
+        assert_eq!(empty.unwrap_err().code, codes::MALFORMED_JSON);
+    }
 }

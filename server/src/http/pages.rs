@@ -2,6 +2,7 @@
 //! the phone page, the overlay, the editor's control page and QR codes, and
 //! the admin console (`/admin` and its files under `/pkg/console/`).
 
+use std::net::IpAddr;
 use std::sync::Arc;
 
 use mekaar_api::is_valid_slug;
@@ -13,8 +14,10 @@ use warp::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use warp::reply::Response;
 use warp::Filter;
 
-use super::{json, only, parse_query, raw_query, App, GET_OR_HEAD};
+use super::{connection, json, only, parse_query, raw_query, App, GET_OR_HEAD};
+use crate::abuse::Guess;
 use crate::communities;
+use crate::connections::Peer;
 use crate::cors;
 use crate::errors::{ApiError, ApiResult};
 use crate::pages;
@@ -64,14 +67,20 @@ pub(super) fn routes(app: Arc<App>) -> BoxedFilter<(Response,)> {
         .and(warp::method())
         .and(warp::header::headers_cloned())
         .and(raw_query())
+        .and(connection())
         .map(
-            move |page: Page, method: Method, headers: HeaderMap, query: String| {
+            move |page: Page,
+                  method: Method,
+                  headers: HeaderMap,
+                  query: String,
+                  peer: Option<Peer>| {
+                let client = app.abuse.client_ip(peer.map(|p| p.remote), &headers);
                 let page_is_json = matches!(page, Page::JoinLookup(_));
                 // People reach these by typing a code or a link: a page, not JSON.
                 let is_poll_page =
                     matches!(page, Page::Phone(_) | Page::Overlay(_) | Page::Control(_));
                 let mut response = only(&method, GET_OR_HEAD, || {
-                    serve(&app, page, &headers, &query).or_else(|error| {
+                    serve(&app, page, &headers, &query, client).or_else(|error| {
                         if error.status == StatusCode::NOT_FOUND && is_poll_page {
                             Ok(html(pages::not_found_page(), StatusCode::NOT_FOUND))
                         } else {
@@ -88,14 +97,20 @@ pub(super) fn routes(app: Arc<App>) -> BoxedFilter<(Response,)> {
         .boxed()
 }
 
-fn serve(app: &App, page: Page, headers: &HeaderMap, query: &str) -> ApiResult<Response> {
+fn serve(
+    app: &App,
+    page: Page,
+    headers: &HeaderMap,
+    query: &str,
+    client: Option<IpAddr>,
+) -> ApiResult<Response> {
     let store = &app.store;
     Ok(match page {
         Page::Console => crate::assets::console_page(),
         Page::ConsoleFile(name) => crate::assets::console_file(&name, headers),
         Page::Manage(community, id) => manage_page(&community, &id)?,
         Page::Phone(code) => {
-            let (poll, lang) = poll_by_join_code(app, &code)?;
+            let (poll, lang) = poll_by_join_code(app, &code, client)?;
             html(pages::phone_page(&poll, &lang), StatusCode::OK)
         }
         Page::Overlay(id) => {
@@ -133,7 +148,7 @@ fn serve(app: &App, page: Page, headers: &HeaderMap, query: &str) -> ApiResult<R
             let code = file
                 .strip_suffix(".svg")
                 .ok_or_else(ApiError::route_not_found)?;
-            let (poll, _) = poll_by_join_code(app, code)?;
+            let (poll, _) = poll_by_join_code(app, code, client)?;
             let url = format!("{}/p/{}", app.public_url(headers), poll.join_code);
             let svg = pages::qr_svg(&url).ok_or_else(|| ApiError::internal("QR code"))?;
             let mut response = Response::new(svg.into());
@@ -147,7 +162,7 @@ fn serve(app: &App, page: Page, headers: &HeaderMap, query: &str) -> ApiResult<R
         }
         Page::JoinLookup(code) => {
             // Drafts stay unknown to the public, also by their join code.
-            let (poll, _) = poll_by_join_code(app, &code)?;
+            let (poll, _) = poll_by_join_code(app, &code, client)?;
             json(&JoinTarget {
                 community: poll.community,
                 poll: poll.id,
@@ -164,12 +179,20 @@ fn language(community: &communities::Community) -> String {
         .unwrap_or_else(|| "nl".to_string())
 }
 
-/// A poll the public may see, by its join code, and its community's language.
-fn poll_by_join_code(app: &App, code: &str) -> ApiResult<(Poll, String)> {
-    let target = polls::find_by_join_code(&app.store, code)?;
-    let community = communities::get(&app.store, &target.community)?;
-    let poll = polls::get_public(&app.store, &community, &target.poll)?;
-    Ok((poll, language(&community)))
+/// A poll the public may see, by its join code, and its community's
+/// language. Unknown codes count as failed guesses of the caller's network;
+/// once its budget is spent, every code waits (5 characters are few).
+fn poll_by_join_code(app: &App, code: &str, client: Option<IpAddr>) -> ApiResult<(Poll, String)> {
+    app.abuse.check_guesses(Guess::JoinCode, client)?;
+    match polls::public_by_join_code(&app.store, code) {
+        Ok((community, poll)) => Ok((poll, language(&community))),
+        Err(err) => {
+            if err.status == StatusCode::NOT_FOUND {
+                app.abuse.guess_failed(Guess::JoinCode, client);
+            }
+            Err(err)
+        }
+    }
 }
 
 /// A poll by its id (drafts too: an overlay is set up before the broadcast,

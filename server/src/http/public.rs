@@ -18,7 +18,7 @@ use super::{
     connection, file_response, json, json_status, limited_body, method_not_allowed, parse_json,
     parse_query, raw_query, sse, App,
 };
-use crate::abuse::Action;
+use crate::abuse::{Action, Guess};
 use crate::communities::{self, Community};
 use crate::connections::Peer;
 use crate::cors;
@@ -326,13 +326,23 @@ async fn handle(
         }
         (Endpoint::PollVote(id), _) => {
             let vote: VoteRequest = parse_json(&request.headers, &request.body)?;
+            if vote.code.is_some() {
+                // A spent budget refuses every code: otherwise guessing would
+                // go on at full speed and only the hits would get through.
+                app.abuse.check_guesses(Guess::VoteCode, client_ip)?;
+            }
             let ballot = polls::Ballot {
                 voter_key: voter,
                 code: vote.code.as_deref(),
                 network: client_ip.map(|ip| app.abuse.network_key(ip)),
             };
-            let receipt =
-                polls::vote(store, &app.tallies, &community, &id, ballot, &vote.choices).await?;
+            let receipt = polls::vote(store, &app.tallies, &community, &id, ballot, &vote.choices)
+                .await
+                .inspect_err(|err| {
+                    if polls::is_unknown_vote_code(err) {
+                        app.abuse.guess_failed(Guess::VoteCode, client_ip);
+                    }
+                })?;
             app.live.publish_soon(&community.slug, &id);
             json(&receipt)
         }

@@ -13,6 +13,7 @@ use warp::reply::Response;
 use warp::{Filter, Reply};
 
 use super::{connection, json, json_status, limited_body, method_not_allowed, parse_json, App};
+use crate::abuse::Guess;
 use crate::auth::{self, AdminRequest};
 use crate::communities;
 use crate::connections::Peer;
@@ -65,6 +66,7 @@ async fn handle(
                 &signed_in.session,
                 &AdminRequest {
                     method,
+                    client_ip: None,
                     headers,
                     own_origins: &app.own_origins(peer),
                     now,
@@ -92,9 +94,6 @@ async fn sign_in(
 ) -> ApiResult<Response> {
     let store = &app.store;
     let ip = app.abuse.client_ip(peer.map(|p| p.remote), headers);
-    // Before anything else: once the network's failures are spent, not even
-    // the right token is looked at.
-    app.abuse.check_sign_in(ip)?;
     let request: SessionCreate = parse_json(headers, body)?;
     let token = request.token.trim();
     let found = if token.is_empty() || token.len() > TOKEN_MAX_LEN {
@@ -111,7 +110,11 @@ async fn sign_in(
                 "The console manages one community: sign in with a token of that community. A server-wide admin token works only with the command line and `Authorization: Bearer`.",
             ));
         }
-        app.abuse.sign_in_failed(ip);
+        // Wrong tokens slow down once the network's budget is spent; the
+        // right one always gets in (256 bits: guessing it is hopeless anyway,
+        // and a spent budget must not lock out the people who have it).
+        app.abuse.check_guesses(Guess::Token, ip)?;
+        app.abuse.guess_failed(Guess::Token, ip);
         return Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
             codes::UNAUTHORIZED,
