@@ -167,19 +167,30 @@ impl Abuse {
         Some(client)
     }
 
+    /// The network of `ip` (an IPv4 address, an IPv6 /64), as 16 bytes that
+    /// are only ever hashed: by [`Abuse::network_key`] for the limits in
+    /// memory, and with a poll round's stored secret for its network cap.
+    pub fn network_of(ip: IpAddr) -> [u8; 16] {
+        let mut network = [0u8; 16];
+        match canonical(ip) {
+            IpAddr::V4(v4) => {
+                network[0] = 4;
+                network[1..5].copy_from_slice(&v4.octets());
+            }
+            IpAddr::V6(v6) => {
+                network[0] = 6;
+                network[1..9].copy_from_slice(&v6.octets()[..8]);
+            }
+        }
+        network
+    }
+
     /// A keyed hash naming the network of `ip`, never the address itself.
     pub fn network_key(&self, ip: IpAddr) -> [u8; 16] {
-        let network: Vec<u8> = match ip {
-            IpAddr::V4(v4) => v4.octets().to_vec(),
-            IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-                Some(v4) => v4.octets().to_vec(),
-                None => v6.octets()[..8].to_vec(),
-            },
-        };
         let secret = self.current_secret();
         let mut mac =
             Hmac::<Sha256>::new_from_slice(&secret).expect("HMAC takes keys of any length");
-        mac.update(&network);
+        mac.update(&Abuse::network_of(ip));
         let mut key = [0u8; 16];
         key.copy_from_slice(&mac.finalize().into_bytes()[..16]);
         key

@@ -195,10 +195,28 @@ fn networks_prefix(community: &str, id: &str) -> Vec<u8> {
     key(&[community, id, ""])
 }
 
-fn network_key(poll: &Poll, network: &[u8; 16]) -> Vec<u8> {
+/// Where a round's count of voters from `network` is kept: under a keyed hash
+/// of the network whose secret belongs to this round alone. The secret is
+/// stored, so a restart or a new day does not reset the cap; it is deleted
+/// with the round's counters (after the close, or by a reset), and with it
+/// any way to tell which network a counter was about.
+fn network_key(store: &Store, poll: &Poll, network: &[u8; 16]) -> ApiResult<Vec<u8>> {
+    use hmac::{Hmac, Mac};
+    let secret = secrets::persistent_secret(store, &round_secret_name(poll, poll.round))?;
+    let mut mac = Hmac::<Sha256>::new_from_slice(&secret).expect("HMAC takes keys of any length");
+    mac.update(network);
     let mut k = key(&[&poll.community, &poll.id, &poll.round.to_string(), ""]);
-    k.extend_from_slice(network);
-    k
+    k.extend_from_slice(&mac.finalize().into_bytes()[..16]);
+    Ok(k)
+}
+
+/// The name of a round's network secret among the server's secrets.
+fn round_secret_name(poll: &Poll, round: u32) -> String {
+    format!("{}{round}", round_secrets_prefix(&poll.community, &poll.id))
+}
+
+fn round_secrets_prefix(community: &str, id: &str) -> String {
+    format!("poll-network-secret/{community}/{id}/")
 }
 
 fn vote_codes_prefix(community: &str, id: &str) -> Vec<u8> {
@@ -794,6 +812,10 @@ pub async fn reset(
     old.extend_from_slice(expected_round.to_string().as_bytes());
     old.push(0);
     remove_prefix(store, Table::PollNetworks, &old)?;
+    store.remove(
+        Table::ServerSecrets,
+        round_secret_name(&poll, expected_round).as_bytes(),
+    )?;
     store.durable().await?;
     Ok(poll)
 }
@@ -805,7 +827,8 @@ pub struct Ballot<'a> {
     pub voter_key: Option<&'a str>,
     /// A printed vote code (audience `codes`).
     pub code: Option<&'a str>,
-    /// Keyed hash of the voter's network (`Abuse::network_key`), never the IP.
+    /// The voter's network (`Abuse::network_of`): only hashed, with the
+    /// round's stored secret, never stored itself.
     pub network: Option<[u8; 16]>,
 }
 
@@ -917,7 +940,7 @@ pub fn record_vote(
             },
             Some(network),
         ) => {
-            let network_key = network_key(&poll, &network);
+            let network_key = network_key(store, &poll, &network)?;
             let used: u32 = store.get(Table::PollNetworks, &network_key)?.unwrap_or(0);
             if used >= max_keys_per_network {
                 // Someone who voted already hears that, not about the cap.
@@ -1222,6 +1245,11 @@ pub fn forget_networks_of_closed_polls(store: &Store, now: u64) -> ApiResult<usi
                 store,
                 Table::PollNetworks,
                 &networks_prefix(&poll.community, &poll.id),
+            )?;
+            remove_prefix(
+                store,
+                Table::ServerSecrets,
+                round_secrets_prefix(&poll.community, &poll.id).as_bytes(),
             )?;
         }
     }
@@ -1964,10 +1992,50 @@ mod tests {
             network: Some([9; 16]),
         };
         w.vote(&poll.id, ballot, &[0]).unwrap();
+        let secret_of = |round: u32| {
+            w.store
+                .get::<[u8; 32]>(
+                    Table::ServerSecrets,
+                    round_secret_name(&poll, round).as_bytes(),
+                )
+                .unwrap()
+        };
+        assert!(secret_of(1).is_some(), "the round's secret is stored");
         reset(&w.store, &w.tallies, &w.community, &poll.id, 1, "a")
             .await
             .unwrap();
+        assert!(
+            secret_of(1).is_none(),
+            "a reset deletes the old round's secret"
+        );
         w.vote(&poll.id, ballot, &[0]).unwrap();
+        assert!(secret_of(2).is_some());
+    }
+
+    #[tokio::test]
+    async fn the_network_cap_outlives_the_limiters_secret_and_ends_with_its_own() {
+        let w = world();
+        let t = now();
+        let mut capped = input(&["ja", "nee"]);
+        capped.audience = Audience::Open {
+            max_keys_per_network: 1,
+        };
+        capped.closes_at = Some(t + 10);
+        let poll = w.open_poll(capped).await;
+        let (a, b) = (voter_key(1), voter_key(2));
+        w.vote_at(&poll.id, from_net(&a, [5; 16]), &[0], t).unwrap();
+        // A second key from the same network is refused by the stored count,
+        // whatever any in-memory secret did meanwhile (a restart, a new day).
+        let refused = w.vote_at(&poll.id, from_net(&b, [5; 16]), &[0], t + 1);
+        assert_eq!(code_of(refused), codes::NETWORK_CAP);
+        let name = round_secret_name(&poll, poll.round);
+        let later = t + 10 + NETWORK_RETENTION_SECS;
+        assert_eq!(forget_networks_of_closed_polls(&w.store, later).unwrap(), 1);
+        assert!(w
+            .store
+            .get::<[u8; 32]>(Table::ServerSecrets, name.as_bytes())
+            .unwrap()
+            .is_none());
     }
 
     #[tokio::test]

@@ -334,7 +334,7 @@ async fn handle(
             let ballot = polls::Ballot {
                 voter_key: voter,
                 code: vote.code.as_deref(),
-                network: client_ip.map(|ip| app.abuse.network_key(ip)),
+                network: client_ip.map(crate::abuse::Abuse::network_of),
             };
             let receipt = polls::vote(store, &app.tallies, &community, &id, ballot, &vote.choices)
                 .await
