@@ -19,6 +19,7 @@ pub mod joins;
 pub mod live;
 pub mod moderation;
 pub mod opendata;
+pub mod outbound;
 pub mod pages;
 pub mod polls;
 pub mod privacy;

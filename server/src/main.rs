@@ -131,6 +131,11 @@ struct ListenArgs {
     /// limit allows, less a reserve for the database and the log.
     #[arg(long, env = "MEKAAR_MAX_CONNECTIONS")]
     max_connections: Option<usize>,
+    /// Let webhooks reach loopback, link-local and private addresses (for
+    /// development and tests: in production a community admin could make
+    /// the server probe its own network).
+    #[arg(long, env = "MEKAAR_ALLOW_PRIVATE_WEBHOOKS")]
+    allow_private_webhooks: bool,
     /// The address residents use, e.g. https://mekaar.example.nl (for join
     /// links and QR codes); by default taken from each request's Host header.
     #[arg(long, env = "MEKAAR_PUBLIC_URL")]
@@ -244,6 +249,7 @@ fn run(cli: Cli) -> Result<(), String> {
         trust_proxy: Vec::new(),
         max_connections_per_network: ConnectionLimits::default().per_network,
         max_connections: None,
+        allow_private_webhooks: false,
         public_url: None,
     })) {
         Command::Serve(args) => serve(open()?, args, None),
@@ -479,6 +485,12 @@ fn serve(store: Store, args: ListenArgs, demo_listen: Option<SocketAddr>) -> Res
         );
     }
     settings.limits.trusted_proxies = args.trust_proxy;
+    settings.webhooks.allow_private_destinations = args.allow_private_webhooks;
+    if args.allow_private_webhooks {
+        tracing::warn!(
+            "webhooks may reach loopback and private addresses (--allow-private-webhooks)"
+        );
+    }
     if let Some(url) = &args.public_url {
         if !(url.starts_with("http://") || url.starts_with("https://")) {
             return Err(format!(

@@ -19,6 +19,7 @@ use warp::http::StatusCode;
 
 use crate::communities::{self, Community, WebhookConfig};
 use crate::errors::{ApiError, ApiResult};
+use crate::outbound;
 use crate::secrets;
 use crate::store::{key, Store, Table};
 
@@ -38,6 +39,9 @@ pub struct RetryPolicy {
     /// How often the worker looks for due deliveries.
     pub poll_every: Duration,
     pub request_timeout: Duration,
+    /// Let webhooks reach loopback, link-local and private addresses
+    /// (`--allow-private-webhooks`: development and tests only; see `outbound`).
+    pub allow_private_destinations: bool,
 }
 
 impl Default for RetryPolicy {
@@ -48,6 +52,7 @@ impl Default for RetryPolicy {
             max_attempts: 12,
             poll_every: Duration::from_secs(1),
             request_timeout: Duration::from_secs(10),
+            allow_private_destinations: false,
         }
     }
 }
@@ -141,9 +146,20 @@ pub fn site_of(url: &str) -> String {
         .unwrap_or_default()
 }
 
-/// Adds a webhook; its signing secret is returned this once.
-pub fn create(store: &Store, slug: &str, input: WebhookCreate) -> ApiResult<WebhookCreated> {
+/// Adds a webhook; its signing secret is returned this once. Its address
+/// must be public unless `allow_private` (see `outbound`).
+pub async fn create(
+    store: &Store,
+    slug: &str,
+    input: WebhookCreate,
+    allow_private: bool,
+) -> ApiResult<WebhookCreated> {
     let url = check_url(&input.url)?;
+    if let Ok(parsed) = reqwest::Url::parse(&url) {
+        outbound::check_host(&parsed, allow_private)
+            .await
+            .map_err(|why| ApiError::invalid_field("url", why))?;
+    }
     if input.events.is_empty() {
         return Err(ApiError::invalid_field("events", "name at least one event"));
     }
@@ -276,6 +292,10 @@ pub async fn run_worker(
     let client = match reqwest::Client::builder()
         .timeout(policy.request_timeout)
         .redirect(reqwest::redirect::Policy::none())
+        // Every address a delivery connects to passes `outbound` first; a
+        // proxy from the environment would connect on our behalf unchecked.
+        .no_proxy()
+        .dns_resolver(outbound::resolver(policy.allow_private_destinations))
         .user_agent("Mekaar-Webhooks/1")
         .build()
     {
@@ -326,18 +346,22 @@ async fn deliver_due(
             continue;
         };
         delivery.attempts += 1;
-        let outcome = client
-            .post(&hook.url)
-            .header("content-type", "application/json")
-            .header("mekaar-event", delivery.event.as_str())
-            .header("mekaar-delivery", &delivery.id)
-            .header(
-                "mekaar-signature",
-                signature(&hook.secret, delivery.body.as_bytes()),
-            )
-            .body(delivery.body.clone())
-            .send()
-            .await;
+        let outcome = match literal_refusal(&hook.url, policy.allow_private_destinations) {
+            Some(why) => Err(why),
+            None => client
+                .post(&hook.url)
+                .header("content-type", "application/json")
+                .header("mekaar-event", delivery.event.as_str())
+                .header("mekaar-delivery", &delivery.id)
+                .header(
+                    "mekaar-signature",
+                    signature(&hook.secret, delivery.body.as_bytes()),
+                )
+                .body(delivery.body.clone())
+                .send()
+                .await
+                .map_err(|err| error_chain(&err)),
+        };
         let (status, error) = match &outcome {
             Ok(response) if response.status().is_success() => {
                 (Some(response.status().as_u16()), None)
@@ -346,7 +370,7 @@ async fn deliver_due(
                 Some(response.status().as_u16()),
                 Some(format!("the receiver answered {}", response.status())),
             ),
-            Err(err) => (None, Some(format!("{err}"))),
+            Err(why) => (None, Some(why.clone())),
         };
         let delivered = error.is_none();
         let attempt = DeliveryAttempt {
@@ -386,6 +410,36 @@ async fn deliver_due(
         store.durable().await?;
     }
     Ok(())
+}
+
+/// A URL whose host is an address (no resolver sees those) that may not be
+/// reached: why, for the delivery log.
+fn literal_refusal(url: &str, allow_private: bool) -> Option<String> {
+    if allow_private {
+        return None;
+    }
+    let ip = match reqwest::Url::parse(url).ok()?.host()? {
+        url::Host::Ipv4(v4) => std::net::IpAddr::V4(v4),
+        url::Host::Ipv6(v6) => std::net::IpAddr::V6(v6),
+        url::Host::Domain(_) => return None,
+    };
+    outbound::check_literal(ip).err()
+}
+
+/// An error with its causes ("error sending request: … : 10.0.0.1 is a
+/// private address"), so the delivery log says what actually happened.
+fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        let said = cause.to_string();
+        if !text.contains(&said) {
+            text.push_str(": ");
+            text.push_str(&said);
+        }
+        source = cause.source();
+    }
+    text
 }
 
 #[cfg(test)]

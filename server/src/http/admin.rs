@@ -392,7 +392,13 @@ async fn handle(
         Endpoint::Audit(_) => json(&moderation::audit_log(store, &community, log_limit)?),
         Endpoint::Webhooks(_) if is_get => json(&webhooks::list(&community)),
         Endpoint::Webhooks(slug) => {
-            let created = webhooks::create(store, &slug, parse_json(headers, body)?)?;
+            let created = webhooks::create(
+                store,
+                &slug,
+                parse_json(headers, body)?,
+                app.settings.webhooks.allow_private_destinations,
+            )
+            .await?;
             let hook = &created.webhook;
             // Only the receiving site: an address may hold a credential (a secret path, a
             // token), and moderators and poll editors read the log too.
