@@ -39,6 +39,8 @@ enum Endpoint {
     Communities,
     /// The whole database (or one community) as JSON Lines: backups.
     Export,
+    /// What the connection layer counted (server-wide, for operators).
+    Metrics,
     Community(String),
     Tokens(String),
     Token(String, String),
@@ -77,6 +79,7 @@ impl Endpoint {
             | Endpoint::PollCodes(..) => &[Method::POST],
             Endpoint::Answer(..) => &[Method::PUT],
             Endpoint::Export
+            | Endpoint::Metrics
             | Endpoint::CommunityExport(_)
             | Endpoint::Audit(_)
             | Endpoint::Deliveries(_)
@@ -105,13 +108,16 @@ impl Endpoint {
             | Endpoint::PollLive(..) => Area::Polls,
             // Communities and Export are server-wide (a server admin token only, checked
             // before this matrix); CommunityExport is open to the community's admins.
-            Endpoint::Communities | Endpoint::Export | Endpoint::CommunityExport(_) => Area::Export,
+            Endpoint::Communities
+            | Endpoint::Export
+            | Endpoint::Metrics
+            | Endpoint::CommunityExport(_) => Area::Export,
         }
     }
 
     fn community(&self) -> Option<&str> {
         match self {
-            Endpoint::Communities | Endpoint::Export => None,
+            Endpoint::Communities | Endpoint::Export | Endpoint::Metrics => None,
             Endpoint::Community(c)
             | Endpoint::Tokens(c)
             | Endpoint::Token(c, _)
@@ -157,6 +163,7 @@ impl Endpoint {
         Some(match parts.as_slice() {
             ["communities"] => Endpoint::Communities,
             ["export"] => Endpoint::Export,
+            ["metrics"] => Endpoint::Metrics,
             ["communities", _] => Endpoint::Community(s(1)),
             ["communities", _, "tokens"] => Endpoint::Tokens(s(1)),
             ["communities", _, "tokens", _] => Endpoint::Token(s(1), s(3)),
@@ -231,6 +238,9 @@ async fn handle(
             let query: ExportQuery = parse_query(query)?;
             return export_response(app, query).await;
         }
+        if let Endpoint::Metrics = endpoint {
+            return Ok(json(&app.connection_stats.counts()));
+        }
         if method == Method::GET {
             let all: Vec<_> = communities::list(store)?
                 .iter()
@@ -268,7 +278,7 @@ async fn handle(
     let log_limit = query.limit.unwrap_or(100).clamp(1, LOG_LIMIT_MAX);
     let is_get = method == Method::GET;
     let response = match endpoint {
-        Endpoint::Communities | Endpoint::Export => {
+        Endpoint::Communities | Endpoint::Export | Endpoint::Metrics => {
             return Err(crate::errors::ApiError::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 mekaar_api::codes::INTERNAL,

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use mekaar_api::{codes, Health};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use warp::http::header::{ALLOW, CACHE_CONTROL, CONTENT_TYPE, TRANSFER_ENCODING};
+use warp::http::header::{ALLOW, CACHE_CONTROL, CONTENT_TYPE};
 use warp::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use warp::hyper::body::Bytes;
 use warp::reply::Response;
@@ -129,8 +129,8 @@ impl App {
 /// The body, read as it arrives and refused with 413 as soon as it passes
 /// [`BODY_LIMIT_BYTES`] (by its `Content-Length` before any of it is read, and
 /// by the bytes actually read whatever the headers say), and with 408 when it
-/// takes longer than the connection limits allow. Chunked bodies without a
-/// length get 411, as before: no client of ours sends them.
+/// takes longer than the connection limits allow. A chunked body (no
+/// length) is read the same way: the limit holds on what arrives.
 fn limited_body(app: &Arc<App>) -> impl Filter<Extract = (Bytes,), Error = Rejection> + Clone {
     let app = app.clone();
     warp::header::headers_cloned()
@@ -157,16 +157,8 @@ async fn read_limited(
         .get("content-length")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    match length {
-        Some(n) if n > BODY_LIMIT_BYTES => return Err(body_too_large()),
-        None if headers.contains_key(TRANSFER_ENCODING) => {
-            return Err(ApiError::new(
-                StatusCode::LENGTH_REQUIRED,
-                codes::LENGTH_REQUIRED,
-                "Send a Content-Length header with the body.",
-            ))
-        }
-        _ => {}
+    if length.is_some_and(|n| n > BODY_LIMIT_BYTES) {
+        return Err(body_too_large());
     }
     let stats = &app.connection_stats;
     let read = async {
