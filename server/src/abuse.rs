@@ -84,6 +84,9 @@ impl Default for Limits {
     }
 }
 
+/// When one network's recent failed guesses of one kind happened, oldest first.
+type FailureTimes = VecDeque<Instant>;
+
 pub struct Abuse {
     secret: RwLock<([u8; 32], Instant)>,
     submits: DefaultKeyedRateLimiter<[u8; 16]>,
@@ -93,7 +96,7 @@ pub struct Abuse {
     /// Not a governor limiter: only failures count, and the budget must be
     /// looked at before a guess is checked without using it up, which
     /// governor cannot do (every check takes a cell).
-    failed_guesses: Mutex<HashMap<(Guess, [u8; 16]), VecDeque<Instant>>>,
+    failed_guesses: Mutex<HashMap<(Guess, [u8; 16]), FailureTimes>>,
     guess_budgets: [(Guess, usize); 3],
     trusted_proxies: Vec<IpNet>,
 }

@@ -283,9 +283,10 @@ fn parse_json<T: DeserializeOwned>(headers: &HeaderMap, body: &[u8]) -> ApiResul
         ));
     }
     // Every body of ours is an object. serde would also read a struct from
-    // an array of its fields in order, which nobody means to send.
+    // an array of its fields in order, which nobody means to send. (Other
+    // non-objects are refused by serde itself.)
     let first = body.iter().find(|b| !b.is_ascii_whitespace());
-    if first.is_some_and(|b| *b != b'{') {
+    if first == Some(&b'[') {
         return Err(ApiError::bad_request(
             codes::INVALID_FIELD,
             "The JSON body must be an object ({ … }).",
