@@ -20,6 +20,7 @@ use std::time::Duration;
 
 use mekaar_api::{CommunityCreate, CommunityCreated, InitiativeCreate, InitiativePublic};
 use mekaar_server::abuse::Limits;
+use mekaar_server::connections::ConnectionLimits;
 use mekaar_server::http::Settings;
 use mekaar_server::webhooks::RetryPolicy;
 use mekaar_server::{auth, server, store::Store};
@@ -44,14 +45,42 @@ pub struct TestServer {
 }
 
 /// How a [`TestServer`] starts: its settings and its data directory.
-#[derive(Default)]
 pub struct TestServerBuilder {
     settings: Settings,
     /// The data directory of a stopped server and that server's token.
     data: Option<(TempDir, String)>,
 }
 
+impl Default for TestServerBuilder {
+    /// A real deployment's settings, except that webhooks may reach loopback
+    /// (`--allow-private-webhooks`: the tests' receivers listen there), and
+    /// that wrong tokens are not slowed down: the tests of who may call what
+    /// try many from one address. The tests of that slowing down set their
+    /// own [`Limits`].
+    fn default() -> Self {
+        let mut settings = Settings::default();
+        settings.webhooks.allow_private_destinations = true;
+        settings.limits.sign_in_failures = 10_000;
+        TestServerBuilder {
+            settings,
+            data: None,
+        }
+    }
+}
+
 impl TestServerBuilder {
+    /// Caps and timeouts of connections (tests shorten the timeouts).
+    pub fn connections(mut self, limits: ConnectionLimits) -> Self {
+        self.settings.connections = limits;
+        self
+    }
+
+    /// Webhooks reach public addresses only, as in a real deployment.
+    pub fn public_webhooks_only(mut self) -> Self {
+        self.settings.webhooks.allow_private_destinations = false;
+        self
+    }
+
     /// Rate limits (the defaults of a real deployment otherwise).
     pub fn limits(mut self, limits: Limits) -> Self {
         self.settings.limits = limits;
@@ -118,6 +147,8 @@ pub fn quick_retries(max_attempts: u32) -> RetryPolicy {
         max_attempts,
         poll_every: Duration::from_millis(50),
         request_timeout: Duration::from_secs(10),
+        // The tests' receivers listen on loopback.
+        allow_private_destinations: true,
     }
 }
 

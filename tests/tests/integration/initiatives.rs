@@ -1387,7 +1387,7 @@ async fn behind_a_trusted_proxy_each_network_has_its_own_budget() {
     let t = town_with(
         "post",
         Limits {
-            trust_proxy: true,
+            trusted_proxies: vec!["127.0.0.1/32".parse().unwrap()],
             ..strict()
         },
     )
