@@ -15,6 +15,7 @@ mod admin_security;
 mod api;
 mod cli;
 mod export;
+mod hardening;
 mod initiatives;
 mod openapi;
 mod opendata;
