@@ -84,11 +84,24 @@ pub struct ServerProcess {
 }
 
 impl ServerProcess {
+    /// The server for benches whose simulated clients stand for many
+    /// networks: they all come from 127.0.0.1, so the cap of connections per
+    /// network is lifted (`benches/connections.rs` measures the cap itself).
     pub fn start(bin: &Path, data_dir: &Path) -> Result<ServerProcess, String> {
+        ServerProcess::start_with_args(bin, data_dir, &["--max-connections-per-network", "1000000"])
+    }
+
+    /// The server with `args` after `serve --listen 127.0.0.1:0`.
+    pub fn start_with_args(
+        bin: &Path,
+        data_dir: &Path,
+        args: &[&str],
+    ) -> Result<ServerProcess, String> {
         let mut child = Command::new(bin)
             .arg("--data-dir")
             .arg(data_dir)
             .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(args)
             .env("MEKAAR_LOG", "warn")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
