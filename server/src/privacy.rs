@@ -11,7 +11,9 @@
 //!
 //! The audit log records each erasure, without the erased data; erasure
 //! also removes the initiator's name from older audit snapshots and from
-//! webhook deliveries still waiting to be sent.
+//! webhook deliveries still waiting to be sent. Then the keys of every older
+//! version of those records go (`store::keyring`): what sled's log still
+//! holds of them can no longer be read, so the data are gone from the disk.
 
 use mekaar_api::admin::{ErasureRequest, ErasureSubject};
 
@@ -65,6 +67,9 @@ pub fn erase(
     };
     let after = initiatives::get(store, community, id)?;
     audit(store, community, actor, action, id, note.trim())?;
+    // Erased for real: the older versions of the records left in sled's log
+    // lose their keys (see `store::keyring`).
+    store.forget_old_record_keys()?;
     Ok(after)
 }
 
@@ -145,6 +150,9 @@ pub fn apply_retention(store: &Store, now: u64) -> ApiResult<u64> {
             Ok(n) => touched += n,
             Err(err) => tracing::warn!("retention in `{}` failed: {err}", community.slug),
         }
+    }
+    if touched > 0 {
+        store.forget_old_record_keys()?;
     }
     Ok(touched)
 }

@@ -28,6 +28,10 @@ const FORGET_POLL_NETWORKS_EVERY: Duration = Duration::from_secs(3600);
 /// anyway; retention is counted in days).
 const HOURLY_CLEANUP_EVERY: Duration = Duration::from_secs(3600);
 
+/// Record keys made since the keyring's last rewrite that make the hourly
+/// cleanup rewrite it (48 bytes each).
+const KEYRING_REWRITE_AFTER: u64 = 10_000;
+
 pub struct Running {
     pub addr: SocketAddr,
     app: Arc<App>,
@@ -181,10 +185,18 @@ async fn hourly_cleanup(app: Arc<App>, mut stop: tokio::sync::watch::Receiver<bo
         // Each part runs even when the other fails.
         let done = tokio::task::spawn_blocking(move || {
             let now = crate::secrets::now_secs();
-            (
+            let done = (
                 crate::sessions::remove_expired(&store, now),
                 crate::privacy::apply_retention(&store, now),
-            )
+            );
+            // Every write of a sealed record makes a key; the keys of
+            // overwritten versions go now and then (and at every erasure).
+            if store.record_keys_made() > KEYRING_REWRITE_AFTER {
+                if let Err(err) = store.forget_old_record_keys() {
+                    tracing::warn!("rewriting the keyring failed: {err}");
+                }
+            }
+            done
         })
         .await;
         match done {

@@ -201,6 +201,8 @@ pub fn delete(store: &Store, slug: &str, id: &str) -> ApiResult<()> {
         }
         Ok(())
     })?;
+    // Its secret must not stay readable in an older version of the record.
+    store.forget_old_record_keys()?;
     Ok(())
 }
 

@@ -7,6 +7,7 @@
 //! a count always equals its set, also after a crash.
 
 mod flusher;
+mod keyring;
 
 use std::hash::{Hash, Hasher};
 use std::path::Path;
@@ -70,6 +71,15 @@ impl Table {
         }
     }
 
+    /// Whether its records are sealed with a key of their own (see
+    /// `keyring`): those that may hold personal data or secrets.
+    pub fn is_sealed(self) -> bool {
+        matches!(
+            self,
+            Table::Communities | Table::Initiatives | Table::Audit | Table::WebhookOutbox
+        )
+    }
+
     /// Whether exports hold this table. Sessions are ephemeral credentials:
     /// a backup that signed people in again after a restore, or a copy
     /// that let its reader act as a signed-in moderator, would be a leak.
@@ -118,6 +128,12 @@ impl CountedSet {
             CountedSet::Reports => "reports",
             CountedSet::Votes => "votes",
         }
+    }
+
+    /// Whether the members' values are sealed (see `keyring`): a joiner's
+    /// name, contact and message.
+    pub fn is_sealed(self) -> bool {
+        self == CountedSet::Joins
     }
 
     /// Every counted set, in declaration order.
@@ -179,6 +195,14 @@ enum SetChange<'a> {
     Remove,
 }
 
+/// A [`SetChange`] with its value as it will be stored.
+enum SealedChange {
+    Add(Vec<u8>),
+    Put(Vec<u8>),
+    Replace(Vec<u8>),
+    Remove,
+}
+
 /// Stripes of locks that serialise changes to one counted-set group, so the
 /// read-check-write of a count never interleaves with another.
 const LOCK_STRIPES: usize = 256;
@@ -190,6 +214,8 @@ pub struct Store {
     tables: Vec<sled::Tree>,
     sets: Vec<sled::Tree>,
     flusher: Flusher,
+    /// The keys of sealed records (outside sled's log, so they can really go).
+    keyring: keyring::Keyring,
     group_locks: Vec<Mutex<()>>,
     /// Counts writes, so readers can tell cheaply whether anything changed.
     generation: AtomicU64,
@@ -249,6 +275,7 @@ impl Store {
                 .iter()
                 .map(|s| db.open_tree(s.tree_name()))
                 .collect::<Result<_, _>>()?,
+            keyring: keyring::Keyring::open(dir)?,
             db,
             log_file,
             flusher,
@@ -294,6 +321,81 @@ impl Store {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    /// A record as stored: JSON, sealed for sealed tables. Call it under the
+    /// write permit: a keyring rewrite (under the exclusive barrier) must not
+    /// drop the key of a record that is about to be written.
+    fn encode_for<T: Serialize>(&self, table: Table, value: &T) -> StoreResult<Vec<u8>> {
+        let json = encode(value)?;
+        if table.is_sealed() {
+            self.keyring.seal(&json)
+        } else {
+            Ok(json)
+        }
+    }
+
+    /// A stored value, opened when sealed, decoded.
+    fn decode_stored<T: DeserializeOwned>(&self, stored: &[u8]) -> StoreResult<T> {
+        if keyring::key_id(stored).is_none() {
+            return decode(stored);
+        }
+        decode(&self.keyring.open_value(stored)?)
+    }
+
+    /// A counted set's member value as stored (sealed for sealed sets);
+    /// under the write permit, as [`Store::encode_for`].
+    fn seal_member_value(&self, set: CountedSet, value: &[u8]) -> StoreResult<Vec<u8>> {
+        if set.is_sealed() {
+            self.keyring.seal(value)
+        } else {
+            Ok(value.to_vec())
+        }
+    }
+
+    /// A stored value's plain bytes (a table's record or a member's value).
+    fn open_stored(&self, stored: sled::IVec) -> StoreResult<sled::IVec> {
+        if keyring::key_id(&stored).is_none() {
+            return Ok(stored);
+        }
+        Ok(self.keyring.open_value(&stored)?.into())
+    }
+
+    /// Rewrites the keyring with only the keys of live sealed records: every
+    /// older version of a sealed record, wherever sled's log still holds it,
+    /// can no longer be read by anyone. Writes wait meanwhile (reads go on).
+    /// Returns how many keys went. Call after erasing personal data.
+    pub fn forget_old_record_keys(&self) -> StoreResult<usize> {
+        let _exclusive = self
+            .barrier
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        // The new versions on disk first: an old version whose key went
+        // must never be the one a crash leaves behind.
+        self.flush_blocking()?;
+        let mut live = std::collections::HashSet::new();
+        for table in Table::ALL.into_iter().filter(|t| t.is_sealed()) {
+            for item in self.table(table)?.iter() {
+                if let Some(id) = keyring::key_id(&item?.1) {
+                    live.insert(id);
+                }
+            }
+        }
+        for set in CountedSet::ALL.into_iter().filter(|s| s.is_sealed()) {
+            for item in self.set_tree(set)?.scan_prefix(b"m") {
+                if let Some(id) = keyring::key_id(&item?.1) {
+                    live.insert(id);
+                }
+            }
+        }
+        let dropped = self.keyring.keep_only(&live)?;
+        Ok(dropped)
+    }
+
+    /// Keys made since the keyring was last rewritten (most belong to
+    /// records overwritten since).
+    pub fn record_keys_made(&self) -> u64 {
+        self.keyring.made_since_rewrite()
+    }
+
     fn table(&self, table: Table) -> StoreResult<&sled::Tree> {
         // `tables` is in the order of Table::ALL, which is the declaration order.
         Ok(&self.tables[table as usize])
@@ -319,10 +421,10 @@ impl Store {
         new_key: &[u8],
         value: &T,
     ) -> StoreResult<()> {
+        let _permit = self.write_permit();
         let mut batch = sled::Batch::default();
         batch.remove(old_key);
-        batch.insert(new_key, encode(value)?);
-        let _permit = self.write_permit();
+        batch.insert(new_key, self.encode_for(table, value)?);
         self.table(table)?.apply_batch(batch)?;
         self.wrote();
         Ok(())
@@ -341,7 +443,7 @@ impl Store {
             .take(limit)
             .map(|item| {
                 let (key, value) = item?;
-                Ok((key.to_vec(), decode(&value)?))
+                Ok((key.to_vec(), self.decode_stored(&value)?))
             })
             .collect()
     }
@@ -357,13 +459,13 @@ impl Store {
             .scan_prefix(prefix)
             .rev()
             .take(limit)
-            .map(|item| decode(&item?.1))
+            .map(|item| self.decode_stored(&item?.1))
             .collect()
     }
 
     pub fn get<T: DeserializeOwned>(&self, table: Table, key: &[u8]) -> StoreResult<Option<T>> {
         match self.table(table)?.get(key)? {
-            Some(bytes) => decode(&bytes).map(Some),
+            Some(bytes) => self.decode_stored(&bytes).map(Some),
             None => Ok(None),
         }
     }
@@ -373,8 +475,8 @@ impl Store {
     }
 
     pub fn put<T: Serialize>(&self, table: Table, key: &[u8], value: &T) -> StoreResult<()> {
-        let value = encode(value)?;
         let _permit = self.write_permit();
+        let value = self.encode_for(table, value)?;
         self.table(table)?.insert(key, value)?;
         self.wrote();
         Ok(())
@@ -387,8 +489,8 @@ impl Store {
         key: &[u8],
         value: &T,
     ) -> StoreResult<bool> {
-        let value = encode(value)?;
         let _permit = self.write_permit();
+        let value = self.encode_for(table, value)?;
         let swapped =
             self.table(table)?
                 .compare_and_swap(key, None as Option<&[u8]>, Some(value))?;
@@ -413,12 +515,12 @@ impl Store {
             let Some(old_bytes) = tree.get(key)? else {
                 return Ok(None);
             };
-            let new_value = match change(decode(&old_bytes)?) {
+            let new_value = match change(self.decode_stored(&old_bytes)?) {
                 Ok(value) => value,
                 Err(err) => return Ok(Some(Err(err))),
             };
-            let new_bytes = encode(&new_value)?;
             let _permit = self.write_permit();
+            let new_bytes = self.encode_for(table, &new_value)?;
             if tree
                 .compare_and_swap(key, Some(&old_bytes), Some(new_bytes))?
                 .is_ok()
@@ -439,7 +541,7 @@ impl Store {
             .scan_prefix(prefix)
             .map(|item| {
                 let (key, value) = item?;
-                Ok((key.to_vec(), decode(&value)?))
+                Ok((key.to_vec(), self.decode_stored(&value)?))
             })
             .collect()
     }
@@ -452,7 +554,7 @@ impl Store {
     ) -> StoreResult<Vec<T>> {
         self.table(table)?
             .scan_prefix(prefix)
-            .map(|item| decode(&item?.1))
+            .map(|item| self.decode_stored(&item?.1))
             .collect()
     }
 
@@ -524,6 +626,12 @@ impl Store {
         // Barrier first, then the group: a snapshot takes only the barrier.
         let _permit = self.write_permit();
         let _guard = self.group_lock(group);
+        let change = match change {
+            SetChange::Add(value) => SealedChange::Add(self.seal_member_value(set, value)?),
+            SetChange::Put(value) => SealedChange::Put(self.seal_member_value(set, value)?),
+            SetChange::Replace(value) => SealedChange::Replace(self.seal_member_value(set, value)?),
+            SetChange::Remove => SealedChange::Remove,
+        };
         let present = tree.contains_key(&member_key)?;
         let count = read_count(tree.get(&count_key)?)?;
         // Plain single-key writes, member first. Not `apply_batch`: in sled
@@ -532,26 +640,28 @@ impl Store {
         // members are the truth; `Store::open` recounts every group, which
         // repairs a count left behind by a crash between the two writes.
         let new_count = match (change, present) {
-            (SetChange::Add(value) | SetChange::Put(value), false) => {
+            (SealedChange::Add(value) | SealedChange::Put(value), false) => {
                 tree.insert(member_key, value)?;
                 count + 1
             }
-            (SetChange::Put(value), true) => {
+            (SealedChange::Put(value), true) => {
                 tree.insert(member_key, value)?;
                 self.wrote();
                 return Ok((false, count));
             }
-            (SetChange::Replace(value), true) => {
+            (SealedChange::Replace(value), true) => {
                 tree.insert(member_key, value)?;
                 self.wrote();
                 return Ok((true, count));
             }
-            (SetChange::Replace(_), false) => return Ok((false, count)),
-            (SetChange::Remove, true) => {
+            (SealedChange::Replace(_), false) => return Ok((false, count)),
+            (SealedChange::Remove, true) => {
                 tree.remove(member_key)?;
                 count.saturating_sub(1)
             }
-            (SetChange::Add(_), true) | (SetChange::Remove, false) => return Ok((false, count)),
+            (SealedChange::Add(_), true) | (SealedChange::Remove, false) => {
+                return Ok((false, count))
+            }
         };
         tree.insert(count_key, &new_count.to_be_bytes())?;
         self.wrote();
@@ -608,7 +718,7 @@ impl Store {
     pub fn set_values(&self, set: CountedSet, group: &[u8]) -> StoreResult<Vec<sled::IVec>> {
         self.set_tree(set)?
             .scan_prefix(member_key(group, b""))
-            .map(|item| Ok(item?.1))
+            .map(|item| self.open_stored(item?.1))
             .collect()
     }
 
@@ -623,7 +733,7 @@ impl Store {
             .scan_prefix(&prefix)
             .map(|item| {
                 let (key, value) = item?;
-                Ok((key[prefix.len()..].to_vec(), value))
+                Ok((key[prefix.len()..].to_vec(), self.open_stored(value)?))
             })
             .collect()
     }
@@ -657,6 +767,11 @@ impl Store {
             let mut records = Vec::new();
             for item in self.table(table)?.iter() {
                 let (key, value) = item?;
+                let value = if table.is_sealed() {
+                    self.open_stored(value)?
+                } else {
+                    value
+                };
                 if keep(Record::Table {
                     table,
                     key: &key,
@@ -677,7 +792,7 @@ impl Store {
                     members.push(SetMember {
                         group: group.to_vec(),
                         member: member.to_vec(),
-                        value,
+                        value: self.open_stored(value)?,
                     });
                 }
             }
@@ -701,6 +816,11 @@ impl Store {
         serde_json::from_slice::<serde::de::IgnoredAny>(value)
             .map_err(|e| StoreError::Corrupt(format!("{}: {e}", table.tree_name())))?;
         let _permit = self.write_permit();
+        let value = if table.is_sealed() {
+            self.keyring.seal(value)?
+        } else {
+            value.to_vec()
+        };
         self.table(table)?.insert(key, value)?;
         self.wrote();
         Ok(())
@@ -719,6 +839,7 @@ impl Store {
             return Err(StoreError::Corrupt("a set group is too long".into()));
         }
         let _permit = self.write_permit();
+        let value = self.seal_member_value(set, value)?;
         self.set_tree(set)?
             .insert(member_key(group, member), value)?;
         self.wrote();
@@ -731,8 +852,9 @@ impl Store {
         self.flush_blocking()
     }
 
-    /// Every key and value of the tree named `name` as stored (counts of
-    /// counted sets included), for checks and tests; `None` for an unknown name.
+    /// Every key and value of the tree named `name` (counts of counted sets
+    /// included; sealed values opened), for checks and tests; `None` for an
+    /// unknown name.
     pub fn raw_tree(&self, name: &str) -> StoreResult<Option<Vec<RawRecord>>> {
         let tree = if let Some(table) = Table::ALL.iter().find(|t| t.tree_name() == name) {
             self.table(*table)?
@@ -744,7 +866,7 @@ impl Store {
         tree.iter()
             .map(|item| {
                 let (key, value) = item?;
-                Ok((key.to_vec(), value.to_vec()))
+                Ok((key.to_vec(), self.open_stored(value)?.to_vec()))
             })
             .collect::<StoreResult<_>>()
             .map(Some)

@@ -9,7 +9,7 @@ use mekaar_api::InitiativeStatus;
 use mekaar_server::secrets;
 use mekaar_server::store::{Store, Table};
 use mekaar_server::{communities, initiatives, privacy};
-use mekaar_tests::{call_expecting, http_client, voter_key, TestServer, VOTER_HEADER};
+use mekaar_tests::{call, call_expecting, http_client, voter_key, TestServer, VOTER_HEADER};
 use reqwest::header::COOKIE;
 use reqwest::{Client, RequestBuilder};
 use serde_json::{json, Value};
@@ -550,4 +550,122 @@ async fn retention_erases_the_personal_data_of_initiatives_that_ended_long_enoug
     ] {
         assert!(!text.contains(name), "{name} in the audit log");
     }
+}
+
+/// Every file below `dir` that holds `needle` anywhere in its bytes.
+fn files_holding(dir: &std::path::Path, needle: &[u8]) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(path) = stack.pop() {
+        if path.is_dir() {
+            for entry in std::fs::read_dir(&path).expect("a readable directory") {
+                stack.push(entry.expect("an entry").path());
+            }
+        } else if let Ok(bytes) = std::fs::read(&path) {
+            if bytes.windows(needle.len()).any(|w| w == needle) {
+                found.push(path.display().to_string());
+            }
+        }
+    }
+    found
+}
+
+#[tokio::test]
+async fn erased_data_and_deleted_webhook_secrets_leave_no_byte_in_the_data_directory() {
+    let town = mekaar_tests::Town::start(TestServer::start().await, "baarlo", &[]).await;
+    // Values found nowhere else, so a find means them.
+    let initiator = "Initiatiefnemer Qwzxkvbjyp";
+    let email = "qwzxkvbjyp@example.nl";
+    let joiner = "Deelnemer Jyqxzvwkpf";
+    let contact = "jyqxzvwkpf@example.nl";
+    let message = "Bericht Vkzqxwjypb";
+    let mine = town
+        .submit_ok(&json!({
+            "title": "Een AED bij de kerk",
+            "summary": "Voor het hele dorp.",
+            "initiator_name": initiator,
+            "contact_email": email,
+        }))
+        .await;
+    town.moderate(&mine.id, "approve").await.expect_ok();
+    // More versions of the records in sled's log: an edit, an answer.
+    town.admin_edit(
+        &mine.id,
+        &json!({"summary": "Voor het hele dorp, ook 's nachts."}),
+    )
+    .await
+    .expect_ok();
+    town.answer(&mine.id, "We kijken ernaar.", "De gemeente")
+        .await
+        .expect_ok();
+    town.join(
+        &mine.id,
+        &"d".repeat(32),
+        &json!({"name": joiner, "contact": contact, "message": message, "consent": true}),
+    )
+    .await
+    .expect_ok();
+    let hook = town
+        .add_hook("https://hooks.example.nl/mekaar", &["submitted"])
+        .await;
+
+    let view = town.admin_view(&mine.id).await;
+    let view = view.expect_ok();
+    assert_eq!(view["initiative"]["initiator_name"], initiator);
+    let joiner_id = view["joins"][0]["id"].as_str().unwrap().to_string();
+
+    let erase = |body: Value| {
+        town.http
+            .post(town.admin_url(&format!("/initiatives/{}/erase", mine.id)))
+            .bearer_auth(&town.token)
+            .json(&body)
+    };
+    call(erase(json!({"subject": "initiator"})))
+        .await
+        .expect_ok();
+    call(erase(json!({"subject": "joiner", "joiner": joiner_id})))
+        .await
+        .expect_ok();
+    call(
+        town.http
+            .delete(town.admin_url(&format!("/webhooks/{}", hook.id)))
+            .bearer_auth(&town.token),
+    )
+    .await;
+
+    let mine_id = mine.id.clone();
+    let (server_token, http, slug, token) = (
+        town.server.server_token.clone(),
+        town.http.clone(),
+        town.slug.clone(),
+        town.token.clone(),
+    );
+    let dir = town.server.stop().await;
+    for value in [
+        initiator,
+        email,
+        joiner,
+        contact,
+        message,
+        hook.secret.as_str(),
+    ] {
+        let found = files_holding(dir.path(), value.as_bytes());
+        assert!(found.is_empty(), "{value:?} is still in {found:?}");
+    }
+    // Nothing else went: the initiative, its story and its counts are whole.
+    let server = TestServer::builder()
+        .data_dir(dir, server_token)
+        .start()
+        .await;
+    let town = mekaar_tests::Town {
+        server,
+        http,
+        slug,
+        token,
+    };
+    let detail = town.detail(&mine_id).await;
+    let detail = detail.expect_ok();
+    assert_eq!(detail["summary"], "Voor het hele dorp, ook 's nachts.");
+    assert_eq!(detail["join_count"], 1);
+    assert_eq!(detail["initiator_name"], "");
 }
