@@ -498,6 +498,14 @@ fn serve(store: Store, args: ListenArgs, demo_listen: Option<SocketAddr>) -> Res
             ));
         }
     }
+    if args.public_url.is_none() && !listen.ip().is_loopback() {
+        // Our own origin is then the address a client connected to (never the
+        // Host header, which the client writes): pages reached by a name would
+        // be refused as another site.
+        tracing::warn!(
+            "no --public-url: the phone page, the manage page and the console work only when reached by this server's IP address; set --public-url https://your.domain"
+        );
+    }
     settings.public_url = args.public_url;
     let open_files = raise_open_file_limit();
     settings.connections.per_network = args.max_connections_per_network.max(1);
