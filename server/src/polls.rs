@@ -816,6 +816,7 @@ pub async fn reset(
         Table::ServerSecrets,
         round_secret_name(&poll, expected_round).as_bytes(),
     )?;
+    store.forget_old_record_keys()?;
     store.durable().await?;
     Ok(poll)
 }
@@ -1252,6 +1253,10 @@ pub fn forget_networks_of_closed_polls(store: &Store, now: u64) -> ApiResult<usi
                 round_secrets_prefix(&poll.community, &poll.id).as_bytes(),
             )?;
         }
+    }
+    if removed > 0 {
+        // The deleted round secrets' keys go too (see `store::keyring`).
+        store.forget_old_record_keys()?;
     }
     Ok(removed)
 }

@@ -76,7 +76,14 @@ impl Table {
     pub fn is_sealed(self) -> bool {
         matches!(
             self,
-            Table::Communities | Table::Initiatives | Table::Audit | Table::WebhookOutbox
+            Table::Communities
+                | Table::Initiatives
+                | Table::Audit
+                | Table::WebhookOutbox
+                // A poll round's network secret: with it and the round's
+                // counters from an old log segment, IPv4 networks could be
+                // tried one by one after the counters were deleted.
+                | Table::ServerSecrets
         )
     }
 
@@ -247,15 +254,7 @@ pub struct SetMember {
 impl Store {
     pub fn open(dir: &Path) -> StoreResult<Store> {
         std::fs::create_dir_all(dir).map_err(|e| StoreError::Engine(e.into()))?;
-        let db = sled::Config::new()
-            .path(dir)
-            .open()
-            .map_err(|err| match err {
-                sled::Error::Io(ref io) if io.to_string().contains("lock") => {
-                    StoreError::Locked(dir.display().to_string())
-                }
-                other => StoreError::Engine(other),
-            })?;
+        let db = open_sled(dir)?;
         // sled's flush makes its log stable with sync_file_range, which does
         // not empty the disk's write cache; the flusher also fdatasyncs it.
         let log_file =
@@ -891,6 +890,26 @@ pub enum Record<'a> {
 impl Drop for Store {
     fn drop(&mut self) {
         self.flusher.stop();
+    }
+}
+
+/// Opens sled in `dir`. A store of this process that was just dropped may
+/// hold sled's file lock a little longer (sled's own flush thread lets go at
+/// its next tick, every 500 ms), so a lock is waited for up to 3 s before it
+/// counts as another process's.
+fn open_sled(dir: &Path) -> StoreResult<sled::Db> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(3);
+    loop {
+        match sled::Config::new().path(dir).open() {
+            Ok(db) => return Ok(db),
+            Err(sled::Error::Io(ref io)) if io.to_string().contains("lock") => {
+                if std::time::Instant::now() >= deadline {
+                    return Err(StoreError::Locked(dir.display().to_string()));
+                }
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            Err(other) => return Err(StoreError::Engine(other)),
+        }
     }
 }
 
