@@ -98,6 +98,21 @@ impl Keyring {
 
     /// `plain` sealed with a new key, which is on disk before this returns.
     pub fn seal(&self, plain: &[u8]) -> StoreResult<Vec<u8>> {
+        self.seal_with(plain, true)
+    }
+
+    /// As [`Keyring::seal`], without waiting for the disk: for an import,
+    /// which is valid only once complete and ends with [`Keyring::sync`].
+    pub fn seal_for_import(&self, plain: &[u8]) -> StoreResult<Vec<u8>> {
+        self.seal_with(plain, false)
+    }
+
+    /// Puts every key made so far on disk.
+    pub fn sync(&self) -> StoreResult<()> {
+        self.state().file.sync_data().map_err(io)
+    }
+
+    fn seal_with(&self, plain: &[u8], durable: bool) -> StoreResult<Vec<u8>> {
         let id: KeyId = rand::random();
         let key: [u8; KEY_LEN] = rand::random();
         let nonce: [u8; NONCE_LEN] = rand::random();
@@ -110,7 +125,9 @@ impl Keyring {
             entry[..ID_LEN].copy_from_slice(&id);
             entry[ID_LEN..].copy_from_slice(&key);
             state.file.write_all(&entry).map_err(io)?;
-            state.file.sync_data().map_err(io)?;
+            if durable {
+                state.file.sync_data().map_err(io)?;
+            }
             state.keys.insert(id, key);
             state.made += 1;
         }

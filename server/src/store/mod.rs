@@ -810,13 +810,15 @@ impl Store {
         Ok(true)
     }
 
-    /// Stores `value` (JSON, checked) under `key` as it is, byte for byte.
+    /// Stores `value` (JSON, checked) under `key` as it is (sealed, for a
+    /// sealed table, with a key not yet on disk: an import, which ends with
+    /// [`Store::finish_import`]).
     pub fn put_raw(&self, table: Table, key: &[u8], value: &[u8]) -> StoreResult<()> {
         serde_json::from_slice::<serde::de::IgnoredAny>(value)
             .map_err(|e| StoreError::Corrupt(format!("{}: {e}", table.tree_name())))?;
         let _permit = self.write_permit();
         let value = if table.is_sealed() {
-            self.keyring.seal(value)?
+            self.keyring.seal_for_import(value)?
         } else {
             value.to_vec()
         };
@@ -825,8 +827,8 @@ impl Store {
         Ok(())
     }
 
-    /// Adds a member as it is, without touching the group's count: call
-    /// [`Store::finish_import`] after the last one.
+    /// Adds a member as it is (sealed as [`Store::put_raw`] seals), without
+    /// touching the group's count: call [`Store::finish_import`] after the last one.
     pub fn put_member_raw(
         &self,
         set: CountedSet,
@@ -838,7 +840,11 @@ impl Store {
             return Err(StoreError::Corrupt("a set group is too long".into()));
         }
         let _permit = self.write_permit();
-        let value = self.seal_member_value(set, value)?;
+        let value = if set.is_sealed() {
+            self.keyring.seal_for_import(value)?
+        } else {
+            value.to_vec()
+        };
         self.set_tree(set)?
             .insert(member_key(group, member), value)?;
         self.wrote();
@@ -847,6 +853,8 @@ impl Store {
 
     /// Sets every count from its members and puts it all on disk: ends an import.
     pub fn finish_import(&self) -> StoreResult<()> {
+        // The keys before the records that use them.
+        self.keyring.sync()?;
         self.recount_sets()?;
         self.flush_blocking()
     }
