@@ -285,90 +285,6 @@ fn is_connection_error(err: &io::Error) -> bool {
     )
 }
 
-/// A socket whose writes may not wait longer than a limit: a client that
-/// stops reading (its window full) loses the connection instead of holding
-/// it, and the write's error ends hyper's connection task.
-pub struct WriteDeadline<T> {
-    inner: T,
-    limit: Duration,
-    waiting_since: Option<Pin<Box<tokio::time::Sleep>>>,
-    stats: Arc<ConnectionStats>,
-}
-
-impl<T> WriteDeadline<T> {
-    pub fn new(inner: T, limit: Duration, stats: Arc<ConnectionStats>) -> Self {
-        WriteDeadline {
-            inner,
-            limit,
-            waiting_since: None,
-            stats,
-        }
-    }
-
-    /// After a write returned pending: an error once the wait passed the limit.
-    fn check_wait(&mut self, cx: &mut Context<'_>) -> Poll<io::Error> {
-        let limit = self.limit;
-        let timer = self
-            .waiting_since
-            .get_or_insert_with(|| Box::pin(tokio::time::sleep(limit)));
-        match timer.as_mut().poll(cx) {
-            Poll::Ready(()) => {
-                ConnectionStats::count(&self.stats.write_timeouts);
-                Poll::Ready(io::Error::new(
-                    io::ErrorKind::TimedOut,
-                    "the client did not read its answer in time",
-                ))
-            }
-            Poll::Pending => Poll::Pending,
-        }
-    }
-
-    fn written<R>(
-        &mut self,
-        cx: &mut Context<'_>,
-        poll: Poll<io::Result<R>>,
-    ) -> Poll<io::Result<R>> {
-        match poll {
-            Poll::Ready(result) => {
-                self.waiting_since = None;
-                Poll::Ready(result)
-            }
-            Poll::Pending => self.check_wait(cx).map(Err),
-        }
-    }
-}
-
-impl<T: AsyncRead + Unpin> AsyncRead for WriteDeadline<T> {
-    fn poll_read(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.inner).poll_read(cx, buf)
-    }
-}
-
-impl<T: AsyncWrite + Unpin> AsyncWrite for WriteDeadline<T> {
-    fn poll_write(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        let poll = Pin::new(&mut self.inner).poll_write(cx, buf);
-        self.written(cx, poll)
-    }
-
-    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        let poll = Pin::new(&mut self.inner).poll_flush(cx);
-        self.written(cx, poll)
-    }
-
-    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        let poll = Pin::new(&mut self.inner).poll_shutdown(cx);
-        self.written(cx, poll)
-    }
-}
-
 /// hyper answers a request it cannot parse (malformed, a target or header
 /// block beyond its own limits) itself, with an empty body, before any route
 /// sees it. This rewrites exactly those answers into our JSON error shape, so
@@ -420,42 +336,82 @@ pub fn shape_parse_error(head: &[u8]) -> Option<Vec<u8>> {
     )
 }
 
-/// A socket whose error answers from hyper itself are rewritten by
-/// [`shape_parse_error`]. Only a connection's first answer can be one of
-/// them in practice, but every answer is looked at (a second request on a
-/// kept-alive connection can be malformed too); the check is a prefix test.
-pub struct JsonParseErrors<T> {
+/// A client's socket as hyper sees it, with two duties:
+/// - a write may not wait longer than a limit: a client that stops reading
+///   (its window full) loses the connection instead of holding it, and the
+///   write's error ends hyper's connection task;
+/// - hyper's own error answers are rewritten by [`shape_parse_error`]. Only a
+///   connection's first answer can be one in practice, but every answer is
+///   looked at (a request on a kept-alive connection can be malformed too);
+///   the check is a prefix test.
+pub struct ClientIo<T> {
     inner: T,
+    limit: Duration,
+    waiting_since: Option<Pin<Box<tokio::time::Sleep>>>,
+    stats: Arc<ConnectionStats>,
     /// A rewritten answer not yet written out.
     pending: Vec<u8>,
 }
 
-impl<T> JsonParseErrors<T> {
-    pub fn new(inner: T) -> Self {
-        JsonParseErrors {
+impl<T> ClientIo<T> {
+    pub fn new(inner: T, limit: Duration, stats: Arc<ConnectionStats>) -> Self {
+        ClientIo {
             inner,
+            limit,
+            waiting_since: None,
+            stats,
             pending: Vec::new(),
+        }
+    }
+
+    /// After a write that returned pending: an error once the wait passed the limit.
+    fn check_wait(&mut self, cx: &mut Context<'_>) -> Poll<io::Error> {
+        let limit = self.limit;
+        let timer = self
+            .waiting_since
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(limit)));
+        match timer.as_mut().poll(cx) {
+            Poll::Ready(()) => {
+                ConnectionStats::count(&self.stats.write_timeouts);
+                Poll::Ready(io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    "the client did not read its answer in time",
+                ))
+            }
+            Poll::Pending => Poll::Pending,
+        }
+    }
+
+    /// `poll`'s outcome, with the write deadline applied to a pending one.
+    fn timed<R>(&mut self, cx: &mut Context<'_>, poll: Poll<io::Result<R>>) -> Poll<io::Result<R>> {
+        match poll {
+            Poll::Ready(result) => {
+                self.waiting_since = None;
+                Poll::Ready(result)
+            }
+            Poll::Pending => self.check_wait(cx).map(Err),
         }
     }
 }
 
-impl<T: AsyncWrite + Unpin> JsonParseErrors<T> {
+impl<T: AsyncWrite + Unpin> ClientIo<T> {
+    /// Writes out a rewritten answer still pending.
     fn drain(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         while !self.pending.is_empty() {
-            match Pin::new(&mut self.inner).poll_write(cx, &self.pending) {
-                Poll::Ready(Ok(0)) => return Poll::Ready(Err(io::ErrorKind::WriteZero.into())),
-                Poll::Ready(Ok(n)) => {
+            let poll = Pin::new(&mut self.inner).poll_write(cx, &self.pending);
+            match std::task::ready!(self.timed(cx, poll)) {
+                Ok(0) => return Poll::Ready(Err(io::ErrorKind::WriteZero.into())),
+                Ok(n) => {
                     self.pending.drain(..n);
                 }
-                Poll::Ready(Err(err)) => return Poll::Ready(Err(err)),
-                Poll::Pending => return Poll::Pending,
+                Err(err) => return Poll::Ready(Err(err)),
             }
         }
         Poll::Ready(Ok(()))
     }
 }
 
-impl<T: AsyncRead + Unpin> AsyncRead for JsonParseErrors<T> {
+impl<T: AsyncRead + Unpin> AsyncRead for ClientIo<T> {
     fn poll_read(
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
@@ -465,39 +421,38 @@ impl<T: AsyncRead + Unpin> AsyncRead for JsonParseErrors<T> {
     }
 }
 
-impl<T: AsyncWrite + Unpin> AsyncWrite for JsonParseErrors<T> {
+impl<T: AsyncWrite + Unpin> AsyncWrite for ClientIo<T> {
     fn poll_write(
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
-        if let Err(err) = std::task::ready!(self.drain(cx)) {
-            return Poll::Ready(Err(err));
-        }
+        std::task::ready!(self.drain(cx))?;
         if buf.starts_with(b"HTTP/1.1 4") || buf.starts_with(b"HTTP/1.1 5") {
             if let Some(shaped) = shape_parse_error(buf) {
                 self.pending = shaped;
                 // The rewritten answer stands for all of hyper's bytes; it is
                 // written out here and by the flush that follows.
-                let _ = self.drain(cx);
+                if let Poll::Ready(Err(err)) = self.drain(cx) {
+                    return Poll::Ready(Err(err));
+                }
                 return Poll::Ready(Ok(buf.len()));
             }
         }
-        Pin::new(&mut self.inner).poll_write(cx, buf)
+        let poll = Pin::new(&mut self.inner).poll_write(cx, buf);
+        self.timed(cx, poll)
     }
 
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        if let Err(err) = std::task::ready!(self.drain(cx)) {
-            return Poll::Ready(Err(err));
-        }
-        Pin::new(&mut self.inner).poll_flush(cx)
+        std::task::ready!(self.drain(cx))?;
+        let poll = Pin::new(&mut self.inner).poll_flush(cx);
+        self.timed(cx, poll)
     }
 
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        if let Err(err) = std::task::ready!(self.drain(cx)) {
-            return Poll::Ready(Err(err));
-        }
-        Pin::new(&mut self.inner).poll_shutdown(cx)
+        std::task::ready!(self.drain(cx))?;
+        let poll = Pin::new(&mut self.inner).poll_shutdown(cx);
+        self.timed(cx, poll)
     }
 }
 

@@ -9,7 +9,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::connections::{self, Admitted, ConnectionStats, JsonParseErrors, Peer, WriteDeadline};
+use crate::connections::{self, Admitted, ClientIo, ConnectionStats, Peer};
 use crate::http::{self, App, Settings};
 use crate::store::Store;
 
@@ -112,11 +112,11 @@ async fn serve_connections(
                 local,
             };
             let limits = &app.settings.connections;
-            let io = TokioIo::new(JsonParseErrors::new(WriteDeadline::new(
+            let io = TokioIo::new(ClientIo::new(
                 stream,
                 limits.write_timeout,
                 app.connection_stats.clone(),
-            )));
+            ));
             let handler = hyper::service::service_fn(
                 move |mut request: hyper::Request<hyper::body::Incoming>| {
                     request.extensions_mut().insert(peer);
