@@ -175,7 +175,8 @@ impl ConnectionTable {
     }
 
     /// Connections held now by `network`.
-    pub fn held_by(&self, network: &[u8; 16]) -> usize {
+    #[cfg(test)]
+    fn held_by(&self, network: &[u8; 16]) -> usize {
         let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         state.per_network.get(network).copied().unwrap_or(0)
     }

@@ -4,7 +4,7 @@
 //! CSV files, webhooks into our own network).
 
 use std::net::SocketAddr;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use mekaar_server::abuse::Limits;
 use mekaar_server::connections::ConnectionLimits;
@@ -665,7 +665,6 @@ async fn bodies_must_be_json_objects_and_texts_plain() {
         "only the admin's and the moderator's"
     );
 
-    let started = Instant::now();
     town.submit(&json!({"title": "Kermis \u{202E}netsoK", "summary": "Gezellig.", "initiator_name": "Anja"}))
         .await
         .expect_invalid("title");
@@ -674,5 +673,4 @@ async fn bodies_must_be_json_objects_and_texts_plain() {
     )
     .await
     .expect_invalid("title");
-    assert!(started.elapsed() < HANG_GUARD);
 }
