@@ -11,8 +11,8 @@ var STATE = "data-mekaar-state";
 var glue;
 function load() {
 if (!glue) {
-glue = import(base + "pkg/mekaar_widgets-30f0fa48.js").then(function (m) {
-return m.default({ module_or_path: base + "pkg/mekaar_widgets_bg-61c25a37.wasm" }).then(function () {
+glue = import(base + "pkg/mekaar_widgets-34c4bf8e.js").then(function (m) {
+return m.default({ module_or_path: base + "pkg/mekaar_widgets_bg-7a071622.wasm" }).then(function () {
 return m;
 });
 });
@@ -33,6 +33,19 @@ el.setAttribute(STATE, "failed");
 if (window.console) console.warn("mekaar:", e);
 });
 }
+function unmount(el) {
+if (el.isConnected || el.getAttribute(STATE) !== "mounted") return;
+el.removeAttribute(STATE);
+load().then(function (m) {
+m.unmount(el);
+});
+}
+function gone(node) {
+if (node.nodeType !== 1) return;
+if (node.hasAttribute("data-mekaar")) unmount(node);
+var list = node.querySelectorAll("[data-mekaar]");
+for (var i = 0; i < list.length; i++) unmount(list[i]);
+}
 function scan(node) {
 if (node.nodeType !== 1) return;
 if (node.hasAttribute("data-mekaar")) mount(node);
@@ -42,8 +55,9 @@ for (var i = 0; i < list.length; i++) mount(list[i]);
 scan(d.documentElement);
 new MutationObserver(function (records) {
 for (var i = 0; i < records.length; i++) {
-var added = records[i].addedNodes;
-for (var j = 0; j < added.length; j++) scan(added[j]);
+var added = records[i].addedNodes, removed = records[i].removedNodes;
+for (var j = 0; j < removed.length; j++) gone(removed[j]);
+for (var k = 0; k < added.length; k++) scan(added[k]);
 }
 }).observe(d.documentElement, { childList: true, subtree: true });
 })();

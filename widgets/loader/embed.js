@@ -43,6 +43,22 @@
       if (window.console) console.warn("mekaar:", e);
     });
   }
+  // A placeholder that left the page (single-page sites replace content all the time):
+  // its widget ends, with its live connection, timers and listeners. One moved elsewhere
+  // is connected again by now and stays as it is.
+  function unmount(el) {
+    if (el.isConnected || el.getAttribute(STATE) !== "mounted") return;
+    el.removeAttribute(STATE);
+    load().then(function (m) {
+      m.unmount(el);
+    });
+  }
+  function gone(node) {
+    if (node.nodeType !== 1) return;
+    if (node.hasAttribute("data-mekaar")) unmount(node);
+    var list = node.querySelectorAll("[data-mekaar]");
+    for (var i = 0; i < list.length; i++) unmount(list[i]);
+  }
   function scan(node) {
     if (node.nodeType !== 1) return;
     if (node.hasAttribute("data-mekaar")) mount(node);
@@ -52,8 +68,9 @@
   scan(d.documentElement);
   new MutationObserver(function (records) {
     for (var i = 0; i < records.length; i++) {
-      var added = records[i].addedNodes;
-      for (var j = 0; j < added.length; j++) scan(added[j]);
+      var added = records[i].addedNodes, removed = records[i].removedNodes;
+      for (var j = 0; j < removed.length; j++) gone(removed[j]);
+      for (var k = 0; k < added.length; k++) scan(added[k]);
     }
   }).observe(d.documentElement, { childList: true, subtree: true });
 })();

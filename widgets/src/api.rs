@@ -223,14 +223,6 @@ impl From<Problem> for Failure {
     }
 }
 
-/// The few fields of `InitiativePublic` the support button shows.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct InitiativeSummary {
-    pub title: String,
-    pub support_count: u64,
-    pub support_threshold: u64,
-}
-
 /// What the widgets show of a community (`CommunityPublic`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Community {
@@ -484,16 +476,6 @@ pub trait Decode: Sized {
     fn decode(value: &JsValue) -> Option<Self>;
 }
 
-impl Decode for InitiativeSummary {
-    fn decode(v: &JsValue) -> Option<Self> {
-        Some(InitiativeSummary {
-            title: get(v, fields::TITLE).as_string()?,
-            support_count: count(v, fields::SUPPORT_COUNT)?,
-            support_threshold: count(v, fields::SUPPORT_THRESHOLD)?,
-        })
-    }
-}
-
 impl Decode for mekaar_api::SupportState {
     fn decode(v: &JsValue) -> Option<Self> {
         Some(mekaar_api::SupportState {
@@ -501,6 +483,34 @@ impl Decode for mekaar_api::SupportState {
             support_count: count(v, fields::SUPPORT_COUNT)?,
         })
     }
+}
+
+/// One API call whose answer is decoded into `T`, a [`mekaar_api`] type: the browser parses
+/// the JSON (`Response.json()`), serde-wasm-bindgen reads the parsed object, so the widget
+/// keeps no copy of the wire types and no JSON parser.
+#[cfg(target_arch = "wasm32")]
+pub async fn fetch<T: serde::de::DeserializeOwned>(
+    method: &str,
+    url: &str,
+    header: Option<(&str, &str)>,
+    body: Option<String>,
+) -> Result<T, Failure> {
+    decode(call(method, url, header, body).await?)
+}
+
+/// Reads a parsed JSON value as `T`; a value of another shape is a [`Problem::Generic`].
+pub fn decode<T: serde::de::DeserializeOwned>(value: JsValue) -> Result<T, Failure> {
+    serde_wasm_bindgen::from_value(value).map_err(|_| Problem::Generic.into())
+}
+
+/// A JSON request body from a [`mekaar_api`] type (serde-wasm-bindgen, then
+/// `JSON.stringify`; absent optional fields are left out).
+pub fn to_json<T: serde::Serialize>(value: &T) -> String {
+    serde_wasm_bindgen::to_value(value)
+        .ok()
+        .and_then(|v| js_sys::JSON::stringify(&v).ok())
+        .map(String::from)
+        .unwrap_or_default()
 }
 
 /// One API call, answered with the parsed JSON body. `header` is the voter or manage

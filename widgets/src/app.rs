@@ -46,7 +46,7 @@ enum What {
     Form(FormKind),
 }
 
-type Button = Rc<RefCell<crate::support::Button>>;
+type Button = yew::AppHandle<crate::support::SupportButton>;
 
 pub struct App {
     s: State,
@@ -529,16 +529,26 @@ impl Widget for App {
             self.support = None;
             if let (Some(slot), Some((id, threshold))) = (slot, self.s.support_target()) {
                 let c = &self.c;
-                let props = crate::support::Props {
+                let env = crate::widget::Env {
                     base: c.base.as_str().into(),
                     community: c.community.as_str().into(),
-                    initiative: id.into(),
                     lang: c.lang,
                     theme: c.theme,
                     voter: c.voter.clone(),
+                    heading: 2,
+                    uid: 0,
+                };
+                let props = crate::support::Props {
+                    env: Rc::new(env),
+                    initiative: id.into(),
                     threshold: Some(threshold),
                 };
-                self.support = Some((slot.clone(), crate::support::start(props, slot)));
+                let app = yew::Renderer::<crate::support::SupportButton>::with_root_and_props(
+                    slot.clone(),
+                    props,
+                )
+                .render();
+                self.support = Some((slot.clone(), app));
             }
         }
         if let Some(form) = self.reset.take().and_then(|sel| dom::find(&self.root, sel)) {

@@ -6,9 +6,10 @@
 //! something went wrong, `.mekaar-message`. Inside an initiative view (`threshold` given)
 //! the root has `data-inline` and no title.
 
-use crate::api::{InitiativeSummary, Problem};
-use crate::i18n::{count_text, t, Key, Lang};
-use mekaar_api::SupportState;
+use crate::api::Problem;
+use crate::i18n::Key;
+use crate::widget::Env;
+use mekaar_api::{InitiativePublic, SupportState};
 use std::rc::Rc;
 
 /// Light or dark, when the placeholder's `data-theme` says so; otherwise the widget follows
@@ -36,59 +37,66 @@ impl Theme {
     }
 }
 
-/// What a support button shows.
-#[derive(Clone)]
-pub struct Props {
-    /// The API base: the loader's own directory, ending in `/`.
-    pub base: Rc<str>,
-    pub community: Rc<str>,
-    pub initiative: Rc<str>,
-    pub lang: Lang,
-    pub theme: Option<Theme>,
-    /// The resident's voter key.
-    pub voter: Rc<str>,
-    /// Set when the button sits inside a view of the initiative that already shows its
-    /// title and knows the threshold: the button then shows no title and draws no box.
-    pub threshold: Option<u64>,
-}
-
-/// What the widget shows as a whole.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Phase {
+/// What the support button shows as a whole.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
     Loading,
     Ready,
     Error(Problem),
 }
 
-/// The support button's state, without the browser.
+/// The support button's state, without the browser: the widget keeps it in `use_reducer`.
+#[derive(Clone, Debug, PartialEq)]
 pub struct View {
-    pub p: Props,
+    /// Set when the button sits inside a view of the initiative that already shows its
+    /// title and knows the threshold: the button then shows no title and draws no box.
+    pub inline: Option<u64>,
+    /// Whether the placeholder names a community and an initiative.
+    configured: bool,
     /// `None` while loading; the initiative's title once read.
     initiative: Option<Result<String, Problem>>,
     /// `None` while loading; whether this voter's state was read.
     state: Option<Result<(), Problem>>,
     /// Whether `count` came from the (newer) support state rather than the initiative.
     count_from_state: bool,
-    threshold: u64,
-    support: Support,
+    pub threshold: u64,
+    pub support: Support,
     /// The last failed toggle: what failed and why.
-    message: Option<(Key, Problem)>,
+    pub message: Option<(Key, Problem)>,
+}
+
+/// What happens to a support button.
+pub enum Action {
+    /// Start (again) from loading: the inline threshold, and whether the placeholder names
+    /// a community and an initiative.
+    Reload(Option<u64>, bool),
+    Initiative(Result<InitiativePublic, Problem>),
+    State(Result<SupportState, Problem>),
+    /// A click: show the outcome at once (see [`View::next_toggle`] for what to send).
+    Toggle,
+    /// The server's answer to a toggle (`true`: support, `false`: withdraw).
+    Toggled(bool, Result<SupportState, Problem>),
+    /// Another widget on the page changed the support of the same initiative.
+    Synced(SupportState),
 }
 
 impl View {
-    pub fn new(p: Props) -> View {
-        View {
-            p,
+    pub fn new(inline: Option<u64>, configured: bool) -> View {
+        let mut view = View {
+            inline,
+            configured,
             initiative: None,
             state: None,
             count_from_state: false,
             threshold: 0,
             support: Support::default(),
             message: None,
-        }
+        };
+        view.reload();
+        view
     }
 
-    fn phase(&self) -> Phase {
+    pub fn phase(&self) -> Phase {
         match (&self.initiative, &self.state) {
             (Some(Err(p)), _) => Phase::Error(*p),
             (Some(Ok(_)), Some(Err(p))) => Phase::Error(*p),
@@ -97,315 +105,284 @@ impl View {
         }
     }
 
-    /// Starts (re)loading; returns whether to ask for the initiative (title and threshold).
-    pub fn reload(&mut self) -> bool {
+    /// What to ask the server after (re)loading: `(the initiative, this voter's state)`.
+    pub fn wants(&self) -> (bool, bool) {
+        (self.initiative.is_none(), self.configured)
+    }
+
+    /// The title, once read (none inline).
+    pub fn title(&self) -> Option<&str> {
+        match &self.initiative {
+            Some(Ok(title)) if self.inline.is_none() => Some(title),
+            _ => None,
+        }
+    }
+
+    fn reload(&mut self) {
         self.initiative = None;
         self.state = None;
         self.count_from_state = false;
         self.message = None;
-        if self.p.community.trim().is_empty() || self.p.initiative.trim().is_empty() {
+        if !self.configured {
             self.initiative = Some(Err(Problem::Misconfigured));
-            return false;
-        }
-        if let Some(threshold) = self.p.threshold {
+        } else if let Some(threshold) = self.inline {
             self.threshold = threshold;
             self.initiative = Some(Ok(String::new()));
-            return false;
         }
-        true
     }
 
-    pub fn got_initiative(&mut self, result: Result<InitiativeSummary, Problem>) {
-        self.initiative = Some(result.map(|i| {
-            self.threshold = i.support_threshold;
-            if !self.count_from_state {
-                self.support.count = i.support_count;
+    /// What a click would send now: `Some(true)` support (PUT), `Some(false)` withdraw
+    /// (DELETE), `None` nothing (not ready, or a toggle still in flight).
+    pub fn next_toggle(&self) -> Option<bool> {
+        (self.phase() == Phase::Ready && !self.support.is_pending())
+            .then_some(!self.support.supported)
+    }
+
+    fn apply(&mut self, action: Action) {
+        match action {
+            Action::Reload(inline, configured) => {
+                self.inline = inline;
+                self.configured = configured;
+                self.reload();
             }
-            i.title
-        }));
-    }
-
-    pub fn got_state(&mut self, result: Result<SupportState, Problem>) {
-        self.state = Some(result.map(|s| {
-            self.support = Support::new(s.supported, s.support_count);
-            self.count_from_state = true;
-        }));
-    }
-
-    pub fn misconfigured(&self) -> bool {
-        matches!(self.initiative, Some(Err(Problem::Misconfigured)))
-    }
-
-    /// A click: the method to send (PUT or DELETE), if any.
-    pub fn toggle(&mut self) -> Option<bool> {
-        if self.phase() != Phase::Ready {
-            return None;
-        }
-        // Optimistic: show the outcome now, roll back if the server says no.
-        let want = self.support.begin()?;
-        self.message = None;
-        Some(want)
-    }
-
-    pub fn toggled(&mut self, want: bool, result: Result<SupportState, Problem>) {
-        self.message = self.support.finish(want, result);
-    }
-
-    /// Another widget on the page changed the support of the same initiative.
-    pub fn synced(&mut self, state: SupportState) -> bool {
-        // A widget with its own change in flight waits for its own answer.
-        if self.support.is_pending() {
-            return false;
-        }
-        self.support = Support::new(state.supported, state.support_count);
-        self.count_from_state = true;
-        true
-    }
-
-    /// The widget as HTML.
-    pub fn html(&self) -> String {
-        let mut o = crate::markup::Out::default();
-        let lang = self.p.lang;
-        let phase = self.phase();
-        o.raw("<div class=\"mekaar-root mekaar-support\" lang=\"")
-            .raw(lang.tag())
-            .raw("\" data-state=\"")
-            .raw(match phase {
-                Phase::Loading => "loading",
-                Phase::Ready => "ready",
-                Phase::Error(_) => "error",
-            })
-            .raw("\"");
-        if let Some(theme) = self.p.theme {
-            o.raw(" data-theme=\"").raw(theme.attr()).raw("\"");
-        }
-        if self.p.threshold.is_some() {
-            o.raw(" data-inline=\"true\"");
-        }
-        if self.support.is_pending() {
-            o.raw(" aria-busy=\"true\"");
-        }
-        o.raw(">");
-        match phase {
-            Phase::Loading => {
-                o.el(
-                    "<p class=\"mekaar-loading\">",
-                    t(lang, Key::Loading),
-                    "</p>",
-                );
+            Action::Initiative(result) => {
+                self.initiative = Some(result.map(|i| {
+                    self.threshold = i.support_threshold;
+                    if !self.count_from_state {
+                        self.support.count = i.support_count;
+                    }
+                    i.title
+                }));
             }
-            Phase::Error(problem) => {
-                o.el(
-                    "<p class=\"mekaar-message\" role=\"alert\">",
-                    t(lang, problem.key()),
-                    "</p>",
-                );
-                if problem.retryable() {
-                    o.button("mekaar-retry", "reload", t(lang, Key::Retry));
+            Action::State(result) => {
+                self.state = Some(result.map(|s| {
+                    self.support = Support::new(s.supported, s.support_count);
+                    self.count_from_state = true;
+                }));
+            }
+            Action::Toggle => {
+                if self.next_toggle().is_some() {
+                    // Optimistic: show the outcome now, roll back if the server says no.
+                    self.support.begin();
+                    self.message = None;
                 }
             }
-            Phase::Ready => self.ready(&mut o),
-        }
-        o.raw("</div>");
-        o.0
-    }
-
-    fn ready(&self, o: &mut crate::markup::Out) {
-        let lang = self.p.lang;
-        let Support {
-            supported, count, ..
-        } = self.support;
-        let inline = self.p.threshold.is_some();
-        if !inline {
-            if let Some(Ok(title)) = &self.initiative {
-                o.el(
-                    "<p class=\"mekaar-title\" id=\"mekaar-title\">",
-                    title,
-                    "</p>",
-                );
+            Action::Toggled(want, result) => self.message = self.support.finish(want, result),
+            Action::Synced(state) => {
+                // A widget with its own change in flight waits for its own answer.
+                if !self.support.is_pending() {
+                    self.support = Support::new(state.supported, state.support_count);
+                    self.count_from_state = true;
+                }
             }
-        }
-        o.raw("<div class=\"mekaar-row\"><button type=\"button\" class=\"mekaar-support-button\" data-act=\"toggle\" aria-pressed=\"")
-            .raw(if supported { "true" } else { "false" })
-            .raw(if inline { "\">" } else { "\" aria-describedby=\"mekaar-title\">" })
-            .raw("<svg class=\"mekaar-icon\" aria-hidden=\"true\" focusable=\"false\" viewBox=\"0 0 16 16\" width=\"16\" height=\"16\"><path d=\"")
-            .raw(if supported { "M3 8.5l3 3 7-7" } else { "M8 3v10M3 8h10" })
-            .el("\"></path></svg><span>", t(lang, Key::SupportButton), "</span></button>")
-            .el(
-                "<p class=\"mekaar-count\" aria-live=\"polite\">",
-                &count_text(lang, count, self.threshold),
-                "</p></div>",
-            );
-        if self.threshold > 0 {
-            o.raw("<progress class=\"mekaar-progress\" aria-hidden=\"true\" max=\"")
-                .num(self.threshold)
-                .raw("\" value=\"")
-                .num(count.min(self.threshold))
-                .raw("\"></progress>");
-        }
-        if let Some((what, why)) = self.message {
-            o.el(
-                "<p class=\"mekaar-message\" role=\"alert\">",
-                t(lang, what),
-                " ",
-            )
-            .key(lang, why.key())
-            .raw("</p>");
         }
     }
 }
 
+impl yew::Reducible for View {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = (*self).clone();
+        next.apply(action);
+        Rc::new(next)
+    }
+}
+
+/// A support button: `initiative` of `env.community`; `threshold` set when it sits inside
+/// a view of that initiative (then no title and no box of its own).
+#[derive(Clone, PartialEq, yew::Properties)]
+pub struct Props {
+    pub env: Rc<Env>,
+    pub initiative: Rc<str>,
+    #[prop_or_default]
+    pub threshold: Option<u64>,
+}
+
 #[cfg(target_arch = "wasm32")]
-pub use browser::{start, Button};
+pub use browser::SupportButton;
 
 #[cfg(target_arch = "wasm32")]
 mod browser {
-    use super::{Props, View};
-    use crate::api::{initiative_url, support_url, Decode, Problem};
-    use crate::dom::{self, Widget};
+    use super::{Action, Phase, Props, View};
+    use crate::api::{initiative_url, support_url, Problem};
+    use crate::i18n::{count_text, t, Key};
+    use crate::registry::{self, Change};
     use mekaar_api::SupportState;
-    use std::cell::RefCell;
-    use std::rc::{Rc, Weak};
-    use web_sys::{Element, Event};
+    use yew::prelude::*;
 
-    thread_local! {
-        /// Every support button on the page, so that when one changes, the others showing
-        /// the same initiative (e.g. above and below an article) show the server's new
-        /// state too.
-        static PEERS: RefCell<Vec<Weak<RefCell<Button>>>> = const { RefCell::new(Vec::new()) };
+    /// Asks the server what `view` wants after a (re)load.
+    fn load(p: &Props, view: UseReducerDispatcher<View>, wants: (bool, bool)) {
+        let (initiative, state) = wants;
+        let env = &p.env;
+        if initiative {
+            // No custom header here: a CORS "simple request", so the server's
+            // `origin_not_allowed` answer is readable and the widget can say so.
+            let url = initiative_url(&env.base, &env.community, &p.initiative);
+            let view = view.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = crate::api::fetch("GET", &url, None, None).await;
+                view.dispatch(Action::Initiative(result.map_err(|f| f.problem)));
+            });
+        }
+        if state {
+            let url = support_url(&env.base, &env.community, &p.initiative);
+            let voter = env.voter.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let header = Some((mekaar_api::VOTER_HEADER, &*voter));
+                let result = crate::api::fetch("GET", &url, header, None).await;
+                view.dispatch(Action::State(result.map_err(|f| f.problem)));
+            });
+        }
     }
 
-    pub struct Button {
-        view: View,
-        root: Element,
-        me: Weak<RefCell<Button>>,
-        _listener: Option<dom::Listener>,
-    }
+    #[function_component(SupportButton)]
+    pub fn support_button(p: &Props) -> Html {
+        let configured = !p.env.community.trim().is_empty() && !p.initiative.trim().is_empty();
+        let view = use_reducer_eq(|| View::new(p.threshold, configured));
 
-    /// Starts a support button in `root`. The caller keeps the returned handle as long as
-    /// the button should live.
-    pub fn start(p: Props, root: Element) -> Rc<RefCell<Button>> {
-        let button = Rc::new(RefCell::new(Button {
-            view: View::new(p),
-            root: root.clone(),
-            me: Weak::new(),
-            _listener: None,
-        }));
-        let me = Rc::downgrade(&button);
-        PEERS.with(|peers| {
-            let mut peers = peers.borrow_mut();
-            peers.retain(|w| w.strong_count() > 0);
-            peers.push(me.clone());
-        });
+        // (Re)load whenever the button is for another initiative.
         {
-            let mut b = button.borrow_mut();
-            b.me = me.clone();
-            b._listener = Some(dom::listen(me, &root, &["click"]));
-            b.load();
-            b.render();
-        }
-        button
-    }
-
-    /// What an answer is for.
-    enum What {
-        Initiative,
-        State,
-        Toggled(bool),
-    }
-
-    impl Button {
-        fn load(&mut self) {
-            if self.view.reload() {
-                let p = &self.view.p;
-                // No custom header here: a CORS "simple request", so the server's
-                // `origin_not_allowed` answer is readable and we can say so.
-                self.send(
-                    What::Initiative,
-                    "GET",
-                    initiative_url(&p.base, &p.community, &p.initiative),
-                );
-            }
-            if !self.view.misconfigured() {
-                self.send_support(What::State, "GET");
-            }
-        }
-
-        fn send_support(&self, what: What, method: &'static str) {
-            let p = &self.view.p;
-            self.send(
-                what,
-                method,
-                support_url(&p.base, &p.community, &p.initiative),
+            let dispatcher = view.dispatcher();
+            let props = p.clone();
+            use_effect_with(
+                (p.env.clone(), p.initiative.clone(), p.threshold),
+                move |_| {
+                    // On the first run this changes nothing (`use_reducer_eq`).
+                    dispatcher.dispatch(Action::Reload(props.threshold, configured));
+                    let wants = View::new(props.threshold, configured).wants();
+                    load(&props, dispatcher, wants);
+                },
             );
         }
 
-        fn send(&self, what: What, method: &'static str, url: String) {
-            let me = self.me.clone();
-            let voter = (!matches!(what, What::Initiative)).then(|| self.view.p.voter.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                let header = voter.as_deref().map(|key| (mekaar_api::VOTER_HEADER, key));
-                let result = crate::api::call(method, &url, header, None).await;
-                let Some(button) = me.upgrade() else { return };
-                let mut button = button.borrow_mut();
-                button.got(what, result.map_err(|f| f.problem));
-                button.render();
-            });
-        }
+        // Hear the other widgets on the page; the subscription ends with the button.
+        let subscription = {
+            let dispatcher = view.dispatcher();
+            use_memo(
+                (p.env.community.clone(), p.initiative.clone()),
+                move |(c, i)| {
+                    let (c, i) = (c.clone(), i.clone());
+                    registry::subscribe(move |change| {
+                        let Change::Support {
+                            community,
+                            initiative,
+                            state,
+                        } = change;
+                        if *community == c && *initiative == i {
+                            dispatcher.dispatch(Action::Synced(*state));
+                        }
+                    })
+                },
+            )
+        };
 
-        fn got(&mut self, what: What, result: Result<wasm_bindgen::JsValue, Problem>) {
-            fn decode<T: Decode>(r: &Result<wasm_bindgen::JsValue, Problem>) -> Result<T, Problem> {
-                r.clone()
-                    .and_then(|v| T::decode(&v).ok_or(Problem::Generic))
-            }
-            let state = decode::<SupportState>(&result);
-            match what {
-                What::Initiative => self.view.got_initiative(decode(&result)),
-                What::State => self.view.got_state(state),
-                What::Toggled(want) => {
-                    if let Ok(s) = state {
-                        let p = &self.view.p;
-                        PEERS.with(|peers| {
-                            for peer in peers.borrow().iter().filter_map(Weak::upgrade) {
-                                // This button is borrowed: it is skipped.
-                                if let Ok(mut other) = peer.try_borrow_mut() {
-                                    let q = &other.view.p;
-                                    if q.community == p.community
-                                        && q.initiative == p.initiative
-                                        && other.view.synced(s)
-                                    {
-                                        other.render();
-                                    }
-                                }
-                            }
-                        });
+        let on_toggle = {
+            let view = view.clone();
+            let p = p.clone();
+            Callback::from(move |_: MouseEvent| {
+                let Some(want) = view.next_toggle() else {
+                    return;
+                };
+                view.dispatch(Action::Toggle);
+                let env = &p.env;
+                let url = support_url(&env.base, &env.community, &p.initiative);
+                let voter = env.voter.clone();
+                let (community, initiative) = (env.community.clone(), p.initiative.clone());
+                let dispatcher = view.dispatcher();
+                let me = subscription.id();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let header = Some((mekaar_api::VOTER_HEADER, &*voter));
+                    let method = if want { "PUT" } else { "DELETE" };
+                    let result: Result<SupportState, Problem> =
+                        crate::api::fetch(method, &url, header, None)
+                            .await
+                            .map_err(|f| f.problem);
+                    if let Ok(state) = result {
+                        let change = Change::Support {
+                            community,
+                            initiative,
+                            state,
+                        };
+                        registry::publish(me, &change);
                     }
-                    self.view.toggled(want, state);
+                    dispatcher.dispatch(Action::Toggled(want, result));
+                });
+            })
+        };
+        let on_retry = {
+            let view = view.clone();
+            let p = p.clone();
+            Callback::from(move |_: MouseEvent| {
+                view.dispatch(Action::Reload(p.threshold, configured));
+                let wants = View::new(p.threshold, configured).wants();
+                load(&p, view.dispatcher(), wants);
+            })
+        };
+
+        let lang = p.env.lang;
+        let phase = view.phase();
+        let state = match phase {
+            Phase::Loading => "loading",
+            Phase::Ready => "ready",
+            Phase::Error(_) => "error",
+        };
+        let body = match phase {
+            Phase::Loading => html! { <p class="mekaar-loading">{t(lang, Key::Loading)}</p> },
+            Phase::Error(problem) => html! {
+                <>
+                    <p class="mekaar-message" role="alert">{t(lang, problem.key())}</p>
+                    if problem.retryable() {
+                        <button type="button" class="mekaar-retry" onclick={on_retry}>
+                            {t(lang, Key::Retry)}
+                        </button>
+                    }
+                </>
+            },
+            Phase::Ready => {
+                let supported = view.support.supported;
+                let title_id = p.env.id("title");
+                let describedby = view.title().is_some().then(|| title_id.clone());
+                html! {
+                    <>
+                        if let Some(title) = view.title() {
+                            <p class="mekaar-title" id={title_id}>{title}</p>
+                        }
+                        <div class="mekaar-row">
+                            <button type="button" class="mekaar-support-button"
+                                aria-pressed={if supported { "true" } else { "false" }}
+                                aria-describedby={describedby} onclick={on_toggle}>
+                                <svg class="mekaar-icon" aria-hidden="true" focusable="false"
+                                    viewBox="0 0 16 16" width="16" height="16">
+                                    <path d={if supported { "M3 8.5l3 3 7-7" } else { "M8 3v10M3 8h10" }}></path>
+                                </svg>
+                                <span>{t(lang, Key::SupportButton)}</span>
+                            </button>
+                            <p class="mekaar-count" aria-live="polite">
+                                {count_text(lang, view.support.count, view.threshold)}
+                            </p>
+                        </div>
+                        if view.threshold > 0 {
+                            <progress class="mekaar-progress" aria-hidden="true"
+                                max={view.threshold.to_string()}
+                                value={view.support.count.min(view.threshold).to_string()}></progress>
+                        }
+                        if let Some((what, why)) = view.message {
+                            <p class="mekaar-message" role="alert">
+                                {t(lang, what)}{" "}{t(lang, why.key())}
+                            </p>
+                        }
+                    </>
                 }
             }
-        }
-    }
-
-    impl Widget for Button {
-        fn event(&mut self, e: &Event) -> bool {
-            match dom::act(e, "button[data-act]") {
-                Some((act, _)) if act == "toggle" => {
-                    let Some(want) = self.view.toggle() else {
-                        return false;
-                    };
-                    self.send_support(What::Toggled(want), if want { "PUT" } else { "DELETE" });
-                    true
-                }
-                Some((act, _)) if act == "reload" => {
-                    self.load();
-                    true
-                }
-                _ => false,
-            }
-        }
-
-        fn render(&mut self) {
-            dom::morph(&self.root, &self.view.html());
+        };
+        html! {
+            <div class="mekaar-root mekaar-support" lang={lang.tag()} data-state={state}
+                data-theme={if view.inline.is_none() { p.env.theme_attr() } else { None }}
+                data-inline={view.inline.map(|_| "true")}
+                aria-busy={view.support.is_pending().then_some("true")}>
+                {body}
+            </div>
         }
     }
 }
@@ -518,6 +495,97 @@ mod tests {
             Some((Key::WithdrawFailed, Problem::StorageUnavailable))
         );
         assert_eq!((s.supported, s.count), (true, 1));
+    }
+
+    fn card(count: u64, threshold: u64) -> InitiativePublic {
+        InitiativePublic {
+            id: "i".into(),
+            community: "c".into(),
+            title: "AED bij de kerk".into(),
+            summary: String::new(),
+            area: None,
+            theme: None,
+            status: Default::default(),
+            initiator_name: String::new(),
+            support_count: count,
+            support_threshold: threshold,
+            threshold_reached_at: None,
+            join_count: 0,
+            answered: false,
+            created_at: 0,
+            updated_at: 0,
+        }
+    }
+
+    fn reduce(view: View, action: Action) -> View {
+        use yew::Reducible;
+        (*Rc::new(view).reduce(action)).clone()
+    }
+
+    #[test]
+    fn the_button_is_ready_once_both_answers_are_in_and_clicks_wait_for_answers() {
+        let view = View::new(None, true);
+        assert_eq!(view.phase(), Phase::Loading);
+        assert_eq!(view.wants(), (true, true));
+        assert_eq!(view.next_toggle(), None);
+        let state = SupportState {
+            supported: false,
+            support_count: 12,
+        };
+        // The voter's state is newer than the initiative's count: it wins in either order.
+        let view = reduce(view, Action::State(Ok(state)));
+        let view = reduce(view, Action::Initiative(Ok(card(11, 50))));
+        assert_eq!(view.phase(), Phase::Ready);
+        assert_eq!((view.support.count, view.threshold), (12, 50));
+        assert_eq!(view.title(), Some("AED bij de kerk"));
+        assert_eq!(view.next_toggle(), Some(true));
+        let view = reduce(view, Action::Toggle);
+        assert_eq!((view.support.supported, view.support.count), (true, 13));
+        assert_eq!(view.next_toggle(), None, "one toggle at a time");
+        // Another widget's change waits while this one's is in flight.
+        let other = SupportState {
+            supported: true,
+            support_count: 40,
+        };
+        let view = reduce(view, Action::Synced(other));
+        assert_eq!(view.support.count, 13);
+        let view = reduce(view, Action::Toggled(true, Err(Problem::Unreachable)));
+        assert_eq!((view.support.supported, view.support.count), (false, 12));
+        assert_eq!(
+            view.message,
+            Some((Key::SupportFailed, Problem::Unreachable))
+        );
+        let view = reduce(view, Action::Synced(other));
+        assert_eq!((view.support.supported, view.support.count), (true, 40));
+    }
+
+    #[test]
+    fn inline_and_misconfigured_buttons() {
+        let inline = View::new(Some(25), true);
+        assert_eq!(
+            inline.wants(),
+            (false, true),
+            "inline: only the voter's state"
+        );
+        assert_eq!(inline.title(), None);
+        let view = reduce(
+            inline,
+            Action::State(Ok(SupportState {
+                supported: true,
+                support_count: 3,
+            })),
+        );
+        assert_eq!((view.phase(), view.threshold), (Phase::Ready, 25));
+        let broken = View::new(None, false);
+        assert_eq!(broken.wants(), (false, false));
+        assert_eq!(broken.phase(), Phase::Error(Problem::Misconfigured));
+        let failed = reduce(
+            View::new(None, true),
+            Action::Initiative(Err(Problem::OriginNotAllowed)),
+        );
+        assert_eq!(failed.phase(), Phase::Error(Problem::OriginNotAllowed));
+        let again = reduce(failed, Action::Reload(None, true));
+        assert_eq!(again.phase(), Phase::Loading);
     }
 
     #[test]

@@ -6,34 +6,82 @@ if (ret[1]) {
 throw takeFromExternrefTable0(ret[0]);
 }
 }
+export function mounted() {
+const ret = wasm.mounted();
+return ret >>> 0;
+}
+export function unmount(element) {
+wasm.unmount(element);
+}
 function __wbg_get_imports() {
 const import0 = {
 __proto__: null,
-bv: function(arg0) {
+co: function(arg0, arg1) {
+const ret = Error(getStringFromWasm0(arg0, arg1));
+return ret;
+},
+cn: function(arg0) {
+const ret = Number(arg0);
+return ret;
+},
+cy: function(arg0, arg1) {
+const v = arg1;
+const ret = typeof(v) === 'bigint' ? v : undefined;
+getDataViewMemory0().setBigInt64((arg0 >>> 0) + 8 * 1, isLikeNone(ret) ? BigInt(0) : ret, true);
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, !isLikeNone(ret), true);
+},
+cu: function(arg0) {
 const v = arg0;
 const ret = typeof(v) === 'boolean' ? v : undefined;
 return isLikeNone(ret) ? 0xFFFFFF : ret ? 1 : 0;
 },
-bw: function(arg0) {
+cA: function(arg0, arg1) {
+const ret = debugString(arg1);
+const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
+const len1 = WASM_VECTOR_LEN;
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+},
+ck: function(arg0, arg1) {
+const ret = arg0 in arg1;
+return ret;
+},
+cp: function(arg0) {
+const ret = typeof(arg0) === 'bigint';
+return ret;
+},
+cv: function(arg0) {
 const ret = typeof(arg0) === 'function';
 return ret;
 },
-bs: function(arg0) {
+cq: function(arg0) {
 const val = arg0;
 const ret = typeof(val) === 'object' && val !== null;
 return ret;
 },
-bx: function(arg0) {
+cr: function(arg0) {
+const ret = typeof(arg0) === 'string';
+return ret;
+},
+cw: function(arg0) {
 const ret = arg0 === undefined;
 return ret;
 },
-bt: function(arg0, arg1) {
+cm: function(arg0, arg1) {
+const ret = arg0 === arg1;
+return ret;
+},
+cx: function(arg0, arg1) {
+const ret = arg0 == arg1;
+return ret;
+},
+cs: function(arg0, arg1) {
 const obj = arg1;
 const ret = typeof(obj) === 'number' ? obj : undefined;
 getDataViewMemory0().setFloat64((arg0 >>> 0) + 8 * 1, isLikeNone(ret) ? 0 : ret, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, !isLikeNone(ret), true);
 },
-bu: function(arg0, arg1) {
+ct: function(arg0, arg1) {
 const obj = arg1;
 const ret = typeof(obj) === 'string' ? obj : undefined;
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
@@ -41,187 +89,272 @@ var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-br: function(arg0, arg1) {
+cl: function(arg0, arg1) {
 throw new Error(getStringFromWasm0(arg0, arg1));
 },
-by: function(arg0) {
+cz: function(arg0) {
 arg0._wbg_cb_unref();
 },
-ad: function() { return handleError(function (arg0, arg1, arg2, arg3) {
+ay: function() { return handleError(function (arg0, arg1, arg2, arg3) {
 arg0.addEventListener(getStringFromWasm0(arg1, arg2), arg3);
 }, arguments); },
-aB: function() { return handleError(function (arg0, arg1) {
+az: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+arg0.addEventListener(getStringFromWasm0(arg1, arg2), arg3, arg4);
+}, arguments); },
+bj: function() { return handleError(function (arg0, arg1) {
 const ret = arg0.appendChild(arg1);
 return ret;
 }, arguments); },
-r: function() { return handleError(function (arg0, arg1) {
+H: function() { return handleError(function (arg0, arg1) {
 const ret = arg0.attachShadow(arg1);
 return ret;
 }, arguments); },
-G: function() { return handleError(function (arg0) {
+X: function() { return handleError(function (arg0) {
 arg0.back();
 }, arguments); },
-U: function() { return handleError(function (arg0) {
+an: function() { return handleError(function (arg0) {
 const ret = arg0.blob();
 return ret;
 }, arguments); },
-V: function(arg0) {
+ao: function(arg0) {
 const ret = arg0.body;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-d: function() { return handleError(function (arg0, arg1, arg2) {
+bC: function(arg0) {
+const ret = arg0.bubbles;
+return ret;
+},
+h: function(arg0) {
+const ret = arg0.__yew_subtree_cache_key;
+return isLikeNone(ret) ? Number.MAX_SAFE_INTEGER : (ret) >>> 0;
+},
+r: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.call(arg1, arg2);
 return ret;
 }, arguments); },
-av: function(arg0) {
+bx: function(arg0) {
+const ret = arg0.cancelBubble;
+return ret;
+},
+aZ: function(arg0) {
 const ret = arg0.cancel();
 return ret;
 },
-ac: function(arg0) {
+bg: function(arg0) {
+const ret = arg0.childNodes;
+return ret;
+},
+bd: function() { return handleError(function (arg0) {
+const ret = arg0.cloneNode();
+return ret;
+}, arguments); },
+ax: function(arg0) {
 arg0.close();
 },
-B: function() { return handleError(function (arg0, arg1, arg2) {
+S: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.closest(getStringFromWasm0(arg1, arg2));
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 }, arguments); },
-aL: function(arg0, arg1) {
+by: function(arg0) {
+const ret = arg0.composedPath();
+return ret;
+},
+bu: function(arg0, arg1) {
 const ret = arg0.contains(arg1);
 return ret;
 },
-L: function() { return handleError(function (arg0, arg1, arg2) {
+ae: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+const ret = arg0.createElementNS(arg1 === 0 ? undefined : getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
+return ret;
+}, arguments); },
+ac: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.createElement(getStringFromWasm0(arg1, arg2));
 return ret;
 }, arguments); },
-ax: function() { return handleError(function (arg0, arg1) {
+bb: function() { return handleError(function (arg0, arg1) {
 const ret = URL.createObjectURL(arg1);
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-m: function() { return handleError(function (arg0) {
+ad: function(arg0, arg1, arg2) {
+const ret = arg0.createTextNode(getStringFromWasm0(arg1, arg2));
+return ret;
+},
+A: function() { return handleError(function (arg0) {
 const ret = arg0.crypto;
 return ret;
 }, arguments); },
-al: function(arg0) {
+aH: function(arg0) {
 const ret = arg0.data;
 return ret;
 },
-k: function(arg0, arg1) {
+C: function(arg0) {
+const ret = arg0.document;
+return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
+},
+ca: function(arg0) {
+const ret = Object.entries(arg0);
+return ret;
+},
+m: function(arg0, arg1) {
+let deferred0_0;
+let deferred0_1;
+try {
+deferred0_0 = arg0;
+deferred0_1 = arg1;
+console.error(getStringFromWasm0(arg0, arg1));
+} finally {
+wasm.__wbindgen_export3(deferred0_0, deferred0_1, 1);
+}
+},
+t: function(arg0, arg1) {
+var v0 = getArrayJsValueFromWasm0(arg0, arg1);
+wasm.__wbindgen_export3(arg0, arg1 * 4, 4);
+console.error(...(v0));
+},
+y: function(arg0, arg1) {
 const ret = arg0.fetch(arg1);
 return ret;
 },
-aA: function(arg0) {
+bh: function(arg0) {
 const ret = arg0.firstChild;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-ae: function() { return handleError(function (arg0) {
+aA: function() { return handleError(function (arg0) {
 arg0.focus();
 }, arguments); },
-O: function(arg0, arg1, arg2) {
+bV: function(arg0) {
+const ret = Array.from(arg0);
+return ret;
+},
+ah: function(arg0, arg1, arg2) {
 const ret = arg0.getAll(getStringFromWasm0(arg1, arg2));
 return ret;
 },
-z: function(arg0) {
+Q: function(arg0) {
 const ret = arg0.getAttributeNames();
 return ret;
 },
-s: function(arg0, arg1, arg2, arg3) {
+I: function(arg0, arg1, arg2, arg3) {
 const ret = arg1.getAttribute(getStringFromWasm0(arg2, arg3));
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-aZ: function(arg0) {
+bN: function(arg0) {
 const ret = arg0.getDate();
 return ret;
 },
-aW: function(arg0) {
+bK: function(arg0) {
 const ret = arg0.getFullYear();
 return ret;
 },
-ba: function(arg0) {
+bO: function(arg0) {
 const ret = arg0.getHours();
 return ret;
 },
-J: function() { return handleError(function (arg0, arg1, arg2, arg3) {
+aa: function() { return handleError(function (arg0, arg1, arg2, arg3) {
 const ret = arg1.getItem(getStringFromWasm0(arg2, arg3));
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-aV: function(arg0) {
+bJ: function(arg0) {
 const ret = arg0.getMinutes();
 return ret;
 },
-bb: function(arg0) {
+bP: function(arg0) {
 const ret = arg0.getMonth();
 return ret;
 },
-g: function() { return handleError(function (arg0, arg1, arg2) {
+u: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.getRandomValues(getArrayU8FromWasm0(arg1, arg2));
 return ret;
 }, arguments); },
-an: function(arg0) {
+aL: function(arg0) {
 const ret = arg0.getReader();
 return ret;
 },
-aG: function(arg0) {
+bo: function(arg0) {
 const ret = arg0.getRootNode();
 return ret;
 },
-bn: function() { return handleError(function (arg0, arg1) {
+cg: function() { return handleError(function (arg0, arg1) {
 const ret = Reflect.get(arg0, arg1);
 return ret;
 }, arguments); },
-C: function() { return handleError(function (arg0, arg1, arg2, arg3) {
+T: function() { return handleError(function (arg0, arg1, arg2, arg3) {
 const ret = arg1.get(getStringFromWasm0(arg2, arg3));
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-N: function(arg0, arg1, arg2) {
+ag: function(arg0, arg1, arg2) {
 const ret = arg0.get(getStringFromWasm0(arg1, arg2));
 return ret;
 },
-a: function(arg0, arg1) {
+p: function(arg0, arg1) {
 const ret = arg0[arg1 >>> 0];
 return ret;
 },
-t: function(arg0, arg1, arg2) {
+o: function(arg0, arg1) {
+const ret = arg0[arg1 >>> 0];
+return ret;
+},
+s: function(arg0, arg1) {
+const ret = arg0[arg1];
+return ret;
+},
+J: function(arg0, arg1, arg2) {
 const ret = arg0.hasAttribute(getStringFromWasm0(arg1, arg2));
 return ret;
 },
-P: function() { return handleError(function (arg0, arg1) {
+ai: function() { return handleError(function (arg0, arg1) {
 const ret = arg1.hash;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-Y: function(arg0) {
+ar: function(arg0) {
 const ret = arg0.headers;
 return ret;
 },
-n: function() { return handleError(function (arg0) {
+B: function() { return handleError(function (arg0) {
 const ret = arg0.history;
 return ret;
 }, arguments); },
-A: function(arg0, arg1) {
+at: function(arg0) {
+const ret = arg0.host;
+return ret;
+},
+R: function(arg0, arg1) {
 const ret = arg1.id;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-aH: function() { return handleError(function (arg0, arg1, arg2) {
+bp: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.insertBefore(arg1, arg2);
 return ret;
 }, arguments); },
-p: function(arg0) {
+bH: function(arg0) {
+let result;
+try {
+result = arg0 instanceof ArrayBuffer;
+} catch (_) {
+result = false;
+}
+const ret = result;
+return ret;
+},
+E: function(arg0) {
 let result;
 try {
 result = arg0 instanceof Element;
@@ -231,7 +364,7 @@ result = false;
 const ret = result;
 return ret;
 },
-at: function(arg0) {
+aS: function(arg0) {
 let result;
 try {
 result = arg0 instanceof HTMLInputElement;
@@ -241,7 +374,7 @@ result = false;
 const ret = result;
 return ret;
 },
-am: function(arg0) {
+aI: function(arg0) {
 let result;
 try {
 result = arg0 instanceof MessageEvent;
@@ -251,7 +384,7 @@ result = false;
 const ret = result;
 return ret;
 },
-ay: function(arg0) {
+bc: function(arg0) {
 let result;
 try {
 result = arg0 instanceof Node;
@@ -261,7 +394,27 @@ result = false;
 const ret = result;
 return ret;
 },
-h: function(arg0) {
+au: function(arg0) {
+let result;
+try {
+result = arg0 instanceof ShadowRoot;
+} catch (_) {
+result = false;
+}
+const ret = result;
+return ret;
+},
+bG: function(arg0) {
+let result;
+try {
+result = arg0 instanceof Uint8Array;
+} catch (_) {
+result = false;
+}
+const ret = result;
+return ret;
+},
+v: function(arg0) {
 let result;
 try {
 result = arg0 instanceof Window;
@@ -271,62 +424,89 @@ result = false;
 const ret = result;
 return ret;
 },
-bg: function(arg0) {
+bW: function(arg0) {
 const ret = Array.isArray(arg0);
 return ret;
 },
-aC: function(arg0, arg1) {
+bX: function(arg0) {
+const ret = Number.isSafeInteger(arg0);
+return ret;
+},
+bk: function(arg0, arg1) {
 const ret = arg0.isSameNode(arg1);
 return ret;
 },
-W: function() { return handleError(function (arg0) {
+bY: function(arg0, arg1) {
+const ret = Object.is(arg0, arg1);
+return ret;
+},
+ap: function() { return handleError(function (arg0) {
 const ret = arg0.json();
 return ret;
 }, arguments); },
-aS: function(arg0) {
+be: function(arg0) {
+const ret = arg0.lastChild;
+return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
+},
+bE: function(arg0) {
 const ret = arg0.length;
 return ret;
 },
-S: function(arg0) {
+al: function(arg0) {
+const ret = arg0.length;
+return ret;
+},
+q: function(arg0) {
 const ret = arg0.length;
 return ret;
 },
 c: function(arg0) {
-const ret = arg0.length;
-return ret;
+const ret = arg0.__yew_listener_id;
+return isLikeNone(ret) ? Number.MAX_SAFE_INTEGER : (ret) >>> 0;
 },
-i: function() { return handleError(function (arg0) {
+w: function() { return handleError(function (arg0) {
 const ret = arg0.localStorage;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 }, arguments); },
-o: function(arg0) {
+D: function(arg0) {
 const ret = arg0.location;
 return ret;
 },
-aR: function(arg0) {
+K: function(arg0, arg1) {
+const ret = arg1.namespaceURI;
+var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
+var len1 = WASM_VECTOR_LEN;
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+},
+bD: function(arg0) {
 const ret = new Uint8Array(arg0);
 return ret;
 },
-D: function() { return handleError(function () {
+U: function() { return handleError(function () {
 const ret = new Headers();
 return ret;
 }, arguments); },
-bf: function() {
+bT: function() {
 const ret = new Array();
 return ret;
 },
-aX: function(arg0) {
+bL: function(arg0) {
 const ret = new Date(arg0);
 return ret;
 },
-f: function(arg0, arg1) {
+aK: function() { return handleError(function () {
+const ret = new CSSStyleSheet();
+return ret;
+}, arguments); },
+b: function(arg0, arg1) {
 try {
 var state0 = {a: arg0, b: arg1};
 var cb0 = (arg0, arg1) => {
 const a = state0.a;
 state0.a = 0;
 try {
-return __wasm_bindgen_func_elem_1014(a, state0.b, arg0, arg1);
+return __wasm_bindgen_func_elem_2133(a, state0.b, arg0, arg1);
 } finally {
 state0.a = a;
 }
@@ -337,244 +517,309 @@ return ret;
 state0.a = 0;
 }
 },
-bh: function() {
+k: function() {
+const ret = new Error();
+return ret;
+},
+bZ: function() {
 const ret = new Object();
 return ret;
 },
-ab: function() { return handleError(function (arg0, arg1) {
+aw: function() { return handleError(function (arg0, arg1) {
 const ret = new EventSource(getStringFromWasm0(arg0, arg1));
 return ret;
 }, arguments); },
-M: function() { return handleError(function (arg0) {
+af: function() { return handleError(function (arg0) {
 const ret = new FormData(arg0);
 return ret;
 }, arguments); },
-H: function() { return handleError(function (arg0, arg1, arg2) {
+Y: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = new Request(getStringFromWasm0(arg0, arg1), arg2);
 return ret;
 }, arguments); },
-aD: function(arg0) {
+bl: function(arg0) {
 const ret = arg0.nextSibling;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-aM: function(arg0, arg1) {
+bv: function(arg0, arg1) {
 const ret = arg1.nodeName;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-aN: function(arg0) {
+bw: function(arg0) {
 const ret = arg0.nodeType;
 return ret;
 },
-az: function(arg0, arg1) {
+bf: function(arg0, arg1) {
 const ret = arg1.nodeValue;
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-aY: function() {
+bM: function() {
 const ret = Date.now();
 return ret;
 },
-T: function(arg0) {
+bU: function(arg0) {
+const ret = Array.of(arg0);
+return ret;
+},
+am: function(arg0) {
 const ret = arg0.ok;
 return ret;
 },
-aI: function(arg0) {
+F: function(arg0, arg1) {
+const ret = arg1.outerHTML;
+const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
+const len1 = WASM_VECTOR_LEN;
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+},
+bq: function(arg0) {
 const ret = arg0.ownerDocument;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bc: function() { return handleError(function (arg0, arg1) {
+br: function(arg0) {
+const ret = arg0.parentElement;
+return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
+},
+bi: function(arg0) {
+const ret = arg0.parentNode;
+return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
+},
+bQ: function() { return handleError(function (arg0, arg1) {
 const ret = JSON.parse(getStringFromWasm0(arg0, arg1));
 return ret;
 }, arguments); },
-R: function() { return handleError(function (arg0, arg1) {
+ak: function() { return handleError(function (arg0, arg1) {
 const ret = arg1.pathname;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-aO: function(arg0) {
+bz: function(arg0) {
 arg0.preventDefault();
 },
-aT: function(arg0, arg1, arg2) {
+bF: function(arg0, arg1, arg2) {
 Uint8Array.prototype.set.call(getArrayU8FromWasm0(arg0, arg1), arg2);
 },
-b: function(arg0, arg1) {
+n: function(arg0, arg1) {
 const ret = arg0.push(arg1);
 return ret;
 },
-y: function() { return handleError(function (arg0, arg1, arg2) {
+P: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.querySelectorAll(getStringFromWasm0(arg1, arg2));
 return ret;
 }, arguments); },
-v: function() { return handleError(function (arg0, arg1, arg2) {
+M: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.querySelector(getStringFromWasm0(arg1, arg2));
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 }, arguments); },
-bq: function(arg0) {
+cj: function(arg0) {
 const ret = arg0.queueMicrotask;
 return ret;
 },
-bp: function(arg0) {
+ci: function(arg0) {
 queueMicrotask(arg0);
 },
-be: function() {
+bS: function() {
 const ret = Math.random();
 return ret;
 },
-au: function(arg0) {
+aY: function(arg0) {
 const ret = arg0.read();
 return ret;
 },
-aa: function(arg0) {
+av: function(arg0) {
 const ret = arg0.readyState;
 return ret;
 },
-x: function() { return handleError(function (arg0, arg1, arg2) {
+O: function() { return handleError(function (arg0, arg1, arg2) {
 arg0.removeAttribute(getStringFromWasm0(arg1, arg2));
 }, arguments); },
-aE: function() { return handleError(function (arg0, arg1) {
+bm: function() { return handleError(function (arg0, arg1) {
 const ret = arg0.removeChild(arg1);
 return ret;
 }, arguments); },
-I: function() { return handleError(function (arg0, arg1, arg2) {
+Z: function() { return handleError(function (arg0, arg1, arg2) {
 arg0.removeItem(getStringFromWasm0(arg1, arg2));
 }, arguments); },
-F: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4, arg5) {
+W: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4, arg5) {
 arg0.replaceState(arg1, getStringFromWasm0(arg2, arg3), arg4 === 0 ? undefined : getStringFromWasm0(arg4, arg5));
 }, arguments); },
-ap: function(arg0) {
+aJ: function() { return handleError(function (arg0, arg1, arg2) {
+arg0.replaceSync(getStringFromWasm0(arg1, arg2));
+}, arguments); },
+aN: function(arg0) {
 arg0.reset();
 },
-bm: function(arg0) {
+cf: function(arg0) {
 const ret = Promise.resolve(arg0);
 return ret;
 },
-aw: function() { return handleError(function (arg0, arg1) {
+ba: function() { return handleError(function (arg0, arg1) {
 URL.revokeObjectURL(getStringFromWasm0(arg0, arg1));
 }, arguments); },
-Q: function() { return handleError(function (arg0, arg1) {
+aj: function() { return handleError(function (arg0, arg1) {
 const ret = arg1.search;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-j: function() { return handleError(function (arg0) {
+x: function() { return handleError(function (arg0) {
 const ret = arg0.sessionStorage;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 }, arguments); },
-u: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+L: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.setAttribute(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 }, arguments); },
-K: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+ab: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.setItem(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 }, arguments); },
-l: function() { return handleError(function (arg0, arg1, arg2) {
+z: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.setTimeout(arg1, arg2);
 return ret;
 }, arguments); },
-bo: function() { return handleError(function (arg0, arg1, arg2) {
+i: function(arg0, arg1) {
+const ret = setTimeout(arg0, arg1);
+return ret;
+},
+ch: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = Reflect.set(arg0, arg1, arg2);
 return ret;
 }, arguments); },
-E: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+V: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.set(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 }, arguments); },
-ai: function(arg0, arg1) {
+aE: function(arg0, arg1) {
 arg0.body = arg1;
 },
-ak: function(arg0, arg1) {
+aG: function(arg0, arg1) {
 arg0.cache = __wbindgen_enum_RequestCache[arg1];
 },
-aq: function(arg0, arg1) {
+f: function(arg0, arg1) {
+arg0.__yew_subtree_cache_key = arg1 >>> 0;
+},
+aW: function(arg0, arg1) {
+arg0.capture = arg1 !== 0;
+},
+aO: function(arg0, arg1) {
 arg0.checked = arg1 !== 0;
 },
-ah: function(arg0, arg1) {
+aD: function(arg0, arg1) {
 arg0.credentials = __wbindgen_enum_RequestCredentials[arg1];
 },
-ag: function(arg0, arg1) {
+aT: function() { return handleError(function (arg0, arg1, arg2) {
+arg0.defaultValue = getStringFromWasm0(arg1, arg2);
+}, arguments); },
+aC: function(arg0, arg1) {
 arg0.headers = arg1;
 },
-w: function(arg0, arg1, arg2) {
+N: function(arg0, arg1, arg2) {
 arg0.innerHTML = getStringFromWasm0(arg1, arg2);
 },
-Z: function(arg0, arg1, arg2) {
+as: function(arg0, arg1, arg2) {
 arg0.innerHTML = getStringFromWasm0(arg1, arg2);
 },
-af: function(arg0, arg1, arg2) {
+d: function(arg0, arg1) {
+arg0.__yew_listener_id = arg1 >>> 0;
+},
+aB: function(arg0, arg1, arg2) {
 arg0.method = getStringFromWasm0(arg1, arg2);
 },
-aj: function(arg0, arg1) {
+aF: function(arg0, arg1) {
 arg0.mode = __wbindgen_enum_RequestMode[arg1];
 },
-ao: function(arg0, arg1) {
+aM: function(arg0, arg1) {
 arg0.mode = __wbindgen_enum_ShadowRootMode[arg1];
 },
-aJ: function(arg0, arg1, arg2) {
+bs: function(arg0, arg1, arg2) {
 arg0.nodeValue = arg1 === 0 ? undefined : getStringFromWasm0(arg1, arg2);
 },
-aK: function(arg0, arg1, arg2) {
+aX: function(arg0, arg1) {
+arg0.passive = arg1 !== 0;
+},
+e: function(arg0, arg1) {
+arg0.__yew_subtree_id = arg1 >>> 0;
+},
+bt: function(arg0, arg1, arg2) {
 arg0.textContent = arg1 === 0 ? undefined : getStringFromWasm0(arg1, arg2);
 },
-q: function(arg0) {
+aV: function(arg0, arg1, arg2) {
+arg0.value = getStringFromWasm0(arg1, arg2);
+},
+aR: function(arg0, arg1, arg2) {
+arg0.value = getStringFromWasm0(arg1, arg2);
+},
+G: function(arg0) {
 const ret = arg0.shadowRoot;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bi: function() {
+j: function(arg0, arg1) {
+const ret = arg1.slice();
+const ptr1 = passArrayJsValueToWasm0(ret, wasm.__wbindgen_export);
+const len1 = WASM_VECTOR_LEN;
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+},
+l: function(arg0, arg1) {
+const ret = arg1.stack;
+const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
+const len1 = WASM_VECTOR_LEN;
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+},
+cb: function() {
 const ret = typeof globalThis === 'undefined' ? undefined : globalThis;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bk: function() {
+cd: function() {
 const ret = typeof global === 'undefined' ? undefined : global;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bj: function() {
+cc: function() {
 const ret = typeof self === 'undefined' ? undefined : self;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bl: function() {
+ce: function() {
 const ret = typeof window === 'undefined' ? undefined : window;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-X: function(arg0) {
+aq: function(arg0) {
 const ret = arg0.status;
 return ret;
 },
-bd: function() { return handleError(function (arg0) {
+bR: function() { return handleError(function (arg0) {
 const ret = JSON.stringify(arg0);
 return ret;
 }, arguments); },
-aQ: function(arg0) {
+g: function(arg0) {
+const ret = arg0.__yew_subtree_id;
+return isLikeNone(ret) ? Number.MAX_SAFE_INTEGER : (ret) >>> 0;
+},
+bB: function(arg0) {
 const ret = arg0.target;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-aF: function(arg0, arg1) {
+bn: function(arg0, arg1) {
 const ret = arg1.textContent;
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-e: function(arg0, arg1, arg2) {
+a: function(arg0, arg1, arg2) {
 const ret = arg0.then(arg1, arg2);
 return ret;
 },
-aU: function(arg0, arg1) {
+bI: function(arg0, arg1) {
 const ret = arg0.then(arg1);
 return ret;
-},
-ar: function(arg0, arg1) {
-const ret = arg1.type;
-const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
-const len1 = WASM_VECTOR_LEN;
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
 aP: function(arg0, arg1) {
 const ret = arg1.type;
@@ -583,30 +828,52 @@ const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-as: function(arg0, arg1) {
+bA: function(arg0, arg1) {
+const ret = arg1.type;
+const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
+const len1 = WASM_VECTOR_LEN;
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+},
+aQ: function(arg0, arg1) {
 const ret = arg1.value;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-bA: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_1006);
+aU: function(arg0, arg1) {
+const ret = arg1.value;
+const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
+const len1 = WASM_VECTOR_LEN;
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+},
+cC: function(arg0, arg1) {
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_2128);
 return ret;
 },
-bB: function(arg0, arg1) {
-const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_199);
+cD: function(arg0, arg1) {
+const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_702);
 return ret;
 },
-bC: function(arg0) {
+cE: function(arg0, arg1) {
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_1053);
+return ret;
+},
+cF: function(arg0) {
 const ret = arg0;
 return ret;
 },
-bD: function(arg0, arg1) {
+cG: function(arg0, arg1) {
 const ret = getStringFromWasm0(arg0, arg1);
 return ret;
 },
-bz: function() {
+cH: function(arg0) {
+const ret = BigInt.asUintN(64, arg0);
+return ret;
+},
+cB: function() {
 const table = wasm.__wbindgen_externrefs;
 table.set(0, undefined);
 table.set(1024, undefined);
@@ -620,17 +887,20 @@ __proto__: null,
 "./mekaar_widgets_bg.js": import0,
 };
 }
-function __wasm_bindgen_func_elem_199(arg0, arg1, arg2) {
-wasm.__wasm_bindgen_func_elem_199(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_1053(arg0, arg1) {
+wasm.__wasm_bindgen_func_elem_1053(arg0, arg1);
 }
-function __wasm_bindgen_func_elem_1006(arg0, arg1, arg2) {
-const ret = wasm.__wasm_bindgen_func_elem_1006(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_702(arg0, arg1, arg2) {
+wasm.__wasm_bindgen_func_elem_702(arg0, arg1, arg2);
+}
+function __wasm_bindgen_func_elem_2128(arg0, arg1, arg2) {
+const ret = wasm.__wasm_bindgen_func_elem_2128(arg0, arg1, arg2);
 if (ret[1]) {
 throw takeFromExternrefTable0(ret[0]);
 }
 }
-function __wasm_bindgen_func_elem_1014(arg0, arg1, arg2, arg3) {
-wasm.__wasm_bindgen_func_elem_1014(arg0, arg1, arg2, arg3);
+function __wasm_bindgen_func_elem_2133(arg0, arg1, arg2, arg3) {
+wasm.__wasm_bindgen_func_elem_2133(arg0, arg1, arg2, arg3);
 }
 const __wbindgen_enum_RequestCache = ["default", "no-store", "reload", "no-cache", "force-cache", "only-if-cached"];
 const __wbindgen_enum_RequestCredentials = ["omit", "same-origin", "include"];
@@ -643,7 +913,61 @@ return idx;
 }
 const CLOSURE_DTORS = (typeof FinalizationRegistry === 'undefined')
 ? { register: () => {}, unregister: () => {} }
-: new FinalizationRegistry(state => wasm.__wbindgen_export6(state.a, state.b));
+: new FinalizationRegistry(state => wasm.__wbindgen_export7(state.a, state.b));
+function debugString(val) {
+switch (typeof val) {
+case 'number':
+case 'boolean':
+case 'undefined':
+return `${val}`;
+case 'string':
+return JSON.stringify(val);
+case 'bigint':
+return `${val}n`;
+case 'symbol':
+return val.description !== undefined
+? `Symbol(${val.description})`
+: 'Symbol';
+case 'function':
+return typeof val.name === 'string' && val.name !== ''
+? `Function(${val.name})`
+: 'Function';
+case 'object': {
+if (val === null) {
+return 'null';
+}
+if (Array.isArray(val)) {
+return '[' + Array.from(val, debugString).join(', ') + ']';
+}
+if (val instanceof Error) {
+return `${val.name}: ${val.message}\n${val.stack}`;
+}
+const toStringOutput = toString.call(val);
+const className = /\[object ([^\]]+)\]/.exec(toStringOutput)?.[1];
+if (className === undefined) {
+return toStringOutput;
+}
+if (className === 'Object') {
+try {
+return 'Object(' + JSON.stringify(val) + ')';
+} catch (_) {
+return 'Object';
+}
+}
+return className;
+}
+}
+}
+function getArrayJsValueFromWasm0(ptr, len) {
+ptr = ptr >>> 0;
+const mem = getDataViewMemory0();
+const result = [];
+for (let i = ptr; i < ptr + 4 * len; i += 4) {
+result.push(wasm.__wbindgen_externrefs.get(mem.getUint32(i, true)));
+}
+wasm.__wbindgen_export6(ptr, len);
+return result;
+}
 function getArrayU8FromWasm0(ptr, len) {
 ptr = ptr >>> 0;
 return getUint8ArrayMemory0().subarray(ptr / 1, ptr / 1 + len);
@@ -689,7 +1013,7 @@ real._wbg_cb_unref();
 };
 real._wbg_cb_unref = () => {
 if (--state.cnt === 0) {
-wasm.__wbindgen_export6(state.a, state.b);
+wasm.__wbindgen_export7(state.a, state.b);
 state.a = 0;
 CLOSURE_DTORS.unregister(state);
 }
@@ -712,13 +1036,22 @@ real._wbg_cb_unref();
 };
 real._wbg_cb_unref = () => {
 if (--state.cnt === 0) {
-wasm.__wbindgen_export6(state.a, state.b);
+wasm.__wbindgen_export7(state.a, state.b);
 state.a = 0;
 CLOSURE_DTORS.unregister(state);
 }
 };
 CLOSURE_DTORS.register(real, state, state);
 return real;
+}
+function passArrayJsValueToWasm0(array, malloc) {
+const ptr = malloc(array.length * 4, 4) >>> 0;
+for (let i = 0; i < array.length; i++) {
+const add = addToExternrefTable0(array[i]);
+getDataViewMemory0().setUint32(ptr + 4 * i, add, true);
+}
+WASM_VECTOR_LEN = array.length;
+return ptr;
 }
 function passStringToWasm0(arg, malloc, realloc) {
 if (realloc === undefined) {
@@ -752,7 +1085,7 @@ return ptr;
 }
 function takeFromExternrefTable0(idx) {
 const value = wasm.__wbindgen_externrefs.get(idx);
-wasm.__wbindgen_export7(idx);
+wasm.__wbindgen_export8(idx);
 return value;
 }
 let cachedTextDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
@@ -856,7 +1189,7 @@ console.warn('using deprecated parameters for the initialization function; pass 
 }
 }
 if (module_or_path === undefined) {
-module_or_path = new URL('mekaar_widgets_bg-61c25a37.wasm', import.meta.url);
+module_or_path = new URL('mekaar_widgets_bg-7a071622.wasm', import.meta.url);
 }
 const imports = __wbg_get_imports();
 if (typeof module_or_path === 'string' || (typeof Request === 'function' && module_or_path instanceof Request) || (typeof URL === 'function' && module_or_path instanceof URL)) {

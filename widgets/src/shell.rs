@@ -1,0 +1,198 @@
+//! Mounting and unmounting widgets: the two functions the loader (`embed.js`) calls.
+//!
+//! [`mount`] gives the placeholder an open shadow root, adopts the page's one shared
+//! stylesheet into it and starts the widget's yew app in a container inside it;
+//! [`unmount`] destroys that app when the loader sees the placeholder leave the page, which
+//! ends its hooks: event streams, timers and listeners on the host page.
+
+use crate::i18n::Lang;
+use crate::initiatives::Kind;
+use crate::support::Theme;
+use crate::widget::{heading_level, Env};
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use web_sys::{CssStyleSheet, Element, ShadowRoot, ShadowRootInit, ShadowRootMode};
+
+thread_local! {
+    /// The mounted widgets: their placeholder and what ends their app.
+    static MOUNTED: RefCell<Vec<(Element, Box<dyn FnOnce()>)>> = RefCell::new(Vec::new());
+    /// The one constructable stylesheet every shadow root on the page adopts; `None` where
+    /// the browser has none (then each shadow root gets a `<style>`).
+    static SHEET: Option<CssStyleSheet> = shared_sheet();
+    static NEXT_UID: RefCell<u32> = const { RefCell::new(0) };
+}
+
+fn shared_sheet() -> Option<CssStyleSheet> {
+    let sheet = CssStyleSheet::new().ok()?;
+    sheet.replace_sync(crate::STYLE).ok()?;
+    Some(sheet)
+}
+
+/// Puts the widget stylesheet in `shadow`: adopted (no `<style>` element, so a host page
+/// whose CSP forbids inline styles still styles the widget), or as a `<style>` element in
+/// browsers without constructable stylesheets.
+fn style(shadow: &ShadowRoot, document: &web_sys::Document) -> Result<(), JsValue> {
+    let adopted = SHEET.with(|sheet| {
+        sheet.as_ref().is_some_and(|sheet| {
+            js_sys::Reflect::set(
+                shadow,
+                &JsValue::from_str("adoptedStyleSheets"),
+                &js_sys::Array::of1(sheet),
+            )
+            .unwrap_or(false)
+        })
+    });
+    if !adopted {
+        let style = document.create_element("style")?;
+        style.set_text_content(Some(crate::STYLE));
+        shadow.append_child(&style)?;
+    }
+    Ok(())
+}
+
+/// Remembers how to end the app mounted on `element`.
+fn keep(element: &Element, end: Box<dyn FnOnce()>) {
+    MOUNTED.with(|m| m.borrow_mut().push((element.clone(), end)));
+}
+
+/// Mounts the widget named by `element`'s `data-mekaar` into `element`'s shadow root.
+/// `base` is the API base, the loader's own directory (ending in `/`).
+///
+/// Throws (so the loader can mark the placeholder and leave its fallback content) for an
+/// unknown widget kind or when the element cannot host a shadow root.
+#[wasm_bindgen]
+pub fn mount(element: Element, base: String) -> Result<(), JsValue> {
+    let attr = |name: &str| element.get_attribute(name).unwrap_or_default();
+    let widget = attr("data-mekaar");
+    let widget = widget.trim();
+    let kind = match widget {
+        "poll" | "poll-control" | "support" => None,
+        "initiatives" => Some(Kind::List),
+        "initiative" => Some(Kind::Single),
+        "manage" => Some(Kind::Manage),
+        _ => return Err(JsValue::from_str("mekaar: unknown widget kind")),
+    };
+    // A placeholder mounted again (a second loader, or taken out and put back) starts over.
+    unmount(element.clone());
+    let lang = Lang::from_tag(element.get_attribute("data-lang").as_deref());
+    let theme = Theme::from_attr(element.get_attribute("data-theme").as_deref());
+    let community = attr("data-community").trim().to_owned();
+    let initiative = attr("data-initiative").trim().to_owned();
+
+    let shadow = match element.shadow_root() {
+        Some(shadow) => {
+            shadow.set_inner_html("");
+            shadow
+        }
+        None => element.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?,
+    };
+    let document = element.owner_document().ok_or("mekaar: no document")?;
+    style(&shadow, &document)?;
+    // The widget's container; the widget renders its `.mekaar-root` inside.
+    let root = document.create_element("div")?;
+    shadow.append_child(&root)?;
+
+    let uid = NEXT_UID.with(|n| {
+        let mut n = n.borrow_mut();
+        *n += 1;
+        *n
+    });
+    let env = Rc::new(Env {
+        base: base.as_str().into(),
+        community: community.as_str().into(),
+        lang,
+        theme,
+        voter: crate::voter::voter_key(),
+        heading: heading_level(&attr("data-heading-level")),
+        uid,
+    });
+
+    if widget.starts_with("poll") {
+        let config = crate::poll_app::Config {
+            base,
+            community,
+            poll: attr("data-poll").trim().to_owned(),
+            lang,
+            theme: theme.map(Theme::attr),
+            voter: env.voter.clone(),
+            overlay: attr("data-view").trim() == "overlay",
+        };
+        if widget == "poll" {
+            crate::poll_app::start(config, root);
+        } else {
+            crate::poll_app::start_control(config, root);
+        }
+        return Ok(());
+    }
+    match kind {
+        None => {
+            let props = crate::support::Props {
+                env,
+                initiative: initiative.as_str().into(),
+                threshold: None,
+            };
+            let app =
+                yew::Renderer::<crate::support::SupportButton>::with_root_and_props(root, props)
+                    .render();
+            keep(&element, Box::new(move || app.destroy()));
+        }
+        Some(kind) => {
+            // The manage token is the fragment of the manage link: it is only ever sent
+            // in the manage header.
+            let token = if kind == Kind::Manage {
+                let hash = web_sys::window()
+                    .and_then(|w| w.location().hash().ok())
+                    .unwrap_or_default();
+                hash.trim_start_matches('#').to_owned()
+            } else {
+                String::new()
+            };
+            let config = crate::app::Config {
+                kind,
+                base,
+                community,
+                initiative,
+                lang,
+                theme,
+                voter: env.voter.clone(),
+                token: token.into(),
+                submit: attr("data-submit").trim() != "false",
+                preset: crate::preset(&attr),
+            };
+            crate::app::start(config, root);
+        }
+    }
+    Ok(())
+}
+
+/// Ends the widget mounted on `element`, if any: its app is destroyed (its live
+/// connections, timers and listeners end with it) and its shadow root emptied.
+#[wasm_bindgen]
+pub fn unmount(element: Element) {
+    let ended: Vec<Box<dyn FnOnce()>> = MOUNTED.with(|m| {
+        let mut m = m.borrow_mut();
+        let mut ended = Vec::new();
+        let mut i = 0;
+        while i < m.len() {
+            if m[i].0 == element {
+                ended.push(m.swap_remove(i).1);
+            } else {
+                i += 1;
+            }
+        }
+        ended
+    });
+    for end in ended {
+        end();
+    }
+    if let Some(shadow) = element.shadow_root() {
+        shadow.set_inner_html("");
+    }
+}
+
+/// How many widgets are mounted (tests read it through the page).
+#[wasm_bindgen]
+pub fn mounted() -> usize {
+    MOUNTED.with(|m| m.borrow().len())
+}
