@@ -1,0 +1,172 @@
+//! Browser tests: how widgets live on a host page that is stricter or busier than a plain
+//! one — a Content-Security-Policy without `'unsafe-inline'` styles, and a single-page site
+//! that takes placeholders out and puts them back.
+//!
+//! ```text
+//! npm ci --prefix tests
+//! cargo test -p mekaar-tests --test browser -- embedding::
+//! ```
+
+use crate::harness::{host_page, loader_snippet, support_placeholder, with_browser, HostSite};
+use mekaar_tests::TestServer;
+use serde_json::{json, Value};
+
+const SLUG: &str = "dorp";
+
+/// What a resident sees of a widget's looks: the computed colours and shape of its box and
+/// its support button, and whether its progress meter is drawn as a bar.
+const READ_LOOKS: &str = r#"
+var button = q('.mekaar-support-button');
+if (!root || !button || attr('data-state') !== 'ready') return null;
+var r = getComputedStyle(root), b = getComputedStyle(button);
+var progress = q('.mekaar-progress');
+return {
+  root_background: r.backgroundColor, root_border: r.borderTopColor + ' ' + r.borderTopWidth,
+  root_radius: r.borderTopLeftRadius, root_padding: r.paddingTop,
+  button_background: b.backgroundColor, button_color: b.color, button_border: b.borderTopColor,
+  button_radius: b.borderTopLeftRadius, button_padding: b.paddingLeft,
+  progress_appearance: progress ? getComputedStyle(progress).appearance : null,
+  style_elements: s.querySelectorAll('style').length,
+  adopted: s.adoptedStyleSheets ? s.adoptedStyleSheets.length : -1
+};
+"#;
+
+/// A host page whose policy forbids inline styles (`style-src 'self'`, no
+/// `'unsafe-inline'`) shows the widget as styled as on a page without a policy: the widget
+/// adopts a constructable stylesheet instead of putting a `<style>` element in its shadow
+/// root, and its markup has no `style` attributes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_host_page_that_forbids_inline_styles_shows_the_widget_styled() {
+    with_browser(|browser| async move {
+        let api = TestServer::start().await;
+        let site = HostSite::start().await;
+        let created = api.create_community(SLUG, &[&site.origin]).await;
+        let initiative = api
+            .create_initiative(SLUG, &created.admin_token, "Een bankje bij de vijver")
+            .await;
+        let body = support_placeholder(SLUG, &initiative.id, "");
+        let plain = site.put(
+            "/plain",
+            host_page("Dorpskrant", &loader_snippet(&api.url), &body),
+        );
+        let csp = "<meta http-equiv=\"Content-Security-Policy\" content=\"style-src 'self'\">";
+        let strict = site.put(
+            "/strict",
+            host_page(
+                "Dorpskrant",
+                &format!("{csp}\n{}", loader_snippet(&api.url)),
+                &body,
+            ),
+        );
+
+        let resident = browser.profile().await;
+        resident.goto(&plain).await;
+        let looks_plain = resident
+            .wait_inside(0, "styled on the plain page", READ_LOOKS)
+            .await;
+        resident.goto(&strict).await;
+        let looks_strict = resident
+            .wait_inside(0, "styled on the strict page", READ_LOOKS)
+            .await;
+        assert_eq!(
+            looks_strict, looks_plain,
+            "the same looks under style-src 'self'"
+        );
+        // Styled at all (not two equally unstyled widgets): the accent colour and a box.
+        assert_eq!(looks_plain["button_border"], json!("rgb(11, 110, 63)"));
+        assert_ne!(looks_plain["root_padding"], json!("0px"));
+        assert_eq!(looks_plain["style_elements"], json!(0));
+        assert_eq!(looks_plain["adopted"], json!(1));
+        let inline_styles = resident.inside(0, "return qa('[style]').length;").await;
+        assert_eq!(inline_styles, json!(0), "no style attributes in the widget");
+        resident.assert_no_host_errors().await;
+    })
+    .await;
+}
+
+/// Single-page host sites replace content all the time: a placeholder that leaves the page
+/// is unmounted (its shadow root emptied, the loader's mark gone), one moved elsewhere
+/// keeps working, and one put back later mounts again and works.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_placeholder_taken_out_is_unmounted_and_works_again_when_put_back() {
+    with_browser(|browser| async move {
+        let api = TestServer::start().await;
+        let site = HostSite::start().await;
+        let created = api.create_community(SLUG, &[&site.origin]).await;
+        let initiative = api
+            .create_initiative(SLUG, &created.admin_token, "Een bankje bij de vijver")
+            .await;
+        let body = format!(
+            "<section id=\"a\">{}</section><section id=\"b\"></section>",
+            support_placeholder(SLUG, &initiative.id, "")
+        );
+        let url = site.put(
+            "/",
+            host_page("Dorpskrant", &loader_snippet(&api.url), &body),
+        );
+        let resident = browser.profile().await;
+        resident.goto(&url).await;
+        resident
+            .wait_widget(0, "ready", |w| w.settled_at(0, false))
+            .await;
+
+        // Moved within the page: still the same working widget.
+        resident
+            .exec(
+                "document.getElementById('b').appendChild(document.querySelector('[data-mekaar]'));",
+                vec![],
+            )
+            .await;
+        resident.press(0).await;
+        resident
+            .wait_widget(0, "pressed after the move", |w| w.settled_at(1, true))
+            .await;
+
+        // Taken out: unmounted.
+        resident
+            .exec(
+                "window.__kept = document.querySelector('[data-mekaar]'); window.__kept.remove();",
+                vec![],
+            )
+            .await;
+        let gone = poll_page(
+            &resident,
+            "var el = window.__kept; return el.shadowRoot.childNodes.length === 0 \
+             && !el.hasAttribute('data-mekaar-state');",
+        )
+        .await;
+        assert_eq!(gone, json!(true), "the removed placeholder was unmounted");
+
+        // Put back: mounted again, reads the server's state, and works.
+        resident
+            .exec(
+                "document.getElementById('a').appendChild(window.__kept);",
+                vec![],
+            )
+            .await;
+        resident
+            .wait_widget(0, "mounted again, supported", |w| w.settled_at(1, true))
+            .await;
+        resident.press(0).await;
+        resident
+            .wait_widget(0, "withdrawn after coming back", |w| w.settled_at(0, false))
+            .await;
+        let views = resident.widgets().await;
+        assert_eq!(views.len(), 1);
+        assert_eq!(views[0].loader.as_deref(), Some("mounted"));
+        resident.assert_no_host_errors().await;
+    })
+    .await;
+}
+
+/// Polls a page script until it returns something truthy (20 s hang guard).
+async fn poll_page(p: &crate::harness::Profile, script: &str) -> Value {
+    let deadline = std::time::Instant::now() + crate::harness::PATIENCE;
+    loop {
+        let v = p.exec(script, vec![]).await;
+        if v == json!(true) || std::time::Instant::now() >= deadline {
+            return v;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
