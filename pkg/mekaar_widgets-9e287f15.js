@@ -16,72 +16,72 @@ wasm.unmount(element);
 function __wbg_get_imports() {
 const import0 = {
 __proto__: null,
-co: function(arg0, arg1) {
+cn: function(arg0, arg1) {
 const ret = Error(getStringFromWasm0(arg0, arg1));
 return ret;
 },
-cn: function(arg0) {
+cm: function(arg0) {
 const ret = Number(arg0);
 return ret;
 },
-cy: function(arg0, arg1) {
+cx: function(arg0, arg1) {
 const v = arg1;
 const ret = typeof(v) === 'bigint' ? v : undefined;
 getDataViewMemory0().setBigInt64((arg0 >>> 0) + 8 * 1, isLikeNone(ret) ? BigInt(0) : ret, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, !isLikeNone(ret), true);
 },
-cu: function(arg0) {
+ct: function(arg0) {
 const v = arg0;
 const ret = typeof(v) === 'boolean' ? v : undefined;
 return isLikeNone(ret) ? 0xFFFFFF : ret ? 1 : 0;
 },
-cA: function(arg0, arg1) {
+cz: function(arg0, arg1) {
 const ret = debugString(arg1);
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-ck: function(arg0, arg1) {
+cj: function(arg0, arg1) {
 const ret = arg0 in arg1;
 return ret;
 },
-cp: function(arg0) {
+co: function(arg0) {
 const ret = typeof(arg0) === 'bigint';
 return ret;
 },
-cv: function(arg0) {
+cu: function(arg0) {
 const ret = typeof(arg0) === 'function';
 return ret;
 },
-cq: function(arg0) {
+cp: function(arg0) {
 const val = arg0;
 const ret = typeof(val) === 'object' && val !== null;
 return ret;
 },
-cr: function(arg0) {
+cq: function(arg0) {
 const ret = typeof(arg0) === 'string';
 return ret;
 },
-cw: function(arg0) {
+cv: function(arg0) {
 const ret = arg0 === undefined;
 return ret;
 },
-cm: function(arg0, arg1) {
+cl: function(arg0, arg1) {
 const ret = arg0 === arg1;
 return ret;
 },
-cx: function(arg0, arg1) {
+cw: function(arg0, arg1) {
 const ret = arg0 == arg1;
 return ret;
 },
-cs: function(arg0, arg1) {
+cr: function(arg0, arg1) {
 const obj = arg1;
 const ret = typeof(obj) === 'number' ? obj : undefined;
 getDataViewMemory0().setFloat64((arg0 >>> 0) + 8 * 1, isLikeNone(ret) ? 0 : ret, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, !isLikeNone(ret), true);
 },
-ct: function(arg0, arg1) {
+cs: function(arg0, arg1) {
 const obj = arg1;
 const ret = typeof(obj) === 'string' ? obj : undefined;
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
@@ -89,38 +89,38 @@ var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-cl: function(arg0, arg1) {
+ck: function(arg0, arg1) {
 throw new Error(getStringFromWasm0(arg0, arg1));
 },
-cz: function(arg0) {
+cy: function(arg0) {
 arg0._wbg_cb_unref();
 },
-ay: function() { return handleError(function (arg0, arg1, arg2, arg3) {
+ax: function() { return handleError(function (arg0, arg1, arg2, arg3) {
 arg0.addEventListener(getStringFromWasm0(arg1, arg2), arg3);
 }, arguments); },
-az: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+ay: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.addEventListener(getStringFromWasm0(arg1, arg2), arg3, arg4);
 }, arguments); },
-bj: function() { return handleError(function (arg0, arg1) {
+bi: function() { return handleError(function (arg0, arg1) {
 const ret = arg0.appendChild(arg1);
 return ret;
 }, arguments); },
-H: function() { return handleError(function (arg0, arg1) {
+G: function() { return handleError(function (arg0, arg1) {
 const ret = arg0.attachShadow(arg1);
 return ret;
 }, arguments); },
-X: function() { return handleError(function (arg0) {
+W: function() { return handleError(function (arg0) {
 arg0.back();
 }, arguments); },
-an: function() { return handleError(function (arg0) {
+am: function() { return handleError(function (arg0) {
 const ret = arg0.blob();
 return ret;
 }, arguments); },
-ao: function(arg0) {
+an: function(arg0) {
 const ret = arg0.body;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bC: function(arg0) {
+bB: function(arg0) {
 const ret = arg0.bubbles;
 return ret;
 },
@@ -132,53 +132,53 @@ r: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.call(arg1, arg2);
 return ret;
 }, arguments); },
-bx: function(arg0) {
+bw: function(arg0) {
 const ret = arg0.cancelBubble;
 return ret;
 },
-aZ: function(arg0) {
+aY: function(arg0) {
 const ret = arg0.cancel();
 return ret;
 },
-bg: function(arg0) {
+bf: function(arg0) {
 const ret = arg0.childNodes;
 return ret;
 },
-bd: function() { return handleError(function (arg0) {
+bc: function() { return handleError(function (arg0) {
 const ret = arg0.cloneNode();
 return ret;
 }, arguments); },
-ax: function(arg0) {
+aw: function(arg0) {
 arg0.close();
 },
-S: function() { return handleError(function (arg0, arg1, arg2) {
+R: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.closest(getStringFromWasm0(arg1, arg2));
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 }, arguments); },
-by: function(arg0) {
+bx: function(arg0) {
 const ret = arg0.composedPath();
 return ret;
 },
-bu: function(arg0, arg1) {
+bt: function(arg0, arg1) {
 const ret = arg0.contains(arg1);
 return ret;
 },
-ae: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+ad: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 const ret = arg0.createElementNS(arg1 === 0 ? undefined : getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 return ret;
 }, arguments); },
-ac: function() { return handleError(function (arg0, arg1, arg2) {
+ab: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.createElement(getStringFromWasm0(arg1, arg2));
 return ret;
 }, arguments); },
-bb: function() { return handleError(function (arg0, arg1) {
+ba: function() { return handleError(function (arg0, arg1) {
 const ret = URL.createObjectURL(arg1);
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-ad: function(arg0, arg1, arg2) {
+ac: function(arg0, arg1, arg2) {
 const ret = arg0.createTextNode(getStringFromWasm0(arg1, arg2));
 return ret;
 },
@@ -186,7 +186,7 @@ A: function() { return handleError(function (arg0) {
 const ret = arg0.crypto;
 return ret;
 }, arguments); },
-aH: function(arg0) {
+aG: function(arg0) {
 const ret = arg0.data;
 return ret;
 },
@@ -194,7 +194,7 @@ C: function(arg0) {
 const ret = arg0.document;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-ca: function(arg0) {
+bZ: function(arg0) {
 const ret = Object.entries(arg0);
 return ret;
 },
@@ -218,56 +218,56 @@ y: function(arg0, arg1) {
 const ret = arg0.fetch(arg1);
 return ret;
 },
-bh: function(arg0) {
+bg: function(arg0) {
 const ret = arg0.firstChild;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-aA: function() { return handleError(function (arg0) {
+az: function() { return handleError(function (arg0) {
 arg0.focus();
 }, arguments); },
-bV: function(arg0) {
+bU: function(arg0) {
 const ret = Array.from(arg0);
 return ret;
 },
-ah: function(arg0, arg1, arg2) {
+ag: function(arg0, arg1, arg2) {
 const ret = arg0.getAll(getStringFromWasm0(arg1, arg2));
 return ret;
 },
-Q: function(arg0) {
+P: function(arg0) {
 const ret = arg0.getAttributeNames();
 return ret;
 },
-I: function(arg0, arg1, arg2, arg3) {
+H: function(arg0, arg1, arg2, arg3) {
 const ret = arg1.getAttribute(getStringFromWasm0(arg2, arg3));
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-bN: function(arg0) {
+bM: function(arg0) {
 const ret = arg0.getDate();
 return ret;
 },
-bK: function(arg0) {
+bJ: function(arg0) {
 const ret = arg0.getFullYear();
 return ret;
 },
-bO: function(arg0) {
+bN: function(arg0) {
 const ret = arg0.getHours();
 return ret;
 },
-aa: function() { return handleError(function (arg0, arg1, arg2, arg3) {
+Z: function() { return handleError(function (arg0, arg1, arg2, arg3) {
 const ret = arg1.getItem(getStringFromWasm0(arg2, arg3));
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-bJ: function(arg0) {
+bI: function(arg0) {
 const ret = arg0.getMinutes();
 return ret;
 },
-bP: function(arg0) {
+bO: function(arg0) {
 const ret = arg0.getMonth();
 return ret;
 },
@@ -275,26 +275,26 @@ u: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.getRandomValues(getArrayU8FromWasm0(arg1, arg2));
 return ret;
 }, arguments); },
-aL: function(arg0) {
+aK: function(arg0) {
 const ret = arg0.getReader();
 return ret;
 },
-bo: function(arg0) {
+bn: function(arg0) {
 const ret = arg0.getRootNode();
 return ret;
 },
-cg: function() { return handleError(function (arg0, arg1) {
+cf: function() { return handleError(function (arg0, arg1) {
 const ret = Reflect.get(arg0, arg1);
 return ret;
 }, arguments); },
-T: function() { return handleError(function (arg0, arg1, arg2, arg3) {
+S: function() { return handleError(function (arg0, arg1, arg2, arg3) {
 const ret = arg1.get(getStringFromWasm0(arg2, arg3));
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-ag: function(arg0, arg1, arg2) {
+af: function(arg0, arg1, arg2) {
 const ret = arg0.get(getStringFromWasm0(arg1, arg2));
 return ret;
 },
@@ -310,18 +310,18 @@ s: function(arg0, arg1) {
 const ret = arg0[arg1];
 return ret;
 },
-J: function(arg0, arg1, arg2) {
+I: function(arg0, arg1, arg2) {
 const ret = arg0.hasAttribute(getStringFromWasm0(arg1, arg2));
 return ret;
 },
-ai: function() { return handleError(function (arg0, arg1) {
+ah: function() { return handleError(function (arg0, arg1) {
 const ret = arg1.hash;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-ar: function(arg0) {
+aq: function(arg0) {
 const ret = arg0.headers;
 return ret;
 },
@@ -329,22 +329,22 @@ B: function() { return handleError(function (arg0) {
 const ret = arg0.history;
 return ret;
 }, arguments); },
-at: function(arg0) {
+as: function(arg0) {
 const ret = arg0.host;
 return ret;
 },
-R: function(arg0, arg1) {
+Q: function(arg0, arg1) {
 const ret = arg1.id;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-bp: function() { return handleError(function (arg0, arg1, arg2) {
+bo: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.insertBefore(arg1, arg2);
 return ret;
 }, arguments); },
-bH: function(arg0) {
+bG: function(arg0) {
 let result;
 try {
 result = arg0 instanceof ArrayBuffer;
@@ -364,7 +364,7 @@ result = false;
 const ret = result;
 return ret;
 },
-aS: function(arg0) {
+aR: function(arg0) {
 let result;
 try {
 result = arg0 instanceof HTMLInputElement;
@@ -374,7 +374,7 @@ result = false;
 const ret = result;
 return ret;
 },
-aI: function(arg0) {
+aH: function(arg0) {
 let result;
 try {
 result = arg0 instanceof MessageEvent;
@@ -384,7 +384,7 @@ result = false;
 const ret = result;
 return ret;
 },
-bc: function(arg0) {
+bb: function(arg0) {
 let result;
 try {
 result = arg0 instanceof Node;
@@ -394,7 +394,7 @@ result = false;
 const ret = result;
 return ret;
 },
-au: function(arg0) {
+at: function(arg0) {
 let result;
 try {
 result = arg0 instanceof ShadowRoot;
@@ -404,7 +404,7 @@ result = false;
 const ret = result;
 return ret;
 },
-bG: function(arg0) {
+bF: function(arg0) {
 let result;
 try {
 result = arg0 instanceof Uint8Array;
@@ -424,35 +424,35 @@ result = false;
 const ret = result;
 return ret;
 },
-bW: function(arg0) {
+bV: function(arg0) {
 const ret = Array.isArray(arg0);
 return ret;
 },
-bX: function(arg0) {
+bW: function(arg0) {
 const ret = Number.isSafeInteger(arg0);
 return ret;
 },
-bk: function(arg0, arg1) {
+bj: function(arg0, arg1) {
 const ret = arg0.isSameNode(arg1);
 return ret;
 },
-bY: function(arg0, arg1) {
+bX: function(arg0, arg1) {
 const ret = Object.is(arg0, arg1);
 return ret;
 },
-ap: function() { return handleError(function (arg0) {
+ao: function() { return handleError(function (arg0) {
 const ret = arg0.json();
 return ret;
 }, arguments); },
-be: function(arg0) {
+bd: function(arg0) {
 const ret = arg0.lastChild;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bE: function(arg0) {
+bD: function(arg0) {
 const ret = arg0.length;
 return ret;
 },
-al: function(arg0) {
+ak: function(arg0) {
 const ret = arg0.length;
 return ret;
 },
@@ -472,30 +472,30 @@ D: function(arg0) {
 const ret = arg0.location;
 return ret;
 },
-K: function(arg0, arg1) {
+J: function(arg0, arg1) {
 const ret = arg1.namespaceURI;
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-bD: function(arg0) {
+bC: function(arg0) {
 const ret = new Uint8Array(arg0);
 return ret;
 },
-U: function() { return handleError(function () {
+T: function() { return handleError(function () {
 const ret = new Headers();
 return ret;
 }, arguments); },
-bT: function() {
+bS: function() {
 const ret = new Array();
 return ret;
 },
-bL: function(arg0) {
+bK: function(arg0) {
 const ret = new Date(arg0);
 return ret;
 },
-aK: function() { return handleError(function () {
+aJ: function() { return handleError(function () {
 const ret = new CSSStyleSheet();
 return ret;
 }, arguments); },
@@ -506,7 +506,7 @@ var cb0 = (arg0, arg1) => {
 const a = state0.a;
 state0.a = 0;
 try {
-return __wasm_bindgen_func_elem_2133(a, state0.b, arg0, arg1);
+return __wasm_bindgen_func_elem_2023(a, state0.b, arg0, arg1);
 } finally {
 state0.a = a;
 }
@@ -521,150 +521,143 @@ k: function() {
 const ret = new Error();
 return ret;
 },
-bZ: function() {
+bY: function() {
 const ret = new Object();
 return ret;
 },
-aw: function() { return handleError(function (arg0, arg1) {
+av: function() { return handleError(function (arg0, arg1) {
 const ret = new EventSource(getStringFromWasm0(arg0, arg1));
 return ret;
 }, arguments); },
-af: function() { return handleError(function (arg0) {
+ae: function() { return handleError(function (arg0) {
 const ret = new FormData(arg0);
 return ret;
 }, arguments); },
-Y: function() { return handleError(function (arg0, arg1, arg2) {
+X: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = new Request(getStringFromWasm0(arg0, arg1), arg2);
 return ret;
 }, arguments); },
-bl: function(arg0) {
+bk: function(arg0) {
 const ret = arg0.nextSibling;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bv: function(arg0, arg1) {
+bu: function(arg0, arg1) {
 const ret = arg1.nodeName;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-bw: function(arg0) {
+bv: function(arg0) {
 const ret = arg0.nodeType;
 return ret;
 },
-bf: function(arg0, arg1) {
+be: function(arg0, arg1) {
 const ret = arg1.nodeValue;
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-bM: function() {
+bL: function() {
 const ret = Date.now();
 return ret;
 },
-bU: function(arg0) {
+bT: function(arg0) {
 const ret = Array.of(arg0);
 return ret;
 },
-am: function(arg0) {
+al: function(arg0) {
 const ret = arg0.ok;
 return ret;
 },
-F: function(arg0, arg1) {
-const ret = arg1.outerHTML;
-const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
-const len1 = WASM_VECTOR_LEN;
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
-},
-bq: function(arg0) {
+bp: function(arg0) {
 const ret = arg0.ownerDocument;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-br: function(arg0) {
+bq: function(arg0) {
 const ret = arg0.parentElement;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bi: function(arg0) {
+bh: function(arg0) {
 const ret = arg0.parentNode;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bQ: function() { return handleError(function (arg0, arg1) {
+bP: function() { return handleError(function (arg0, arg1) {
 const ret = JSON.parse(getStringFromWasm0(arg0, arg1));
 return ret;
 }, arguments); },
-ak: function() { return handleError(function (arg0, arg1) {
+aj: function() { return handleError(function (arg0, arg1) {
 const ret = arg1.pathname;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-bz: function(arg0) {
+by: function(arg0) {
 arg0.preventDefault();
 },
-bF: function(arg0, arg1, arg2) {
+bE: function(arg0, arg1, arg2) {
 Uint8Array.prototype.set.call(getArrayU8FromWasm0(arg0, arg1), arg2);
 },
 n: function(arg0, arg1) {
 const ret = arg0.push(arg1);
 return ret;
 },
-P: function() { return handleError(function (arg0, arg1, arg2) {
+O: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.querySelectorAll(getStringFromWasm0(arg1, arg2));
 return ret;
 }, arguments); },
-M: function() { return handleError(function (arg0, arg1, arg2) {
+L: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.querySelector(getStringFromWasm0(arg1, arg2));
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 }, arguments); },
-cj: function(arg0) {
+ci: function(arg0) {
 const ret = arg0.queueMicrotask;
 return ret;
 },
-ci: function(arg0) {
+ch: function(arg0) {
 queueMicrotask(arg0);
 },
-bS: function() {
+bR: function() {
 const ret = Math.random();
 return ret;
 },
-aY: function(arg0) {
+aX: function(arg0) {
 const ret = arg0.read();
 return ret;
 },
-av: function(arg0) {
+au: function(arg0) {
 const ret = arg0.readyState;
 return ret;
 },
-O: function() { return handleError(function (arg0, arg1, arg2) {
+N: function() { return handleError(function (arg0, arg1, arg2) {
 arg0.removeAttribute(getStringFromWasm0(arg1, arg2));
 }, arguments); },
-bm: function() { return handleError(function (arg0, arg1) {
+bl: function() { return handleError(function (arg0, arg1) {
 const ret = arg0.removeChild(arg1);
 return ret;
 }, arguments); },
-Z: function() { return handleError(function (arg0, arg1, arg2) {
+Y: function() { return handleError(function (arg0, arg1, arg2) {
 arg0.removeItem(getStringFromWasm0(arg1, arg2));
 }, arguments); },
-W: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4, arg5) {
+V: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4, arg5) {
 arg0.replaceState(arg1, getStringFromWasm0(arg2, arg3), arg4 === 0 ? undefined : getStringFromWasm0(arg4, arg5));
 }, arguments); },
-aJ: function() { return handleError(function (arg0, arg1, arg2) {
+aI: function() { return handleError(function (arg0, arg1, arg2) {
 arg0.replaceSync(getStringFromWasm0(arg1, arg2));
 }, arguments); },
-aN: function(arg0) {
+aM: function(arg0) {
 arg0.reset();
 },
-cf: function(arg0) {
+ce: function(arg0) {
 const ret = Promise.resolve(arg0);
 return ret;
 },
-ba: function() { return handleError(function (arg0, arg1) {
+aZ: function() { return handleError(function (arg0, arg1) {
 URL.revokeObjectURL(getStringFromWasm0(arg0, arg1));
 }, arguments); },
-aj: function() { return handleError(function (arg0, arg1) {
+ai: function() { return handleError(function (arg0, arg1) {
 const ret = arg1.search;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
@@ -675,10 +668,10 @@ x: function() { return handleError(function (arg0) {
 const ret = arg0.sessionStorage;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 }, arguments); },
-L: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+K: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.setAttribute(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 }, arguments); },
-ab: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+aa: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.setItem(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 }, arguments); },
 z: function() { return handleError(function (arg0, arg1, arg2) {
@@ -689,74 +682,74 @@ i: function(arg0, arg1) {
 const ret = setTimeout(arg0, arg1);
 return ret;
 },
-ch: function() { return handleError(function (arg0, arg1, arg2) {
+cg: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = Reflect.set(arg0, arg1, arg2);
 return ret;
 }, arguments); },
-V: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+U: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.set(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 }, arguments); },
-aE: function(arg0, arg1) {
+aD: function(arg0, arg1) {
 arg0.body = arg1;
 },
-aG: function(arg0, arg1) {
+aF: function(arg0, arg1) {
 arg0.cache = __wbindgen_enum_RequestCache[arg1];
 },
 f: function(arg0, arg1) {
 arg0.__yew_subtree_cache_key = arg1 >>> 0;
 },
-aW: function(arg0, arg1) {
+aV: function(arg0, arg1) {
 arg0.capture = arg1 !== 0;
 },
-aO: function(arg0, arg1) {
+aN: function(arg0, arg1) {
 arg0.checked = arg1 !== 0;
 },
-aD: function(arg0, arg1) {
+aC: function(arg0, arg1) {
 arg0.credentials = __wbindgen_enum_RequestCredentials[arg1];
 },
-aT: function() { return handleError(function (arg0, arg1, arg2) {
+aS: function() { return handleError(function (arg0, arg1, arg2) {
 arg0.defaultValue = getStringFromWasm0(arg1, arg2);
 }, arguments); },
-aC: function(arg0, arg1) {
+aB: function(arg0, arg1) {
 arg0.headers = arg1;
 },
-N: function(arg0, arg1, arg2) {
+M: function(arg0, arg1, arg2) {
 arg0.innerHTML = getStringFromWasm0(arg1, arg2);
 },
-as: function(arg0, arg1, arg2) {
+ar: function(arg0, arg1, arg2) {
 arg0.innerHTML = getStringFromWasm0(arg1, arg2);
 },
 d: function(arg0, arg1) {
 arg0.__yew_listener_id = arg1 >>> 0;
 },
-aB: function(arg0, arg1, arg2) {
+aA: function(arg0, arg1, arg2) {
 arg0.method = getStringFromWasm0(arg1, arg2);
 },
-aF: function(arg0, arg1) {
+aE: function(arg0, arg1) {
 arg0.mode = __wbindgen_enum_RequestMode[arg1];
 },
-aM: function(arg0, arg1) {
+aL: function(arg0, arg1) {
 arg0.mode = __wbindgen_enum_ShadowRootMode[arg1];
 },
-bs: function(arg0, arg1, arg2) {
+br: function(arg0, arg1, arg2) {
 arg0.nodeValue = arg1 === 0 ? undefined : getStringFromWasm0(arg1, arg2);
 },
-aX: function(arg0, arg1) {
+aW: function(arg0, arg1) {
 arg0.passive = arg1 !== 0;
 },
 e: function(arg0, arg1) {
 arg0.__yew_subtree_id = arg1 >>> 0;
 },
-bt: function(arg0, arg1, arg2) {
+bs: function(arg0, arg1, arg2) {
 arg0.textContent = arg1 === 0 ? undefined : getStringFromWasm0(arg1, arg2);
 },
-aV: function(arg0, arg1, arg2) {
+aU: function(arg0, arg1, arg2) {
 arg0.value = getStringFromWasm0(arg1, arg2);
 },
-aR: function(arg0, arg1, arg2) {
+aQ: function(arg0, arg1, arg2) {
 arg0.value = getStringFromWasm0(arg1, arg2);
 },
-G: function(arg0) {
+F: function(arg0) {
 const ret = arg0.shadowRoot;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
@@ -774,27 +767,27 @@ const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-cb: function() {
+ca: function() {
 const ret = typeof globalThis === 'undefined' ? undefined : globalThis;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-cd: function() {
+cc: function() {
 const ret = typeof global === 'undefined' ? undefined : global;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-cc: function() {
+cb: function() {
 const ret = typeof self === 'undefined' ? undefined : self;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-ce: function() {
+cd: function() {
 const ret = typeof window === 'undefined' ? undefined : window;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-aq: function(arg0) {
+ap: function(arg0) {
 const ret = arg0.status;
 return ret;
 },
-bR: function() { return handleError(function (arg0) {
+bQ: function() { return handleError(function (arg0) {
 const ret = JSON.stringify(arg0);
 return ret;
 }, arguments); },
@@ -802,11 +795,11 @@ g: function(arg0) {
 const ret = arg0.__yew_subtree_id;
 return isLikeNone(ret) ? Number.MAX_SAFE_INTEGER : (ret) >>> 0;
 },
-bB: function(arg0) {
+bA: function(arg0) {
 const ret = arg0.target;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bn: function(arg0, arg1) {
+bm: function(arg0, arg1) {
 const ret = arg1.textContent;
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 var len1 = WASM_VECTOR_LEN;
@@ -817,63 +810,63 @@ a: function(arg0, arg1, arg2) {
 const ret = arg0.then(arg1, arg2);
 return ret;
 },
-bI: function(arg0, arg1) {
+bH: function(arg0, arg1) {
 const ret = arg0.then(arg1);
 return ret;
 },
+aO: function(arg0, arg1) {
+const ret = arg1.type;
+const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
+const len1 = WASM_VECTOR_LEN;
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+},
+bz: function(arg0, arg1) {
+const ret = arg1.type;
+const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
+const len1 = WASM_VECTOR_LEN;
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+},
 aP: function(arg0, arg1) {
-const ret = arg1.type;
-const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
-const len1 = WASM_VECTOR_LEN;
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
-},
-bA: function(arg0, arg1) {
-const ret = arg1.type;
-const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
-const len1 = WASM_VECTOR_LEN;
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
-},
-aQ: function(arg0, arg1) {
 const ret = arg1.value;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-aU: function(arg0, arg1) {
+aT: function(arg0, arg1) {
 const ret = arg1.value;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+},
+cB: function(arg0, arg1) {
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_2018);
+return ret;
 },
 cC: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_2128);
+const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_690);
 return ret;
 },
 cD: function(arg0, arg1) {
-const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_702);
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_945);
 return ret;
 },
-cE: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_1053);
-return ret;
-},
-cF: function(arg0) {
+cE: function(arg0) {
 const ret = arg0;
 return ret;
 },
-cG: function(arg0, arg1) {
+cF: function(arg0, arg1) {
 const ret = getStringFromWasm0(arg0, arg1);
 return ret;
 },
-cH: function(arg0) {
+cG: function(arg0) {
 const ret = BigInt.asUintN(64, arg0);
 return ret;
 },
-cB: function() {
+cA: function() {
 const table = wasm.__wbindgen_externrefs;
 table.set(0, undefined);
 table.set(1024, undefined);
@@ -887,20 +880,20 @@ __proto__: null,
 "./mekaar_widgets_bg.js": import0,
 };
 }
-function __wasm_bindgen_func_elem_1053(arg0, arg1) {
-wasm.__wasm_bindgen_func_elem_1053(arg0, arg1);
+function __wasm_bindgen_func_elem_945(arg0, arg1) {
+wasm.__wasm_bindgen_func_elem_945(arg0, arg1);
 }
-function __wasm_bindgen_func_elem_702(arg0, arg1, arg2) {
-wasm.__wasm_bindgen_func_elem_702(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_690(arg0, arg1, arg2) {
+wasm.__wasm_bindgen_func_elem_690(arg0, arg1, arg2);
 }
-function __wasm_bindgen_func_elem_2128(arg0, arg1, arg2) {
-const ret = wasm.__wasm_bindgen_func_elem_2128(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_2018(arg0, arg1, arg2) {
+const ret = wasm.__wasm_bindgen_func_elem_2018(arg0, arg1, arg2);
 if (ret[1]) {
 throw takeFromExternrefTable0(ret[0]);
 }
 }
-function __wasm_bindgen_func_elem_2133(arg0, arg1, arg2, arg3) {
-wasm.__wasm_bindgen_func_elem_2133(arg0, arg1, arg2, arg3);
+function __wasm_bindgen_func_elem_2023(arg0, arg1, arg2, arg3) {
+wasm.__wasm_bindgen_func_elem_2023(arg0, arg1, arg2, arg3);
 }
 const __wbindgen_enum_RequestCache = ["default", "no-store", "reload", "no-cache", "force-cache", "only-if-cached"];
 const __wbindgen_enum_RequestCredentials = ["omit", "same-origin", "include"];
@@ -1189,7 +1182,7 @@ console.warn('using deprecated parameters for the initialization function; pass 
 }
 }
 if (module_or_path === undefined) {
-module_or_path = new URL('mekaar_widgets_bg-7a071622.wasm', import.meta.url);
+module_or_path = new URL('mekaar_widgets_bg-3f6e394c.wasm', import.meta.url);
 }
 const imports = __wbg_get_imports();
 if (typeof module_or_path === 'string' || (typeof Request === 'function' && module_or_path instanceof Request) || (typeof URL === 'function' && module_or_path instanceof URL)) {
