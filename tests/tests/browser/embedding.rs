@@ -170,3 +170,72 @@ async fn poll_page(p: &crate::harness::Profile, script: &str) -> Value {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 }
+
+/// Reads whether anything in the widget's shadow root sticks out sideways: a page that
+/// scrolls sideways, or a widget wider than its box.
+const READ_OVERFLOW: &str = r#"
+if (!root || attr('data-state') !== 'ready') return null;
+var wide = qa('*').filter(function (el) {
+  var r = el.getBoundingClientRect();
+  return r.width > 0 && (r.right > window.innerWidth + 0.5 || r.left < -0.5);
+}).map(function (el) { return el.tagName + '.' + el.className; });
+return { page: document.documentElement.scrollWidth, viewport: window.innerWidth,
+         root: root.scrollWidth, root_box: root.clientWidth, wide: wide.slice(0, 5) };
+"#;
+
+/// WCAG 1.4.10 (reflow): at 320 CSS px (what 400 % zoom leaves of a 1280 px window; 200 %
+/// zoom leaves 640) the support button and the initiative list fit without sideways
+/// scrolling and nothing is cut off.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_widgets_reflow_into_320_css_pixels() {
+    with_browser(|browser| async move {
+        let api = TestServer::start().await;
+        let site = HostSite::start().await;
+        let created = api.create_community(SLUG, &[&site.origin]).await;
+        let mut first = None;
+        for title in [
+            "Een bankje bij de vijver",
+            "Jeu-de-boulesbaan achter het dorpshuis met verlichting voor de winteravonden",
+            "Hoogstamboomgaard",
+        ] {
+            let i = api
+                .create_initiative(SLUG, &created.admin_token, title)
+                .await;
+            first.get_or_insert(i.id);
+        }
+        let body = format!(
+            "{}\n<div data-mekaar=\"initiatives\" data-community=\"{SLUG}\"></div>",
+            support_placeholder(SLUG, first.as_deref().unwrap(), "")
+        );
+        let url = site.put(
+            "/",
+            host_page("Dorpskrant", &loader_snippet(&api.url), &body),
+        );
+        let resident = browser.profile().await;
+        resident
+            .client
+            .set_window_size(320, 800)
+            .await
+            .expect("a 320 px wide window");
+        resident.goto(&url).await;
+        let width = resident.exec("return window.innerWidth;", vec![]).await;
+        assert!(
+            width.as_u64().is_some_and(|w| w <= 360),
+            "narrow viewport, got {width}"
+        );
+        for index in [0, 1] {
+            let seen = resident.wait_inside(index, "rendered", READ_OVERFLOW).await;
+            assert!(
+                seen["page"].as_u64() <= seen["viewport"].as_u64(),
+                "widget {index}: the page scrolls sideways: {seen}"
+            );
+            assert!(
+                seen["root"].as_u64() <= seen["root_box"].as_u64(),
+                "widget {index}: wider than its box: {seen}"
+            );
+            assert_eq!(seen["wide"], json!([]), "widget {index}: cut off: {seen}");
+        }
+        resident.assert_no_host_errors().await;
+    })
+    .await;
+}
