@@ -22,5 +22,6 @@ mod console_flows;
 mod console_screens;
 mod console_shell;
 mod initiatives;
+mod poll_control;
 mod polls;
 mod support_button;
