@@ -94,6 +94,20 @@ impl Route {
             .find(|s| s.path() == name)
             .map_or(Route::NotFound, |s| Route::Screen(s, rest.to_string()))
     }
+
+    /// The poll whose live control this route shows (`#/polls/{id}`), if it does.
+    pub fn controlled_poll(&self) -> Option<&str> {
+        match self {
+            Route::Screen(Screen::Polls, rest) => {
+                let mut parts = rest.trim_matches('/').split('/');
+                match (parts.next(), parts.next()) {
+                    (Some(id), None) if !id.is_empty() && id != "new" => Some(id),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
 }
 
 /// Goes to `hash` (`"#/polls/abc"`); the app follows the `hashchange`.
@@ -278,7 +292,9 @@ pub fn app() -> Html {
             html! { <SignIn {notice} {on_signed_in} /> }
         }
         Auth::SignedIn(info) => {
-            let sign_out = {
+            // Ends the session; `home`: and goes to the sign-in of the console's start, not
+            // of the screen shown now.
+            let end = |home: bool| {
                 let auth = auth.clone();
                 Callback::from(move |_| {
                     let auth = auth.clone();
@@ -287,10 +303,14 @@ pub fn app() -> Html {
                         // useless without the CSRF token, which is forgotten now.
                         let _ = session::sign_out().await;
                         auth.set(Auth::SignedOut(None));
-                        navigate("#/");
+                        if home {
+                            navigate("#/");
+                        }
                     });
                 })
             };
+            let sign_out = end(true);
+            let switch = end(false);
             let update = {
                 let auth = auth.clone();
                 Callback::from(move |info: SessionInfo| auth.set(Auth::SignedIn(Rc::new(info))))
@@ -298,6 +318,7 @@ pub fn app() -> Html {
             let context = SessionContext {
                 info: info.clone(),
                 sign_out,
+                switch,
                 update,
             };
             html! {
@@ -377,11 +398,17 @@ fn sign_in(props: &SignInProps) -> Html {
     };
 
     let has_error = error.is_some();
+    // Came by a poll's control link (`/control/{poll}` leads to `#/polls/{poll}`): the
+    // sign-in keeps the address, so that poll's control opens next.
+    let to_poll = Route::parse(&current_hash()).controlled_poll().is_some();
     html! {
         <main id="main" class="signin" tabindex="-1">
             <div class="signin-lang"><LangSwitch /></div>
             <h1 tabindex="-1">{ t(Key::AppName) }{ " — " }{ t(Key::SignInTitle) }</h1>
             <p>{ t(Key::SignInIntro) }</p>
+            if to_poll {
+                <p id="signin-then">{ t(Key::SignInThenPoll) }</p>
+            }
             <form class="card" {onsubmit} novalidate=true>
                 <div class="field">
                     <label for="signin-token">{ t(Key::SignInToken) }</label>
@@ -557,6 +584,23 @@ mod tests {
         assert_eq!(Route::parse("#/nope"), Route::NotFound);
         for s in Screen::ALL {
             assert_eq!(Route::parse(&s.href()), Route::Screen(s, String::new()));
+        }
+    }
+
+    #[test]
+    fn a_control_link_names_its_poll() {
+        // `/control/{poll}` leads to `/admin#/polls/{poll}`.
+        assert_eq!(Route::parse("#/polls/abc").controlled_poll(), Some("abc"));
+        assert_eq!(Route::parse("#/polls/abc/").controlled_poll(), Some("abc"));
+        for other in [
+            "#/polls",
+            "#/polls/",
+            "#/polls/new",
+            "#/polls/abc/edit",
+            "#/settings",
+            "",
+        ] {
+            assert_eq!(Route::parse(other).controlled_poll(), None, "{other}");
         }
     }
 }

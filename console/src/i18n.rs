@@ -208,6 +208,7 @@ table! {
     SignInIntro => "Log in met het beheertoken van je gemeenschap. Je blijft ingelogd tot je uitlogt of de sessie verloopt.",
         "Sign in with your community's admin token. You stay signed in until you sign out or the session expires.";
     SignInToken => "Beheertoken", "Admin token";
+    SignInThenPoll => "Na het inloggen opent de bediening van de peiling.", "After signing in, the poll's controls open.";
     SignInSubmit => "Inloggen", "Sign in";
     SignInBusy => "Bezig met inloggen…", "Signing in…";
     SignInEmpty => "Vul een token in.", "Enter a token.";
@@ -472,6 +473,9 @@ table! {
     PollsLiveReconnecting => "Verbinding verbroken; opnieuw verbinden…", "Connection lost; reconnecting…";
     PollsLiveStopped => "De live-stand is gestopt.", "The live results have stopped.";
     PollsLiveReconnect => "Opnieuw verbinden", "Reconnect";
+    PollsElsewhere => "Is deze peiling van een andere gemeenschap dan {community}? Log dan in met het token van die gemeenschap: daarna opent ze hier.",
+        "Is this poll another community's than {community}? Then sign in with that community's token: it opens here afterwards.";
+    PollsSwitch => "Uitloggen en met een ander token inloggen", "Sign out and sign in with another token";
     PollsLinks => "Meedoen en uitzenden", "Joining and broadcasting";
     PollsLinksDraft => "De deelnamecode, de telefoonpagina en de QR-code werken zodra de peiling open is.",
         "The join code, the phone page and the QR code work once the poll is open.";

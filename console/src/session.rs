@@ -69,6 +69,10 @@ pub struct SessionContext {
     pub info: Rc<SessionInfo>,
     /// Signs out (ends the session on the server) and shows the sign-in screen.
     pub sign_out: Callback<()>,
+    /// Signs out like [`Self::sign_out`] but keeps the address: signing in with another
+    /// community's token opens the same screen there (a control link of another
+    /// community's poll).
+    pub switch: Callback<()>,
     /// Updates what the header shows (e.g. after the community was renamed).
     pub update: Callback<SessionInfo>,
 }
@@ -80,6 +84,7 @@ pub fn use_session() -> SessionContext {
     use_context::<SessionContext>().unwrap_or_else(|| SessionContext {
         info: Rc::new(SessionInfo::default()),
         sign_out: Callback::noop(),
+        switch: Callback::noop(),
         update: Callback::noop(),
     })
 }

@@ -59,7 +59,7 @@ impl Snapshot {
         }
     }
 
-    /// For the editor's control page: everything.
+    /// For the editor's live control (the console's admin stream): everything.
     pub fn for_admin(&self) -> LiveUpdate {
         LiveUpdate {
             results: Some(self.results.clone()),

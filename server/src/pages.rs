@@ -1,8 +1,8 @@
 //! HTML the server renders itself for polls: the phone page, the overlay,
-//! the editor's control page, the printable sheet of vote codes, and QR
-//! codes as SVG. Texts a resident reads come from the widget (one
-//! translation table); these pages carry only data (question, codes, links)
-//! and the few words of the printed sheet, which has no widget.
+//! the printable sheet of vote codes, and QR codes as SVG. Texts a resident
+//! reads come from the widget (one translation table); these pages carry only
+//! data (question, codes, links) and the few words of the printed sheet, which
+//! has no widget.
 
 use mekaar_api::polls::Poll;
 use qrcode::render::svg;
@@ -12,7 +12,6 @@ use crate::feeds::escape;
 
 const PHONE_PAGE: &str = include_str!("../pages/phone.html");
 const OVERLAY_PAGE: &str = include_str!("../pages/overlay.html");
-const CONTROL_PAGE: &str = include_str!("../pages/control.html");
 const NOT_FOUND_PAGE: &str = include_str!("../pages/not-found.html");
 const CODE_SHEET: &str = include_str!("../pages/vote-codes.html");
 
@@ -78,18 +77,6 @@ pub fn overlay_page(poll: &Poll, lang: &str, dark: bool, qr: bool, join_url: &st
     } else {
         strip_between(&page, "<!--qr-->", "<!--/qr-->")
     }
-}
-
-/// `/control/{poll}`: the editor's control widget.
-pub fn control_page(poll: &Poll, lang: &str) -> String {
-    fill(
-        CONTROL_PAGE,
-        &[
-            ("LANG", lang),
-            ("COMMUNITY", &poll.community),
-            ("POLL", &poll.id),
-        ],
-    )
 }
 
 /// An HTML page for a poll or code that does not exist.

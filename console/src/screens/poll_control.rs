@@ -25,7 +25,7 @@ use super::kit::{
     self, blob_url, focus_heading, focus_selector, input_text, ConfirmBox, Live, LiveEvent,
 };
 use super::polls::{phase_key, poll_path, visibility_key, votes_text};
-use super::{format_time, CopyButton, ErrorAlert, Heading, Loading, Status};
+use super::{format_time, CopyButton, ErrorAlert, Heading, LoadFailed, Loading, Status};
 use crate::api::{self, ApiError};
 use crate::i18n::{fill, use_lang, Key, Lang};
 use crate::session::use_session;
@@ -190,13 +190,37 @@ pub fn poll_control(props: &ControlProps) -> Html {
             }
         }
         Some(Err(e)) => {
+            let retry = {
+                let reload = reload.clone();
+                Callback::from(move |_: MouseEvent| reload.set(*reload + 1))
+            };
+            // A control link of another community's poll: this session cannot see it.
+            let elsewhere = e.is(mekaar_api::polls::codes::POLL_NOT_FOUND).then(|| {
+                let switch = session.switch.clone();
+                let name = if session.info.community_name.is_empty() {
+                    &session.info.community
+                } else {
+                    &session.info.community_name
+                };
+                html! {
+                    <>
+                        <p id="poll-elsewhere">{ fill(t(Key::PollsElsewhere), &[("community", name)]) }</p>
+                        <p><button type="button" id="poll-switch" onclick={Callback::from(move |_| switch.emit(()))}>
+                            { t(Key::PollsSwitch) }
+                        </button></p>
+                    </>
+                }
+            });
             return html! {
                 <>
                     <Heading text={t(Key::PollsTitle)} />
                     { back }
-                    <div class="detail"><ErrorAlert error={Some(e.clone())} /></div>
+                    <div class="detail">
+                        <LoadFailed error={e.clone()} on_retry={retry} />
+                        { elsewhere.unwrap_or_default() }
+                    </div>
                 </>
-            }
+            };
         }
         Some(Ok(view)) => view.clone(),
     };

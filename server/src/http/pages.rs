@@ -1,6 +1,7 @@
 //! Pages the server serves itself: the initiator's manage page, for polls
-//! the phone page, the overlay, the editor's control page and QR codes, and
-//! the admin console (`/admin` and its files under `/pkg/console/`).
+//! the phone page, the overlay and QR codes, and the admin console (`/admin`
+//! and its files under `/pkg/console/`); the editor's control link
+//! `/control/{poll}` leads to that poll's live control in the console.
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -9,7 +10,7 @@ use mekaar_api::is_valid_slug;
 use mekaar_api::polls::{JoinTarget, Poll};
 use serde::Deserialize;
 use warp::filters::BoxedFilter;
-use warp::http::header::{CACHE_CONTROL, CONTENT_TYPE, REFERRER_POLICY};
+use warp::http::header::{CACHE_CONTROL, CONTENT_TYPE, LOCATION, REFERRER_POLICY};
 use warp::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use warp::reply::Response;
 use warp::Filter;
@@ -104,7 +105,6 @@ fn serve(
     query: &str,
     client: Option<IpAddr>,
 ) -> ApiResult<Response> {
-    let store = &app.store;
     Ok(match page {
         Page::Console => crate::assets::console_page(),
         Page::ConsoleFile(name) => crate::assets::console_file(&name, headers),
@@ -134,15 +134,11 @@ fn serve(
             )
         }
         Page::Control(id) => {
-            // The page is only a shell: everything it shows or changes goes
-            // through the admin API with the token the editor types in.
-            let target = polls::find_by_id(store, &id)?;
-            let community = communities::get(store, &target.community)?;
-            let poll = polls::get(store, &community, &id)?;
-            html(
-                pages::control_page(&poll, &language(&community)),
-                StatusCode::OK,
-            )
+            // The live control is the console's (`#/polls/{id}`): one control, behind
+            // the console's sign-in, which keeps the fragment, so the editor lands
+            // on this poll after signing in. Unknown polls get the not-found page.
+            let (poll, _) = poll_by_id(app, &id)?;
+            control_redirect(&poll.id)?
         }
         Page::Qr(file) => {
             let code = file
@@ -215,6 +211,22 @@ fn html(page: String, status: StatusCode) -> Response {
     headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     headers.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     response
+}
+
+/// `/control/{poll}` → `/admin#/polls/{poll}`, the console's live control of the
+/// poll. Not cached (the poll may go), no referrer, not for search engines.
+fn control_redirect(poll: &str) -> ApiResult<Response> {
+    // Poll ids are the server's own ([a-z0-9-]), safe in a header as they are.
+    let location = HeaderValue::from_str(&format!("/admin#/polls/{poll}"))
+        .map_err(|_| ApiError::route_not_found())?;
+    let mut response = Response::default();
+    *response.status_mut() = StatusCode::SEE_OTHER;
+    let headers = response.headers_mut();
+    headers.insert(LOCATION, location);
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert("x-robots-tag", HeaderValue::from_static("noindex"));
+    Ok(response)
 }
 
 /// The private manage link `/manage/{community}/{id}#{token}` lands here.

@@ -23,5 +23,6 @@ mod console_screens;
 mod console_shell;
 mod embedding;
 mod initiatives;
+mod poll_control;
 mod polls;
 mod support_button;

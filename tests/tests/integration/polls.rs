@@ -1315,14 +1315,39 @@ async fn poll_pages_mount_the_widget_for_their_poll() {
     assert_eq!(bare.status, 200, "{bare:?}");
     assert!(!bare.text.contains(&format!("/qr/{code}.svg")), "{bare:?}");
 
-    // The editor's control page (the widget asks for the token).
-    let control = page(format!("/control/{id}")).await;
-    assert_eq!(control.status, 200, "{control:?}");
-    assert!(
-        is_html(&control) && mounts(&control, "poll-control"),
+    // The editor's control link leads to the poll's live control in the console
+    // (which asks for the sign-in first), for no search engine and with no referrer.
+    let not_following = Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("client");
+    let control = call(not_following.get(f.server.at(&format!("/control/{id}")))).await;
+    assert_eq!(control.status, 303, "{control:?}");
+    assert_eq!(
+        control.header("location"),
+        Some(format!("/admin#/polls/{id}")),
         "{control:?}"
     );
-    assert!(page("/control/doesnotexist".into()).await.status == 404);
+    assert_eq!(control.header("x-robots-tag").as_deref(), Some("noindex"));
+    assert_eq!(
+        control.header("referrer-policy").as_deref(),
+        Some("no-referrer")
+    );
+    assert_eq!(control.header("cache-control").as_deref(), Some("no-store"));
+    // Followed, it is the console's page with the console's strict policy.
+    let console = page(format!("/control/{id}")).await;
+    assert_eq!(console.status, 200, "{console:?}");
+    assert!(is_html(&console), "{console:?}");
+    assert!(
+        console
+            .header("content-security-policy")
+            .is_some_and(|csp| csp.contains("frame-ancestors 'none'")),
+        "{console:?}"
+    );
+    let unknown = call(not_following.get(f.server.at("/control/doesnotexist"))).await;
+    assert_eq!(unknown.status, 404, "{unknown:?}");
+    assert!(is_html(&unknown), "a page for a person: {unknown:?}");
 
     // The QR code of the join link.
     let qr = page(format!("/qr/{code}.svg")).await;
