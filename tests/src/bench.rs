@@ -97,10 +97,38 @@ impl ServerProcess {
         data_dir: &Path,
         args: &[&str],
     ) -> Result<ServerProcess, String> {
+        let mut all = vec!["serve", "--listen", "127.0.0.1:0"];
+        all.extend_from_slice(args);
+        let (server, _) = ServerProcess::spawn(bin, data_dir, &all, false)?;
+        Ok(server)
+    }
+
+    /// `mekaar-server demo`: the server and the demo host site (`demo/*.html`, another
+    /// origin that embeds the widgets, as in the README's run command), each on a free
+    /// loopback port. Returns the server and the host site's origin (`http://127.0.0.1:PORT`).
+    ///
+    /// The demo allows its host site's origin by the port it is given, so the ports are
+    /// picked here (a port taken by somebody else in between makes the start fail).
+    pub fn start_demo(bin: &Path, data_dir: &Path) -> Result<(ServerProcess, String), String> {
+        let listen = format!("127.0.0.1:{}", free_loopback_port()?);
+        let demo_listen = format!("127.0.0.1:{}", free_loopback_port()?);
+        let args = ["demo", "--listen", &listen, "--demo-listen", &demo_listen];
+        let (server, host) = ServerProcess::spawn(bin, data_dir, &args, true)?;
+        let host = host.ok_or("the demo printed no host site")?;
+        Ok((server, host))
+    }
+
+    /// Starts `bin --data-dir DATA args…` and reads its stdout (for at most a minute)
+    /// until it printed its address and, with `demo`, the demo host site's.
+    fn spawn(
+        bin: &Path,
+        data_dir: &Path,
+        args: &[&str],
+        demo: bool,
+    ) -> Result<(ServerProcess, Option<String>), String> {
         let mut child = Command::new(bin)
             .arg("--data-dir")
             .arg(data_dir)
-            .args(["serve", "--listen", "127.0.0.1:0"])
             .args(args)
             .env("MEKAAR_LOG", "warn")
             .stdin(Stdio::null())
@@ -109,29 +137,55 @@ impl ServerProcess {
             .spawn()
             .map_err(|e| format!("cannot start {}: {e}", bin.display()))?;
         let stdout = child.stdout.take().expect("piped stdout");
-        let mut lines = BufReader::new(stdout).lines();
-        // "Mekaar server:  http://127.0.0.1:PORT/  (API …)"
-        let addr = loop {
-            let Some(line) = lines.next() else {
-                let _ = child.kill();
-                let status = child.wait().map_err(|e| e.to_string())?;
-                return Err(format!("the server ended before listening ({status})"));
-            };
-            let line = line.map_err(|e| e.to_string())?;
-            if let Some(rest) = line.trim().strip_prefix("Mekaar server:") {
-                let url = rest.split_whitespace().next().unwrap_or("");
-                let host = url
-                    .trim_start_matches("http://")
-                    .trim_end_matches('/')
-                    .to_string();
-                break host
-                    .parse::<SocketAddr>()
-                    .map_err(|e| format!("cannot read the address in {line:?}: {e}"))?;
-            }
+        // Killed when dropped, also on every early return below.
+        let mut server = ServerProcess {
+            child,
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
         };
-        // Keep draining stdout so the server never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines {});
-        Ok(ServerProcess { child, addr })
+        // A thread reads the lines (and keeps draining stdout afterwards, so the server
+        // never blocks on a full pipe); this one waits for them with a deadline.
+        let (lines_tx, lines_rx) = std::sync::mpsc::channel::<String>();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                let _ = lines_tx.send(line);
+            }
+        });
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        let mut addr = None;
+        let mut host = None;
+        while addr.is_none() || (demo && host.is_none()) {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            let line = match lines_rx.recv_timeout(left) {
+                Ok(line) => line,
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                    return Err(format!(
+                        "{} printed no address within a minute",
+                        bin.display()
+                    ))
+                }
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                    let _ = server.child.kill();
+                    let status = server.child.wait().map_err(|e| e.to_string())?;
+                    return Err(format!("the server ended before listening ({status})"));
+                }
+            };
+            // "Mekaar server:  http://127.0.0.1:PORT/  (API …)"
+            // "Demo host site: http://127.0.0.1:PORT/  (another origin, …)"
+            let line = line.trim();
+            if let Some(rest) = line.strip_prefix("Mekaar server:") {
+                let url = first_url(rest);
+                addr = Some(
+                    url.trim_start_matches("http://")
+                        .parse::<SocketAddr>()
+                        .map_err(|e| format!("cannot read the address in {line:?}: {e}"))?,
+                );
+            } else if let Some(rest) = line.strip_prefix("Demo host site:") {
+                host = Some(first_url(rest).to_string());
+            }
+        }
+        server.addr = addr.expect("read above");
+        Ok((server, host))
     }
 
     pub fn pid(&self) -> u32 {
@@ -155,6 +209,22 @@ impl Drop for ServerProcess {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// The first word of `text`, without a trailing `/`.
+fn first_url(text: &str) -> &str {
+    text.split_whitespace()
+        .next()
+        .unwrap_or("")
+        .trim_end_matches('/')
+}
+
+/// A loopback port that was free a moment ago.
+pub fn free_loopback_port() -> Result<u16, String> {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .map_err(|e| format!("no free loopback port: {e}"))
 }
 
 fn newest_mtime(dir: &Path) -> Option<SystemTime> {
