@@ -1197,3 +1197,225 @@ async fn english_list_and_form() {
     })
     .await;
 }
+
+// ---------------------------------------------------------------------------------------
+// 7. Two lists on one page, Escape, and what the view un-ticks.
+
+/// Two list widgets on one page, the second with `data-heading-level="3"`: each starts its
+/// outline at its own level (h2 with h3 cards; h3 with h4 cards), no id is used twice on
+/// the page (not even across the two shadow roots), and axe-core finds nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_lists_on_one_page_with_their_own_heading_levels_and_ids() {
+    let axe = axe_source();
+    with_browser(|browser| async move {
+        let w = world(false, &[]).await;
+        let title = "Een AED bij de kerk";
+        let id = w
+            .create(title, "Een hartstartkast.", "Dorpskern", "idea")
+            .await;
+        let url = w.page_with(
+            "/twee",
+            &format!(
+                "<h2>Initiatieven in het dorp</h2>\n{}\n<h2>Uit de buurt</h2>\n<p>Ook hier.</p>\n{}",
+                list_placeholder(""),
+                list_placeholder(" data-heading-level=\"3\"")
+            ),
+        );
+        let resident = browser.profile().await;
+        resident.goto(&url).await;
+        for index in [0, 1] {
+            wait_cards(&resident, index, "the list", &[title]).await;
+        }
+        let first = inside(
+            &resident,
+            0,
+            "return [q('.mekaar-list-title').localName, q('.mekaar-card-title').localName,\
+               qa('h1').length];",
+        )
+        .await;
+        assert_eq!(first, json!(["h2", "h3", 0]), "the default level");
+        let second = inside(
+            &resident,
+            1,
+            "return [q('.mekaar-list-title').localName, q('.mekaar-card-title').localName,\
+               qa('h1, h2').length];",
+        )
+        .await;
+        assert_eq!(second, json!(["h3", "h4", 0]), "data-heading-level=3");
+
+        let ids = resident
+            .exec(
+                "var seen = {}, twice = [], all = 0;\
+                 document.querySelectorAll('[id]').forEach(function (el) { seen[el.id] = 1; });\
+                 document.querySelectorAll('[data-mekaar]').forEach(function (h) {\
+                   h.shadowRoot.querySelectorAll('[id]').forEach(function (el) {\
+                     all++; if (seen[el.id]) twice.push(el.id); seen[el.id] = 1; });\
+                 });\
+                 return { all: all, twice: twice };",
+                vec![],
+            )
+            .await;
+        assert!(ids["all"].as_u64().unwrap_or(0) > 10, "{ids}");
+        assert_eq!(ids["twice"], json!([]), "ids used twice on the page: {ids}");
+
+        // Each list opens its own card: the link ids differ, the detail shows in both.
+        click(&resident, 1, &by_id(&format!("c-{id}"))).await;
+        for index in [0, 1] {
+            wait_view(&resident, index, "detail").await;
+        }
+        let mut axe_findings = AxeFindings::default();
+        axe_findings.check(&resident, &axe, "two lists, detail").await;
+        click(&resident, 0, &by_id("b-back")).await;
+        for index in [0, 1] {
+            wait_cards(&resident, index, "back on the list", &[title]).await;
+        }
+        axe_findings.check(&resident, &axe, "two lists").await;
+        axe_findings.assert_clean();
+        resident.assert_no_host_errors().await;
+    })
+    .await;
+}
+
+/// The report form closes with Escape, and the focus goes back to the button that opened
+/// it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn escape_closes_the_report_form() {
+    with_browser(|browser| async move {
+        let w = world(false, &[]).await;
+        let id = w
+            .create(
+                "Een AED bij de kerk",
+                "Een hartstartkast.",
+                "Dorpskern",
+                "idea",
+            )
+            .await;
+        let url = w.list_page("/", "");
+        let resident = browser.profile().await;
+        resident.goto(&format!("{url}#mekaar-i={id}")).await;
+        wait_view(&resident, 0, "detail").await;
+        click(&resident, 0, &by_id("b-report")).await;
+        wait_inside(
+            &resident,
+            0,
+            "the report form, focus in its field",
+            "return !!q('form.mekaar-report-form') && focused() === 'mekaar-f-reason';",
+        )
+        .await;
+        type_into(&resident, 0, &by_id("f-reason"), "Dit is reclame").await;
+        element(&resident, 0, &by_id("f-reason"))
+            .await
+            .send_keys("\u{E00C}")
+            .await
+            .expect("press Escape");
+        wait_inside(
+            &resident,
+            0,
+            "the form closed, focus on the report button",
+            "return !q('form.mekaar-report-form') && focused() === 'mekaar-b-report';",
+        )
+        .await;
+        // Opened again, it starts empty: nothing was sent.
+        click(&resident, 0, &by_id("b-report")).await;
+        let reason = wait_inside(
+            &resident,
+            0,
+            "the report form again",
+            "var f = q(sid('f-reason')); return f && { value: f.value };",
+        )
+        .await;
+        assert_eq!(reason["value"], json!(""));
+        let (_, public) = w.public(&id).await;
+        assert_eq!(
+            public["title"],
+            json!("Een AED bij de kerk"),
+            "not hidden: {public}"
+        );
+        let admin = w.admin_view(&id).await;
+        assert_eq!(admin["report_count"], json!(0), "nothing reported: {admin}");
+        resident.assert_no_host_errors().await;
+    })
+    .await;
+}
+
+/// The consent box of the join form is the state's, not the page's: after joining and
+/// withdrawing it is un-ticked again (a resident must agree anew), and a box ticked on
+/// one initiative is not ticked on the next one opened.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_consent_box_is_unticked_when_the_view_unticks_it() {
+    with_browser(|browser| async move {
+        let w = world(false, &[]).await;
+        let aed = w
+            .create(
+                "Een AED bij de kerk",
+                "Een hartstartkast.",
+                "Dorpskern",
+                "idea",
+            )
+            .await;
+        let boules = w
+            .create(
+                "Jeu-de-boulesbaan",
+                "Een baan voor iedereen.",
+                "Dorpskern",
+                "idea",
+            )
+            .await;
+        let url = w.list_page("/", "");
+        let resident = browser.profile().await;
+        resident.goto(&format!("{url}#mekaar-i={aed}")).await;
+        wait_view(&resident, 0, "detail").await;
+        let consent = "var c = q(sid('f-consent')); return c && { checked: c.checked,\
+                         name: q(sid('f-name')).value };";
+
+        join(
+            &resident,
+            0,
+            "Bram Jansen",
+            "06 1234 5678",
+            "Ik help graag.",
+        )
+        .await;
+        wait_inside(&resident, 0, "joined", "return !!q('.mekaar-joined');").await;
+        click(&resident, 0, &by_id("b-withdraw")).await;
+        let form = wait_inside(&resident, 0, "the join form again", consent).await;
+        assert_eq!(
+            form,
+            json!({ "checked": false, "name": "" }),
+            "after withdrawing"
+        );
+        let (_, public) = w.public(&aed).await;
+        assert_eq!(public["join_count"], json!(0), "{public}");
+
+        // Ticked here, not sent; then another initiative.
+        click(&resident, 0, &by_id("f-consent")).await;
+        wait_inside(
+            &resident,
+            0,
+            "ticked",
+            "return q(sid('f-consent')).checked;",
+        )
+        .await;
+        resident
+            .exec(
+                "location.hash = arguments[0];",
+                vec![json!(format!("mekaar-i={boules}"))],
+            )
+            .await;
+        wait_inside(
+            &resident,
+            0,
+            "the other initiative",
+            "return ready('detail') && t('.mekaar-detail-title') === 'Jeu-de-boulesbaan';",
+        )
+        .await;
+        let form = wait_inside(&resident, 0, "its join form", consent).await;
+        assert_eq!(
+            form,
+            json!({ "checked": false, "name": "" }),
+            "another initiative"
+        );
+        resident.assert_no_host_errors().await;
+    })
+    .await;
+}
