@@ -223,108 +223,19 @@ impl From<Problem> for Failure {
     }
 }
 
-/// What the widgets show of a community (`CommunityPublic`).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Community {
-    pub areas: Vec<String>,
-    pub themes: Vec<String>,
-    /// Whether new initiatives wait for a moderator.
-    pub pre: bool,
-}
-
-/// An initiative as a card (`InitiativePublic`). Absent texts are empty, absent numbers 0.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Card {
-    pub id: String,
-    pub title: String,
-    pub summary: String,
-    pub area: String,
-    pub theme: String,
-    pub status: mekaar_api::InitiativeStatus,
-    pub initiator: String,
-    pub support: u64,
-    pub threshold: u64,
-    /// When the support count first reached the threshold (seconds since the epoch).
-    pub reached_at: Option<u64>,
-    pub joins: u64,
-    pub answered: bool,
-    pub created: u64,
-}
-
-/// An initiative with its story, updates and answer (`InitiativeDetail`).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Detail {
-    pub card: Card,
-    pub story: String,
-    /// `(text, posted_at)`.
-    pub updates: Vec<(String, u64)>,
-    /// `(text, answered_by, answered_at)`.
-    pub answer: Option<(String, String, u64)>,
-}
-
-/// A page of the list (`InitiativeList`).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Page {
-    pub items: Vec<Card>,
-    pub total: u64,
-    pub limit: u64,
-}
-
-/// A joiner as the initiator sees them (`JoinDetail`).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Joiner {
-    pub name: String,
-    pub contact: String,
-    pub message: String,
-    pub at: u64,
-}
-
-/// The wire field names this module reads. They are the serde names of the types in
-/// [`mekaar_api`]; a native test checks them against those types.
+/// The wire field names read here: those of `ErrorBody` and `SupportState` in
+/// [`mekaar_api`].
 pub mod fields {
-    pub const ID: &str = "id";
-    pub const TITLE: &str = "title";
-    pub const SUMMARY: &str = "summary";
-    pub const STORY: &str = "story";
-    pub const AREA: &str = "area";
-    pub const THEME: &str = "theme";
-    pub const STATUS: &str = "status";
-    pub const INITIATOR_NAME: &str = "initiator_name";
     pub const SUPPORT_COUNT: &str = "support_count";
-    pub const SUPPORT_THRESHOLD: &str = "support_threshold";
-    pub const THRESHOLD_REACHED_AT: &str = "threshold_reached_at";
-    pub const JOIN_COUNT: &str = "join_count";
-    pub const ANSWERED: &str = "answered";
-    pub const CREATED_AT: &str = "created_at";
-    pub const UPDATES: &str = "updates";
-    pub const TEXT: &str = "text";
-    pub const POSTED_AT: &str = "posted_at";
-    pub const ANSWER: &str = "answer";
-    pub const ANSWERED_BY: &str = "answered_by";
-    pub const ANSWERED_AT: &str = "answered_at";
-    pub const INITIATIVES: &str = "initiatives";
-    pub const TOTAL: &str = "total";
-    pub const LIMIT: &str = "limit";
-    pub const AREAS: &str = "areas";
-    pub const THEMES: &str = "themes";
-    pub const MODERATION: &str = "moderation";
-    pub const INITIATIVE: &str = "initiative";
-    pub const MANAGE_TOKEN: &str = "manage_token";
-    pub const JOINS: &str = "joins";
-    pub const NAME: &str = "name";
-    pub const CONTACT: &str = "contact";
-    pub const MESSAGE: &str = "message";
-    pub const JOINED_AT: &str = "joined_at";
-    pub const JOINED: &str = "joined";
     pub const SUPPORTED: &str = "supported";
     pub const ERROR: &str = "error";
     pub const CODE: &str = "code";
+    pub const MESSAGE: &str = "message";
 }
 
-// Answers are read field by field from the parsed JS object (`response.json()`), not
-// through serde: serde's error paths (f64 formatting and friends) cost ~5 KB of brotli'd
-// wasm, a sixteenth of the whole bundle's budget. Reading is lenient: a missing text is
-// empty, a missing number 0.
+// Reading a parsed JS object field by field (the poll widget and error answers; the other
+// widgets decode answers into the api types with [`fetch`]). Reading is lenient: a
+// missing text is empty, a missing number 0.
 use js_sys::{Array, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -368,89 +279,6 @@ pub fn items(obj: &JsValue, name: &str) -> Vec<JsValue> {
     }
 }
 
-fn strings(obj: &JsValue, name: &str) -> Vec<String> {
-    items(obj, name)
-        .iter()
-        .filter_map(JsValue::as_string)
-        .collect()
-}
-
-impl Community {
-    pub fn from_js(v: &JsValue) -> Community {
-        Community {
-            areas: strings(v, fields::AREAS),
-            themes: strings(v, fields::THEMES),
-            pre: text(v, fields::MODERATION) == "pre",
-        }
-    }
-}
-
-impl Card {
-    pub fn from_js(v: &JsValue) -> Card {
-        Card {
-            id: text(v, fields::ID),
-            title: text(v, fields::TITLE),
-            summary: text(v, fields::SUMMARY),
-            area: text(v, fields::AREA),
-            theme: text(v, fields::THEME),
-            status: mekaar_api::InitiativeStatus::parse(&text(v, fields::STATUS))
-                .unwrap_or_default(),
-            initiator: text(v, fields::INITIATOR_NAME),
-            support: num(v, fields::SUPPORT_COUNT),
-            threshold: num(v, fields::SUPPORT_THRESHOLD),
-            reached_at: count(v, fields::THRESHOLD_REACHED_AT),
-            joins: num(v, fields::JOIN_COUNT),
-            answered: flag(v, fields::ANSWERED),
-            created: num(v, fields::CREATED_AT),
-        }
-    }
-}
-
-impl Detail {
-    pub fn from_js(v: &JsValue) -> Detail {
-        let answer = get(v, fields::ANSWER);
-        Detail {
-            card: Card::from_js(v),
-            story: text(v, fields::STORY),
-            updates: items(v, fields::UPDATES)
-                .iter()
-                .map(|u| (text(u, fields::TEXT), num(u, fields::POSTED_AT)))
-                .collect(),
-            answer: answer.is_object().then(|| {
-                (
-                    text(&answer, fields::TEXT),
-                    text(&answer, fields::ANSWERED_BY),
-                    num(&answer, fields::ANSWERED_AT),
-                )
-            }),
-        }
-    }
-}
-
-impl Page {
-    pub fn from_js(v: &JsValue) -> Page {
-        Page {
-            items: items(v, fields::INITIATIVES)
-                .iter()
-                .map(Card::from_js)
-                .collect(),
-            total: num(v, fields::TOTAL),
-            limit: num(v, fields::LIMIT),
-        }
-    }
-}
-
-impl Joiner {
-    pub fn from_js(v: &JsValue) -> Joiner {
-        Joiner {
-            name: text(v, fields::NAME),
-            contact: text(v, fields::CONTACT),
-            message: text(v, fields::MESSAGE),
-            at: num(v, fields::JOINED_AT),
-        }
-    }
-}
-
 /// A JSON request body from `(field, value)` pairs; `JSON.stringify` does the escaping.
 pub fn json(pairs: &[(&str, JsValue)]) -> String {
     let obj = js_sys::Object::new();
@@ -460,15 +288,6 @@ pub fn json(pairs: &[(&str, JsValue)]) -> String {
     js_sys::JSON::stringify(&obj)
         .map(String::from)
         .unwrap_or_default()
-}
-
-/// A text for a JSON body: `null` when empty (for optional choices like `area`).
-pub fn or_null(s: &str) -> JsValue {
-    if s.is_empty() {
-        JsValue::NULL
-    } else {
-        JsValue::from_str(s)
-    }
 }
 
 /// Reading an answer body; `None` when it does not have the expected shape.
@@ -655,144 +474,6 @@ mod tests {
         assert_eq!(Problem::from_code(codes::INTERNAL), Problem::Generic);
         assert_eq!(Problem::from_status(403), Problem::OriginNotAllowed);
         assert_eq!(Problem::from_status(500), Problem::Generic);
-    }
-
-    /// The field names read in the browser are the wire names of the shared API types.
-    #[test]
-    fn field_names_match_the_api_types() {
-        use mekaar_api::*;
-        let card = InitiativePublic {
-            id: "i".into(),
-            community: "c".into(),
-            title: "t".into(),
-            summary: "s".into(),
-            area: Some("a".into()),
-            theme: Some("th".into()),
-            status: InitiativeStatus::InProgress,
-            initiator_name: "n".into(),
-            support_count: 1,
-            support_threshold: 2,
-            threshold_reached_at: Some(3),
-            join_count: 4,
-            answered: true,
-            created_at: 5,
-            updated_at: 6,
-        };
-        let detail = InitiativeDetail {
-            card,
-            story: "st".into(),
-            updates: vec![InitiativeUpdate {
-                text: "u".into(),
-                posted_at: 7,
-            }],
-            answer: Some(OfficialAnswer {
-                text: "an".into(),
-                answered_by: "by".into(),
-                answered_at: 8,
-            }),
-        };
-        let v = serde_json::to_value(&detail).unwrap();
-        assert_eq!(v[fields::ID], "i");
-        assert_eq!(v[fields::TITLE], "t");
-        assert_eq!(v[fields::SUMMARY], "s");
-        assert_eq!(v[fields::AREA], "a");
-        assert_eq!(v[fields::THEME], "th");
-        assert_eq!(v[fields::STATUS], "in_progress");
-        assert_eq!(v[fields::INITIATOR_NAME], "n");
-        assert_eq!(v[fields::SUPPORT_COUNT], 1);
-        assert_eq!(v[fields::SUPPORT_THRESHOLD], 2);
-        assert_eq!(v[fields::THRESHOLD_REACHED_AT], 3);
-        assert_eq!(v[fields::JOIN_COUNT], 4);
-        assert_eq!(v[fields::ANSWERED], true);
-        assert_eq!(v[fields::CREATED_AT], 5);
-        assert_eq!(v[fields::STORY], "st");
-        assert_eq!(v[fields::UPDATES][0][fields::TEXT], "u");
-        assert_eq!(v[fields::UPDATES][0][fields::POSTED_AT], 7);
-        assert_eq!(v[fields::ANSWER][fields::TEXT], "an");
-        assert_eq!(v[fields::ANSWER][fields::ANSWERED_BY], "by");
-        assert_eq!(v[fields::ANSWER][fields::ANSWERED_AT], 8);
-
-        let list = serde_json::to_value(InitiativeList {
-            initiatives: vec![detail.card.clone()],
-            total: 9,
-            page: 1,
-            limit: 10,
-        })
-        .unwrap();
-        assert_eq!(list[fields::INITIATIVES][0][fields::ID], "i");
-        assert_eq!(list[fields::TOTAL], 9);
-        assert_eq!(list[fields::LIMIT], 10);
-
-        let community = serde_json::to_value(CommunityPublic {
-            slug: "c".into(),
-            name: "C".into(),
-            languages: vec![],
-            areas: vec!["a".into()],
-            themes: vec!["t".into()],
-            support_threshold: 50,
-            moderation: ModerationPolicy::Pre,
-        })
-        .unwrap();
-        assert_eq!(community[fields::AREAS][0], "a");
-        assert_eq!(community[fields::THEMES][0], "t");
-        assert_eq!(community[fields::MODERATION], "pre");
-
-        let submitted = serde_json::to_value(InitiativeSubmitted {
-            initiative: detail.clone(),
-            moderation: ModerationState::Pending,
-            manage_token: "tok".into(),
-        })
-        .unwrap();
-        assert_eq!(submitted[fields::INITIATIVE][fields::ID], "i");
-        assert_eq!(submitted[fields::MODERATION], "pending");
-        assert_eq!(submitted[fields::MANAGE_TOKEN], "tok");
-
-        let manage = serde_json::to_value(ManageView {
-            initiative: detail,
-            moderation: ModerationState::Published,
-            contact_email: None,
-            joins: vec![JoinDetail {
-                name: "n".into(),
-                contact: "c".into(),
-                message: "m".into(),
-                joined_at: 1,
-            }],
-        })
-        .unwrap();
-        assert_eq!(manage[fields::INITIATIVE][fields::ID], "i");
-        assert_eq!(manage[fields::MODERATION], "published");
-        let join = &manage[fields::JOINS][0];
-        assert_eq!(join[fields::NAME], "n");
-        assert_eq!(join[fields::CONTACT], "c");
-        assert_eq!(join[fields::MESSAGE], "m");
-        assert_eq!(join[fields::JOINED_AT], 1);
-
-        let state = serde_json::to_value(JoinState {
-            joined: true,
-            join_count: 3,
-        })
-        .unwrap();
-        assert_eq!(state[fields::JOINED], true);
-        assert_eq!(state[fields::JOIN_COUNT], 3);
-        let state = serde_json::to_value(SupportState {
-            supported: true,
-            support_count: 3,
-        })
-        .unwrap();
-        assert_eq!(state[fields::SUPPORTED], true);
-        assert_eq!(state[fields::SUPPORT_COUNT], 3);
-        let error = serde_json::to_value(ErrorBody {
-            error: ErrorDetail {
-                code: codes::ORIGIN_NOT_ALLOWED.into(),
-                message: "m".into(),
-            },
-        })
-        .unwrap();
-        assert_eq!(
-            error[fields::ERROR][fields::CODE],
-            codes::ORIGIN_NOT_ALLOWED
-        );
-        assert_eq!(error[fields::ERROR][fields::MESSAGE], "m");
     }
 
     #[test]

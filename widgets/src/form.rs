@@ -1,14 +1,20 @@
 //! The widgets' forms, described as tables of fields: one table drives the labelled
-//! controls, the checks before sending and the JSON body, so they cannot disagree.
+//! controls, the checks before sending and the request body, so they cannot disagree.
 //!
-//! Every control has `name` = its JSON field name and `id` = `mekaar-f-{name}`; an error is
-//! shown in `#mekaar-e-{name}` (`.mekaar-error`), tied to the control by
-//! `aria-describedby`, with `aria-invalid="true"` on the control.
+//! Every control has `name` = its JSON field name and the id `f-{name}` of its widget
+//! ([`Env::id`]); an error is shown in `e-{name}` (`.mekaar-error`), tied to the control
+//! by `aria-describedby`, with `aria-invalid="true"` on the control. The controls are
+//! controlled: their values live in the widget's state ([`FormUi::values`]) and the view
+//! sets them, so a form the state empties (or a consent it un-ticks) is empty in the page.
 
-use crate::api::Community;
+use crate::api::Failure;
 use crate::i18n::{status_key, t, Key, Lang};
-use crate::markup::Out;
-use mekaar_api::{limits, InitiativeStatus};
+use crate::widget::Env;
+use mekaar_api::{
+    limits, CommunityPublic, InitiativeEdit, InitiativeStatus, InitiativeSubmit, JoinRequest,
+    ReportRequest, UpdatePost,
+};
+use yew::prelude::*;
 
 /// What kind of control a field is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -162,66 +168,150 @@ pub fn validate(fields: &[Field], value: &dyn Fn(&str) -> String) -> Vec<(&'stat
     errors
 }
 
-/// The JSON body of a form: every field by name; empty optional choices are `null`, a
-/// consent is `true`.
-pub fn body(fields: &[Field], value: &dyn Fn(&str) -> String) -> String {
-    use wasm_bindgen::JsValue;
-    let pairs: Vec<(&str, JsValue)> = fields
-        .iter()
-        .map(|field| {
-            let v = value(field.name);
-            let js = match field.input {
-                Input::Check => JsValue::TRUE,
-                Input::Area | Input::Theme | Input::Email => crate::api::or_null(&v),
-                _ => JsValue::from_str(&v),
-            };
-            (field.name, js)
-        })
-        .collect();
-    crate::api::json(&pairs)
-}
+/// What a form holds as the resident fills it in: the values by field name.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Values(Vec<(&'static str, String)>);
 
-/// ` id="{prefix}{name}" name="{name}"`, and when `error`, `aria-invalid` and
-/// `aria-describedby` pointing at the field's error text.
-fn control_attrs(o: &mut Out, prefix: &'static str, name: &'static str, error: bool) {
-    o.raw(" id=\"")
-        .raw(prefix)
-        .raw(name)
-        .raw("\" name=\"")
-        .raw(name)
-        .raw("\"");
-    if error {
-        o.raw(" aria-invalid=\"true\" aria-describedby=\"mekaar-e-")
-            .raw(name)
-            .raw("\"");
+impl Values {
+    /// A field's value as typed ("" when never touched; "true" for a ticked box).
+    pub fn get(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    /// A field's value without surrounding blanks, as it is checked and sent.
+    pub fn trimmed(&self, name: &str) -> String {
+        self.get(name).trim().to_owned()
+    }
+
+    pub fn set(&mut self, name: &'static str, value: String) {
+        match self.0.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, v)) => *v = value,
+            None => self.0.push((name, value)),
+        }
     }
 }
 
+/// The state of one form.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FormUi {
+    pub values: Values,
+    pub busy: bool,
+    pub errors: Vec<(&'static str, Key)>,
+    pub failure: Option<Failure>,
+    pub done: bool,
+}
+
+/// A form's request body, as the API type it is on the wire.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Body {
+    Join(JoinRequest),
+    Report(ReportRequest),
+    Submit(InitiativeSubmit),
+    Edit(InitiativeEdit),
+    Update(UpdatePost),
+}
+
+impl Body {
+    /// The body of form `kind`; `value` gives a field's trimmed text. Empty optional
+    /// choices (area, theme, e-mail) are left out, a ticked consent is `true`.
+    pub fn new(kind: FormKind, value: &dyn Fn(&str) -> String) -> Body {
+        let given = |name: &str| Some(value(name)).filter(|v| !v.is_empty());
+        match kind {
+            FormKind::Join => Body::Join(JoinRequest {
+                name: value("name"),
+                contact: value("contact"),
+                message: value("message"),
+                consent: !value("consent").is_empty(),
+            }),
+            FormKind::Report => Body::Report(ReportRequest {
+                reason: value("reason"),
+            }),
+            FormKind::Submit => Body::Submit(InitiativeSubmit {
+                title: value("title"),
+                summary: value("summary"),
+                story: value("story"),
+                area: given("area"),
+                theme: given("theme"),
+                initiator_name: value("initiator_name"),
+                contact_email: given("contact_email"),
+                website: value("website"),
+            }),
+            FormKind::Edit => Body::Edit(InitiativeEdit {
+                title: Some(value("title")),
+                summary: Some(value("summary")),
+                story: Some(value("story")),
+                area: given("area"),
+                theme: given("theme"),
+                status: InitiativeStatus::parse(&value("status")),
+            }),
+            FormKind::Update => Body::Update(UpdatePost {
+                text: value("text"),
+            }),
+        }
+    }
+
+    /// The JSON text to send.
+    pub fn json(&self) -> String {
+        use crate::api::to_json;
+        match self {
+            Body::Join(b) => to_json(b),
+            Body::Report(b) => to_json(b),
+            Body::Submit(b) => to_json(b),
+            Body::Edit(b) => to_json(b),
+            Body::Update(b) => to_json(b),
+        }
+    }
+}
+
+/// The value of the control an event came from (`value` of an input, textarea or select;
+/// "true" or "" for a checkbox).
+pub fn event_value(e: &Event) -> String {
+    let Some(target) = e.target() else {
+        return String::new();
+    };
+    let get = |name: &str| js_sys::Reflect::get(&target, &name.into()).unwrap_or_default();
+    if get("type").as_string().as_deref() == Some("checkbox") {
+        return if get("checked").is_truthy() {
+            "true".into()
+        } else {
+            String::new()
+        };
+    }
+    get("value").as_string().unwrap_or_default()
+}
+
 /// A `<select>`: an optional first "none/all" choice with value "", then `options` as
-/// `(value, label)`; `selected` is the chosen value.
+/// `(value, label)`; `selected` is the chosen value. `error` is the id of the error text
+/// when there is one.
 #[allow(clippy::too_many_arguments)]
 pub fn select(
-    o: &mut Out,
-    prefix: &'static str,
+    id: AttrValue,
     name: &'static str,
     class: &'static str,
     empty: Option<&str>,
     options: &[(&str, &str)],
     selected: &str,
-    error: bool,
-) {
-    o.raw("<select class=\"").raw(class).raw("\"");
-    control_attrs(o, prefix, name, error);
-    o.raw(">");
+    error: Option<AttrValue>,
+    onchange: Callback<Event>,
+) -> Html {
     let empty = empty.map(|label| ("", label));
-    for (value, label) in empty.iter().chain(options) {
-        o.raw("<option value=\"").text(value).raw("\"");
-        if *value == selected {
-            o.raw(" selected");
+    let options = empty.iter().chain(options).map(|(value, label)| {
+        html! {
+            <option key={*value} value={value.to_string()} selected={*value == selected}>
+                {label.to_string()}
+            </option>
         }
-        o.raw(">").text(label).raw("</option>");
+    });
+    html! {
+        <select class={class} id={id} name={name}
+            aria-invalid={error.is_some().then_some("true")} aria-describedby={error}
+            {onchange}>
+            {for options}
+        </select>
     }
-    o.raw("</select>");
 }
 
 /// The options of a choice of the community's areas or themes.
@@ -237,45 +327,64 @@ pub fn statuses(lang: Lang) -> Vec<(&'static str, &'static str)> {
         .collect()
 }
 
-/// The labelled controls of `fields`. `value` gives a starting value (editing), `errors`
-/// the messages to show at fields.
+/// The labelled controls of form `kind` with the values and errors of `ui`; `input`
+/// hears every change as `(field, value)`.
 pub fn fields(
-    o: &mut Out,
-    lang: Lang,
-    fields: &[Field],
-    community: &Community,
-    value: &dyn Fn(&str) -> Option<String>,
-    errors: &[(&'static str, Key)],
-) {
-    for field in fields {
+    env: &Env,
+    kind: FormKind,
+    community: Option<&CommunityPublic>,
+    ui: &FormUi,
+    input: &Callback<(&'static str, String)>,
+) -> Html {
+    let lang = env.lang;
+    let none: &[String] = &[];
+    let controls = kind.fields().iter().filter_map(|field| {
         let name = field.name;
-        let error = errors.iter().find(|(n, _)| *n == name).map(|(_, key)| *key);
-        let start = value(name).unwrap_or_default();
-        static NONE: Vec<String> = Vec::new();
-        let list = match field.input {
-            Input::Area => &community.areas,
-            Input::Theme => &community.themes,
-            _ => &NONE,
+        let list = match (field.input, community) {
+            (Input::Area, Some(c)) => &c.areas[..],
+            (Input::Theme, Some(c)) => &c.themes[..],
+            _ => none,
         };
         if matches!(field.input, Input::Area | Input::Theme) && list.is_empty() {
-            continue;
+            return None;
         }
-        o.raw(match field.input {
-            Input::Check => "<div class=\"mekaar-field mekaar-check\">",
-            // The honeypot: off-screen, out of the tab order and of the accessibility tree.
-            Input::Trap => "<div class=\"mekaar-field mekaar-hp\" aria-hidden=\"true\">",
-            _ => "<div class=\"mekaar-field\">",
-        });
-        o.raw("<label for=\"mekaar-f-")
-            .raw(name)
-            .raw("\">")
-            .key(lang, field.label)
-            .raw("</label>");
-        let open = match field.input {
-            Input::Line | Input::Trap => "<input type=\"text\"",
-            Input::Email => "<input type=\"email\"",
-            Input::Check => "<input type=\"checkbox\" value=\"true\"",
-            Input::Text => "<textarea rows=\"4\"",
+        let error = ui
+            .errors
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, key)| *key);
+        let id = env.id(&["f-", name].concat());
+        let error_id = error.map(|_| env.id(&["e-", name].concat()));
+        let invalid = error.is_some().then_some("true");
+        let value = ui.values.get(name);
+        let on = input.reform(move |e: Event| (name, event_value(&e)));
+        let oninput = input.reform(move |e: InputEvent| (name, event_value(&e)));
+        let maxlength = (field.max > 0).then(|| field.max.to_string());
+        let autocomplete = match name {
+            "name" | "initiator_name" => Some("name"),
+            "contact_email" => Some("email"),
+            "website" => Some("off"),
+            _ => None,
+        };
+        let control = match field.input {
+            Input::Line | Input::Trap | Input::Email => html! {
+                <input type={if field.input == Input::Email { "email" } else { "text" }}
+                    id={id.clone()} name={name} value={value.to_string()}
+                    aria-invalid={invalid} aria-describedby={error_id.clone()}
+                    required={field.required} maxlength={maxlength} autocomplete={autocomplete}
+                    tabindex={(field.input == Input::Trap).then_some("-1")} {oninput} />
+            },
+            Input::Check => html! {
+                <input type="checkbox" value="true" id={id.clone()} name={name}
+                    checked={value == "true"}
+                    aria-invalid={invalid} aria-describedby={error_id.clone()}
+                    required={field.required} onchange={on} />
+            },
+            Input::Text => html! {
+                <textarea rows="4" id={id.clone()} name={name} value={value.to_string()}
+                    aria-invalid={invalid} aria-describedby={error_id.clone()}
+                    required={field.required} maxlength={maxlength} {oninput} />
+            },
             Input::Area | Input::Theme | Input::Status => {
                 let options = if field.input == Input::Status {
                     statuses(lang)
@@ -284,48 +393,35 @@ pub fn fields(
                 };
                 let empty = (field.input != Input::Status).then(|| t(lang, Key::NoChoice));
                 select(
-                    o,
-                    "mekaar-f-",
+                    id.clone(),
                     name,
                     "mekaar-select",
                     empty,
                     &options,
-                    &start,
-                    error.is_some(),
-                );
-                ""
+                    value,
+                    error_id.clone(),
+                    on,
+                )
             }
         };
-        if !open.is_empty() {
-            o.raw(open);
-            control_attrs(o, "mekaar-f-", name, error.is_some());
-            if field.required {
-                o.raw(" required");
-            }
-            if field.max > 0 {
-                o.raw(" maxlength=\"").num(field.max as u64).raw("\"");
-            }
-            o.raw(match name {
-                "name" | "initiator_name" => " autocomplete=\"name\"",
-                "contact_email" => " autocomplete=\"email\"",
-                "website" => " autocomplete=\"off\" tabindex=\"-1\"",
-                _ => "",
-            });
-            if field.input == Input::Text {
-                o.raw(">").text(&start).raw("</textarea>");
-            } else {
-                o.raw(" value=\"").text(&start).raw("\">");
-            }
-        }
-        if let Some(key) = error {
-            o.raw("<p class=\"mekaar-error\" id=\"mekaar-e-")
-                .raw(name)
-                .raw("\">")
-                .key(lang, key)
-                .raw("</p>");
-        }
-        o.raw("</div>");
-    }
+        let class = match field.input {
+            Input::Check => "mekaar-field mekaar-check",
+            // The honeypot: off-screen, out of the tab order and of the accessibility tree.
+            Input::Trap => "mekaar-field mekaar-hp",
+            _ => "mekaar-field",
+        };
+        Some(html! {
+            <div key={name} class={class}
+                aria-hidden={(field.input == Input::Trap).then_some("true")}>
+                <label for={id}>{t(lang, field.label)}</label>
+                {control}
+                if let (Some(key), Some(error_id)) = (error, error_id) {
+                    <p class="mekaar-error" id={error_id}>{t(lang, key)}</p>
+                }
+            </div>
+        })
+    });
+    html! { {for controls} }
 }
 
 #[cfg(test)]
@@ -343,34 +439,113 @@ mod tests {
     }
 
     #[test]
-    fn fields_render_with_errors_and_escaped_values() {
-        let community = Community {
+    fn fields_render_with_labels_errors_and_values_as_text() {
+        let community = CommunityPublic {
+            slug: "c".into(),
+            name: "C".into(),
+            languages: vec![],
             areas: vec!["Kloosterbuurt".into()],
             themes: vec![],
-            pre: true,
+            support_threshold: 50,
+            moderation: Default::default(),
         };
-        let mut o = Out::default();
-        let start = |name: &str| (name == "title").then(|| "<b>\"x\"</b>".to_string());
-        fields(
-            &mut o,
-            Lang::Nl,
-            SUBMIT,
-            &community,
-            &start,
-            &[("title", Key::ErrRequired)],
-        );
-        let html = o.0;
-        assert!(html.contains(
-            "<input type=\"text\" id=\"mekaar-f-title\" name=\"title\" aria-invalid=\"true\" aria-describedby=\"mekaar-e-title\" required maxlength=\"120\" value=\"&lt;b&gt;&quot;x&quot;&lt;/b&gt;\">"
-        ), "{html}");
+        let mut ui = FormUi {
+            errors: vec![("title", Key::ErrRequired)],
+            ..FormUi::default()
+        };
+        ui.values.set("title", "<b>\"x\"</b>".into());
+        let env = crate::widget::tests::env();
+        let html = crate::widget::ssr::render(move || {
+            fields(
+                &env,
+                FormKind::Submit,
+                Some(&community),
+                &ui,
+                &Callback::noop(),
+            )
+        });
+        // The value is text in an attribute, never markup.
+        assert!(!html.contains("<b>"), "{html}");
         assert!(
-            html.contains("<p class=\"mekaar-error\" id=\"mekaar-e-title\">Vul dit veld in.</p>")
+            html.contains("value=\"&lt;b&gt;&quot;x&quot;&lt;/b&gt;\""),
+            "{html}"
         );
-        assert!(html.contains("<option value=\"Kloosterbuurt\">Kloosterbuurt</option>"));
+        assert!(
+            html.contains("<label for=\"mekaar-7-f-title\">Titel</label>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("aria-invalid=\"true\" aria-describedby=\"mekaar-7-e-title\""),
+            "{html}"
+        );
+        assert!(
+            html.contains("maxlength=\"120\" required=\"required\""),
+            "{html}"
+        );
+        assert!(
+            html.contains("<p id=\"mekaar-7-e-title\" class=\"mekaar-error\">Vul dit veld in.</p>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<option value=\"Kloosterbuurt\">Kloosterbuurt</option>"),
+            "{html}"
+        );
         // No themes: no theme field.
-        assert!(!html.contains("name=\"theme\""));
-        assert!(html.contains("aria-hidden=\"true\"><label for=\"mekaar-f-website\">"));
-        assert!(html.contains("autocomplete=\"off\" tabindex=\"-1\""));
+        assert!(!html.contains("name=\"theme\""), "{html}");
+        // The honeypot is out of the accessibility tree and the tab order.
+        assert!(
+            html.contains("aria-hidden=\"true\" class=\"mekaar-field mekaar-hp\"><label for=\"mekaar-7-f-website\">"),
+            "{html}"
+        );
+        assert!(
+            html.contains("autocomplete=\"off\" tabindex=\"-1\""),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn a_consent_the_state_clears_is_unticked() {
+        let env = crate::widget::tests::env();
+        let mut ui = FormUi::default();
+        ui.values.set("consent", "true".into());
+        let ticked = ui.clone();
+        let html = crate::widget::ssr::render(move || {
+            fields(&env, FormKind::Join, None, &ticked, &Callback::noop())
+        });
+        assert!(html.contains(" checked"), "{html}");
+        ui.values = Values::default();
+        let env = crate::widget::tests::env();
+        let html = crate::widget::ssr::render(move || {
+            fields(&env, FormKind::Join, None, &ui, &Callback::noop())
+        });
+        assert!(!html.contains(" checked"), "{html}");
+    }
+
+    #[test]
+    fn bodies_are_the_api_types() {
+        let v = values(&[
+            ("title", "Moestuin"),
+            ("summary", "Samen"),
+            ("initiator_name", "Anja"),
+        ]);
+        let Body::Submit(submit) = Body::new(FormKind::Submit, &v) else {
+            panic!("a submit body");
+        };
+        assert_eq!(submit.title, "Moestuin");
+        assert_eq!((submit.area, submit.contact_email), (None, None));
+        let v = values(&[
+            ("name", "Anja"),
+            ("consent", "true"),
+            ("status", "realised"),
+        ]);
+        assert!(matches!(
+            Body::new(FormKind::Join, &v),
+            Body::Join(JoinRequest { consent: true, .. })
+        ));
+        let Body::Edit(edit) = Body::new(FormKind::Edit, &v) else {
+            panic!("an edit body");
+        };
+        assert_eq!(edit.status, Some(InitiativeStatus::Realised));
     }
 
     #[test]

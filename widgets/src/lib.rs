@@ -13,6 +13,7 @@ pub mod control;
 pub mod dom;
 pub mod form;
 pub mod i18n;
+pub mod initiative_view;
 pub mod initiatives;
 pub mod markup;
 pub mod poll;

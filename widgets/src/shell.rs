@@ -138,29 +138,16 @@ pub fn mount(element: Element, base: String) -> Result<(), JsValue> {
             keep(&element, Box::new(move || app.destroy()));
         }
         Some(kind) => {
-            // The manage token is the fragment of the manage link: it is only ever sent
-            // in the manage header.
-            let token = if kind == Kind::Manage {
-                let hash = web_sys::window()
-                    .and_then(|w| w.location().hash().ok())
-                    .unwrap_or_default();
-                hash.trim_start_matches('#').to_owned()
-            } else {
-                String::new()
-            };
-            let config = crate::app::Config {
+            let props = crate::app::Props {
+                env,
                 kind,
-                base,
-                community,
-                initiative,
-                lang,
-                theme,
-                voter: env.voter.clone(),
-                token: token.into(),
+                initiative: initiative.as_str().into(),
                 submit: attr("data-submit").trim() != "false",
                 preset: crate::preset(&attr),
             };
-            crate::app::start(config, root);
+            let app =
+                yew::Renderer::<crate::app::Initiatives>::with_root_and_props(root, props).render();
+            keep(&element, Box::new(move || app.destroy()));
         }
     }
     Ok(())

@@ -55,10 +55,11 @@ impl Env {
 
 /// `data-heading-level` as a level 1–6; anything else is 2.
 pub fn heading_level(attr: &str) -> u8 {
-    match attr.trim().parse::<u8>() {
-        Ok(n @ 1..=6) => n,
-        _ => 2,
-    }
+    attr.trim()
+        .parse::<u8>()
+        .ok()
+        .filter(|n| (1..=6).contains(n))
+        .unwrap_or(2)
 }
 
 /// A heading of `level` (1–6) with `class` and `id` around `children`.
@@ -68,9 +69,58 @@ pub fn heading(level: u8, class: &'static str, id: Option<AttrValue>, children: 
     html! { <@{tag} class={class} id={id} tabindex="-1">{children}</@> }
 }
 
+/// Views rendered to HTML text natively (yew's server renderer), for unit tests that
+/// assert on what a resident would see.
 #[cfg(test)]
-mod tests {
+pub mod ssr {
+    use std::rc::Rc;
+    use yew::prelude::*;
+
+    #[derive(Clone, Properties)]
+    pub struct Props {
+        pub view: Rc<dyn Fn() -> Html>,
+    }
+
+    impl PartialEq for Props {
+        fn eq(&self, _: &Self) -> bool {
+            false
+        }
+    }
+
+    #[function_component(Show)]
+    fn show(p: &Props) -> Html {
+        (p.view)()
+    }
+
+    /// `view` as HTML text.
+    pub fn render(view: impl Fn() -> Html + 'static) -> String {
+        let props = Props {
+            view: Rc::new(view),
+        };
+        futures::executor::block_on(
+            yew::LocalServerRenderer::<Show>::with_props(props)
+                .hydratable(false)
+                .render(),
+        )
+    }
+}
+
+#[cfg(test)]
+pub mod tests {
     use super::*;
+
+    /// A Dutch widget with uid 7 and the default heading level.
+    pub fn env() -> Env {
+        Env {
+            base: "https://m.example/".into(),
+            community: "demodorp".into(),
+            lang: Lang::Nl,
+            theme: None,
+            voter: "v".into(),
+            heading: 2,
+            uid: 7,
+        }
+    }
 
     #[test]
     fn heading_levels_and_ids() {
@@ -80,13 +130,9 @@ mod tests {
         assert_eq!(heading_level(""), 2);
         assert_eq!(heading_level("x"), 2);
         let env = Env {
-            base: "/".into(),
-            community: "c".into(),
-            lang: Lang::Nl,
-            theme: None,
-            voter: "v".into(),
             heading: 5,
             uid: 12,
+            ..self::env()
         };
         assert_eq!(env.id("title").as_str(), "mekaar-12-title");
         assert_eq!(env.anchor("list"), "#mekaar-12-list");

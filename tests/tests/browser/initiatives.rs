@@ -180,7 +180,11 @@ var root = q('.mekaar-root');
 function view() { return root ? root.getAttribute('data-view') : null; }
 function state() { return root ? root.getAttribute('data-state') : null; }
 function ready(v) { return view() === v && state() === 'ready'; }
-function focused() { return s && s.activeElement ? s.activeElement.id : null; }
+// Ids are the widget's own, `mekaar-{uid}-{name}`: `bare` writes one as `mekaar-{name}`,
+// `sid(name)` selects it by its name.
+function bare(id) { return id ? id.replace(/^mekaar-\d+-/, 'mekaar-') : id; }
+function sid(name) { return '[id^="mekaar-"][id$="-' + name + '"]'; }
+function focused() { return s && s.activeElement ? bare(s.activeElement.id) : null; }
 "#;
 
 /// What to print when a wait gives up.
@@ -191,6 +195,12 @@ return {
   html: root ? root.outerHTML.slice(0, 4000) : (host ? host.outerHTML.slice(0, 1000) : null)
 };
 "#;
+
+/// The selector of the element whose id (`mekaar-{uid}-{name}`, unique per widget) has
+/// `name`.
+fn by_id(name: &str) -> String {
+    format!("[id^=\"mekaar-\"][id$=\"-{name}\"]")
+}
 
 /// A JS string literal.
 fn js(text: &str) -> String {
@@ -331,22 +341,22 @@ struct Submission<'a> {
 
 async fn submit_form(p: &Profile, index: usize, sub: &Submission<'_>) {
     wait_view(p, index, "new").await;
-    type_into(p, index, "#mekaar-f-title", sub.title).await;
-    type_into(p, index, "#mekaar-f-summary", sub.summary).await;
+    type_into(p, index, &by_id("f-title"), sub.title).await;
+    type_into(p, index, &by_id("f-summary"), sub.summary).await;
     if !sub.story.is_empty() {
-        type_into(p, index, "#mekaar-f-story", sub.story).await;
+        type_into(p, index, &by_id("f-story"), sub.story).await;
     }
     if let Some(area) = sub.area {
-        choose(p, index, "#mekaar-f-area", area).await;
+        choose(p, index, &by_id("f-area"), area).await;
     }
     if let Some(theme) = sub.theme {
-        choose(p, index, "#mekaar-f-theme", theme).await;
+        choose(p, index, &by_id("f-theme"), theme).await;
     }
-    type_into(p, index, "#mekaar-f-initiator_name", sub.initiator).await;
+    type_into(p, index, &by_id("f-initiator_name"), sub.initiator).await;
     if !sub.email.is_empty() {
-        type_into(p, index, "#mekaar-f-contact_email", sub.email).await;
+        type_into(p, index, &by_id("f-contact_email"), sub.email).await;
     }
-    click(p, index, "#mekaar-b-send-submit").await;
+    click(p, index, &by_id("b-send-submit")).await;
 }
 
 /// Waits for the confirmation; returns the manage link's exact `href` and the moderation
@@ -379,11 +389,11 @@ async fn confirmation(p: &Profile, index: usize) -> (String, String) {
 
 /// Fills and sends the join form of the detail view.
 async fn join(p: &Profile, index: usize, name: &str, contact: &str, message: &str) {
-    type_into(p, index, "#mekaar-f-name", name).await;
-    type_into(p, index, "#mekaar-f-contact", contact).await;
-    type_into(p, index, "#mekaar-f-message", message).await;
-    click(p, index, "#mekaar-f-consent").await;
-    click(p, index, "#mekaar-b-send-join").await;
+    type_into(p, index, &by_id("f-name"), name).await;
+    type_into(p, index, &by_id("f-contact"), contact).await;
+    type_into(p, index, &by_id("f-message"), message).await;
+    click(p, index, &by_id("f-consent")).await;
+    click(p, index, &by_id("b-send-join")).await;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -462,7 +472,7 @@ async fn submit_approve_list_support_join_and_the_manage_link_shows_the_joiner()
         assert_eq!(admin["initiative"]["area"], json!("Dorpskern"));
         assert_eq!(admin["initiative"]["theme"], json!("Groen"));
         assert_eq!(admin["contact_email"], json!("anja@example.nl"));
-        click(&resident, 0, "#mekaar-b-back").await;
+        click(&resident, 0, &by_id("b-back")).await;
         wait_view(&resident, 0, "list").await;
         assert_eq!(fragment(&resident).await, "", "back on the list: no hash");
         resident.reload().await;
@@ -493,7 +503,7 @@ async fn submit_approve_list_support_join_and_the_manage_link_shows_the_joiner()
         assert_eq!(card["count"], json!("0 van 50 steunbetuigingen"), "{card}");
 
         // The detail: hash, focus on its heading.
-        click(&resident, 0, &format!("#mekaar-c-{id}")).await;
+        click(&resident, 0, &by_id(&format!("c-{id}"))).await;
         wait_view(&resident, 0, "detail").await;
         assert_eq!(fragment(&resident).await, format!("mekaar-i={id}"));
         wait_inside(
@@ -568,7 +578,7 @@ async fn submit_approve_list_support_join_and_the_manage_link_shows_the_joiner()
         assert_eq!(public["join_count"], json!(1), "{public}");
 
         // Back to the list with the widget's button: the hash goes, the card gets focus.
-        click(&resident, 0, "#mekaar-b-back").await;
+        click(&resident, 0, &by_id("b-back")).await;
         wait_view(&resident, 0, "list").await;
         assert_eq!(fragment(&resident).await, "", "list: no hash");
         wait_inside(
@@ -724,7 +734,7 @@ async fn html_in_every_field_is_shown_as_text_and_never_runs() {
         assert_inert(&resident, "confirmation").await;
 
         // The list.
-        click(&resident, 0, "#mekaar-b-back").await;
+        click(&resident, 0, &by_id("b-back")).await;
         wait_cards(&resident, 0, "the card with the payload title", &[&title]).await;
         let card = inside(
             &resident,
@@ -738,7 +748,7 @@ async fn html_in_every_field_is_shown_as_text_and_never_runs() {
         assert_inert(&resident, "list").await;
 
         // The detail.
-        click(&resident, 0, &format!("#mekaar-c-{id}")).await;
+        click(&resident, 0, &by_id(&format!("c-{id}"))).await;
         wait_view(&resident, 0, "detail").await;
         let detail = inside(
             &resident,
@@ -769,9 +779,9 @@ async fn html_in_every_field_is_shown_as_text_and_never_runs() {
         )
         .await;
         assert_inert(&resident, "detail, joined").await;
-        click(&resident, 0, "#mekaar-b-report").await;
-        type_into(&resident, 0, "#mekaar-f-reason", &reason).await;
-        click(&resident, 0, "#mekaar-b-send-report").await;
+        click(&resident, 0, &by_id("b-report")).await;
+        type_into(&resident, 0, &by_id("f-reason"), &reason).await;
+        click(&resident, 0, &by_id("b-send-report")).await;
         wait_inside(&resident, 0, "reported", "return !!q('.mekaar-reported');").await;
         assert_inert(&resident, "detail, reported").await;
         resident.assert_no_host_errors().await;
@@ -785,8 +795,8 @@ async fn html_in_every_field_is_shown_as_text_and_never_runs() {
             "return { title: q('.mekaar-detail-title').textContent,\
                name: q('.mekaar-joiner-name').textContent, contact: q('.mekaar-joiner-contact').textContent,\
                message: q('.mekaar-joiner-message').textContent,\
-               edit_title: q('#mekaar-f-title').value, edit_summary: q('#mekaar-f-summary').value,\
-               edit_story: q('#mekaar-f-story').value };",
+               edit_title: q(sid('f-title')).value, edit_summary: q(sid('f-summary')).value,\
+               edit_story: q(sid('f-story')).value };",
         )
         .await;
         assert_eq!(manage["title"], json!(title), "{manage}");
@@ -798,8 +808,8 @@ async fn html_in_every_field_is_shown_as_text_and_never_runs() {
         assert_eq!(manage["edit_story"], json!(story), "edit form value: {manage}");
         assert_inert(&resident, "manage page").await;
 
-        type_into(&resident, 0, "#mekaar-f-text", &news).await;
-        click(&resident, 0, "#mekaar-b-send-update").await;
+        type_into(&resident, 0, &by_id("f-text"), &news).await;
+        click(&resident, 0, &by_id("b-send-update")).await;
         let update = wait_inside(
             &resident,
             0,
@@ -810,7 +820,7 @@ async fn html_in_every_field_is_shown_as_text_and_never_runs() {
         .await;
         assert_eq!(update, json!(news), "the news is literal text");
         // Saving the edit form as it was filled in keeps every value as it was.
-        click(&resident, 0, "#mekaar-b-send-edit").await;
+        click(&resident, 0, &by_id("b-send-edit")).await;
         wait_inside(
             &resident,
             0,
@@ -892,7 +902,7 @@ async fn a_shared_link_lands_on_the_detail() {
         )
         .await;
 
-        click(&reader, 0, "#mekaar-b-back").await;
+        click(&reader, 0, &by_id("b-back")).await;
         wait_cards(&reader, 0, "the list after Back", &[title, other]).await;
         let now = reader.client.current_url().await.expect("URL");
         assert_eq!(
@@ -981,18 +991,18 @@ async fn area_status_and_search_narrow_the_list() {
         .await;
 
         type_into(&resident, 0, ".mekaar-search", "kerk").await;
-        click(&resident, 0, "#mekaar-b-search").await;
+        click(&resident, 0, &by_id("b-search")).await;
         wait_cards(&resident, 0, "search 'kerk'", &[aed]).await;
         let count = inside(&resident, 0, "return t('.mekaar-result-count');").await;
         assert_eq!(count, json!("1 initiatief gevonden"));
 
         // The search looks in summaries too.
         type_into(&resident, 0, ".mekaar-search", "groente").await;
-        click(&resident, 0, "#mekaar-b-search").await;
+        click(&resident, 0, &by_id("b-search")).await;
         wait_cards(&resident, 0, "search 'groente'", &[moestuin]).await;
 
         type_into(&resident, 0, ".mekaar-search", "bestaat niet").await;
-        click(&resident, 0, "#mekaar-b-search").await;
+        click(&resident, 0, &by_id("b-search")).await;
         wait_cards(&resident, 0, "a search without results", &[]).await;
         let count = inside(&resident, 0, "return t('.mekaar-result-count');").await;
         assert_eq!(count, json!("0 initiatieven gevonden"));
@@ -1028,27 +1038,27 @@ async fn axe_finds_no_violations_in_the_initiative_widgets() {
         wait_cards(&resident, 0, "the list", &["Een AED bij de kerk"]).await;
         axe_findings.check(&resident, &axe, "list").await;
 
-        click(&resident, 0, &format!("#mekaar-c-{id}")).await;
+        click(&resident, 0, &by_id(&format!("c-{id}"))).await;
         wait_view(&resident, 0, "detail").await;
         resident
             .wait_widget(0, "support button ready", |v| v.settled_at(0, false))
             .await;
         element(&resident, 0, "form.mekaar-join-form").await;
-        click(&resident, 0, "#mekaar-b-report").await;
+        click(&resident, 0, &by_id("b-report")).await;
         element(&resident, 0, "form.mekaar-report-form").await;
         axe_findings.check(&resident, &axe, "detail with the join and report forms").await;
 
-        click(&resident, 0, "#mekaar-b-back").await;
+        click(&resident, 0, &by_id("b-back")).await;
         wait_view(&resident, 0, "list").await;
         click(&resident, 0, "a.mekaar-start").await;
         wait_view(&resident, 0, "new").await;
-        click(&resident, 0, "#mekaar-b-send-submit").await;
+        click(&resident, 0, &by_id("b-send-submit")).await;
         let errors = wait_inside(
             &resident,
             0,
             "validation errors at the required fields",
             "var e = qa('.mekaar-error'); return e.length >= 3 && {\
-               errors: e.map(function (x) { return x.id; }), focused: focused(),\
+               errors: e.map(function (x) { return bare(x.id); }), focused: focused(),\
                invalid: qa('[aria-invalid=true]').map(function (x) { return x.id + ' -> ' + x.getAttribute('aria-describedby'); }) };",
         )
         .await;
@@ -1133,7 +1143,7 @@ async fn english_list_and_form() {
             &resident,
             0,
             "return { lang: root.getAttribute('lang'), start: t('a.mekaar-start'),\
-               search: t('label[for=mekaar-q]'), area: t('label[for=mekaar-filter-area]'),\
+               search: t('label[for$=\"-q\"]'), area: t('label[for$=\"-filter-area\"]'),\
                all_areas: t('.mekaar-filter-area option[value=\"\"]'), results: t('.mekaar-result-count'),\
                status: t('.mekaar-status'), count: t('.mekaar-card-count'), text: t(root) };",
         )
@@ -1154,15 +1164,15 @@ async fn english_list_and_form() {
 
         click(&resident, 0, "a.mekaar-start").await;
         wait_view(&resident, 0, "new").await;
-        click(&resident, 0, "#mekaar-b-send-submit").await;
-        element(&resident, 0, "#mekaar-e-title").await;
+        click(&resident, 0, &by_id("b-send-submit")).await;
+        element(&resident, 0, &by_id("e-title")).await;
         let form = inside(
             &resident,
             0,
             "return { heading: t('.mekaar-submit-title'), policy: t('.mekaar-policy'),\
-               title: t('label[for=mekaar-f-title]'), summary: t('label[for=mekaar-f-summary]'),\
-               name: t('label[for=mekaar-f-initiator_name]'), send: t('#mekaar-b-send-submit'),\
-               back: t('#mekaar-b-back'), error: t('#mekaar-e-title'), text: t(root) };",
+               title: t('label[for$=\"-f-title\"]'), summary: t('label[for$=\"-f-summary\"]'),\
+               name: t('label[for$=\"-f-initiator_name\"]'), send: t(sid('b-send-submit')),\
+               back: t(sid('b-back')), error: t(sid('e-title')), text: t(root) };",
         )
         .await;
         println!("English form: {form:#}");
@@ -1183,6 +1193,228 @@ async fn english_list_and_form() {
         for dutch in ["Titel", "Vul dit veld in", "insturen", "Terug"] {
             assert!(!text.contains(dutch), "Dutch {dutch:?} in the English form: {text}");
         }
+        resident.assert_no_host_errors().await;
+    })
+    .await;
+}
+
+// ---------------------------------------------------------------------------------------
+// 7. Two lists on one page, Escape, and what the view un-ticks.
+
+/// Two list widgets on one page, the second with `data-heading-level="3"`: each starts its
+/// outline at its own level (h2 with h3 cards; h3 with h4 cards), no id is used twice on
+/// the page (not even across the two shadow roots), and axe-core finds nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_lists_on_one_page_with_their_own_heading_levels_and_ids() {
+    let axe = axe_source();
+    with_browser(|browser| async move {
+        let w = world(false, &[]).await;
+        let title = "Een AED bij de kerk";
+        let id = w
+            .create(title, "Een hartstartkast.", "Dorpskern", "idea")
+            .await;
+        let url = w.page_with(
+            "/twee",
+            &format!(
+                "<h2>Initiatieven in het dorp</h2>\n{}\n<h2>Uit de buurt</h2>\n<p>Ook hier.</p>\n{}",
+                list_placeholder(""),
+                list_placeholder(" data-heading-level=\"3\"")
+            ),
+        );
+        let resident = browser.profile().await;
+        resident.goto(&url).await;
+        for index in [0, 1] {
+            wait_cards(&resident, index, "the list", &[title]).await;
+        }
+        let first = inside(
+            &resident,
+            0,
+            "return [q('.mekaar-list-title').localName, q('.mekaar-card-title').localName,\
+               qa('h1').length];",
+        )
+        .await;
+        assert_eq!(first, json!(["h2", "h3", 0]), "the default level");
+        let second = inside(
+            &resident,
+            1,
+            "return [q('.mekaar-list-title').localName, q('.mekaar-card-title').localName,\
+               qa('h1, h2').length];",
+        )
+        .await;
+        assert_eq!(second, json!(["h3", "h4", 0]), "data-heading-level=3");
+
+        let ids = resident
+            .exec(
+                "var seen = {}, twice = [], all = 0;\
+                 document.querySelectorAll('[id]').forEach(function (el) { seen[el.id] = 1; });\
+                 document.querySelectorAll('[data-mekaar]').forEach(function (h) {\
+                   h.shadowRoot.querySelectorAll('[id]').forEach(function (el) {\
+                     all++; if (seen[el.id]) twice.push(el.id); seen[el.id] = 1; });\
+                 });\
+                 return { all: all, twice: twice };",
+                vec![],
+            )
+            .await;
+        assert!(ids["all"].as_u64().unwrap_or(0) > 10, "{ids}");
+        assert_eq!(ids["twice"], json!([]), "ids used twice on the page: {ids}");
+
+        // Each list opens its own card: the link ids differ, the detail shows in both.
+        click(&resident, 1, &by_id(&format!("c-{id}"))).await;
+        for index in [0, 1] {
+            wait_view(&resident, index, "detail").await;
+        }
+        let mut axe_findings = AxeFindings::default();
+        axe_findings.check(&resident, &axe, "two lists, detail").await;
+        click(&resident, 0, &by_id("b-back")).await;
+        for index in [0, 1] {
+            wait_cards(&resident, index, "back on the list", &[title]).await;
+        }
+        axe_findings.check(&resident, &axe, "two lists").await;
+        axe_findings.assert_clean();
+        resident.assert_no_host_errors().await;
+    })
+    .await;
+}
+
+/// The report form closes with Escape, and the focus goes back to the button that opened
+/// it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn escape_closes_the_report_form() {
+    with_browser(|browser| async move {
+        let w = world(false, &[]).await;
+        let id = w
+            .create(
+                "Een AED bij de kerk",
+                "Een hartstartkast.",
+                "Dorpskern",
+                "idea",
+            )
+            .await;
+        let url = w.list_page("/", "");
+        let resident = browser.profile().await;
+        resident.goto(&format!("{url}#mekaar-i={id}")).await;
+        wait_view(&resident, 0, "detail").await;
+        click(&resident, 0, &by_id("b-report")).await;
+        wait_inside(
+            &resident,
+            0,
+            "the report form, focus in its field",
+            "return !!q('form.mekaar-report-form') && focused() === 'mekaar-f-reason';",
+        )
+        .await;
+        type_into(&resident, 0, &by_id("f-reason"), "Dit is reclame").await;
+        element(&resident, 0, &by_id("f-reason"))
+            .await
+            .send_keys("\u{E00C}")
+            .await
+            .expect("press Escape");
+        wait_inside(
+            &resident,
+            0,
+            "the form closed, focus on the report button",
+            "return !q('form.mekaar-report-form') && focused() === 'mekaar-b-report';",
+        )
+        .await;
+        // Opened again, it starts empty: nothing was sent.
+        click(&resident, 0, &by_id("b-report")).await;
+        let reason = wait_inside(
+            &resident,
+            0,
+            "the report form again",
+            "var f = q(sid('f-reason')); return f && { value: f.value };",
+        )
+        .await;
+        assert_eq!(reason["value"], json!(""));
+        let (_, public) = w.public(&id).await;
+        assert_eq!(
+            public["title"],
+            json!("Een AED bij de kerk"),
+            "not hidden: {public}"
+        );
+        let admin = w.admin_view(&id).await;
+        assert_eq!(admin["report_count"], json!(0), "nothing reported: {admin}");
+        resident.assert_no_host_errors().await;
+    })
+    .await;
+}
+
+/// The consent box of the join form is the state's, not the page's: after joining and
+/// withdrawing it is un-ticked again (a resident must agree anew), and a box ticked on
+/// one initiative is not ticked on the next one opened.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_consent_box_is_unticked_when_the_view_unticks_it() {
+    with_browser(|browser| async move {
+        let w = world(false, &[]).await;
+        let aed = w
+            .create(
+                "Een AED bij de kerk",
+                "Een hartstartkast.",
+                "Dorpskern",
+                "idea",
+            )
+            .await;
+        let boules = w
+            .create(
+                "Jeu-de-boulesbaan",
+                "Een baan voor iedereen.",
+                "Dorpskern",
+                "idea",
+            )
+            .await;
+        let url = w.list_page("/", "");
+        let resident = browser.profile().await;
+        resident.goto(&format!("{url}#mekaar-i={aed}")).await;
+        wait_view(&resident, 0, "detail").await;
+        let consent = "var c = q(sid('f-consent')); return c && { checked: c.checked,\
+                         name: q(sid('f-name')).value };";
+
+        join(
+            &resident,
+            0,
+            "Bram Jansen",
+            "06 1234 5678",
+            "Ik help graag.",
+        )
+        .await;
+        wait_inside(&resident, 0, "joined", "return !!q('.mekaar-joined');").await;
+        click(&resident, 0, &by_id("b-withdraw")).await;
+        let form = wait_inside(&resident, 0, "the join form again", consent).await;
+        assert_eq!(
+            form,
+            json!({ "checked": false, "name": "" }),
+            "after withdrawing"
+        );
+        let (_, public) = w.public(&aed).await;
+        assert_eq!(public["join_count"], json!(0), "{public}");
+
+        // Ticked here, not sent; then another initiative.
+        click(&resident, 0, &by_id("f-consent")).await;
+        wait_inside(
+            &resident,
+            0,
+            "ticked",
+            "return q(sid('f-consent')).checked;",
+        )
+        .await;
+        resident
+            .exec(
+                "location.hash = arguments[0];",
+                vec![json!(format!("mekaar-i={boules}"))],
+            )
+            .await;
+        wait_inside(
+            &resident,
+            0,
+            "the other initiative",
+            "return ready('detail') && t('.mekaar-detail-title') === 'Jeu-de-boulesbaan';",
+        )
+        .await;
+        let form = wait_inside(&resident, 0, "its join form", consent).await;
+        assert_eq!(
+            form,
+            json!({ "checked": false, "name": "" }),
+            "another initiative"
+        );
         resident.assert_no_host_errors().await;
     })
     .await;
