@@ -14,9 +14,12 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use web_sys::{CssStyleSheet, Element, ShadowRoot, ShadowRootInit, ShadowRootMode};
 
+/// What ends one mounted widget's app.
+type End = Box<dyn FnOnce()>;
+
 thread_local! {
     /// The mounted widgets: their placeholder and what ends their app.
-    static MOUNTED: RefCell<Vec<(Element, Box<dyn FnOnce()>)>> = RefCell::new(Vec::new());
+    static MOUNTED: RefCell<Vec<(Element, End)>> = RefCell::new(Vec::new());
     /// The one constructable stylesheet every shadow root on the page adopts; `None` where
     /// the browser has none (then each shadow root gets a `<style>`).
     static SHEET: Option<CssStyleSheet> = shared_sheet();
@@ -52,7 +55,7 @@ fn style(shadow: &ShadowRoot, document: &web_sys::Document) -> Result<(), JsValu
 }
 
 /// Remembers how to end the app mounted on `element`.
-fn keep(element: &Element, end: Box<dyn FnOnce()>) {
+fn keep(element: &Element, end: End) {
     MOUNTED.with(|m| m.borrow_mut().push((element.clone(), end)));
 }
 
@@ -157,7 +160,7 @@ pub fn mount(element: Element, base: String) -> Result<(), JsValue> {
 /// connections, timers and listeners end with it) and its shadow root emptied.
 #[wasm_bindgen]
 pub fn unmount(element: Element) {
-    let ended: Vec<Box<dyn FnOnce()>> = MOUNTED.with(|m| {
+    let ended: Vec<End> = MOUNTED.with(|m| {
         let mut m = m.borrow_mut();
         let mut ended = Vec::new();
         let mut i = 0;

@@ -70,7 +70,8 @@ pub enum Action {
     /// Start (again) from loading: the inline threshold, and whether the placeholder names
     /// a community and an initiative.
     Reload(Option<u64>, bool),
-    Initiative(Result<InitiativePublic, Problem>),
+    /// The initiative (boxed: actions stay small).
+    Initiative(Result<Box<InitiativePublic>, Problem>),
     State(Result<SupportState, Problem>),
     /// A click: show the outcome at once (see [`View::next_toggle`] for what to send).
     Toggle,
@@ -222,7 +223,9 @@ mod browser {
             let view = view.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let result = crate::api::fetch("GET", &url, None, None).await;
-                view.dispatch(Action::Initiative(result.map_err(|f| f.problem)));
+                view.dispatch(Action::Initiative(
+                    result.map(Box::new).map_err(|f| f.problem),
+                ));
             });
         }
         if state {
@@ -534,7 +537,7 @@ mod tests {
         };
         // The voter's state is newer than the initiative's count: it wins in either order.
         let view = reduce(view, Action::State(Ok(state)));
-        let view = reduce(view, Action::Initiative(Ok(card(11, 50))));
+        let view = reduce(view, Action::Initiative(Ok(Box::new(card(11, 50)))));
         assert_eq!(view.phase(), Phase::Ready);
         assert_eq!((view.support.count, view.threshold), (12, 50));
         assert_eq!(view.title(), Some("AED bij de kerk"));
