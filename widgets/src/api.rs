@@ -304,11 +304,11 @@ impl Decode for mekaar_api::SupportState {
     }
 }
 
-/// One API call whose answer is decoded into `T`, a [`mekaar_api`] type: the browser parses
-/// the JSON (`Response.json()`), serde-wasm-bindgen reads the parsed object, so the widget
+/// One API call whose answer is read into `T`, a [`mekaar_api`] type: the browser parses
+/// the JSON (`Response.json()`), [`crate::wire`] walks the parsed object, so the widget
 /// keeps no copy of the wire types and no JSON parser.
 #[cfg(target_arch = "wasm32")]
-pub async fn fetch<T: serde::de::DeserializeOwned>(
+pub async fn fetch<T: crate::wire::Wire>(
     method: &str,
     url: &str,
     header: Option<(&str, &str)>,
@@ -318,8 +318,9 @@ pub async fn fetch<T: serde::de::DeserializeOwned>(
 }
 
 /// Reads a parsed JSON value as `T`; a value of another shape is a [`Problem::Generic`].
-pub fn decode<T: serde::de::DeserializeOwned>(value: JsValue) -> Result<T, Failure> {
-    serde_wasm_bindgen::from_value(value).map_err(|_| Problem::Generic.into())
+#[cfg(target_arch = "wasm32")]
+pub fn decode<T: crate::wire::Wire>(value: JsValue) -> Result<T, Failure> {
+    T::read(&value).ok_or_else(|| Problem::Generic.into())
 }
 
 /// A JSON request body from a [`mekaar_api`] type (serde-wasm-bindgen, then

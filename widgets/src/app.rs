@@ -13,7 +13,6 @@ use mekaar_api::{
     CommunityPublic, InitiativeDetail, InitiativeList, InitiativeSubmitted, JoinState, ManageView,
     ModerationState, ReportState,
 };
-use serde::de::DeserializeOwned;
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 use yew::prelude::*;
@@ -41,7 +40,7 @@ fn location_hash() -> String {
 type Header = Option<(&'static str, Rc<str>)>;
 
 /// One request whose answer, decoded as `T`, goes to the reducer as `then(answer)`.
-fn request<T: DeserializeOwned + 'static>(
+fn request<T: crate::wire::Wire + 'static>(
     method: &'static str,
     url: String,
     header: Header,

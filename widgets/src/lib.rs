@@ -24,6 +24,7 @@ pub mod support;
 pub mod text;
 pub mod voter;
 pub mod widget;
+pub mod wire;
 
 /// The widget stylesheet, put in every widget's shadow root (kept without comments: it
 /// ships inside the wasm).

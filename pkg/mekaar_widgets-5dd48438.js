@@ -1,82 +1,65 @@
-export function start() {
-wasm.start();
+export function mount(element, base) {
+const ptr0 = passStringToWasm0(base, wasm.__wbindgen_export, wasm.__wbindgen_export2);
+const len0 = WASM_VECTOR_LEN;
+const ret = wasm.mount(element, ptr0, len0);
+if (ret[1]) {
+throw takeFromExternrefTable0(ret[0]);
+}
+}
+export function mounted() {
+const ret = wasm.mounted();
+return ret >>> 0;
+}
+export function unmount(element) {
+wasm.unmount(element);
 }
 function __wbg_get_imports() {
 const import0 = {
 __proto__: null,
-bU: function(arg0, arg1) {
-const ret = Error(getStringFromWasm0(arg0, arg1));
-return ret;
-},
-bT: function(arg0) {
-const ret = Number(arg0);
-return ret;
-},
-z: function(arg0, arg1) {
-const ret = String(arg1);
-const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
-const len1 = WASM_VECTOR_LEN;
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
-},
-ce: function(arg0, arg1) {
-const v = arg1;
-const ret = typeof(v) === 'bigint' ? v : undefined;
-getDataViewMemory0().setBigInt64((arg0 >>> 0) + 8 * 1, isLikeNone(ret) ? BigInt(0) : ret, true);
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, !isLikeNone(ret), true);
-},
-ca: function(arg0) {
+cn: function(arg0) {
 const v = arg0;
 const ret = typeof(v) === 'boolean' ? v : undefined;
 return isLikeNone(ret) ? 0xFFFFFF : ret ? 1 : 0;
 },
-cg: function(arg0, arg1) {
+cr: function(arg0, arg1) {
 const ret = debugString(arg1);
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-bQ: function(arg0, arg1) {
-const ret = arg0 in arg1;
+ci: function(arg0) {
+const ret = !arg0;
 return ret;
 },
-bV: function(arg0) {
-const ret = typeof(arg0) === 'bigint';
-return ret;
-},
-cb: function(arg0) {
+co: function(arg0) {
 const ret = typeof(arg0) === 'function';
 return ret;
 },
-bW: function(arg0) {
+ch: function(arg0) {
+const ret = arg0 === null;
+return ret;
+},
+ck: function(arg0) {
 const val = arg0;
 const ret = typeof(val) === 'object' && val !== null;
 return ret;
 },
-bX: function(arg0) {
-const ret = typeof(arg0) === 'string';
-return ret;
-},
-cc: function(arg0) {
+cp: function(arg0) {
 const ret = arg0 === undefined;
 return ret;
 },
-bS: function(arg0, arg1) {
+cj: function(arg0, arg1) {
 const ret = arg0 === arg1;
 return ret;
 },
-cd: function(arg0, arg1) {
-const ret = arg0 == arg1;
-return ret;
-},
-bY: function(arg0, arg1) {
+cl: function(arg0, arg1) {
 const obj = arg1;
 const ret = typeof(obj) === 'number' ? obj : undefined;
 getDataViewMemory0().setFloat64((arg0 >>> 0) + 8 * 1, isLikeNone(ret) ? 0 : ret, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, !isLikeNone(ret), true);
 },
-bZ: function(arg0, arg1) {
+cm: function(arg0, arg1) {
 const obj = arg1;
 const ret = typeof(obj) === 'string' ? obj : undefined;
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
@@ -84,100 +67,112 @@ var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-bR: function(arg0, arg1) {
+cg: function(arg0, arg1) {
 throw new Error(getStringFromWasm0(arg0, arg1));
 },
-cf: function(arg0) {
+cq: function(arg0) {
 arg0._wbg_cb_unref();
 },
-b: function(arg0, arg1, arg2, arg3) {
-arg0.addEventListener(getStringFromWasm0(arg1, arg2), arg3);
-},
-as: function() { return handleError(function (arg0, arg1, arg2, arg3) {
+ax: function() { return handleError(function (arg0, arg1, arg2, arg3) {
 arg0.addEventListener(getStringFromWasm0(arg1, arg2), arg3);
 }, arguments); },
-au: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+az: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.addEventListener(getStringFromWasm0(arg1, arg2), arg3, arg4);
 }, arguments); },
-aj: function() { return handleError(function (arg0) {
+bk: function() { return handleError(function (arg0, arg1) {
+const ret = arg0.appendChild(arg1);
+return ret;
+}, arguments); },
+G: function() { return handleError(function (arg0, arg1) {
+const ret = arg0.attachShadow(arg1);
+return ret;
+}, arguments); },
+W: function() { return handleError(function (arg0) {
+arg0.back();
+}, arguments); },
+am: function() { return handleError(function (arg0) {
 const ret = arg0.blob();
 return ret;
 }, arguments); },
-be: function(arg0) {
+an: function(arg0) {
+const ret = arg0.body;
+return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
+},
+bC: function(arg0) {
 const ret = arg0.bubbles;
 return ret;
 },
-o: function(arg0) {
+h: function(arg0) {
 const ret = arg0.__yew_subtree_cache_key;
 return isLikeNone(ret) ? Number.MAX_SAFE_INTEGER : (ret) >>> 0;
 },
-bi: function() { return handleError(function (arg0, arg1) {
-const ret = arg0.call(arg1);
+r: function() { return handleError(function (arg0, arg1, arg2) {
+const ret = arg0.call(arg1, arg2);
 return ret;
 }, arguments); },
-ba: function(arg0) {
+bx: function(arg0) {
 const ret = arg0.cancelBubble;
 return ret;
 },
-aH: function(arg0) {
-const ret = arg0.checked;
+ba: function(arg0) {
+const ret = arg0.cancel();
 return ret;
 },
-aR: function(arg0) {
+bh: function(arg0) {
 const ret = arg0.childNodes;
 return ret;
 },
-ap: function(arg0) {
-const ret = arg0.clipboard;
-return ret;
-},
-aP: function() { return handleError(function (arg0) {
+be: function() { return handleError(function (arg0) {
 const ret = arg0.cloneNode();
 return ret;
 }, arguments); },
-i: function(arg0) {
+aw: function(arg0) {
 arg0.close();
 },
-bb: function(arg0) {
+R: function() { return handleError(function (arg0, arg1, arg2) {
+const ret = arg0.closest(getStringFromWasm0(arg1, arg2));
+return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
+}, arguments); },
+by: function(arg0) {
 const ret = arg0.composedPath();
 return ret;
 },
-aa: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+bu: function(arg0, arg1) {
+const ret = arg0.contains(arg1);
+return ret;
+},
+ad: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 const ret = arg0.createElementNS(arg1 === 0 ? undefined : getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 return ret;
 }, arguments); },
-W: function() { return handleError(function (arg0, arg1, arg2) {
+ab: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.createElement(getStringFromWasm0(arg1, arg2));
 return ret;
 }, arguments); },
-c: function(arg0, arg1) {
+bc: function() { return handleError(function (arg0, arg1) {
 const ret = URL.createObjectURL(arg1);
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
-},
-Y: function(arg0, arg1, arg2) {
+}, arguments); },
+ac: function(arg0, arg1, arg2) {
 const ret = arg0.createTextNode(getStringFromWasm0(arg1, arg2));
 return ret;
 },
-Z: function(arg0) {
-const ret = arg0.documentElement;
-return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
+A: function() { return handleError(function (arg0) {
+const ret = arg0.crypto;
+return ret;
+}, arguments); },
+aI: function(arg0) {
+const ret = arg0.data;
+return ret;
 },
-I: function(arg0) {
+C: function(arg0) {
 const ret = arg0.document;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-C: function(arg0) {
-const ret = arg0.done;
-return ret;
-},
-bD: function(arg0) {
-const ret = Object.entries(arg0);
-return ret;
-},
-t: function(arg0, arg1) {
+m: function(arg0, arg1) {
 let deferred0_0;
 let deferred0_1;
 try {
@@ -188,121 +183,138 @@ console.error(getStringFromWasm0(arg0, arg1));
 wasm.__wbindgen_export3(deferred0_0, deferred0_1, 1);
 }
 },
-A: function(arg0, arg1) {
+t: function(arg0, arg1) {
 var v0 = getArrayJsValueFromWasm0(arg0, arg1);
 wasm.__wbindgen_export3(arg0, arg1 * 4, 4);
 console.error(...(v0));
 },
-G: function(arg0, arg1, arg2, arg3) {
-const ret = arg0.fetch(getStringFromWasm0(arg1, arg2), arg3);
+y: function(arg0, arg1) {
+const ret = arg0.fetch(arg1);
 return ret;
 },
-av: function() { return handleError(function (arg0) {
+bi: function(arg0) {
+const ret = arg0.firstChild;
+return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
+},
+aA: function() { return handleError(function (arg0) {
 arg0.focus();
 }, arguments); },
-by: function(arg0) {
+bT: function(arg0) {
 const ret = Array.from(arg0);
 return ret;
 },
-br: function(arg0) {
+ag: function(arg0, arg1, arg2) {
+const ret = arg0.getAll(getStringFromWasm0(arg1, arg2));
+return ret;
+},
+P: function(arg0) {
+const ret = arg0.getAttributeNames();
+return ret;
+},
+H: function(arg0, arg1, arg2, arg3) {
+const ret = arg1.getAttribute(getStringFromWasm0(arg2, arg3));
+var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
+var len1 = WASM_VECTOR_LEN;
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+},
+bL: function(arg0) {
 const ret = arg0.getDate();
 return ret;
 },
-ab: function(arg0, arg1, arg2) {
-const ret = arg0.getElementById(getStringFromWasm0(arg1, arg2));
-return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
-},
-bn: function(arg0) {
+bI: function(arg0) {
 const ret = arg0.getFullYear();
 return ret;
 },
-bt: function(arg0) {
+bM: function(arg0) {
 const ret = arg0.getHours();
 return ret;
 },
-U: function() { return handleError(function (arg0, arg1, arg2, arg3) {
+Z: function() { return handleError(function (arg0, arg1, arg2, arg3) {
 const ret = arg1.getItem(getStringFromWasm0(arg2, arg3));
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-bm: function(arg0) {
+bH: function(arg0) {
 const ret = arg0.getMinutes();
 return ret;
 },
-bu: function(arg0) {
+bN: function(arg0) {
 const ret = arg0.getMonth();
 return ret;
 },
-bs: function(arg0) {
-const ret = arg0.getTime();
+u: function() { return handleError(function (arg0, arg1, arg2) {
+const ret = arg0.getRandomValues(getArrayU8FromWasm0(arg1, arg2));
+return ret;
+}, arguments); },
+aN: function(arg0) {
+const ret = arg0.getReader();
 return ret;
 },
-aD: function(arg0, arg1, arg2, arg3) {
+bo: function(arg0) {
+const ret = arg0.getRootNode();
+return ret;
+},
+cc: function() { return handleError(function (arg0, arg1) {
+const ret = Reflect.get(arg0, arg1);
+return ret;
+}, arguments); },
+S: function() { return handleError(function (arg0, arg1, arg2, arg3) {
 const ret = arg1.get(getStringFromWasm0(arg2, arg3));
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+}, arguments); },
+af: function(arg0, arg1, arg2) {
+const ret = arg0.get(getStringFromWasm0(arg1, arg2));
+return ret;
 },
-bL: function() { return handleError(function (arg0, arg1) {
-const ret = Reflect.get(arg0, arg1);
-return ret;
-}, arguments); },
-R: function() { return handleError(function (arg0, arg1, arg2, arg3) {
-const ret = arg1.get(getStringFromWasm0(arg2, arg3));
-var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
-var len1 = WASM_VECTOR_LEN;
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
-}, arguments); },
-bK: function() { return handleError(function (arg0, arg1) {
-const ret = Reflect.get(arg0, arg1);
-return ret;
-}, arguments); },
-v: function(arg0, arg1) {
+p: function(arg0, arg1) {
 const ret = arg0[arg1 >>> 0];
 return ret;
 },
-u: function(arg0, arg1) {
+o: function(arg0, arg1) {
 const ret = arg0[arg1 >>> 0];
 return ret;
 },
-x: function(arg0, arg1) {
-const ret = arg0[arg1];
+I: function(arg0, arg1, arg2) {
+const ret = arg0.hasAttribute(getStringFromWasm0(arg1, arg2));
 return ret;
 },
-ad: function() { return handleError(function (arg0, arg1) {
+ah: function() { return handleError(function (arg0, arg1) {
 const ret = arg1.hash;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-am: function(arg0) {
+aq: function(arg0) {
 const ret = arg0.headers;
 return ret;
 },
-aq: function(arg0) {
+B: function() { return handleError(function (arg0) {
+const ret = arg0.history;
+return ret;
+}, arguments); },
+as: function(arg0) {
 const ret = arg0.host;
 return ret;
 },
-aW: function() { return handleError(function (arg0, arg1, arg2) {
+Q: function(arg0, arg1) {
+const ret = arg1.id;
+const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
+const len1 = WASM_VECTOR_LEN;
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+},
+bp: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.insertBefore(arg1, arg2);
 return ret;
 }, arguments); },
-bk: function(arg0) {
-let result;
-try {
-result = arg0 instanceof ArrayBuffer;
-} catch (_) {
-result = false;
-}
-const ret = result;
-return ret;
-},
-L: function(arg0) {
+E: function(arg0) {
 let result;
 try {
 result = arg0 instanceof Element;
@@ -312,7 +324,7 @@ result = false;
 const ret = result;
 return ret;
 },
-aw: function(arg0) {
+aB: function(arg0) {
 let result;
 try {
 result = arg0 instanceof HTMLElement;
@@ -322,27 +334,37 @@ result = false;
 const ret = result;
 return ret;
 },
-g: function(arg0) {
+aT: function(arg0) {
 let result;
 try {
-result = arg0 instanceof Map;
+result = arg0 instanceof HTMLInputElement;
 } catch (_) {
 result = false;
 }
 const ret = result;
 return ret;
 },
-ah: function(arg0) {
+aJ: function(arg0) {
 let result;
 try {
-result = arg0 instanceof Response;
+result = arg0 instanceof MessageEvent;
 } catch (_) {
 result = false;
 }
 const ret = result;
 return ret;
 },
-ar: function(arg0) {
+bd: function(arg0) {
+let result;
+try {
+result = arg0 instanceof Node;
+} catch (_) {
+result = false;
+}
+const ret = result;
+return ret;
+},
+at: function(arg0) {
 let result;
 try {
 result = arg0 instanceof ShadowRoot;
@@ -352,17 +374,7 @@ result = false;
 const ret = result;
 return ret;
 },
-bj: function(arg0) {
-let result;
-try {
-result = arg0 instanceof Uint8Array;
-} catch (_) {
-result = false;
-}
-const ret = result;
-return ret;
-},
-E: function(arg0) {
+v: function(arg0) {
 let result;
 try {
 result = arg0 instanceof Window;
@@ -372,409 +384,447 @@ result = false;
 const ret = result;
 return ret;
 },
-bz: function(arg0) {
+bU: function(arg0) {
 const ret = Array.isArray(arg0);
 return ret;
 },
-bA: function(arg0) {
-const ret = Number.isSafeInteger(arg0);
-return ret;
-},
-bB: function(arg0, arg1) {
+bV: function(arg0, arg1) {
 const ret = Object.is(arg0, arg1);
 return ret;
 },
-bE: function() {
-const ret = Symbol.iterator;
-return ret;
-},
-ak: function() { return handleError(function (arg0) {
+ao: function() { return handleError(function (arg0) {
 const ret = arg0.json();
 return ret;
 }, arguments); },
-ao: function(arg0, arg1) {
-const ret = arg1.language;
-var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
-var len1 = WASM_VECTOR_LEN;
+aM: function(arg0, arg1) {
+const ret = arg1.key;
+const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
+const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-aQ: function(arg0) {
+bf: function(arg0) {
 const ret = arg0.lastChild;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bg: function(arg0) {
+bE: function(arg0) {
 const ret = arg0.length;
 return ret;
 },
-w: function(arg0) {
+ak: function(arg0) {
 const ret = arg0.length;
 return ret;
 },
-j: function(arg0) {
+q: function(arg0) {
+const ret = arg0.length;
+return ret;
+},
+c: function(arg0) {
 const ret = arg0.__yew_listener_id;
 return isLikeNone(ret) ? Number.MAX_SAFE_INTEGER : (ret) >>> 0;
 },
-F: function() { return handleError(function (arg0) {
+w: function() { return handleError(function (arg0) {
 const ret = arg0.localStorage;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 }, arguments); },
-J: function(arg0) {
+D: function(arg0) {
 const ret = arg0.location;
 return ret;
 },
-N: function(arg0, arg1) {
+J: function(arg0, arg1) {
 const ret = arg1.namespaceURI;
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-K: function(arg0) {
-const ret = arg0.navigator;
-return ret;
-},
-bf: function(arg0) {
+bD: function(arg0) {
 const ret = new Uint8Array(arg0);
 return ret;
 },
-S: function() { return handleError(function () {
+T: function() { return handleError(function () {
 const ret = new Headers();
 return ret;
 }, arguments); },
-bx: function() {
+bR: function() {
 const ret = new Array();
 return ret;
 },
-bp: function(arg0) {
+bJ: function(arg0) {
 const ret = new Date(arg0);
 return ret;
 },
-d: function() { return handleError(function (arg0, arg1) {
-const ret = new EventSource(getStringFromWasm0(arg0, arg1));
+aL: function() { return handleError(function () {
+const ret = new CSSStyleSheet();
 return ret;
 }, arguments); },
-r: function() {
+b: function(arg0, arg1) {
+try {
+var state0 = {a: arg0, b: arg1};
+var cb0 = (arg0, arg1) => {
+const a = state0.a;
+state0.a = 0;
+try {
+return __wasm_bindgen_func_elem_2234(a, state0.b, arg0, arg1);
+} finally {
+state0.a = a;
+}
+};
+const ret = new Promise(cb0);
+return ret;
+} finally {
+state0.a = 0;
+}
+},
+k: function() {
 const ret = new Error();
 return ret;
 },
-bC: function() {
+bW: function() {
 const ret = new Object();
 return ret;
 },
-aC: function() { return handleError(function (arg0, arg1) {
-const ret = new URLSearchParams(getStringFromWasm0(arg0, arg1));
+av: function() { return handleError(function (arg0, arg1) {
+const ret = new EventSource(getStringFromWasm0(arg0, arg1));
 return ret;
 }, arguments); },
-aT: function(arg0) {
+ae: function() { return handleError(function (arg0) {
+const ret = new FormData(arg0);
+return ret;
+}, arguments); },
+X: function() { return handleError(function (arg0, arg1, arg2) {
+const ret = new Request(getStringFromWasm0(arg0, arg1), arg2);
+return ret;
+}, arguments); },
+bl: function(arg0) {
 const ret = arg0.nextSibling;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bP: function(arg0) {
-const ret = arg0.next;
+bv: function(arg0, arg1) {
+const ret = arg1.nodeName;
+const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
+const len1 = WASM_VECTOR_LEN;
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+},
+bw: function(arg0) {
+const ret = arg0.nodeType;
 return ret;
 },
-B: function() { return handleError(function (arg0) {
-const ret = arg0.next();
-return ret;
-}, arguments); },
-bq: function() {
+bg: function(arg0, arg1) {
+const ret = arg1.nodeValue;
+var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
+var len1 = WASM_VECTOR_LEN;
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+},
+bK: function() {
 const ret = Date.now();
 return ret;
 },
-ai: function(arg0) {
+bS: function(arg0) {
+const ret = Array.of(arg0);
+return ret;
+},
+al: function(arg0) {
 const ret = arg0.ok;
 return ret;
 },
-ae: function() { return handleError(function (arg0, arg1) {
-const ret = arg1.origin;
-const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
-const len1 = WASM_VECTOR_LEN;
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
-}, arguments); },
-M: function(arg0, arg1) {
-const ret = arg1.outerHTML;
-const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
-const len1 = WASM_VECTOR_LEN;
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+bq: function(arg0) {
+const ret = arg0.ownerDocument;
+return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-aX: function(arg0) {
+br: function(arg0) {
 const ret = arg0.parentElement;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-aS: function(arg0) {
+bj: function(arg0) {
 const ret = arg0.parentNode;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bv: function() { return handleError(function (arg0, arg1) {
+bO: function() { return handleError(function (arg0, arg1) {
 const ret = JSON.parse(getStringFromWasm0(arg0, arg1));
 return ret;
 }, arguments); },
-bc: function(arg0) {
+aj: function() { return handleError(function (arg0, arg1) {
+const ret = arg1.pathname;
+const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
+const len1 = WASM_VECTOR_LEN;
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+}, arguments); },
+bz: function(arg0) {
 arg0.preventDefault();
 },
-bh: function(arg0, arg1, arg2) {
+bF: function(arg0, arg1, arg2) {
 Uint8Array.prototype.set.call(getArrayU8FromWasm0(arg0, arg1), arg2);
 },
-X: function() { return handleError(function (arg0, arg1, arg2) {
+n: function(arg0, arg1) {
+const ret = arg0.push(arg1);
+return ret;
+},
+O: function() { return handleError(function (arg0, arg1, arg2) {
+const ret = arg0.querySelectorAll(getStringFromWasm0(arg1, arg2));
+return ret;
+}, arguments); },
+L: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.querySelector(getStringFromWasm0(arg1, arg2));
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 }, arguments); },
-bO: function(arg0) {
+cf: function(arg0) {
 const ret = arg0.queueMicrotask;
 return ret;
 },
-bN: function(arg0) {
+ce: function(arg0) {
 queueMicrotask(arg0);
 },
-e: function(arg0) {
+bQ: function() {
+const ret = Math.random();
+return ret;
+},
+aZ: function(arg0) {
+const ret = arg0.read();
+return ret;
+},
+au: function(arg0) {
 const ret = arg0.readyState;
 return ret;
 },
-Q: function() { return handleError(function (arg0, arg1, arg2) {
+N: function() { return handleError(function (arg0, arg1, arg2) {
 arg0.removeAttribute(getStringFromWasm0(arg1, arg2));
 }, arguments); },
-aU: function() { return handleError(function (arg0, arg1) {
+bm: function() { return handleError(function (arg0, arg1) {
 const ret = arg0.removeChild(arg1);
 return ret;
 }, arguments); },
-at: function() { return handleError(function (arg0, arg1, arg2, arg3) {
+ay: function() { return handleError(function (arg0, arg1, arg2, arg3) {
 arg0.removeEventListener(getStringFromWasm0(arg1, arg2), arg3);
 }, arguments); },
-bJ: function(arg0) {
+Y: function() { return handleError(function (arg0, arg1, arg2) {
+arg0.removeItem(getStringFromWasm0(arg1, arg2));
+}, arguments); },
+V: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4, arg5) {
+arg0.replaceState(arg1, getStringFromWasm0(arg2, arg3), arg4 === 0 ? undefined : getStringFromWasm0(arg4, arg5));
+}, arguments); },
+aK: function() { return handleError(function (arg0, arg1, arg2) {
+arg0.replaceSync(getStringFromWasm0(arg1, arg2));
+}, arguments); },
+cb: function(arg0) {
 const ret = Promise.resolve(arg0);
 return ret;
 },
-a: function(arg0, arg1) {
+bb: function() { return handleError(function (arg0, arg1) {
 URL.revokeObjectURL(getStringFromWasm0(arg0, arg1));
-},
-af: function() { return handleError(function (arg0, arg1) {
+}, arguments); },
+ai: function() { return handleError(function (arg0, arg1) {
 const ret = arg1.search;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-aG: function(arg0) {
-arg0.select();
-},
-O: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+x: function() { return handleError(function (arg0) {
+const ret = arg0.sessionStorage;
+return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
+}, arguments); },
+K: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.setAttribute(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 }, arguments); },
-V: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+aa: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.setItem(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 }, arguments); },
-H: function() { return handleError(function (arg0, arg1, arg2) {
+z: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.setTimeout(arg1, arg2);
 return ret;
 }, arguments); },
-p: function(arg0, arg1) {
+i: function(arg0, arg1) {
 const ret = setTimeout(arg0, arg1);
 return ret;
 },
-bM: function() { return handleError(function (arg0, arg1, arg2) {
+cd: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = Reflect.set(arg0, arg1, arg2);
 return ret;
 }, arguments); },
-T: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+U: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.set(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 }, arguments); },
-aA: function(arg0, arg1) {
+aF: function(arg0, arg1) {
 arg0.body = arg1;
 },
-m: function(arg0, arg1) {
+aH: function(arg0, arg1) {
+arg0.cache = __wbindgen_enum_RequestCache[arg1];
+},
+f: function(arg0, arg1) {
 arg0.__yew_subtree_cache_key = arg1 >>> 0;
 },
-aN: function(arg0, arg1) {
+aX: function(arg0, arg1) {
 arg0.capture = arg1 !== 0;
 },
-aE: function(arg0, arg1) {
+aP: function(arg0, arg1) {
 arg0.checked = arg1 !== 0;
 },
-az: function(arg0, arg1) {
+aE: function(arg0, arg1) {
 arg0.credentials = __wbindgen_enum_RequestCredentials[arg1];
 },
-f: function(arg0, arg1, arg2) {
-arg0[arg1 >>> 0] = arg2;
-},
-aK: function() { return handleError(function (arg0, arg1, arg2) {
+aU: function() { return handleError(function (arg0, arg1, arg2) {
 arg0.defaultValue = getStringFromWasm0(arg1, arg2);
 }, arguments); },
-y: function(arg0, arg1, arg2) {
+s: function(arg0, arg1, arg2) {
 arg0[arg1] = arg2;
 },
-ag: function() { return handleError(function (arg0, arg1, arg2) {
-arg0.hash = getStringFromWasm0(arg1, arg2);
-}, arguments); },
-ay: function(arg0, arg1) {
+aD: function(arg0, arg1) {
 arg0.headers = arg1;
 },
-P: function(arg0, arg1, arg2) {
+M: function(arg0, arg1, arg2) {
 arg0.innerHTML = getStringFromWasm0(arg1, arg2);
 },
-k: function(arg0, arg1) {
+ar: function(arg0, arg1, arg2) {
+arg0.innerHTML = getStringFromWasm0(arg1, arg2);
+},
+d: function(arg0, arg1) {
 arg0.__yew_listener_id = arg1 >>> 0;
 },
-ax: function(arg0, arg1, arg2) {
+aC: function(arg0, arg1, arg2) {
 arg0.method = getStringFromWasm0(arg1, arg2);
 },
-aB: function(arg0, arg1) {
+aG: function(arg0, arg1) {
 arg0.mode = __wbindgen_enum_RequestMode[arg1];
 },
-aY: function(arg0, arg1, arg2) {
+aO: function(arg0, arg1) {
+arg0.mode = __wbindgen_enum_ShadowRootMode[arg1];
+},
+bs: function(arg0, arg1, arg2) {
 arg0.nodeValue = arg1 === 0 ? undefined : getStringFromWasm0(arg1, arg2);
 },
-aO: function(arg0, arg1) {
+aY: function(arg0, arg1) {
 arg0.passive = arg1 !== 0;
 },
-l: function(arg0, arg1) {
+e: function(arg0, arg1) {
 arg0.__yew_subtree_id = arg1 >>> 0;
 },
-aZ: function(arg0, arg1, arg2) {
+bt: function(arg0, arg1, arg2) {
 arg0.textContent = arg1 === 0 ? undefined : getStringFromWasm0(arg1, arg2);
 },
-ac: function(arg0, arg1, arg2) {
-arg0.title = getStringFromWasm0(arg1, arg2);
-},
-aM: function(arg0, arg1, arg2) {
+aW: function(arg0, arg1, arg2) {
 arg0.value = getStringFromWasm0(arg1, arg2);
 },
-aI: function(arg0, arg1, arg2) {
+aS: function(arg0, arg1, arg2) {
 arg0.value = getStringFromWasm0(arg1, arg2);
 },
-q: function(arg0, arg1) {
+F: function(arg0) {
+const ret = arg0.shadowRoot;
+return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
+},
+j: function(arg0, arg1) {
 const ret = arg1.slice();
 const ptr1 = passArrayJsValueToWasm0(ret, wasm.__wbindgen_export);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-s: function(arg0, arg1) {
+l: function(arg0, arg1) {
 const ret = arg1.stack;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-bF: function() {
+bX: function() {
 const ret = typeof globalThis === 'undefined' ? undefined : globalThis;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bH: function() {
+bZ: function() {
 const ret = typeof global === 'undefined' ? undefined : global;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bG: function() {
+bY: function() {
 const ret = typeof self === 'undefined' ? undefined : self;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bI: function() {
+ca: function() {
 const ret = typeof window === 'undefined' ? undefined : window;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-al: function(arg0) {
+ap: function(arg0) {
 const ret = arg0.status;
 return ret;
 },
-bw: function() { return handleError(function (arg0) {
+bP: function() { return handleError(function (arg0) {
 const ret = JSON.stringify(arg0);
 return ret;
 }, arguments); },
-n: function(arg0) {
+g: function(arg0) {
 const ret = arg0.__yew_subtree_id;
 return isLikeNone(ret) ? Number.MAX_SAFE_INTEGER : (ret) >>> 0;
 },
-bd: function(arg0) {
+bB: function(arg0) {
 const ret = arg0.target;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-aV: function(arg0, arg1) {
+bn: function(arg0, arg1) {
 const ret = arg1.textContent;
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-h: function(arg0, arg1, arg2) {
+a: function(arg0, arg1, arg2) {
 const ret = arg0.then(arg1, arg2);
 return ret;
 },
-bl: function(arg0, arg1) {
+bG: function(arg0, arg1) {
 const ret = arg0.then(arg1);
 return ret;
 },
-bo: function(arg0, arg1, arg2, arg3) {
-const ret = arg0.toLocaleString(getStringFromWasm0(arg1, arg2), arg3);
-return ret;
+aQ: function(arg0, arg1) {
+const ret = arg1.type;
+const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
+const len1 = WASM_VECTOR_LEN;
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-aJ: function(arg0, arg1) {
+bA: function(arg0, arg1) {
+const ret = arg1.type;
+const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
+const len1 = WASM_VECTOR_LEN;
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+},
+aR: function(arg0, arg1) {
 const ret = arg1.value;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-aF: function(arg0, arg1) {
+aV: function(arg0, arg1) {
 const ret = arg1.value;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-D: function(arg0) {
-const ret = arg0.value;
+ct: function(arg0, arg1) {
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_2229);
 return ret;
 },
-aL: function(arg0, arg1) {
-const ret = arg1.value;
-const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
-const len1 = WASM_VECTOR_LEN;
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
-},
-an: function(arg0, arg1, arg2) {
-const ret = arg0.writeText(getStringFromWasm0(arg1, arg2));
+cu: function(arg0, arg1) {
+const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_873);
 return ret;
 },
-ci: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_3837);
+cv: function(arg0, arg1) {
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_1168);
 return ret;
 },
-cj: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_1100);
-return ret;
-},
-ck: function(arg0, arg1) {
-const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_2358);
-return ret;
-},
-cl: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_2759);
-return ret;
-},
-cm: function(arg0, arg1) {
-const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_1099);
-return ret;
-},
-cn: function(arg0) {
+cw: function(arg0) {
 const ret = arg0;
 return ret;
 },
-co: function(arg0) {
-const ret = arg0;
-return ret;
-},
-cp: function(arg0, arg1) {
+cx: function(arg0, arg1) {
 const ret = getStringFromWasm0(arg0, arg1);
 return ret;
 },
-cq: function(arg0) {
-const ret = BigInt.asUintN(64, arg0);
-return ret;
-},
-ch: function() {
+cs: function() {
 const table = wasm.__wbindgen_externrefs;
 table.set(0, undefined);
 table.set(1024, undefined);
@@ -785,29 +835,28 @@ table.set(1027, false);
 };
 return {
 __proto__: null,
-"./mekaar_console_bg.js": import0,
+"./mekaar_widgets_bg.js": import0,
 };
 }
-function __wasm_bindgen_func_elem_2759(arg0, arg1) {
-wasm.__wasm_bindgen_func_elem_2759(arg0, arg1);
+function __wasm_bindgen_func_elem_1168(arg0, arg1) {
+wasm.__wasm_bindgen_func_elem_1168(arg0, arg1);
 }
-function __wasm_bindgen_func_elem_1099(arg0, arg1) {
-wasm.__wasm_bindgen_func_elem_1099(arg0, arg1);
+function __wasm_bindgen_func_elem_873(arg0, arg1, arg2) {
+wasm.__wasm_bindgen_func_elem_873(arg0, arg1, arg2);
 }
-function __wasm_bindgen_func_elem_1100(arg0, arg1, arg2) {
-wasm.__wasm_bindgen_func_elem_1100(arg0, arg1, arg2);
-}
-function __wasm_bindgen_func_elem_2358(arg0, arg1, arg2) {
-wasm.__wasm_bindgen_func_elem_2358(arg0, arg1, arg2);
-}
-function __wasm_bindgen_func_elem_3837(arg0, arg1, arg2) {
-const ret = wasm.__wasm_bindgen_func_elem_3837(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_2229(arg0, arg1, arg2) {
+const ret = wasm.__wasm_bindgen_func_elem_2229(arg0, arg1, arg2);
 if (ret[1]) {
 throw takeFromExternrefTable0(ret[0]);
 }
 }
+function __wasm_bindgen_func_elem_2234(arg0, arg1, arg2, arg3) {
+wasm.__wasm_bindgen_func_elem_2234(arg0, arg1, arg2, arg3);
+}
+const __wbindgen_enum_RequestCache = ["default", "no-store", "reload", "no-cache", "force-cache", "only-if-cached"];
 const __wbindgen_enum_RequestCredentials = ["omit", "same-origin", "include"];
 const __wbindgen_enum_RequestMode = ["same-origin", "no-cors", "cors", "navigate"];
+const __wbindgen_enum_ShadowRootMode = ["open", "closed"];
 function addToExternrefTable0(obj) {
 const idx = wasm.__wbindgen_export5();
 wasm.__wbindgen_externrefs.set(idx, obj);
@@ -1091,7 +1140,7 @@ console.warn('using deprecated parameters for the initialization function; pass 
 }
 }
 if (module_or_path === undefined) {
-module_or_path = new URL('mekaar_console_bg-3d6aea24.wasm', import.meta.url);
+module_or_path = new URL('mekaar_widgets_bg-7cabacd3.wasm', import.meta.url);
 }
 const imports = __wbg_get_imports();
 if (typeof module_or_path === 'string' || (typeof Request === 'function' && module_or_path instanceof Request) || (typeof URL === 'function' && module_or_path instanceof URL)) {

@@ -1,87 +1,82 @@
-export function mount(element, base) {
-const ptr0 = passStringToWasm0(base, wasm.__wbindgen_export, wasm.__wbindgen_export2);
-const len0 = WASM_VECTOR_LEN;
-const ret = wasm.mount(element, ptr0, len0);
-if (ret[1]) {
-throw takeFromExternrefTable0(ret[0]);
-}
-}
-export function mounted() {
-const ret = wasm.mounted();
-return ret >>> 0;
-}
-export function unmount(element) {
-wasm.unmount(element);
+export function start() {
+wasm.start();
 }
 function __wbg_get_imports() {
 const import0 = {
 __proto__: null,
-cn: function(arg0, arg1) {
+bU: function(arg0, arg1) {
 const ret = Error(getStringFromWasm0(arg0, arg1));
 return ret;
 },
-cm: function(arg0) {
+bT: function(arg0) {
 const ret = Number(arg0);
 return ret;
 },
-cx: function(arg0, arg1) {
+z: function(arg0, arg1) {
+const ret = String(arg1);
+const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
+const len1 = WASM_VECTOR_LEN;
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+},
+ce: function(arg0, arg1) {
 const v = arg1;
 const ret = typeof(v) === 'bigint' ? v : undefined;
 getDataViewMemory0().setBigInt64((arg0 >>> 0) + 8 * 1, isLikeNone(ret) ? BigInt(0) : ret, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, !isLikeNone(ret), true);
 },
-ct: function(arg0) {
+ca: function(arg0) {
 const v = arg0;
 const ret = typeof(v) === 'boolean' ? v : undefined;
 return isLikeNone(ret) ? 0xFFFFFF : ret ? 1 : 0;
 },
-cz: function(arg0, arg1) {
+cg: function(arg0, arg1) {
 const ret = debugString(arg1);
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-cj: function(arg0, arg1) {
+bQ: function(arg0, arg1) {
 const ret = arg0 in arg1;
 return ret;
 },
-co: function(arg0) {
+bV: function(arg0) {
 const ret = typeof(arg0) === 'bigint';
 return ret;
 },
-cu: function(arg0) {
+cb: function(arg0) {
 const ret = typeof(arg0) === 'function';
 return ret;
 },
-cp: function(arg0) {
+bW: function(arg0) {
 const val = arg0;
 const ret = typeof(val) === 'object' && val !== null;
 return ret;
 },
-cq: function(arg0) {
+bX: function(arg0) {
 const ret = typeof(arg0) === 'string';
 return ret;
 },
-cv: function(arg0) {
+cc: function(arg0) {
 const ret = arg0 === undefined;
 return ret;
 },
-cl: function(arg0, arg1) {
+bS: function(arg0, arg1) {
 const ret = arg0 === arg1;
 return ret;
 },
-cw: function(arg0, arg1) {
+cd: function(arg0, arg1) {
 const ret = arg0 == arg1;
 return ret;
 },
-cr: function(arg0, arg1) {
+bY: function(arg0, arg1) {
 const obj = arg1;
 const ret = typeof(obj) === 'number' ? obj : undefined;
 getDataViewMemory0().setFloat64((arg0 >>> 0) + 8 * 1, isLikeNone(ret) ? 0 : ret, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, !isLikeNone(ret), true);
 },
-cs: function(arg0, arg1) {
+bZ: function(arg0, arg1) {
 const obj = arg1;
 const ret = typeof(obj) === 'string' ? obj : undefined;
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
@@ -89,116 +84,100 @@ var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-ck: function(arg0, arg1) {
+bR: function(arg0, arg1) {
 throw new Error(getStringFromWasm0(arg0, arg1));
 },
-cy: function(arg0) {
+cf: function(arg0) {
 arg0._wbg_cb_unref();
 },
-ax: function() { return handleError(function (arg0, arg1, arg2, arg3) {
+b: function(arg0, arg1, arg2, arg3) {
+arg0.addEventListener(getStringFromWasm0(arg1, arg2), arg3);
+},
+as: function() { return handleError(function (arg0, arg1, arg2, arg3) {
 arg0.addEventListener(getStringFromWasm0(arg1, arg2), arg3);
 }, arguments); },
-ay: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+au: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.addEventListener(getStringFromWasm0(arg1, arg2), arg3, arg4);
 }, arguments); },
-bi: function() { return handleError(function (arg0, arg1) {
-const ret = arg0.appendChild(arg1);
-return ret;
-}, arguments); },
-G: function() { return handleError(function (arg0, arg1) {
-const ret = arg0.attachShadow(arg1);
-return ret;
-}, arguments); },
-W: function() { return handleError(function (arg0) {
-arg0.back();
-}, arguments); },
-am: function() { return handleError(function (arg0) {
+aj: function() { return handleError(function (arg0) {
 const ret = arg0.blob();
 return ret;
 }, arguments); },
-an: function(arg0) {
-const ret = arg0.body;
-return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
-},
-bB: function(arg0) {
+be: function(arg0) {
 const ret = arg0.bubbles;
 return ret;
 },
-h: function(arg0) {
+o: function(arg0) {
 const ret = arg0.__yew_subtree_cache_key;
 return isLikeNone(ret) ? Number.MAX_SAFE_INTEGER : (ret) >>> 0;
 },
-r: function() { return handleError(function (arg0, arg1, arg2) {
-const ret = arg0.call(arg1, arg2);
+bi: function() { return handleError(function (arg0, arg1) {
+const ret = arg0.call(arg1);
 return ret;
 }, arguments); },
-bw: function(arg0) {
+ba: function(arg0) {
 const ret = arg0.cancelBubble;
 return ret;
 },
-aY: function(arg0) {
-const ret = arg0.cancel();
+aH: function(arg0) {
+const ret = arg0.checked;
 return ret;
 },
-bf: function(arg0) {
+aR: function(arg0) {
 const ret = arg0.childNodes;
 return ret;
 },
-bc: function() { return handleError(function (arg0) {
+ap: function(arg0) {
+const ret = arg0.clipboard;
+return ret;
+},
+aP: function() { return handleError(function (arg0) {
 const ret = arg0.cloneNode();
 return ret;
 }, arguments); },
-aw: function(arg0) {
+i: function(arg0) {
 arg0.close();
 },
-R: function() { return handleError(function (arg0, arg1, arg2) {
-const ret = arg0.closest(getStringFromWasm0(arg1, arg2));
-return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
-}, arguments); },
-bx: function(arg0) {
+bb: function(arg0) {
 const ret = arg0.composedPath();
 return ret;
 },
-bt: function(arg0, arg1) {
-const ret = arg0.contains(arg1);
-return ret;
-},
-ad: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+aa: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 const ret = arg0.createElementNS(arg1 === 0 ? undefined : getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 return ret;
 }, arguments); },
-ab: function() { return handleError(function (arg0, arg1, arg2) {
+W: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.createElement(getStringFromWasm0(arg1, arg2));
 return ret;
 }, arguments); },
-ba: function() { return handleError(function (arg0, arg1) {
+c: function(arg0, arg1) {
 const ret = URL.createObjectURL(arg1);
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
-}, arguments); },
-ac: function(arg0, arg1, arg2) {
+},
+Y: function(arg0, arg1, arg2) {
 const ret = arg0.createTextNode(getStringFromWasm0(arg1, arg2));
 return ret;
 },
-A: function() { return handleError(function (arg0) {
-const ret = arg0.crypto;
-return ret;
-}, arguments); },
-aG: function(arg0) {
-const ret = arg0.data;
-return ret;
+Z: function(arg0) {
+const ret = arg0.documentElement;
+return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-C: function(arg0) {
+I: function(arg0) {
 const ret = arg0.document;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bZ: function(arg0) {
+C: function(arg0) {
+const ret = arg0.done;
+return ret;
+},
+bD: function(arg0) {
 const ret = Object.entries(arg0);
 return ret;
 },
-m: function(arg0, arg1) {
+t: function(arg0, arg1) {
 let deferred0_0;
 let deferred0_1;
 try {
@@ -209,142 +188,111 @@ console.error(getStringFromWasm0(arg0, arg1));
 wasm.__wbindgen_export3(deferred0_0, deferred0_1, 1);
 }
 },
-t: function(arg0, arg1) {
+A: function(arg0, arg1) {
 var v0 = getArrayJsValueFromWasm0(arg0, arg1);
 wasm.__wbindgen_export3(arg0, arg1 * 4, 4);
 console.error(...(v0));
 },
-y: function(arg0, arg1) {
-const ret = arg0.fetch(arg1);
+G: function(arg0, arg1, arg2, arg3) {
+const ret = arg0.fetch(getStringFromWasm0(arg1, arg2), arg3);
 return ret;
 },
-bg: function(arg0) {
-const ret = arg0.firstChild;
-return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
-},
-az: function() { return handleError(function (arg0) {
+av: function() { return handleError(function (arg0) {
 arg0.focus();
 }, arguments); },
-bU: function(arg0) {
+by: function(arg0) {
 const ret = Array.from(arg0);
 return ret;
 },
-ag: function(arg0, arg1, arg2) {
-const ret = arg0.getAll(getStringFromWasm0(arg1, arg2));
-return ret;
-},
-P: function(arg0) {
-const ret = arg0.getAttributeNames();
-return ret;
-},
-H: function(arg0, arg1, arg2, arg3) {
-const ret = arg1.getAttribute(getStringFromWasm0(arg2, arg3));
-var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
-var len1 = WASM_VECTOR_LEN;
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
-},
-bM: function(arg0) {
+br: function(arg0) {
 const ret = arg0.getDate();
 return ret;
 },
-bJ: function(arg0) {
+ab: function(arg0, arg1, arg2) {
+const ret = arg0.getElementById(getStringFromWasm0(arg1, arg2));
+return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
+},
+bn: function(arg0) {
 const ret = arg0.getFullYear();
 return ret;
 },
-bN: function(arg0) {
+bt: function(arg0) {
 const ret = arg0.getHours();
 return ret;
 },
-Z: function() { return handleError(function (arg0, arg1, arg2, arg3) {
+U: function() { return handleError(function (arg0, arg1, arg2, arg3) {
 const ret = arg1.getItem(getStringFromWasm0(arg2, arg3));
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-bI: function(arg0) {
+bm: function(arg0) {
 const ret = arg0.getMinutes();
 return ret;
 },
-bO: function(arg0) {
+bu: function(arg0) {
 const ret = arg0.getMonth();
 return ret;
 },
-u: function() { return handleError(function (arg0, arg1, arg2) {
-const ret = arg0.getRandomValues(getArrayU8FromWasm0(arg1, arg2));
-return ret;
-}, arguments); },
-aK: function(arg0) {
-const ret = arg0.getReader();
+bs: function(arg0) {
+const ret = arg0.getTime();
 return ret;
 },
-bn: function(arg0) {
-const ret = arg0.getRootNode();
-return ret;
+aD: function(arg0, arg1, arg2, arg3) {
+const ret = arg1.get(getStringFromWasm0(arg2, arg3));
+var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
+var len1 = WASM_VECTOR_LEN;
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-cf: function() { return handleError(function (arg0, arg1) {
+bL: function() { return handleError(function (arg0, arg1) {
 const ret = Reflect.get(arg0, arg1);
 return ret;
 }, arguments); },
-S: function() { return handleError(function (arg0, arg1, arg2, arg3) {
+R: function() { return handleError(function (arg0, arg1, arg2, arg3) {
 const ret = arg1.get(getStringFromWasm0(arg2, arg3));
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-af: function(arg0, arg1, arg2) {
-const ret = arg0.get(getStringFromWasm0(arg1, arg2));
+bK: function() { return handleError(function (arg0, arg1) {
+const ret = Reflect.get(arg0, arg1);
 return ret;
-},
-p: function(arg0, arg1) {
+}, arguments); },
+v: function(arg0, arg1) {
 const ret = arg0[arg1 >>> 0];
 return ret;
 },
-o: function(arg0, arg1) {
+u: function(arg0, arg1) {
 const ret = arg0[arg1 >>> 0];
 return ret;
 },
-s: function(arg0, arg1) {
+x: function(arg0, arg1) {
 const ret = arg0[arg1];
 return ret;
 },
-I: function(arg0, arg1, arg2) {
-const ret = arg0.hasAttribute(getStringFromWasm0(arg1, arg2));
-return ret;
-},
-ah: function() { return handleError(function (arg0, arg1) {
+ad: function() { return handleError(function (arg0, arg1) {
 const ret = arg1.hash;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-aq: function(arg0) {
+am: function(arg0) {
 const ret = arg0.headers;
 return ret;
 },
-B: function() { return handleError(function (arg0) {
-const ret = arg0.history;
-return ret;
-}, arguments); },
-as: function(arg0) {
+aq: function(arg0) {
 const ret = arg0.host;
 return ret;
 },
-Q: function(arg0, arg1) {
-const ret = arg1.id;
-const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
-const len1 = WASM_VECTOR_LEN;
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
-},
-bo: function() { return handleError(function (arg0, arg1, arg2) {
+aW: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.insertBefore(arg1, arg2);
 return ret;
 }, arguments); },
-bG: function(arg0) {
+bk: function(arg0) {
 let result;
 try {
 result = arg0 instanceof ArrayBuffer;
@@ -354,7 +302,7 @@ result = false;
 const ret = result;
 return ret;
 },
-E: function(arg0) {
+L: function(arg0) {
 let result;
 try {
 result = arg0 instanceof Element;
@@ -364,37 +312,37 @@ result = false;
 const ret = result;
 return ret;
 },
-aR: function(arg0) {
+aw: function(arg0) {
 let result;
 try {
-result = arg0 instanceof HTMLInputElement;
+result = arg0 instanceof HTMLElement;
 } catch (_) {
 result = false;
 }
 const ret = result;
 return ret;
 },
-aH: function(arg0) {
+g: function(arg0) {
 let result;
 try {
-result = arg0 instanceof MessageEvent;
+result = arg0 instanceof Map;
 } catch (_) {
 result = false;
 }
 const ret = result;
 return ret;
 },
-bb: function(arg0) {
+ah: function(arg0) {
 let result;
 try {
-result = arg0 instanceof Node;
+result = arg0 instanceof Response;
 } catch (_) {
 result = false;
 }
 const ret = result;
 return ret;
 },
-at: function(arg0) {
+ar: function(arg0) {
 let result;
 try {
 result = arg0 instanceof ShadowRoot;
@@ -404,7 +352,7 @@ result = false;
 const ret = result;
 return ret;
 },
-bF: function(arg0) {
+bj: function(arg0) {
 let result;
 try {
 result = arg0 instanceof Uint8Array;
@@ -414,7 +362,7 @@ result = false;
 const ret = result;
 return ret;
 },
-v: function(arg0) {
+E: function(arg0) {
 let result;
 try {
 result = arg0 instanceof Window;
@@ -424,449 +372,409 @@ result = false;
 const ret = result;
 return ret;
 },
-bV: function(arg0) {
+bz: function(arg0) {
 const ret = Array.isArray(arg0);
 return ret;
 },
-bW: function(arg0) {
+bA: function(arg0) {
 const ret = Number.isSafeInteger(arg0);
 return ret;
 },
-bj: function(arg0, arg1) {
-const ret = arg0.isSameNode(arg1);
-return ret;
-},
-bX: function(arg0, arg1) {
+bB: function(arg0, arg1) {
 const ret = Object.is(arg0, arg1);
 return ret;
 },
-ao: function() { return handleError(function (arg0) {
+bE: function() {
+const ret = Symbol.iterator;
+return ret;
+},
+ak: function() { return handleError(function (arg0) {
 const ret = arg0.json();
 return ret;
 }, arguments); },
-bd: function(arg0) {
+ao: function(arg0, arg1) {
+const ret = arg1.language;
+var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
+var len1 = WASM_VECTOR_LEN;
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+},
+aQ: function(arg0) {
 const ret = arg0.lastChild;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bD: function(arg0) {
+bg: function(arg0) {
 const ret = arg0.length;
 return ret;
 },
-ak: function(arg0) {
+w: function(arg0) {
 const ret = arg0.length;
 return ret;
 },
-q: function(arg0) {
-const ret = arg0.length;
-return ret;
-},
-c: function(arg0) {
+j: function(arg0) {
 const ret = arg0.__yew_listener_id;
 return isLikeNone(ret) ? Number.MAX_SAFE_INTEGER : (ret) >>> 0;
 },
-w: function() { return handleError(function (arg0) {
+F: function() { return handleError(function (arg0) {
 const ret = arg0.localStorage;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 }, arguments); },
-D: function(arg0) {
+J: function(arg0) {
 const ret = arg0.location;
 return ret;
 },
-J: function(arg0, arg1) {
+N: function(arg0, arg1) {
 const ret = arg1.namespaceURI;
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-bC: function(arg0) {
+K: function(arg0) {
+const ret = arg0.navigator;
+return ret;
+},
+bf: function(arg0) {
 const ret = new Uint8Array(arg0);
 return ret;
 },
-T: function() { return handleError(function () {
+S: function() { return handleError(function () {
 const ret = new Headers();
 return ret;
 }, arguments); },
-bS: function() {
+bx: function() {
 const ret = new Array();
 return ret;
 },
-bK: function(arg0) {
+bp: function(arg0) {
 const ret = new Date(arg0);
 return ret;
 },
-aJ: function() { return handleError(function () {
-const ret = new CSSStyleSheet();
-return ret;
-}, arguments); },
-b: function(arg0, arg1) {
-try {
-var state0 = {a: arg0, b: arg1};
-var cb0 = (arg0, arg1) => {
-const a = state0.a;
-state0.a = 0;
-try {
-return __wasm_bindgen_func_elem_2023(a, state0.b, arg0, arg1);
-} finally {
-state0.a = a;
-}
-};
-const ret = new Promise(cb0);
-return ret;
-} finally {
-state0.a = 0;
-}
-},
-k: function() {
-const ret = new Error();
-return ret;
-},
-bY: function() {
-const ret = new Object();
-return ret;
-},
-av: function() { return handleError(function (arg0, arg1) {
+d: function() { return handleError(function (arg0, arg1) {
 const ret = new EventSource(getStringFromWasm0(arg0, arg1));
 return ret;
 }, arguments); },
-ae: function() { return handleError(function (arg0) {
-const ret = new FormData(arg0);
+r: function() {
+const ret = new Error();
+return ret;
+},
+bC: function() {
+const ret = new Object();
+return ret;
+},
+aC: function() { return handleError(function (arg0, arg1) {
+const ret = new URLSearchParams(getStringFromWasm0(arg0, arg1));
 return ret;
 }, arguments); },
-X: function() { return handleError(function (arg0, arg1, arg2) {
-const ret = new Request(getStringFromWasm0(arg0, arg1), arg2);
-return ret;
-}, arguments); },
-bk: function(arg0) {
+aT: function(arg0) {
 const ret = arg0.nextSibling;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bu: function(arg0, arg1) {
-const ret = arg1.nodeName;
-const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
-const len1 = WASM_VECTOR_LEN;
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
-},
-bv: function(arg0) {
-const ret = arg0.nodeType;
+bP: function(arg0) {
+const ret = arg0.next;
 return ret;
 },
-be: function(arg0, arg1) {
-const ret = arg1.nodeValue;
-var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
-var len1 = WASM_VECTOR_LEN;
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
-},
-bL: function() {
+B: function() { return handleError(function (arg0) {
+const ret = arg0.next();
+return ret;
+}, arguments); },
+bq: function() {
 const ret = Date.now();
 return ret;
 },
-bT: function(arg0) {
-const ret = Array.of(arg0);
-return ret;
-},
-al: function(arg0) {
+ai: function(arg0) {
 const ret = arg0.ok;
 return ret;
 },
-bp: function(arg0) {
-const ret = arg0.ownerDocument;
-return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
-},
-bq: function(arg0) {
-const ret = arg0.parentElement;
-return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
-},
-bh: function(arg0) {
-const ret = arg0.parentNode;
-return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
-},
-bP: function() { return handleError(function (arg0, arg1) {
-const ret = JSON.parse(getStringFromWasm0(arg0, arg1));
-return ret;
-}, arguments); },
-aj: function() { return handleError(function (arg0, arg1) {
-const ret = arg1.pathname;
+ae: function() { return handleError(function (arg0, arg1) {
+const ret = arg1.origin;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-by: function(arg0) {
-arg0.preventDefault();
+M: function(arg0, arg1) {
+const ret = arg1.outerHTML;
+const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
+const len1 = WASM_VECTOR_LEN;
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-bE: function(arg0, arg1, arg2) {
-Uint8Array.prototype.set.call(getArrayU8FromWasm0(arg0, arg1), arg2);
+aX: function(arg0) {
+const ret = arg0.parentElement;
+return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-n: function(arg0, arg1) {
-const ret = arg0.push(arg1);
-return ret;
+aS: function(arg0) {
+const ret = arg0.parentNode;
+return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-O: function() { return handleError(function (arg0, arg1, arg2) {
-const ret = arg0.querySelectorAll(getStringFromWasm0(arg1, arg2));
+bv: function() { return handleError(function (arg0, arg1) {
+const ret = JSON.parse(getStringFromWasm0(arg0, arg1));
 return ret;
 }, arguments); },
-L: function() { return handleError(function (arg0, arg1, arg2) {
+bc: function(arg0) {
+arg0.preventDefault();
+},
+bh: function(arg0, arg1, arg2) {
+Uint8Array.prototype.set.call(getArrayU8FromWasm0(arg0, arg1), arg2);
+},
+X: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.querySelector(getStringFromWasm0(arg1, arg2));
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 }, arguments); },
-ci: function(arg0) {
+bO: function(arg0) {
 const ret = arg0.queueMicrotask;
 return ret;
 },
-ch: function(arg0) {
+bN: function(arg0) {
 queueMicrotask(arg0);
 },
-bR: function() {
-const ret = Math.random();
-return ret;
-},
-aX: function(arg0) {
-const ret = arg0.read();
-return ret;
-},
-au: function(arg0) {
+e: function(arg0) {
 const ret = arg0.readyState;
 return ret;
 },
-N: function() { return handleError(function (arg0, arg1, arg2) {
+Q: function() { return handleError(function (arg0, arg1, arg2) {
 arg0.removeAttribute(getStringFromWasm0(arg1, arg2));
 }, arguments); },
-bl: function() { return handleError(function (arg0, arg1) {
+aU: function() { return handleError(function (arg0, arg1) {
 const ret = arg0.removeChild(arg1);
 return ret;
 }, arguments); },
-Y: function() { return handleError(function (arg0, arg1, arg2) {
-arg0.removeItem(getStringFromWasm0(arg1, arg2));
+at: function() { return handleError(function (arg0, arg1, arg2, arg3) {
+arg0.removeEventListener(getStringFromWasm0(arg1, arg2), arg3);
 }, arguments); },
-V: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4, arg5) {
-arg0.replaceState(arg1, getStringFromWasm0(arg2, arg3), arg4 === 0 ? undefined : getStringFromWasm0(arg4, arg5));
-}, arguments); },
-aI: function() { return handleError(function (arg0, arg1, arg2) {
-arg0.replaceSync(getStringFromWasm0(arg1, arg2));
-}, arguments); },
-aM: function(arg0) {
-arg0.reset();
-},
-ce: function(arg0) {
+bJ: function(arg0) {
 const ret = Promise.resolve(arg0);
 return ret;
 },
-aZ: function() { return handleError(function (arg0, arg1) {
+a: function(arg0, arg1) {
 URL.revokeObjectURL(getStringFromWasm0(arg0, arg1));
-}, arguments); },
-ai: function() { return handleError(function (arg0, arg1) {
+},
+af: function() { return handleError(function (arg0, arg1) {
 const ret = arg1.search;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-x: function() { return handleError(function (arg0) {
-const ret = arg0.sessionStorage;
-return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
-}, arguments); },
-K: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+aG: function(arg0) {
+arg0.select();
+},
+O: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.setAttribute(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 }, arguments); },
-aa: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+V: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.setItem(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 }, arguments); },
-z: function() { return handleError(function (arg0, arg1, arg2) {
+H: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.setTimeout(arg1, arg2);
 return ret;
 }, arguments); },
-i: function(arg0, arg1) {
+p: function(arg0, arg1) {
 const ret = setTimeout(arg0, arg1);
 return ret;
 },
-cg: function() { return handleError(function (arg0, arg1, arg2) {
+bM: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = Reflect.set(arg0, arg1, arg2);
 return ret;
 }, arguments); },
-U: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+T: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.set(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 }, arguments); },
-aD: function(arg0, arg1) {
+aA: function(arg0, arg1) {
 arg0.body = arg1;
 },
-aF: function(arg0, arg1) {
-arg0.cache = __wbindgen_enum_RequestCache[arg1];
-},
-f: function(arg0, arg1) {
+m: function(arg0, arg1) {
 arg0.__yew_subtree_cache_key = arg1 >>> 0;
 },
-aV: function(arg0, arg1) {
+aN: function(arg0, arg1) {
 arg0.capture = arg1 !== 0;
 },
-aN: function(arg0, arg1) {
+aE: function(arg0, arg1) {
 arg0.checked = arg1 !== 0;
 },
-aC: function(arg0, arg1) {
+az: function(arg0, arg1) {
 arg0.credentials = __wbindgen_enum_RequestCredentials[arg1];
 },
-aS: function() { return handleError(function (arg0, arg1, arg2) {
+f: function(arg0, arg1, arg2) {
+arg0[arg1 >>> 0] = arg2;
+},
+aK: function() { return handleError(function (arg0, arg1, arg2) {
 arg0.defaultValue = getStringFromWasm0(arg1, arg2);
 }, arguments); },
-aB: function(arg0, arg1) {
+y: function(arg0, arg1, arg2) {
+arg0[arg1] = arg2;
+},
+ag: function() { return handleError(function (arg0, arg1, arg2) {
+arg0.hash = getStringFromWasm0(arg1, arg2);
+}, arguments); },
+ay: function(arg0, arg1) {
 arg0.headers = arg1;
 },
-M: function(arg0, arg1, arg2) {
+P: function(arg0, arg1, arg2) {
 arg0.innerHTML = getStringFromWasm0(arg1, arg2);
 },
-ar: function(arg0, arg1, arg2) {
-arg0.innerHTML = getStringFromWasm0(arg1, arg2);
-},
-d: function(arg0, arg1) {
+k: function(arg0, arg1) {
 arg0.__yew_listener_id = arg1 >>> 0;
 },
-aA: function(arg0, arg1, arg2) {
+ax: function(arg0, arg1, arg2) {
 arg0.method = getStringFromWasm0(arg1, arg2);
 },
-aE: function(arg0, arg1) {
+aB: function(arg0, arg1) {
 arg0.mode = __wbindgen_enum_RequestMode[arg1];
 },
-aL: function(arg0, arg1) {
-arg0.mode = __wbindgen_enum_ShadowRootMode[arg1];
-},
-br: function(arg0, arg1, arg2) {
+aY: function(arg0, arg1, arg2) {
 arg0.nodeValue = arg1 === 0 ? undefined : getStringFromWasm0(arg1, arg2);
 },
-aW: function(arg0, arg1) {
+aO: function(arg0, arg1) {
 arg0.passive = arg1 !== 0;
 },
-e: function(arg0, arg1) {
+l: function(arg0, arg1) {
 arg0.__yew_subtree_id = arg1 >>> 0;
 },
-bs: function(arg0, arg1, arg2) {
+aZ: function(arg0, arg1, arg2) {
 arg0.textContent = arg1 === 0 ? undefined : getStringFromWasm0(arg1, arg2);
 },
-aU: function(arg0, arg1, arg2) {
+ac: function(arg0, arg1, arg2) {
+arg0.title = getStringFromWasm0(arg1, arg2);
+},
+aM: function(arg0, arg1, arg2) {
 arg0.value = getStringFromWasm0(arg1, arg2);
 },
-aQ: function(arg0, arg1, arg2) {
+aI: function(arg0, arg1, arg2) {
 arg0.value = getStringFromWasm0(arg1, arg2);
 },
-F: function(arg0) {
-const ret = arg0.shadowRoot;
-return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
-},
-j: function(arg0, arg1) {
+q: function(arg0, arg1) {
 const ret = arg1.slice();
 const ptr1 = passArrayJsValueToWasm0(ret, wasm.__wbindgen_export);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-l: function(arg0, arg1) {
+s: function(arg0, arg1) {
 const ret = arg1.stack;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-ca: function() {
+bF: function() {
 const ret = typeof globalThis === 'undefined' ? undefined : globalThis;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-cc: function() {
+bH: function() {
 const ret = typeof global === 'undefined' ? undefined : global;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-cb: function() {
+bG: function() {
 const ret = typeof self === 'undefined' ? undefined : self;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-cd: function() {
+bI: function() {
 const ret = typeof window === 'undefined' ? undefined : window;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-ap: function(arg0) {
+al: function(arg0) {
 const ret = arg0.status;
 return ret;
 },
-bQ: function() { return handleError(function (arg0) {
+bw: function() { return handleError(function (arg0) {
 const ret = JSON.stringify(arg0);
 return ret;
 }, arguments); },
-g: function(arg0) {
+n: function(arg0) {
 const ret = arg0.__yew_subtree_id;
 return isLikeNone(ret) ? Number.MAX_SAFE_INTEGER : (ret) >>> 0;
 },
-bA: function(arg0) {
+bd: function(arg0) {
 const ret = arg0.target;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bm: function(arg0, arg1) {
+aV: function(arg0, arg1) {
 const ret = arg1.textContent;
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-a: function(arg0, arg1, arg2) {
+h: function(arg0, arg1, arg2) {
 const ret = arg0.then(arg1, arg2);
 return ret;
 },
-bH: function(arg0, arg1) {
+bl: function(arg0, arg1) {
 const ret = arg0.then(arg1);
 return ret;
 },
-aO: function(arg0, arg1) {
-const ret = arg1.type;
-const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
-const len1 = WASM_VECTOR_LEN;
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+bo: function(arg0, arg1, arg2, arg3) {
+const ret = arg0.toLocaleString(getStringFromWasm0(arg1, arg2), arg3);
+return ret;
 },
-bz: function(arg0, arg1) {
-const ret = arg1.type;
-const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
-const len1 = WASM_VECTOR_LEN;
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
-},
-aP: function(arg0, arg1) {
+aJ: function(arg0, arg1) {
 const ret = arg1.value;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-aT: function(arg0, arg1) {
+aF: function(arg0, arg1) {
 const ret = arg1.value;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-cB: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_2018);
+D: function(arg0) {
+const ret = arg0.value;
 return ret;
 },
-cC: function(arg0, arg1) {
-const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_690);
+aL: function(arg0, arg1) {
+const ret = arg1.value;
+const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
+const len1 = WASM_VECTOR_LEN;
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+},
+an: function(arg0, arg1, arg2) {
+const ret = arg0.writeText(getStringFromWasm0(arg1, arg2));
 return ret;
 },
-cD: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_945);
+ci: function(arg0, arg1) {
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_3840);
 return ret;
 },
-cE: function(arg0) {
+cj: function(arg0, arg1) {
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_1104);
+return ret;
+},
+ck: function(arg0, arg1) {
+const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_2361);
+return ret;
+},
+cl: function(arg0, arg1) {
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_2762);
+return ret;
+},
+cm: function(arg0, arg1) {
+const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_1103);
+return ret;
+},
+cn: function(arg0) {
 const ret = arg0;
 return ret;
 },
-cF: function(arg0, arg1) {
+co: function(arg0) {
+const ret = arg0;
+return ret;
+},
+cp: function(arg0, arg1) {
 const ret = getStringFromWasm0(arg0, arg1);
 return ret;
 },
-cG: function(arg0) {
+cq: function(arg0) {
 const ret = BigInt.asUintN(64, arg0);
 return ret;
 },
-cA: function() {
+ch: function() {
 const table = wasm.__wbindgen_externrefs;
 table.set(0, undefined);
 table.set(1024, undefined);
@@ -877,28 +785,29 @@ table.set(1027, false);
 };
 return {
 __proto__: null,
-"./mekaar_widgets_bg.js": import0,
+"./mekaar_console_bg.js": import0,
 };
 }
-function __wasm_bindgen_func_elem_945(arg0, arg1) {
-wasm.__wasm_bindgen_func_elem_945(arg0, arg1);
+function __wasm_bindgen_func_elem_2762(arg0, arg1) {
+wasm.__wasm_bindgen_func_elem_2762(arg0, arg1);
 }
-function __wasm_bindgen_func_elem_690(arg0, arg1, arg2) {
-wasm.__wasm_bindgen_func_elem_690(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_1103(arg0, arg1) {
+wasm.__wasm_bindgen_func_elem_1103(arg0, arg1);
 }
-function __wasm_bindgen_func_elem_2018(arg0, arg1, arg2) {
-const ret = wasm.__wasm_bindgen_func_elem_2018(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_1104(arg0, arg1, arg2) {
+wasm.__wasm_bindgen_func_elem_1104(arg0, arg1, arg2);
+}
+function __wasm_bindgen_func_elem_2361(arg0, arg1, arg2) {
+wasm.__wasm_bindgen_func_elem_2361(arg0, arg1, arg2);
+}
+function __wasm_bindgen_func_elem_3840(arg0, arg1, arg2) {
+const ret = wasm.__wasm_bindgen_func_elem_3840(arg0, arg1, arg2);
 if (ret[1]) {
 throw takeFromExternrefTable0(ret[0]);
 }
 }
-function __wasm_bindgen_func_elem_2023(arg0, arg1, arg2, arg3) {
-wasm.__wasm_bindgen_func_elem_2023(arg0, arg1, arg2, arg3);
-}
-const __wbindgen_enum_RequestCache = ["default", "no-store", "reload", "no-cache", "force-cache", "only-if-cached"];
 const __wbindgen_enum_RequestCredentials = ["omit", "same-origin", "include"];
 const __wbindgen_enum_RequestMode = ["same-origin", "no-cors", "cors", "navigate"];
-const __wbindgen_enum_ShadowRootMode = ["open", "closed"];
 function addToExternrefTable0(obj) {
 const idx = wasm.__wbindgen_export5();
 wasm.__wbindgen_externrefs.set(idx, obj);
@@ -1182,7 +1091,7 @@ console.warn('using deprecated parameters for the initialization function; pass 
 }
 }
 if (module_or_path === undefined) {
-module_or_path = new URL('mekaar_widgets_bg-3f6e394c.wasm', import.meta.url);
+module_or_path = new URL('mekaar_console_bg-971c1e59.wasm', import.meta.url);
 }
 const imports = __wbg_get_imports();
 if (typeof module_or_path === 'string' || (typeof Request === 'function' && module_or_path instanceof Request) || (typeof URL === 'function' && module_or_path instanceof URL)) {

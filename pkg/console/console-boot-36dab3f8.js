@@ -1,0 +1,2 @@
+import init from "./mekaar_console-4b831fce.js";
+init();

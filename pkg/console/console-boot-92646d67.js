@@ -1,2 +1,0 @@
-import init from "./mekaar_console-3d3c7ce6.js";
-init();

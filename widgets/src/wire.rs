@@ -1,0 +1,620 @@
+//! Reading the server's answers into the `mekaar-api` types.
+//!
+//! The browser parses the JSON (`Response.json()`); [`Wire::read`] walks the parsed object
+//! and builds the API type the server serialised, so the widgets keep no copy of the wire
+//! types. It does not go through serde's `Deserialize`: measured on the yew port (issue 13),
+//! serde-wasm-bindgen and the derived deserializers of these types cost 22.9 KB of the
+//! bundle's brotli'd wasm, this walk a few; the budget decides (BENCHMARKS.md).
+//!
+//! The walk is generic over [`Source`], implemented for the browser's `JsValue` and, in the
+//! native tests, for `serde_json::Value`: every type is checked by a round trip through
+//! serde's own serialisation, so a renamed or added field cannot slip by. Like serde, a
+//! missing required field makes the whole answer unreadable (`None`); fields the API marks
+//! `#[serde(default)]` default.
+
+use mekaar_api::polls::VoteReceipt;
+use mekaar_api::polls::{LiveUpdate, Phase, PollPublic, PollResults, PollView, ResultsVisibility};
+use mekaar_api::{
+    CommunityPublic, InitiativeDetail, InitiativeList, InitiativePublic, InitiativeStatus,
+    InitiativeSubmitted, InitiativeUpdate, JoinDetail, JoinState, ManageView, ModerationPolicy,
+    ModerationState, OfficialAnswer, ReportState, SupportState,
+};
+
+/// A parsed JSON value.
+pub trait Source: Sized {
+    /// The field `name` of an object; `None` when absent, `null` or not an object.
+    fn field(&self, name: &str) -> Option<Self>;
+    fn string(&self) -> Option<String>;
+    fn number(&self) -> Option<f64>;
+    fn boolean(&self) -> Option<bool>;
+    fn list(&self) -> Option<Vec<Self>>;
+}
+
+/// An API type that can be read from a parsed answer.
+pub trait Wire: Sized {
+    fn read<S: Source>(s: &S) -> Option<Self>;
+}
+
+/// A whole number a JSON number holds exactly (up to 2^53).
+fn whole<S: Source>(s: &S) -> Option<u64> {
+    let n = s.number()?;
+    ((0.0..=9_007_199_254_740_991.0).contains(&n) && n.fract() == 0.0).then_some(n as u64)
+}
+
+fn text<S: Source>(s: &S, name: &str) -> Option<String> {
+    s.field(name)?.string()
+}
+
+fn opt_text<S: Source>(s: &S, name: &str) -> Option<Option<String>> {
+    match s.field(name) {
+        None => Some(None),
+        Some(v) => v.string().map(Some),
+    }
+}
+
+fn count<S: Source>(s: &S, name: &str) -> Option<u64> {
+    whole(&s.field(name)?)
+}
+
+fn opt_count<S: Source>(s: &S, name: &str) -> Option<Option<u64>> {
+    match s.field(name) {
+        None => Some(None),
+        Some(v) => whole(&v).map(Some),
+    }
+}
+
+fn small<S: Source, T: TryFrom<u64>>(s: &S, name: &str) -> Option<T> {
+    T::try_from(count(s, name)?).ok()
+}
+
+fn flag<S: Source>(s: &S, name: &str) -> Option<bool> {
+    s.field(name)?.boolean()
+}
+
+/// A field with `#[serde(default)]`: absent is the default, present must be readable.
+fn or_default<S: Source, T: Default>(
+    s: &S,
+    name: &str,
+    read: impl Fn(&S) -> Option<T>,
+) -> Option<T> {
+    match s.field(name) {
+        None => Some(T::default()),
+        Some(v) => read(&v),
+    }
+}
+
+fn items<S: Source, T: Wire>(s: &S, name: &str) -> Option<Vec<T>> {
+    s.field(name)?.list()?.iter().map(T::read).collect()
+}
+
+fn strings<S: Source>(s: &S, name: &str) -> Option<Vec<String>> {
+    s.field(name)?.list()?.iter().map(Source::string).collect()
+}
+
+fn opt<S: Source, T: Wire>(s: &S, name: &str) -> Option<Option<T>> {
+    match s.field(name) {
+        None => Some(None),
+        Some(v) => T::read(&v).map(Some),
+    }
+}
+
+impl Wire for String {
+    fn read<S: Source>(s: &S) -> Option<Self> {
+        s.string()
+    }
+}
+
+/// A snake_case enum name.
+fn name<S: Source, T>(s: &S, names: &[(&str, T)]) -> Option<T>
+where
+    T: Copy,
+{
+    let v = s.string()?;
+    names.iter().find(|(n, _)| *n == v).map(|(_, t)| *t)
+}
+
+impl Wire for InitiativeStatus {
+    fn read<S: Source>(s: &S) -> Option<Self> {
+        InitiativeStatus::parse(&s.string()?)
+    }
+}
+
+impl Wire for ModerationPolicy {
+    fn read<S: Source>(s: &S) -> Option<Self> {
+        name(s, &[("pre", Self::Pre), ("post", Self::Post)])
+    }
+}
+
+impl Wire for ModerationState {
+    fn read<S: Source>(s: &S) -> Option<Self> {
+        name(
+            s,
+            &[
+                ("pending", Self::Pending),
+                ("published", Self::Published),
+                ("hidden", Self::Hidden),
+                ("rejected", Self::Rejected),
+            ],
+        )
+    }
+}
+
+impl Wire for Phase {
+    fn read<S: Source>(s: &S) -> Option<Self> {
+        name(
+            s,
+            &[
+                ("draft", Self::Draft),
+                ("scheduled", Self::Scheduled),
+                ("open", Self::Open),
+                ("closed", Self::Closed),
+            ],
+        )
+    }
+}
+
+impl Wire for ResultsVisibility {
+    fn read<S: Source>(s: &S) -> Option<Self> {
+        name(
+            s,
+            &[
+                ("always", Self::Always),
+                ("after_vote", Self::AfterVote),
+                ("after_close", Self::AfterClose),
+                ("when_revealed", Self::WhenRevealed),
+            ],
+        )
+    }
+}
+
+impl Wire for CommunityPublic {
+    fn read<S: Source>(s: &S) -> Option<Self> {
+        Some(CommunityPublic {
+            slug: text(s, "slug")?,
+            name: text(s, "name")?,
+            languages: strings(s, "languages")?,
+            areas: strings(s, "areas")?,
+            themes: strings(s, "themes")?,
+            support_threshold: count(s, "support_threshold")?,
+            moderation: or_default(s, "moderation", ModerationPolicy::read)?,
+        })
+    }
+}
+
+impl Wire for InitiativePublic {
+    fn read<S: Source>(s: &S) -> Option<Self> {
+        Some(InitiativePublic {
+            id: text(s, "id")?,
+            community: text(s, "community")?,
+            title: text(s, "title")?,
+            summary: text(s, "summary")?,
+            area: opt_text(s, "area")?,
+            theme: opt_text(s, "theme")?,
+            status: or_default(s, "status", InitiativeStatus::read)?,
+            initiator_name: or_default(s, "initiator_name", Source::string)?,
+            support_count: count(s, "support_count")?,
+            support_threshold: count(s, "support_threshold")?,
+            threshold_reached_at: opt_count(s, "threshold_reached_at")?,
+            join_count: or_default(s, "join_count", whole)?,
+            answered: or_default(s, "answered", Source::boolean)?,
+            created_at: count(s, "created_at")?,
+            updated_at: or_default(s, "updated_at", whole)?,
+        })
+    }
+}
+
+impl Wire for InitiativeUpdate {
+    fn read<S: Source>(s: &S) -> Option<Self> {
+        Some(InitiativeUpdate {
+            text: text(s, "text")?,
+            posted_at: count(s, "posted_at")?,
+        })
+    }
+}
+
+impl Wire for OfficialAnswer {
+    fn read<S: Source>(s: &S) -> Option<Self> {
+        Some(OfficialAnswer {
+            text: text(s, "text")?,
+            answered_by: text(s, "answered_by")?,
+            answered_at: count(s, "answered_at")?,
+        })
+    }
+}
+
+impl Wire for InitiativeDetail {
+    fn read<S: Source>(s: &S) -> Option<Self> {
+        Some(InitiativeDetail {
+            // `#[serde(flatten)]`: the card's fields sit beside the detail's.
+            card: InitiativePublic::read(s)?,
+            story: text(s, "story")?,
+            updates: items(s, "updates")?,
+            answer: opt(s, "answer")?,
+        })
+    }
+}
+
+impl Wire for InitiativeList {
+    fn read<S: Source>(s: &S) -> Option<Self> {
+        Some(InitiativeList {
+            initiatives: items(s, "initiatives")?,
+            total: or_default(s, "total", whole)?,
+            page: or_default(s, "page", whole)?,
+            limit: or_default(s, "limit", whole)?,
+        })
+    }
+}
+
+impl Wire for InitiativeSubmitted {
+    fn read<S: Source>(s: &S) -> Option<Self> {
+        Some(InitiativeSubmitted {
+            initiative: InitiativeDetail::read(&s.field("initiative")?)?,
+            moderation: ModerationState::read(&s.field("moderation")?)?,
+            manage_token: text(s, "manage_token")?,
+        })
+    }
+}
+
+impl Wire for JoinDetail {
+    fn read<S: Source>(s: &S) -> Option<Self> {
+        Some(JoinDetail {
+            name: text(s, "name")?,
+            contact: text(s, "contact")?,
+            message: text(s, "message")?,
+            joined_at: count(s, "joined_at")?,
+        })
+    }
+}
+
+impl Wire for ManageView {
+    fn read<S: Source>(s: &S) -> Option<Self> {
+        Some(ManageView {
+            initiative: InitiativeDetail::read(&s.field("initiative")?)?,
+            moderation: ModerationState::read(&s.field("moderation")?)?,
+            contact_email: opt_text(s, "contact_email")?,
+            joins: items(s, "joins")?,
+        })
+    }
+}
+
+impl Wire for JoinState {
+    fn read<S: Source>(s: &S) -> Option<Self> {
+        Some(JoinState {
+            joined: flag(s, "joined")?,
+            join_count: count(s, "join_count")?,
+        })
+    }
+}
+
+impl Wire for ReportState {
+    fn read<S: Source>(s: &S) -> Option<Self> {
+        Some(ReportState {
+            reported: flag(s, "reported")?,
+        })
+    }
+}
+
+impl Wire for SupportState {
+    fn read<S: Source>(s: &S) -> Option<Self> {
+        Some(SupportState {
+            supported: flag(s, "supported")?,
+            support_count: count(s, "support_count")?,
+        })
+    }
+}
+
+impl Wire for PollPublic {
+    fn read<S: Source>(s: &S) -> Option<Self> {
+        Some(PollPublic {
+            id: text(s, "id")?,
+            question: text(s, "question")?,
+            options: strings(s, "options")?,
+            max_choices: small(s, "max_choices")?,
+            opens_at: opt_count(s, "opens_at")?,
+            closes_at: opt_count(s, "closes_at")?,
+            phase: Phase::read(&s.field("phase")?)?,
+            results: ResultsVisibility::read(&s.field("results")?)?,
+            revealed: flag(s, "revealed")?,
+            round: small(s, "round")?,
+            needs_code: flag(s, "needs_code")?,
+            join_code: text(s, "join_code")?,
+        })
+    }
+}
+
+impl Wire for PollResults {
+    fn read<S: Source>(s: &S) -> Option<Self> {
+        Some(PollResults {
+            totals: s
+                .field("totals")?
+                .list()?
+                .iter()
+                .map(whole)
+                .collect::<Option<_>>()?,
+            total_votes: count(s, "total_votes")?,
+        })
+    }
+}
+
+impl Wire for PollView {
+    fn read<S: Source>(s: &S) -> Option<Self> {
+        Some(PollView {
+            poll: PollPublic::read(&s.field("poll")?)?,
+            voted: flag(s, "voted")?,
+            results: opt(s, "results")?,
+            viewer: opt_text(s, "viewer")?,
+        })
+    }
+}
+
+impl Wire for VoteReceipt {
+    fn read<S: Source>(s: &S) -> Option<Self> {
+        Some(VoteReceipt {
+            round: small(s, "round")?,
+            results: opt(s, "results")?,
+            viewer: text(s, "viewer")?,
+        })
+    }
+}
+
+impl Wire for LiveUpdate {
+    fn read<S: Source>(s: &S) -> Option<Self> {
+        Some(LiveUpdate {
+            seq: count(s, "seq")?,
+            poll: text(s, "poll")?,
+            phase: Phase::read(&s.field("phase")?)?,
+            round: small(s, "round")?,
+            revealed: flag(s, "revealed")?,
+            results: opt(s, "results")?,
+        })
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+impl Source for wasm_bindgen::JsValue {
+    fn field(&self, name: &str) -> Option<Self> {
+        if !self.is_object() {
+            return None;
+        }
+        let v = js_sys::Reflect::get(self, &wasm_bindgen::JsValue::from_str(name)).ok()?;
+        (!v.is_null() && !v.is_undefined()).then_some(v)
+    }
+
+    fn string(&self) -> Option<String> {
+        self.as_string()
+    }
+
+    fn number(&self) -> Option<f64> {
+        self.as_f64()
+    }
+
+    fn boolean(&self) -> Option<bool> {
+        self.as_bool()
+    }
+
+    fn list(&self) -> Option<Vec<Self>> {
+        use wasm_bindgen::JsCast;
+        js_sys::Array::is_array(self)
+            .then(|| self.unchecked_ref::<js_sys::Array>().iter().collect())
+    }
+}
+
+#[cfg(test)]
+impl Source for serde_json::Value {
+    fn field(&self, name: &str) -> Option<Self> {
+        self.get(name).filter(|v| !v.is_null()).cloned()
+    }
+
+    fn string(&self) -> Option<String> {
+        self.as_str().map(String::from)
+    }
+
+    fn number(&self) -> Option<f64> {
+        self.as_f64()
+    }
+
+    fn boolean(&self) -> Option<bool> {
+        self.as_bool()
+    }
+
+    fn list(&self) -> Option<Vec<Self>> {
+        self.as_array().cloned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{json, Value};
+
+    /// Serialised by serde as the server does, read back by [`Wire::read`]: the same value.
+    fn round_trip<T: Wire + serde::Serialize + PartialEq + std::fmt::Debug>(value: T) {
+        let json = serde_json::to_value(&value).unwrap();
+        assert_eq!(T::read(&json).as_ref(), Some(&value), "{json}");
+    }
+
+    fn card(full: bool) -> InitiativePublic {
+        InitiativePublic {
+            id: "aed".into(),
+            community: "dorp".into(),
+            title: "AED bij de kerk".into(),
+            summary: "Een AED".into(),
+            area: full.then(|| "Kerkdorp".into()),
+            theme: full.then(|| "Zorg".into()),
+            status: if full {
+                InitiativeStatus::InProgress
+            } else {
+                InitiativeStatus::Idea
+            },
+            initiator_name: if full { "Anna".into() } else { String::new() },
+            support_count: 12,
+            support_threshold: 50,
+            threshold_reached_at: full.then_some(1_700_000_000),
+            join_count: 3,
+            answered: full,
+            created_at: 1_690_000_000,
+            updated_at: 1_690_000_100,
+        }
+    }
+
+    fn detail(full: bool) -> InitiativeDetail {
+        InitiativeDetail {
+            card: card(full),
+            story: "Eerste alinea.\n\nTweede.".into(),
+            updates: vec![InitiativeUpdate {
+                text: "De kast hangt".into(),
+                posted_at: 1_700_000_500,
+            }],
+            answer: full.then(|| OfficialAnswer {
+                text: "Goed plan".into(),
+                answered_by: "Gemeente".into(),
+                answered_at: 1_700_000_900,
+            }),
+        }
+    }
+
+    #[test]
+    fn initiative_answers_read_back_as_the_server_wrote_them() {
+        for full in [true, false] {
+            round_trip(card(full));
+            round_trip(detail(full));
+            round_trip(InitiativeList {
+                initiatives: vec![card(full), card(!full)],
+                total: 21,
+                page: 2,
+                limit: 10,
+            });
+            round_trip(InitiativeSubmitted {
+                initiative: detail(full),
+                moderation: ModerationState::Pending,
+                manage_token: "t0k".into(),
+            });
+            round_trip(ManageView {
+                initiative: detail(full),
+                moderation: ModerationState::Hidden,
+                contact_email: full.then(|| "a@example.org".into()),
+                joins: vec![JoinDetail {
+                    name: "Bram".into(),
+                    contact: "06".into(),
+                    message: "Ik help".into(),
+                    joined_at: 1_700_000_001,
+                }],
+            });
+        }
+        for moderation in [ModerationPolicy::Pre, ModerationPolicy::Post] {
+            round_trip(CommunityPublic {
+                slug: "dorp".into(),
+                name: "Dorp".into(),
+                languages: vec!["nl".into(), "en".into()],
+                areas: vec!["Kerkdorp".into()],
+                themes: vec![],
+                support_threshold: 50,
+                moderation,
+            });
+        }
+        for status in InitiativeStatus::ALL {
+            round_trip(InitiativePublic {
+                status,
+                ..card(true)
+            });
+        }
+        round_trip(JoinState {
+            joined: true,
+            join_count: 4,
+        });
+        round_trip(ReportState { reported: true });
+        round_trip(SupportState {
+            supported: false,
+            support_count: 9,
+        });
+    }
+
+    #[test]
+    fn poll_answers_read_back_as_the_server_wrote_them() {
+        let results = PollResults {
+            totals: vec![3, 0, 7],
+            total_votes: 9,
+        };
+        for (phase, visibility) in [
+            (Phase::Draft, ResultsVisibility::Always),
+            (Phase::Scheduled, ResultsVisibility::AfterVote),
+            (Phase::Open, ResultsVisibility::AfterClose),
+            (Phase::Closed, ResultsVisibility::WhenRevealed),
+        ] {
+            let poll = PollPublic {
+                id: "p1".into(),
+                question: "Welke naam?".into(),
+                options: vec!["A".into(), "B".into(), "C".into()],
+                max_choices: 2,
+                opens_at: (phase == Phase::Scheduled).then_some(1_700_000_000),
+                closes_at: (phase == Phase::Closed).then_some(1_700_000_100),
+                phase,
+                results: visibility,
+                revealed: phase == Phase::Closed,
+                round: 3,
+                needs_code: phase == Phase::Open,
+                join_code: "K7Q2".into(),
+            };
+            let voted = phase != Phase::Draft;
+            round_trip(PollView {
+                poll,
+                voted,
+                results: voted.then(|| results.clone()),
+                viewer: voted.then(|| "ticket".into()),
+            });
+            round_trip(LiveUpdate {
+                seq: 41,
+                poll: "p1".into(),
+                phase,
+                round: 3,
+                revealed: voted,
+                results: voted.then(|| results.clone()),
+            });
+        }
+        round_trip(VoteReceipt {
+            round: 2,
+            results: None,
+            viewer: "ticket".into(),
+        });
+        round_trip(VoteReceipt {
+            round: 2,
+            results: Some(results),
+            viewer: "ticket".into(),
+        });
+    }
+
+    #[test]
+    fn unreadable_answers_are_none_and_defaults_fill_in() {
+        // A required field missing, or of the wrong type: the answer is not readable.
+        assert_eq!(SupportState::read(&json!({ "supported": true })), None);
+        assert_eq!(
+            SupportState::read(&json!({ "supported": true, "support_count": "3" })),
+            None
+        );
+        assert_eq!(
+            SupportState::read(&json!({ "supported": true, "support_count": 2.5 })),
+            None
+        );
+        assert_eq!(SupportState::read(&Value::Null), None);
+        assert_eq!(
+            Phase::read(&json!("half_open")),
+            None,
+            "unknown enum names are unreadable"
+        );
+        // Fields the API marks `#[serde(default)]` may be absent.
+        let mut json = serde_json::to_value(card(true)).unwrap();
+        for field in [
+            "status",
+            "initiator_name",
+            "threshold_reached_at",
+            "join_count",
+            "answered",
+            "updated_at",
+        ] {
+            json.as_object_mut().unwrap().remove(field);
+        }
+        let read = InitiativePublic::read(&json).unwrap();
+        assert_eq!(read.status, InitiativeStatus::Idea);
+        assert_eq!((read.join_count, read.answered), (0, false));
+    }
+}
