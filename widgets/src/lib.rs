@@ -8,7 +8,6 @@
 pub mod api;
 #[cfg(target_arch = "wasm32")]
 pub mod app;
-pub mod control;
 #[cfg(target_arch = "wasm32")]
 pub mod dom;
 pub mod form;

@@ -67,7 +67,7 @@ pub fn mount(element: Element, base: String) -> Result<(), JsValue> {
     let widget = attr("data-mekaar");
     let widget = widget.trim();
     let kind = match widget {
-        "poll" | "poll-control" | "support" => None,
+        "poll" | "support" => None,
         "initiatives" => Some(Kind::List),
         "initiative" => Some(Kind::Single),
         "manage" => Some(Kind::Manage),
@@ -118,11 +118,7 @@ pub fn mount(element: Element, base: String) -> Result<(), JsValue> {
             voter: env.voter.clone(),
             overlay: attr("data-view").trim() == "overlay",
         };
-        if widget == "poll" {
-            crate::poll_app::start(config, root);
-        } else {
-            crate::poll_app::start_control(config, root);
-        }
+        crate::poll_app::start(config, root);
         return Ok(());
     }
     match kind {
