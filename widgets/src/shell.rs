@@ -108,17 +108,15 @@ pub fn mount(element: Element, base: String) -> Result<(), JsValue> {
         uid,
     });
 
-    if widget.starts_with("poll") {
-        let config = crate::poll_app::Config {
-            base,
-            community,
-            poll: attr("data-poll").trim().to_owned(),
-            lang,
-            theme: theme.map(Theme::attr),
-            voter: env.voter.clone(),
+    if widget == "poll" {
+        let props = crate::poll_app::Props {
+            env,
+            poll: attr("data-poll").trim().into(),
             overlay: attr("data-view").trim() == "overlay",
         };
-        crate::poll_app::start(config, root);
+        let app =
+            yew::Renderer::<crate::poll_app::PollWidget>::with_root_and_props(root, props).render();
+        keep(&element, Box::new(move || app.destroy()));
         return Ok(());
     }
     match kind {

@@ -109,6 +109,16 @@ impl World {
     }
 }
 
+/// The vote button. Ids inside a widget are `mekaar-{uid}-{name}`, unique per widget on
+/// the page; inside one widget's shadow root the name's ending picks the element.
+const VOTE_BUTTON: &str = "[id$=-b-vote]";
+const CODE_FIELD: &str = "[id$=-f-code]";
+
+/// The label of option `o` (counting from 0).
+fn option_label(o: usize) -> String {
+    format!("label[for$=-o-{o}]")
+}
+
 fn id(view: &Value) -> String {
     view["poll"]["id"].as_str().expect("poll id").to_string()
 }
@@ -151,10 +161,9 @@ async fn wait_total(p: &Profile, index: usize, total: &str, bound: Duration) -> 
 
 async fn vote_with_clicks(p: &Profile, index: usize, options: &[usize]) {
     for o in options {
-        p.click_in(index, &format!("label[for=\"mekaar-o-{o}\"]"))
-            .await;
+        p.click_in(index, &option_label(*o)).await;
     }
-    p.click_in(index, "#mekaar-b-vote").await;
+    p.click_in(index, VOTE_BUTTON).await;
 }
 
 async fn wait_counted(p: &Profile, index: usize) {
@@ -162,7 +171,7 @@ async fn wait_counted(p: &Profile, index: usize) {
         .wait_inside(
             index,
             "the vote is counted",
-            "return attr('data-voted') === 'true' && t('#mekaar-counted');",
+            "return attr('data-voted') === 'true' && t('.mekaar-counted');",
         )
         .await;
     assert_eq!(counted, json!("Je stem is geteld."));
@@ -239,6 +248,15 @@ async fn a_vote_on_the_host_page_shows_on_the_overlay_in_another_profile() {
             )
             .await;
         assert_eq!(bars, json!([true, true, true]), "bars are decoration");
+        // The bars' lengths are set through CSSOM (a host page's CSP without
+        // 'unsafe-inline' drops style attributes, not CSSOM).
+        let widths = resident
+            .inside(
+                0,
+                "return qa('.mekaar-bar-fill').map(function (b) { return b.style.width; });",
+            )
+            .await;
+        assert_eq!(widths, json!(["0%", "100%", "0%"]), "bar lengths");
         let form = resident.inside(0, "return !!q('form.mekaar-vote-form');").await;
         assert_eq!(form, json!(false), "a vote is final: no form any more");
         findings.check(&resident, &axe, "poll widget, voted with results").await;
@@ -296,7 +314,7 @@ async fn the_phone_page_by_short_code_votes_and_remembers() {
                 "function h(el) { return el.getBoundingClientRect().height; }\
                  return { width: document.documentElement.clientWidth,\
                    scroll: document.documentElement.scrollWidth,\
-                   choices: qa('.mekaar-choice').map(h), button: h(q('#mekaar-b-vote')),\
+                   choices: qa('.mekaar-choice').map(h), button: h(q('[id$=-b-vote]')),\
                    hidden: t('.mekaar-hidden') };",
             )
             .await;
@@ -376,16 +394,14 @@ async fn multiple_choice_allows_at_most_k() {
         assert_eq!(hint, json!({ "hint": "Kies er maximaal 2.", "boxes": 4 }));
 
         for o in [0, 2, 3] {
-            resident
-                .click_in(0, &format!("label[for=\"mekaar-o-{o}\"]"))
-                .await;
+            resident.click_in(0, &option_label(o)).await;
         }
         let state = resident
             .wait_inside(
                 0,
                 "the third tick undone, with a message",
                 "var c = qa('input[name=choice]').map(function (i) { return i.checked; });\
-                 var e = t('#mekaar-e-choice');\
+                 var e = t('[id$=-e-choice]');\
                  return e ? { checked: c, error: e } : null;",
             )
             .await;
@@ -400,7 +416,20 @@ async fn multiple_choice_allows_at_most_k() {
                 .is_some_and(|e| e.contains("maximaal 2")),
             "{state}"
         );
-        resident.click_in(0, "#mekaar-b-vote").await;
+        // Touched again, the refused box is un-ticked again.
+        resident.click_in(0, &option_label(3)).await;
+        let checked = resident
+            .inside(
+                0,
+                "return qa('input[name=choice]').map(function (i) { return i.checked; });",
+            )
+            .await;
+        assert_eq!(
+            checked,
+            json!([true, false, true, false]),
+            "the refused box again"
+        );
+        resident.click_in(0, VOTE_BUTTON).await;
         wait_counted(&resident, 0).await;
         assert_eq!(w.totals(&id).await["totals"], json!([1, 0, 1, 0]));
         resident.assert_no_host_errors().await;
@@ -435,28 +464,29 @@ async fn vote_codes_are_single_use() {
         let first = browser.profile().await;
         first.goto(&url).await;
         wait_phase(&first, 0, "open").await;
-        let label = first.inside(0, "return t('label[for=mekaar-f-code]');").await;
+        let label = first.inside(0, "return t('label[for$=-f-code]');").await;
         assert_eq!(label, json!("Je stemcode (staat op je stembrief)"));
         vote_with_clicks(&first, 0, &[0]).await;
         first
-            .wait_inside(0, "a missing code is named", "return t('#mekaar-e-code') === 'Vul je stemcode in.';")
+            .wait_inside(0, "a missing code is named", "return t('[id$=-e-code]') === 'Vul je stemcode in.';")
             .await;
-        first.type_in(0, "#mekaar-f-code", &codes[0]).await;
-        first.click_in(0, "#mekaar-b-vote").await;
+        first.type_in(0, CODE_FIELD, &codes[0]).await;
+        first.click_in(0, VOTE_BUTTON).await;
         wait_counted(&first, 0).await;
 
         let second = browser.profile().await;
         second.goto(&url).await;
         wait_phase(&second, 0, "open").await;
-        second.click_in(0, "label[for=\"mekaar-o-1\"]").await;
-        second.type_in(0, "#mekaar-f-code", &codes[0]).await;
-        second.click_in(0, "#mekaar-b-vote").await;
+        second.click_in(0, &option_label(1)).await;
+        second.type_in(0, CODE_FIELD, &codes[0]).await;
+        second.click_in(0, VOTE_BUTTON).await;
         let refused = second
             .wait_inside(
                 0,
                 "a used code is refused",
-                "var f = q('#mekaar-f-code'); var e = t('#mekaar-e-code');\
-                 return e && e !== 'Vul je stemcode in.' ? { error: e, invalid: f.getAttribute('aria-invalid'), focused: focused() } : null;",
+                "var f = q('[id$=-f-code]'); var e = t('[id$=-e-code]');\
+                 return e && e !== 'Vul je stemcode in.' ? { error: e, invalid: f.getAttribute('aria-invalid'),\
+                   focused: !!s.activeElement && s.activeElement === f } : null;",
             )
             .await;
         assert_eq!(
@@ -465,12 +495,12 @@ async fn vote_codes_are_single_use() {
             "{refused}"
         );
         assert_eq!(refused["invalid"], json!("true"));
-        assert_eq!(refused["focused"], json!("mekaar-f-code"));
+        assert_eq!(refused["focused"], json!(true), "the focus is on the code field");
         findings.check(&second, &axe, "code poll, refused code").await;
         assert_eq!(w.totals(&id).await["totals"], json!([1, 0]), "the reuse did not count");
 
-        second.type_in(0, "#mekaar-f-code", &codes[1]).await;
-        second.click_in(0, "#mekaar-b-vote").await;
+        second.type_in(0, CODE_FIELD, &codes[1]).await;
+        second.click_in(0, VOTE_BUTTON).await;
         wait_counted(&second, 0).await;
         assert_eq!(w.totals(&id).await["totals"], json!([1, 1]));
 
@@ -497,9 +527,9 @@ async fn vote_codes_are_single_use() {
         // browser), and a code from the new CSV counts.
         second.reload().await;
         wait_phase(&second, 0, "open").await;
-        second.click_in(0, "label[for=\"mekaar-o-1\"]").await;
-        second.type_in(0, "#mekaar-f-code", lines[1]).await;
-        second.click_in(0, "#mekaar-b-vote").await;
+        second.click_in(0, &option_label(1)).await;
+        second.type_in(0, CODE_FIELD, lines[1]).await;
+        second.click_in(0, VOTE_BUTTON).await;
         wait_counted(&second, 0).await;
         assert_eq!(w.totals(&id).await["totals"], json!([1, 2]));
         findings.assert_clean();
@@ -588,7 +618,7 @@ async fn a_draft_widget_and_overlay_show_the_poll_when_it_opens() {
                 0,
                 "return attr('data-state') === 'ready' && attr('data-phase') === 'open'\
                    && t('fieldset > legend') && { legend: t('fieldset > legend'),\
-                   radios: qa('input[type=radio][name=choice]').length, button: t('#mekaar-b-vote'),\
+                   radios: qa('input[type=radio][name=choice]').length, button: t('[id$=-b-vote]'),\
                    not_open: !!q('.mekaar-not-open'), announced: t('.mekaar-announce') };",
                 Duration::from_secs(5),
             )
