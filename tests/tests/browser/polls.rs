@@ -21,8 +21,9 @@
 use std::time::{Duration, Instant};
 
 use crate::harness::{
-    axe_source, host_page, loader_snippet, with_browser, AxeFindings, HostSite, Profile,
+    axe_source, host_page, loader_snippet, with_browser, AxeFindings, HostSite, Profile, PATIENCE,
 };
+use mekaar_server::connections::ConnectionLimits;
 use mekaar_tests::{voter_key, TestServer, VOTER_HEADER};
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -37,7 +38,10 @@ struct World {
 }
 
 async fn world() -> World {
-    let api = TestServer::start().await;
+    world_on(TestServer::start().await).await
+}
+
+async fn world_on(api: TestServer) -> World {
     let site = HostSite::start().await;
     let created = api.create_community(SLUG, &[&site.origin]).await;
     World {
@@ -667,6 +671,107 @@ async fn a_draft_widget_and_overlay_show_the_poll_when_it_opens() {
             .await;
         assert_eq!(unknown, json!({ "text": "Deze peiling bestaat niet (meer).", "phase": null }));
         findings.assert_clean();
+    })
+    .await;
+}
+
+/// The server's open connections other than the one asking (`GET /api/v1/admin/metrics`).
+async fn other_connections(api: &TestServer) -> u64 {
+    let counts: Value = api
+        .client
+        .get(api.at("/api/v1/admin/metrics"))
+        .bearer_auth(&api.server_token)
+        .header("connection", "close")
+        .send()
+        .await
+        .expect("metrics")
+        .json()
+        .await
+        .expect("metrics as JSON");
+    counts["open"]
+        .as_u64()
+        .expect("open connections")
+        .saturating_sub(1)
+}
+
+/// Waits until the server has `n` open connections besides the asking one.
+async fn wait_connections(api: &TestServer, n: u64, what: &str) {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let open = other_connections(api).await;
+        if open == n {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{what}: {open} open connections, not {n} (waited {PATIENCE:?})"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// A single-page host site swaps content: the poll placeholder it takes out ends its
+/// live connection; the one that stays keeps following the poll.
+///
+/// The server reports no viewer count per poll over HTTP, so this reads the closest
+/// thing: the open connections of `GET /api/v1/admin/metrics`. Idle kept-alive
+/// connections are let go after 1 s on this server, so once the page has loaded, the
+/// open connections are the widgets' live streams.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_removed_poll_placeholder_ends_its_live_connection() {
+    with_browser(|browser| async move {
+        let api = TestServer::builder()
+            .connections(ConnectionLimits {
+                head_timeout: Duration::from_secs(1),
+                ..Default::default()
+            })
+            .start()
+            .await;
+        let w = world_on(api).await;
+        let poll = w
+            .poll("Gaat de markt door?", &["Ja", "Nee"], json!({}), false)
+            .await;
+        let id = id(&poll);
+        let placeholder = |n: u8| {
+            format!(
+                "<div id=\"poll-{n}\" data-mekaar=\"poll\" data-community=\"{SLUG}\" \
+                 data-poll=\"{id}\"></div>"
+            )
+        };
+        let url = w.site.put(
+            "/spa",
+            host_page(
+                "Omroep Oldebroek",
+                &loader_snippet(&w.api.url),
+                &format!("<h2>Stem mee</h2>\n{}\n{}", placeholder(1), placeholder(2)),
+            ),
+        );
+        let resident = browser.profile().await;
+        resident.goto(&url).await;
+        wait_phase(&resident, 0, "open").await;
+        wait_phase(&resident, 1, "open").await;
+        wait_connections(&w.api, 2, "two widgets, two live streams").await;
+
+        resident
+            .exec(
+                "document.getElementById('poll-1').remove(); return null;",
+                vec![],
+            )
+            .await;
+        wait_connections(&w.api, 1, "the removed widget's stream ended").await;
+        // The widget that stayed (now the first placeholder) still follows the poll.
+        assert_eq!(w.vote(&id, 1, &[0]).await, 200);
+        let seen = wait_total(&resident, 0, "1 stem in totaal", Duration::from_secs(5)).await;
+        assert!(
+            seen.is_some(),
+            "the remaining widget stopped following: {}",
+            results(&resident, 0).await
+        );
+        assert!(
+            other_connections(&w.api).await >= 1,
+            "the remaining widget's stream is still open"
+        );
+        resident.assert_no_host_errors().await;
     })
     .await;
 }
