@@ -11,8 +11,8 @@ var STATE = "data-mekaar-state";
 var glue;
 function load() {
 if (!glue) {
-glue = import(base + "pkg/mekaar_widgets-5dd48438.js").then(function (m) {
-return m.default({ module_or_path: base + "pkg/mekaar_widgets_bg-7cabacd3.wasm" }).then(function () {
+glue = import(base + "pkg/mekaar_widgets-7f487668.js").then(function (m) {
+return m.default({ module_or_path: base + "pkg/mekaar_widgets_bg-ae543a98.wasm" }).then(function () {
 return m;
 });
 });

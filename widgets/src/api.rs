@@ -223,86 +223,7 @@ impl From<Problem> for Failure {
     }
 }
 
-/// The wire field names read here: those of `ErrorBody` and `SupportState` in
-/// [`mekaar_api`].
-pub mod fields {
-    pub const SUPPORT_COUNT: &str = "support_count";
-    pub const SUPPORTED: &str = "supported";
-    pub const ERROR: &str = "error";
-    pub const CODE: &str = "code";
-    pub const MESSAGE: &str = "message";
-}
-
-// Reading a parsed JS object field by field (the poll widget and error answers; the other
-// widgets decode answers into the api types with [`fetch`]). Reading is lenient: a
-// missing text is empty, a missing number 0.
-use js_sys::{Array, Reflect};
-use wasm_bindgen::{JsCast, JsValue};
-
-/// `obj[name]`, or `undefined`.
-pub fn get(obj: &JsValue, name: &str) -> JsValue {
-    if obj.is_object() {
-        Reflect::get(obj, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
-    } else {
-        JsValue::UNDEFINED
-    }
-}
-
-/// A string field; empty when absent or not a string.
-pub fn text(obj: &JsValue, name: &str) -> String {
-    get(obj, name).as_string().unwrap_or_default()
-}
-
-/// A non-negative integer that a JS number holds exactly.
-fn count(obj: &JsValue, name: &str) -> Option<u64> {
-    let n = get(obj, name).as_f64()?;
-    ((0.0..=9_007_199_254_740_991.0).contains(&n) && n.fract() == 0.0).then_some(n as u64)
-}
-
-/// A count field; 0 when absent or not a count.
-pub fn num(obj: &JsValue, name: &str) -> u64 {
-    count(obj, name).unwrap_or(0)
-}
-
-/// A boolean field; false when absent.
-pub fn flag(obj: &JsValue, name: &str) -> bool {
-    get(obj, name).as_bool().unwrap_or(false)
-}
-
-/// An array field; empty when absent.
-pub fn items(obj: &JsValue, name: &str) -> Vec<JsValue> {
-    let v = get(obj, name);
-    if Array::is_array(&v) {
-        v.unchecked_into::<Array>().iter().collect()
-    } else {
-        Vec::new()
-    }
-}
-
-/// A JSON request body from `(field, value)` pairs; `JSON.stringify` does the escaping.
-pub fn json(pairs: &[(&str, JsValue)]) -> String {
-    let obj = js_sys::Object::new();
-    for (name, value) in pairs {
-        let _ = Reflect::set(&obj, &JsValue::from_str(name), value);
-    }
-    js_sys::JSON::stringify(&obj)
-        .map(String::from)
-        .unwrap_or_default()
-}
-
-/// Reading an answer body; `None` when it does not have the expected shape.
-pub trait Decode: Sized {
-    fn decode(value: &JsValue) -> Option<Self>;
-}
-
-impl Decode for mekaar_api::SupportState {
-    fn decode(v: &JsValue) -> Option<Self> {
-        Some(mekaar_api::SupportState {
-            supported: get(v, fields::SUPPORTED).as_bool()?,
-            support_count: count(v, fields::SUPPORT_COUNT)?,
-        })
-    }
-}
+use wasm_bindgen::JsValue;
 
 /// One API call whose answer is read into `T`, a [`mekaar_api`] type: the browser parses
 /// the JSON (`Response.json()`), [`crate::wire`] walks the parsed object, so the widget
@@ -358,6 +279,7 @@ pub async fn send(
     header: &[(&str, &str)],
     body: Option<String>,
 ) -> Result<web_sys::Response, Failure> {
+    use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
     use web_sys::{Headers, Request, RequestCache, RequestCredentials, RequestInit, RequestMode};
 
@@ -401,15 +323,18 @@ pub async fn read_json(response: &web_sys::Response) -> JsValue {
 /// adds.
 #[cfg(target_arch = "wasm32")]
 pub fn failure(response: &web_sys::Response, body: &JsValue) -> Failure {
-    let error = get(body, fields::ERROR);
-    let code = get(&error, fields::CODE).as_string();
-    let message = text(&error, fields::MESSAGE);
+    use crate::wire::Wire;
+    let error = mekaar_api::ErrorBody::read(body).map(|b| b.error);
+    let message = error
+        .as_ref()
+        .map(|e| e.message.as_str())
+        .unwrap_or_default();
     Failure {
-        problem: match code {
-            Some(code) => Problem::from_code(&code),
+        problem: match &error {
+            Some(e) => Problem::from_code(&e.code),
             None => Problem::from_status(response.status()),
         },
-        field: crate::text::field_in_message(&message).map(String::from),
+        field: crate::text::field_in_message(message).map(String::from),
         // `Retry-After` when the page may read it, else the minutes in the message.
         wait: response
             .headers()
@@ -417,7 +342,7 @@ pub fn failure(response: &web_sys::Response, body: &JsValue) -> Failure {
             .ok()
             .flatten()
             .and_then(|s| s.trim().parse().ok())
-            .or_else(|| crate::text::first_number(&message).map(|m| m * 60)),
+            .or_else(|| crate::text::first_number(message).map(|m| m * 60)),
     }
 }
 

@@ -178,46 +178,14 @@ fn copy(text: &str) -> bool {
     let Some(w) = web_sys::window() else {
         return false;
     };
-    let clipboard = api::get(&api::get(&w, "navigator"), "clipboard");
-    let write = api::get(&clipboard, "writeText");
+    let get = |obj: &JsValue, name: &str| {
+        js_sys::Reflect::get(obj, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
+    };
+    let clipboard = get(&get(&w, "navigator"), "clipboard");
+    let write = get(&clipboard, "writeText");
     write
         .dyn_ref::<js_sys::Function>()
         .is_some_and(|f| f.call1(&clipboard, &JsValue::from_str(text)).is_ok())
-}
-
-/// A listener on the host page's window, removed when dropped.
-///
-/// Not `gloo_events::EventListener`: its closure (`dyn FnMut(&Event)`, made in a generic
-/// function) does not survive `wasm-opt` running before `wasm-bindgen` in
-/// `scripts/build-pkg` (wasm-bindgen 0.2.130 then fails with "failed to find `0` in
-/// function table"); this closure shape is the one `dom.rs` has used all along.
-struct WindowListener {
-    event: &'static str,
-    closure: wasm_bindgen::closure::Closure<dyn Fn(&web_sys::Event)>,
-}
-
-impl WindowListener {
-    fn new(event: &'static str, on: impl Fn() + 'static) -> Option<WindowListener> {
-        let closure = wasm_bindgen::closure::Closure::wrap(
-            Box::new(move |_: &web_sys::Event| on()) as Box<dyn Fn(&web_sys::Event)>,
-        );
-        let window = web_sys::window()?;
-        window
-            .add_event_listener_with_callback(event, closure.as_ref().unchecked_ref())
-            .ok()?;
-        Some(WindowListener { event, closure })
-    }
-}
-
-impl Drop for WindowListener {
-    fn drop(&mut self) {
-        if let Some(window) = web_sys::window() {
-            let _ = window.remove_event_listener_with_callback(
-                self.event,
-                self.closure.as_ref().unchecked_ref(),
-            );
-        }
-    }
 }
 
 /// The list, card or manage widget of one placeholder.
@@ -263,8 +231,9 @@ pub fn initiatives(p: &Props) -> Html {
         let to = state.dispatcher();
         let kind = p.kind;
         use_effect_with(kind, move |_| {
-            let listener = (kind != Kind::Single).then(|| {
-                WindowListener::new("hashchange", move || {
+            let window = web_sys::window();
+            let listener = window.filter(|_| kind != Kind::Single).map(|window| {
+                gloo_events::EventListener::new(&window, "hashchange", move |_| {
                     let hash = location_hash();
                     to.dispatch(match kind {
                         Kind::Manage => Action::Token(hash.trim_start_matches('#').to_owned()),

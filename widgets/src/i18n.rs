@@ -251,45 +251,6 @@ table! {
     ErrAdminToken =>
         "Deze beheersleutel klopt niet. Vul de beheersleutel van de gemeenschap in.",
         "This admin token is not valid. Enter the community's admin token.";
-    // The editor's control page (`control.rs`).
-    CtlTitle => "Peiling bedienen", "Poll control";
-    CtlToken => "Beheersleutel van de gemeenschap", "Community admin token";
-    CtlTokenHint =>
-        "De sleutel blijft alleen in dit tabblad bewaard, tot je het sluit.",
-        "The token is kept in this tab only, until you close it.";
-    CtlContinue => "Doorgaan", "Continue";
-    CtlForget => "Sleutel vergeten", "Forget token";
-    CtlOpen => "Openen", "Open";
-    CtlClose => "Sluiten", "Close";
-    CtlReveal => "Uitslag tonen", "Reveal results";
-    CtlHide => "Uitslag verbergen", "Hide results";
-    CtlReset => "Opnieuw beginnen…", "Reset…";
-    CtlResetAsk =>
-        "Alle {n} stemmen van ronde {t} worden opzijgezet en iedereen kan opnieuw stemmen. Zeker weten?",
-        "All {n} votes of round {t} are set aside and everyone can vote again. Are you sure?";
-    CtlResetYes => "Ja, begin opnieuw", "Yes, reset";
-    CtlStatus => "Fase: {n} · ronde {t}", "Phase: {n} · round {t}";
-    PhaseDraft => "concept", "draft";
-    PhaseScheduled => "gepland", "scheduled";
-    PhaseOpen => "geopend", "open";
-    PhaseClosed => "gesloten", "closed";
-    CtlRevealed => "De uitslag is voor iedereen zichtbaar.", "The results are visible to everyone.";
-    CtlLive => "Live verbonden", "Live";
-    CtlOffline => "Live verbinding verbroken; opnieuw verbinden…", "Live connection lost; reconnecting…";
-    CtlPhone => "Stemmen via de telefoon", "Voting by phone";
-    CtlJoinCode => "Code van de peiling: {n}", "Join code: {n}";
-    CtlOverlay => "Overlay voor de uitzending", "Overlay for the broadcast";
-    CtlCodes => "Stemcodes", "Vote codes";
-    CtlCodesMade => "{n} stemcodes gemaakt tot nu toe.", "{n} vote codes made so far.";
-    CtlCodesCount => "Aantal nieuwe stemcodes", "Number of new vote codes";
-    CtlCodesCsv => "Maak codes (CSV)", "Make codes (CSV)";
-    CtlCodesSheet => "Maak codes (afdrukbare lijst)", "Make codes (printable sheet)";
-    CtlCodesNote =>
-        "Elke klik maakt een nieuwe reeks codes; eerder gemaakte codes blijven geldig.",
-        "Every click makes a new batch of codes; codes made earlier stay valid.";
-    CtlCodesReady => "Nieuwe stemcodes klaar ({n}).", "New vote codes ready ({n}).";
-    CtlDownload => "Download de CSV", "Download the CSV";
-    CtlOpenSheet => "Open de afdrukbare lijst", "Open the printable sheet";
     // Month names for dates, separated by spaces.
     Months =>
         "januari februari maart april mei juni juli augustus september oktober november december",

@@ -8,14 +8,10 @@
 pub mod api;
 #[cfg(target_arch = "wasm32")]
 pub mod app;
-pub mod control;
-#[cfg(target_arch = "wasm32")]
-pub mod dom;
 pub mod form;
 pub mod i18n;
 pub mod initiative_view;
 pub mod initiatives;
-pub mod markup;
 pub mod poll;
 #[cfg(target_arch = "wasm32")]
 pub mod poll_app;

@@ -1,6 +1,6 @@
-//! The poll widget's state and views (pure: HTML text from state, tested natively; the
-//! browser side is in `poll_app.rs`), and reading the poll wire types of
-//! [`mekaar_api::polls`] from parsed JSON.
+//! The poll widget's state and views, without the browser: [`Ballot`] is the state (a
+//! `yew::Reducible`, tested natively), [`view`] the markup from it. The browser side (the
+//! root component with its fetches, live stream and timers) is in `poll_app.rs`.
 //!
 //! - `data-mekaar="poll" data-poll="ID"`: the question, a vote form while the poll is open
 //!   and this resident has not voted (radio buttons, or checkboxes with "choose at most k"
@@ -17,61 +17,33 @@
 //!   poll without a reload (announcing "nu geopend" when the resident can vote). Unknown
 //!   ids (404) stay an error, without a stream.
 //!
-//! DOM inside the shadow root (stable, for end-to-end tests): root
-//! `.mekaar-root.mekaar-poll` (`.mekaar-overlay` too for the overlay) with `data-view` =
-//! poll | overlay, `data-state` = loading | waiting (a draft, not open yet) | ready |
-//! error, `data-phase` = draft | scheduled | open | closed (`draft` while waiting),
-//! `data-voted` = true | false (when ready); `p.mekaar-not-open`; `h2.mekaar-question`;
-//! `p.mekaar-when`;
-//! `form.mekaar-vote-form` (fieldset, legend holding the question,
-//! `input[name=choice]#mekaar-o-{i}` with labels, `p.mekaar-hint`, `#mekaar-e-choice`, the
-//! code field `#mekaar-f-code` with `#mekaar-e-code`, `button#mekaar-b-vote`);
-//! `p#mekaar-counted`; `p.mekaar-again`; `p.mekaar-message[role=alert]`;
-//! `section.mekaar-results` with `li.mekaar-result[data-option]` (`.mekaar-option`,
-//! `.mekaar-votes` as text, `.mekaar-bar-fill` decoration) and `p.mekaar-total`;
-//! `p.mekaar-hidden` ("results follow …"); `p.mekaar-announce[aria-live=polite]`.
+//! DOM inside the shadow root (stable, for end-to-end tests; `{u}` is the widget's
+//! [`Env::id`] prefix `mekaar-{uid}`): root `.mekaar-root.mekaar-poll` (`.mekaar-overlay`
+//! too for the overlay) with `data-view` = poll | overlay, `data-state` = loading |
+//! waiting (a draft, not open yet) | ready | error, `data-phase` = draft | scheduled |
+//! open | closed (`draft` while waiting), `data-voted` = true | false (when ready);
+//! `p.mekaar-not-open`; `.mekaar-question` (a heading of the placeholder's level);
+//! `p.mekaar-when`; `form.mekaar-vote-form` (fieldset, legend holding the question,
+//! `input[name=choice]#{u}-o-{i}` with labels, `p.mekaar-hint`, `#{u}-e-choice`, the code
+//! field `#{u}-f-code` with `#{u}-e-code`, `button#{u}-b-vote`); `p.mekaar-counted`;
+//! `p.mekaar-again`; `p.mekaar-message[role=alert]`; `section.mekaar-results` with
+//! `li.mekaar-result[data-option]` (`.mekaar-option`, `.mekaar-votes` as text,
+//! `.mekaar-bar-fill` decoration whose width is set through CSSOM, never a `style`
+//! attribute in the markup) and `p.mekaar-total`; `p.mekaar-hidden` ("results follow
+//! …"); `p.mekaar-announce[aria-live=polite]`.
 
-use crate::api::{self, Failure, Problem};
+use crate::api::{Failure, Problem};
 use crate::i18n::{datetime, fill, number, t, Key, Lang};
 use crate::initiatives::failure_text;
-use crate::markup::Out;
+use crate::widget::{heading, Env};
 use mekaar_api::polls::{
-    LiveUpdate, Phase, PollPublic, PollResults, PollState, PollView, ResultsVisibility, VoteReceipt,
+    LiveUpdate, Phase, PollPublic, PollResults, PollView, ResultsVisibility, VoteReceipt,
+    VoteRequest,
 };
-use wasm_bindgen::JsValue;
+use std::rc::Rc;
+use yew::prelude::*;
 
-/// The wire field names read here: serde names of [`mekaar_api::polls`] (checked by a
-/// native test).
-pub mod fields {
-    pub const ID: &str = "id";
-    pub const POLL: &str = "poll";
-    pub const QUESTION: &str = "question";
-    pub const OPTIONS: &str = "options";
-    pub const MAX_CHOICES: &str = "max_choices";
-    pub const OPENS_AT: &str = "opens_at";
-    pub const CLOSES_AT: &str = "closes_at";
-    pub const PHASE: &str = "phase";
-    pub const STATE: &str = "state";
-    pub const RESULTS: &str = "results";
-    pub const REVEALED: &str = "revealed";
-    pub const ROUND: &str = "round";
-    pub const NEEDS_CODE: &str = "needs_code";
-    pub const JOIN_CODE: &str = "join_code";
-    pub const VOTED: &str = "voted";
-    pub const VIEWER: &str = "viewer";
-    pub const TOTALS: &str = "totals";
-    pub const TOTAL_VOTES: &str = "total_votes";
-    pub const SEQ: &str = "seq";
-    pub const AUDIENCE: &str = "audience";
-    pub const KIND: &str = "kind";
-    pub const VOTE_CODES: &str = "vote_codes";
-    pub const CHOICES: &str = "choices";
-    pub const CODE: &str = "code";
-    pub const ACTION: &str = "action";
-    pub const COUNT: &str = "count";
-}
-
-/// Seconds between two announcements of the totals to screen readers.
+/// Milliseconds between two announcements of the totals to screen readers.
 pub const ANNOUNCE_EVERY_MS: f64 = 5_000.0;
 
 pub fn phase_name(p: Phase) -> &'static str {
@@ -80,104 +52,6 @@ pub fn phase_name(p: Phase) -> &'static str {
         Phase::Scheduled => "scheduled",
         Phase::Open => "open",
         Phase::Closed => "closed",
-    }
-}
-
-fn phase_from(s: &str) -> Phase {
-    match s {
-        "draft" => Phase::Draft,
-        "scheduled" => Phase::Scheduled,
-        "open" => Phase::Open,
-        _ => Phase::Closed,
-    }
-}
-
-fn visibility_from(s: &str) -> ResultsVisibility {
-    match s {
-        "after_vote" => ResultsVisibility::AfterVote,
-        "after_close" => ResultsVisibility::AfterClose,
-        "when_revealed" => ResultsVisibility::WhenRevealed,
-        _ => ResultsVisibility::Always,
-    }
-}
-
-pub fn state_from(s: &str) -> PollState {
-    match s {
-        "open" => PollState::Open,
-        "closed" => PollState::Closed,
-        _ => PollState::Draft,
-    }
-}
-
-fn opt_num(v: &JsValue, name: &str) -> Option<u64> {
-    api::get(v, name).as_f64().map(|_| api::num(v, name))
-}
-
-/// `PollResults`, or `None` for `null`.
-pub fn results_from(v: &JsValue) -> Option<PollResults> {
-    let r = api::get(v, fields::RESULTS);
-    r.is_object().then(|| PollResults {
-        totals: api::items(&r, fields::TOTALS)
-            .iter()
-            .map(|n| n.as_f64().unwrap_or(0.0) as u64)
-            .collect(),
-        total_votes: api::num(&r, fields::TOTAL_VOTES),
-    })
-}
-
-/// `PollPublic`, also from the admin's `Poll` (then `phase` comes from around it and
-/// `needs_code` from its audience).
-pub fn public_from(p: &JsValue, phase: &str) -> PollPublic {
-    let audience = api::get(p, fields::AUDIENCE);
-    PollPublic {
-        id: api::text(p, fields::ID),
-        question: api::text(p, fields::QUESTION),
-        options: api::items(p, fields::OPTIONS)
-            .iter()
-            .map(|o| o.as_string().unwrap_or_default())
-            .collect(),
-        max_choices: api::num(p, fields::MAX_CHOICES).clamp(1, 255) as u8,
-        opens_at: opt_num(p, fields::OPENS_AT),
-        closes_at: opt_num(p, fields::CLOSES_AT),
-        phase: phase_from(phase),
-        results: visibility_from(&api::text(p, fields::RESULTS)),
-        revealed: api::flag(p, fields::REVEALED),
-        round: api::num(p, fields::ROUND) as u32,
-        needs_code: api::flag(p, fields::NEEDS_CODE)
-            || api::text(&audience, fields::KIND) == "codes",
-        join_code: api::text(p, fields::JOIN_CODE),
-    }
-}
-
-/// `PollView`.
-pub fn view_from(v: &JsValue) -> PollView {
-    let p = api::get(v, fields::POLL);
-    PollView {
-        poll: public_from(&p, &api::text(&p, fields::PHASE)),
-        voted: api::flag(v, fields::VOTED),
-        results: results_from(v),
-        viewer: api::get(v, fields::VIEWER).as_string(),
-    }
-}
-
-/// `VoteReceipt`.
-pub fn receipt_from(v: &JsValue) -> VoteReceipt {
-    VoteReceipt {
-        round: api::num(v, fields::ROUND) as u32,
-        results: results_from(v),
-        viewer: api::text(v, fields::VIEWER),
-    }
-}
-
-/// `LiveUpdate`.
-pub fn live_from(v: &JsValue) -> LiveUpdate {
-    LiveUpdate {
-        seq: api::num(v, fields::SEQ),
-        poll: api::text(v, fields::POLL),
-        phase: phase_from(&api::text(v, fields::PHASE)),
-        round: api::num(v, fields::ROUND) as u32,
-        revealed: api::flag(v, fields::REVEALED),
-        results: results_from(v),
     }
 }
 
@@ -205,42 +79,6 @@ pub fn total_text(lang: Lang, total: u64) -> String {
         Key::PollTotalOther
     };
     fill(lang, key, &number(lang, total), "")
-}
-
-/// The results as text and decorative bars. `open`: the poll still runs ("Tussenstand").
-pub fn results_html(o: &mut Out, lang: Lang, options: &[String], r: &PollResults, open: bool) {
-    o.raw("<section class=\"mekaar-results\" aria-labelledby=\"mekaar-results-title\">")
-        .el(
-            "<h3 id=\"mekaar-results-title\">",
-            t(
-                lang,
-                if open {
-                    Key::PollCurrent
-                } else {
-                    Key::PollResults
-                },
-            ),
-            "</h3><ol class=\"mekaar-bars\">",
-        );
-    for (i, option) in options.iter().enumerate() {
-        let n = r.totals.get(i).copied().unwrap_or(0);
-        o.raw("<li class=\"mekaar-result\" data-option=\"")
-            .num(i as u64)
-            .el("\"><span class=\"mekaar-option\">", option, "</span> ")
-            .el(
-                "<span class=\"mekaar-votes\">",
-                &votes_text(lang, n, r.total_votes),
-                "</span>",
-            )
-            .raw("<span class=\"mekaar-bar\" aria-hidden=\"true\"><span class=\"mekaar-bar-fill\" style=\"--w:")
-            .num(percent(n, r.total_votes).min(100))
-            .raw("%\"></span></span></li>");
-    }
-    o.el(
-        "</ol><p class=\"mekaar-total\">",
-        &total_text(lang, r.total_votes),
-        "</p></section>",
-    );
 }
 
 /// The totals as one sentence, for screen readers.
@@ -281,6 +119,7 @@ pub enum FieldError {
 }
 
 /// Everything the poll widget shows.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Ballot {
     pub lang: Lang,
     pub overlay: bool,
@@ -291,30 +130,74 @@ pub struct Ballot {
     pub failure: Option<Failure>,
     /// The poll was reset after this resident voted: they may vote again.
     pub again: bool,
+    /// The ticked options, in option order: the form's inputs show exactly these.
+    pub chosen: Vec<u8>,
+    /// The vote code as typed.
+    pub code: String,
+    /// Counts the resident's ticks, so that a refused tick still renders (and un-ticks
+    /// the box the browser ticked).
+    touched: u32,
     /// What the live region says now.
     pub announced: String,
     /// The totals last shown or announced (the first ones are on screen, so they are not
     /// announced).
     baseline: Option<String>,
+    last_announced: f64,
+    /// When the totals that changed may be announced (ms since the epoch): the widget
+    /// sets a timer for then.
+    pub announce_at: Option<f64>,
     /// A draft was opened: its view is being fetched.
     pub opening: bool,
-    last_announced: f64,
+    /// The fetches of the view the widget wants: their number (0: none) and whether the
+    /// latest is a refresh that keeps what is shown until it arrives.
+    pub load: (u32, bool),
+    /// Where the focus goes after this change (an [`Env::id`] name), numbered so that the
+    /// same place twice moves the focus twice.
+    pub focus: (u32, Option<&'static str>),
+}
+
+/// What happens to a poll widget. `f64`s are the time (ms since the epoch) it happened.
+pub enum Action {
+    /// Start again from loading (the retry button).
+    Reload,
+    /// The answer to a fetch of the view; `true`: a refresh.
+    Loaded(Result<PollView, Failure>, bool, f64),
+    /// A live event.
+    Live(LiveUpdate, f64),
+    /// The resident ticked (`true`) or unticked an option.
+    Choose(u8, bool),
+    /// The resident typed in the vote-code field.
+    Code(String),
+    /// The resident sent the form: checked here; see [`Ballot::request`] for what to send.
+    Submit,
+    /// The answer to a vote.
+    Voted(Result<VoteReceipt, Failure>, f64),
+    /// The announcement timer ran out.
+    Announce(f64),
 }
 
 impl Ballot {
-    pub fn new(lang: Lang, overlay: bool) -> Ballot {
+    /// A poll widget that starts loading; `configured`: the placeholder names a community
+    /// and a poll (else it shows what is missing and asks nothing).
+    pub fn new(lang: Lang, overlay: bool, configured: bool) -> Ballot {
         Ballot {
             lang,
             overlay,
-            poll: None,
+            poll: (!configured).then(|| Err(Problem::Misconfigured.into())),
             busy: false,
             field: None,
             failure: None,
             again: false,
+            chosen: Vec::new(),
+            code: String::new(),
+            touched: 0,
             announced: String::new(),
             baseline: None,
-            opening: false,
             last_announced: f64::MIN,
+            announce_at: None,
+            opening: false,
+            load: (u32::from(configured), false),
+            focus: (0, None),
         }
     }
 
@@ -377,7 +260,7 @@ impl Ballot {
             return;
         };
         if u.round != v.poll.round {
-            // A reset: a new round, in which nobody has voted yet.
+            // A reset: a new round, in which nobody has voted yet, and an empty form.
             if v.voted {
                 self.again = true;
             }
@@ -385,6 +268,8 @@ impl Ballot {
             v.viewer = None;
             self.field = None;
             self.failure = None;
+            self.chosen.clear();
+            self.code.clear();
         }
         v.poll.phase = u.phase;
         v.poll.round = u.round;
@@ -406,6 +291,8 @@ impl Ballot {
                 self.again = false;
                 self.failure = None;
                 self.field = None;
+                self.chosen.clear();
+                self.code.clear();
             }
             Err(f) if f.problem == Problem::InvalidVoteCode => {
                 self.field = Some(FieldError::Code(Key::ErrVoteCode));
@@ -442,6 +329,16 @@ impl Ballot {
         None
     }
 
+    /// [`Ballot::announce`], remembering when to try again (none in the overlay: it has
+    /// no live region).
+    fn schedule(&mut self, now: f64) {
+        self.announce_at = if self.overlay {
+            None
+        } else {
+            self.announce(now).map(|wait| now + wait)
+        };
+    }
+
     /// `data-state` of the root.
     pub fn state(&self) -> &'static str {
         match &self.poll {
@@ -452,264 +349,373 @@ impl Ballot {
         }
     }
 
-    /// The widget as HTML.
-    pub fn html(&self, theme: Option<&'static str>) -> String {
-        let lang = self.lang;
-        let mut o = Out::default();
-        o.raw(if self.overlay {
-            "<div class=\"mekaar-root mekaar-poll mekaar-overlay\" data-view=\"overlay\" lang=\""
-        } else {
-            "<div class=\"mekaar-root mekaar-poll\" data-view=\"poll\" lang=\""
-        })
-        .raw(lang.tag())
-        .raw("\" data-state=\"")
-        .raw(self.state())
-        .raw("\"");
-        if let Some(theme) = theme {
-            o.raw(" data-theme=\"").raw(theme).raw("\"");
-        }
-        if let Some(v) = self.view() {
-            o.raw(" data-phase=\"")
-                .raw(phase_name(v.poll.phase))
-                .raw(if v.voted {
-                    "\" data-voted=\"true\""
-                } else {
-                    "\" data-voted=\"false\""
-                });
-        } else if self.waiting() {
-            o.raw(" data-phase=\"draft\"");
-        }
-        if self.busy {
-            o.raw(" aria-busy=\"true\"");
-        }
-        o.raw(">");
-        match &self.poll {
-            None => {
-                o.el(
-                    "<p class=\"mekaar-loading\">",
-                    t(lang, Key::Loading),
-                    "</p>",
-                );
-            }
-            // Nothing of a draft but that it is not open yet (no retry: the stream tells).
-            Some(Err(_)) if self.waiting() => {
-                o.el(
-                    "<p class=\"mekaar-not-open\">",
-                    t(lang, Key::PollNotYetOpen),
-                    "</p>",
-                );
-            }
-            Some(Err(f)) => {
-                o.el(
-                    "<p class=\"mekaar-message\" role=\"alert\">",
-                    &failure_text(lang, f),
-                    "</p>",
-                );
-                if f.problem.retryable() {
-                    o.button("mekaar-retry", "reload", t(lang, Key::Retry));
-                }
-            }
-            Some(Ok(v)) => self.ready(&mut o, v),
-        }
-        if !self.overlay {
-            o.el(
-                "<p class=\"mekaar-sr mekaar-announce\" aria-live=\"polite\">",
-                &self.announced,
-                "</p>",
-            );
-        }
-        o.raw("</div>");
-        o.0
-    }
-
-    fn ready(&self, o: &mut Out, v: &PollView) {
-        let lang = self.lang;
-        let p = &v.poll;
-        if self.can_vote() {
-            self.form(o, p);
-        } else {
-            o.el(
-                "<h2 class=\"mekaar-question\" id=\"mekaar-question\">",
-                &p.question,
-                "</h2>",
-            );
-        }
-        let when = match p.phase {
-            Phase::Scheduled => p.opens_at.map(|at| (Key::PollOpensAt, at)),
-            Phase::Open if !self.overlay => p.closes_at.map(|at| (Key::PollClosesAt, at)),
-            _ => None,
-        };
-        if let Some((key, at)) = when {
-            o.el(
-                "<p class=\"mekaar-when\">",
-                &fill(lang, key, "", &datetime(lang, at)),
-                "</p>",
-            );
-        } else if p.phase == Phase::Closed {
-            o.el(
-                "<p class=\"mekaar-when\">",
-                t(lang, Key::PollClosed),
-                "</p>",
-            );
-        }
-        if v.voted && !self.overlay {
-            o.el(
-                "<p class=\"mekaar-counted\" id=\"mekaar-counted\" role=\"status\" tabindex=\"-1\">",
-                t(lang, Key::PollCounted),
-                "</p>",
-            );
-        }
-        if self.again && !self.overlay {
-            o.el(
-                "<p class=\"mekaar-again\" role=\"status\">",
-                t(lang, Key::PollAgain),
-                "</p>",
-            );
-        }
-        if let Some(f) = &self.failure {
-            o.el(
-                "<p class=\"mekaar-message\" role=\"alert\">",
-                &failure_text(lang, f),
-                "</p>",
-            );
-        }
-        match &v.results {
-            Some(r) => results_html(o, lang, &p.options, r, p.phase != Phase::Closed),
-            None if p.phase != Phase::Scheduled => {
-                o.el(
-                    "<p class=\"mekaar-hidden\">",
-                    t(lang, hidden_key(p.results, v.voted, self.overlay)),
-                    "</p>",
-                );
-            }
-            None => {}
-        }
-    }
-
-    fn form(&self, o: &mut Out, p: &PollPublic) {
-        let lang = self.lang;
-        let multi = p.max_choices > 1;
-        let choice_error = match self.field {
-            Some(FieldError::Choice(key)) => Some(key),
-            _ => None,
-        };
-        o.raw("<form class=\"mekaar-vote-form\" data-act=\"vote\" novalidate><fieldset");
-        match (multi, choice_error.is_some()) {
-            (true, true) => o.raw(" aria-describedby=\"mekaar-hint mekaar-e-choice\">"),
-            (true, false) => o.raw(" aria-describedby=\"mekaar-hint\">"),
-            (false, true) => o.raw(" aria-describedby=\"mekaar-e-choice\">"),
-            (false, false) => o.raw(">"),
-        };
-        o.el(
-            "<legend class=\"mekaar-legend\"><h2 class=\"mekaar-question\" id=\"mekaar-question\">",
-            &p.question,
-            "</h2></legend>",
-        );
-        let k = p.max_choices.to_string();
-        if multi {
-            o.el(
-                "<p class=\"mekaar-hint\" id=\"mekaar-hint\">",
-                &fill(lang, Key::PollChooseMax, &k, ""),
-                "</p>",
-            );
-        }
-        o.raw("<div class=\"mekaar-choices\">");
-        for (i, option) in p.options.iter().enumerate() {
-            o.raw(if multi {
-                "<div class=\"mekaar-choice\"><input type=\"checkbox\" name=\"choice\" id=\"mekaar-o-"
-            } else {
-                "<div class=\"mekaar-choice\"><input type=\"radio\" name=\"choice\" id=\"mekaar-o-"
-            })
-            .num(i as u64)
-            .raw("\" value=\"")
-            .num(i as u64)
-            .raw("\"><label for=\"mekaar-o-")
-            .num(i as u64)
-            .el("\">", option, "</label></div>");
-        }
-        o.raw("</div>");
-        if let Some(key) = choice_error {
-            o.el(
-                "<p class=\"mekaar-error\" id=\"mekaar-e-choice\" role=\"alert\">",
-                &fill(lang, key, &k, ""),
-                "</p>",
-            );
-        }
-        o.raw("</fieldset>");
-        if p.needs_code {
-            let code_error = match self.field {
-                Some(FieldError::Code(key)) => Some(key),
-                _ => None,
-            };
-            o.el(
-                "<div class=\"mekaar-field\"><label for=\"mekaar-f-code\">",
-                t(lang, Key::PollCode),
-                "</label><input id=\"mekaar-f-code\" name=\"code\" type=\"text\" autocomplete=\"off\" autocapitalize=\"characters\" spellcheck=\"false\" required",
-            );
-            match code_error {
-                Some(key) => {
-                    o.el(
-                        " aria-invalid=\"true\" aria-describedby=\"mekaar-e-code\"><p class=\"mekaar-error\" id=\"mekaar-e-code\">",
-                        t(lang, key),
-                        "</p>",
-                    );
-                }
-                None => {
-                    o.raw(">");
-                }
-            }
-            o.raw("</div>");
-        }
-        o.raw(
-            "<button type=\"submit\" class=\"mekaar-button mekaar-primary\" id=\"mekaar-b-vote\"",
-        );
-        if self.busy {
-            o.raw(" aria-disabled=\"true\"");
-        }
-        o.el(">", t(lang, Key::PollVote), "</button>").el(
-            "<p class=\"mekaar-final-note\">",
-            t(lang, Key::PollFinal),
-            "</p></form>",
-        );
-    }
-
-    /// Checks the choices and code before sending; the JSON body of the vote, or `None`
-    /// (and the field error shown).
-    pub fn ballot(&mut self, choices: &[u8], code: &str) -> Option<(Vec<u8>, Option<String>)> {
-        let p = &self.view()?.poll;
-        let k = usize::from(p.max_choices);
-        let needs_code = p.needs_code;
-        self.failure = None;
-        self.field = if choices.is_empty() {
-            Some(FieldError::Choice(Key::PollChooseOne))
-        } else if choices.len() > k {
-            Some(FieldError::Choice(Key::PollTooMany))
-        } else if needs_code && code.trim().is_empty() {
-            Some(FieldError::Code(Key::PollCodeMissing))
-        } else {
-            None
-        };
-        if self.field.is_some() || self.busy {
-            return None;
-        }
-        self.busy = true;
-        Some((choices.to_vec(), needs_code.then(|| code.trim().to_owned())))
-    }
-
-    /// A box was ticked or unticked: `checked` of all; whether the last tick must be undone
-    /// (more than allowed).
-    pub fn ticked(&mut self, checked: usize) -> bool {
+    /// The resident ticked or unticked `option`. A radio button replaces the choice; a
+    /// checkbox past `max_choices` is refused (the view un-ticks it) with a message.
+    pub fn choose(&mut self, option: u8, on: bool) {
+        self.touched = self.touched.wrapping_add(1);
         let Some(v) = self.view() else {
-            return false;
+            return;
         };
-        if checked > usize::from(v.poll.max_choices) {
-            self.field = Some(FieldError::Choice(Key::PollTooMany));
-            return true;
+        let max = usize::from(v.poll.max_choices);
+        if max <= 1 {
+            self.chosen = vec![option];
+        } else if !on {
+            self.chosen.retain(|&c| c != option);
+        } else if !self.chosen.contains(&option) {
+            if self.chosen.len() >= max {
+                self.field = Some(FieldError::Choice(Key::PollTooMany));
+                return;
+            }
+            self.chosen.push(option);
+            self.chosen.sort_unstable();
         }
         if matches!(self.field, Some(FieldError::Choice(_))) {
             self.field = None;
         }
-        false
+    }
+
+    /// The vote the form holds, or the mistake to show at its field.
+    pub fn request(&self) -> Result<VoteRequest, FieldError> {
+        let Some(v) = self.view() else {
+            return Err(FieldError::Choice(Key::PollChooseOne));
+        };
+        let needs_code = v.poll.needs_code;
+        let code = self.code.trim();
+        if self.chosen.is_empty() {
+            Err(FieldError::Choice(Key::PollChooseOne))
+        } else if self.chosen.len() > usize::from(v.poll.max_choices) {
+            Err(FieldError::Choice(Key::PollTooMany))
+        } else if needs_code && code.is_empty() {
+            Err(FieldError::Code(Key::PollCodeMissing))
+        } else {
+            Ok(VoteRequest {
+                choices: self.chosen.clone(),
+                code: needs_code.then(|| code.to_owned()),
+            })
+        }
+    }
+
+    /// The form was sent: the vote to send (and the widget busy until its answer), or
+    /// `None` (a mistake shown at its field, or a vote still in flight).
+    pub fn submit(&mut self) -> Option<VoteRequest> {
+        self.view()?;
+        self.failure = None;
+        match self.request() {
+            Err(field) => {
+                self.field = Some(field);
+                None
+            }
+            Ok(_) if self.busy => None,
+            Ok(request) => {
+                self.field = None;
+                self.busy = true;
+                Some(request)
+            }
+        }
+    }
+
+    fn focus_on(&mut self, name: &'static str) {
+        self.focus = (self.focus.0.wrapping_add(1), Some(name));
+    }
+
+    fn reload(&mut self, refresh: bool) {
+        self.load = (self.load.0.wrapping_add(1).max(1), refresh);
+    }
+
+    fn apply(&mut self, action: Action) {
+        match action {
+            Action::Reload => {
+                if self.load.0 > 0 {
+                    self.poll = None;
+                    self.failure = None;
+                    self.reload(false);
+                }
+            }
+            Action::Loaded(result, refresh, now) => {
+                self.loaded(result, refresh);
+                self.schedule(now);
+            }
+            Action::Live(u, now) => {
+                if self.opens(&u) {
+                    // The draft was opened: now its view has content.
+                    self.reload(true);
+                }
+                self.live(u);
+                self.schedule(now);
+            }
+            Action::Choose(option, on) => self.choose(option, on),
+            Action::Code(code) => self.code = code,
+            Action::Submit => {
+                if self.submit().is_none() {
+                    match self.field {
+                        Some(FieldError::Code(_)) => self.focus_on("f-code"),
+                        Some(FieldError::Choice(_)) => self.focus_on("o-0"),
+                        None => {}
+                    }
+                }
+            }
+            Action::Voted(result, now) => {
+                let problem = result.as_ref().err().map(|f| f.problem);
+                self.voted(result);
+                match problem {
+                    None => self.focus_on("counted"),
+                    Some(Problem::InvalidVoteCode) => self.focus_on("f-code"),
+                    // The poll moved on (closed, or this key voted elsewhere): show it as
+                    // it is now.
+                    Some(Problem::AlreadyVoted | Problem::PollNotOpen) => self.reload(true),
+                    Some(_) => {}
+                }
+                self.schedule(now);
+            }
+            Action::Announce(now) => self.schedule(now),
+        }
+    }
+}
+
+impl Reducible for Ballot {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = (*self).clone();
+        next.apply(action);
+        Rc::new(next)
+    }
+}
+
+/// What the view's controls call.
+#[derive(Clone, Default, PartialEq)]
+pub struct Handlers {
+    /// An option ticked (`true`) or unticked.
+    pub choose: Callback<(u8, bool)>,
+    pub code: Callback<String>,
+    pub submit: Callback<SubmitEvent>,
+    pub retry: Callback<MouseEvent>,
+}
+
+/// The widget as markup; `root` is the `.mekaar-root` element's ref.
+pub fn view(b: &Ballot, env: &Env, on: &Handlers, root: NodeRef) -> Html {
+    let lang = b.lang;
+    let phase = match b.view() {
+        Some(v) => Some(phase_name(v.poll.phase)),
+        None => b.waiting().then_some("draft"),
+    };
+    let voted = b.view().map(|v| if v.voted { "true" } else { "false" });
+    let body = match &b.poll {
+        None => html! { <p class="mekaar-loading">{t(lang, Key::Loading)}</p> },
+        // Nothing of a draft but that it is not open yet (no retry: the stream tells).
+        Some(Err(_)) if b.waiting() => {
+            html! { <p class="mekaar-not-open">{t(lang, Key::PollNotYetOpen)}</p> }
+        }
+        Some(Err(f)) => html! {
+            <>
+                <p class="mekaar-message" role="alert">{failure_text(lang, f)}</p>
+                if f.problem.retryable() {
+                    <button type="button" class="mekaar-button mekaar-retry"
+                        onclick={on.retry.clone()}>{t(lang, Key::Retry)}</button>
+                }
+            </>
+        },
+        Some(Ok(v)) => ready(b, env, on, v),
+    };
+    html! {
+        <div ref={root}
+            class={if b.overlay { "mekaar-root mekaar-poll mekaar-overlay" } else { "mekaar-root mekaar-poll" }}
+            data-view={if b.overlay { "overlay" } else { "poll" }} lang={lang.tag()}
+            data-state={b.state()} data-theme={env.theme_attr()} data-phase={phase}
+            data-voted={voted} aria-busy={b.busy.then_some("true")}>
+            {body}
+            if !b.overlay {
+                <p class="mekaar-sr mekaar-announce" aria-live="polite">{b.announced.clone()}</p>
+            }
+        </div>
+    }
+}
+
+fn ready(b: &Ballot, env: &Env, on: &Handlers, v: &PollView) -> Html {
+    let lang = b.lang;
+    let p = &v.poll;
+    let when = match p.phase {
+        Phase::Scheduled => p
+            .opens_at
+            .map(|at| fill(lang, Key::PollOpensAt, "", &datetime(lang, at))),
+        Phase::Open if !b.overlay => p
+            .closes_at
+            .map(|at| fill(lang, Key::PollClosesAt, "", &datetime(lang, at))),
+        Phase::Closed => Some(t(lang, Key::PollClosed).into()),
+        _ => None,
+    };
+    let results = match &v.results {
+        Some(r) => results(lang, env, &p.options, r, p.phase != Phase::Closed),
+        None if p.phase != Phase::Scheduled => html! {
+            <p class="mekaar-hidden">{t(lang, hidden_key(p.results, v.voted, b.overlay))}</p>
+        },
+        None => Html::default(),
+    };
+    html! {
+        <>
+            if b.can_vote() {
+                {form(b, env, on, p)}
+            } else {
+                {question(env, p)}
+            }
+            if let Some(when) = when {
+                <p class="mekaar-when">{when}</p>
+            }
+            if v.voted && !b.overlay {
+                <p class="mekaar-counted" id={env.id("counted")} role="status" tabindex="-1">
+                    {t(lang, Key::PollCounted)}
+                </p>
+            }
+            if b.again && !b.overlay {
+                <p class="mekaar-again" role="status">{t(lang, Key::PollAgain)}</p>
+            }
+            if let Some(f) = &b.failure {
+                <p class="mekaar-message" role="alert">{failure_text(lang, f)}</p>
+            }
+            {results}
+        </>
+    }
+}
+
+/// The question, as the widget's top heading.
+fn question(env: &Env, p: &PollPublic) -> Html {
+    heading(
+        env.level(0),
+        "mekaar-question",
+        Some(env.id("question")),
+        html! { {p.question.clone()} },
+    )
+}
+
+fn form(b: &Ballot, env: &Env, on: &Handlers, p: &PollPublic) -> Html {
+    let lang = b.lang;
+    let multi = p.max_choices > 1;
+    let (choice_error, code_error) = match b.field {
+        Some(FieldError::Choice(key)) => (Some(key), None),
+        Some(FieldError::Code(key)) => (None, Some(key)),
+        None => (None, None),
+    };
+    let hint = env.id("hint");
+    let e_choice = env.id("e-choice");
+    let e_code = env.id("e-code");
+    let f_code = env.id("f-code");
+    let describedby = match (multi, choice_error.is_some()) {
+        (true, true) => Some(AttrValue::from(
+            [hint.as_str(), " ", e_choice.as_str()].concat(),
+        )),
+        (true, false) => Some(hint.clone()),
+        (false, true) => Some(e_choice.clone()),
+        (false, false) => None,
+    };
+    let k = p.max_choices.to_string();
+    let kind = if multi { "checkbox" } else { "radio" };
+    let choices = p.options.iter().enumerate().map(|(i, option)| {
+        let id = env.id(&["o-", &i.to_string()].concat());
+        let n = i as u8;
+        let choose = on.choose.clone();
+        let onchange = Callback::from(move |e: Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            choose.emit((n, input.checked()));
+        });
+        html! {
+            <div class="mekaar-choice" key={i}>
+                <input type={kind} name="choice" id={id.clone()} value={i.to_string()}
+                    checked={b.chosen.contains(&n)} {onchange} />
+                <label for={id}>{option.clone()}</label>
+            </div>
+        }
+    });
+    let oninput = {
+        let code = on.code.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            code.emit(input.value());
+        })
+    };
+    html! {
+        <form class="mekaar-vote-form" novalidate=true onsubmit={on.submit.clone()}>
+            <fieldset aria-describedby={describedby}>
+                <legend class="mekaar-legend">{question(env, p)}</legend>
+                if multi {
+                    <p class="mekaar-hint" id={hint}>{fill(lang, Key::PollChooseMax, &k, "")}</p>
+                }
+                <div class="mekaar-choices">{for choices}</div>
+                if let Some(key) = choice_error {
+                    <p class="mekaar-error" id={e_choice} role="alert">{fill(lang, key, &k, "")}</p>
+                }
+            </fieldset>
+            if p.needs_code {
+                <div class="mekaar-field">
+                    <label for={f_code.clone()}>{t(lang, Key::PollCode)}</label>
+                    <input id={f_code} name="code" type="text" autocomplete="off"
+                        autocapitalize="characters" spellcheck="false" required=true
+                        value={b.code.clone()} {oninput}
+                        aria-invalid={code_error.map(|_| "true")}
+                        aria-describedby={code_error.map(|_| e_code.clone())} />
+                    if let Some(key) = code_error {
+                        <p class="mekaar-error" id={e_code}>{t(lang, key)}</p>
+                    }
+                </div>
+            }
+            <button type="submit" class="mekaar-button mekaar-primary" id={env.id("b-vote")}
+                aria-disabled={b.busy.then_some("true")}>{t(lang, Key::PollVote)}</button>
+            <p class="mekaar-final-note">{t(lang, Key::PollFinal)}</p>
+        </form>
+    }
+}
+
+/// The results as text, with decorative bars. `open`: the poll still runs ("Tussenstand").
+pub fn results(lang: Lang, env: &Env, options: &[String], r: &PollResults, open: bool) -> Html {
+    let title = env.id("results-title");
+    let rows = options.iter().enumerate().map(|(i, option)| {
+        let n = r.totals.get(i).copied().unwrap_or(0);
+        html! {
+            <li class="mekaar-result" key={i} data-option={i.to_string()}>
+                <span class="mekaar-option">{option.clone()}</span>{" "}
+                <span class="mekaar-votes">{votes_text(lang, n, r.total_votes)}</span>
+                <Bar percent={percent(n, r.total_votes).min(100)} />
+            </li>
+        }
+    });
+    let key = if open {
+        Key::PollCurrent
+    } else {
+        Key::PollResults
+    };
+    html! {
+        <section class="mekaar-results" aria-labelledby={title.clone()}>
+            {heading(env.level(1), "mekaar-results-title", Some(title), html! { {t(lang, key)} })}
+            <ol class="mekaar-bars">{for rows}</ol>
+            <p class="mekaar-total">{total_text(lang, r.total_votes)}</p>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct BarProps {
+    /// 0–100.
+    pub percent: u64,
+}
+
+/// One result bar (decoration: the numbers are in the text). Its width is set through
+/// CSSOM, which a host page's CSP without `'unsafe-inline'` allows, where a `style`
+/// attribute in the markup would be dropped.
+#[function_component(Bar)]
+pub fn bar(p: &BarProps) -> Html {
+    let fill = use_node_ref();
+    {
+        let fill = fill.clone();
+        use_effect_with(p.percent, move |percent| {
+            if let Some(el) = fill.cast::<web_sys::HtmlElement>() {
+                let width = [percent.to_string().as_str(), "%"].concat();
+                let _ = el.style().set_property("width", &width);
+            }
+        });
+    }
+    html! {
+        <span class="mekaar-bar" aria-hidden="true">
+            <span class="mekaar-bar-fill" ref={fill}></span>
+        </span>
     }
 }
 
@@ -740,7 +746,7 @@ mod tests {
     }
 
     fn ballot(v: PollView) -> Ballot {
-        let mut b = Ballot::new(Lang::Nl, false);
+        let mut b = Ballot::new(Lang::Nl, false, true);
         b.poll = Some(Ok(v));
         b
     }
@@ -752,108 +758,273 @@ mod tests {
         }
     }
 
+    fn reduce(b: Ballot, action: Action) -> Ballot {
+        (*Rc::new(b).reduce(action)).clone()
+    }
+
+    fn env(theme: Option<crate::support::Theme>) -> Env {
+        Env {
+            base: "/".into(),
+            community: "omroep".into(),
+            lang: Lang::Nl,
+            theme,
+            voter: "v".into(),
+            heading: 2,
+            uid: 7,
+        }
+    }
+
+    #[derive(Properties, PartialEq)]
+    struct Shown {
+        ballot: Ballot,
+        env: Env,
+    }
+
+    #[function_component(ShowView)]
+    fn show_view(p: &Shown) -> Html {
+        view(&p.ballot, &p.env, &Handlers::default(), NodeRef::default())
+    }
+
+    /// The widget as the browser would get it (yew's server renderer, natively).
+    fn render_with(b: &Ballot, env: Env) -> String {
+        let props = Shown {
+            ballot: b.clone(),
+            env,
+        };
+        futures::executor::block_on(
+            yew::LocalServerRenderer::<ShowView>::with_props(props)
+                .hydratable(false)
+                .render(),
+        )
+    }
+
+    fn render(b: &Ballot) -> String {
+        render_with(b, env(None))
+    }
+
     #[test]
     fn single_choice_form_is_radios_in_a_fieldset() {
         let b = ballot(poll(1, false, ResultsVisibility::Always, Phase::Open));
-        let html = b.html(None);
-        assert!(html.contains("<fieldset><legend class=\"mekaar-legend\"><h2 class=\"mekaar-question\" id=\"mekaar-question\">Waar komt &lt;het&gt; bankje?</h2></legend>"), "{html}");
+        let html = render(&b);
+        assert!(html.contains("<fieldset><legend class=\"mekaar-legend\"><h2 id=\"mekaar-7-question\" tabindex=\"-1\" class=\"mekaar-question\">Waar komt &lt;het&gt; bankje?</h2></legend>"), "{html}");
         assert_eq!(html.matches("type=\"radio\" name=\"choice\"").count(), 3);
-        assert!(html.contains("<label for=\"mekaar-o-2\">Haven</label>"));
+        assert!(
+            html.contains("<label for=\"mekaar-7-o-2\">Haven</label>"),
+            "{html}"
+        );
+        assert!(!html.contains("checked"), "nothing chosen yet: {html}");
         assert!(!html.contains("mekaar-hint"));
-        assert!(!html.contains("mekaar-f-code"));
+        assert!(!html.contains("f-code"));
+        assert!(!html.contains("style="), "no inline styles: {html}");
         assert!(html.contains("Je stem is definitief"));
         assert!(html.contains("aria-live=\"polite\""));
     }
 
     #[test]
+    fn the_question_heading_follows_the_placeholders_level() {
+        let b = ballot(poll(1, false, ResultsVisibility::Always, Phase::Closed));
+        let mut e = env(None);
+        e.heading = 4;
+        let mut b = b;
+        if let Some(Ok(v)) = &mut b.poll {
+            v.results = Some(results(&[1, 0, 0], 1));
+        }
+        let html = render_with(&b, e);
+        assert!(
+            html.contains(
+                "<h4 id=\"mekaar-7-question\" tabindex=\"-1\" class=\"mekaar-question\">"
+            ),
+            "{html}"
+        );
+        assert!(
+            html.contains("<h5 id=\"mekaar-7-results-title\" tabindex=\"-1\" class=\"mekaar-results-title\">Uitslag</h5>"),
+            "{html}"
+        );
+        assert!(html.contains("aria-labelledby=\"mekaar-7-results-title\""));
+        assert!(!html.contains("<h1"));
+    }
+
+    #[test]
     fn multiple_choice_has_a_hint_and_enforces_at_most_k() {
-        let mut b = ballot(poll(2, false, ResultsVisibility::Always, Phase::Open));
-        let html = b.html(None);
+        let b = ballot(poll(2, false, ResultsVisibility::Always, Phase::Open));
+        let html = render(&b);
         assert_eq!(html.matches("type=\"checkbox\"").count(), 3);
         assert!(
-            html.contains("<p class=\"mekaar-hint\" id=\"mekaar-hint\">Kies er maximaal 2.</p>")
+            html.contains("<p id=\"mekaar-7-hint\" class=\"mekaar-hint\">Kies er maximaal 2.</p>"),
+            "{html}"
         );
-        assert!(!b.ticked(2));
-        assert!(b.ticked(3), "a third tick is undone");
-        assert!(b.html(None).contains("Je kunt er maximaal 2 kiezen."));
-        assert!(!b.ticked(2));
-        assert_eq!(b.field, None);
-        assert_eq!(b.ballot(&[0, 1, 2], ""), None);
-        assert_eq!(b.ballot(&[], ""), None);
-        assert!(b.html(None).contains("Kies eerst een antwoord."));
-        assert_eq!(b.ballot(&[0, 2], ""), Some((vec![0, 2], None)));
-        assert!(b.busy);
+        assert!(html.contains("aria-describedby=\"mekaar-7-hint\""));
+        let b = reduce(b, Action::Choose(0, true));
+        let b = reduce(b, Action::Choose(2, true));
+        assert_eq!((b.chosen.clone(), b.field), (vec![0, 2], None));
+        // A third tick is refused: the state keeps two, so the view un-ticks the box.
+        let refused = reduce(b.clone(), Action::Choose(1, true));
+        assert_eq!(refused.chosen, vec![0, 2]);
+        assert_ne!(
+            refused, b,
+            "a refused tick renders again, to un-tick the box"
+        );
+        let html = render(&refused);
+        assert!(html.contains("Je kunt er maximaal 2 kiezen."), "{html}");
+        assert!(html.contains("aria-describedby=\"mekaar-7-hint mekaar-7-e-choice\""));
+        assert_eq!(html.matches(" checked").count(), 2, "{html}");
+        // The same refusal again still renders (the browser ticked the box again).
+        let again = reduce(refused.clone(), Action::Choose(1, true));
+        assert_ne!(again, refused);
+        // Unticking one clears the message and makes room.
+        let b = reduce(refused, Action::Choose(2, false));
+        assert_eq!((b.chosen.clone(), b.field), (vec![0], None));
+        let b = reduce(b, Action::Choose(1, true));
+        assert_eq!(b.chosen, vec![0, 1]);
+
+        let mut none = ballot(poll(2, false, ResultsVisibility::Always, Phase::Open));
+        assert_eq!(none.submit(), None);
+        assert!(render(&none).contains("Kies eerst een antwoord."));
+        let mut too_many = none.clone();
+        too_many.chosen = vec![0, 1, 2];
+        assert_eq!(too_many.submit(), None);
+        assert_eq!(too_many.field, Some(FieldError::Choice(Key::PollTooMany)));
+        none.chosen = vec![0, 2];
+        assert_eq!(
+            none.submit(),
+            Some(VoteRequest {
+                choices: vec![0, 2],
+                code: None
+            })
+        );
+        assert!(none.busy);
+        assert_eq!(none.submit(), None, "one vote in flight at a time");
+    }
+
+    #[test]
+    fn a_radio_button_replaces_the_choice_and_a_refused_form_moves_the_focus() {
+        let b = ballot(poll(1, false, ResultsVisibility::Always, Phase::Open));
+        let b = reduce(b, Action::Submit);
+        assert_eq!(b.field, Some(FieldError::Choice(Key::PollChooseOne)));
+        assert_eq!(b.focus, (1, Some("o-0")));
+        assert!(render(&b)
+            .contains("role=\"alert\" class=\"mekaar-error\">Kies eerst een antwoord.</p>"));
+        let b = reduce(b, Action::Choose(0, true));
+        let b = reduce(b, Action::Choose(2, true));
+        assert_eq!((b.chosen.clone(), b.field), (vec![2], None));
+        let html = render(&b);
+        assert_eq!(html.matches(" checked").count(), 1);
+        assert!(
+            html.contains(
+                "<input value=\"2\" checked type=\"radio\" name=\"choice\" id=\"mekaar-7-o-2\">"
+            ),
+            "{html}"
+        );
     }
 
     #[test]
     fn code_polls_ask_for_the_code() {
-        let mut b = ballot(poll(1, true, ResultsVisibility::Always, Phase::Open));
-        assert!(b
-            .html(None)
-            .contains("<label for=\"mekaar-f-code\">Je stemcode"));
-        assert_eq!(b.ballot(&[1], " "), None);
-        assert!(b.html(None).contains("Vul je stemcode in."));
+        let b = ballot(poll(1, true, ResultsVisibility::Always, Phase::Open));
+        assert!(render(&b).contains("<label for=\"mekaar-7-f-code\">Je stemcode"));
+        let b = reduce(b, Action::Choose(1, true));
+        let b = reduce(b, Action::Code(" ".into()));
+        let b = reduce(b, Action::Submit);
+        assert!(!b.busy);
+        assert_eq!(b.focus, (1, Some("f-code")));
+        assert!(render(&b).contains("Vul je stemcode in."));
+        let mut b = reduce(b, Action::Code(" AB12 ".into()));
         assert_eq!(
-            b.ballot(&[1], " AB12 "),
-            Some((vec![1], Some("AB12".into())))
+            b.clone().submit(),
+            Some(VoteRequest {
+                choices: vec![1],
+                code: Some("AB12".into())
+            })
         );
-        b.voted(Err(Problem::InvalidVoteCode.into()));
-        let html = b.html(None);
-        assert!(html.contains("aria-invalid=\"true\" aria-describedby=\"mekaar-e-code\""));
+        b.busy = true;
+        let b = reduce(b, Action::Voted(Err(Problem::InvalidVoteCode.into()), 0.0));
+        assert!(!b.busy);
+        assert_eq!(b.focus, (2, Some("f-code")));
+        let html = render(&b);
+        assert!(
+            html.contains("aria-invalid=\"true\" aria-describedby=\"mekaar-7-e-code\""),
+            "{html}"
+        );
         assert!(html.contains("Deze stemcode klopt niet of is al gebruikt."));
+        assert!(
+            html.contains("value=\" AB12 \""),
+            "the code stays as typed: {html}"
+        );
     }
 
     #[test]
     fn a_vote_is_counted_and_shows_results_as_text() {
-        let mut b = ballot(poll(1, false, ResultsVisibility::AfterVote, Phase::Open));
-        let html = b.html(None);
+        let b = ballot(poll(1, false, ResultsVisibility::AfterVote, Phase::Open));
+        let html = render(&b);
         assert!(html.contains("De uitslag zie je nadat je hebt gestemd."));
+        let mut b = reduce(b, Action::Choose(1, true));
         b.busy = true;
-        b.voted(Ok(VoteReceipt {
-            round: 1,
-            results: Some(results(&[1, 2, 0], 3)),
-            viewer: "tick".into(),
-        }));
+        let b = reduce(
+            b,
+            Action::Voted(
+                Ok(VoteReceipt {
+                    round: 1,
+                    results: Some(results(&[1, 2, 0], 3)),
+                    viewer: "tick".into(),
+                }),
+                0.0,
+            ),
+        );
         assert_eq!(b.ticket(), Some("tick"));
-        let html = b.html(None);
+        assert_eq!(b.focus, (1, Some("counted")));
+        let html = render(&b);
         assert!(!html.contains("mekaar-vote-form"));
         assert!(html.contains("Je stem is geteld."));
+        assert!(html.contains("id=\"mekaar-7-counted\""));
         assert!(html.contains("data-voted=\"true\""));
         assert!(
             html.contains("<span class=\"mekaar-votes\">1 stem (33%)</span>"),
             "{html}"
         );
         assert!(html.contains("<span class=\"mekaar-votes\">2 stemmen (67%)</span>"));
-        assert!(html.contains("<span class=\"mekaar-bar\" aria-hidden=\"true\"><span class=\"mekaar-bar-fill\" style=\"--w:67%\">"));
+        assert_eq!(
+            html.matches("<span aria-hidden=\"true\" class=\"mekaar-bar\"><span class=\"mekaar-bar-fill\"></span></span>").count(),
+            3,
+            "decorative bars, their width set through CSSOM: {html}"
+        );
+        assert!(!html.contains("style="), "no inline styles: {html}");
         assert!(html.contains("3 stemmen in totaal"));
         assert!(html.contains("Tussenstand"));
     }
 
     #[test]
-    fn a_reset_brings_the_form_back() {
+    fn a_reset_brings_the_form_back_empty() {
         let mut v = poll(1, false, ResultsVisibility::Always, Phase::Open);
         v.voted = true;
         v.viewer = Some("t".into());
         let mut b = ballot(v);
-        b.live(LiveUpdate {
-            seq: 9,
-            poll: "p1".into(),
-            phase: Phase::Open,
-            round: 2,
-            revealed: false,
-            results: Some(results(&[0, 0, 0], 0)),
-        });
+        b.chosen = vec![1];
+        let b = reduce(
+            b,
+            Action::Live(
+                LiveUpdate {
+                    seq: 9,
+                    poll: "p1".into(),
+                    phase: Phase::Open,
+                    round: 2,
+                    revealed: false,
+                    results: Some(results(&[0, 0, 0], 0)),
+                },
+                0.0,
+            ),
+        );
         assert!(b.can_vote());
         assert_eq!(b.ticket(), None);
-        let html = b.html(None);
+        assert!(b.chosen.is_empty(), "after a reset the form is empty");
+        let html = render(&b);
         assert!(html.contains("mekaar-vote-form"));
+        assert!(!html.contains("checked"), "{html}");
         assert!(html.contains("opnieuw stemmen"));
     }
 
     #[test]
     fn phases_and_hidden_results() {
         let b = ballot(poll(1, false, ResultsVisibility::Always, Phase::Scheduled));
-        let html = b.html(None);
+        let html = render(&b);
         assert!(
             html.contains("Deze peiling gaat open op 12 november 2026 om 20:00."),
             "{html}"
@@ -865,13 +1036,14 @@ mod tests {
             ResultsVisibility::WhenRevealed,
             Phase::Closed,
         ));
-        let html = b.html(None);
+        let html = render(&b);
         assert!(html.contains("Deze peiling is gesloten."));
         assert!(html.contains("De uitslag volgt zodra die bekend wordt gemaakt."));
         let mut o = ballot(poll(1, false, ResultsVisibility::AfterVote, Phase::Open));
         o.overlay = true;
-        let html = o.html(Some("dark"));
+        let html = render_with(&o, env(Some(crate::support::Theme::Dark)));
         assert!(html.contains("mekaar-overlay"));
+        assert!(html.contains("data-view=\"overlay\""));
         assert!(html.contains("data-theme=\"dark\""));
         assert!(!html.contains("mekaar-vote-form"));
         assert!(html.contains("De uitslag volgt als de peiling gesloten is."));
@@ -889,62 +1061,94 @@ mod tests {
             results: None,
         };
         for overlay in [false, true] {
-            let mut b = Ballot::new(Lang::Nl, overlay);
-            b.loaded(Err(Problem::PollNotOpen.into()), false);
-            assert!(b.waiting() && b.follows());
-            let html = b.html(None);
-            assert!(
-                html.contains("data-state=\"waiting\" data-phase=\"draft\""),
-                "{html}"
+            let b = Ballot::new(Lang::Nl, overlay, true);
+            assert_eq!(b.load, (1, false), "a new widget fetches the view");
+            let b = reduce(
+                b,
+                Action::Loaded(Err(Problem::PollNotOpen.into()), false, 0.0),
             );
+            assert!(b.waiting() && b.follows());
+            let html = render(&b);
+            assert!(html.contains("data-state=\"waiting\""), "{html}");
+            assert!(html.contains("data-phase=\"draft\""), "{html}");
             assert!(
                 html.contains("<p class=\"mekaar-not-open\">Deze peiling is nog niet geopend.</p>"),
                 "{html}"
             );
             assert!(!html.contains("role=\"alert\"") && !html.contains("mekaar-retry"));
-            assert!(!b.opens(&update(Phase::Draft)), "still a draft");
-            assert!(b.opens(&update(Phase::Open)));
-            assert!(!b.opens(&update(Phase::Open)), "one fetch at a time");
+            let b = reduce(b, Action::Live(update(Phase::Draft), 0.0));
+            assert_eq!(b.load, (1, false), "still a draft");
+            let b = reduce(b, Action::Live(update(Phase::Open), 0.0));
+            assert_eq!(b.load, (2, true), "opened: fetch the view");
+            let b = reduce(b, Action::Live(update(Phase::Open), 0.0));
+            assert_eq!(b.load, (2, true), "one fetch at a time");
             // Opened between the events and the fetch? Still not open: wait on.
-            b.loaded(Err(Problem::PollNotOpen.into()), true);
+            let b = reduce(
+                b,
+                Action::Loaded(Err(Problem::PollNotOpen.into()), true, 0.0),
+            );
             assert!(b.waiting());
-            assert!(b.opens(&update(Phase::Open)));
-            b.loaded(
-                Ok(poll(1, false, ResultsVisibility::Always, Phase::Open)),
-                true,
+            let b = reduce(b, Action::Live(update(Phase::Open), 0.0));
+            assert_eq!(b.load, (3, true));
+            let b = reduce(
+                b,
+                Action::Loaded(
+                    Ok(poll(1, false, ResultsVisibility::Always, Phase::Open)),
+                    true,
+                    0.0,
+                ),
             );
             assert!(!b.waiting() && !b.opening);
-            let html = b.html(None);
-            assert!(
-                html.contains("data-state=\"ready\" data-phase=\"open\""),
-                "{html}"
-            );
+            let html = render(&b);
+            assert!(html.contains("data-state=\"ready\""), "{html}");
+            assert!(html.contains("data-phase=\"open\""), "{html}");
             assert!(html.contains("Waar komt &lt;het&gt; bankje?"));
             assert_eq!(html.contains("mekaar-vote-form"), !overlay);
             assert_eq!(b.announced.is_empty(), overlay, "{}", b.announced);
         }
-        let mut b = Ballot::new(Lang::En, false);
+        let mut b = Ballot::new(Lang::En, false, true);
         b.loaded(Err(Problem::PollNotOpen.into()), false);
-        assert!(b.html(None).contains("This poll has not opened yet."));
+        assert!(render(&b).contains("This poll has not opened yet."));
         // A failed fetch after the opening shows the failure (with a retry).
         assert!(b.opens(&update(Phase::Closed)));
         b.loaded(Err(Problem::Unreachable.into()), true);
         assert!(!b.waiting());
-        assert!(b.html(None).contains("mekaar-retry"));
+        assert!(render(&b).contains("mekaar-retry"));
+        let b = reduce(b, Action::Reload);
+        assert_eq!((b.state(), b.load.1), ("loading", false));
         // Unknown ids stay an error, without a stream.
-        let mut b = Ballot::new(Lang::Nl, false);
+        let mut b = Ballot::new(Lang::Nl, false, true);
         b.loaded(Err(Problem::PollNotFound.into()), false);
         assert!(!b.waiting() && !b.follows());
         assert!(!b.opens(&update(Phase::Open)));
-        let html = b.html(None);
+        let html = render(&b);
         assert!(html.contains("data-state=\"error\""), "{html}");
         assert!(html.contains("Deze peiling bestaat niet (meer)."));
         assert!(!html.contains("data-phase"));
+        // A placeholder without a poll asks nothing and says what is missing.
+        let b = Ballot::new(Lang::Nl, false, false);
+        assert_eq!(b.load, (0, false));
+        assert_eq!(b.state(), "error");
+        assert_eq!(reduce(b, Action::Reload).load, (0, false));
+    }
+
+    #[test]
+    fn a_vote_the_poll_moved_past_reloads_it() {
+        let mut b = ballot(poll(1, false, ResultsVisibility::Always, Phase::Open));
+        b.busy = true;
+        let b = reduce(b, Action::Voted(Err(Problem::AlreadyVoted.into()), 0.0));
+        assert_eq!(b.load, (2, true), "a refresh that keeps what is shown");
+        assert!(render(&b).contains("Je hebt al gestemd in deze peiling."));
+        let b = reduce(
+            b,
+            Action::Loaded(Err(Problem::Unreachable.into()), true, 0.0),
+        );
+        assert_eq!(b.state(), "ready", "a failed refresh keeps the poll");
     }
 
     #[test]
     fn announcements_are_throttled() {
-        let mut b = ballot(poll(1, false, ResultsVisibility::Always, Phase::Open));
+        let b = ballot(poll(1, false, ResultsVisibility::Always, Phase::Open));
         let update = |n: u64| LiveUpdate {
             seq: n,
             poll: "p1".into(),
@@ -953,27 +1157,42 @@ mod tests {
             revealed: false,
             results: Some(results(&[n, 0, 0], n)),
         };
-        b.live(update(1));
+        let b = reduce(b, Action::Live(update(1), 0.0));
         assert_eq!(
-            b.announce(0.0),
-            None,
+            (b.announced.as_str(), b.announce_at),
+            ("", None),
             "the first totals are on screen, not announced"
         );
-        assert_eq!(b.announced, "");
-        b.live(update(2));
-        assert_eq!(b.announce(100.0), None);
+        let b = reduce(b, Action::Live(update(2), 100.0));
+        assert_eq!(b.announce_at, None);
         assert!(
             b.announced
                 .starts_with("Tussenstand: Plein: 2 stemmen (100%), Kerk: 0 stemmen (0%)"),
             "{}",
             b.announced
         );
-        b.live(update(3));
-        assert_eq!(b.announce(1_100.0), Some(4_000.0));
+        let b = reduce(b, Action::Live(update(3), 1_100.0));
+        assert_eq!(b.announce_at, Some(5_100.0), "a timer for the next turn");
         assert!(b.announced.contains("2 stemmen in totaal"));
-        assert_eq!(b.announce(5_100.0), None);
-        assert!(b.announced.contains("3 stemmen in totaal"));
-        assert_eq!(b.announce(5_200.0), None, "nothing new");
+        let b = reduce(b, Action::Live(update(4), 2_000.0));
+        assert_eq!(b.announce_at, Some(5_100.0), "the same turn");
+        let b = reduce(b, Action::Announce(5_100.0));
+        assert_eq!(b.announce_at, None);
+        assert!(b.announced.contains("4 stemmen in totaal"));
+        let b = reduce(b, Action::Announce(5_200.0));
+        assert!(b.announced.contains("4 stemmen in totaal"), "nothing new");
+        assert!(render(&b).contains(
+            "<p aria-live=\"polite\" class=\"mekaar-sr mekaar-announce\">Tussenstand: Plein: 4"
+        ));
+        let mut o = ballot(poll(1, false, ResultsVisibility::Always, Phase::Open));
+        o.overlay = true;
+        let o = reduce(o, Action::Live(update(1), 0.0));
+        let o = reduce(o, Action::Live(update(2), 100.0));
+        assert_eq!(
+            (o.announced.as_str(), o.announce_at),
+            ("", None),
+            "no live region"
+        );
     }
 
     #[test]
@@ -982,106 +1201,5 @@ mod tests {
         assert_eq!(percent(1, 3), 33);
         assert_eq!(percent(2, 3), 67);
         assert_eq!(percent(3, 3), 100);
-    }
-
-    /// The field names read in the browser are the wire names of the poll types.
-    #[test]
-    fn field_names_match_the_api_types() {
-        use mekaar_api::polls::*;
-        let v = serde_json::to_value(poll(
-            2,
-            true,
-            ResultsVisibility::AfterClose,
-            Phase::Scheduled,
-        ))
-        .unwrap();
-        let p = &v[fields::POLL];
-        for name in [
-            fields::ID,
-            fields::QUESTION,
-            fields::OPTIONS,
-            fields::MAX_CHOICES,
-            fields::OPENS_AT,
-            fields::CLOSES_AT,
-            fields::PHASE,
-            fields::RESULTS,
-            fields::REVEALED,
-            fields::ROUND,
-            fields::NEEDS_CODE,
-            fields::JOIN_CODE,
-        ] {
-            assert!(p.get(name).is_some(), "PollPublic has no {name}");
-        }
-        assert_eq!(p[fields::PHASE], "scheduled");
-        assert_eq!(p[fields::RESULTS], "after_close");
-        for name in [fields::VOTED, fields::RESULTS, fields::VIEWER] {
-            assert!(v.get(name).is_some(), "PollView has no {name}");
-        }
-        for (rule, name) in [
-            (ResultsVisibility::Always, "always"),
-            (ResultsVisibility::AfterVote, "after_vote"),
-            (ResultsVisibility::AfterClose, "after_close"),
-            (ResultsVisibility::WhenRevealed, "when_revealed"),
-        ] {
-            assert_eq!(serde_json::to_value(rule).unwrap(), name);
-            assert_eq!(visibility_from(name), rule);
-        }
-        for phase in [Phase::Draft, Phase::Scheduled, Phase::Open, Phase::Closed] {
-            assert_eq!(serde_json::to_value(phase).unwrap(), phase_name(phase));
-            assert_eq!(phase_from(phase_name(phase)), phase);
-        }
-        for (state, name) in [
-            (PollState::Draft, "draft"),
-            (PollState::Open, "open"),
-            (PollState::Closed, "closed"),
-        ] {
-            assert_eq!(serde_json::to_value(state).unwrap(), name);
-            assert_eq!(state_from(name), state);
-        }
-        let r = serde_json::to_value(VoteReceipt {
-            round: 1,
-            results: Some(results(&[1], 1)),
-            viewer: "t".into(),
-        })
-        .unwrap();
-        assert_eq!(r[fields::ROUND], 1);
-        assert_eq!(r[fields::VIEWER], "t");
-        assert_eq!(r[fields::RESULTS][fields::TOTALS][0], 1);
-        assert_eq!(r[fields::RESULTS][fields::TOTAL_VOTES], 1);
-        let u = serde_json::to_value(LiveUpdate {
-            seq: 5,
-            poll: "p".into(),
-            phase: Phase::Open,
-            round: 2,
-            revealed: true,
-            results: None,
-        })
-        .unwrap();
-        assert_eq!(u[fields::SEQ], 5);
-        assert_eq!(u[fields::POLL], "p");
-        assert_eq!(u[fields::PHASE], "open");
-        assert_eq!(u[fields::ROUND], 2);
-        assert_eq!(u[fields::REVEALED], true);
-        assert!(u[fields::RESULTS].is_null());
-        let vote = serde_json::to_value(VoteRequest {
-            choices: vec![1],
-            code: Some("c".into()),
-        })
-        .unwrap();
-        assert_eq!(vote[fields::CHOICES][0], 1);
-        assert_eq!(vote[fields::CODE], "c");
-        let action = serde_json::to_value(PollActionRequest {
-            action: PollAction::Reset,
-            round: Some(3),
-        })
-        .unwrap();
-        assert_eq!(action[fields::ACTION], "reset");
-        assert_eq!(action[fields::ROUND], 3);
-        let codes = serde_json::to_value(VoteCodesRequest { count: 5 }).unwrap();
-        assert_eq!(codes[fields::COUNT], 5);
-        assert_eq!(
-            serde_json::to_value(Audience::Codes).unwrap()[fields::KIND],
-            "codes"
-        );
     }
 }

@@ -70,7 +70,7 @@ pub fn mount(element: Element, base: String) -> Result<(), JsValue> {
     let widget = attr("data-mekaar");
     let widget = widget.trim();
     let kind = match widget {
-        "poll" | "poll-control" | "support" => None,
+        "poll" | "support" => None,
         "initiatives" => Some(Kind::List),
         "initiative" => Some(Kind::Single),
         "manage" => Some(Kind::Manage),
@@ -111,21 +111,15 @@ pub fn mount(element: Element, base: String) -> Result<(), JsValue> {
         uid,
     });
 
-    if widget.starts_with("poll") {
-        let config = crate::poll_app::Config {
-            base,
-            community,
-            poll: attr("data-poll").trim().to_owned(),
-            lang,
-            theme: theme.map(Theme::attr),
-            voter: env.voter.clone(),
+    if widget == "poll" {
+        let props = crate::poll_app::Props {
+            env,
+            poll: attr("data-poll").trim().into(),
             overlay: attr("data-view").trim() == "overlay",
         };
-        if widget == "poll" {
-            crate::poll_app::start(config, root);
-        } else {
-            crate::poll_app::start_control(config, root);
-        }
+        let app =
+            yew::Renderer::<crate::poll_app::PollWidget>::with_root_and_props(root, props).render();
+        keep(&element, Box::new(move || app.destroy()));
         return Ok(());
     }
     match kind {

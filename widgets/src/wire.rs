@@ -15,9 +15,9 @@
 use mekaar_api::polls::VoteReceipt;
 use mekaar_api::polls::{LiveUpdate, Phase, PollPublic, PollResults, PollView, ResultsVisibility};
 use mekaar_api::{
-    CommunityPublic, InitiativeDetail, InitiativeList, InitiativePublic, InitiativeStatus,
-    InitiativeSubmitted, InitiativeUpdate, JoinDetail, JoinState, ManageView, ModerationPolicy,
-    ModerationState, OfficialAnswer, ReportState, SupportState,
+    CommunityPublic, ErrorBody, ErrorDetail, InitiativeDetail, InitiativeList, InitiativePublic,
+    InitiativeStatus, InitiativeSubmitted, InitiativeUpdate, JoinDetail, JoinState, ManageView,
+    ModerationPolicy, ModerationState, OfficialAnswer, ReportState, SupportState,
 };
 
 /// A parsed JSON value.
@@ -303,6 +303,18 @@ impl Wire for SupportState {
     }
 }
 
+impl Wire for ErrorBody {
+    fn read<S: Source>(s: &S) -> Option<Self> {
+        let error = s.field("error")?;
+        Some(ErrorBody {
+            error: ErrorDetail {
+                code: text(&error, "code")?,
+                message: or_default(&error, "message", Source::string)?,
+            },
+        })
+    }
+}
+
 impl Wire for PollPublic {
     fn read<S: Source>(s: &S) -> Option<Self> {
         Some(PollPublic {
@@ -523,6 +535,12 @@ mod tests {
             join_count: 4,
         });
         round_trip(ReportState { reported: true });
+        round_trip(ErrorBody {
+            error: ErrorDetail {
+                code: mekaar_api::codes::ORIGIN_NOT_ALLOWED.into(),
+                message: "Origin not allowed".into(),
+            },
+        });
         round_trip(SupportState {
             supported: false,
             support_count: 9,

@@ -23,8 +23,9 @@ use std::time::{Duration, Instant};
 
 use crate::console;
 use crate::harness::{
-    axe_source, host_page, loader_snippet, with_browser, AxeFindings, HostSite, Profile,
+    axe_source, host_page, loader_snippet, with_browser, AxeFindings, HostSite, Profile, PATIENCE,
 };
+use mekaar_server::connections::ConnectionLimits;
 use mekaar_tests::{voter_key, TestServer, VOTER_HEADER};
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -39,7 +40,10 @@ struct World {
 }
 
 async fn world() -> World {
-    let api = TestServer::start().await;
+    world_on(TestServer::start().await).await
+}
+
+async fn world_on(api: TestServer) -> World {
     let site = HostSite::start().await;
     let created = api.create_community(SLUG, &[&site.origin]).await;
     World {
@@ -111,6 +115,16 @@ impl World {
     }
 }
 
+/// The vote button. Ids inside a widget are `mekaar-{uid}-{name}`, unique per widget on
+/// the page; inside one widget's shadow root the name's ending picks the element.
+const VOTE_BUTTON: &str = "[id$=-b-vote]";
+const CODE_FIELD: &str = "[id$=-f-code]";
+
+/// The label of option `o` (counting from 0).
+fn option_label(o: usize) -> String {
+    format!("label[for$=-o-{o}]")
+}
+
 fn id(view: &Value) -> String {
     view["poll"]["id"].as_str().expect("poll id").to_string()
 }
@@ -158,10 +172,9 @@ pub(crate) async fn wait_total(
 
 async fn vote_with_clicks(p: &Profile, index: usize, options: &[usize]) {
     for o in options {
-        p.click_in(index, &format!("label[for=\"mekaar-o-{o}\"]"))
-            .await;
+        p.click_in(index, &option_label(*o)).await;
     }
-    p.click_in(index, "#mekaar-b-vote").await;
+    p.click_in(index, VOTE_BUTTON).await;
 }
 
 async fn wait_counted(p: &Profile, index: usize) {
@@ -169,7 +182,7 @@ async fn wait_counted(p: &Profile, index: usize) {
         .wait_inside(
             index,
             "the vote is counted",
-            "return attr('data-voted') === 'true' && t('#mekaar-counted');",
+            "return attr('data-voted') === 'true' && t('.mekaar-counted');",
         )
         .await;
     assert_eq!(counted, json!("Je stem is geteld."));
@@ -246,6 +259,15 @@ async fn a_vote_on_the_host_page_shows_on_the_overlay_in_another_profile() {
             )
             .await;
         assert_eq!(bars, json!([true, true, true]), "bars are decoration");
+        // The bars' lengths are set through CSSOM (a host page's CSP without
+        // 'unsafe-inline' drops style attributes, not CSSOM).
+        let widths = resident
+            .inside(
+                0,
+                "return qa('.mekaar-bar-fill').map(function (b) { return b.style.width; });",
+            )
+            .await;
+        assert_eq!(widths, json!(["0%", "100%", "0%"]), "bar lengths");
         let form = resident.inside(0, "return !!q('form.mekaar-vote-form');").await;
         assert_eq!(form, json!(false), "a vote is final: no form any more");
         findings.check(&resident, &axe, "poll widget, voted with results").await;
@@ -303,7 +325,7 @@ async fn the_phone_page_by_short_code_votes_and_remembers() {
                 "function h(el) { return el.getBoundingClientRect().height; }\
                  return { width: document.documentElement.clientWidth,\
                    scroll: document.documentElement.scrollWidth,\
-                   choices: qa('.mekaar-choice').map(h), button: h(q('#mekaar-b-vote')),\
+                   choices: qa('.mekaar-choice').map(h), button: h(q('[id$=-b-vote]')),\
                    hidden: t('.mekaar-hidden') };",
             )
             .await;
@@ -383,16 +405,14 @@ async fn multiple_choice_allows_at_most_k() {
         assert_eq!(hint, json!({ "hint": "Kies er maximaal 2.", "boxes": 4 }));
 
         for o in [0, 2, 3] {
-            resident
-                .click_in(0, &format!("label[for=\"mekaar-o-{o}\"]"))
-                .await;
+            resident.click_in(0, &option_label(o)).await;
         }
         let state = resident
             .wait_inside(
                 0,
                 "the third tick undone, with a message",
                 "var c = qa('input[name=choice]').map(function (i) { return i.checked; });\
-                 var e = t('#mekaar-e-choice');\
+                 var e = t('[id$=-e-choice]');\
                  return e ? { checked: c, error: e } : null;",
             )
             .await;
@@ -407,7 +427,20 @@ async fn multiple_choice_allows_at_most_k() {
                 .is_some_and(|e| e.contains("maximaal 2")),
             "{state}"
         );
-        resident.click_in(0, "#mekaar-b-vote").await;
+        // Touched again, the refused box is un-ticked again.
+        resident.click_in(0, &option_label(3)).await;
+        let checked = resident
+            .inside(
+                0,
+                "return qa('input[name=choice]').map(function (i) { return i.checked; });",
+            )
+            .await;
+        assert_eq!(
+            checked,
+            json!([true, false, true, false]),
+            "the refused box again"
+        );
+        resident.click_in(0, VOTE_BUTTON).await;
         wait_counted(&resident, 0).await;
         assert_eq!(w.totals(&id).await["totals"], json!([1, 0, 1, 0]));
         resident.assert_no_host_errors().await;
@@ -442,28 +475,29 @@ async fn vote_codes_are_single_use() {
         let first = browser.profile().await;
         first.goto(&url).await;
         wait_phase(&first, 0, "open").await;
-        let label = first.inside(0, "return t('label[for=mekaar-f-code]');").await;
+        let label = first.inside(0, "return t('label[for$=-f-code]');").await;
         assert_eq!(label, json!("Je stemcode (staat op je stembrief)"));
         vote_with_clicks(&first, 0, &[0]).await;
         first
-            .wait_inside(0, "a missing code is named", "return t('#mekaar-e-code') === 'Vul je stemcode in.';")
+            .wait_inside(0, "a missing code is named", "return t('[id$=-e-code]') === 'Vul je stemcode in.';")
             .await;
-        first.type_in(0, "#mekaar-f-code", &codes[0]).await;
-        first.click_in(0, "#mekaar-b-vote").await;
+        first.type_in(0, CODE_FIELD, &codes[0]).await;
+        first.click_in(0, VOTE_BUTTON).await;
         wait_counted(&first, 0).await;
 
         let second = browser.profile().await;
         second.goto(&url).await;
         wait_phase(&second, 0, "open").await;
-        second.click_in(0, "label[for=\"mekaar-o-1\"]").await;
-        second.type_in(0, "#mekaar-f-code", &codes[0]).await;
-        second.click_in(0, "#mekaar-b-vote").await;
+        second.click_in(0, &option_label(1)).await;
+        second.type_in(0, CODE_FIELD, &codes[0]).await;
+        second.click_in(0, VOTE_BUTTON).await;
         let refused = second
             .wait_inside(
                 0,
                 "a used code is refused",
-                "var f = q('#mekaar-f-code'); var e = t('#mekaar-e-code');\
-                 return e && e !== 'Vul je stemcode in.' ? { error: e, invalid: f.getAttribute('aria-invalid'), focused: focused() } : null;",
+                "var f = q('[id$=-f-code]'); var e = t('[id$=-e-code]');\
+                 return e && e !== 'Vul je stemcode in.' ? { error: e, invalid: f.getAttribute('aria-invalid'),\
+                   focused: !!s.activeElement && s.activeElement === f } : null;",
             )
             .await;
         assert_eq!(
@@ -472,12 +506,12 @@ async fn vote_codes_are_single_use() {
             "{refused}"
         );
         assert_eq!(refused["invalid"], json!("true"));
-        assert_eq!(refused["focused"], json!("mekaar-f-code"));
+        assert_eq!(refused["focused"], json!(true), "the focus is on the code field");
         findings.check(&second, &axe, "code poll, refused code").await;
         assert_eq!(w.totals(&id).await["totals"], json!([1, 0]), "the reuse did not count");
 
-        second.type_in(0, "#mekaar-f-code", &codes[1]).await;
-        second.click_in(0, "#mekaar-b-vote").await;
+        second.type_in(0, CODE_FIELD, &codes[1]).await;
+        second.click_in(0, VOTE_BUTTON).await;
         wait_counted(&second, 0).await;
         assert_eq!(w.totals(&id).await["totals"], json!([1, 1]));
 
@@ -512,8 +546,11 @@ async fn vote_codes_are_single_use() {
                 vec![],
             )
             .await
-            .expect("read the blob");
-        let lines: Vec<&str> = csv.as_str().unwrap_or("").lines().collect();
+            .expect("make codes")
+            .text()
+            .await
+            .expect("the CSV");
+        let lines: Vec<&str> = csv.lines().collect();
         assert_eq!(lines.first(), Some(&"code"), "{csv}");
         assert_eq!(lines.len(), 4, "a header and 3 codes: {csv}");
         console::wait_text(&editor, "#codes-made", "Tot nu toe gemaakt: 5.").await;
@@ -523,9 +560,9 @@ async fn vote_codes_are_single_use() {
         // browser), and a code from the new CSV counts.
         second.reload().await;
         wait_phase(&second, 0, "open").await;
-        second.click_in(0, "label[for=\"mekaar-o-1\"]").await;
-        second.type_in(0, "#mekaar-f-code", lines[1]).await;
-        second.click_in(0, "#mekaar-b-vote").await;
+        second.click_in(0, &option_label(1)).await;
+        second.type_in(0, CODE_FIELD, lines[1]).await;
+        second.click_in(0, VOTE_BUTTON).await;
         wait_counted(&second, 0).await;
         assert_eq!(w.totals(&id).await["totals"], json!([1, 2]));
         findings.assert_clean();
@@ -614,7 +651,7 @@ async fn a_draft_widget_and_overlay_show_the_poll_when_it_opens() {
                 0,
                 "return attr('data-state') === 'ready' && attr('data-phase') === 'open'\
                    && t('fieldset > legend') && { legend: t('fieldset > legend'),\
-                   radios: qa('input[type=radio][name=choice]').length, button: t('#mekaar-b-vote'),\
+                   radios: qa('input[type=radio][name=choice]').length, button: t('[id$=-b-vote]'),\
                    not_open: !!q('.mekaar-not-open'), announced: t('.mekaar-announce') };",
                 Duration::from_secs(5),
             )
@@ -663,6 +700,107 @@ async fn a_draft_widget_and_overlay_show_the_poll_when_it_opens() {
             .await;
         assert_eq!(unknown, json!({ "text": "Deze peiling bestaat niet (meer).", "phase": null }));
         findings.assert_clean();
+    })
+    .await;
+}
+
+/// The server's open connections other than the one asking (`GET /api/v1/admin/metrics`).
+async fn other_connections(api: &TestServer) -> u64 {
+    let counts: Value = api
+        .client
+        .get(api.at("/api/v1/admin/metrics"))
+        .bearer_auth(&api.server_token)
+        .header("connection", "close")
+        .send()
+        .await
+        .expect("metrics")
+        .json()
+        .await
+        .expect("metrics as JSON");
+    counts["open"]
+        .as_u64()
+        .expect("open connections")
+        .saturating_sub(1)
+}
+
+/// Waits until the server has `n` open connections besides the asking one.
+async fn wait_connections(api: &TestServer, n: u64, what: &str) {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let open = other_connections(api).await;
+        if open == n {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{what}: {open} open connections, not {n} (waited {PATIENCE:?})"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// A single-page host site swaps content: the poll placeholder it takes out ends its
+/// live connection; the one that stays keeps following the poll.
+///
+/// The server reports no viewer count per poll over HTTP, so this reads the closest
+/// thing: the open connections of `GET /api/v1/admin/metrics`. Idle kept-alive
+/// connections are let go after 1 s on this server, so once the page has loaded, the
+/// open connections are the widgets' live streams.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_removed_poll_placeholder_ends_its_live_connection() {
+    with_browser(|browser| async move {
+        let api = TestServer::builder()
+            .connections(ConnectionLimits {
+                head_timeout: Duration::from_secs(1),
+                ..Default::default()
+            })
+            .start()
+            .await;
+        let w = world_on(api).await;
+        let poll = w
+            .poll("Gaat de markt door?", &["Ja", "Nee"], json!({}), false)
+            .await;
+        let id = id(&poll);
+        let placeholder = |n: u8| {
+            format!(
+                "<div id=\"poll-{n}\" data-mekaar=\"poll\" data-community=\"{SLUG}\" \
+                 data-poll=\"{id}\"></div>"
+            )
+        };
+        let url = w.site.put(
+            "/spa",
+            host_page(
+                "Omroep Oldebroek",
+                &loader_snippet(&w.api.url),
+                &format!("<h2>Stem mee</h2>\n{}\n{}", placeholder(1), placeholder(2)),
+            ),
+        );
+        let resident = browser.profile().await;
+        resident.goto(&url).await;
+        wait_phase(&resident, 0, "open").await;
+        wait_phase(&resident, 1, "open").await;
+        wait_connections(&w.api, 2, "two widgets, two live streams").await;
+
+        resident
+            .exec(
+                "document.getElementById('poll-1').remove(); return null;",
+                vec![],
+            )
+            .await;
+        wait_connections(&w.api, 1, "the removed widget's stream ended").await;
+        // The widget that stayed (now the first placeholder) still follows the poll.
+        assert_eq!(w.vote(&id, 1, &[0]).await, 200);
+        let seen = wait_total(&resident, 0, "1 stem in totaal", Duration::from_secs(5)).await;
+        assert!(
+            seen.is_some(),
+            "the remaining widget stopped following: {}",
+            results(&resident, 0).await
+        );
+        assert!(
+            other_connections(&w.api).await >= 1,
+            "the remaining widget's stream is still open"
+        );
+        resident.assert_no_host_errors().await;
     })
     .await;
 }

@@ -16,50 +16,50 @@ wasm.unmount(element);
 function __wbg_get_imports() {
 const import0 = {
 __proto__: null,
-cn: function(arg0) {
+bK: function(arg0) {
 const v = arg0;
 const ret = typeof(v) === 'boolean' ? v : undefined;
 return isLikeNone(ret) ? 0xFFFFFF : ret ? 1 : 0;
 },
-cr: function(arg0, arg1) {
+bO: function(arg0, arg1) {
 const ret = debugString(arg1);
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-ci: function(arg0) {
+bF: function(arg0) {
 const ret = !arg0;
 return ret;
 },
-co: function(arg0) {
+bL: function(arg0) {
 const ret = typeof(arg0) === 'function';
 return ret;
 },
-ch: function(arg0) {
+bE: function(arg0) {
 const ret = arg0 === null;
 return ret;
 },
-ck: function(arg0) {
+bH: function(arg0) {
 const val = arg0;
 const ret = typeof(val) === 'object' && val !== null;
 return ret;
 },
-cp: function(arg0) {
+bM: function(arg0) {
 const ret = arg0 === undefined;
 return ret;
 },
-cj: function(arg0, arg1) {
+bG: function(arg0, arg1) {
 const ret = arg0 === arg1;
 return ret;
 },
-cl: function(arg0, arg1) {
+bI: function(arg0, arg1) {
 const obj = arg1;
 const ret = typeof(obj) === 'number' ? obj : undefined;
 getDataViewMemory0().setFloat64((arg0 >>> 0) + 8 * 1, isLikeNone(ret) ? 0 : ret, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, !isLikeNone(ret), true);
 },
-cm: function(arg0, arg1) {
+bJ: function(arg0, arg1) {
 const obj = arg1;
 const ret = typeof(obj) === 'string' ? obj : undefined;
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
@@ -67,38 +67,27 @@ var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-cg: function(arg0, arg1) {
+bD: function(arg0, arg1) {
 throw new Error(getStringFromWasm0(arg0, arg1));
 },
-cq: function(arg0) {
+bN: function(arg0) {
 arg0._wbg_cb_unref();
 },
-ax: function() { return handleError(function (arg0, arg1, arg2, arg3) {
-arg0.addEventListener(getStringFromWasm0(arg1, arg2), arg3);
-}, arguments); },
-az: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+al: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.addEventListener(getStringFromWasm0(arg1, arg2), arg3, arg4);
 }, arguments); },
-bk: function() { return handleError(function (arg0, arg1) {
+aQ: function() { return handleError(function (arg0, arg1) {
 const ret = arg0.appendChild(arg1);
 return ret;
 }, arguments); },
-G: function() { return handleError(function (arg0, arg1) {
+F: function() { return handleError(function (arg0, arg1) {
 const ret = arg0.attachShadow(arg1);
 return ret;
 }, arguments); },
-W: function() { return handleError(function (arg0) {
+Q: function() { return handleError(function (arg0) {
 arg0.back();
 }, arguments); },
-am: function() { return handleError(function (arg0) {
-const ret = arg0.blob();
-return ret;
-}, arguments); },
-an: function(arg0) {
-const ret = arg0.body;
-return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
-},
-bC: function(arg0) {
+bc: function(arg0) {
 const ret = arg0.bubbles;
 return ret;
 },
@@ -106,69 +95,58 @@ h: function(arg0) {
 const ret = arg0.__yew_subtree_cache_key;
 return isLikeNone(ret) ? Number.MAX_SAFE_INTEGER : (ret) >>> 0;
 },
-r: function() { return handleError(function (arg0, arg1, arg2) {
+s: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.call(arg1, arg2);
 return ret;
 }, arguments); },
-bx: function(arg0) {
+aY: function(arg0) {
 const ret = arg0.cancelBubble;
 return ret;
 },
-ba: function(arg0) {
-const ret = arg0.cancel();
+aD: function(arg0) {
+const ret = arg0.checked;
 return ret;
 },
-bh: function(arg0) {
+aO: function(arg0) {
 const ret = arg0.childNodes;
 return ret;
 },
-be: function() { return handleError(function (arg0) {
+o: function(arg0) {
+const ret = clearTimeout(arg0);
+return ret;
+},
+aM: function() { return handleError(function (arg0) {
 const ret = arg0.cloneNode();
 return ret;
 }, arguments); },
-aw: function(arg0) {
+aj: function(arg0) {
 arg0.close();
 },
-R: function() { return handleError(function (arg0, arg1, arg2) {
-const ret = arg0.closest(getStringFromWasm0(arg1, arg2));
-return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
-}, arguments); },
-by: function(arg0) {
+aZ: function(arg0) {
 const ret = arg0.composedPath();
 return ret;
 },
-bu: function(arg0, arg1) {
-const ret = arg0.contains(arg1);
-return ret;
-},
-ad: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+W: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 const ret = arg0.createElementNS(arg1 === 0 ? undefined : getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 return ret;
 }, arguments); },
-ab: function() { return handleError(function (arg0, arg1, arg2) {
+U: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.createElement(getStringFromWasm0(arg1, arg2));
 return ret;
 }, arguments); },
-bc: function() { return handleError(function (arg0, arg1) {
-const ret = URL.createObjectURL(arg1);
-const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
-const len1 = WASM_VECTOR_LEN;
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
-}, arguments); },
-ac: function(arg0, arg1, arg2) {
+V: function(arg0, arg1, arg2) {
 const ret = arg0.createTextNode(getStringFromWasm0(arg1, arg2));
 return ret;
 },
-A: function() { return handleError(function (arg0) {
+z: function() { return handleError(function (arg0) {
 const ret = arg0.crypto;
 return ret;
 }, arguments); },
-aI: function(arg0) {
+av: function(arg0) {
 const ret = arg0.data;
 return ret;
 },
-C: function(arg0) {
+B: function(arg0) {
 const ret = arg0.document;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
@@ -183,7 +161,7 @@ console.error(getStringFromWasm0(arg0, arg1));
 wasm.__wbindgen_export3(deferred0_0, deferred0_1, 1);
 }
 },
-t: function(arg0, arg1) {
+u: function(arg0, arg1) {
 var v0 = getArrayJsValueFromWasm0(arg0, arg1);
 wasm.__wbindgen_export3(arg0, arg1 * 4, 4);
 console.error(...(v0));
@@ -192,129 +170,94 @@ y: function(arg0, arg1) {
 const ret = arg0.fetch(arg1);
 return ret;
 },
-bi: function(arg0) {
-const ret = arg0.firstChild;
-return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
-},
-aA: function() { return handleError(function (arg0) {
+am: function() { return handleError(function (arg0) {
 arg0.focus();
 }, arguments); },
-bT: function(arg0) {
+bq: function(arg0) {
 const ret = Array.from(arg0);
 return ret;
 },
-ag: function(arg0, arg1, arg2) {
-const ret = arg0.getAll(getStringFromWasm0(arg1, arg2));
-return ret;
-},
-P: function(arg0) {
-const ret = arg0.getAttributeNames();
-return ret;
-},
-H: function(arg0, arg1, arg2, arg3) {
+G: function(arg0, arg1, arg2, arg3) {
 const ret = arg1.getAttribute(getStringFromWasm0(arg2, arg3));
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-bL: function(arg0) {
+bi: function(arg0) {
 const ret = arg0.getDate();
 return ret;
 },
-bI: function(arg0) {
+bf: function(arg0) {
 const ret = arg0.getFullYear();
 return ret;
 },
-bM: function(arg0) {
+bj: function(arg0) {
 const ret = arg0.getHours();
 return ret;
 },
-Z: function() { return handleError(function (arg0, arg1, arg2, arg3) {
+S: function() { return handleError(function (arg0, arg1, arg2, arg3) {
 const ret = arg1.getItem(getStringFromWasm0(arg2, arg3));
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-bH: function(arg0) {
+be: function(arg0) {
 const ret = arg0.getMinutes();
 return ret;
 },
-bN: function(arg0) {
+bk: function(arg0) {
 const ret = arg0.getMonth();
 return ret;
 },
-u: function() { return handleError(function (arg0, arg1, arg2) {
+v: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.getRandomValues(getArrayU8FromWasm0(arg1, arg2));
 return ret;
 }, arguments); },
-aN: function(arg0) {
-const ret = arg0.getReader();
-return ret;
-},
-bo: function(arg0) {
-const ret = arg0.getRootNode();
-return ret;
-},
-cc: function() { return handleError(function (arg0, arg1) {
+bz: function() { return handleError(function (arg0, arg1) {
 const ret = Reflect.get(arg0, arg1);
 return ret;
 }, arguments); },
-S: function() { return handleError(function (arg0, arg1, arg2, arg3) {
+M: function() { return handleError(function (arg0, arg1, arg2, arg3) {
 const ret = arg1.get(getStringFromWasm0(arg2, arg3));
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-af: function(arg0, arg1, arg2) {
-const ret = arg0.get(getStringFromWasm0(arg1, arg2));
+q: function(arg0, arg1) {
+const ret = arg0[arg1 >>> 0];
 return ret;
 },
 p: function(arg0, arg1) {
 const ret = arg0[arg1 >>> 0];
 return ret;
 },
-o: function(arg0, arg1) {
-const ret = arg0[arg1 >>> 0];
-return ret;
-},
-I: function(arg0, arg1, arg2) {
-const ret = arg0.hasAttribute(getStringFromWasm0(arg1, arg2));
-return ret;
-},
-ah: function() { return handleError(function (arg0, arg1) {
+X: function() { return handleError(function (arg0, arg1) {
 const ret = arg1.hash;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-aq: function(arg0) {
+ad: function(arg0) {
 const ret = arg0.headers;
 return ret;
 },
-B: function() { return handleError(function (arg0) {
+A: function() { return handleError(function (arg0) {
 const ret = arg0.history;
 return ret;
 }, arguments); },
-as: function(arg0) {
+af: function(arg0) {
 const ret = arg0.host;
 return ret;
 },
-Q: function(arg0, arg1) {
-const ret = arg1.id;
-const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
-const len1 = WASM_VECTOR_LEN;
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
-},
-bp: function() { return handleError(function (arg0, arg1, arg2) {
+aT: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.insertBefore(arg1, arg2);
 return ret;
 }, arguments); },
-E: function(arg0) {
+D: function(arg0) {
 let result;
 try {
 result = arg0 instanceof Element;
@@ -324,7 +267,7 @@ result = false;
 const ret = result;
 return ret;
 },
-aB: function(arg0) {
+ao: function(arg0) {
 let result;
 try {
 result = arg0 instanceof HTMLElement;
@@ -334,17 +277,7 @@ result = false;
 const ret = result;
 return ret;
 },
-aT: function(arg0) {
-let result;
-try {
-result = arg0 instanceof HTMLInputElement;
-} catch (_) {
-result = false;
-}
-const ret = result;
-return ret;
-},
-aJ: function(arg0) {
+aw: function(arg0) {
 let result;
 try {
 result = arg0 instanceof MessageEvent;
@@ -354,17 +287,7 @@ result = false;
 const ret = result;
 return ret;
 },
-bd: function(arg0) {
-let result;
-try {
-result = arg0 instanceof Node;
-} catch (_) {
-result = false;
-}
-const ret = result;
-return ret;
-},
-at: function(arg0) {
+ag: function(arg0) {
 let result;
 try {
 result = arg0 instanceof ShadowRoot;
@@ -374,7 +297,7 @@ result = false;
 const ret = result;
 return ret;
 },
-v: function(arg0) {
+w: function(arg0) {
 let result;
 try {
 result = arg0 instanceof Window;
@@ -384,38 +307,30 @@ result = false;
 const ret = result;
 return ret;
 },
-bU: function(arg0) {
+br: function(arg0) {
 const ret = Array.isArray(arg0);
 return ret;
 },
-bV: function(arg0, arg1) {
+bs: function(arg0, arg1) {
 const ret = Object.is(arg0, arg1);
 return ret;
 },
-ao: function() { return handleError(function (arg0) {
+ab: function() { return handleError(function (arg0) {
 const ret = arg0.json();
 return ret;
 }, arguments); },
-aM: function(arg0, arg1) {
+az: function(arg0, arg1) {
 const ret = arg1.key;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-bf: function(arg0) {
+aN: function(arg0) {
 const ret = arg0.lastChild;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bE: function(arg0) {
-const ret = arg0.length;
-return ret;
-},
-ak: function(arg0) {
-const ret = arg0.length;
-return ret;
-},
-q: function(arg0) {
+r: function(arg0) {
 const ret = arg0.length;
 return ret;
 },
@@ -423,295 +338,235 @@ c: function(arg0) {
 const ret = arg0.__yew_listener_id;
 return isLikeNone(ret) ? Number.MAX_SAFE_INTEGER : (ret) >>> 0;
 },
-w: function() { return handleError(function (arg0) {
+x: function() { return handleError(function (arg0) {
 const ret = arg0.localStorage;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 }, arguments); },
-D: function(arg0) {
+C: function(arg0) {
 const ret = arg0.location;
 return ret;
 },
-J: function(arg0, arg1) {
+H: function(arg0, arg1) {
 const ret = arg1.namespaceURI;
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-bD: function(arg0) {
-const ret = new Uint8Array(arg0);
-return ret;
-},
-T: function() { return handleError(function () {
+N: function() { return handleError(function () {
 const ret = new Headers();
 return ret;
 }, arguments); },
-bR: function() {
+bo: function() {
 const ret = new Array();
 return ret;
 },
-bJ: function(arg0) {
+bg: function(arg0) {
 const ret = new Date(arg0);
 return ret;
 },
-aL: function() { return handleError(function () {
+ay: function() { return handleError(function () {
 const ret = new CSSStyleSheet();
 return ret;
 }, arguments); },
-b: function(arg0, arg1) {
-try {
-var state0 = {a: arg0, b: arg1};
-var cb0 = (arg0, arg1) => {
-const a = state0.a;
-state0.a = 0;
-try {
-return __wasm_bindgen_func_elem_2234(a, state0.b, arg0, arg1);
-} finally {
-state0.a = a;
-}
-};
-const ret = new Promise(cb0);
-return ret;
-} finally {
-state0.a = 0;
-}
-},
 k: function() {
 const ret = new Error();
 return ret;
 },
-bW: function() {
+bt: function() {
 const ret = new Object();
 return ret;
 },
-av: function() { return handleError(function (arg0, arg1) {
+ai: function() { return handleError(function (arg0, arg1) {
 const ret = new EventSource(getStringFromWasm0(arg0, arg1));
 return ret;
 }, arguments); },
-ae: function() { return handleError(function (arg0) {
-const ret = new FormData(arg0);
-return ret;
-}, arguments); },
-X: function() { return handleError(function (arg0, arg1, arg2) {
+R: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = new Request(getStringFromWasm0(arg0, arg1), arg2);
 return ret;
 }, arguments); },
-bl: function(arg0) {
+aR: function(arg0) {
 const ret = arg0.nextSibling;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bv: function(arg0, arg1) {
-const ret = arg1.nodeName;
-const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
-const len1 = WASM_VECTOR_LEN;
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
-},
-bw: function(arg0) {
-const ret = arg0.nodeType;
-return ret;
-},
-bg: function(arg0, arg1) {
-const ret = arg1.nodeValue;
-var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
-var len1 = WASM_VECTOR_LEN;
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
-},
-bK: function() {
+bh: function() {
 const ret = Date.now();
 return ret;
 },
-bS: function(arg0) {
+bp: function(arg0) {
 const ret = Array.of(arg0);
 return ret;
 },
-al: function(arg0) {
+aa: function(arg0) {
 const ret = arg0.ok;
 return ret;
 },
-bq: function(arg0) {
+aU: function(arg0) {
 const ret = arg0.ownerDocument;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-br: function(arg0) {
+aV: function(arg0) {
 const ret = arg0.parentElement;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bj: function(arg0) {
+aP: function(arg0) {
 const ret = arg0.parentNode;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bO: function() { return handleError(function (arg0, arg1) {
+bl: function() { return handleError(function (arg0, arg1) {
 const ret = JSON.parse(getStringFromWasm0(arg0, arg1));
 return ret;
 }, arguments); },
-aj: function() { return handleError(function (arg0, arg1) {
+Z: function() { return handleError(function (arg0, arg1) {
 const ret = arg1.pathname;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-bz: function(arg0) {
+ba: function(arg0) {
 arg0.preventDefault();
 },
-bF: function(arg0, arg1, arg2) {
-Uint8Array.prototype.set.call(getArrayU8FromWasm0(arg0, arg1), arg2);
-},
-n: function(arg0, arg1) {
-const ret = arg0.push(arg1);
-return ret;
-},
-O: function() { return handleError(function (arg0, arg1, arg2) {
-const ret = arg0.querySelectorAll(getStringFromWasm0(arg1, arg2));
-return ret;
-}, arguments); },
-L: function() { return handleError(function (arg0, arg1, arg2) {
+J: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.querySelector(getStringFromWasm0(arg1, arg2));
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 }, arguments); },
-cf: function(arg0) {
+bC: function(arg0) {
 const ret = arg0.queueMicrotask;
 return ret;
 },
-ce: function(arg0) {
+bB: function(arg0) {
 queueMicrotask(arg0);
 },
-bQ: function() {
+bn: function() {
 const ret = Math.random();
 return ret;
 },
-aZ: function(arg0) {
-const ret = arg0.read();
-return ret;
-},
-au: function(arg0) {
+ah: function(arg0) {
 const ret = arg0.readyState;
 return ret;
 },
-N: function() { return handleError(function (arg0, arg1, arg2) {
+L: function() { return handleError(function (arg0, arg1, arg2) {
 arg0.removeAttribute(getStringFromWasm0(arg1, arg2));
 }, arguments); },
-bm: function() { return handleError(function (arg0, arg1) {
+aS: function() { return handleError(function (arg0, arg1) {
 const ret = arg0.removeChild(arg1);
 return ret;
 }, arguments); },
-ay: function() { return handleError(function (arg0, arg1, arg2, arg3) {
-arg0.removeEventListener(getStringFromWasm0(arg1, arg2), arg3);
+ak: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+arg0.removeEventListener(getStringFromWasm0(arg1, arg2), arg3, arg4 !== 0);
 }, arguments); },
-Y: function() { return handleError(function (arg0, arg1, arg2) {
-arg0.removeItem(getStringFromWasm0(arg1, arg2));
-}, arguments); },
-V: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4, arg5) {
+P: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4, arg5) {
 arg0.replaceState(arg1, getStringFromWasm0(arg2, arg3), arg4 === 0 ? undefined : getStringFromWasm0(arg4, arg5));
 }, arguments); },
-aK: function() { return handleError(function (arg0, arg1, arg2) {
+ax: function() { return handleError(function (arg0, arg1, arg2) {
 arg0.replaceSync(getStringFromWasm0(arg1, arg2));
 }, arguments); },
-cb: function(arg0) {
+by: function(arg0) {
 const ret = Promise.resolve(arg0);
 return ret;
 },
-bb: function() { return handleError(function (arg0, arg1) {
-URL.revokeObjectURL(getStringFromWasm0(arg0, arg1));
-}, arguments); },
-ai: function() { return handleError(function (arg0, arg1) {
+Y: function() { return handleError(function (arg0, arg1) {
 const ret = arg1.search;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-x: function() { return handleError(function (arg0) {
-const ret = arg0.sessionStorage;
-return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
-}, arguments); },
-K: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+I: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.setAttribute(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 }, arguments); },
-aa: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+T: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.setItem(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 }, arguments); },
-z: function() { return handleError(function (arg0, arg1, arg2) {
-const ret = arg0.setTimeout(arg1, arg2);
+aF: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+arg0.setProperty(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
+}, arguments); },
+n: function() { return handleError(function (arg0, arg1) {
+const ret = setTimeout(arg0, arg1);
 return ret;
 }, arguments); },
 i: function(arg0, arg1) {
 const ret = setTimeout(arg0, arg1);
 return ret;
 },
-cd: function() { return handleError(function (arg0, arg1, arg2) {
+bA: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = Reflect.set(arg0, arg1, arg2);
 return ret;
 }, arguments); },
-U: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+O: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.set(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 }, arguments); },
-aF: function(arg0, arg1) {
+as: function(arg0, arg1) {
 arg0.body = arg1;
 },
-aH: function(arg0, arg1) {
+au: function(arg0, arg1) {
 arg0.cache = __wbindgen_enum_RequestCache[arg1];
 },
 f: function(arg0, arg1) {
 arg0.__yew_subtree_cache_key = arg1 >>> 0;
 },
-aX: function(arg0, arg1) {
+aJ: function(arg0, arg1) {
 arg0.capture = arg1 !== 0;
 },
-aP: function(arg0, arg1) {
+aB: function(arg0, arg1) {
 arg0.checked = arg1 !== 0;
 },
-aE: function(arg0, arg1) {
+ar: function(arg0, arg1) {
 arg0.credentials = __wbindgen_enum_RequestCredentials[arg1];
 },
-aU: function() { return handleError(function (arg0, arg1, arg2) {
+a: function(arg0, arg1, arg2) {
+arg0[arg1 >>> 0] = arg2;
+},
+aG: function() { return handleError(function (arg0, arg1, arg2) {
 arg0.defaultValue = getStringFromWasm0(arg1, arg2);
 }, arguments); },
-s: function(arg0, arg1, arg2) {
+t: function(arg0, arg1, arg2) {
 arg0[arg1] = arg2;
 },
-aD: function(arg0, arg1) {
+aq: function(arg0, arg1) {
 arg0.headers = arg1;
 },
-M: function(arg0, arg1, arg2) {
+K: function(arg0, arg1, arg2) {
 arg0.innerHTML = getStringFromWasm0(arg1, arg2);
 },
-ar: function(arg0, arg1, arg2) {
+ae: function(arg0, arg1, arg2) {
 arg0.innerHTML = getStringFromWasm0(arg1, arg2);
 },
 d: function(arg0, arg1) {
 arg0.__yew_listener_id = arg1 >>> 0;
 },
-aC: function(arg0, arg1, arg2) {
+ap: function(arg0, arg1, arg2) {
 arg0.method = getStringFromWasm0(arg1, arg2);
 },
-aG: function(arg0, arg1) {
+at: function(arg0, arg1) {
 arg0.mode = __wbindgen_enum_RequestMode[arg1];
 },
-aO: function(arg0, arg1) {
+aA: function(arg0, arg1) {
 arg0.mode = __wbindgen_enum_ShadowRootMode[arg1];
 },
-bs: function(arg0, arg1, arg2) {
+aW: function(arg0, arg1, arg2) {
 arg0.nodeValue = arg1 === 0 ? undefined : getStringFromWasm0(arg1, arg2);
 },
-aY: function(arg0, arg1) {
+aL: function(arg0, arg1) {
+arg0.once = arg1 !== 0;
+},
+aK: function(arg0, arg1) {
 arg0.passive = arg1 !== 0;
 },
 e: function(arg0, arg1) {
 arg0.__yew_subtree_id = arg1 >>> 0;
 },
-bt: function(arg0, arg1, arg2) {
+aX: function(arg0, arg1, arg2) {
 arg0.textContent = arg1 === 0 ? undefined : getStringFromWasm0(arg1, arg2);
 },
-aW: function(arg0, arg1, arg2) {
+aI: function(arg0, arg1, arg2) {
 arg0.value = getStringFromWasm0(arg1, arg2);
 },
-aS: function(arg0, arg1, arg2) {
+aE: function(arg0, arg1, arg2) {
 arg0.value = getStringFromWasm0(arg1, arg2);
 },
-F: function(arg0) {
+E: function(arg0) {
 const ret = arg0.shadowRoot;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
@@ -729,102 +584,89 @@ const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-bX: function() {
+bu: function() {
 const ret = typeof globalThis === 'undefined' ? undefined : globalThis;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bZ: function() {
+bw: function() {
 const ret = typeof global === 'undefined' ? undefined : global;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bY: function() {
+bv: function() {
 const ret = typeof self === 'undefined' ? undefined : self;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-ca: function() {
+bx: function() {
 const ret = typeof window === 'undefined' ? undefined : window;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-ap: function(arg0) {
+ac: function(arg0) {
 const ret = arg0.status;
 return ret;
 },
-bP: function() { return handleError(function (arg0) {
+bm: function() { return handleError(function (arg0) {
 const ret = JSON.stringify(arg0);
 return ret;
 }, arguments); },
+an: function(arg0) {
+const ret = arg0.style;
+return ret;
+},
 g: function(arg0) {
 const ret = arg0.__yew_subtree_id;
 return isLikeNone(ret) ? Number.MAX_SAFE_INTEGER : (ret) >>> 0;
 },
-bB: function(arg0) {
+bb: function(arg0) {
 const ret = arg0.target;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bn: function(arg0, arg1) {
-const ret = arg1.textContent;
-var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
-var len1 = WASM_VECTOR_LEN;
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
-},
-a: function(arg0, arg1, arg2) {
+b: function(arg0, arg1, arg2) {
 const ret = arg0.then(arg1, arg2);
 return ret;
 },
-bG: function(arg0, arg1) {
+bd: function(arg0, arg1) {
 const ret = arg0.then(arg1);
 return ret;
 },
-aQ: function(arg0, arg1) {
-const ret = arg1.type;
-const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
-const len1 = WASM_VECTOR_LEN;
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
-},
-bA: function(arg0, arg1) {
-const ret = arg1.type;
-const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
-const len1 = WASM_VECTOR_LEN;
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
-},
-aR: function(arg0, arg1) {
+aC: function(arg0, arg1) {
 const ret = arg1.value;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-aV: function(arg0, arg1) {
+aH: function(arg0, arg1) {
 const ret = arg1.value;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-ct: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_2229);
+bQ: function(arg0, arg1) {
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_3276);
 return ret;
 },
-cu: function(arg0, arg1) {
-const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_873);
+bR: function(arg0, arg1) {
+const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_1495);
 return ret;
 },
-cv: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_1168);
+bS: function(arg0, arg1) {
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_2110);
 return ret;
 },
-cw: function(arg0) {
+bT: function(arg0, arg1) {
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_2096);
+return ret;
+},
+bU: function(arg0) {
 const ret = arg0;
 return ret;
 },
-cx: function(arg0, arg1) {
+bV: function(arg0, arg1) {
 const ret = getStringFromWasm0(arg0, arg1);
 return ret;
 },
-cs: function() {
+bP: function() {
 const table = wasm.__wbindgen_externrefs;
 table.set(0, undefined);
 table.set(1024, undefined);
@@ -838,20 +680,20 @@ __proto__: null,
 "./mekaar_widgets_bg.js": import0,
 };
 }
-function __wasm_bindgen_func_elem_1168(arg0, arg1) {
-wasm.__wasm_bindgen_func_elem_1168(arg0, arg1);
+function __wasm_bindgen_func_elem_2096(arg0, arg1) {
+wasm.__wasm_bindgen_func_elem_2096(arg0, arg1);
 }
-function __wasm_bindgen_func_elem_873(arg0, arg1, arg2) {
-wasm.__wasm_bindgen_func_elem_873(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_1495(arg0, arg1, arg2) {
+wasm.__wasm_bindgen_func_elem_1495(arg0, arg1, arg2);
 }
-function __wasm_bindgen_func_elem_2229(arg0, arg1, arg2) {
-const ret = wasm.__wasm_bindgen_func_elem_2229(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_2110(arg0, arg1, arg2) {
+wasm.__wasm_bindgen_func_elem_2110(arg0, arg1, arg2);
+}
+function __wasm_bindgen_func_elem_3276(arg0, arg1, arg2) {
+const ret = wasm.__wasm_bindgen_func_elem_3276(arg0, arg1, arg2);
 if (ret[1]) {
 throw takeFromExternrefTable0(ret[0]);
 }
-}
-function __wasm_bindgen_func_elem_2234(arg0, arg1, arg2, arg3) {
-wasm.__wasm_bindgen_func_elem_2234(arg0, arg1, arg2, arg3);
 }
 const __wbindgen_enum_RequestCache = ["default", "no-store", "reload", "no-cache", "force-cache", "only-if-cached"];
 const __wbindgen_enum_RequestCredentials = ["omit", "same-origin", "include"];
@@ -1140,7 +982,7 @@ console.warn('using deprecated parameters for the initialization function; pass 
 }
 }
 if (module_or_path === undefined) {
-module_or_path = new URL('mekaar_widgets_bg-7cabacd3.wasm', import.meta.url);
+module_or_path = new URL('mekaar_widgets_bg-ae543a98.wasm', import.meta.url);
 }
 const imports = __wbg_get_imports();
 if (typeof module_or_path === 'string' || (typeof Request === 'function' && module_or_path instanceof Request) || (typeof URL === 'function' && module_or_path instanceof URL)) {
