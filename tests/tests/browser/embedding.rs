@@ -8,7 +8,8 @@
 //! ```
 
 use crate::harness::{host_page, loader_snippet, support_placeholder, with_browser, HostSite};
-use mekaar_tests::TestServer;
+use mekaar_tests::{voter_key, TestServer, VOTER_HEADER};
+use reqwest::Method;
 use serde_json::{json, Value};
 
 const SLUG: &str = "dorp";
@@ -31,6 +32,21 @@ return {
 };
 "#;
 
+/// What a resident sees of the poll's result bars: the track and fill colours and how far
+/// each fill reaches (in percent of its track).
+const READ_BARS: &str = r#"
+var fills = qa('.mekaar-bar-fill');
+if (fills.length < 2) return null;
+// Read once the bars have grown to their width (their transition has ended).
+if (fills.some(function (f) { return f.getAnimations().length > 0; })) return null;
+return fills.map(function (fill) {
+  var track = fill.parentElement, f = getComputedStyle(fill), t = getComputedStyle(track);
+  var width = track.getBoundingClientRect().width;
+  return { fill: f.backgroundColor, track: t.backgroundColor, height: f.height,
+           percent: width > 0 ? Math.round(fill.getBoundingClientRect().width / width * 100) : -1 };
+});
+"#;
+
 /// A host page whose policy forbids inline styles (`style-src 'self'`, no
 /// `'unsafe-inline'`) shows the widget as styled as on a page without a policy: the widget
 /// adopts a constructable stylesheet instead of putting a `<style>` element in its shadow
@@ -44,7 +60,41 @@ async fn a_host_page_that_forbids_inline_styles_shows_the_widget_styled() {
         let initiative = api
             .create_initiative(SLUG, &created.admin_token, "Een bankje bij de vijver")
             .await;
-        let body = support_placeholder(SLUG, &initiative.id, "");
+        // A poll with 2 votes for the first option and 1 for the second: bars of 67 % and 33 %.
+        let poll = api
+            .admin_call(
+                &created.admin_token,
+                Method::POST,
+                SLUG,
+                "/polls",
+                Some(json!({ "question": "Welke naam?", "options": ["De Linde", "Het Plein"] })),
+            )
+            .await;
+        let poll = poll["poll"]["id"].as_str().expect("poll id").to_string();
+        api.admin_call(
+            &created.admin_token,
+            Method::POST,
+            SLUG,
+            &format!("/polls/{poll}/state"),
+            Some(json!({ "action": "open" })),
+        )
+        .await;
+        for (voter, choice) in [(1, 0), (2, 0), (3, 1)] {
+            let status = api
+                .client
+                .post(api.community_url(SLUG, &format!("/polls/{poll}/vote")))
+                .header(VOTER_HEADER, voter_key(voter))
+                .json(&json!({ "choices": [choice] }))
+                .send()
+                .await
+                .expect("vote")
+                .status();
+            assert_eq!(status, 200, "vote {voter}");
+        }
+        let body = format!(
+            "{}\n<div data-mekaar=\"poll\" data-community=\"{SLUG}\" data-poll=\"{poll}\"></div>",
+            support_placeholder(SLUG, &initiative.id, "")
+        );
         let plain = site.put(
             "/plain",
             host_page("Dorpskrant", &loader_snippet(&api.url), &body),
@@ -64,10 +114,26 @@ async fn a_host_page_that_forbids_inline_styles_shows_the_widget_styled() {
         let looks_plain = resident
             .wait_inside(0, "styled on the plain page", READ_LOOKS)
             .await;
+        let bars_plain = resident
+            .wait_inside(1, "bars on the plain page", READ_BARS)
+            .await;
         resident.goto(&strict).await;
         let looks_strict = resident
             .wait_inside(0, "styled on the strict page", READ_LOOKS)
             .await;
+        let bars_strict = resident
+            .wait_inside(1, "bars on the strict page", READ_BARS)
+            .await;
+        assert_eq!(
+            bars_strict, bars_plain,
+            "the same bars under style-src 'self'"
+        );
+        assert_eq!(bars_plain[0]["percent"], json!(67), "{bars_plain}");
+        assert_eq!(bars_plain[1]["percent"], json!(33), "{bars_plain}");
+        assert_ne!(
+            bars_plain[0]["fill"], bars_plain[0]["track"],
+            "{bars_plain}"
+        );
         assert_eq!(
             looks_strict, looks_plain,
             "the same looks under style-src 'self'"
