@@ -305,3 +305,85 @@ async fn the_widgets_reflow_into_320_css_pixels() {
     })
     .await;
 }
+
+/// Reads every support button in widget `arguments[0]`: `[pressed, count text]`.
+const READ_SUPPORT: &str = r#"
+if (!root || attr('data-state') !== 'ready') return null;
+var buttons = qa('.mekaar-support-button');
+if (!buttons.length) return null;
+return buttons.map(function (b) {
+  var support = b.closest('.mekaar-support');
+  var count = support ? support.querySelector('.mekaar-count') : null;
+  if (!count || support.getAttribute('data-state') !== 'ready'
+      || support.getAttribute('aria-busy') === 'true') return null;
+  return [b.getAttribute('aria-pressed'), t(count)];
+});
+"#;
+
+/// Widgets on one page hear each other: supporting an initiative in the list's detail view
+/// shows at once in the featured card of that initiative and in its separate support
+/// button, without a reload; withdrawing in the card shows in the other two.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_support_in_one_widget_shows_in_the_others_on_the_page() {
+    with_browser(|browser| async move {
+        let api = TestServer::start().await;
+        let site = HostSite::start().await;
+        let created = api.create_community(SLUG, &[&site.origin]).await;
+        let initiative = api
+            .create_initiative(SLUG, &created.admin_token, "Een bankje bij de vijver")
+            .await;
+        let id = &initiative.id;
+        let body = format!(
+            "{}\n<div data-mekaar=\"initiative\" data-community=\"{SLUG}\" data-initiative=\"{id}\"></div>\n\
+             <div data-mekaar=\"initiatives\" data-community=\"{SLUG}\"></div>",
+            support_placeholder(SLUG, id, "")
+        );
+        let url = site.put(
+            "/",
+            host_page("Dorpskrant", &loader_snippet(&api.url), &body),
+        );
+        let resident = browser.profile().await;
+        // The list opens on the initiative's detail (a shared link).
+        resident.goto(&format!("{url}#mekaar-i={id}")).await;
+        let shown = |pressed: &str, count: &str| {
+            format!(
+                "var seen = (function () {{ {READ_SUPPORT} }})();\
+                 return !!seen && seen.every(function (b) {{ return !!b && b[0] === '{pressed}' \
+                 && b[1].indexOf('{count}') === 0; }}) ? seen : null;"
+            )
+        };
+        for index in [0, 1, 2] {
+            resident
+                .wait_inside(index, "not supported yet", &shown("false", "0"))
+                .await;
+        }
+
+        resident.click_in(2, ".mekaar-support-button").await;
+        for index in [0, 1, 2] {
+            resident
+                .wait_inside(index, "supported everywhere", &shown("true", "1"))
+                .await;
+        }
+        assert_eq!(
+            api.client
+                .get(api.community_url(SLUG, &format!("/initiatives/{id}")))
+                .send()
+                .await
+                .expect("GET initiative")
+                .json::<Value>()
+                .await
+                .expect("initiative")["support_count"],
+            json!(1),
+            "counted once"
+        );
+
+        resident.click_in(1, ".mekaar-support-button").await;
+        for index in [0, 1, 2] {
+            resident
+                .wait_inside(index, "withdrawn everywhere", &shown("false", "0"))
+                .await;
+        }
+        resident.assert_no_host_errors().await;
+    })
+    .await;
+}
