@@ -14,6 +14,44 @@ use serde_json::{json, Value};
 
 const SLUG: &str = "dorp";
 
+/// The API server with one community that allows the host site only, and its
+/// initiatives.
+struct World {
+    api: TestServer,
+    site: HostSite,
+    /// The community's admin token.
+    token: String,
+    /// The ids of the initiatives, in the order of the titles given.
+    ids: Vec<String>,
+}
+
+async fn world(titles: &[&str]) -> World {
+    let api = TestServer::start().await;
+    let site = HostSite::start().await;
+    let token = api
+        .create_community(SLUG, &[&site.origin])
+        .await
+        .admin_token;
+    let mut ids = Vec::new();
+    for title in titles {
+        ids.push(api.create_initiative(SLUG, &token, title).await.id);
+    }
+    World {
+        api,
+        site,
+        token,
+        ids,
+    }
+}
+
+impl World {
+    /// A host page at `path` with `head` (after the loader snippet) and `body`; its URL.
+    fn page(&self, path: &str, head: &str, body: &str) -> String {
+        let head = format!("{}\n{head}", loader_snippet(&self.api.url));
+        self.site.put(path, host_page("Dorpskrant", &head, body))
+    }
+}
+
 /// What a resident sees of a widget's looks: the computed colours and shape of its box and
 /// its support button, and whether its progress meter is drawn as a bar.
 const READ_LOOKS: &str = r#"
@@ -54,16 +92,12 @@ return fills.map(function (fill) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_host_page_that_forbids_inline_styles_shows_the_widget_styled() {
     with_browser(|browser| async move {
-        let api = TestServer::start().await;
-        let site = HostSite::start().await;
-        let created = api.create_community(SLUG, &[&site.origin]).await;
-        let initiative = api
-            .create_initiative(SLUG, &created.admin_token, "Een bankje bij de vijver")
-            .await;
+        let w = world(&["Een bankje bij de vijver"]).await;
+        let (api, token, id) = (&w.api, &w.token, &w.ids[0]);
         // A poll with 2 votes for the first option and 1 for the second: bars of 67 % and 33 %.
         let poll = api
             .admin_call(
-                &created.admin_token,
+                token,
                 Method::POST,
                 SLUG,
                 "/polls",
@@ -72,7 +106,7 @@ async fn a_host_page_that_forbids_inline_styles_shows_the_widget_styled() {
             .await;
         let poll = poll["poll"]["id"].as_str().expect("poll id").to_string();
         api.admin_call(
-            &created.admin_token,
+            token,
             Method::POST,
             SLUG,
             &format!("/polls/{poll}/state"),
@@ -93,21 +127,11 @@ async fn a_host_page_that_forbids_inline_styles_shows_the_widget_styled() {
         }
         let body = format!(
             "{}\n<div data-mekaar=\"poll\" data-community=\"{SLUG}\" data-poll=\"{poll}\"></div>",
-            support_placeholder(SLUG, &initiative.id, "")
+            support_placeholder(SLUG, id, "")
         );
-        let plain = site.put(
-            "/plain",
-            host_page("Dorpskrant", &loader_snippet(&api.url), &body),
-        );
+        let plain = w.page("/plain", "", &body);
         let csp = "<meta http-equiv=\"Content-Security-Policy\" content=\"style-src 'self'\">";
-        let strict = site.put(
-            "/strict",
-            host_page(
-                "Dorpskrant",
-                &format!("{csp}\n{}", loader_snippet(&api.url)),
-                &body,
-            ),
-        );
+        let strict = w.page("/strict", csp, &body);
 
         let resident = browser.profile().await;
         resident.goto(&plain).await;
@@ -156,20 +180,13 @@ async fn a_host_page_that_forbids_inline_styles_shows_the_widget_styled() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_placeholder_taken_out_is_unmounted_and_works_again_when_put_back() {
     with_browser(|browser| async move {
-        let api = TestServer::start().await;
-        let site = HostSite::start().await;
-        let created = api.create_community(SLUG, &[&site.origin]).await;
-        let initiative = api
-            .create_initiative(SLUG, &created.admin_token, "Een bankje bij de vijver")
-            .await;
+        let w = world(&["Een bankje bij de vijver"]).await;
+        let id = &w.ids[0];
         let body = format!(
             "<section id=\"a\">{}</section><section id=\"b\"></section>",
-            support_placeholder(SLUG, &initiative.id, "")
+            support_placeholder(SLUG, id, "")
         );
-        let url = site.put(
-            "/",
-            host_page("Dorpskrant", &loader_snippet(&api.url), &body),
-        );
+        let url = w.page("/", "", &body);
         let resident = browser.profile().await;
         resident.goto(&url).await;
         resident
@@ -255,28 +272,17 @@ return { page: document.documentElement.scrollWidth, viewport: window.innerWidth
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_widgets_reflow_into_320_css_pixels() {
     with_browser(|browser| async move {
-        let api = TestServer::start().await;
-        let site = HostSite::start().await;
-        let created = api.create_community(SLUG, &[&site.origin]).await;
-        let mut first = None;
-        for title in [
+        let w = world(&[
             "Een bankje bij de vijver",
             "Jeu-de-boulesbaan achter het dorpshuis met verlichting voor de winteravonden",
             "Hoogstamboomgaard",
-        ] {
-            let i = api
-                .create_initiative(SLUG, &created.admin_token, title)
-                .await;
-            first.get_or_insert(i.id);
-        }
+        ])
+        .await;
         let body = format!(
             "{}\n<div data-mekaar=\"initiatives\" data-community=\"{SLUG}\"></div>",
-            support_placeholder(SLUG, first.as_deref().unwrap(), "")
+            support_placeholder(SLUG, &w.ids[0], "")
         );
-        let url = site.put(
-            "/",
-            host_page("Dorpskrant", &loader_snippet(&api.url), &body),
-        );
+        let url = w.page("/", "", &body);
         let resident = browser.profile().await;
         resident
             .client
@@ -326,22 +332,14 @@ return buttons.map(function (b) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_support_in_one_widget_shows_in_the_others_on_the_page() {
     with_browser(|browser| async move {
-        let api = TestServer::start().await;
-        let site = HostSite::start().await;
-        let created = api.create_community(SLUG, &[&site.origin]).await;
-        let initiative = api
-            .create_initiative(SLUG, &created.admin_token, "Een bankje bij de vijver")
-            .await;
-        let id = &initiative.id;
+        let w = world(&["Een bankje bij de vijver"]).await;
+        let (api, id) = (&w.api, &w.ids[0]);
         let body = format!(
             "{}\n<div data-mekaar=\"initiative\" data-community=\"{SLUG}\" data-initiative=\"{id}\"></div>\n\
              <div data-mekaar=\"initiatives\" data-community=\"{SLUG}\"></div>",
             support_placeholder(SLUG, id, "")
         );
-        let url = site.put(
-            "/",
-            host_page("Dorpskrant", &loader_snippet(&api.url), &body),
-        );
+        let url = w.page("/", "", &body);
         let resident = browser.profile().await;
         // The list opens on the initiative's detail (a shared link).
         resident.goto(&format!("{url}#mekaar-i={id}")).await;
