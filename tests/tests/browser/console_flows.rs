@@ -29,6 +29,7 @@ use crate::console::{
 use crate::harness::{
     axe_source, host_page, loader_snippet, support_placeholder, with_browser, AxeFindings, Profile,
 };
+use crate::polls;
 use mekaar_tests::{voter_key, VOTER_HEADER};
 use reqwest::Method;
 use serde_json::json;
@@ -272,8 +273,8 @@ async fn a_poll_editor_creates_opens_and_closes_a_poll_while_a_resident_votes() 
         resident
             .wait_inside(0, "the vote form", "return attr('data-state') === 'ready' && attr('data-phase') === 'open';")
             .await;
-        resident.click_in(0, "label[for=\"mekaar-o-1\"]").await;
-        resident.click_in(0, "#mekaar-b-vote").await;
+        resident.click_in(0, &polls::option_label(1)).await;
+        resident.click_in(0, polls::VOTE_BUTTON).await;
         resident
             .wait_inside(0, "the vote is counted", "return attr('data-voted') === 'true';")
             .await;
@@ -583,8 +584,8 @@ async fn the_snippet_builder_snippet_works_when_pasted_into_a_fresh_host_page() 
         resident
             .wait_inside(0, "the pasted poll", "return attr('data-state') === 'ready' && attr('data-phase') === 'open';")
             .await;
-        resident.click_in(0, "label[for=\"mekaar-o-0\"]").await;
-        resident.click_in(0, "#mekaar-b-vote").await;
+        resident.click_in(0, &polls::option_label(0)).await;
+        resident.click_in(0, polls::VOTE_BUTTON).await;
         resident
             .wait_inside(0, "the vote is counted", "return attr('data-voted') === 'true';")
             .await;

@@ -117,11 +117,11 @@ impl World {
 
 /// The vote button. Ids inside a widget are `mekaar-{uid}-{name}`, unique per widget on
 /// the page; inside one widget's shadow root the name's ending picks the element.
-const VOTE_BUTTON: &str = "[id$=-b-vote]";
+pub(crate) const VOTE_BUTTON: &str = "[id$=-b-vote]";
 const CODE_FIELD: &str = "[id$=-f-code]";
 
 /// The label of option `o` (counting from 0).
-fn option_label(o: usize) -> String {
+pub(crate) fn option_label(o: usize) -> String {
     format!("label[for$=-o-{o}]")
 }
 
