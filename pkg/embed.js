@@ -11,8 +11,8 @@ var STATE = "data-mekaar-state";
 var glue;
 function load() {
 if (!glue) {
-glue = import(base + "pkg/mekaar_widgets-7f487668.js").then(function (m) {
-return m.default({ module_or_path: base + "pkg/mekaar_widgets_bg-ae543a98.wasm" }).then(function () {
+glue = import(base + "pkg/mekaar_widgets-f997256f.js").then(function (m) {
+return m.default({ module_or_path: base + "pkg/mekaar_widgets_bg-ab933d32.wasm" }).then(function () {
 return m;
 });
 });

@@ -54,8 +54,30 @@ fn style(shadow: &ShadowRoot, document: &web_sys::Document) -> Result<(), JsValu
     Ok(())
 }
 
-/// Remembers how to end the app mounted on `element`.
-fn keep(element: &Element, end: End) {
+/// The widget kinds a placeholder can name in `data-mekaar`.
+enum Widget {
+    Support,
+    Poll,
+    Initiatives(Kind),
+}
+
+impl Widget {
+    fn from_attr(name: &str) -> Option<Widget> {
+        Some(match name.trim() {
+            "support" => Widget::Support,
+            "poll" => Widget::Poll,
+            "initiatives" => Widget::Initiatives(Kind::List),
+            "initiative" => Widget::Initiatives(Kind::Single),
+            "manage" => Widget::Initiatives(Kind::Manage),
+            _ => return None,
+        })
+    }
+}
+
+/// Starts component `C` in `root` and remembers how to end it when `element` leaves.
+fn start<C: yew::BaseComponent>(element: &Element, root: Element, props: C::Properties) {
+    let app = yew::Renderer::<C>::with_root_and_props(root, props).render();
+    let end: End = Box::new(move || app.destroy());
     MOUNTED.with(|m| m.borrow_mut().push((element.clone(), end)));
 }
 
@@ -67,21 +89,10 @@ fn keep(element: &Element, end: End) {
 #[wasm_bindgen]
 pub fn mount(element: Element, base: String) -> Result<(), JsValue> {
     let attr = |name: &str| element.get_attribute(name).unwrap_or_default();
-    let widget = attr("data-mekaar");
-    let widget = widget.trim();
-    let kind = match widget {
-        "poll" | "support" => None,
-        "initiatives" => Some(Kind::List),
-        "initiative" => Some(Kind::Single),
-        "manage" => Some(Kind::Manage),
-        _ => return Err(JsValue::from_str("mekaar: unknown widget kind")),
-    };
+    let widget = Widget::from_attr(&attr("data-mekaar"))
+        .ok_or_else(|| JsValue::from_str("mekaar: unknown widget kind"))?;
     // A placeholder mounted again (a second loader, or taken out and put back) starts over.
     unmount(element.clone());
-    let lang = Lang::from_tag(element.get_attribute("data-lang").as_deref());
-    let theme = Theme::from_attr(element.get_attribute("data-theme").as_deref());
-    let community = attr("data-community").trim().to_owned();
-    let initiative = attr("data-initiative").trim().to_owned();
 
     let shadow = match element.shadow_root() {
         Some(shadow) => {
@@ -103,49 +114,44 @@ pub fn mount(element: Element, base: String) -> Result<(), JsValue> {
     });
     let env = Rc::new(Env {
         base: base.as_str().into(),
-        community: community.as_str().into(),
-        lang,
-        theme,
+        community: attr("data-community").trim().into(),
+        lang: Lang::from_tag(Some(&attr("data-lang"))),
+        theme: Theme::from_attr(Some(&attr("data-theme"))),
         voter: crate::voter::voter_key(),
         heading: heading_level(&attr("data-heading-level")),
         uid,
     });
-
-    if widget == "poll" {
-        let props = crate::poll_app::Props {
-            env,
-            poll: attr("data-poll").trim().into(),
-            overlay: attr("data-view").trim() == "overlay",
-        };
-        let app =
-            yew::Renderer::<crate::poll_app::PollWidget>::with_root_and_props(root, props).render();
-        keep(&element, Box::new(move || app.destroy()));
-        return Ok(());
-    }
-    match kind {
-        None => {
-            let props = crate::support::Props {
+    let initiative: Rc<str> = attr("data-initiative").trim().into();
+    match widget {
+        Widget::Support => start::<crate::support::SupportButton>(
+            &element,
+            root,
+            crate::support::Props {
                 env,
-                initiative: initiative.as_str().into(),
+                initiative,
                 threshold: None,
-            };
-            let app =
-                yew::Renderer::<crate::support::SupportButton>::with_root_and_props(root, props)
-                    .render();
-            keep(&element, Box::new(move || app.destroy()));
-        }
-        Some(kind) => {
-            let props = crate::app::Props {
+            },
+        ),
+        Widget::Poll => start::<crate::poll_app::PollWidget>(
+            &element,
+            root,
+            crate::poll_app::Props {
+                env,
+                poll: attr("data-poll").trim().into(),
+                overlay: attr("data-view").trim() == "overlay",
+            },
+        ),
+        Widget::Initiatives(kind) => start::<crate::app::Initiatives>(
+            &element,
+            root,
+            crate::app::Props {
                 env,
                 kind,
-                initiative: initiative.as_str().into(),
+                initiative,
                 submit: attr("data-submit").trim() != "false",
                 preset: crate::preset(&attr),
-            };
-            let app =
-                yew::Renderer::<crate::app::Initiatives>::with_root_and_props(root, props).render();
-            keep(&element, Box::new(move || app.destroy()));
-        }
+            },
+        ),
     }
     Ok(())
 }
@@ -173,10 +179,4 @@ pub fn unmount(element: Element) {
     if let Some(shadow) = element.shadow_root() {
         shadow.set_inner_html("");
     }
-}
-
-/// How many widgets are mounted (tests read it through the page).
-#[wasm_bindgen]
-pub fn mounted() -> usize {
-    MOUNTED.with(|m| m.borrow().len())
 }

@@ -6,10 +6,6 @@ if (ret[1]) {
 throw takeFromExternrefTable0(ret[0]);
 }
 }
-export function mounted() {
-const ret = wasm.mounted();
-return ret >>> 0;
-}
 export function unmount(element) {
 wasm.unmount(element);
 }
@@ -643,19 +639,19 @@ getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
 bQ: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_3276);
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_3272);
 return ret;
 },
 bR: function(arg0, arg1) {
-const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_1495);
+const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_1491);
 return ret;
 },
 bS: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_2110);
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_2106);
 return ret;
 },
 bT: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_2096);
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_2092);
 return ret;
 },
 bU: function(arg0) {
@@ -680,17 +676,17 @@ __proto__: null,
 "./mekaar_widgets_bg.js": import0,
 };
 }
-function __wasm_bindgen_func_elem_2096(arg0, arg1) {
-wasm.__wasm_bindgen_func_elem_2096(arg0, arg1);
+function __wasm_bindgen_func_elem_2092(arg0, arg1) {
+wasm.__wasm_bindgen_func_elem_2092(arg0, arg1);
 }
-function __wasm_bindgen_func_elem_1495(arg0, arg1, arg2) {
-wasm.__wasm_bindgen_func_elem_1495(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_1491(arg0, arg1, arg2) {
+wasm.__wasm_bindgen_func_elem_1491(arg0, arg1, arg2);
 }
-function __wasm_bindgen_func_elem_2110(arg0, arg1, arg2) {
-wasm.__wasm_bindgen_func_elem_2110(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_2106(arg0, arg1, arg2) {
+wasm.__wasm_bindgen_func_elem_2106(arg0, arg1, arg2);
 }
-function __wasm_bindgen_func_elem_3276(arg0, arg1, arg2) {
-const ret = wasm.__wasm_bindgen_func_elem_3276(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_3272(arg0, arg1, arg2) {
+const ret = wasm.__wasm_bindgen_func_elem_3272(arg0, arg1, arg2);
 if (ret[1]) {
 throw takeFromExternrefTable0(ret[0]);
 }
@@ -982,7 +978,7 @@ console.warn('using deprecated parameters for the initialization function; pass 
 }
 }
 if (module_or_path === undefined) {
-module_or_path = new URL('mekaar_widgets_bg-ae543a98.wasm', import.meta.url);
+module_or_path = new URL('mekaar_widgets_bg-ab933d32.wasm', import.meta.url);
 }
 const imports = __wbg_get_imports();
 if (typeof module_or_path === 'string' || (typeof Request === 'function' && module_or_path instanceof Request) || (typeof URL === 'function' && module_or_path instanceof URL)) {
