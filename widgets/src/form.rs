@@ -298,6 +298,13 @@ pub fn select(
     onchange: Callback<Event>,
 ) -> Html {
     let empty = empty.map(|label| ("", label));
+    // With no option of that value, the first is the chosen one, and says so: yew inserts
+    // the options last to first, and a browser left to pick would show the last.
+    let selected = if empty.iter().chain(options).any(|(v, _)| *v == selected) {
+        selected
+    } else {
+        empty.iter().chain(options).next().map_or("", |(v, _)| *v)
+    };
     let options = empty.iter().chain(options).map(|(value, label)| {
         html! {
             <option key={*value} value={value.to_string()} selected={*value == selected}>

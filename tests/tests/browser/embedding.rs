@@ -385,3 +385,47 @@ async fn a_support_in_one_widget_shows_in_the_others_on_the_page() {
     })
     .await;
 }
+
+/// What the list and the card widgets show of their titles and the list's sort control.
+const READ_TITLES: &str = r#"
+var titles = qa('.mekaar-card-title');
+if (!root || attr('data-state') !== 'ready' || !titles.length) return null;
+var sort = q('select[name=sort]');
+return { tags: titles.map(function (h) { return h.tagName; }),
+         sizes: titles.map(function (h) { return getComputedStyle(h).fontSize; }),
+         sort: sort ? sort.value : null,
+         sort_shown: sort ? sort.options[sort.selectedIndex].textContent.trim() : null };
+"#;
+
+/// Heading levels come from the host page, looks do not: a featured card whose title the
+/// host puts at level 4 looks like the cards in the list (level 3 below the list's own
+/// heading), and the list's sort control shows the order the list is in (newest first)
+/// before the resident chose one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn heading_levels_follow_the_host_and_the_sort_shows_the_order_used() {
+    with_browser(|browser| async move {
+        let w = world(&["Een bankje bij de vijver", "Hoogstamboomgaard"]).await;
+        let body = format!(
+            "<div data-mekaar=\"initiative\" data-community=\"{SLUG}\" data-initiative=\"{}\" \
+             data-heading-level=\"4\"></div>\n\
+             <h2>Alle initiatieven</h2>\n<div data-mekaar=\"initiatives\" data-community=\"{SLUG}\"></div>",
+            w.ids[0]
+        );
+        let url = w.page("/", "", &body);
+        let resident = browser.profile().await;
+        resident.goto(&url).await;
+        let card = resident
+            .wait_inside(0, "the featured card", READ_TITLES)
+            .await;
+        let list = resident
+            .wait_inside(1, "the list", READ_TITLES)
+            .await;
+        assert_eq!(card["tags"], json!(["H4"]), "{card}");
+        assert_eq!(list["tags"], json!(["H3", "H3"]), "{list}");
+        assert_eq!(card["sizes"][0], list["sizes"][0], "card {card}, list {list}");
+        assert_eq!(list["sort"], json!("newest"), "{list}");
+        assert_eq!(list["sort_shown"], json!("Nieuwste eerst"), "{list}");
+        resident.assert_no_host_errors().await;
+    })
+    .await;
+}

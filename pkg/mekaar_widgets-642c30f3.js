@@ -639,19 +639,19 @@ getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
 bQ: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_3272);
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_3273);
 return ret;
 },
 bR: function(arg0, arg1) {
-const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_1491);
+const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_1492);
 return ret;
 },
 bS: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_2106);
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_2107);
 return ret;
 },
 bT: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_2092);
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_2093);
 return ret;
 },
 bU: function(arg0) {
@@ -676,17 +676,17 @@ __proto__: null,
 "./mekaar_widgets_bg.js": import0,
 };
 }
-function __wasm_bindgen_func_elem_2092(arg0, arg1) {
-wasm.__wasm_bindgen_func_elem_2092(arg0, arg1);
+function __wasm_bindgen_func_elem_2093(arg0, arg1) {
+wasm.__wasm_bindgen_func_elem_2093(arg0, arg1);
 }
-function __wasm_bindgen_func_elem_1491(arg0, arg1, arg2) {
-wasm.__wasm_bindgen_func_elem_1491(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_1492(arg0, arg1, arg2) {
+wasm.__wasm_bindgen_func_elem_1492(arg0, arg1, arg2);
 }
-function __wasm_bindgen_func_elem_2106(arg0, arg1, arg2) {
-wasm.__wasm_bindgen_func_elem_2106(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_2107(arg0, arg1, arg2) {
+wasm.__wasm_bindgen_func_elem_2107(arg0, arg1, arg2);
 }
-function __wasm_bindgen_func_elem_3272(arg0, arg1, arg2) {
-const ret = wasm.__wasm_bindgen_func_elem_3272(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_3273(arg0, arg1, arg2) {
+const ret = wasm.__wasm_bindgen_func_elem_3273(arg0, arg1, arg2);
 if (ret[1]) {
 throw takeFromExternrefTable0(ret[0]);
 }
@@ -978,7 +978,7 @@ console.warn('using deprecated parameters for the initialization function; pass 
 }
 }
 if (module_or_path === undefined) {
-module_or_path = new URL('mekaar_widgets_bg-ab933d32.wasm', import.meta.url);
+module_or_path = new URL('mekaar_widgets_bg-e63e03c8.wasm', import.meta.url);
 }
 const imports = __wbg_get_imports();
 if (typeof module_or_path === 'string' || (typeof Request === 'function' && module_or_path instanceof Request) || (typeof URL === 'function' && module_or_path instanceof URL)) {
