@@ -45,6 +45,31 @@ async fn world(titles: &[&str]) -> World {
 }
 
 impl World {
+    /// Creates and opens a poll with `options`; its id.
+    async fn open_poll(&self, options: &[&str]) -> String {
+        let created = self
+            .api
+            .admin_call(
+                &self.token,
+                Method::POST,
+                SLUG,
+                "/polls",
+                Some(json!({ "question": "Welke naam krijgt het plein?", "options": options })),
+            )
+            .await;
+        let poll = created["poll"]["id"].as_str().expect("poll id").to_string();
+        self.api
+            .admin_call(
+                &self.token,
+                Method::POST,
+                SLUG,
+                &format!("/polls/{poll}/state"),
+                Some(json!({ "action": "open" })),
+            )
+            .await;
+        poll
+    }
+
     /// A host page at `path` with `head` (after the loader snippet) and `body`; its URL.
     fn page(&self, path: &str, head: &str, body: &str) -> String {
         let head = format!("{}\n{head}", loader_snippet(&self.api.url));
@@ -93,26 +118,9 @@ return fills.map(function (fill) {
 async fn a_host_page_that_forbids_inline_styles_shows_the_widget_styled() {
     with_browser(|browser| async move {
         let w = world(&["Een bankje bij de vijver"]).await;
-        let (api, token, id) = (&w.api, &w.token, &w.ids[0]);
+        let (api, id) = (&w.api, &w.ids[0]);
         // A poll with 2 votes for the first option and 1 for the second: bars of 67 % and 33 %.
-        let poll = api
-            .admin_call(
-                token,
-                Method::POST,
-                SLUG,
-                "/polls",
-                Some(json!({ "question": "Welke naam?", "options": ["De Linde", "Het Plein"] })),
-            )
-            .await;
-        let poll = poll["poll"]["id"].as_str().expect("poll id").to_string();
-        api.admin_call(
-            token,
-            Method::POST,
-            SLUG,
-            &format!("/polls/{poll}/state"),
-            Some(json!({ "action": "open" })),
-        )
-        .await;
+        let poll = w.open_poll(&["De Linde", "Het Plein"]).await;
         for (voter, choice) in [(1, 0), (2, 0), (3, 1)] {
             let status = api
                 .client
@@ -258,7 +266,9 @@ async fn poll_page(p: &crate::harness::Profile, script: &str) -> Value {
 /// scrolls sideways, or a widget wider than its box.
 const READ_OVERFLOW: &str = r#"
 if (!root || attr('data-state') !== 'ready') return null;
+// The honeypot field is off-screen on purpose (only robots fill it in).
 var wide = qa('*').filter(function (el) {
+  if (el.closest('.mekaar-hp')) return false;
   var r = el.getBoundingClientRect();
   return r.width > 0 && (r.right > window.innerWidth + 0.5 || r.left < -0.5);
 }).map(function (el) { return el.tagName + '.' + el.className; });
@@ -267,8 +277,8 @@ return { page: document.documentElement.scrollWidth, viewport: window.innerWidth
 "#;
 
 /// WCAG 1.4.10 (reflow): at 320 CSS px (what 400 % zoom leaves of a 1280 px window; 200 %
-/// zoom leaves 640) the support button and the initiative list fit without sideways
-/// scrolling and nothing is cut off.
+/// zoom leaves 640) the support button, the poll and the initiative list in its list,
+/// detail and form views fit without sideways scrolling and nothing is cut off.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_widgets_reflow_into_320_css_pixels() {
     with_browser(|browser| async move {
@@ -278,8 +288,16 @@ async fn the_widgets_reflow_into_320_css_pixels() {
             "Hoogstamboomgaard",
         ])
         .await;
+        let poll = w
+            .open_poll(&[
+                "Het Dorpsplein",
+                "Plein van de Samenwerkende Verenigingen en Buurtcomités",
+                "Maakt mij niet uit",
+            ])
+            .await;
         let body = format!(
-            "{}\n<div data-mekaar=\"initiatives\" data-community=\"{SLUG}\"></div>",
+            "{}\n<div data-mekaar=\"poll\" data-community=\"{SLUG}\" data-poll=\"{poll}\"></div>\n\
+             <div data-mekaar=\"initiatives\" data-community=\"{SLUG}\"></div>",
             support_placeholder(SLUG, &w.ids[0], "")
         );
         let url = w.page("/", "", &body);
@@ -295,17 +313,40 @@ async fn the_widgets_reflow_into_320_css_pixels() {
             width.as_u64().is_some_and(|w| w <= 360),
             "narrow viewport, got {width}"
         );
-        for index in [0, 1] {
-            let seen = resident.wait_inside(index, "rendered", READ_OVERFLOW).await;
+        // The support button, the poll, and the list in each of its views.
+        let views = [
+            (0, "support button", None),
+            (1, "poll", None),
+            (2, "list", Some("list")),
+            (2, "detail", Some("detail")),
+            (2, "submit form", Some("new")),
+        ];
+        for (index, what, view) in views {
+            if let Some(view) = view {
+                let hash = match view {
+                    "detail" => format!("#mekaar-i={}", w.ids[1]),
+                    "new" => "#mekaar-new".to_string(),
+                    _ => String::new(),
+                };
+                resident
+                    .exec("location.hash = arguments[0];", vec![json!(hash)])
+                    .await;
+            }
+            let wanted = view.map_or(String::new(), |v| {
+                format!("if (attr('data-view') !== '{v}') return null;\n")
+            });
+            let seen = resident
+                .wait_inside(index, what, &format!("{wanted}{READ_OVERFLOW}"))
+                .await;
             assert!(
                 seen["page"].as_u64() <= seen["viewport"].as_u64(),
-                "widget {index}: the page scrolls sideways: {seen}"
+                "{what}: the page scrolls sideways: {seen}"
             );
             assert!(
                 seen["root"].as_u64() <= seen["root_box"].as_u64(),
-                "widget {index}: wider than its box: {seen}"
+                "{what}: wider than its box: {seen}"
             );
-            assert_eq!(seen["wide"], json!([]), "widget {index}: cut off: {seen}");
+            assert_eq!(seen["wide"], json!([]), "{what}: cut off: {seen}");
         }
         resident.assert_no_host_errors().await;
     })
