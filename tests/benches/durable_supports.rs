@@ -52,9 +52,10 @@ const COMMUNITY: &str = "bench";
 /// Budget from issue 2 / BRIEF.md.
 const BUDGET_SUPPORTS_PER_SEC: f64 = 10_000.0;
 const BUDGET_P99_MS: f64 = 50.0;
-/// "2 KB" and "80 KB" read strictly as decimal kilobytes.
+/// "2 KB" and "125 KB" (issue 13; 80 KB before the widgets moved to yew) read strictly as
+/// decimal kilobytes.
 const BUDGET_LOADER_GZIP_BYTES: u64 = 2_000;
-const BUDGET_BUNDLE_BROTLI_BYTES: u64 = 80_000;
+const BUDGET_BUNDLE_BROTLI_BYTES: u64 = 125_000;
 /// A request count above this is refused: the bench is always bounded.
 const MAX_REQUESTS: u64 = 10_000_000;
 
@@ -471,7 +472,7 @@ fn bundle_sizes(pkg: &Path) -> Result<(), String> {
     );
     let bundle_ok = br_total <= BUDGET_BUNDLE_BROTLI_BYTES;
     println!(
-        "| whole bundle ≤ 80 KB brotli | {br_total} B | {} |",
+        "| whole bundle ≤ 125 KB brotli | {br_total} B | {} |",
         pass(bundle_ok)
     );
     println!();
