@@ -53,30 +53,14 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitCode, Stdio};
+use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder};
-use mekaar_tests::bench::{
-    check_server_binary, env_u64, exit_code, free_loopback_port, server_bin, ServerProcess,
-};
+use mekaar_tests::bench::{check_server_binary, env_u64, exit_code, server_bin, ServerProcess};
+use mekaar_tests::chromium::{Chromedriver, CHROMEDRIVER, CHROMIUM, CHROMIUM_ARGS};
 use serde_json::{json, Value};
 use tempfile::TempDir;
-
-const CHROMIUM: &str = "/usr/bin/chromium";
-const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-
-/// The chromium flags of the browser tests (plus a fresh `--user-data-dir` per session).
-const CHROMIUM_ARGS: &[&str] = &[
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-];
 
 /// Longest any one WebDriver command (new session, navigation, script) may take beyond
 /// the wait it contains.
@@ -277,7 +261,7 @@ fn run() -> Result<bool, String> {
         for build in &builds {
             bundle_size(build).await;
         }
-        let driver = Chromedriver::start().await?;
+        let driver = Chromedriver::start(Duration::from_secs(30)).await?;
         println!(
             "{}; {runs} runs (+{warmup} warm-up) per cell; machine: {} cores, load average {}",
             chromium_version(),
@@ -433,72 +417,6 @@ async fn visit(client: &Client, url: &str, page: Page, wait: Duration) -> Result
 
 // ---------------------------------------------------------------------------
 // chromedriver
-
-/// `chromedriver --port=N` as a child process; shut down (and killed) on drop.
-struct Chromedriver {
-    child: Child,
-    port: u16,
-    url: String,
-}
-
-impl Chromedriver {
-    async fn start() -> Result<Chromedriver, String> {
-        let port = free_loopback_port()?;
-        let child = Command::new(CHROMEDRIVER)
-            .arg(format!("--port={port}"))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .map_err(|e| format!("cannot start {CHROMEDRIVER}: {e}"))?;
-        let driver = Chromedriver {
-            child,
-            port,
-            url: format!("http://127.0.0.1:{port}"),
-        };
-        let client = reqwest::Client::new();
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            let status = client
-                .get(format!("{}/status", driver.url))
-                .timeout(Duration::from_secs(5))
-                .send()
-                .await;
-            if let Ok(response) = status {
-                if let Ok(body) = response.json::<Value>().await {
-                    if body["value"]["ready"] == json!(true) {
-                        return Ok(driver);
-                    }
-                }
-            }
-            if Instant::now() >= deadline {
-                return Err(format!("chromedriver on port {port} did not become ready"));
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
-}
-
-impl Drop for Chromedriver {
-    fn drop(&mut self) {
-        // Ask politely first so chromedriver takes down any browser still open.
-        if let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", self.port)) {
-            let _ = stream.set_write_timeout(Some(Duration::from_secs(2)));
-            let _ = stream.write_all(
-                b"GET /shutdown HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
-            );
-        }
-        let deadline = Instant::now() + Duration::from_secs(3);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 fn chromium_version() -> String {
     Command::new(CHROMIUM)

@@ -6,6 +6,7 @@
 
 pub mod answer;
 pub mod bench;
+pub mod chromium;
 pub mod sse;
 pub mod town;
 pub mod wait;

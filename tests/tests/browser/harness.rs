@@ -4,10 +4,8 @@
 
 use std::collections::HashMap;
 use std::future::Future;
-use std::io::Write;
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -18,101 +16,12 @@ use serde_json::{json, Value};
 use tempfile::TempDir;
 use warp::Filter;
 
-pub const CHROMIUM: &str = "/usr/bin/chromium";
-pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+pub use mekaar_tests::chromium::{Chromedriver, CHROMIUM, CHROMIUM_ARGS};
 
 /// Hang guard for anything we wait for. Generous: the machine is small and busy.
 /// Never a timing assertion: a condition that holds earlier ends the wait earlier.
 pub const PATIENCE: Duration = Duration::from_secs(20);
 const POLL: Duration = Duration::from_millis(100);
-
-/// The chromium flags of every profile (plus its own `--user-data-dir`).
-const CHROMIUM_ARGS: &[&str] = &[
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-];
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free loopback port")
-        .port()
-}
-
-/// `chromedriver --port=N` as a child process; shut down (and killed) on drop.
-pub struct Chromedriver {
-    child: Child,
-    port: u16,
-    pub url: String,
-}
-
-impl Chromedriver {
-    pub async fn start() -> Chromedriver {
-        for path in [CHROMIUM, CHROMEDRIVER] {
-            assert!(
-                std::path::Path::new(path).exists(),
-                "{path} is missing: the browser tests need Debian's chromium and chromium-driver"
-            );
-        }
-        let port = free_port();
-        let child = Command::new(CHROMEDRIVER)
-            .arg(format!("--port={port}"))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start chromedriver");
-        let driver = Chromedriver {
-            child,
-            port,
-            url: format!("http://127.0.0.1:{port}"),
-        };
-        let status = format!("{}/status", driver.url);
-        let client = reqwest::Client::new();
-        let deadline = Instant::now() + PATIENCE;
-        loop {
-            if let Ok(response) = client.get(&status).send().await {
-                if let Ok(body) = response.json::<Value>().await {
-                    if body["value"]["ready"] == json!(true) {
-                        return driver;
-                    }
-                }
-            }
-            assert!(
-                Instant::now() < deadline,
-                "chromedriver on port {port} did not become ready"
-            );
-            tokio::time::sleep(POLL).await;
-        }
-    }
-}
-
-impl Drop for Chromedriver {
-    fn drop(&mut self) {
-        // Ask politely first so chromedriver takes down any browser still open.
-        if let Ok(mut stream) = TcpStream::connect(("127.0.0.1", self.port)) {
-            let _ = stream.set_write_timeout(Some(Duration::from_secs(2)));
-            let _ = stream.write_all(
-                b"GET /shutdown HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
-            );
-        }
-        let deadline = Instant::now() + Duration::from_secs(3);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// One browser profile: a WebDriver session on a chromium with a fresh user-data-dir, so
 /// its localStorage (the voter key) is its own.
@@ -182,7 +91,9 @@ where
     // runtime of every `#[tokio::test]`.
     static TURN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
     let _turn = TURN.lock().await;
-    let driver = Chromedriver::start().await;
+    let driver = Chromedriver::start(PATIENCE)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     let browser = Browser {
         webdriver: driver.url.clone(),
         sessions: Arc::new(Mutex::new(Vec::new())),
