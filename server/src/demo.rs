@@ -24,11 +24,19 @@ use crate::store::Store;
 
 pub const DEMO_COMMUNITY: &str = "demodorp";
 
+/// The demo's own sign-in tokens, one per console role, by label.
+const DEMO_TOKENS: [(Role, &str); 3] = [
+    (Role::Admin, "Demo admin"),
+    (Role::Moderator, "Demo moderator"),
+    (Role::PollEditor, "Demo poll editor"),
+];
+
 /// What the demo pages need to know.
 #[derive(Debug, Clone)]
 pub struct Seeded {
-    /// Tokens made now (an admin's when the community was created, and a
-    /// moderator's and a poll editor's for the console), to print once.
+    /// The demo community's sign-in tokens, made at this start (an admin's, a moderator's
+    /// and a poll editor's), to print: a newcomer who stops and restarts the demo can still
+    /// sign in. The ones printed at an earlier start no longer work.
     pub new_tokens: Vec<(Role, String)>,
     /// Placeholders of the demo pages besides `{{MEKAAR_URL}}` (join codes).
     pub placeholders: Vec<(String, String)>,
@@ -143,10 +151,12 @@ const INITIATIVES: &[DemoInitiative] = &[
 /// exist, and allows `origins` to embed it.
 pub async fn seed(store: &Store, tallies: &Tallies, origins: &[String]) -> ApiResult<Seeded> {
     let mut new_tokens = Vec::new();
+    // The token `create` makes for a new community: the demo's own replace it below.
+    let mut first_admin = None;
     match communities::get(store, DEMO_COMMUNITY) {
         Ok(_) => {}
         Err(_) => {
-            let (_, token) = communities::create(
+            let (created, _) = communities::create(
                 store,
                 CommunityCreate {
                     slug: DEMO_COMMUNITY.into(),
@@ -169,7 +179,7 @@ pub async fn seed(store: &Store, tallies: &Tallies, origins: &[String]) -> ApiRe
                     reports_before_hide: None,
                 },
             )?;
-            new_tokens.push((Role::Admin, token));
+            first_admin = created.tokens.first().map(|t| t.id.clone());
         }
     };
     let community = communities::update(
@@ -180,15 +190,20 @@ pub async fn seed(store: &Store, tallies: &Tallies, origins: &[String]) -> ApiRe
             ..Default::default()
         },
     )?;
-    // One token of each console role, also for demo data from before roles.
-    for (role, label) in [
-        (Role::Moderator, "Demo moderator"),
-        (Role::PollEditor, "Demo poll editor"),
-    ] {
-        if !community.tokens.iter().any(|t| t.role == role) {
-            let (_, token) = communities::add_token(store, DEMO_COMMUNITY, role, label)?;
-            new_tokens.push((role, token));
+    // Fresh demo tokens at every start (the demo is for trying out, and a token is shown
+    // only once): each new one is made before the old ones of its label are deleted, so the
+    // community never lacks an admin token. Tokens someone made in the console stay.
+    for (role, label) in DEMO_TOKENS {
+        let (made, token) = communities::add_token(store, DEMO_COMMUNITY, role, label)?;
+        let old = community.tokens.iter().filter(|t| {
+            (t.label == label || Some(&t.id) == first_admin.as_ref()) && t.role == role
+        });
+        for t in old {
+            if t.id != made.id {
+                communities::delete_token(store, DEMO_COMMUNITY, &t.id)?;
+            }
         }
+        new_tokens.push((role, token));
     }
     for demo in INITIATIVES {
         if initiatives::get(store, &community, demo.id).is_ok() {
@@ -309,4 +324,39 @@ pub async fn serve_host_site(
             .run(),
     );
     Ok(addr)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A newcomer who stops and restarts the demo can sign in with what this start printed;
+    /// what an earlier start printed stops working, and tokens do not pile up.
+    #[tokio::test]
+    async fn every_start_prints_working_tokens_and_retires_the_previous_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let tallies = Tallies::new();
+        let origins = vec!["http://127.0.0.1:8081".to_string()];
+        let first = seed(&store, &tallies, &origins).await.unwrap();
+        let second = seed(&store, &tallies, &origins).await.unwrap();
+        for seeded in [&first, &second] {
+            let roles: Vec<Role> = seeded.new_tokens.iter().map(|(r, _)| *r).collect();
+            assert_eq!(roles, [Role::Admin, Role::Moderator, Role::PollEditor]);
+        }
+        let community = communities::get(&store, DEMO_COMMUNITY).unwrap();
+        for (role, token) in &second.new_tokens {
+            let found = community
+                .find_token(token)
+                .expect("this start's token works");
+            assert_eq!(found.role, *role);
+        }
+        for (_, token) in &first.new_tokens {
+            assert!(
+                community.find_token(token).is_none(),
+                "an earlier start's token no longer works"
+            );
+        }
+        assert_eq!(community.tokens.len(), 3, "{:?}", community.tokens);
+    }
 }

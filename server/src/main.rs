@@ -559,17 +559,16 @@ fn serve(store: Store, args: ListenArgs, demo_listen: Option<SocketAddr>) -> Res
             println!("Demo host site: http://{host}/  (another origin, embeds the widgets)");
             for (role, token) in &seeded.new_tokens {
                 println!(
-                    "{} token of community `{}` (shown once): {token}",
+                    "{} token of community `{}`: {token}",
                     role_name(*role),
                     demo::DEMO_COMMUNITY
                 );
             }
-            if !seeded.new_tokens.is_empty() {
-                println!(
-                    "Sign in to the console with one of them: {}/admin",
-                    running.url()
-                );
-            }
+            println!(
+                "Sign in to the console with one of them: {}/admin  (the demo makes new tokens \
+                 at every start; the ones it printed before no longer work)",
+                running.url()
+            );
         }
         tokio::select! {
             _ = running.wait() => {}
