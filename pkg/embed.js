@@ -11,8 +11,8 @@ var STATE = "data-mekaar-state";
 var glue;
 function load() {
 if (!glue) {
-glue = import(base + "pkg/mekaar_widgets-642c30f3.js").then(function (m) {
-return m.default({ module_or_path: base + "pkg/mekaar_widgets_bg-e63e03c8.wasm" }).then(function () {
+glue = import(base + "pkg/mekaar_widgets-5aed55ae.js").then(function (m) {
+return m.default({ module_or_path: base + "pkg/mekaar_widgets_bg-033dd671.wasm" }).then(function () {
 return m;
 });
 });

@@ -72,6 +72,7 @@ pub fn publish(from: u64, change: &Change) {
 }
 
 /// How many listeners there are (for tests: an unmounted widget leaves none behind).
+#[cfg(test)]
 pub fn listeners() -> usize {
     LISTENERS.with(|l| l.borrow().len())
 }
