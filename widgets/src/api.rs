@@ -100,6 +100,16 @@ impl Problem {
         }
     }
 
+    /// The key of the message in a widget showing `subject`: a refused website is told
+    /// what it may not show (the list, an initiative, a poll).
+    pub fn key_for(self, subject: Subject) -> Key {
+        match (self, subject) {
+            (Problem::OriginNotAllowed, Subject::Initiatives) => Key::ErrOriginNotAllowedList,
+            (Problem::OriginNotAllowed, Subject::Poll) => Key::ErrOriginNotAllowedPoll,
+            _ => self.key(),
+        }
+    }
+
     /// Whether trying again later may help (so the widget offers a retry button).
     pub fn retryable(self) -> bool {
         matches!(
@@ -107,6 +117,16 @@ impl Problem {
             Problem::StorageUnavailable | Problem::Unreachable | Problem::Generic
         )
     }
+}
+
+/// What a widget shows, for messages worded to it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Subject {
+    /// One initiative: the support button, a card, a detail, the manage page.
+    Initiative,
+    /// A community's list of initiatives.
+    Initiatives,
+    Poll,
 }
 
 /// Percent-encodes one URL path segment (everything but RFC 3986 unreserved characters).

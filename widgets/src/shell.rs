@@ -106,6 +106,7 @@ pub fn mount(element: Element, base: String) -> Result<(), JsValue> {
     // The widget's container; the widget renders its `.mekaar-root` inside.
     let root = document.create_element("div")?;
     shadow.append_child(&root)?;
+    derive_accent_contrast(&element, &root);
 
     let uid = NEXT_UID.with(|n| {
         let mut n = n.borrow_mut();
@@ -116,7 +117,7 @@ pub fn mount(element: Element, base: String) -> Result<(), JsValue> {
         base: base.as_str().into(),
         community: attr("data-community").trim().into(),
         lang: Lang::from_tag(Some(&attr("data-lang"))),
-        theme: Theme::from_attr(Some(&attr("data-theme"))),
+        theme: theme(&element, &attr("data-theme")),
         voter: crate::voter::voter_key(),
         heading: heading_level(&attr("data-heading-level")),
         uid,
@@ -154,6 +155,73 @@ pub fn mount(element: Element, base: String) -> Result<(), JsValue> {
         ),
     }
     Ok(())
+}
+
+/// The colour scheme for the widget on `element`: `data-theme` when it names one (`auto`:
+/// none, so the stylesheet follows the visitor's OS), else the scheme that suits the first
+/// opaque background behind the placeholder (light on a page with none): the host page
+/// decides, not the visitor's OS, so a light site never shows a dark box.
+fn theme(element: &Element, attr: &str) -> Option<Theme> {
+    if let Some(theme) = Theme::from_attr(Some(attr)) {
+        return Some(theme);
+    }
+    if attr.trim().eq_ignore_ascii_case("auto") {
+        return None;
+    }
+    let window = web_sys::window()?;
+    let mut at = Some(element.clone());
+    while let Some(el) = at {
+        if let Some(theme) = window
+            .get_computed_style(&el)
+            .ok()
+            .flatten()
+            .and_then(|style| style.get_property_value("background-color").ok())
+            .and_then(|colour| Theme::of_background(&colour))
+        {
+            return Some(theme);
+        }
+        at = el.parent_element();
+    }
+    Some(Theme::Light)
+}
+
+/// A host that sets `--mekaar-accent` but not `--mekaar-accent-contrast` gets a readable
+/// text colour on its accent (white or near-black), set on the widget's container.
+fn derive_accent_contrast(element: &Element, container: &Element) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let custom = |name: &str| {
+        window
+            .get_computed_style(element)
+            .ok()
+            .flatten()
+            .and_then(|s| s.get_property_value(name).ok())
+            .unwrap_or_default()
+    };
+    if custom("--mekaar-accent").trim().is_empty()
+        || !custom("--mekaar-accent-contrast").trim().is_empty()
+    {
+        return;
+    }
+    let Some(style) = container
+        .dyn_ref::<web_sys::HtmlElement>()
+        .map(|e| e.style())
+    else {
+        return;
+    };
+    // The browser resolves the host's colour (a name, hex, hsl, …) to `rgb(…)` for us.
+    let _ = style.set_property("color", "var(--mekaar-accent)");
+    let resolved = window
+        .get_computed_style(container)
+        .ok()
+        .flatten()
+        .and_then(|s| s.get_property_value("color").ok())
+        .unwrap_or_default();
+    let _ = style.remove_property("color");
+    if let Some(text) = Theme::text_on(&resolved) {
+        let _ = style.set_property("--mekaar-accent-contrast", text);
+    }
 }
 
 /// Ends the widget mounted on `element`, if any: its app is destroyed (its live
