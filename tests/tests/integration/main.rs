@@ -14,6 +14,7 @@
 mod admin_security;
 mod api;
 mod cli;
+mod docs;
 mod export;
 mod hardening;
 mod initiatives;
