@@ -13,6 +13,7 @@ pub mod demo;
 pub mod errors;
 pub mod export;
 pub mod feeds;
+pub mod frames;
 pub mod http;
 pub mod initiatives;
 pub mod joins;

@@ -16,6 +16,7 @@ mod api;
 mod cli;
 mod docs;
 mod export;
+mod frames;
 mod hardening;
 mod initiatives;
 mod openapi;
