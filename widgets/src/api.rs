@@ -32,6 +32,8 @@ pub enum Problem {
     RoundChanged,
     /// A missing or wrong admin token (`unauthorized`, `forbidden`).
     Unauthorized,
+    /// A write from a preview widget (`data-preview`): not sent.
+    Preview,
     Generic,
 }
 
@@ -96,6 +98,7 @@ impl Problem {
             Problem::InvalidPollState => Key::ErrPollState,
             Problem::RoundChanged => Key::ErrRoundChanged,
             Problem::Unauthorized => Key::ErrAdminToken,
+            Problem::Preview => Key::ErrPreview,
             Problem::Generic => Key::ErrGeneric,
         }
     }

@@ -98,6 +98,9 @@ table! {
     ErrMisconfigured =>
         "Deze widget is niet goed ingesteld: de gemeenschap of het initiatief ontbreekt.",
         "This widget is not set up correctly: the community or the initiative is missing.";
+    ErrPreview =>
+        "Dit is een voorbeeld: er is niets verstuurd of opgeslagen.",
+        "This is a preview: nothing was sent or saved.";
     ErrGeneric => "Er ging iets mis. Probeer het later opnieuw.", "Something went wrong. Please try again later.";
     ErrRateLimited =>
         "Er kwam net veel tegelijk binnen vanaf jouw netwerk.",

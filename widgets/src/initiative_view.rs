@@ -247,7 +247,12 @@ impl V<'_> {
             .fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)))
             % 8;
         // ASCII upper case only: Unicode's case tables would cost the wasm kilobytes.
-        let initial: String = card.title.chars().take(1).map(|c| c.to_ascii_uppercase()).collect();
+        let initial: String = card
+            .title
+            .chars()
+            .take(1)
+            .map(|c| c.to_ascii_uppercase())
+            .collect();
         html! {
             <div class="mekaar-cover" data-hue={hue.to_string()} aria-hidden="true">
                 <span>{initial}</span>

@@ -771,6 +771,7 @@ mod tests {
             voter: "v".into(),
             heading: 2,
             uid: 7,
+            preview: false,
         }
     }
 

@@ -121,6 +121,7 @@ pub fn mount(element: Element, base: String) -> Result<(), JsValue> {
         voter: crate::voter::voter_key(),
         heading: heading_level(&attr("data-heading-level")),
         uid,
+        preview: attr("data-preview").trim() == "true",
     });
     let initiative: Rc<str> = attr("data-initiative").trim().into();
     match widget {

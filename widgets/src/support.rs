@@ -353,6 +353,10 @@ mod browser {
                 };
                 view.dispatch(Action::Toggle);
                 let env = &p.env;
+                if env.preview {
+                    view.dispatch(Action::Toggled(want, Err(Problem::Preview)));
+                    return;
+                }
                 let url = support_url(&env.base, &env.community, &p.initiative);
                 let voter = env.voter.clone();
                 let (community, initiative) = (env.community.clone(), p.initiative.clone());
