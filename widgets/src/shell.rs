@@ -5,6 +5,12 @@
 //! [`unmount`] destroys that app when the loader sees the placeholder leave the page, which
 //! ends its hooks: event streams, timers and listeners on the host page.
 
+// Built with one widget family (see `build-pkg`), the other family's arms are left out.
+#![cfg_attr(
+    not(all(feature = "initiatives", feature = "polls")),
+    allow(unused_variables, dead_code)
+)]
+
 use crate::i18n::Lang;
 use crate::initiatives::Kind;
 use crate::support::Theme;
@@ -62,6 +68,14 @@ enum Widget {
 }
 
 impl Widget {
+    /// Whether this wasm was built with the widget's family (see `build-pkg`).
+    fn built(&self) -> bool {
+        match self {
+            Widget::Support | Widget::Initiatives(_) => cfg!(feature = "initiatives"),
+            Widget::Poll => cfg!(feature = "polls"),
+        }
+    }
+
     fn from_attr(name: &str) -> Option<Widget> {
         Some(match name.trim() {
             "support" => Widget::Support,
@@ -90,6 +104,7 @@ fn start<C: yew::BaseComponent>(element: &Element, root: Element, props: C::Prop
 pub fn mount(element: Element, base: String) -> Result<(), JsValue> {
     let attr = |name: &str| element.get_attribute(name).unwrap_or_default();
     let widget = Widget::from_attr(&attr("data-mekaar"))
+        .filter(Widget::built)
         .ok_or_else(|| JsValue::from_str("mekaar: unknown widget kind"))?;
     // A placeholder mounted again (a second loader, or taken out and put back) starts over.
     unmount(element.clone());
@@ -123,17 +138,19 @@ pub fn mount(element: Element, base: String) -> Result<(), JsValue> {
         uid,
         preview: attr("data-preview").trim() == "true",
     });
-    let initiative: Rc<str> = attr("data-initiative").trim().into();
+    let initiative = || -> Rc<str> { attr("data-initiative").trim().into() };
     match widget {
+        #[cfg(feature = "initiatives")]
         Widget::Support => start::<crate::support::SupportButton>(
             &element,
             root,
             crate::support::Props {
                 env,
-                initiative,
+                initiative: initiative(),
                 threshold: None,
             },
         ),
+        #[cfg(feature = "polls")]
         Widget::Poll => start::<crate::poll_app::PollWidget>(
             &element,
             root,
@@ -143,17 +160,21 @@ pub fn mount(element: Element, base: String) -> Result<(), JsValue> {
                 overlay: attr("data-view").trim() == "overlay",
             },
         ),
+        #[cfg(feature = "initiatives")]
         Widget::Initiatives(kind) => start::<crate::app::Initiatives>(
             &element,
             root,
             crate::app::Props {
                 env,
                 kind,
-                initiative,
+                initiative: initiative(),
                 submit: attr("data-submit").trim() != "false",
                 preset: crate::preset(&attr),
             },
         ),
+        // A family this wasm was built without: refused above.
+        #[allow(unreachable_patterns)]
+        _ => {}
     }
     Ok(())
 }
