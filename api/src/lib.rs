@@ -32,6 +32,9 @@ pub mod limits {
     pub const REASON: usize = 500;
     pub const UPDATE: usize = 2_000;
     pub const ANSWER: usize = 5_000;
+    /// Shortest title and summary a resident may send (a start against junk like "test").
+    pub const TITLE_MIN: usize = 5;
+    pub const SUMMARY_MIN: usize = 12;
 }
 
 /// Length of a voter key: 128 random bits as lowercase hex.

@@ -202,8 +202,16 @@ pub fn submit(
     let initiative = Initiative {
         id: secrets::new_id(),
         community: community.slug.clone(),
-        title: check_text("title", &input.title, limits::TITLE)?,
-        summary: check_paragraphs("summary", &input.summary, limits::SUMMARY)?,
+        title: at_least(
+            "title",
+            check_text("title", &input.title, limits::TITLE)?,
+            limits::TITLE_MIN,
+        )?,
+        summary: at_least(
+            "summary",
+            check_paragraphs("summary", &input.summary, limits::SUMMARY)?,
+            limits::SUMMARY_MIN,
+        )?,
         story: optional_paragraphs("story", &input.story, limits::STORY)?,
         area: check_choice("area", input.area, &community.areas)?,
         theme: check_choice("theme", input.theme, &community.themes)?,
@@ -258,10 +266,12 @@ pub fn edit(
     let before = get(store, community, id)?;
     let after = update(store, community, id, |mut initiative| {
         if let Some(title) = &change.title {
-            initiative.title = check_text("title", title, limits::TITLE)?;
+            let title = check_text("title", title, limits::TITLE)?;
+            initiative.title = at_least("title", title, limits::TITLE_MIN)?;
         }
         if let Some(summary) = &change.summary {
-            initiative.summary = check_paragraphs("summary", summary, limits::SUMMARY)?;
+            let summary = check_paragraphs("summary", summary, limits::SUMMARY)?;
+            initiative.summary = at_least("summary", summary, limits::SUMMARY_MIN)?;
         }
         if let Some(story) = &change.story {
             initiative.story = optional_paragraphs("story", story, limits::STORY)?;
@@ -609,6 +619,39 @@ pub fn optional_paragraphs(field: &str, text: &str, max: usize) -> ApiResult<Str
 }
 
 /// A plausible e-mail address: one `@`, a dot in the domain, no spaces.
+/// `text` (already checked and trimmed) when it has at least `min` characters.
+pub fn at_least(field: &str, text: String, min: usize) -> ApiResult<String> {
+    let chars = text.chars().count();
+    if chars < min {
+        return Err(ApiError::invalid_field(
+            field,
+            format!("is {chars} characters, at least {min} are needed"),
+        ));
+    }
+    Ok(text)
+}
+
+/// How to reach someone: an e-mail address or a phone number (8 to 15 digits, with the
+/// usual `+ - ( ) . /` and spaces).
+pub fn check_contact(field: &str, contact: &str) -> ApiResult<String> {
+    let contact = check_text(field, contact, limits::CONTACT)?;
+    if contact.contains('@') {
+        return check_email(field, &contact);
+    }
+    let digits = contact.chars().filter(char::is_ascii_digit).count();
+    let phone_like = contact
+        .chars()
+        .all(|c| c.is_ascii_digit() || " +-()./".contains(c));
+    if phone_like && (8..=15).contains(&digits) {
+        Ok(contact)
+    } else {
+        Err(ApiError::invalid_field(
+            field,
+            "is not an e-mail address or a phone number",
+        ))
+    }
+}
+
 pub fn check_email(field: &str, email: &str) -> ApiResult<String> {
     let email = check_text(field, email, limits::CONTACT)?;
     let plausible = match email.split_once('@') {

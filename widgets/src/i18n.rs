@@ -116,6 +116,15 @@ table! {
     ErrEmail => "Vul een geldig e-mailadres in.", "Please enter a valid e-mail address.";
     ErrConsent => "Vink dit aan om mee te doen.", "Please tick this box to join.";
     ErrField => "Controleer dit veld.", "Please check this field.";
+    ErrContact => "Vul een e-mailadres of telefoonnummer in.", "Please enter an e-mail address or a phone number.";
+    // `{n}`: the fewest characters the field takes.
+    ErrTooShort => "Dit is nog te kort: schrijf minstens {n} tekens.", "This is still too short: write at least {n} characters.";
+    // Under the title and summary of a new initiative; `{n}` typed, `{t}` at most.
+    CharCount => "({n} van {t} tekens)", "({n} of {t} characters)";
+    TitleExample => "Kort en concreet, bijvoorbeeld: Een AED aan de muur van de kerk.", "Short and concrete, for example: A defibrillator on the church wall.";
+    SummaryExample =>
+        "Wat wil je bereiken, en waarom? Bijvoorbeeld: Bij een hartstilstand telt elke minuut. Wij willen een AED die dag en nacht bereikbaar is.",
+        "What do you want to achieve, and why? For example: In a cardiac arrest every minute counts. We want a defibrillator that can be reached day and night.";
     // The list.
     Filters => "Initiatieven zoeken en filteren", "Search and filter initiatives";
     Search => "Zoeken", "Search";

@@ -701,7 +701,11 @@ mod tests {
     fn a_form_with_mistakes_is_not_sent_and_the_first_mistake_gets_the_focus() {
         let mut s = list();
         s.apply(Action::Route(Route::New));
-        s.apply(Action::Input(FormKind::Submit, "summary", "Samen".into()));
+        s.apply(Action::Input(
+            FormKind::Submit,
+            "summary",
+            "Samen groente kweken".into(),
+        ));
         assert_eq!(s.sendable(FormKind::Submit), None);
         s.apply(Action::Send(FormKind::Submit));
         let ui = &s.forms[FormKind::Submit as usize];
