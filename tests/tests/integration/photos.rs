@@ -390,6 +390,18 @@ async fn a_phone_photo_is_shown_upright_resized_and_without_its_metadata() {
         export.text.contains(&hex(hash.as_bytes())),
         "the card's record"
     );
+    // So does the community's own export (its admins' download).
+    let own = call(
+        town.http
+            .get(town.admin_url("/export"))
+            .bearer_auth(&town.token),
+    )
+    .await;
+    assert_eq!(own.status, 200);
+    assert!(
+        own.text.contains(&hex(hash.as_bytes())),
+        "the card in the community export"
+    );
 
     // The initiator removes it: gone from the public and from the store.
     let removed = call(
