@@ -190,7 +190,11 @@ fn admin_routes() -> Vec<(Method, &'static str, Option<Value>)> {
             "/initiatives/{initiative}/photo",
             Some(json!({"alt": "Gekaapt"})),
         ),
-        (Method::DELETE, "/initiatives/{initiative}/photo", none.clone()),
+        (
+            Method::DELETE,
+            "/initiatives/{initiative}/photo",
+            none.clone(),
+        ),
         (Method::GET, "/audit", none.clone()),
         (Method::GET, "/webhooks", none.clone()),
         (
