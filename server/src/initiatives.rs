@@ -13,6 +13,7 @@ use warp::http::StatusCode;
 
 use crate::communities::{check_paragraphs, check_text, Community};
 use crate::errors::{ApiError, ApiResult};
+use crate::photos::StoredPhoto;
 use crate::secrets;
 use crate::store::{key, CountedSet, Store, Table};
 
@@ -64,6 +65,12 @@ pub struct Initiative {
     /// When the initiator's name and e-mail address were erased.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initiator_erased_at: Option<u64>,
+    /// The photo the public sees (see `photos`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub photo: Option<StoredPhoto>,
+    /// The initiator's photo waiting for a moderator (pre-moderated communities).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending_photo: Option<StoredPhoto>,
 }
 
 impl Initiative {
@@ -168,6 +175,8 @@ pub fn create_with_id(
         reports_reviewed: 0,
         final_status_at: None,
         initiator_erased_at: None,
+        photo: None,
+        pending_photo: None,
     };
     insert(store, &initiative)?;
     Ok(initiative)
@@ -234,6 +243,8 @@ pub fn submit(
         reports_reviewed: 0,
         final_status_at: None,
         initiator_erased_at: None,
+        photo: None,
+        pending_photo: None,
     };
     insert(store, &initiative)?;
     Ok((initiative, token))
@@ -560,6 +571,7 @@ pub fn card(
         answered: initiative.answer.is_some(),
         created_at: initiative.created_at,
         updated_at: initiative.updated_at,
+        photo: initiative.photo.as_ref().map(StoredPhoto::public),
     })
 }
 

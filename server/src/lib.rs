@@ -22,6 +22,7 @@ pub mod moderation;
 pub mod opendata;
 pub mod outbound;
 pub mod pages;
+pub mod photos;
 pub mod polls;
 pub mod privacy;
 pub mod secrets;

@@ -823,6 +823,7 @@ mod tests {
             answered: true,
             created_at: 0,
             updated_at: 0,
+            photo: None,
         }
     }
 
@@ -1060,6 +1061,7 @@ mod tests {
                 message: XSS.into(),
                 joined_at: 0,
             }],
+            pending_photo: None,
         })));
         let env = Env {
             lang: Lang::En,

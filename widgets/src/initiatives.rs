@@ -617,6 +617,7 @@ mod tests {
             answered: false,
             created_at: 0,
             updated_at: 0,
+            photo: None,
         }
     }
 
@@ -845,6 +846,7 @@ mod tests {
             moderation: ModerationState::Pending,
             contact_email: None,
             joins: vec![],
+            pending_photo: None,
         };
         s.apply(Action::Manage(Ok(view)));
         assert_eq!(

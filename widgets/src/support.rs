@@ -585,6 +585,7 @@ mod tests {
             answered: false,
             created_at: 0,
             updated_at: 0,
+            photo: None,
         }
     }
 

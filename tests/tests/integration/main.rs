@@ -21,6 +21,7 @@ mod hardening;
 mod initiatives;
 mod openapi;
 mod opendata;
+mod photos;
 mod polls;
 mod privacy;
 mod webhooks;
