@@ -193,11 +193,14 @@ impl V<'_> {
     }
 
     /// Status, area, theme and badges of an initiative.
-    fn meta(&self, card: &InitiativePublic) -> Html {
-        let reached = card.threshold_reached_at.map(|at| {
-            self.t(Key::ReachedOn)
-                .replace("{d}", &date(self.lang(), at))
-        });
+    fn meta(&self, card: &InitiativePublic, reached_badge: bool) -> Html {
+        let reached = card
+            .threshold_reached_at
+            .filter(|_| reached_badge)
+            .map(|at| {
+                self.t(Key::ReachedOn)
+                    .replace("{d}", &date(self.lang(), at))
+            });
         html! {
             <p class="mekaar-meta">
                 <span class="mekaar-status" data-status={card.status.as_str()}>
@@ -239,6 +242,9 @@ impl V<'_> {
     /// (else theme, else title) with its initial, so no card is ever a grey hole.
     /// Decorative: the title says what it is about.
     fn cover(&self, card: &InitiativePublic) -> Html {
+        if card.photo.is_some() {
+            return self.photo(card, false);
+        }
         let key = nonempty(&card.area)
             .or(nonempty(&card.theme))
             .unwrap_or(&card.title);
@@ -257,6 +263,25 @@ impl V<'_> {
             <div class="mekaar-cover" data-hue={hue.to_string()} aria-hidden="true">
                 <span>{initial}</span>
             </div>
+        }
+    }
+
+    /// The initiative's photo (`large` in the detail, else the card rendition), with its
+    /// alt text and its size reserved (no jump when it arrives); nothing without one.
+    fn photo(&self, card: &InitiativePublic, large: bool) -> Html {
+        let Some(photo) = &card.photo else {
+            return Html::default();
+        };
+        let path = if large {
+            &photo.large_url
+        } else {
+            &photo.card_url
+        };
+        let src = [self.env.base.trim_end_matches('/'), path.as_str()].concat();
+        html! {
+            <img class={if large { "mekaar-photo" } else { "mekaar-cover" }} src={src}
+                alt={photo.alt.clone()} width={photo.width.to_string()}
+                height={photo.height.to_string()} loading="lazy" decoding="async" />
         }
     }
 
@@ -334,7 +359,8 @@ impl V<'_> {
                 {self.cover(card)}
                 <div class="mekaar-card-body">
                     {heading(level, "mekaar-card-title", None, title)}
-                    {self.meta(card)}
+                    // A list card cheers at its meter instead of this badge.
+                    {self.meta(card, single)}
                     <p class="mekaar-card-summary">{card.summary.clone()}</p>
                     {self.byline(card)}
                     if single {
@@ -660,7 +686,8 @@ impl V<'_> {
                 {self.back()}
                 {heading(env.heading, "mekaar-detail-title", Some(env.id("detail-title")),
                     html! { card.title.clone() })}
-                {self.meta(card)}
+                {self.meta(card, true)}
+                {self.photo(card, true)}
                 <p class="mekaar-byline">
                     {fill(lang, by, &card.initiator_name, &date(lang, card.created_at))}
                 </p>
@@ -770,7 +797,7 @@ impl V<'_> {
                 <p class="mekaar-moderation" data-moderation={moderation_name(m.moderation)}>
                     {self.t(state)}
                 </p>
-                {self.meta(card)}
+                {self.meta(card, true)}
                 <p class="mekaar-card-count">
                     {count_text(lang, card.support_count, card.support_threshold)}
                 </p>
@@ -950,6 +977,27 @@ mod tests {
         if let Some(Ok(page)) = s.page.as_mut() {
             // 2026-11-12 12:00 UTC
             page.initiatives[0].threshold_reached_at = Some(1_794_484_800);
+        }
+        // A list card cheers at its meter once the count is there, without the dated
+        // badge (the detail has that).
+        let html = render(&s);
+        assert!(!html.contains("Drempel gehaald op"), "{html}");
+        assert!(!html.contains("mekaar-cheer"), "{html}");
+        if let Some(Ok(page)) = s.page.as_mut() {
+            let card = &mut page.initiatives[0];
+            card.support_count = card.support_threshold;
+        }
+        let html = render(&s);
+        assert!(html.contains("data-reached=\"true\""), "{html}");
+        assert!(html.contains(">Drempel gehaald!<"), "{html}");
+        // Not on a finished initiative: no target there.
+        if let Some(Ok(page)) = s.page.as_mut() {
+            page.initiatives[0].status = mekaar_api::InitiativeStatus::Realised;
+        }
+        assert!(!render(&s).contains("mekaar-cheer"));
+        let mut s = detail_state();
+        if let Some(Ok(d)) = s.detail.as_mut() {
+            d.card.threshold_reached_at = Some(1_794_484_800);
         }
         assert!(render(&s).contains(">Drempel gehaald op 12 november 2026<"));
     }

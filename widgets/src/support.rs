@@ -449,7 +449,7 @@ mod browser {
         };
         html! {
             <div class="mekaar-root mekaar-support" lang={lang.tag()} data-state={state}
-                data-theme={if view.inline.is_none() { p.env.theme_attr() } else { None }}
+                data-theme={p.env.theme_attr()}
                 data-inline={view.inline.map(|_| "true")}
                 aria-busy={view.support.is_pending().then_some("true")}>
                 {body}

@@ -619,3 +619,73 @@ async fn the_iframe_snippet_works_on_a_page_that_runs_only_its_own_scripts() {
     })
     .await;
 }
+
+/// The widget root's colours and scheme as the resident sees them.
+const READ_SCHEME: &str = r#"
+if (!root || attr('data-state') !== 'ready') return null;
+var r = getComputedStyle(root);
+return { theme: attr('data-theme'), background: r.backgroundColor, color: r.color,
+         scheme: r.colorScheme };
+"#;
+
+/// The visitor's OS is dark: a widget on a light host page is light all the same (it
+/// looks at the page's background behind it), one on a dark page is dark, one with
+/// `data-theme="auto"` follows the OS, and `data-theme="light"` forces light on the dark
+/// page. Text inside stays readable: its colour is the scheme's, also in the inline
+/// support button of a card.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_colour_scheme_follows_the_host_page_not_the_visitors_os() {
+    with_browser(|browser| async move {
+        let w = world(&["Een bankje bij de vijver"]).await;
+        let id = &w.ids[0];
+        let body = format!(
+            "{}\n{}\n<div data-mekaar=\"initiative\" data-community=\"{SLUG}\" data-initiative=\"{id}\"></div>",
+            support_placeholder(SLUG, id, ""),
+            support_placeholder(SLUG, id, " data-theme=\"auto\""),
+        );
+        let light = w.page("/light", "<style>body{background:#fdfcf7;color:#222}</style>", &body);
+        let dark_body = format!(
+            "<section style=\"background:#14181d;color:#eee;padding:1em\">{body}\n{}</section>",
+            support_placeholder(SLUG, id, " data-theme=\"light\"")
+        );
+        let dark = w.page("/dark", "", &dark_body);
+        let resident = browser
+            .profile_with(&["--blink-settings=preferredColorScheme=0", "--force-dark-mode"])
+            .await;
+        const WHITE: &str = "rgb(255, 255, 255)";
+        const DARK_BG: &str = "rgb(23, 25, 28)";
+        resident.goto(&light).await;
+        let on_light = [
+            resident.wait_inside(0, "support on the light page", READ_SCHEME).await,
+            resident.wait_inside(1, "auto support on the light page", READ_SCHEME).await,
+            resident.wait_inside(2, "card on the light page", READ_SCHEME).await,
+        ];
+        assert_eq!(on_light[0]["background"], json!(WHITE), "{on_light:?}");
+        assert_eq!(on_light[0]["scheme"], json!("light"), "{on_light:?}");
+        // The OS is dark indeed: the widget told to follow it is dark.
+        assert_eq!(on_light[1]["background"], json!(DARK_BG), "{on_light:?}");
+        assert_eq!(on_light[2]["background"], json!(WHITE), "{on_light:?}");
+
+        resident.goto(&dark).await;
+        let on_dark = [
+            resident.wait_inside(0, "support on the dark page", READ_SCHEME).await,
+            resident.wait_inside(2, "card on the dark page", READ_SCHEME).await,
+            resident.wait_inside(3, "forced light on the dark page", READ_SCHEME).await,
+        ];
+        assert_eq!(on_dark[0]["theme"], json!("dark"), "{on_dark:?}");
+        assert_eq!(on_dark[0]["background"], json!(DARK_BG), "{on_dark:?}");
+        assert_eq!(on_dark[0]["scheme"], json!("dark"), "{on_dark:?}");
+        assert_eq!(on_dark[1]["background"], json!(DARK_BG), "{on_dark:?}");
+        assert_eq!(on_dark[2]["background"], json!(WHITE), "{on_dark:?}");
+        // The card's inline support button takes the card's scheme: light text.
+        let inline = resident
+            .inside(
+                2,
+                "var c = q('.mekaar-support .mekaar-count'); return c ? getComputedStyle(c).color : null;",
+            )
+            .await;
+        assert_eq!(inline, json!("rgb(238, 240, 242)"), "count in the dark card");
+        resident.assert_no_host_errors().await;
+    })
+    .await;
+}

@@ -601,19 +601,19 @@ getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
 bG: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_2985);
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_2991);
 return ret;
 },
 bH: function(arg0, arg1) {
-const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_1213);
+const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_1219);
 return ret;
 },
 bI: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_1825);
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_1831);
 return ret;
 },
 bJ: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_1812);
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_1818);
 return ret;
 },
 bK: function(arg0) {
@@ -638,17 +638,17 @@ __proto__: null,
 "./mekaar_widgets_initiatives_bg.js": import0,
 };
 }
-function __wasm_bindgen_func_elem_1812(arg0, arg1) {
-wasm.__wasm_bindgen_func_elem_1812(arg0, arg1);
+function __wasm_bindgen_func_elem_1818(arg0, arg1) {
+wasm.__wasm_bindgen_func_elem_1818(arg0, arg1);
 }
-function __wasm_bindgen_func_elem_1213(arg0, arg1, arg2) {
-wasm.__wasm_bindgen_func_elem_1213(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_1219(arg0, arg1, arg2) {
+wasm.__wasm_bindgen_func_elem_1219(arg0, arg1, arg2);
 }
-function __wasm_bindgen_func_elem_1825(arg0, arg1, arg2) {
-wasm.__wasm_bindgen_func_elem_1825(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_1831(arg0, arg1, arg2) {
+wasm.__wasm_bindgen_func_elem_1831(arg0, arg1, arg2);
 }
-function __wasm_bindgen_func_elem_2985(arg0, arg1, arg2) {
-const ret = wasm.__wasm_bindgen_func_elem_2985(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_2991(arg0, arg1, arg2) {
+const ret = wasm.__wasm_bindgen_func_elem_2991(arg0, arg1, arg2);
 if (ret[1]) {
 throw takeFromExternrefTable0(ret[0]);
 }
@@ -940,7 +940,7 @@ console.warn('using deprecated parameters for the initialization function; pass 
 }
 }
 if (module_or_path === undefined) {
-module_or_path = new URL('mekaar_widgets_initiatives_bg-5be1f838.wasm', import.meta.url);
+module_or_path = new URL('mekaar_widgets_initiatives_bg-a3b31176.wasm', import.meta.url);
 }
 const imports = __wbg_get_imports();
 if (typeof module_or_path === 'string' || (typeof Request === 'function' && module_or_path instanceof Request) || (typeof URL === 'function' && module_or_path instanceof URL)) {

@@ -4,11 +4,11 @@ wasm.start();
 function __wbg_get_imports() {
 const import0 = {
 __proto__: null,
-bU: function(arg0, arg1) {
+bY: function(arg0, arg1) {
 const ret = Error(getStringFromWasm0(arg0, arg1));
 return ret;
 },
-bT: function(arg0) {
+bX: function(arg0) {
 const ret = Number(arg0);
 return ret;
 },
@@ -19,64 +19,64 @@ const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-ce: function(arg0, arg1) {
+ci: function(arg0, arg1) {
 const v = arg1;
 const ret = typeof(v) === 'bigint' ? v : undefined;
 getDataViewMemory0().setBigInt64((arg0 >>> 0) + 8 * 1, isLikeNone(ret) ? BigInt(0) : ret, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, !isLikeNone(ret), true);
 },
-ca: function(arg0) {
+ce: function(arg0) {
 const v = arg0;
 const ret = typeof(v) === 'boolean' ? v : undefined;
 return isLikeNone(ret) ? 0xFFFFFF : ret ? 1 : 0;
 },
-cg: function(arg0, arg1) {
+ck: function(arg0, arg1) {
 const ret = debugString(arg1);
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-bQ: function(arg0, arg1) {
+bU: function(arg0, arg1) {
 const ret = arg0 in arg1;
 return ret;
 },
-bV: function(arg0) {
+bZ: function(arg0) {
 const ret = typeof(arg0) === 'bigint';
 return ret;
 },
-cb: function(arg0) {
+cf: function(arg0) {
 const ret = typeof(arg0) === 'function';
 return ret;
 },
-bW: function(arg0) {
+ca: function(arg0) {
 const val = arg0;
 const ret = typeof(val) === 'object' && val !== null;
 return ret;
 },
-bX: function(arg0) {
+cb: function(arg0) {
 const ret = typeof(arg0) === 'string';
 return ret;
 },
-cc: function(arg0) {
+cg: function(arg0) {
 const ret = arg0 === undefined;
 return ret;
 },
-bS: function(arg0, arg1) {
+bW: function(arg0, arg1) {
 const ret = arg0 === arg1;
 return ret;
 },
-cd: function(arg0, arg1) {
+ch: function(arg0, arg1) {
 const ret = arg0 == arg1;
 return ret;
 },
-bY: function(arg0, arg1) {
+cc: function(arg0, arg1) {
 const obj = arg1;
 const ret = typeof(obj) === 'number' ? obj : undefined;
 getDataViewMemory0().setFloat64((arg0 >>> 0) + 8 * 1, isLikeNone(ret) ? 0 : ret, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, !isLikeNone(ret), true);
 },
-bZ: function(arg0, arg1) {
+cd: function(arg0, arg1) {
 const obj = arg1;
 const ret = typeof(obj) === 'string' ? obj : undefined;
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
@@ -84,26 +84,26 @@ var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-bR: function(arg0, arg1) {
+bV: function(arg0, arg1) {
 throw new Error(getStringFromWasm0(arg0, arg1));
 },
-cf: function(arg0) {
+cj: function(arg0) {
 arg0._wbg_cb_unref();
 },
 b: function(arg0, arg1, arg2, arg3) {
 arg0.addEventListener(getStringFromWasm0(arg1, arg2), arg3);
 },
-as: function() { return handleError(function (arg0, arg1, arg2, arg3) {
+at: function() { return handleError(function (arg0, arg1, arg2, arg3) {
 arg0.addEventListener(getStringFromWasm0(arg1, arg2), arg3);
 }, arguments); },
-au: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+av: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.addEventListener(getStringFromWasm0(arg1, arg2), arg3, arg4);
 }, arguments); },
-aj: function() { return handleError(function (arg0) {
+ak: function() { return handleError(function (arg0) {
 const ret = arg0.blob();
 return ret;
 }, arguments); },
-be: function(arg0) {
+bh: function(arg0) {
 const ret = arg0.bubbles;
 return ret;
 },
@@ -111,34 +111,34 @@ o: function(arg0) {
 const ret = arg0.__yew_subtree_cache_key;
 return isLikeNone(ret) ? Number.MAX_SAFE_INTEGER : (ret) >>> 0;
 },
-bi: function() { return handleError(function (arg0, arg1) {
+bl: function() { return handleError(function (arg0, arg1) {
 const ret = arg0.call(arg1);
 return ret;
 }, arguments); },
-ba: function(arg0) {
+bd: function(arg0) {
 const ret = arg0.cancelBubble;
 return ret;
 },
-aH: function(arg0) {
+aJ: function(arg0) {
 const ret = arg0.checked;
 return ret;
 },
-aR: function(arg0) {
+aU: function(arg0) {
 const ret = arg0.childNodes;
 return ret;
 },
-ap: function(arg0) {
+aq: function(arg0) {
 const ret = arg0.clipboard;
 return ret;
 },
-aP: function() { return handleError(function (arg0) {
+aS: function() { return handleError(function (arg0) {
 const ret = arg0.cloneNode();
 return ret;
 }, arguments); },
 i: function(arg0) {
 arg0.close();
 },
-bb: function(arg0) {
+be: function(arg0) {
 const ret = arg0.composedPath();
 return ret;
 },
@@ -173,7 +173,11 @@ C: function(arg0) {
 const ret = arg0.done;
 return ret;
 },
-bD: function(arg0) {
+bp: function(arg0, arg1) {
+const ret = encodeURIComponent(getStringFromWasm0(arg0, arg1));
+return ret;
+},
+bH: function(arg0) {
 const ret = Object.entries(arg0);
 return ret;
 },
@@ -197,14 +201,18 @@ G: function(arg0, arg1, arg2, arg3) {
 const ret = arg0.fetch(getStringFromWasm0(arg1, arg2), arg3);
 return ret;
 },
-av: function() { return handleError(function (arg0) {
+aG: function(arg0) {
+const ret = arg0.files;
+return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
+},
+aw: function() { return handleError(function (arg0) {
 arg0.focus();
 }, arguments); },
-by: function(arg0) {
+bC: function(arg0) {
 const ret = Array.from(arg0);
 return ret;
 },
-br: function(arg0) {
+bv: function(arg0) {
 const ret = arg0.getDate();
 return ret;
 },
@@ -212,11 +220,11 @@ ab: function(arg0, arg1, arg2) {
 const ret = arg0.getElementById(getStringFromWasm0(arg1, arg2));
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bn: function(arg0) {
+br: function(arg0) {
 const ret = arg0.getFullYear();
 return ret;
 },
-bt: function(arg0) {
+bx: function(arg0) {
 const ret = arg0.getHours();
 return ret;
 },
@@ -227,26 +235,26 @@ var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-bm: function(arg0) {
+bq: function(arg0) {
 const ret = arg0.getMinutes();
 return ret;
 },
-bu: function(arg0) {
+by: function(arg0) {
 const ret = arg0.getMonth();
 return ret;
 },
-bs: function(arg0) {
+bw: function(arg0) {
 const ret = arg0.getTime();
 return ret;
 },
-aD: function(arg0, arg1, arg2, arg3) {
+aE: function(arg0, arg1, arg2, arg3) {
 const ret = arg1.get(getStringFromWasm0(arg2, arg3));
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-bL: function() { return handleError(function (arg0, arg1) {
+bP: function() { return handleError(function (arg0, arg1) {
 const ret = Reflect.get(arg0, arg1);
 return ret;
 }, arguments); },
@@ -257,10 +265,14 @@ var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-bK: function() { return handleError(function (arg0, arg1) {
+bO: function() { return handleError(function (arg0, arg1) {
 const ret = Reflect.get(arg0, arg1);
 return ret;
 }, arguments); },
+ad: function(arg0, arg1) {
+const ret = arg0[arg1 >>> 0];
+return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
+},
 v: function(arg0, arg1) {
 const ret = arg0[arg1 >>> 0];
 return ret;
@@ -273,26 +285,26 @@ x: function(arg0, arg1) {
 const ret = arg0[arg1];
 return ret;
 },
-ad: function() { return handleError(function (arg0, arg1) {
+ae: function() { return handleError(function (arg0, arg1) {
 const ret = arg1.hash;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-am: function(arg0) {
+an: function(arg0) {
 const ret = arg0.headers;
 return ret;
 },
-aq: function(arg0) {
+ar: function(arg0) {
 const ret = arg0.host;
 return ret;
 },
-aW: function() { return handleError(function (arg0, arg1, arg2) {
+aZ: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.insertBefore(arg1, arg2);
 return ret;
 }, arguments); },
-bk: function(arg0) {
+bn: function(arg0) {
 let result;
 try {
 result = arg0 instanceof ArrayBuffer;
@@ -312,7 +324,7 @@ result = false;
 const ret = result;
 return ret;
 },
-aw: function(arg0) {
+ax: function(arg0) {
 let result;
 try {
 result = arg0 instanceof HTMLElement;
@@ -332,7 +344,7 @@ result = false;
 const ret = result;
 return ret;
 },
-ah: function(arg0) {
+ai: function(arg0) {
 let result;
 try {
 result = arg0 instanceof Response;
@@ -342,7 +354,7 @@ result = false;
 const ret = result;
 return ret;
 },
-ar: function(arg0) {
+as: function(arg0) {
 let result;
 try {
 result = arg0 instanceof ShadowRoot;
@@ -352,7 +364,7 @@ result = false;
 const ret = result;
 return ret;
 },
-bj: function(arg0) {
+bm: function(arg0) {
 let result;
 try {
 result = arg0 instanceof Uint8Array;
@@ -372,38 +384,38 @@ result = false;
 const ret = result;
 return ret;
 },
-bz: function(arg0) {
+bD: function(arg0) {
 const ret = Array.isArray(arg0);
 return ret;
 },
-bA: function(arg0) {
+bE: function(arg0) {
 const ret = Number.isSafeInteger(arg0);
 return ret;
 },
-bB: function(arg0, arg1) {
+bF: function(arg0, arg1) {
 const ret = Object.is(arg0, arg1);
 return ret;
 },
-bE: function() {
+bI: function() {
 const ret = Symbol.iterator;
 return ret;
 },
-ak: function() { return handleError(function (arg0) {
+al: function() { return handleError(function (arg0) {
 const ret = arg0.json();
 return ret;
 }, arguments); },
-ao: function(arg0, arg1) {
+ap: function(arg0, arg1) {
 const ret = arg1.language;
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-aQ: function(arg0) {
+aT: function(arg0) {
 const ret = arg0.lastChild;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bg: function(arg0) {
+bj: function(arg0) {
 const ret = arg0.length;
 return ret;
 },
@@ -434,7 +446,7 @@ K: function(arg0) {
 const ret = arg0.navigator;
 return ret;
 },
-bf: function(arg0) {
+bi: function(arg0) {
 const ret = new Uint8Array(arg0);
 return ret;
 },
@@ -442,11 +454,11 @@ S: function() { return handleError(function () {
 const ret = new Headers();
 return ret;
 }, arguments); },
-bx: function() {
+bB: function() {
 const ret = new Array();
 return ret;
 },
-bp: function(arg0) {
+bt: function(arg0) {
 const ret = new Date(arg0);
 return ret;
 },
@@ -458,19 +470,19 @@ r: function() {
 const ret = new Error();
 return ret;
 },
-bC: function() {
+bG: function() {
 const ret = new Object();
 return ret;
 },
-aC: function() { return handleError(function (arg0, arg1) {
+aD: function() { return handleError(function (arg0, arg1) {
 const ret = new URLSearchParams(getStringFromWasm0(arg0, arg1));
 return ret;
 }, arguments); },
-aT: function(arg0) {
+aW: function(arg0) {
 const ret = arg0.nextSibling;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bP: function(arg0) {
+bT: function(arg0) {
 const ret = arg0.next;
 return ret;
 },
@@ -478,15 +490,15 @@ B: function() { return handleError(function (arg0) {
 const ret = arg0.next();
 return ret;
 }, arguments); },
-bq: function() {
+bu: function() {
 const ret = Date.now();
 return ret;
 },
-ai: function(arg0) {
+aj: function(arg0) {
 const ret = arg0.ok;
 return ret;
 },
-ae: function() { return handleError(function (arg0, arg1) {
+af: function() { return handleError(function (arg0, arg1) {
 const ret = arg1.origin;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
@@ -500,33 +512,33 @@ const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-aX: function(arg0) {
+ba: function(arg0) {
 const ret = arg0.parentElement;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-aS: function(arg0) {
+aV: function(arg0) {
 const ret = arg0.parentNode;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bv: function() { return handleError(function (arg0, arg1) {
+bz: function() { return handleError(function (arg0, arg1) {
 const ret = JSON.parse(getStringFromWasm0(arg0, arg1));
 return ret;
 }, arguments); },
-bc: function(arg0) {
+bf: function(arg0) {
 arg0.preventDefault();
 },
-bh: function(arg0, arg1, arg2) {
+bk: function(arg0, arg1, arg2) {
 Uint8Array.prototype.set.call(getArrayU8FromWasm0(arg0, arg1), arg2);
 },
 X: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.querySelector(getStringFromWasm0(arg1, arg2));
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 }, arguments); },
-bO: function(arg0) {
+bS: function(arg0) {
 const ret = arg0.queueMicrotask;
 return ret;
 },
-bN: function(arg0) {
+bR: function(arg0) {
 queueMicrotask(arg0);
 },
 e: function(arg0) {
@@ -536,28 +548,28 @@ return ret;
 Q: function() { return handleError(function (arg0, arg1, arg2) {
 arg0.removeAttribute(getStringFromWasm0(arg1, arg2));
 }, arguments); },
-aU: function() { return handleError(function (arg0, arg1) {
+aX: function() { return handleError(function (arg0, arg1) {
 const ret = arg0.removeChild(arg1);
 return ret;
 }, arguments); },
-at: function() { return handleError(function (arg0, arg1, arg2, arg3) {
+au: function() { return handleError(function (arg0, arg1, arg2, arg3) {
 arg0.removeEventListener(getStringFromWasm0(arg1, arg2), arg3);
 }, arguments); },
-bJ: function(arg0) {
+bN: function(arg0) {
 const ret = Promise.resolve(arg0);
 return ret;
 },
 a: function(arg0, arg1) {
 URL.revokeObjectURL(getStringFromWasm0(arg0, arg1));
 },
-af: function() { return handleError(function (arg0, arg1) {
+ag: function() { return handleError(function (arg0, arg1) {
 const ret = arg1.search;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-aG: function(arg0) {
+aI: function(arg0) {
 arg0.select();
 },
 O: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
@@ -574,41 +586,41 @@ p: function(arg0, arg1) {
 const ret = setTimeout(arg0, arg1);
 return ret;
 },
-bM: function() { return handleError(function (arg0, arg1, arg2) {
+bQ: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = Reflect.set(arg0, arg1, arg2);
 return ret;
 }, arguments); },
 T: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.set(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 }, arguments); },
-aA: function(arg0, arg1) {
+aB: function(arg0, arg1) {
 arg0.body = arg1;
 },
 m: function(arg0, arg1) {
 arg0.__yew_subtree_cache_key = arg1 >>> 0;
 },
-aN: function(arg0, arg1) {
+aP: function(arg0, arg1) {
 arg0.capture = arg1 !== 0;
 },
-aE: function(arg0, arg1) {
+aF: function(arg0, arg1) {
 arg0.checked = arg1 !== 0;
 },
-az: function(arg0, arg1) {
+aA: function(arg0, arg1) {
 arg0.credentials = __wbindgen_enum_RequestCredentials[arg1];
 },
 f: function(arg0, arg1, arg2) {
 arg0[arg1 >>> 0] = arg2;
 },
-aK: function() { return handleError(function (arg0, arg1, arg2) {
+aM: function() { return handleError(function (arg0, arg1, arg2) {
 arg0.defaultValue = getStringFromWasm0(arg1, arg2);
 }, arguments); },
 y: function(arg0, arg1, arg2) {
 arg0[arg1] = arg2;
 },
-ag: function() { return handleError(function (arg0, arg1, arg2) {
+ah: function() { return handleError(function (arg0, arg1, arg2) {
 arg0.hash = getStringFromWasm0(arg1, arg2);
 }, arguments); },
-ay: function(arg0, arg1) {
+az: function(arg0, arg1) {
 arg0.headers = arg1;
 },
 P: function(arg0, arg1, arg2) {
@@ -617,31 +629,31 @@ arg0.innerHTML = getStringFromWasm0(arg1, arg2);
 k: function(arg0, arg1) {
 arg0.__yew_listener_id = arg1 >>> 0;
 },
-ax: function(arg0, arg1, arg2) {
+ay: function(arg0, arg1, arg2) {
 arg0.method = getStringFromWasm0(arg1, arg2);
 },
-aB: function(arg0, arg1) {
+aC: function(arg0, arg1) {
 arg0.mode = __wbindgen_enum_RequestMode[arg1];
 },
-aY: function(arg0, arg1, arg2) {
+bb: function(arg0, arg1, arg2) {
 arg0.nodeValue = arg1 === 0 ? undefined : getStringFromWasm0(arg1, arg2);
 },
-aO: function(arg0, arg1) {
+aQ: function(arg0, arg1) {
 arg0.passive = arg1 !== 0;
 },
 l: function(arg0, arg1) {
 arg0.__yew_subtree_id = arg1 >>> 0;
 },
-aZ: function(arg0, arg1, arg2) {
+bc: function(arg0, arg1, arg2) {
 arg0.textContent = arg1 === 0 ? undefined : getStringFromWasm0(arg1, arg2);
 },
 ac: function(arg0, arg1, arg2) {
 arg0.title = getStringFromWasm0(arg1, arg2);
 },
-aM: function(arg0, arg1, arg2) {
+aO: function(arg0, arg1, arg2) {
 arg0.value = getStringFromWasm0(arg1, arg2);
 },
-aI: function(arg0, arg1, arg2) {
+aK: function(arg0, arg1, arg2) {
 arg0.value = getStringFromWasm0(arg1, arg2);
 },
 q: function(arg0, arg1) {
@@ -658,27 +670,27 @@ const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-bF: function() {
+bJ: function() {
 const ret = typeof globalThis === 'undefined' ? undefined : globalThis;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bH: function() {
+bL: function() {
 const ret = typeof global === 'undefined' ? undefined : global;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bG: function() {
+bK: function() {
 const ret = typeof self === 'undefined' ? undefined : self;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bI: function() {
+bM: function() {
 const ret = typeof window === 'undefined' ? undefined : window;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-al: function(arg0) {
+am: function(arg0) {
 const ret = arg0.status;
 return ret;
 },
-bw: function() { return handleError(function (arg0) {
+bA: function() { return handleError(function (arg0) {
 const ret = JSON.stringify(arg0);
 return ret;
 }, arguments); },
@@ -686,11 +698,11 @@ n: function(arg0) {
 const ret = arg0.__yew_subtree_id;
 return isLikeNone(ret) ? Number.MAX_SAFE_INTEGER : (ret) >>> 0;
 },
-bd: function(arg0) {
+bg: function(arg0) {
 const ret = arg0.target;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-aV: function(arg0, arg1) {
+aY: function(arg0, arg1) {
 const ret = arg1.textContent;
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 var len1 = WASM_VECTOR_LEN;
@@ -701,22 +713,29 @@ h: function(arg0, arg1, arg2) {
 const ret = arg0.then(arg1, arg2);
 return ret;
 },
-bl: function(arg0, arg1) {
+bo: function(arg0, arg1) {
 const ret = arg0.then(arg1);
 return ret;
 },
-bo: function(arg0, arg1, arg2, arg3) {
+bs: function(arg0, arg1, arg2, arg3) {
 const ret = arg0.toLocaleString(getStringFromWasm0(arg1, arg2), arg3);
 return ret;
 },
-aJ: function(arg0, arg1) {
+aR: function(arg0, arg1) {
+const ret = arg1.type;
+const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
+const len1 = WASM_VECTOR_LEN;
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+},
+aL: function(arg0, arg1) {
 const ret = arg1.value;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-aF: function(arg0, arg1) {
+aH: function(arg0, arg1) {
 const ret = arg1.value;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
@@ -727,54 +746,54 @@ D: function(arg0) {
 const ret = arg0.value;
 return ret;
 },
-aL: function(arg0, arg1) {
+aN: function(arg0, arg1) {
 const ret = arg1.value;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-an: function(arg0, arg1, arg2) {
+ao: function(arg0, arg1, arg2) {
 const ret = arg0.writeText(getStringFromWasm0(arg1, arg2));
 return ret;
 },
-ci: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_3840);
-return ret;
-},
-cj: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_1104);
-return ret;
-},
-ck: function(arg0, arg1) {
-const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_2361);
-return ret;
-},
-cl: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_2762);
-return ret;
-},
 cm: function(arg0, arg1) {
-const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_1103);
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_3904);
 return ret;
 },
-cn: function(arg0) {
-const ret = arg0;
+cn: function(arg0, arg1) {
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_1134);
 return ret;
 },
-co: function(arg0) {
-const ret = arg0;
+co: function(arg0, arg1) {
+const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_2424);
 return ret;
 },
 cp: function(arg0, arg1) {
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_2825);
+return ret;
+},
+cq: function(arg0, arg1) {
+const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_1133);
+return ret;
+},
+cr: function(arg0) {
+const ret = arg0;
+return ret;
+},
+cs: function(arg0) {
+const ret = arg0;
+return ret;
+},
+ct: function(arg0, arg1) {
 const ret = getStringFromWasm0(arg0, arg1);
 return ret;
 },
-cq: function(arg0) {
+cu: function(arg0) {
 const ret = BigInt.asUintN(64, arg0);
 return ret;
 },
-ch: function() {
+cl: function() {
 const table = wasm.__wbindgen_externrefs;
 table.set(0, undefined);
 table.set(1024, undefined);
@@ -788,20 +807,20 @@ __proto__: null,
 "./mekaar_console_bg.js": import0,
 };
 }
-function __wasm_bindgen_func_elem_2762(arg0, arg1) {
-wasm.__wasm_bindgen_func_elem_2762(arg0, arg1);
+function __wasm_bindgen_func_elem_2825(arg0, arg1) {
+wasm.__wasm_bindgen_func_elem_2825(arg0, arg1);
 }
-function __wasm_bindgen_func_elem_1103(arg0, arg1) {
-wasm.__wasm_bindgen_func_elem_1103(arg0, arg1);
+function __wasm_bindgen_func_elem_1133(arg0, arg1) {
+wasm.__wasm_bindgen_func_elem_1133(arg0, arg1);
 }
-function __wasm_bindgen_func_elem_1104(arg0, arg1, arg2) {
-wasm.__wasm_bindgen_func_elem_1104(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_1134(arg0, arg1, arg2) {
+wasm.__wasm_bindgen_func_elem_1134(arg0, arg1, arg2);
 }
-function __wasm_bindgen_func_elem_2361(arg0, arg1, arg2) {
-wasm.__wasm_bindgen_func_elem_2361(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_2424(arg0, arg1, arg2) {
+wasm.__wasm_bindgen_func_elem_2424(arg0, arg1, arg2);
 }
-function __wasm_bindgen_func_elem_3840(arg0, arg1, arg2) {
-const ret = wasm.__wasm_bindgen_func_elem_3840(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_3904(arg0, arg1, arg2) {
+const ret = wasm.__wasm_bindgen_func_elem_3904(arg0, arg1, arg2);
 if (ret[1]) {
 throw takeFromExternrefTable0(ret[0]);
 }
@@ -1091,7 +1110,7 @@ console.warn('using deprecated parameters for the initialization function; pass 
 }
 }
 if (module_or_path === undefined) {
-module_or_path = new URL('mekaar_console_bg-971c1e59.wasm', import.meta.url);
+module_or_path = new URL('mekaar_console_bg-38be8caa.wasm', import.meta.url);
 }
 const imports = __wbg_get_imports();
 if (typeof module_or_path === 'string' || (typeof Request === 'function' && module_or_path instanceof Request) || (typeof URL === 'function' && module_or_path instanceof URL)) {

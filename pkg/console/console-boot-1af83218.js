@@ -1,0 +1,2 @@
+import init from "./mekaar_console-ad682e71.js";
+init();

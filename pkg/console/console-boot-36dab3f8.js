@@ -1,2 +1,0 @@
-import init from "./mekaar_console-4b831fce.js";
-init();
