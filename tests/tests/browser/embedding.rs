@@ -689,3 +689,90 @@ async fn the_colour_scheme_follows_the_host_page_not_the_visitors_os() {
     })
     .await;
 }
+
+/// An initiative with a photo shows it on its card (the card rendition, with the alt text
+/// the moderator gave, loaded, not a broken image) and large in its detail; one without a
+/// photo gets a generated cover, never an empty image.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_photo_shows_on_the_card_and_in_the_detail_and_others_get_a_cover() {
+    with_browser(|browser| async move {
+        let w = world(&["Een bankje bij de vijver", "Hoogstamboomgaard"]).await;
+        let picture = image::RgbImage::from_fn(900, 600, |x, y| {
+            image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+        });
+        let mut jpeg = std::io::Cursor::new(Vec::new());
+        image::DynamicImage::from(picture)
+            .write_to(&mut jpeg, image::ImageFormat::Jpeg)
+            .expect("encode");
+        let status = w
+            .api
+            .client
+            .put(w.api.at(&format!(
+                "/api/v1/admin/communities/{SLUG}/initiatives/{}/photo",
+                w.ids[0]
+            )))
+            .query(&[("alt", "Een houten bankje aan het water")])
+            .bearer_auth(&w.token)
+            .header("content-type", "image/jpeg")
+            .body(jpeg.into_inner())
+            .send()
+            .await
+            .expect("upload")
+            .status();
+        assert_eq!(status, 200, "moderator's upload");
+        let url = w.page("/", "", &format!("<div data-mekaar=\"initiatives\" data-community=\"{SLUG}\"></div>"));
+        let resident = browser.profile().await;
+        resident.goto(&url).await;
+        let covers = resident
+            .wait_inside(
+                0,
+                "the cards with their covers",
+                r#"var cards = qa('.mekaar-card');
+                if (cards.length < 2) return null;
+                var out = cards.map(function (c) {
+                  var img = c.querySelector('img.mekaar-cover'), gen = c.querySelector('div.mekaar-cover');
+                  return { title: t(c.querySelector('.mekaar-card-title')),
+                           img: img ? { alt: img.alt, src: img.getAttribute('src'), loaded: img.complete && img.naturalWidth,
+                                        height: img.getBoundingClientRect().height } : null,
+                           generated: gen ? { text: t(gen), height: gen.getBoundingClientRect().height } : null };
+                });
+                return out.every(function (c) { return !c.img || c.img.loaded; }) ? out : null;"#,
+            )
+            .await;
+        let bench = covers
+            .as_array()
+            .and_then(|a| a.iter().find(|c| c["title"] == json!("Een bankje bij de vijver")))
+            .expect("the bench's card")
+            .clone();
+        assert_eq!(bench["img"]["alt"], json!("Een houten bankje aan het water"), "{covers}");
+        assert!(bench["img"]["loaded"].as_u64().unwrap_or(0) >= 600, "{covers}");
+        assert!(
+            bench["img"]["src"].as_str().unwrap_or("").starts_with(&format!("{}/photos/", w.api.url)),
+            "{covers}"
+        );
+        let orchard = covers
+            .as_array()
+            .and_then(|a| a.iter().find(|c| c["title"] == json!("Hoogstamboomgaard")))
+            .expect("the orchard's card")
+            .clone();
+        assert_eq!(orchard["img"], Value::Null, "{covers}");
+        assert_eq!(orchard["generated"]["text"], json!("H"), "{covers}");
+        assert!(orchard["generated"]["height"].as_f64().unwrap_or(0.0) > 40.0, "{covers}");
+
+        // The detail shows the large rendition.
+        resident
+            .exec(&format!("location.hash = 'mekaar-i={}';", w.ids[0]), vec![])
+            .await;
+        let large = resident
+            .wait_inside(
+                0,
+                "the detail's photo",
+                "var img = q('img.mekaar-photo'); return img && img.complete && img.naturalWidth ? { w: img.naturalWidth, alt: img.alt } : null;",
+            )
+            .await;
+        assert_eq!(large["w"], json!(900), "{large}");
+        assert_eq!(large["alt"], json!("Een houten bankje aan het water"));
+        resident.assert_no_host_errors().await;
+    })
+    .await;
+}
