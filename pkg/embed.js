@@ -11,8 +11,8 @@ var origin = new URL(base).origin;
 var STATE = "data-mekaar-state";
 var glue = {}, framed;
 var FILES = {
-initiatives: ["mekaar_widgets_initiatives-ec9de65c.js", "mekaar_widgets_initiatives_bg-a3b31176.wasm"],
-polls: ["mekaar_widgets_polls-1fcaf053.js", "mekaar_widgets_polls_bg-f9d9bf29.wasm"]
+initiatives: ["mekaar_widgets_initiatives-2c4c5129.js", "mekaar_widgets_initiatives_bg-30bac720.wasm"],
+polls: ["mekaar_widgets_polls-bf377970.js", "mekaar_widgets_polls_bg-94a576b6.wasm"]
 };
 function family(el) {
 return el.getAttribute("data-mekaar") === "poll" ? "polls" : "initiatives";

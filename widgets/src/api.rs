@@ -277,6 +277,15 @@ pub fn to_json<T: serde::Serialize>(value: &T) -> String {
         .unwrap_or_default()
 }
 
+/// `…/communities/{c}` of an API URL below it.
+pub fn community_of(url: &str) -> Option<&str> {
+    let start = url.find("/communities/")? + "/communities/".len();
+    let end = url[start..]
+        .find(['/', '?'])
+        .map_or(url.len(), |i| start + i);
+    Some(&url[..end])
+}
+
 /// One API call, answered with the parsed JSON body. `header` is the voter or manage
 /// header (and so a CORS preflight); `body` is JSON.
 #[cfg(target_arch = "wasm32")]
@@ -286,7 +295,23 @@ pub async fn call(
     header: Option<(&str, &str)>,
     body: Option<String>,
 ) -> Result<JsValue, Failure> {
-    let response = send(method, url, header.as_slice(), body).await?;
+    let response = match send(method, url, header.as_slice(), body).await {
+        Ok(response) => response,
+        // A request with our header needs a preflight, which the server refuses for a
+        // site the community has not allowed: the browser then says nothing but "failed".
+        // Ask the community itself, without a header (readable even when refused), so
+        // the widget can say what is really wrong.
+        Err(f) if f.problem == Problem::Unreachable && header.is_some() => {
+            return Err(match community_of(url) {
+                Some(probe) => match send("GET", probe, &[], None).await {
+                    Ok(answer) if !answer.ok() => failure(&answer, &read_json(&answer).await),
+                    _ => f,
+                },
+                None => f,
+            });
+        }
+        Err(f) => return Err(f),
+    };
     let body = read_json(&response).await;
     if response.ok() {
         return Ok(body);
@@ -383,6 +408,22 @@ pub async fn call(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_community_of_an_api_url() {
+        assert_eq!(
+            community_of("https://m.example/api/v1/communities/dorp/polls/p1?x=1"),
+            Some("https://m.example/api/v1/communities/dorp")
+        );
+        assert_eq!(
+            community_of("https://m.example/api/v1/communities/dorp"),
+            Some("https://m.example/api/v1/communities/dorp")
+        );
+        assert_eq!(
+            community_of("https://m.example/api/v1/polls/join/K7Q2"),
+            None
+        );
+    }
 
     #[test]
     fn urls() {

@@ -776,3 +776,54 @@ async fn a_photo_shows_on_the_card_and_in_the_detail_and_others_get_a_cover() {
     })
     .await;
 }
+
+/// A site the community has not (yet) allowed gets, in every widget, a message that says
+/// so in the widget's own words (an initiative, the initiatives, a poll) — never that the
+/// resident's internet is down.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_site_not_yet_allowed_is_told_so_in_every_widget_in_its_own_words() {
+    with_browser(|browser| async move {
+        let w = world(&["Een bankje bij de vijver"]).await;
+        let poll = w.open_poll(&["De Linde", "Het Plein"]).await;
+        let stranger = HostSite::start().await;
+        let body = format!(
+            "{}\n<div data-mekaar=\"initiative\" data-community=\"{SLUG}\" data-initiative=\"{id}\"></div>\n\
+             <div data-mekaar=\"initiatives\" data-community=\"{SLUG}\"></div>\n\
+             <div data-mekaar=\"poll\" data-community=\"{SLUG}\" data-poll=\"{poll}\"></div>\n\
+             <div data-mekaar=\"initiatives\" data-community=\"{SLUG}\" data-lang=\"en\"></div>",
+            support_placeholder(SLUG, &w.ids[0], ""),
+            id = w.ids[0]
+        );
+        let url = stranger.put(
+            "/",
+            host_page(
+                "Een andere krant",
+                &loader_snippet(&w.api.url),
+                &body,
+            ),
+        );
+        let resident = browser.profile().await;
+        resident.goto(&url).await;
+        let read = "if (!root || attr('data-state') !== 'error') return null; return t('.mekaar-message');";
+        let expected = [
+            "Deze website mag dit initiatief (nog) niet tonen.",
+            "Deze website mag dit initiatief (nog) niet tonen.",
+            "Deze website mag de initiatieven van deze gemeenschap (nog) niet tonen.",
+            "Deze website mag deze peiling (nog) niet tonen.",
+            "This website is not (yet) allowed to show this community's initiatives.",
+        ];
+        for (index, start) in expected.iter().enumerate() {
+            let message = resident
+                .wait_inside(index, "the refusal message", read)
+                .await;
+            let message = message.as_str().unwrap_or_default();
+            assert!(message.starts_with(start), "widget {index}: {message}");
+            assert!(
+                !message.contains("internet") && !message.contains("niet bereikbaar"),
+                "widget {index}: {message}"
+            );
+        }
+        resident.assert_no_host_errors().await;
+    })
+    .await;
+}
