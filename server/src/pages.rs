@@ -304,7 +304,7 @@ mod tests {
         assert!(with.contains("/qr/K7QX2.svg"));
         assert!(!without.contains("/qr/K7QX2.svg"));
         assert!(with.contains("data-theme=\"dark\"") && !with.contains("{{"));
-        assert!(with.contains("Scan en stem mee · x/p/K7QX2"), "{with}");
+        assert!(with.contains("Scan en stem mee · <span class=\"url\">x/p/K7QX2</span>"), "{with}");
         assert!(!without.contains("Scan en stem mee"));
         let side = overlay_page(
             &poll(),

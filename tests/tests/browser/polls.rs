@@ -32,14 +32,14 @@ use serde_json::{json, Value};
 
 const SLUG: &str = "omroep";
 
-struct World {
-    api: TestServer,
+pub(crate) struct World {
+    pub(crate) api: TestServer,
     site: HostSite,
     /// The community's admin token.
     token: String,
 }
 
-async fn world() -> World {
+pub(crate) async fn world() -> World {
     world_on(TestServer::start().await).await
 }
 
@@ -63,7 +63,13 @@ impl World {
 
     /// Creates a poll (`extra` fields added to question and options) and opens it unless
     /// `draft`; its admin view.
-    async fn poll(&self, question: &str, options: &[&str], extra: Value, draft: bool) -> Value {
+    pub(crate) async fn poll(
+        &self,
+        question: &str,
+        options: &[&str],
+        extra: Value,
+        draft: bool,
+    ) -> Value {
         let mut body = json!({ "question": question, "options": options });
         if let (Some(body), Some(extra)) = (body.as_object_mut(), extra.as_object()) {
             body.extend(extra.clone());
@@ -76,7 +82,7 @@ impl World {
         self.action(&id, json!({ "action": "open" })).await
     }
 
-    async fn action(&self, id: &str, body: Value) -> Value {
+    pub(crate) async fn action(&self, id: &str, body: Value) -> Value {
         self.admin(Method::POST, &format!("/polls/{id}/state"), Some(body))
             .await
     }
@@ -86,7 +92,7 @@ impl World {
     }
 
     /// A vote over the public API, as another resident; the status.
-    async fn vote(&self, id: &str, voter: u64, choices: &[u8]) -> u16 {
+    pub(crate) async fn vote(&self, id: &str, voter: u64, choices: &[u8]) -> u16 {
         self.api
             .client
             .post(self.api.community_url(SLUG, &format!("/polls/{id}/vote")))
@@ -125,7 +131,7 @@ pub(crate) fn option_label(o: usize) -> String {
     format!("label[for$=-o-{o}]")
 }
 
-fn id(view: &Value) -> String {
+pub(crate) fn id(view: &Value) -> String {
     view["poll"]["id"].as_str().expect("poll id").to_string()
 }
 
@@ -185,7 +191,7 @@ async fn wait_counted(p: &Profile, index: usize) {
             "return attr('data-voted') === 'true' && t('.mekaar-counted');",
         )
         .await;
-    assert_eq!(counted, json!("Je stem is geteld."));
+    assert_eq!(counted, json!("Bedankt, je stem is geteld."));
 }
 
 // ---------------------------------------------------------------------------------------
