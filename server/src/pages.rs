@@ -102,7 +102,6 @@ pub fn overlay_page(
             ("LANG", lang),
             ("COMMUNITY", &poll.community),
             ("POLL", &poll.id),
-            ("QUESTION", &poll.question),
             ("THEME", if dark { "dark" } else { "light" }),
             ("LAYOUT", layout.name()),
             (
@@ -304,7 +303,12 @@ mod tests {
         assert!(with.contains("/qr/K7QX2.svg"));
         assert!(!without.contains("/qr/K7QX2.svg"));
         assert!(with.contains("data-theme=\"dark\"") && !with.contains("{{"));
-        assert!(with.contains("Scan en stem mee · <span class=\"url\">x/p/K7QX2</span>"), "{with}");
+        // Nothing of the poll's text: the overlay of a draft shows none of it.
+        assert!(!with.contains("vindt"), "{with}");
+        assert!(
+            with.contains("Scan en stem mee · <span class=\"url\">x/p/K7QX2</span>"),
+            "{with}"
+        );
         assert!(!without.contains("Scan en stem mee"));
         let side = overlay_page(
             &poll(),

@@ -81,7 +81,8 @@ async fn screen(browser: &crate::harness::Browser, (w, h): (u32, u32)) -> Profil
     p
 }
 
-async fn save(p: &Profile, name: &str) {
+/// Saves a screenshot as `name.png` in `MEKAAR_SCREENSHOTS`, if set.
+pub(crate) async fn save(p: &Profile, name: &str) {
     let Ok(dir) = std::env::var("MEKAAR_SCREENSHOTS") else {
         return;
     };
