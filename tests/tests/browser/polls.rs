@@ -296,7 +296,8 @@ async fn a_vote_on_the_host_page_shows_on_the_overlay_in_another_profile() {
 }
 
 /// The phone page by its short code, typed in lower case, on a 360 px wide screen: big
-/// touch targets, vote, "Je stem is geteld", and after a reload the voted state.
+/// touch targets, the community's name and the poll's assurance, vote, "Bedankt, je stem
+/// is geteld" with the resident's choice marked, and after a reload the voted state.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_phone_page_by_short_code_votes_and_remembers() {
     with_browser(|browser| async move {
@@ -358,6 +359,16 @@ async fn the_phone_page_by_short_code_votes_and_remembers() {
             json!("De uitslag zie je nadat je hebt gestemd.")
         );
         findings.check(&phone, &axe, "phone page, vote form").await;
+        // The page carries the community's name; the poll says what one vote means.
+        let brand = phone
+            .exec("return document.querySelector('h1.brand').textContent;", vec![])
+            .await;
+        let name = w.api.client.get(w.api.community_url(SLUG, "")).send().await.expect("community");
+        let name: Value = name.json().await.expect("community JSON");
+        assert_eq!(brand, name["name"], "the community's name on its phone page");
+        let sure = phone.inside(0, "return t('.mekaar-assurance');").await;
+        assert_eq!(sure, json!("Open peiling: één stem per apparaat per website."));
+        crate::overlay::save(&phone, "phone-360-form").await;
 
         vote_with_clicks(&phone, 0, &[0]).await;
         wait_counted(&phone, 0).await;
@@ -367,6 +378,12 @@ async fn the_phone_page_by_short_code_votes_and_remembers() {
             json!(["Ja", "1 stem (100%)"]),
             "results after voting: {r}"
         );
+        // The resident's own choice is marked in the results.
+        let mine = phone
+            .inside(0, "return qa('.mekaar-result').map(function (li) { return t(li.querySelector('.mekaar-mine')); });")
+            .await;
+        assert_eq!(mine, json!(["jouw keuze", null]), "the resident's choice");
+        crate::overlay::save(&phone, "phone-360-voted").await;
         assert_eq!(w.totals(&id).await["totals"], json!([1, 0]));
 
         phone.reload().await;
