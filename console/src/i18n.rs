@@ -456,7 +456,9 @@ table! {
     PollsMultiple => "Meerdere antwoorden", "Several options";
     PollsMax => "Hoogstens zoveel antwoorden", "At most this many options";
     PollsAudience => "Wie mag stemmen?", "Who may vote?";
-    PollsAudienceOpen => "Iedereen (één stem per browser)", "Everyone (one vote per browser)";
+    PollsAudienceOpen =>
+        "Iedereen: één stem per apparaat per website (voor een bindende peiling: stemcodes)",
+        "Everyone: one vote per device per website (for a binding poll: vote codes)";
     PollsAudienceCodes => "Alleen met een gedrukte stemcode", "Only with a printed vote code";
     PollsNetworkCap => "Hoogstens zoveel stemmers per netwerk", "At most this many voters per network";
     PollsNetworkCapHint => "Remt stemmen in bulk vanaf één aansluiting; een dorpshuis of school met gedeelde wifi heeft meer nodig.",
@@ -651,6 +653,10 @@ table! {
         "Public CSV files for everyone, without personal data: the published initiatives, and the results of polls that are visible. You can share these addresses, for example on an open data portal.";
     ExportInitiativesCsv => "Initiatieven (CSV)", "Initiatives (CSV)";
     ExportPollsCsv => "Uitslagen van peilingen (CSV)", "Poll results (CSV)";
+    // Issue 14: the poll control's on-air state and preview.
+    PollsOnAirOpen => "OPEN: er kan gestemd worden", "OPEN: people can vote";
+    PollsOnAirClosed => "GESLOTEN: stemmen kan niet meer", "CLOSED: voting has ended";
+    PollsOnAirPreview => "Op beeld (voorbeeld van de donkere overlay)", "On air (preview of the dark overlay)";
 }
 
 #[cfg(test)]

@@ -99,7 +99,20 @@ pub async fn sign_in(token: &str) -> Result<SessionInfo, ApiError> {
     )
     .await?;
     api::set_csrf(Some(info.csrf.clone()));
+    FRESH.with(|f| f.set(js_sys::Date::now()));
     Ok(info)
+}
+
+thread_local! {
+    /// When the user signed in (ms since the epoch), until a screen asks [`just_signed_in`].
+    static FRESH: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) };
+}
+
+/// Whether the user signed in within the last 3 seconds (answered once): a screen that one
+/// reaches through the sign-in (the poll control link) may then put the focus on its
+/// first control; a screen opened later keeps the focus on its heading.
+pub fn just_signed_in() -> bool {
+    js_sys::Date::now() - FRESH.with(|f| f.replace(0.0)) < 3_000.0
 }
 
 /// The current session, if the browser has one (`Ok(None)` on 401).

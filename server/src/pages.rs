@@ -13,6 +13,8 @@ use crate::feeds::escape;
 const PHONE_PAGE: &str = include_str!("../pages/phone.html");
 const OVERLAY_PAGE: &str = include_str!("../pages/overlay.html");
 const NOT_FOUND_PAGE: &str = include_str!("../pages/not-found.html");
+const JOIN_PAGE: &str = include_str!("../pages/join.html");
+const LANDING_PAGE: &str = include_str!("../pages/landing.html");
 const CODE_SHEET: &str = include_str!("../pages/vote-codes.html");
 
 /// The QR code of `text` as an SVG document (dark modules on white, with
@@ -39,22 +41,61 @@ fn fill(template: &str, values: &[(&str, &str)]) -> String {
         })
 }
 
-/// `/p/{code}`: the poll widget, full width, for a phone.
-pub fn phone_page(poll: &Poll, lang: &str) -> String {
+/// `/p/{code}`: the poll widget, full width, for a phone, under the community's name.
+pub fn phone_page(poll: &Poll, community_name: &str, lang: &str) -> String {
     fill(
         PHONE_PAGE,
         &[
             ("LANG", lang),
             ("COMMUNITY", &poll.community),
+            ("COMMUNITY_NAME", community_name),
             ("POLL", &poll.id),
             ("QUESTION", &poll.question),
         ],
     )
 }
 
-/// `/overlay/{poll}`: results in large type on a transparent page, with the
-/// join link and (unless `qr` is false) its QR code.
-pub fn overlay_page(poll: &Poll, lang: &str, dark: bool, qr: bool, join_url: &str) -> String {
+/// Where the overlay sits on the picture (`?layout=`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OverlayLayout {
+    /// The whole picture: question, results and the call to vote.
+    Full,
+    /// A band along the bottom, the results in columns.
+    LowerThird,
+    /// A column at the right.
+    Side,
+}
+
+impl OverlayLayout {
+    pub fn parse(name: &str) -> Option<OverlayLayout> {
+        match name {
+            "full" => Some(OverlayLayout::Full),
+            "lower-third" => Some(OverlayLayout::LowerThird),
+            "side" => Some(OverlayLayout::Side),
+            _ => None,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            OverlayLayout::Full => "full",
+            OverlayLayout::LowerThird => "lower-third",
+            OverlayLayout::Side => "side",
+        }
+    }
+}
+
+/// `/overlay/{poll}`: results in large type on a readable panel over a transparent
+/// page, in `layout`, with the call to vote (QR code and join link; none with `qr`
+/// false), which the widget shows only while voting is possible.
+pub fn overlay_page(
+    poll: &Poll,
+    lang: &str,
+    dark: bool,
+    layout: OverlayLayout,
+    qr: bool,
+    join_url: &str,
+) -> String {
     let page = fill(
         OVERLAY_PAGE,
         &[
@@ -62,6 +103,15 @@ pub fn overlay_page(poll: &Poll, lang: &str, dark: bool, qr: bool, join_url: &st
             ("COMMUNITY", &poll.community),
             ("POLL", &poll.id),
             ("THEME", if dark { "dark" } else { "light" }),
+            ("LAYOUT", layout.name()),
+            (
+                "JOIN_CALL",
+                if lang == "en" {
+                    "Scan and vote"
+                } else {
+                    "Scan en stem mee"
+                },
+            ),
             ("JOIN_URL", join_url),
             (
                 "JOIN_TEXT",
@@ -82,6 +132,41 @@ pub fn overlay_page(poll: &Poll, lang: &str, dark: bool, qr: bool, join_url: &st
 /// An HTML page for a poll or code that does not exist.
 pub fn not_found_page() -> String {
     NOT_FOUND_PAGE.to_string()
+}
+
+/// `/p` without a code: a form to type the code in (it comes back as `/p?code=…`).
+pub fn join_page() -> String {
+    JOIN_PAGE.to_string()
+}
+
+/// A community on the landing page: its name, its website (the first origin that
+/// embeds its widgets), its feed and its open data.
+pub struct Listed<'a> {
+    pub slug: &'a str,
+    pub name: &'a str,
+    pub website: Option<&'a str>,
+}
+
+/// `/`: what this server is, its communities with their public pages, the admin link.
+pub fn landing_page(communities: &[Listed<'_>]) -> String {
+    let mut items = String::new();
+    for c in communities {
+        let api = format!("/api/v1/communities/{}", c.slug);
+        let website = c.website.map_or(String::new(), |url| {
+            format!("<a href=\"{0}\">{0}</a> · ", escape(url))
+        });
+        items.push_str(&format!(
+            "      <li><strong>{name}</strong>{website}<a href=\"{feed}\">Nieuws (Atom)</a> · \
+             <a href=\"{data}\">Open data (CSV)</a></li>\n",
+            name = escape(c.name),
+            feed = escape(&format!("{api}/feed.atom")),
+            data = escape(&format!("{api}/open-data/initiatives.csv")),
+        ));
+    }
+    if communities.is_empty() {
+        items.push_str("      <li>Nog geen gemeenschappen. <span lang=\"en\">No communities yet.</span></li>\n");
+    }
+    LANDING_PAGE.replace("<!--communities-->\n", &items)
 }
 
 /// The words of the printed sheet, by the community's first language.
@@ -175,7 +260,8 @@ mod tests {
 
     #[test]
     fn pages_escape_what_they_show() {
-        let page = phone_page(&poll(), "nl");
+        let page = phone_page(&poll(), "Omroep <Noord>", "nl");
+        assert!(page.contains("Omroep &lt;Noord&gt;"));
         assert!(page.contains("Wat &lt;b&gt;vindt&lt;/b&gt; u?"));
         assert!(!page.contains("<b>vindt"));
         assert!(!page.contains("{{"));
@@ -186,11 +272,52 @@ mod tests {
     }
 
     #[test]
+    fn the_landing_page_lists_communities_with_their_pages() {
+        let page = landing_page(&[
+            Listed {
+                slug: "omroep",
+                name: "Omroep <Noord>",
+                website: Some("https://noord.example"),
+            },
+            Listed {
+                slug: "baarlo",
+                name: "Baarlo",
+                website: None,
+            },
+        ]);
+        assert!(
+            page.contains("<strong>Omroep &lt;Noord&gt;</strong>"),
+            "{page}"
+        );
+        assert!(page.contains("href=\"https://noord.example\""));
+        assert!(page.contains("/api/v1/communities/baarlo/feed.atom"));
+        assert!(page.contains("href=\"/admin\"") && !page.contains("<!--communities-->"));
+        assert!(landing_page(&[]).contains("Nog geen gemeenschappen"));
+    }
+
+    #[test]
     fn the_overlay_leaves_out_the_qr_code_when_asked() {
-        let with = overlay_page(&poll(), "nl", true, true, "http://x/p/K7QX2");
-        let without = overlay_page(&poll(), "nl", true, false, "http://x/p/K7QX2");
+        let full = OverlayLayout::Full;
+        let with = overlay_page(&poll(), "nl", true, full, true, "http://x/p/K7QX2");
+        let without = overlay_page(&poll(), "nl", true, full, false, "http://x/p/K7QX2");
         assert!(with.contains("/qr/K7QX2.svg"));
         assert!(!without.contains("/qr/K7QX2.svg"));
         assert!(with.contains("data-theme=\"dark\"") && !with.contains("{{"));
+        // Nothing of the poll's text: the overlay of a draft shows none of it.
+        assert!(!with.contains("vindt"), "{with}");
+        assert!(
+            with.contains("Scan en stem mee · <span class=\"url\">x/p/K7QX2</span>"),
+            "{with}"
+        );
+        assert!(!without.contains("Scan en stem mee"));
+        let side = overlay_page(
+            &poll(),
+            "en",
+            false,
+            OverlayLayout::Side,
+            true,
+            "http://x/p/K7QX2",
+        );
+        assert!(side.contains("data-layout=\"side\"") && side.contains("Scan and vote"));
     }
 }

@@ -233,7 +233,7 @@ table! {
     PollFinal =>
         "Je stem is definitief: je kunt hem daarna niet meer veranderen.",
         "Your vote is final: you cannot change it afterwards.";
-    PollCounted => "Je stem is geteld.", "Your vote has been counted.";
+    PollCounted => "Bedankt, je stem is geteld.", "Thank you, your vote has been counted.";
     PollAgain =>
         "De peiling is opnieuw begonnen: je kunt opnieuw stemmen.",
         "The poll has started again: you can vote again.";
@@ -297,6 +297,12 @@ table! {
     Months =>
         "januari februari maart april mei juni juli augustus september oktober november december",
         "January February March April May June July August September October November December";
+    // Issue 14: the poll's assurance, and the resident's own choice in the results.
+    PollSureOpen =>
+        "Open peiling: één stem per apparaat per website.",
+        "Open poll: one vote per device per website.";
+    PollSureCodes => "Met stemcodes: elke code telt één keer.", "With vote codes: each code counts once.";
+    PollMine => "jouw keuze", "your choice";
 }
 
 /// "3 dagen geleden", "gisteren", … : how long ago `then` was at `now` (seconds since the

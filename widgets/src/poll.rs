@@ -4,12 +4,18 @@
 //!
 //! - `data-mekaar="poll" data-poll="ID"`: the question, a vote form while the poll is open
 //!   and this resident has not voted (radio buttons, or checkboxes with "choose at most k"
-//!   for `max_choices` > 1; a vote-code field for polls that need one), then "Je stem is
-//!   geteld" and the results as far as the poll's rule lets this resident see them. Live:
+//!   for `max_choices` > 1; a vote-code field for polls that need one), then "Bedankt, je
+//!   stem is geteld" and the results (the resident's own choice marked "jouw keuze") as far as the poll's rule lets this resident see them. Live:
 //!   the widget follows the poll's event stream (`…/live`, with the viewer ticket once it
 //!   voted), so counts, phase and resets show without a reload.
 //! - the same with `data-view="overlay"`: results only, large, on a transparent
-//!   background, for broadcast software.
+//!   background, for broadcast software. While the poll is open it shows the page's
+//!   `slot="join"` children (the overlay page's QR code and link: no call to vote once
+//!   voting is over). Its type scale and layouts are CSS (`style.css`): the page may give
+//!   the height the panel may take (`--mekaar-fit-height`) and a cap (`--mekaar-font-size`),
+//!   and the type then follows the rows the options need (`--_r` rows of `--_h` em under
+//!   `--_a` em of question and lines; `--_n` and the columns `--_c` by `data-options` and
+//!   the host's `data-layout` = full | lower-third | side).
 //! - a draft known by its id (pasted, or the overlay set up, before the broadcast: the
 //!   view answers 409 `poll_not_open`): "Deze peiling is nog niet geopend." (in the
 //!   overlay the same, large) and nothing of its content; the widget follows the live
@@ -27,10 +33,11 @@
 //! `input[name=choice]#{u}-o-{i}` with labels, `p.mekaar-hint`, `#{u}-e-choice`, the code
 //! field `#{u}-f-code` with `#{u}-e-code`, `button#{u}-b-vote`); `p.mekaar-counted`;
 //! `p.mekaar-again`; `p.mekaar-message[role=alert]`; `section.mekaar-results` with
-//! `li.mekaar-result[data-option]` (`.mekaar-option`, `.mekaar-votes` as text,
+//! `li.mekaar-result[data-option]` (`.mekaar-option`, `.mekaar-votes` as text, `.mekaar-mine`,
 //! `.mekaar-bar-fill` decoration whose width is set through CSSOM, never a `style`
 //! attribute in the markup) and `p.mekaar-total`; `p.mekaar-hidden` ("results follow
-//! …"); `p.mekaar-announce[aria-live=polite]`.
+//! …"); `p.mekaar-assurance` (open poll or vote codes); `slot[name=join]` (overlay, open);
+//! `data-options` = the number of options (when ready); `p.mekaar-announce[aria-live=polite]`.
 
 use crate::api::{Failure, Problem, Subject};
 use crate::i18n::{datetime, fill, number, t, Key, Lang};
@@ -134,6 +141,8 @@ pub struct Ballot {
     pub chosen: Vec<u8>,
     /// The vote code as typed.
     pub code: String,
+    /// What this resident voted for in this round (marked "jouw keuze" in the results).
+    pub mine: Vec<u8>,
     /// Counts the resident's ticks, so that a refused tick still renders (and un-ticks
     /// the box the browser ticked).
     touched: u32,
@@ -190,6 +199,7 @@ impl Ballot {
             again: false,
             chosen: Vec::new(),
             code: String::new(),
+            mine: Vec::new(),
             touched: 0,
             announced: String::new(),
             baseline: None,
@@ -270,6 +280,7 @@ impl Ballot {
             self.failure = None;
             self.chosen.clear();
             self.code.clear();
+            self.mine.clear();
         }
         v.poll.phase = u.phase;
         v.poll.round = u.round;
@@ -291,7 +302,7 @@ impl Ballot {
                 self.again = false;
                 self.failure = None;
                 self.field = None;
-                self.chosen.clear();
+                self.mine = std::mem::take(&mut self.chosen);
                 self.code.clear();
             }
             Err(f) if f.problem == Problem::InvalidVoteCode => {
@@ -522,7 +533,8 @@ pub fn view(b: &Ballot, env: &Env, on: &Handlers, root: NodeRef) -> Html {
             class={if b.overlay { "mekaar-root mekaar-poll mekaar-overlay" } else { "mekaar-root mekaar-poll" }}
             data-view={if b.overlay { "overlay" } else { "poll" }} lang={lang.tag()}
             data-state={b.state()} data-theme={env.theme_attr()} data-phase={phase}
-            data-voted={voted} aria-busy={b.busy.then_some("true")}>
+            data-voted={voted} data-options={b.view().map(|v| v.poll.options.len().to_string())}
+            aria-busy={b.busy.then_some("true")}>
             {body}
             if !b.overlay {
                 <p class="mekaar-sr mekaar-announce" aria-live="polite">{b.announced.clone()}</p>
@@ -545,7 +557,7 @@ fn ready(b: &Ballot, env: &Env, on: &Handlers, v: &PollView) -> Html {
         _ => None,
     };
     let results = match &v.results {
-        Some(r) => results(lang, env, &p.options, r, p.phase != Phase::Closed),
+        Some(r) => results(lang, env, &p.options, r, p.phase != Phase::Closed, &b.mine),
         None if p.phase != Phase::Scheduled => html! {
             <p class="mekaar-hidden">{t(lang, hidden_key(p.results, v.voted, b.overlay))}</p>
         },
@@ -573,6 +585,13 @@ fn ready(b: &Ballot, env: &Env, on: &Handlers, v: &PollView) -> Html {
                 <p class="mekaar-message" role="alert">{failure_text(lang, Subject::Poll, f)}</p>
             }
             {results}
+            <p class="mekaar-assurance">
+                {t(lang, if p.needs_code { Key::PollSureCodes } else { Key::PollSureOpen })}
+            </p>
+            // The overlay page's call to vote (its QR code and link), only while voting is possible.
+            if b.overlay && p.phase == Phase::Open {
+                <slot name="join"></slot>
+            }
         </>
     }
 }
@@ -665,7 +684,14 @@ fn form(b: &Ballot, env: &Env, on: &Handlers, p: &PollPublic) -> Html {
 }
 
 /// The results as text, with decorative bars. `open`: the poll still runs ("Tussenstand").
-pub fn results(lang: Lang, env: &Env, options: &[String], r: &PollResults, open: bool) -> Html {
+pub fn results(
+    lang: Lang,
+    env: &Env,
+    options: &[String],
+    r: &PollResults,
+    open: bool,
+    mine: &[u8],
+) -> Html {
     let title = env.id("results-title");
     let rows = options.iter().enumerate().map(|(i, option)| {
         let n = r.totals.get(i).copied().unwrap_or(0);
@@ -673,6 +699,9 @@ pub fn results(lang: Lang, env: &Env, options: &[String], r: &PollResults, open:
             <li class="mekaar-result" key={i} data-option={i.to_string()}>
                 <span class="mekaar-option">{option.clone()}</span>{" "}
                 <span class="mekaar-votes">{votes_text(lang, n, r.total_votes)}</span>
+                if mine.contains(&(i as u8)) {
+                    <span class="mekaar-mine">{t(lang, Key::PollMine)}</span>
+                }
                 <Bar percent={percent(n, r.total_votes).min(100)} />
             </li>
         }
@@ -974,8 +1003,16 @@ mod tests {
         assert_eq!(b.focus, (1, Some("counted")));
         let html = render(&b);
         assert!(!html.contains("mekaar-vote-form"));
-        assert!(html.contains("Je stem is geteld."));
+        assert!(html.contains("Bedankt, je stem is geteld."));
         assert!(html.contains("id=\"mekaar-7-counted\""));
+        // The resident's own choice (option 1, "Kerk") is marked in the results, once.
+        assert_eq!(b.mine, vec![1]);
+        assert_eq!(html.matches("jouw keuze").count(), 1, "{html}");
+        let kerk = html.find(">Kerk<").expect("Kerk row");
+        let haven = html.find(">Haven<").expect("Haven row");
+        let mark = html.find("jouw keuze").unwrap();
+        assert!(kerk < mark && mark < haven, "{html}");
+        assert!(html.contains("Open peiling: één stem per apparaat per website."));
         assert!(html.contains("data-voted=\"true\""));
         assert!(
             html.contains("<span class=\"mekaar-votes\">1 stem (33%)</span>"),
@@ -999,6 +1036,7 @@ mod tests {
         v.viewer = Some("t".into());
         let mut b = ballot(v);
         b.chosen = vec![1];
+        b.mine = vec![1];
         let b = reduce(
             b,
             Action::Live(
@@ -1016,7 +1054,12 @@ mod tests {
         assert!(b.can_vote());
         assert_eq!(b.ticket(), None);
         assert!(b.chosen.is_empty(), "after a reset the form is empty");
+        assert!(
+            b.mine.is_empty(),
+            "a new round has no choice of this resident yet"
+        );
         let html = render(&b);
+        assert!(!html.contains("jouw keuze"), "{html}");
         assert!(html.contains("mekaar-vote-form"));
         assert!(!html.contains("checked"), "{html}");
         assert!(html.contains("opnieuw stemmen"));

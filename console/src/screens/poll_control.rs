@@ -11,7 +11,8 @@
 //! `#poll-open`, `#poll-close`, `#poll-reveal`, `#poll-hide`, `#poll-reset` (then
 //! `#poll-reset-yes`/`#poll-reset-no`), `#poll-action-status`, `#poll-action-error`,
 //! `#poll-totals` (a table, `td.poll-votes` per option), `#poll-total`, `#poll-join-code`,
-//! `#poll-phone-link`, `#poll-overlay-link`, `#poll-edit`, and for vote codes
+//! `#poll-phone-link`, `#poll-overlay-link`, `#poll-edit`, `#poll-state-badge` (OPEN /
+//! GESLOTEN, large), `#poll-preview` (the dark overlay, as on air, scaled down), and for vote codes
 //! `#codes-count`, `#codes-csv`, `#codes-html`, `#codes-link`.
 
 use std::rc::Rc;
@@ -117,6 +118,15 @@ pub fn poll_control(props: &ControlProps) -> Html {
     let confirm = use_state(|| None::<u32>);
 
     use_effect_with((), |_| focus_heading());
+    // Reached through the sign-in (the control link): once the poll is there, the focus
+    // goes to its first control that can act, so an editor on air can act at once.
+    // Otherwise it stays on the heading, as on every screen.
+    let fresh = use_state(crate::session::just_signed_in);
+    use_effect_with(matches!(state.view, Some(Ok(_))), move |&loaded| {
+        if loaded && *fresh {
+            focus_selector(".big-actions button:not([aria-disabled])");
+        }
+    });
     {
         let state = state.dispatcher();
         let path = poll_path(&community, &props.id, "");
@@ -278,8 +288,10 @@ pub fn poll_control(props: &ControlProps) -> Html {
                 onclick.emit(e)
             }
         });
+        // Resetting throws the round's votes away: it looks destructive.
+        let class = classes!("big", (id == "poll-reset").then_some("danger"));
         html! {
-            <button type="button" class="big" {id} aria-disabled={disabled.then_some("true")} {onclick}>
+            <button type="button" {class} {id} aria-disabled={disabled.then_some("true")} {onclick}>
                 { t(label) }
             </button>
         }
@@ -317,6 +329,13 @@ pub fn poll_control(props: &ControlProps) -> Html {
     let phone = format!("{origin}/p/{}", poll.join_code);
     let overlay = format!("{origin}/overlay/{}", poll.id);
     let overlay_light = format!("{overlay}?theme=light");
+    // The big state an editor reads at a glance: can people vote now?
+    let (badge, badge_class) = match phase {
+        Phase::Open => (Key::PollsOnAirOpen, "on-air-open"),
+        Phase::Closed => (Key::PollsOnAirClosed, "on-air-closed"),
+        Phase::Scheduled => (Key::PollsPhaseScheduled, "on-air-waiting"),
+        Phase::Draft => (Key::PollsPhaseDraft, "on-air-waiting"),
+    };
 
     html! {
         <>
@@ -325,6 +344,7 @@ pub fn poll_control(props: &ControlProps) -> Html {
             <div class="detail">
             <section class="card" aria-labelledby="poll-state-title">
                 <h2 id="poll-state-title">{ t(Key::PollsControl) }</h2>
+                <p id="poll-state-badge" class={classes!("on-air-state", badge_class)}>{ t(badge) }</p>
                 <dl class="facts">
                     <div><dt>{ t(Key::PollsColPhase) }</dt><dd id="poll-phase">{ t(phase_key(phase)) }</dd></div>
                     <div><dt>{ t(Key::PollsRound) }</dt><dd id="poll-round">{ poll.round }</dd></div>
@@ -425,6 +445,13 @@ pub fn poll_control(props: &ControlProps) -> Html {
                         { " " }<span class="hint">{ t(Key::PollsNewTab) }</span>
                     </li>
                 </ul>
+                <figure class="on-air">
+                    <figcaption id="poll-preview-title">{ t(Key::PollsOnAirPreview) }</figcaption>
+                    <div class="on-air-frame">
+                        <iframe id="poll-preview" src={overlay.clone()} title={t(Key::PollsOnAirPreview)}
+                            width="1280" height="720" loading="lazy"></iframe>
+                    </div>
+                </figure>
                 if phase != Phase::Draft {
                     <img class="qr" src={format!("/qr/{}.svg", poll.join_code)}
                         alt={fill(t(Key::PollsQrAlt), &[("url", &phone)])} width="160" height="160" />

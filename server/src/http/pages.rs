@@ -1,5 +1,6 @@
-//! Pages the server serves itself: the initiator's manage page, for polls
-//! the phone page, the overlay and QR codes, and the admin console (`/admin`
+//! Pages the server serves itself: the landing page `/`, the initiator's manage
+//! page, for polls the phone page (and `/p` to type a code in), the overlay and QR
+//! codes, and the admin console (`/admin`
 //! and its files under `/pkg/console/`); the editor's control link
 //! `/control/{poll}` leads to that poll's live control in the console.
 
@@ -32,6 +33,10 @@ const MANAGE_PAGE: &str = include_str!("../../pages/manage.html");
 enum Page {
     Manage(String, String),
     Phone(String),
+    /// `/p` without a code: the form to type it in (`?code=` leads on).
+    JoinForm,
+    /// `/`: the server's landing page.
+    Landing,
     Overlay(String),
     Control(String),
     Qr(String),
@@ -45,9 +50,15 @@ enum Page {
 }
 
 #[derive(Debug, Default, Deserialize)]
+struct JoinQuery {
+    code: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
 struct OverlayQuery {
     theme: Option<String>,
     qr: Option<String>,
+    layout: Option<String>,
 }
 
 pub(super) fn routes(app: Arc<App>) -> BoxedFilter<(Response,)> {
@@ -55,6 +66,10 @@ pub(super) fn routes(app: Arc<App>) -> BoxedFilter<(Response,)> {
     path!("manage" / String / String)
         .map(Page::Manage)
         .or(path!("p" / String).map(Page::Phone))
+        .unify()
+        .or(path!("p").map(|| Page::JoinForm))
+        .unify()
+        .or(warp::path::end().map(|| Page::Landing))
         .unify()
         .or(path!("overlay" / String).map(Page::Overlay))
         .unify()
@@ -115,8 +130,43 @@ fn serve(
         Page::ConsoleFile(name) => crate::assets::console_file(&name, headers),
         Page::Manage(community, id) => manage_page(&community, &id)?,
         Page::Phone(code) => {
-            let (poll, lang) = poll_by_join_code(app, &code, client)?;
-            html(pages::phone_page(&poll, &lang), StatusCode::OK)
+            let (poll, community) = poll_by_join_code(app, &code, client)?;
+            let page = pages::phone_page(&poll, &community.name, &language(&community));
+            html(page, StatusCode::OK)
+        }
+        Page::JoinForm => {
+            let query: JoinQuery = parse_query(query)?;
+            // Letters and digits only (what people type around them goes), so the
+            // address is safe as it is; the phone page checks the code itself.
+            let code: String = query
+                .code
+                .unwrap_or_default()
+                .chars()
+                .filter(char::is_ascii_alphanumeric)
+                .take(32)
+                .collect::<String>()
+                .to_ascii_uppercase();
+            if code.is_empty() {
+                html(pages::join_page(), StatusCode::OK)
+            } else {
+                redirect(&format!("/p/{code}"))?
+            }
+        }
+        Page::Landing => {
+            let all = communities::list(&app.store)?;
+            let listed: Vec<pages::Listed<'_>> = all
+                .iter()
+                .map(|c| pages::Listed {
+                    slug: &c.slug,
+                    name: &c.name,
+                    website: c
+                        .allowed_origins
+                        .iter()
+                        .find(|o| o.starts_with("https://") || o.starts_with("http://"))
+                        .map(String::as_str),
+                })
+                .collect();
+            html(pages::landing_page(&listed), StatusCode::OK)
         }
         Page::Overlay(id) => {
             let (poll, lang) = poll_by_id(app, &id)?;
@@ -131,10 +181,19 @@ fn serve(
                     ))
                 }
             };
+            let layout = match query.layout.as_deref() {
+                None => pages::OverlayLayout::Full,
+                Some(name) => pages::OverlayLayout::parse(name).ok_or_else(|| {
+                    ApiError::invalid_field(
+                        "layout",
+                        format!("must be full, lower-third or side, not `{name}`"),
+                    )
+                })?,
+            };
             let qr = !matches!(query.qr.as_deref(), Some("0" | "false" | "no"));
             let join_url = format!("{}/p/{}", app.public_url(headers), poll.join_code);
             html(
-                pages::overlay_page(&poll, &lang, dark, qr, &join_url),
+                pages::overlay_page(&poll, &lang, dark, layout, qr, &join_url),
                 StatusCode::OK,
             )
         }
@@ -216,13 +275,17 @@ fn language(community: &communities::Community) -> String {
         .unwrap_or_else(|| "nl".to_string())
 }
 
-/// A poll the public may see, by its join code, and its community's
-/// language. Unknown codes count as failed guesses of the caller's network;
+/// A poll the public may see, by its join code, and its community.
+/// Unknown codes count as failed guesses of the caller's network;
 /// once its budget is spent, every code waits (5 characters are few).
-fn poll_by_join_code(app: &App, code: &str, client: Option<IpAddr>) -> ApiResult<(Poll, String)> {
+fn poll_by_join_code(
+    app: &App,
+    code: &str,
+    client: Option<IpAddr>,
+) -> ApiResult<(Poll, communities::Community)> {
     app.abuse.check_guesses(Guess::JoinCode, client)?;
     match polls::public_by_join_code(&app.store, code) {
-        Ok((community, poll)) => Ok((poll, language(&community))),
+        Ok((community, poll)) => Ok((poll, community)),
         Err(err) => {
             if err.status == StatusCode::NOT_FOUND {
                 app.abuse.guess_failed(Guess::JoinCode, client);
@@ -252,6 +315,18 @@ fn html(page: String, status: StatusCode) -> Response {
     headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     headers.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     response
+}
+
+/// A 303 to `location` (one of the server's own addresses), not cached.
+fn redirect(location: &str) -> ApiResult<Response> {
+    let location = HeaderValue::from_str(location).map_err(|_| ApiError::route_not_found())?;
+    let mut response = Response::default();
+    *response.status_mut() = StatusCode::SEE_OTHER;
+    let headers = response.headers_mut();
+    headers.insert(LOCATION, location);
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    Ok(response)
 }
 
 /// `/control/{poll}` → `/admin#/polls/{poll}`, the console's live control of the

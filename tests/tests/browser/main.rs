@@ -23,6 +23,7 @@ mod console_screens;
 mod console_shell;
 mod embedding;
 mod initiatives;
+mod overlay;
 mod poll_control;
 mod polls;
 mod support_button;

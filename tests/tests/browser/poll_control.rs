@@ -99,6 +99,27 @@ async fn the_control_link_opens_the_consoles_control_which_drives_the_widget_and
         assert_eq!(address(&editor).await, json!(format!("/admin#/polls/{id}")));
         wait_text(&editor, "#poll-phase", "open").await;
         wait_text(&editor, "#poll-round", "1").await;
+        // On air at a glance: the big state, the focus on the first control that can act
+        // (the poll is open: close), reset looking destructive, and what is on air.
+        wait_text(&editor, "#poll-state-badge", "OPEN: er kan gestemd worden").await;
+        wait_js(&editor, "the focus on the first control that can act",
+            "return document.activeElement && document.activeElement.id === 'poll-close';").await;
+        assert_eq!(
+            editor.exec("var r = document.querySelector('#poll-reset'); return r.classList.contains('danger');", vec![]).await,
+            json!(true),
+            "reset is styled as destructive"
+        );
+        assert_eq!(
+            editor.exec("return document.querySelector('#poll-preview').getAttribute('src');", vec![]).await,
+            json!(w.api.at(&format!("/overlay/{id}")))
+        );
+        crate::overlay::save(&editor, "console-control-open").await;
+        if std::env::var("MEKAAR_SCREENSHOTS").is_ok() {
+            editor.exec("window.scrollTo(0, 0);", vec![]).await;
+            crate::overlay::save(&editor, "console-control-top").await;
+            editor.exec("document.querySelector('#poll-preview').scrollIntoView();", vec![]).await;
+            crate::overlay::save(&editor, "console-control-preview").await;
+        }
         assert_eq!(
             editor.exec("return document.querySelector('#poll-phone-link').getAttribute('href');", vec![]).await,
             json!(w.api.at(&format!("/p/{code}")))
@@ -138,6 +159,7 @@ async fn the_control_link_opens_the_consoles_control_which_drives_the_widget_and
             .await;
         assert_eq!(closed, json!({ "when": "Deze peiling is gesloten.", "form": false }));
         wait_text(&editor, "#poll-phase", "gesloten").await;
+        wait_text(&editor, "#poll-state-badge", "GESLOTEN: stemmen kan niet meer").await;
         assert_eq!(enabled(&editor, "#poll-close").await, json!(false), "closing again is not offered");
         wait_enabled(&editor, "#poll-open").await;
         click(&editor, "#poll-open").await;

@@ -32,14 +32,14 @@ use serde_json::{json, Value};
 
 const SLUG: &str = "omroep";
 
-struct World {
-    api: TestServer,
+pub(crate) struct World {
+    pub(crate) api: TestServer,
     site: HostSite,
     /// The community's admin token.
     token: String,
 }
 
-async fn world() -> World {
+pub(crate) async fn world() -> World {
     world_on(TestServer::start().await).await
 }
 
@@ -63,7 +63,13 @@ impl World {
 
     /// Creates a poll (`extra` fields added to question and options) and opens it unless
     /// `draft`; its admin view.
-    async fn poll(&self, question: &str, options: &[&str], extra: Value, draft: bool) -> Value {
+    pub(crate) async fn poll(
+        &self,
+        question: &str,
+        options: &[&str],
+        extra: Value,
+        draft: bool,
+    ) -> Value {
         let mut body = json!({ "question": question, "options": options });
         if let (Some(body), Some(extra)) = (body.as_object_mut(), extra.as_object()) {
             body.extend(extra.clone());
@@ -76,7 +82,7 @@ impl World {
         self.action(&id, json!({ "action": "open" })).await
     }
 
-    async fn action(&self, id: &str, body: Value) -> Value {
+    pub(crate) async fn action(&self, id: &str, body: Value) -> Value {
         self.admin(Method::POST, &format!("/polls/{id}/state"), Some(body))
             .await
     }
@@ -86,7 +92,7 @@ impl World {
     }
 
     /// A vote over the public API, as another resident; the status.
-    async fn vote(&self, id: &str, voter: u64, choices: &[u8]) -> u16 {
+    pub(crate) async fn vote(&self, id: &str, voter: u64, choices: &[u8]) -> u16 {
         self.api
             .client
             .post(self.api.community_url(SLUG, &format!("/polls/{id}/vote")))
@@ -125,7 +131,7 @@ pub(crate) fn option_label(o: usize) -> String {
     format!("label[for$=-o-{o}]")
 }
 
-fn id(view: &Value) -> String {
+pub(crate) fn id(view: &Value) -> String {
     view["poll"]["id"].as_str().expect("poll id").to_string()
 }
 
@@ -185,7 +191,7 @@ async fn wait_counted(p: &Profile, index: usize) {
             "return attr('data-voted') === 'true' && t('.mekaar-counted');",
         )
         .await;
-    assert_eq!(counted, json!("Je stem is geteld."));
+    assert_eq!(counted, json!("Bedankt, je stem is geteld."));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -290,7 +296,8 @@ async fn a_vote_on_the_host_page_shows_on_the_overlay_in_another_profile() {
 }
 
 /// The phone page by its short code, typed in lower case, on a 360 px wide screen: big
-/// touch targets, vote, "Je stem is geteld", and after a reload the voted state.
+/// touch targets, the community's name and the poll's assurance, vote, "Bedankt, je stem
+/// is geteld" with the resident's choice marked, and after a reload the voted state.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_phone_page_by_short_code_votes_and_remembers() {
     with_browser(|browser| async move {
@@ -352,6 +359,16 @@ async fn the_phone_page_by_short_code_votes_and_remembers() {
             json!("De uitslag zie je nadat je hebt gestemd.")
         );
         findings.check(&phone, &axe, "phone page, vote form").await;
+        // The page carries the community's name; the poll says what one vote means.
+        let brand = phone
+            .exec("return document.querySelector('h1.brand').textContent;", vec![])
+            .await;
+        let name = w.api.client.get(w.api.community_url(SLUG, "")).send().await.expect("community");
+        let name: Value = name.json().await.expect("community JSON");
+        assert_eq!(brand, name["name"], "the community's name on its phone page");
+        let sure = phone.inside(0, "return t('.mekaar-assurance');").await;
+        assert_eq!(sure, json!("Open peiling: één stem per apparaat per website."));
+        crate::overlay::save(&phone, "phone-360-form").await;
 
         vote_with_clicks(&phone, 0, &[0]).await;
         wait_counted(&phone, 0).await;
@@ -361,6 +378,12 @@ async fn the_phone_page_by_short_code_votes_and_remembers() {
             json!(["Ja", "1 stem (100%)"]),
             "results after voting: {r}"
         );
+        // The resident's own choice is marked in the results.
+        let mine = phone
+            .inside(0, "return qa('.mekaar-result').map(function (li) { return t(li.querySelector('.mekaar-mine')); });")
+            .await;
+        assert_eq!(mine, json!(["jouw keuze", null]), "the resident's choice");
+        crate::overlay::save(&phone, "phone-360-voted").await;
         assert_eq!(w.totals(&id).await["totals"], json!([1, 0]));
 
         phone.reload().await;

@@ -1267,6 +1267,94 @@ async fn join_codes_lead_to_their_poll() {
 
 // ------------------------------------------------------------------- pages
 
+/// People who know only the server's address or a code get pages, not JSON: `/` says
+/// what the server is and lists its communities with the admin link; `/p` asks for the
+/// code and leads to the phone page (any case, spaces and dashes as typed); the phone page
+/// carries the community's name.
+#[tokio::test]
+async fn the_landing_page_and_the_code_form_lead_people_on() {
+    let f = fixture().await;
+    let id = f.open_poll(poll_with(2, json!({}))).await;
+    let code = f.poll_admin_view(&id).await.poll.join_code;
+    let name = call(f.http.get(f.server.community_url("dorp", "")))
+        .await
+        .body["name"]
+        .as_str()
+        .expect("community name")
+        .to_string();
+    let not_following = Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("client");
+    let is_html = |a: &Answer| {
+        a.header("content-type")
+            .is_some_and(|t| t.starts_with("text/html"))
+    };
+
+    let landing = call(f.http.get(f.server.at("/"))).await;
+    assert_eq!(landing.status, 200, "{landing:?}");
+    assert!(is_html(&landing), "{landing:?}");
+    assert!(
+        landing.text.contains(&format!("<strong>{name}</strong>")),
+        "{}",
+        landing.text
+    );
+    assert!(
+        landing.text.contains(ALLOWED_ORIGIN),
+        "the community's website: {}",
+        landing.text
+    );
+    assert!(landing.text.contains("href=\"/admin\"") && landing.text.contains("href=\"/p\""));
+    let post = call(f.http.post(f.server.at("/"))).await;
+    assert_eq!(post.status, 405, "{post:?}");
+
+    let form = call(f.http.get(f.server.at("/p"))).await;
+    assert_eq!(form.status, 200, "{form:?}");
+    assert!(
+        is_html(&form) && form.text.contains("name=\"code\""),
+        "{}",
+        form.text
+    );
+    let empty = call(not_following.get(f.server.at("/p?code=+"))).await;
+    assert_eq!(empty.status, 200, "a blank code asks again: {empty:?}");
+    let typed = format!(" {}-{} ", code[..2].to_lowercase(), &code[2..]);
+    let go = call(
+        not_following
+            .get(f.server.at("/p"))
+            .query(&[("code", typed.as_str())]),
+    )
+    .await;
+    assert_eq!(go.status, 303, "{go:?}");
+    assert_eq!(go.header("location"), Some(format!("/p/{code}")), "{go:?}");
+    let phone = call(
+        f.http
+            .get(f.server.at("/p"))
+            .query(&[("code", typed.as_str())]),
+    )
+    .await;
+    assert_eq!(phone.status, 200, "{phone:?}");
+    assert!(
+        phone.text.contains(&format!("data-poll=\"{id}\"")),
+        "{}",
+        phone.text
+    );
+    assert!(
+        phone
+            .text
+            .contains(&format!("<h1 class=\"brand\">{name}</h1>")),
+        "{}",
+        phone.text
+    );
+    let unknown = call(f.http.get(f.server.at("/p?code=nope1"))).await;
+    assert_eq!(unknown.status, 404, "{unknown:?}");
+    assert!(
+        unknown.text.contains("href=\"/p\""),
+        "a way to type it again: {}",
+        unknown.text
+    );
+}
+
 #[tokio::test]
 async fn poll_pages_mount_the_widget_for_their_poll() {
     let f = fixture().await;
