@@ -34,6 +34,8 @@ pub enum Problem {
     Unauthorized,
     /// A write from a preview widget (`data-preview`): not sent.
     Preview,
+    /// A photo the server could not use (not an image, too large, wrong type).
+    Photo,
     Generic,
 }
 
@@ -60,6 +62,10 @@ impl Problem {
             polls::INVALID_POLL_STATE => Problem::InvalidPollState,
             polls::ROUND_CHANGED => Problem::RoundChanged,
             codes::UNAUTHORIZED | codes::FORBIDDEN => Problem::Unauthorized,
+            codes::PHOTO_INVALID
+            | codes::PHOTO_TYPE
+            | codes::PHOTO_TOO_LARGE
+            | codes::BODY_TOO_LARGE => Problem::Photo,
             _ => Problem::Generic,
         }
     }
@@ -99,6 +105,7 @@ impl Problem {
             Problem::RoundChanged => Key::ErrRoundChanged,
             Problem::Unauthorized => Key::ErrAdminToken,
             Problem::Preview => Key::ErrPreview,
+            Problem::Photo => Key::ErrPhoto,
             Problem::Generic => Key::ErrGeneric,
         }
     }
@@ -295,6 +302,29 @@ pub async fn call(
     header: Option<(&str, &str)>,
     body: Option<String>,
 ) -> Result<JsValue, Failure> {
+    let body = body.map(|json| (JsValue::from_str(&json), "application/json".to_owned()));
+    call_with(method, url, header, body).await
+}
+
+/// `PUT` of `file` as it is (its own content type) to `url`, answered like [`call`].
+#[cfg(target_arch = "wasm32")]
+pub async fn upload(
+    url: &str,
+    header: Option<(&str, &str)>,
+    file: web_sys::File,
+) -> Result<JsValue, Failure> {
+    let content_type = file.type_();
+    call_with("PUT", url, header, Some((file.into(), content_type))).await
+}
+
+/// [`call`] with any body: `(the body, its content type)`.
+#[cfg(target_arch = "wasm32")]
+async fn call_with(
+    method: &str,
+    url: &str,
+    header: Option<(&str, &str)>,
+    body: Option<(JsValue, String)>,
+) -> Result<JsValue, Failure> {
     let response = match send(method, url, header.as_slice(), body).await {
         Ok(response) => response,
         // A request with our header needs a preflight, which the server refuses for a
@@ -325,7 +355,7 @@ pub async fn send(
     method: &str,
     url: &str,
     header: &[(&str, &str)],
-    body: Option<String>,
+    body: Option<(JsValue, String)>,
 ) -> Result<web_sys::Response, Failure> {
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
@@ -341,11 +371,11 @@ pub async fn send(
     for (name, value) in header {
         headers.set(name, value).map_err(|_| Problem::Generic)?;
     }
-    if let Some(body) = body {
+    if let Some((body, content_type)) = body {
         headers
-            .set("content-type", "application/json")
+            .set("content-type", &content_type)
             .map_err(|_| Problem::Generic)?;
-        init.set_body(&JsValue::from_str(&body));
+        init.set_body(&body);
     }
     init.set_headers(&headers);
     let request = Request::new_with_str_and_init(url, &init).map_err(|_| Problem::Generic)?;

@@ -128,6 +128,34 @@ fn send(env: &Env, s: &State, kind: FormKind, body: Body, to: UseReducerDispatch
                 }))
             })
         }
+        FormKind::Photo => {
+            let mut url = url("/photo?alt=");
+            url.push_str(&api::encode_segment(&body.json()));
+            let env_id = env.id("f-photo");
+            let file = photo_control(&env_id)
+                .and_then(|input| input.files())
+                .and_then(|files| files.get(0));
+            let token = s.token.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = match file {
+                    Some(file) => {
+                        let header = Some((mekaar_api::MANAGE_HEADER, token.as_str()));
+                        match api::upload(&url, header, file).await {
+                            Ok(value) => api::decode::<ManageView>(value),
+                            Err(f) => Err(f),
+                        }
+                    }
+                    None => Err(Problem::Photo.into()),
+                };
+                if result.is_ok() {
+                    // Sent: the control starts empty again, as its state does.
+                    if let Some(input) = photo_control(&env_id) {
+                        input.set_value("");
+                    }
+                }
+                to.dispatch(then(result.map(|view| Answer::Managed(Box::new(view)))));
+            });
+        }
         FormKind::Edit | FormKind::Update => {
             let (method, tail) = if kind == FormKind::Edit {
                 ("PATCH", "/manage")
@@ -139,6 +167,25 @@ fn send(env: &Env, s: &State, kind: FormKind, body: Body, to: UseReducerDispatch
             })
         }
     }
+}
+
+/// The manage page's photo control, by its id (`env.id("f-photo")`: unique per widget on
+/// the page).
+fn photo_control(id: &str) -> Option<web_sys::HtmlInputElement> {
+    let document = web_sys::window()?.document()?;
+    // The control lives in the widget's shadow root: find it through every mounted
+    // placeholder's open shadow root.
+    let hosts = document.query_selector_all("[data-mekaar]").ok()?;
+    (0..hosts.length())
+        .filter_map(|i| {
+            hosts
+                .item(i)?
+                .dyn_into::<web_sys::Element>()
+                .ok()?
+                .shadow_root()
+        })
+        .find_map(|shadow| shadow.get_element_by_id(id))
+        .and_then(|el| el.dyn_into::<web_sys::HtmlInputElement>().ok())
 }
 
 /// Focuses the element with `id` inside `root`; whether it was there.
@@ -289,6 +336,13 @@ pub fn initiatives(p: &Props) -> Html {
                 );
             }
             Msg::Back => back(&state, &state.dispatcher()),
+            Msg::RemovePhoto => {
+                let url = initiative_url(&env, state.target(), "/photo");
+                let header = Some((mekaar_api::MANAGE_HEADER, state.token.as_str().into()));
+                request::<ManageView>("DELETE", url, header, None, state.dispatcher(), |r| {
+                    Action::Answered(FormKind::Photo, r.map(|v| Answer::Managed(Box::new(v))))
+                });
+            }
             Msg::Copy => {
                 let link = state.submitted.as_ref().map_or("", |s| s.0.as_str());
                 state.dispatch(Action::Copied(copy(link)));

@@ -36,6 +36,9 @@ pub enum Input {
     Check,
     /// The honeypot: hidden from people, left empty by them.
     Trap,
+    /// A photo file (JPEG, PNG or WebP); its value is the file's name, the file itself
+    /// stays in the control until it is sent.
+    File,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -81,10 +84,12 @@ pub enum FormKind {
     Submit,
     Edit,
     Update,
+    /// The initiator's photo, with its alt text.
+    Photo,
 }
 
 impl FormKind {
-    pub const COUNT: usize = 5;
+    pub const COUNT: usize = 6;
 
     /// Its name in `data-act` and in its class `mekaar-{act}-form`.
     pub fn act(self) -> &'static str {
@@ -94,6 +99,7 @@ impl FormKind {
             FormKind::Submit => "submit",
             FormKind::Edit => "edit",
             FormKind::Update => "update",
+            FormKind::Photo => "photo",
         }
     }
 
@@ -104,6 +110,7 @@ impl FormKind {
             FormKind::Submit,
             FormKind::Edit,
             FormKind::Update,
+            FormKind::Photo,
         ]
         .into_iter()
         .find(|k| k.act() == act)
@@ -116,6 +123,7 @@ impl FormKind {
             FormKind::Submit => SUBMIT,
             FormKind::Edit => EDIT,
             FormKind::Update => UPDATE,
+            FormKind::Photo => PHOTO,
         }
     }
 }
@@ -172,6 +180,10 @@ pub const EDIT: &[Field] = &[
     f("status", Key::Status, 0, Input::Status, false),
 ];
 pub const UPDATE: &[Field] = &[f("text", Key::News, limits::UPDATE, Input::Text, true)];
+pub const PHOTO: &[Field] = &[
+    f("photo", Key::Photo, 0, Input::File, true),
+    f("photo_alt", Key::PhotoAlt, limits::ALT, Input::Line, true),
+];
 
 /// The fields that are not filled in right, in form order, with the message for each.
 /// `value` gives a field's trimmed text ("" when empty or unticked).
@@ -250,6 +262,8 @@ pub enum Body {
     Submit(InitiativeSubmit),
     Edit(InitiativeEdit),
     Update(UpdatePost),
+    /// The photo's alt text (the file goes as it is, from its control).
+    Photo(String),
 }
 
 impl Body {
@@ -288,6 +302,7 @@ impl Body {
             FormKind::Update => Body::Update(UpdatePost {
                 text: value("text"),
             }),
+            FormKind::Photo => Body::Photo(value("photo_alt")),
         }
     }
 
@@ -300,6 +315,7 @@ impl Body {
             Body::Submit(b) => to_json(b),
             Body::Edit(b) => to_json(b),
             Body::Update(b) => to_json(b),
+            Body::Photo(alt) => alt.clone(),
         }
     }
 }
@@ -426,6 +442,11 @@ pub fn fields(
                     aria-invalid={invalid} aria-describedby={described.clone()}
                     required={field.required} maxlength={maxlength} autocomplete={autocomplete}
                     tabindex={(field.input == Input::Trap).then_some("-1")} {oninput} />
+            },
+            Input::File => html! {
+                <input type="file" accept="image/jpeg,image/png,image/webp" id={id.clone()}
+                    name={name} aria-invalid={invalid} aria-describedby={described.clone()}
+                    required={field.required} onchange={on} />
             },
             Input::Check => html! {
                 <input type="checkbox" value="true" id={id.clone()} name={name}

@@ -271,6 +271,18 @@ table! {
     ErrAdminToken =>
         "Dit beheertoken klopt niet. Vul het beheertoken van de gemeenschap in.",
         "This admin token is not valid. Enter the community's admin token.";
+    // The initiator's photo (manage page).
+    PhotoSection => "Foto", "Photo";
+    PhotoIntro =>
+        "Een foto maakt je initiatief herkenbaar. JPEG, PNG of WebP, tot 8 MB; we halen er alle verborgen gegevens (zoals de plek waar hij is gemaakt) uit.",
+        "A photo makes your initiative recognisable. JPEG, PNG or WebP, up to 8 MB; we remove all hidden data (such as where it was taken).";
+    Photo => "Kies een foto", "Choose a photo";
+    PhotoAlt => "Wat is er op de foto te zien? (voor wie hem niet kan zien)", "What does the photo show? (for people who cannot see it)";
+    PhotoSend => "Foto plaatsen", "Upload photo";
+    PhotoSaved => "De foto is geplaatst.", "The photo has been uploaded.";
+    PhotoPending => "Je nieuwe foto wacht op een moderator.", "Your new photo is waiting for a moderator.";
+    PhotoRemove => "Foto verwijderen", "Remove photo";
+    ErrPhoto => "Deze foto kon niet worden gebruikt: kies een JPEG-, PNG- of WebP-foto van hoogstens 8 MB.", "This photo could not be used: choose a JPEG, PNG or WebP photo of at most 8 MB.";
     // Cards. `{n}` in StartedAgo is one of the Ago* texts below.
     StartedAgo => "gestart {n}", "started {n}";
     AgoToday => "vandaag", "today";

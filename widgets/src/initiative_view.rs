@@ -61,6 +61,8 @@ pub enum Msg {
     Withdraw,
     Back,
     Copy,
+    /// The initiator removes the photo (manage page).
+    RemovePhoto,
 }
 
 /// The widget: its root `.mekaar-root` (with `root` as its node ref) and what it shows.
@@ -607,6 +609,7 @@ impl V<'_> {
         let done = match kind {
             FormKind::Edit => Some(Key::Saved),
             FormKind::Update => Some(Key::Posted),
+            FormKind::Photo => Some(Key::PhotoSaved),
             _ => None,
         };
         let busy = ui.busy.then_some("true");
@@ -808,6 +811,22 @@ impl V<'_> {
                         <p>{self.t(Key::NoJoiners)}</p>
                     } else {
                         <ul>{for joiners}</ul>
+                    }
+                </section>
+                <section class="mekaar-manage-photo">
+                    {sub(Key::PhotoSection)}
+                    {self.photo(card, false)}
+                    if let Some(pending) = &m.pending_photo {
+                        <p class="mekaar-moderation">{self.t(Key::PhotoPending)}</p>
+                        <img class="mekaar-thumb" src={[env.base.trim_end_matches('/'), pending.card_url.as_str()].concat()}
+                            alt={pending.alt.clone()} width={pending.width.to_string()}
+                            height={pending.height.to_string()} />
+                    }
+                    <p>{self.t(Key::PhotoIntro)}</p>
+                    {self.form(FormKind::Photo, Key::PhotoSend, false)}
+                    if card.photo.is_some() || m.pending_photo.is_some() {
+                        {self.button("mekaar-remove-photo", "b-remove-photo", Key::PhotoRemove,
+                            self.click(|| Msg::RemovePhoto))}
                     }
                 </section>
                 <section class="mekaar-manage-edit">

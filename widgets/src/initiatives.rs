@@ -559,7 +559,7 @@ impl State {
             }
             Answer::Managed(view) => {
                 match kind {
-                    FormKind::Update => ui.values = Values::default(),
+                    FormKind::Update | FormKind::Photo => ui.values = Values::default(),
                     _ => ui.values = edit_values(&view),
                 }
                 self.manage = Some(Ok(*view));

@@ -160,6 +160,11 @@ pub fn poll_widget(p: &Props) -> Html {
                     return;
                 };
                 let dispatcher = ballot.dispatcher();
+                // A preview (the console's snippet builder) never votes.
+                if props.env.preview {
+                    dispatcher.dispatch(Action::Voted(Err(api::Problem::Preview.into()), now()));
+                    return;
+                }
                 let url = props.url("/vote");
                 let voter = props.env.voter.clone();
                 wasm_bindgen_futures::spawn_local(async move {

@@ -827,3 +827,97 @@ async fn a_site_not_yet_allowed_is_told_so_in_every_widget_in_its_own_words() {
     })
     .await;
 }
+
+/// The initiator adds a photo on the manage page: picks a file, says what it shows, and
+/// after "Foto plaatsen" it is the initiative's photo (in a post-moderated community at
+/// once), with that alt text; "Foto verwijderen" takes it away again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_initiator_adds_and_removes_a_photo_on_the_manage_page() {
+    with_browser(|browser| async move {
+        let w = world(&[]).await;
+        let submitted: Value = w
+            .api
+            .client
+            .post(w.api.community_url(SLUG, "/initiatives"))
+            .json(&json!({ "title": "Een moestuin bij de school", "summary": "Kinderen kweken groente.",
+                           "initiator_name": "Bram" }))
+            .send()
+            .await
+            .expect("submit")
+            .json()
+            .await
+            .expect("submitted");
+        let id = submitted["initiative"]["id"].as_str().expect("id").to_string();
+        let token = submitted["manage_token"].as_str().expect("token").to_string();
+        // Published at once? Then the photo is too (pre-moderated communities hold it).
+        let picture = image::RgbImage::from_fn(800, 500, |x, y| image::Rgb([90, (x % 256) as u8, (y % 256) as u8]));
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join("moestuin.png");
+        picture.save(&file).expect("write the photo");
+
+        let resident = browser.profile().await;
+        resident
+            .goto(&format!("{}/manage/{SLUG}/{id}#{token}", w.api.url))
+            .await;
+        resident
+            .wait_inside(0, "the manage page", "return q('.mekaar-manage-photo input[type=file]') ? true : null;")
+            .await;
+        resident
+            .shadow_element(0, "input[type=file]")
+            .await
+            .send_keys(&file.display().to_string())
+            .await
+            .expect("pick the file");
+        resident
+            .type_in(0, "input[name=photo_alt]", "Kinderen bij de moestuinbakken")
+            .await;
+        resident.click_in(0, "[id$=-b-send-photo]").await;
+        resident
+            .wait_inside(
+                0,
+                "the photo uploaded",
+                "return t('.mekaar-manage-photo .mekaar-form-status') === 'De foto is geplaatst.' ? true : null;",
+            )
+            .await;
+        let card: Value = w
+            .api
+            .client
+            .get(w.api.community_url(SLUG, &format!("/initiatives/{id}")))
+            .send()
+            .await
+            .expect("read")
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(card["photo"]["alt"], json!("Kinderen bij de moestuinbakken"), "{card}");
+        assert_eq!(card["photo"]["width"], json!(640), "{card}");
+        let shown = resident
+            .wait_inside(
+                0,
+                "the photo on the manage page",
+                "var img = q('.mekaar-manage-photo img.mekaar-cover'); return img && img.complete && img.naturalWidth ? img.alt : null;",
+            )
+            .await;
+        assert_eq!(shown, json!("Kinderen bij de moestuinbakken"));
+        resident.click_in(0, "[id$=-b-remove-photo]").await;
+        resident
+            .wait_inside(
+                0,
+                "the photo gone",
+                "return q('.mekaar-manage-photo img') || q('[id$=-b-remove-photo]') ? null : true;",
+            )
+            .await;
+        let card: Value = w
+            .api
+            .client
+            .get(w.api.community_url(SLUG, &format!("/initiatives/{id}")))
+            .send()
+            .await
+            .expect("read")
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(card["photo"], Value::Null, "{card}");
+    })
+    .await;
+}
