@@ -172,6 +172,8 @@ table! {
         "Enter a number of days from {min} to {max}, or leave the field empty to keep the data.";
     RuleUrl => "Vul een volledig http://- of https://-adres in (hoogstens 500 tekens; hoogstens 20 webhooks).",
         "Enter a full http:// or https:// address (at most 500 characters; at most 20 webhooks).";
+    RuleInitiativesPage => "Vul een volledig http://- of https://-adres in, zonder # aan het eind en hoogstens 500 tekens, of laat het veld leeg.",
+        "Enter a full http:// or https:// address, without a # at the end and at most 500 characters, or leave the field empty.";
     RuleEvents => "Kies minstens één gebeurtenis.", "Choose at least one event.";
     RuleOptions => "Geef {fewest} tot {most} verschillende opties, elk op één regel van hoogstens {chars} tekens.",
         "Give {fewest} to {most} different options, each on one line of at most {chars} characters.";
@@ -222,6 +224,8 @@ table! {
     NavSettings => "Instellingen", "Settings";
     NavModeration => "Moderatie", "Moderation";
     NavPolls => "Peilingen", "Polls";
+    // After "Moderatie" in the navigation, read out only (the number shows as a badge).
+    NavWaiting => ", {n} wachten", ", {n} waiting";
     NavSnippet => "Insluitcode", "Embed code";
     NavAudit => "Logboek", "Audit log";
     NavExport => "Export", "Export";
@@ -247,6 +251,9 @@ table! {
     SettingsOriginsHint => "Eén adres per regel, zoals https://www.baarlo.nl (zonder pad).",
         "One address per line, like https://www.baarlo.nl (without a path).";
     SettingsReports => "Meldingen voordat een initiatief verborgen wordt", "Reports before an initiative is hidden";
+    SettingsInitiativesPage => "Adres van de initiatievenpagina (optioneel)", "Address of the initiatives page (optional)";
+    SettingsInitiativesPageHint => "De pagina van je website met de lijst van initiatieven, zoals https://www.baarlo.nl/initiatieven. Steunknoppen en kaarten elders op de site linken dan naar het initiatief op die pagina. Leeg laten: geen link.",
+        "The page of your website with the list of initiatives, such as https://www.baarlo.nl/initiatieven. Support buttons and cards elsewhere on the site then link to the initiative on that page. Leave empty: no link.";
     SettingsRetention => "Persoonsgegevens bewaren (dagen)", "Keep personal data (days)";
     SettingsRetentionHint => "Dagen nadat een initiatief gerealiseerd of gestopt is, worden naam en contactgegevens van initiatiefnemer en deelnemers gewist. Leeg laten: bewaren.",
         "Days after an initiative was realised or stopped, the names and contact details of its initiator and joiners are erased. Leave empty: keep them.";
@@ -310,6 +317,7 @@ table! {
     ModerationTabPending => "Wacht op goedkeuring", "Awaiting approval";
     ModerationTabReported => "Gemeld", "Reported";
     ModerationTabAll => "Alle initiatieven", "All initiatives";
+    ModerationTabCount => "{tab} ({n})", "{tab} ({n})";
     ModerationEmptyPending => "Er wacht niets op goedkeuring.", "Nothing is awaiting approval.";
     ModerationEmptyReported => "Er zijn geen nieuwe meldingen.", "There are no new reports.";
     ModerationEmptyAll => "Deze gemeenschap heeft nog geen initiatieven.", "This community has no initiatives yet.";
