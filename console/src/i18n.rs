@@ -547,12 +547,63 @@ table! {
     SnippetChooseInitiative => "Kies eerst een initiatief.", "Choose an initiative first.";
     SnippetChoosePoll => "Kies eerst een peiling.", "Choose a poll first.";
     SnippetCode => "Code om op de website te plakken", "Code to paste into the website";
+    SnippetCodeHintIframe => "Plak het frame waar de widget moet komen; het toont de pagina van de server.",
+        "Paste the frame where the widget should go; it shows the server's page.";
+    SnippetIframeLook => "Accentkleur en lettertype gelden alleen voor het script, niet in een iframe.",
+        "The accent colour and font apply to the script only, not in an iframe.";
+    SnippetCss => "Regel voor het stylesheet van je website", "Rule for your website's stylesheet";
+    SnippetCssHint => "Zet deze regel in het CSS-bestand van je website; de code hierboven heeft dan geen style-attribuut.",
+        "Put this rule in your website's CSS file; the code above then has no style attribute.";
+    SnippetCssCopy => "Regel kopiëren", "Copy rule";
+    SnippetResizeTitle => "Optioneel: de hoogte laten meegroeien", "Optional: let the height follow the content";
+    SnippetResize => "Script voor de hoogte van het frame", "Script for the frame's height";
+    SnippetResizeHint => "Mag je toch één klein script op de pagina zetten, dan past dit de hoogte van het frame aan zijn inhoud aan. Zonder blijft het frame even hoog als in de code.",
+        "If you may add one small script to the page after all, this one fits the frame's height to its content. Without it the frame keeps the height in the code.";
+    SnippetResizeCopy => "Script kopiëren", "Copy script";
+    SnippetLook => "Uiterlijk", "Look";
+    SnippetAccentOwn => "Eigen accentkleur (voor knoppen, randen en de voortgangsbalk)", "Own accent colour (for buttons, borders and the progress bar)";
+    SnippetAccent => "Accentkleur", "Accent colour";
+    SnippetAccentHint => "De tekstkleur op de accentkleur (wit of bijna-zwart) kiest de bouwer zelf: wat het meeste contrast geeft.",
+        "The builder picks the text colour on the accent itself (white or near-black): whichever contrasts more.";
+    SnippetContrastTitle => "Let op: te weinig contrast met deze accentkleur", "Note: too little contrast with this accent colour";
+    SnippetContrastText => "Tekst op de accentkleur haalt hoogstens {ratio}:1; nodig is 4,5:1. Kies een donkerdere of een lichtere kleur.",
+        "Text on the accent colour reaches {ratio}:1 at most; 4.5:1 is needed. Choose a darker or a lighter colour.";
+    SnippetContrastLight => "Op de lichte achtergrond van de widget haalt de accentkleur {ratio}:1; randen, pictogrammen en de voortgangsbalk hebben minstens 3:1 nodig. Kies een donkerdere kleur.",
+        "On the widget's light background the accent colour reaches {ratio}:1; borders, icons and the progress bar need at least 3:1. Choose a darker colour.";
+    SnippetContrastDark => "Op de donkere achtergrond van de widget haalt de accentkleur {ratio}:1; randen, pictogrammen en de voortgangsbalk hebben minstens 3:1 nodig. Kies een lichtere kleur, of zet Kleuren op Licht.",
+        "On the widget's dark background the accent colour reaches {ratio}:1; borders, icons and the progress bar need at least 3:1. Choose a lighter colour, or set Colours to Light.";
+    SnippetFont => "Lettertype", "Font";
+    SnippetFontWidget => "Dat van de widget (standaard)", "The widget's (default)";
+    SnippetFontSystem => "Systeemletters van de bezoeker", "The visitor's system fonts";
+    SnippetFontSerif => "Schreefletter", "Serif";
+    SnippetFontInherit => "Dat van je eigen website", "Your own website's";
+    SnippetStyleSheet => "Uiterlijk in het stylesheet van mijn website zetten, niet in de code", "Put the look in my website's stylesheet, not in the code";
+    SnippetStyleSheetHint => "Kies dit als de Content-Security-Policy van je website geen style-attributen toestaat.",
+        "Choose this when your website's Content-Security-Policy does not allow style attributes.";
+    SnippetForm => "Hoe komt de widget op de pagina?", "How does the widget go on the page?";
+    SnippetFormScript => "Script (aanbevolen)", "Script (recommended)";
+    SnippetFormScriptHint => "Past zich aan de pagina aan en volgt kleur en lettertype.", "Fits the page and follows the colour and font.";
+    SnippetFormIframe => "Iframe (voor sites die geen script toestaan)", "Iframe (for sites that allow no script)";
+    SnippetFormIframeHint => "Een frame met de pagina van de server; het heeft een vaste hoogte, tenzij je het optionele script erbij zet.",
+        "A frame with the server's page; it has a fixed height unless you add the optional script.";
+    // In the snippet's language (not the console's): the link a placeholder holds until the
+    // widget replaces it, and an iframe's title.
+    SnippetFallbackSupport => "Steun dit initiatief op Mekaar", "Support this initiative on Mekaar";
+    SnippetFallbackList => "Bekijk de initiatieven op Mekaar", "See the initiatives on Mekaar";
+    SnippetFallbackCard => "Bekijk dit initiatief op Mekaar", "See this initiative on Mekaar";
+    SnippetFallbackPoll => "Stem in deze peiling op Mekaar", "Vote in this poll on Mekaar";
+    SnippetFallbackOverlay => "Bekijk de uitslag van deze peiling op Mekaar", "See this poll's results on Mekaar";
+    SnippetFrameSupport => "Mekaar: steun dit initiatief", "Mekaar: support this initiative";
+    SnippetFrameList => "Mekaar: initiatieven", "Mekaar: initiatives";
+    SnippetFrameCard => "Mekaar: initiatief", "Mekaar: initiative";
+    SnippetFramePoll => "Mekaar: peiling", "Mekaar: poll";
+    SnippetFrameOverlay => "Mekaar: uitslag van de peiling", "Mekaar: poll results";
     SnippetCodeHint => "De eerste regel (het script) hoeft maar één keer op een pagina, ook bij meer widgets.",
         "The first line (the script) is needed only once per page, also with several widgets.";
     SnippetCopy => "Code kopiëren", "Copy code";
     SnippetPreview => "Voorbeeld", "Preview";
-    SnippetPreviewHint => "Dit is de echte widget met deze code: steun en stemmen hier tellen mee.",
-        "This is the real widget with this code: supports and votes here count.";
+    SnippetPreviewHint => "Dit is de echte widget met deze code, als voorbeeld: wat je hier doet, telt niet mee en wordt niet bewaard.",
+        "This is the real widget with this code, as a preview: what you do here does not count and is not saved.";
     SnippetPreviewTitle => "Voorbeeld van de widget", "Preview of the widget";
     SnippetOriginsTitle => "Toegestane websites", "Allowed websites";
     SnippetOrigins => "De widget werkt alleen op websites waarvan het adres (bijvoorbeeld https://www.baarlo.nl) bij de toegestane websites van de gemeenschap staat.",
