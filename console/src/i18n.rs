@@ -207,9 +207,9 @@ table! {
 
     // ---- Sign-in -----------------------------------------------------------------------
     SignInTitle => "Inloggen", "Sign in";
-    SignInIntro => "Log in met het beheertoken van je gemeenschap. Je blijft ingelogd tot je uitlogt of de sessie verloopt.",
-        "Sign in with your community's admin token. You stay signed in until you sign out or the session expires.";
-    SignInToken => "Beheertoken", "Admin token";
+    SignInIntro => "Log in met het token dat je voor je gemeenschap hebt gekregen (als beheerder, moderator of peilingredacteur). Je blijft ingelogd tot je uitlogt of de sessie verloopt.",
+        "Sign in with the token you were given for your community (as administrator, moderator or poll editor). You stay signed in until you sign out or the session expires.";
+    SignInToken => "Token", "Token";
     SignInThenPoll => "Na het inloggen opent de bediening van de peiling.", "After signing in, the poll's controls open.";
     SignInSubmit => "Inloggen", "Sign in";
     SignInBusy => "Bezig met inloggen…", "Signing in…";
@@ -668,8 +668,8 @@ table! {
     ExportIntro => "De gegevens van de gemeenschap blijven van de gemeenschap. Download ze wanneer je wilt: om te bewaren, te onderzoeken of naar een andere Mekaar-server te verhuizen.",
         "The community's data stays the community's. Download it whenever you like: to keep, to study, or to move to another Mekaar server.";
     ExportAll => "Alles van deze gemeenschap", "Everything of this community";
-    ExportAllText => "Eén bestand (JSON Lines, met een versienummer): instellingen, initiatieven met hun nieuws, reacties en meldingen, steunbetuigingen en deelnemers, peilingen en stemmen, webhooks en het logboek. Stemmen en sleutels staan er alleen als hash in.",
-        "One file (JSON Lines, with a version number): settings, initiatives with their updates, answers and reports, supports and joiners, polls and votes, webhooks and the audit log. Votes and keys are in it as hashes only.";
+    ExportAllText => "Eén bestand (JSON Lines, met een versienummer): instellingen, initiatieven met hun nieuws, reacties en meldingen, steunbetuigingen en deelnemers, peilingen en stemmen, webhooks en het logboek. Tokens, stemcodes en de sleutels van steuners en stemmers staan er alleen als hash in.",
+        "One file (JSON Lines, with a version number): settings, initiatives with their updates, answers and reports, supports and joiners, polls and votes, webhooks and the audit log. Tokens, vote codes and the keys of supporters and voters are in it as hashes only.";
     ExportPrivate => "Let op: dit bestand bevat persoonsgegevens (namen en contactgegevens van initiatiefnemers en deelnemers) en de hashes van de toegangstokens. Bewaar het even zorgvuldig als de server zelf.",
         "Note: this file holds personal data (names and contact details of initiators and joiners) and the hashes of the access tokens. Keep it as carefully as the server itself.";
     ExportImport => "Een andere Mekaar-server leest het in met: mekaar-server import BESTAND (in een lege datamap).",

@@ -329,7 +329,8 @@ fn script_snippet(kind: Kind, c: &Choice, preview: bool) -> Option<String> {
     if preview {
         attrs.push_str(" data-preview=\"true\"");
     }
-    if let Some(look) = look(c).filter(|_| !c.style_in_sheet) {
+    // The preview stands for the host page, whose stylesheet then has the rule.
+    if let Some(look) = look(c).filter(|_| preview || !c.style_in_sheet) {
         attrs.push_str(&format!(" style=\"{}\"", escape_attr(&look)));
     }
     let url = embed_url(kind, c)?;
