@@ -809,7 +809,8 @@ pub fn snippet_screen(_props: &ScreenProps) -> Html {
     };
 
     // The look: an accent colour (with the contrast check) and a font.
-    let picked = use_state(|| "#0b6e3f".to_string());
+    // A default that contrasts enough on light and dark backgrounds (the widgets' own dark accent).
+    let picked = use_state(|| "#23804c".to_string());
     let accent = Accent::parse(&choice.accent);
     let look_fields = {
         let on_accent_toggle = {

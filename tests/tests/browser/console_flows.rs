@@ -720,11 +720,12 @@ async fn the_snippet_builder_gives_fallbacks_a_checked_look_and_an_iframe() {
             "{with_accent}"
         );
         findings.check(&console, &axe, "snippet builder (contrast warning)").await;
-        // The widgets' own green is fine: the warning goes; white text on it.
-        pick_colour(&console, "#snippet-accent", "#0b6e3f").await;
+        // A green that stands out on light and dark backgrounds alike (the widgets' own
+        // dark-theme accent) is fine: the warning goes; white text on it.
+        pick_colour(&console, "#snippet-accent", "#23804c").await;
         wait_js(
             &console,
-            "no warning for a dark green",
+            "no warning for a green",
             "return !document.querySelector('#snippet-contrast-warning');",
         )
         .await;
@@ -733,7 +734,7 @@ async fn the_snippet_builder_gives_fallbacks_a_checked_look_and_an_iframe() {
             &console,
             "the look in the snippet",
             "return document.querySelector('#snippet-code').value.indexOf(\
-               ' style=\"--mekaar-accent:#0b6e3f;--mekaar-accent-contrast:#ffffff;--mekaar-font:inherit\"') > 0;",
+               ' style=\"--mekaar-accent:#23804c;--mekaar-accent-contrast:#ffffff;--mekaar-font:inherit\"') > 0;",
         )
         .await;
         // The preview shows the look: the widget's accent is the chosen one.
@@ -742,7 +743,7 @@ async fn the_snippet_builder_gives_fallbacks_a_checked_look_and_an_iframe() {
             "the preview with the accent",
             "var d = document.querySelector('#snippet-preview').contentDocument;\
              var host = d && d.querySelector('[data-mekaar]');\
-             return !!host && host.style.getPropertyValue('--mekaar-accent') === '#0b6e3f';",
+             return !!host && host.style.getPropertyValue('--mekaar-accent') === '#23804c';",
         )
         .await;
 
@@ -752,7 +753,7 @@ async fn the_snippet_builder_gives_fallbacks_a_checked_look_and_an_iframe() {
             &console,
             "the rule for the host's stylesheet",
             "var c = document.querySelector('#snippet-css');\
-             return !!c && c.value === '[data-mekaar]{--mekaar-accent:#0b6e3f;--mekaar-accent-contrast:#ffffff;--mekaar-font:inherit}'\
+             return !!c && c.value === '[data-mekaar]{--mekaar-accent:#23804c;--mekaar-accent-contrast:#ffffff;--mekaar-font:inherit}'\
                && document.querySelector('#snippet-code').value.indexOf('style=') < 0;",
         )
         .await;

@@ -597,3 +597,75 @@ async fn a_moderator_lands_on_the_tab_with_work_and_sees_the_counts() {
     })
     .await;
 }
+
+/// The community's initiatives page (issue 14): an admin enters an address without a
+/// scheme and the server's refusal shows next to the field, with what it must hold; a
+/// proper address is saved, public (what the widgets link to) and shown after a reload;
+/// emptying the field removes it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_sets_the_initiatives_page() {
+    let axe = axe_source();
+    with_browser(|browser| async move {
+        let w = World::start().await;
+        let public = || async {
+            let body: Value = w
+                .api
+                .client
+                .get(w.api.community_url(SLUG, ""))
+                .send()
+                .await
+                .expect("public community")
+                .json()
+                .await
+                .expect("public community JSON");
+            body["initiatives_page"].clone()
+        };
+        assert_eq!(public().await, Value::Null);
+
+        let p = browser.profile().await;
+        let mut findings = AxeFindings::default();
+        sign_in(&p, &w.api, &w.token).await;
+        element(&p, "#setting-initiatives-page").await;
+        assert_eq!(value_of(&p, "#setting-initiatives-page").await, json!(""));
+
+        type_text(&p, "#setting-initiatives-page", "www.baarlo.nl/initiatieven").await;
+        click(&p, "#settings-save").await;
+        wait_contains(&p, "#setting-initiatives-page-error", "http://- of https://-adres").await;
+        assert_eq!(
+            p.exec("return document.getElementById('setting-initiatives-page').getAttribute('aria-invalid');", vec![]).await,
+            json!("true")
+        );
+        findings.check(&p, &axe, "settings with a refused initiatives page").await;
+        assert_eq!(public().await, Value::Null, "nothing saved");
+
+        let page = "https://www.baarlo.nl/initiatieven";
+        type_text(&p, "#setting-initiatives-page", page).await;
+        click(&p, "#settings-save").await;
+        wait_contains(&p, "#settings-saved", "Opgeslagen.").await;
+        assert!(text_of(&p, "#setting-initiatives-page-error").await.is_null());
+        assert_eq!(public().await, json!(page));
+
+        p.reload().await;
+        wait_js(
+            &p,
+            "the saved address after the reload",
+            &format!(
+                "var i = document.getElementById('setting-initiatives-page'); return !!i && i.value === {};",
+                json!(page)
+            ),
+        )
+        .await;
+        p.exec(
+            "var i = document.getElementById('setting-initiatives-page'); i.value = '';\
+             i.dispatchEvent(new Event('input', { bubbles: true }));",
+            vec![],
+        )
+        .await;
+        click(&p, "#settings-save").await;
+        wait_contains(&p, "#settings-saved", "Opgeslagen.").await;
+        assert_eq!(public().await, Value::Null, "an empty field removes it");
+
+        findings.assert_clean();
+    })
+    .await;
+}
