@@ -7,28 +7,79 @@ s = all[all.length - 1];
 }
 if (!s) return;
 var base = new URL(".", s.src).href;
+var origin = new URL(base).origin;
 var STATE = "data-mekaar-state";
-var glue;
-function load() {
-if (!glue) {
-glue = import(base + "pkg/mekaar_widgets-5aed55ae.js").then(function (m) {
-return m.default({ module_or_path: base + "pkg/mekaar_widgets_bg-033dd671.wasm" }).then(function () {
+var glue = {}, framed;
+var FILES = {
+initiatives: ["mekaar_widgets_initiatives-177b5e52.js", "mekaar_widgets_initiatives_bg-5be1f838.wasm"],
+polls: ["mekaar_widgets_polls-89b3d3e2.js", "mekaar_widgets_polls_bg-9e6f3c21.wasm"]
+};
+function family(el) {
+return el.getAttribute("data-mekaar") === "poll" ? "polls" : "initiatives";
+}
+if (d.documentElement.hasAttribute("data-mekaar-frame") && window.parent !== window && window.ResizeObserver) {
+new ResizeObserver(function () {
+window.parent.postMessage({ mekaar: "height", height: Math.ceil(d.documentElement.getBoundingClientRect().height), title: d.title }, "*");
+}).observe(d.documentElement);
+}
+function frame(el) {
+var f = d.createElement("iframe"), q = "?", a = el.attributes;
+for (var i = 0; i < a.length; i++) {
+var n = a[i].name;
+if (n.indexOf("data-") === 0 && n !== "data-mekaar" && n !== STATE) {
+q += encodeURIComponent(n.slice(5)) + "=" + encodeURIComponent(a[i].value) + "&";
+}
+}
+f.src = base + "embed/" + encodeURIComponent(el.getAttribute("data-mekaar")) + q;
+f.title = "Mekaar";
+f.style.cssText = "display:block;width:100%;height:180px;border:0";
+el.textContent = "";
+el.appendChild(f);
+el.setAttribute(STATE, "framed");
+}
+function blocked() {
+framed = true;
+var list = d.querySelectorAll("[data-mekaar]");
+for (var i = 0; i < list.length; i++) {
+var state = list[i].getAttribute(STATE);
+if (state !== "mounted" && state !== "framed") frame(list[i]);
+}
+}
+d.addEventListener("securitypolicyviolation", function (e) {
+if (String(e.blockedURI).indexOf(origin) === 0 || e.blockedURI === "wasm-eval") blocked();
+});
+window.addEventListener("message", function (e) {
+if (e.origin !== origin || !e.data || e.data.mekaar !== "height") return;
+var frames = d.querySelectorAll("[data-mekaar] > iframe");
+for (var i = 0; i < frames.length; i++) {
+if (frames[i].contentWindow === e.source) {
+frames[i].style.height = e.data.height + "px";
+if (e.data.title) frames[i].title = e.data.title;
+}
+}
+});
+function load(name) {
+if (!glue[name]) {
+glue[name] = import(base + "pkg/" + FILES[name][0]).then(function (m) {
+return m.default({ module_or_path: base + "pkg/" + FILES[name][1] }).then(function () {
 return m;
 });
 });
-glue.catch(function () {
-glue = null;
+glue[name].catch(function () {
+glue[name] = null;
 });
 }
-return glue;
+return glue[name];
 }
 function mount(el) {
 if (el.hasAttribute(STATE)) return;
+if (framed) return frame(el);
 el.setAttribute(STATE, "loading");
-load().then(function (m) {
+load(family(el)).then(function (m) {
 m.mount(el, base);
 el.setAttribute(STATE, "mounted");
 }).catch(function (e) {
+if (framed || (window.WebAssembly && e instanceof WebAssembly.CompileError)) return blocked();
 el.setAttribute(STATE, "failed");
 if (window.console) console.warn("mekaar:", e);
 });
@@ -36,7 +87,7 @@ if (window.console) console.warn("mekaar:", e);
 function unmount(el) {
 if (el.isConnected || el.getAttribute(STATE) !== "mounted") return;
 el.removeAttribute(STATE);
-load().then(function (m) {
+load(family(el)).then(function (m) {
 m.unmount(el);
 });
 }

@@ -32,6 +32,13 @@ pub mod limits {
     pub const REASON: usize = 500;
     pub const UPDATE: usize = 2_000;
     pub const ANSWER: usize = 5_000;
+    /// Shortest title and summary a resident may send (a start against junk like "test").
+    pub const TITLE_MIN: usize = 5;
+    pub const SUMMARY_MIN: usize = 12;
+    /// A photo's alt text (what a screen reader says instead of the photo).
+    pub const ALT: usize = 300;
+    /// Largest photo upload in bytes (the body of `PUT …/photo`).
+    pub const PHOTO_BYTES: u64 = 8 * 1024 * 1024;
 }
 
 /// Length of a voter key: 128 random bits as lowercase hex.
@@ -115,6 +122,18 @@ pub mod codes {
     pub const TOKEN_NOT_FOUND: &str = "token_not_found";
     pub const JOINER_NOT_FOUND: &str = "joiner_not_found";
     pub const STORAGE_UNAVAILABLE: &str = "storage_unavailable";
+    /// The upload is not a readable JPEG, PNG or WebP image (not an image,
+    /// a truncated or damaged file).
+    pub const PHOTO_INVALID: &str = "photo_invalid";
+    /// The photo's bytes (over 8 MB: 413) or pixels (too wide, too tall, too
+    /// many megapixels, or more memory than a photo needs: 422) are too many.
+    pub const PHOTO_TOO_LARGE: &str = "photo_too_large";
+    /// The Content-Type is not image/jpeg, image/png or image/webp, or the
+    /// bytes are another of those than the Content-Type says (415).
+    pub const PHOTO_TYPE: &str = "photo_type";
+    /// No photo at this address (an unknown or removed rendition), or the
+    /// initiative has none to remove.
+    pub const PHOTO_NOT_FOUND: &str = "photo_not_found";
     pub const INTERNAL: &str = "internal";
 }
 
@@ -369,6 +388,25 @@ pub struct InitiativePublic {
     pub created_at: u64,
     #[serde(default)]
     pub updated_at: u64,
+    /// The initiative's photo, once approved; absent when it has none (the
+    /// widget then draws a cover of its own).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub photo: Option<Photo>,
+}
+
+/// An initiative's photo: two renditions the server made (JPEG, no metadata),
+/// at content-hashed addresses that never change (cache them for ever).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Photo {
+    /// Path on the Mekaar server (`/photos/{hash}.jpg`): at most 640 px on the long side.
+    pub card_url: String,
+    /// Path on the Mekaar server: at most 1600 px on the long side.
+    pub large_url: String,
+    /// What the photo shows, for people who cannot see it. Never empty.
+    pub alt: String,
+    /// The card rendition's size in pixels (the large one has the same aspect ratio).
+    pub width: u32,
+    pub height: u32,
 }
 
 /// An update posted by the initiator.
@@ -482,6 +520,10 @@ pub struct ManageView {
     pub moderation: ModerationState,
     pub contact_email: Option<String>,
     pub joins: Vec<JoinDetail>,
+    /// A photo the initiator added that waits for a moderator (pre-moderated
+    /// communities); the public sees `initiative.photo` (the approved one, if any).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending_photo: Option<Photo>,
 }
 
 /// A report as moderators see it.
@@ -504,6 +546,9 @@ pub struct InitiativeAdmin {
     /// name and e-mail address.
     #[serde(default)]
     pub initiator_erased_at: Option<u64>,
+    /// A photo waiting for approval (approving the initiative shows it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending_photo: Option<Photo>,
 }
 
 /// A joiner as moderators see them, with an id to erase their details by.

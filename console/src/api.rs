@@ -67,7 +67,21 @@ pub struct ApiError {
 /// The code of an [`ApiError`] when the request got no answer at all.
 pub const UNREACHABLE: &str = "unreachable";
 
+/// The code of a check the console makes itself before sending: no photo was chosen.
+pub const PHOTO_MISSING: &str = "photo_missing";
+
 impl ApiError {
+    /// An error the console finds itself, before asking the server.
+    pub fn local(code: &str) -> ApiError {
+        ApiError {
+            status: 0,
+            code: code.into(),
+            message: String::new(),
+            field: None,
+            retry_after: None,
+        }
+    }
+
     fn unreachable() -> ApiError {
         ApiError {
             status: 0,
@@ -102,7 +116,11 @@ impl ApiError {
             codes::STORAGE_UNAVAILABLE => Key::ErrStorage,
             codes::CSRF_FAILED => Key::ErrCsrf,
             codes::LAST_ADMIN_TOKEN => Key::ErrLastAdminToken,
+            codes::PHOTO_INVALID => Key::ErrPhotoInvalid,
+            codes::PHOTO_TYPE => Key::ErrPhotoType,
+            codes::PHOTO_TOO_LARGE => Key::ErrPhotoTooLarge,
             UNREACHABLE => Key::ErrUnreachable,
+            PHOTO_MISSING => Key::ModerationPhotoChooseFile,
             c if c.ends_with("_not_found") => Key::ErrNotFound,
             _ => Key::ErrGeneric,
         }
@@ -178,6 +196,7 @@ pub fn field_label(field: &str) -> Option<Key> {
         "closes_at" => Key::PollsFactClosesAt,
         "audience.max_keys_per_network" => Key::PollsNetworkCap,
         "count" => Key::PollsCodesCount,
+        "alt" => Key::ModerationPhotoAltLabel,
         _ => return None,
     })
 }
@@ -185,7 +204,7 @@ pub fn field_label(field: &str) -> Option<Key> {
 /// What a field the server refused (`invalid_field`) must hold, by the field's wire name.
 pub fn field_rule(field: &str) -> Key {
     match field {
-        "name" | "label" | "title" | "question" | "answered_by" | "initiator_name" => {
+        "name" | "label" | "title" | "question" | "answered_by" | "initiator_name" | "alt" => {
             Key::RuleOneLine
         }
         "summary" | "story" | "text" | "reason" => Key::RuleText,
@@ -279,14 +298,39 @@ pub async fn put<B: Serialize + ?Sized, T: DeserializeOwned>(
     decode(send("PUT", path, Some(to_json(body)?)).await?).await
 }
 
+/// `DELETE path`, the answer decoded as `T`.
+pub async fn delete_for<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+    decode(send("DELETE", path, None).await?).await
+}
+
 /// `DELETE path`; any 2xx answer is success and its body is ignored.
 pub async fn delete(path: &str) -> Result<(), ApiError> {
     send("DELETE", path, None).await.map(|_| ())
 }
 
+/// `PUT path` with a file as the body (its own type as the Content-Type), the answer
+/// decoded as `T`: a photo upload.
+pub async fn put_file<T: DeserializeOwned>(
+    path: &str,
+    file: &web_sys::File,
+) -> Result<T, ApiError> {
+    let body = Body::File(file);
+    decode(send_body("PUT", path, Some(body)).await?).await
+}
+
+/// A request body: a JSON text or a file.
+enum Body<'a> {
+    Json(String),
+    File(&'a web_sys::File),
+}
+
 /// Sends a request and returns the raw 2xx [`Response`] (for text, CSV or blobs);
 /// non-2xx answers become an [`ApiError`]. `body` is a JSON text.
 pub async fn send(method: &str, path: &str, body: Option<String>) -> Result<Response, ApiError> {
+    send_body(method, path, body.map(Body::Json)).await
+}
+
+async fn send_body(method: &str, path: &str, body: Option<Body<'_>>) -> Result<Response, ApiError> {
     let window = web_sys::window().ok_or_else(ApiError::unreachable)?;
     let init = RequestInit::new();
     init.set_method(method);
@@ -294,9 +338,16 @@ pub async fn send(method: &str, path: &str, body: Option<String>) -> Result<Resp
     init.set_credentials(RequestCredentials::SameOrigin);
     let headers = web_sys::Headers::new().map_err(|_| ApiError::unreachable())?;
     let _ = headers.set("Accept", "application/json");
-    if let Some(body) = &body {
-        let _ = headers.set("Content-Type", "application/json");
-        init.set_body(&JsValue::from_str(body));
+    match &body {
+        Some(Body::Json(body)) => {
+            let _ = headers.set("Content-Type", "application/json");
+            init.set_body(&JsValue::from_str(body));
+        }
+        Some(Body::File(file)) => {
+            let _ = headers.set("Content-Type", &file.type_());
+            init.set_body(file);
+        }
+        None => {}
     }
     if !matches!(method, "GET" | "HEAD") {
         if let Some(token) = CSRF.with(|c| c.borrow().clone()) {

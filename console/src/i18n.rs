@@ -194,6 +194,12 @@ table! {
     ErrTooLarge => "Dat is te veel tekst in één keer. Maak het korter.",
         "That is too much text at once. Make it shorter.";
     ErrNotFound => "Dat bestaat niet (meer).", "That does not exist (any more).";
+    ErrPhotoInvalid => "Dat bestand is geen leesbare foto. Kies een JPEG-, PNG- of WebP-foto.",
+        "That file is not a readable photo. Choose a JPEG, PNG or WebP photo.";
+    ErrPhotoType => "Alleen JPEG-, PNG- en WebP-foto's kunnen geplaatst worden.",
+        "Only JPEG, PNG and WebP photos can be posted.";
+    ErrPhotoTooLarge => "Die foto is te groot. Kies een foto tot 8 MB en 50 megapixel.",
+        "That photo is too large. Choose a photo of up to 8 MB and 50 megapixels.";
     ErrStorage => "De server kan nu niet opslaan. Probeer het later opnieuw.",
         "The server cannot save right now. Try again later.";
     ErrUnreachable => "De server is niet bereikbaar. Controleer de verbinding en probeer het opnieuw.",
@@ -394,6 +400,28 @@ table! {
         "Erase the initiator's name and e-mail address? The initiative itself stays. This cannot be undone.";
     ModerationEraseYes => "Ja, wissen", "Yes, erase";
     ModerationErasedDone => "De gegevens zijn gewist.", "The details are erased.";
+    ModerationPhoto => "Foto", "Photo";
+    ModerationPhotoNone => "Dit initiatief heeft geen foto. Bewoners zien dan een gekleurde omslag met de eerste letter.",
+        "This initiative has no photo. Residents then see a coloured cover with the first letter.";
+    ModerationPhotoShown => "Getoonde foto", "Photo shown";
+    ModerationPhotoPending => "Foto wacht op goedkeuring", "Photo waiting for approval";
+    ModerationPhotoPendingHint => "De initiatiefnemer stuurde deze foto. Bewoners zien hem pas na goedkeuring.",
+        "The initiator sent this photo. Residents see it only after approval.";
+    ModerationPhotoAlt => "Alternatieve tekst: {alt}", "Alt text: {alt}";
+    ModerationPhotoRemove => "Foto verwijderen", "Remove photo";
+    ModerationPhotoRemoved => "De foto is verwijderd.", "The photo is removed.";
+    ModerationPhotoApprove => "Foto goedkeuren", "Approve photo";
+    ModerationPhotoApproved => "De foto is goedgekeurd en wordt nu getoond.", "The photo is approved and shown now.";
+    ModerationPhotoRejectPending => "Wachtende foto afwijzen", "Reject the waiting photo";
+    ModerationPhotoRejected => "De wachtende foto is afgewezen.", "The waiting photo is rejected.";
+    ModerationPhotoUpload => "Nieuwe foto", "New photo";
+    ModerationPhotoFile => "Foto (JPEG, PNG of WebP, tot 8 MB)", "Photo (JPEG, PNG or WebP, up to 8 MB)";
+    ModerationPhotoAltLabel => "Alternatieve tekst", "Alt text";
+    ModerationPhotoAltHint => "Beschrijf in één zin wat er op de foto staat, voor wie hem niet kan zien.",
+        "Describe in one sentence what the photo shows, for people who cannot see it.";
+    ModerationPhotoSave => "Foto plaatsen", "Post photo";
+    ModerationPhotoSaved => "De foto is geplaatst.", "The photo is posted.";
+    ModerationPhotoChooseFile => "Kies eerst een foto.", "Choose a photo first.";
     ModerationInitiatorNothing => "Van de initiatiefnemer zijn geen naam of contactgegevens bewaard.",
         "No name or contact details of the initiator are kept.";
     ModerationInitiatorErasedAt => "De gegevens van de initiatiefnemer zijn gewist op {when}.",
@@ -649,6 +677,8 @@ table! {
     AuditDoPollReset => "Peiling opnieuw begonnen", "Poll restarted";
     AuditDoEraseInitiator => "Gegevens initiatiefnemer gewist", "Initiator's data erased";
     AuditDoEraseJoiner => "Gegevens deelnemer gewist", "Joiner's data erased";
+    AuditDoPhotoSet => "Foto geplaatst", "Photo posted";
+    AuditDoPhotoRemove => "Foto verwijderd", "Photo removed";
     AuditActorServer => "serverbeheerder", "server administrator";
     AuditActorInitiator => "initiatiefnemer", "initiator";
     AuditActorSystem => "automatisch (na meldingen)", "automatic (after reports)";

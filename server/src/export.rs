@@ -66,6 +66,20 @@ impl Scope {
                 // Server-wide: admin token hashes, the viewer-ticket key;
                 // sessions are never exported.
                 Table::ServerTokens | Table::ServerSecrets | Table::Sessions => false,
+                // Keyed by their hash; the value names the initiatives
+                // (`community/id`) that show them.
+                Table::Photos => serde_json::from_slice::<serde_json::Value>(value)
+                    .ok()
+                    .and_then(|v| {
+                        v.get("owners").and_then(|o| o.as_array()).map(|owners| {
+                            owners.iter().any(|o| {
+                                o.as_str()
+                                    .and_then(|o| o.strip_prefix(slug.as_str()))
+                                    .is_some_and(|rest| rest.starts_with('/'))
+                            })
+                        })
+                    })
+                    .unwrap_or(false),
                 // Keyed by due time, a join code, a poll id: the community is
                 // in the value.
                 Table::WebhookOutbox | Table::PollJoinCodes | Table::PollIds => {

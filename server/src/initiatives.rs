@@ -13,6 +13,7 @@ use warp::http::StatusCode;
 
 use crate::communities::{check_paragraphs, check_text, Community};
 use crate::errors::{ApiError, ApiResult};
+use crate::photos::StoredPhoto;
 use crate::secrets;
 use crate::store::{key, CountedSet, Store, Table};
 
@@ -64,6 +65,12 @@ pub struct Initiative {
     /// When the initiator's name and e-mail address were erased.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initiator_erased_at: Option<u64>,
+    /// The photo the public sees (see `photos`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub photo: Option<StoredPhoto>,
+    /// The initiator's photo waiting for a moderator (pre-moderated communities).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending_photo: Option<StoredPhoto>,
 }
 
 impl Initiative {
@@ -168,6 +175,8 @@ pub fn create_with_id(
         reports_reviewed: 0,
         final_status_at: None,
         initiator_erased_at: None,
+        photo: None,
+        pending_photo: None,
     };
     insert(store, &initiative)?;
     Ok(initiative)
@@ -202,8 +211,16 @@ pub fn submit(
     let initiative = Initiative {
         id: secrets::new_id(),
         community: community.slug.clone(),
-        title: check_text("title", &input.title, limits::TITLE)?,
-        summary: check_paragraphs("summary", &input.summary, limits::SUMMARY)?,
+        title: at_least(
+            "title",
+            check_text("title", &input.title, limits::TITLE)?,
+            limits::TITLE_MIN,
+        )?,
+        summary: at_least(
+            "summary",
+            check_paragraphs("summary", &input.summary, limits::SUMMARY)?,
+            limits::SUMMARY_MIN,
+        )?,
         story: optional_paragraphs("story", &input.story, limits::STORY)?,
         area: check_choice("area", input.area, &community.areas)?,
         theme: check_choice("theme", input.theme, &community.themes)?,
@@ -226,6 +243,8 @@ pub fn submit(
         reports_reviewed: 0,
         final_status_at: None,
         initiator_erased_at: None,
+        photo: None,
+        pending_photo: None,
     };
     insert(store, &initiative)?;
     Ok((initiative, token))
@@ -258,10 +277,12 @@ pub fn edit(
     let before = get(store, community, id)?;
     let after = update(store, community, id, |mut initiative| {
         if let Some(title) = &change.title {
-            initiative.title = check_text("title", title, limits::TITLE)?;
+            let title = check_text("title", title, limits::TITLE)?;
+            initiative.title = at_least("title", title, limits::TITLE_MIN)?;
         }
         if let Some(summary) = &change.summary {
-            initiative.summary = check_paragraphs("summary", summary, limits::SUMMARY)?;
+            let summary = check_paragraphs("summary", summary, limits::SUMMARY)?;
+            initiative.summary = at_least("summary", summary, limits::SUMMARY_MIN)?;
         }
         if let Some(story) = &change.story {
             initiative.story = optional_paragraphs("story", story, limits::STORY)?;
@@ -550,6 +571,7 @@ pub fn card(
         answered: initiative.answer.is_some(),
         created_at: initiative.created_at,
         updated_at: initiative.updated_at,
+        photo: initiative.photo.as_ref().map(StoredPhoto::public),
     })
 }
 
@@ -609,6 +631,39 @@ pub fn optional_paragraphs(field: &str, text: &str, max: usize) -> ApiResult<Str
 }
 
 /// A plausible e-mail address: one `@`, a dot in the domain, no spaces.
+/// `text` (already checked and trimmed) when it has at least `min` characters.
+pub fn at_least(field: &str, text: String, min: usize) -> ApiResult<String> {
+    let chars = text.chars().count();
+    if chars < min {
+        return Err(ApiError::invalid_field(
+            field,
+            format!("is {chars} characters, at least {min} are needed"),
+        ));
+    }
+    Ok(text)
+}
+
+/// How to reach someone: an e-mail address or a phone number (8 to 15 digits, with the
+/// usual `+ - ( ) . /` and spaces).
+pub fn check_contact(field: &str, contact: &str) -> ApiResult<String> {
+    let contact = check_text(field, contact, limits::CONTACT)?;
+    if contact.contains('@') {
+        return check_email(field, &contact);
+    }
+    let digits = contact.chars().filter(char::is_ascii_digit).count();
+    let phone_like = contact
+        .chars()
+        .all(|c| c.is_ascii_digit() || " +-()./".contains(c));
+    if phone_like && (8..=15).contains(&digits) {
+        Ok(contact)
+    } else {
+        Err(ApiError::invalid_field(
+            field,
+            "is not an e-mail address or a phone number",
+        ))
+    }
+}
+
 pub fn check_email(field: &str, email: &str) -> ApiResult<String> {
     let email = check_text(field, email, limits::CONTACT)?;
     let plausible = match email.split_once('@') {

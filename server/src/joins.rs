@@ -44,7 +44,7 @@ pub async fn join(
     }
     let detail = JoinDetail {
         name: check_text("name", &request.name, limits::NAME)?,
-        contact: check_text("contact", &request.contact, limits::CONTACT)?,
+        contact: initiatives::check_contact("contact", &request.contact)?,
         message: optional_paragraphs("message", &request.message, limits::MESSAGE)?,
         joined_at: secrets::now_secs(),
     };

@@ -273,7 +273,19 @@ pub fn moderate(
     let note = note.trim();
     let before = initiatives::get(store, community, id)?;
     let reports = store.set_count(CountedSet::Reports, &initiatives::set_group(community, id))?;
+    // Approving shows the photo waiting with it; rejecting drops it.
+    let mut dropped = Vec::new();
     let after = initiatives::update(store, community, id, |mut i| {
+        dropped.clear();
+        match action {
+            ModerationAction::Approve => {
+                if let Some(waiting) = i.pending_photo.take() {
+                    dropped.extend(i.photo.replace(waiting));
+                }
+            }
+            ModerationAction::Reject => dropped.extend(i.pending_photo.take()),
+            ModerationAction::Hide | ModerationAction::Restore => {}
+        }
         i.moderation = match action {
             ModerationAction::Approve | ModerationAction::Restore => ModerationState::Published,
             ModerationAction::Reject => ModerationState::Rejected,
@@ -283,6 +295,7 @@ pub fn moderate(
         i.reports_reviewed = reports;
         Ok(i)
     })?;
+    crate::photos::release_all(store, community, id, &dropped)?;
     let action_name = match action {
         ModerationAction::Approve => "approve",
         ModerationAction::Reject => "reject",
@@ -391,6 +404,10 @@ pub fn admin_view(
         reports,
         joins: joins::admin_details(store, community, &initiative.id)?,
         initiator_erased_at: initiative.initiator_erased_at,
+        pending_photo: initiative
+            .pending_photo
+            .as_ref()
+            .map(crate::photos::StoredPhoto::public),
     })
 }
 

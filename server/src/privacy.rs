@@ -230,6 +230,8 @@ mod tests {
             reports_reviewed: 0,
             final_status_at: final_at,
             initiator_erased_at: None,
+            photo: None,
+            pending_photo: None,
         }
     }
 

@@ -32,6 +32,8 @@ pub enum Problem {
     RoundChanged,
     /// A missing or wrong admin token (`unauthorized`, `forbidden`).
     Unauthorized,
+    /// A write from a preview widget (`data-preview`): not sent.
+    Preview,
     Generic,
 }
 
@@ -96,7 +98,18 @@ impl Problem {
             Problem::InvalidPollState => Key::ErrPollState,
             Problem::RoundChanged => Key::ErrRoundChanged,
             Problem::Unauthorized => Key::ErrAdminToken,
+            Problem::Preview => Key::ErrPreview,
             Problem::Generic => Key::ErrGeneric,
+        }
+    }
+
+    /// The key of the message in a widget showing `subject`: a refused website is told
+    /// what it may not show (the list, an initiative, a poll).
+    pub fn key_for(self, subject: Subject) -> Key {
+        match (self, subject) {
+            (Problem::OriginNotAllowed, Subject::Initiatives) => Key::ErrOriginNotAllowedList,
+            (Problem::OriginNotAllowed, Subject::Poll) => Key::ErrOriginNotAllowedPoll,
+            _ => self.key(),
         }
     }
 
@@ -107,6 +120,16 @@ impl Problem {
             Problem::StorageUnavailable | Problem::Unreachable | Problem::Generic
         )
     }
+}
+
+/// What a widget shows, for messages worded to it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Subject {
+    /// One initiative: the support button, a card, a detail, the manage page.
+    Initiative,
+    /// A community's list of initiatives.
+    Initiatives,
+    Poll,
 }
 
 /// Percent-encodes one URL path segment (everything but RFC 3986 unreserved characters).

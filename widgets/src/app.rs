@@ -4,7 +4,7 @@
 //! `mekaar-api` types), the page's `hashchange` (a `gloo-events` listener that ends with
 //! the widget), focus, history and the clipboard.
 
-use crate::api::{self, Failure, Query};
+use crate::api::{self, Failure, Problem, Query};
 use crate::form::{Body, FormKind};
 use crate::initiative_view::{view, Msg};
 use crate::initiatives::{Action, Answer, Kind, Load, Route, State};
@@ -97,6 +97,10 @@ fn fetch(env: &Env, load: Load, to: UseReducerDispatcher<State>) {
 
 /// Sends form `kind` with `body`.
 fn send(env: &Env, s: &State, kind: FormKind, body: Body, to: UseReducerDispatcher<State>) {
+    if env.preview {
+        to.dispatch(Action::Answered(kind, Err(Problem::Preview.into())));
+        return;
+    }
     let json = Some(body.json());
     let manager = Some((mekaar_api::MANAGE_HEADER, s.token.as_str().into()));
     let url = |tail: &str| initiative_url(env, s.target(), tail);

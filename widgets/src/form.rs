@@ -8,7 +8,7 @@
 //! sets them, so a form the state empties (or a consent it un-ticks) is empty in the page.
 
 use crate::api::Failure;
-use crate::i18n::{status_key, t, Key, Lang};
+use crate::i18n::{fill, status_key, t, Key, Lang};
 use crate::widget::Env;
 use mekaar_api::{
     limits, CommunityPublic, InitiativeEdit, InitiativeStatus, InitiativeSubmit, JoinRequest,
@@ -23,6 +23,8 @@ pub enum Input {
     Line,
     /// An optional e-mail address.
     Email,
+    /// How to reach someone: an e-mail address or a phone number.
+    Contact,
     /// Several lines.
     Text,
     /// One of the community's areas, or none.
@@ -42,6 +44,10 @@ pub struct Field {
     pub label: Key,
     /// `maxlength`; 0 for none.
     pub max: usize,
+    /// The fewest characters (0: none); such a field shows a live count.
+    pub min: usize,
+    /// An example shown under the label.
+    pub example: Option<Key>,
     pub input: Input,
     pub required: bool,
 }
@@ -51,8 +57,19 @@ const fn f(name: &'static str, label: Key, max: usize, input: Input, required: b
         name,
         label,
         max,
+        min: 0,
+        example: None,
         input,
         required,
+    }
+}
+
+/// A field with a minimum length, a live count and an example.
+const fn counted(field: Field, min: usize, example: Key) -> Field {
+    Field {
+        min,
+        example: Some(example),
+        ..field
     }
 }
 
@@ -103,15 +120,29 @@ impl FormKind {
     }
 }
 
-const TITLE: Field = f("title", Key::Title, limits::TITLE, Input::Line, true);
-const SUMMARY: Field = f("summary", Key::Summary, limits::SUMMARY, Input::Text, true);
+const TITLE: Field = counted(
+    f("title", Key::Title, limits::TITLE, Input::Line, true),
+    limits::TITLE_MIN,
+    Key::TitleExample,
+);
+const SUMMARY: Field = counted(
+    f("summary", Key::Summary, limits::SUMMARY, Input::Text, true),
+    limits::SUMMARY_MIN,
+    Key::SummaryExample,
+);
 const STORY: Field = f("story", Key::Story, limits::STORY, Input::Text, false);
 const AREA: Field = f("area", Key::Area, 0, Input::Area, false);
 const THEME: Field = f("theme", Key::Theme, 0, Input::Theme, false);
 
 pub const JOIN: &[Field] = &[
     f("name", Key::Name, limits::NAME, Input::Line, true),
-    f("contact", Key::Contact, limits::CONTACT, Input::Line, true),
+    f(
+        "contact",
+        Key::Contact,
+        limits::CONTACT,
+        Input::Contact,
+        true,
+    ),
     f("message", Key::Message, limits::MESSAGE, Input::Text, false),
     f("consent", Key::Consent, 0, Input::Check, true),
 ];
@@ -156,6 +187,13 @@ pub fn validate(fields: &[Field], value: &dyn Fn(&str) -> String) -> Vec<(&'stat
             }
         } else if field.input == Input::Email && !crate::text::looks_like_email(&v) {
             Some(Key::ErrEmail)
+        } else if field.input == Input::Contact
+            && !crate::text::looks_like_email(&v)
+            && !crate::text::looks_like_phone(&v)
+        {
+            Some(Key::ErrContact)
+        } else if v.chars().count() < field.min {
+            Some(Key::ErrTooShort)
         } else if field.max > 0 && v.chars().count() > field.max {
             Some(Key::ErrField)
         } else {
@@ -362,6 +400,14 @@ pub fn fields(
             .map(|(_, key)| *key);
         let id = env.id(&["f-", name].concat());
         let error_id = error.map(|_| env.id(&["e-", name].concat()));
+        // What the control is described by: its example and count, then its error.
+        let hint_id = field.example.map(|_| env.id(&["h-", name].concat()));
+        let described: Option<AttrValue> = match (&hint_id, &error_id) {
+            (None, None) => None,
+            (Some(h), None) => Some(h.clone()),
+            (None, Some(e)) => Some(e.clone()),
+            (Some(h), Some(e)) => Some([h.as_str(), " ", e.as_str()].concat().into()),
+        };
         let invalid = error.is_some().then_some("true");
         let value = ui.values.get(name);
         let on = input.reform(move |e: Event| (name, event_value(&e)));
@@ -374,10 +420,10 @@ pub fn fields(
             _ => None,
         };
         let control = match field.input {
-            Input::Line | Input::Trap | Input::Email => html! {
+            Input::Line | Input::Trap | Input::Email | Input::Contact => html! {
                 <input type={if field.input == Input::Email { "email" } else { "text" }}
                     id={id.clone()} name={name} value={value.to_string()}
-                    aria-invalid={invalid} aria-describedby={error_id.clone()}
+                    aria-invalid={invalid} aria-describedby={described.clone()}
                     required={field.required} maxlength={maxlength} autocomplete={autocomplete}
                     tabindex={(field.input == Input::Trap).then_some("-1")} {oninput} />
             },
@@ -389,7 +435,7 @@ pub fn fields(
             },
             Input::Text => html! {
                 <textarea rows="4" id={id.clone()} name={name} value={value.to_string()}
-                    aria-invalid={invalid} aria-describedby={error_id.clone()}
+                    aria-invalid={invalid} aria-describedby={described.clone()}
                     required={field.required} maxlength={maxlength} {oninput} />
             },
             Input::Area | Input::Theme | Input::Status => {
@@ -421,9 +467,21 @@ pub fn fields(
             <div key={name} class={class}
                 aria-hidden={(field.input == Input::Trap).then_some("true")}>
                 <label for={id}>{t(lang, field.label)}</label>
+                if let (Some(example), Some(hint_id)) = (field.example, hint_id) {
+                    <p class="mekaar-hint" id={hint_id}>
+                        {t(lang, example)}{" "}
+                        // The count (not live: announced when the control is read).
+                        <span class="mekaar-counter">
+                            {fill(lang, Key::CharCount, &value.trim().chars().count().to_string(),
+                                &field.max.to_string())}
+                        </span>
+                    </p>
+                }
                 {control}
                 if let (Some(key), Some(error_id)) = (error, error_id) {
-                    <p class="mekaar-error" id={error_id}>{t(lang, key)}</p>
+                    <p class="mekaar-error" id={error_id}>
+                        {fill(lang, key, &field.min.to_string(), "")}
+                    </p>
                 }
             </div>
         })
@@ -482,7 +540,14 @@ mod tests {
             "{html}"
         );
         assert!(
-            html.contains("aria-invalid=\"true\" aria-describedby=\"mekaar-7-e-title\""),
+            html.contains(
+                "aria-invalid=\"true\" aria-describedby=\"mekaar-7-h-title mekaar-7-e-title\""
+            ),
+            "{html}"
+        );
+        // The title has an example and counts what is typed (trimmed) against its maximum.
+        assert!(
+            html.contains("<span class=\"mekaar-counter\">(10 van 120 tekens)</span>"),
             "{html}"
         );
         assert!(
@@ -562,22 +627,40 @@ mod tests {
             validate(JOIN, &v),
             vec![("contact", Key::ErrRequired), ("consent", Key::ErrConsent)]
         );
-        let v = values(&[
-            ("name", "Anja"),
-            ("contact", "06 1234"),
-            ("consent", "true"),
-        ]);
-        assert!(validate(JOIN, &v).is_empty());
+        for (contact, ok) in [
+            ("06 1234 5678", true),
+            ("+31 (0)6-1234.5678", true),
+            ("anja@example.nl", true),
+            ("06 1234", false),
+            ("bel me", false),
+        ] {
+            let pairs = [("name", "Anja"), ("contact", contact), ("consent", "true")];
+            let errors = validate(JOIN, &values(&pairs));
+            assert_eq!(errors.is_empty(), ok, "{contact}: {errors:?}");
+            if !ok {
+                assert_eq!(errors, vec![("contact", Key::ErrContact)]);
+            }
+        }
     }
 
     #[test]
     fn submit_checks_email_only_when_given() {
         let ok = [
             ("title", "Moestuin"),
-            ("summary", "Samen"),
+            ("summary", "Samen groente kweken"),
             ("initiator_name", "Anja"),
         ];
         assert!(validate(SUBMIT, &values(&ok)).is_empty());
+        // Junk: too short to say what it is about.
+        let short = [
+            ("title", "Test"),
+            ("summary", "Leuk!"),
+            ("initiator_name", "A"),
+        ];
+        assert_eq!(
+            validate(SUBMIT, &values(&short)),
+            vec![("title", Key::ErrTooShort), ("summary", Key::ErrTooShort)]
+        );
         let mut bad = ok.to_vec();
         bad.push(("contact_email", "anja"));
         assert_eq!(
@@ -597,7 +680,10 @@ mod tests {
     #[test]
     fn too_long_is_caught() {
         let long = "é".repeat(limits::TITLE + 1);
-        let pairs = [("title", long.as_str()), ("summary", "s")];
+        let pairs = [
+            ("title", long.as_str()),
+            ("summary", "Samen groente kweken"),
+        ];
         let v = values(&pairs);
         assert_eq!(validate(EDIT, &v), vec![("title", Key::ErrField)]);
     }

@@ -60,6 +60,8 @@ macro_rules! table {
 
 table! {
     SupportButton => "Steun dit initiatief", "Support this initiative";
+    // The same button once pressed (`aria-pressed` stays; the words say what a click does).
+    Supporting => "Je steunt dit · klik om in te trekken", "You support this · click to withdraw";
     Loading => "Laden…", "Loading…";
     Retry => "Opnieuw proberen", "Try again";
     // Count phrasing. `{n}` is the count, `{t}` the community's threshold (see `count_text`).
@@ -84,12 +86,21 @@ table! {
     ErrStorageUnavailable =>
         "De server kan dit nu even niet bewaren. Probeer het straks opnieuw.",
         "The server cannot save this right now. Please try again later.";
+    ErrOriginNotAllowedList =>
+        "Deze website mag de initiatieven van deze gemeenschap (nog) niet tonen. De beheerder van de gemeenschap kan de website toestaan.",
+        "This website is not (yet) allowed to show this community's initiatives. The community's administrator can allow it.";
+    ErrOriginNotAllowedPoll =>
+        "Deze website mag deze peiling (nog) niet tonen. De beheerder van de gemeenschap kan de website toestaan.",
+        "This website is not (yet) allowed to show this poll. The community's administrator can allow it.";
     ErrUnreachable =>
-        "Geen verbinding met de server. Controleer je internetverbinding en probeer het opnieuw.",
-        "Could not reach the server. Check your internet connection and try again.";
+        "De server van Mekaar is nu niet bereikbaar. Probeer het straks opnieuw.",
+        "The Mekaar server cannot be reached right now. Please try again later.";
     ErrMisconfigured =>
         "Deze widget is niet goed ingesteld: de gemeenschap of het initiatief ontbreekt.",
         "This widget is not set up correctly: the community or the initiative is missing.";
+    ErrPreview =>
+        "Dit is een voorbeeld: er is niets verstuurd of opgeslagen.",
+        "This is a preview: nothing was sent or saved.";
     ErrGeneric => "Er ging iets mis. Probeer het later opnieuw.", "Something went wrong. Please try again later.";
     ErrRateLimited =>
         "Er kwam net veel tegelijk binnen vanaf jouw netwerk.",
@@ -105,6 +116,15 @@ table! {
     ErrEmail => "Vul een geldig e-mailadres in.", "Please enter a valid e-mail address.";
     ErrConsent => "Vink dit aan om mee te doen.", "Please tick this box to join.";
     ErrField => "Controleer dit veld.", "Please check this field.";
+    ErrContact => "Vul een e-mailadres of telefoonnummer in.", "Please enter an e-mail address or a phone number.";
+    // `{n}`: the fewest characters the field takes.
+    ErrTooShort => "Dit is nog te kort: schrijf minstens {n} tekens.", "This is still too short: write at least {n} characters.";
+    // Under the title and summary of a new initiative; `{n}` typed, `{t}` at most.
+    CharCount => "({n} van {t} tekens)", "({n} of {t} characters)";
+    TitleExample => "Kort en concreet, bijvoorbeeld: Een AED aan de muur van de kerk.", "Short and concrete, for example: A defibrillator on the church wall.";
+    SummaryExample =>
+        "Wat wil je bereiken, en waarom? Bijvoorbeeld: Bij een hartstilstand telt elke minuut. Wij willen een AED die dag en nacht bereikbaar is.",
+        "What do you want to achieve, and why? For example: In a cardiac arrest every minute counts. We want a defibrillator that can be reached day and night.";
     // The list.
     Filters => "Initiatieven zoeken en filteren", "Search and filter initiatives";
     Search => "Zoeken", "Search";
@@ -249,12 +269,61 @@ table! {
         "De peiling is intussen al opnieuw begonnen. Bekijk de nieuwe stand.",
         "The poll has meanwhile been reset already. Look at the new state.";
     ErrAdminToken =>
-        "Deze beheersleutel klopt niet. Vul de beheersleutel van de gemeenschap in.",
+        "Dit beheertoken klopt niet. Vul het beheertoken van de gemeenschap in.",
         "This admin token is not valid. Enter the community's admin token.";
+    // Cards. `{n}` in StartedAgo is one of the Ago* texts below.
+    StartedAgo => "gestart {n}", "started {n}";
+    AgoToday => "vandaag", "today";
+    AgoYesterday => "gisteren", "yesterday";
+    AgoDays => "{n} dagen geleden", "{n} days ago";
+    AgoWeeks => "{n} weken geleden", "{n} weeks ago";
+    AgoMonths => "{n} maanden geleden", "{n} months ago";
+    AgoOn => "op {n}", "on {n}";
+    Reached => "Drempel gehaald!", "Threshold reached!";
+    JoinedOne => "{n} doet mee", "{n} taking part";
+    JoinedOther => "{n} doen mee", "{n} taking part";
+    // The list on a phone: its filters fold away behind one button. `{n}`: active filters.
+    FilterButton => "Filter", "Filters";
+    FilterButtonCount => "Filter ({n})", "Filters ({n})";
+    // Empty lists.
+    NoneFound => "Geen initiatieven gevonden met deze zoekopdracht of filters.", "No initiatives match this search or these filters.";
+    ClearFilters => "Wis filters", "Clear filters";
+    FirstTitle => "Nog geen initiatieven", "No initiatives yet";
+    FirstText =>
+        "Heb jij een idee voor je buurt of dorp? Start het eerste initiatief en vind medestanders.",
+        "Do you have an idea for your neighbourhood or village? Start the first initiative and find people who back it.";
+    FirstTextNoSubmit => "Zodra iemand een initiatief start, staat het hier.", "As soon as someone starts an initiative, it shows here.";
     // Month names for dates, separated by spaces.
     Months =>
         "januari februari maart april mei juni juli augustus september oktober november december",
         "January February March April May June July August September October November December";
+}
+
+/// "3 dagen geleden", "gisteren", … : how long ago `then` was at `now` (seconds since the
+/// epoch); past a year the date itself ("op 12 november 2025").
+pub fn ago(lang: Lang, then: u64, now: u64) -> String {
+    const DAY: u64 = 86_400;
+    let days = now.saturating_sub(then) / DAY;
+    // Always plural: two days, two weeks and two months are the least each form shows.
+    let (key, n) = match days {
+        0 => return t(lang, Key::AgoToday).to_owned(),
+        1 => return t(lang, Key::AgoYesterday).to_owned(),
+        2..=13 => (Key::AgoDays, days),
+        14..=59 => (Key::AgoWeeks, days / 7),
+        60..=364 => (Key::AgoMonths, days / 30),
+        _ => return fill(lang, Key::AgoOn, &date(lang, then), ""),
+    };
+    fill(lang, key, &number(lang, n), "")
+}
+
+/// Now, in seconds since the Unix epoch.
+pub fn now() -> u64 {
+    #[cfg(target_arch = "wasm32")]
+    return (js_sys::Date::now() / 1000.0) as u64;
+    #[cfg(not(target_arch = "wasm32"))]
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
 }
 
 /// The translated text of `key`.
@@ -393,6 +462,21 @@ pub fn number(lang: Lang, n: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ages_read_like_people_say_them() {
+        let now = 1_800_000_000;
+        let ago_days = |d: u64| ago(Lang::Nl, now - d * 86_400 - 5, now);
+        assert_eq!(ago(Lang::Nl, now - 60, now), "vandaag");
+        assert_eq!(ago_days(1), "gisteren");
+        assert_eq!(ago_days(3), "3 dagen geleden");
+        assert_eq!(ago_days(14), "2 weken geleden");
+        assert_eq!(ago_days(70), "2 maanden geleden");
+        assert_eq!(ago(Lang::En, now - 40 * 86_400, now), "5 weeks ago");
+        assert!(ago_days(400).starts_with("op "), "{}", ago_days(400));
+        // A clock behind the server's: today, never a negative age.
+        assert_eq!(ago(Lang::Nl, now + 500, now), "vandaag");
+    }
 
     #[test]
     fn every_key_has_every_language() {

@@ -38,12 +38,14 @@
 //! Headings: the top ones (list, detail, new, card, manage) at the placeholder's level
 //! (`data-heading-level`, default 2), the ones below one level deeper.
 
+use crate::api::Subject;
 use crate::form::{self, FormKind};
-use crate::i18n::{count_text, date, fill, status_key, t, Key, Lang};
+use crate::i18n::{ago, count_text, date, fill, fill_count, now, status_key, t, Key, Lang};
 use crate::initiatives::{failure_text, moderation_name, Action, Kind, Route, State};
 use crate::widget::{heading, Env};
 use mekaar_api::{
-    InitiativeDetail, InitiativeList, InitiativePublic, InitiativeUpdate, ManageView,
+    InitiativeDetail, InitiativeList, InitiativePublic, InitiativeStatus, InitiativeUpdate,
+    ManageView,
 };
 use std::rc::Rc;
 use yew::prelude::*;
@@ -140,6 +142,15 @@ impl V<'_> {
         }
     }
 
+    /// What the widget shows now, for messages worded to it.
+    fn subject(&self) -> Subject {
+        if self.s.kind == Kind::List && self.s.route == Route::List {
+            Subject::Initiatives
+        } else {
+            Subject::Initiative
+        }
+    }
+
     fn back(&self) -> Html {
         self.button("mekaar-back", "b-back", Key::Back, self.click(|| Msg::Back))
     }
@@ -147,6 +158,7 @@ impl V<'_> {
     fn body(&self) -> (&'static str, Html) {
         let s = self.s;
         match s.status() {
+            None if s.kind == Kind::List && s.route == Route::List => ("loading", self.skeleton()),
             None => (
                 "loading",
                 html! { <p class="mekaar-loading">{self.t(Key::Loading)}</p> },
@@ -158,7 +170,7 @@ impl V<'_> {
                         if s.kind == Kind::List && s.route != Route::List {
                             {self.back()}
                         }
-                        <p class="mekaar-message" role="alert">{failure_text(self.lang(), f)}</p>
+                        <p class="mekaar-message" role="alert">{failure_text(self.lang(), self.subject(), f)}</p>
                         if f.problem.retryable() {
                             {self.button("mekaar-retry", "b-retry", Key::Retry,
                                 self.click(|| Msg::Do(Action::Retry)))}
@@ -223,8 +235,87 @@ impl V<'_> {
         html! { <div class="mekaar-support-slot">{button}</div> }
     }
 
-    /// An initiative as a card: in the list (the title links to the detail) or alone, for
-    /// an article (`single`, with the support button).
+    /// The card's picture: a generated cover in a colour picked by the initiative's area
+    /// (else theme, else title) with its initial, so no card is ever a grey hole.
+    /// Decorative: the title says what it is about.
+    fn cover(&self, card: &InitiativePublic) -> Html {
+        let key = nonempty(&card.area)
+            .or(nonempty(&card.theme))
+            .unwrap_or(&card.title);
+        let hue = key
+            .bytes()
+            .fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)))
+            % 8;
+        // ASCII upper case only: Unicode's case tables would cost the wasm kilobytes.
+        let initial: String = card
+            .title
+            .chars()
+            .take(1)
+            .map(|c| c.to_ascii_uppercase())
+            .collect();
+        html! {
+            <div class="mekaar-cover" data-hue={hue.to_string()} aria-hidden="true">
+                <span>{initial}</span>
+            </div>
+        }
+    }
+
+    /// Support toward the threshold as a meter that celebrates the threshold reached; a
+    /// realised or stopped initiative shows its count without a target.
+    fn progress(&self, card: &InitiativePublic) -> Html {
+        let lang = self.lang();
+        let finished = matches!(
+            card.status,
+            InitiativeStatus::Realised | InitiativeStatus::Stopped
+        );
+        let threshold = if finished { 0 } else { card.support_threshold };
+        let reached = threshold > 0 && card.support_count >= threshold;
+        html! {
+            <div class="mekaar-meter" data-reached={reached.then_some("true")}>
+                <p class="mekaar-card-count">
+                    {count_text(lang, card.support_count, threshold)}
+                    if reached {
+                        <strong class="mekaar-cheer">{self.t(Key::Reached)}</strong>
+                    }
+                </p>
+                if threshold > 0 {
+                    // Decorative: the numbers are in the text above.
+                    <progress class="mekaar-progress" aria-hidden="true"
+                        max={threshold.to_string()}
+                        value={card.support_count.min(threshold).to_string()}>
+                    </progress>
+                }
+            </div>
+        }
+    }
+
+    /// Who started it and how long ago, and how many take part.
+    fn byline(&self, card: &InitiativePublic) -> Html {
+        let lang = self.lang();
+        let mut line = card.initiator_name.clone();
+        if !line.is_empty() {
+            line.push_str(" · ");
+        }
+        line.push_str(&fill(
+            lang,
+            Key::StartedAgo,
+            &ago(lang, card.created_at, now()),
+            "",
+        ));
+        html! {
+            <p class="mekaar-byline">
+                {line}
+                if card.join_count > 0 {
+                    <span class="mekaar-card-joins">
+                        {fill_count(lang, card.join_count, Key::JoinedOne, Key::JoinedOther)}
+                    </span>
+                }
+            </p>
+        }
+    }
+
+    /// An initiative as a card: in the list (the whole card links to the detail) or alone,
+    /// for an article (`single`, with the support button).
     fn card(&self, card: &InitiativePublic, single: bool) -> Html {
         let env = self.env;
         let title = if single {
@@ -239,24 +330,19 @@ impl V<'_> {
         };
         let level = if single { env.heading } else { env.level(1) };
         html! {
-            <div class="mekaar-card" data-id={card.id.clone()}>
-                {heading(level, "mekaar-card-title", None, title)}
-                {self.meta(card)}
-                <p class="mekaar-card-summary">{card.summary.clone()}</p>
-                if single {
-                    {self.support(card)}
-                } else {
-                    <p class="mekaar-card-count">
-                        {count_text(self.lang(), card.support_count, card.support_threshold)}
-                    </p>
-                    if card.support_threshold > 0 {
-                        // Decorative: the numbers are in the text above.
-                        <progress class="mekaar-progress" aria-hidden="true"
-                            max={card.support_threshold.to_string()}
-                            value={card.support_count.min(card.support_threshold).to_string()}>
-                        </progress>
+            <div class="mekaar-card" data-id={card.id.clone()} data-status={card.status.as_str()}>
+                {self.cover(card)}
+                <div class="mekaar-card-body">
+                    {heading(level, "mekaar-card-title", None, title)}
+                    {self.meta(card)}
+                    <p class="mekaar-card-summary">{card.summary.clone()}</p>
+                    {self.byline(card)}
+                    if single {
+                        {self.support(card)}
+                    } else {
+                        {self.progress(card)}
                     }
-                }
+                </div>
             </div>
         }
     }
@@ -342,7 +428,7 @@ impl V<'_> {
                 // Not a landmark (no `role=search`, no name): two lists on one page would
                 // make two landmarks with the same name (axe: landmark-unique). The legend
                 // names the group.
-                <form class="mekaar-filters" {onsubmit}>
+                <form class="mekaar-filters" {onsubmit} data-open={s.filters_open.then_some("true")}>
                     <fieldset>
                         <legend class="mekaar-sr">{self.t(Key::Filters)}</legend>
                         <div class="mekaar-field mekaar-field-search">
@@ -353,14 +439,30 @@ impl V<'_> {
                                 <button type="submit" class="mekaar-button" id={env.id("b-search")}>
                                     {self.t(Key::Search)}
                                 </button>
+                                // Shown only where the widget is narrow (a phone): the
+                                // choices below fold away behind it.
+                                <button type="button" class="mekaar-button mekaar-filter-toggle"
+                                    id={env.id("b-filters")} aria-controls={env.id("filters")}
+                                    aria-expanded={if s.filters_open { "true" } else { "false" }}
+                                    onclick={self.click(|| Msg::Do(Action::ToggleFilters))}>
+                                    {match s.active_filters() {
+                                        0 => self.t(Key::FilterButton).to_owned(),
+                                        n => fill(lang, Key::FilterButtonCount, &n.to_string(), ""),
+                                    }}
+                                </button>
                             </span>
                         </div>
-                        {for filters}
+                        <div class="mekaar-filter-choices" id={env.id("filters")}>
+                            {for filters}
+                        </div>
                     </fieldset>
                 </form>
                 <p class="mekaar-result-count" id={env.id("results")} role="status" tabindex="-1">
                     {State::result_count(lang, page)}
                 </p>
+                if page.initiatives.is_empty() {
+                    {self.empty()}
+                }
                 <ul class="mekaar-cards">{for cards}</ul>
                 if pages > 1 {
                     <p class="mekaar-paging">
@@ -377,6 +479,60 @@ impl V<'_> {
                         </button>
                     </p>
                 }
+            </>
+        }
+    }
+
+    /// An empty list: with filters or search text, a way out (clear them, or start the
+    /// initiative that is missing); in a community without any, an invitation to be first.
+    fn empty(&self) -> Html {
+        let s = self.s;
+        let start = s.submit.then(|| {
+            html! {
+                <a class="mekaar-button mekaar-start" href="#mekaar-new">{self.t(Key::Start)}</a>
+            }
+        });
+        if s.narrowed() {
+            html! {
+                <div class="mekaar-empty">
+                    <p>{self.t(Key::NoneFound)}</p>
+                    <p class="mekaar-row">
+                        {self.button("mekaar-clear", "b-clear", Key::ClearFilters,
+                            self.click(|| Msg::Do(Action::ClearFilters)))}
+                        {for start}
+                    </p>
+                </div>
+            }
+        } else {
+            html! {
+                <div class="mekaar-empty mekaar-first">
+                    <p class="mekaar-empty-title">{self.t(Key::FirstTitle)}</p>
+                    <p>{self.t(if s.submit { Key::FirstText } else { Key::FirstTextNoSubmit })}</p>
+                    {for start}
+                </div>
+            }
+        }
+    }
+
+    /// Cards-shaped placeholders while the list loads, so nothing jumps when it arrives.
+    fn skeleton(&self) -> Html {
+        html! {
+            <>
+                <p class="mekaar-loading mekaar-sr">{self.t(Key::Loading)}</p>
+                <ul class="mekaar-cards mekaar-skeleton" aria-hidden="true">
+                    {for (0..3).map(|i| html! {
+                        <li key={i}>
+                            <div class="mekaar-card">
+                                <div class="mekaar-cover"></div>
+                                <div class="mekaar-card-body">
+                                    <p class="mekaar-bone"></p>
+                                    <p class="mekaar-bone mekaar-bone-short"></p>
+                                    <p class="mekaar-bone"></p>
+                                </div>
+                            </div>
+                        </li>
+                    })}
+                </ul>
             </>
         }
     }
@@ -433,7 +589,7 @@ impl V<'_> {
                 novalidate={true} aria-busy={busy} {onsubmit} {onkeydown}>
                 {form::fields(env, kind, s.community(), ui, &input)}
                 if let Some(f) = &ui.failure {
-                    <p class="mekaar-message" role="alert">{failure_text(self.lang(), f)}</p>
+                    <p class="mekaar-message" role="alert">{failure_text(self.lang(), Subject::Initiative, f)}</p>
                 }
                 <p class="mekaar-row">
                     <button type="submit" class="mekaar-button mekaar-primary"
@@ -519,7 +675,7 @@ impl V<'_> {
                     if s.joined {
                         <p class="mekaar-joined" id={env.id("joined")} tabindex="-1">{self.t(Key::Joined)}</p>
                         if let Some(f) = join_failure {
-                            <p class="mekaar-message" role="alert">{failure_text(lang, f)}</p>
+                            <p class="mekaar-message" role="alert">{failure_text(lang, Subject::Initiative, f)}</p>
                         }
                         {self.button("mekaar-withdraw-button", "b-withdraw", Key::Withdraw,
                             self.click(|| Msg::Withdraw))}
@@ -667,6 +823,7 @@ mod tests {
             answered: true,
             created_at: 0,
             updated_at: 0,
+            photo: None,
         }
     }
 
@@ -904,6 +1061,7 @@ mod tests {
                 message: XSS.into(),
                 joined_at: 0,
             }],
+            pending_photo: None,
         })));
         let env = Env {
             lang: Lang::En,

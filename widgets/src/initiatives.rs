@@ -14,7 +14,7 @@
 //! [`State::loads`] changes); the component asks and hands the answers back as
 //! [`Action`]s. Answers that belong to an earlier navigation are dropped.
 
-use crate::api::{Failure, Problem, Query};
+use crate::api::{Failure, Problem, Query, Subject};
 use crate::form::{Body, FormKind, FormUi, Values};
 use crate::i18n::{fill, fill_count, t, Key, Lang};
 use mekaar_api::{
@@ -89,6 +89,10 @@ pub enum Action {
     Search,
     /// The next page (`true`) or the previous one.
     Page(bool),
+    /// Back to the placeholder's filters, without search text.
+    ClearFilters,
+    /// The filter button on a narrow widget: unfold or fold the filters.
+    ToggleFilters,
     Community(Result<CommunityPublic, Failure>),
     List(u32, Result<InitiativeList, Failure>),
     Detail(u32, Result<InitiativeDetail, Failure>),
@@ -126,6 +130,10 @@ pub struct State {
     pub community: Option<Result<CommunityPublic, Failure>>,
     pub page: Option<Result<InitiativeList, Failure>>,
     pub query: Query,
+    /// The filters the placeholder set (`data-area`, …): "clear filters" goes back to them.
+    preset: Query,
+    /// Whether the filters are unfolded (on a narrow widget they fold behind one button).
+    pub filters_open: bool,
     pub route: Route,
     pub detail: Option<Result<InitiativeDetail, Failure>>,
     pub joined: bool,
@@ -147,9 +155,9 @@ pub struct State {
     pub loads: u32,
 }
 
-/// What to tell a resident about a failure.
-pub fn failure_text(lang: Lang, f: &Failure) -> String {
-    let mut text = String::from(t(lang, f.problem.key()));
+/// What to tell a resident about a failure of a widget showing `subject`.
+pub fn failure_text(lang: Lang, subject: Subject, f: &Failure) -> String {
+    let mut text = String::from(t(lang, f.problem.key_for(subject)));
     if f.problem == Problem::RateLimited {
         text.push(' ');
         match f.wait {
@@ -212,7 +220,9 @@ impl State {
             token,
             community: None,
             page: None,
+            preset: query.clone(),
             query,
+            filters_open: false,
             route,
             detail: None,
             joined: false,
@@ -303,6 +313,26 @@ impl State {
     }
 
     /// "3 mensen doen mee".
+    /// How many filters differ from the placeholder's (area, theme, status; the search text
+    /// and the order are not filters): the count on the folded filters' button.
+    pub fn active_filters(&self) -> usize {
+        let (q, p) = (&self.query, &self.preset);
+        [
+            (&q.area, &p.area),
+            (&q.theme, &p.theme),
+            (&q.status, &p.status),
+        ]
+        .iter()
+        .filter(|(now, preset)| !now.is_empty() && now != preset)
+        .count()
+    }
+
+    /// Whether the list shows less than the placeholder's own selection (filters or search
+    /// text), so an empty list offers to clear them.
+    pub fn narrowed(&self) -> bool {
+        self.active_filters() > 0 || !self.query.q.trim().is_empty()
+    }
+
     pub fn join_text(lang: Lang, n: u64) -> String {
         fill_count(lang, n, Key::JoinCountOne, Key::JoinCountOther)
     }
@@ -403,6 +433,15 @@ impl State {
                 self.load();
             }
             Action::SearchText(text) => self.query.q = text,
+            Action::ClearFilters => {
+                self.query = Query {
+                    sort: std::mem::take(&mut self.query.sort),
+                    ..self.preset.clone()
+                };
+                self.focus = Some("results".into());
+                self.load();
+            }
+            Action::ToggleFilters => self.filters_open = !self.filters_open,
             Action::Search => {
                 self.query.page = 1;
                 self.load();
@@ -578,6 +617,7 @@ mod tests {
             answered: false,
             created_at: 0,
             updated_at: 0,
+            photo: None,
         }
     }
 
@@ -662,7 +702,11 @@ mod tests {
     fn a_form_with_mistakes_is_not_sent_and_the_first_mistake_gets_the_focus() {
         let mut s = list();
         s.apply(Action::Route(Route::New));
-        s.apply(Action::Input(FormKind::Submit, "summary", "Samen".into()));
+        s.apply(Action::Input(
+            FormKind::Submit,
+            "summary",
+            "Samen groente kweken".into(),
+        ));
         assert_eq!(s.sendable(FormKind::Submit), None);
         s.apply(Action::Send(FormKind::Submit));
         let ui = &s.forms[FormKind::Submit as usize];
@@ -802,6 +846,7 @@ mod tests {
             moderation: ModerationState::Pending,
             contact_email: None,
             joins: vec![],
+            pending_photo: None,
         };
         s.apply(Action::Manage(Ok(view)));
         assert_eq!(
@@ -835,7 +880,7 @@ mod tests {
             wait: Some(125),
         };
         assert_eq!(
-            failure_text(Lang::Nl, &f),
+            failure_text(Lang::Nl, Subject::Initiative, &f),
             "Er kwam net veel tegelijk binnen vanaf jouw netwerk. Probeer het over 3 min. opnieuw."
         );
     }

@@ -30,7 +30,8 @@ pub mod wire;
 /// boundary, so `.mekaar-root` sets every inherited property it relies on, including an
 /// explicit base font size (host rules like `* { font-size: 40px }` hit the host element,
 /// not the widget), and takes colours and font from the `--mekaar-*` custom properties.
-/// `--mekaar-font` has no fallback on purpose: unset, the font is inherited from the host.
+/// Unset, `--mekaar-font` falls back to the system font stack (a bare host page would give
+/// Times); a site that wants its own font names it in `--mekaar-font`.
 /// The defaults meet WCAG 2.1 AA (text contrast >= 4.5:1) in both themes. While loading, the
 /// root reserves about its ready height so the host page does not jump.
 pub const STYLE: &str = include_str!("style.css");
@@ -38,13 +39,13 @@ pub const STYLE: &str = include_str!("style.css");
 /// The list's options from the placeholder's attributes (`attr` gives one, "" if absent):
 /// `data-area`, `data-theme`, `data-status` preset the filters, `data-limit` the page size
 /// (1–100, default 10). `data-theme` is also the colour scheme attribute of every widget:
-/// its values `light` and `dark` pick a colour scheme, any other value is a theme filter.
+/// its values `light`, `dark` and `auto` pick a colour scheme, any other value is a theme filter.
 pub fn preset(attr: &dyn Fn(&str) -> String) -> api::Query {
     let theme = attr("data-theme");
     let theme = theme.trim();
     api::Query {
         area: attr("data-area").trim().to_owned(),
-        theme: if support::Theme::from_attr(Some(theme)).is_some() {
+        theme: if support::Theme::is_scheme(theme) {
             String::new()
         } else {
             theme.to_owned()

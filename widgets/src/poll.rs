@@ -32,7 +32,7 @@
 //! attribute in the markup) and `p.mekaar-total`; `p.mekaar-hidden` ("results follow
 //! …"); `p.mekaar-announce[aria-live=polite]`.
 
-use crate::api::{Failure, Problem};
+use crate::api::{Failure, Problem, Subject};
 use crate::i18n::{datetime, fill, number, t, Key, Lang};
 use crate::initiatives::failure_text;
 use crate::widget::{heading, Env};
@@ -508,7 +508,7 @@ pub fn view(b: &Ballot, env: &Env, on: &Handlers, root: NodeRef) -> Html {
         }
         Some(Err(f)) => html! {
             <>
-                <p class="mekaar-message" role="alert">{failure_text(lang, f)}</p>
+                <p class="mekaar-message" role="alert">{failure_text(lang, Subject::Poll, f)}</p>
                 if f.problem.retryable() {
                     <button type="button" class="mekaar-button mekaar-retry"
                         onclick={on.retry.clone()}>{t(lang, Key::Retry)}</button>
@@ -570,7 +570,7 @@ fn ready(b: &Ballot, env: &Env, on: &Handlers, v: &PollView) -> Html {
                 <p class="mekaar-again" role="status">{t(lang, Key::PollAgain)}</p>
             }
             if let Some(f) = &b.failure {
-                <p class="mekaar-message" role="alert">{failure_text(lang, f)}</p>
+                <p class="mekaar-message" role="alert">{failure_text(lang, Subject::Poll, f)}</p>
             }
             {results}
         </>
@@ -771,6 +771,7 @@ mod tests {
             voter: "v".into(),
             heading: 2,
             uid: 7,
+            preview: false,
         }
     }
 

@@ -5,6 +5,12 @@
 //! [`unmount`] destroys that app when the loader sees the placeholder leave the page, which
 //! ends its hooks: event streams, timers and listeners on the host page.
 
+// Built with one widget family (see `build-pkg`), the other family's arms are left out.
+#![cfg_attr(
+    not(all(feature = "initiatives", feature = "polls")),
+    allow(unused_variables, dead_code)
+)]
+
 use crate::i18n::Lang;
 use crate::initiatives::Kind;
 use crate::support::Theme;
@@ -62,6 +68,14 @@ enum Widget {
 }
 
 impl Widget {
+    /// Whether this wasm was built with the widget's family (see `build-pkg`).
+    fn built(&self) -> bool {
+        match self {
+            Widget::Support | Widget::Initiatives(_) => cfg!(feature = "initiatives"),
+            Widget::Poll => cfg!(feature = "polls"),
+        }
+    }
+
     fn from_attr(name: &str) -> Option<Widget> {
         Some(match name.trim() {
             "support" => Widget::Support,
@@ -90,6 +104,7 @@ fn start<C: yew::BaseComponent>(element: &Element, root: Element, props: C::Prop
 pub fn mount(element: Element, base: String) -> Result<(), JsValue> {
     let attr = |name: &str| element.get_attribute(name).unwrap_or_default();
     let widget = Widget::from_attr(&attr("data-mekaar"))
+        .filter(Widget::built)
         .ok_or_else(|| JsValue::from_str("mekaar: unknown widget kind"))?;
     // A placeholder mounted again (a second loader, or taken out and put back) starts over.
     unmount(element.clone());
@@ -106,6 +121,7 @@ pub fn mount(element: Element, base: String) -> Result<(), JsValue> {
     // The widget's container; the widget renders its `.mekaar-root` inside.
     let root = document.create_element("div")?;
     shadow.append_child(&root)?;
+    derive_accent_contrast(&element, &root);
 
     let uid = NEXT_UID.with(|n| {
         let mut n = n.borrow_mut();
@@ -116,22 +132,25 @@ pub fn mount(element: Element, base: String) -> Result<(), JsValue> {
         base: base.as_str().into(),
         community: attr("data-community").trim().into(),
         lang: Lang::from_tag(Some(&attr("data-lang"))),
-        theme: Theme::from_attr(Some(&attr("data-theme"))),
+        theme: theme(&element, &attr("data-theme")),
         voter: crate::voter::voter_key(),
         heading: heading_level(&attr("data-heading-level")),
         uid,
+        preview: attr("data-preview").trim() == "true",
     });
-    let initiative: Rc<str> = attr("data-initiative").trim().into();
+    let initiative = || -> Rc<str> { attr("data-initiative").trim().into() };
     match widget {
+        #[cfg(feature = "initiatives")]
         Widget::Support => start::<crate::support::SupportButton>(
             &element,
             root,
             crate::support::Props {
                 env,
-                initiative,
+                initiative: initiative(),
                 threshold: None,
             },
         ),
+        #[cfg(feature = "polls")]
         Widget::Poll => start::<crate::poll_app::PollWidget>(
             &element,
             root,
@@ -141,19 +160,90 @@ pub fn mount(element: Element, base: String) -> Result<(), JsValue> {
                 overlay: attr("data-view").trim() == "overlay",
             },
         ),
+        #[cfg(feature = "initiatives")]
         Widget::Initiatives(kind) => start::<crate::app::Initiatives>(
             &element,
             root,
             crate::app::Props {
                 env,
                 kind,
-                initiative,
+                initiative: initiative(),
                 submit: attr("data-submit").trim() != "false",
                 preset: crate::preset(&attr),
             },
         ),
+        // A family this wasm was built without: refused above.
+        #[allow(unreachable_patterns)]
+        _ => {}
     }
     Ok(())
+}
+
+/// The colour scheme for the widget on `element`: `data-theme` when it names one (`auto`:
+/// none, so the stylesheet follows the visitor's OS), else the scheme that suits the first
+/// opaque background behind the placeholder (light on a page with none): the host page
+/// decides, not the visitor's OS, so a light site never shows a dark box.
+fn theme(element: &Element, attr: &str) -> Option<Theme> {
+    if let Some(theme) = Theme::from_attr(Some(attr)) {
+        return Some(theme);
+    }
+    if attr.trim().eq_ignore_ascii_case("auto") {
+        return None;
+    }
+    let window = web_sys::window()?;
+    let mut at = Some(element.clone());
+    while let Some(el) = at {
+        if let Some(theme) = window
+            .get_computed_style(&el)
+            .ok()
+            .flatten()
+            .and_then(|style| style.get_property_value("background-color").ok())
+            .and_then(|colour| Theme::of_background(&colour))
+        {
+            return Some(theme);
+        }
+        at = el.parent_element();
+    }
+    Some(Theme::Light)
+}
+
+/// A host that sets `--mekaar-accent` but not `--mekaar-accent-contrast` gets a readable
+/// text colour on its accent (white or near-black), set on the widget's container.
+fn derive_accent_contrast(element: &Element, container: &Element) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let custom = |name: &str| {
+        window
+            .get_computed_style(element)
+            .ok()
+            .flatten()
+            .and_then(|s| s.get_property_value(name).ok())
+            .unwrap_or_default()
+    };
+    if custom("--mekaar-accent").trim().is_empty()
+        || !custom("--mekaar-accent-contrast").trim().is_empty()
+    {
+        return;
+    }
+    let Some(style) = container
+        .dyn_ref::<web_sys::HtmlElement>()
+        .map(|e| e.style())
+    else {
+        return;
+    };
+    // The browser resolves the host's colour (a name, hex, hsl, …) to `rgb(…)` for us.
+    let _ = style.set_property("color", "var(--mekaar-accent)");
+    let resolved = window
+        .get_computed_style(container)
+        .ok()
+        .flatten()
+        .and_then(|s| s.get_property_value("color").ok())
+        .unwrap_or_default();
+    let _ = style.remove_property("color");
+    if let Some(text) = Theme::text_on(&resolved) {
+        let _ = style.set_property("--mekaar-accent-contrast", text);
+    }
 }
 
 /// Ends the widget mounted on `element`, if any: its app is destroyed (its live

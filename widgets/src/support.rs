@@ -12,8 +12,9 @@ use crate::widget::Env;
 use mekaar_api::{InitiativePublic, SupportState};
 use std::rc::Rc;
 
-/// Light or dark, when the placeholder's `data-theme` says so; otherwise the widget follows
-/// `prefers-color-scheme`.
+/// Light or dark: from the placeholder's `data-theme`, else from the host page's background
+/// behind the placeholder (see [`Theme::of_background`]); `data-theme="auto"` follows
+/// `prefers-color-scheme` instead.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Theme {
     Light,
@@ -29,12 +30,75 @@ impl Theme {
         }
     }
 
+    /// Whether `value` names a colour scheme (`light`, `dark` or `auto`) rather than a theme
+    /// filter of the list.
+    pub fn is_scheme(value: &str) -> bool {
+        Theme::from_attr(Some(value)).is_some() || value.trim().eq_ignore_ascii_case("auto")
+    }
+
+    /// The scheme that suits a host background given as a computed CSS colour
+    /// (`rgb(r, g, b)` or `rgba(r, g, b, a)`): dark text on light backgrounds, light text on
+    /// dark ones, by which of black and white contrasts more (WCAG relative luminance).
+    /// `None` for a (mostly) transparent or unreadable colour: look further up the page.
+    pub fn of_background(css: &str) -> Option<Theme> {
+        let (luminance, opaque) = luminance(css)?;
+        if !opaque {
+            return None;
+        }
+        Some(if prefers_white_text(luminance) {
+            Theme::Dark
+        } else {
+            Theme::Light
+        })
+    }
+
+    /// The text colour for buttons filled with a host's accent (a computed CSS colour) when
+    /// the host did not set `--mekaar-accent-contrast`: white or near-black, whichever
+    /// contrasts more.
+    pub fn text_on(accent: &str) -> Option<&'static str> {
+        let (luminance, _) = luminance(accent)?;
+        Some(if prefers_white_text(luminance) {
+            "#fff"
+        } else {
+            "#1f2328"
+        })
+    }
+
     pub fn attr(self) -> &'static str {
         match self {
             Theme::Light => "light",
             Theme::Dark => "dark",
         }
     }
+}
+
+/// The relative luminance of a computed CSS colour (`rgb(r, g, b)`, `rgba(r, g, b, a)` or
+/// `rgb(r g b / a)`) and whether it is at least half opaque; `None` for anything else.
+/// The sRGB curve is taken as a square (gamma 2 for 2.4): close enough to choose black or
+/// white text, and no float parsing or `powf` in the wasm.
+fn luminance(css: &str) -> Option<(f32, bool)> {
+    let inner = css.trim().strip_prefix("rgb")?;
+    let inner = inner.strip_prefix('a').unwrap_or(inner);
+    let inner = inner.strip_prefix('(')?.strip_suffix(')')?;
+    let mut parts = inner.split([',', ' ', '/']).filter(|p| !p.is_empty());
+    let mut channel = || -> Option<f32> {
+        let c = f32::from(parts.next()?.parse::<u8>().ok()?) / 255.0;
+        Some(c * c)
+    };
+    let (r, g, b) = (channel()?, channel()?, channel()?);
+    // Alpha is "1", "0", or a fraction "0.x…": below one half when it starts "0" and its
+    // first decimal is below 5.
+    let opaque = match parts.next() {
+        None => true,
+        Some(a) => !a.starts_with('0') || a.as_bytes().get(2).is_some_and(|d| *d >= b'5'),
+    };
+    Some((0.2126 * r + 0.7152 * g + 0.0722 * b, opaque))
+}
+
+/// Whether white text contrasts more than black on a colour of `luminance`: contrast with
+/// white is 1.05 / (L + 0.05), with black (L + 0.05) / 0.05; they cross at L ≈ 0.179.
+fn prefers_white_text(luminance: f32) -> bool {
+    (luminance + 0.05) * (luminance + 0.05) < 1.05 * 0.05
 }
 
 /// What the support button shows as a whole.
@@ -289,6 +353,10 @@ mod browser {
                 };
                 view.dispatch(Action::Toggle);
                 let env = &p.env;
+                if env.preview {
+                    view.dispatch(Action::Toggled(want, Err(Problem::Preview)));
+                    return;
+                }
                 let url = support_url(&env.base, &env.community, &p.initiative);
                 let voter = env.voter.clone();
                 let (community, initiative) = (env.community.clone(), p.initiative.clone());
@@ -359,7 +427,7 @@ mod browser {
                                     viewBox="0 0 16 16" width="16" height="16">
                                     <path d={if supported { "M3 8.5l3 3 7-7" } else { "M8 3v10M3 8h10" }}></path>
                                 </svg>
-                                <span>{t(lang, Key::SupportButton)}</span>
+                                <span>{t(lang, if supported { Key::Supporting } else { Key::SupportButton })}</span>
                             </button>
                             <p class="mekaar-count" aria-live="polite">
                                 {count_text(lang, view.support.count, view.threshold)}
@@ -517,6 +585,7 @@ mod tests {
             answered: false,
             created_at: 0,
             updated_at: 0,
+            photo: None,
         }
     }
 
@@ -597,5 +666,37 @@ mod tests {
         assert_eq!(Theme::from_attr(Some(" Light ")), Some(Theme::Light));
         assert_eq!(Theme::from_attr(Some("auto")), None);
         assert_eq!(Theme::from_attr(None), None);
+        assert!(Theme::is_scheme("auto") && Theme::is_scheme("Dark") && !Theme::is_scheme("Groen"));
+    }
+
+    #[test]
+    fn the_scheme_follows_the_host_background() {
+        assert_eq!(
+            Theme::of_background("rgb(255, 255, 255)"),
+            Some(Theme::Light)
+        );
+        assert_eq!(
+            Theme::of_background("rgb(250, 250, 245)"),
+            Some(Theme::Light)
+        );
+        assert_eq!(Theme::of_background("rgb(18, 18, 18)"), Some(Theme::Dark));
+        assert_eq!(Theme::of_background("rgb(47, 111, 54)"), Some(Theme::Dark));
+        assert_eq!(
+            Theme::of_background("rgba(10, 10, 10, 0.9)"),
+            Some(Theme::Dark)
+        );
+        assert_eq!(
+            Theme::of_background("rgb(10 10 10 / 0.95)"),
+            Some(Theme::Dark)
+        );
+        // Transparent or see-through: the page further up decides.
+        assert_eq!(Theme::of_background("rgba(0, 0, 0, 0)"), None);
+        assert_eq!(Theme::of_background("rgba(0, 0, 0, 0.2)"), None);
+        assert_eq!(Theme::of_background("transparent"), None);
+        assert_eq!(Theme::of_background("color(srgb 1 1 1)"), None);
+        // Text on a host's accent: white on dark green, dark on yellow.
+        assert_eq!(Theme::text_on("rgb(11, 110, 63)"), Some("#fff"));
+        assert_eq!(Theme::text_on("rgb(255, 238, 0)"), Some("#1f2328"));
+        assert_eq!(Theme::text_on("var(--x)"), None);
     }
 }

@@ -106,6 +106,15 @@ pub fn looks_like_email(s: &str) -> bool {
     }
 }
 
+/// A light phone number check: 8 to 15 digits, with only spaces and `+ - ( ) . /`
+/// between them (as the server checks).
+pub fn looks_like_phone(s: &str) -> bool {
+    let digits = s.chars().filter(char::is_ascii_digit).count();
+    (8..=15).contains(&digits)
+        && s.chars()
+            .all(|c| c.is_ascii_digit() || " +-()./".contains(c))
+}
+
 /// The first whole number in `s`: the server's rate-limit message says "try again in 7
 /// minute(s)", and a cross-origin page may not read the `Retry-After` header.
 pub fn first_number(s: &str) -> Option<u64> {

@@ -23,6 +23,9 @@ pub struct Env {
     /// A number unique per mounted widget on the page, in every id inside it, so two
     /// widgets never share an id (also where one page shows the same widget twice).
     pub uid: u32,
+    /// `data-preview="true"` (the console's snippet builder): the widget reads but never
+    /// writes, so trying a preview never counts.
+    pub preview: bool,
 }
 
 impl Env {
@@ -119,6 +122,7 @@ pub mod tests {
             voter: "v".into(),
             heading: 2,
             uid: 7,
+            preview: false,
         }
     }
 

@@ -17,7 +17,7 @@ use mekaar_api::polls::{LiveUpdate, Phase, PollPublic, PollResults, PollView, Re
 use mekaar_api::{
     CommunityPublic, ErrorBody, ErrorDetail, InitiativeDetail, InitiativeList, InitiativePublic,
     InitiativeStatus, InitiativeSubmitted, InitiativeUpdate, JoinDetail, JoinState, ManageView,
-    ModerationPolicy, ModerationState, OfficialAnswer, ReportState, SupportState,
+    ModerationPolicy, ModerationState, OfficialAnswer, Photo, ReportState, SupportState,
 };
 
 /// A parsed JSON value.
@@ -200,6 +200,19 @@ impl Wire for InitiativePublic {
             answered: or_default(s, "answered", Source::boolean)?,
             created_at: count(s, "created_at")?,
             updated_at: or_default(s, "updated_at", whole)?,
+            photo: opt(s, "photo")?,
+        })
+    }
+}
+
+impl Wire for Photo {
+    fn read<S: Source>(s: &S) -> Option<Self> {
+        Some(Photo {
+            card_url: text(s, "card_url")?,
+            large_url: text(s, "large_url")?,
+            alt: text(s, "alt")?,
+            width: small(s, "width")?,
+            height: small(s, "height")?,
         })
     }
 }
@@ -274,6 +287,7 @@ impl Wire for ManageView {
             moderation: ModerationState::read(&s.field("moderation")?)?,
             contact_email: opt_text(s, "contact_email")?,
             joins: items(s, "joins")?,
+            pending_photo: opt(s, "pending_photo")?,
         })
     }
 }
@@ -467,6 +481,17 @@ mod tests {
             answered: full,
             created_at: 1_690_000_000,
             updated_at: 1_690_000_100,
+            photo: full.then(photo),
+        }
+    }
+
+    fn photo() -> Photo {
+        Photo {
+            card_url: "/photos/0a1b.jpg".into(),
+            large_url: "/photos/2c3d.jpg".into(),
+            alt: "De kerk met \"AED\" — é".into(),
+            width: 640,
+            height: 427,
         }
     }
 
@@ -512,6 +537,7 @@ mod tests {
                     message: "Ik help".into(),
                     joined_at: 1_700_000_001,
                 }],
+                pending_photo: full.then(photo),
             });
         }
         for (moderation, initiatives_page) in [

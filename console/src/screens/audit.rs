@@ -177,6 +177,8 @@ fn action_key(action: &str) -> Option<Key> {
         "poll_reset" => Key::AuditDoPollReset,
         "erase_initiator" => Key::AuditDoEraseInitiator,
         "erase_joiner" => Key::AuditDoEraseJoiner,
+        "photo_set" => Key::AuditDoPhotoSet,
+        "photo_remove" => Key::AuditDoPhotoRemove,
         "erase_personal_data" => Key::AuditDoErasePersonalData,
         "vote_codes_generated" => Key::AuditDoVoteCodes,
         "settings" => Key::AuditDoSettings,

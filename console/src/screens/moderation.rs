@@ -15,13 +15,17 @@
 //! `#mod-state` (the moderation state), the edit form `#edit-*`, the status form
 //! `#status-select`/`#status-save`, the answer form `#answer-*`, the joiners' table
 //! `#joiners` with `button.erase-joiner`, `#erase-initiator`, and the confirmation
-//! `#erase-yes`/`#erase-no`.
+//! `#erase-yes`/`#erase-no`; the photo section `#mod-photo` with the photos
+//! `#photo-shown` and `#photo-pending`, the buttons `#photo-remove`, `#photo-approve`,
+//! `#photo-reject`, the upload `#photo-file`, `#photo-alt`, `#photo-save` and its live
+//! region `#photo-status`.
 
 use std::rc::Rc;
 
 use mekaar_api::{
     AnswerPost, CommunityPublic, InitiativeAdmin, InitiativeAdminList, InitiativeEdit,
-    InitiativeStatus, JoinAdmin, ModerationAction, ModerationRequest, ModerationState, QueueCounts,
+    InitiativeStatus, JoinAdmin, ModerationAction, ModerationRequest, ModerationState, Photo,
+    QueueCounts,
 };
 use serde::Serialize;
 use yew::prelude::*;
@@ -412,6 +416,7 @@ fn detail(props: &DetailProps) -> Html {
             }
 
             <Decide item={data.clone()} on_change={on_change.clone()} />
+            <PhotoSection item={data.clone()} on_change={on_change.clone()} />
             <EditForm item={data.clone()} settings={(*settings).clone()} on_change={on_change.clone()} />
             <StatusForm item={data.clone()} on_change={on_change.clone()} />
             <AnswerForm item={data.clone()} on_change={on_change.clone()} />
@@ -556,6 +561,167 @@ fn decide(props: &SectionProps) -> Html {
             </div>
             <Status id={AttrValue::from("mod-status")} text={(*request.said).clone()} />
             <ErrorAlert id={AttrValue::from("mod-error")} error={(*request.error).clone()} />
+        </section>
+    }
+}
+
+/// The photo: the one residents see and one waiting for approval, each with its alt
+/// text; remove it, approve or reject a waiting one, or post a new one (a moderator's
+/// photo shows at once).
+#[function_component(PhotoSection)]
+fn photo_section(props: &SectionProps) -> Html {
+    let lang = use_lang().lang;
+    let t = |k: Key| k.text(lang);
+    let session = use_session();
+    let request = use_request(props.on_change.clone());
+    let alt = use_state(String::new);
+    let file_input = use_node_ref();
+    let id = &props.item.initiative.card.id;
+    let photo_path = initiative_path(&session.info.community, id, "/photo");
+    let moderation_path = initiative_path(&session.info.community, id, "/moderation");
+    let shown = props.item.initiative.card.photo.clone();
+    let pending = props.item.pending_photo.clone();
+    let busy = (*request.busy).then_some("true");
+
+    let figure = |photo: &Photo, id: &'static str, caption: Key| {
+        html! {
+            <figure class="photo" {id}>
+                <img src={photo.card_url.clone()} alt={photo.alt.clone()}
+                    width={photo.width.to_string()} height={photo.height.to_string()} />
+                <figcaption>
+                    <strong>{ t(caption) }</strong>
+                    <span class="hint">{ fill(t(Key::ModerationPhotoAlt), &[("alt", &photo.alt)]) }</span>
+                </figcaption>
+            </figure>
+        }
+    };
+    let action = |id: &'static str,
+                  label: Key,
+                  class: &'static str,
+                  onclick: Callback<MouseEvent>| {
+        html! {
+            <button type="button" {id} class={class} {onclick} aria-disabled={busy}>{ t(label) }</button>
+        }
+    };
+    let remove = {
+        let request = request.clone();
+        let path = photo_path.clone();
+        Callback::from(move |_: MouseEvent| {
+            let path = path.clone();
+            request.run(lang, Key::ModerationPhotoRemoved, async move {
+                api::delete_for(&path).await
+            });
+        })
+    };
+    let approve = {
+        let request = request.clone();
+        let path = moderation_path.clone();
+        Callback::from(move |_: MouseEvent| {
+            let path = path.clone();
+            request.run(lang, Key::ModerationPhotoApproved, async move {
+                let body = ModerationRequest {
+                    action: ModerationAction::Approve,
+                    note: String::new(),
+                };
+                api::post(&path, &body).await
+            });
+        })
+    };
+    let reject = {
+        let request = request.clone();
+        let path = format!("{photo_path}?which=pending");
+        Callback::from(move |_: MouseEvent| {
+            let path = path.clone();
+            request.run(lang, Key::ModerationPhotoRejected, async move {
+                api::delete_for(&path).await
+            });
+        })
+    };
+    let upload = {
+        let request = request.clone();
+        let alt = alt.clone();
+        let file_input = file_input.clone();
+        let path = photo_path.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let file = file_input
+                .cast::<web_sys::HtmlInputElement>()
+                .and_then(|input| input.files())
+                .and_then(|files| files.get(0));
+            let Some(file) = file else {
+                request.error.set(Some(ApiError::local(api::PHOTO_MISSING)));
+                focus_selector("#photo-file");
+                return;
+            };
+            let text: String = js_sys::encode_uri_component(alt.trim()).into();
+            let path = format!("{path}?alt={text}");
+            let alt = alt.clone();
+            let file_input = file_input.clone();
+            request.run(lang, Key::ModerationPhotoSaved, async move {
+                let after = api::put_file(&path, &file).await.map_err(|mut e| {
+                    // Over the upload limit: the server's general "body too large".
+                    if e.is(mekaar_api::codes::BODY_TOO_LARGE) {
+                        e.code = mekaar_api::codes::PHOTO_TOO_LARGE.into();
+                    }
+                    e
+                })?;
+                alt.set(String::new());
+                if let Some(input) = file_input.cast::<web_sys::HtmlInputElement>() {
+                    input.set_value("");
+                }
+                Ok(after)
+            });
+        })
+    };
+    let published = props.item.moderation == ModerationState::Published;
+
+    html! {
+        <section class="card" id="mod-photo" aria-labelledby="mod-photo-title">
+            <h2 id="mod-photo-title">{ t(Key::ModerationPhoto) }</h2>
+            if shown.is_none() && pending.is_none() {
+                <p class="hint">{ t(Key::ModerationPhotoNone) }</p>
+            }
+            if let Some(photo) = &shown {
+                { figure(photo, "photo-shown", Key::ModerationPhotoShown) }
+            }
+            if let Some(photo) = &pending {
+                { figure(photo, "photo-pending", Key::ModerationPhotoPending) }
+                <p class="hint">{ t(Key::ModerationPhotoPendingHint) }</p>
+            }
+            <div class="actions">
+                if pending.is_some() && published {
+                    { action("photo-approve", Key::ModerationPhotoApprove, "primary", approve) }
+                }
+                if pending.is_some() {
+                    { action("photo-reject", Key::ModerationPhotoRejectPending, "", reject) }
+                }
+                if shown.is_some() || pending.is_some() {
+                    { action("photo-remove", Key::ModerationPhotoRemove, "danger", remove) }
+                }
+            </div>
+            <form onsubmit={upload}>
+                <h3>{ t(Key::ModerationPhotoUpload) }</h3>
+                <div class="field">
+                    <label for="photo-file">{ t(Key::ModerationPhotoFile) }</label>
+                    <input type="file" id="photo-file" ref={file_input}
+                        accept="image/jpeg,image/png,image/webp" />
+                </div>
+                <div class="field">
+                    <label for="photo-alt">{ t(Key::ModerationPhotoAltLabel) }</label>
+                    <input type="text" id="photo-alt" maxlength="300" required=true
+                        aria-describedby="photo-alt-hint"
+                        value={(*alt).clone()}
+                        oninput={let alt = alt.clone(); Callback::from(move |e: InputEvent| alt.set(input_text(&e)))} />
+                    <p class="hint" id="photo-alt-hint">{ t(Key::ModerationPhotoAltHint) }</p>
+                </div>
+                <div class="actions">
+                    <button type="submit" id="photo-save" class="primary" aria-disabled={busy}>
+                        { t(Key::ModerationPhotoSave) }
+                    </button>
+                </div>
+            </form>
+            <Status id={AttrValue::from("photo-status")} text={(*request.said).clone()} />
+            <ErrorAlert id={AttrValue::from("photo-error")} error={(*request.error).clone()} />
         </section>
     }
 }

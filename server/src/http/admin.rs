@@ -15,8 +15,8 @@ use warp::reply::Response;
 use warp::{Filter, Reply};
 
 use super::{
-    connection, file_response, json, json_status, limited_body, method_not_allowed, parse_json,
-    parse_query, raw_query, sse, App,
+    body_up_to, connection, file_response, json, json_status, limited_body, method_not_allowed,
+    parse_json, parse_query, raw_query, sse, App, PHOTO_LIMIT_BYTES,
 };
 use crate::auth::{self, AdminRequest, Area};
 use crate::communities;
@@ -25,6 +25,7 @@ use crate::errors::ApiResult;
 use crate::export;
 use crate::initiatives;
 use crate::moderation::{self, Queue};
+use crate::photos;
 use crate::polls;
 use crate::privacy;
 use crate::secrets;
@@ -51,6 +52,8 @@ enum Endpoint {
     Moderation(String, String),
     Answer(String, String),
     Erase(String, String),
+    /// An initiative's photo; matched by its own route (a larger body).
+    Photo(String, String),
     Audit(String),
     Webhooks(String),
     Webhook(String, String),
@@ -78,6 +81,7 @@ impl Endpoint {
             | Endpoint::PollState(..)
             | Endpoint::PollCodes(..) => &[Method::POST],
             Endpoint::Answer(..) => &[Method::PUT],
+            Endpoint::Photo(..) => &[Method::PUT, Method::DELETE],
             Endpoint::Export
             | Endpoint::Metrics
             | Endpoint::CommunityExport(_)
@@ -94,7 +98,7 @@ impl Endpoint {
             Endpoint::Community(_) => Area::Settings,
             Endpoint::Tokens(_) | Endpoint::Token(..) => Area::Tokens,
             Endpoint::Initiatives(_) | Endpoint::Initiative(..) => Area::Initiatives,
-            Endpoint::Moderation(..) => Area::Moderation,
+            Endpoint::Moderation(..) | Endpoint::Photo(..) => Area::Moderation,
             Endpoint::Answer(..) => Area::Answers,
             Endpoint::Erase(..) => Area::Privacy,
             Endpoint::Audit(_) => Area::Audit,
@@ -127,6 +131,7 @@ impl Endpoint {
             | Endpoint::Moderation(c, _)
             | Endpoint::Answer(c, _)
             | Endpoint::Erase(c, _)
+            | Endpoint::Photo(c, _)
             | Endpoint::Audit(c)
             | Endpoint::Webhooks(c)
             | Endpoint::Webhook(c, _)
@@ -146,6 +151,10 @@ struct AdminQuery {
     limit: Option<usize>,
     /// Vote codes as `json` (default), `csv` or `html` (a printable sheet).
     format: Option<String>,
+    /// A photo's alt text (`PUT …/photo`).
+    alt: Option<String>,
+    /// Which photo `DELETE …/photo` removes: `all` (default) or `pending`.
+    which: Option<photos::Which>,
 }
 
 impl Endpoint {
@@ -192,12 +201,31 @@ pub(super) fn routes(app: Arc<App>) -> BoxedFilter<(Response,)> {
         .and(warp::path::tail())
         .and_then(|tail: warp::path::Tail| async move {
             Endpoint::parse(tail.as_str()).ok_or_else(warp::reject::not_found)
-        });
+        })
+        .boxed();
+    // The photo upload is the one route with a larger body.
+    let photo = warp::path!(
+        "api" / "v1" / "admin" / "communities" / String / "initiatives" / String / "photo"
+    )
+    .map(Endpoint::Photo)
+    .boxed();
+    let photo_body = body_up_to(&app, PHOTO_LIMIT_BYTES).boxed();
+    serve(app.clone(), endpoint, limited_body(&app).boxed())
+        .or(serve(app, photo, photo_body))
+        .unify()
+        .boxed()
+}
+
+fn serve(
+    app: Arc<App>,
+    endpoint: BoxedFilter<(Endpoint,)>,
+    body: BoxedFilter<(Bytes,)>,
+) -> BoxedFilter<(Response,)> {
     endpoint
         .and(warp::method())
         .and(warp::header::headers_cloned())
         .and(raw_query())
-        .and(limited_body(&app))
+        .and(body)
         .and(connection())
         .then(
             move |endpoint,
@@ -398,6 +426,43 @@ async fn handle(
         Endpoint::Erase(_, id) => {
             let request: ErasureRequest = parse_json(headers, body)?;
             let after = privacy::erase(store, &community, &id, request, &actor)?;
+            store.durable().await?;
+            json(&moderation::admin_view(store, &community, &after)?)
+        }
+        Endpoint::Photo(_, id) if method == Method::PUT => {
+            // The initiative first: no decoding for an address that is wrong.
+            initiatives::get(store, &community, &id)?;
+            let alt = photos::check_alt(query.alt.as_deref())?;
+            let content_type = headers
+                .get("content-type")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string);
+            let renditions =
+                photos::process_soon(Bytes::copy_from_slice(body), content_type).await?;
+            let (before, after) = photos::attach(
+                store,
+                &community,
+                &id,
+                &renditions,
+                &alt,
+                photos::By::Moderator,
+            )?;
+            audit_photo(store, &community, &actor, "photo_set", &id, &before, &after)?;
+            store.durable().await?;
+            json(&moderation::admin_view(store, &community, &after)?)
+        }
+        Endpoint::Photo(_, id) => {
+            let which = query.which.unwrap_or_default();
+            let (before, after) = photos::detach(store, &community, &id, which)?;
+            audit_photo(
+                store,
+                &community,
+                &actor,
+                "photo_remove",
+                &id,
+                &before,
+                &after,
+            )?;
             store.durable().await?;
             json(&moderation::admin_view(store, &community, &after)?)
         }
@@ -641,4 +706,27 @@ fn codes_response(
 /// A settings view as JSON, for the audit log's before/after.
 fn to_value(view: impl serde::Serialize) -> serde_json::Value {
     serde_json::to_value(view).unwrap_or_default()
+}
+
+fn audit_photo(
+    store: &crate::store::Store,
+    community: &communities::Community,
+    actor: &str,
+    action: &str,
+    id: &str,
+    before: &initiatives::Initiative,
+    after: &initiatives::Initiative,
+) -> ApiResult<()> {
+    moderation::audit(
+        store,
+        community,
+        moderation::Change {
+            actor,
+            action,
+            initiative: Some(id),
+            note: "",
+            before: Some(before),
+            after: Some(after),
+        },
+    )
 }

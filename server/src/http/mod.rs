@@ -28,6 +28,9 @@ use crate::store::Store;
 /// Largest request body we read (admin JSON); larger bodies get 413.
 pub const BODY_LIMIT_BYTES: u64 = 64 * 1024;
 
+/// Largest body of a photo upload (`PUT …/photo`), the only larger one.
+pub const PHOTO_LIMIT_BYTES: u64 = mekaar_api::limits::PHOTO_BYTES;
+
 /// Longest request target (path and query) we answer; longer ones get 414.
 pub const URI_LIMIT_BYTES: usize = 8 * 1024;
 
@@ -132,13 +135,21 @@ impl App {
 /// takes longer than the connection limits allow. A chunked body (no
 /// length) is read the same way: the limit holds on what arrives.
 fn limited_body(app: &Arc<App>) -> impl Filter<Extract = (Bytes,), Error = Rejection> + Clone {
+    body_up_to(app, BODY_LIMIT_BYTES)
+}
+
+/// As [`limited_body`], with a limit of `limit` bytes (photo uploads).
+fn body_up_to(
+    app: &Arc<App>,
+    limit: u64,
+) -> impl Filter<Extract = (Bytes,), Error = Rejection> + Clone {
     let app = app.clone();
     warp::header::headers_cloned()
         .and(warp::body::stream())
         .and_then(move |headers: HeaderMap, body| {
             let app = app.clone();
             async move {
-                read_limited(&app, &headers, body)
+                read_limited(&app, &headers, body, limit)
                     .await
                     .map_err(warp::reject::custom)
             }
@@ -149,6 +160,7 @@ async fn read_limited(
     app: &App,
     headers: &HeaderMap,
     body: impl futures_util::Stream<Item = Result<impl warp::Buf, warp::Error>>,
+    limit: u64,
 ) -> ApiResult<Bytes> {
     use crate::connections::ConnectionStats;
     use futures_util::StreamExt;
@@ -157,8 +169,8 @@ async fn read_limited(
         .get("content-length")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if length.is_some_and(|n| n > BODY_LIMIT_BYTES) {
-        return Err(body_too_large());
+    if length.is_some_and(|n| n > limit) {
+        return Err(body_larger_than(limit));
     }
     let stats = &app.connection_stats;
     let read = async {
@@ -175,8 +187,8 @@ async fn read_limited(
             })?;
             while warp::Buf::has_remaining(&chunk) {
                 let part = warp::Buf::chunk(&chunk);
-                if (bytes.len() + part.len()) as u64 > BODY_LIMIT_BYTES {
-                    return Err(body_too_large());
+                if (bytes.len() + part.len()) as u64 > limit {
+                    return Err(body_larger_than(limit));
                 }
                 bytes.extend_from_slice(part);
                 let n = part.len();
@@ -336,6 +348,33 @@ pub fn routes(app: Arc<App>) -> impl Filter<Extract = (impl Reply,), Error = Inf
                 })
             });
 
+    // A photo rendition: its name is the hash of its bytes, so it never
+    // changes and any cache may keep it for a year.
+    let photo = warp::path!("photos" / String).and(request).map({
+        let app = app.clone();
+        move |name: String, method: Method, _| {
+            only(&method, GET_OR_HEAD, || {
+                let mut response =
+                    file_response(crate::photos::file(&app.store, &name)?, "image/jpeg", None);
+                let headers = response.headers_mut();
+                headers.insert(
+                    CACHE_CONTROL,
+                    HeaderValue::from_static("public, max-age=31536000, immutable"),
+                );
+                headers.insert(
+                    "x-content-type-options",
+                    HeaderValue::from_static("nosniff"),
+                );
+                // Shown on other sites' pages, also those that isolate themselves.
+                headers.insert(
+                    "cross-origin-resource-policy",
+                    HeaderValue::from_static("cross-origin"),
+                );
+                Ok(response)
+            })
+        }
+    });
+
     let bundle = warp::path!("pkg" / String).and(request).map(
         |name: String, method: Method, headers: HeaderMap| {
             only(&method, GET_OR_HEAD, || {
@@ -363,6 +402,8 @@ pub fn routes(app: Arc<App>) -> impl Filter<Extract = (impl Reply,), Error = Inf
                 .or(embed_js)
                 .unify()
                 .or(bundle)
+                .unify()
+                .or(photo)
                 .unify()
                 .or(public::routes(app.clone()))
                 .unify()
@@ -465,10 +506,14 @@ fn rejection_response(rejection: Rejection) -> Response {
 }
 
 fn body_too_large() -> ApiError {
+    body_larger_than(BODY_LIMIT_BYTES)
+}
+
+fn body_larger_than(limit: u64) -> ApiError {
     ApiError::new(
         StatusCode::PAYLOAD_TOO_LARGE,
         codes::BODY_TOO_LARGE,
-        format!("The body is larger than {BODY_LIMIT_BYTES} bytes."),
+        format!("The body is larger than {limit} bytes."),
     )
 }
 

@@ -21,6 +21,7 @@ use crate::communities;
 use crate::connections::Peer;
 use crate::cors;
 use crate::errors::{ApiError, ApiResult};
+use crate::frames::{self, FrameKind, FrameQuery};
 use crate::pages;
 use crate::polls;
 use crate::secrets;
@@ -39,6 +40,8 @@ enum Page {
     Console,
     /// A file of the console's bundle.
     ConsoleFile(String),
+    /// `/embed/{kind}`: a widget as a page, for an `<iframe>`.
+    Frame(String),
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -64,6 +67,8 @@ pub(super) fn routes(app: Arc<App>) -> BoxedFilter<(Response,)> {
         .or(path!("admin").map(|| Page::Console))
         .unify()
         .or(path!("pkg" / "console" / String).map(Page::ConsoleFile))
+        .unify()
+        .or(path!("embed" / String).map(Page::Frame))
         .unify()
         .and(warp::method())
         .and(warp::header::headers_cloned())
@@ -156,6 +161,7 @@ fn serve(
             );
             response
         }
+        Page::Frame(kind) => frame_page(app, &kind, query)?,
         Page::JoinLookup(code) => {
             // Drafts stay unknown to the public, also by their join code.
             let (poll, _) = poll_by_join_code(app, &code, client)?;
@@ -165,6 +171,41 @@ fn serve(
             })
         }
     })
+}
+
+/// `/embed/{kind}?community=…&…` (see [`frames`]): the page, framed only by the
+/// community's allowed origins.
+fn frame_page(app: &App, kind: &str, query: &str) -> ApiResult<Response> {
+    let kind = FrameKind::from_path(kind)?;
+    let pairs: Vec<(String, String)> = parse_query(query)?;
+    let query = FrameQuery::parse(kind, &pairs)?;
+    let community = communities::get(&app.store, &query.community)?;
+    // The frame's title says what it shows; what the public may not see (an unknown or
+    // hidden initiative, a draft poll's question) falls back to the community's name,
+    // and the widget inside says what is wrong.
+    let title = match (kind, query.option("initiative"), query.option("poll")) {
+        (FrameKind::Support | FrameKind::Initiative, Some(id), _) => {
+            crate::initiatives::get_public(&app.store, &community, id)
+                .ok()
+                .map(|i| i.title)
+        }
+        (FrameKind::Poll, _, Some(id)) => polls::get(&app.store, &community, id)
+            .ok()
+            .filter(|p| p.state != mekaar_api::polls::PollState::Draft)
+            .map(|p| p.question),
+        _ => None,
+    }
+    .unwrap_or_else(|| community.name.clone());
+    let lang = query
+        .option("lang")
+        .map_or_else(|| language(&community), str::to_owned);
+    let mut response = html(frames::page(kind, &query, &title, &lang), StatusCode::OK);
+    let csp = HeaderValue::from_str(&frames::content_security_policy(&community))
+        .map_err(|_| ApiError::internal("frame policy"))?;
+    response
+        .headers_mut()
+        .insert("content-security-policy", csp);
+    Ok(response)
 }
 
 fn language(community: &communities::Community) -> String {

@@ -15,8 +15,8 @@ use warp::reply::Response;
 use warp::{Filter, Reply};
 
 use super::{
-    connection, file_response, json, json_status, limited_body, method_not_allowed, parse_json,
-    parse_query, raw_query, sse, App,
+    body_up_to, connection, file_response, json, json_status, limited_body, method_not_allowed,
+    parse_json, parse_query, raw_query, sse, App, PHOTO_LIMIT_BYTES,
 };
 use crate::abuse::{Action, Guess};
 use crate::communities::{self, Community};
@@ -28,6 +28,7 @@ use crate::initiatives::{self, ListQuery};
 use crate::joins;
 use crate::moderation;
 use crate::opendata;
+use crate::photos;
 use crate::polls::{self, VoteRequest};
 use crate::secrets;
 use crate::supports;
@@ -44,6 +45,8 @@ enum Endpoint {
     Report(String),
     Manage(String),
     ManageUpdates(String),
+    /// The initiator's photo (its body is the image itself).
+    Photo(String),
     FeedJson,
     FeedAtom,
     Poll(String),
@@ -62,6 +65,7 @@ impl Endpoint {
             Endpoint::Join(_) => &[Method::GET, Method::POST, Method::DELETE],
             Endpoint::Report(_) | Endpoint::ManageUpdates(_) => &[Method::POST],
             Endpoint::Manage(_) => &[Method::GET, Method::PATCH],
+            Endpoint::Photo(_) => &[Method::PUT, Method::DELETE],
             Endpoint::PollVote(_) => &[Method::POST],
             _ => &[Method::GET],
         }
@@ -158,11 +162,27 @@ pub(super) fn routes(app: Arc<App>) -> BoxedFilter<(Response,)> {
         .unify()
         // Boxed: the nested filter types are otherwise too deep for rustc.
         .boxed();
+    // The photo upload is the one route with a larger body.
+    let photo = path!("api" / "v1" / "communities" / String / "initiatives" / String / "photo")
+        .map(|slug, id| (slug, Endpoint::Photo(id)))
+        .boxed();
+    let photo_body = body_up_to(&app, PHOTO_LIMIT_BYTES).boxed();
+    serve(app.clone(), endpoint, limited_body(&app).boxed())
+        .or(serve(app, photo, photo_body))
+        .unify()
+        .boxed()
+}
+
+fn serve(
+    app: Arc<App>,
+    endpoint: BoxedFilter<((String, Endpoint),)>,
+    body: BoxedFilter<(Bytes,)>,
+) -> BoxedFilter<(Response,)> {
     endpoint
         .and(warp::method())
         .and(warp::header::headers_cloned())
         .and(raw_query())
-        .and(limited_body(&app))
+        .and(body)
         .and(connection())
         .then(
             move |(slug, endpoint): (String, Endpoint),
@@ -306,6 +326,36 @@ async fn handle(
             store.durable().await?;
             json(&manage_view(app, &community, &after)?)
         }
+        (Endpoint::Photo(id), Method::PUT) => {
+            let initiative = initiatives::get(store, &community, &id)?;
+            initiatives::check_manage_token(&initiative, request.header(MANAGE_HEADER))?;
+            let query: PhotoQuery = parse_query(&request.query)?;
+            let alt = photos::check_alt(query.alt.as_deref())?;
+            let renditions = photos::process_soon(
+                request.body.clone(),
+                request.header("content-type").map(str::to_string),
+            )
+            .await?;
+            let (before, after) = photos::attach(
+                store,
+                &community,
+                &id,
+                &renditions,
+                &alt,
+                photos::By::Initiator,
+            )?;
+            audit_initiator(store, &community, &id, "photo_set", &before, &after)?;
+            store.durable().await?;
+            json(&manage_view(app, &community, &after)?)
+        }
+        (Endpoint::Photo(id), _) => {
+            let initiative = initiatives::get(store, &community, &id)?;
+            initiatives::check_manage_token(&initiative, request.header(MANAGE_HEADER))?;
+            let (before, after) = photos::detach(store, &community, &id, photos::Which::All)?;
+            audit_initiator(store, &community, &id, "photo_remove", &before, &after)?;
+            store.durable().await?;
+            json(&manage_view(app, &community, &after)?)
+        }
         (Endpoint::FeedJson, _) => conditional(app, &request.headers, || {
             Ok(json(&feeds::json(&app.lists, store, &community)?))
         })?,
@@ -410,6 +460,34 @@ fn csv_file(csv: String, name: &str) -> Response {
     file_response(csv, "text/csv; charset=utf-8", Some(name))
 }
 
+/// `PUT …/photo?alt=…`: the alt text travels in the query, the photo is the body.
+#[derive(Debug, Default, serde::Deserialize)]
+struct PhotoQuery {
+    alt: Option<String>,
+}
+
+fn audit_initiator(
+    store: &crate::store::Store,
+    community: &Community,
+    id: &str,
+    action: &str,
+    before: &initiatives::Initiative,
+    after: &initiatives::Initiative,
+) -> ApiResult<()> {
+    moderation::audit(
+        store,
+        community,
+        moderation::Change {
+            actor: moderation::ACTOR_INITIATOR,
+            action,
+            initiative: Some(id),
+            note: "",
+            before: Some(before),
+            after: Some(after),
+        },
+    )
+}
+
 #[derive(Debug, Default, serde::Deserialize)]
 struct LiveQuery {
     viewer: Option<String>,
@@ -425,6 +503,10 @@ fn manage_view(
         moderation: initiative.moderation,
         contact_email: initiative.contact_email.clone(),
         joins: joins::details(&app.store, community, &initiative.id)?,
+        pending_photo: initiative
+            .pending_photo
+            .as_ref()
+            .map(crate::photos::StoredPhoto::public),
     })
 }
 

@@ -49,6 +49,9 @@ pub enum Table {
     /// Console sessions, keyed by the SHA-256 of the session id (the id
     /// itself lives only in the browser's cookie). Never exported.
     Sessions,
+    /// Photo renditions (JPEG bytes made by the server), keyed by the
+    /// SHA-256 of the bytes, with the initiatives that show them.
+    Photos,
 }
 
 impl Table {
@@ -68,6 +71,7 @@ impl Table {
             Table::PollIds => "poll_ids",
             Table::ServerSecrets => "server_secrets",
             Table::Sessions => "sessions",
+            Table::Photos => "photos",
         }
     }
 
@@ -84,6 +88,9 @@ impl Table {
                 // counters from an old log segment, IPv4 networks could be
                 // tried one by one after the counters were deleted.
                 | Table::ServerSecrets
+                // A removed photo is erased for real, as personal data are:
+                // a photo may show people, and a removal is often a request.
+                | Table::Photos
         )
     }
 
@@ -95,7 +102,7 @@ impl Table {
     }
 
     /// Every table, in declaration order.
-    pub const ALL: [Table; 13] = [
+    pub const ALL: [Table; 14] = [
         Table::Communities,
         Table::Initiatives,
         Table::ServerTokens,
@@ -109,6 +116,7 @@ impl Table {
         Table::PollIds,
         Table::ServerSecrets,
         Table::Sessions,
+        Table::Photos,
     ];
 }
 

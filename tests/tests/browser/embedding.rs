@@ -470,3 +470,152 @@ async fn heading_levels_follow_the_host_and_the_sort_shows_the_order_used() {
     })
     .await;
 }
+
+/// Reads the loader's mark on the first placeholder and its frame, if it made one.
+const READ_FRAME: &str = r#"
+var el = document.querySelector('[data-mekaar]');
+var f = el ? el.querySelector('iframe') : null;
+return { state: el ? el.getAttribute('data-mekaar-state') : null,
+         src: f ? f.getAttribute('src') : null, title: f ? f.title : null,
+         height: f ? f.getBoundingClientRect().height : null };
+"#;
+
+/// Polls `script` on the page until `ok` holds for its value (hang guard [`PATIENCE`]).
+async fn wait_page(
+    p: &crate::harness::Profile,
+    what: &str,
+    script: &str,
+    ok: impl Fn(&Value) -> bool,
+) -> Value {
+    let deadline = std::time::Instant::now() + crate::harness::PATIENCE;
+    loop {
+        let v = p.exec(script, vec![]).await;
+        if ok(&v) {
+            return v;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "never got to: {what}; now {v}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+/// Inside the frame the browser is in: wait for the support button, press it, and wait
+/// until it shows the support counted.
+async fn support_in_frame(p: &crate::harness::Profile) {
+    p.wait_widget(0, "the support button ready in the frame", |v| v.is_ready())
+        .await;
+    p.press(0).await;
+    p.wait_widget(0, "the support counted in the frame", |v| {
+        v.settled_at(1, true)
+    })
+    .await;
+}
+
+async fn support_count(w: &World) -> u64 {
+    let card: Value = w
+        .api
+        .client
+        .get(
+            w.api
+                .community_url(SLUG, &format!("/initiatives/{}", w.ids[0])),
+        )
+        .send()
+        .await
+        .expect("read the initiative")
+        .json()
+        .await
+        .expect("initiative json");
+    card["support_count"].as_u64().expect("support_count")
+}
+
+/// Municipal and broadcaster sites often send a policy that allows our script but not
+/// compiling wasm (`'wasm-unsafe-eval'`): the loader then puts the same widget in a frame
+/// of our server by itself (never a blank box), the frame grows to its content and takes
+/// its title, and a support in it counts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_host_that_forbids_our_wasm_gets_the_widget_in_a_frame_that_counts() {
+    with_browser(|browser| async move {
+        let w = world(&["Een bankje bij de vijver"]).await;
+        let csp = format!(
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"script-src 'self' {}\">\n{}",
+            w.api.url,
+            loader_snippet(&w.api.url)
+        );
+        let body = support_placeholder(SLUG, &w.ids[0], "");
+        let url = w.site.put("/no-wasm", host_page("Dorpskrant", &csp, &body));
+        let resident = browser.profile().await;
+        resident.goto(&url).await;
+        let frame = wait_page(
+            &resident,
+            "a frame that grew to its widget",
+            READ_FRAME,
+            |v| {
+                v["state"] == json!("framed")
+                    && v["title"] == json!("Een bankje bij de vijver")
+                    && v["height"].as_f64().is_some_and(|h| h > 40.0 && h != 180.0)
+            },
+        )
+        .await;
+        let src = frame["src"].as_str().unwrap_or_default();
+        assert!(
+            src.starts_with(&format!("{}/embed/support?", w.api.url))
+                && src.contains(&format!("initiative={}", w.ids[0]))
+                && src.contains(&format!("community={SLUG}")),
+            "{frame}"
+        );
+        resident
+            .client
+            .enter_frame(0)
+            .await
+            .expect("enter the frame");
+        support_in_frame(&resident).await;
+        resident
+            .client
+            .enter_parent_frame()
+            .await
+            .expect("back to the host");
+        assert_eq!(
+            support_count(&w).await,
+            1,
+            "the support in the frame counted"
+        );
+    })
+    .await;
+}
+
+/// A site where no script of ours may run (`script-src 'self'`) pastes the iframe snippet
+/// instead: the widget works in it, and a support counts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_iframe_snippet_works_on_a_page_that_runs_only_its_own_scripts() {
+    with_browser(|browser| async move {
+        let w = world(&["Een bankje bij de vijver"]).await;
+        let head = "<meta http-equiv=\"Content-Security-Policy\" content=\"script-src 'self'\">";
+        let body = format!(
+            "<iframe src=\"{}/embed/support?community={SLUG}&amp;initiative={}\" \
+             title=\"Steun het bankje\" style=\"width:100%;border:0;height:220px\"></iframe>",
+            w.api.url, w.ids[0]
+        );
+        let url = w.site.put("/iframe", host_page("Dorpskrant", head, &body));
+        let resident = browser.profile().await;
+        resident.goto(&url).await;
+        resident
+            .client
+            .enter_frame(0)
+            .await
+            .expect("enter the frame");
+        support_in_frame(&resident).await;
+        resident
+            .client
+            .enter_parent_frame()
+            .await
+            .expect("back to the host");
+        assert_eq!(
+            support_count(&w).await,
+            1,
+            "the support in the frame counted"
+        );
+    })
+    .await;
+}

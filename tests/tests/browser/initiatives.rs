@@ -702,7 +702,11 @@ async fn html_in_every_field_is_shown_as_text_and_never_runs() {
         let story_paras = [payload(5_000), PAYLOAD.to_string()];
         let story = story_paras.join("\n\n");
         let initiator = payload(80);
-        let (join_name, join_contact, join_message) = (payload(80), payload(200), payload(1_000));
+        // A contact must be an e-mail address or a phone number: the payload without spaces.
+        let join_contact =
+            r#"<script>window.__pwned=1</script><img/src=x/onerror="window.__pwned=2">@example.nl"#
+                .to_string();
+        let (join_name, join_message) = (payload(80), payload(1_000));
         let reason = payload(500);
         let news = payload(2_000);
         println!("payload: {PAYLOAD}\nlong payload: {title}");

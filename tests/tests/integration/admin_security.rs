@@ -183,6 +183,18 @@ fn admin_routes() -> Vec<(Method, &'static str, Option<Value>)> {
             "/initiatives/{initiative}/erase",
             Some(json!({"subject": "initiator"})),
         ),
+        // The photo's body is the image; a wrongly admitted request would be
+        // answered 415 (or 404 for a removal) instead of 401/403.
+        (
+            Method::PUT,
+            "/initiatives/{initiative}/photo",
+            Some(json!({"alt": "Gekaapt"})),
+        ),
+        (
+            Method::DELETE,
+            "/initiatives/{initiative}/photo",
+            none.clone(),
+        ),
         (Method::GET, "/audit", none.clone()),
         (Method::GET, "/webhooks", none.clone()),
         (

@@ -614,7 +614,9 @@ async fn a_direct_client_cannot_name_another_address() {
         town.http
             .post(town.url("/initiatives"))
             .header("x-forwarded-for", forwarded)
-            .json(&json!({"title": title, "summary": "Samen.", "initiator_name": "Anja"}))
+            .json(
+                &json!({"title": title, "summary": "Samen iets moois.", "initiator_name": "Anja"}),
+            )
     };
     call(submit("198.51.100.1", "Eerste idee"))
         .await

@@ -657,7 +657,7 @@ async fn the_list_filters_searches_sorts_and_pages() {
         ),
         (
             "Bankje",
-            "Rustpunt",
+            "Een rustpunt",
             "Bij de MOESTUIN van de school",
             "Kloosterstraat",
             "Groen",
@@ -939,11 +939,7 @@ async fn joins_are_counted_in_public_and_detailed_only_for_initiator_and_moderat
         .join(
             &mine.id,
             &piet,
-            &join_body(
-                "Piet Geheimnaam",
-                "06-1234-5678-geheim",
-                "Ik heb twee spades.",
-            ),
+            &join_body("Piet Geheimnaam", "06 1234 5678", "Ik heb twee spades."),
         )
         .await;
     assert_eq!(
@@ -969,7 +965,7 @@ async fn joins_are_counted_in_public_and_detailed_only_for_initiator_and_moderat
         .iter()
         .find(|j| j["name"] == "Piet Geheimnaam")
         .unwrap();
-    assert_eq!(piet_join["contact"], "06-1234-5678-geheim");
+    assert_eq!(piet_join["contact"], "06 1234 5678");
     assert_eq!(piet_join["message"], "Ik heb twee spades.");
     assert!(piet_join["joined_at"].as_u64().unwrap() > 0);
     assert!(
@@ -990,8 +986,8 @@ async fn joins_are_counted_in_public_and_detailed_only_for_initiator_and_moderat
         &texts,
         &[
             "Piet Geheimnaam",
-            "06-1234-5678-geheim",
             "piet.geheim@example.nl",
+            "06 1234 5678",
             "twee spades",
             "Marie Verborgen",
             "marie.verborgen@example.nl",
@@ -1151,7 +1147,7 @@ async fn reports_before_hide_is_the_communitys_setting() {
         .expect_error(404, "initiative_not_found");
 
     t.patch_community(&json!({"reports_before_hide": 1})).await;
-    let quick = t.submit_ok(&submission("Spam")).await;
+    let quick = t.submit_ok(&submission("Spamactie")).await;
     t.report(&quick.id, &voter_key(1), "Spam").await.expect_ok();
     t.detail(&quick.id)
         .await
@@ -1496,6 +1492,9 @@ async fn lengths_choices_and_the_honeypot_are_checked() {
         ("summary", json!("   ")),
         ("initiator_name", json!("")),
         ("title", json!("Bel\u{7}letje")),
+        // Junk: shorter than a real title or summary.
+        ("title", json!("Test")),
+        ("summary", json!("Iets leuks")),
     ] {
         let mut body = submission("Geldig");
         body[field] = value;
@@ -1535,6 +1534,10 @@ async fn lengths_choices_and_the_honeypot_are_checked() {
         ("message", json!(long(1001))),
         ("name", json!("")),
         ("contact", json!(" ")),
+        // Neither an e-mail address nor a phone number.
+        ("contact", json!("bel me maar")),
+        ("contact", json!("0612")),
+        ("contact", json!("piet@")),
     ];
     for (field, value) in long_join {
         let mut body = join_body("Piet", "piet@example.nl", "Hallo");
@@ -1543,7 +1546,15 @@ async fn lengths_choices_and_the_honeypot_are_checked() {
             .await
             .expect_invalid(field);
     }
-    let at_limit = join_body(&long(80), &long(200), &long(1000));
+    // A phone number is a contact too.
+    t.join(
+        &mine.id,
+        &voter_key(2),
+        &join_body("Piet", "+31 (0)6-1234 5678", ""),
+    )
+    .await
+    .expect_ok();
+    let at_limit = join_body(&long(80), &format!("{}@example.nl", long(189)), &long(1000));
     t.join(&mine.id, &voter_key(1), &at_limit).await.expect_ok();
     t.report(&mine.id, &voter_key(1), &long(501))
         .await
@@ -1584,6 +1595,8 @@ async fn lengths_choices_and_the_honeypot_are_checked() {
 
 /// A payload that does harm wherever it is interpreted as markup.
 const PAYLOAD: &str = "<script>alert('x')</script><img src=x onerror=\"alert(1)\"> & </title>";
+/// The same for a contact, which must be an e-mail address (no spaces).
+const CONTACT_PAYLOAD: &str = "<script>alert('x')</script><img/src=x/onerror=alert(1)>&";
 /// The same for labels (areas and themes: at most 60 characters).
 const LABEL_PAYLOAD: &str = "<script>alert('x')</script> & </b>";
 
@@ -1612,7 +1625,7 @@ async fn markup_in_every_field_is_kept_as_text_and_escaped_in_the_feed() {
         &voter_key(1),
         &join_body(
             &format!("Joiner {PAYLOAD}"),
-            &format!("Contact {PAYLOAD}"),
+            &format!("{}@example.nl", CONTACT_PAYLOAD),
             &format!("Bericht {PAYLOAD}"),
         ),
     )
@@ -1652,7 +1665,10 @@ async fn markup_in_every_field_is_kept_as_text_and_escaped_in_the_feed() {
     let v = view.expect_ok();
     assert_eq!(v["contact_email"], email);
     assert_eq!(v["joins"][0]["name"], format!("Joiner {PAYLOAD}"));
-    assert_eq!(v["joins"][0]["contact"], format!("Contact {PAYLOAD}"));
+    assert_eq!(
+        v["joins"][0]["contact"],
+        format!("{}@example.nl", CONTACT_PAYLOAD)
+    );
     assert_eq!(v["joins"][0]["message"], format!("Bericht {PAYLOAD}"));
     let admin = t.admin_view(&mine.id).await;
     assert_eq!(

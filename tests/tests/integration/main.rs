@@ -14,11 +14,14 @@
 mod admin_security;
 mod api;
 mod cli;
+mod docs;
 mod export;
+mod frames;
 mod hardening;
 mod initiatives;
 mod openapi;
 mod opendata;
+mod photos;
 mod polls;
 mod privacy;
 mod webhooks;

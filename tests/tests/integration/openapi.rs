@@ -208,6 +208,19 @@ struct World {
     spare_token: String,
     /// A console session of the community: its cookie and CSRF token.
     console: (String, String),
+    /// The file name of the initiative's photo (`{hash}.jpg`): every upload
+    /// below sends the same image, so its rendition is always this file.
+    photo: String,
+}
+
+/// A small JPEG: the body of every photo upload here.
+fn test_jpeg() -> Vec<u8> {
+    let image = image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([x as u8 * 4, y as u8 * 5, 90]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgb8(image)
+        .write_to(&mut out, image::ImageFormat::Jpeg)
+        .expect("a JPEG");
+    out.into_inner()
 }
 
 /// Signs in to the console with `token`; returns the cookie and CSRF token.
@@ -306,6 +319,26 @@ async fn world() -> World {
     .await;
     assert_eq!(spare.status, 201, "{spare:?}");
     let console = sign_in(&server, &http, &created.admin_token).await;
+    let initiative = submitted.body["initiative"]["id"]
+        .as_str()
+        .expect("initiative id")
+        .to_string();
+    let photographed = send(
+        http.put(server.at(&format!(
+            "/api/v1/admin/communities/baarlo/initiatives/{initiative}/photo"
+        )))
+        .query(&[("alt", "Een speeltuin")])
+        .bearer_auth(&created.admin_token)
+        .header(CONTENT_TYPE, "image/jpeg")
+        .body(test_jpeg()),
+    )
+    .await;
+    assert_eq!(photographed.status, 200, "{photographed:?}");
+    let photo = photographed.body["initiative"]["photo"]["card_url"]
+        .as_str()
+        .and_then(|url| url.strip_prefix("/photos/"))
+        .expect("a photo")
+        .to_string();
     let doc = serde_json::from_str(&document_on_disk()).expect("server/openapi.json is JSON");
     World {
         admin_token: created.admin_token.clone(),
@@ -315,10 +348,8 @@ async fn world() -> World {
         http,
         doc,
         community: "baarlo".into(),
-        initiative: submitted.body["initiative"]["id"]
-            .as_str()
-            .expect("initiative id")
-            .into(),
+        initiative,
+        photo,
         manage_token: submitted.body["manage_token"]
             .as_str()
             .expect("manage token")
@@ -356,6 +387,7 @@ impl World {
             .replace("{webhook}", &self.webhook)
             .replace("{token}", &self.spare_token)
             .replace("{file}", &self.file)
+            .replace("{photo}", &self.photo)
     }
 
     /// The names of the security schemes `operation` accepts.
@@ -377,6 +409,13 @@ impl World {
             "mekaar-manage" => Some(self.manage_token.clone()),
             _ => None,
         }
+    }
+
+    /// Whether the operation's body is an image (a photo upload).
+    fn takes_image(operation: &Value) -> bool {
+        operation["requestBody"]["content"]
+            .get("image/jpeg")
+            .is_some()
     }
 
     fn is_asset(template: &str) -> bool {
@@ -593,6 +632,23 @@ async fn every_documented_operation_is_answered_as_documented() {
                 }
                 request = request.json(&value);
             }
+            if World::takes_image(operation) {
+                request = request.header(CONTENT_TYPE, "image/jpeg").body(test_jpeg());
+            }
+            // Required query parameters, with the document's example.
+            for parameter in operation
+                .get("parameters")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter(|p| p["in"] == "query" && p["required"] == true)
+            {
+                let name = parameter["name"].as_str().unwrap();
+                let example = parameter["example"]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("required query parameter {name} has no example"));
+                request = request.query(&[(name, example)]);
+            }
             // The same request again, for the conditional GET below.
             let again = request.try_clone().expect("no streamed body");
 
@@ -736,6 +792,8 @@ async fn every_documented_operation_is_answered_as_documented() {
                     is_html || ["route_not_found", "poll_not_found"].contains(&code),
                     "{what}"
                 );
+            } else if template.starts_with("/photos/") {
+                assert_eq!(code, "photo_not_found", "{what}");
             } else if World::is_asset(template) {
                 // A bundle file that does not exist is simply not there, nor
                 // is a manage page for a malformed id.
@@ -786,6 +844,7 @@ impl World {
             "{webhook}" => "nohook",
             "{token}" => "notoken",
             "{file}" => "nothing-here.js",
+            "{photo}" => "0000000000000000000000000000000000000000000000000000000000000000.jpg",
             "{poll}" => "doesnotexist",
             // Well formed, but no poll's (a clash is a 1 in 28 million chance).
             "{code}" => "22222",
@@ -797,6 +856,9 @@ impl World {
     /// The smallest valid JSON body of `operation`, if it takes one.
     fn minimal_body(&self, operation: &Value, unique: &str) -> Option<Value> {
         let body = operation.get("requestBody")?;
+        if World::takes_image(operation) {
+            return None;
+        }
         let schema = &resolve(&self.doc, body)["content"]["application/json"]["schema"];
         assert!(!schema.is_null(), "{operation}: body is not JSON");
         let value = minimal_value(&self.doc, schema, "", unique);
@@ -908,6 +970,10 @@ async fn undocumented_addresses_are_404_route_not_found() {
         "/embed.js/x".into(),
         "/pkg".into(),
         "/pkg/a/b".into(),
+        "/photos".into(),
+        "/photos/a/b".into(),
+        w.fill("/api/v1/communities/{community}/initiatives/{initiative}/photo/x"),
+        w.fill("/api/v1/admin/communities/{community}/initiatives/{initiative}/photo/x"),
     ];
     for path in &undocumented {
         assert!(!documented.contains_key(path), "{path} is documented");

@@ -12,50 +12,50 @@ wasm.unmount(element);
 function __wbg_get_imports() {
 const import0 = {
 __proto__: null,
-bK: function(arg0) {
+bA: function(arg0) {
 const v = arg0;
 const ret = typeof(v) === 'boolean' ? v : undefined;
 return isLikeNone(ret) ? 0xFFFFFF : ret ? 1 : 0;
 },
-bO: function(arg0, arg1) {
+bE: function(arg0, arg1) {
 const ret = debugString(arg1);
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-bF: function(arg0) {
+bv: function(arg0) {
 const ret = !arg0;
 return ret;
 },
-bL: function(arg0) {
+bB: function(arg0) {
 const ret = typeof(arg0) === 'function';
 return ret;
 },
-bE: function(arg0) {
+bu: function(arg0) {
 const ret = arg0 === null;
 return ret;
 },
-bH: function(arg0) {
+bx: function(arg0) {
 const val = arg0;
 const ret = typeof(val) === 'object' && val !== null;
 return ret;
 },
-bM: function(arg0) {
+bC: function(arg0) {
 const ret = arg0 === undefined;
 return ret;
 },
-bG: function(arg0, arg1) {
+bw: function(arg0, arg1) {
 const ret = arg0 === arg1;
 return ret;
 },
-bI: function(arg0, arg1) {
+by: function(arg0, arg1) {
 const obj = arg1;
 const ret = typeof(obj) === 'number' ? obj : undefined;
 getDataViewMemory0().setFloat64((arg0 >>> 0) + 8 * 1, isLikeNone(ret) ? 0 : ret, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, !isLikeNone(ret), true);
 },
-bJ: function(arg0, arg1) {
+bz: function(arg0, arg1) {
 const obj = arg1;
 const ret = typeof(obj) === 'string' ? obj : undefined;
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
@@ -63,90 +63,75 @@ var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-bD: function(arg0, arg1) {
+bt: function(arg0, arg1) {
 throw new Error(getStringFromWasm0(arg0, arg1));
 },
-bN: function(arg0) {
+bD: function(arg0) {
 arg0._wbg_cb_unref();
 },
-al: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+ag: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.addEventListener(getStringFromWasm0(arg1, arg2), arg3, arg4);
 }, arguments); },
-aQ: function() { return handleError(function (arg0, arg1) {
+aK: function() { return handleError(function (arg0, arg1) {
 const ret = arg0.appendChild(arg1);
 return ret;
 }, arguments); },
-F: function() { return handleError(function (arg0, arg1) {
+D: function() { return handleError(function (arg0, arg1) {
 const ret = arg0.attachShadow(arg1);
 return ret;
 }, arguments); },
-Q: function() { return handleError(function (arg0) {
+O: function() { return handleError(function (arg0) {
 arg0.back();
 }, arguments); },
-bc: function(arg0) {
+aW: function(arg0) {
 const ret = arg0.bubbles;
 return ret;
 },
-h: function(arg0) {
+g: function(arg0) {
 const ret = arg0.__yew_subtree_cache_key;
 return isLikeNone(ret) ? Number.MAX_SAFE_INTEGER : (ret) >>> 0;
 },
-s: function() { return handleError(function (arg0, arg1, arg2) {
+p: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.call(arg1, arg2);
 return ret;
 }, arguments); },
-aY: function(arg0) {
+aS: function(arg0) {
 const ret = arg0.cancelBubble;
 return ret;
 },
-aD: function(arg0) {
-const ret = arg0.checked;
-return ret;
-},
-aO: function(arg0) {
+aI: function(arg0) {
 const ret = arg0.childNodes;
 return ret;
 },
-o: function(arg0) {
-const ret = clearTimeout(arg0);
-return ret;
-},
-aM: function() { return handleError(function (arg0) {
+aG: function() { return handleError(function (arg0) {
 const ret = arg0.cloneNode();
 return ret;
 }, arguments); },
-aj: function(arg0) {
-arg0.close();
-},
-aZ: function(arg0) {
+aT: function(arg0) {
 const ret = arg0.composedPath();
 return ret;
 },
-W: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+U: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 const ret = arg0.createElementNS(arg1 === 0 ? undefined : getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 return ret;
 }, arguments); },
-U: function() { return handleError(function (arg0, arg1, arg2) {
+S: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.createElement(getStringFromWasm0(arg1, arg2));
 return ret;
 }, arguments); },
-V: function(arg0, arg1, arg2) {
+T: function(arg0, arg1, arg2) {
 const ret = arg0.createTextNode(getStringFromWasm0(arg1, arg2));
 return ret;
 },
-z: function() { return handleError(function (arg0) {
+x: function() { return handleError(function (arg0) {
 const ret = arg0.crypto;
 return ret;
 }, arguments); },
-av: function(arg0) {
-const ret = arg0.data;
-return ret;
-},
-B: function(arg0) {
+z: function(arg0) {
 const ret = arg0.document;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-m: function(arg0, arg1) {
+l: function(arg0, arg1) {
 let deferred0_0;
 let deferred0_1;
 try {
@@ -157,103 +142,106 @@ console.error(getStringFromWasm0(arg0, arg1));
 wasm.__wbindgen_export3(deferred0_0, deferred0_1, 1);
 }
 },
-u: function(arg0, arg1) {
+r: function(arg0, arg1) {
 var v0 = getArrayJsValueFromWasm0(arg0, arg1);
 wasm.__wbindgen_export3(arg0, arg1 * 4, 4);
 console.error(...(v0));
 },
-y: function(arg0, arg1) {
+v: function(arg0, arg1) {
 const ret = arg0.fetch(arg1);
 return ret;
 },
-am: function() { return handleError(function (arg0) {
+ah: function() { return handleError(function (arg0) {
 arg0.focus();
 }, arguments); },
-bq: function(arg0) {
+bg: function(arg0) {
 const ret = Array.from(arg0);
 return ret;
 },
-G: function(arg0, arg1, arg2, arg3) {
+E: function(arg0, arg1, arg2, arg3) {
 const ret = arg1.getAttribute(getStringFromWasm0(arg2, arg3));
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-bi: function(arg0) {
+w: function() { return handleError(function (arg0, arg1) {
+const ret = arg0.getComputedStyle(arg1);
+return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
+}, arguments); },
+bb: function(arg0) {
 const ret = arg0.getDate();
 return ret;
 },
-bf: function(arg0) {
+aY: function(arg0) {
 const ret = arg0.getFullYear();
 return ret;
 },
-bj: function(arg0) {
-const ret = arg0.getHours();
-return ret;
-},
-S: function() { return handleError(function (arg0, arg1, arg2, arg3) {
+Q: function() { return handleError(function (arg0, arg1, arg2, arg3) {
 const ret = arg1.getItem(getStringFromWasm0(arg2, arg3));
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-be: function(arg0) {
-const ret = arg0.getMinutes();
-return ret;
-},
-bk: function(arg0) {
+bc: function(arg0) {
 const ret = arg0.getMonth();
 return ret;
 },
-v: function() { return handleError(function (arg0, arg1, arg2) {
+az: function() { return handleError(function (arg0, arg1, arg2, arg3) {
+const ret = arg1.getPropertyValue(getStringFromWasm0(arg2, arg3));
+const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
+const len1 = WASM_VECTOR_LEN;
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+}, arguments); },
+s: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.getRandomValues(getArrayU8FromWasm0(arg1, arg2));
 return ret;
 }, arguments); },
-bz: function() { return handleError(function (arg0, arg1) {
+bp: function() { return handleError(function (arg0, arg1) {
 const ret = Reflect.get(arg0, arg1);
 return ret;
 }, arguments); },
-M: function() { return handleError(function (arg0, arg1, arg2, arg3) {
+K: function() { return handleError(function (arg0, arg1, arg2, arg3) {
 const ret = arg1.get(getStringFromWasm0(arg2, arg3));
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-q: function(arg0, arg1) {
+n: function(arg0, arg1) {
 const ret = arg0[arg1 >>> 0];
 return ret;
 },
-p: function(arg0, arg1) {
+m: function(arg0, arg1) {
 const ret = arg0[arg1 >>> 0];
 return ret;
 },
-X: function() { return handleError(function (arg0, arg1) {
+V: function() { return handleError(function (arg0, arg1) {
 const ret = arg1.hash;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-ad: function(arg0) {
+ab: function(arg0) {
 const ret = arg0.headers;
 return ret;
 },
-A: function() { return handleError(function (arg0) {
+y: function() { return handleError(function (arg0) {
 const ret = arg0.history;
 return ret;
 }, arguments); },
-af: function(arg0) {
+ad: function(arg0) {
 const ret = arg0.host;
 return ret;
 },
-aT: function() { return handleError(function (arg0, arg1, arg2) {
+aN: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.insertBefore(arg1, arg2);
 return ret;
 }, arguments); },
-D: function(arg0) {
+B: function(arg0) {
 let result;
 try {
 result = arg0 instanceof Element;
@@ -263,7 +251,7 @@ result = false;
 const ret = result;
 return ret;
 },
-ao: function(arg0) {
+aj: function(arg0) {
 let result;
 try {
 result = arg0 instanceof HTMLElement;
@@ -273,17 +261,7 @@ result = false;
 const ret = result;
 return ret;
 },
-aw: function(arg0) {
-let result;
-try {
-result = arg0 instanceof MessageEvent;
-} catch (_) {
-result = false;
-}
-const ret = result;
-return ret;
-},
-ag: function(arg0) {
+ae: function(arg0) {
 let result;
 try {
 result = arg0 instanceof ShadowRoot;
@@ -293,7 +271,7 @@ result = false;
 const ret = result;
 return ret;
 },
-w: function(arg0) {
+t: function(arg0) {
 let result;
 try {
 result = arg0 instanceof Window;
@@ -303,366 +281,350 @@ result = false;
 const ret = result;
 return ret;
 },
-br: function(arg0) {
+bh: function(arg0) {
 const ret = Array.isArray(arg0);
 return ret;
 },
-bs: function(arg0, arg1) {
+bi: function(arg0, arg1) {
 const ret = Object.is(arg0, arg1);
 return ret;
 },
-ab: function() { return handleError(function (arg0) {
+Z: function() { return handleError(function (arg0) {
 const ret = arg0.json();
 return ret;
 }, arguments); },
-az: function(arg0, arg1) {
+as: function(arg0, arg1) {
 const ret = arg1.key;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-aN: function(arg0) {
+aH: function(arg0) {
 const ret = arg0.lastChild;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-r: function(arg0) {
+o: function(arg0) {
 const ret = arg0.length;
 return ret;
 },
-c: function(arg0) {
+b: function(arg0) {
 const ret = arg0.__yew_listener_id;
 return isLikeNone(ret) ? Number.MAX_SAFE_INTEGER : (ret) >>> 0;
 },
-x: function() { return handleError(function (arg0) {
+u: function() { return handleError(function (arg0) {
 const ret = arg0.localStorage;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 }, arguments); },
-C: function(arg0) {
+A: function(arg0) {
 const ret = arg0.location;
 return ret;
 },
-H: function(arg0, arg1) {
+F: function(arg0, arg1) {
 const ret = arg1.namespaceURI;
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-N: function() { return handleError(function () {
+L: function() { return handleError(function () {
 const ret = new Headers();
 return ret;
 }, arguments); },
-bo: function() {
-const ret = new Array();
-return ret;
-},
-bg: function(arg0) {
+aZ: function(arg0) {
 const ret = new Date(arg0);
 return ret;
 },
-ay: function() { return handleError(function () {
+ar: function() { return handleError(function () {
 const ret = new CSSStyleSheet();
 return ret;
 }, arguments); },
-k: function() {
+j: function() {
 const ret = new Error();
 return ret;
 },
-bt: function() {
+bj: function() {
 const ret = new Object();
 return ret;
 },
-ai: function() { return handleError(function (arg0, arg1) {
-const ret = new EventSource(getStringFromWasm0(arg0, arg1));
-return ret;
-}, arguments); },
-R: function() { return handleError(function (arg0, arg1, arg2) {
+P: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = new Request(getStringFromWasm0(arg0, arg1), arg2);
 return ret;
 }, arguments); },
-aR: function(arg0) {
+aL: function(arg0) {
 const ret = arg0.nextSibling;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bh: function() {
+ba: function() {
 const ret = Date.now();
 return ret;
 },
-bp: function(arg0) {
+bf: function(arg0) {
 const ret = Array.of(arg0);
 return ret;
 },
-aa: function(arg0) {
+Y: function(arg0) {
 const ret = arg0.ok;
 return ret;
 },
-aU: function(arg0) {
+aO: function(arg0) {
 const ret = arg0.ownerDocument;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-aV: function(arg0) {
+aP: function(arg0) {
 const ret = arg0.parentElement;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-aP: function(arg0) {
+aJ: function(arg0) {
 const ret = arg0.parentNode;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bl: function() { return handleError(function (arg0, arg1) {
-const ret = JSON.parse(getStringFromWasm0(arg0, arg1));
-return ret;
-}, arguments); },
-Z: function() { return handleError(function (arg0, arg1) {
+X: function() { return handleError(function (arg0, arg1) {
 const ret = arg1.pathname;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-ba: function(arg0) {
+aU: function(arg0) {
 arg0.preventDefault();
 },
-J: function() { return handleError(function (arg0, arg1, arg2) {
+H: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.querySelector(getStringFromWasm0(arg1, arg2));
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 }, arguments); },
-bC: function(arg0) {
+bs: function(arg0) {
 const ret = arg0.queueMicrotask;
 return ret;
 },
-bB: function(arg0) {
+br: function(arg0) {
 queueMicrotask(arg0);
 },
-bn: function() {
+be: function() {
 const ret = Math.random();
 return ret;
 },
-ah: function(arg0) {
-const ret = arg0.readyState;
-return ret;
-},
-L: function() { return handleError(function (arg0, arg1, arg2) {
+J: function() { return handleError(function (arg0, arg1, arg2) {
 arg0.removeAttribute(getStringFromWasm0(arg1, arg2));
 }, arguments); },
-aS: function() { return handleError(function (arg0, arg1) {
+aM: function() { return handleError(function (arg0, arg1) {
 const ret = arg0.removeChild(arg1);
 return ret;
 }, arguments); },
-ak: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+af: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.removeEventListener(getStringFromWasm0(arg1, arg2), arg3, arg4 !== 0);
 }, arguments); },
-P: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4, arg5) {
+ay: function() { return handleError(function (arg0, arg1, arg2, arg3) {
+const ret = arg1.removeProperty(getStringFromWasm0(arg2, arg3));
+const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
+const len1 = WASM_VECTOR_LEN;
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+}, arguments); },
+N: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4, arg5) {
 arg0.replaceState(arg1, getStringFromWasm0(arg2, arg3), arg4 === 0 ? undefined : getStringFromWasm0(arg4, arg5));
 }, arguments); },
-ax: function() { return handleError(function (arg0, arg1, arg2) {
+aq: function() { return handleError(function (arg0, arg1, arg2) {
 arg0.replaceSync(getStringFromWasm0(arg1, arg2));
 }, arguments); },
-by: function(arg0) {
+bo: function(arg0) {
 const ret = Promise.resolve(arg0);
 return ret;
 },
-Y: function() { return handleError(function (arg0, arg1) {
+W: function() { return handleError(function (arg0, arg1) {
 const ret = arg1.search;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-I: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+G: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.setAttribute(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 }, arguments); },
-T: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+R: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.setItem(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 }, arguments); },
-aF: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+ax: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.setProperty(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 }, arguments); },
-n: function() { return handleError(function (arg0, arg1) {
-const ret = setTimeout(arg0, arg1);
-return ret;
-}, arguments); },
-i: function(arg0, arg1) {
+h: function(arg0, arg1) {
 const ret = setTimeout(arg0, arg1);
 return ret;
 },
-bA: function() { return handleError(function (arg0, arg1, arg2) {
+bq: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = Reflect.set(arg0, arg1, arg2);
 return ret;
 }, arguments); },
-O: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+M: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.set(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 }, arguments); },
-as: function(arg0, arg1) {
+an: function(arg0, arg1) {
 arg0.body = arg1;
 },
-au: function(arg0, arg1) {
+ap: function(arg0, arg1) {
 arg0.cache = __wbindgen_enum_RequestCache[arg1];
 },
-f: function(arg0, arg1) {
+e: function(arg0, arg1) {
 arg0.__yew_subtree_cache_key = arg1 >>> 0;
 },
-aJ: function(arg0, arg1) {
+aD: function(arg0, arg1) {
 arg0.capture = arg1 !== 0;
 },
-aB: function(arg0, arg1) {
+au: function(arg0, arg1) {
 arg0.checked = arg1 !== 0;
 },
-ar: function(arg0, arg1) {
+am: function(arg0, arg1) {
 arg0.credentials = __wbindgen_enum_RequestCredentials[arg1];
 },
-a: function(arg0, arg1, arg2) {
-arg0[arg1 >>> 0] = arg2;
-},
-aG: function() { return handleError(function (arg0, arg1, arg2) {
+aA: function() { return handleError(function (arg0, arg1, arg2) {
 arg0.defaultValue = getStringFromWasm0(arg1, arg2);
 }, arguments); },
-t: function(arg0, arg1, arg2) {
+q: function(arg0, arg1, arg2) {
 arg0[arg1] = arg2;
 },
-aq: function(arg0, arg1) {
+al: function(arg0, arg1) {
 arg0.headers = arg1;
 },
-K: function(arg0, arg1, arg2) {
+I: function(arg0, arg1, arg2) {
 arg0.innerHTML = getStringFromWasm0(arg1, arg2);
 },
-ae: function(arg0, arg1, arg2) {
+ac: function(arg0, arg1, arg2) {
 arg0.innerHTML = getStringFromWasm0(arg1, arg2);
 },
-d: function(arg0, arg1) {
+c: function(arg0, arg1) {
 arg0.__yew_listener_id = arg1 >>> 0;
 },
-ap: function(arg0, arg1, arg2) {
+ak: function(arg0, arg1, arg2) {
 arg0.method = getStringFromWasm0(arg1, arg2);
 },
-at: function(arg0, arg1) {
+ao: function(arg0, arg1) {
 arg0.mode = __wbindgen_enum_RequestMode[arg1];
 },
-aA: function(arg0, arg1) {
+at: function(arg0, arg1) {
 arg0.mode = __wbindgen_enum_ShadowRootMode[arg1];
 },
-aW: function(arg0, arg1, arg2) {
+aQ: function(arg0, arg1, arg2) {
 arg0.nodeValue = arg1 === 0 ? undefined : getStringFromWasm0(arg1, arg2);
 },
-aL: function(arg0, arg1) {
+aF: function(arg0, arg1) {
 arg0.once = arg1 !== 0;
 },
-aK: function(arg0, arg1) {
+aE: function(arg0, arg1) {
 arg0.passive = arg1 !== 0;
 },
-e: function(arg0, arg1) {
+d: function(arg0, arg1) {
 arg0.__yew_subtree_id = arg1 >>> 0;
 },
-aX: function(arg0, arg1, arg2) {
+aR: function(arg0, arg1, arg2) {
 arg0.textContent = arg1 === 0 ? undefined : getStringFromWasm0(arg1, arg2);
 },
-aI: function(arg0, arg1, arg2) {
+aC: function(arg0, arg1, arg2) {
 arg0.value = getStringFromWasm0(arg1, arg2);
 },
-aE: function(arg0, arg1, arg2) {
+aw: function(arg0, arg1, arg2) {
 arg0.value = getStringFromWasm0(arg1, arg2);
 },
-E: function(arg0) {
+C: function(arg0) {
 const ret = arg0.shadowRoot;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-j: function(arg0, arg1) {
+i: function(arg0, arg1) {
 const ret = arg1.slice();
 const ptr1 = passArrayJsValueToWasm0(ret, wasm.__wbindgen_export);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-l: function(arg0, arg1) {
+k: function(arg0, arg1) {
 const ret = arg1.stack;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-bu: function() {
+bk: function() {
 const ret = typeof globalThis === 'undefined' ? undefined : globalThis;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bw: function() {
+bm: function() {
 const ret = typeof global === 'undefined' ? undefined : global;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bv: function() {
+bl: function() {
 const ret = typeof self === 'undefined' ? undefined : self;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bx: function() {
+bn: function() {
 const ret = typeof window === 'undefined' ? undefined : window;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-ac: function(arg0) {
+aa: function(arg0) {
 const ret = arg0.status;
 return ret;
 },
-bm: function() { return handleError(function (arg0) {
+bd: function() { return handleError(function (arg0) {
 const ret = JSON.stringify(arg0);
 return ret;
 }, arguments); },
-an: function(arg0) {
+ai: function(arg0) {
 const ret = arg0.style;
 return ret;
 },
-g: function(arg0) {
+f: function(arg0) {
 const ret = arg0.__yew_subtree_id;
 return isLikeNone(ret) ? Number.MAX_SAFE_INTEGER : (ret) >>> 0;
 },
-bb: function(arg0) {
+aV: function(arg0) {
 const ret = arg0.target;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-b: function(arg0, arg1, arg2) {
+a: function(arg0, arg1, arg2) {
 const ret = arg0.then(arg1, arg2);
 return ret;
 },
-bd: function(arg0, arg1) {
+aX: function(arg0, arg1) {
 const ret = arg0.then(arg1);
 return ret;
 },
-aC: function(arg0, arg1) {
+av: function(arg0, arg1) {
 const ret = arg1.value;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-aH: function(arg0, arg1) {
+aB: function(arg0, arg1) {
 const ret = arg1.value;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-bQ: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_3273);
+bG: function(arg0, arg1) {
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_2985);
 return ret;
 },
-bR: function(arg0, arg1) {
-const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_1492);
+bH: function(arg0, arg1) {
+const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_1213);
 return ret;
 },
-bS: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_2107);
+bI: function(arg0, arg1) {
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_1825);
 return ret;
 },
-bT: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_2093);
+bJ: function(arg0, arg1) {
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_1812);
 return ret;
 },
-bU: function(arg0) {
+bK: function(arg0) {
 const ret = arg0;
 return ret;
 },
-bV: function(arg0, arg1) {
+bL: function(arg0, arg1) {
 const ret = getStringFromWasm0(arg0, arg1);
 return ret;
 },
-bP: function() {
+bF: function() {
 const table = wasm.__wbindgen_externrefs;
 table.set(0, undefined);
 table.set(1024, undefined);
@@ -673,20 +635,20 @@ table.set(1027, false);
 };
 return {
 __proto__: null,
-"./mekaar_widgets_bg.js": import0,
+"./mekaar_widgets_initiatives_bg.js": import0,
 };
 }
-function __wasm_bindgen_func_elem_2093(arg0, arg1) {
-wasm.__wasm_bindgen_func_elem_2093(arg0, arg1);
+function __wasm_bindgen_func_elem_1812(arg0, arg1) {
+wasm.__wasm_bindgen_func_elem_1812(arg0, arg1);
 }
-function __wasm_bindgen_func_elem_1492(arg0, arg1, arg2) {
-wasm.__wasm_bindgen_func_elem_1492(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_1213(arg0, arg1, arg2) {
+wasm.__wasm_bindgen_func_elem_1213(arg0, arg1, arg2);
 }
-function __wasm_bindgen_func_elem_2107(arg0, arg1, arg2) {
-wasm.__wasm_bindgen_func_elem_2107(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_1825(arg0, arg1, arg2) {
+wasm.__wasm_bindgen_func_elem_1825(arg0, arg1, arg2);
 }
-function __wasm_bindgen_func_elem_3273(arg0, arg1, arg2) {
-const ret = wasm.__wasm_bindgen_func_elem_3273(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_2985(arg0, arg1, arg2) {
+const ret = wasm.__wasm_bindgen_func_elem_2985(arg0, arg1, arg2);
 if (ret[1]) {
 throw takeFromExternrefTable0(ret[0]);
 }
@@ -978,7 +940,7 @@ console.warn('using deprecated parameters for the initialization function; pass 
 }
 }
 if (module_or_path === undefined) {
-module_or_path = new URL('mekaar_widgets_bg-033dd671.wasm', import.meta.url);
+module_or_path = new URL('mekaar_widgets_initiatives_bg-5be1f838.wasm', import.meta.url);
 }
 const imports = __wbg_get_imports();
 if (typeof module_or_path === 'string' || (typeof Request === 'function' && module_or_path instanceof Request) || (typeof URL === 'function' && module_or_path instanceof URL)) {
