@@ -150,6 +150,10 @@ pub struct CommunityPublic {
     /// Whether new initiatives wait for a moderator (`pre`) or show at once (`post`).
     #[serde(default)]
     pub moderation: ModerationPolicy,
+    /// The host site's page that shows the initiatives list widget (an `http(s)` URL);
+    /// the widgets link the support button and cards to `{initiatives_page}#mekaar-i={id}`.
+    #[serde(default)]
+    pub initiatives_page: Option<String>,
 }
 
 /// What a community admin sees: the public part plus the embedding sites.
@@ -200,6 +204,8 @@ pub struct CommunityCreate {
     pub moderation: Option<ModerationPolicy>,
     #[serde(default)]
     pub reports_before_hide: Option<u32>,
+    #[serde(default)]
+    pub initiatives_page: Option<String>,
 }
 
 /// Body of `PATCH /api/v1/admin/communities/{slug}`: every field optional.
@@ -225,7 +231,14 @@ pub struct CommunityUpdate {
     /// Absent: unchanged; `null`: keep personal data; a number of days.
     #[serde(default, deserialize_with = "present")]
     pub retention_days: Option<Option<u32>>,
+    /// Absent: unchanged; `null` or `""`: none; else an `http(s)` URL of at most
+    /// [`INITIATIVES_PAGE_MAX`] characters, without a fragment.
+    #[serde(default, deserialize_with = "present")]
+    pub initiatives_page: Option<Option<String>>,
 }
+
+/// Longest `initiatives_page`, in characters.
+pub const INITIATIVES_PAGE_MAX: usize = 500;
 
 /// Tells a field that is `null` (`Some(None)`) from one that is absent
 /// (`None`, by `#[serde(default)]`).
@@ -554,6 +567,22 @@ pub struct JoinAdmin {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct InitiativeAdminList {
     pub initiatives: Vec<InitiativeAdmin>,
+    /// How many initiatives each queue holds now, whichever queue was asked for.
+    #[serde(default)]
+    pub counts: QueueCounts,
+}
+
+/// The sizes of the moderation queues.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct QueueCounts {
+    /// Waiting for approval.
+    pub pending: u64,
+    /// With reports not yet looked at.
+    pub reported: u64,
+    /// Waiting for a moderator: pending or reported (each initiative once).
+    pub waiting: u64,
+    /// Every initiative of the community.
+    pub all: u64,
 }
 
 /// A moderator's decision about an initiative.

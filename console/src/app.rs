@@ -500,6 +500,26 @@ fn shell() -> Html {
         use_effect_with(screen, |_| focus_heading());
     }
 
+    // How many initiatives wait for a moderator, for the navigation: asked again at every
+    // change of route, so a decision shows when the moderator goes on.
+    let waiting = use_state(|| None::<u64>);
+    {
+        let waiting = waiting.clone();
+        let community = session.info.community.clone();
+        let moderates = role.may(Screen::Moderation);
+        use_effect_with(route.clone(), move |_| {
+            if moderates {
+                wasm_bindgen_futures::spawn_local(async move {
+                    // The smallest queue as a rule; every answer carries every count.
+                    let path = api::admin_path(&community, "/initiatives?queue=reported");
+                    if let Ok(list) = api::get::<mekaar_api::InitiativeAdminList>(&path).await {
+                        waiting.set(Some(list.counts.waiting));
+                    }
+                });
+            }
+        });
+    }
+
     let active = match &route {
         Route::Home => Some(role.home()),
         Route::Screen(s, _) => Some(*s),
@@ -548,12 +568,25 @@ fn shell() -> Html {
             <div class="layout">
                 <nav aria-label={t(Key::NavLabel)}>
                     <ul>
-                        { for Screen::ALL.into_iter().filter(|s| role.may(*s)).map(|s| html! {
-                            <li>
-                                <a href={s.href()} aria-current={(active == Some(s)).then_some("page")}>
-                                    { t(s.nav_key()) }
-                                </a>
-                            </li>
+                        { for Screen::ALL.into_iter().filter(|s| role.may(*s)).map(|s| {
+                            let badge = (s == Screen::Moderation)
+                                .then_some(*waiting)
+                                .flatten()
+                                .filter(|n| *n > 0)
+                                .map(|n| html! {
+                                    <>
+                                        <span class="badge" id="nav-waiting" aria-hidden="true">{ n }</span>
+                                        <span class="visually-hidden">{ fill(t(Key::NavWaiting), &[("n", &n.to_string())]) }</span>
+                                    </>
+                                });
+                            html! {
+                                <li>
+                                    <a href={s.href()} id={format!("nav-{}", s.path())} aria-current={(active == Some(s)).then_some("page")}>
+                                        { t(s.nav_key()) }
+                                        { badge.unwrap_or_default() }
+                                    </a>
+                                </li>
+                            }
                         }) }
                     </ul>
                 </nav>

@@ -172,6 +172,8 @@ table! {
         "Enter a number of days from {min} to {max}, or leave the field empty to keep the data.";
     RuleUrl => "Vul een volledig http://- of https://-adres in (hoogstens 500 tekens; hoogstens 20 webhooks).",
         "Enter a full http:// or https:// address (at most 500 characters; at most 20 webhooks).";
+    RuleInitiativesPage => "Vul een volledig http://- of https://-adres in, zonder # aan het eind en hoogstens 500 tekens, of laat het veld leeg.",
+        "Enter a full http:// or https:// address, without a # at the end and at most 500 characters, or leave the field empty.";
     RuleEvents => "Kies minstens één gebeurtenis.", "Choose at least one event.";
     RuleOptions => "Geef {fewest} tot {most} verschillende opties, elk op één regel van hoogstens {chars} tekens.",
         "Give {fewest} to {most} different options, each on one line of at most {chars} characters.";
@@ -211,9 +213,9 @@ table! {
 
     // ---- Sign-in -----------------------------------------------------------------------
     SignInTitle => "Inloggen", "Sign in";
-    SignInIntro => "Log in met het beheertoken van je gemeenschap. Je blijft ingelogd tot je uitlogt of de sessie verloopt.",
-        "Sign in with your community's admin token. You stay signed in until you sign out or the session expires.";
-    SignInToken => "Beheertoken", "Admin token";
+    SignInIntro => "Log in met het token dat je voor je gemeenschap hebt gekregen (als beheerder, moderator of peilingredacteur). Je blijft ingelogd tot je uitlogt of de sessie verloopt.",
+        "Sign in with the token you were given for your community (as administrator, moderator or poll editor). You stay signed in until you sign out or the session expires.";
+    SignInToken => "Token", "Token";
     SignInThenPoll => "Na het inloggen opent de bediening van de peiling.", "After signing in, the poll's controls open.";
     SignInSubmit => "Inloggen", "Sign in";
     SignInBusy => "Bezig met inloggen…", "Signing in…";
@@ -228,6 +230,8 @@ table! {
     NavSettings => "Instellingen", "Settings";
     NavModeration => "Moderatie", "Moderation";
     NavPolls => "Peilingen", "Polls";
+    // After "Moderatie" in the navigation, read out only (the number shows as a badge).
+    NavWaiting => ", {n} wachten", ", {n} waiting";
     NavSnippet => "Insluitcode", "Embed code";
     NavAudit => "Logboek", "Audit log";
     NavExport => "Export", "Export";
@@ -253,6 +257,9 @@ table! {
     SettingsOriginsHint => "Eén adres per regel, zoals https://www.baarlo.nl (zonder pad).",
         "One address per line, like https://www.baarlo.nl (without a path).";
     SettingsReports => "Meldingen voordat een initiatief verborgen wordt", "Reports before an initiative is hidden";
+    SettingsInitiativesPage => "Adres van de initiatievenpagina (optioneel)", "Address of the initiatives page (optional)";
+    SettingsInitiativesPageHint => "De pagina van je website met de lijst van initiatieven, zoals https://www.baarlo.nl/initiatieven. Steunknoppen en kaarten elders op de site linken dan naar het initiatief op die pagina. Leeg laten: geen link.",
+        "The page of your website with the list of initiatives, such as https://www.baarlo.nl/initiatieven. Support buttons and cards elsewhere on the site then link to the initiative on that page. Leave empty: no link.";
     SettingsRetention => "Persoonsgegevens bewaren (dagen)", "Keep personal data (days)";
     SettingsRetentionHint => "Dagen nadat een initiatief gerealiseerd of gestopt is, worden naam en contactgegevens van initiatiefnemer en deelnemers gewist. Leeg laten: bewaren.",
         "Days after an initiative was realised or stopped, the names and contact details of its initiator and joiners are erased. Leave empty: keep them.";
@@ -316,6 +323,7 @@ table! {
     ModerationTabPending => "Wacht op goedkeuring", "Awaiting approval";
     ModerationTabReported => "Gemeld", "Reported";
     ModerationTabAll => "Alle initiatieven", "All initiatives";
+    ModerationTabCount => "{tab} ({n})", "{tab} ({n})";
     ModerationEmptyPending => "Er wacht niets op goedkeuring.", "Nothing is awaiting approval.";
     ModerationEmptyReported => "Er zijn geen nieuwe meldingen.", "There are no new reports.";
     ModerationEmptyAll => "Deze gemeenschap heeft nog geen initiatieven.", "This community has no initiatives yet.";
@@ -569,12 +577,63 @@ table! {
     SnippetChooseInitiative => "Kies eerst een initiatief.", "Choose an initiative first.";
     SnippetChoosePoll => "Kies eerst een peiling.", "Choose a poll first.";
     SnippetCode => "Code om op de website te plakken", "Code to paste into the website";
+    SnippetCodeHintIframe => "Plak het frame waar de widget moet komen; het toont de pagina van de server.",
+        "Paste the frame where the widget should go; it shows the server's page.";
+    SnippetIframeLook => "Accentkleur en lettertype gelden alleen voor het script, niet in een iframe.",
+        "The accent colour and font apply to the script only, not in an iframe.";
+    SnippetCss => "Regel voor het stylesheet van je website", "Rule for your website's stylesheet";
+    SnippetCssHint => "Zet deze regel in het CSS-bestand van je website; de code hierboven heeft dan geen style-attribuut.",
+        "Put this rule in your website's CSS file; the code above then has no style attribute.";
+    SnippetCssCopy => "Regel kopiëren", "Copy rule";
+    SnippetResizeTitle => "Optioneel: de hoogte laten meegroeien", "Optional: let the height follow the content";
+    SnippetResize => "Script voor de hoogte van het frame", "Script for the frame's height";
+    SnippetResizeHint => "Mag je toch één klein script op de pagina zetten, dan past dit de hoogte van het frame aan zijn inhoud aan. Zonder blijft het frame even hoog als in de code.",
+        "If you may add one small script to the page after all, this one fits the frame's height to its content. Without it the frame keeps the height in the code.";
+    SnippetResizeCopy => "Script kopiëren", "Copy script";
+    SnippetLook => "Uiterlijk", "Look";
+    SnippetAccentOwn => "Eigen accentkleur (voor knoppen, randen en de voortgangsbalk)", "Own accent colour (for buttons, borders and the progress bar)";
+    SnippetAccent => "Accentkleur", "Accent colour";
+    SnippetAccentHint => "De tekstkleur op de accentkleur (wit of bijna-zwart) kiest de bouwer zelf: wat het meeste contrast geeft.",
+        "The builder picks the text colour on the accent itself (white or near-black): whichever contrasts more.";
+    SnippetContrastTitle => "Let op: te weinig contrast met deze accentkleur", "Note: too little contrast with this accent colour";
+    SnippetContrastText => "Tekst op de accentkleur haalt hoogstens {ratio}:1; nodig is 4,5:1. Kies een donkerdere of een lichtere kleur.",
+        "Text on the accent colour reaches {ratio}:1 at most; 4.5:1 is needed. Choose a darker or a lighter colour.";
+    SnippetContrastLight => "Op de lichte achtergrond van de widget haalt de accentkleur {ratio}:1; randen, pictogrammen en de voortgangsbalk hebben minstens 3:1 nodig. Kies een donkerdere kleur.",
+        "On the widget's light background the accent colour reaches {ratio}:1; borders, icons and the progress bar need at least 3:1. Choose a darker colour.";
+    SnippetContrastDark => "Op de donkere achtergrond van de widget haalt de accentkleur {ratio}:1; randen, pictogrammen en de voortgangsbalk hebben minstens 3:1 nodig. Kies een lichtere kleur, of zet Kleuren op Licht.",
+        "On the widget's dark background the accent colour reaches {ratio}:1; borders, icons and the progress bar need at least 3:1. Choose a lighter colour, or set Colours to Light.";
+    SnippetFont => "Lettertype", "Font";
+    SnippetFontWidget => "Dat van de widget (standaard)", "The widget's (default)";
+    SnippetFontSystem => "Systeemletters van de bezoeker", "The visitor's system fonts";
+    SnippetFontSerif => "Schreefletter", "Serif";
+    SnippetFontInherit => "Dat van je eigen website", "Your own website's";
+    SnippetStyleSheet => "Uiterlijk in het stylesheet van mijn website zetten, niet in de code", "Put the look in my website's stylesheet, not in the code";
+    SnippetStyleSheetHint => "Kies dit als de Content-Security-Policy van je website geen style-attributen toestaat.",
+        "Choose this when your website's Content-Security-Policy does not allow style attributes.";
+    SnippetForm => "Hoe komt de widget op de pagina?", "How does the widget go on the page?";
+    SnippetFormScript => "Script (aanbevolen)", "Script (recommended)";
+    SnippetFormScriptHint => "Past zich aan de pagina aan en volgt kleur en lettertype.", "Fits the page and follows the colour and font.";
+    SnippetFormIframe => "Iframe (voor sites die geen script toestaan)", "Iframe (for sites that allow no script)";
+    SnippetFormIframeHint => "Een frame met de pagina van de server; het heeft een vaste hoogte, tenzij je het optionele script erbij zet.",
+        "A frame with the server's page; it has a fixed height unless you add the optional script.";
+    // In the snippet's language (not the console's): the link a placeholder holds until the
+    // widget replaces it, and an iframe's title.
+    SnippetFallbackSupport => "Steun dit initiatief op Mekaar", "Support this initiative on Mekaar";
+    SnippetFallbackList => "Bekijk de initiatieven op Mekaar", "See the initiatives on Mekaar";
+    SnippetFallbackCard => "Bekijk dit initiatief op Mekaar", "See this initiative on Mekaar";
+    SnippetFallbackPoll => "Stem in deze peiling op Mekaar", "Vote in this poll on Mekaar";
+    SnippetFallbackOverlay => "Bekijk de uitslag van deze peiling op Mekaar", "See this poll's results on Mekaar";
+    SnippetFrameSupport => "Mekaar: steun dit initiatief", "Mekaar: support this initiative";
+    SnippetFrameList => "Mekaar: initiatieven", "Mekaar: initiatives";
+    SnippetFrameCard => "Mekaar: initiatief", "Mekaar: initiative";
+    SnippetFramePoll => "Mekaar: peiling", "Mekaar: poll";
+    SnippetFrameOverlay => "Mekaar: uitslag van de peiling", "Mekaar: poll results";
     SnippetCodeHint => "De eerste regel (het script) hoeft maar één keer op een pagina, ook bij meer widgets.",
         "The first line (the script) is needed only once per page, also with several widgets.";
     SnippetCopy => "Code kopiëren", "Copy code";
     SnippetPreview => "Voorbeeld", "Preview";
-    SnippetPreviewHint => "Dit is de echte widget met deze code: steun en stemmen hier tellen mee.",
-        "This is the real widget with this code: supports and votes here count.";
+    SnippetPreviewHint => "Dit is de echte widget met deze code, als voorbeeld: wat je hier doet, telt niet mee en wordt niet bewaard.",
+        "This is the real widget with this code, as a preview: what you do here does not count and is not saved.";
     SnippetPreviewTitle => "Voorbeeld van de widget", "Preview of the widget";
     SnippetOriginsTitle => "Toegestane websites", "Allowed websites";
     SnippetOrigins => "De widget werkt alleen op websites waarvan het adres (bijvoorbeeld https://www.baarlo.nl) bij de toegestane websites van de gemeenschap staat.",
@@ -641,8 +700,8 @@ table! {
     ExportIntro => "De gegevens van de gemeenschap blijven van de gemeenschap. Download ze wanneer je wilt: om te bewaren, te onderzoeken of naar een andere Mekaar-server te verhuizen.",
         "The community's data stays the community's. Download it whenever you like: to keep, to study, or to move to another Mekaar server.";
     ExportAll => "Alles van deze gemeenschap", "Everything of this community";
-    ExportAllText => "Eén bestand (JSON Lines, met een versienummer): instellingen, initiatieven met hun nieuws, reacties en meldingen, steunbetuigingen en deelnemers, peilingen en stemmen, webhooks en het logboek. Stemmen en sleutels staan er alleen als hash in.",
-        "One file (JSON Lines, with a version number): settings, initiatives with their updates, answers and reports, supports and joiners, polls and votes, webhooks and the audit log. Votes and keys are in it as hashes only.";
+    ExportAllText => "Eén bestand (JSON Lines, met een versienummer): instellingen, initiatieven met hun nieuws, reacties en meldingen, steunbetuigingen en deelnemers, peilingen en stemmen, webhooks en het logboek. Tokens, stemcodes en de sleutels van steuners en stemmers staan er alleen als hash in.",
+        "One file (JSON Lines, with a version number): settings, initiatives with their updates, answers and reports, supports and joiners, polls and votes, webhooks and the audit log. Tokens, vote codes and the keys of supporters and voters are in it as hashes only.";
     ExportPrivate => "Let op: dit bestand bevat persoonsgegevens (namen en contactgegevens van initiatiefnemers en deelnemers) en de hashes van de toegangstokens. Bewaar het even zorgvuldig als de server zelf.",
         "Note: this file holds personal data (names and contact details of initiators and joiners) and the hashes of the access tokens. Keep it as carefully as the server itself.";
     ExportImport => "Een andere Mekaar-server leest het in met: mekaar-server import BESTAND (in een lege datamap).",

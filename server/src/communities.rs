@@ -3,8 +3,8 @@
 use mekaar_api::admin::{Role, TokenInfo, TOKEN_LABEL_MAX};
 use mekaar_api::{
     codes, is_valid_slug, CommunityAdmin, CommunityCreate, CommunityPublic, CommunityUpdate,
-    ModerationPolicy, WebhookEvent, DEFAULT_REPORTS_BEFORE_HIDE, RETENTION_DAYS_MAX,
-    RETENTION_DAYS_MIN,
+    ModerationPolicy, WebhookEvent, DEFAULT_REPORTS_BEFORE_HIDE, INITIATIVES_PAGE_MAX,
+    RETENTION_DAYS_MAX, RETENTION_DAYS_MIN,
 };
 use serde::{Deserialize, Serialize};
 use subtle::ConstantTimeEq;
@@ -56,6 +56,9 @@ pub struct Community {
     /// Days after an initiative's final status when its personal data go.
     #[serde(default)]
     pub retention_days: Option<u32>,
+    /// The host site's page with the initiatives list (see [`check_initiatives_page`]).
+    #[serde(default)]
+    pub initiatives_page: Option<String>,
 }
 
 /// A community token as stored: its role, who holds it, and its hash.
@@ -122,6 +125,7 @@ impl Community {
             themes: self.themes.clone(),
             support_threshold: self.support_threshold,
             moderation: self.moderation,
+            initiatives_page: self.initiatives_page.clone(),
         }
     }
 
@@ -225,6 +229,7 @@ pub fn create(store: &Store, input: CommunityCreate) -> ApiResult<(Community, St
         reports_before_hide: DEFAULT_REPORTS_BEFORE_HIDE,
         webhooks: vec![],
         retention_days: None,
+        initiatives_page: None,
     };
     apply_update(
         &mut community,
@@ -238,6 +243,7 @@ pub fn create(store: &Store, input: CommunityCreate) -> ApiResult<(Community, St
             moderation: input.moderation,
             reports_before_hide: input.reports_before_hide,
             retention_days: None,
+            initiatives_page: input.initiatives_page.map(Some),
         },
     )?;
     if !store.insert_new(Table::Communities, &store_key(&community.slug), &community)? {
@@ -449,7 +455,50 @@ fn apply_update(community: &mut Community, change: CommunityUpdate) -> ApiResult
         }
         community.retention_days = retention;
     }
+    if let Some(page) = change.initiatives_page {
+        community.initiatives_page = match page.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(url) => Some(check_initiatives_page(url)?),
+        };
+    }
     Ok(())
+}
+
+/// The initiatives page: an absolute `https://` or `http://` URL with a host, at most
+/// [`INITIATIVES_PAGE_MAX`] characters, without credentials or a fragment (the widgets
+/// add `#mekaar-i={id}`). Returned as the URL parser writes it.
+pub fn check_initiatives_page(url: &str) -> ApiResult<String> {
+    let bad = |why: &str| ApiError::invalid_field("initiatives_page", why.to_string());
+    if url.chars().count() > INITIATIVES_PAGE_MAX {
+        return Err(bad(&format!(
+            "must be at most {INITIATIVES_PAGE_MAX} characters"
+        )));
+    }
+    let parsed = url::Url::parse(url)
+        .map_err(|_| bad("must be a web address like https://www.example.nl/initiatieven"))?;
+    if !matches!(parsed.scheme(), "https" | "http") {
+        return Err(bad("must start with https:// or http://"));
+    }
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Err(bad(
+            "must name a site, like https://www.example.nl/initiatieven",
+        ));
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(bad("must not hold a user name or password"));
+    }
+    if parsed.fragment().is_some() {
+        return Err(bad(
+            "must not end in a #fragment: the widgets add their own",
+        ));
+    }
+    let out = parsed.to_string();
+    if out.chars().count() > INITIATIVES_PAGE_MAX {
+        return Err(bad(&format!(
+            "must be at most {INITIATIVES_PAGE_MAX} characters"
+        )));
+    }
+    Ok(out)
 }
 
 /// Trims `text` and checks it is 1..=`max` characters on one line, without
@@ -583,6 +632,7 @@ pub(crate) fn temp_community() -> (tempfile::TempDir, Store, Community, String) 
             support_threshold: None,
             moderation: None,
             reports_before_hide: None,
+            initiatives_page: None,
         },
     )
     .unwrap();
@@ -661,6 +711,37 @@ mod tests {
         assert!(stored.get("admin_token_hashes").is_none(), "{stored}");
         assert_eq!(stored["tokens"][0]["id"], hash[..10]);
         assert_eq!(stored["tokens"][1]["role"], "moderator");
+    }
+
+    #[test]
+    fn the_initiatives_page_is_a_web_address() {
+        assert_eq!(
+            check_initiatives_page("https://www.Baarlo.nl/initiatieven?wijk=oost").unwrap(),
+            "https://www.baarlo.nl/initiatieven?wijk=oost"
+        );
+        assert_eq!(
+            check_initiatives_page("http://localhost:8080").unwrap(),
+            "http://localhost:8080/"
+        );
+        let long = format!("https://www.baarlo.nl/{}", "a".repeat(INITIATIVES_PAGE_MAX));
+        for bad in [
+            "www.baarlo.nl/initiatieven",
+            "javascript:alert(1)",
+            "ftp://baarlo.nl/",
+            "https://user:pw@baarlo.nl/",
+            "https://baarlo.nl/initiatieven#lijst",
+            "https://",
+            "",
+            long.as_str(),
+        ] {
+            let e = check_initiatives_page(bad).unwrap_err();
+            assert_eq!(e.code, codes::INVALID_FIELD, "{bad}");
+            assert!(
+                e.message.contains("`initiatives_page`"),
+                "{bad}: {}",
+                e.message
+            );
+        }
     }
 
     #[test]

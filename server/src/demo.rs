@@ -177,6 +177,7 @@ pub async fn seed(store: &Store, tallies: &Tallies, origins: &[String]) -> ApiRe
                     support_threshold: Some(50),
                     moderation: None,
                     reports_before_hide: None,
+                    initiatives_page: None,
                 },
             )?;
             first_admin = created.tokens.first().map(|t| t.id.clone());

@@ -315,6 +315,7 @@ mod tests {
             reports_before_hide: 3,
             webhooks: vec![],
             retention_days: None,
+            initiatives_page: None,
         }
     }
 

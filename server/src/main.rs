@@ -194,6 +194,10 @@ struct CommunitySettings {
     /// and joiners' personal data are erased; 0 keeps them (only `update`).
     #[arg(long)]
     retention_days: Option<u32>,
+    /// The host site's page with the initiatives list, e.g.
+    /// https://www.baarlo.nl/initiatieven (`""` removes it).
+    #[arg(long)]
+    initiatives_page: Option<String>,
 }
 
 impl CommunitySettings {
@@ -390,6 +394,7 @@ fn community(store: &Store, command: CommunityCommand) -> Result<(), String> {
                     areas: settings.areas.unwrap_or_default(),
                     themes: settings.themes.unwrap_or_default(),
                     support_threshold: settings.threshold,
+                    initiatives_page: settings.initiatives_page,
                 },
             )
             .map_err(|e| e.message)?;
@@ -429,6 +434,7 @@ fn community(store: &Store, command: CommunityCommand) -> Result<(), String> {
                     retention_days: settings
                         .retention_days
                         .map(|days| (days > 0).then_some(days)),
+                    initiatives_page: settings.initiatives_page.map(Some),
                 },
             )
             .map_err(|e| e.message)?;

@@ -3,7 +3,7 @@
 
 use mekaar_api::{
     limits, AnswerPost, InitiativeAdmin, InitiativeEdit, ModerationAction, ModerationState,
-    OfficialAnswer, ReportDetail, ReportRequest, ReportState, WebhookEvent,
+    OfficialAnswer, QueueCounts, ReportDetail, ReportRequest, ReportState, WebhookEvent,
 };
 use serde::{Deserialize, Serialize};
 
@@ -435,21 +435,26 @@ impl Queue {
     }
 }
 
-/// The moderation queue, newest first.
+/// The moderation queue, newest first, and the size of every queue.
 pub fn queue(
     store: &Store,
     community: &Community,
     which: Queue,
-) -> ApiResult<Vec<InitiativeAdmin>> {
+) -> ApiResult<(Vec<InitiativeAdmin>, QueueCounts)> {
     let mut out = Vec::new();
+    let mut counts = QueueCounts::default();
     for initiative in initiatives::all(store, community)? {
+        let pending = initiative.moderation == ModerationState::Pending;
+        let group = initiatives::set_group(community, &initiative.id);
+        let reported = store.set_count(CountedSet::Reports, &group)? > initiative.reports_reviewed;
+        counts.all += 1;
+        counts.pending += u64::from(pending);
+        counts.reported += u64::from(reported);
+        counts.waiting += u64::from(pending || reported);
         let keep = match which {
             Queue::All => true,
-            Queue::Pending => initiative.moderation == ModerationState::Pending,
-            Queue::Reported => {
-                let group = initiatives::set_group(community, &initiative.id);
-                store.set_count(CountedSet::Reports, &group)? > initiative.reports_reviewed
-            }
+            Queue::Pending => pending,
+            Queue::Reported => reported,
         };
         if keep {
             out.push(admin_view(store, community, &initiative)?);
@@ -461,5 +466,5 @@ pub fn queue(
             .created_at
             .cmp(&a.initiative.card.created_at)
     });
-    Ok(out)
+    Ok((out, counts))
 }

@@ -1281,6 +1281,7 @@ mod tests {
             reports_before_hide: 3,
             webhooks: vec![],
             retention_days: None,
+            initiatives_page: None,
         }
     }
 

@@ -252,6 +252,7 @@ impl TestServer {
                 support_threshold: Some(50),
                 moderation: None,
                 reports_before_hide: None,
+                initiatives_page: None,
             })
             .send()
             .await

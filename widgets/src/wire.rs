@@ -177,6 +177,7 @@ impl Wire for CommunityPublic {
             themes: strings(s, "themes")?,
             support_threshold: count(s, "support_threshold")?,
             moderation: or_default(s, "moderation", ModerationPolicy::read)?,
+            initiatives_page: opt_text(s, "initiatives_page")?,
         })
     }
 }
@@ -539,7 +540,13 @@ mod tests {
                 pending_photo: full.then(photo),
             });
         }
-        for moderation in [ModerationPolicy::Pre, ModerationPolicy::Post] {
+        for (moderation, initiatives_page) in [
+            (ModerationPolicy::Pre, None),
+            (
+                ModerationPolicy::Post,
+                Some("https://www.dorp.nl/initiatieven?x=1".to_string()),
+            ),
+        ] {
             round_trip(CommunityPublic {
                 slug: "dorp".into(),
                 name: "Dorp".into(),
@@ -548,6 +555,7 @@ mod tests {
                 themes: vec![],
                 support_threshold: 50,
                 moderation,
+                initiatives_page,
             });
         }
         for status in InitiativeStatus::ALL {

@@ -1,5 +1,6 @@
-//! The moderation screen: the queue (`#/moderation`, `#/moderation/reported`,
-//! `#/moderation/all`) and one initiative (`#/moderation/{id}`) with its full text, the
+//! The moderation screen: the queue (`#/moderation`, `#/moderation/pending`,
+//! `#/moderation/reported`, `#/moderation/all`; the bare `#/moderation` opens on the first
+//! tab with work waiting, and every tab shows how many it holds) and one initiative (`#/moderation/{id}`) with its full text, the
 //! moderator's decisions (approve, reject, hide, restore, with a note for the audit log),
 //! editing, the status, the official answer, the reports, the joiners' details and erasing
 //! personal data on request.
@@ -24,6 +25,7 @@ use std::rc::Rc;
 use mekaar_api::{
     AnswerPost, CommunityPublic, InitiativeAdmin, InitiativeAdminList, InitiativeEdit,
     InitiativeStatus, JoinAdmin, ModerationAction, ModerationRequest, ModerationState, Photo,
+    QueueCounts,
 };
 use serde::Serialize;
 use yew::prelude::*;
@@ -55,10 +57,25 @@ impl Tab {
     }
 
     fn parse(rest: &str) -> Option<Tab> {
-        if rest.is_empty() {
-            return Some(Tab::Pending);
-        }
         Tab::ALL.into_iter().find(|t| t.name() == rest)
+    }
+
+    /// How many this tab holds.
+    fn count(self, counts: &QueueCounts) -> u64 {
+        match self {
+            Tab::Pending => counts.pending,
+            Tab::Reported => counts.reported,
+            Tab::All => counts.all,
+        }
+    }
+
+    /// Where the bare `#/moderation` opens: the first tab with work waiting (approval,
+    /// then reports); with nothing waiting, the approval tab, which says so.
+    fn landing(counts: &QueueCounts) -> Tab {
+        [Tab::Pending, Tab::Reported]
+            .into_iter()
+            .find(|t| t.count(counts) > 0)
+            .unwrap_or(Tab::Pending)
     }
 
     fn key(self) -> Key {
@@ -102,8 +119,11 @@ pub fn status_key(status: InitiativeStatus) -> Key {
 #[function_component(Moderation)]
 pub fn moderation(props: &ScreenProps) -> Html {
     let rest = props.rest.trim_matches('/');
+    if rest.is_empty() {
+        return html! { <Queue tab={None::<Tab>} /> };
+    }
     match Tab::parse(rest) {
-        Some(tab) => html! { <Queue {tab} /> },
+        Some(tab) => html! { <Queue tab={Some(tab)} /> },
         None => {
             let id: AttrValue = rest
                 .split('/')
@@ -119,33 +139,68 @@ pub fn moderation(props: &ScreenProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 struct QueueProps {
-    tab: Tab,
+    /// `None`: the bare `#/moderation`, which opens on [`Tab::landing`].
+    tab: Option<Tab>,
 }
 
-/// The queue: tabs as links, then a table of the initiatives in it.
+/// A loaded queue: which tab, its initiatives, and the size of every tab.
+type Loaded = (Tab, Vec<InitiativeAdmin>, QueueCounts);
+
+/// The queue: tabs as links with their counts, then a table of the initiatives in it.
 #[function_component(Queue)]
 fn queue(props: &QueueProps) -> Html {
     let lang = use_lang().lang;
     let t = |k: Key| k.text(lang);
     let session = use_session();
-    let list = use_state(|| None::<Result<Vec<InitiativeAdmin>, ApiError>>);
+    let list = use_state(|| None::<Result<Loaded, ApiError>>);
+    let counts = use_state(|| None::<QueueCounts>);
     let reload = use_state(|| 0_u32);
 
     use_effect_with((), |_| focus_heading());
     {
-        let list = list.clone();
+        let (list, counts) = (list.clone(), counts.clone());
         let community = session.info.community.clone();
         use_effect_with((props.tab, *reload), move |(tab, _)| {
             list.set(None);
-            let path = api::admin_path(&community, &format!("/initiatives?queue={}", tab.name()));
+            let asked = *tab;
             let list = list.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                let answer = api::get::<InitiativeAdminList>(&path).await;
-                list.set(Some(answer.map(|l| l.initiatives)));
+                let get = |tab: Tab| {
+                    let path =
+                        api::admin_path(&community, &format!("/initiatives?queue={}", tab.name()));
+                    async move { api::get::<InitiativeAdminList>(&path).await }
+                };
+                let first = asked.unwrap_or(Tab::Pending);
+                let mut answer = get(first).await.map(|l| (first, l));
+                // The bare address lands where the work is.
+                if let (None, Ok((_, l))) = (asked, &answer) {
+                    let landing = Tab::landing(&l.counts);
+                    if landing != first {
+                        answer = get(landing).await.map(|l| (landing, l));
+                    }
+                }
+                if let Ok((_, l)) = &answer {
+                    counts.set(Some(l.counts));
+                }
+                list.set(Some(answer.map(|(tab, l)| (tab, l.initiatives, l.counts))));
             });
         });
     }
 
+    // The tab shown: the one asked for, else where the bare address landed.
+    let shown = props.tab.or_else(|| match &*list {
+        Some(Ok((tab, ..))) => Some(*tab),
+        _ => None,
+    });
+    let tab_label = |tab: Tab| -> String {
+        match &*counts {
+            Some(c) => fill(
+                t(Key::ModerationTabCount),
+                &[("tab", t(tab.key())), ("n", &tab.count(c).to_string())],
+            ),
+            None => t(tab.key()).to_string(),
+        }
+    };
     let tabs = html! {
         <nav class="queue-tabs" aria-label={t(Key::ModerationQueueLabel)}>
             <ul>
@@ -153,8 +208,8 @@ fn queue(props: &QueueProps) -> Html {
                     <li>
                         <a id={format!("queue-{}", tab.name())}
                             href={format!("#/moderation/{}", tab.name())}
-                            aria-current={(tab == props.tab).then_some("page")}>
-                            { t(tab.key()) }
+                            aria-current={(Some(tab) == shown).then_some("page")}>
+                            { tab_label(tab) }
                         </a>
                     </li>
                 }) }
@@ -170,15 +225,15 @@ fn queue(props: &QueueProps) -> Html {
                 <LoadFailed error={e.clone()} on_retry={Callback::from(move |_| reload.set(*reload + 1))} />
             }
         }
-        Some(Ok(items)) if items.is_empty() => html! {
-            <p id="queue-empty">{ t(props.tab.empty_key()) }</p>
+        Some(Ok((tab, items, _))) if items.is_empty() => html! {
+            <p id="queue-empty">{ t(tab.empty_key()) }</p>
         },
-        Some(Ok(items)) => html! {
+        Some(Ok((tab, items, _))) => html! {
             <div class="table-wrap" tabindex="0" role="region" aria-labelledby="queue-table-caption">
                 <table id="queue-table">
                     <caption id="queue-table-caption">
                         { fill(t(Key::ModerationQueueCaption), &[
-                            ("queue", t(props.tab.key())),
+                            ("queue", t(tab.key())),
                             ("n", &items.len().to_string()),
                         ]) }
                     </caption>
@@ -218,7 +273,9 @@ fn queue(props: &QueueProps) -> Html {
         <>
             <Heading text={t(Key::ModerationTitle)} />
             { tabs }
-            <h2>{ t(props.tab.key()) }</h2>
+            if let Some(tab) = shown {
+                <h2 id="queue-title">{ t(tab.key()) }</h2>
+            }
             { body }
         </>
     }

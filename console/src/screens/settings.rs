@@ -41,6 +41,8 @@ struct Form {
     origins: String,
     reports: String,
     retention: String,
+    /// The host site's initiatives page; empty: none.
+    page: String,
 }
 
 impl Form {
@@ -55,6 +57,7 @@ impl Form {
             origins: c.allowed_origins.join("\n"),
             reports: c.reports_before_hide.to_string(),
             retention: c.retention_days.map(|d| d.to_string()).unwrap_or_default(),
+            page: c.public.initiatives_page.clone().unwrap_or_default(),
         }
     }
 }
@@ -72,6 +75,8 @@ struct Patch {
     allowed_origins: Vec<String>,
     reports_before_hide: u32,
     retention_days: Option<u32>,
+    /// `null` removes it; the server checks the address.
+    initiatives_page: Option<String>,
 }
 
 /// Non-empty trimmed lines.
@@ -132,6 +137,7 @@ impl Form {
                 number("reports_before_hide", &self.reports)?,
             )?,
             retention_days: retention,
+            initiatives_page: Some(self.page.trim().to_string()).filter(|p| !p.is_empty()),
         })
     }
 }
@@ -380,6 +386,22 @@ fn community_form() -> Html {
                         { error_of("moderation") }
                     </fieldset>
                     { list_input("allowed_origins", Key::SettingsOrigins, Key::SettingsOriginsHint, &f.origins, |f, v| f.origins = v) }
+                    <div class="field">
+                        <label for={field_id("initiatives_page")}>{ t(Key::SettingsInitiativesPage) }</label>
+                        <p class="hint" id={format!("{}-hint", field_id("initiatives_page"))}>{ t(Key::SettingsInitiativesPageHint) }</p>
+                        <input type="url" id={field_id("initiatives_page")} value={f.page.clone()}
+                            maxlength={mekaar_api::INITIATIVES_PAGE_MAX.to_string()} spellcheck="false"
+                            oninput={{
+                                let form = form.clone();
+                                Callback::from(move |e: InputEvent| {
+                                    let mut f = (*form).clone();
+                                    f.page = e.target_unchecked_into::<HtmlInputElement>().value();
+                                    form.set(f);
+                                })
+                            }}
+                            aria-invalid={invalid("initiatives_page")} aria-describedby={describedby("initiatives_page", true)} />
+                        { error_of("initiatives_page") }
+                    </div>
                     { number_input("reports_before_hide", Key::SettingsReports, None, &f.reports, |f, v| f.reports = v) }
                     { number_input("retention_days", Key::SettingsRetention, Some(Key::SettingsRetentionHint), &f.retention, |f, v| f.retention = v) }
                     <ErrorAlert error={(*error).clone()} id="settings-error" />

@@ -1,20 +1,39 @@
 //! The embed-snippet builder (`#/snippet`): choose a widget (support button, initiatives
 //! list, one initiative as a card, a poll, a poll's overlay view) and its options, read
-//! the exact snippet a webmaster pastes (the loader plus the placeholder, as in the
-//! README) in a read-only text field with a copy button, and see it live.
+//! the exact snippet a webmaster pastes in a read-only text field with a copy button, and
+//! see it live.
 //!
-//! The preview is an `<iframe srcdoc>` holding a small page with that very snippet, so
-//! what is previewed is what is pasted. The frame is same-origin with the console (the
-//! widgets' API calls are then the server's own and need no allowed origin) and inherits
-//! `/admin`'s Content-Security-Policy, which allows inline `<style>` elements for this
-//! reason: the widgets' styles live in a `<style>` in their Shadow DOM (see
-//! `server/src/assets.rs`). A support or vote in the preview counts like any other.
+//! Two forms: the script (recommended: the loader plus the placeholder, as in the README)
+//! and, for sites where no script may be added, an `<iframe>` of the server's
+//! `/embed/{kind}` page, whose query parameters are exactly the placeholder's data
+//! attributes without `data-`, with an optional host-side script that sizes the frame on
+//! `message` events `{"mekaar":"height","height":N}` from the server's origin.
+//!
+//! Every placeholder holds fallback content, a link to the initiative or poll on the server
+//! (the widget replaces it when it mounts; when loading fails it stays). An accent colour
+//! and a font become `--mekaar-accent`, `--mekaar-accent-contrast` (the better of white
+//! and the widgets' near-black text on the accent, see [`Accent`]) and `--mekaar-font` in
+//! a `style` attribute of the placeholder, or, for hosts whose Content-Security-Policy
+//! forbids style attributes, in a rule for the host's own stylesheet; the builder warns
+//! when the accent falls short of WCAG contrast.
+//!
+//! The preview is an `<iframe srcdoc>` holding a small page with that very snippet (the
+//! script form), so what is previewed is what is pasted, except that its placeholder has
+//! `data-preview="true"`: the widgets then write nothing (no support, vote, join or report
+//! counts) and say they are a preview. The copied snippet never has it. The frame is
+//! same-origin with the console (the widgets' API calls are then the server's own and need
+//! no allowed origin) and inherits `/admin`'s Content-Security-Policy, which allows inline
+//! styles for this reason (see `server/src/assets.rs`).
 //!
 //! Element ids: the kind radios `#snippet-kind-{support|initiatives|initiative|poll|overlay}`,
 //! `#snippet-initiative`, `#snippet-poll` (a select; a text field `#snippet-poll-id` for
 //! roles that may not list polls), `#snippet-lang`, `#snippet-theme`, for the list
-//! `#snippet-area`, `#snippet-limit`, `#snippet-submit`; the result `#snippet-code` (the
-//! textarea), `#snippet-copy`, `#snippet-preview` (the frame).
+//! `#snippet-area`, `#snippet-limit`, `#snippet-submit`; the look `#snippet-accent-on`
+//! (checkbox), `#snippet-accent` (colour), `#snippet-font`, `#snippet-style-sheet`
+//! (checkbox), `#snippet-contrast-warning`; the form radios `#snippet-form-script`,
+//! `#snippet-form-iframe`; the result `#snippet-code` (the textarea), `#snippet-copy`,
+//! `#snippet-css` with `#snippet-css-copy` (the stylesheet rule), `#snippet-resize` with
+//! `#snippet-resize-copy` (the iframe's sizing script), `#snippet-preview` (the frame).
 
 use mekaar_api::polls::{Phase, PollAdminList, PollAdminView};
 use mekaar_api::{CommunityAdmin, InitiativeList, InitiativePublic};
@@ -25,7 +44,7 @@ use super::polls::phase_key;
 use super::{CopyButton, ErrorAlert, Heading, ScreenProps};
 use crate::api::{self, ApiError};
 use crate::app::Screen;
-use crate::i18n::{fill, use_lang, Key};
+use crate::i18n::{fill, use_lang, Key, Lang};
 use crate::session::{use_session, RoleInConsole};
 
 /// The widgets a webmaster can embed.
@@ -88,12 +107,101 @@ impl Kind {
         }
     }
 
+    /// The fallback link's text, in the snippet's language.
+    fn fallback(self) -> Key {
+        match self {
+            Kind::Support => Key::SnippetFallbackSupport,
+            Kind::List => Key::SnippetFallbackList,
+            Kind::Card => Key::SnippetFallbackCard,
+            Kind::Poll => Key::SnippetFallbackPoll,
+            Kind::Overlay => Key::SnippetFallbackOverlay,
+        }
+    }
+
+    /// The iframe's `title`, in the snippet's language.
+    fn frame_title(self) -> Key {
+        match self {
+            Kind::Support => Key::SnippetFrameSupport,
+            Kind::List => Key::SnippetFrameList,
+            Kind::Card => Key::SnippetFrameCard,
+            Kind::Poll => Key::SnippetFramePoll,
+            Kind::Overlay => Key::SnippetFrameOverlay,
+        }
+    }
+
+    /// The iframe's height in CSS px before (or without) the sizing script.
+    fn frame_height(self) -> u32 {
+        match self {
+            Kind::Support => 160,
+            Kind::Card => 420,
+            Kind::List => 900,
+            Kind::Poll => 560,
+            Kind::Overlay => 480,
+        }
+    }
+
     fn needs_initiative(self) -> bool {
         matches!(self, Kind::Support | Kind::Card)
     }
 
     fn needs_poll(self) -> bool {
         matches!(self, Kind::Poll | Kind::Overlay)
+    }
+}
+
+/// How the widget is put on the page.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Form {
+    /// The loader and a placeholder (recommended).
+    #[default]
+    Script,
+    /// An `<iframe>` of `/embed/{kind}`: for sites where no script may be added.
+    Iframe,
+}
+
+/// The font of the widget.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Font {
+    /// The widget's own (no `--mekaar-font`).
+    #[default]
+    Widget,
+    /// The visitor's system fonts.
+    System,
+    Serif,
+    /// The host page's font.
+    Inherit,
+}
+
+impl Font {
+    const ALL: [Font; 4] = [Font::Widget, Font::System, Font::Serif, Font::Inherit];
+
+    /// The `<option value>`.
+    fn id(self) -> &'static str {
+        match self {
+            Font::Widget => "",
+            Font::System => "system",
+            Font::Serif => "serif",
+            Font::Inherit => "inherit",
+        }
+    }
+
+    fn key(self) -> Key {
+        match self {
+            Font::Widget => Key::SnippetFontWidget,
+            Font::System => Key::SnippetFontSystem,
+            Font::Serif => Key::SnippetFontSerif,
+            Font::Inherit => Key::SnippetFontInherit,
+        }
+    }
+
+    /// The `--mekaar-font` value (single quotes only: it goes in a `style="…"`).
+    fn css(self) -> Option<&'static str> {
+        match self {
+            Font::Widget => None,
+            Font::System => Some("system-ui,-apple-system,'Segoe UI',Roboto,sans-serif"),
+            Font::Serif => Some("Georgia,'Times New Roman',serif"),
+            Font::Inherit => Some("inherit"),
+        }
     }
 }
 
@@ -112,56 +220,263 @@ pub struct Choice {
     pub area: String,
     pub limit: String,
     pub no_submit: bool,
+    /// `#rrggbb`, or `""` for the widget's own.
+    pub accent: String,
+    pub font: Font,
+    /// The look goes in a rule for the host's stylesheet, not in a `style` attribute.
+    pub style_in_sheet: bool,
+    pub form: Form,
 }
 
-/// The exact snippet for `kind`: the loader, a line break, the placeholder. `None` while
-/// the initiative or poll it needs is not chosen.
-pub fn snippet(kind: Kind, c: &Choice) -> Option<String> {
-    let mut attrs = format!(
-        "data-mekaar=\"{}\" data-community=\"{}\"",
-        kind.widget(),
-        escape_attr(&c.community)
-    );
+/// The placeholder's data attributes without `data-` (besides `mekaar`), in order: also
+/// the `/embed/{kind}` page's query. `None` while the initiative or poll it needs is not
+/// chosen.
+pub fn attributes(kind: Kind, c: &Choice) -> Option<Vec<(&'static str, String)>> {
+    let mut attrs = vec![("community", c.community.clone())];
     if kind.needs_initiative() {
         if c.initiative.trim().is_empty() {
             return None;
         }
-        attrs.push_str(&format!(
-            " data-initiative=\"{}\"",
-            escape_attr(c.initiative.trim())
-        ));
+        attrs.push(("initiative", c.initiative.trim().to_string()));
     }
     if kind.needs_poll() {
         if c.poll.trim().is_empty() {
             return None;
         }
-        attrs.push_str(&format!(" data-poll=\"{}\"", escape_attr(c.poll.trim())));
+        attrs.push(("poll", c.poll.trim().to_string()));
     }
     if kind == Kind::Overlay {
-        attrs.push_str(" data-view=\"overlay\"");
+        attrs.push(("view", "overlay".into()));
     }
     if kind == Kind::List {
         if !c.area.is_empty() {
-            attrs.push_str(&format!(" data-area=\"{}\"", escape_attr(&c.area)));
+            attrs.push(("area", c.area.clone()));
         }
         let limit = c.limit.trim();
         if !limit.is_empty() && limit != "10" {
-            attrs.push_str(&format!(" data-limit=\"{}\"", escape_attr(limit)));
+            attrs.push(("limit", limit.to_string()));
         }
         if c.no_submit {
-            attrs.push_str(" data-submit=\"false\"");
+            attrs.push(("submit", "false".into()));
         }
     }
     if !c.lang.is_empty() {
-        attrs.push_str(&format!(" data-lang=\"{}\"", escape_attr(&c.lang)));
+        attrs.push(("lang", c.lang.clone()));
     }
     if !c.theme.is_empty() {
-        attrs.push_str(&format!(" data-theme=\"{}\"", escape_attr(&c.theme)));
+        attrs.push(("theme", c.theme.clone()));
     }
+    Some(attrs)
+}
+
+/// Percent-encodes a query value (everything but RFC 3986 unreserved characters).
+fn encode_query(text: &str) -> String {
+    crate::api::encode_segment(text)
+}
+
+/// `{server}/embed/{kind}?{attributes}`, as written in HTML (`&amp;` between parameters).
+pub fn embed_url(kind: Kind, c: &Choice) -> Option<String> {
+    let query = attributes(kind, c)?
+        .iter()
+        .map(|(name, value)| format!("{name}={}", encode_query(value)))
+        .collect::<Vec<_>>()
+        .join("&");
+    Some(format!("{}/embed/{}?{query}", c.server, kind.widget()))
+}
+
+/// The language the snippet's own texts (fallback link, frame title) are in.
+fn snippet_lang(c: &Choice) -> Lang {
+    Lang::parse(&c.lang).unwrap_or(Lang::Nl)
+}
+
+/// The custom properties of the look, `name:value;…`; `None` when nothing is chosen.
+pub fn look(c: &Choice) -> Option<String> {
+    let mut props = Vec::new();
+    if let Some(accent) = Accent::parse(&c.accent) {
+        props.push(format!("--mekaar-accent:{}", accent.hex()));
+        props.push(format!(
+            "--mekaar-accent-contrast:{}",
+            accent.on_accent().hex()
+        ));
+    }
+    if let Some(font) = c.font.css() {
+        props.push(format!("--mekaar-font:{font}"));
+    }
+    (!props.is_empty()).then(|| props.join(";"))
+}
+
+/// The rule for the host's stylesheet when the look may not be a `style` attribute.
+pub fn stylesheet_rule(c: &Choice) -> Option<String> {
+    look(c).map(|props| format!("[data-mekaar]{{{props}}}"))
+}
+
+/// The exact snippet to copy for `kind` in the chosen form: for the script, the loader, a
+/// line break, the placeholder with its fallback link; for the iframe, the frame. `None`
+/// while the initiative or poll it needs is not chosen.
+pub fn snippet(kind: Kind, c: &Choice) -> Option<String> {
+    match c.form {
+        Form::Script => script_snippet(kind, c, false),
+        Form::Iframe => iframe_snippet(kind, c),
+    }
+}
+
+/// The script snippet; `preview`: with `data-preview="true"` (the preview frame only).
+fn script_snippet(kind: Kind, c: &Choice, preview: bool) -> Option<String> {
+    let mut attrs = format!("data-mekaar=\"{}\"", kind.widget());
+    for (name, value) in attributes(kind, c)? {
+        attrs.push_str(&format!(" data-{name}=\"{}\"", escape_attr(&value)));
+    }
+    if preview {
+        attrs.push_str(" data-preview=\"true\"");
+    }
+    // The preview stands for the host page, whose stylesheet then has the rule.
+    if let Some(look) = look(c).filter(|_| preview || !c.style_in_sheet) {
+        attrs.push_str(&format!(" style=\"{}\"", escape_attr(&look)));
+    }
+    let url = embed_url(kind, c)?;
     Some(format!(
-        "<script async src=\"{}/embed.js\"></script>\n<div {attrs}></div>",
-        escape_attr(&c.server)
+        "<script async src=\"{}/embed.js\"></script>\n<div {attrs}><a href=\"{}\">{}</a></div>",
+        escape_attr(&c.server),
+        escape_attr(&url),
+        escape_attr(kind.fallback().text(snippet_lang(c)))
     ))
+}
+
+/// The iframe snippet.
+fn iframe_snippet(kind: Kind, c: &Choice) -> Option<String> {
+    let url = embed_url(kind, c)?;
+    Some(format!(
+        "<iframe src=\"{}\" title=\"{}\" loading=\"lazy\" style=\"width:100%;border:0;height:{}px\"></iframe>",
+        escape_attr(&url),
+        escape_attr(kind.frame_title().text(snippet_lang(c))),
+        kind.frame_height()
+    ))
+}
+
+/// The snippet in the preview frame: the script form, with `data-preview="true"`.
+pub fn preview_snippet(kind: Kind, c: &Choice) -> Option<String> {
+    script_snippet(kind, c, true)
+}
+
+/// The optional host-side script that sizes the iframes of `server` to their content.
+pub fn resize_script(server: &str) -> String {
+    let server = server.replace(['"', '\\', '<', '>'], "");
+    format!(
+        "<script>\n\
+         addEventListener(\"message\", function (e) {{\n  \
+           if (e.origin !== \"{server}\" || !e.data || e.data.mekaar !== \"height\") return;\n  \
+           var h = Number(e.data.height);\n  \
+           if (!(h > 0 && h < 20000)) return;\n  \
+           document.querySelectorAll('iframe[src^=\"{server}/embed/\"]').forEach(function (f) {{\n    \
+             if (f.contentWindow === e.source) f.style.height = Math.ceil(h) + \"px\";\n  \
+           }});\n\
+         }});\n\
+         </script>"
+    )
+}
+
+/// An sRGB colour, for the contrast rules of WCAG 2.1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Accent(pub [u8; 3]);
+
+/// The widgets' text colour in the light theme: the "near-black" on an accent.
+pub const NEAR_BLACK: Accent = Accent([0x1f, 0x23, 0x28]);
+pub const WHITE: Accent = Accent([0xff, 0xff, 0xff]);
+/// The widgets' backgrounds (light and dark theme), which the accent's borders, icons and
+/// progress bars stand on.
+pub const LIGHT_BACKGROUND: Accent = WHITE;
+pub const DARK_BACKGROUND: Accent = Accent([0x17, 0x19, 0x1c]);
+/// WCAG 2.1 1.4.3: text (on a pressed button, a badge) against the accent.
+pub const TEXT_CONTRAST: f64 = 4.5;
+/// WCAG 2.1 1.4.11: the accent's borders, icons and bars against the background.
+pub const NON_TEXT_CONTRAST: f64 = 3.0;
+
+impl Accent {
+    /// `#rgb` or `#rrggbb` (the `#` optional), any case.
+    pub fn parse(text: &str) -> Option<Accent> {
+        let hex = text.trim().trim_start_matches('#');
+        if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        let digits: Vec<u8> = hex
+            .chars()
+            .map(|c| c.to_digit(16).map(|d| d as u8))
+            .collect::<Option<_>>()?;
+        match digits[..] {
+            [r, g, b] => Some(Accent([r * 17, g * 17, b * 17])),
+            [r1, r2, g1, g2, b1, b2] => Some(Accent([r1 * 16 + r2, g1 * 16 + g2, b1 * 16 + b2])),
+            _ => None,
+        }
+    }
+
+    /// `#rrggbb`, lower case.
+    pub fn hex(self) -> String {
+        let [r, g, b] = self.0;
+        format!("#{r:02x}{g:02x}{b:02x}")
+    }
+
+    /// Relative luminance (WCAG 2.1), 0 (black) to 1 (white).
+    pub fn luminance(self) -> f64 {
+        let channel = |v: u8| {
+            let c = f64::from(v) / 255.0;
+            if c <= 0.04045 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        let [r, g, b] = self.0;
+        0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+    }
+
+    /// The contrast ratio with `other`, 1 to 21.
+    pub fn contrast(self, other: Accent) -> f64 {
+        let (a, b) = (self.luminance(), other.luminance());
+        (a.max(b) + 0.05) / (a.min(b) + 0.05)
+    }
+
+    /// The text colour on this accent: white or the near-black, whichever contrasts more
+    /// (the `--mekaar-accent-contrast` written into the snippet).
+    pub fn on_accent(self) -> Accent {
+        if self.contrast(WHITE) >= self.contrast(NEAR_BLACK) {
+            WHITE
+        } else {
+            NEAR_BLACK
+        }
+    }
+}
+
+/// What falls short with this accent under `theme` (`""`, `"light"`, `"dark"`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Shortfalls {
+    /// The text on the accent, below 4.5:1 even with the better text colour.
+    pub text: Option<f64>,
+    /// The accent against the light background, below 3:1 (not with `dark`).
+    pub light: Option<f64>,
+    /// The accent against the dark background, below 3:1 (not with `light`).
+    pub dark: Option<f64>,
+}
+
+impl Shortfalls {
+    pub fn of(accent: Accent, theme: &str) -> Shortfalls {
+        let below = |ratio: f64, min: f64| (ratio < min).then_some(ratio);
+        Shortfalls {
+            text: below(accent.contrast(accent.on_accent()), TEXT_CONTRAST),
+            light: below(accent.contrast(LIGHT_BACKGROUND), NON_TEXT_CONTRAST)
+                .filter(|_| theme != "dark"),
+            dark: below(accent.contrast(DARK_BACKGROUND), NON_TEXT_CONTRAST)
+                .filter(|_| theme != "light"),
+        }
+    }
+
+    pub fn any(&self) -> bool {
+        self.text.is_some() || self.light.is_some() || self.dark.is_some()
+    }
+}
+
+/// `4.47` → `"4.4"` (rounded down, so a ratio just short never reads as enough).
+fn ratio_text(ratio: f64) -> String {
+    format!("{:.1}", (ratio * 10.0).floor() / 10.0)
 }
 
 /// The preview frame's page: the snippet in a minimal, valid document, below an `h1` (the
@@ -427,11 +742,8 @@ pub fn snippet_screen(_props: &ScreenProps) -> Html {
         </section>
     };
 
-    let result = match &code {
-        None => {
-            html! { <p id="snippet-incomplete">{ t(if kind.needs_poll() { Key::SnippetChoosePoll } else { Key::SnippetChooseInitiative }) }</p> }
-        }
-        Some(code) => {
+    let result = match (&code, preview_snippet(*kind, &choice)) {
+        (Some(code), Some(preview)) => {
             let lang_tag = if choice.lang.is_empty() {
                 "nl"
             } else {
@@ -439,22 +751,49 @@ pub fn snippet_screen(_props: &ScreenProps) -> Html {
             };
             let dark = choice.theme == "dark";
             let page = preview_page(
-                code,
+                &preview,
                 lang_tag,
                 t(Key::SnippetPreviewTitle),
                 t(kind.key()),
                 dark,
             );
+            let iframe = choice.form == Form::Iframe;
+            let rule = stylesheet_rule(&choice).filter(|_| choice.style_in_sheet && !iframe);
+            let resize = resize_script(&choice.server);
             html! {
                 <>
                     <div class="field">
                         <label for="snippet-code">{ t(Key::SnippetCode) }</label>
                         <textarea id="snippet-code" class="code" readonly=true rows="4" spellcheck="false"
                             aria-describedby="snippet-code-hint" value={code.clone()} />
-                        <p class="hint" id="snippet-code-hint">{ t(Key::SnippetCodeHint) }</p>
+                        <p class="hint" id="snippet-code-hint">{ t(if iframe { Key::SnippetCodeHintIframe } else { Key::SnippetCodeHint }) }</p>
+                        if iframe && look(&choice).is_some() {
+                            <p class="hint" id="snippet-iframe-look">{ t(Key::SnippetIframeLook) }</p>
+                        }
                     </div>
                     <CopyButton id={AttrValue::from("snippet-copy")} text={AttrValue::from(code.clone())}
                         label={AttrValue::from(t(Key::SnippetCopy))} />
+                    if let Some(rule) = rule {
+                        <div class="field">
+                            <label for="snippet-css">{ t(Key::SnippetCss) }</label>
+                            <textarea id="snippet-css" class="code" readonly=true rows="2" spellcheck="false"
+                                aria-describedby="snippet-css-hint" value={rule.clone()} />
+                            <p class="hint" id="snippet-css-hint">{ t(Key::SnippetCssHint) }</p>
+                        </div>
+                        <CopyButton id={AttrValue::from("snippet-css-copy")} text={AttrValue::from(rule)}
+                            label={AttrValue::from(t(Key::SnippetCssCopy))} />
+                    }
+                    if iframe {
+                        <h3>{ t(Key::SnippetResizeTitle) }</h3>
+                        <div class="field">
+                            <label for="snippet-resize">{ t(Key::SnippetResize) }</label>
+                            <textarea id="snippet-resize" class="code" readonly=true rows="10" spellcheck="false"
+                                aria-describedby="snippet-resize-hint" value={resize.clone()} />
+                            <p class="hint" id="snippet-resize-hint">{ t(Key::SnippetResizeHint) }</p>
+                        </div>
+                        <CopyButton id={AttrValue::from("snippet-resize-copy")} text={AttrValue::from(resize)}
+                            label={AttrValue::from(t(Key::SnippetResizeCopy))} />
+                    }
                     <h2>{ t(Key::SnippetPreview) }</h2>
                     <p class="hint">{ t(Key::SnippetPreviewHint) }</p>
                     <iframe id="snippet-preview" class={classes!("snippet-preview", dark.then_some("dark"), matches!(*kind, Kind::List | Kind::Poll | Kind::Overlay).then_some("tall"))}
@@ -464,6 +803,149 @@ pub fn snippet_screen(_props: &ScreenProps) -> Html {
                 </>
             }
         }
+        _ => {
+            html! { <p id="snippet-incomplete">{ t(if kind.needs_poll() { Key::SnippetChoosePoll } else { Key::SnippetChooseInitiative }) }</p> }
+        }
+    };
+
+    // The look: an accent colour (with the contrast check) and a font.
+    // A default that contrasts enough on light and dark backgrounds (the widgets' own dark accent).
+    let picked = use_state(|| "#23804c".to_string());
+    let accent = Accent::parse(&choice.accent);
+    let look_fields = {
+        let on_accent_toggle = {
+            let choice = choice.clone();
+            let picked = picked.clone();
+            Callback::from(move |e: Event| {
+                let mut c = (*choice).clone();
+                c.accent = if is_checked(&e) {
+                    (*picked).clone()
+                } else {
+                    String::new()
+                };
+                choice.set(c);
+            })
+        };
+        let on_colour = {
+            let choice = choice.clone();
+            let picked = picked.clone();
+            Callback::from(move |e: InputEvent| {
+                let value = input_text(&e);
+                picked.set(value.clone());
+                let mut c = (*choice).clone();
+                c.accent = value;
+                choice.set(c);
+            })
+        };
+        let on_font = {
+            let choice = choice.clone();
+            Callback::from(move |e: Event| {
+                let value = select_value(&e);
+                let mut c = (*choice).clone();
+                c.font = Font::ALL
+                    .into_iter()
+                    .find(|f| f.id() == value)
+                    .unwrap_or_default();
+                choice.set(c);
+            })
+        };
+        let on_sheet = {
+            let choice = choice.clone();
+            Callback::from(move |e: Event| {
+                let mut c = (*choice).clone();
+                c.style_in_sheet = is_checked(&e);
+                choice.set(c);
+            })
+        };
+        let ratio = |r: f64| {
+            let text = ratio_text(r);
+            if lang == Lang::Nl {
+                text.replace('.', ",")
+            } else {
+                text
+            }
+        };
+        let warnings = accent
+            .map(|a| Shortfalls::of(a, &choice.theme))
+            .filter(Shortfalls::any);
+        html! {
+            <fieldset>
+                <legend>{ t(Key::SnippetLook) }</legend>
+                <label class="choice field-like" for="snippet-accent-on">
+                    <input id="snippet-accent-on" type="checkbox" checked={accent.is_some()} onchange={on_accent_toggle} />
+                    { t(Key::SnippetAccentOwn) }
+                </label>
+                if accent.is_some() {
+                    <div class="field">
+                        <label for="snippet-accent">{ t(Key::SnippetAccent) }</label>
+                        <input id="snippet-accent" type="color" value={accent.map(Accent::hex).unwrap_or_default()}
+                            aria-describedby="snippet-accent-hint" oninput={on_colour} />
+                        <p class="hint" id="snippet-accent-hint">{ t(Key::SnippetAccentHint) }</p>
+                    </div>
+                }
+                <div role="status" id="snippet-contrast">
+                    if let Some(w) = warnings {
+                        <div class="warning" id="snippet-contrast-warning">
+                            <p><strong>{ t(Key::SnippetContrastTitle) }</strong></p>
+                            <ul>
+                                if let Some(r) = w.text {
+                                    <li>{ fill(t(Key::SnippetContrastText), &[("ratio", &ratio(r))]) }</li>
+                                }
+                                if let Some(r) = w.light {
+                                    <li>{ fill(t(Key::SnippetContrastLight), &[("ratio", &ratio(r))]) }</li>
+                                }
+                                if let Some(r) = w.dark {
+                                    <li>{ fill(t(Key::SnippetContrastDark), &[("ratio", &ratio(r))]) }</li>
+                                }
+                            </ul>
+                        </div>
+                    }
+                </div>
+                <div class="field">
+                    <label for="snippet-font">{ t(Key::SnippetFont) }</label>
+                    <select id="snippet-font" onchange={on_font}>
+                        { for Font::ALL.into_iter().map(|f| html! {
+                            <option value={f.id()} selected={f == choice.font}>{ t(f.key()) }</option>
+                        }) }
+                    </select>
+                </div>
+                <label class="choice field-like" for="snippet-style-sheet">
+                    <input id="snippet-style-sheet" type="checkbox" checked={choice.style_in_sheet}
+                        aria-describedby="snippet-style-sheet-hint" onchange={on_sheet} />
+                    { t(Key::SnippetStyleSheet) }
+                </label>
+                <p class="hint" id="snippet-style-sheet-hint">{ t(Key::SnippetStyleSheetHint) }</p>
+            </fieldset>
+        }
+    };
+    let form_fields = html! {
+        <fieldset>
+            <legend>{ t(Key::SnippetForm) }</legend>
+            { for [(Form::Script, "script", Key::SnippetFormScript, Key::SnippetFormScriptHint),
+                   (Form::Iframe, "iframe", Key::SnippetFormIframe, Key::SnippetFormIframeHint)]
+                .into_iter().map(|(form, id, label, hint)| {
+                let id = format!("snippet-form-{id}");
+                let hint_id = format!("{id}-hint");
+                let onchange = {
+                    let choice = choice.clone();
+                    Callback::from(move |e: Event| if is_checked(&e) {
+                        let mut c = (*choice).clone();
+                        c.form = form;
+                        choice.set(c);
+                    })
+                };
+                html! {
+                    <div class="choice-with-hint">
+                        <label class="choice" for={id.clone()}>
+                            <input type="radio" name="snippet-form" id={id.clone()} checked={choice.form == form}
+                                aria-describedby={hint_id.clone()} {onchange} />
+                            { t(label) }
+                        </label>
+                        <p class="hint" id={hint_id}>{ t(hint) }</p>
+                    </div>
+                }
+            }) }
+        </fieldset>
     };
 
     // Whether the chosen poll is still a draft: the widget then says "not open yet".
@@ -503,6 +985,8 @@ pub fn snippet_screen(_props: &ScreenProps) -> Html {
                         <option value="dark" selected={choice.theme == "dark"}>{ t(Key::SnippetThemeDark) }</option>
                     </select>
                 </div>
+                { look_fields }
+                { form_fields }
             </form>
             <section aria-labelledby="snippet-result-title">
                 <h2 id="snippet-result-title">{ t(Key::SnippetResult) }</h2>
@@ -528,21 +1012,25 @@ mod tests {
     }
 
     #[test]
-    fn the_support_snippet_is_the_readme_form() {
+    fn the_support_snippet_is_the_readme_form_with_a_fallback_link() {
         assert_eq!(
             snippet(Kind::Support, &choice()).unwrap(),
             "<script async src=\"https://mekaar.example.nl/embed.js\"></script>\n\
-             <div data-mekaar=\"support\" data-community=\"baarlo\" data-initiative=\"abc123\"></div>"
+             <div data-mekaar=\"support\" data-community=\"baarlo\" data-initiative=\"abc123\">\
+             <a href=\"https://mekaar.example.nl/embed/support?community=baarlo&amp;initiative=abc123\">\
+             Steun dit initiatief op Mekaar</a></div>"
         );
     }
 
     #[test]
-    fn options_become_attributes() {
+    fn options_become_attributes_and_the_fallback_query() {
         let mut c = choice();
         c.lang = "en".into();
         c.theme = "dark".into();
         assert!(snippet(Kind::Overlay, &c).unwrap().ends_with(
-            "<div data-mekaar=\"poll\" data-community=\"baarlo\" data-poll=\"p9\" data-view=\"overlay\" data-lang=\"en\" data-theme=\"dark\"></div>"
+            "<div data-mekaar=\"poll\" data-community=\"baarlo\" data-poll=\"p9\" data-view=\"overlay\" data-lang=\"en\" data-theme=\"dark\">\
+             <a href=\"https://mekaar.example.nl/embed/poll?community=baarlo&amp;poll=p9&amp;view=overlay&amp;lang=en&amp;theme=dark\">\
+             See this poll's results on Mekaar</a></div>"
         ));
         c.area = "Kloosterbuurt & \"Oost\"".into();
         c.limit = "5".into();
@@ -551,7 +1039,145 @@ mod tests {
         assert!(list.contains(
             "data-area=\"Kloosterbuurt &amp; &quot;Oost&quot;\" data-limit=\"5\" data-submit=\"false\""
         ));
+        assert!(list.contains(
+            "/embed/initiatives?community=baarlo&amp;area=Kloosterbuurt%20%26%20%22Oost%22&amp;limit=5&amp;submit=false&amp;lang=en&amp;theme=dark\""
+        ), "{list}");
         assert!(!list.contains("data-initiative"));
+    }
+
+    #[test]
+    fn only_the_preview_says_it_is_a_preview() {
+        let mut c = choice();
+        for kind in Kind::ALL {
+            for form in [Form::Script, Form::Iframe] {
+                c.form = form;
+                assert!(
+                    !snippet(kind, &c).unwrap().contains("preview"),
+                    "{kind:?} {form:?}"
+                );
+            }
+            let preview = preview_snippet(kind, &c).unwrap();
+            assert!(preview.contains(" data-preview=\"true\""), "{preview}");
+            assert!(
+                preview.contains("<a href=\"https://mekaar.example.nl/embed/"),
+                "{preview}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_iframe_snippet_is_the_embed_page_with_the_same_parameters() {
+        let mut c = choice();
+        c.form = Form::Iframe;
+        c.lang = "en".into();
+        assert_eq!(
+            snippet(Kind::Support, &c).unwrap(),
+            "<iframe src=\"https://mekaar.example.nl/embed/support?community=baarlo&amp;initiative=abc123&amp;lang=en\" \
+             title=\"Mekaar: support this initiative\" loading=\"lazy\" style=\"width:100%;border:0;height:160px\"></iframe>"
+        );
+        c.lang.clear();
+        let poll = snippet(Kind::Poll, &c).unwrap();
+        assert!(poll.starts_with("<iframe src=\"https://mekaar.example.nl/embed/poll?community=baarlo&amp;poll=p9\" title=\"Mekaar: peiling\""), "{poll}");
+        // The look does not go into a frame.
+        c.accent = "#ffee00".into();
+        assert!(!snippet(Kind::Poll, &c).unwrap().contains("--mekaar"));
+        let resize = resize_script("https://mekaar.example.nl");
+        assert!(
+            resize.contains("e.origin !== \"https://mekaar.example.nl\""),
+            "{resize}"
+        );
+        assert!(resize.contains("e.data.mekaar !== \"height\""), "{resize}");
+        assert!(
+            resize.contains("iframe[src^=\"https://mekaar.example.nl/embed/\"]"),
+            "{resize}"
+        );
+    }
+
+    #[test]
+    fn the_look_goes_in_a_style_attribute_or_a_stylesheet_rule() {
+        let mut c = choice();
+        assert_eq!(look(&c), None);
+        assert!(!snippet(Kind::Support, &c).unwrap().contains("style="));
+        c.accent = "#FFEE00".into();
+        c.font = Font::Inherit;
+        let code = snippet(Kind::Support, &c).unwrap();
+        assert!(code.contains(
+            " style=\"--mekaar-accent:#ffee00;--mekaar-accent-contrast:#1f2328;--mekaar-font:inherit\">"
+        ), "{code}");
+        c.accent = "#0b6e3f".into();
+        c.font = Font::System;
+        assert_eq!(
+            stylesheet_rule(&c).unwrap(),
+            "[data-mekaar]{--mekaar-accent:#0b6e3f;--mekaar-accent-contrast:#ffffff;--mekaar-font:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif}"
+        );
+        c.style_in_sheet = true;
+        assert!(!snippet(Kind::Support, &c).unwrap().contains("style="));
+    }
+
+    #[test]
+    fn luminance_and_contrast_follow_wcag() {
+        let close = |a: f64, b: f64| (a - b).abs() < 0.01;
+        assert!(close(WHITE.luminance(), 1.0));
+        assert!(close(Accent([0, 0, 0]).luminance(), 0.0));
+        assert!(close(WHITE.contrast(Accent([0, 0, 0])), 21.0));
+        assert!(close(Accent([0, 0, 0]).contrast(WHITE), 21.0));
+        assert!(close(WHITE.contrast(WHITE), 1.0));
+        // Known pairs: #767676 on white is the lightest grey with 4.5:1; #777777 just fails.
+        assert!(Accent::parse("#767676").unwrap().contrast(WHITE) >= 4.5);
+        assert!(Accent::parse("#777777").unwrap().contrast(WHITE) < 4.5);
+        assert!(close(
+            Accent::parse("#ff0000").unwrap().contrast(WHITE),
+            4.0
+        ));
+        assert!(close(
+            Accent::parse("#0000ff").unwrap().contrast(WHITE),
+            8.59
+        ));
+    }
+
+    #[test]
+    fn colours_parse_in_the_usual_forms() {
+        assert_eq!(Accent::parse("#0B6E3F"), Some(Accent([0x0b, 0x6e, 0x3f])));
+        assert_eq!(Accent::parse("fe0"), Some(Accent([0xff, 0xee, 0x00])));
+        assert_eq!(Accent::parse(" #abc "), Some(Accent([0xaa, 0xbb, 0xcc])));
+        for bad in [
+            "", "#", "#12", "#12345", "#gggggg", "#1234567", "red", "#+1+2+3",
+        ] {
+            assert_eq!(Accent::parse(bad), None, "{bad}");
+        }
+        assert_eq!(Accent([0x0b, 0x6e, 0x3f]).hex(), "#0b6e3f");
+    }
+
+    #[test]
+    fn the_text_on_the_accent_is_the_better_of_white_and_near_black() {
+        let on = |hex: &str| Accent::parse(hex).unwrap().on_accent();
+        assert_eq!(on("#0b6e3f"), WHITE);
+        assert_eq!(on("#000080"), WHITE);
+        assert_eq!(on("#ffee00"), NEAR_BLACK);
+        assert_eq!(on("#7fd1a7"), NEAR_BLACK);
+    }
+
+    #[test]
+    fn the_builder_warns_where_the_accent_falls_short() {
+        // A pale yellow: fine under near-black text, but invisible on the light background.
+        let pale = Shortfalls::of(Accent::parse("#ffee00").unwrap(), "");
+        assert_eq!(pale.text, None);
+        assert!(pale.light.is_some_and(|r| r < 1.5), "{pale:?}");
+        assert_eq!(pale.dark, None);
+        assert!(pale.any());
+        // With a dark theme only, the same yellow is fine.
+        assert!(!Shortfalls::of(Accent::parse("#ffee00").unwrap(), "dark").any());
+        // The widgets' own green passes on light; a mid-tone fails text either way.
+        assert!(!Shortfalls::of(Accent::parse("#0b6e3f").unwrap(), "light").any());
+        let mid = Shortfalls::of(Accent::parse("#808080").unwrap(), "light");
+        assert!(mid.text.is_some_and(|r| r < 4.5), "{mid:?}");
+        // A dark navy is lost on the dark background.
+        assert!(Shortfalls::of(Accent::parse("#000080").unwrap(), "dark")
+            .dark
+            .is_some());
+        // Rounded down: 4.47 never reads as 4.5.
+        assert_eq!(ratio_text(4.47), "4.4");
+        assert_eq!(ratio_text(21.0), "21.0");
     }
 
     #[test]

@@ -370,8 +370,10 @@ async fn handle(
         }
         Endpoint::Initiatives(_) if is_get => {
             let which = Queue::parse(query.queue.as_deref())?;
+            let (initiatives, counts) = moderation::queue(store, &community, which)?;
             json(&InitiativeAdminList {
-                initiatives: moderation::queue(store, &community, which)?,
+                initiatives,
+                counts,
             })
         }
         Endpoint::Initiatives(_) => {

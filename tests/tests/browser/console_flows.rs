@@ -23,8 +23,8 @@
 //! the widgets' shadow roots. Waits poll until a condition holds (hang guard 20 s).
 
 use crate::console::{
-    choose, click, element, go, sign_in, text_of, type_text, wait_contains, wait_js, wait_text,
-    World, SLUG,
+    choose, click, element, go, sign_in, text_of, type_text, value_of, wait_contains, wait_js,
+    wait_text, World, SLUG,
 };
 use crate::harness::{
     axe_source, host_page, loader_snippet, support_placeholder, with_browser, AxeFindings, Profile,
@@ -491,10 +491,18 @@ async fn the_snippet_builder_snippet_works_when_pasted_into_a_fresh_host_page() 
         // A support button for the first initiative.
         click(&console, "#snippet-kind-support").await;
         choose(&console, "#snippet-initiative", &first.id).await;
+        // The README's placeholder, holding a link to the initiative on the server (the
+        // widget replaces it; it stays when loading fails).
         let want = format!(
             "{}\n{}",
             loader_snippet(&w.api.url),
-            support_placeholder(SLUG, &first.id, "")
+            support_placeholder(SLUG, &first.id, "").replace(
+                "></div>",
+                &format!(
+                    "><a href=\"{}/embed/support?community={SLUG}&amp;initiative={}\">Steun dit initiatief op Mekaar</a></div>",
+                    w.api.url, first.id
+                )
+            )
         );
         let code = wait_js(
             &console,
@@ -551,8 +559,10 @@ async fn the_snippet_builder_snippet_works_when_pasted_into_a_fresh_host_page() 
             &format!(
                 "return document.querySelector('#snippet-code').value.endsWith({});",
                 json!(format!(
-                    "<div data-mekaar=\"initiative\" data-community=\"{SLUG}\" data-initiative=\"{}\" data-lang=\"en\" data-theme=\"dark\"></div>",
-                    second.id
+                    "<div data-mekaar=\"initiative\" data-community=\"{SLUG}\" data-initiative=\"{id}\" data-lang=\"en\" data-theme=\"dark\">\
+                     <a href=\"{api}/embed/initiative?community={SLUG}&amp;initiative={id}&amp;lang=en&amp;theme=dark\">See this initiative on Mekaar</a></div>",
+                    id = second.id,
+                    api = w.api.url,
                 ))
             ),
         )
@@ -564,8 +574,10 @@ async fn the_snippet_builder_snippet_works_when_pasted_into_a_fresh_host_page() 
         choose(&console, "#snippet-lang", "").await;
         choose(&console, "#snippet-theme", "").await;
         let want = format!(
-            "{}\n<div data-mekaar=\"poll\" data-community=\"{SLUG}\" data-poll=\"{poll_id}\"></div>",
-            loader_snippet(&w.api.url)
+            "{}\n<div data-mekaar=\"poll\" data-community=\"{SLUG}\" data-poll=\"{poll_id}\">\
+             <a href=\"{}/embed/poll?community={SLUG}&amp;poll={poll_id}\">Stem in deze peiling op Mekaar</a></div>",
+            loader_snippet(&w.api.url),
+            w.api.url
         );
         wait_js(
             &console,
@@ -623,4 +635,155 @@ async fn inject_axe_into_preview(p: &Profile, axe: &str) {
         .enter_parent_frame()
         .await
         .expect("back to the console");
+}
+
+/// Sets a colour input the way a person's choice does: the value, then an `input` event.
+async fn pick_colour(p: &Profile, css: &str, colour: &str) {
+    element(p, css).await;
+    p.exec(
+        "var i = document.querySelector(arguments[0]); i.value = arguments[1];\
+         i.dispatchEvent(new Event('input', { bubbles: true }));",
+        vec![json!(css), json!(colour)],
+    )
+    .await;
+}
+
+/// The snippet builder's issue-14 promises: the copied snippet holds a fallback link and
+/// never `data-preview` (the preview frame's placeholder has it); an accent colour and a
+/// font go into the snippet, with the text colour on the accent derived, and a pale accent
+/// (#ffee00) gets a polite warning that a proper one does not; for strict CSP hosts the
+/// look moves to a stylesheet rule; the iframe form gives the `/embed/{kind}` frame and
+/// the optional sizing script. axe-core checks the builder with the warning and the iframe.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_snippet_builder_gives_fallbacks_a_checked_look_and_an_iframe() {
+    let axe = axe_source();
+    with_browser(|browser| async move {
+        let w = World::start().await;
+        let first = w.api.create_initiative(SLUG, &w.token, "Een AED bij de kerk").await;
+        let api = w.api.url.clone();
+        let console = browser.profile().await;
+        let mut findings = AxeFindings::default();
+        sign_in(&console, &w.api, &w.token).await;
+        go(&console, "#/snippet", None).await;
+        click(&console, "#snippet-kind-support").await;
+        choose(&console, "#snippet-initiative", &first.id).await;
+        let fallback = format!(
+            "<a href=\"{api}/embed/support?community={SLUG}&amp;initiative={}\">Steun dit initiatief op Mekaar</a></div>",
+            first.id
+        );
+        let code = || "return document.querySelector('#snippet-code').value;";
+        wait_js(
+            &console,
+            "the support snippet with its fallback link",
+            &format!("return document.querySelector('#snippet-code').value.endsWith({});", json!(fallback)),
+        )
+        .await;
+
+        // Only the preview is a preview.
+        wait_preview(&console, "the support button in the preview").await;
+        let preview_attr = console
+            .exec(
+                "return document.querySelector('#snippet-preview').contentDocument\
+                   .querySelector('[data-mekaar]').getAttribute('data-preview');",
+                vec![],
+            )
+            .await;
+        assert_eq!(preview_attr, json!("true"));
+        console
+            .exec(
+                "window.__copied = null; navigator.clipboard.writeText = function (t) { window.__copied = t; return Promise.resolve(); };",
+                vec![],
+            )
+            .await;
+        click(&console, "#snippet-copy").await;
+        let copied = wait_js(&console, "the copy", "return window.__copied;").await;
+        let copied = copied.as_str().expect("copied text").to_string();
+        assert!(!copied.contains("data-preview"), "{copied}");
+        assert!(copied.ends_with(&fallback), "{copied}");
+
+        // A pale yellow accent: written with near-black text on it, and a warning.
+        assert_eq!(text_of(&console, "#snippet-contrast").await, json!(""));
+        click(&console, "#snippet-accent-on").await;
+        pick_colour(&console, "#snippet-accent", "#ffee00").await;
+        wait_contains(&console, "#snippet-contrast-warning", "lichte achtergrond").await;
+        wait_contains(&console, "#snippet-contrast-warning", "1,2:1").await;
+        assert_eq!(
+            console.exec("return document.querySelector('#snippet-contrast').getAttribute('role');", vec![]).await,
+            json!("status"),
+            "the warning is polite"
+        );
+        let with_accent = console.exec(code(), vec![]).await;
+        assert!(
+            with_accent.as_str().unwrap().contains(
+                " style=\"--mekaar-accent:#ffee00;--mekaar-accent-contrast:#1f2328\"><a href="
+            ),
+            "{with_accent}"
+        );
+        findings.check(&console, &axe, "snippet builder (contrast warning)").await;
+        // A green that stands out on light and dark backgrounds alike (the widgets' own
+        // dark-theme accent) is fine: the warning goes; white text on it.
+        pick_colour(&console, "#snippet-accent", "#23804c").await;
+        wait_js(
+            &console,
+            "no warning for a green",
+            "return !document.querySelector('#snippet-contrast-warning');",
+        )
+        .await;
+        choose(&console, "#snippet-font", "inherit").await;
+        wait_js(
+            &console,
+            "the look in the snippet",
+            "return document.querySelector('#snippet-code').value.indexOf(\
+               ' style=\"--mekaar-accent:#23804c;--mekaar-accent-contrast:#ffffff;--mekaar-font:inherit\"') > 0;",
+        )
+        .await;
+        // The preview shows the look: the widget's accent is the chosen one.
+        wait_js(
+            &console,
+            "the preview with the accent",
+            "var d = document.querySelector('#snippet-preview').contentDocument;\
+             var host = d && d.querySelector('[data-mekaar]');\
+             return !!host && host.style.getPropertyValue('--mekaar-accent') === '#23804c';",
+        )
+        .await;
+
+        // A host whose CSP forbids style attributes: the look becomes a stylesheet rule.
+        click(&console, "#snippet-style-sheet").await;
+        wait_js(
+            &console,
+            "the rule for the host's stylesheet",
+            "var c = document.querySelector('#snippet-css');\
+             return !!c && c.value === '[data-mekaar]{--mekaar-accent:#23804c;--mekaar-accent-contrast:#ffffff;--mekaar-font:inherit}'\
+               && document.querySelector('#snippet-code').value.indexOf('style=') < 0;",
+        )
+        .await;
+
+        // The iframe, for sites that allow no script; in English.
+        choose(&console, "#snippet-lang", "en").await;
+        click(&console, "#snippet-form-iframe").await;
+        let want = format!(
+            "<iframe src=\"{api}/embed/support?community={SLUG}&amp;initiative={}&amp;lang=en\" \
+             title=\"Mekaar: support this initiative\" loading=\"lazy\" style=\"width:100%;border:0;height:160px\"></iframe>",
+            first.id
+        );
+        wait_js(
+            &console,
+            "the iframe snippet",
+            &format!("return document.querySelector('#snippet-code').value === {};", json!(want)),
+        )
+        .await;
+        wait_contains(&console, "#snippet-iframe-look", "Accentkleur en lettertype").await;
+        let resize = value_of(&console, "#snippet-resize").await;
+        let resize = resize.as_str().expect("the sizing script");
+        assert!(resize.contains(&format!("e.origin !== \"{api}\"")), "{resize}");
+        assert!(resize.contains("e.data.mekaar !== \"height\""), "{resize}");
+        assert!(!resize.contains("data-preview"), "{resize}");
+        // The preview still runs the widget, as a preview.
+        wait_preview(&console, "the preview beside the iframe snippet").await;
+        inject_axe_into_preview(&console, &axe).await;
+        findings.check(&console, &axe, "snippet builder (iframe)").await;
+
+        findings.assert_clean();
+    })
+    .await;
 }

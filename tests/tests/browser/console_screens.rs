@@ -498,3 +498,174 @@ async fn an_admin_adds_a_webhook_sees_its_delivery_and_deletes_it() {
     })
     .await;
 }
+
+/// "Moderators land on the work" (issue 14): a moderator signing in sees in the navigation
+/// how many initiatives wait (a badge, read out as "Moderatie, 1 wachten"), and the
+/// moderation screen opens on the first tab with items, every tab with its count. With
+/// something pending too, the bare `#/moderation` opens on the approval tab and the
+/// navigation counts both; a tab named in the address stays that tab.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_moderator_lands_on_the_tab_with_work_and_sees_the_counts() {
+    let axe = axe_source();
+    with_browser(|browser| async move {
+        let w = World::start().await;
+        let moderator = w.token_for("moderator").await;
+        // Post-moderation: two published initiatives, one resident reports the first (not
+        // enough to hide it).
+        let reported = id_of(&w.submit(1, "Reclamezuil bij de school").await);
+        w.submit(2, "Bloembakken op de brug").await;
+        let answer = w
+            .public(&format!("/initiatives/{reported}/report"), 11, json!({ "reason": "Reclame" }))
+            .await;
+        assert_eq!(answer, json!({ "reported": true }));
+        assert_eq!(w.queue("pending").await, Vec::<String>::new());
+        assert_eq!(w.queue("reported").await, std::slice::from_ref(&reported));
+
+        let console = browser.profile().await;
+        let mut findings = AxeFindings::default();
+        sign_in(&console, &w.api, &moderator).await;
+        wait_text(&console, "main h1", "Moderatie").await;
+        // Nothing waits for approval: the screen opens on the reported tab.
+        wait_js(
+            &console,
+            "the reported tab is the current one",
+            "var a = document.querySelector('#queue-reported');\
+             return !!a && a.getAttribute('aria-current') === 'page';",
+        )
+        .await;
+        wait_text(&console, "#queue-reported", "Gemeld (1)").await;
+        wait_text(&console, "#queue-pending", "Wacht op goedkeuring (0)").await;
+        wait_text(&console, "#queue-all", "Alle initiatieven (2)").await;
+        wait_text(&console, "#queue-title", "Gemeld").await;
+        wait_text(&console, "#queue-table a.queue-item", "Reclamezuil bij de school").await;
+        // The navigation: a badge, and words for screen readers.
+        wait_text(&console, "#nav-waiting", "1").await;
+        let nav = console
+            .exec(
+                "var a = document.querySelector('#nav-moderation');\
+                 var hidden = a.querySelector('.visually-hidden');\
+                 return [document.querySelector('#nav-waiting').getAttribute('aria-hidden'),\
+                         (a.firstChild.textContent + hidden.textContent).trim()];",
+                vec![],
+            )
+            .await;
+        assert_eq!(nav, json!(["true", "Moderatie, 1 wachten"]));
+        findings.check(&console, &axe, "moderation landing on the reported tab").await;
+
+        // Pre-moderation: a new initiative waits for approval. Going elsewhere and back,
+        // the bare address opens on the approval tab, and the navigation counts both.
+        w.admin(Method::PATCH, "", Some(json!({ "moderation": "pre" }))).await;
+        let pending = id_of(&w.submit(3, "Skatebaan achter de sporthal").await);
+        click(&console, "#nav-audit").await;
+        wait_text(&console, "#nav-waiting", "2").await;
+        click(&console, "#nav-moderation").await;
+        wait_js(
+            &console,
+            "the approval tab is the current one",
+            "var a = document.querySelector('#queue-pending');\
+             return !!a && a.getAttribute('aria-current') === 'page' && a.textContent.trim() === 'Wacht op goedkeuring (1)';",
+        )
+        .await;
+        wait_text(&console, "#queue-reported", "Gemeld (1)").await;
+        wait_text(&console, "#queue-all", "Alle initiatieven (3)").await;
+        element(&console, &queue_item(&pending)).await;
+
+        // A tab named in the address stays that tab, with the counts.
+        click(&console, "#queue-all").await;
+        wait_js(
+            &console,
+            "the list of all",
+            "return location.hash === '#/moderation/all' && document.querySelector('#queue-all').getAttribute('aria-current') === 'page'\
+               && document.querySelectorAll('#queue-table tbody tr').length === 3;",
+        )
+        .await;
+        // Approving the pending one: one fewer waiting, in the tab and the navigation.
+        click(&console, &queue_item(&pending)).await;
+        click(&console, "#mod-approve").await;
+        wait_contains(&console, "#mod-status", "Goedgekeurd").await;
+        click(&console, "#back-to-queue").await;
+        wait_text(&console, "#queue-pending", "Wacht op goedkeuring (0)").await;
+        wait_js(
+            &console,
+            "the reported tab again",
+            "return document.querySelector('#queue-reported').getAttribute('aria-current') === 'page';",
+        )
+        .await;
+        wait_text(&console, "#nav-waiting", "1").await;
+
+        findings.assert_clean();
+    })
+    .await;
+}
+
+/// The community's initiatives page (issue 14): an admin enters an address without a
+/// scheme and the server's refusal shows next to the field, with what it must hold; a
+/// proper address is saved, public (what the widgets link to) and shown after a reload;
+/// emptying the field removes it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_sets_the_initiatives_page() {
+    let axe = axe_source();
+    with_browser(|browser| async move {
+        let w = World::start().await;
+        let public = || async {
+            let body: Value = w
+                .api
+                .client
+                .get(w.api.community_url(SLUG, ""))
+                .send()
+                .await
+                .expect("public community")
+                .json()
+                .await
+                .expect("public community JSON");
+            body["initiatives_page"].clone()
+        };
+        assert_eq!(public().await, Value::Null);
+
+        let p = browser.profile().await;
+        let mut findings = AxeFindings::default();
+        sign_in(&p, &w.api, &w.token).await;
+        element(&p, "#setting-initiatives-page").await;
+        assert_eq!(value_of(&p, "#setting-initiatives-page").await, json!(""));
+
+        type_text(&p, "#setting-initiatives-page", "www.baarlo.nl/initiatieven").await;
+        click(&p, "#settings-save").await;
+        wait_contains(&p, "#setting-initiatives-page-error", "http://- of https://-adres").await;
+        assert_eq!(
+            p.exec("return document.getElementById('setting-initiatives-page').getAttribute('aria-invalid');", vec![]).await,
+            json!("true")
+        );
+        findings.check(&p, &axe, "settings with a refused initiatives page").await;
+        assert_eq!(public().await, Value::Null, "nothing saved");
+
+        let page = "https://www.baarlo.nl/initiatieven";
+        type_text(&p, "#setting-initiatives-page", page).await;
+        click(&p, "#settings-save").await;
+        wait_contains(&p, "#settings-saved", "Opgeslagen.").await;
+        assert!(text_of(&p, "#setting-initiatives-page-error").await.is_null());
+        assert_eq!(public().await, json!(page));
+
+        p.reload().await;
+        wait_js(
+            &p,
+            "the saved address after the reload",
+            &format!(
+                "var i = document.getElementById('setting-initiatives-page'); return !!i && i.value === {};",
+                json!(page)
+            ),
+        )
+        .await;
+        p.exec(
+            "var i = document.getElementById('setting-initiatives-page'); i.value = '';\
+             i.dispatchEvent(new Event('input', { bubbles: true }));",
+            vec![],
+        )
+        .await;
+        click(&p, "#settings-save").await;
+        wait_contains(&p, "#settings-saved", "Opgeslagen.").await;
+        assert_eq!(public().await, Value::Null, "an empty field removes it");
+
+        findings.assert_clean();
+    })
+    .await;
+}

@@ -1871,3 +1871,102 @@ async fn the_manage_page_is_html_that_loads_the_widget() {
         answer.expect_error(404, "route_not_found");
     }
 }
+
+// ------------------------------------------- queue counts and the initiatives page
+
+#[tokio::test]
+async fn every_queue_answer_counts_what_waits_for_a_moderator() {
+    let t = town("pre").await;
+    let counts = |answer: &Value| answer["counts"].clone();
+    let queue = |which: &'static str| {
+        let t = &t;
+        async move {
+            call(
+                t.http
+                    .get(t.admin_url(&format!("/initiatives?queue={which}")))
+                    .bearer_auth(&t.token),
+            )
+            .await
+            .expect_ok()
+            .clone()
+        }
+    };
+    assert_eq!(
+        counts(&queue("pending").await),
+        json!({"pending": 0, "reported": 0, "waiting": 0, "all": 0})
+    );
+    let a = t.submit_ok(&submission("Buurtmoestuin")).await;
+    let b = t.submit_ok(&submission("Jeu de boules-baan")).await;
+    let c = t.submit_ok(&submission("Speeltuin")).await;
+    t.moderate(&b.id, "approve").await.expect_ok();
+    t.moderate(&c.id, "approve").await.expect_ok();
+    t.report(&b.id, &voter_key(1), "Dit klopt niet")
+        .await
+        .expect_ok();
+    // a waits for approval, b is reported, c is fine: two wait.
+    let expected = json!({"pending": 1, "reported": 1, "waiting": 2, "all": 3});
+    for which in ["pending", "reported", "all"] {
+        assert_eq!(counts(&queue(which).await), expected, "queue={which}");
+    }
+    // Approving a and keeping b (reports handled) leaves no work.
+    t.moderate(&a.id, "approve").await.expect_ok();
+    t.moderate(&b.id, "restore").await.expect_ok();
+    assert_eq!(
+        counts(&queue("reported").await),
+        json!({"pending": 0, "reported": 0, "waiting": 0, "all": 3})
+    );
+}
+
+#[tokio::test]
+async fn the_initiatives_page_is_checked_public_and_kept() {
+    let t = town("post").await;
+    let public = |t: &Town| {
+        let url = t.url("");
+        let http = t.http.clone();
+        async move { call(http.get(url)).await.expect_ok().clone() }
+    };
+    assert_eq!(public(&t).await["initiatives_page"], Value::Null);
+    let long = format!("https://www.baarlo.nl/{}", "a".repeat(500));
+    for bad in [
+        json!("www.baarlo.nl/initiatieven"),
+        json!("javascript:alert(1)"),
+        json!("https://baarlo.nl/initiatieven#lijst"),
+        json!("https://user:geheim@baarlo.nl/"),
+        json!(long),
+        json!(42),
+    ] {
+        let answer = call(
+            t.http
+                .patch(t.admin_url(""))
+                .bearer_auth(&t.token)
+                .json(&json!({ "initiatives_page": bad })),
+        )
+        .await;
+        if bad.is_string() {
+            answer.expect_invalid("initiatives_page");
+        } else {
+            assert_eq!(answer.status, 400, "{answer:?}");
+        }
+    }
+    assert_eq!(public(&t).await["initiatives_page"], Value::Null);
+
+    let page = "https://www.baarlo.nl/initiatieven?wijk=oost";
+    t.patch_community(&json!({ "initiatives_page": page }))
+        .await;
+    assert_eq!(public(&t).await["initiatives_page"], page);
+    // Other changes leave it; a restart keeps it.
+    t.patch_community(&json!({ "name": "Baarlo samen" })).await;
+    let t = t.restart().await;
+    assert_eq!(public(&t).await["initiatives_page"], page);
+    let admin = call(t.http.get(t.admin_url("")).bearer_auth(&t.token)).await;
+    assert_eq!(admin.expect_ok()["initiatives_page"], page);
+    // The audit log says what changed.
+    let audit = t.audit().await;
+    assert!(
+        audit.body.to_string().contains(page),
+        "the settings change is audited: {audit:?}"
+    );
+    // An empty address removes it.
+    t.patch_community(&json!({ "initiatives_page": "" })).await;
+    assert_eq!(public(&t).await["initiatives_page"], Value::Null);
+}
