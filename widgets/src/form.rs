@@ -534,6 +534,7 @@ mod tests {
             themes: vec![],
             support_threshold: 50,
             moderation: Default::default(),
+            initiatives_page: None,
         };
         let mut ui = FormUi {
             errors: vec![("title", Key::ErrRequired)],

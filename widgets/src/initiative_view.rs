@@ -882,6 +882,7 @@ mod tests {
             themes: vec!["Groen".into()],
             support_threshold: 50,
             moderation: ModerationPolicy::Pre,
+            initiatives_page: None,
         }
     }
 

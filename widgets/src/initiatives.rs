@@ -834,6 +834,7 @@ mod tests {
             themes: vec![],
             support_threshold: 50,
             moderation: ModerationPolicy::Post,
+            initiatives_page: None,
         })));
         assert!(matches!(s.status(), Some(Err(f)) if f.problem == Problem::InvalidManageToken));
         let mut s = manage("tok");
