@@ -11,8 +11,8 @@ var origin = new URL(base).origin;
 var STATE = "data-mekaar-state";
 var glue = {}, framed;
 var FILES = {
-initiatives: ["mekaar_widgets_initiatives-7b437767.js", "mekaar_widgets_initiatives_bg-26c40975.wasm"],
-polls: ["mekaar_widgets_polls-3be70978.js", "mekaar_widgets_polls_bg-65d8abea.wasm"]
+initiatives: ["mekaar_widgets_initiatives-ddeb174e.js", "mekaar_widgets_initiatives_bg-15b9262b.wasm"],
+polls: ["mekaar_widgets_polls-6e87a617.js", "mekaar_widgets_polls_bg-5608a067.wasm"]
 };
 function family(el) {
 return el.getAttribute("data-mekaar") === "poll" ? "polls" : "initiatives";

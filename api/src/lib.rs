@@ -392,6 +392,11 @@ pub struct InitiativePublic {
     /// widget then draws a cover of its own).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub photo: Option<Photo>,
+    /// The community's initiatives page on its own site (`CommunityPublic::initiatives_page`),
+    /// where `#mekaar-i={id}` opens this initiative; absent when the community has none
+    /// (the widgets then link to the server's own page of it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<String>,
 }
 
 /// An initiative's photo: two renditions the server made (JPEG, no metadata),

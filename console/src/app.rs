@@ -131,8 +131,11 @@ fn use_route() -> Route {
     {
         let route = route.clone();
         use_effect_with((), move |_| {
-            let listener =
-                Closure::<dyn Fn()>::new(move || route.set(Route::parse(&current_hash())));
+            let listener = Closure::<dyn Fn()>::new(move || {
+                // A screen the user went to is not the one the sign-in led to.
+                crate::session::forget_sign_in();
+                route.set(Route::parse(&current_hash()))
+            });
             let window = web_sys::window();
             if let Some(w) = &window {
                 let _ = w.add_event_listener_with_callback(

@@ -115,6 +115,11 @@ pub fn just_signed_in() -> bool {
     js_sys::Date::now() - FRESH.with(|f| f.replace(0.0)) < 3_000.0
 }
 
+/// The user went elsewhere after signing in: no screen takes the focus for the sign-in.
+pub fn forget_sign_in() {
+    FRESH.with(|f| f.set(0.0));
+}
+
 /// The current session, if the browser has one (`Ok(None)` on 401).
 pub async fn current() -> Result<Option<SessionInfo>, ApiError> {
     match api::get::<SessionInfo>(&session_path()).await {

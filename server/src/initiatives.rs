@@ -572,6 +572,7 @@ pub fn card(
         created_at: initiative.created_at,
         updated_at: initiative.updated_at,
         photo: initiative.photo.as_ref().map(StoredPhoto::public),
+        page: community.initiatives_page.clone(),
     })
 }
 

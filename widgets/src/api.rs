@@ -284,6 +284,24 @@ pub fn to_json<T: serde::Serialize>(value: &T) -> String {
         .unwrap_or_default()
 }
 
+/// Where an initiative's detail is for a resident: `#mekaar-i={id}` on the community's
+/// initiatives page when it has one (`page`), else on the server's own page of the list
+/// (`{base}embed/initiatives?community={c}`).
+pub fn detail_link(base: &str, community: &str, id: &str, page: Option<&str>) -> String {
+    let mut link = match page {
+        Some(page) => page.to_owned(),
+        None => {
+            let mut own = String::from(base);
+            own.push_str("embed/initiatives?community=");
+            own.push_str(&encode_segment(community));
+            own
+        }
+    };
+    link.push_str("#mekaar-i=");
+    link.push_str(&encode_segment(id));
+    link
+}
+
 /// `…/communities/{c}` of an API URL below it.
 pub fn community_of(url: &str) -> Option<&str> {
     let start = url.find("/communities/")? + "/communities/".len();
@@ -438,6 +456,23 @@ pub async fn call(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_initiatives_detail_is_on_the_communitys_page_or_the_servers() {
+        assert_eq!(
+            detail_link(
+                "https://m.example/",
+                "dorp",
+                "a1",
+                Some("https://www.dorp.nl/initiatieven")
+            ),
+            "https://www.dorp.nl/initiatieven#mekaar-i=a1"
+        );
+        assert_eq!(
+            detail_link("https://m.example/", "dorp", "a1", None),
+            "https://m.example/embed/initiatives?community=dorp#mekaar-i=a1"
+        );
+    }
 
     #[test]
     fn the_community_of_an_api_url() {

@@ -346,7 +346,10 @@ impl V<'_> {
     fn card(&self, card: &InitiativePublic, single: bool) -> Html {
         let env = self.env;
         let title = if single {
-            html! { {card.title.clone()} }
+            // Not a dead end: the card leads to the initiative's story.
+            let href =
+                crate::api::detail_link(&env.base, &env.community, &card.id, card.page.as_deref());
+            html! { <a href={href}>{card.title.clone()}</a> }
         } else {
             let id = env.id(&["c-", &card.id].concat());
             html! {
@@ -870,6 +873,7 @@ mod tests {
             created_at: 0,
             updated_at: 0,
             photo: None,
+            page: None,
         }
     }
 

@@ -618,6 +618,7 @@ mod tests {
             created_at: 0,
             updated_at: 0,
             photo: None,
+            page: None,
         }
     }
 

@@ -119,6 +119,8 @@ pub struct View {
     configured: bool,
     /// `None` while loading; the initiative's title once read.
     initiative: Option<Result<String, Problem>>,
+    /// The community's initiatives page, if it has one (for the link to the detail).
+    page: Option<String>,
     /// `None` while loading; whether this voter's state was read.
     state: Option<Result<(), Problem>>,
     /// Whether `count` came from the (newer) support state rather than the initiative.
@@ -151,6 +153,7 @@ impl View {
             inline,
             configured,
             initiative: None,
+            page: None,
             state: None,
             count_from_state: false,
             threshold: 0,
@@ -213,6 +216,7 @@ impl View {
             Action::Initiative(result) => {
                 self.initiative = Some(result.map(|i| {
                     self.threshold = i.support_threshold;
+                    self.page = i.page;
                     if !self.count_from_state {
                         self.support.count = i.support_count;
                     }
@@ -417,7 +421,11 @@ mod browser {
                 html! {
                     <>
                         if let Some(title) = view.title() {
-                            <p class="mekaar-title" id={title_id}>{title}</p>
+                            // Not a dead end: the title leads to the initiative's story.
+                            <p class="mekaar-title" id={title_id}>
+                                <a href={crate::api::detail_link(&p.env.base, &p.env.community,
+                                    &p.initiative, view.page.as_deref())}>{title}</a>
+                            </p>
                         }
                         <div class="mekaar-row">
                             <button type="button" class="mekaar-support-button"
@@ -586,6 +594,7 @@ mod tests {
             created_at: 0,
             updated_at: 0,
             photo: None,
+            page: None,
         }
     }
 

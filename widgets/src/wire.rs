@@ -201,6 +201,7 @@ impl Wire for InitiativePublic {
             created_at: count(s, "created_at")?,
             updated_at: or_default(s, "updated_at", whole)?,
             photo: opt(s, "photo")?,
+            page: opt(s, "page")?,
         })
     }
 }
@@ -482,6 +483,7 @@ mod tests {
             created_at: 1_690_000_000,
             updated_at: 1_690_000_100,
             photo: full.then(photo),
+            page: full.then(|| "https://www.dorp.example/initiatieven".into()),
         }
     }
 

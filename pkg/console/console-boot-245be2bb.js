@@ -1,2 +1,0 @@
-import init from "./mekaar_console-c7839b01.js";
-init();
