@@ -7,7 +7,9 @@
 //! cargo test -p mekaar-tests --test browser -- embedding::
 //! ```
 
-use crate::harness::{host_page, loader_snippet, support_placeholder, with_browser, HostSite};
+use crate::harness::{
+    axe_source, host_page, loader_snippet, support_placeholder, with_browser, AxeFindings, HostSite,
+};
 use mekaar_tests::{voter_key, TestServer, VOTER_HEADER};
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -665,6 +667,10 @@ async fn the_colour_scheme_follows_the_host_page_not_the_visitors_os() {
         // The OS is dark indeed: the widget told to follow it is dark.
         assert_eq!(on_light[1]["background"], json!(DARK_BG), "{on_light:?}");
         assert_eq!(on_light[2]["background"], json!(WHITE), "{on_light:?}");
+        // Both schemes pass axe (contrast included), light and dark, on one page each.
+        let axe = axe_source();
+        let mut findings = AxeFindings::default();
+        findings.check(&resident, &axe, "light host, dark OS").await;
 
         resident.goto(&dark).await;
         let on_dark = [
@@ -685,6 +691,8 @@ async fn the_colour_scheme_follows_the_host_page_not_the_visitors_os() {
             )
             .await;
         assert_eq!(inline, json!("rgb(238, 240, 242)"), "count in the dark card");
+        findings.check(&resident, &axe, "dark host").await;
+        findings.assert_clean();
         resident.assert_no_host_errors().await;
     })
     .await;
@@ -727,7 +735,8 @@ async fn a_photo_shows_on_the_card_and_in_the_detail_and_others_get_a_cover() {
             .wait_inside(
                 0,
                 "the cards with their covers",
-                r#"var cards = qa('.mekaar-card');
+                r#"if (attr('data-state') !== 'ready') return null;
+                var cards = qa('.mekaar-cards:not(.mekaar-skeleton) .mekaar-card');
                 if (cards.length < 2) return null;
                 var out = cards.map(function (c) {
                   var img = c.querySelector('img.mekaar-cover'), gen = c.querySelector('div.mekaar-cover');
@@ -742,7 +751,7 @@ async fn a_photo_shows_on_the_card_and_in_the_detail_and_others_get_a_cover() {
         let bench = covers
             .as_array()
             .and_then(|a| a.iter().find(|c| c["title"] == json!("Een bankje bij de vijver")))
-            .expect("the bench's card")
+            .unwrap_or_else(|| panic!("the bench's card: {covers}"))
             .clone();
         assert_eq!(bench["img"]["alt"], json!("Een houten bankje aan het water"), "{covers}");
         assert!(bench["img"]["loaded"].as_u64().unwrap_or(0) >= 600, "{covers}");
@@ -823,6 +832,10 @@ async fn a_site_not_yet_allowed_is_told_so_in_every_widget_in_its_own_words() {
                 "widget {index}: {message}"
             );
         }
+        // The refusals pass axe, in Dutch and in English.
+        let mut findings = AxeFindings::default();
+        findings.check(&resident, &axe_source(), "refused").await;
+        findings.assert_clean();
         resident.assert_no_host_errors().await;
     })
     .await;
@@ -918,6 +931,63 @@ async fn the_initiator_adds_and_removes_a_photo_on_the_manage_page() {
             .await
             .expect("json");
         assert_eq!(card["photo"], Value::Null, "{card}");
+    })
+    .await;
+}
+
+/// The console's snippet builder shows its previews with `data-preview="true"`: trying the
+/// preview never counts. A vote and a support in preview widgets say they are a preview,
+/// and the server's counts do not change.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_preview_vote_or_support_does_not_count() {
+    with_browser(|browser| async move {
+        let w = world(&["Een bankje bij de vijver"]).await;
+        let poll = w.open_poll(&["De Linde", "Het Plein"]).await;
+        let body = format!(
+            "<div data-mekaar=\"poll\" data-community=\"{SLUG}\" data-poll=\"{poll}\" data-preview=\"true\"></div>\n{}",
+            support_placeholder(SLUG, &w.ids[0], " data-preview=\"true\"")
+        );
+        let url = w.page("/preview", "", &body);
+        let resident = browser.profile().await;
+        resident.goto(&url).await;
+        resident
+            .wait_inside(0, "the poll's vote form", "return q('input[type=checkbox], input[type=radio]') ? true : null;")
+            .await;
+        resident.click_in(0, &crate::polls::option_label(0)).await;
+        resident.click_in(0, crate::polls::VOTE_BUTTON).await;
+        let said = resident
+            .wait_inside(0, "the preview's answer", "return t('.mekaar-message');")
+            .await;
+        assert!(
+            said.as_str().unwrap_or_default().contains("Dit is een voorbeeld"),
+            "{said}"
+        );
+        resident.wait_widget(1, "the support button", |v| v.is_ready()).await;
+        resident.press(1).await;
+        let said = resident
+            .wait_inside(1, "the preview's answer", "return t('.mekaar-message');")
+            .await;
+        assert!(
+            said.as_str().unwrap_or_default().contains("Dit is een voorbeeld"),
+            "{said}"
+        );
+        let results: Value = w
+            .api
+            .client
+            .get(w.api.community_url(SLUG, &format!("/polls/{poll}")))
+            .send()
+            .await
+            .expect("read the poll")
+            .json()
+            .await
+            .expect("poll json");
+        assert_eq!(support_count(&w).await, 0, "the preview support did not count");
+        assert_eq!(
+            results["results"]["total_votes"],
+            json!(0),
+            "the preview vote did not count: {results}"
+        );
+        resident.assert_no_host_errors().await;
     })
     .await;
 }
