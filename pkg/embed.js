@@ -11,8 +11,8 @@ var origin = new URL(base).origin;
 var STATE = "data-mekaar-state";
 var glue = {}, framed;
 var FILES = {
-initiatives: ["mekaar_widgets_initiatives-ddeb174e.js", "mekaar_widgets_initiatives_bg-15b9262b.wasm"],
-polls: ["mekaar_widgets_polls-6e87a617.js", "mekaar_widgets_polls_bg-5608a067.wasm"]
+initiatives: ["mekaar_widgets_initiatives-08ccb785.js", "mekaar_widgets_initiatives_bg-81238cf1.wasm"],
+polls: ["mekaar_widgets_polls-1865c484.js", "mekaar_widgets_polls_bg-2da18a3d.wasm"]
 };
 function family(el) {
 return el.getAttribute("data-mekaar") === "poll" ? "polls" : "initiatives";

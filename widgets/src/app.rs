@@ -120,13 +120,45 @@ fn send(env: &Env, s: &State, kind: FormKind, body: Body, to: UseReducerDispatch
             let mut url = api::community_url(&env.base, &env.community);
             url.push_str("/initiatives");
             let (base, community) = (env.base.clone(), env.community.clone());
-            request::<InitiativeSubmitted>("POST", url, None, json, to, move |r| {
-                then(r.map(|s| {
-                    let id = &s.initiative.card.id;
-                    let link = api::manage_link(&base, &community, id, &s.manage_token);
-                    Answer::Submitted(link, s.moderation == ModerationState::Pending)
-                }))
-            })
+            // The photo chosen with it goes up once the initiative (and its manage token)
+            // exists: `(alt text, file)`.
+            let photo = s.submit_photo().map(|alt| {
+                let file = photo_control(&env.id("f-photo"))
+                    .and_then(|input| input.files())
+                    .and_then(|files| files.get(0));
+                (alt, file)
+            });
+            wasm_bindgen_futures::spawn_local(async move {
+                let submitted = api::fetch::<InitiativeSubmitted>("POST", &url, None, json).await;
+                let answer = match submitted {
+                    Ok(s) => {
+                        let id = s.initiative.card.id.clone();
+                        let link = api::manage_link(&base, &community, &id, &s.manage_token);
+                        let failed = match photo {
+                            None => None,
+                            Some((_, None)) => Some(Problem::Photo),
+                            Some((alt, Some(file))) => {
+                                let mut url = api::initiative_url(&base, &community, &id);
+                                url.push_str("/photo?alt=");
+                                url.push_str(&api::encode_segment(&alt));
+                                let header =
+                                    Some((mekaar_api::MANAGE_HEADER, s.manage_token.as_str()));
+                                api::upload(&url, header, file)
+                                    .await
+                                    .err()
+                                    .map(|f| f.problem)
+                            }
+                        };
+                        Ok(Answer::Submitted(
+                            link,
+                            s.moderation == ModerationState::Pending,
+                            failed,
+                        ))
+                    }
+                    Err(f) => Err(f),
+                };
+                to.dispatch(then(answer));
+            });
         }
         FormKind::Photo => {
             let mut url = url("/photo?alt=");

@@ -184,6 +184,12 @@ pub const PHOTO: &[Field] = &[
     f("photo", Key::Photo, 0, Input::File, true),
     f("photo_alt", Key::PhotoAlt, limits::ALT, Input::Line, true),
 ];
+/// The same inside the submit form, where a photo is optional (chosen, it is checked
+/// against [`PHOTO`]: its alt text is then required).
+pub const PHOTO_OPTIONAL: &[Field] = &[
+    f("photo", Key::Photo, 0, Input::File, false),
+    f("photo_alt", Key::PhotoAlt, limits::ALT, Input::Line, false),
+];
 
 /// The fields that are not filled in right, in form order, with the message for each.
 /// `value` gives a field's trimmed text ("" when empty or unticked).
@@ -397,9 +403,20 @@ pub fn fields(
     ui: &FormUi,
     input: &Callback<(&'static str, String)>,
 ) -> Html {
+    fields_of(env, kind.fields(), community, ui, input)
+}
+
+/// [`fields`] of a table of fields: e.g. [`PHOTO_OPTIONAL`] inside the submit form.
+pub fn fields_of(
+    env: &Env,
+    table: &[Field],
+    community: Option<&CommunityPublic>,
+    ui: &FormUi,
+    input: &Callback<(&'static str, String)>,
+) -> Html {
     let lang = env.lang;
     let none: &[String] = &[];
-    let controls = kind.fields().iter().filter_map(|field| {
+    let controls = table.iter().filter_map(|field| {
         let name = field.name;
         let list = match (field.input, community) {
             (Input::Area, Some(c)) => &c.areas[..],

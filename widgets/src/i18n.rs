@@ -273,6 +273,10 @@ table! {
         "This admin token is not valid. Enter the community's admin token.";
     // The initiator's photo (manage page).
     PhotoSection => "Foto", "Photo";
+    PhotoOptional => "Foto (niet verplicht)", "Photo (optional)";
+    PhotoNotAdded =>
+        "Je initiatief is ingestuurd, maar de foto niet. Je kunt hem toevoegen via je beheerlink.",
+        "Your initiative was submitted, but the photo was not. You can add it through your manage link.";
     PhotoIntro =>
         "Een foto maakt je initiatief herkenbaar. JPEG, PNG of WebP, tot 8 MB; we halen er alle verborgen gegevens (zoals de plek waar hij is gemaakt) uit.",
         "A photo makes your initiative recognisable. JPEG, PNG or WebP, up to 8 MB; we remove all hidden data (such as where it was taken).";

@@ -620,6 +620,15 @@ impl V<'_> {
             <form class={classes!("mekaar-form", ["mekaar-", kind.act(), "-form"].concat())}
                 novalidate={true} aria-busy={busy} {onsubmit} {onkeydown}>
                 {form::fields(env, kind, s.community(), ui, &input)}
+                if kind == FormKind::Submit {
+                    // Optional: the photo goes up once the initiative exists.
+                    <fieldset class="mekaar-photo-fields">
+                        <legend>{self.t(Key::PhotoOptional)}</legend>
+                        {form::fields_of(env, form::PHOTO_OPTIONAL, None,
+                            &s.forms[FormKind::Photo as usize],
+                            &self.on.reform(|(name, value)| Msg::Do(Action::Input(FormKind::Photo, name, value))))}
+                    </fieldset>
+                }
                 if let Some(f) = &ui.failure {
                     <p class="mekaar-message" role="alert">{failure_text(self.lang(), Subject::Initiative, f)}</p>
                 }
@@ -735,6 +744,11 @@ impl V<'_> {
                     <p class="mekaar-moderation">
                         {self.t(if *pending { Key::ThanksPending } else { Key::ThanksPublished })}
                     </p>
+                    if let Some(problem) = s.photo_failed {
+                        <p class="mekaar-message" role="alert">
+                            {self.t(Key::PhotoNotAdded)}{" "}{self.t(problem.key())}
+                        </p>
+                    }
                     <div class="mekaar-keep">
                         <p><strong>{self.t(Key::ManageLink)}</strong></p>
                         <p>

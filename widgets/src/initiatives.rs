@@ -69,8 +69,9 @@ pub enum Load {
 pub enum Answer {
     Joined(JoinState),
     Reported,
-    /// The manage link and whether a moderator looks first.
-    Submitted(String, bool),
+    /// The manage link, whether a moderator looks first, and why the photo chosen with it
+    /// could not be added (the initiative is in all the same).
+    Submitted(String, bool, Option<Problem>),
     Managed(Box<ManageView>),
 }
 
@@ -134,6 +135,8 @@ pub struct State {
     preset: Query,
     /// Whether the filters are unfolded (on a narrow widget they fold behind one button).
     pub filters_open: bool,
+    /// Why the photo chosen with a new initiative was not added, if it was not.
+    pub photo_failed: Option<Problem>,
     pub route: Route,
     pub detail: Option<Result<InitiativeDetail, Failure>>,
     pub joined: bool,
@@ -223,6 +226,7 @@ impl State {
             preset: query.clone(),
             query,
             filters_open: false,
+            photo_failed: None,
             route,
             detail: None,
             joined: false,
@@ -342,8 +346,26 @@ impl State {
     pub fn sendable(&self, kind: FormKind) -> Option<Body> {
         let ui = &self.forms[kind as usize];
         let value = |name: &str| ui.values.trimmed(name);
-        (!ui.busy && crate::form::validate(kind.fields(), &value).is_empty())
-            .then(|| Body::new(kind, &value))
+        (!ui.busy
+            && crate::form::validate(kind.fields(), &value).is_empty()
+            && self.submit_photo_errors(kind).is_empty())
+        .then(|| Body::new(kind, &value))
+    }
+
+    /// The new initiative's photo is optional; chosen, it needs its alt text. The errors
+    /// (for the photo form's fields) when `kind` is the submit form.
+    fn submit_photo_errors(&self, kind: FormKind) -> Vec<(&'static str, Key)> {
+        let photo = &self.forms[FormKind::Photo as usize].values;
+        if kind != FormKind::Submit || photo.trimmed("photo").is_empty() {
+            return Vec::new();
+        }
+        crate::form::validate(crate::form::PHOTO, &|n| photo.trimmed(n))
+    }
+
+    /// Whether a photo is chosen in the submit form.
+    pub fn submit_photo(&self) -> Option<String> {
+        let photo = &self.forms[FormKind::Photo as usize].values;
+        (!photo.trimmed("photo").is_empty()).then(|| photo.trimmed("photo_alt"))
     }
 
     /// Starts over what the current kind and route show: renews [`State::wants`].
@@ -500,9 +522,15 @@ impl State {
                 ui.errors = crate::form::validate(kind.fields(), &|n| values.trimmed(n));
                 ui.failure = None;
                 ui.done = false;
-                match ui.errors.first() {
-                    Some((name, _)) => self.focus = Some(["f-", name].concat()),
-                    None => ui.busy = true,
+                let first = ui.errors.first().map(|(name, _)| *name);
+                let photo_errors = self.submit_photo_errors(kind);
+                let first = first.or(photo_errors.first().map(|(name, _)| *name));
+                if kind == FormKind::Submit {
+                    self.forms[FormKind::Photo as usize].errors = photo_errors;
+                }
+                match first {
+                    Some(name) => self.focus = Some(["f-", name].concat()),
+                    None => self.forms[kind as usize].busy = true,
                 }
             }
             Action::Answered(kind, result) => self.answered(kind, result),
@@ -551,9 +579,11 @@ impl State {
                 self.focus = Some("joined".into());
             }
             Answer::Reported => self.focus = Some("reported".into()),
-            Answer::Submitted(link, pending) => {
+            Answer::Submitted(link, pending, photo) => {
                 ui.values = Values::default();
+                self.forms[FormKind::Photo as usize] = FormUi::default();
                 self.submitted = Some((link, pending));
+                self.photo_failed = photo;
                 self.copied = None;
                 self.focus = Some("submitted-title".into());
             }
@@ -700,6 +730,44 @@ mod tests {
     }
 
     #[test]
+    fn a_photo_chosen_with_a_new_initiative_needs_its_alt_text() {
+        let mut s = list();
+        s.apply(Action::Route(Route::New));
+        for (name, value) in [
+            ("title", "Een moestuin"),
+            ("summary", "Samen groente kweken"),
+            ("initiator_name", "Anja"),
+        ] {
+            s.apply(Action::Input(FormKind::Submit, name, value.into()));
+        }
+        assert!(s.sendable(FormKind::Submit).is_some(), "no photo: fine");
+        s.apply(Action::Input(
+            FormKind::Photo,
+            "photo",
+            "C:\\fakepath\\tuin.jpg".into(),
+        ));
+        assert_eq!(
+            s.sendable(FormKind::Submit),
+            None,
+            "a photo without alt text"
+        );
+        s.apply(Action::Send(FormKind::Submit));
+        assert!(!s.forms[FormKind::Submit as usize].busy);
+        assert_eq!(
+            s.forms[FormKind::Photo as usize].errors,
+            vec![("photo_alt", Key::ErrRequired)]
+        );
+        assert_eq!(s.focus.as_deref(), Some("f-photo_alt"));
+        s.apply(Action::Input(
+            FormKind::Photo,
+            "photo_alt",
+            "Kinderen bij de bakken".into(),
+        ));
+        assert!(s.sendable(FormKind::Submit).is_some());
+        assert_eq!(s.submit_photo().as_deref(), Some("Kinderen bij de bakken"));
+    }
+
+    #[test]
     fn a_form_with_mistakes_is_not_sent_and_the_first_mistake_gets_the_focus() {
         let mut s = list();
         s.apply(Action::Route(Route::New));
@@ -742,6 +810,7 @@ mod tests {
             Ok(Answer::Submitted(
                 "https://m.example/manage/d/x#t".into(),
                 true,
+                None,
             )),
         ));
         assert_eq!(

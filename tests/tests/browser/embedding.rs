@@ -991,3 +991,96 @@ async fn a_preview_vote_or_support_does_not_count() {
     })
     .await;
 }
+
+/// A resident starting an initiative may add a photo right in the form: chosen, it needs
+/// its alt text (the form says so at the field), and it is the initiative's photo once
+/// sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_initiative_can_come_with_a_photo() {
+    with_browser(|browser| async move {
+        let w = world(&[]).await;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join("bankje.png");
+        image::RgbImage::from_fn(700, 400, |x, _| image::Rgb([(x % 256) as u8, 120, 60]))
+            .save(&file)
+            .expect("write the photo");
+        let url = w.page(
+            "/start",
+            "",
+            &format!("<div data-mekaar=\"initiatives\" data-community=\"{SLUG}\"></div>"),
+        );
+        let resident = browser.profile().await;
+        resident.goto(&format!("{url}#mekaar-new")).await;
+        resident
+            .wait_inside(
+                0,
+                "the submit form",
+                "return q('form.mekaar-submit-form input[type=file]') ? true : null;",
+            )
+            .await;
+        resident
+            .type_in(0, "input[name=title]", "Een bankje bij de vijver")
+            .await;
+        resident
+            .type_in(
+                0,
+                "textarea[name=summary]",
+                "Om even uit te rusten bij het water.",
+            )
+            .await;
+        resident
+            .type_in(0, "input[name=initiator_name]", "Piet")
+            .await;
+        resident
+            .shadow_element(0, "input[type=file]")
+            .await
+            .send_keys(&file.display().to_string())
+            .await
+            .expect("pick the file");
+        resident.click_in(0, "[id$=-b-send-submit]").await;
+        let error = resident
+            .wait_inside(
+                0,
+                "the alt text asked for",
+                "return t('[id$=-e-photo_alt]');",
+            )
+            .await;
+        assert_eq!(error, json!("Vul dit veld in."));
+        resident
+            .type_in(
+                0,
+                "input[name=photo_alt]",
+                "Een houten bankje aan het water",
+            )
+            .await;
+        resident.click_in(0, "[id$=-b-send-submit]").await;
+        resident
+            .wait_inside(
+                0,
+                "the thanks",
+                "return q('.mekaar-submitted') ? true : null;",
+            )
+            .await;
+        let failed = resident
+            .inside(0, "return t('.mekaar-submitted .mekaar-message');")
+            .await;
+        assert_eq!(failed, Value::Null, "no photo failure: {failed}");
+        let list: Value = w
+            .api
+            .client
+            .get(w.api.community_url(SLUG, "/initiatives"))
+            .send()
+            .await
+            .expect("list")
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(
+            list["initiatives"][0]["photo"]["alt"],
+            json!("Een houten bankje aan het water"),
+            "{list}"
+        );
+        resident.assert_no_host_errors().await;
+    })
+    .await;
+}

@@ -642,19 +642,19 @@ getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
 bO: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_3035);
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_3044);
 return ret;
 },
 bP: function(arg0, arg1) {
-const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_1254);
+const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_1263);
 return ret;
 },
 bQ: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_1867);
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_1876);
 return ret;
 },
 bR: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_1854);
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_1863);
 return ret;
 },
 bS: function(arg0) {
@@ -679,17 +679,17 @@ __proto__: null,
 "./mekaar_widgets_initiatives_bg.js": import0,
 };
 }
-function __wasm_bindgen_func_elem_1854(arg0, arg1) {
-wasm.__wasm_bindgen_func_elem_1854(arg0, arg1);
+function __wasm_bindgen_func_elem_1863(arg0, arg1) {
+wasm.__wasm_bindgen_func_elem_1863(arg0, arg1);
 }
-function __wasm_bindgen_func_elem_1254(arg0, arg1, arg2) {
-wasm.__wasm_bindgen_func_elem_1254(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_1263(arg0, arg1, arg2) {
+wasm.__wasm_bindgen_func_elem_1263(arg0, arg1, arg2);
 }
-function __wasm_bindgen_func_elem_1867(arg0, arg1, arg2) {
-wasm.__wasm_bindgen_func_elem_1867(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_1876(arg0, arg1, arg2) {
+wasm.__wasm_bindgen_func_elem_1876(arg0, arg1, arg2);
 }
-function __wasm_bindgen_func_elem_3035(arg0, arg1, arg2) {
-const ret = wasm.__wasm_bindgen_func_elem_3035(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_3044(arg0, arg1, arg2) {
+const ret = wasm.__wasm_bindgen_func_elem_3044(arg0, arg1, arg2);
 if (ret[1]) {
 throw takeFromExternrefTable0(ret[0]);
 }
@@ -981,7 +981,7 @@ console.warn('using deprecated parameters for the initialization function; pass 
 }
 }
 if (module_or_path === undefined) {
-module_or_path = new URL('mekaar_widgets_initiatives_bg-15b9262b.wasm', import.meta.url);
+module_or_path = new URL('mekaar_widgets_initiatives_bg-81238cf1.wasm', import.meta.url);
 }
 const imports = __wbg_get_imports();
 if (typeof module_or_path === 'string' || (typeof Request === 'function' && module_or_path instanceof Request) || (typeof URL === 'function' && module_or_path instanceof URL)) {
