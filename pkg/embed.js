@@ -11,8 +11,8 @@ var origin = new URL(base).origin;
 var STATE = "data-mekaar-state";
 var glue = {}, framed;
 var FILES = {
-initiatives: ["mekaar_widgets_initiatives-08ccb785.js", "mekaar_widgets_initiatives_bg-81238cf1.wasm"],
-polls: ["mekaar_widgets_polls-1865c484.js", "mekaar_widgets_polls_bg-2da18a3d.wasm"]
+initiatives: ["mekaar_widgets_initiatives-09bd2ebb.js", "mekaar_widgets_initiatives_bg-f4f00199.wasm"],
+polls: ["mekaar_widgets_polls-c707a4cc.js", "mekaar_widgets_polls_bg-8043f550.wasm"]
 };
 function family(el) {
 return el.getAttribute("data-mekaar") === "poll" ? "polls" : "initiatives";
