@@ -72,6 +72,19 @@ impl World {
         poll
     }
 
+    /// The community's public answer at `rest` (`/initiatives/{id}`, `/polls/{id}`), as JSON.
+    async fn read(&self, rest: &str) -> Value {
+        self.api
+            .client
+            .get(self.api.community_url(SLUG, rest))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("read {rest}: {e}"))
+            .json()
+            .await
+            .unwrap_or_else(|e| panic!("{rest} as JSON: {e}"))
+    }
+
     /// A host page at `path` with `head` (after the loader snippet) and `body`; its URL.
     fn page(&self, path: &str, head: &str, body: &str) -> String {
         let head = format!("{}\n{head}", loader_snippet(&self.api.url));
@@ -516,19 +529,7 @@ async fn support_in_frame(p: &crate::harness::Profile) {
 }
 
 async fn support_count(w: &World) -> u64 {
-    let card: Value = w
-        .api
-        .client
-        .get(
-            w.api
-                .community_url(SLUG, &format!("/initiatives/{}", w.ids[0])),
-        )
-        .send()
-        .await
-        .expect("read the initiative")
-        .json()
-        .await
-        .expect("initiative json");
+    let card = w.read(&format!("/initiatives/{}", w.ids[0])).await;
     card["support_count"].as_u64().expect("support_count")
 }
 
@@ -892,16 +893,7 @@ async fn the_initiator_adds_and_removes_a_photo_on_the_manage_page() {
                 "return t('.mekaar-manage-photo .mekaar-form-status') === 'De foto is geplaatst.' ? true : null;",
             )
             .await;
-        let card: Value = w
-            .api
-            .client
-            .get(w.api.community_url(SLUG, &format!("/initiatives/{id}")))
-            .send()
-            .await
-            .expect("read")
-            .json()
-            .await
-            .expect("json");
+        let card = w.read(&format!("/initiatives/{id}")).await;
         assert_eq!(card["photo"]["alt"], json!("Kinderen bij de moestuinbakken"), "{card}");
         assert_eq!(card["photo"]["width"], json!(640), "{card}");
         let shown = resident
@@ -920,16 +912,7 @@ async fn the_initiator_adds_and_removes_a_photo_on_the_manage_page() {
                 "return q('.mekaar-manage-photo img') || q('[id$=-b-remove-photo]') ? null : true;",
             )
             .await;
-        let card: Value = w
-            .api
-            .client
-            .get(w.api.community_url(SLUG, &format!("/initiatives/{id}")))
-            .send()
-            .await
-            .expect("read")
-            .json()
-            .await
-            .expect("json");
+        let card = w.read(&format!("/initiatives/{id}")).await;
         assert_eq!(card["photo"], Value::Null, "{card}");
     })
     .await;
@@ -971,16 +954,7 @@ async fn a_preview_vote_or_support_does_not_count() {
             said.as_str().unwrap_or_default().contains("Dit is een voorbeeld"),
             "{said}"
         );
-        let results: Value = w
-            .api
-            .client
-            .get(w.api.community_url(SLUG, &format!("/polls/{poll}")))
-            .send()
-            .await
-            .expect("read the poll")
-            .json()
-            .await
-            .expect("poll json");
+        let results = w.read(&format!("/polls/{poll}")).await;
         assert_eq!(support_count(&w).await, 0, "the preview support did not count");
         assert_eq!(
             results["results"]["total_votes"],
@@ -1065,16 +1039,7 @@ async fn a_new_initiative_can_come_with_a_photo() {
             .inside(0, "return t('.mekaar-submitted .mekaar-message');")
             .await;
         assert_eq!(failed, Value::Null, "no photo failure: {failed}");
-        let list: Value = w
-            .api
-            .client
-            .get(w.api.community_url(SLUG, "/initiatives"))
-            .send()
-            .await
-            .expect("list")
-            .json()
-            .await
-            .expect("json");
+        let list = w.read("/initiatives").await;
         assert_eq!(
             list["initiatives"][0]["photo"]["alt"],
             json!("Een houten bankje aan het water"),
