@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "admin")]
 pub mod admin;
+pub mod discussions;
 pub mod polls;
 
 /// Version prefix of every JSON API path.
@@ -172,6 +173,9 @@ pub struct CommunityAdmin {
     /// keeps them.
     #[serde(default)]
     pub retention_days: Option<u32>,
+    /// How residents' reactions are moderated and limited.
+    #[serde(default)]
+    pub reactions: discussions::ReactionSettings,
 }
 
 /// Smallest and largest `retention_days` (ten years).
@@ -235,6 +239,9 @@ pub struct CommunityUpdate {
     /// [`INITIATIVES_PAGE_MAX`] characters, without a fragment.
     #[serde(default, deserialize_with = "present")]
     pub initiatives_page: Option<Option<String>>,
+    /// Replaces the reactions settings as a whole.
+    #[serde(default)]
+    pub reactions: Option<discussions::ReactionSettings>,
 }
 
 /// Longest `initiatives_page`, in characters.
@@ -381,6 +388,9 @@ pub struct InitiativePublic {
     pub threshold_reached_at: Option<u64>,
     #[serde(default)]
     pub join_count: u64,
+    /// Published reactions in the initiative's thread.
+    #[serde(default)]
+    pub reaction_count: u64,
     /// Whether the municipality or the community has answered officially.
     #[serde(default)]
     pub answered: bool,
@@ -625,6 +635,8 @@ pub enum WebhookEvent {
     ThresholdReached,
     Reported,
     Answered,
+    ReactionPosted,
+    ReactionReported,
 }
 
 impl WebhookEvent {
@@ -634,6 +646,8 @@ impl WebhookEvent {
             WebhookEvent::ThresholdReached => "threshold_reached",
             WebhookEvent::Reported => "reported",
             WebhookEvent::Answered => "answered",
+            WebhookEvent::ReactionPosted => "reaction_posted",
+            WebhookEvent::ReactionReported => "reaction_reported",
         }
     }
 }

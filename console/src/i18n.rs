@@ -304,6 +304,8 @@ table! {
     SettingsEventThreshold => "drempel gehaald", "threshold reached";
     SettingsEventReported => "gemeld", "reported";
     SettingsEventAnswered => "officiële reactie", "official answer";
+    SettingsEventReactionPosted => "nieuwe reactie van een inwoner", "new reaction from a resident";
+    SettingsEventReactionReported => "reactie gemeld", "reaction reported";
     SettingsDeliveries => "Bezorgpogingen", "Deliveries";
     SettingsDeliveriesNone => "Nog geen bezorgpogingen.", "No deliveries yet.";
     SettingsDeliveriesCaption => "De laatste bezorgpogingen, nieuwste eerst", "The latest deliveries, newest first";

@@ -1,6 +1,7 @@
 //! Communities (tenants): their settings, who may embed them, their admin tokens.
 
 use mekaar_api::admin::{Role, TokenInfo, TOKEN_LABEL_MAX};
+use mekaar_api::discussions::ReactionSettings;
 use mekaar_api::{
     codes, is_valid_slug, CommunityAdmin, CommunityCreate, CommunityPublic, CommunityUpdate,
     ModerationPolicy, WebhookEvent, DEFAULT_REPORTS_BEFORE_HIDE, INITIATIVES_PAGE_MAX,
@@ -59,6 +60,9 @@ pub struct Community {
     /// The host site's page with the initiatives list (see [`check_initiatives_page`]).
     #[serde(default)]
     pub initiatives_page: Option<String>,
+    /// How residents' reactions are moderated and limited (see `discussions`).
+    #[serde(default)]
+    pub reactions: ReactionSettings,
 }
 
 /// A community token as stored: its role, who holds it, and its hash.
@@ -135,6 +139,7 @@ impl Community {
             allowed_origins: self.allowed_origins.clone(),
             reports_before_hide: self.reports_before_hide,
             retention_days: self.retention_days,
+            reactions: self.reactions.clone(),
         }
     }
 
@@ -230,6 +235,7 @@ pub fn create(store: &Store, input: CommunityCreate) -> ApiResult<(Community, St
         webhooks: vec![],
         retention_days: None,
         initiatives_page: None,
+        reactions: ReactionSettings::default(),
     };
     apply_update(
         &mut community,
@@ -244,6 +250,7 @@ pub fn create(store: &Store, input: CommunityCreate) -> ApiResult<(Community, St
             reports_before_hide: input.reports_before_hide,
             retention_days: None,
             initiatives_page: input.initiatives_page.map(Some),
+            reactions: None,
         },
     )?;
     if !store.insert_new(Table::Communities, &store_key(&community.slug), &community)? {
@@ -454,6 +461,9 @@ fn apply_update(community: &mut Community, change: CommunityUpdate) -> ApiResult
             }
         }
         community.retention_days = retention;
+    }
+    if let Some(settings) = change.reactions {
+        community.reactions = check_reaction_settings(settings)?;
     }
     if let Some(page) = change.initiatives_page {
         community.initiatives_page = match page.as_deref().map(str::trim) {
@@ -810,4 +820,56 @@ mod tests {
         assert!(check_text("name", &"é".repeat(10), 10).is_ok());
         assert!(check_text("name", "a\u{0}b", 10).is_err());
     }
+}
+
+/// Reaction settings within sensible bounds; hold words trimmed, lowercased
+/// and deduplicated.
+fn check_reaction_settings(mut settings: ReactionSettings) -> ApiResult<ReactionSettings> {
+    use mekaar_api::discussions::limits::{HOLD_WORD, HOLD_WORDS};
+    if settings.hold_words.len() > HOLD_WORDS {
+        return Err(ApiError::invalid_field(
+            "reactions.hold_words",
+            format!("at most {HOLD_WORDS} words"),
+        ));
+    }
+    let mut words = Vec::new();
+    for word in &settings.hold_words {
+        let word = word.trim().to_lowercase();
+        if word.is_empty() {
+            continue;
+        }
+        if word.chars().count() > HOLD_WORD || word.chars().any(char::is_control) {
+            return Err(ApiError::invalid_field(
+                "reactions.hold_words",
+                format!("each word at most {HOLD_WORD} characters, no control characters"),
+            ));
+        }
+        words.push(word);
+    }
+    settings.hold_words = dedup(words);
+    for (field, value, max) in [
+        (
+            "reactions.reports_before_hide",
+            settings.reports_before_hide,
+            REPORTS_BEFORE_HIDE_MAX,
+        ),
+        (
+            "reactions.per_key_per_10_minutes",
+            settings.per_key_per_10_minutes,
+            1_000,
+        ),
+        (
+            "reactions.per_network_per_hour",
+            settings.per_network_per_hour,
+            100_000,
+        ),
+    ] {
+        if !(1..=max).contains(&value) {
+            return Err(ApiError::invalid_field(
+                field,
+                format!("must be between 1 and {max}"),
+            ));
+        }
+    }
+    Ok(settings)
 }

@@ -316,6 +316,7 @@ mod tests {
             webhooks: vec![],
             retention_days: None,
             initiatives_page: None,
+            reactions: Default::default(),
         }
     }
 

@@ -435,6 +435,7 @@ fn community(store: &Store, command: CommunityCommand) -> Result<(), String> {
                         .retention_days
                         .map(|days| (days > 0).then_some(days)),
                     initiatives_page: settings.initiatives_page.map(Some),
+                    reactions: None,
                 },
             )
             .map_err(|e| e.message)?;

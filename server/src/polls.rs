@@ -1282,6 +1282,7 @@ mod tests {
             webhooks: vec![],
             retention_days: None,
             initiatives_page: None,
+            reactions: Default::default(),
         }
     }
 

@@ -883,6 +883,7 @@ mod tests {
             support_threshold: 50,
             threshold_reached_at: None,
             join_count: 1,
+            reaction_count: 0,
             answered: true,
             created_at: 0,
             updated_at: 0,

@@ -644,6 +644,7 @@ mod tests {
             support_threshold: 50,
             threshold_reached_at: None,
             join_count: 2,
+            reaction_count: 0,
             answered: false,
             created_at: 0,
             updated_at: 0,

@@ -590,6 +590,7 @@ mod tests {
             support_threshold: threshold,
             threshold_reached_at: None,
             join_count: 0,
+            reaction_count: 0,
             answered: false,
             created_at: 0,
             updated_at: 0,

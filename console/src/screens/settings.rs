@@ -675,11 +675,13 @@ fn tokens() -> Html {
     }
 }
 
-const EVENTS: [WebhookEvent; 4] = [
+const EVENTS: [WebhookEvent; 6] = [
     WebhookEvent::Submitted,
     WebhookEvent::ThresholdReached,
     WebhookEvent::Reported,
     WebhookEvent::Answered,
+    WebhookEvent::ReactionPosted,
+    WebhookEvent::ReactionReported,
 ];
 
 fn event_key(event: WebhookEvent) -> Key {
@@ -688,6 +690,8 @@ fn event_key(event: WebhookEvent) -> Key {
         WebhookEvent::ThresholdReached => Key::SettingsEventThreshold,
         WebhookEvent::Reported => Key::SettingsEventReported,
         WebhookEvent::Answered => Key::SettingsEventAnswered,
+        WebhookEvent::ReactionPosted => Key::SettingsEventReactionPosted,
+        WebhookEvent::ReactionReported => Key::SettingsEventReactionReported,
     }
 }
 
