@@ -649,6 +649,58 @@ pub(crate) fn temp_community() -> (tempfile::TempDir, Store, Community, String) 
     (dir, store, community, token)
 }
 
+/// Reaction settings within sensible bounds; hold words trimmed, lowercased
+/// and deduplicated.
+fn check_reaction_settings(mut settings: ReactionSettings) -> ApiResult<ReactionSettings> {
+    use mekaar_api::discussions::limits::{HOLD_WORD, HOLD_WORDS};
+    if settings.hold_words.len() > HOLD_WORDS {
+        return Err(ApiError::invalid_field(
+            "reactions.hold_words",
+            format!("at most {HOLD_WORDS} words"),
+        ));
+    }
+    let mut words = Vec::new();
+    for word in &settings.hold_words {
+        let word = word.trim().to_lowercase();
+        if word.is_empty() {
+            continue;
+        }
+        if word.chars().count() > HOLD_WORD || word.chars().any(char::is_control) {
+            return Err(ApiError::invalid_field(
+                "reactions.hold_words",
+                format!("each word at most {HOLD_WORD} characters, no control characters"),
+            ));
+        }
+        words.push(word);
+    }
+    settings.hold_words = dedup(words);
+    for (field, value, max) in [
+        (
+            "reactions.reports_before_hide",
+            settings.reports_before_hide,
+            REPORTS_BEFORE_HIDE_MAX,
+        ),
+        (
+            "reactions.per_key_per_10_minutes",
+            settings.per_key_per_10_minutes,
+            1_000,
+        ),
+        (
+            "reactions.per_network_per_hour",
+            settings.per_network_per_hour,
+            100_000,
+        ),
+    ] {
+        if !(1..=max).contains(&value) {
+            return Err(ApiError::invalid_field(
+                field,
+                format!("must be between 1 and {max}"),
+            ));
+        }
+    }
+    Ok(settings)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -820,56 +872,4 @@ mod tests {
         assert!(check_text("name", &"é".repeat(10), 10).is_ok());
         assert!(check_text("name", "a\u{0}b", 10).is_err());
     }
-}
-
-/// Reaction settings within sensible bounds; hold words trimmed, lowercased
-/// and deduplicated.
-fn check_reaction_settings(mut settings: ReactionSettings) -> ApiResult<ReactionSettings> {
-    use mekaar_api::discussions::limits::{HOLD_WORD, HOLD_WORDS};
-    if settings.hold_words.len() > HOLD_WORDS {
-        return Err(ApiError::invalid_field(
-            "reactions.hold_words",
-            format!("at most {HOLD_WORDS} words"),
-        ));
-    }
-    let mut words = Vec::new();
-    for word in &settings.hold_words {
-        let word = word.trim().to_lowercase();
-        if word.is_empty() {
-            continue;
-        }
-        if word.chars().count() > HOLD_WORD || word.chars().any(char::is_control) {
-            return Err(ApiError::invalid_field(
-                "reactions.hold_words",
-                format!("each word at most {HOLD_WORD} characters, no control characters"),
-            ));
-        }
-        words.push(word);
-    }
-    settings.hold_words = dedup(words);
-    for (field, value, max) in [
-        (
-            "reactions.reports_before_hide",
-            settings.reports_before_hide,
-            REPORTS_BEFORE_HIDE_MAX,
-        ),
-        (
-            "reactions.per_key_per_10_minutes",
-            settings.per_key_per_10_minutes,
-            1_000,
-        ),
-        (
-            "reactions.per_network_per_hour",
-            settings.per_network_per_hour,
-            100_000,
-        ),
-    ] {
-        if !(1..=max).contains(&value) {
-            return Err(ApiError::invalid_field(
-                field,
-                format!("must be between 1 and {max}"),
-            ));
-        }
-    }
-    Ok(settings)
 }
