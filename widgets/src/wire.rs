@@ -12,6 +12,9 @@
 //! missing required field makes the whole answer unreadable (`None`); fields the API marks
 //! `#[serde(default)]` default.
 
+use mekaar_api::discussions::{
+    AgreeState, Badge, Reaction, ReactionState, Stance, Thread, ThreadKind, ThreadView,
+};
 use mekaar_api::polls::VoteReceipt;
 use mekaar_api::polls::{LiveUpdate, Phase, PollPublic, PollResults, PollView, ResultsVisibility};
 use mekaar_api::{
@@ -399,6 +402,104 @@ impl Wire for LiveUpdate {
     }
 }
 
+impl Wire for ThreadKind {
+    fn read<S: Source>(s: &S) -> Option<Self> {
+        ThreadKind::parse(&s.string()?)
+    }
+}
+
+impl Wire for Stance {
+    fn read<S: Source>(s: &S) -> Option<Self> {
+        Stance::parse(&s.string()?)
+    }
+}
+
+impl Wire for Badge {
+    fn read<S: Source>(s: &S) -> Option<Self> {
+        name(
+            s,
+            &[
+                ("initiator", Self::Initiator),
+                ("municipality", Self::Municipality),
+            ],
+        )
+    }
+}
+
+impl Wire for ReactionState {
+    fn read<S: Source>(s: &S) -> Option<Self> {
+        name(
+            s,
+            &[
+                ("pending", Self::Pending),
+                ("published", Self::Published),
+                ("hidden", Self::Hidden),
+                ("removed", Self::Removed),
+            ],
+        )
+    }
+}
+
+impl Wire for Reaction {
+    fn read<S: Source>(s: &S) -> Option<Self> {
+        Some(Reaction {
+            id: text(s, "id")?,
+            text: text(s, "text")?,
+            name: or_default(s, "name", Source::string)?,
+            stance: opt(s, "stance")?,
+            reply_to: opt_text(s, "reply_to")?,
+            badge: opt(s, "badge")?,
+            created_at: count(s, "created_at")?,
+            edited: or_default(s, "edited", Source::boolean)?,
+            state: ReactionState::read(&s.field("state")?)?,
+            agree_count: count(s, "agree_count")?,
+            agreed: or_default(s, "agreed", Source::boolean)?,
+            editable_until: opt_count(s, "editable_until")?,
+            replies: match s.field("replies") {
+                None => Vec::new(),
+                Some(_) => items(s, "replies")?,
+            },
+        })
+    }
+}
+
+impl Wire for Thread {
+    fn read<S: Source>(s: &S) -> Option<Self> {
+        Some(Thread {
+            kind: ThreadKind::read(&s.field("kind")?)?,
+            id: text(s, "id")?,
+            title: text(s, "title")?,
+            intro: or_default(s, "intro", Source::string)?,
+            open: flag(s, "open")?,
+            closes_at: opt_count(s, "closes_at")?,
+            reaction_count: count(s, "reaction_count")?,
+            stances: or_default(s, "stances", Source::boolean)?,
+        })
+    }
+}
+
+impl Wire for ThreadView {
+    fn read<S: Source>(s: &S) -> Option<Self> {
+        Some(ThreadView {
+            thread: Thread::read(&s.field("thread")?)?,
+            reactions: items(s, "reactions")?,
+            page: small(s, "page")?,
+            total: count(s, "total")?,
+            page_size: small(s, "page_size")?,
+            version: count(s, "version")?,
+        })
+    }
+}
+
+impl Wire for AgreeState {
+    fn read<S: Source>(s: &S) -> Option<Self> {
+        Some(AgreeState {
+            agreed: flag(s, "agreed")?,
+            agree_count: count(s, "agree_count")?,
+        })
+    }
+}
+
 #[cfg(target_arch = "wasm32")]
 impl Source for wasm_bindgen::JsValue {
     fn field(&self, name: &str) -> Option<Self> {
@@ -637,6 +738,103 @@ mod tests {
             results: Some(results),
             viewer: "ticket".into(),
         });
+    }
+
+    fn reaction(id: &str, full: bool) -> Reaction {
+        Reaction {
+            id: id.into(),
+            text: "Goed plan! https://example.org <b>".into(),
+            name: if full { "Anna".into() } else { String::new() },
+            stance: full.then_some(Stance::Question),
+            reply_to: full.then(|| "r0".into()),
+            badge: full.then_some(Badge::Municipality),
+            created_at: 1_700_000_000,
+            edited: full,
+            state: if full {
+                ReactionState::Pending
+            } else {
+                ReactionState::Published
+            },
+            agree_count: 4,
+            agreed: full,
+            editable_until: full.then_some(1_700_000_900),
+            replies: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn discussion_answers_read_back_as_the_server_wrote_them() {
+        for full in [true, false] {
+            let mut top = reaction("r1", full);
+            top.reply_to = None;
+            top.replies = if full {
+                vec![reaction("r2", true), reaction("r3", false)]
+            } else {
+                Vec::new()
+            };
+            round_trip(top.clone());
+            for (kind, stance, badge, state) in [
+                (
+                    ThreadKind::Initiative,
+                    Stance::For,
+                    Badge::Initiator,
+                    ReactionState::Hidden,
+                ),
+                (
+                    ThreadKind::Poll,
+                    Stance::Against,
+                    Badge::Municipality,
+                    ReactionState::Removed,
+                ),
+                (
+                    ThreadKind::Topic,
+                    Stance::Idea,
+                    Badge::Initiator,
+                    ReactionState::Published,
+                ),
+            ] {
+                round_trip(ThreadView {
+                    thread: Thread {
+                        kind,
+                        id: "t1".into(),
+                        title: "Kermis?".into(),
+                        intro: if full {
+                            "Wat vindt u?".into()
+                        } else {
+                            String::new()
+                        },
+                        open: full,
+                        closes_at: full.then_some(1_800_000_000),
+                        reaction_count: 12,
+                        stances: full,
+                    },
+                    reactions: vec![
+                        top.clone(),
+                        Reaction {
+                            stance: Some(stance),
+                            badge: Some(badge),
+                            state,
+                            ..reaction("r4", false)
+                        },
+                    ],
+                    page: 2,
+                    total: 21,
+                    page_size: 20,
+                    version: 77,
+                });
+            }
+        }
+        round_trip(AgreeState {
+            agreed: true,
+            agree_count: 3,
+        });
+        // Defaults: absent name, edited, agreed, replies.
+        let r = Reaction::read(&json!({
+            "id": "x", "text": "t", "created_at": 1, "state": "published", "agree_count": 0
+        }))
+        .unwrap();
+        assert_eq!((r.name.as_str(), r.edited, r.replies.len()), ("", false, 0));
+        assert_eq!(Stance::read(&json!("maybe")), None);
     }
 
     #[test]
