@@ -3,6 +3,7 @@
 
 use crate::i18n::Key;
 use mekaar_api::codes;
+use mekaar_api::discussions::codes as talk;
 use mekaar_api::polls::codes as polls;
 
 /// Why something did not work, as far as a resident needs to know.
@@ -36,6 +37,15 @@ pub enum Problem {
     Preview,
     /// A photo the server could not use (not an image, too large, wrong type).
     Photo,
+    /// The dialogue's refusals (`mekaar_api::discussions::codes`).
+    ThreadNotFound,
+    TopicNotFound,
+    ThreadClosed,
+    ReactionNotFound,
+    EditWindowOver,
+    NotYourReaction,
+    DuplicateReaction,
+    InvalidReply,
     Generic,
 }
 
@@ -66,6 +76,14 @@ impl Problem {
             | codes::PHOTO_TYPE
             | codes::PHOTO_TOO_LARGE
             | codes::BODY_TOO_LARGE => Problem::Photo,
+            talk::THREAD_NOT_FOUND => Problem::ThreadNotFound,
+            talk::TOPIC_NOT_FOUND => Problem::TopicNotFound,
+            talk::THREAD_CLOSED => Problem::ThreadClosed,
+            talk::REACTION_NOT_FOUND => Problem::ReactionNotFound,
+            talk::EDIT_WINDOW_OVER => Problem::EditWindowOver,
+            talk::NOT_YOUR_REACTION => Problem::NotYourReaction,
+            talk::DUPLICATE_REACTION => Problem::DuplicateReaction,
+            talk::INVALID_REPLY => Problem::InvalidReply,
             _ => Problem::Generic,
         }
     }
@@ -106,7 +124,8 @@ impl Problem {
             Problem::Unauthorized => Key::ErrAdminToken,
             Problem::Preview => Key::ErrPreview,
             Problem::Photo => Key::ErrPhoto,
-            Problem::Generic => Key::ErrGeneric,
+            // The discussion widget words these itself (its own table).
+            _ => Key::ErrGeneric,
         }
     }
 
@@ -526,6 +545,10 @@ mod tests {
             Problem::StorageUnavailable
         );
         assert_eq!(Problem::from_code("no_such_code"), Problem::Generic);
+        assert_eq!(
+            Problem::from_code(talk::EDIT_WINDOW_OVER),
+            Problem::EditWindowOver
+        );
         assert_eq!(Problem::from_code(codes::INTERNAL), Problem::Generic);
         assert_eq!(Problem::from_status(403), Problem::OriginNotAllowed);
         assert_eq!(Problem::from_status(500), Problem::Generic);

@@ -319,6 +319,102 @@ table! {
         "Open poll: one vote per device per website.";
     PollSureCodes => "Met stemcodes: elke code telt één keer.", "With vote codes: each code counts once.";
     PollMine => "jouw keuze", "your choice";
+    // Reactions on an initiative: the count on a card, the detail's section.
+    ReactionCountOne => "{n} reactie", "{n} reaction";
+    ReactionCountOther => "{n} reacties", "{n} reactions";
+    Reactions => "Reacties", "Reactions";
+}
+
+/// The discussion widget's own table (only its family links it in).
+#[cfg(feature = "discussions")]
+pub mod talk {
+    use super::Lang;
+
+    table! {
+        Reactions => "Reacties", "Reactions";
+        ReactionsCount => "Reacties ({n})", "Reactions ({n})";
+        Closed =>
+            "Deze discussie is gesloten: er kunnen geen nieuwe reacties bij.",
+            "This discussion is closed: no new reactions can be added.";
+        ClosesOn => "Je kunt reageren tot {n}.", "You can react until {n}.";
+        YourReaction => "Jouw reactie", "Your reaction";
+        CharCount => "{n} van {t} tekens", "{n} of {t} characters";
+        Name => "Naam (niet verplicht)", "Name (optional)";
+        NameHint => "Leeg gelaten staat er \u{201c}Inwoner\u{201d}.", "Left empty, it says \u{201c}Resident\u{201d}.";
+        Resident => "Inwoner", "Resident";
+        StanceLabel => "Je standpunt (niet verplicht)", "Your stance (optional)";
+        NoStance => "Geen", "None";
+        For => "Voor", "For";
+        Against => "Tegen", "Against";
+        Question => "Vraag", "Question";
+        Idea => "Idee", "Idea";
+        Website => "Laat dit veld leeg", "Leave this field empty";
+        Send => "Plaats reactie", "Post reaction";
+        Sending => "Versturen\u{2026}", "Sending\u{2026}";
+        Posted => "Je reactie staat erbij.", "Your reaction has been posted.";
+        PostedPending =>
+            "Dank je! Je reactie wacht op moderatie en verschijnt zodra een moderator haar heeft bekeken.",
+            "Thank you! Your reaction awaits moderation and appears once a moderator has looked at it.";
+        Pending => "Wacht op moderatie", "Awaiting moderation";
+        Edited => "bewerkt", "edited";
+        Initiator => "Initiatiefnemer", "Initiator";
+        Municipality => "Gemeente", "Municipality";
+        Show => "Toon", "Show";
+        AllStances => "Alle reacties", "All reactions";
+        Order => "Volgorde", "Order";
+        Newest => "Nieuwste eerst", "Newest first";
+        Oldest => "Oudste eerst", "Oldest first";
+        Agreed => "Meeste eens", "Most agreed";
+        More => "Meer reacties", "More reactions";
+        Empty => "Nog geen reacties. Wees de eerste!", "No reactions yet. Be the first!";
+        EmptyFiltered => "Geen reacties met dit standpunt.", "No reactions with this stance.";
+        Agree => "Eens", "Agree";
+        // The agree button's accessible name: `{n}` people agree.
+        AgreeLabel => "Eens ({n})", "Agree ({n})";
+        Reply => "Antwoord", "Reply";
+        ReplyTo => "Jouw antwoord aan {n}", "Your reply to {n}";
+        SendReply => "Plaats antwoord", "Post reply";
+        Cancel => "Annuleer", "Cancel";
+        Edit => "Bewerk", "Edit";
+        EditLabel => "Je reactie bewerken", "Edit your reaction";
+        Save => "Bewaar", "Save";
+        Delete => "Verwijder", "Delete";
+        Deleted => "Je reactie is verwijderd.", "Your reaction was deleted.";
+        EditUntil => "Aan te passen tot {n}", "Can be changed until {n}";
+        Report => "Meld", "Report";
+        ReportReason => "Waarom meld je deze reactie?", "Why are you reporting this reaction?";
+        SendReport => "Verstuur melding", "Send report";
+        Reported => "Bedankt voor je melding: een moderator kijkt ernaar.", "Thank you for your report: a moderator will look at it.";
+        Removed => "Deze reactie is verwijderd.", "This reaction was removed.";
+        NewOne => "1 nieuwe reactie", "1 new reaction";
+        NewOther => "{n} nieuwe reacties", "{n} new reactions";
+        ErrRequired => "Schrijf eerst je reactie.", "Please write your reaction first.";
+        ErrTooLong => "Dit is te lang: maximaal {n} tekens.", "This is too long: at most {n} characters.";
+        ErrThreadNotFound => "Deze discussie bestaat niet (meer).", "This discussion does not exist (any more).";
+        ErrTopicNotFound => "Dit onderwerp bestaat niet (meer).", "This topic does not exist (any more).";
+        ErrThreadClosed =>
+            "Deze discussie is gesloten: je reactie is niet geplaatst.",
+            "This discussion is closed: your reaction was not posted.";
+        ErrReactionNotFound => "Deze reactie bestaat niet meer.", "This reaction no longer exists.";
+        ErrEditWindowOver =>
+            "Je kunt deze reactie niet meer aanpassen: dat kan tot 15 minuten na het plaatsen.",
+            "You can no longer change this reaction: that is possible up to 15 minutes after posting.";
+        ErrNotYours => "Alleen wie deze reactie schreef, kan haar aanpassen.", "Only whoever wrote this reaction can change it.";
+        ErrDuplicate => "Deze reactie heb je al geplaatst.", "You already posted this reaction.";
+        ErrInvalidReply => "Op deze reactie kun je niet antwoorden.", "You cannot reply to this reaction.";
+        ErrRateLimited => "Je hebt net veel reacties geplaatst.", "You posted many reactions just now.";
+        ErrOriginNotAllowed =>
+            "Deze website mag deze discussie (nog) niet tonen. De beheerder van de gemeenschap kan de website toestaan.",
+            "This website is not (yet) allowed to show this discussion. The community's administrator can allow it.";
+        ErrMisconfigured =>
+            "Deze widget is niet goed ingesteld: de gemeenschap of het onderwerp ontbreekt.",
+            "This widget is not set up correctly: the community or the topic is missing.";
+    }
+
+    /// The translated text of `key`.
+    pub fn t(lang: Lang, key: Key) -> &'static str {
+        key.text(lang)
+    }
 }
 
 /// "3 dagen geleden", "gisteren", … : how long ago `then` was at `now` (seconds since the
@@ -367,7 +463,11 @@ pub fn count_text(lang: Lang, count: u64, threshold: u64) -> String {
 
 /// `key`'s text with `{n}` and `{t}` filled in.
 pub fn fill(lang: Lang, key: Key, n: &str, t: &str) -> String {
-    let text = self::t(lang, key);
+    fill_in(self::t(lang, key), n, t)
+}
+
+/// `text` with `{n}` and `{t}` filled in.
+pub fn fill_in(text: &str, n: &str, t: &str) -> String {
     let mut out = String::with_capacity(text.len() + n.len() + t.len());
     let mut rest = text;
     // Placeholders are `{` + one letter + `}`; no `&str` pattern search (smaller wasm).
@@ -498,6 +598,17 @@ mod tests {
         assert!(ago_days(400).starts_with("op "), "{}", ago_days(400));
         // A clock behind the server's: today, never a negative age.
         assert_eq!(ago(Lang::Nl, now + 500, now), "vandaag");
+    }
+
+    #[test]
+    #[cfg(feature = "discussions")]
+    fn every_discussion_key_has_every_language() {
+        for key in talk::Key::ALL {
+            for lang in Lang::ALL {
+                assert!(!key.text(lang).trim().is_empty(), "{key:?} {lang:?}");
+            }
+            assert_ne!(key.text(Lang::Nl), key.text(Lang::En), "{key:?}");
+        }
     }
 
     #[test]

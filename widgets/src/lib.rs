@@ -8,6 +8,12 @@
 pub mod api;
 #[cfg(target_arch = "wasm32")]
 pub mod app;
+#[cfg(feature = "discussions")]
+pub mod discussion;
+#[cfg(all(target_arch = "wasm32", feature = "discussions"))]
+pub mod discussion_app;
+#[cfg(feature = "discussions")]
+pub mod discussion_view;
 pub mod form;
 pub mod i18n;
 pub mod initiative_view;
