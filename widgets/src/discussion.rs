@@ -610,16 +610,9 @@ impl Talk {
             Action::Open(open) => {
                 self.open_error = None;
                 self.notice = None;
-                let name = open.as_ref().map(|o| {
-                    let kind = match o {
-                        Open::Reply(..) => "reply-",
-                        Open::Edit(..) => "edit-",
-                        Open::Report(..) => "report-",
-                    };
-                    [kind, o.id()].concat()
-                });
-                // Closing returns the focus to the reaction's first button.
-                let back = self.open.as_ref().map(|o| ["a-", o.id()].concat());
+                let name = open.as_ref().map(|o| ["o-", o.id()].concat());
+                // Closing returns the focus to the reaction.
+                let back = self.open.as_ref().map(|o| ["r-", o.id()].concat());
                 self.open = open;
                 if let Some(name) = name.or(back) {
                     self.focus_on(name);
@@ -668,8 +661,8 @@ impl Talk {
                     Ok(r) => {
                         self.open = None;
                         self.posted(&r, now, Some(id.clone()));
+                        self.focus_on(["m-", &id].concat());
                         self.insert(r);
-                        self.focus_on(["n-", &id].concat());
                     }
                     Err(f) => {
                         let text = failure_text(self.lang, &f);
@@ -689,7 +682,7 @@ impl Talk {
                             let replies = std::mem::take(&mut old.replies);
                             *old = Reaction { replies, ..r };
                         }
-                        self.focus_on(["a-", &id].concat());
+                        self.focus_on(["r-", &id].concat());
                     }
                     Err(f) => {
                         let text = failure_text(self.lang, &f);
@@ -1004,7 +997,7 @@ pub mod tests {
     fn replies_agrees_edits_reports_and_deletes() {
         let mut s = loaded(&["a", "b"], 2);
         s.apply(Action::Open(Some(Open::Reply("a".into(), String::new()))));
-        assert_eq!(s.focus.1.as_deref(), Some("reply-a"));
+        assert_eq!(s.focus.1.as_deref(), Some("o-a"));
         s.apply(Action::SubmitOpen);
         assert_eq!(s.open_error, Some(FieldError::Required));
         s.apply(Action::OpenText("Klopt".into()));
