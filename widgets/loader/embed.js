@@ -22,10 +22,12 @@
   // Each widget family is its own wasm: a page loads only the families it shows.
   var FILES = {
     initiatives: ["__MEKAAR_INITIATIVES_JS__", "__MEKAAR_INITIATIVES_WASM__"],
-    polls: ["__MEKAAR_POLLS_JS__", "__MEKAAR_POLLS_WASM__"]
+    polls: ["__MEKAAR_POLLS_JS__", "__MEKAAR_POLLS_WASM__"],
+    discussions: ["__MEKAAR_DISCUSSIONS_JS__", "__MEKAAR_DISCUSSIONS_WASM__"]
   };
   function family(el) {
-    return el.getAttribute("data-mekaar") === "poll" ? "polls" : "initiatives";
+    var kind = el.getAttribute("data-mekaar");
+    return kind === "poll" ? "polls" : kind === "discussion" ? "discussions" : "initiatives";
   }
   // Inside our own frame page (/embed/...): tell the host page how tall the widget is, so
   // its frame can grow to it (the host's loader, or the iframe snippet's few lines, listen).
@@ -124,11 +126,22 @@
     for (var i = 0; i < list.length; i++) mount(list[i]);
   }
   scan(d.documentElement);
-  new MutationObserver(function (records) {
+  var watch = { childList: true, subtree: true };
+  var observer = new MutationObserver(function (records) {
     for (var i = 0; i < records.length; i++) {
       var added = records[i].addedNodes, removed = records[i].removedNodes;
       for (var j = 0; j < removed.length; j++) gone(removed[j]);
       for (var k = 0; k < added.length; k++) scan(added[k]);
     }
-  }).observe(d.documentElement, { childList: true, subtree: true });
+  });
+  observer.observe(d.documentElement, watch);
+  // A widget that shows another inside its shadow root (the initiative detail's reactions)
+  // asks for it with a composed `mekaar:mount` event from that placeholder: mount it, and
+  // watch that shadow root, so the widget ends when its placeholder leaves it.
+  d.addEventListener("mekaar:mount", function (e) {
+    var el = e.composedPath()[0];
+    if (!el || !el.hasAttribute || !el.hasAttribute("data-mekaar")) return;
+    observer.observe(el.getRootNode(), watch);
+    mount(el);
+  });
 })();

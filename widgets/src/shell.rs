@@ -7,7 +7,7 @@
 
 // Built with one widget family (see `build-pkg`), the other family's arms are left out.
 #![cfg_attr(
-    not(all(feature = "initiatives", feature = "polls")),
+    not(all(feature = "initiatives", feature = "polls", feature = "discussions")),
     allow(unused_variables, dead_code)
 )]
 
@@ -29,7 +29,11 @@ thread_local! {
     /// The one constructable stylesheet every shadow root on the page adopts; `None` where
     /// the browser has none (then each shadow root gets a `<style>`).
     static SHEET: Option<CssStyleSheet> = shared_sheet();
-    static NEXT_UID: RefCell<u32> = const { RefCell::new(0) };
+    /// Each family's wasm counts on its own: the discussion family (mounted inside other
+    /// widgets too) counts from 1000, so ids never repeat on a page.
+    static NEXT_UID: RefCell<u32> = const {
+        RefCell::new(if cfg!(any(feature = "initiatives", feature = "polls")) { 0 } else { 1000 })
+    };
 }
 
 fn shared_sheet() -> Option<CssStyleSheet> {
@@ -64,6 +68,7 @@ fn style(shadow: &ShadowRoot, document: &web_sys::Document) -> Result<(), JsValu
 enum Widget {
     Support,
     Poll,
+    Discussion,
     Initiatives(Kind),
 }
 
@@ -73,6 +78,7 @@ impl Widget {
         match self {
             Widget::Support | Widget::Initiatives(_) => cfg!(feature = "initiatives"),
             Widget::Poll => cfg!(feature = "polls"),
+            Widget::Discussion => cfg!(feature = "discussions"),
         }
     }
 
@@ -80,6 +86,7 @@ impl Widget {
         Some(match name.trim() {
             "support" => Widget::Support,
             "poll" => Widget::Poll,
+            "discussion" => Widget::Discussion,
             "initiatives" => Widget::Initiatives(Kind::List),
             "initiative" => Widget::Initiatives(Kind::Single),
             "manage" => Widget::Initiatives(Kind::Manage),
@@ -158,6 +165,15 @@ pub fn mount(element: Element, base: String) -> Result<(), JsValue> {
                 env,
                 poll: attr("data-poll").trim().into(),
                 overlay: attr("data-view").trim() == "overlay",
+            },
+        ),
+        #[cfg(feature = "discussions")]
+        Widget::Discussion => start::<crate::discussion_app::DiscussionWidget>(
+            &element,
+            root,
+            crate::discussion_app::Props {
+                env,
+                target: crate::discussion::Target::from_attrs(&attr),
             },
         ),
         #[cfg(feature = "initiatives")]
