@@ -382,6 +382,7 @@ impl V<'_> {
                 if card.reaction_count > 0 {
                     <span class="mekaar-card-reactions">
                         <span aria-hidden="true">{["\u{1f4ac} ", &number(lang, card.reaction_count)].concat()}</span>
+                        {" "}
                         <span class="mekaar-sr">
                             {fill_count(lang, card.reaction_count, Key::ReactionCountOne, Key::ReactionCountOther)}
                         </span>
@@ -939,7 +940,7 @@ mod tests {
             support_threshold: 50,
             threshold_reached_at: None,
             join_count: 1,
-            reaction_count: 0,
+            reaction_count: 3,
             answered: true,
             created_at: 0,
             updated_at: 0,
@@ -1023,6 +1024,10 @@ mod tests {
             "{html}"
         );
         assert!(html.contains("12 van 50 steunbetuigingen"));
+        assert!(
+            html.contains("<span aria-hidden=\"true\">\u{1f4ac} 3</span> <span class=\"mekaar-sr\">3 reacties</span>"),
+            "{html}"
+        );
         assert!(html.contains("class=\"mekaar-badge mekaar-answered\">Beantwoord<"));
         assert!(html.contains("25 initiatieven gevonden"));
         assert!(html.contains("Pagina 1 van 3"));
@@ -1145,6 +1150,13 @@ mod tests {
         assert!(html.contains("name=\"consent\""));
         assert!(html.contains("class=\"mekaar-support-slot\""));
         assert!(html.contains("id=\"mekaar-7-b-report\""));
+        // The reactions: a discussion placeholder the loader mounts (one level deeper).
+        assert!(
+            html.contains("data-mekaar=\"discussion\" data-initiative=\""),
+            "{html}"
+        );
+        assert!(html.contains("data-community=\"demodorp\" data-lang=\"nl\" data-theme=\"auto\" data-heading-level=\"3\""), "{html}");
+        assert!(html.contains("aria-label=\"Reacties\""), "{html}");
         s.joined = true;
         s.apply(A::Report(true));
         let html = render(&s);

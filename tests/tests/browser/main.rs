@@ -21,6 +21,7 @@ mod console;
 mod console_flows;
 mod console_screens;
 mod console_shell;
+mod discussions;
 mod embedding;
 mod initiatives;
 mod overlay;
