@@ -40,7 +40,13 @@ pub mod wire;
 /// Times); a site that wants its own font names it in `--mekaar-font`.
 /// The defaults meet WCAG 2.1 AA (text contrast >= 4.5:1) in both themes. While loading, the
 /// root reserves about its ready height so the host page does not jump.
+///
+/// The discussion family adds its own rules (`discussion.css`); the other families do not
+/// carry them.
+#[cfg(not(feature = "discussions"))]
 pub const STYLE: &str = include_str!("style.css");
+#[cfg(feature = "discussions")]
+pub const STYLE: &str = concat!(include_str!("style.css"), include_str!("discussion.css"));
 
 /// The list's options from the placeholder's attributes (`attr` gives one, "" if absent):
 /// `data-area`, `data-theme`, `data-status` preset the filters, `data-limit` the page size
