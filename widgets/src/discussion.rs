@@ -437,6 +437,11 @@ impl Talk {
             return;
         };
         let count = first.thread.reaction_count;
+        let version = views.iter().map(|v| v.version).max();
+        if poll && version == self.version && self.query.pages as usize == views.len() {
+            // Unchanged (a server that answered in full instead of 304).
+            return;
+        }
         if poll {
             if let Some(seen) = self.seen {
                 let new = count.saturating_sub(seen);
@@ -454,7 +459,7 @@ impl Talk {
         self.thread = Some(first.thread.clone());
         self.total = first.total;
         self.page_size = first.page_size.max(1);
-        self.version = views.iter().map(|v| v.version).max();
+        self.version = version;
         self.etag = etag;
         self.now = now;
         self.failure = None;

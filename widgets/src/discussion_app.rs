@@ -63,6 +63,12 @@ fn now() -> u64 {
     crate::i18n::now()
 }
 
+thread_local! {
+    /// Set when a server refused the conditional header (its preflight does not allow
+    /// `If-None-Match`): then the checks ask plainly and compare versions.
+    static PLAIN: Cell<bool> = const { Cell::new(false) };
+}
+
 /// One page of the thread: `None` when the server says our copy (`etag`) is current.
 async fn page(
     props: &Props,
@@ -72,6 +78,7 @@ async fn page(
 ) -> Result<Option<(ThreadView, Option<String>)>, Failure> {
     let url = props.thread_url(&query.search(n));
     let voter = (mekaar_api::VOTER_HEADER, &*props.env.voter);
+    let etag = etag.filter(|_| !PLAIN.with(Cell::get));
     let mut headers = vec![voter];
     if let Some(etag) = etag {
         headers.push(("if-none-match", etag));
@@ -80,7 +87,9 @@ async fn page(
         Ok(r) => r,
         // A server that does not allow the header in a preflight: ask without it.
         Err(f) if f.problem == Problem::Unreachable && etag.is_some() => {
-            api::send("GET", &url, &[voter], None).await?
+            let r = api::send("GET", &url, &[voter], None).await?;
+            PLAIN.with(|p| p.set(true));
+            r
         }
         Err(f) => return Err(f),
     };
