@@ -271,6 +271,29 @@ fn copy(text: &str) -> bool {
         .is_some_and(|f| f.call1(&clipboard, &JsValue::from_str(text)).is_ok())
 }
 
+/// Asks the loader to mount the widget placeholders this widget shows in its shadow root
+/// (the detail's reactions), which the loader cannot see: a composed `mekaar:mount` event
+/// from each one not mounted yet.
+fn mount_children(root: &NodeRef) {
+    let Some(list) = root.cast::<web_sys::Element>().and_then(|r| {
+        r.query_selector_all("[data-mekaar]:not([data-mekaar-state])")
+            .ok()
+    }) else {
+        return;
+    };
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    init.set_composed(true);
+    for i in 0..list.length() {
+        if let (Some(el), Ok(event)) = (
+            list.get(i),
+            web_sys::Event::new_with_event_init_dict("mekaar:mount", &init),
+        ) {
+            let _ = el.dispatch_event(&event);
+        }
+    }
+}
+
 /// The list, card or manage widget of one placeholder.
 #[function_component(Initiatives)]
 pub fn initiatives(p: &Props) -> Html {
@@ -340,6 +363,7 @@ pub fn initiatives(p: &Props) -> Html {
                     to.dispatch(Action::Focused);
                 }
             }
+            mount_children(&root);
         });
     }
 

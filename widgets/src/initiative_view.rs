@@ -50,48 +50,6 @@ use mekaar_api::{
 use std::rc::Rc;
 use yew::prelude::*;
 
-/// The props of [`Child`].
-#[derive(Clone, PartialEq, Properties)]
-pub struct ChildProps {
-    pub env: Rc<Env>,
-    pub initiative: Rc<str>,
-}
-
-/// A discussion placeholder inside this widget's shadow root, for the initiative's
-/// reactions. The loader cannot see into shadow roots, so once rendered it asks the loader
-/// to mount it (a bubbling, composed `mekaar:mount` event from the placeholder); the
-/// loader then watches this shadow root and ends that widget (its timers too) when the
-/// placeholder leaves it (the detail closes, or this widget ends).
-#[function_component(Child)]
-pub fn child(p: &ChildProps) -> Html {
-    let node = use_node_ref();
-    {
-        let node = node.clone();
-        use_effect_with(p.initiative.clone(), move |_| {
-            #[cfg(target_arch = "wasm32")]
-            if let Some(el) = node.cast::<web_sys::Element>() {
-                let init = web_sys::EventInit::new();
-                init.set_bubbles(true);
-                init.set_composed(true);
-                if let Ok(event) = web_sys::Event::new_with_event_init_dict("mekaar:mount", &init) {
-                    let _ = el.dispatch_event(&event);
-                }
-            }
-            #[cfg(not(target_arch = "wasm32"))]
-            let _ = node;
-        });
-    }
-    let env = &p.env;
-    let theme = env.theme.map_or("auto", |t| t.attr());
-    html! {
-        <div ref={node} class="mekaar-child" data-mekaar="discussion"
-            data-initiative={p.initiative.to_string()} data-community={env.community.to_string()}
-            data-lang={env.lang.tag()} data-theme={theme}
-            data-heading-level={env.level(1).to_string()}
-            data-preview={env.preview.then_some("true")}></div>
-    }
-}
-
 /// What a resident did. Passed on at once, never kept: the size of an [`Action`] is fine.
 #[derive(Debug)]
 #[allow(clippy::large_enum_variant)]
@@ -781,10 +739,27 @@ impl V<'_> {
                 // The reactions: the discussion family's widget, mounted by the loader
                 // (lazily: its code is not in this family's wasm).
                 <section class="mekaar-reactions-section" aria-label={self.t(Key::Reactions)}>
-                    <Child key={card.id.clone()} env={env.clone()}
-                        initiative={Rc::<str>::from(card.id.as_str())} />
+                    {self.discussion(card)}
                 </section>
             </div>
+        }
+    }
+
+    /// A discussion placeholder inside this widget's shadow root, for the initiative's
+    /// reactions. The loader cannot see into shadow roots: once it is shown, the app asks
+    /// the loader to mount it (a bubbling, composed `mekaar:mount` event from the
+    /// placeholder, see `app.rs`); the loader then watches this shadow root and ends that
+    /// widget (its timers too) when the placeholder leaves it (the detail closes, or this
+    /// widget ends). Keyed by the initiative, so another one gets a new placeholder.
+    fn discussion(&self, card: &InitiativePublic) -> Html {
+        let env = self.env;
+        let theme = env.theme.map_or("auto", |t| t.attr());
+        html! {
+            <div key={card.id.clone()} class="mekaar-child" data-mekaar="discussion"
+                data-initiative={card.id.clone()} data-community={env.community.to_string()}
+                data-lang={env.lang.tag()} data-theme={theme}
+                data-heading-level={env.level(1).to_string()}
+                data-preview={env.preview.then_some("true")}></div>
         }
     }
 
