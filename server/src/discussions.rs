@@ -1196,9 +1196,20 @@ impl Discussions {
         community: &Community,
         input: TopicCreate,
     ) -> ApiResult<Topic> {
+        self.create_topic_with_id(store, community, &secrets::new_id(), input)
+    }
+
+    /// Opens a topic with an id of the caller's (the demo's stable ids).
+    pub fn create_topic_with_id(
+        &self,
+        store: &Store,
+        community: &Community,
+        id: &str,
+        input: TopicCreate,
+    ) -> ApiResult<Topic> {
         let record = ThreadRecord {
             kind: ThreadKind::Topic,
-            id: secrets::new_id(),
+            id: id.to_string(),
             title: check_text("title", &input.title, limits::TOPIC_TITLE)?,
             intro: crate::initiatives::optional_paragraphs(
                 "intro",
