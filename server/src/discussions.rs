@@ -1556,6 +1556,57 @@ mod tests {
         assert!(secrets::is_plausible_id(&a));
     }
 
+    fn loaded_with(author: &[u8; 16], created_at: u64) -> Loaded {
+        Loaded {
+            entries: vec![Entry {
+                stored: StoredReaction {
+                    id: "r1".into(),
+                    kind: ThreadKind::Topic,
+                    thread: "t".into(),
+                    text: "Hallo".into(),
+                    name: String::new(),
+                    stance: None,
+                    reply_to: None,
+                    badge: None,
+                    created_at,
+                    edited_at: None,
+                    state: ReactionState::Published,
+                    author: secrets::hex(author),
+                    held_for: String::new(),
+                    reports_seen: 0,
+                },
+                agrees: 0,
+                reports: 0,
+            }],
+            version: 1,
+        }
+    }
+
+    #[test]
+    fn the_author_may_change_a_reaction_for_fifteen_minutes_and_not_a_second_longer() {
+        let author = [7u8; 16];
+        let loaded = loaded_with(&author, 1_000);
+        assert_eq!(own_within_window(&loaded, "r1", &author, 1_000).unwrap(), 0);
+        assert_eq!(
+            own_within_window(&loaded, "r1", &author, 1_000 + 15 * 60 - 1).unwrap(),
+            0
+        );
+        let over = own_within_window(&loaded, "r1", &author, 1_000 + 15 * 60).unwrap_err();
+        assert_eq!(over.code, dcodes::EDIT_WINDOW_OVER);
+        let other = own_within_window(&loaded, "r1", &[8u8; 16], 1_000).unwrap_err();
+        assert_eq!(other.code, dcodes::NOT_YOUR_REACTION);
+        let unknown = own_within_window(&loaded, "r2", &author, 1_000).unwrap_err();
+        assert_eq!(unknown.code, dcodes::REACTION_NOT_FOUND);
+        // What the author is told: editable until the window closes, then not.
+        let entry = &loaded.entries[0];
+        assert_eq!(
+            public_reaction(entry, false, true, 1_100).editable_until,
+            Some(1_900)
+        );
+        assert_eq!(public_reaction(entry, false, true, 1_900).editable_until, None);
+        assert_eq!(public_reaction(entry, false, false, 1_100).editable_until, None);
+    }
+
     #[test]
     fn etags_differ_per_reader_and_query() {
         let q = ThreadQuery::default();
