@@ -54,12 +54,12 @@ pub struct Query {
 }
 
 impl Query {
-    /// `?sort=…&page=…[&stance=…]` of page `page`.
-    pub fn search(&self, page: u32) -> String {
+    /// `?sort=…&page=…[&stance=…]` of the `n`th page (1 and up; the API counts from 0).
+    pub fn search(&self, n: u32) -> String {
         let mut q = String::from("?sort=");
         q.push_str(self.sort.as_str());
         q.push_str("&page=");
-        q.push_str(&page.to_string());
+        q.push_str(&n.saturating_sub(1).to_string());
         if let Some(stance) = self.stance {
             q.push_str("&stance=");
             q.push_str(stance.as_str());
@@ -528,7 +528,8 @@ impl Talk {
                 self.loading_more = false;
                 match result {
                     Ok(view) => {
-                        self.query.pages = self.query.pages.max(view.page);
+                        // The API counts pages from 0.
+                        self.query.pages = self.query.pages.max(view.page + 1);
                         self.total = view.total;
                         let first = view.reactions.first().map(|r| r.id.clone());
                         for r in view.reactions {
@@ -831,7 +832,7 @@ pub mod tests {
     pub fn loaded(ids: &[&str], count: u64) -> Talk {
         let mut s = Talk::new(Lang::Nl, true);
         s.apply(Action::Loaded(
-            Ok(vec![view(ids, count, 1, count)]),
+            Ok(vec![view(ids, count, 0, count)]),
             Some("\"1\"".into()),
             false,
             1_700_000_100,
@@ -861,7 +862,7 @@ pub mod tests {
             stance: Some(Stance::Idea),
             pages: 1,
         };
-        assert_eq!(q.search(2), "?sort=agreed&page=2&stance=idea");
+        assert_eq!(q.search(2), "?sort=agreed&page=1&stance=idea");
     }
 
     #[test]
@@ -1077,7 +1078,7 @@ pub mod tests {
         assert_eq!(s.more, 1);
         s.apply(Action::More);
         assert_eq!(s.more, 1, "one page at a time");
-        s.apply(Action::MoreLoaded(Ok(view(&["b", "c", "d"], 5, 2, 5))));
+        s.apply(Action::MoreLoaded(Ok(view(&["b", "c", "d"], 5, 1, 5))));
         assert_eq!(
             s.reactions
                 .iter()

@@ -546,7 +546,7 @@ impl V<'_> {
                 <div class="mekaar-field">
                     <label for={field.clone()}>{label}</label>
                     <textarea id={field} rows="3"
-                        maxlength={(if report { 500 } else { limits::TEXT }).to_string()}
+                        maxlength={(if report { mekaar_api::limits::REASON } else { limits::TEXT }).to_string()}
                         value={open.text().to_owned()} {oninput}
                         aria-invalid={s.open_error.is_some().then_some("true")}
                         aria-describedby={described} />

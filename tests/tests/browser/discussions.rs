@@ -172,7 +172,7 @@ function reaction(text) {
 const DIAGNOSIS: &str = r#"
 return { state: state(), focused: focused(), url: location.href,
   host_errors: window.__hostErrors || null,
-  html: root ? root.outerHTML.slice(0, 5000) : (host ? host.outerHTML.slice(0, 1000) : null) };
+  html: root ? root.outerHTML.slice(-2500) : (host ? host.outerHTML.slice(0, 1000) : null) };
 "#;
 
 #[derive(Clone, Copy)]
