@@ -319,10 +319,9 @@ table! {
         "Open poll: one vote per device per website.";
     PollSureCodes => "Met stemcodes: elke code telt één keer.", "With vote codes: each code counts once.";
     PollMine => "jouw keuze", "your choice";
-    // Reactions on an initiative: the count on a card, the detail's section.
+    // Reactions on an initiative: the count on a card.
     ReactionCountOne => "{n} reactie", "{n} reaction";
     ReactionCountOther => "{n} reacties", "{n} reactions";
-    Reactions => "Reacties", "Reactions";
 }
 
 /// The discussion widget's own table (only its family links it in).
@@ -331,7 +330,6 @@ pub mod talk {
     use super::Lang;
 
     table! {
-        Reactions => "Reacties", "Reactions";
         ReactionsCount => "Reacties ({n})", "Reactions ({n})";
         Closed =>
             "Deze discussie is gesloten: er kunnen geen nieuwe reacties bij.",

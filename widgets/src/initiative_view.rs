@@ -738,7 +738,9 @@ impl V<'_> {
                 <section class="mekaar-report">{report}</section>
                 // The reactions: the discussion family's widget, mounted by the loader
                 // (lazily: its code is not in this family's wasm).
-                <section class="mekaar-reactions-section" aria-label={self.t(Key::Reactions)}>
+                // No name of its own (two details on a page would be two landmarks of one
+                // name): the discussion's heading "Reacties (n)" says what it is.
+                <section class="mekaar-reactions-section">
                     {self.discussion(card)}
                 </section>
             </div>
@@ -1131,7 +1133,10 @@ mod tests {
             "{html}"
         );
         assert!(html.contains("data-community=\"demodorp\" data-lang=\"nl\" data-theme=\"auto\" data-heading-level=\"3\""), "{html}");
-        assert!(html.contains("aria-label=\"Reacties\""), "{html}");
+        assert!(
+            html.contains("<section class=\"mekaar-reactions-section\">"),
+            "{html}"
+        );
         s.joined = true;
         s.apply(A::Report(true));
         let html = render(&s);
