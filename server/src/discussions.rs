@@ -384,18 +384,21 @@ impl Discussions {
         })
     }
 
-    /// The thread's version now (for the ETag), after checking it exists.
+    /// What a thread page's ETag is made of, after checking the thread
+    /// exists: its version, and whether it is open now (a closing time
+    /// passes without any write).
     pub fn version(
         &self,
         store: &Store,
         community: &Community,
         kind: ThreadKind,
         id: &str,
-    ) -> ApiResult<u64> {
-        target(store, community, kind, id)?;
+    ) -> ApiResult<(u64, bool)> {
+        let target = target(store, community, kind, id)?;
         let cache = self.thread_cache(&community.slug, kind, id);
         let locked = self.open(store, &cache)?;
-        Ok(locked.loaded().version)
+        let open = is_open(target.record.as_ref(), secrets::now_secs());
+        Ok((locked.loaded().version, open))
     }
 
     /// A page of the thread as `voter` sees it.
@@ -1513,8 +1516,9 @@ fn announce(
 
 /// The ETag of a thread page for one reader (their own reactions and agrees
 /// are in it) and one query.
-pub fn etag(version: u64, voter: Option<&[u8; 16]>, query: &ThreadQuery) -> String {
+pub fn etag((version, open): (u64, bool), voter: Option<&[u8; 16]>, query: &ThreadQuery) -> String {
     let mut hasher = Sha256::new();
+    hasher.update([u8::from(open)]);
     hasher.update(voter.map_or(&[0u8; 16][..], |v| &v[..]));
     hasher.update(query.sort.as_str());
     hasher.update(query.stance.map_or("", Stance::as_str));
@@ -1603,8 +1607,14 @@ mod tests {
             public_reaction(entry, false, true, 1_100).editable_until,
             Some(1_900)
         );
-        assert_eq!(public_reaction(entry, false, true, 1_900).editable_until, None);
-        assert_eq!(public_reaction(entry, false, false, 1_100).editable_until, None);
+        assert_eq!(
+            public_reaction(entry, false, true, 1_900).editable_until,
+            None
+        );
+        assert_eq!(
+            public_reaction(entry, false, false, 1_100).editable_until,
+            None
+        );
     }
 
     #[test]
@@ -1614,8 +1624,11 @@ mod tests {
             page: 1,
             ..Default::default()
         };
-        assert_ne!(etag(1, None, &q), etag(2, None, &q));
-        assert_ne!(etag(1, None, &q), etag(1, Some(&[1; 16]), &q));
-        assert_ne!(etag(1, None, &q), etag(1, None, &other));
+        let v1 = (1, true);
+        assert_ne!(etag(v1, None, &q), etag((2, true), None, &q));
+        assert_ne!(etag(v1, None, &q), etag((1, false), None, &q));
+        assert_ne!(etag(v1, None, &q), etag(v1, Some(&[1; 16]), &q));
+        assert_ne!(etag(v1, None, &q), etag(v1, None, &other));
+        assert_eq!(etag(v1, None, &q), etag(v1, None, &ThreadQuery::default()));
     }
 }
