@@ -931,9 +931,15 @@ impl Discussions {
                 ))
             };
             let decided = |r: &mut StoredReaction| r.reports_seen = reports;
-            match action {
-                ReactionAction::Approve | ReactionAction::Restore => {
-                    if current == ReactionState::Removed {
+            let state = match action {
+                ReactionAction::Approve | ReactionAction::Restore => Some(ReactionState::Published),
+                ReactionAction::Hide => Some(ReactionState::Hidden),
+                ReactionAction::Remove => Some(ReactionState::Removed),
+                ReactionAction::EraseName => None,
+            };
+            match state {
+                Some(state) => {
+                    if current == ReactionState::Removed && state != ReactionState::Removed {
                         return invalid("it was removed");
                     }
                     self.set_state(
@@ -942,10 +948,11 @@ impl Discussions {
                         (kind, &thread),
                         &mut locked,
                         index,
-                        ReactionState::Published,
+                        state,
                         decided,
                     )?;
-                    if !entry.stored.author.is_empty() {
+                    if state == ReactionState::Published && !entry.stored.author.is_empty() {
+                        // Known now: "a key's first reaction waits" lets the next through.
                         store.put(
                             Table::ReactionAuthors,
                             &store::key(&[&community.slug, &entry.stored.author]),
@@ -953,32 +960,7 @@ impl Discussions {
                         )?;
                     }
                 }
-                ReactionAction::Hide => {
-                    if current == ReactionState::Removed {
-                        return invalid("it was removed");
-                    }
-                    self.set_state(
-                        store,
-                        community,
-                        (kind, &thread),
-                        &mut locked,
-                        index,
-                        ReactionState::Hidden,
-                        decided,
-                    )?;
-                }
-                ReactionAction::Remove => {
-                    self.set_state(
-                        store,
-                        community,
-                        (kind, &thread),
-                        &mut locked,
-                        index,
-                        ReactionState::Removed,
-                        decided,
-                    )?;
-                }
-                ReactionAction::EraseName => {
+                None => {
                     let mut entry = entry.clone();
                     entry.stored.name = String::new();
                     store.put(
