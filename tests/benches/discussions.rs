@@ -241,10 +241,7 @@ impl AsyncWrite for Counted {
         Pin::new(&mut self.inner).poll_flush(cx)
     }
 
-    fn poll_shutdown(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<std::io::Result<()>> {
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
         Pin::new(&mut self.inner).poll_shutdown(cx)
     }
 }
@@ -344,7 +341,9 @@ async fn client(load: Arc<Load>, c: u64, deadline: Instant) -> PhaseResult {
     while i < load.requests && Instant::now() < deadline {
         let started = Instant::now();
         let outcome = request(load.addr, &load.traffic, &mut sender, (load.make)(c, i)).await;
-        result.latency.saturating_record(started.elapsed().as_micros().max(1) as u64);
+        result
+            .latency
+            .saturating_record(started.elapsed().as_micros().max(1) as u64);
         result.requests += 1;
         match outcome {
             Ok((status, _, body)) if status == load.expect => {
@@ -401,7 +400,10 @@ impl Bench {
             201,
         )
         .await?;
-        Ok(topic["id"].as_str().ok_or("no id in the topic")?.to_string())
+        Ok(topic["id"]
+            .as_str()
+            .ok_or("no id in the topic")?
+            .to_string())
     }
 }
 
@@ -719,7 +721,8 @@ fn run_poster(
             let traffic = Arc::new(Traffic::default());
             let path = format!("{}/reactions", live.page);
             let started = tokio::time::Instant::now();
-            let deadline = started + Duration::from_secs_f64(count as f64 / rate as f64) + POST_OVERRUN;
+            let deadline =
+                started + Duration::from_secs_f64(count as f64 / rate as f64) + POST_OVERRUN;
             let mut result = PhaseResult::empty();
             let mut sender = None;
             let mut acked = 0;
@@ -991,7 +994,8 @@ fn run(config: &Config) -> Result<bool, String> {
             token,
         })
     })?;
-    let big = runtime.block_on(bench.topic(&server, "Moet de kermis terug naar het dorpsplein?"))?;
+    let big =
+        runtime.block_on(bench.topic(&server, "Moet de kermis terug naar het dorpsplein?"))?;
     println!(
         "open-file limit {files}; {} connections on {} client thread(s): {} reactions, then {} reads twice; then {} live readers at {:?} reactions/s for {} s each way",
         config.connections,
@@ -1007,7 +1011,14 @@ fn run(config: &Config) -> Result<bool, String> {
     // ---- b. posting, which also fills the big thread for a.
     let traffic = Arc::new(Traffic::default());
     let posted = runtime.block_on(run_load(
-        posting(&server, &big, config.reactions, config.connections, 0, &traffic),
+        posting(
+            &server,
+            &big,
+            config.reactions,
+            config.connections,
+            0,
+            &traffic,
+        ),
         pid,
     ));
     let post_rss_peak = status_kib(pid, "VmHWM");
@@ -1083,8 +1094,12 @@ fn run(config: &Config) -> Result<bool, String> {
         (r.ok + r.not_modified).to_string()
     });
     line("errors", &|r| r.errors.to_string());
-    line("server CPU (100 % = 1 core)", &|r| cores(r.cores(|c| c.server)));
-    line("… of which flusher thread", &|r| cores(r.cores(|c| c.flusher)));
+    line("server CPU (100 % = 1 core)", &|r| {
+        cores(r.cores(|c| c.server))
+    });
+    line("… of which flusher thread", &|r| {
+        cores(r.cores(|c| c.flusher))
+    });
     line("load generator CPU", &|r| cores(r.cores(|c| c.client)));
     line("server CPU per request", &|r| {
         r.cpu.map_or("n/a".into(), |(b, a)| {
@@ -1145,30 +1160,42 @@ fn run(config: &Config) -> Result<bool, String> {
         }
         println!();
     };
-    row("readers ready (failed)", &|r| format!("{} ({})", r.ready, r.failed));
+    row("readers ready (failed)", &|r| {
+        format!("{} ({})", r.ready, r.failed)
+    });
     row("reactions posted (201) / errors", &|r| {
         format!("{} / {}", r.posts.ok, r.posts.errors)
     });
     row("post latency p50 / p99", &|r| {
         format!("{:.1} / {:.1} ms", r.posts.ms(0.5), r.posts.ms(0.99))
     });
-    row("measured span", &|r| format!("{:.1} s", r.span.as_secs_f64()));
+    row("measured span", &|r| {
+        format!("{:.1} s", r.span.as_secs_f64())
+    });
     row("server CPU in the span", &|r| secs(r.server_cpu));
     row("load generator CPU in the span", &|r| secs(r.client_cpu));
     row("page requests: 200 / 304", &|r| {
         format!("{} / {}", r.pages, r.not_modified)
     });
     row("SSE events received", &|r| r.events.to_string());
-    row("bytes to the readers (server → readers)", &|r| kib(r.received));
+    row("bytes to the readers (server → readers)", &|r| {
+        kib(r.received)
+    });
     row("bytes from the readers", &|r| kib(r.sent));
     row("reader errors", &|r| r.errors.to_string());
-    row("delay 201 → seen, p50", &|r| ms(r.delay.value_at_quantile(0.5)));
-    row("delay 201 → seen, p99", &|r| ms(r.delay.value_at_quantile(0.99)));
+    row("delay 201 → seen, p50", &|r| {
+        ms(r.delay.value_at_quantile(0.5))
+    });
+    row("delay 201 → seen, p99", &|r| {
+        ms(r.delay.value_at_quantile(0.99))
+    });
     row("delay 201 → seen, max", &|r| ms(r.delay.max()));
     row("(reader, reaction) pairs seen / never seen", &|r| {
         format!("{} / {}", r.delay.len(), r.missed)
     });
-    row("… seen before the poster had the 201", &|r| r.before_ack.to_string());
+    row("… seen before the poster had the 201", &|r| {
+        r.before_ack.to_string()
+    });
     row("server RSS with the readers (VmRSS)", &|r| mib(r.rss_ready));
     row("server RSS at the end (VmRSS)", &|r| mib(r.rss_end));
     println!();
@@ -1181,7 +1208,10 @@ fn run(config: &Config) -> Result<bool, String> {
             println!(
                 "| {}/s | {} | {} | {} | {} | {} |",
                 sse.rate,
-                ratio(sse.server_cpu.unwrap_or(0.0), poll.server_cpu.unwrap_or(0.0)),
+                ratio(
+                    sse.server_cpu.unwrap_or(0.0),
+                    poll.server_cpu.unwrap_or(0.0)
+                ),
                 ratio(sse.received as f64, poll.received as f64),
                 ratio(
                     (sse.pages + sse.not_modified) as f64,
@@ -1199,7 +1229,10 @@ fn run(config: &Config) -> Result<bool, String> {
         }
     }
     println!();
-    println!("server peak RSS over the whole run (VmHWM): {}", mib(rss_peak));
+    println!(
+        "server peak RSS over the whole run (VmHWM): {}",
+        mib(rss_peak)
+    );
     for run in &runs {
         for sample in &run.error_samples {
             println!("error sample ({}/s): {sample}", run.rate);
