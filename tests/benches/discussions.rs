@@ -25,16 +25,18 @@
 //! 3. Live readers (c), per rate in `MEKAAR_BENCH_RATES` (`2,50` reactions/s)
 //!    and per way, each on a fresh topic seeded with
 //!    `MEKAAR_BENCH_LIVE_SEED` (200) reactions: `MEKAAR_BENCH_READERS` (1,000)
-//!    readers, each with its own voter key, read the page once; then reactions
-//!    arrive paced at the rate for `MEKAAR_BENCH_LIVE_SECS` (30) from one
-//!    connection (each a new voter key), and the readers keep up either by
+//!    readers, each with its own voter key, read the page once; then
+//!    `rate × MEKAAR_BENCH_LIVE_SECS` (30) reactions arrive at that average
+//!    rate with random (exponential, fixed seed) gaps from one connection (each
+//!    a new voter key), and the readers keep up either by
 //!    - SSE: each holds `GET …/live` open and, after each read that brought one
 //!      or more `changed` events, re-reads the page with If-None-Match on a
 //!      keep-alive connection of its own; or by
 //!    - polling: each re-reads the page with If-None-Match every
 //!      `MEKAAR_BENCH_POLL_SECS` (5) s, the readers spread evenly over the interval.
 //!
-//!    Measured from the first reaction until `MEKAAR_BENCH_POLL_SECS` + 2 s after
+//!    Before each run the server's idle CPU is sampled for 3 s (its store
+//!    settling after earlier writes shows there). Measured from the first reaction until `MEKAAR_BENCH_POLL_SECS` + 2 s after
 //!    the last one (the same span for both ways): server CPU seconds (/proc),
 //!    bytes the readers received and sent (counted on their sockets, HTTP
 //!    headers included), page requests (200 and 304), SSE events, server RSS;
@@ -83,6 +85,10 @@ const PER_NETWORK_PER_HOUR: u64 = 100_000;
 const PHASE_LIMIT: Duration = Duration::from_secs(600);
 /// How long connecting all live readers may take.
 const CONNECT_LIMIT: Duration = Duration::from_secs(180);
+/// The pause between the posting and reading phases and the live runs.
+const QUIET: Duration = Duration::from_secs(10);
+/// How long the server's idle CPU is sampled before each live run.
+const IDLE_SAMPLE: Duration = Duration::from_secs(3);
 /// Reactions still unsent this long after the planned end are skipped.
 const POST_OVERRUN: Duration = Duration::from_secs(15);
 /// Voter keys: part b's connections, the live seeds, the live posters, the readers.
@@ -703,9 +709,32 @@ async fn reader(
     }
 }
 
-/// Posts `count` reactions paced at `rate` from one connection (each a new
-/// voter key), recording each 201 under the count it made. Runs on a
-/// thread of its own, so its pace does not wait on the readers.
+/// When `count` reactions arrive at `rate` a second on average, as people
+/// come: random (exponential) gaps, from a fixed seed so runs compare. Evenly
+/// spaced arrivals would fall in step with the server's 500 ms coalescing and
+/// flatter or punish SSE by chance.
+fn arrivals(count: u64, rate: u64, seed: u64) -> Vec<Duration> {
+    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut at = 0.0;
+    (0..count)
+        .map(|_| {
+            // xorshift64*: a uniform number in (0, 1].
+            state ^= state >> 12;
+            state ^= state << 25;
+            state ^= state >> 27;
+            let uniform = ((state.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 + 1.0)
+                / (1u64 << 53) as f64;
+            let gap = -uniform.ln() / rate as f64;
+            let this = at;
+            at += gap;
+            Duration::from_secs_f64(this)
+        })
+        .collect()
+}
+
+/// Posts `count` reactions arriving at `rate` a second ([`arrivals`]) from one
+/// connection (each a new voter key), recording each 201 under the count it
+/// made. Runs on a thread of its own, so its pace does not wait on the readers.
 fn run_poster(
     live: Arc<Live>,
     first_key: u64,
@@ -720,14 +749,14 @@ fn run_poster(
         Ok(runtime.block_on(async {
             let traffic = Arc::new(Traffic::default());
             let path = format!("{}/reactions", live.page);
+            let times = arrivals(count, rate, rate);
             let started = tokio::time::Instant::now();
-            let deadline =
-                started + Duration::from_secs_f64(count as f64 / rate as f64) + POST_OVERRUN;
+            let deadline = started + times.last().copied().unwrap_or_default() + POST_OVERRUN;
             let mut result = PhaseResult::empty();
             let mut sender = None;
             let mut acked = 0;
-            for k in 0..count {
-                let at = started + Duration::from_secs_f64(k as f64 / rate as f64);
+            for (k, offset) in (0..count).zip(times) {
+                let at = started + offset;
                 if at >= deadline || tokio::time::Instant::now() >= deadline {
                     break;
                 }
@@ -762,6 +791,8 @@ fn run_poster(
 struct LiveRun {
     way: Way,
     rate: u64,
+    /// Server CPU seconds per second before the readers connected.
+    idle_cpu: Option<f64>,
     ready: u64,
     failed: u64,
     posts: PhaseResult,
@@ -814,6 +845,14 @@ fn run_live(
             seeded.ok, config.live_seed, seeded.error_samples
         ));
     }
+    // The server's own background work (the store settling after the writes
+    // before), measured before any reader connects.
+    std::thread::sleep(Duration::from_secs(2));
+    let idle_before = cpu_sample(pid);
+    std::thread::sleep(IDLE_SAMPLE);
+    let idle_cpu = idle_before
+        .zip(cpu_sample(pid))
+        .map(|(b, a)| (a.server - b.server) / IDLE_SAMPLE.as_secs_f64());
     let live = Arc::new(Live {
         epoch: Instant::now(),
         addr: server.addr,
@@ -900,6 +939,7 @@ fn run_live(
     Ok(LiveRun {
         way,
         rate,
+        idle_cpu,
         ready,
         failed,
         span,
@@ -1046,6 +1086,8 @@ fn run(config: &Config) -> Result<bool, String> {
     let read_304 = runtime.block_on(run_load(reads(true), pid));
     let not_modified_bytes = traffic.received.load(Ordering::SeqCst);
     let read_rss = status_kib(pid, "VmRSS");
+    // The store settles after the writes (background CPU, see the idle row below).
+    std::thread::sleep(QUIET);
     println!("posting and reading done; live readers next");
     let _ = std::io::stdout().flush();
 
@@ -1173,6 +1215,10 @@ fn run(config: &Config) -> Result<bool, String> {
         format!("{:.1} s", r.span.as_secs_f64())
     });
     row("server CPU in the span", &|r| secs(r.server_cpu));
+    row(
+        "… idle server CPU before the readers came, same length",
+        &|r| secs(r.idle_cpu.map(|c| c * r.span.as_secs_f64())),
+    );
     row("load generator CPU in the span", &|r| secs(r.client_cpu));
     row("page requests: 200 / 304", &|r| {
         format!("{} / {}", r.pages, r.not_modified)
