@@ -303,84 +303,42 @@ async fn seed_dialogue(store: &Store, community: &communities::Community) -> Api
             closes_at: None,
         },
     )?;
-    // Demo residents: fixed voter hashes that no browser has.
+    // Demo residents (fixed voter hashes that no browser has): thread, text,
+    // name, stance, and which earlier reaction of this list it answers.
     let abuse = Abuse::new(&Limits::default());
-    let resident = |n: u8| Author::Resident {
-        voter: [0xde, 0x30, n, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, n],
-        initiator: false,
-        network: None,
-        abuse: &abuse,
-    };
-    let say =
-        |text: &str, name: &str, stance: Option<Stance>, reply_to: Option<String>| ReactionPost {
-            text: text.into(),
-            name: name.into(),
-            stance,
-            reply_to,
-            website: String::new(),
-        };
     let topic = (ThreadKind::Topic, DEMO_TOPIC);
-    let first = discussions
-        .post(
-            store,
-            community,
-            topic,
-            say("Ja! De kermis hoort in het hart van het dorp. Op het sportpark komt er bijna niemand spontaan langs.", "Ria", None, None),
-            resident(1),
-        )
-        .await?;
-    discussions
-        .post(
-            store,
-            community,
-            topic,
-            say("Ik woon aan het plein: vier dagen herrie tot middernacht is veel. Misschien korter, tot tien uur?", "Henk van de Markt", None, None),
-            resident(2),
-        )
-        .await?;
-    discussions
-        .post(
-            store,
-            community,
-            topic,
-            say(
-                "Tot tien uur lijkt me een mooi midden.",
-                "",
-                None,
-                Some(first.id.clone()),
-            ),
-            resident(3),
-        )
-        .await?;
     let initiative = (ThreadKind::Initiative, INITIATIVES[0].id);
-    let question = discussions
-        .post(
-            store,
-            community,
-            initiative,
-            say(
-                "Wie controleert de AED elke maand? Dat vergeten ze vaak.",
-                "Marloes",
-                Some(Stance::Question),
-                None,
-            ),
-            resident(4),
-        )
-        .await?;
-    discussions
-        .post(
-            store,
-            community,
-            initiative,
-            say(
-                "Goed plan, ik doe de cursus graag mee.",
-                "Sander",
-                Some(Stance::For),
-                None,
-            ),
-            resident(5),
-        )
-        .await?;
+    let said: [(_, &str, &str, Option<Stance>, Option<usize>); 5] = [
+        (topic, "Ja! De kermis hoort in het hart van het dorp. Op het sportpark komt er bijna niemand spontaan langs.", "Ria", None, None),
+        (topic, "Ik woon aan het plein: vier dagen herrie tot middernacht is veel. Misschien korter, tot tien uur?", "Henk van de Markt", None, None),
+        (topic, "Tot tien uur lijkt me een mooi midden.", "", None, Some(0)),
+        (initiative, "Wie controleert de AED elke maand? Dat vergeten ze vaak.", "Marloes", Some(Stance::Question), None),
+        (initiative, "Goed plan, ik doe de cursus graag mee.", "Sander", Some(Stance::For), None),
+    ];
+    let mut ids: Vec<String> = Vec::new();
+    for (n, (thread, text, name, stance, answers)) in said.into_iter().enumerate() {
+        let stored = discussions
+            .post(
+                store,
+                community,
+                thread,
+                ReactionPost {
+                    text: text.into(),
+                    name: name.into(),
+                    stance,
+                    reply_to: answers.map(|i| ids[i].clone()),
+                    website: String::new(),
+                },
+                Author::Resident {
+                    voter: [0xde, 0x30, n as u8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
+                    initiator: false,
+                    network: None,
+                    abuse: &abuse,
+                },
+            )
+            .await?;
+        ids.push(stored.id);
+    }
     discussions
         .post_official(
             store,
@@ -389,7 +347,7 @@ async fn seed_dialogue(store: &Store, community: &communities::Community) -> Api
             mekaar_api::discussions::OfficialReactionPost {
                 text: "De gemeente betaalt het onderhoudscontract van de eerste twee jaar uit het leefbaarheidsbudget.".into(),
                 name: "Gemeente Demodorp".into(),
-                reply_to: Some(question.id),
+                reply_to: Some(ids[3].clone()),
             },
         )
         .await?;

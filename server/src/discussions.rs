@@ -384,18 +384,21 @@ impl Discussions {
         })
     }
 
-    /// The thread's version now (for the ETag), after checking it exists.
+    /// What a thread page's ETag is made of, after checking the thread
+    /// exists: its version, and whether it is open now (a closing time
+    /// passes without any write).
     pub fn version(
         &self,
         store: &Store,
         community: &Community,
         kind: ThreadKind,
         id: &str,
-    ) -> ApiResult<u64> {
-        target(store, community, kind, id)?;
+    ) -> ApiResult<(u64, bool)> {
+        let target = target(store, community, kind, id)?;
         let cache = self.thread_cache(&community.slug, kind, id);
         let locked = self.open(store, &cache)?;
-        Ok(locked.loaded().version)
+        let open = is_open(target.record.as_ref(), secrets::now_secs());
+        Ok((locked.loaded().version, open))
     }
 
     /// A page of the thread as `voter` sees it.
@@ -928,9 +931,15 @@ impl Discussions {
                 ))
             };
             let decided = |r: &mut StoredReaction| r.reports_seen = reports;
-            match action {
-                ReactionAction::Approve | ReactionAction::Restore => {
-                    if current == ReactionState::Removed {
+            let state = match action {
+                ReactionAction::Approve | ReactionAction::Restore => Some(ReactionState::Published),
+                ReactionAction::Hide => Some(ReactionState::Hidden),
+                ReactionAction::Remove => Some(ReactionState::Removed),
+                ReactionAction::EraseName => None,
+            };
+            match state {
+                Some(state) => {
+                    if current == ReactionState::Removed && state != ReactionState::Removed {
                         return invalid("it was removed");
                     }
                     self.set_state(
@@ -939,10 +948,11 @@ impl Discussions {
                         (kind, &thread),
                         &mut locked,
                         index,
-                        ReactionState::Published,
+                        state,
                         decided,
                     )?;
-                    if !entry.stored.author.is_empty() {
+                    if state == ReactionState::Published && !entry.stored.author.is_empty() {
+                        // Known now: "a key's first reaction waits" lets the next through.
                         store.put(
                             Table::ReactionAuthors,
                             &store::key(&[&community.slug, &entry.stored.author]),
@@ -950,32 +960,7 @@ impl Discussions {
                         )?;
                     }
                 }
-                ReactionAction::Hide => {
-                    if current == ReactionState::Removed {
-                        return invalid("it was removed");
-                    }
-                    self.set_state(
-                        store,
-                        community,
-                        (kind, &thread),
-                        &mut locked,
-                        index,
-                        ReactionState::Hidden,
-                        decided,
-                    )?;
-                }
-                ReactionAction::Remove => {
-                    self.set_state(
-                        store,
-                        community,
-                        (kind, &thread),
-                        &mut locked,
-                        index,
-                        ReactionState::Removed,
-                        decided,
-                    )?;
-                }
-                ReactionAction::EraseName => {
+                None => {
                     let mut entry = entry.clone();
                     entry.stored.name = String::new();
                     store.put(
@@ -1513,8 +1498,9 @@ fn announce(
 
 /// The ETag of a thread page for one reader (their own reactions and agrees
 /// are in it) and one query.
-pub fn etag(version: u64, voter: Option<&[u8; 16]>, query: &ThreadQuery) -> String {
+pub fn etag((version, open): (u64, bool), voter: Option<&[u8; 16]>, query: &ThreadQuery) -> String {
     let mut hasher = Sha256::new();
+    hasher.update([u8::from(open)]);
     hasher.update(voter.map_or(&[0u8; 16][..], |v| &v[..]));
     hasher.update(query.sort.as_str());
     hasher.update(query.stance.map_or("", Stance::as_str));
@@ -1603,8 +1589,14 @@ mod tests {
             public_reaction(entry, false, true, 1_100).editable_until,
             Some(1_900)
         );
-        assert_eq!(public_reaction(entry, false, true, 1_900).editable_until, None);
-        assert_eq!(public_reaction(entry, false, false, 1_100).editable_until, None);
+        assert_eq!(
+            public_reaction(entry, false, true, 1_900).editable_until,
+            None
+        );
+        assert_eq!(
+            public_reaction(entry, false, false, 1_100).editable_until,
+            None
+        );
     }
 
     #[test]
@@ -1614,8 +1606,11 @@ mod tests {
             page: 1,
             ..Default::default()
         };
-        assert_ne!(etag(1, None, &q), etag(2, None, &q));
-        assert_ne!(etag(1, None, &q), etag(1, Some(&[1; 16]), &q));
-        assert_ne!(etag(1, None, &q), etag(1, None, &other));
+        let v1 = (1, true);
+        assert_ne!(etag(v1, None, &q), etag((2, true), None, &q));
+        assert_ne!(etag(v1, None, &q), etag((1, false), None, &q));
+        assert_ne!(etag(v1, None, &q), etag(v1, Some(&[1; 16]), &q));
+        assert_ne!(etag(v1, None, &q), etag(v1, None, &other));
+        assert_eq!(etag(v1, None, &q), etag(v1, None, &ThreadQuery::default()));
     }
 }

@@ -105,6 +105,14 @@ pub async fn live(
             state.rx.changed().await.ok()?;
         }
     });
+    Ok(stream_reply(updates))
+}
+
+/// An event stream answer: a `retry:` first, heartbeats in silences, not cached,
+/// not buffered by reverse proxies.
+fn stream_reply(
+    updates: impl futures_util::Stream<Item = Result<Event, Infallible>> + Send + Sync + 'static,
+) -> Response {
     let events =
         futures_util::stream::once(async { Ok(Event::default().retry(RETRY)) }).chain(updates);
     let stream = warp::sse::keep_alive()
@@ -116,7 +124,7 @@ pub async fn live(
     headers.insert("cache-control", HeaderValue::from_static("no-store"));
     // Ask reverse proxies (nginx) not to buffer the stream.
     headers.insert("x-accel-buffering", HeaderValue::from_static("no"));
-    Ok(response)
+    response
 }
 
 /// How often a thread's watchers hear of changes at most: many reactions in
@@ -130,41 +138,30 @@ pub fn thread_live(
     cache: Arc<crate::discussions::ThreadCache>,
     rx: watch::Receiver<u64>,
 ) -> ApiResult<Response> {
+    let changed = |version: u64| {
+        Event::default()
+            .event("changed")
+            .id(version.to_string())
+            .data(version.to_string())
+    };
+    // The cache travels with the stream: a watched thread stays in memory.
     let updates = futures_util::stream::unfold(
         (cache, rx, None::<u64>),
-        |(cache, mut rx, sent)| async move {
+        move |(cache, mut rx, sent)| async move {
             loop {
                 let version = *rx.borrow_and_update();
                 if sent != Some(version) {
-                    let event = Event::default()
-                        .event("changed")
-                        .id(version.to_string())
-                        .data(version.to_string());
-                    if sent.is_some() {
-                        tokio::time::sleep(THREAD_COALESCE).await;
-                        // What came in while waiting goes out in this one event.
-                        let newest = *rx.borrow_and_update();
-                        let event = Event::default()
-                            .event("changed")
-                            .id(newest.to_string())
-                            .data(newest.to_string());
-                        return Some((Ok::<_, Infallible>(event), (cache, rx, Some(newest))));
+                    if sent.is_none() {
+                        return Some((Ok(changed(version)), (cache, rx, Some(version))));
                     }
-                    return Some((Ok::<_, Infallible>(event), (cache, rx, Some(version))));
+                    // What comes in while waiting goes out in this one event.
+                    tokio::time::sleep(THREAD_COALESCE).await;
+                    let newest = *rx.borrow_and_update();
+                    return Some((Ok(changed(newest)), (cache, rx, Some(newest))));
                 }
                 rx.changed().await.ok()?;
             }
         },
     );
-    let events =
-        futures_util::stream::once(async { Ok(Event::default().retry(RETRY)) }).chain(updates);
-    let stream = warp::sse::keep_alive()
-        .interval(HEARTBEAT)
-        .text("heartbeat")
-        .stream(events);
-    let mut response = warp::sse::reply(stream).into_response();
-    let headers = response.headers_mut();
-    headers.insert("cache-control", HeaderValue::from_static("no-store"));
-    headers.insert("x-accel-buffering", HeaderValue::from_static("no"));
-    Ok(response)
+    Ok(stream_reply(updates))
 }

@@ -63,8 +63,9 @@ impl Console {
     }
 }
 
-/// Two communities: `baarlo` with an initiative a resident submitted, a
-/// webhook, a poll and tokens of every role; `kessel` with its admin token.
+/// Two communities: `baarlo` with an initiative a resident submitted (and a
+/// resident's reaction in its thread), a webhook, a poll and tokens of every
+/// role; `kessel` with its admin token.
 struct World {
     server: TestServer,
     http: Client,
@@ -77,6 +78,7 @@ struct World {
     initiative: String,
     webhook: String,
     poll: String,
+    reaction: String,
 }
 
 async fn make_token(server: &TestServer, http: &Client, admin: &str, role: &str) -> Value {
@@ -123,6 +125,17 @@ async fn world_with(server: TestServerBuilder) -> World {
     )
     .await;
     assert_eq!(poll.status, 201, "{poll:?}");
+    let initiative = submitted.body["initiative"]["id"].as_str().unwrap();
+    let reaction = call(
+        http.post(server.community_url(
+            "baarlo",
+            &format!("/threads/initiative/{initiative}/reactions"),
+        ))
+        .header("mekaar-voter", mekaar_tests::voter_key(1))
+        .json(&json!({"text": "Goed plan."})),
+    )
+    .await;
+    assert_eq!(reaction.status, 201, "{reaction:?}");
     let moderator = make_token(&server, &http, &admin, "moderator").await;
     let poll_editor = make_token(&server, &http, &admin, "poll_editor").await;
     let spare = make_token(&server, &http, &admin, "moderator").await;
@@ -135,6 +148,7 @@ async fn world_with(server: TestServerBuilder) -> World {
         initiative: submitted.body["initiative"]["id"].as_str().unwrap().into(),
         webhook: hook.body["webhook"]["id"].as_str().unwrap().into(),
         poll: poll.body["poll"]["id"].as_str().unwrap().into(),
+        reaction: reaction.body["id"].as_str().unwrap().into(),
         server,
         http,
     }
@@ -226,7 +240,26 @@ fn admin_routes() -> Vec<(Method, &'static str, Option<Value>)> {
             "/polls/{poll}/codes",
             Some(json!({"count": 1})),
         ),
-        (Method::GET, "/polls/{poll}/live", none),
+        (Method::GET, "/polls/{poll}/live", none.clone()),
+        (Method::GET, "/reactions", none.clone()),
+        (
+            Method::POST,
+            "/reactions/{reaction}/moderate",
+            Some(json!({"action": "remove"})),
+        ),
+        (Method::GET, "/threads/{kind}/{thread}", none.clone()),
+        (
+            Method::PATCH,
+            "/threads/{kind}/{thread}",
+            Some(json!({"open": false})),
+        ),
+        (
+            Method::POST,
+            "/threads/{kind}/{thread}/reactions",
+            Some(json!({"text": "Namens niemand."})),
+        ),
+        (Method::GET, "/topics", none.clone()),
+        (Method::POST, "/topics", Some(json!({"title": "Gekaapt?"}))),
     ]
 }
 
@@ -236,10 +269,20 @@ fn allowed(role: &str, method: &Method, route: &str) -> bool {
     match role {
         "admin" => true,
         "moderator" => {
-            route.starts_with("/initiatives") || (reads && (route.is_empty() || route == "/audit"))
+            route.starts_with("/initiatives")
+                // Issue 15: the reactions queue, the municipality's reactions, threads, topics.
+                || route.starts_with("/reactions")
+                || route.starts_with("/threads")
+                || route == "/topics"
+                || (reads && (route.is_empty() || route == "/audit"))
         }
         "poll_editor" => {
-            route.starts_with("/polls") || (reads && (route.is_empty() || route == "/audit"))
+            route.starts_with("/polls")
+                // Issue 15: editors open and close discussions and make topics, but
+                // neither moderate reactions nor react as the municipality.
+                || route == "/threads/{kind}/{thread}"
+                || route == "/topics"
+                || (reads && (route.is_empty() || route == "/audit"))
         }
         _ => false,
     }
@@ -251,7 +294,10 @@ impl World {
             .replace("{token}", &self.spare_token_id)
             .replace("{initiative}", &self.initiative)
             .replace("{webhook}", &self.webhook)
-            .replace("{poll}", &self.poll);
+            .replace("{poll}", &self.poll)
+            .replace("{kind}", "initiative")
+            .replace("{thread}", &self.initiative)
+            .replace("{reaction}", &self.reaction);
         self.server
             .at(&format!("/api/v1/admin/communities/{slug}{route}"))
     }
@@ -288,6 +334,9 @@ impl World {
             "audit": get("/audit").await,
             "webhooks": get("/webhooks").await,
             "polls": get("/polls").await,
+            "reactions": get("/reactions?queue=all").await,
+            "thread": get("/threads/{kind}/{thread}").await,
+            "topics": get("/topics").await,
         })
     }
 }

@@ -2,12 +2,13 @@
 //!
 //! Every documented operation is called on a real server (path parameters
 //! filled with a real community, initiative, webhook, bundle file, open poll
-//! and its join code; header parameters with a voter key or the initiative's
+//! and its join code, a topic, a thread (the initiative's) and reactions in it;
+//! header parameters with a voter key or the initiative's
 //! manage token; the console's session cookie and CSRF header where the
 //! operation takes the session; a body made from the documented required
 //! fields, a real token to sign in with) and must be
 //! answered with a status the document lists, in the documented shape (the
-//! events of a live stream too); where a 304 is documented, the answer's ETag
+//! first event of a live stream too, as its `x-event-data` schema says); where a 304 is documented, the answer's ETag
 //! sent back as If-None-Match gets it. Every method a documented path
 //! does not list is refused with 405 and an `Allow` header naming exactly the
 //! documented methods, and addresses the document does not have are 404.
@@ -189,7 +190,8 @@ fn minimal_value(doc: &Value, schema: &Value, name: &str, unique: &str) -> Value
 
 /// A server with one community (allowing [`SERVED_ORIGIN`]), an initiative
 /// a resident submitted (so it has a manage token), a webhook, an open poll
-/// (anyone votes with a voter key) and an open poll voted on with vote codes.
+/// (anyone votes with a voter key), an open poll voted on with vote codes, a
+/// topic, and two reactions of voter key 1 in the initiative's thread.
 struct World {
     server: TestServer,
     http: Client,
@@ -211,6 +213,15 @@ struct World {
     /// The file name of the initiative's photo (`{hash}.jpg`): every upload
     /// below sends the same image, so its rendition is always this file.
     photo: String,
+    /// A topic (its own thread).
+    topic: String,
+    /// The thread of `{kind}` and `{thread}`: the initiative's, so that a reaction
+    /// posted with the manage token (the initiator's badge) is covered too.
+    thread: (String, String),
+    /// A published reaction of voter key 1 (edited, agreed with, reported, moderated).
+    reaction: String,
+    /// Another one of voter key 1, there to be deleted by its author.
+    spare_reaction: String,
 }
 
 /// A small JPEG: the body of every photo upload here.
@@ -339,8 +350,34 @@ async fn world() -> World {
         .and_then(|url| url.strip_prefix("/photos/"))
         .expect("a photo")
         .to_string();
+    let topic = send(
+        http.post(server.at("/api/v1/admin/communities/baarlo/topics"))
+            .bearer_auth(&created.admin_token)
+            .json(&json!({"title": "Moet de kermis terug naar het dorpsplein?"})),
+    )
+    .await;
+    assert_eq!(topic.status, 201, "{topic:?}");
+    let mut reactions = Vec::new();
+    for text in ["Goed plan, ik help mee.", "Ik twijfel nog."] {
+        let posted = send(
+            http.post(server.community_url(
+                "baarlo",
+                &format!("/threads/initiative/{initiative}/reactions"),
+            ))
+            .header("mekaar-voter", voter_key(1))
+            .json(&json!({ "text": text })),
+        )
+        .await;
+        assert_eq!(posted.status, 201, "{posted:?}");
+        assert_eq!(posted.body["state"], "published", "{posted:?}");
+        reactions.push(posted.body["id"].as_str().expect("reaction id").to_string());
+    }
     let doc = serde_json::from_str(&document_on_disk()).expect("server/openapi.json is JSON");
     World {
+        topic: topic.body["id"].as_str().expect("topic id").into(),
+        thread: ("initiative".into(), initiative.clone()),
+        reaction: reactions[0].clone(),
+        spare_reaction: reactions[1].clone(),
         admin_token: created.admin_token.clone(),
         spare_token: spare.body["id"].as_str().expect("token id").into(),
         console,
@@ -388,6 +425,19 @@ impl World {
             .replace("{token}", &self.spare_token)
             .replace("{file}", &self.file)
             .replace("{photo}", &self.photo)
+            .replace("{kind}", &self.thread.0)
+            .replace("{thread}", &self.thread.1)
+            .replace("{reaction}", &self.reaction)
+    }
+
+    /// [`World::fill`] for one operation: a reaction's author deletes the
+    /// spare reaction (the other operations still need theirs).
+    fn fill_for(&self, template: &str, method: &str) -> String {
+        if method == "delete" && template.ends_with("/reactions/{reaction}") {
+            self.fill(&template.replace("{reaction}", &self.spare_reaction))
+        } else {
+            self.fill(template)
+        }
     }
 
     /// The names of the security schemes `operation` accepts.
@@ -585,12 +635,12 @@ async fn every_documented_operation_is_answered_as_documented() {
     let mut conditional_checked = 0;
     let mut live_checked = 0;
     for (template, item) in w.paths() {
-        let url = w.server.at(&w.fill(template));
         let shared_parameters = item.get("parameters").and_then(Value::as_array);
         for (method, operation) in item.as_object().unwrap() {
             if method == "parameters" {
                 continue;
             }
+            let url = w.server.at(&w.fill_for(template, method));
             let http_method = Method::from_bytes(method.to_ascii_uppercase().as_bytes()).unwrap();
             let mut request = w.http.request(http_method.clone(), &url);
             // Header parameters the document lists (an optional one when the
@@ -694,7 +744,7 @@ async fn every_documented_operation_is_answered_as_documented() {
                         .unwrap_or_else(|err| panic!("{err}: {what}"));
                 }
                 if media == "text/event-stream" {
-                    // The first event came at once, as a documented LiveUpdate.
+                    // The first event came at once, with the data its stream documents.
                     let data = answer
                         .body
                         .as_str()
@@ -704,13 +754,11 @@ async fn every_documented_operation_is_answered_as_documented() {
                         .unwrap_or_else(|| panic!("no event: {what}"));
                     let update: Value = serde_json::from_str(data.trim())
                         .unwrap_or_else(|err| panic!("event data is not JSON ({err}): {what}"));
-                    check_schema(
-                        &w.doc,
-                        &json!({"$ref": "#/components/schemas/LiveUpdate"}),
-                        &update,
-                        "event",
-                    )
-                    .unwrap_or_else(|err| panic!("{err}: {what}"));
+                    let event_schema = content["text/event-stream"]
+                        .get("x-event-data")
+                        .unwrap_or_else(|| panic!("no x-event-data schema: {what}"));
+                    check_schema(&w.doc, event_schema, &update, "event")
+                        .unwrap_or_else(|err| panic!("{err}: {what}"));
                     live_checked += 1;
                 }
             }
@@ -745,10 +793,10 @@ async fn every_documented_operation_is_answered_as_documented() {
         }
     }
     assert!(checked >= 42, "only {checked} operations in the document");
-    // The list, both feeds and both open-data files.
-    assert_eq!(conditional_checked, 5, "conditional GETs");
-    // The residents' and the editor's live stream of a poll.
-    assert_eq!(live_checked, 2, "live streams");
+    // The list, both feeds, both open-data files and a thread's page.
+    assert_eq!(conditional_checked, 6, "conditional GETs");
+    // The residents' and the editor's live stream of a poll, and a thread's.
+    assert_eq!(live_checked, 3, "live streams");
 
     // With unknown things in the path parameters, every operation still
     // exists: it answers with a documented 4xx naming the missing resource,
@@ -805,7 +853,9 @@ async fn every_documented_operation_is_answered_as_documented() {
                         "initiative_not_found",
                         "webhook_not_found",
                         "poll_not_found",
-                        "token_not_found"
+                        "token_not_found",
+                        "thread_not_found",
+                        "reaction_not_found"
                     ]
                     .contains(&code),
                     "{what}"
@@ -846,6 +896,8 @@ impl World {
             "{file}" => "nothing-here.js",
             "{photo}" => "0000000000000000000000000000000000000000000000000000000000000000.jpg",
             "{poll}" => "doesnotexist",
+            "{thread}" => "doesnotexist",
+            "{reaction}" => "doesnotexist",
             // Well formed, but no poll's (a clash is a 1 in 28 million chance).
             "{code}" => "22222",
             _ => return self.fill(template),
@@ -973,6 +1025,18 @@ async fn undocumented_addresses_are_404_route_not_found() {
         "/photos/a/b".into(),
         w.fill("/api/v1/communities/{community}/initiatives/{initiative}/photo/x"),
         w.fill("/api/v1/admin/communities/{community}/initiatives/{initiative}/photo/x"),
+        "/api/v1/communities/baarlo/threads".into(),
+        "/api/v1/communities/baarlo/threads/topic".into(),
+        w.fill("/api/v1/communities/{community}/threads/{kind}/{thread}/reactions/x"),
+        w.fill("/api/v1/communities/{community}/threads/{kind}/{thread}/live/x"),
+        "/api/v1/communities/baarlo/reactions".into(),
+        w.fill("/api/v1/communities/{community}/reactions/{reaction}/agrees"),
+        w.fill("/api/v1/communities/{community}/reactions/{reaction}/report/x"),
+        "/api/v1/communities/baarlo/topics".into(),
+        format!("/api/v1/communities/baarlo/topics/{}", w.topic),
+        w.fill("/api/v1/admin/communities/{community}/reactions/{reaction}"),
+        "/api/v1/admin/communities/baarlo/threads".into(),
+        format!("/api/v1/admin/communities/baarlo/topics/{}", w.topic),
     ];
     for path in &undocumented {
         assert!(!documented.contains_key(path), "{path} is documented");
