@@ -20,7 +20,8 @@ const PREFLIGHT_MAX_AGE_SECS: &str = "7200";
 
 /// Request headers a widget may send. Keep in step with
 /// `mekaar_api::VOTER_HEADER` (a test below checks it).
-const ALLOWED_REQUEST_HEADERS: &str = "mekaar-voter, mekaar-manage, content-type";
+/// `if-none-match`: the discussion widget asks "changed since?" every few seconds (a 304 is tiny).
+const ALLOWED_REQUEST_HEADERS: &str = "mekaar-voter, mekaar-manage, content-type, if-none-match";
 
 /// Passes when the request may act on `community`:
 /// - no `Origin` header: not a cross-origin browser request (curl, a server);

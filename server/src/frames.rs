@@ -20,9 +20,10 @@ use crate::feeds::escape;
 const FRAME_PAGE: &str = include_str!("../pages/embed.html");
 
 /// The options a frame page passes on to its placeholder, as `data-{name}`.
-const OPTIONS: [&str; 11] = [
+const OPTIONS: [&str; 12] = [
     "initiative",
     "poll",
+    "topic",
     "view",
     "lang",
     "theme",
@@ -44,6 +45,8 @@ pub enum FrameKind {
     Initiatives,
     Initiative,
     Poll,
+    /// A thread: under an initiative, a poll or a topic.
+    Discussion,
 }
 
 impl FrameKind {
@@ -53,6 +56,7 @@ impl FrameKind {
             "initiatives" => FrameKind::Initiatives,
             "initiative" => FrameKind::Initiative,
             "poll" => FrameKind::Poll,
+            "discussion" => FrameKind::Discussion,
             _ => return Err(ApiError::route_not_found()),
         })
     }
@@ -63,15 +67,18 @@ impl FrameKind {
             FrameKind::Initiatives => "initiatives",
             FrameKind::Initiative => "initiative",
             FrameKind::Poll => "poll",
+            FrameKind::Discussion => "discussion",
         }
     }
 
-    /// The option naming what the widget shows, when the kind needs one.
-    pub fn subject(self) -> Option<&'static str> {
+    /// The options naming what the widget shows (one of them is needed), when the
+    /// kind needs one.
+    pub fn subjects(self) -> &'static [&'static str] {
         match self {
-            FrameKind::Support | FrameKind::Initiative => Some("initiative"),
-            FrameKind::Poll => Some("poll"),
-            FrameKind::Initiatives => None,
+            FrameKind::Support | FrameKind::Initiative => &["initiative"],
+            FrameKind::Poll => &["poll"],
+            FrameKind::Discussion => &["topic", "poll", "initiative"],
+            FrameKind::Initiatives => &[],
         }
     }
 }
@@ -114,11 +121,20 @@ impl FrameQuery {
                 options.push((name, value));
             }
         }
-        if let Some(subject) = kind.subject() {
-            if !options.iter().any(|(n, v)| *n == subject && !v.is_empty()) {
+        let subjects = kind.subjects();
+        if let Some(first) = subjects.first() {
+            if !options
+                .iter()
+                .any(|(n, v)| subjects.contains(n) && !v.is_empty())
+            {
+                let wanted = subjects
+                    .iter()
+                    .map(|s| format!("`?{s}=…`"))
+                    .collect::<Vec<_>>()
+                    .join(" or ");
                 return Err(ApiError::invalid_field(
-                    subject,
-                    format!("a {} frame needs `?{subject}=…`", kind.name()),
+                    first,
+                    format!("a {} frame needs {wanted}", kind.name()),
                 ));
             }
         }

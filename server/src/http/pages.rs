@@ -252,6 +252,21 @@ fn frame_page(app: &App, kind: &str, query: &str) -> ApiResult<Response> {
             .ok()
             .filter(|p| p.state != mekaar_api::polls::PollState::Draft)
             .map(|p| p.question),
+        (FrameKind::Discussion, initiative, poll) => {
+            use mekaar_api::discussions::ThreadKind;
+            let thread = match (query.option("topic"), poll, initiative) {
+                (Some(id), _, _) => Some((ThreadKind::Topic, id)),
+                (None, Some(id), _) => Some((ThreadKind::Poll, id)),
+                (None, None, Some(id)) => Some((ThreadKind::Initiative, id)),
+                _ => None,
+            };
+            thread.and_then(|(kind, id)| {
+                app.discussions
+                    .thread(&app.store, &community, kind, id)
+                    .ok()
+                    .map(|t| t.title)
+            })
+        }
         _ => None,
     }
     .unwrap_or_else(|| community.name.clone());

@@ -59,6 +59,39 @@ async fn a_frame_page_holds_the_widget_and_only_allowed_sites_may_frame_it() {
     assert!(!html.contains("onclick"), "{html}");
     assert!(html.contains("<script async src=\"/embed.js\"></script>"));
 
+    // A discussion too: under a topic, with the topic's title.
+    let topic = server
+        .client
+        .post(server.at("/api/v1/admin/communities/dorp/topics"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"title": "Moet de kermis terug?"}))
+        .send()
+        .await
+        .expect("topic")
+        .json::<Value>()
+        .await
+        .expect("topic json")["id"]
+        .as_str()
+        .expect("topic id")
+        .to_string();
+    let response = get(
+        &server,
+        &format!("/embed/discussion?community=dorp&topic={topic}"),
+    )
+    .await;
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.expect("page");
+    assert!(
+        html.contains(&format!(
+            "data-mekaar=\"discussion\" data-community=\"dorp\" data-topic=\"{topic}\""
+        )),
+        "{html}"
+    );
+    assert!(
+        html.contains("<title>Moet de kermis terug?</title>"),
+        "{html}"
+    );
+
     // A community that allows no site: no site may frame it.
     server.create_community("stil", &[]).await;
     let response = get(&server, "/embed/initiatives?community=stil").await;
@@ -73,6 +106,7 @@ async fn a_frame_page_asked_wrongly_says_what_is_missing() {
     server.create_community("dorp", &[SITE]).await;
     for (path, status, code) in [
         ("/embed/poll?community=dorp", 400, "invalid_field"),
+        ("/embed/discussion?community=dorp", 400, "invalid_field"),
         ("/embed/support?initiative=abc", 400, "invalid_field"),
         (
             "/embed/support?community=nergens&initiative=abc",
