@@ -340,7 +340,20 @@ pub async fn call(
     body: Option<String>,
 ) -> Result<JsValue, Failure> {
     let body = body.map(|json| (JsValue::from_str(&json), "application/json".to_owned()));
-    call_with(method, url, header, body).await
+    call_with(method, url, header.as_slice(), body).await
+}
+
+/// [`fetch`] with more than one header (a reaction by the initiator: the voter key and
+/// the manage token).
+#[cfg(target_arch = "wasm32")]
+pub async fn fetch_with<T: crate::wire::Wire>(
+    method: &str,
+    url: &str,
+    headers: &[(&str, &str)],
+    body: Option<String>,
+) -> Result<T, Failure> {
+    let body = body.map(|json| (JsValue::from_str(&json), "application/json".to_owned()));
+    decode(call_with(method, url, headers, body).await?)
 }
 
 /// `PUT` of `file` as it is (its own content type) to `url`, answered like [`call`].
@@ -351,7 +364,7 @@ pub async fn upload(
     file: web_sys::File,
 ) -> Result<JsValue, Failure> {
     let content_type = file.type_();
-    call_with("PUT", url, header, Some((file.into(), content_type))).await
+    call_with("PUT", url, header.as_slice(), Some((file.into(), content_type))).await
 }
 
 /// [`call`] with any body: `(the body, its content type)`.
@@ -359,16 +372,16 @@ pub async fn upload(
 async fn call_with(
     method: &str,
     url: &str,
-    header: Option<(&str, &str)>,
+    headers: &[(&str, &str)],
     body: Option<(JsValue, String)>,
 ) -> Result<JsValue, Failure> {
-    let response = match send(method, url, header.as_slice(), body).await {
+    let response = match send(method, url, headers, body).await {
         Ok(response) => response,
         // A request with our header needs a preflight, which the server refuses for a
         // site the community has not allowed: the browser then says nothing but "failed".
         // Ask the community itself, without a header (readable even when refused), so
         // the widget can say what is really wrong.
-        Err(f) if f.problem == Problem::Unreachable && header.is_some() => {
+        Err(f) if f.problem == Problem::Unreachable && !headers.is_empty() => {
             return Err(match community_of(url) {
                 Some(probe) => match send("GET", probe, &[], None).await {
                     Ok(answer) if !answer.ok() => failure(&answer, &read_json(&answer).await),

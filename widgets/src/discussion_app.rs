@@ -33,6 +33,9 @@ const POLL_MS: u32 = 5_000;
 pub struct Props {
     pub env: Rc<Env>,
     pub target: Option<Target>,
+    /// The initiative's manage token, on the initiator's own manage page
+    /// (`data-as="initiator"`): reactions posted here carry the initiator's badge.
+    pub manage: Option<Rc<str>>,
 }
 
 impl Props {
@@ -259,10 +262,13 @@ pub fn discussion_widget(p: &Props) -> Html {
                         return;
                     }
                     wasm_bindgen_futures::spawn_local(async move {
-                        let header = Some((mekaar_api::VOTER_HEADER, &*voter));
+                        let mut headers = vec![(mekaar_api::VOTER_HEADER, &*voter)];
+                        if let Some(token) = &props.manage {
+                            headers.push((mekaar_api::MANAGE_HEADER, token));
+                        }
                         let body = Some(api::to_json(&request));
                         let url = props.thread_url("/reactions");
-                        let result = api::fetch::<Reaction>("POST", &url, header, body).await;
+                        let result = api::fetch_with::<Reaction>("POST", &url, &headers, body).await;
                         dispatcher.dispatch(Action::Posted(result, now()));
                     });
                 }
@@ -285,7 +291,11 @@ pub fn discussion_widget(p: &Props) -> Html {
                                 } else {
                                     let url = props.thread_url("/reactions");
                                     let body = Some(api::to_json(&post));
-                                    api::fetch::<Reaction>("POST", &url, header, body).await
+                                    let mut headers = vec![(mekaar_api::VOTER_HEADER, &*voter)];
+                                    if let Some(token) = &props.manage {
+                                        headers.push((mekaar_api::MANAGE_HEADER, token));
+                                    }
+                                    api::fetch_with::<Reaction>("POST", &url, &headers, body).await
                                 };
                                 dispatcher.dispatch(Action::Replied(result, now()));
                             }

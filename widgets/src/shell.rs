@@ -174,6 +174,16 @@ pub fn mount(element: Element, base: String) -> Result<(), JsValue> {
             crate::discussion_app::Props {
                 env,
                 target: crate::discussion::Target::from_attrs(&attr),
+                // The manage page keeps its token in the fragment (never sent to a server).
+                manage: (attr("data-as").trim() == "initiator")
+                    .then(|| {
+                        let hash = web_sys::window()
+                            .and_then(|w| w.location().hash().ok())
+                            .unwrap_or_default();
+                        hash.trim_start_matches('#').trim().to_string()
+                    })
+                    .filter(|token| !token.is_empty())
+                    .map(Rc::from),
             },
         ),
         #[cfg(feature = "initiatives")]
