@@ -813,6 +813,12 @@ table! {
         "A reaction with the municipality label, visible at once. To answer one reaction, go to Reactions.";
     TopicsOfficialSend => "Reactie plaatsen", "Post reaction";
     TopicsOfficialPosted => "Je reactie is geplaatst.", "Your reaction is posted.";
+    TopicsOther => "Reacties onder een peiling of initiatief", "Reactions under a poll or an initiative";
+    TopicsOtherHint => "Ook daar kun je de discussie sluiten, een sluitingstijd zetten en de code vinden.",
+        "There too you can close the discussion, set a closing time and find the code.";
+    TopicsOtherPick => "Peiling of initiatief", "Poll or initiative";
+    TopicsOtherOpen => "Instellingen openen", "Open settings";
+    TopicsOtherNone => "Er zijn nog geen peilingen of initiatieven.", "There are no polls or initiatives yet.";
 
     // ---- Audit log ------------------------------------------------------------------------
     AuditTitle => "Logboek", "Audit log";

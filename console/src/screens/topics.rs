@@ -13,6 +13,7 @@
 //! `textarea.topic-snippet`, `a.topic-edit` and `button.topic-toggle`. A thread:
 //! `#thread-state`, `#thread-toggle`, `#thread-status`; the edit form `#thread-title`,
 //! `#thread-intro`, `#thread-closes`, `#thread-save`; the snippet `#thread-snippet`; the
+//! pick of a poll or initiative `#thread-pick`, `#thread-open`; the
 //! municipality's reaction `#official-text`, `#official-name`, `#official-send`,
 //! `#official-status`.
 
@@ -219,7 +220,111 @@ fn topic_list() -> Html {
                 <h2 id="topics-list-title">{ t(Key::TopicsList) }</h2>
                 { body }
             </section>
+            <OtherThreads />
         </>
+    }
+}
+
+/// The reactions under a poll or an initiative: pick one, open its thread's settings.
+#[function_component(OtherThreads)]
+fn other_threads() -> Html {
+    let lang = use_lang().lang;
+    let t = |k: Key| k.text(lang);
+    let session = use_session();
+    // (kind, id, title), polls first; `None` while loading.
+    let choices = use_state(|| None::<Vec<(ThreadKind, String, String)>>);
+    let picked = use_state(String::new);
+    {
+        let choices = choices.clone();
+        let community = session.info.community.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                let mut out = Vec::new();
+                // A moderator may not list polls: then only initiatives.
+                if let Ok(l) = api::get::<mekaar_api::polls::PollAdminList>(&api::admin_path(
+                    &community, "/polls",
+                ))
+                .await
+                {
+                    out.extend(
+                        l.polls
+                            .into_iter()
+                            .map(|v| (ThreadKind::Poll, v.poll.id, v.poll.question)),
+                    );
+                }
+                if let Ok(l) = api::get::<mekaar_api::InitiativeList>(&api::public_path(
+                    &community,
+                    "/initiatives?limit=100&sort=newest",
+                ))
+                .await
+                {
+                    out.extend(
+                        l.initiatives
+                            .into_iter()
+                            .map(|i| (ThreadKind::Initiative, i.id, i.title)),
+                    );
+                }
+                choices.set(Some(out));
+            });
+        });
+    }
+    let body = match &*choices {
+        None => html! { <Loading /> },
+        Some(list) if list.is_empty() => {
+            html! { <p id="threads-none">{ t(Key::TopicsOtherNone) }</p> }
+        }
+        Some(list) => {
+            let onsubmit = {
+                let picked = picked.clone();
+                let first = list
+                    .first()
+                    .map(|(k, id, _)| format!("{}/{}", k.as_str(), api::encode_segment(id)))
+                    .unwrap_or_default();
+                Callback::from(move |e: SubmitEvent| {
+                    e.prevent_default();
+                    let target = if picked.is_empty() {
+                        first.clone()
+                    } else {
+                        (*picked).clone()
+                    };
+                    crate::app::navigate(&format!("#/{}/{target}", Screen::Topics.path()));
+                })
+            };
+            let group = |kind: ThreadKind, label: Key| {
+                let items: Vec<_> = list.iter().filter(|(k, ..)| *k == kind).collect();
+                if items.is_empty() {
+                    return html! {};
+                }
+                html! {
+                    <optgroup label={t(label)}>
+                        { for items.into_iter().map(|(k, id, title)| {
+                            let value = format!("{}/{}", k.as_str(), api::encode_segment(id));
+                            html! { <option value={value.clone()} selected={*picked == value}>{ title }</option> }
+                        }) }
+                    </optgroup>
+                }
+            };
+            html! {
+                <form class="inline-form" {onsubmit}>
+                    <div class="field">
+                        <label for="thread-pick">{ t(Key::TopicsOtherPick) }</label>
+                        <select id="thread-pick"
+                            onchange={let p = picked.clone(); Callback::from(move |e: Event| p.set(super::kit::select_value(&e)))}>
+                            { group(ThreadKind::Poll, Key::ReactionsKindPoll) }
+                            { group(ThreadKind::Initiative, Key::ReactionsKindInitiative) }
+                        </select>
+                    </div>
+                    <button type="submit" id="thread-open">{ t(Key::TopicsOtherOpen) }</button>
+                </form>
+            }
+        }
+    };
+    html! {
+        <section class="card" aria-labelledby="threads-other-title">
+            <h2 id="threads-other-title">{ t(Key::TopicsOther) }</h2>
+            <p class="hint">{ t(Key::TopicsOtherHint) }</p>
+            { body }
+        </section>
     }
 }
 
