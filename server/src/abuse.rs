@@ -51,6 +51,32 @@ pub enum Action {
     Report,
 }
 
+/// Sliding windows whose limit each community chooses (governor's quotas are
+/// fixed when a limiter is made): reactions per voter key and per network.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Window {
+    /// Reactions of one voter key in one community, per 10 minutes.
+    ReactionsPerKey,
+    /// Reactions from one network in one community, per hour.
+    ReactionsPerNetwork,
+}
+
+impl Window {
+    pub fn length(self) -> Duration {
+        match self {
+            Window::ReactionsPerKey => Duration::from_secs(10 * 60),
+            Window::ReactionsPerNetwork => Duration::from_secs(3600),
+        }
+    }
+
+    fn what(self) -> &'static str {
+        match self {
+            Window::ReactionsPerKey => "reactions from this device",
+            Window::ReactionsPerNetwork => "reactions from your network",
+        }
+    }
+}
+
 /// How many of each action one network may do per hour (as a burst that
 /// refills evenly over the hour). Generous enough for a school or an office.
 #[derive(Debug, Clone)]
@@ -87,6 +113,9 @@ impl Default for Limits {
 /// When one network's recent failed guesses of one kind happened, oldest first.
 type FailureTimes = VecDeque<Instant>;
 
+/// When one key's recent actions in a [`Window`] happened, oldest first.
+type ActionTimes = VecDeque<Instant>;
+
 pub struct Abuse {
     secret: RwLock<([u8; 32], Instant)>,
     submits: DefaultKeyedRateLimiter<[u8; 16]>,
@@ -99,6 +128,8 @@ pub struct Abuse {
     failed_guesses: Mutex<HashMap<(Guess, [u8; 16]), FailureTimes>>,
     guess_budgets: [(Guess, usize); 3],
     trusted_proxies: Vec<IpNet>,
+    /// When each key's recent actions of a [`Window`] happened, oldest first.
+    windows: Mutex<HashMap<(Window, [u8; 16]), ActionTimes>>,
 }
 
 /// An IPv4 address written as IPv6 (`::ffff:192.0.2.1`, from a dual-stack
@@ -128,6 +159,7 @@ impl Abuse {
                 (Guess::JoinCode, limits.join_code_failures.max(1) as usize),
             ],
             trusted_proxies: limits.trusted_proxies.clone(),
+            windows: Mutex::new(HashMap::new()),
         }
     }
 
@@ -312,8 +344,69 @@ impl Abuse {
         }
     }
 
+    /// A keyed hash of `parts` (e.g. a community and a voter hash, or a
+    /// community and the network of `ip`) for [`Abuse::take`]: nothing in
+    /// memory names a network or a voter key.
+    pub fn window_key(&self, parts: &[&[u8]]) -> [u8; 16] {
+        let secret = self.current_secret();
+        let mut mac =
+            Hmac::<Sha256>::new_from_slice(&secret).expect("HMAC takes keys of any length");
+        for part in parts {
+            mac.update(&(part.len() as u32).to_be_bytes());
+            mac.update(part);
+        }
+        let mut key = [0u8; 16];
+        key.copy_from_slice(&mac.finalize().into_bytes()[..16]);
+        key
+    }
+
+    /// Passes and counts when `key` did fewer than `limit` actions in the
+    /// last [`Window::length`]; else 429 until the oldest leaves the window.
+    pub fn take(&self, window: Window, key: [u8; 16], limit: u32) -> ApiResult<()> {
+        let now = Instant::now();
+        let length = window.length();
+        let mut windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
+        let times = windows.entry((window, key)).or_default();
+        while times
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= length)
+        {
+            times.pop_front();
+        }
+        if times.len() < limit.max(1) as usize {
+            times.push_back(now);
+            return Ok(());
+        }
+        let wait = times
+            .front()
+            .map_or(length, |oldest| {
+                length.saturating_sub(now.duration_since(*oldest))
+            })
+            .as_secs()
+            .max(1);
+        let minutes = wait.div_ceil(60);
+        let mut error = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            codes::RATE_LIMITED,
+            format!(
+                "Too many {} right now; please try again in {minutes} minute(s).",
+                window.what()
+            ),
+        );
+        error.retry_after_secs = Some(wait);
+        Err(error)
+    }
+
     /// Forgets networks that have been quiet (call now and then).
     pub fn forget_quiet_networks(&self) {
+        self.windows
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|(window, _), times| {
+                times
+                    .back()
+                    .is_some_and(|newest| newest.elapsed() < window.length())
+            });
         self.submits.retain_recent();
         self.joins.retain_recent();
         self.reports.retain_recent();
@@ -348,6 +441,23 @@ mod tests {
         assert!(abuse.check(Action::Submit, Some(other)).is_ok());
         // Other actions have their own budget.
         assert!(abuse.check(Action::Join, Some(school)).is_ok());
+    }
+
+    #[test]
+    fn a_window_refuses_past_its_limit_with_a_wait_and_keys_are_separate() {
+        let abuse = Abuse::new(&Limits::default());
+        let key = abuse.window_key(&[b"baarlo", b"voter-a"]);
+        let other = abuse.window_key(&[b"baarlo", b"voter-b"]);
+        assert_ne!(key, other);
+        for _ in 0..3 {
+            abuse.take(Window::ReactionsPerKey, key, 3).unwrap();
+        }
+        let refused = abuse.take(Window::ReactionsPerKey, key, 3).unwrap_err();
+        assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+        assert!((1..=600).contains(&refused.retry_after_secs.unwrap()));
+        abuse.take(Window::ReactionsPerKey, other, 3).unwrap();
+        // The same key in another window has its own count.
+        abuse.take(Window::ReactionsPerNetwork, key, 3).unwrap();
     }
 
     #[test]

@@ -98,6 +98,8 @@ pub enum Area {
     Privacy,
     /// Polls: list, create, edit, state, vote codes, live.
     Polls,
+    /// Topics and opening or closing discussions.
+    Discussions,
     Export,
 }
 
@@ -114,6 +116,7 @@ impl Area {
             Area::Audit => "change the audit log",
             Area::Privacy => "erase personal data",
             Area::Polls => "manage polls",
+            Area::Discussions => "manage discussions",
             Area::Export => "export the community's data",
         }
     }
@@ -126,12 +129,16 @@ pub fn allows(role: Role, area: Area, method: &Method) -> bool {
     match role {
         Role::Admin => true,
         Role::Moderator => match area {
-            Area::Initiatives | Area::Moderation | Area::Answers | Area::Privacy => true,
+            Area::Initiatives
+            | Area::Moderation
+            | Area::Answers
+            | Area::Privacy
+            | Area::Discussions => true,
             Area::Settings | Area::Audit => reads,
             Area::Tokens | Area::Webhooks | Area::Polls | Area::Export => false,
         },
         Role::PollEditor => match area {
-            Area::Polls => true,
+            Area::Polls | Area::Discussions => true,
             Area::Settings | Area::Audit => reads,
             _ => false,
         },

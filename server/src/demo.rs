@@ -14,8 +14,10 @@ use warp::http::HeaderValue;
 use warp::reply::Response;
 use warp::Filter;
 
+use crate::abuse::{Abuse, Limits};
 use crate::assets;
 use crate::communities;
+use crate::discussions::{Author, Discussions};
 use crate::errors::ApiResult;
 use crate::initiatives;
 use crate::moderation;
@@ -247,6 +249,7 @@ pub async fn seed(store: &Store, tallies: &Tallies, origins: &[String]) -> ApiRe
             )?;
         }
     }
+    seed_dialogue(store, &community).await?;
     let mut placeholders = Vec::new();
     for (id, placeholder, input) in demo_polls(crate::secrets::now_secs()) {
         let poll = match polls::get(store, &community, id) {
@@ -274,6 +277,123 @@ pub async fn seed(store: &Store, tallies: &Tallies, origins: &[String]) -> ApiRe
         new_tokens,
         placeholders,
     })
+}
+
+/// The topic under the omroep's article.
+pub const DEMO_TOPIC: &str = "kermis-dorpsplein";
+
+/// A discussion under the omroep's article and reactions on the first
+/// initiative, so the dialogue is not an empty box at first sight.
+async fn seed_dialogue(store: &Store, community: &communities::Community) -> ApiResult<()> {
+    use mekaar_api::discussions::{ReactionPost, Stance, ThreadKind, TopicCreate};
+    let discussions = Discussions::default();
+    if discussions
+        .thread(store, community, ThreadKind::Topic, DEMO_TOPIC)
+        .is_ok()
+    {
+        return Ok(());
+    }
+    discussions.create_topic_with_id(
+        store,
+        community,
+        DEMO_TOPIC,
+        TopicCreate {
+            title: "Moet de kermis terug naar het dorpsplein?".into(),
+            intro: "Sinds de herinrichting staat de kermis op het sportpark. Ondernemers willen terug naar het plein, omwonenden zijn verdeeld. Wat vindt u?".into(),
+            closes_at: None,
+        },
+    )?;
+    // Demo residents: fixed voter hashes that no browser has.
+    let abuse = Abuse::new(&Limits::default());
+    let resident = |n: u8| Author::Resident {
+        voter: [0xde, 0x30, n, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, n],
+        initiator: false,
+        network: None,
+        abuse: &abuse,
+    };
+    let say =
+        |text: &str, name: &str, stance: Option<Stance>, reply_to: Option<String>| ReactionPost {
+            text: text.into(),
+            name: name.into(),
+            stance,
+            reply_to,
+            website: String::new(),
+        };
+    let topic = (ThreadKind::Topic, DEMO_TOPIC);
+    let first = discussions
+        .post(
+            store,
+            community,
+            topic,
+            say("Ja! De kermis hoort in het hart van het dorp. Op het sportpark komt er bijna niemand spontaan langs.", "Ria", None, None),
+            resident(1),
+        )
+        .await?;
+    discussions
+        .post(
+            store,
+            community,
+            topic,
+            say("Ik woon aan het plein: vier dagen herrie tot middernacht is veel. Misschien korter, tot tien uur?", "Henk van de Markt", None, None),
+            resident(2),
+        )
+        .await?;
+    discussions
+        .post(
+            store,
+            community,
+            topic,
+            say(
+                "Tot tien uur lijkt me een mooi midden.",
+                "",
+                None,
+                Some(first.id.clone()),
+            ),
+            resident(3),
+        )
+        .await?;
+    let initiative = (ThreadKind::Initiative, INITIATIVES[0].id);
+    let question = discussions
+        .post(
+            store,
+            community,
+            initiative,
+            say(
+                "Wie controleert de AED elke maand? Dat vergeten ze vaak.",
+                "Marloes",
+                Some(Stance::Question),
+                None,
+            ),
+            resident(4),
+        )
+        .await?;
+    discussions
+        .post(
+            store,
+            community,
+            initiative,
+            say(
+                "Goed plan, ik doe de cursus graag mee.",
+                "Sander",
+                Some(Stance::For),
+                None,
+            ),
+            resident(5),
+        )
+        .await?;
+    discussions
+        .post_official(
+            store,
+            community,
+            initiative,
+            mekaar_api::discussions::OfficialReactionPost {
+                text: "De gemeente betaalt het onderhoudscontract van de eerste twee jaar uit het leefbaarheidsbudget.".into(),
+                name: "Gemeente Demodorp".into(),
+                reply_to: Some(question.id),
+            },
+        )
+        .await?;
+    Ok(())
 }
 
 /// The pretend host site: `demo/*.html` with `{{MEKAAR_URL}}` and the

@@ -98,10 +98,15 @@ impl Scope {
                 | Table::WebhookLog
                 | Table::Polls
                 | Table::PollNetworks
-                | Table::VoteCodes => key.starts_with(&prefix),
+                | Table::VoteCodes
+                | Table::Threads
+                | Table::Reactions
+                | Table::ReactionThreads
+                | Table::ReactionAuthors => key.starts_with(&prefix),
             },
-            // Groups are initiatives (community, id) and poll rounds
-            // (community, poll, round).
+            // Groups are initiatives (community, id), poll rounds
+            // (community, poll, round), reactions (community, reaction) and
+            // threads (community, kind, id).
             Record::Member { group, .. } => group.starts_with(&prefix),
         }
     }

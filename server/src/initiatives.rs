@@ -568,7 +568,12 @@ pub fn card(
         support_threshold: community.support_threshold,
         threshold_reached_at: initiative.threshold_reached_at,
         join_count: store.set_count(CountedSet::Joins, &group)?,
-        reaction_count: 0,
+        reaction_count: crate::discussions::count(
+            store,
+            community,
+            mekaar_api::discussions::ThreadKind::Initiative,
+            &initiative.id,
+        )?,
         answered: initiative.answer.is_some(),
         created_at: initiative.created_at,
         updated_at: initiative.updated_at,

@@ -10,6 +10,7 @@ pub mod communities;
 pub mod connections;
 pub mod cors;
 pub mod demo;
+pub mod discussions;
 pub mod errors;
 pub mod export;
 pub mod feeds;

@@ -25,6 +25,8 @@ struct InitiativeRow<'a> {
     support_threshold: u64,
     threshold_reached_at: Option<u64>,
     join_count: u64,
+    /// Published reactions (only the number: no texts, no names).
+    reaction_count: u64,
     answered: bool,
     created_at: u64,
     updated_at: u64,
@@ -65,6 +67,7 @@ pub fn initiatives_csv(
         support_threshold: card.support_threshold,
         threshold_reached_at: card.threshold_reached_at,
         join_count: card.join_count,
+        reaction_count: card.reaction_count,
         answered: card.answered,
         created_at: card.created_at,
         updated_at: card.updated_at,

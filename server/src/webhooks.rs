@@ -96,6 +96,19 @@ pub fn announce(
     initiative: &InitiativePublic,
     extra: serde_json::Value,
 ) -> ApiResult<()> {
+    let initiative = serde_json::to_value(initiative).map_err(ApiError::internal)?;
+    announce_about(store, community, event, ("initiative", initiative), extra)
+}
+
+/// Queues `event` about a subject (`("initiative", …)`, `("reaction", …)`:
+/// the body's field and its value) for every webhook that wants it.
+pub fn announce_about(
+    store: &Store,
+    community: &Community,
+    event: WebhookEvent,
+    (field, subject): (&str, serde_json::Value),
+    extra: serde_json::Value,
+) -> ApiResult<()> {
     let now = secrets::now_millis();
     for hook in community
         .webhooks
@@ -103,21 +116,20 @@ pub fn announce(
         .filter(|h| h.events.contains(&event))
     {
         let id = secrets::new_id();
-        let body = serde_json::json!({
+        let mut body = serde_json::json!({
             "event": event,
             "delivery_id": id,
             "community": community.slug,
             "occurred_at": now / 1000,
-            "initiative": initiative,
             "details": extra,
-        })
-        .to_string();
+        });
+        body[field] = subject.clone();
         let delivery = Delivery {
             id: id.clone(),
             community: community.slug.clone(),
             webhook_id: hook.id.clone(),
             event,
-            body,
+            body: body.to_string(),
             attempts: 0,
         };
         store.put(Table::WebhookOutbox, &outbox_key(now, &id), &delivery)?;

@@ -345,6 +345,110 @@ impl Town {
             .collect()
     }
 
+    // --------------------------------------------------------------- dialogue
+
+    /// `/api/v1/communities/{slug}/threads/{kind}/{id}{rest}`
+    pub fn thread_url(&self, kind: &str, id: &str, rest: &str) -> String {
+        self.url(&format!("/threads/{kind}/{id}{rest}"))
+    }
+
+    /// `/api/v1/communities/{slug}/reactions/{id}{rest}`
+    pub fn reaction_url(&self, id: &str, rest: &str) -> String {
+        self.url(&format!("/reactions/{id}{rest}"))
+    }
+
+    /// A page of a thread as `voter` reads it (`query` like `?sort=agreed`).
+    pub async fn thread(&self, kind: &str, id: &str, query: &str, voter: &str) -> Answer {
+        call(
+            self.http
+                .get(self.thread_url(kind, id, query))
+                .header(VOTER_HEADER, voter),
+        )
+        .await
+    }
+
+    /// Posts a reaction as `voter` (the body as the API takes it).
+    pub async fn react(&self, kind: &str, id: &str, voter: &str, body: &Value) -> Answer {
+        call(
+            self.http
+                .post(self.thread_url(kind, id, "/reactions"))
+                .header(VOTER_HEADER, voter)
+                .json(body),
+        )
+        .await
+    }
+
+    /// Posts `text` as `voter`; returns the new reaction's id.
+    pub async fn react_ok(&self, kind: &str, id: &str, voter: &str, text: &str) -> String {
+        let answer = self.react(kind, id, voter, &json!({ "text": text })).await;
+        answer.expect_status(201)["id"]
+            .as_str()
+            .expect("an id")
+            .to_string()
+    }
+
+    pub async fn agree(&self, reaction: &str, voter: &str, agree: bool) -> Answer {
+        let url = self.reaction_url(reaction, "/agree");
+        let request = if agree {
+            self.http.put(url)
+        } else {
+            self.http.delete(url)
+        };
+        call(request.header(VOTER_HEADER, voter)).await
+    }
+
+    pub async fn report_reaction(&self, reaction: &str, voter: &str, reason: &str) -> Answer {
+        call(
+            self.http
+                .post(self.reaction_url(reaction, "/report"))
+                .header(VOTER_HEADER, voter)
+                .json(&json!({ "reason": reason })),
+        )
+        .await
+    }
+
+    /// A moderator's decision about a reaction.
+    pub async fn moderate_reaction(&self, reaction: &str, action: &str) -> Answer {
+        call(
+            self.http
+                .post(self.admin_url(&format!("/reactions/{reaction}/moderate")))
+                .bearer_auth(&self.token)
+                .json(&json!({ "action": action, "note": format!("test: {action}") })),
+        )
+        .await
+    }
+
+    /// The ids in a reactions queue (`pending`, `reported`, `all`), newest first.
+    pub async fn reaction_queue(&self, which: &str) -> Vec<String> {
+        let answer = call(
+            self.http
+                .get(self.admin_url(&format!("/reactions?queue={which}")))
+                .bearer_auth(&self.token),
+        )
+        .await;
+        answer.expect_ok()["reactions"]
+            .as_array()
+            .expect("reactions")
+            .iter()
+            .map(|r| r["id"].as_str().expect("id").to_string())
+            .collect()
+    }
+
+    /// Opens a topic; returns its id.
+    pub async fn topic(&self, title: &str) -> String {
+        let answer = call(
+            self.http
+                .post(self.admin_url("/topics"))
+                .bearer_auth(&self.token)
+                .json(&json!({ "title": title, "intro": "Praat mee." })),
+        )
+        .await;
+        answer.expect_status(201)["id"]
+            .as_str()
+            .expect("id")
+            .to_string()
+    }
+
     // ------------------------------------------------------------------ polls
 
     /// `/api/v1/admin/communities/{slug}/polls{rest}`

@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use mekaar_api::admin::{ErasureRequest, TokenCreate, TokenCreated, TokenList};
+use mekaar_api::discussions::{OfficialReactionPost, ReactionModeration, ThreadUpdate};
 use mekaar_api::polls::{PollActionRequest, VoteCodesCreated, VoteCodesRequest};
 use mekaar_api::{AnswerPost, CommunityCreated, InitiativeAdminList, ModerationRequest};
 use serde::Deserialize;
@@ -21,6 +22,7 @@ use super::{
 use crate::auth::{self, AdminRequest, Area};
 use crate::communities;
 use crate::connections::Peer;
+use crate::discussions;
 use crate::errors::ApiResult;
 use crate::export;
 use crate::initiatives;
@@ -63,6 +65,13 @@ enum Endpoint {
     PollState(String, String),
     PollCodes(String, String),
     PollLive(String, String),
+    /// The reactions moderation queue.
+    Reactions(String),
+    ReactionModeration(String, String),
+    /// The municipality's reactions in a thread (`kind`, `id`).
+    OfficialReactions(String, String, String),
+    Topics(String),
+    Thread(String, String, String),
 }
 
 impl Endpoint {
@@ -72,11 +81,15 @@ impl Endpoint {
             | Endpoint::Tokens(_)
             | Endpoint::Initiatives(_)
             | Endpoint::Webhooks(_)
-            | Endpoint::Polls(_) => &[Method::GET, Method::POST],
-            Endpoint::Community(_) | Endpoint::Initiative(..) | Endpoint::Poll(..) => {
-                &[Method::GET, Method::PATCH]
-            }
+            | Endpoint::Polls(_)
+            | Endpoint::Topics(_) => &[Method::GET, Method::POST],
+            Endpoint::Community(_)
+            | Endpoint::Initiative(..)
+            | Endpoint::Poll(..)
+            | Endpoint::Thread(..) => &[Method::GET, Method::PATCH],
             Endpoint::Moderation(..)
+            | Endpoint::ReactionModeration(..)
+            | Endpoint::OfficialReactions(..)
             | Endpoint::Erase(..)
             | Endpoint::PollState(..)
             | Endpoint::PollCodes(..) => &[Method::POST],
@@ -87,7 +100,8 @@ impl Endpoint {
             | Endpoint::CommunityExport(_)
             | Endpoint::Audit(_)
             | Endpoint::Deliveries(_)
-            | Endpoint::PollLive(..) => &[Method::GET],
+            | Endpoint::PollLive(..)
+            | Endpoint::Reactions(_) => &[Method::GET],
             Endpoint::Webhook(..) | Endpoint::Token(..) => &[Method::DELETE],
         }
     }
@@ -98,8 +112,12 @@ impl Endpoint {
             Endpoint::Community(_) => Area::Settings,
             Endpoint::Tokens(_) | Endpoint::Token(..) => Area::Tokens,
             Endpoint::Initiatives(_) | Endpoint::Initiative(..) => Area::Initiatives,
-            Endpoint::Moderation(..) | Endpoint::Photo(..) => Area::Moderation,
-            Endpoint::Answer(..) => Area::Answers,
+            Endpoint::Moderation(..)
+            | Endpoint::Photo(..)
+            | Endpoint::Reactions(_)
+            | Endpoint::ReactionModeration(..) => Area::Moderation,
+            Endpoint::Answer(..) | Endpoint::OfficialReactions(..) => Area::Answers,
+            Endpoint::Topics(_) | Endpoint::Thread(..) => Area::Discussions,
             Endpoint::Erase(..) => Area::Privacy,
             Endpoint::Audit(_) => Area::Audit,
             Endpoint::Webhooks(_) | Endpoint::Webhook(..) | Endpoint::Deliveries(_) => {
@@ -140,7 +158,12 @@ impl Endpoint {
             | Endpoint::Poll(c, _)
             | Endpoint::PollState(c, _)
             | Endpoint::PollCodes(c, _)
-            | Endpoint::PollLive(c, _) => Some(c),
+            | Endpoint::PollLive(c, _)
+            | Endpoint::Reactions(c)
+            | Endpoint::ReactionModeration(c, _)
+            | Endpoint::OfficialReactions(c, _, _)
+            | Endpoint::Topics(c)
+            | Endpoint::Thread(c, _, _) => Some(c),
         }
     }
 }
@@ -191,6 +214,15 @@ impl Endpoint {
             ["communities", _, "polls", _, "state"] => Endpoint::PollState(s(1), s(3)),
             ["communities", _, "polls", _, "codes"] => Endpoint::PollCodes(s(1), s(3)),
             ["communities", _, "polls", _, "live"] => Endpoint::PollLive(s(1), s(3)),
+            ["communities", _, "reactions"] => Endpoint::Reactions(s(1)),
+            ["communities", _, "reactions", _, "moderate"] => {
+                Endpoint::ReactionModeration(s(1), s(3))
+            }
+            ["communities", _, "topics"] => Endpoint::Topics(s(1)),
+            ["communities", _, "threads", _, _] => Endpoint::Thread(s(1), s(3), s(4)),
+            ["communities", _, "threads", _, _, "reactions"] => {
+                Endpoint::OfficialReactions(s(1), s(3), s(4))
+            }
             _ => return None,
         })
     }
@@ -403,6 +435,92 @@ async fn handle(
                 moderation::edit(store, &community, &id, parse_json(headers, body)?, &actor)?;
             store.durable().await?;
             json(&moderation::admin_view(store, &community, &after)?)
+        }
+        Endpoint::Reactions(_) => {
+            let which = match query.queue.as_deref() {
+                None | Some("pending") => discussions::Queue::Pending,
+                Some("reported") => discussions::Queue::Reported,
+                Some("all") => discussions::Queue::All,
+                Some(other) => {
+                    return Err(crate::errors::ApiError::invalid_field(
+                        "queue",
+                        format!("`{other}` is not pending, reported or all"),
+                    ))
+                }
+            };
+            json(&app.discussions.queue(store, &community, which)?)
+        }
+        Endpoint::ReactionModeration(_, rid) => {
+            let request: ReactionModeration = parse_json(headers, body)?;
+            json(
+                &app.discussions
+                    .moderate(
+                        store,
+                        &community,
+                        &rid,
+                        request.action,
+                        &actor,
+                        &request.note,
+                    )
+                    .await?,
+            )
+        }
+        Endpoint::OfficialReactions(_, kind, id) => {
+            let kind = discussions::kind_of_path(&kind, &id)?;
+            let post: OfficialReactionPost = parse_json(headers, body)?;
+            let reaction = app
+                .discussions
+                .post_official(store, &community, (kind, &id), post)
+                .await?;
+            moderation::append_audit(
+                store,
+                &community,
+                (&actor, "reaction_post", None),
+                format!(
+                    "reaction {} in {} {id}",
+                    reaction.reaction.id,
+                    kind.as_str()
+                ),
+                (None, None),
+            )?;
+            store.durable().await?;
+            json_status(&reaction, StatusCode::CREATED)
+        }
+        Endpoint::Topics(_) if is_get => json(&app.discussions.topics(store, &community)?),
+        Endpoint::Topics(_) => {
+            let topic =
+                app.discussions
+                    .create_topic(store, &community, parse_json(headers, body)?)?;
+            moderation::append_audit(
+                store,
+                &community,
+                (&actor, "topic_create", None),
+                format!("topic {}: {}", topic.id, topic.title),
+                (None, None),
+            )?;
+            store.durable().await?;
+            json_status(&topic, StatusCode::CREATED)
+        }
+        Endpoint::Thread(_, kind, id) if is_get => {
+            let kind = discussions::kind_of_path(&kind, &id)?;
+            json(&app.discussions.thread(store, &community, kind, &id)?)
+        }
+        Endpoint::Thread(_, kind, id) => {
+            let kind = discussions::kind_of_path(&kind, &id)?;
+            let change: ThreadUpdate = parse_json(headers, body)?;
+            let note = serde_json::to_string(&change).unwrap_or_default();
+            let thread = app
+                .discussions
+                .update_thread(store, &community, kind, &id, change)?;
+            moderation::append_audit(
+                store,
+                &community,
+                (&actor, "thread_update", None),
+                format!("{} {id}: {note}", kind.as_str()),
+                (None, None),
+            )?;
+            store.durable().await?;
+            json(&thread)
         }
         Endpoint::Moderation(_, id) => {
             let request: ModerationRequest = parse_json(headers, body)?;

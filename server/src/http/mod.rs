@@ -61,6 +61,8 @@ pub struct App {
     pub tallies: Arc<crate::polls::Tallies>,
     /// The live channels of watched polls.
     pub live: Arc<crate::live::Live>,
+    /// Threads in use, with their reactions (see `discussions`).
+    pub discussions: crate::discussions::Discussions,
     /// Where residents reach this server (for join links and QR codes).
     pub public_url: Option<String>,
     /// The settings the server started with.
@@ -99,6 +101,7 @@ impl App {
             store,
             abuse: crate::abuse::Abuse::new(&settings.limits),
             lists: Default::default(),
+            discussions: Default::default(),
             boot: rand::random(),
             public_url: settings
                 .public_url

@@ -3,8 +3,9 @@
 
 use std::sync::Arc;
 
+use mekaar_api::discussions::{ReactionEdit, ReactionPost, ThreadKind};
 use mekaar_api::{
-    InitiativeSubmitted, JoinRequest, ManageView, ReportRequest, UpdatePost, WebhookEvent,
+    codes, InitiativeSubmitted, JoinRequest, ManageView, ReportRequest, UpdatePost, WebhookEvent,
     MANAGE_HEADER, VOTER_HEADER,
 };
 use warp::filters::BoxedFilter;
@@ -22,7 +23,8 @@ use crate::abuse::{Action, Guess};
 use crate::communities::{self, Community};
 use crate::connections::Peer;
 use crate::cors;
-use crate::errors::ApiResult;
+use crate::discussions::{self, ThreadQuery};
+use crate::errors::{ApiError, ApiResult};
 use crate::feeds;
 use crate::initiatives::{self, ListQuery};
 use crate::joins;
@@ -55,6 +57,13 @@ enum Endpoint {
     PollLive(String),
     OpenDataInitiatives,
     OpenDataPollResults,
+    /// A thread's page of reactions (`kind` as written in the path).
+    Thread(String, String),
+    ThreadReactions(String, String),
+    ThreadLive(String, String),
+    Reaction(String),
+    ReactionAgree(String),
+    ReactionReport(String),
 }
 
 impl Endpoint {
@@ -66,7 +75,11 @@ impl Endpoint {
             Endpoint::Report(_) | Endpoint::ManageUpdates(_) => &[Method::POST],
             Endpoint::Manage(_) => &[Method::GET, Method::PATCH],
             Endpoint::Photo(_) => &[Method::PUT, Method::DELETE],
-            Endpoint::PollVote(_) => &[Method::POST],
+            Endpoint::PollVote(_) | Endpoint::ThreadReactions(..) | Endpoint::ReactionReport(_) => {
+                &[Method::POST]
+            }
+            Endpoint::Reaction(_) => &[Method::PATCH, Method::DELETE],
+            Endpoint::ReactionAgree(_) => &[Method::PUT, Method::DELETE],
             _ => &[Method::GET],
         }
     }
@@ -162,6 +175,35 @@ pub(super) fn routes(app: Arc<App>) -> BoxedFilter<(Response,)> {
         .unify()
         // Boxed: the nested filter types are otherwise too deep for rustc.
         .boxed();
+    let dialogue = path!("api" / "v1" / "communities" / String / "threads" / String / String)
+        .map(|slug, kind, id| (slug, Endpoint::Thread(kind, id)))
+        .or(path!(
+            "api" / "v1" / "communities" / String / "threads" / String / String / "reactions"
+        )
+        .map(|slug, kind, id| (slug, Endpoint::ThreadReactions(kind, id))))
+        .unify()
+        .or(
+            path!("api" / "v1" / "communities" / String / "threads" / String / String / "live")
+                .map(|slug, kind, id| (slug, Endpoint::ThreadLive(kind, id))),
+        )
+        .unify()
+        .or(
+            path!("api" / "v1" / "communities" / String / "reactions" / String)
+                .map(|slug, id| (slug, Endpoint::Reaction(id))),
+        )
+        .unify()
+        .or(
+            path!("api" / "v1" / "communities" / String / "reactions" / String / "agree")
+                .map(|slug, id| (slug, Endpoint::ReactionAgree(id))),
+        )
+        .unify()
+        .or(
+            path!("api" / "v1" / "communities" / String / "reactions" / String / "report")
+                .map(|slug, id| (slug, Endpoint::ReactionReport(id))),
+        )
+        .unify()
+        .boxed();
+    let endpoint = endpoint.or(dialogue).unify().boxed();
     // The photo upload is the one route with a larger body.
     let photo = path!("api" / "v1" / "communities" / String / "initiatives" / String / "photo")
         .map(|slug, id| (slug, Endpoint::Photo(id)))
@@ -438,6 +480,96 @@ async fn handle(
             let csv = opendata::poll_results_csv(store, &app.tallies, &community, now)?;
             Ok(csv_file(csv, &format!("{}-peilingen.csv", community.slug)))
         })?,
+        (Endpoint::Thread(kind, id), _) => {
+            let kind = discussions::kind_of_path(&kind, &id)?;
+            let query: ThreadQuery = parse_query(&request.query)?;
+            let voter = optional_voter(voter)?;
+            let version = app.discussions.version(store, &community, kind, &id)?;
+            let etag = discussions::etag(version, voter.as_ref(), &query);
+            conditional_on(&etag, &request.headers, || {
+                Ok(json(
+                    &app.discussions
+                        .view(store, &community, kind, &id, &query, voter)?,
+                ))
+            })?
+        }
+        (Endpoint::ThreadReactions(kind, id), _) => {
+            let kind = discussions::kind_of_path(&kind, &id)?;
+            let post: ReactionPost = parse_json(&request.headers, &request.body)?;
+            let initiator = match (kind, request.header(MANAGE_HEADER)) {
+                (ThreadKind::Initiative, Some(token)) => {
+                    let initiative = initiatives::get(store, &community, &id)?;
+                    initiatives::check_manage_token(&initiative, Some(token))?;
+                    true
+                }
+                (_, Some(_)) => {
+                    return Err(ApiError::bad_request(
+                        codes::INVALID_MANAGE_TOKEN,
+                        "A manage token belongs to an initiative's own discussion.",
+                    ))
+                }
+                _ => false,
+            };
+            let author = discussions::Author::Resident {
+                voter: supports::voter(voter)?,
+                initiator,
+                network: client_ip.map(crate::abuse::Abuse::network_of),
+                abuse: &app.abuse,
+            };
+            let stored = app
+                .discussions
+                .post(store, &community, (kind, &id), post, author)
+                .await?;
+            json_status(
+                &discussions::own_view(&stored, secrets::now_secs()),
+                StatusCode::CREATED,
+            )
+        }
+        (Endpoint::ThreadLive(kind, id), _) => {
+            let kind = discussions::kind_of_path(&kind, &id)?;
+            let (cache, rx) = app.discussions.watch(store, &community, kind, &id)?;
+            sse::thread_live(cache, rx)?
+        }
+        (Endpoint::Reaction(rid), Method::PATCH) => {
+            let edit: ReactionEdit = parse_json(&request.headers, &request.body)?;
+            json(
+                &app.discussions
+                    .edit(store, &community, &rid, supports::voter(voter)?, edit)
+                    .await?,
+            )
+        }
+        (Endpoint::Reaction(rid), _) => {
+            app.discussions
+                .delete_own(store, &community, &rid, supports::voter(voter)?)
+                .await?;
+            no_content()
+        }
+        (Endpoint::ReactionAgree(rid), method) => json(
+            &app.discussions
+                .agree(
+                    store,
+                    &community,
+                    &rid,
+                    supports::voter(voter)?,
+                    method == Method::PUT,
+                )
+                .await?,
+        ),
+        (Endpoint::ReactionReport(rid), _) => {
+            app.abuse.check(Action::Report, client_ip)?;
+            let report: ReportRequest = parse_json(&request.headers, &request.body)?;
+            json(
+                &app.discussions
+                    .report(
+                        store,
+                        &community,
+                        &rid,
+                        supports::voter(voter)?,
+                        &report.reason,
+                    )
+                    .await?,
+            )
+        }
         (Endpoint::FeedAtom, _) => conditional(app, &request.headers, || {
             let self_url = format!(
                 "http://{}/api/v1/communities/{}/feed.atom",
@@ -517,7 +649,27 @@ fn conditional(
     request_headers: &HeaderMap,
     build: impl FnOnce() -> ApiResult<Response>,
 ) -> ApiResult<Response> {
-    let etag = app.etag();
+    conditional_on(&app.etag(), request_headers, build)
+}
+
+/// A reader's voter key is optional (then no own reactions or agrees show),
+/// but a malformed one is refused.
+fn optional_voter(voter: Option<&str>) -> ApiResult<Option<[u8; 16]>> {
+    voter.map(|v| supports::voter(Some(v))).transpose()
+}
+
+fn no_content() -> Response {
+    let mut response = Response::new(Default::default());
+    *response.status_mut() = StatusCode::NO_CONTENT;
+    response
+}
+
+/// [`conditional`] with a tag of the caller's.
+fn conditional_on(
+    etag: &str,
+    request_headers: &HeaderMap,
+    build: impl FnOnce() -> ApiResult<Response>,
+) -> ApiResult<Response> {
     // Weak comparison (RFC 9110 13.1.2): a compressing proxy turns our tag
     // into W/"…"; `*` matches any current representation.
     let current = request_headers
@@ -538,7 +690,7 @@ fn conditional(
     let headers = response.headers_mut();
     // Cache, but ask every time: counts change while people watch.
     headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    if let Ok(value) = HeaderValue::from_str(&etag) {
+    if let Ok(value) = HeaderValue::from_str(etag) {
         headers.insert(ETAG, value);
     }
     Ok(response)

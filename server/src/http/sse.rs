@@ -118,3 +118,53 @@ pub async fn live(
     headers.insert("x-accel-buffering", HeaderValue::from_static("no"));
     Ok(response)
 }
+
+/// How often a thread's watchers hear of changes at most: many reactions in
+/// a burst become one event, and each watcher then reads the page once.
+const THREAD_COALESCE: Duration = Duration::from_millis(500);
+
+/// The SSE answer for one watcher of a discussion thread: an event `changed`
+/// with the thread's version on connect and after changes (at most twice a
+/// second); the widget then reads the page it shows, conditionally.
+pub fn thread_live(
+    cache: Arc<crate::discussions::ThreadCache>,
+    rx: watch::Receiver<u64>,
+) -> ApiResult<Response> {
+    let updates = futures_util::stream::unfold(
+        (cache, rx, None::<u64>),
+        |(cache, mut rx, sent)| async move {
+            loop {
+                let version = *rx.borrow_and_update();
+                if sent != Some(version) {
+                    let event = Event::default()
+                        .event("changed")
+                        .id(version.to_string())
+                        .data(version.to_string());
+                    if sent.is_some() {
+                        tokio::time::sleep(THREAD_COALESCE).await;
+                        // What came in while waiting goes out in this one event.
+                        let newest = *rx.borrow_and_update();
+                        let event = Event::default()
+                            .event("changed")
+                            .id(newest.to_string())
+                            .data(newest.to_string());
+                        return Some((Ok::<_, Infallible>(event), (cache, rx, Some(newest))));
+                    }
+                    return Some((Ok::<_, Infallible>(event), (cache, rx, Some(version))));
+                }
+                rx.changed().await.ok()?;
+            }
+        },
+    );
+    let events =
+        futures_util::stream::once(async { Ok(Event::default().retry(RETRY)) }).chain(updates);
+    let stream = warp::sse::keep_alive()
+        .interval(HEARTBEAT)
+        .text("heartbeat")
+        .stream(events);
+    let mut response = warp::sse::reply(stream).into_response();
+    let headers = response.headers_mut();
+    headers.insert("cache-control", HeaderValue::from_static("no-store"));
+    headers.insert("x-accel-buffering", HeaderValue::from_static("no"));
+    Ok(response)
+}

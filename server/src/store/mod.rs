@@ -52,6 +52,16 @@ pub enum Table {
     /// Photo renditions (JPEG bytes made by the server), keyed by the
     /// SHA-256 of the bytes, with the initiatives that show them.
     Photos,
+    /// Threads' settings (open, closing time) and topics, by community,
+    /// kind and id; an initiative's or poll's thread has one only once changed.
+    Threads,
+    /// Residents' reactions, by community, thread and time-ordered id.
+    Reactions,
+    /// A reaction id → its thread (reactions are addressed by id alone).
+    ReactionThreads,
+    /// Hashed voter keys with a reaction a moderator let through, per
+    /// community (for "a key's first reaction waits").
+    ReactionAuthors,
 }
 
 impl Table {
@@ -72,6 +82,10 @@ impl Table {
             Table::ServerSecrets => "server_secrets",
             Table::Sessions => "sessions",
             Table::Photos => "photos",
+            Table::Threads => "threads",
+            Table::Reactions => "reactions",
+            Table::ReactionThreads => "reaction_threads",
+            Table::ReactionAuthors => "reaction_authors",
         }
     }
 
@@ -91,6 +105,8 @@ impl Table {
                 // A removed photo is erased for real, as personal data are:
                 // a photo may show people, and a removal is often a request.
                 | Table::Photos
+                // Display names and texts: erased for real on removal.
+                | Table::Reactions
         )
     }
 
@@ -102,7 +118,7 @@ impl Table {
     }
 
     /// Every table, in declaration order.
-    pub const ALL: [Table; 14] = [
+    pub const ALL: [Table; 18] = [
         Table::Communities,
         Table::Initiatives,
         Table::ServerTokens,
@@ -117,6 +133,10 @@ impl Table {
         Table::ServerSecrets,
         Table::Sessions,
         Table::Photos,
+        Table::Threads,
+        Table::Reactions,
+        Table::ReactionThreads,
+        Table::ReactionAuthors,
     ];
 }
 
@@ -132,6 +152,13 @@ pub enum CountedSet {
     /// group: a poll's round; member: a hashed voter key or vote code;
     /// value: the chosen option indexes, one byte each.
     Votes,
+    /// group: a reaction; member: a hashed voter key ("eens").
+    Agrees,
+    /// group: a reaction; member: a hashed voter key; value: the reason.
+    ReactionReports,
+    /// group: a thread; member: the id of a published reaction (so the
+    /// count is the thread's number of published reactions).
+    PublishedReactions,
 }
 
 impl CountedSet {
@@ -142,21 +169,27 @@ impl CountedSet {
             CountedSet::Joins => "joins",
             CountedSet::Reports => "reports",
             CountedSet::Votes => "votes",
+            CountedSet::Agrees => "agrees",
+            CountedSet::ReactionReports => "reaction_reports",
+            CountedSet::PublishedReactions => "published_reactions",
         }
     }
 
     /// Whether the members' values are sealed (see `keyring`): a joiner's
     /// name, contact and message.
     pub fn is_sealed(self) -> bool {
-        self == CountedSet::Joins
+        matches!(self, CountedSet::Joins | CountedSet::ReactionReports)
     }
 
     /// Every counted set, in declaration order.
-    pub const ALL: [CountedSet; 4] = [
+    pub const ALL: [CountedSet; 7] = [
         CountedSet::Supports,
         CountedSet::Joins,
         CountedSet::Reports,
         CountedSet::Votes,
+        CountedSet::Agrees,
+        CountedSet::ReactionReports,
+        CountedSet::PublishedReactions,
     ];
 }
 

@@ -110,6 +110,52 @@ async fn populate(server: &TestServer, http: &Client, slug: &str) {
         )
         .await;
     }
+    // The dialogue: a topic with reactions, an "eens", a report, a held
+    // reaction approved (so its author is known), a thread closed.
+    let topic = call_expecting(
+        http.post(admin("/topics"))
+            .bearer_auth(&token)
+            .json(&json!({"title": "Moet de kermis terug?", "intro": "Praat mee."})),
+        201,
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let thread = server.community_url(slug, &format!("/threads/topic/{topic}/reactions"));
+    let mut reactions = Vec::new();
+    for (v, text) in [(1, "Ja, graag!"), (2, "Kijk op https://example.nl")] {
+        let body = call_expecting(
+            http.post(&thread)
+                .header(VOTER_HEADER, voter_key(v))
+                .json(&json!({"text": text, "name": "Piet"})),
+            201,
+        )
+        .await;
+        reactions.push(body["id"].as_str().unwrap().to_string());
+    }
+    call_expecting(
+        http.post(admin(&format!("/reactions/{}/moderate", reactions[1])))
+            .bearer_auth(&token)
+            .json(&json!({"action": "approve"})),
+        200,
+    )
+    .await;
+    let reaction =
+        |rest: &str| server.community_url(slug, &format!("/reactions/{}{rest}", reactions[0]));
+    call_expecting(
+        http.put(reaction("/agree"))
+            .header(VOTER_HEADER, voter_key(3)),
+        200,
+    )
+    .await;
+    call_expecting(
+        http.post(reaction("/report"))
+            .header(VOTER_HEADER, voter_key(4))
+            .json(&json!({"reason": "Onaardig"})),
+        200,
+    )
+    .await;
     let vote = |id: &str| server.community_url(slug, &format!("/polls/{id}/vote"));
     for v in 0..5 {
         call_expecting(
@@ -209,6 +255,13 @@ async fn export_and_import_reproduce_every_record() {
         "joins",
         "reports",
         "votes",
+        "threads",
+        "reactions",
+        "reaction_threads",
+        "reaction_authors",
+        "agrees",
+        "reaction_reports",
+        "published_reactions",
     ] {
         assert!(!original[name].is_empty(), "the fixture fills {name}");
     }
@@ -281,7 +334,13 @@ async fn export_and_import_reproduce_every_record() {
                         "webhook_outbox" | "poll_ids" | "poll_join_codes" => {
                             serde_json::from_slice::<Value>(value).unwrap()["community"] == "kessel"
                         }
-                        "supports" | "joins" | "reports" | "votes" => {
+                        "supports"
+                        | "joins"
+                        | "reports"
+                        | "votes"
+                        | "agrees"
+                        | "reaction_reports"
+                        | "published_reactions" => {
                             // `m` + u16 length + group …, or `c` + group.
                             key.get(3..).is_some_and(|k| k.starts_with(&kessel_prefix))
                                 && key[0] == b'm'

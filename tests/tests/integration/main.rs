@@ -14,6 +14,7 @@
 mod admin_security;
 mod api;
 mod cli;
+mod discussions;
 mod docs;
 mod export;
 mod frames;

@@ -90,6 +90,22 @@ async fn published_initiatives_as_csv_without_personal_data() {
             .unwrap();
         assert_eq!(response.status(), 200);
     }
+    // Two published reactions and one waiting for a moderator (it has a link).
+    let reactions = server.community_url(SLUG, &format!("/threads/initiative/{id}/reactions"));
+    for (n, text) in [
+        (0, "Mooi plan, Piet uit de Dorpsstraat doet mee"),
+        (1, "Ik kom ook zitten."),
+        (2, "Zie https://example.nl"),
+    ] {
+        let response = http
+            .post(&reactions)
+            .header(VOTER_HEADER, voter_key(n))
+            .json(&json!({ "text": text, "name": "Piet Reageerder" }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201);
+    }
 
     let url = server.community_url(SLUG, "/open-data/initiatives.csv");
     let (header, rows) = read_csv(&http, &url).await;
@@ -111,9 +127,15 @@ async fn published_initiatives_as_csv_without_personal_data() {
     );
     assert_eq!(row["support_count"], "3");
     assert_eq!(row["support_threshold"], "50");
+    // The number of published reactions; never their texts or names.
+    assert_eq!(row["reaction_count"], "2");
     let raw = http.get(&url).send().await.unwrap().text().await.unwrap();
     assert!(
         !raw.contains("Anja") && !raw.contains("anja@example.nl"),
+        "{raw}"
+    );
+    assert!(
+        !raw.contains("Piet") && !raw.contains("Dorpsstraat"),
         "{raw}"
     );
 

@@ -608,6 +608,51 @@ async fn erased_data_and_deleted_webhook_secrets_leave_no_byte_in_the_data_direc
     let hook = town
         .add_hook("https://hooks.example.nl/mekaar", &["submitted"])
         .await;
+    // Reactions: one removed by a moderator (text, name and its report go), one
+    // whose name alone is erased; each edited first, for older versions in the log.
+    let reaction_text = "Reactie Zqxwvkjypm";
+    let reaction_name = "Reageerder Kxqzwvjypb";
+    let report_reason = "Reden Wqzxkvpjyb";
+    let kept_name = "Naam Pzqxwkvjyb";
+    let removed = town
+        .react(
+            "initiative",
+            &mine.id,
+            &"e".repeat(32),
+            &json!({"text": format!("{reaction_text} eerst"), "name": reaction_name}),
+        )
+        .await
+        .expect_status(201)["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    call(
+        town.http
+            .patch(town.reaction_url(&removed, ""))
+            .header(mekaar_tests::VOTER_HEADER, "e".repeat(32))
+            .json(&json!({ "text": reaction_text })),
+    )
+    .await
+    .expect_ok();
+    town.report_reaction(&removed, &"f".repeat(32), report_reason)
+        .await
+        .expect_ok();
+    let renamed = town
+        .react(
+            "initiative",
+            &mine.id,
+            &"a".repeat(32),
+            &json!({"text": "Een gewone reactie", "name": kept_name}),
+        )
+        .await
+        .expect_status(201)["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    town.moderate_reaction(&removed, "remove").await.expect_ok();
+    town.moderate_reaction(&renamed, "erase_name")
+        .await
+        .expect_ok();
 
     let view = town.admin_view(&mine.id).await;
     let view = view.expect_ok();
@@ -648,6 +693,10 @@ async fn erased_data_and_deleted_webhook_secrets_leave_no_byte_in_the_data_direc
         contact,
         message,
         hook.secret.as_str(),
+        reaction_text,
+        reaction_name,
+        report_reason,
+        kept_name,
     ] {
         let found = files_holding(dir.path(), value.as_bytes());
         assert!(found.is_empty(), "{value:?} is still in {found:?}");
