@@ -868,6 +868,14 @@ table! {
     AuditDoWebhookCreate => "Webhook toegevoegd", "Webhook added";
     AuditDoWebhookDelete => "Webhook verwijderd", "Webhook deleted";
     AuditDoErasePersonalData => "Persoonsgegevens gewist (bewaartermijn)", "Personal data erased (retention)";
+    AuditDoReactionApprove => "Reactie goedgekeurd", "Reaction approved";
+    AuditDoReactionHide => "Reactie verborgen", "Reaction hidden";
+    AuditDoReactionRestore => "Reactie weer getoond", "Reaction shown again";
+    AuditDoReactionRemove => "Reactie verwijderd en gewist", "Reaction removed and erased";
+    AuditDoReactionEraseName => "Naam bij reactie gewist", "Name of a reaction erased";
+    AuditDoReactionPost => "Reactie als gemeente geplaatst", "Reaction posted as the municipality";
+    AuditDoTopicCreate => "Discussieonderwerp gemaakt", "Discussion topic created";
+    AuditDoThreadUpdate => "Discussie gewijzigd (open, sluitingstijd of tekst)", "Discussion changed (open, closing time or text)";
 
     // ---- Export -------------------------------------------------------------------------
     ExportTitle => "Export", "Export";

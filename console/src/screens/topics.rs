@@ -679,7 +679,7 @@ fn thread_view(props: &ThreadProps) -> Html {
                         </div>
                         { toggle.feedback("thread") }
                     </section>
-                    <EditThread key={format!("{}-{}-{}", th.title, th.intro, th.closes_at.unwrap_or(0))}
+                    <EditThread key={th.id.clone()}
                         thread={th.clone()} on_change={on_change.clone()} />
                     if session.info.role.may(Screen::Reactions) {
                         <Official thread={th.clone()} />
