@@ -813,6 +813,9 @@ table! {
         "A reaction with the municipality label, visible at once. To answer one reaction, go to Reactions.";
     TopicsOfficialSend => "Reactie plaatsen", "Post reaction";
     TopicsOfficialPosted => "Je reactie is geplaatst.", "Your reaction is posted.";
+    TopicsOfficialName => "Naam bij de reactie (optioneel)", "Name with the reaction (optional)";
+    TopicsOfficialNameHint => "Bijvoorbeeld: Gemeente Oldebroek. Leeg laten: de naam van de gemeenschap.",
+        "For example: Gemeente Oldebroek. Leave empty: the community's name.";
     TopicsOther => "Reacties onder een peiling of initiatief", "Reactions under a poll or an initiative";
     TopicsOtherHint => "Ook daar kun je de discussie sluiten, een sluitingstijd zetten en de code vinden.",
         "There too you can close the discussion, set a closing time and find the code.";

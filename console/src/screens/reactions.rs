@@ -524,8 +524,9 @@ fn item(props: &ItemProps) -> Html {
         }
     });
 
+    // Replies go under published reactions only (the server refuses others).
     let can_reply = props.may_reply
-        && matches!(state, ReactionState::Published | ReactionState::Pending)
+        && state == ReactionState::Published
         && r.badge != Some(Badge::Municipality);
     let reply_form = (*replying).then(|| {
         let text_id = format!("reply-{id}-text");

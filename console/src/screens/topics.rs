@@ -502,7 +502,7 @@ fn topic_item(props: &TopicItemProps) -> Html {
             }
             <div class="field">
                 <label for={snippet_id.clone()}>{ t(Key::TopicsSnippet) }</label>
-                <textarea id={snippet_id.clone()} class="code topic-snippet" readonly=true rows="3" spellcheck="false"
+                <textarea id={snippet_id.clone()} class="code topic-snippet" readonly=true rows="4" spellcheck="false"
                     aria-describedby={format!("{snippet_id}-hint")} value={snippet.clone()} />
                 <p class="hint" id={format!("{snippet_id}-hint")}>{ t(Key::TopicsSnippetHint) }</p>
             </div>
@@ -688,7 +688,7 @@ fn thread_view(props: &ThreadProps) -> Html {
                         <h2 id="thread-snippet-title">{ t(Key::TopicsSnippet) }</h2>
                         <div class="field">
                             <label for="thread-snippet">{ t(Key::TopicsSnippetLabel) }</label>
-                            <textarea id="thread-snippet" class="code" readonly=true rows="3" spellcheck="false"
+                            <textarea id="thread-snippet" class="code" readonly=true rows="4" spellcheck="false"
                                 aria-describedby="thread-snippet-hint" value={snippet.clone()} />
                             <p class="hint" id="thread-snippet-hint">{ t(Key::TopicsSnippetHint) }</p>
                         </div>
@@ -917,11 +917,11 @@ fn official(props: &OfficialProps) -> Html {
                         oninput={let s = text.clone(); Callback::from(move |e: InputEvent| s.set(area_text(&e)))} />
                 </div>
                 <div class="field">
-                    <label for="official-name">{ t(Key::ReactionsReplyName) }</label>
+                    <label for="official-name">{ t(Key::TopicsOfficialName) }</label>
                     <input id="official-name" type="text" maxlength={mekaar_api::discussions::limits::DISPLAY_NAME.to_string()}
                         aria-describedby="official-name-hint" value={(*name).clone()}
                         oninput={let s = name.clone(); Callback::from(move |e: InputEvent| s.set(input_text(&e)))} />
-                    <p class="hint" id="official-name-hint">{ t(Key::ReactionsReplyNameHint) }</p>
+                    <p class="hint" id="official-name-hint">{ t(Key::TopicsOfficialNameHint) }</p>
                 </div>
                 <ErrorAlert id={AttrValue::from("official-error")} error={(*error).clone()} />
                 <div class="actions">
