@@ -25,6 +25,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{RequestCredentials, RequestInit, RequestMode, Response};
 
+use mekaar_api::discussions;
 use mekaar_api::polls;
 use mekaar_api::{RETENTION_DAYS_MAX, RETENTION_DAYS_MIN};
 
@@ -121,6 +122,12 @@ impl ApiError {
             codes::PHOTO_TOO_LARGE => Key::ErrPhotoTooLarge,
             UNREACHABLE => Key::ErrUnreachable,
             PHOTO_MISSING => Key::ModerationPhotoChooseFile,
+            discussions::codes::THREAD_CLOSED => Key::ErrThreadClosed,
+            discussions::codes::INVALID_REPLY => Key::ErrInvalidReply,
+            discussions::codes::DUPLICATE_REACTION => Key::ErrDuplicateReaction,
+            crate::screens::reactions::EMPTY_REPLY => Key::ErrEmptyReply,
+            crate::screens::topics::EMPTY_TITLE => Key::ErrEmptyTitle,
+            crate::screens::topics::BAD_TIME => Key::ErrBadTime,
             c if c.ends_with("_not_found") => Key::ErrNotFound,
             _ => Key::ErrGeneric,
         }
@@ -164,6 +171,8 @@ impl ApiError {
                 ("chars", &n(polls::limits::OPTION)),
                 ("batch", &n(polls::limits::CODES_PER_BATCH)),
                 ("total", &polls::limits::CODES_PER_POLL.to_string()),
+                ("words", &n(discussions::limits::HOLD_WORDS)),
+                ("wordchars", &n(discussions::limits::HOLD_WORD)),
             ],
         )
     }
@@ -171,7 +180,16 @@ impl ApiError {
 
 /// The console's label of a field the server names, by its wire name.
 pub fn field_label(field: &str) -> Option<Key> {
+    if field == "reactions.reports_before_hide" {
+        return Some(Key::SettingsReactionsReports);
+    }
+    // The reactions settings are named with or without their `reactions.` prefix.
+    let field = field.strip_prefix("reactions.").unwrap_or(field);
     Some(match field {
+        "hold_words" => Key::SettingsReactionsWords,
+        "per_key_per_10_minutes" => Key::SettingsReactionsPerKey,
+        "per_network_per_hour" => Key::SettingsReactionsPerNetwork,
+        "intro" => Key::TopicsFieldIntro,
         "name" => Key::SettingsName,
         "languages" => Key::SettingsLanguages,
         "areas" => Key::SettingsAreas,
@@ -203,7 +221,11 @@ pub fn field_label(field: &str) -> Option<Key> {
 
 /// What a field the server refused (`invalid_field`) must hold, by the field's wire name.
 pub fn field_rule(field: &str) -> Key {
+    let field = field.strip_prefix("reactions.").unwrap_or(field);
     match field {
+        "intro" => Key::RuleText,
+        "hold_words" => Key::RuleHoldWords,
+        "per_key_per_10_minutes" | "per_network_per_hour" => Key::RuleNumber,
         "name" | "label" | "title" | "question" | "answered_by" | "initiator_name" | "alt" => {
             Key::RuleOneLine
         }

@@ -23,6 +23,8 @@ use crate::session::{self, RoleInConsole, SessionContext, SessionInfo};
 pub enum Screen {
     Settings,
     Moderation,
+    Reactions,
+    Topics,
     Polls,
     Snippet,
     Audit,
@@ -31,9 +33,11 @@ pub enum Screen {
 
 impl Screen {
     /// In the order of the navigation.
-    pub const ALL: [Screen; 6] = [
+    pub const ALL: [Screen; 8] = [
         Screen::Settings,
         Screen::Moderation,
+        Screen::Reactions,
+        Screen::Topics,
         Screen::Polls,
         Screen::Snippet,
         Screen::Audit,
@@ -45,6 +49,8 @@ impl Screen {
         match self {
             Screen::Settings => "settings",
             Screen::Moderation => "moderation",
+            Screen::Reactions => "reactions",
+            Screen::Topics => "topics",
             Screen::Polls => "polls",
             Screen::Snippet => "snippet",
             Screen::Audit => "audit",
@@ -62,6 +68,8 @@ impl Screen {
         match self {
             Screen::Settings => Key::NavSettings,
             Screen::Moderation => Key::NavModeration,
+            Screen::Reactions => Key::NavReactions,
+            Screen::Topics => Key::NavTopics,
             Screen::Polls => Key::NavPolls,
             Screen::Snippet => Key::NavSnippet,
             Screen::Audit => Key::NavAudit,
@@ -108,6 +116,19 @@ impl Route {
             _ => None,
         }
     }
+}
+
+/// Asks the navigation's badges again (after a moderator decided something), provided by
+/// the signed-in layout.
+#[derive(Clone, PartialEq)]
+pub struct BadgeRefresh(pub Callback<()>);
+
+/// The callback that asks the navigation's badges again; a no-op outside the layout.
+#[hook]
+pub fn use_badge_refresh() -> Callback<()> {
+    use_context::<BadgeRefresh>()
+        .map(|b| b.0)
+        .unwrap_or_else(Callback::noop)
 }
 
 /// Goes to `hash` (`"#/polls/abc"`); the app follows the `hashchange`.
@@ -503,15 +524,20 @@ fn shell() -> Html {
         use_effect_with(screen, |_| focus_heading());
     }
 
-    // How many initiatives wait for a moderator, for the navigation: asked again at every
-    // change of route, so a decision shows when the moderator goes on.
+    // How many initiatives and how many reactions wait for a moderator, for the
+    // navigation: asked again at every change of route and when a screen asks
+    // ([`BadgeRefresh`]), so a decision shows at once.
     let waiting = use_state(|| None::<u64>);
+    let reactions_waiting = use_state(|| None::<u64>);
+    let badge_tick = use_state(|| 0_u32);
     {
-        let waiting = waiting.clone();
+        let (waiting, reactions_waiting) = (waiting.clone(), reactions_waiting.clone());
         let community = session.info.community.clone();
         let moderates = role.may(Screen::Moderation);
-        use_effect_with(route.clone(), move |_| {
+        let moderates_reactions = role.may(Screen::Reactions);
+        use_effect_with((route.clone(), *badge_tick), move |_| {
             if moderates {
+                let community = community.clone();
                 wasm_bindgen_futures::spawn_local(async move {
                     // The smallest queue as a rule; every answer carries every count.
                     let path = api::admin_path(&community, "/initiatives?queue=reported");
@@ -520,8 +546,24 @@ fn shell() -> Html {
                     }
                 });
             }
+            if moderates_reactions {
+                wasm_bindgen_futures::spawn_local(async move {
+                    let path = api::admin_path(&community, "/reactions?queue=reported");
+                    if let Ok(list) =
+                        api::get::<mekaar_api::discussions::ReactionAdminList>(&path).await
+                    {
+                        reactions_waiting.set(Some(screens::reactions::waiting(&list.counts)));
+                    }
+                });
+            }
         });
     }
+    let badge_refresh = {
+        let badge_tick = badge_tick.clone();
+        BadgeRefresh(Callback::from(move |()| {
+            badge_tick.set(badge_tick.wrapping_add(1))
+        }))
+    };
 
     let active = match &route {
         Route::Home => Some(role.home()),
@@ -572,14 +614,17 @@ fn shell() -> Html {
                 <nav aria-label={t(Key::NavLabel)}>
                     <ul>
                         { for Screen::ALL.into_iter().filter(|s| role.may(*s)).map(|s| {
-                            let badge = (s == Screen::Moderation)
-                                .then_some(*waiting)
-                                .flatten()
+                            let (count, badge_id, said) = match s {
+                                Screen::Moderation => (*waiting, "nav-waiting", Key::NavWaiting),
+                                Screen::Reactions => (*reactions_waiting, "nav-reactions-waiting", Key::NavReactionsWaiting),
+                                _ => (None, "", Key::NavWaiting),
+                            };
+                            let badge = count
                                 .filter(|n| *n > 0)
                                 .map(|n| html! {
                                     <>
-                                        <span class="badge" id="nav-waiting" aria-hidden="true">{ n }</span>
-                                        <span class="visually-hidden">{ fill(t(Key::NavWaiting), &[("n", &n.to_string())]) }</span>
+                                        <span class="badge" id={badge_id} aria-hidden="true">{ n }</span>
+                                        <span class="visually-hidden">{ fill(t(said), &[("n", &n.to_string())]) }</span>
                                     </>
                                 });
                             html! {
@@ -594,7 +639,9 @@ fn shell() -> Html {
                     </ul>
                 </nav>
                 <main id="main" tabindex="-1">
-                    { content }
+                    <ContextProvider<BadgeRefresh> context={badge_refresh}>
+                        { content }
+                    </ContextProvider<BadgeRefresh>>
                 </main>
             </div>
         </>

@@ -210,6 +210,17 @@ table! {
     ErrLastAdminToken => "Dit is het laatste beheerderstoken; zonder kan niemand de gemeenschap nog beheren. Maak eerst een nieuw beheerderstoken.",
         "This is the last administrator token; without it nobody can manage the community. Create a new administrator token first.";
     ErrNotANumber => "Vul een geheel getal in.", "Enter a whole number.";
+    // Issue 15: the dialogue.
+    ErrThreadClosed => "Deze discussie is gesloten; open haar eerst weer om te reageren.",
+        "This discussion is closed; open it again first to react.";
+    ErrInvalidReply => "Op die reactie kan niet (meer) gereageerd worden.", "That reaction cannot be replied to (any more).";
+    ErrDuplicateReaction => "Deze tekst staat al in deze discussie.", "This text is already in this discussion.";
+    ErrEmptyReply => "Schrijf eerst een tekst.", "Write a text first.";
+    ErrEmptyTitle => "Geef het onderwerp een titel.", "Give the topic a title.";
+    ErrBadTime => "Dat is geen geldige datum en tijd. Gebruik dag, maand, jaar en uur, of laat het veld leeg.",
+        "That is not a valid date and time. Use day, month, year and time, or leave the field empty.";
+    RuleHoldWords => "Hoogstens {words} woorden, elk op een eigen regel en hoogstens {wordchars} tekens lang.",
+        "At most {words} words, each on a line of its own and at most {wordchars} characters long.";
 
     // ---- Sign-in -----------------------------------------------------------------------
     SignInTitle => "Inloggen", "Sign in";
@@ -235,6 +246,10 @@ table! {
     NavSnippet => "Insluitcode", "Embed code";
     NavAudit => "Logboek", "Audit log";
     NavExport => "Export", "Export";
+    NavReactions => "Reacties", "Reactions";
+    NavTopics => "Discussies", "Discussions";
+    // After "Reacties" in the navigation, read out only (the number shows as a badge).
+    NavReactionsWaiting => ", {n} wachten op een moderator", ", {n} waiting for a moderator";
 
     // ---- Settings ---------------------------------------------------------------------
     SettingsTitle => "Instellingen", "Settings";
@@ -306,6 +321,31 @@ table! {
     SettingsEventAnswered => "officiële reactie", "official answer";
     SettingsEventReactionPosted => "nieuwe reactie van een inwoner", "new reaction from a resident";
     SettingsEventReactionReported => "reactie gemeld", "reaction reported";
+    SettingsReactions => "Reacties van inwoners", "Residents' reactions";
+    SettingsReactionsIntro => "Hoe reacties bij initiatieven, peilingen en discussies gemodereerd en begrensd worden.",
+        "How reactions on initiatives, polls and discussions are moderated and limited.";
+    SettingsReactionsModeration => "Moderatie van reacties", "Moderation of reactions";
+    SettingsReactionsPre => "Eerst goedkeuren: reacties zijn pas zichtbaar na goedkeuring",
+        "Approve first: reactions show only after approval";
+    SettingsReactionsPost => "Achteraf: reacties zijn meteen zichtbaar, behalve wat hieronder wacht",
+        "Afterwards: reactions show at once, except what waits below";
+    SettingsReactionsHold => "Altijd eerst naar een moderator", "Always to a moderator first";
+    SettingsReactionsHoldLinks => "Reacties met een link", "Reactions with a link";
+    SettingsReactionsFirstWaits => "De eerste reactie van een inwoner", "A resident's first reaction";
+    SettingsReactionsFirstWaitsHint => "Per apparaat en website: zonder account weet Mekaar niet meer over wie reageert.",
+        "Per device and website: without accounts Mekaar knows no more about who reacts.";
+    SettingsReactionsWords => "Reacties met een van deze woorden", "Reactions with one of these words";
+    SettingsReactionsWordsHint => "Eén woord per regel; hoofdletters tellen niet, alleen hele woorden.",
+        "One word per line; case does not matter, whole words only.";
+    SettingsReactionsReports => "Meldingen voordat een reactie verborgen wordt", "Reports before a reaction is hidden";
+    SettingsReactionsReportsHint => "Van verschillende inwoners. Een moderator kan de reactie daarna weer tonen.",
+        "From different residents. A moderator can show the reaction again afterwards.";
+    SettingsReactionsPerKey => "Reacties per inwoner per 10 minuten", "Reactions per resident per 10 minutes";
+    SettingsReactionsPerKeyHint => "Per apparaat en website. Standaard 10.", "Per device and website. Default 10.";
+    SettingsReactionsPerNetwork => "Reacties per netwerk per uur", "Reactions per network per hour";
+    SettingsReactionsPerNetworkHint => "Ruim genoeg voor een school of kantoor achter één internetaansluiting. Standaard 60.",
+        "Generous enough for a school or office behind one internet connection. Default 60.";
+    SettingsReactionsSave => "Reactie-instellingen opslaan", "Save reaction settings";
     SettingsDeliveries => "Bezorgpogingen", "Deliveries";
     SettingsDeliveriesNone => "Nog geen bezorgpogingen.", "No deliveries yet.";
     SettingsDeliveriesCaption => "De laatste bezorgpogingen, nieuwste eerst", "The latest deliveries, newest first";
@@ -553,6 +593,16 @@ table! {
     SnippetKindPollHint => "Stemmen en daarna de uitslag, live.", "Voting, then the results, live.";
     SnippetKindOverlay => "Peiling: alleen de uitslag, groot", "Poll: results only, large";
     SnippetKindOverlayHint => "Voor een scherm of een uitzending.", "For a screen or a broadcast.";
+    SnippetKindDiscussion => "Discussie (reacties)", "Discussion (reactions)";
+    SnippetKindDiscussionHint => "Reacties van inwoners onder een artikel, een peiling of een initiatief.",
+        "Residents' reactions below an article, a poll or an initiative.";
+    SnippetDiscussionOn => "Waaronder komt de discussie?", "What is the discussion under?";
+    SnippetDiscussionTopic => "Een onderwerp (bij een artikel of pagina)", "A topic (for an article or page)";
+    SnippetDiscussionPoll => "Een peiling", "A poll";
+    SnippetDiscussionInitiative => "Een initiatief", "An initiative";
+    SnippetTopic => "Onderwerp", "Topic";
+    SnippetNoTopics => "Er zijn nog geen onderwerpen.", "There are no topics yet.";
+    SnippetTopicsLink => "Maak een onderwerp bij Discussies.", "Create a topic in Discussions.";
     SnippetInitiative => "Initiatief", "Initiative";
     SnippetNoInitiatives => "Er zijn nog geen gepubliceerde initiatieven.", "There are no published initiatives yet.";
     SnippetPoll => "Peiling", "Poll";
@@ -577,6 +627,7 @@ table! {
     SnippetThemeDark => "Donker", "Dark";
     SnippetResult => "De code", "The code";
     SnippetChooseInitiative => "Kies eerst een initiatief.", "Choose an initiative first.";
+    SnippetChooseTopic => "Kies eerst een onderwerp.", "Choose a topic first.";
     SnippetChoosePoll => "Kies eerst een peiling.", "Choose a poll first.";
     SnippetCode => "Code om op de website te plakken", "Code to paste into the website";
     SnippetCodeHintIframe => "Plak het frame waar de widget moet komen; het toont de pagina van de server.",
@@ -630,6 +681,8 @@ table! {
     SnippetFrameCard => "Mekaar: initiatief", "Mekaar: initiative";
     SnippetFramePoll => "Mekaar: peiling", "Mekaar: poll";
     SnippetFrameOverlay => "Mekaar: uitslag van de peiling", "Mekaar: poll results";
+    SnippetFallbackDiscussion => "Praat mee op Mekaar", "Join the discussion on Mekaar";
+    SnippetFrameDiscussion => "Mekaar: discussie", "Mekaar: discussion";
     SnippetCodeHint => "De eerste regel (het script) hoeft maar één keer op een pagina, ook bij meer widgets.",
         "The first line (the script) is needed only once per page, also with several widgets.";
     SnippetCopy => "Code kopiëren", "Copy code";
@@ -647,6 +700,128 @@ table! {
         "Is the website missing? Ask an administrator of the community to add it.";
     SnippetCsp => "Heeft de website een Content-Security-Policy? Zet dan {server} in script-src en connect-src, en voeg 'wasm-unsafe-eval' toe aan script-src en 'unsafe-inline' aan style-src.",
         "Does the website have a Content-Security-Policy? Then put {server} in script-src and connect-src, and add 'wasm-unsafe-eval' to script-src and 'unsafe-inline' to style-src.";
+
+    // ---- Reactions queue (screens/reactions.rs) --------------------------------------------
+    ReactionsTitle => "Reacties", "Reactions";
+    ReactionsIntro => "Reacties van inwoners bij initiatieven, peilingen en discussies. Beslis hier per reactie; elke beslissing komt in het logboek.",
+        "Residents' reactions on initiatives, polls and discussions. Decide here per reaction; every decision goes into the audit log.";
+    ReactionsQueueLabel => "Welke reacties", "Which reactions";
+    ReactionsTabPending => "Wachten op goedkeuring", "Waiting for approval";
+    ReactionsTabReported => "Gemeld", "Reported";
+    ReactionsTabAll => "Alle reacties", "All reactions";
+    ReactionsTabCount => "{tab} ({n})", "{tab} ({n})";
+    ReactionsEmptyPending => "Er wachten geen reacties op goedkeuring.", "No reactions are waiting for approval.";
+    ReactionsEmptyReported => "Er zijn geen gemelde reacties om te bekijken.", "There are no reported reactions to look at.";
+    ReactionsEmptyAll => "Er zijn nog geen reacties.", "There are no reactions yet.";
+    ReactionsListCaption => "{queue}: {n} reacties, nieuwste eerst.", "{queue}: {n} reactions, newest first.";
+    ReactionsItemTitle => "Reactie van {name}", "Reaction by {name}";
+    ReactionsResident => "Inwoner", "Resident";
+    ReactionsBadgeInitiator => "initiatiefnemer", "initiator";
+    ReactionsBadgeMunicipality => "gemeente", "municipality";
+    ReactionsFactThread => "Bij", "On";
+    ReactionsFactState => "Staat", "State";
+    ReactionsFactWhen => "Geplaatst", "Posted";
+    ReactionsEdited => "bewerkt", "edited";
+    ReactionsFactStance => "Standpunt", "Stance";
+    ReactionsFactReply => "Soort", "Kind";
+    ReactionsFactReplyYes => "antwoord op een andere reactie", "reply to another reaction";
+    ReactionsFactHeld => "Wacht omdat", "Waiting because";
+    ReactionsFactReports => "Meldingen", "Reports";
+    ReactionsReportsOpen => "{n}, nog niet bekeken", "{n}, not looked at yet";
+    ReactionsReportsSeen => "{n}, al bekeken", "{n}, looked at";
+    ReactionsKindInitiative => "Initiatief", "Initiative";
+    ReactionsKindPoll => "Peiling", "Poll";
+    ReactionsKindTopic => "Discussie", "Discussion";
+    ReactionsStatePending => "wacht op goedkeuring", "waiting for approval";
+    ReactionsStatePublished => "zichtbaar", "visible";
+    ReactionsStateHidden => "verborgen", "hidden";
+    ReactionsStateRemoved => "verwijderd", "removed";
+    ReactionsStanceFor => "voor", "for";
+    ReactionsStanceAgainst => "tegen", "against";
+    ReactionsStanceQuestion => "vraag", "question";
+    ReactionsStanceIdea => "idee", "idea";
+    ReactionsHeldPre => "alle reacties worden eerst goedgekeurd", "every reaction is approved first";
+    ReactionsHeldLink => "er staat een link in", "it contains a link";
+    ReactionsHeldWord => "er staat een woord uit de woordenlijst in", "it contains a word from the word list";
+    ReactionsHeldFirst => "het is de eerste reactie van deze inwoner", "it is this resident's first reaction";
+    ReactionsTextRemoved => "De tekst en naam zijn gewist.", "The text and name were erased.";
+    ReactionsApprove => "Goedkeuren", "Approve";
+    ReactionsHide => "Verbergen", "Hide";
+    ReactionsKeep => "Laten staan (meldingen afhandelen)", "Keep (reports dealt with)";
+    ReactionsRestore => "Weer tonen", "Show again";
+    ReactionsRemove => "Verwijderen", "Remove";
+    ReactionsEraseName => "Naam wissen", "Erase name";
+    ReactionsReply => "Reageren als gemeente", "Reply as the municipality";
+    ReactionsApproved => "Goedgekeurd: de reactie is nu zichtbaar.", "Approved: the reaction is visible now.";
+    ReactionsHidden => "Verborgen: inwoners zien de reactie niet meer.", "Hidden: residents no longer see the reaction.";
+    ReactionsKept => "De reactie blijft staan; de meldingen zijn afgehandeld.", "The reaction stays; the reports are dealt with.";
+    ReactionsRestored => "De reactie is weer zichtbaar.", "The reaction is visible again.";
+    ReactionsRemoved => "Verwijderd: tekst en naam zijn gewist.", "Removed: text and name are erased.";
+    ReactionsNameErased => "De naam is gewist; de reactie staat er nu als van een inwoner.", "The name is erased; the reaction now shows as a resident's.";
+    ReactionsRemoveAsk => "Deze reactie verwijderen? De tekst en de naam worden echt gewist en zijn niet terug te halen.",
+        "Remove this reaction? Its text and name are erased for good and cannot be brought back.";
+    ReactionsRemoveYes => "Ja, verwijderen en wissen", "Yes, remove and erase";
+    ReactionsReplyTitle => "Antwoord als gemeente", "Reply as the municipality";
+    ReactionsReplyText => "Tekst", "Text";
+    ReactionsReplyName => "Naam bij het antwoord (optioneel)", "Name with the reply (optional)";
+    ReactionsReplyNameHint => "Bijvoorbeeld: Gemeente Oldebroek. Leeg laten: de naam van de gemeenschap. Het antwoord krijgt het label gemeente en is meteen zichtbaar.",
+        "For example: Gemeente Oldebroek. Leave empty: the community's name. The reply gets the municipality label and shows at once.";
+    ReactionsReplySend => "Antwoord plaatsen", "Post reply";
+    ReactionsReplied => "Je antwoord is geplaatst.", "Your reply is posted.";
+
+    // ---- Discussions (screens/topics.rs) -----------------------------------------------------
+    TopicsTitle => "Discussies", "Discussions";
+    TopicsIntro => "Open een discussie bij elk artikel of elke pagina: maak een onderwerp en plak de code eronder. Tijden zijn Nederlandse tijd.",
+        "Open a discussion under any article or page: create a topic and paste its code below it. Times are Dutch time.";
+    TopicsNew => "Nieuw onderwerp", "New topic";
+    TopicsFieldTitle => "Titel", "Title";
+    TopicsFieldTitleHint => "De vraag of stelling, zoals: Moet de kermis terug naar het dorpsplein?",
+        "The question or statement, such as: Should the fair return to the village square?";
+    TopicsFieldIntro => "Inleiding (optioneel)", "Introduction (optional)";
+    TopicsFieldCloses => "Sluit op (optioneel, Nederlandse tijd)", "Closes at (optional, Dutch time)";
+    TopicsFieldClosesHint => "Leeg laten: de discussie blijft open tot je haar sluit.",
+        "Leave empty: the discussion stays open until you close it.";
+    TopicsFieldClosesEditHint => "Leeg maken: geen sluitingstijd.", "Empty it: no closing time.";
+    TopicsCreate => "Onderwerp maken", "Create topic";
+    TopicsCreated => "Onderwerp {title} is gemaakt. De code om te plakken staat bij het onderwerp.",
+        "Topic {title} is created. The code to paste is with the topic.";
+    TopicsList => "Onderwerpen", "Topics";
+    TopicsEmpty => "Er zijn nog geen onderwerpen.", "There are no topics yet.";
+    TopicsFactState => "Staat", "State";
+    TopicsOpen => "open", "open";
+    TopicsClosed => "gesloten", "closed";
+    TopicsFactCloses => "Sluit", "Closes";
+    TopicsNoClosing => "Geen", "None";
+    TopicsFactReactions => "Reacties", "Reactions";
+    TopicsSnippet => "Code om te plakken", "Code to paste";
+    TopicsSnippetLabel => "Plak deze code onder het artikel", "Paste this code below the article";
+    TopicsSnippetHint => "De website moet bij de toegestane websites staan. Meer keuzes (taal, kleuren) in Insluitcode.",
+        "The website must be among the allowed websites. More choices (language, colours) in Embed code.";
+    TopicsEdit => "Bewerken", "Edit";
+    TopicsClose => "Discussie sluiten", "Close discussion";
+    TopicsReopen => "Discussie weer openen", "Open discussion again";
+    TopicsClosedDone => "De discussie is gesloten: er kan niet meer gereageerd worden.", "The discussion is closed: no more reactions can be posted.";
+    TopicsReopened => "De discussie is weer open.", "The discussion is open again.";
+    TopicsThread => "Discussie", "Discussion";
+    TopicsThreadTitle => "{kind}: {title}", "{kind}: {title}";
+    TopicsBack => "Terug naar de discussies", "Back to the discussions";
+    TopicsFacts => "Stand", "Status";
+    TopicsEditTitle => "Onderwerp bewerken", "Edit topic";
+    TopicsEditClosing => "Sluitingstijd", "Closing time";
+    TopicsOfficial => "Reageren als gemeente", "React as the municipality";
+    TopicsOfficialHint => "Een reactie met het label gemeente, meteen zichtbaar. Op één reactie antwoorden doe je bij Reacties.",
+        "A reaction with the municipality label, visible at once. To answer one reaction, go to Reactions.";
+    TopicsOfficialSend => "Reactie plaatsen", "Post reaction";
+    TopicsOfficialPosted => "Je reactie is geplaatst.", "Your reaction is posted.";
+    TopicsOfficialName => "Naam bij de reactie (optioneel)", "Name with the reaction (optional)";
+    TopicsOfficialNameHint => "Bijvoorbeeld: Gemeente Oldebroek. Leeg laten: de naam van de gemeenschap.",
+        "For example: Gemeente Oldebroek. Leave empty: the community's name.";
+    TopicsOther => "Reacties onder een peiling of initiatief", "Reactions under a poll or an initiative";
+    TopicsOtherHint => "Ook daar kun je de discussie sluiten, een sluitingstijd zetten en de code vinden.",
+        "There too you can close the discussion, set a closing time and find the code.";
+    TopicsOtherPick => "Peiling of initiatief", "Poll or initiative";
+    TopicsOtherOpen => "Instellingen openen", "Open settings";
+    TopicsOtherNone => "Er zijn nog geen peilingen of initiatieven.", "There are no polls or initiatives yet.";
 
     // ---- Audit log ------------------------------------------------------------------------
     AuditTitle => "Logboek", "Audit log";
@@ -696,6 +871,14 @@ table! {
     AuditDoWebhookCreate => "Webhook toegevoegd", "Webhook added";
     AuditDoWebhookDelete => "Webhook verwijderd", "Webhook deleted";
     AuditDoErasePersonalData => "Persoonsgegevens gewist (bewaartermijn)", "Personal data erased (retention)";
+    AuditDoReactionApprove => "Reactie goedgekeurd", "Reaction approved";
+    AuditDoReactionHide => "Reactie verborgen", "Reaction hidden";
+    AuditDoReactionRestore => "Reactie weer getoond", "Reaction shown again";
+    AuditDoReactionRemove => "Reactie verwijderd en gewist", "Reaction removed and erased";
+    AuditDoReactionEraseName => "Naam bij reactie gewist", "Name of a reaction erased";
+    AuditDoReactionPost => "Reactie als gemeente geplaatst", "Reaction posted as the municipality";
+    AuditDoTopicCreate => "Discussieonderwerp gemaakt", "Discussion topic created";
+    AuditDoThreadUpdate => "Discussie gewijzigd (open, sluitingstijd of tekst)", "Discussion changed (open, closing time or text)";
 
     // ---- Export -------------------------------------------------------------------------
     ExportTitle => "Export", "Export";

@@ -50,7 +50,8 @@ impl RoleInConsole for Role {
             Screen::Settings | Screen::Export => self == Role::Admin,
             Screen::Moderation => matches!(self, Role::Admin | Role::Moderator),
             Screen::Polls => matches!(self, Role::Admin | Role::PollEditor),
-            Screen::Snippet | Screen::Audit => true,
+            Screen::Reactions => matches!(self, Role::Admin | Role::Moderator),
+            Screen::Snippet | Screen::Audit | Screen::Topics => true,
         }
     }
 
@@ -152,6 +153,13 @@ mod tests {
         assert!(Role::PollEditor.may(Screen::Polls));
         assert!(Role::PollEditor.may(Screen::Audit));
         assert!(!Role::PollEditor.may(Screen::Export));
+        // Reactions: moderated by admins and moderators; threads opened and closed by
+        // poll editors too.
+        assert!(Role::Moderator.may(Screen::Reactions));
+        assert!(!Role::PollEditor.may(Screen::Reactions));
+        for role in Role::ALL {
+            assert!(role.may(Screen::Topics));
+        }
         for role in Role::ALL {
             assert!(role.may(role.home()));
             assert_eq!(Role::parse(role.as_str()), Some(role));

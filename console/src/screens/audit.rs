@@ -184,6 +184,14 @@ fn action_key(action: &str) -> Option<Key> {
         "settings" => Key::AuditDoSettings,
         "webhook_create" => Key::AuditDoWebhookCreate,
         "webhook_delete" => Key::AuditDoWebhookDelete,
+        "reaction_approve" => Key::AuditDoReactionApprove,
+        "reaction_hide" => Key::AuditDoReactionHide,
+        "reaction_restore" => Key::AuditDoReactionRestore,
+        "reaction_remove" => Key::AuditDoReactionRemove,
+        "reaction_erase_name" => Key::AuditDoReactionEraseName,
+        "reaction_post" => Key::AuditDoReactionPost,
+        "topic_create" => Key::AuditDoTopicCreate,
+        "thread_update" => Key::AuditDoThreadUpdate,
         _ => return None,
     })
 }

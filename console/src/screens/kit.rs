@@ -74,6 +74,109 @@ pub fn secs_to_local_input(secs: u64) -> String {
     )
 }
 
+/// Days since 1970-01-01 of a civil date (proleptic Gregorian; H. Hinnant's algorithm).
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = i64::from((m + 9) % 12);
+    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The civil date of a day since 1970-01-01.
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (
+        if m <= 2 {
+            yoe + era * 400 + 1
+        } else {
+            yoe + era * 400
+        },
+        m,
+        d,
+    )
+}
+
+/// The last Sunday of a month (31 days: March, October), as days since the epoch.
+fn last_sunday(year: i64, month: u32) -> i64 {
+    let last = days_from_civil(year, month, 31);
+    // 1970-01-01 was a Thursday: weekday 0 = Monday … 6 = Sunday.
+    let weekday = (last + 3).rem_euclid(7);
+    last - (weekday + 1) % 7
+}
+
+/// Whether summer time (CEST, UTC+2) holds in the Netherlands at `utc` (seconds since the
+/// epoch): from the last Sunday of March to the last Sunday of October, 01:00 UTC (the EU
+/// rule since 1996).
+pub fn amsterdam_summer_time(utc: i64) -> bool {
+    let (year, ..) = civil_from_days(utc.div_euclid(86_400));
+    let start = last_sunday(year, 3) * 86_400 + 3_600;
+    let end = last_sunday(year, 10) * 86_400 + 3_600;
+    (start..end).contains(&utc)
+}
+
+/// A `datetime-local` value (`2026-05-01T20:00`) read as the time in the Netherlands
+/// (Europe/Amsterdam), whatever the browser's own time zone: the community's clock. A
+/// time that does not exist (the hour skipped in March) counts as winter time; one that
+/// occurs twice (October) as its first occurrence. `None` for an empty or unreadable value.
+pub fn amsterdam_input_to_secs(value: &str) -> Option<u64> {
+    let value = value.trim();
+    let (date, time) = value.split_once('T')?;
+    let mut date = date.split('-');
+    let y: i64 = date.next()?.parse().ok()?;
+    let m: u32 = date.next()?.parse().ok()?;
+    let d: u32 = date.next()?.parse().ok()?;
+    let mut time = time.split(':');
+    let hh: i64 = time.next()?.parse().ok()?;
+    let mm: i64 = time.next()?.parse().ok()?;
+    if date.next().is_some() || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    if !(0..24).contains(&hh) || !(0..60).contains(&mm) {
+        return None;
+    }
+    let days = days_from_civil(y, m, d);
+    // The date must exist (no 31 April).
+    if civil_from_days(days) != (y, m, d) {
+        return None;
+    }
+    let local = days * 86_400 + hh * 3_600 + mm * 60;
+    let summer = local - 7_200;
+    let utc = if amsterdam_summer_time(summer) {
+        summer
+    } else {
+        local - 3_600
+    };
+    u64::try_from(utc).ok()
+}
+
+/// Seconds since the epoch as a `datetime-local` value in Dutch time (Europe/Amsterdam).
+pub fn secs_to_amsterdam_input(secs: u64) -> String {
+    let utc = secs as i64;
+    let local = utc
+        + if amsterdam_summer_time(utc) {
+            7_200
+        } else {
+            3_600
+        };
+    let (y, m, d) = civil_from_days(local.div_euclid(86_400));
+    let in_day = local.rem_euclid(86_400);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}",
+        in_day / 3_600,
+        in_day % 3_600 / 60
+    )
+}
+
 /// Moves the focus to the screen's `<h1>` (after a change of sub-view, which the app does
 /// not see as a change of screen).
 pub fn focus_heading() {
@@ -245,6 +348,57 @@ pub fn revoke_url(url: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dutch_time_both_ways() {
+        // 2026-12-06 20:00 in winter is 19:00 UTC; 2026-07-01 12:00 in summer is 10:00 UTC.
+        assert_eq!(
+            amsterdam_input_to_secs("2026-12-06T20:00"),
+            Some(1_796_583_600)
+        );
+        assert_eq!(
+            amsterdam_input_to_secs("2026-07-01T12:00"),
+            Some(1_782_900_000)
+        );
+        assert_eq!(secs_to_amsterdam_input(1_796_583_600), "2026-12-06T20:00");
+        assert_eq!(secs_to_amsterdam_input(1_782_900_000), "2026-07-01T12:00");
+        // Summer time 2026: from 29 March 01:00 UTC to 25 October 01:00 UTC.
+        let start: u64 = 1_774_746_000; // 2026-03-29T01:00:00Z
+        let end: u64 = 1_792_890_000; // 2026-10-25T01:00:00Z
+        let (s, e) = (start as i64, end as i64);
+        assert!(!amsterdam_summer_time(s - 1));
+        assert!(amsterdam_summer_time(s));
+        assert!(amsterdam_summer_time(e - 1));
+        assert!(!amsterdam_summer_time(e));
+        assert_eq!(secs_to_amsterdam_input(start - 60), "2026-03-29T01:59");
+        assert_eq!(secs_to_amsterdam_input(start), "2026-03-29T03:00");
+        // The skipped hour counts as winter time; the doubled one as its first occurrence.
+        assert_eq!(
+            amsterdam_input_to_secs("2026-03-29T02:30"),
+            Some(start + 1_800)
+        );
+        assert_eq!(
+            amsterdam_input_to_secs("2026-10-25T02:30"),
+            Some(end - 1_800)
+        );
+        // Round trips across a year, every 7 hours and 13 minutes.
+        let mut t = 1_767_225_600; // 2026-01-01
+        while t < 1_798_761_600 {
+            let input = secs_to_amsterdam_input(t);
+            assert_eq!(amsterdam_input_to_secs(&input), Some(t - t % 60), "{input}");
+            t += 7 * 3_600 + 13 * 60;
+        }
+        for bad in [
+            "",
+            "2026-02-30T10:00",
+            "2026-13-01T10:00",
+            "2026-01-01",
+            "2026-01-01T24:00",
+            "x-y-zT1:2",
+        ] {
+            assert_eq!(amsterdam_input_to_secs(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn attributes_are_escaped() {

@@ -16,8 +16,10 @@ pub mod kit;
 pub mod moderation;
 pub mod poll_control;
 pub mod polls;
+pub mod reactions;
 pub mod settings;
 pub mod snippet;
+pub mod topics;
 
 use yew::prelude::*;
 
@@ -40,6 +42,8 @@ pub fn view(screen: Screen, rest: &str) -> Html {
         Screen::Moderation => html! { <moderation::Moderation {rest} /> },
         Screen::Polls => html! { <polls::Polls {rest} /> },
         Screen::Snippet => html! { <snippet::Snippet {rest} /> },
+        Screen::Reactions => html! { <reactions::Reactions {rest} /> },
+        Screen::Topics => html! { <topics::Topics {rest} /> },
         Screen::Audit => html! { <audit::Audit /> },
         Screen::Export => html! { <export::Export /> },
     }
@@ -144,6 +148,16 @@ pub fn loading() -> Html {
 /// A moment (seconds since the epoch) as the browser writes local date and time in `lang`,
 /// to the minute: "6 dec 2026, 14:05" (English as in Britain: day before month, 24 hours).
 pub fn format_time(secs: u64, lang: crate::i18n::Lang) -> String {
+    format_time_in(secs, lang, None)
+}
+
+/// As [`format_time`], in Dutch time (Europe/Amsterdam) whatever the browser's time zone:
+/// for closing times typed in Dutch time.
+pub fn format_dutch_time(secs: u64, lang: crate::i18n::Lang) -> String {
+    format_time_in(secs, lang, Some("Europe/Amsterdam"))
+}
+
+fn format_time_in(secs: u64, lang: crate::i18n::Lang, zone: Option<&str>) -> String {
     use wasm_bindgen::JsValue;
     if secs == 0 {
         return String::new();
@@ -153,6 +167,9 @@ pub fn format_time(secs: u64, lang: crate::i18n::Lang) -> String {
     for (name, value) in [("dateStyle", "medium"), ("timeStyle", "short")] {
         // Setting a property on a fresh plain object cannot fail.
         let _ = js_sys::Reflect::set(&options, &name.into(), &value.into());
+    }
+    if let Some(zone) = zone {
+        let _ = js_sys::Reflect::set(&options, &"timeZone".into(), &zone.into());
     }
     let locale = match lang {
         crate::i18n::Lang::Nl => "nl-NL",

@@ -2,6 +2,7 @@
 //! tokens, and its webhooks with their delivery log.
 
 use mekaar_api::admin::{TokenCreate, TokenCreated, TokenInfo, TokenList};
+use mekaar_api::discussions::{limits as reaction_limits, ReactionSettings};
 use mekaar_api::{
     CommunityAdmin, DeliveryAttempt, ModerationPolicy, Webhook, WebhookCreate, WebhookCreated,
     WebhookEvent, RETENTION_DAYS_MAX, RETENTION_DAYS_MIN,
@@ -23,6 +24,7 @@ pub fn settings() -> Html {
         <>
             <Heading text={Key::SettingsTitle.text(lang)} />
             <CommunityForm />
+            <ReactionsForm />
             <Tokens />
             <Webhooks />
         </>
@@ -419,6 +421,315 @@ fn community_form() -> Html {
     html! {
         <section aria-labelledby="settings-community-title">
             <h2 id="settings-community-title">{ t(Key::SettingsCommunity) }</h2>
+            { body }
+        </section>
+    }
+}
+
+/// The reactions form's fields as typed.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct ReactionForm {
+    pre: bool,
+    hold_words: String,
+    hold_links: bool,
+    first_waits: bool,
+    reports: String,
+    per_key: String,
+    per_network: String,
+}
+
+impl ReactionForm {
+    fn from(s: &ReactionSettings) -> ReactionForm {
+        ReactionForm {
+            pre: s.moderation == ModerationPolicy::Pre,
+            hold_words: s.hold_words.join("\n"),
+            hold_links: s.hold_links,
+            first_waits: s.first_reaction_waits,
+            reports: s.reports_before_hide.to_string(),
+            per_key: s.per_key_per_10_minutes.to_string(),
+            per_network: s.per_network_per_hour.to_string(),
+        }
+    }
+
+    /// The settings to send as a whole, or the first field the browser can already refuse
+    /// (a number that is not one, too many or too long hold words); the server checks the
+    /// rest and names the field it refuses.
+    fn settings(&self, lang: Lang) -> Result<ReactionSettings, FieldError> {
+        let number = |field: &str, text: &str| -> Result<u32, FieldError> {
+            text.trim()
+                .parse::<u32>()
+                .map_err(|_| (field.to_string(), Key::ErrNotANumber.text(lang).to_string()))
+        };
+        let mut words: Vec<String> = Vec::new();
+        for word in lines(&self.hold_words) {
+            if !words
+                .iter()
+                .any(|w| w.to_lowercase() == word.to_lowercase())
+            {
+                words.push(word);
+            }
+        }
+        let too_long = words
+            .iter()
+            .any(|w| w.chars().count() > reaction_limits::HOLD_WORD);
+        if words.len() > reaction_limits::HOLD_WORDS || too_long {
+            return Err((
+                "hold_words".into(),
+                fill(
+                    Key::RuleHoldWords.text(lang),
+                    &[
+                        ("words", &reaction_limits::HOLD_WORDS.to_string()),
+                        ("wordchars", &reaction_limits::HOLD_WORD.to_string()),
+                    ],
+                ),
+            ));
+        }
+        Ok(ReactionSettings {
+            moderation: if self.pre {
+                ModerationPolicy::Pre
+            } else {
+                ModerationPolicy::Post
+            },
+            hold_words: words,
+            hold_links: self.hold_links,
+            first_reaction_waits: self.first_waits,
+            reports_before_hide: number("reports_before_hide", &self.reports)?,
+            per_key_per_10_minutes: number("per_key_per_10_minutes", &self.per_key)?,
+            per_network_per_hour: number("per_network_per_hour", &self.per_network)?,
+        })
+    }
+}
+
+/// Body of `PATCH …/communities/{c}` with the reactions settings only.
+#[derive(Serialize)]
+struct ReactionsPatch {
+    reactions: ReactionSettings,
+}
+
+/// The id of a reactions field's input (`reactions.` prefix of the server's field name
+/// dropped).
+fn reaction_field_id(field: &str) -> String {
+    format!(
+        "rsetting-{}",
+        field.trim_start_matches("reactions.").replace('_', "-")
+    )
+}
+
+/// How residents' reactions are moderated and limited.
+#[function_component(ReactionsForm)]
+fn reactions_form() -> Html {
+    let lang = use_lang().lang;
+    let t = |k: Key| k.text(lang);
+    let session = use_session();
+    let community = session.info.community.clone();
+    let loaded = use_state(|| None::<Result<(), ApiError>>);
+    let form = use_state(ReactionForm::default);
+    let field_error = use_state(|| None::<FieldError>);
+    let error = use_state(|| None::<ApiError>);
+    let saved = use_state(|| None::<AttrValue>);
+    let busy = use_state(|| false);
+
+    {
+        let (loaded, form) = (loaded.clone(), form.clone());
+        let community = community.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                let answer = api::get::<CommunityAdmin>(&api::admin_path(&community, "")).await;
+                if let Ok(c) = &answer {
+                    form.set(ReactionForm::from(&c.reactions));
+                }
+                loaded.set(Some(answer.map(|_| ())));
+            });
+        });
+    }
+    use_effect_with((*field_error).clone(), |e| {
+        if let Some((field, _)) = e {
+            focus_selector(&format!("#{}", reaction_field_id(field)));
+        }
+    });
+
+    let onsubmit = {
+        let (form, field_error, error, saved, busy) = (
+            form.clone(),
+            field_error.clone(),
+            error.clone(),
+            saved.clone(),
+            busy.clone(),
+        );
+        let path = api::admin_path(&community, "");
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if *busy {
+                return;
+            }
+            saved.set(None);
+            error.set(None);
+            let settings = match form.settings(lang) {
+                Ok(s) => s,
+                Err(fe) => {
+                    field_error.set(Some(fe));
+                    return;
+                }
+            };
+            field_error.set(None);
+            busy.set(true);
+            let (form, field_error, error, saved, busy) = (
+                form.clone(),
+                field_error.clone(),
+                error.clone(),
+                saved.clone(),
+                busy.clone(),
+            );
+            let path = path.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let body = ReactionsPatch {
+                    reactions: settings,
+                };
+                let answer = api::patch::<_, CommunityAdmin>(&path, &body).await;
+                busy.set(false);
+                match answer {
+                    Ok(c) => {
+                        form.set(ReactionForm::from(&c.reactions));
+                        saved.set(Some(Key::CommonSaved.text(lang).into()));
+                    }
+                    Err(e) => {
+                        if let Some(field) = e.field.clone() {
+                            field_error.set(Some((field, e.rule_text(lang))));
+                        }
+                        error.set(Some(e));
+                    }
+                }
+            });
+        })
+    };
+
+    let body = match &*loaded {
+        None => html! { <Loading /> },
+        Some(Err(e)) => html! { <ErrorAlert error={Some(e.clone())} /> },
+        Some(Ok(())) => {
+            let fe = (*field_error).clone();
+            let is_field = |field: &str| {
+                fe.as_ref()
+                    .is_some_and(|(f, _)| f.trim_start_matches("reactions.") == field)
+            };
+            let invalid = |field: &str| is_field(field).then_some("true");
+            let describedby = |field: &str, hint: bool| {
+                let mut ids = Vec::new();
+                if hint {
+                    ids.push(format!("{}-hint", reaction_field_id(field)));
+                }
+                if is_field(field) {
+                    ids.push(format!("{}-error", reaction_field_id(field)));
+                }
+                (!ids.is_empty()).then(|| ids.join(" "))
+            };
+            let error_of = |field: &str| match &fe {
+                Some((_, message)) if is_field(field) => html! {
+                    <p class="field-error" id={format!("{}-error", reaction_field_id(field))}>{ message }</p>
+                },
+                _ => html! {},
+            };
+            let set = |f: fn(&mut ReactionForm, String)| {
+                let form = form.clone();
+                Callback::from(move |e: InputEvent| {
+                    let mut v = (*form).clone();
+                    f(
+                        &mut v,
+                        e.target_unchecked_into::<HtmlInputElement>().value(),
+                    );
+                    form.set(v);
+                })
+            };
+            let check = |f: fn(&mut ReactionForm, bool)| {
+                let form = form.clone();
+                Callback::from(move |e: Event| {
+                    let mut v = (*form).clone();
+                    f(
+                        &mut v,
+                        e.target_unchecked_into::<HtmlInputElement>().checked(),
+                    );
+                    form.set(v);
+                })
+            };
+            let number = |field: &'static str,
+                          label: Key,
+                          hint: Key,
+                          value: &str,
+                          f: fn(&mut ReactionForm, String)| {
+                html! {
+                    <div class="field">
+                        <label for={reaction_field_id(field)}>{ t(label) }</label>
+                        <p class="hint" id={format!("{}-hint", reaction_field_id(field))}>{ t(hint) }</p>
+                        <input type="number" min="1" inputmode="numeric" id={reaction_field_id(field)}
+                            value={value.to_string()} oninput={set(f)}
+                            aria-invalid={invalid(field)} aria-describedby={describedby(field, true)} />
+                        { error_of(field) }
+                    </div>
+                }
+            };
+            let f = &*form;
+            html! {
+                <form class="card" id="reactions-form" onsubmit={onsubmit} novalidate=true>
+                    <fieldset>
+                        <legend>{ t(Key::SettingsReactionsModeration) }</legend>
+                        <label class="choice" for="rsetting-moderation-pre">
+                            <input type="radio" id="rsetting-moderation-pre" name="reactions-moderation"
+                                checked={f.pre} onchange={check(|f, on| if on { f.pre = true })} />
+                            { t(Key::SettingsReactionsPre) }
+                        </label>
+                        <label class="choice" for="rsetting-moderation-post">
+                            <input type="radio" id="rsetting-moderation-post" name="reactions-moderation"
+                                checked={!f.pre} onchange={check(|f, on| if on { f.pre = false })} />
+                            { t(Key::SettingsReactionsPost) }
+                        </label>
+                        { error_of("moderation") }
+                    </fieldset>
+                    <fieldset>
+                        <legend>{ t(Key::SettingsReactionsHold) }</legend>
+                        <label class="choice" for="rsetting-hold-links">
+                            <input type="checkbox" id="rsetting-hold-links" checked={f.hold_links}
+                                onchange={check(|f, on| f.hold_links = on)} />
+                            { t(Key::SettingsReactionsHoldLinks) }
+                        </label>
+                        <label class="choice" for="rsetting-first-reaction-waits">
+                            <input type="checkbox" id="rsetting-first-reaction-waits" checked={f.first_waits}
+                                aria-describedby="rsetting-first-reaction-waits-hint"
+                                onchange={check(|f, on| f.first_waits = on)} />
+                            { t(Key::SettingsReactionsFirstWaits) }
+                        </label>
+                        <p class="hint" id="rsetting-first-reaction-waits-hint">{ t(Key::SettingsReactionsFirstWaitsHint) }</p>
+                        <div class="field">
+                            <label for="rsetting-hold-words">{ t(Key::SettingsReactionsWords) }</label>
+                            <p class="hint" id="rsetting-hold-words-hint">{ t(Key::SettingsReactionsWordsHint) }</p>
+                            <textarea id="rsetting-hold-words" rows="5" spellcheck="false" value={f.hold_words.clone()}
+                                oninput={let form = form.clone(); Callback::from(move |e: InputEvent| {
+                                    let mut v = (*form).clone();
+                                    v.hold_words = e.target_unchecked_into::<HtmlTextAreaElement>().value();
+                                    form.set(v);
+                                })}
+                                aria-invalid={invalid("hold_words")} aria-describedby={describedby("hold_words", true)} />
+                            { error_of("hold_words") }
+                        </div>
+                    </fieldset>
+                    { number("reports_before_hide", Key::SettingsReactionsReports, Key::SettingsReactionsReportsHint, &f.reports, |f, v| f.reports = v) }
+                    { number("per_key_per_10_minutes", Key::SettingsReactionsPerKey, Key::SettingsReactionsPerKeyHint, &f.per_key, |f, v| f.per_key = v) }
+                    { number("per_network_per_hour", Key::SettingsReactionsPerNetwork, Key::SettingsReactionsPerNetworkHint, &f.per_network, |f, v| f.per_network = v) }
+                    <ErrorAlert error={(*error).clone()} id="reactions-settings-error" />
+                    <Status text={(*saved).clone()} id="reactions-settings-saved" />
+                    <div class="actions">
+                        <button type="submit" class="primary" id="reactions-settings-save"
+                            aria-disabled={busy.then_some("true")}>
+                            { if *busy { t(Key::CommonSaving) } else { t(Key::SettingsReactionsSave) } }
+                        </button>
+                    </div>
+                </form>
+            }
+        }
+    };
+    html! {
+        <section aria-labelledby="settings-reactions-title">
+            <h2 id="settings-reactions-title">{ t(Key::SettingsReactions) }</h2>
+            <p>{ t(Key::SettingsReactionsIntro) }</p>
             { body }
         </section>
     }
@@ -1031,5 +1342,50 @@ mod tests {
         assert_eq!(patch.support_threshold, 50);
         assert_eq!(patch.retention_days, None);
         assert_eq!(patch.moderation, ModerationPolicy::Post);
+    }
+
+    #[test]
+    fn reaction_settings_round_trip_and_are_checked() {
+        let defaults = ReactionSettings::default();
+        let form = ReactionForm::from(&defaults);
+        assert_eq!(form.settings(Lang::Nl).unwrap(), defaults);
+        // Hold words one per line: blank lines and repeats (any case) dropped.
+        let form = ReactionForm {
+            pre: true,
+            hold_words: " spam \n\nSPAM\nkermis\n".into(),
+            ..form
+        };
+        let s = form.settings(Lang::Nl).unwrap();
+        assert_eq!(s.hold_words, ["spam", "kermis"]);
+        assert_eq!(s.moderation, ModerationPolicy::Pre);
+        assert_eq!(ReactionForm::from(&s).hold_words, "spam\nkermis");
+        let bad = ReactionForm {
+            per_network: "veel".into(),
+            ..form.clone()
+        };
+        assert_eq!(
+            bad.settings(Lang::Nl).unwrap_err().0,
+            "per_network_per_hour"
+        );
+        let long = ReactionForm {
+            hold_words: "x".repeat(reaction_limits::HOLD_WORD + 1),
+            ..form.clone()
+        };
+        let (field, message) = long.settings(Lang::En).unwrap_err();
+        assert_eq!(field, "hold_words");
+        assert!(!message.contains('{'), "{message}");
+        let many = ReactionForm {
+            hold_words: (0..=reaction_limits::HOLD_WORDS)
+                .map(|i| format!("w{i}"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            ..form
+        };
+        assert_eq!(many.settings(Lang::Nl).unwrap_err().0, "hold_words");
+        assert_eq!(
+            reaction_field_id("reactions.per_key_per_10_minutes"),
+            "rsetting-per-key-per-10-minutes"
+        );
+        assert_eq!(reaction_field_id("hold_words"), "rsetting-hold-words");
     }
 }

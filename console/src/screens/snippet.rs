@@ -25,7 +25,8 @@
 //! no allowed origin) and inherits `/admin`'s Content-Security-Policy, which allows inline
 //! styles for this reason (see `server/src/assets.rs`).
 //!
-//! Element ids: the kind radios `#snippet-kind-{support|initiatives|initiative|poll|overlay}`,
+//! Element ids: the kind radios `#snippet-kind-{support|initiatives|initiative|poll|overlay|discussion}`,
+//! for a discussion `#snippet-discussion-{topic|poll|initiative}` and `#snippet-topic`,
 //! `#snippet-initiative`, `#snippet-poll` (a select; a text field `#snippet-poll-id` for
 //! roles that may not list polls), `#snippet-lang`, `#snippet-theme`, for the list
 //! `#snippet-area`, `#snippet-limit`, `#snippet-submit`; the look `#snippet-accent-on`
@@ -35,6 +36,7 @@
 //! `#snippet-css` with `#snippet-css-copy` (the stylesheet rule), `#snippet-resize` with
 //! `#snippet-resize-copy` (the iframe's sizing script), `#snippet-preview` (the frame).
 
+use mekaar_api::discussions::{ThreadKind, Topic};
 use mekaar_api::polls::{Phase, PollAdminList, PollAdminView};
 use mekaar_api::{CommunityAdmin, InitiativeList, InitiativePublic};
 use yew::prelude::*;
@@ -55,15 +57,18 @@ pub enum Kind {
     Card,
     Poll,
     Overlay,
+    /// Reactions under a topic, a poll or an initiative ([`Choice::discussion_on`]).
+    Discussion,
 }
 
 impl Kind {
-    const ALL: [Kind; 5] = [
+    const ALL: [Kind; 6] = [
         Kind::Support,
         Kind::List,
         Kind::Card,
         Kind::Poll,
         Kind::Overlay,
+        Kind::Discussion,
     ];
 
     /// For element ids.
@@ -74,6 +79,7 @@ impl Kind {
             Kind::Card => "initiative",
             Kind::Poll => "poll",
             Kind::Overlay => "overlay",
+            Kind::Discussion => "discussion",
         }
     }
 
@@ -84,6 +90,7 @@ impl Kind {
             Kind::List => "initiatives",
             Kind::Card => "initiative",
             Kind::Poll | Kind::Overlay => "poll",
+            Kind::Discussion => "discussion",
         }
     }
 
@@ -94,6 +101,7 @@ impl Kind {
             Kind::Card => Key::SnippetKindCard,
             Kind::Poll => Key::SnippetKindPoll,
             Kind::Overlay => Key::SnippetKindOverlay,
+            Kind::Discussion => Key::SnippetKindDiscussion,
         }
     }
 
@@ -104,6 +112,7 @@ impl Kind {
             Kind::Card => Key::SnippetKindCardHint,
             Kind::Poll => Key::SnippetKindPollHint,
             Kind::Overlay => Key::SnippetKindOverlayHint,
+            Kind::Discussion => Key::SnippetKindDiscussionHint,
         }
     }
 
@@ -115,6 +124,7 @@ impl Kind {
             Kind::Card => Key::SnippetFallbackCard,
             Kind::Poll => Key::SnippetFallbackPoll,
             Kind::Overlay => Key::SnippetFallbackOverlay,
+            Kind::Discussion => Key::SnippetFallbackDiscussion,
         }
     }
 
@@ -126,6 +136,7 @@ impl Kind {
             Kind::Card => Key::SnippetFrameCard,
             Kind::Poll => Key::SnippetFramePoll,
             Kind::Overlay => Key::SnippetFrameOverlay,
+            Kind::Discussion => Key::SnippetFrameDiscussion,
         }
     }
 
@@ -137,15 +148,29 @@ impl Kind {
             Kind::List => 900,
             Kind::Poll => 560,
             Kind::Overlay => 480,
+            Kind::Discussion => 800,
         }
     }
 
-    fn needs_initiative(self) -> bool {
-        matches!(self, Kind::Support | Kind::Card)
+    /// Whether the snippet names an initiative (a discussion: when it is under one).
+    fn needs_initiative(self, c: &Choice) -> bool {
+        match self {
+            Kind::Support | Kind::Card => true,
+            Kind::Discussion => c.discussion_kind() == ThreadKind::Initiative,
+            _ => false,
+        }
     }
 
-    fn needs_poll(self) -> bool {
-        matches!(self, Kind::Poll | Kind::Overlay)
+    fn needs_poll(self, c: &Choice) -> bool {
+        match self {
+            Kind::Poll | Kind::Overlay => true,
+            Kind::Discussion => c.discussion_kind() == ThreadKind::Poll,
+            _ => false,
+        }
+    }
+
+    fn needs_topic(self, c: &Choice) -> bool {
+        self == Kind::Discussion && c.discussion_kind() == ThreadKind::Topic
     }
 }
 
@@ -212,6 +237,9 @@ pub struct Choice {
     pub community: String,
     pub initiative: String,
     pub poll: String,
+    pub topic: String,
+    /// What a discussion is under; `None`: a topic.
+    pub discussion_on: Option<ThreadKind>,
     /// `""` (Dutch, the default) or `"en"`.
     pub lang: String,
     /// `""` (the visitor's system), `"light"` or `"dark"`.
@@ -228,18 +256,31 @@ pub struct Choice {
     pub form: Form,
 }
 
+impl Choice {
+    /// What a discussion is under (a topic unless chosen otherwise).
+    pub fn discussion_kind(&self) -> ThreadKind {
+        self.discussion_on.unwrap_or(ThreadKind::Topic)
+    }
+}
+
 /// The placeholder's data attributes without `data-` (besides `mekaar`), in order: also
 /// the `/embed/{kind}` page's query. `None` while the initiative or poll it needs is not
 /// chosen.
 pub fn attributes(kind: Kind, c: &Choice) -> Option<Vec<(&'static str, String)>> {
     let mut attrs = vec![("community", c.community.clone())];
-    if kind.needs_initiative() {
+    if kind.needs_topic(c) {
+        if c.topic.trim().is_empty() {
+            return None;
+        }
+        attrs.push(("topic", c.topic.trim().to_string()));
+    }
+    if kind.needs_initiative(c) {
         if c.initiative.trim().is_empty() {
             return None;
         }
         attrs.push(("initiative", c.initiative.trim().to_string()));
     }
-    if kind.needs_poll() {
+    if kind.needs_poll(c) {
         if c.poll.trim().is_empty() {
             return None;
         }
@@ -351,6 +392,23 @@ fn iframe_snippet(kind: Kind, c: &Choice) -> Option<String> {
         escape_attr(kind.frame_title().text(snippet_lang(c))),
         kind.frame_height()
     ))
+}
+
+/// The script snippet of the discussion under the thread `id` of `on` (the topics
+/// screen shows it with every topic).
+pub fn discussion_snippet(server: &str, community: &str, on: ThreadKind, id: &str) -> String {
+    let mut c = Choice {
+        server: server.to_string(),
+        community: community.to_string(),
+        discussion_on: Some(on),
+        ..Default::default()
+    };
+    match on {
+        ThreadKind::Topic => c.topic = id.to_string(),
+        ThreadKind::Poll => c.poll = id.to_string(),
+        ThreadKind::Initiative => c.initiative = id.to_string(),
+    }
+    snippet(Kind::Discussion, &c).unwrap_or_default()
 }
 
 /// The snippet in the preview frame: the script form, with `data-preview="true"`.
@@ -519,16 +577,19 @@ pub fn snippet_screen(_props: &ScreenProps) -> Html {
     // `None` while loading; `Some(None)` when this role may not list polls.
     let polls = use_state(|| None::<Option<Vec<PollAdminView>>>);
     let settings = use_state(|| None::<CommunityAdmin>);
+    // `None` while loading; `Some(None)` when the topics could not be listed.
+    let topics = use_state(|| None::<Option<Vec<Topic>>>);
     // What could not be loaded: the builder still works, with fewer choices.
     let load_error = use_state(|| None::<ApiError>);
 
     {
-        let (initiatives, polls, settings, choice, load_error) = (
+        let (initiatives, polls, settings, choice, load_error, topics) = (
             initiatives.clone(),
             polls.clone(),
             settings.clone(),
             choice.clone(),
             load_error.clone(),
+            topics.clone(),
         );
         let community = community.clone();
         use_effect_with((), move |_| {
@@ -572,6 +633,21 @@ pub fn snippet_screen(_props: &ScreenProps) -> Html {
                         .map(|v| v.poll.id.clone())
                         .unwrap_or_default();
                 }
+                let topic_list = api::get::<Vec<Topic>>(&api::admin_path(&community, "/topics"))
+                    .await
+                    .ok()
+                    .map(|mut list| {
+                        list.sort_by_key(|t| std::cmp::Reverse(t.created_at));
+                        list
+                    });
+                if c.topic.is_empty() {
+                    c.topic = topic_list
+                        .as_ref()
+                        .and_then(|l| l.first())
+                        .map(|t| t.id.clone())
+                        .unwrap_or_default();
+                }
+                topics.set(Some(topic_list));
                 choice.set(c);
                 initiatives.set(Some(list));
                 polls.set(Some(poll_list));
@@ -626,7 +702,7 @@ pub fn snippet_screen(_props: &ScreenProps) -> Html {
         </fieldset>
     };
 
-    let initiative_field = if kind.needs_initiative() {
+    let initiative_field = if kind.needs_initiative(&choice) {
         match &*initiatives {
             None => html! { <p class="loading">{ t(Key::CommonLoading) }</p> },
             Some(list) if list.is_empty() => {
@@ -646,7 +722,7 @@ pub fn snippet_screen(_props: &ScreenProps) -> Html {
     } else {
         html! {}
     };
-    let poll_field = if kind.needs_poll() {
+    let poll_field = if kind.needs_poll(&choice) {
         match &*polls {
             None => html! { <p class="loading">{ t(Key::CommonLoading) }</p> },
             Some(Some(list)) if list.is_empty() => {
@@ -673,6 +749,62 @@ pub fn snippet_screen(_props: &ScreenProps) -> Html {
                     <p class="hint" id="snippet-poll-id-hint">{ t(Key::SnippetPollIdHint) }</p>
                 </div>
             },
+        }
+    } else {
+        html! {}
+    };
+    let discussion_fields = if *kind == Kind::Discussion {
+        let on = choice.discussion_kind();
+        let topic_field = if kind.needs_topic(&choice) {
+            match &*topics {
+                None => html! { <p class="loading">{ t(Key::CommonLoading) }</p> },
+                Some(Some(list)) if !list.is_empty() => html! {
+                    <div class="field">
+                        <label for="snippet-topic">{ t(Key::SnippetTopic) }</label>
+                        <select id="snippet-topic" onchange={on_select(|c, v| c.topic = v)}>
+                            { for list.iter().map(|topic| html! {
+                                <option value={topic.id.clone()} selected={topic.id == choice.topic}>{ &topic.title }</option>
+                            }) }
+                        </select>
+                    </div>
+                },
+                Some(_) => html! {
+                    <p id="snippet-no-topics">
+                        { t(Key::SnippetNoTopics) }{ " " }
+                        <a href={Screen::Topics.href()}>{ t(Key::SnippetTopicsLink) }</a>
+                    </p>
+                },
+            }
+        } else {
+            html! {}
+        };
+        html! {
+            <>
+                <fieldset>
+                    <legend>{ t(Key::SnippetDiscussionOn) }</legend>
+                    { for [(ThreadKind::Topic, Key::SnippetDiscussionTopic),
+                           (ThreadKind::Poll, Key::SnippetDiscussionPoll),
+                           (ThreadKind::Initiative, Key::SnippetDiscussionInitiative)]
+                        .into_iter().map(|(k, label)| {
+                        let id = format!("snippet-discussion-{}", k.as_str());
+                        let onchange = {
+                            let choice = choice.clone();
+                            Callback::from(move |e: Event| if is_checked(&e) {
+                                let mut c = (*choice).clone();
+                                c.discussion_on = Some(k);
+                                choice.set(c);
+                            })
+                        };
+                        html! {
+                            <label class="choice" for={id.clone()}>
+                                <input type="radio" name="snippet-discussion" id={id.clone()} checked={on == k} {onchange} />
+                                { t(label) }
+                            </label>
+                        }
+                    }) }
+                </fieldset>
+                { topic_field }
+            </>
         }
     } else {
         html! {}
@@ -796,7 +928,7 @@ pub fn snippet_screen(_props: &ScreenProps) -> Html {
                     }
                     <h2>{ t(Key::SnippetPreview) }</h2>
                     <p class="hint">{ t(Key::SnippetPreviewHint) }</p>
-                    <iframe id="snippet-preview" class={classes!("snippet-preview", dark.then_some("dark"), matches!(*kind, Kind::List | Kind::Poll | Kind::Overlay).then_some("tall"))}
+                    <iframe id="snippet-preview" class={classes!("snippet-preview", dark.then_some("dark"), matches!(*kind, Kind::List | Kind::Poll | Kind::Overlay | Kind::Discussion).then_some("tall"))}
                         title={t(Key::SnippetPreviewTitle)}
                         sandbox="allow-scripts allow-same-origin allow-forms allow-popups"
                         srcdoc={page} />
@@ -804,7 +936,14 @@ pub fn snippet_screen(_props: &ScreenProps) -> Html {
             }
         }
         _ => {
-            html! { <p id="snippet-incomplete">{ t(if kind.needs_poll() { Key::SnippetChoosePoll } else { Key::SnippetChooseInitiative }) }</p> }
+            let key = if kind.needs_topic(&choice) {
+                Key::SnippetChooseTopic
+            } else if kind.needs_poll(&choice) {
+                Key::SnippetChoosePoll
+            } else {
+                Key::SnippetChooseInitiative
+            };
+            html! { <p id="snippet-incomplete">{ t(key) }</p> }
         }
     };
 
@@ -949,7 +1088,7 @@ pub fn snippet_screen(_props: &ScreenProps) -> Html {
     };
 
     // Whether the chosen poll is still a draft: the widget then says "not open yet".
-    let draft_note = match (&*polls, kind.needs_poll()) {
+    let draft_note = match (&*polls, kind.needs_poll(&choice)) {
         (Some(Some(list)), true) => list
             .iter()
             .find(|v| v.poll.id == choice.poll)
@@ -966,6 +1105,7 @@ pub fn snippet_screen(_props: &ScreenProps) -> Html {
             <p>{ t(Key::SnippetIntro) }</p>
             <form class="card snippet-form" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
                 { kinds }
+                { discussion_fields }
                 { initiative_field }
                 { poll_field }
                 { draft_note }
@@ -1007,6 +1147,7 @@ mod tests {
             community: "baarlo".into(),
             initiative: "abc123".into(),
             poll: "p9".into(),
+            topic: "t7".into(),
             ..Default::default()
         }
     }
@@ -1178,6 +1319,36 @@ mod tests {
         // Rounded down: 4.47 never reads as 4.5.
         assert_eq!(ratio_text(4.47), "4.4");
         assert_eq!(ratio_text(21.0), "21.0");
+    }
+
+    #[test]
+    fn a_discussion_names_its_topic_poll_or_initiative() {
+        let mut c = choice();
+        // A topic by default, and none chosen yet: no snippet.
+        c.topic.clear();
+        assert_eq!(snippet(Kind::Discussion, &c), None);
+        c.topic = "t7".into();
+        assert_eq!(
+            snippet(Kind::Discussion, &c).unwrap(),
+            "<script async src=\"https://mekaar.example.nl/embed.js\"></script>\n\
+             <div data-mekaar=\"discussion\" data-community=\"baarlo\" data-topic=\"t7\">\
+             <a href=\"https://mekaar.example.nl/embed/discussion?community=baarlo&amp;topic=t7\">\
+             Praat mee op Mekaar</a></div>"
+        );
+        c.discussion_on = Some(ThreadKind::Poll);
+        let code = snippet(Kind::Discussion, &c).unwrap();
+        assert!(code.contains("data-poll=\"p9\">"), "{code}");
+        assert!(!code.contains("data-topic"), "{code}");
+        c.discussion_on = Some(ThreadKind::Initiative);
+        let code = snippet(Kind::Discussion, &c).unwrap();
+        assert!(code.contains("data-initiative=\"abc123\">"), "{code}");
+        assert_eq!(
+            discussion_snippet("https://m.example", "baarlo", ThreadKind::Topic, "t\"1"),
+            "<script async src=\"https://m.example/embed.js\"></script>\n\
+             <div data-mekaar=\"discussion\" data-community=\"baarlo\" data-topic=\"t&quot;1\">\
+             <a href=\"https://m.example/embed/discussion?community=baarlo&amp;topic=t%221\">\
+             Praat mee op Mekaar</a></div>"
+        );
     }
 
     #[test]

@@ -103,7 +103,16 @@ async fn an_admin_signs_in_changes_settings_reads_the_log_exports_and_signs_out(
         );
         assert_eq!(
             nav_links(&p).await,
-            ["#/settings", "#/moderation", "#/polls", "#/snippet", "#/audit", "#/export"]
+            [
+                "#/settings",
+                "#/moderation",
+                "#/reactions",
+                "#/topics",
+                "#/polls",
+                "#/snippet",
+                "#/audit",
+                "#/export"
+            ]
         );
 
         // The session cookie is there, HttpOnly and SameSite=Strict: no script reads it.
@@ -271,7 +280,7 @@ async fn an_admin_signs_in_changes_settings_reads_the_log_exports_and_signs_out(
             .expect("admin request");
         assert_eq!(answer.status(), 401, "the old cookie still reaches the admin API");
 
-        // A moderator: no settings or export in the menu, and the settings route says no.
+        // A moderator: no settings, polls or export in the menu, and the settings route says no.
         let m = browser.profile().await;
         sign_in(&m, &w.api, &moderator).await;
         wait_js(
@@ -282,7 +291,10 @@ async fn an_admin_signs_in_changes_settings_reads_the_log_exports_and_signs_out(
         )
         .await;
         let links = nav_links(&m).await;
-        assert_eq!(links, ["#/moderation", "#/snippet", "#/audit"]);
+        assert_eq!(
+            links,
+            ["#/moderation", "#/reactions", "#/topics", "#/snippet", "#/audit"]
+        );
         go(&m, "#/settings", Some("Geen toegang")).await;
         wait_contains(&m, "#screen-message", "Met jouw rol kun je dit scherm niet gebruiken.").await;
         go(&m, "#/export", Some("Geen toegang")).await;
