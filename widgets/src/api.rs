@@ -364,7 +364,13 @@ pub async fn upload(
     file: web_sys::File,
 ) -> Result<JsValue, Failure> {
     let content_type = file.type_();
-    call_with("PUT", url, header.as_slice(), Some((file.into(), content_type))).await
+    call_with(
+        "PUT",
+        url,
+        header.as_slice(),
+        Some((file.into(), content_type)),
+    )
+    .await
 }
 
 /// [`call`] with any body: `(the body, its content type)`.

@@ -268,7 +268,8 @@ pub fn discussion_widget(p: &Props) -> Html {
                         }
                         let body = Some(api::to_json(&request));
                         let url = props.thread_url("/reactions");
-                        let result = api::fetch_with::<Reaction>("POST", &url, &headers, body).await;
+                        let result =
+                            api::fetch_with::<Reaction>("POST", &url, &headers, body).await;
                         dispatcher.dispatch(Action::Posted(result, now()));
                     });
                 }
