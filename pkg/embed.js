@@ -11,11 +11,13 @@ var origin = new URL(base).origin;
 var STATE = "data-mekaar-state";
 var glue = {}, framed;
 var FILES = {
-initiatives: ["mekaar_widgets_initiatives-09bd2ebb.js", "mekaar_widgets_initiatives_bg-f4f00199.wasm"],
-polls: ["mekaar_widgets_polls-c707a4cc.js", "mekaar_widgets_polls_bg-8043f550.wasm"]
+initiatives: ["mekaar_widgets_initiatives-492946ad.js", "mekaar_widgets_initiatives_bg-131d4643.wasm"],
+polls: ["mekaar_widgets_polls-1db14ce5.js", "mekaar_widgets_polls_bg-33728df9.wasm"],
+discussions: ["mekaar_widgets_discussions-8d731289.js", "mekaar_widgets_discussions_bg-2c149222.wasm"]
 };
 function family(el) {
-return el.getAttribute("data-mekaar") === "poll" ? "polls" : "initiatives";
+var kind = el.getAttribute("data-mekaar");
+return kind === "poll" ? "polls" : kind === "discussion" ? "discussions" : "initiatives";
 }
 if (d.documentElement.hasAttribute("data-mekaar-frame") && window.parent !== window && window.ResizeObserver) {
 new ResizeObserver(function () {
@@ -104,11 +106,19 @@ var list = node.querySelectorAll("[data-mekaar]");
 for (var i = 0; i < list.length; i++) mount(list[i]);
 }
 scan(d.documentElement);
-new MutationObserver(function (records) {
+var watch = { childList: true, subtree: true };
+var observer = new MutationObserver(function (records) {
 for (var i = 0; i < records.length; i++) {
 var added = records[i].addedNodes, removed = records[i].removedNodes;
 for (var j = 0; j < removed.length; j++) gone(removed[j]);
 for (var k = 0; k < added.length; k++) scan(added[k]);
 }
-}).observe(d.documentElement, { childList: true, subtree: true });
+});
+observer.observe(d.documentElement, watch);
+d.addEventListener("mekaar:mount", function (e) {
+var el = e.composedPath()[0];
+if (!el || !el.hasAttribute || !el.hasAttribute("data-mekaar")) return;
+observer.observe(el.getRootNode(), watch);
+mount(el);
+});
 })();

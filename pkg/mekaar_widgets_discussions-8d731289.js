@@ -12,50 +12,46 @@ wasm.unmount(element);
 function __wbg_get_imports() {
 const import0 = {
 __proto__: null,
-bI: function(arg0) {
+bA: function(arg0) {
 const v = arg0;
 const ret = typeof(v) === 'boolean' ? v : undefined;
 return isLikeNone(ret) ? 0xFFFFFF : ret ? 1 : 0;
 },
-bM: function(arg0, arg1) {
+bE: function(arg0, arg1) {
 const ret = debugString(arg1);
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-bD: function(arg0) {
-const ret = !arg0;
-return ret;
-},
-bJ: function(arg0) {
+bB: function(arg0) {
 const ret = typeof(arg0) === 'function';
 return ret;
 },
-bC: function(arg0) {
+bv: function(arg0) {
 const ret = arg0 === null;
 return ret;
 },
-bF: function(arg0) {
+bx: function(arg0) {
 const val = arg0;
 const ret = typeof(val) === 'object' && val !== null;
 return ret;
 },
-bK: function(arg0) {
+bC: function(arg0) {
 const ret = arg0 === undefined;
 return ret;
 },
-bE: function(arg0, arg1) {
+bw: function(arg0, arg1) {
 const ret = arg0 === arg1;
 return ret;
 },
-bG: function(arg0, arg1) {
+by: function(arg0, arg1) {
 const obj = arg1;
 const ret = typeof(obj) === 'number' ? obj : undefined;
 getDataViewMemory0().setFloat64((arg0 >>> 0) + 8 * 1, isLikeNone(ret) ? 0 : ret, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, !isLikeNone(ret), true);
 },
-bH: function(arg0, arg1) {
+bz: function(arg0, arg1) {
 const obj = arg1;
 const ret = typeof(obj) === 'string' ? obj : undefined;
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
@@ -63,16 +59,16 @@ var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-bB: function(arg0, arg1) {
+bu: function(arg0, arg1) {
 throw new Error(getStringFromWasm0(arg0, arg1));
 },
-bL: function(arg0) {
+bD: function(arg0) {
 arg0._wbg_cb_unref();
 },
-al: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+ac: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.addEventListener(getStringFromWasm0(arg1, arg2), arg3, arg4);
 }, arguments); },
-aS: function() { return handleError(function (arg0, arg1) {
+aJ: function() { return handleError(function (arg0, arg1) {
 const ret = arg0.appendChild(arg1);
 return ret;
 }, arguments); },
@@ -80,10 +76,7 @@ D: function() { return handleError(function (arg0, arg1) {
 const ret = arg0.attachShadow(arg1);
 return ret;
 }, arguments); },
-O: function() { return handleError(function (arg0) {
-arg0.back();
-}, arguments); },
-be: function(arg0) {
+aV: function(arg0) {
 const ret = arg0.bubbles;
 return ret;
 },
@@ -91,39 +84,39 @@ g: function(arg0) {
 const ret = arg0.__yew_subtree_cache_key;
 return isLikeNone(ret) ? Number.MAX_SAFE_INTEGER : (ret) >>> 0;
 },
-p: function() { return handleError(function (arg0, arg1, arg2) {
-const ret = arg0.call(arg1, arg2);
-return ret;
-}, arguments); },
-ba: function(arg0) {
+aR: function(arg0) {
 const ret = arg0.cancelBubble;
 return ret;
 },
-aQ: function(arg0) {
+aH: function(arg0) {
 const ret = arg0.childNodes;
 return ret;
 },
-aO: function() { return handleError(function (arg0) {
+n: function(arg0) {
+const ret = clearInterval(arg0);
+return ret;
+},
+aF: function() { return handleError(function (arg0) {
 const ret = arg0.cloneNode();
 return ret;
 }, arguments); },
-bb: function(arg0) {
+aS: function(arg0) {
 const ret = arg0.composedPath();
 return ret;
 },
-U: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+S: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 const ret = arg0.createElementNS(arg1 === 0 ? undefined : getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 return ret;
 }, arguments); },
-S: function() { return handleError(function (arg0, arg1, arg2) {
+Q: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.createElement(getStringFromWasm0(arg1, arg2));
 return ret;
 }, arguments); },
-T: function(arg0, arg1, arg2) {
+R: function(arg0, arg1, arg2) {
 const ret = arg0.createTextNode(getStringFromWasm0(arg1, arg2));
 return ret;
 },
-x: function() { return handleError(function (arg0) {
+y: function() { return handleError(function (arg0) {
 const ret = arg0.crypto;
 return ret;
 }, arguments); },
@@ -142,23 +135,19 @@ console.error(getStringFromWasm0(arg0, arg1));
 wasm.__wbindgen_export3(deferred0_0, deferred0_1, 1);
 }
 },
-r: function(arg0, arg1) {
+s: function(arg0, arg1) {
 var v0 = getArrayJsValueFromWasm0(arg0, arg1);
 wasm.__wbindgen_export3(arg0, arg1 * 4, 4);
 console.error(...(v0));
 },
-v: function(arg0, arg1) {
+w: function(arg0, arg1) {
 const ret = arg0.fetch(arg1);
 return ret;
 },
-aA: function(arg0) {
-const ret = arg0.files;
-return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
-},
-am: function() { return handleError(function (arg0) {
+ad: function() { return handleError(function (arg0) {
 arg0.focus();
 }, arguments); },
-bo: function(arg0) {
+bh: function(arg0) {
 const ret = Array.from(arg0);
 return ret;
 },
@@ -169,45 +158,49 @@ var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-w: function() { return handleError(function (arg0, arg1) {
+x: function() { return handleError(function (arg0, arg1) {
 const ret = arg0.getComputedStyle(arg1);
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 }, arguments); },
-bj: function(arg0) {
+bb: function(arg0) {
 const ret = arg0.getDate();
 return ret;
 },
-ah: function(arg0, arg1, arg2) {
-const ret = arg0.getElementById(getStringFromWasm0(arg1, arg2));
-return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
-},
-bg: function(arg0) {
+aY: function(arg0) {
 const ret = arg0.getFullYear();
 return ret;
 },
-Q: function() { return handleError(function (arg0, arg1, arg2, arg3) {
+bc: function(arg0) {
+const ret = arg0.getHours();
+return ret;
+},
+O: function() { return handleError(function (arg0, arg1, arg2, arg3) {
 const ret = arg1.getItem(getStringFromWasm0(arg2, arg3));
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-bk: function(arg0) {
+aX: function(arg0) {
+const ret = arg0.getMinutes();
+return ret;
+},
+bd: function(arg0) {
 const ret = arg0.getMonth();
 return ret;
 },
-aG: function() { return handleError(function (arg0, arg1, arg2, arg3) {
+ay: function() { return handleError(function (arg0, arg1, arg2, arg3) {
 const ret = arg1.getPropertyValue(getStringFromWasm0(arg2, arg3));
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-s: function() { return handleError(function (arg0, arg1, arg2) {
+t: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.getRandomValues(getArrayU8FromWasm0(arg1, arg2));
 return ret;
 }, arguments); },
-bx: function() { return handleError(function (arg0, arg1) {
+bq: function() { return handleError(function (arg0, arg1) {
 const ret = Reflect.get(arg0, arg1);
 return ret;
 }, arguments); },
@@ -218,38 +211,34 @@ var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-W: function(arg0, arg1) {
-const ret = arg0[arg1 >>> 0];
-return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
-},
-n: function(arg0, arg1) {
+p: function(arg0, arg1) {
 const ret = arg0[arg1 >>> 0];
 return ret;
 },
-m: function(arg0, arg1) {
+o: function(arg0, arg1) {
 const ret = arg0[arg1 >>> 0];
 return ret;
 },
-X: function() { return handleError(function (arg0, arg1) {
+U: function() { return handleError(function (arg0, arg1) {
 const ret = arg1.hash;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-af: function(arg0) {
+Y: function(arg0) {
 const ret = arg0.headers;
 return ret;
 },
-y: function() { return handleError(function (arg0) {
-const ret = arg0.history;
+T: function(arg0) {
+const ret = arg0.hidden;
 return ret;
-}, arguments); },
-ai: function(arg0) {
+},
+aa: function(arg0) {
 const ret = arg0.host;
 return ret;
 },
-aV: function() { return handleError(function (arg0, arg1, arg2) {
+aM: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.insertBefore(arg1, arg2);
 return ret;
 }, arguments); },
@@ -263,7 +252,7 @@ result = false;
 const ret = result;
 return ret;
 },
-ao: function(arg0) {
+af: function(arg0) {
 let result;
 try {
 result = arg0 instanceof HTMLElement;
@@ -273,7 +262,7 @@ result = false;
 const ret = result;
 return ret;
 },
-aD: function(arg0) {
+at: function(arg0) {
 let result;
 try {
 result = arg0 instanceof HTMLInputElement;
@@ -283,7 +272,27 @@ result = false;
 const ret = result;
 return ret;
 },
-aj: function(arg0) {
+av: function(arg0) {
+let result;
+try {
+result = arg0 instanceof HTMLSelectElement;
+} catch (_) {
+result = false;
+}
+const ret = result;
+return ret;
+},
+aC: function(arg0) {
+let result;
+try {
+result = arg0 instanceof HTMLTextAreaElement;
+} catch (_) {
+result = false;
+}
+const ret = result;
+return ret;
+},
+ab: function(arg0) {
 let result;
 try {
 result = arg0 instanceof ShadowRoot;
@@ -293,7 +302,7 @@ result = false;
 const ret = result;
 return ret;
 },
-t: function(arg0) {
+u: function(arg0) {
 let result;
 try {
 result = arg0 instanceof Window;
@@ -303,38 +312,30 @@ result = false;
 const ret = result;
 return ret;
 },
-bp: function(arg0) {
+bi: function(arg0) {
 const ret = Array.isArray(arg0);
 return ret;
 },
-bq: function(arg0, arg1) {
+bj: function(arg0, arg1) {
 const ret = Object.is(arg0, arg1);
 return ret;
 },
-aa: function(arg0, arg1) {
-const ret = arg0.item(arg1 >>> 0);
-return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
-},
-ad: function() { return handleError(function (arg0) {
+W: function() { return handleError(function (arg0) {
 const ret = arg0.json();
 return ret;
 }, arguments); },
-ax: function(arg0, arg1) {
+ao: function(arg0, arg1) {
 const ret = arg1.key;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-aP: function(arg0) {
+aG: function(arg0) {
 const ret = arg0.lastChild;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-ab: function(arg0) {
-const ret = arg0.length;
-return ret;
-},
-o: function(arg0) {
+q: function(arg0) {
 const ret = arg0.length;
 return ret;
 },
@@ -342,7 +343,7 @@ b: function(arg0) {
 const ret = arg0.__yew_listener_id;
 return isLikeNone(ret) ? Number.MAX_SAFE_INTEGER : (ret) >>> 0;
 },
-u: function() { return handleError(function (arg0) {
+v: function() { return handleError(function (arg0) {
 const ret = arg0.localStorage;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 }, arguments); },
@@ -361,11 +362,11 @@ L: function() { return handleError(function () {
 const ret = new Headers();
 return ret;
 }, arguments); },
-bh: function(arg0) {
+aZ: function(arg0) {
 const ret = new Date(arg0);
 return ret;
 },
-aw: function() { return handleError(function () {
+an: function() { return handleError(function () {
 const ret = new CSSStyleSheet();
 return ret;
 }, arguments); },
@@ -373,189 +374,166 @@ j: function() {
 const ret = new Error();
 return ret;
 },
-br: function() {
+bk: function() {
 const ret = new Object();
 return ret;
 },
-P: function() { return handleError(function (arg0, arg1, arg2) {
+N: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = new Request(getStringFromWasm0(arg0, arg1), arg2);
 return ret;
 }, arguments); },
-aT: function(arg0) {
+aK: function(arg0) {
 const ret = arg0.nextSibling;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bi: function() {
+ba: function() {
 const ret = Date.now();
 return ret;
 },
-bn: function(arg0) {
+bg: function(arg0) {
 const ret = Array.of(arg0);
 return ret;
 },
-ac: function(arg0) {
+V: function(arg0) {
 const ret = arg0.ok;
 return ret;
 },
-aW: function(arg0) {
+aN: function(arg0) {
 const ret = arg0.ownerDocument;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-aX: function(arg0) {
+aO: function(arg0) {
 const ret = arg0.parentElement;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-aR: function(arg0) {
+aI: function(arg0) {
 const ret = arg0.parentNode;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-Z: function() { return handleError(function (arg0, arg1) {
-const ret = arg1.pathname;
-const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
-const len1 = WASM_VECTOR_LEN;
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
-}, arguments); },
-bc: function(arg0) {
+aT: function(arg0) {
 arg0.preventDefault();
 },
-V: function() { return handleError(function (arg0, arg1, arg2) {
-const ret = arg0.querySelectorAll(getStringFromWasm0(arg1, arg2));
-return ret;
-}, arguments); },
 H: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.querySelector(getStringFromWasm0(arg1, arg2));
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 }, arguments); },
-bA: function(arg0) {
+bt: function(arg0) {
 const ret = arg0.queueMicrotask;
 return ret;
 },
-bz: function(arg0) {
+bs: function(arg0) {
 queueMicrotask(arg0);
 },
-bm: function() {
+bf: function() {
 const ret = Math.random();
 return ret;
 },
 J: function() { return handleError(function (arg0, arg1, arg2) {
 arg0.removeAttribute(getStringFromWasm0(arg1, arg2));
 }, arguments); },
-aU: function() { return handleError(function (arg0, arg1) {
+aL: function() { return handleError(function (arg0, arg1) {
 const ret = arg0.removeChild(arg1);
 return ret;
 }, arguments); },
-ak: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
-arg0.removeEventListener(getStringFromWasm0(arg1, arg2), arg3, arg4 !== 0);
-}, arguments); },
-aF: function() { return handleError(function (arg0, arg1, arg2, arg3) {
+ax: function() { return handleError(function (arg0, arg1, arg2, arg3) {
 const ret = arg1.removeProperty(getStringFromWasm0(arg2, arg3));
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-N: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4, arg5) {
-arg0.replaceState(arg1, getStringFromWasm0(arg2, arg3), arg4 === 0 ? undefined : getStringFromWasm0(arg4, arg5));
-}, arguments); },
-av: function() { return handleError(function (arg0, arg1, arg2) {
+am: function() { return handleError(function (arg0, arg1, arg2) {
 arg0.replaceSync(getStringFromWasm0(arg1, arg2));
 }, arguments); },
-bw: function(arg0) {
+bp: function(arg0) {
 const ret = Promise.resolve(arg0);
 return ret;
 },
-Y: function() { return handleError(function (arg0, arg1) {
-const ret = arg1.search;
-const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
-const len1 = WASM_VECTOR_LEN;
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
-}, arguments); },
 G: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.setAttribute(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 }, arguments); },
-R: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+m: function() { return handleError(function (arg0, arg1) {
+const ret = setInterval(arg0, arg1);
+return ret;
+}, arguments); },
+P: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.setItem(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 }, arguments); },
-aE: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+aw: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.setProperty(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 }, arguments); },
 h: function(arg0, arg1) {
 const ret = setTimeout(arg0, arg1);
 return ret;
 },
-by: function() { return handleError(function (arg0, arg1, arg2) {
+br: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = Reflect.set(arg0, arg1, arg2);
 return ret;
 }, arguments); },
 M: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.set(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 }, arguments); },
-as: function(arg0, arg1) {
+aj: function(arg0, arg1) {
 arg0.body = arg1;
 },
-au: function(arg0, arg1) {
+al: function(arg0, arg1) {
 arg0.cache = __wbindgen_enum_RequestCache[arg1];
 },
 e: function(arg0, arg1) {
 arg0.__yew_subtree_cache_key = arg1 >>> 0;
 },
-aK: function(arg0, arg1) {
+aD: function(arg0, arg1) {
 arg0.capture = arg1 !== 0;
 },
-az: function(arg0, arg1) {
+aq: function(arg0, arg1) {
 arg0.checked = arg1 !== 0;
 },
-ar: function(arg0, arg1) {
+ai: function(arg0, arg1) {
 arg0.credentials = __wbindgen_enum_RequestCredentials[arg1];
 },
-aH: function() { return handleError(function (arg0, arg1, arg2) {
+az: function() { return handleError(function (arg0, arg1, arg2) {
 arg0.defaultValue = getStringFromWasm0(arg1, arg2);
 }, arguments); },
-q: function(arg0, arg1, arg2) {
+r: function(arg0, arg1, arg2) {
 arg0[arg1] = arg2;
 },
-aq: function(arg0, arg1) {
+ah: function(arg0, arg1) {
 arg0.headers = arg1;
 },
 I: function(arg0, arg1, arg2) {
 arg0.innerHTML = getStringFromWasm0(arg1, arg2);
 },
-ag: function(arg0, arg1, arg2) {
+Z: function(arg0, arg1, arg2) {
 arg0.innerHTML = getStringFromWasm0(arg1, arg2);
 },
 c: function(arg0, arg1) {
 arg0.__yew_listener_id = arg1 >>> 0;
 },
-ap: function(arg0, arg1, arg2) {
+ag: function(arg0, arg1, arg2) {
 arg0.method = getStringFromWasm0(arg1, arg2);
 },
-at: function(arg0, arg1) {
+ak: function(arg0, arg1) {
 arg0.mode = __wbindgen_enum_RequestMode[arg1];
 },
-ay: function(arg0, arg1) {
+ap: function(arg0, arg1) {
 arg0.mode = __wbindgen_enum_ShadowRootMode[arg1];
 },
-aY: function(arg0, arg1, arg2) {
+aP: function(arg0, arg1, arg2) {
 arg0.nodeValue = arg1 === 0 ? undefined : getStringFromWasm0(arg1, arg2);
 },
-aM: function(arg0, arg1) {
-arg0.once = arg1 !== 0;
-},
-aL: function(arg0, arg1) {
+aE: function(arg0, arg1) {
 arg0.passive = arg1 !== 0;
 },
 d: function(arg0, arg1) {
 arg0.__yew_subtree_id = arg1 >>> 0;
 },
-aZ: function(arg0, arg1, arg2) {
+aQ: function(arg0, arg1, arg2) {
 arg0.textContent = arg1 === 0 ? undefined : getStringFromWasm0(arg1, arg2);
 },
-aJ: function(arg0, arg1, arg2) {
+aB: function(arg0, arg1, arg2) {
 arg0.value = getStringFromWasm0(arg1, arg2);
 },
-aC: function(arg0, arg1, arg2) {
+as: function(arg0, arg1, arg2) {
 arg0.value = getStringFromWasm0(arg1, arg2);
 },
 C: function(arg0) {
@@ -576,31 +554,31 @@ const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-bs: function() {
+bl: function() {
 const ret = typeof globalThis === 'undefined' ? undefined : globalThis;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bu: function() {
+bn: function() {
 const ret = typeof global === 'undefined' ? undefined : global;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bt: function() {
+bm: function() {
 const ret = typeof self === 'undefined' ? undefined : self;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bv: function() {
+bo: function() {
 const ret = typeof window === 'undefined' ? undefined : window;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-ae: function(arg0) {
+X: function(arg0) {
 const ret = arg0.status;
 return ret;
 },
-bl: function() { return handleError(function (arg0) {
+be: function() { return handleError(function (arg0) {
 const ret = JSON.stringify(arg0);
 return ret;
 }, arguments); },
-an: function(arg0) {
+ae: function(arg0) {
 const ret = arg0.style;
 return ret;
 },
@@ -608,7 +586,7 @@ f: function(arg0) {
 const ret = arg0.__yew_subtree_id;
 return isLikeNone(ret) ? Number.MAX_SAFE_INTEGER : (ret) >>> 0;
 },
-bd: function(arg0) {
+aU: function(arg0) {
 const ret = arg0.target;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
@@ -616,56 +594,52 @@ a: function(arg0, arg1, arg2) {
 const ret = arg0.then(arg1, arg2);
 return ret;
 },
-bf: function(arg0, arg1) {
+aW: function(arg0, arg1) {
 const ret = arg0.then(arg1);
 return ret;
 },
-aN: function(arg0, arg1) {
-const ret = arg1.type;
-const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
-const len1 = WASM_VECTOR_LEN;
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
-},
-aB: function(arg0, arg1) {
+au: function(arg0, arg1) {
 const ret = arg1.value;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-aI: function(arg0, arg1) {
+ar: function(arg0, arg1) {
 const ret = arg1.value;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-bO: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_3044);
+aA: function(arg0, arg1) {
+const ret = arg1.value;
+const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
+const len1 = WASM_VECTOR_LEN;
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+},
+bG: function(arg0, arg1) {
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_2761);
 return ret;
 },
-bP: function(arg0, arg1) {
-const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_1263);
+bH: function(arg0, arg1) {
+const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_976);
 return ret;
 },
-bQ: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_1876);
+bI: function(arg0, arg1) {
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_1584);
 return ret;
 },
-bR: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_1863);
-return ret;
-},
-bS: function(arg0) {
+bJ: function(arg0) {
 const ret = arg0;
 return ret;
 },
-bT: function(arg0, arg1) {
+bK: function(arg0, arg1) {
 const ret = getStringFromWasm0(arg0, arg1);
 return ret;
 },
-bN: function() {
+bF: function() {
 const table = wasm.__wbindgen_externrefs;
 table.set(0, undefined);
 table.set(1024, undefined);
@@ -676,20 +650,17 @@ table.set(1027, false);
 };
 return {
 __proto__: null,
-"./mekaar_widgets_initiatives_bg.js": import0,
+"./mekaar_widgets_discussions_bg.js": import0,
 };
 }
-function __wasm_bindgen_func_elem_1863(arg0, arg1) {
-wasm.__wasm_bindgen_func_elem_1863(arg0, arg1);
+function __wasm_bindgen_func_elem_1584(arg0, arg1) {
+wasm.__wasm_bindgen_func_elem_1584(arg0, arg1);
 }
-function __wasm_bindgen_func_elem_1263(arg0, arg1, arg2) {
-wasm.__wasm_bindgen_func_elem_1263(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_976(arg0, arg1, arg2) {
+wasm.__wasm_bindgen_func_elem_976(arg0, arg1, arg2);
 }
-function __wasm_bindgen_func_elem_1876(arg0, arg1, arg2) {
-wasm.__wasm_bindgen_func_elem_1876(arg0, arg1, arg2);
-}
-function __wasm_bindgen_func_elem_3044(arg0, arg1, arg2) {
-const ret = wasm.__wasm_bindgen_func_elem_3044(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_2761(arg0, arg1, arg2) {
+const ret = wasm.__wasm_bindgen_func_elem_2761(arg0, arg1, arg2);
 if (ret[1]) {
 throw takeFromExternrefTable0(ret[0]);
 }
@@ -981,7 +952,7 @@ console.warn('using deprecated parameters for the initialization function; pass 
 }
 }
 if (module_or_path === undefined) {
-module_or_path = new URL('mekaar_widgets_initiatives_bg-f4f00199.wasm', import.meta.url);
+module_or_path = new URL('mekaar_widgets_discussions_bg-2c149222.wasm', import.meta.url);
 }
 const imports = __wbg_get_imports();
 if (typeof module_or_path === 'string' || (typeof Request === 'function' && module_or_path instanceof Request) || (typeof URL === 'function' && module_or_path instanceof URL)) {

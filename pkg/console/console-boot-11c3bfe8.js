@@ -1,0 +1,2 @@
+import init from "./mekaar_console-2f59af7b.js";
+init();
