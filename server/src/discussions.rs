@@ -93,6 +93,8 @@ struct Entry {
     stored: StoredReaction,
     agrees: u64,
     reports: u64,
+    /// False between a new reaction's write and its flush: not shown yet.
+    on_disk: bool,
 }
 
 struct Loaded {
@@ -345,6 +347,7 @@ impl Discussions {
                     agrees: store.set_count(CountedSet::Agrees, &group)?,
                     reports: store.set_count(CountedSet::ReactionReports, &group)?,
                     stored,
+                    on_disk: true,
                 });
             }
             entries.sort_by(|a, b| a.stored.id.cmp(&b.stored.id));
@@ -418,10 +421,13 @@ impl Discussions {
         let loaded = locked.loaded();
         let me = voter.map(|v| secrets::hex(&v));
         let mine = |e: &Entry| me.as_deref().is_some_and(|m| m == e.stored.author);
-        let shown = |e: &Entry| match e.stored.state {
-            ReactionState::Published => true,
-            ReactionState::Pending => mine(e),
-            _ => false,
+        let shown = |e: &Entry| {
+            e.on_disk
+                && match e.stored.state {
+                    ReactionState::Published => true,
+                    ReactionState::Pending => mine(e),
+                    _ => false,
+                }
         };
         let mut replies: HashMap<&str, Vec<&Entry>> = HashMap::new();
         for e in &loaded.entries {
@@ -484,7 +490,7 @@ impl Discussions {
         let reaction_count = loaded
             .entries
             .iter()
-            .filter(|e| e.stored.state == ReactionState::Published)
+            .filter(|e| e.on_disk && e.stored.state == ReactionState::Published)
             .count() as u64;
         Ok(ThreadView {
             thread: thread_public(kind, id, &target, reaction_count, now),
@@ -631,14 +637,14 @@ impl Discussions {
             if state == ReactionState::Published {
                 publish_count(store, &community.slug, &stored, true)?;
             }
-            locked.insert(
-                self,
-                Entry {
-                    stored: stored.clone(),
-                    agrees: 0,
-                    reports: 0,
-                },
-            );
+            // In the thread at once (a second identical post is a duplicate), shown
+            // once it is on disk.
+            locked.insert_quietly(Entry {
+                stored: stored.clone(),
+                agrees: 0,
+                reports: 0,
+                on_disk: false,
+            });
             stored
         };
         announce(
@@ -650,6 +656,14 @@ impl Discussions {
             serde_json::json!({}),
         )?;
         store.durable().await?;
+        // Readers see it only now that it is on disk: a crash cannot take back a
+        // reaction someone already read.
+        let mut locked = self.open(store, &cache)?;
+        if let Some(index) = locked.loaded().find(&stored.id) {
+            let mut entry = locked.loaded().entries[index].clone();
+            entry.on_disk = true;
+            locked.replace(self, index, entry);
+        }
         Ok(stored)
     }
 
@@ -1017,6 +1031,7 @@ impl Discussions {
                 agrees: store.set_count(CountedSet::Agrees, &group)?,
                 reports: store.set_count(CountedSet::ReactionReports, &group)?,
                 stored,
+                on_disk: true,
             };
             let pending = entry.stored.state == ReactionState::Pending;
             let reported = entry.reports > entry.stored.reports_seen;
@@ -1091,6 +1106,7 @@ impl Discussions {
                 stored,
                 agrees: 0,
                 reports: 0,
+                on_disk: true,
             },
             (kind, id, &title),
         )
@@ -1278,13 +1294,13 @@ impl Locked<'_> {
         self.cache.changed.send_replace(version);
     }
 
-    fn insert(&mut self, discussions: &Discussions, entry: Entry) {
+    /// Adds an entry without telling readers (it is not on disk yet).
+    fn insert_quietly(&mut self, entry: Entry) {
         let loaded = self.loaded_mut();
         let at = loaded
             .entries
             .partition_point(|e| e.stored.id < entry.stored.id);
         loaded.entries.insert(at, entry);
-        self.changed(discussions);
     }
 
     fn replace(&mut self, discussions: &Discussions, index: usize, entry: Entry) {
@@ -1392,6 +1408,7 @@ pub fn own_view(stored: &StoredReaction, now: u64) -> Reaction {
         stored: stored.clone(),
         agrees: 0,
         reports: 0,
+        on_disk: true,
     };
     public_reaction(&entry, false, true, now)
 }
@@ -1563,6 +1580,7 @@ mod tests {
                 },
                 agrees: 0,
                 reports: 0,
+                on_disk: true,
             }],
             version: 1,
         }

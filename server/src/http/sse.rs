@@ -144,20 +144,26 @@ pub fn thread_live(
             .id(version.to_string())
             .data(version.to_string())
     };
-    // The cache travels with the stream: a watched thread stays in memory.
+    // The cache travels with the stream: a watched thread stays in memory. A change
+    // after a quiet spell goes out at once; changes close behind it wait for the rest of
+    // the half second and go out as one event.
     let updates = futures_util::stream::unfold(
-        (cache, rx, None::<u64>),
+        (cache, rx, None::<(u64, tokio::time::Instant)>),
         move |(cache, mut rx, sent)| async move {
             loop {
                 let version = *rx.borrow_and_update();
-                if sent != Some(version) {
-                    if sent.is_none() {
-                        return Some((Ok(changed(version)), (cache, rx, Some(version))));
+                match sent {
+                    Some((seen, _)) if seen == version => {}
+                    Some((_, at)) if at.elapsed() < THREAD_COALESCE => {
+                        tokio::time::sleep_until(at + THREAD_COALESCE).await;
+                        let newest = *rx.borrow_and_update();
+                        let now = tokio::time::Instant::now();
+                        return Some((Ok(changed(newest)), (cache, rx, Some((newest, now)))));
                     }
-                    // What comes in while waiting goes out in this one event.
-                    tokio::time::sleep(THREAD_COALESCE).await;
-                    let newest = *rx.borrow_and_update();
-                    return Some((Ok(changed(newest)), (cache, rx, Some(newest))));
+                    _ => {
+                        let now = tokio::time::Instant::now();
+                        return Some((Ok(changed(version)), (cache, rx, Some((version, now)))));
+                    }
                 }
                 rx.changed().await.ok()?;
             }
