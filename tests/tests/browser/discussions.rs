@@ -179,6 +179,8 @@ return { state: state(), focused: focused(), url: location.href,
 struct W<'a> {
     p: &'a Profile,
     nested: bool,
+    /// Which placeholder of the page (0: the first).
+    index: usize,
 }
 
 fn truthy(v: &Value) -> bool {
@@ -194,7 +196,7 @@ impl W<'_> {
         self.p
             .exec(
                 &format!("{PRELUDE}\n{body}"),
-                vec![json!(0), json!(self.nested)],
+                vec![json!(self.index), json!(self.nested)],
             )
             .await
     }
@@ -227,7 +229,7 @@ impl W<'_> {
                 .find_all(Locator::Css("[data-mekaar]"))
                 .await
                 .expect("find placeholders");
-            if let Some(host) = hosts.first() {
+            if let Some(host) = hosts.get(self.index) {
                 let mut shadow = host.shadow_root().await.ok();
                 if self.nested {
                     shadow = match shadow {
@@ -299,7 +301,11 @@ impl W<'_> {
 }
 
 fn w(p: &Profile) -> W<'_> {
-    W { p, nested: false }
+    W {
+        p,
+        nested: false,
+        index: 0,
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -579,6 +585,7 @@ async fn the_initiative_detail_has_a_reactions_section() {
         let nested = W {
             p: &resident,
             nested: true,
+            index: 0,
         };
         nested
             .wait(
@@ -637,6 +644,70 @@ async fn the_initiative_detail_has_a_reactions_section() {
         };
         assert_eq!(ended, json!(true), "the nested discussion was unmounted");
         resident.assert_no_host_errors().await;
+        findings.assert_clean();
+    })
+    .await;
+}
+
+/// The initiator opens the private manage link: under the manage widget, the initiative's
+/// reactions, where what the initiator writes carries the initiator's badge (the manage
+/// token from the link's fragment proves it); residents see the badge too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_initiator_reacts_from_the_manage_page_with_the_initiators_badge() {
+    with_browser(|browser| async move {
+        let world = world().await;
+        let axe = axe_source();
+        let mut findings = AxeFindings::default();
+        let submitted: Value = world
+            .api
+            .client
+            .post(world.api.community_url(SLUG, "/initiatives"))
+            .json(&json!({
+                "title": "Een AED bij de kerk",
+                "summary": "Dag en nacht bereikbaar voor het hele dorp.",
+                "initiator_name": "Anja",
+            }))
+            .send()
+            .await
+            .expect("submit")
+            .json()
+            .await
+            .expect("submitted JSON");
+        let id = submitted["initiative"]["id"].as_str().expect("id").to_string();
+        let token = submitted["manage_token"].as_str().expect("token").to_string();
+        world.react("initiative", &id, 1, "Wie onderhoudt hem straks?").await;
+
+        let initiator = browser.profile().await;
+        initiator
+            .goto(&format!("{}/manage/{SLUG}/{id}#{token}", world.api.url))
+            .await;
+        let talk = W {
+            p: &initiator,
+            nested: false,
+            index: 1,
+        };
+        talk.wait(
+            "the reactions under the manage page, ready",
+            "return state() === 'ready' && !!reaction('Wie onderhoudt hem straks?');",
+        )
+        .await;
+        findings.check(&initiator, &axe, "the manage page with its reactions").await;
+        talk.post("De kerk doet het onderhoud, dat is afgesproken.").await;
+        let badge = talk
+            .wait(
+                "the initiator's badge on the own reaction",
+                "var li = reaction('De kerk doet het onderhoud, dat is afgesproken.');                  var b = li && li.querySelector('.mekaar-badge'); return b ? t(b) : null;",
+            )
+            .await;
+        assert_eq!(badge, json!("Initiatiefnemer"));
+        let thread = world.thread("initiative", &id).await;
+        let badges: Vec<&Value> = thread["reactions"]
+            .as_array()
+            .expect("reactions")
+            .iter()
+            .map(|r| &r["badge"])
+            .collect();
+        assert!(badges.contains(&&json!("initiator")), "{thread}");
         findings.assert_clean();
     })
     .await;
