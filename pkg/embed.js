@@ -11,9 +11,9 @@ var origin = new URL(base).origin;
 var STATE = "data-mekaar-state";
 var glue = {}, framed;
 var FILES = {
-initiatives: ["mekaar_widgets_initiatives-492946ad.js", "mekaar_widgets_initiatives_bg-131d4643.wasm"],
-polls: ["mekaar_widgets_polls-1db14ce5.js", "mekaar_widgets_polls_bg-33728df9.wasm"],
-discussions: ["mekaar_widgets_discussions-8d731289.js", "mekaar_widgets_discussions_bg-2c149222.wasm"]
+initiatives: ["mekaar_widgets_initiatives-7e11242f.js", "mekaar_widgets_initiatives_bg-03a25069.wasm"],
+polls: ["mekaar_widgets_polls-e4ed5021.js", "mekaar_widgets_polls_bg-304ee194.wasm"],
+discussions: ["mekaar_widgets_discussions-7658a975.js", "mekaar_widgets_discussions_bg-3da886d0.wasm"]
 };
 function family(el) {
 var kind = el.getAttribute("data-mekaar");

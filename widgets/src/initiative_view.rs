@@ -339,7 +339,11 @@ impl V<'_> {
                 }
                 if card.reaction_count > 0 {
                     <span class="mekaar-card-reactions">
-                        <span aria-hidden="true">{["\u{1f4ac} ", &number(lang, card.reaction_count)].concat()}</span>
+                        // A drawn speech bubble: an emoji is a box where the system has no emoji font.
+                        <svg class="mekaar-icon" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
+                            <path d="M2 2.5h12a1 1 0 0 1 1 1v7a1 1 0 0 1-1 1H7l-3.5 3v-3H2a1 1 0 0 1-1-1v-7a1 1 0 0 1 1-1z"/>
+                        </svg>
+                        <span aria-hidden="true">{number(lang, card.reaction_count)}</span>
                         {" "}
                         <span class="mekaar-sr">
                             {fill_count(lang, card.reaction_count, Key::ReactionCountOne, Key::ReactionCountOther)}
@@ -1002,7 +1006,9 @@ mod tests {
         );
         assert!(html.contains("12 van 50 steunbetuigingen"));
         assert!(
-            html.contains("<span aria-hidden=\"true\">\u{1f4ac} 3</span> <span class=\"mekaar-sr\">3 reacties</span>"),
+            html.contains(
+                "<span aria-hidden=\"true\">3</span> <span class=\"mekaar-sr\">3 reacties</span>"
+            ),
             "{html}"
         );
         assert!(html.contains("class=\"mekaar-badge mekaar-answered\">Beantwoord<"));

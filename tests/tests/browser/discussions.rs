@@ -578,7 +578,7 @@ async fn the_initiative_detail_has_a_reactions_section() {
         let list = w(&resident);
         list.wait(
             "the card with its reaction count",
-            "var c = q('.mekaar-card-reactions'); return c && t(c) === '\u{1f4ac} 1 1 reactie';",
+            "var c = q('.mekaar-card-reactions'); return c && t(c) === '1 1 reactie' && !!c.querySelector('svg.mekaar-icon');",
         )
         .await;
         resident.goto(&format!("{url}#mekaar-i={id}")).await;

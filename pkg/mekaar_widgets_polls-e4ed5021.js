@@ -12,46 +12,46 @@ wasm.unmount(element);
 function __wbg_get_imports() {
 const import0 = {
 __proto__: null,
-bA: function(arg0) {
+bD: function(arg0) {
 const v = arg0;
 const ret = typeof(v) === 'boolean' ? v : undefined;
 return isLikeNone(ret) ? 0xFFFFFF : ret ? 1 : 0;
 },
-bE: function(arg0, arg1) {
+bH: function(arg0, arg1) {
 const ret = debugString(arg1);
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-bB: function(arg0) {
+bE: function(arg0) {
 const ret = typeof(arg0) === 'function';
 return ret;
 },
-bv: function(arg0) {
+by: function(arg0) {
 const ret = arg0 === null;
 return ret;
 },
-bx: function(arg0) {
+bA: function(arg0) {
 const val = arg0;
 const ret = typeof(val) === 'object' && val !== null;
 return ret;
 },
-bC: function(arg0) {
+bF: function(arg0) {
 const ret = arg0 === undefined;
 return ret;
 },
-bw: function(arg0, arg1) {
+bz: function(arg0, arg1) {
 const ret = arg0 === arg1;
 return ret;
 },
-by: function(arg0, arg1) {
+bB: function(arg0, arg1) {
 const obj = arg1;
 const ret = typeof(obj) === 'number' ? obj : undefined;
 getDataViewMemory0().setFloat64((arg0 >>> 0) + 8 * 1, isLikeNone(ret) ? 0 : ret, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, !isLikeNone(ret), true);
 },
-bz: function(arg0, arg1) {
+bC: function(arg0, arg1) {
 const obj = arg1;
 const ret = typeof(obj) === 'string' ? obj : undefined;
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
@@ -59,16 +59,16 @@ var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-bu: function(arg0, arg1) {
+bx: function(arg0, arg1) {
 throw new Error(getStringFromWasm0(arg0, arg1));
 },
-bD: function(arg0) {
+bG: function(arg0) {
 arg0._wbg_cb_unref();
 },
-ac: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+ae: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.addEventListener(getStringFromWasm0(arg1, arg2), arg3, arg4);
 }, arguments); },
-aJ: function() { return handleError(function (arg0, arg1) {
+aK: function() { return handleError(function (arg0, arg1) {
 const ret = arg0.appendChild(arg1);
 return ret;
 }, arguments); },
@@ -76,31 +76,38 @@ D: function() { return handleError(function (arg0, arg1) {
 const ret = arg0.attachShadow(arg1);
 return ret;
 }, arguments); },
-aV: function(arg0) {
+aW: function(arg0) {
 const ret = arg0.bubbles;
 return ret;
 },
-g: function(arg0) {
+h: function(arg0) {
 const ret = arg0.__yew_subtree_cache_key;
 return isLikeNone(ret) ? Number.MAX_SAFE_INTEGER : (ret) >>> 0;
 },
-aR: function(arg0) {
+aS: function(arg0) {
 const ret = arg0.cancelBubble;
 return ret;
 },
-aH: function(arg0) {
+av: function(arg0) {
+const ret = arg0.checked;
+return ret;
+},
+aI: function(arg0) {
 const ret = arg0.childNodes;
 return ret;
 },
-n: function(arg0) {
-const ret = clearInterval(arg0);
+o: function(arg0) {
+const ret = clearTimeout(arg0);
 return ret;
 },
-aF: function() { return handleError(function (arg0) {
+aG: function() { return handleError(function (arg0) {
 const ret = arg0.cloneNode();
 return ret;
 }, arguments); },
-aS: function(arg0) {
+ac: function(arg0) {
+arg0.close();
+},
+aT: function(arg0) {
 const ret = arg0.composedPath();
 return ret;
 },
@@ -116,15 +123,19 @@ R: function(arg0, arg1, arg2) {
 const ret = arg0.createTextNode(getStringFromWasm0(arg1, arg2));
 return ret;
 },
-y: function() { return handleError(function (arg0) {
+z: function() { return handleError(function (arg0) {
 const ret = arg0.crypto;
 return ret;
 }, arguments); },
-z: function(arg0) {
+ao: function(arg0) {
+const ret = arg0.data;
+return ret;
+},
+A: function(arg0) {
 const ret = arg0.document;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-l: function(arg0, arg1) {
+m: function(arg0, arg1) {
 let deferred0_0;
 let deferred0_1;
 try {
@@ -135,19 +146,19 @@ console.error(getStringFromWasm0(arg0, arg1));
 wasm.__wbindgen_export3(deferred0_0, deferred0_1, 1);
 }
 },
-s: function(arg0, arg1) {
+t: function(arg0, arg1) {
 var v0 = getArrayJsValueFromWasm0(arg0, arg1);
 wasm.__wbindgen_export3(arg0, arg1 * 4, 4);
 console.error(...(v0));
 },
-w: function(arg0, arg1) {
+x: function(arg0, arg1) {
 const ret = arg0.fetch(arg1);
 return ret;
 },
-ad: function() { return handleError(function (arg0) {
+af: function() { return handleError(function (arg0) {
 arg0.focus();
 }, arguments); },
-bh: function(arg0) {
+bk: function(arg0) {
 const ret = Array.from(arg0);
 return ret;
 },
@@ -158,19 +169,19 @@ var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-x: function() { return handleError(function (arg0, arg1) {
+y: function() { return handleError(function (arg0, arg1) {
 const ret = arg0.getComputedStyle(arg1);
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 }, arguments); },
-bb: function(arg0) {
+bc: function(arg0) {
 const ret = arg0.getDate();
 return ret;
 },
-aY: function(arg0) {
+aZ: function(arg0) {
 const ret = arg0.getFullYear();
 return ret;
 },
-bc: function(arg0) {
+bd: function(arg0) {
 const ret = arg0.getHours();
 return ret;
 },
@@ -181,26 +192,26 @@ var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-aX: function(arg0) {
+aY: function(arg0) {
 const ret = arg0.getMinutes();
 return ret;
 },
-bd: function(arg0) {
+be: function(arg0) {
 const ret = arg0.getMonth();
 return ret;
 },
-ay: function() { return handleError(function (arg0, arg1, arg2, arg3) {
+az: function() { return handleError(function (arg0, arg1, arg2, arg3) {
 const ret = arg1.getPropertyValue(getStringFromWasm0(arg2, arg3));
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-t: function() { return handleError(function (arg0, arg1, arg2) {
+u: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.getRandomValues(getArrayU8FromWasm0(arg1, arg2));
 return ret;
 }, arguments); },
-bq: function() { return handleError(function (arg0, arg1) {
+bt: function() { return handleError(function (arg0, arg1) {
 const ret = Reflect.get(arg0, arg1);
 return ret;
 }, arguments); },
@@ -211,34 +222,23 @@ var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
+q: function(arg0, arg1) {
+const ret = arg0[arg1 >>> 0];
+return ret;
+},
 p: function(arg0, arg1) {
 const ret = arg0[arg1 >>> 0];
 return ret;
 },
-o: function(arg0, arg1) {
-const ret = arg0[arg1 >>> 0];
-return ret;
-},
-U: function() { return handleError(function (arg0, arg1) {
-const ret = arg1.hash;
-const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
-const len1 = WASM_VECTOR_LEN;
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
-}, arguments); },
-Y: function(arg0) {
+W: function(arg0) {
 const ret = arg0.headers;
 return ret;
 },
-T: function(arg0) {
-const ret = arg0.hidden;
-return ret;
-},
-aa: function(arg0) {
+Y: function(arg0) {
 const ret = arg0.host;
 return ret;
 },
-aM: function() { return handleError(function (arg0, arg1, arg2) {
+aN: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.insertBefore(arg1, arg2);
 return ret;
 }, arguments); },
@@ -252,7 +252,7 @@ result = false;
 const ret = result;
 return ret;
 },
-af: function(arg0) {
+ah: function(arg0) {
 let result;
 try {
 result = arg0 instanceof HTMLElement;
@@ -262,37 +262,17 @@ result = false;
 const ret = result;
 return ret;
 },
-at: function(arg0) {
+ap: function(arg0) {
 let result;
 try {
-result = arg0 instanceof HTMLInputElement;
+result = arg0 instanceof MessageEvent;
 } catch (_) {
 result = false;
 }
 const ret = result;
 return ret;
 },
-av: function(arg0) {
-let result;
-try {
-result = arg0 instanceof HTMLSelectElement;
-} catch (_) {
-result = false;
-}
-const ret = result;
-return ret;
-},
-aC: function(arg0) {
-let result;
-try {
-result = arg0 instanceof HTMLTextAreaElement;
-} catch (_) {
-result = false;
-}
-const ret = result;
-return ret;
-},
-ab: function(arg0) {
+Z: function(arg0) {
 let result;
 try {
 result = arg0 instanceof ShadowRoot;
@@ -302,7 +282,7 @@ result = false;
 const ret = result;
 return ret;
 },
-u: function(arg0) {
+v: function(arg0) {
 let result;
 try {
 result = arg0 instanceof Window;
@@ -312,45 +292,34 @@ result = false;
 const ret = result;
 return ret;
 },
-bi: function(arg0) {
+bl: function(arg0) {
 const ret = Array.isArray(arg0);
 return ret;
 },
-bj: function(arg0, arg1) {
+bm: function(arg0, arg1) {
 const ret = Object.is(arg0, arg1);
 return ret;
 },
-W: function() { return handleError(function (arg0) {
+U: function() { return handleError(function (arg0) {
 const ret = arg0.json();
 return ret;
 }, arguments); },
-ao: function(arg0, arg1) {
-const ret = arg1.key;
-const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
-const len1 = WASM_VECTOR_LEN;
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
-},
-aG: function(arg0) {
+aH: function(arg0) {
 const ret = arg0.lastChild;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-q: function(arg0) {
+r: function(arg0) {
 const ret = arg0.length;
 return ret;
 },
-b: function(arg0) {
+c: function(arg0) {
 const ret = arg0.__yew_listener_id;
 return isLikeNone(ret) ? Number.MAX_SAFE_INTEGER : (ret) >>> 0;
 },
-v: function() { return handleError(function (arg0) {
+w: function() { return handleError(function (arg0) {
 const ret = arg0.localStorage;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 }, arguments); },
-A: function(arg0) {
-const ret = arg0.location;
-return ret;
-},
 F: function(arg0, arg1) {
 const ret = arg1.namespaceURI;
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
@@ -362,239 +331,264 @@ L: function() { return handleError(function () {
 const ret = new Headers();
 return ret;
 }, arguments); },
-aZ: function(arg0) {
+bi: function() {
+const ret = new Array();
+return ret;
+},
+ba: function(arg0) {
 const ret = new Date(arg0);
 return ret;
 },
-an: function() { return handleError(function () {
+ar: function() { return handleError(function () {
 const ret = new CSSStyleSheet();
 return ret;
 }, arguments); },
-j: function() {
+k: function() {
 const ret = new Error();
 return ret;
 },
-bk: function() {
+bn: function() {
 const ret = new Object();
 return ret;
 },
+ab: function() { return handleError(function (arg0, arg1) {
+const ret = new EventSource(getStringFromWasm0(arg0, arg1));
+return ret;
+}, arguments); },
 N: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = new Request(getStringFromWasm0(arg0, arg1), arg2);
 return ret;
 }, arguments); },
-aK: function(arg0) {
+aL: function(arg0) {
 const ret = arg0.nextSibling;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-ba: function() {
+bb: function() {
 const ret = Date.now();
 return ret;
 },
-bg: function(arg0) {
+bj: function(arg0) {
 const ret = Array.of(arg0);
 return ret;
 },
-V: function(arg0) {
+T: function(arg0) {
 const ret = arg0.ok;
 return ret;
 },
-aN: function(arg0) {
+aO: function(arg0) {
 const ret = arg0.ownerDocument;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-aO: function(arg0) {
+aP: function(arg0) {
 const ret = arg0.parentElement;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-aI: function(arg0) {
+aJ: function(arg0) {
 const ret = arg0.parentNode;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-aT: function(arg0) {
+bf: function() { return handleError(function (arg0, arg1) {
+const ret = JSON.parse(getStringFromWasm0(arg0, arg1));
+return ret;
+}, arguments); },
+aU: function(arg0) {
 arg0.preventDefault();
 },
 H: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.querySelector(getStringFromWasm0(arg1, arg2));
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 }, arguments); },
-bt: function(arg0) {
+bw: function(arg0) {
 const ret = arg0.queueMicrotask;
 return ret;
 },
-bs: function(arg0) {
+bv: function(arg0) {
 queueMicrotask(arg0);
 },
-bf: function() {
+bh: function() {
 const ret = Math.random();
+return ret;
+},
+aa: function(arg0) {
+const ret = arg0.readyState;
 return ret;
 },
 J: function() { return handleError(function (arg0, arg1, arg2) {
 arg0.removeAttribute(getStringFromWasm0(arg1, arg2));
 }, arguments); },
-aL: function() { return handleError(function (arg0, arg1) {
+aM: function() { return handleError(function (arg0, arg1) {
 const ret = arg0.removeChild(arg1);
 return ret;
 }, arguments); },
-ax: function() { return handleError(function (arg0, arg1, arg2, arg3) {
+ad: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+arg0.removeEventListener(getStringFromWasm0(arg1, arg2), arg3, arg4 !== 0);
+}, arguments); },
+ay: function() { return handleError(function (arg0, arg1, arg2, arg3) {
 const ret = arg1.removeProperty(getStringFromWasm0(arg2, arg3));
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-am: function() { return handleError(function (arg0, arg1, arg2) {
+aq: function() { return handleError(function (arg0, arg1, arg2) {
 arg0.replaceSync(getStringFromWasm0(arg1, arg2));
 }, arguments); },
-bp: function(arg0) {
+bs: function(arg0) {
 const ret = Promise.resolve(arg0);
 return ret;
 },
 G: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.setAttribute(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 }, arguments); },
-m: function() { return handleError(function (arg0, arg1) {
-const ret = setInterval(arg0, arg1);
-return ret;
-}, arguments); },
 P: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.setItem(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 }, arguments); },
-aw: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+ax: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.setProperty(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 }, arguments); },
-h: function(arg0, arg1) {
+n: function() { return handleError(function (arg0, arg1) {
+const ret = setTimeout(arg0, arg1);
+return ret;
+}, arguments); },
+i: function(arg0, arg1) {
 const ret = setTimeout(arg0, arg1);
 return ret;
 },
-br: function() { return handleError(function (arg0, arg1, arg2) {
+bu: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = Reflect.set(arg0, arg1, arg2);
 return ret;
 }, arguments); },
 M: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.set(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 }, arguments); },
-aj: function(arg0, arg1) {
+al: function(arg0, arg1) {
 arg0.body = arg1;
 },
-al: function(arg0, arg1) {
+an: function(arg0, arg1) {
 arg0.cache = __wbindgen_enum_RequestCache[arg1];
 },
-e: function(arg0, arg1) {
+f: function(arg0, arg1) {
 arg0.__yew_subtree_cache_key = arg1 >>> 0;
 },
 aD: function(arg0, arg1) {
 arg0.capture = arg1 !== 0;
 },
-aq: function(arg0, arg1) {
+at: function(arg0, arg1) {
 arg0.checked = arg1 !== 0;
 },
-ai: function(arg0, arg1) {
+ak: function(arg0, arg1) {
 arg0.credentials = __wbindgen_enum_RequestCredentials[arg1];
 },
-az: function() { return handleError(function (arg0, arg1, arg2) {
+a: function(arg0, arg1, arg2) {
+arg0[arg1 >>> 0] = arg2;
+},
+aA: function() { return handleError(function (arg0, arg1, arg2) {
 arg0.defaultValue = getStringFromWasm0(arg1, arg2);
 }, arguments); },
-r: function(arg0, arg1, arg2) {
+s: function(arg0, arg1, arg2) {
 arg0[arg1] = arg2;
 },
-ah: function(arg0, arg1) {
+aj: function(arg0, arg1) {
 arg0.headers = arg1;
 },
 I: function(arg0, arg1, arg2) {
 arg0.innerHTML = getStringFromWasm0(arg1, arg2);
 },
-Z: function(arg0, arg1, arg2) {
+X: function(arg0, arg1, arg2) {
 arg0.innerHTML = getStringFromWasm0(arg1, arg2);
 },
-c: function(arg0, arg1) {
+d: function(arg0, arg1) {
 arg0.__yew_listener_id = arg1 >>> 0;
 },
-ag: function(arg0, arg1, arg2) {
+ai: function(arg0, arg1, arg2) {
 arg0.method = getStringFromWasm0(arg1, arg2);
 },
-ak: function(arg0, arg1) {
+am: function(arg0, arg1) {
 arg0.mode = __wbindgen_enum_RequestMode[arg1];
 },
-ap: function(arg0, arg1) {
+as: function(arg0, arg1) {
 arg0.mode = __wbindgen_enum_ShadowRootMode[arg1];
 },
-aP: function(arg0, arg1, arg2) {
+aQ: function(arg0, arg1, arg2) {
 arg0.nodeValue = arg1 === 0 ? undefined : getStringFromWasm0(arg1, arg2);
+},
+aF: function(arg0, arg1) {
+arg0.once = arg1 !== 0;
 },
 aE: function(arg0, arg1) {
 arg0.passive = arg1 !== 0;
 },
-d: function(arg0, arg1) {
+e: function(arg0, arg1) {
 arg0.__yew_subtree_id = arg1 >>> 0;
 },
-aQ: function(arg0, arg1, arg2) {
+aR: function(arg0, arg1, arg2) {
 arg0.textContent = arg1 === 0 ? undefined : getStringFromWasm0(arg1, arg2);
 },
-aB: function(arg0, arg1, arg2) {
+aC: function(arg0, arg1, arg2) {
 arg0.value = getStringFromWasm0(arg1, arg2);
 },
-as: function(arg0, arg1, arg2) {
+aw: function(arg0, arg1, arg2) {
 arg0.value = getStringFromWasm0(arg1, arg2);
 },
 C: function(arg0) {
 const ret = arg0.shadowRoot;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-i: function(arg0, arg1) {
+j: function(arg0, arg1) {
 const ret = arg1.slice();
 const ptr1 = passArrayJsValueToWasm0(ret, wasm.__wbindgen_export);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-k: function(arg0, arg1) {
+l: function(arg0, arg1) {
 const ret = arg1.stack;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-bl: function() {
+bo: function() {
 const ret = typeof globalThis === 'undefined' ? undefined : globalThis;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bn: function() {
+bq: function() {
 const ret = typeof global === 'undefined' ? undefined : global;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bm: function() {
+bp: function() {
 const ret = typeof self === 'undefined' ? undefined : self;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bo: function() {
+br: function() {
 const ret = typeof window === 'undefined' ? undefined : window;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-X: function(arg0) {
+V: function(arg0) {
 const ret = arg0.status;
 return ret;
 },
-be: function() { return handleError(function (arg0) {
+bg: function() { return handleError(function (arg0) {
 const ret = JSON.stringify(arg0);
 return ret;
 }, arguments); },
-ae: function(arg0) {
+ag: function(arg0) {
 const ret = arg0.style;
 return ret;
 },
-f: function(arg0) {
+g: function(arg0) {
 const ret = arg0.__yew_subtree_id;
 return isLikeNone(ret) ? Number.MAX_SAFE_INTEGER : (ret) >>> 0;
 },
-aU: function(arg0) {
+aV: function(arg0) {
 const ret = arg0.target;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-a: function(arg0, arg1, arg2) {
+b: function(arg0, arg1, arg2) {
 const ret = arg0.then(arg1, arg2);
 return ret;
 },
-aW: function(arg0, arg1) {
+aX: function(arg0, arg1) {
 const ret = arg0.then(arg1);
 return ret;
 },
@@ -605,41 +599,38 @@ const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-ar: function(arg0, arg1) {
+aB: function(arg0, arg1) {
 const ret = arg1.value;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-aA: function(arg0, arg1) {
-const ret = arg1.value;
-const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
-const len1 = WASM_VECTOR_LEN;
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
-},
-bG: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_2761);
-return ret;
-},
-bH: function(arg0, arg1) {
-const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_976);
-return ret;
-},
-bI: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_1584);
-return ret;
-},
-bJ: function(arg0) {
-const ret = arg0;
+bJ: function(arg0, arg1) {
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_2674);
 return ret;
 },
 bK: function(arg0, arg1) {
+const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_892);
+return ret;
+},
+bL: function(arg0, arg1) {
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_1503);
+return ret;
+},
+bM: function(arg0, arg1) {
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_1489);
+return ret;
+},
+bN: function(arg0) {
+const ret = arg0;
+return ret;
+},
+bO: function(arg0, arg1) {
 const ret = getStringFromWasm0(arg0, arg1);
 return ret;
 },
-bF: function() {
+bI: function() {
 const table = wasm.__wbindgen_externrefs;
 table.set(0, undefined);
 table.set(1024, undefined);
@@ -650,17 +641,20 @@ table.set(1027, false);
 };
 return {
 __proto__: null,
-"./mekaar_widgets_discussions_bg.js": import0,
+"./mekaar_widgets_polls_bg.js": import0,
 };
 }
-function __wasm_bindgen_func_elem_1584(arg0, arg1) {
-wasm.__wasm_bindgen_func_elem_1584(arg0, arg1);
+function __wasm_bindgen_func_elem_1489(arg0, arg1) {
+wasm.__wasm_bindgen_func_elem_1489(arg0, arg1);
 }
-function __wasm_bindgen_func_elem_976(arg0, arg1, arg2) {
-wasm.__wasm_bindgen_func_elem_976(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_892(arg0, arg1, arg2) {
+wasm.__wasm_bindgen_func_elem_892(arg0, arg1, arg2);
 }
-function __wasm_bindgen_func_elem_2761(arg0, arg1, arg2) {
-const ret = wasm.__wasm_bindgen_func_elem_2761(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_1503(arg0, arg1, arg2) {
+wasm.__wasm_bindgen_func_elem_1503(arg0, arg1, arg2);
+}
+function __wasm_bindgen_func_elem_2674(arg0, arg1, arg2) {
+const ret = wasm.__wasm_bindgen_func_elem_2674(arg0, arg1, arg2);
 if (ret[1]) {
 throw takeFromExternrefTable0(ret[0]);
 }
@@ -952,7 +946,7 @@ console.warn('using deprecated parameters for the initialization function; pass 
 }
 }
 if (module_or_path === undefined) {
-module_or_path = new URL('mekaar_widgets_discussions_bg-2c149222.wasm', import.meta.url);
+module_or_path = new URL('mekaar_widgets_polls_bg-304ee194.wasm', import.meta.url);
 }
 const imports = __wbg_get_imports();
 if (typeof module_or_path === 'string' || (typeof Request === 'function' && module_or_path instanceof Request) || (typeof URL === 'function' && module_or_path instanceof URL)) {
