@@ -109,6 +109,11 @@ impl Loaded {
             .binary_search_by(|e| e.stored.id.as_str().cmp(id))
             .ok()
     }
+
+    /// Where reaction `id` is, or 404 `reaction_not_found`.
+    fn index_of(&self, id: &str) -> ApiResult<usize> {
+        self.find(id).ok_or_else(|| reaction_not_found(id))
+    }
 }
 
 pub struct ThreadCache {
@@ -776,10 +781,7 @@ impl Discussions {
         let (_, _, cache) = self.locate(store, community, reaction)?;
         let count = {
             let mut locked = self.open(store, &cache)?;
-            let index = locked
-                .loaded()
-                .find(reaction)
-                .ok_or_else(|| reaction_not_found(reaction))?;
+            let index = locked.loaded().index_of(reaction)?;
             let entry = &locked.loaded().entries[index];
             if agree && entry.stored.state != ReactionState::Published {
                 return Err(reaction_not_found(reaction));
@@ -819,10 +821,7 @@ impl Discussions {
         let target = target(store, community, kind, &thread)?;
         let announced = {
             let mut locked = self.open(store, &cache)?;
-            let index = locked
-                .loaded()
-                .find(reaction)
-                .ok_or_else(|| reaction_not_found(reaction))?;
+            let index = locked.loaded().index_of(reaction)?;
             if locked.loaded().entries[index].stored.state != ReactionState::Published {
                 return Err(reaction_not_found(reaction));
             }
@@ -930,10 +929,7 @@ impl Discussions {
             .unwrap_or_default();
         let admin = {
             let mut locked = self.open(store, &cache)?;
-            let index = locked
-                .loaded()
-                .find(reaction)
-                .ok_or_else(|| reaction_not_found(reaction))?;
+            let index = locked.loaded().index_of(reaction)?;
             let entry = locked.loaded().entries[index].clone();
             let current = entry.stored.state;
             let reports = entry.reports;
@@ -1378,9 +1374,7 @@ fn own_within_window(
     voter: &[u8; 16],
     now: u64,
 ) -> ApiResult<usize> {
-    let index = loaded
-        .find(reaction)
-        .ok_or_else(|| reaction_not_found(reaction))?;
+    let index = loaded.index_of(reaction)?;
     let stored = &loaded.entries[index].stored;
     if stored.state == ReactionState::Removed {
         return Err(reaction_not_found(reaction));
