@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "admin")]
 pub mod admin;
 pub mod discussions;
+pub mod meetings;
 pub mod polls;
+pub mod steps;
 
 /// Version prefix of every JSON API path.
 pub const API_PREFIX: &str = "/api/v1";
@@ -136,6 +138,29 @@ pub mod codes {
     /// initiative has none to remove.
     pub const PHOTO_NOT_FOUND: &str = "photo_not_found";
     pub const INTERNAL: &str = "internal";
+    /// No meeting with this id in this community.
+    pub const MEETING_NOT_FOUND: &str = "meeting_not_found";
+    /// A meeting cannot start before now.
+    pub const MEETING_IN_PAST: &str = "meeting_in_past";
+    /// A meeting's end is not after its start (or it lasts over two days).
+    pub const MEETING_END_BEFORE_START: &str = "meeting_end_before_start";
+    /// As many residents said "ik kom" as the meeting has places.
+    pub const MEETING_FULL: &str = "meeting_full";
+    /// The meeting was cancelled or has ended: "ik kom" is closed.
+    pub const MEETING_CLOSED: &str = "meeting_closed";
+    /// No step with this id in this community.
+    pub const STEP_NOT_FOUND: &str = "step_not_found";
+    /// The step's threshold (supports or status) is not reached yet.
+    pub const STEP_LOCKED: &str = "step_locked";
+    /// Not an e-mail address (`name@domain.tld`, at most 254 characters).
+    pub const INVALID_EMAIL: &str = "invalid_email";
+    /// This server sends no e-mail (no `--smtp-url`), or the community has no
+    /// from-address: e-mail options are not offered.
+    pub const SMTP_NOT_CONFIGURED: &str = "smtp_not_configured";
+    /// Too many manage-link requests from this network or for this address.
+    pub const TOO_MANY_LINK_REQUESTS: &str = "too_many_link_requests";
+    /// A confirmation or unsubscribe link that is unknown or used up.
+    pub const MAIL_TOKEN_NOT_FOUND: &str = "mail_token_not_found";
 }
 
 /// What anyone may read about a community.
@@ -249,7 +274,7 @@ pub const INITIATIVES_PAGE_MAX: usize = 500;
 
 /// Tells a field that is `null` (`Some(None)`) from one that is absent
 /// (`None`, by `#[serde(default)]`).
-fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+pub(crate) fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
 where
     D: serde::Deserializer<'de>,
     T: Deserialize<'de>,
@@ -637,6 +662,8 @@ pub enum WebhookEvent {
     Answered,
     ReactionPosted,
     ReactionReported,
+    MeetingAdded,
+    StepDone,
 }
 
 impl WebhookEvent {
@@ -648,6 +675,8 @@ impl WebhookEvent {
             WebhookEvent::Answered => "answered",
             WebhookEvent::ReactionPosted => "reaction_posted",
             WebhookEvent::ReactionReported => "reaction_reported",
+            WebhookEvent::MeetingAdded => "meeting_added",
+            WebhookEvent::StepDone => "step_done",
         }
     }
 }
