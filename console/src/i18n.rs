@@ -321,6 +321,8 @@ table! {
     SettingsEventAnswered => "officiële reactie", "official answer";
     SettingsEventReactionPosted => "nieuwe reactie van een inwoner", "new reaction from a resident";
     SettingsEventReactionReported => "reactie gemeld", "reaction reported";
+    SettingsEventMeetingAdded => "nieuwe bijeenkomst", "meeting added";
+    SettingsEventStepDone => "stap gezet", "step done";
     SettingsReactions => "Reacties van inwoners", "Residents' reactions";
     SettingsReactionsIntro => "Hoe reacties bij initiatieven, peilingen en discussies gemodereerd en begrensd worden.",
         "How reactions on initiatives, polls and discussions are moderated and limited.";

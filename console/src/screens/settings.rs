@@ -986,13 +986,15 @@ fn tokens() -> Html {
     }
 }
 
-const EVENTS: [WebhookEvent; 6] = [
+const EVENTS: [WebhookEvent; 8] = [
     WebhookEvent::Submitted,
     WebhookEvent::ThresholdReached,
     WebhookEvent::Reported,
     WebhookEvent::Answered,
     WebhookEvent::ReactionPosted,
     WebhookEvent::ReactionReported,
+    WebhookEvent::MeetingAdded,
+    WebhookEvent::StepDone,
 ];
 
 fn event_key(event: WebhookEvent) -> Key {
@@ -1003,6 +1005,8 @@ fn event_key(event: WebhookEvent) -> Key {
         WebhookEvent::Answered => Key::SettingsEventAnswered,
         WebhookEvent::ReactionPosted => Key::SettingsEventReactionPosted,
         WebhookEvent::ReactionReported => Key::SettingsEventReactionReported,
+        WebhookEvent::MeetingAdded => Key::SettingsEventMeetingAdded,
+        WebhookEvent::StepDone => Key::SettingsEventStepDone,
     }
 }
 
