@@ -2,8 +2,11 @@
 //! community's (the file a village site offers as a `webcal://` subscription).
 //!
 //! The `icalendar` crate writes the calendar and its events: it escapes TEXT
-//! values (`\` `;` `,` and line breaks) and folds lines at 75 octets on
-//! character boundaries. The one thing it cannot write is a VTIMEZONE (it
+//! values (`\` `;` `,` and line breaks). Its lines are folded again here
+//! ([`fold`]): at most 75 octets on character boundaries, as it does, but
+//! never next to a space, because common readers (the `ical` crate among
+//! them) trim the ends of folded lines and so would lose a space that RFC
+//! 5545 lets a fold end with. The one thing it cannot write is a VTIMEZONE (it
 //! would add a UID and a DTSTAMP, which a VTIMEZONE may not have), so the
 //! Europe/Amsterdam definition below is our own text, checked against the
 //! time zone database (`chrono-tz`) by a test. Times are converted from the
@@ -95,16 +98,64 @@ pub fn calendar(meetings: &[(Meeting, u32)], feed: &Feed<'_>) -> String {
         );
         head.append_property(Property::new("X-PUBLISHED-TTL", "PT1H"));
     }
-    let head = head.to_string();
+    let head = unfold(&head.to_string());
     // The calendar with no components yet: its head, then its end.
     let head = head.strip_suffix("END:VCALENDAR\r\n").unwrap_or(&head);
     let mut out = String::with_capacity(head.len() + VTIMEZONE.len() + meetings.len() * 600);
     out.push_str(head);
     out.push_str(VTIMEZONE);
     for (meeting, sequence) in meetings {
-        out.push_str(&event(meeting, *sequence, feed).to_string());
+        out.push_str(&unfold(&event(meeting, *sequence, feed).to_string()));
     }
     out.push_str("END:VCALENDAR\r\n");
+    fold(&out)
+}
+
+/// Joins folded lines (a CRLF and one space; escaped text holds no line breaks).
+fn unfold(text: &str) -> String {
+    text.replace("\r\n ", "")
+}
+
+/// Folds every line longer than 75 octets (RFC 5545 3.1): a CRLF and a space
+/// before each further part, never inside a character, and where it can
+/// (within 16 octets) not next to a space or tab on either side.
+pub fn fold(text: &str) -> String {
+    const LIMIT: usize = 75;
+    let mut out = String::with_capacity(text.len() + text.len() / 20);
+    for line in text.split_inclusive("\r\n") {
+        let (content, end) = match line.strip_suffix("\r\n") {
+            Some(content) => (content, "\r\n"),
+            None => (line, ""),
+        };
+        let mut rest = content;
+        // The first part may have 75 octets, the others 74 after their space.
+        let mut limit = LIMIT;
+        while rest.len() > limit {
+            let mut cut = limit;
+            while !rest.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            let blank = |c: Option<char>| c.is_some_and(|c| c == ' ' || c == '\t');
+            let mut nice = cut;
+            while nice > limit.saturating_sub(16)
+                && (blank(rest[..nice].chars().next_back()) || blank(rest[nice..].chars().next()))
+            {
+                nice -= 1;
+                while !rest.is_char_boundary(nice) {
+                    nice -= 1;
+                }
+            }
+            let calm =
+                !blank(rest[..nice].chars().next_back()) && !blank(rest[nice..].chars().next());
+            let cut = if calm && nice > 0 { nice } else { cut };
+            out.push_str(&rest[..cut]);
+            out.push_str("\r\n ");
+            rest = &rest[cut..];
+            limit = LIMIT - 1;
+        }
+        out.push_str(rest);
+        out.push_str(end);
+    }
     out
 }
 
@@ -234,6 +285,8 @@ mod tests {
         assert!(text.contains("LOCATION:Dorpshuis\\, Kerkstraat 4\\; Baarlo\r\n"));
         for line in text.split("\r\n") {
             assert!(line.len() <= 75, "{} octets: {line}", line.len());
+            assert!(!line.ends_with(' '), "ends in a space: {line}");
+            assert!(!line.starts_with("  "), "a space after the fold: {line}");
         }
         // Unfolding gives the escaped text back, every character whole.
         let unfolded = text.replace("\r\n ", "");
@@ -306,6 +359,22 @@ mod tests {
             .timestamp() as u64;
         assert_eq!(text(first), "20261025T023000");
         assert_eq!(text(first + 3600), "20261025T013000Z");
+    }
+
+    #[test]
+    fn folding_keeps_every_octet_and_character() {
+        for text in [
+            "DESCRIPTION:".to_string() + &"één twee drie ".repeat(30),
+            "X:".to_string() + &"€".repeat(100),
+            "X:".to_string() + &"a".repeat(200),
+            "X:".to_string() + &" ".repeat(200),
+        ] {
+            let folded = fold(&format!("{text}\r\n"));
+            assert_eq!(unfold(&folded), format!("{text}\r\n"));
+            for line in folded.split("\r\n") {
+                assert!(line.len() <= 75, "{} octets: {line}", line.len());
+            }
+        }
     }
 
     #[test]
