@@ -825,8 +825,9 @@ async fn every_documented_operation_is_answered_as_documented() {
         }
     }
     assert!(checked >= 42, "only {checked} operations in the document");
-    // The list, both feeds, both open-data files and a thread's page.
-    assert_eq!(conditional_checked, 6, "conditional GETs");
+    // The list, both feeds, both open-data files, a thread's page, and the
+    // agenda, an initiative's meetings and the three calendar files.
+    assert_eq!(conditional_checked, 11, "conditional GETs");
     // The residents' and the editor's live stream of a poll, and a thread's.
     assert_eq!(live_checked, 3, "live streams");
 
@@ -887,7 +888,8 @@ async fn every_documented_operation_is_answered_as_documented() {
                         "poll_not_found",
                         "token_not_found",
                         "thread_not_found",
-                        "reaction_not_found"
+                        "reaction_not_found",
+                        "meeting_not_found"
                     ]
                     .contains(&code),
                     "{what}"
@@ -930,6 +932,7 @@ impl World {
             "{poll}" => "doesnotexist",
             "{thread}" => "doesnotexist",
             "{reaction}" => "doesnotexist",
+            "{meeting}" => "doesnotexist",
             // Well formed, but no poll's (a clash is a 1 in 28 million chance).
             "{code}" => "22222",
             _ => return self.fill(template),
