@@ -283,6 +283,7 @@ impl Body {
                 contact: value("contact"),
                 message: value("message"),
                 consent: !value("consent").is_empty(),
+                keep_informed: !value("keep_informed").is_empty(),
             }),
             FormKind::Report => Body::Report(ReportRequest {
                 reason: value("reason"),
@@ -552,6 +553,7 @@ mod tests {
             support_threshold: 50,
             moderation: Default::default(),
             initiatives_page: None,
+            mail: false,
         };
         let mut ui = FormUi {
             errors: vec![("title", Key::ErrRequired)],

@@ -940,6 +940,7 @@ mod tests {
             support_threshold: 50,
             moderation: ModerationPolicy::Pre,
             initiatives_page: None,
+            mail: false,
         }
     }
 

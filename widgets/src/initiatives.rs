@@ -906,6 +906,7 @@ mod tests {
             support_threshold: 50,
             moderation: ModerationPolicy::Post,
             initiatives_page: None,
+            mail: false,
         })));
         assert!(matches!(s.status(), Some(Err(f)) if f.problem == Problem::InvalidManageToken));
         let mut s = manage("tok");

@@ -72,6 +72,8 @@ enum Endpoint {
     OfficialReactions(String, String, String),
     Topics(String),
     Thread(String, String, String),
+    /// The community's e-mail counts.
+    Mail(String),
 }
 
 impl Endpoint {
@@ -101,6 +103,7 @@ impl Endpoint {
             | Endpoint::Audit(_)
             | Endpoint::Deliveries(_)
             | Endpoint::PollLive(..)
+            | Endpoint::Mail(_)
             | Endpoint::Reactions(_) => &[Method::GET],
             Endpoint::Webhook(..) | Endpoint::Token(..) => &[Method::DELETE],
         }
@@ -109,7 +112,7 @@ impl Endpoint {
     /// The row of the permission matrix this address belongs to.
     fn area(&self) -> Area {
         match self {
-            Endpoint::Community(_) => Area::Settings,
+            Endpoint::Community(_) | Endpoint::Mail(_) => Area::Settings,
             Endpoint::Tokens(_) | Endpoint::Token(..) => Area::Tokens,
             Endpoint::Initiatives(_) | Endpoint::Initiative(..) => Area::Initiatives,
             Endpoint::Moderation(..)
@@ -163,6 +166,7 @@ impl Endpoint {
             | Endpoint::ReactionModeration(c, _)
             | Endpoint::OfficialReactions(c, _, _)
             | Endpoint::Topics(c)
+            | Endpoint::Mail(c)
             | Endpoint::Thread(c, _, _) => Some(c),
         }
     }
@@ -219,6 +223,7 @@ impl Endpoint {
                 Endpoint::ReactionModeration(s(1), s(3))
             }
             ["communities", _, "topics"] => Endpoint::Topics(s(1)),
+            ["communities", _, "mail"] => Endpoint::Mail(s(1)),
             ["communities", _, "threads", _, _] => Endpoint::Thread(s(1), s(3), s(4)),
             ["communities", _, "threads", _, _, "reactions"] => {
                 Endpoint::OfficialReactions(s(1), s(3), s(4))
@@ -345,7 +350,8 @@ async fn handle(
                 "This route has no community.",
             ))
         }
-        Endpoint::Community(_) if is_get => json(&community.admin_view()),
+        Endpoint::Community(_) if is_get => json(&admin_view(app, &community)),
+        Endpoint::Mail(_) => json(&crate::mail::counts(store, &app.mail, &community)?),
         Endpoint::Community(slug) => {
             let (previous, updated) =
                 communities::update_from(store, &slug, parse_json(headers, body)?)?;
@@ -361,7 +367,7 @@ async fn handle(
                 ),
             )?;
             store.durable().await?;
-            json(&updated.admin_view())
+            json(&admin_view(app, &updated))
         }
         Endpoint::Tokens(_) if is_get => json(&TokenList {
             tokens: community.tokens.iter().map(|t| t.info()).collect(),
@@ -847,4 +853,11 @@ fn audit_photo(
             after: Some(after),
         },
     )
+}
+
+/// A community as its admins see it, with whether it sends e-mail.
+fn admin_view(app: &App, community: &communities::Community) -> mekaar_api::CommunityAdmin {
+    let mut view = community.admin_view();
+    view.public.mail = app.mail.offered(community);
+    view
 }

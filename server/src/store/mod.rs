@@ -62,6 +62,21 @@ pub enum Table {
     /// Hashed voter keys with a reaction a moderator let through, per
     /// community (for "a key's first reaction waits").
     ReactionAuthors,
+    /// E-mails waiting to be sent, keyed by when they are due (sealed: an
+    /// address and a text; removed once sent, bounced or given up).
+    MailOutbox,
+    /// "Houd me op de hoogte": by community, initiative and hashed voter key
+    /// (sealed: the address and the unsubscribe link).
+    MailSubscriptions,
+    /// SHA-256 of a confirm or unsubscribe token → its subscription.
+    MailTokens,
+    /// Per initiative: news waiting for the next digest, and when the last went.
+    MailDigests,
+    /// Per initiative with an initiator's address: that address and the
+    /// manage token, to mail the link again ("link kwijt?"; sealed).
+    MailManage,
+    /// Per community: mails sent, failed and bounced; per address hash: bounces.
+    MailStats,
 }
 
 impl Table {
@@ -86,6 +101,12 @@ impl Table {
             Table::Reactions => "reactions",
             Table::ReactionThreads => "reaction_threads",
             Table::ReactionAuthors => "reaction_authors",
+            Table::MailOutbox => "mail_outbox",
+            Table::MailSubscriptions => "mail_subscriptions",
+            Table::MailTokens => "mail_tokens",
+            Table::MailDigests => "mail_digests",
+            Table::MailManage => "mail_manage",
+            Table::MailStats => "mail_stats",
         }
     }
 
@@ -107,6 +128,10 @@ impl Table {
                 | Table::Photos
                 // Display names and texts: erased for real on removal.
                 | Table::Reactions
+                // Addresses, mail texts, manage tokens.
+                | Table::MailOutbox
+                | Table::MailSubscriptions
+                | Table::MailManage
         )
     }
 
@@ -118,7 +143,7 @@ impl Table {
     }
 
     /// Every table, in declaration order.
-    pub const ALL: [Table; 18] = [
+    pub const ALL: [Table; 24] = [
         Table::Communities,
         Table::Initiatives,
         Table::ServerTokens,
@@ -137,6 +162,12 @@ impl Table {
         Table::Reactions,
         Table::ReactionThreads,
         Table::ReactionAuthors,
+        Table::MailOutbox,
+        Table::MailSubscriptions,
+        Table::MailTokens,
+        Table::MailDigests,
+        Table::MailManage,
+        Table::MailStats,
     ];
 }
 

@@ -20,6 +20,7 @@ mod export;
 mod frames;
 mod hardening;
 mod initiatives;
+mod mail;
 mod openapi;
 mod opendata;
 mod photos;
