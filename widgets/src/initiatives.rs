@@ -73,6 +73,8 @@ pub enum Answer {
     /// could not be added (the initiative is in all the same).
     Submitted(String, bool, Option<Problem>),
     Managed(Box<ManageView>),
+    /// "Link kwijt?" was sent (the same answer for any address).
+    LinkAsked,
 }
 
 /// What happens to an initiative widget.
@@ -594,6 +596,7 @@ impl State {
                 }
                 self.manage = Some(Ok(*view));
             }
+            Answer::LinkAsked => ui.values = Values::default(),
         }
     }
 }
