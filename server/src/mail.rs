@@ -1347,6 +1347,77 @@ mod tests {
     }
 
     #[test]
+    fn a_meeting_is_news_for_confirmed_subscribers_in_the_next_digest() {
+        let (_dir, store, community, _) = crate::communities::temp_community();
+        let mailer = Mailer::new(&MailSettings {
+            smtp_url: Some("smtp://127.0.0.1:1".into()),
+            from: Some("Mekaar <mekaar@example.nl>".into()),
+            ..Default::default()
+        });
+        let initiative = initiatives::create(
+            &store,
+            &community,
+            mekaar_api::InitiativeCreate {
+                title: "Een moestuin".into(),
+                summary: "Samen groente kweken.".into(),
+                area: None,
+                theme: None,
+            },
+        )
+        .unwrap();
+        let meeting: Meeting = serde_json::from_value(serde_json::json!({
+            "id": "m1", "community": community.slug, "initiative": initiative.id,
+            "initiative_title": "Een moestuin", "title": "Eerste spade",
+            "starts_at": 1_782_900_000u64, "ends_at": 1_782_903_600u64,
+            "place": "Dorpshuis", "attendee_count": 0, "created_at": 0,
+        }))
+        .unwrap();
+        subscribe(
+            &store,
+            &mailer,
+            &community,
+            &initiative,
+            &[7; 16],
+            "piet@example.nl",
+            "http://mekaar.test",
+        )
+        .unwrap();
+        let outbox = || {
+            store
+                .scan_prefix::<QueuedMail>(Table::MailOutbox, b"")
+                .unwrap()
+        };
+        let confirmation = outbox().pop().unwrap();
+        // Not confirmed yet: a meeting is nobody's news.
+        announce_meeting(&store, &community, &meeting).unwrap();
+        assert!(queue_due_digests(&store, &mailer.settings).is_ok());
+        assert_eq!(outbox().len(), 1);
+
+        let token = confirmation
+            .text
+            .split("/mail/confirm/")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .unwrap();
+        confirm(&store, token).unwrap();
+        assert!(confirm(&store, token).is_err(), "a confirm link works once");
+        announce_meeting(&store, &community, &meeting).unwrap();
+        queue_due_digests(&store, &mailer.settings).unwrap();
+        let digest = outbox()
+            .into_iter()
+            .find(|m| m.kind == Kind::Digest)
+            .expect("a digest");
+        assert!(
+            digest.text.contains("Bijeenkomst: Eerste spade"),
+            "{}",
+            digest.text
+        );
+        assert!(digest.text.contains("01-07-2026 12:00"), "{}", digest.text);
+        assert!(digest.text.contains("Dorpshuis"));
+        assert!(digest.unsubscribe.is_some());
+    }
+
+    #[test]
     fn from_addresses_are_mailboxes() {
         assert!(check_from("mail_from", "Dorpsraad <nieuws@baarlo.nl>").is_ok());
         assert!(check_from("mail_from", "nieuws@baarlo.nl").is_ok());

@@ -260,6 +260,8 @@ fn admin_routes() -> Vec<(Method, &'static str, Option<Value>)> {
         ),
         (Method::GET, "/topics", none.clone()),
         (Method::POST, "/topics", Some(json!({"title": "Gekaapt?"}))),
+        // Issue 16: the e-mail counts (read with the settings).
+        (Method::GET, "/mail", none.clone()),
     ]
 }
 
@@ -274,7 +276,7 @@ fn allowed(role: &str, method: &Method, route: &str) -> bool {
                 || route.starts_with("/reactions")
                 || route.starts_with("/threads")
                 || route == "/topics"
-                || (reads && (route.is_empty() || route == "/audit"))
+                || (reads && (route.is_empty() || route == "/audit" || route == "/mail"))
         }
         "poll_editor" => {
             route.starts_with("/polls")
@@ -282,7 +284,7 @@ fn allowed(role: &str, method: &Method, route: &str) -> bool {
                 // neither moderate reactions nor react as the municipality.
                 || route == "/threads/{kind}/{thread}"
                 || route == "/topics"
-                || (reads && (route.is_empty() || route == "/audit"))
+                || (reads && (route.is_empty() || route == "/audit" || route == "/mail"))
         }
         _ => false,
     }
