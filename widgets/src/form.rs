@@ -186,7 +186,7 @@ pub const EDIT: &[Field] = &[
     THEME,
     f("status", Key::Status, 0, Input::Status, false),
 ];
-pub const LINK: &[Field] = &[f("email", Key::Email, 254, Input::Email, true)];
+pub const LINK: &[Field] = &[f("email", Key::LinkEmail, 254, Input::Email, true)];
 pub const UPDATE: &[Field] = &[f("text", Key::News, limits::UPDATE, Input::Text, true)];
 pub const PHOTO: &[Field] = &[
     f("photo", Key::Photo, 0, Input::File, true),

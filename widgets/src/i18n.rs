@@ -175,6 +175,7 @@ table! {
         "Houd me op de hoogte: stuur me het nieuws per e-mail (hooguit één mail per dag; je krijgt eerst een mail om te bevestigen).",
         "Keep me informed: send me the news by e-mail (at most one a day; you get a mail to confirm first).";
     LostLink => "Link kwijt?", "Lost your link?";
+    LinkEmail => "Het e-mailadres dat je bij het insturen gaf", "The e-mail address you gave when submitting";
     LinkSend => "Stuur mijn beheerlink", "Send my manage link";
     LinkSent =>
         "Als dit adres bij een initiatief hoort, krijg je de link per e-mail.",
