@@ -63,6 +63,9 @@ pub struct Community {
     /// How residents' reactions are moderated and limited (see `discussions`).
     #[serde(default)]
     pub reactions: ReactionSettings,
+    /// The next steps of an initiative, in order (see `steps`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<mekaar_api::steps::Step>,
 }
 
 /// A community token as stored: its role, who holds it, and its hash.
@@ -236,6 +239,7 @@ pub fn create(store: &Store, input: CommunityCreate) -> ApiResult<(Community, St
         retention_days: None,
         initiatives_page: None,
         reactions: ReactionSettings::default(),
+        steps: vec![],
     };
     apply_update(
         &mut community,

@@ -30,6 +30,7 @@ pub mod secrets;
 pub mod server;
 pub mod sessions;
 pub mod spreadsheet;
+pub mod steps;
 pub mod store;
 pub mod supports;
 pub mod webhooks;
