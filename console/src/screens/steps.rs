@@ -146,10 +146,10 @@ pub fn steps() -> Html {
         <>
             <Heading text={t(Key::StepsTitle)} />
             <p class="hint">{ t(Key::StepsIntro) }</p>
+            <FunnelView version={*saved} />
             if is_admin {
                 <Editor {on_saved} />
             }
-            <FunnelView version={*saved} />
         </>
     }
 }
