@@ -251,6 +251,7 @@ pub async fn seed(store: &Store, tallies: &Tallies, origins: &[String]) -> ApiRe
     }
     seed_dialogue(store, &community).await?;
     seed_steps(store, &community)?;
+    seed_meetings(store, &community, crate::secrets::now_secs())?;
     let mut placeholders = Vec::new();
     for (id, placeholder, input) in demo_polls(crate::secrets::now_secs()) {
         let poll = match polls::get(store, &community, id) {
@@ -320,6 +321,115 @@ fn seed_steps(store: &Store, community: &communities::Community) -> ApiResult<()
     ] {
         for step in steps.iter().take(done) {
             crate::steps::tick(store, &community, id, &step.id, true, "demo")?;
+        }
+    }
+    Ok(())
+}
+
+/// A demo meeting, planned `days` from today at `hour` (Amsterdam).
+#[derive(Clone, Copy)]
+struct DemoMeeting {
+    id: &'static str,
+    initiative: &'static str,
+    title: &'static str,
+    days: u64,
+    hour: u64,
+    /// An address, or an `https://` link for an online meeting.
+    place: &'static str,
+    capacity: Option<u32>,
+    /// How many residents already said "ik kom".
+    attendees: u32,
+    cancelled: bool,
+}
+
+/// The demo's meetings, seeded anew once they have ended.
+const MEETINGS: [DemoMeeting; 3] = [
+    DemoMeeting {
+        id: "demo-moestuin-zaaidag",
+        initiative: "moestuin-kloosterbuurt",
+        title: "Zaaidag in de moestuin",
+        days: 9,
+        hour: 10,
+        place: "Kloostertuin, achter de Kloosterstraat 12, Demodorp",
+        capacity: Some(20),
+        attendees: 18,
+        cancelled: false,
+    },
+    DemoMeeting {
+        id: "demo-aed-cursus",
+        initiative: "aed-bij-de-kerk",
+        title: "Reanimatiecursus met de AED",
+        days: 16,
+        hour: 19,
+        place: "Dorpshuis De Schakel, Kerkstraat 4, Demodorp",
+        capacity: None,
+        attendees: 7,
+        cancelled: false,
+    },
+    DemoMeeting {
+        id: "demo-boules-overleg",
+        initiative: "jeu-de-boules-dorpshuis",
+        title: "Online overleg over de jeu-de-boulesbaan",
+        days: 4,
+        hour: 20,
+        place: "https://meet.example.nl/demodorp-boules",
+        capacity: None,
+        attendees: 3,
+        cancelled: true,
+    },
+];
+
+/// Coming meetings on demo initiatives (one nearly full, one cancelled),
+/// at times relative to `now`; a demo meeting that has ended is planned anew.
+fn seed_meetings(store: &Store, community: &communities::Community, now: u64) -> ApiResult<()> {
+    use crate::meetings::{self, StoredMeeting};
+    use crate::store::CountedSet;
+    let today = now - now % 86_400;
+    for demo in &MEETINGS {
+        let DemoMeeting {
+            id,
+            initiative,
+            title,
+            days,
+            hour,
+            place,
+            capacity,
+            attendees,
+            cancelled,
+        } = *demo;
+        if meetings::stored(store, community, id).is_ok_and(|m| m.ends_at > now) {
+            continue;
+        }
+        // Amsterdam is UTC+1 or +2: hour - 1 in UTC is close enough for a demo.
+        let starts_at = today + days * 86_400 + (hour - 1) * 3600;
+        let online = place.starts_with("https://");
+        meetings::save(
+            store,
+            &StoredMeeting {
+                id: id.into(),
+                community: community.slug.clone(),
+                initiative: initiative.into(),
+                title: title.into(),
+                starts_at,
+                ends_at: starts_at + 2 * 3600,
+                place: (!online).then(|| place.into()),
+                online_url: online.then(|| place.into()),
+                capacity,
+                description: "Iedereen is welkom. Neem gerust een buurman of buurvrouw mee.\n\nKoffie en thee staan klaar.".into(),
+                cancelled,
+                created_at: now,
+                updated_at: now,
+                sequence: u32::from(cancelled),
+            },
+        )?;
+        for n in 0..attendees {
+            let voter = crate::secrets::voter_hash(&format!("demo-attendee-{id}-{n}"));
+            store.set_add(
+                CountedSet::Attendees,
+                &crate::store::key(&[&community.slug, id]),
+                &voter,
+                &now.to_be_bytes(),
+            )?;
         }
     }
     Ok(())
@@ -483,5 +593,31 @@ mod tests {
             );
         }
         assert_eq!(community.tokens.len(), 3, "{:?}", community.tokens);
+    }
+
+    /// The demo's agenda has coming meetings, one nearly full and one cancelled,
+    /// and a second start adds no attendees to them.
+    #[tokio::test]
+    async fn the_demo_plans_coming_meetings() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let tallies = Tallies::new();
+        seed(&store, &tallies, &[]).await.unwrap();
+        seed(&store, &tallies, &[]).await.unwrap();
+        let community = communities::get(&store, DEMO_COMMUNITY).unwrap();
+        let now = crate::secrets::now_secs();
+        let agenda = crate::meetings::agenda(&store, &community, &Default::default(), now).unwrap();
+        assert_eq!(agenda.upcoming.len(), 3);
+        assert!(agenda.upcoming.iter().all(|m| m.starts_at > now));
+        assert_eq!(agenda.upcoming.iter().filter(|m| m.cancelled).count(), 1);
+        let nearly_full = agenda
+            .upcoming
+            .iter()
+            .find(|m| m.capacity.is_some())
+            .unwrap();
+        assert_eq!(
+            (nearly_full.attendee_count, nearly_full.capacity),
+            (18, Some(20))
+        );
     }
 }
