@@ -123,6 +123,8 @@ impl ApiError {
             UNREACHABLE => Key::ErrUnreachable,
             PHOTO_MISSING => Key::ModerationPhotoChooseFile,
             discussions::codes::THREAD_CLOSED => Key::ErrThreadClosed,
+            codes::STEP_LOCKED => Key::ErrStepLocked,
+            crate::screens::steps::NOT_A_NUMBER => Key::ErrNotANumber,
             discussions::codes::INVALID_REPLY => Key::ErrInvalidReply,
             discussions::codes::DUPLICATE_REACTION => Key::ErrDuplicateReaction,
             crate::screens::reactions::EMPTY_REPLY => Key::ErrEmptyReply,
@@ -180,6 +182,23 @@ impl ApiError {
 
 /// The console's label of a field the server names, by its wire name.
 pub fn field_label(field: &str) -> Option<Key> {
+    // A step of the list: `steps[2].title` (see `screens::steps`).
+    if let Some((_, name)) = field
+        .strip_prefix("steps[")
+        .and_then(|r| r.split_once("]."))
+    {
+        return Some(match name {
+            "title" => Key::StepsFieldTitle,
+            "description" => Key::StepsFieldDescription,
+            "link" => Key::StepsFieldLink,
+            "unlock_supports" => Key::StepsFieldSupports,
+            "unlock_status" => Key::StepsFieldStatus,
+            _ => Key::StepsTitle,
+        });
+    }
+    if field == "steps" {
+        return Some(Key::StepsTitle);
+    }
     if field == "reactions.reports_before_hide" {
         return Some(Key::SettingsReactionsReports);
     }
@@ -221,6 +240,21 @@ pub fn field_label(field: &str) -> Option<Key> {
 
 /// What a field the server refused (`invalid_field`) must hold, by the field's wire name.
 pub fn field_rule(field: &str) -> Key {
+    if let Some((_, name)) = field
+        .strip_prefix("steps[")
+        .and_then(|r| r.split_once("]."))
+    {
+        return match name {
+            "title" => Key::RuleOneLine,
+            "description" => Key::RuleText,
+            "link" => Key::RuleStepLink,
+            "unlock_supports" => Key::RuleNumber,
+            _ => Key::ErrInvalidField,
+        };
+    }
+    if field == "steps" {
+        return Key::RuleSteps;
+    }
     let field = field.strip_prefix("reactions.").unwrap_or(field);
     match field {
         "intro" => Key::RuleText,

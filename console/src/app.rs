@@ -25,6 +25,7 @@ pub enum Screen {
     Moderation,
     Reactions,
     Topics,
+    Steps,
     Polls,
     Snippet,
     Audit,
@@ -33,11 +34,12 @@ pub enum Screen {
 
 impl Screen {
     /// In the order of the navigation.
-    pub const ALL: [Screen; 8] = [
+    pub const ALL: [Screen; 9] = [
         Screen::Settings,
         Screen::Moderation,
         Screen::Reactions,
         Screen::Topics,
+        Screen::Steps,
         Screen::Polls,
         Screen::Snippet,
         Screen::Audit,
@@ -51,6 +53,7 @@ impl Screen {
             Screen::Moderation => "moderation",
             Screen::Reactions => "reactions",
             Screen::Topics => "topics",
+            Screen::Steps => "steps",
             Screen::Polls => "polls",
             Screen::Snippet => "snippet",
             Screen::Audit => "audit",
@@ -70,6 +73,7 @@ impl Screen {
             Screen::Moderation => Key::NavModeration,
             Screen::Reactions => Key::NavReactions,
             Screen::Topics => Key::NavTopics,
+            Screen::Steps => Key::NavSteps,
             Screen::Polls => Key::NavPolls,
             Screen::Snippet => Key::NavSnippet,
             Screen::Audit => Key::NavAudit,

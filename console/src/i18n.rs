@@ -248,6 +248,7 @@ table! {
     NavExport => "Export", "Export";
     NavReactions => "Reacties", "Reactions";
     NavTopics => "Discussies", "Discussions";
+    NavSteps => "Stappen", "Steps";
     // After "Reacties" in the navigation, read out only (the number shows as a badge).
     NavReactionsWaiting => ", {n} wachten op een moderator", ", {n} waiting for a moderator";
 
@@ -894,6 +895,64 @@ table! {
     AuditDoReactionPost => "Reactie als gemeente geplaatst", "Reaction posted as the municipality";
     AuditDoTopicCreate => "Discussieonderwerp gemaakt", "Discussion topic created";
     AuditDoThreadUpdate => "Discussie gewijzigd (open, sluitingstijd of tekst)", "Discussion changed (open, closing time or text)";
+
+    // Issue 16: next steps and meetings in the log.
+    AuditDoStepDone => "Stap afgevinkt", "Step ticked";
+    AuditDoStepUndone => "Stap niet meer afgevinkt", "Step unticked";
+    AuditDoStepsUpdate => "Stappen gewijzigd", "Steps changed";
+    AuditNoteStep => "Stap: {title}", "Step: {title}";
+    AuditNoteSteps => "Nu {n} stappen: {titles}", "Now {n} steps: {titles}";
+    AuditNoteNoSteps => "Geen stappen meer.", "No steps any more.";
+    AuditDoMeetingAdd => "Bijeenkomst gepland", "Meeting planned";
+    AuditDoMeetingEdit => "Bijeenkomst gewijzigd", "Meeting changed";
+    AuditDoMeetingCancel => "Bijeenkomst afgelast", "Meeting cancelled";
+
+    // ---- Next steps (screens/steps.rs) -----------------------------------------------------
+    StepsTitle => "Stappen", "Steps";
+    StepsIntro => "De weg van idee naar resultaat: de stappen die initiatiefnemers bij jullie zetten, in volgorde. Initiatiefnemers vinken ze af op hun beheerpagina; moderatoren kunnen dat voor hen doen.",
+        "The way from idea to result: the steps initiators take in your community, in order. Initiators tick them on their manage page; moderators can do it for them.";
+    StepsEdit => "Stappen bewerken", "Edit the steps";
+    StepsEditHint => "Hoogstens {max} stappen. Een stap kan op slot zitten tot een initiatief genoeg steun heeft of een bepaalde fase bereikt. Wijzigingen gelden pas na Opslaan; een verwijderde stap verdwijnt ook bij de initiatieven die hem hadden afgevinkt.",
+        "At most {max} steps. A step can stay locked until an initiative has enough supports or reaches a certain phase. Changes apply once you save; a removed step also goes from the initiatives that had ticked it.";
+    StepsEmpty => "Er zijn nog geen stappen. Voeg de eerste toe.", "There are no steps yet. Add the first one.";
+    StepsNumber => "Stap {n}", "Step {n}";
+    StepsFieldTitle => "Titel", "Title";
+    StepsFieldDescription => "Uitleg (optioneel)", "Explanation (optional)";
+    StepsFieldLink => "Link (optioneel)", "Link (optional)";
+    StepsFieldSupports => "Open vanaf aantal steunbetuigingen (optioneel)", "Open from this many supports (optional)";
+    StepsFieldSupportsHint => "Leeg of 0: geen drempel.", "Empty or 0: no threshold.";
+    StepsFieldStatus => "Open vanaf fase", "Open from phase";
+    StepsNoStatus => "Altijd open", "Always open";
+    StepsMoveUp => "Omhoog", "Up";
+    StepsMoveDown => "Omlaag", "Down";
+    StepsRemove => "Verwijderen", "Remove";
+    StepsMoveUpLabel => "Stap {n} omhoog", "Move step {n} up";
+    StepsMoveDownLabel => "Stap {n} omlaag", "Move step {n} down";
+    StepsRemoveLabel => "Stap {n} verwijderen", "Remove step {n}";
+    StepsAdd => "Stap toevoegen", "Add a step";
+    StepsSave => "Stappen opslaan", "Save the steps";
+    StepsFunnel => "Waar staan de initiatieven?", "Where are the initiatives?";
+    StepsFunnelHint => "Gepubliceerde initiatieven die niet gestopt zijn. Gedaan: zoveel initiatieven vinkten de stap af. Hier nu: voor zoveel initiatieven is dit de eerste stap die nog open staat.",
+        "Published initiatives that have not stopped. Done: this many initiatives ticked the step. Here now: for this many initiatives it is the first step still open.";
+    StepsFunnelCaption => "{n} initiatieven, waarvan {all} met alle stappen gedaan", "{n} initiatives, {all} of them with every step done";
+    StepsFunnelStep => "Stap", "Step";
+    StepsFunnelDone => "Gedaan", "Done";
+    StepsFunnelCurrent => "Hier nu", "Here now";
+    StepsFunnelAllDone => "Alle stappen gedaan", "Every step done";
+    StepsFunnelNoSteps => "Zodra er stappen zijn, zie je hier waar de initiatieven staan.", "Once there are steps, you see here where the initiatives are.";
+    StepsOfInitiative => "Stappen", "Steps";
+    StepsOfInitiativeHint => "Vink een stap af voor de initiatiefnemer, of haal het vinkje weg.", "Tick a step for the initiator, or untick it.";
+    StepsUnlockSupportsText => "{n} steunbetuigingen", "{n} supports";
+    StepsUnlockStatusText => "fase ‘{status}’", "phase ‘{status}’";
+    StepsAnd => " en ", " and ";
+    StepsLockedUntil => "Op slot tot: {what}", "Locked until: {what}";
+    StepsUnlockedBy => "Open sinds: {what}", "Open since: {what}";
+    StepsDoneAt => "Afgevinkt op {when}", "Ticked on {when}";
+    ErrStepLocked => "Deze stap zit nog op slot: het initiatief heeft de drempel nog niet bereikt.",
+        "This step is still locked: the initiative has not reached its threshold yet.";
+    RuleStepLink => "Vul een volledig http://- of https://-adres in (hoogstens 500 tekens), of laat het veld leeg.",
+        "Enter a full http:// or https:// address (at most 500 characters), or leave the field empty.";
+    RuleSteps => "Hoogstens 20 stappen.", "At most 20 steps.";
 
     // ---- Export -------------------------------------------------------------------------
     ExportTitle => "Export", "Export";

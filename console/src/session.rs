@@ -51,6 +51,8 @@ impl RoleInConsole for Role {
             Screen::Moderation => matches!(self, Role::Admin | Role::Moderator),
             Screen::Polls => matches!(self, Role::Admin | Role::PollEditor),
             Screen::Reactions => matches!(self, Role::Admin | Role::Moderator),
+            // Moderators see the funnel; admins also edit the steps.
+            Screen::Steps => matches!(self, Role::Admin | Role::Moderator),
             Screen::Snippet | Screen::Audit | Screen::Topics => true,
         }
     }

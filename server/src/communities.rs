@@ -66,6 +66,9 @@ pub struct Community {
     /// The sender of the community's e-mail (see `mail`); `None`: the server's default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mail_from: Option<String>,
+    /// The next steps of an initiative, in order (see `steps`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<mekaar_api::steps::Step>,
 }
 
 /// A community token as stored: its role, who holds it, and its hash.
@@ -243,6 +246,7 @@ pub fn create(store: &Store, input: CommunityCreate) -> ApiResult<(Community, St
         initiatives_page: None,
         reactions: ReactionSettings::default(),
         mail_from: None,
+        steps: vec![],
     };
     apply_update(
         &mut community,

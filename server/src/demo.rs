@@ -251,6 +251,7 @@ pub async fn seed(store: &Store, tallies: &Tallies, origins: &[String]) -> ApiRe
         }
     }
     seed_dialogue(store, &community).await?;
+    seed_steps(store, &community)?;
     seed_meetings(store, &community, crate::secrets::now_secs())?;
     let mut placeholders = Vec::new();
     for (id, placeholder, input) in demo_polls(crate::secrets::now_secs()) {
@@ -279,6 +280,51 @@ pub async fn seed(store: &Store, tallies: &Tallies, origins: &[String]) -> ApiRe
         new_tokens,
         placeholders,
     })
+}
+
+/// The way from idea to result, as a village like Baarlo lays it out, and
+/// how far the demo initiatives are on it (once: an admin's edits stay).
+fn seed_steps(store: &Store, community: &communities::Community) -> ApiResult<()> {
+    use mekaar_api::steps::StepInput;
+    if !community.steps.is_empty() {
+        return Ok(());
+    }
+    let (_, steps) = crate::steps::replace(
+        store,
+        community,
+        vec![
+            StepInput {
+                title: "Zoek 3 medestanders".into(),
+                description: "Vraag buren, vrienden of de vereniging om mee te doen: met z'n vieren sta je sterker en verdeel je het werk.".into(),
+                ..Default::default()
+            },
+            StepInput {
+                title: "Meld je initiatief bij de dorpsraad".into(),
+                description: "De dorpsraad denkt mee, kent de weg in de gemeente en zet je plan op de agenda van de volgende vergadering.".into(),
+                unlock_status: Some(InitiativeStatus::SeekingSupporters),
+                ..Default::default()
+            },
+            StepInput {
+                title: "Vraag het leefbaarheidsbudget aan".into(),
+                description: "De gemeente betaalt mee aan plannen die het dorp leefbaarder maken. Vraag het aan zodra je plan rond is.".into(),
+                link: Some("https://www.demodorp.nl/leefbaarheidsbudget".into()),
+                unlock_status: Some(InitiativeStatus::InProgress),
+                ..Default::default()
+            },
+        ],
+    )?;
+    let community = communities::get(store, &community.slug)?;
+    // How many of the steps each demo initiative did, in order.
+    for (id, done) in [
+        ("aed-bij-de-kerk", 1),
+        ("moestuin-kloosterbuurt", 2),
+        ("bankjes-langs-de-dijk", 3),
+    ] {
+        for step in steps.iter().take(done) {
+            crate::steps::tick(store, &community, id, &step.id, true, "demo")?;
+        }
+    }
+    Ok(())
 }
 
 /// A demo meeting, planned `days` from today at `hour` (Amsterdam).

@@ -71,6 +71,9 @@ pub struct Initiative {
     /// The initiator's photo waiting for a moderator (pre-moderated communities).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_photo: Option<StoredPhoto>,
+    /// The community's steps it ticked: step id → when (see `steps`).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub steps_done: std::collections::BTreeMap<String, u64>,
 }
 
 impl Initiative {
@@ -177,6 +180,7 @@ pub fn create_with_id(
         initiator_erased_at: None,
         photo: None,
         pending_photo: None,
+        steps_done: Default::default(),
     };
     insert(store, &initiative)?;
     Ok(initiative)
@@ -245,6 +249,7 @@ pub fn submit(
         initiator_erased_at: None,
         photo: None,
         pending_photo: None,
+        steps_done: Default::default(),
     };
     insert(store, &initiative)?;
     Ok((initiative, token))

@@ -32,6 +32,7 @@ pub mod secrets;
 pub mod server;
 pub mod sessions;
 pub mod spreadsheet;
+pub mod steps;
 pub mod store;
 pub mod supports;
 pub mod webhooks;

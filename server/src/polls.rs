@@ -1284,6 +1284,7 @@ mod tests {
             initiatives_page: None,
             reactions: Default::default(),
             mail_from: None,
+            steps: vec![],
         }
     }
 

@@ -236,6 +236,7 @@ mod tests {
             initiator_erased_at: None,
             photo: None,
             pending_photo: None,
+            steps_done: Default::default(),
         }
     }
 

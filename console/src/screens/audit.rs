@@ -45,6 +45,17 @@ pub struct Snapshot {
     pub vote_codes: u32,
     /// After a reset: the votes of the round it set aside.
     pub votes_set_aside: Option<u64>,
+    /// A ticked or unticked step (`step_done`, `step_undone`).
+    pub step: Option<Named>,
+    /// The list after `steps_update`.
+    pub steps: Option<Vec<Named>>,
+}
+
+/// A step as the log names it.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct Named {
+    pub title: String,
 }
 
 impl AuditEntry {
@@ -76,6 +87,40 @@ fn note_text(entry: &AuditEntry, lang: Lang) -> String {
             .map(|name| setting_key(name).map_or(name, |k| k.text(lang)))
             .collect::<Vec<_>>()
             .join("; ");
+    }
+    match (entry.action.as_str(), entry.after.as_ref()) {
+        (
+            "step_done" | "step_undone",
+            Some(Snapshot {
+                step: Some(step), ..
+            }),
+        ) => {
+            return fill(Key::AuditNoteStep.text(lang), &[("title", &step.title)]);
+        }
+        (
+            "steps_update",
+            Some(Snapshot {
+                steps: Some(steps), ..
+            }),
+        ) if steps.is_empty() => {
+            return Key::AuditNoteNoSteps.text(lang).into();
+        }
+        (
+            "steps_update",
+            Some(Snapshot {
+                steps: Some(steps), ..
+            }),
+        ) => {
+            let titles: Vec<&str> = steps.iter().map(|s| s.title.as_str()).collect();
+            return fill(
+                Key::AuditNoteSteps.text(lang),
+                &[
+                    ("n", &steps.len().to_string()),
+                    ("titles", &titles.join("; ")),
+                ],
+            );
+        }
+        _ => {}
     }
     if !entry.is_about_a_poll() {
         return entry.note.clone();
@@ -192,6 +237,12 @@ fn action_key(action: &str) -> Option<Key> {
         "reaction_post" => Key::AuditDoReactionPost,
         "topic_create" => Key::AuditDoTopicCreate,
         "thread_update" => Key::AuditDoThreadUpdate,
+        "step_done" => Key::AuditDoStepDone,
+        "step_undone" => Key::AuditDoStepUndone,
+        "steps_update" => Key::AuditDoStepsUpdate,
+        "meeting_add" => Key::AuditDoMeetingAdd,
+        "meeting_edit" => Key::AuditDoMeetingEdit,
+        "meeting_cancel" => Key::AuditDoMeetingCancel,
         _ => return None,
     })
 }

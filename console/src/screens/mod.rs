@@ -19,6 +19,7 @@ pub mod polls;
 pub mod reactions;
 pub mod settings;
 pub mod snippet;
+pub mod steps;
 pub mod topics;
 
 use yew::prelude::*;
@@ -44,6 +45,7 @@ pub fn view(screen: Screen, rest: &str) -> Html {
         Screen::Snippet => html! { <snippet::Snippet {rest} /> },
         Screen::Reactions => html! { <reactions::Reactions {rest} /> },
         Screen::Topics => html! { <topics::Topics {rest} /> },
+        Screen::Steps => html! { <steps::Steps /> },
         Screen::Audit => html! { <audit::Audit /> },
         Screen::Export => html! { <export::Export /> },
     }

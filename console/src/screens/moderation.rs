@@ -419,6 +419,8 @@ fn detail(props: &DetailProps) -> Html {
             <PhotoSection item={data.clone()} on_change={on_change.clone()} />
             <EditForm item={data.clone()} settings={(*settings).clone()} on_change={on_change.clone()} />
             <StatusForm item={data.clone()} on_change={on_change.clone()} />
+            <super::steps::InitiativeStepsCard id={card.id.clone()}
+                version={format!("{}:{}", card.status.as_str(), card.support_count)} />
             <AnswerForm item={data.clone()} on_change={on_change.clone()} />
             <Privacy item={data} {on_change} />
             </div>

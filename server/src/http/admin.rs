@@ -7,6 +7,7 @@ use std::sync::Arc;
 use mekaar_api::admin::{ErasureRequest, TokenCreate, TokenCreated, TokenList};
 use mekaar_api::discussions::{OfficialReactionPost, ReactionModeration, ThreadUpdate};
 use mekaar_api::polls::{PollActionRequest, VoteCodesCreated, VoteCodesRequest};
+use mekaar_api::steps::{StepInput, StepTick};
 use mekaar_api::{AnswerPost, CommunityCreated, InitiativeAdminList, ModerationRequest};
 use serde::Deserialize;
 use warp::filters::BoxedFilter;
@@ -17,7 +18,7 @@ use warp::{Filter, Reply};
 
 use super::{
     body_up_to, connection, file_response, json, json_status, limited_body, method_not_allowed,
-    parse_json, parse_query, raw_query, sse, App, PHOTO_LIMIT_BYTES,
+    parse_json, parse_json_list, parse_query, raw_query, sse, App, PHOTO_LIMIT_BYTES,
 };
 use crate::auth::{self, AdminRequest, Area};
 use crate::communities;
@@ -33,6 +34,7 @@ use crate::polls;
 use crate::privacy;
 use crate::secrets;
 use crate::sessions;
+use crate::steps;
 use crate::webhooks;
 
 /// Most audit-log or delivery-log entries one request returns.
@@ -73,6 +75,11 @@ enum Endpoint {
     OfficialReactions(String, String, String),
     Topics(String),
     Thread(String, String, String),
+    /// The community's next steps (`steps`), one initiative's, ticking one, the funnel.
+    Steps(String),
+    InitiativeSteps(String, String),
+    InitiativeStep(String, String, String),
+    StepsFunnel(String),
     /// An initiative's meetings (community, initiative), and one meeting.
     InitiativeMeetings(String, String),
     Meeting(String, String),
@@ -100,7 +107,8 @@ impl Endpoint {
             | Endpoint::Erase(..)
             | Endpoint::PollState(..)
             | Endpoint::PollCodes(..) => &[Method::POST],
-            Endpoint::Answer(..) => &[Method::PUT],
+            Endpoint::Answer(..) | Endpoint::InitiativeStep(..) => &[Method::PUT],
+            Endpoint::Steps(_) => &[Method::GET, Method::PUT],
             Endpoint::Photo(..) => &[Method::PUT, Method::DELETE],
             Endpoint::Export
             | Endpoint::Metrics
@@ -109,7 +117,9 @@ impl Endpoint {
             | Endpoint::Deliveries(_)
             | Endpoint::PollLive(..)
             | Endpoint::Mail(_)
-            | Endpoint::Reactions(_) => &[Method::GET],
+            | Endpoint::Reactions(_)
+            | Endpoint::InitiativeSteps(..)
+            | Endpoint::StepsFunnel(_) => &[Method::GET],
             Endpoint::Webhook(..) | Endpoint::Token(..) => &[Method::DELETE],
             Endpoint::Meeting(..) => &[Method::PATCH],
         }
@@ -118,7 +128,10 @@ impl Endpoint {
     /// The row of the permission matrix this address belongs to.
     fn area(&self) -> Area {
         match self {
-            Endpoint::Community(_) | Endpoint::Mail(_) => Area::Settings,
+            Endpoint::Community(_) | Endpoint::Mail(_) | Endpoint::Steps(_) => Area::Settings,
+            Endpoint::InitiativeSteps(..)
+            | Endpoint::InitiativeStep(..)
+            | Endpoint::StepsFunnel(_) => Area::Moderation,
             Endpoint::Tokens(_) | Endpoint::Token(..) => Area::Tokens,
             Endpoint::Initiatives(_)
             | Endpoint::Initiative(..)
@@ -176,6 +189,10 @@ impl Endpoint {
             | Endpoint::OfficialReactions(c, _, _)
             | Endpoint::Topics(c)
             | Endpoint::Thread(c, _, _)
+            | Endpoint::Steps(c)
+            | Endpoint::InitiativeSteps(c, _)
+            | Endpoint::InitiativeStep(c, _, _)
+            | Endpoint::StepsFunnel(c)
             | Endpoint::InitiativeMeetings(c, _)
             | Endpoint::Meeting(c, _)
             | Endpoint::Mail(c) => Some(c),
@@ -239,6 +256,12 @@ impl Endpoint {
             }
             ["communities", _, "topics"] => Endpoint::Topics(s(1)),
             ["communities", _, "mail"] => Endpoint::Mail(s(1)),
+            ["communities", _, "steps"] => Endpoint::Steps(s(1)),
+            ["communities", _, "steps", "funnel"] => Endpoint::StepsFunnel(s(1)),
+            ["communities", _, "initiatives", _, "steps"] => Endpoint::InitiativeSteps(s(1), s(3)),
+            ["communities", _, "initiatives", _, "steps", _] => {
+                Endpoint::InitiativeStep(s(1), s(3), s(5))
+            }
             ["communities", _, "threads", _, _] => Endpoint::Thread(s(1), s(3), s(4)),
             ["communities", _, "threads", _, _, "reactions"] => {
                 Endpoint::OfficialReactions(s(1), s(3), s(4))
@@ -506,6 +529,25 @@ async fn handle(
             )?;
             store.durable().await?;
             json_status(&reaction, StatusCode::CREATED)
+        }
+        Endpoint::Steps(_) if is_get => json(&community.steps),
+        Endpoint::Steps(_) => {
+            let inputs: Vec<StepInput> = parse_json_list(headers, body)?;
+            let (before, after) = steps::replace(store, &community, inputs)?;
+            steps::audit_replace(store, &community, &actor, (&before, &after))?;
+            store.durable().await?;
+            json(&after)
+        }
+        Endpoint::StepsFunnel(_) => json(&steps::funnel(store, &community)?),
+        Endpoint::InitiativeSteps(_, id) => {
+            let initiative = initiatives::get(store, &community, &id)?;
+            json(&steps::view(store, &community, &initiative)?)
+        }
+        Endpoint::InitiativeStep(_, id, step) => {
+            let tick: StepTick = parse_json(headers, body)?;
+            let view = steps::tick(store, &community, &id, &step, tick.done, &actor)?;
+            store.durable().await?;
+            json(&view)
         }
         Endpoint::Topics(_) if is_get => json(&app.discussions.topics(store, &community)?),
         Endpoint::Topics(_) => {

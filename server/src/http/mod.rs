@@ -289,6 +289,22 @@ fn parse_query<T: DeserializeOwned>(query: &str) -> ApiResult<T> {
 /// Parses a JSON body, telling syntax errors (`malformed_json`) apart from
 /// well-formed JSON with wrong fields (`invalid_field`).
 fn parse_json<T: DeserializeOwned>(headers: &HeaderMap, body: &[u8]) -> ApiResult<T> {
+    check_json_type(headers)?;
+    // Every body of ours is an object. serde would also read a struct from
+    // an array of its fields in order, which nobody means to send. (Other
+    // non-objects are refused by serde itself.)
+    let first = body.iter().find(|b| !b.is_ascii_whitespace());
+    if first == Some(&b'[') {
+        return Err(ApiError::bad_request(
+            codes::INVALID_FIELD,
+            "The JSON body must be an object ({ … }).",
+        ));
+    }
+    from_json(body)
+}
+
+/// Refuses a body that is not sent as `application/json`.
+fn check_json_type(headers: &HeaderMap) -> ApiResult<()> {
     // The media type itself, whatever parameters follow (`; charset=utf-8`):
     // `application/jsonx` or `application/json-seq` are something else.
     let is_json = headers
@@ -303,16 +319,23 @@ fn parse_json<T: DeserializeOwned>(headers: &HeaderMap, body: &[u8]) -> ApiResul
             "Send the body as JSON with Content-Type: application/json.",
         ));
     }
-    // Every body of ours is an object. serde would also read a struct from
-    // an array of its fields in order, which nobody means to send. (Other
-    // non-objects are refused by serde itself.)
+    Ok(())
+}
+
+/// As [`parse_json`], for the bodies that are a list (`[ … ]`: the steps).
+fn parse_json_list<T: DeserializeOwned>(headers: &HeaderMap, body: &[u8]) -> ApiResult<Vec<T>> {
+    check_json_type(headers)?;
     let first = body.iter().find(|b| !b.is_ascii_whitespace());
-    if first == Some(&b'[') {
+    if first.is_some_and(|b| *b != b'[') {
         return Err(ApiError::bad_request(
             codes::INVALID_FIELD,
-            "The JSON body must be an object ({ … }).",
+            "The JSON body must be a list ([ … ]).",
         ));
     }
+    from_json(body)
+}
+
+fn from_json<T: DeserializeOwned>(body: &[u8]) -> ApiResult<T> {
     serde_json::from_slice(body).map_err(|err| {
         let code = match err.classify() {
             serde_json::error::Category::Data => codes::INVALID_FIELD,

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use mekaar_api::discussions::{ReactionEdit, ReactionPost, ThreadKind};
+use mekaar_api::steps::StepTick;
 use mekaar_api::{
     codes, InitiativeSubmitted, JoinRequest, ManageLinkRequest, ManageView, ReportRequest,
     UpdatePost, WebhookEvent, MANAGE_HEADER, VOTER_HEADER,
@@ -35,6 +36,7 @@ use crate::opendata;
 use crate::photos;
 use crate::polls::{self, VoteRequest};
 use crate::secrets;
+use crate::steps;
 use crate::supports;
 use crate::webhooks;
 
@@ -66,6 +68,10 @@ enum Endpoint {
     Reaction(String),
     ReactionAgree(String),
     ReactionReport(String),
+    /// The community's next steps; one initiative's; ticking one (`steps`).
+    Steps,
+    InitiativeSteps(String),
+    InitiativeStep(String, String),
     /// The community's agenda of meetings, and its calendar file.
     Meetings,
     MeetingsIcs,
@@ -93,6 +99,7 @@ impl Endpoint {
             | Endpoint::ManageLink => &[Method::POST],
             Endpoint::Reaction(_) => &[Method::PATCH, Method::DELETE],
             Endpoint::ReactionAgree(_) => &[Method::PUT, Method::DELETE],
+            Endpoint::InitiativeStep(..) => &[Method::PUT],
             Endpoint::InitiativeMeetings(_) => &[Method::GET, Method::POST],
             Endpoint::Meeting(_) => &[Method::GET, Method::PATCH],
             Endpoint::MeetingAttend(_) => &[Method::GET, Method::PUT, Method::DELETE],
@@ -222,6 +229,19 @@ pub(super) fn routes(app: Arc<App>) -> BoxedFilter<(Response,)> {
             .map(|slug| (slug, Endpoint::ManageLink)))
         .unify()
         .boxed();
+    let steps = path!("api" / "v1" / "communities" / String / "steps")
+        .map(|slug| (slug, Endpoint::Steps))
+        .or(
+            path!("api" / "v1" / "communities" / String / "initiatives" / String / "steps")
+                .map(|slug, id| (slug, Endpoint::InitiativeSteps(id))),
+        )
+        .unify()
+        .or(path!(
+            "api" / "v1" / "communities" / String / "initiatives" / String / "steps" / String
+        )
+        .map(|slug, id, step| (slug, Endpoint::InitiativeStep(id, step))))
+        .unify()
+        .boxed();
     let agenda = path!("api" / "v1" / "communities" / String / "meetings")
         .map(|slug| (slug, Endpoint::Meetings))
         .or(
@@ -254,7 +274,14 @@ pub(super) fn routes(app: Arc<App>) -> BoxedFilter<(Response,)> {
         )
         .unify()
         .boxed();
-    let endpoint = endpoint.or(dialogue).unify().or(agenda).unify().boxed();
+    let endpoint = endpoint
+        .or(dialogue)
+        .unify()
+        .or(agenda)
+        .unify()
+        .or(steps)
+        .unify()
+        .boxed();
     // The photo upload is the one route with a larger body.
     let photo = path!("api" / "v1" / "communities" / String / "initiatives" / String / "photo")
         .map(|slug, id| (slug, Endpoint::Photo(id)))
@@ -509,6 +536,31 @@ async fn handle(
             audit_initiator(store, &community, &id, "photo_remove", &before, &after)?;
             store.durable().await?;
             json(&manage_view(app, &community, &after)?)
+        }
+        (Endpoint::Steps, _) => json(&community.steps),
+        (Endpoint::InitiativeSteps(id), _) => {
+            // Published ones for everyone; the initiator's own with the manage token.
+            let initiative = initiatives::get(store, &community, &id)?;
+            if !initiative.is_public() {
+                initiatives::check_manage_token(&initiative, request.header(MANAGE_HEADER))
+                    .map_err(|_| ApiError::initiative_not_found(&id))?;
+            }
+            json(&steps::view(store, &community, &initiative)?)
+        }
+        (Endpoint::InitiativeStep(id, step), _) => {
+            let initiative = initiatives::get(store, &community, &id)?;
+            initiatives::check_manage_token(&initiative, request.header(MANAGE_HEADER))?;
+            let tick: StepTick = parse_json(&request.headers, &request.body)?;
+            let view = steps::tick(
+                store,
+                &community,
+                &id,
+                &step,
+                tick.done,
+                moderation::ACTOR_INITIATOR,
+            )?;
+            store.durable().await?;
+            json(&view)
         }
         (Endpoint::FeedJson, _) => conditional(app, &request.headers, || {
             Ok(json(&feeds::json(&app.lists, store, &community)?))

@@ -22,6 +22,7 @@ mod console_flows;
 mod console_reactions;
 mod console_screens;
 mod console_shell;
+mod console_steps;
 mod discussions;
 mod embedding;
 mod initiatives;

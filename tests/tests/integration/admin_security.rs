@@ -303,6 +303,17 @@ fn admin_routes() -> Vec<(Method, &'static str, Option<Value>)> {
         ),
         // Issue 16: the e-mail counts (read with the settings).
         (Method::GET, "/mail", none.clone()),
+        // Issue 16: next steps; every role reads them, admins change them, moderators
+        // tick them and read the funnel.
+        (Method::GET, "/steps", none.clone()),
+        (Method::PUT, "/steps", Some(json!([{"title": "Gekaapt"}]))),
+        (Method::GET, "/steps/funnel", none.clone()),
+        (Method::GET, "/initiatives/{initiative}/steps", none.clone()),
+        (
+            Method::PUT,
+            "/initiatives/{initiative}/steps/{step}",
+            Some(json!({"done": true})),
+        ),
     ]
 }
 
@@ -315,11 +326,12 @@ fn allowed(role: &str, method: &Method, route: &str) -> bool {
             route.starts_with("/initiatives")
                 // Issue 15: the reactions queue, the municipality's reactions, threads, topics.
                 || route.starts_with("/reactions")
-                // Issue 16: meetings.
+                // Issue 16: meetings, the funnel of the next steps.
                 || route.starts_with("/meetings")
+                || route == "/steps/funnel"
                 || route.starts_with("/threads")
                 || route == "/topics"
-                || (reads && (route.is_empty() || route == "/audit" || route == "/mail"))
+                || (reads && (route.is_empty() || route == "/audit" || route == "/mail" || route == "/steps"))
         }
         "poll_editor" => {
             route.starts_with("/polls")
@@ -327,7 +339,7 @@ fn allowed(role: &str, method: &Method, route: &str) -> bool {
                 // neither moderate reactions nor react as the municipality.
                 || route == "/threads/{kind}/{thread}"
                 || route == "/topics"
-                || (reads && (route.is_empty() || route == "/audit" || route == "/mail"))
+                || (reads && (route.is_empty() || route == "/audit" || route == "/mail" || route == "/steps"))
         }
         _ => false,
     }
@@ -343,7 +355,9 @@ impl World {
             .replace("{kind}", "initiative")
             .replace("{thread}", &self.initiative)
             .replace("{reaction}", &self.reaction)
-            .replace("{meeting}", &self.meeting);
+            .replace("{meeting}", &self.meeting)
+            // Refused before the step is looked up; allowed writes are not made here.
+            .replace("{step}", "nostep");
         self.server
             .at(&format!("/api/v1/admin/communities/{slug}{route}"))
     }
@@ -384,6 +398,7 @@ impl World {
             "thread": get("/threads/{kind}/{thread}").await,
             "topics": get("/topics").await,
             "meetings": get("/initiatives/{initiative}/meetings").await,
+            "steps": get("/steps").await,
         })
     }
 }

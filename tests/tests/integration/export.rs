@@ -33,6 +33,16 @@ async fn populate(server: &TestServer, http: &Client, slug: &str) {
         201,
     )
     .await;
+    // Next steps: the community's list; each initiative ticks the first.
+    let steps = call_expecting(
+        http.put(admin("/steps")).bearer_auth(&token).json(&json!([
+            {"title": "Zoek 3 medestanders", "unlock_supports": 3},
+            {"title": "Vraag het leefbaarheidsbudget aan", "link": "https://www.example.nl/budget"},
+        ])),
+        200,
+    )
+    .await;
+    let first_step = steps[0]["id"].as_str().unwrap().to_string();
     for n in 0..2 {
         let body = call_expecting(
             http.post(server.community_url(slug, "/initiatives"))
@@ -65,6 +75,13 @@ async fn populate(server: &TestServer, http: &Client, slug: &str) {
             )
             .await;
         }
+        call_expecting(
+            http.put(at(&format!("/steps/{first_step}")))
+                .header(mekaar_api::MANAGE_HEADER, &manage)
+                .json(&json!({"done": true})),
+            200,
+        )
+        .await;
         call_expecting(
             http.post(at("/join")).header(VOTER_HEADER, voter_key(1)).json(
                 &json!({"name": "Piet", "contact": "piet@example.nl", "message": "", "consent": true}),
@@ -312,6 +329,12 @@ async fn export_and_import_reproduce_every_record() {
             assert_eq!(tree.len(), copy[name].len(), "{name}: record count");
             assert!(tree == &copy[name], "{name}: a record differs");
         }
+        // The next steps and their ticks came along.
+        let baarlo = mekaar_server::communities::get(&restored, "baarlo").unwrap();
+        assert_eq!(baarlo.steps.len(), 2);
+        let funnel = mekaar_server::steps::funnel(&restored, &baarlo).unwrap();
+        assert_eq!(funnel.initiatives, 2);
+        assert_eq!(funnel.steps[0].done, 2, "{funnel:?}");
         restored.close();
     }
     // Importing the export of the copy gives the same lines (but the time).

@@ -27,4 +27,5 @@ mod opendata;
 mod photos;
 mod polls;
 mod privacy;
+mod steps;
 mod webhooks;
