@@ -82,16 +82,17 @@ impl Scope {
                     .unwrap_or(false),
                 // Keyed by due time, a join code, a poll id: the community is
                 // in the value.
-                Table::WebhookOutbox | Table::PollJoinCodes | Table::PollIds => {
-                    serde_json::from_slice::<serde_json::Value>(value)
-                        .ok()
-                        .and_then(|v| {
-                            v.get("community")
-                                .and_then(|c| c.as_str())
-                                .map(|c| c == slug)
-                        })
-                        .unwrap_or(false)
-                }
+                Table::WebhookOutbox
+                | Table::PollJoinCodes
+                | Table::PollIds
+                | Table::InitiativeCodes => serde_json::from_slice::<serde_json::Value>(value)
+                    .ok()
+                    .and_then(|v| {
+                        v.get("community")
+                            .and_then(|c| c.as_str())
+                            .map(|c| c == slug)
+                    })
+                    .unwrap_or(false),
                 // Keyed community + NUL + ….
                 Table::Initiatives
                 | Table::Audit

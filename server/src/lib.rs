@@ -29,6 +29,7 @@ pub mod privacy;
 pub mod secrets;
 pub mod server;
 pub mod sessions;
+pub mod share;
 pub mod spreadsheet;
 pub mod store;
 pub mod supports;

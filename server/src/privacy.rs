@@ -232,6 +232,7 @@ mod tests {
             initiator_erased_at: None,
             photo: None,
             pending_photo: None,
+            short_code: None,
         }
     }
 

@@ -62,6 +62,9 @@ pub enum Table {
     /// Hashed voter keys with a reaction a moderator let through, per
     /// community (for "a key's first reaction waits").
     ReactionAuthors,
+    /// An initiative's short link code (`/i/{code}`, unique per server) →
+    /// its community and id.
+    InitiativeCodes,
 }
 
 impl Table {
@@ -86,6 +89,7 @@ impl Table {
             Table::Reactions => "reactions",
             Table::ReactionThreads => "reaction_threads",
             Table::ReactionAuthors => "reaction_authors",
+            Table::InitiativeCodes => "initiative_codes",
         }
     }
 
@@ -118,7 +122,7 @@ impl Table {
     }
 
     /// Every table, in declaration order.
-    pub const ALL: [Table; 18] = [
+    pub const ALL: [Table; 19] = [
         Table::Communities,
         Table::Initiatives,
         Table::ServerTokens,
@@ -137,6 +141,7 @@ impl Table {
         Table::Reactions,
         Table::ReactionThreads,
         Table::ReactionAuthors,
+        Table::InitiativeCodes,
     ];
 }
 

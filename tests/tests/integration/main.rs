@@ -25,4 +25,5 @@ mod opendata;
 mod photos;
 mod polls;
 mod privacy;
+mod share;
 mod webhooks;
