@@ -650,6 +650,7 @@ mod tests {
             updated_at: 0,
             photo: None,
             page: None,
+            share_url: None,
         }
     }
 
