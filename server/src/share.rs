@@ -393,15 +393,13 @@ fn supporters(w: &Words, count: u64) -> (String, &'static str) {
 }
 
 /// A moment in Europe/Amsterdam, as (weekday day month year, HH:MM, date key).
-fn local(secs: u64, w: &Words) -> (String, String, (i16, i8, i8)) {
-    let tz = jiff::tz::TimeZone::get("Europe/Amsterdam").unwrap_or(jiff::tz::TimeZone::UTC);
-    let at = i64::try_from(secs)
-        .ok()
-        .and_then(|s| jiff::Timestamp::from_second(s).ok())
-        .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
-        .to_zoned_datetime(tz);
-    let weekday = w.weekdays[usize::from(at.weekday().to_monday_zero_offset().unsigned_abs())];
-    let month = w.months[usize::from(at.month().unsigned_abs().saturating_sub(1))];
+fn local(secs: u64, w: &Words) -> (String, String, (i32, u32, u32)) {
+    use chrono::{Datelike, Timelike};
+    let at = chrono::DateTime::from_timestamp(i64::try_from(secs).unwrap_or(0), 0)
+        .unwrap_or_default()
+        .with_timezone(&chrono_tz::Europe::Amsterdam);
+    let weekday = w.weekdays[at.weekday().num_days_from_monday() as usize];
+    let month = w.months[at.month0() as usize];
     (
         format!("{weekday} {} {month} {}", at.day(), at.year()),
         format!("{:02}:{:02}", at.hour(), at.minute()),

@@ -52,6 +52,8 @@ enum Page {
     Short(String),
     /// `/poster/{community}/{id}`: its printable poster.
     Poster(String, String),
+    /// `/flyer/{community}/{meeting}`: a meeting's printable flyer.
+    Flyer(String, String),
     /// `/share.js`: the share and print pages' buttons.
     ShareScript,
 }
@@ -102,6 +104,8 @@ pub(super) fn routes(app: Arc<App>) -> BoxedFilter<(Response,)> {
         .unify()
         .or(path!("poster" / String / String).map(Page::Poster))
         .unify()
+        .or(path!("flyer" / String / String).map(Page::Flyer))
+        .unify()
         .or(path!("share.js").map(|| Page::ShareScript))
         .unify()
         .and(warp::method())
@@ -119,7 +123,8 @@ pub(super) fn routes(app: Arc<App>) -> BoxedFilter<(Response,)> {
                 // People reach these by typing a code or a link: a page, not JSON.
                 let is_poll_page =
                     matches!(page, Page::Phone(_) | Page::Overlay(_) | Page::Control(_));
-                let is_share_page = matches!(page, Page::Short(_) | Page::Poster(..));
+                let is_share_page =
+                    matches!(page, Page::Short(_) | Page::Poster(..) | Page::Flyer(..));
                 let mut response = only(&method, GET_OR_HEAD, || {
                     serve(&app, page, &headers, &query, client).or_else(|error| {
                         if error.status == StatusCode::NOT_FOUND && is_poll_page {
@@ -277,6 +282,19 @@ fn serve(
                 &lang,
                 secrets::now_secs(),
             );
+            share_headers(html(page, StatusCode::OK))
+        }
+        Page::Flyer(community, meeting) => {
+            let query: PrintQuery = parse_query(query)?;
+            let size = print_size(query.size.as_deref())?;
+            let community = communities::get(&app.store, &community)?;
+            let meeting = crate::meetings::get_public(&app.store, &community, &meeting)?;
+            let initiative =
+                crate::initiatives::get_public(&app.store, &community, &meeting.initiative)?;
+            let card = crate::initiatives::card(&app.store, &community, &initiative)?;
+            let short = share::short_url(&card, &app.public_url(headers));
+            let lang = print_language(&community, query.lang.as_deref());
+            let page = share::flyer(&meeting, &community.name, &short, size, &lang);
             share_headers(html(page, StatusCode::OK))
         }
         Page::ShareScript => {

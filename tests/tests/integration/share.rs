@@ -329,3 +329,65 @@ async fn posters_print_the_support_count_in_a4_and_a5() {
     .await;
     assert_eq!(refused.expect_status(400)["error"]["code"], "invalid_field");
 }
+
+#[tokio::test]
+async fn a_meetings_flyer_says_what_when_and_where_with_the_short_link() {
+    let town = Town::start(TestServer::start().await, "baarlo", &[]).await;
+    let (id, card) = initiative(&town, TITLE, "Drie bankjes met uitzicht").await;
+    // In a month, on the hour (the Dutch wording itself is pinned by share's unit tests).
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let starts_at = (now / 3600 + 30 * 24) * 3600;
+    let created = call(
+        town.http
+            .post(town.admin_url(&format!("/initiatives/{id}/meetings")))
+            .bearer_auth(&town.token)
+            .json(
+                &json!({"title": "Samen <plannen> maken", "starts_at": starts_at,
+                          "ends_at": starts_at + 5_400, "place": "Dorpshuis De Schakel"}),
+            ),
+    )
+    .await;
+    let made: mekaar_api::meetings::Meeting =
+        serde_json::from_value(created.expect_status(201).clone()).expect("a meeting");
+    let meeting = made.id.clone();
+    let (date, time) = mekaar_server::share::meeting_when(&made, "nl");
+    assert!(time.contains(" – "), "{time}");
+    let code = share_path(&card).trim_start_matches("/i/").to_string();
+    for (query, size) in [("", "A4"), ("?size=a5", "A5")] {
+        let (status, html, _) = page(&town, &format!("/flyer/baarlo/{meeting}{query}")).await;
+        assert_eq!(status, 200, "{html}");
+        assert!(html.contains(&format!("@page {{ size: {size}; margin: 0; }}")));
+        assert!(
+            html.contains("<h1>Samen &lt;plannen&gt; maken</h1>"),
+            "{html}"
+        );
+        assert!(html.contains("Bankjes &quot;aan&quot; de &lt;Maas&gt;"));
+        assert!(
+            html.contains(&date) && html.contains(&time),
+            "{date} {time}: {html}"
+        );
+        assert!(html.contains("Dorpshuis De Schakel") && html.contains("Kom ook!"));
+        assert!(html.contains(&format!("<span class=\"path\">/i/{code}</span>")));
+        assert!(!html.contains("Afgelast"));
+    }
+    // Cancelled: the flyer says so; unknown meetings and hidden initiatives lead nowhere.
+    call(
+        town.http
+            .patch(town.admin_url(&format!("/meetings/{meeting}")))
+            .bearer_auth(&town.token)
+            .json(&json!({"cancelled": true})),
+    )
+    .await
+    .expect_ok();
+    let (_, html, _) = page(&town, &format!("/flyer/baarlo/{meeting}")).await;
+    assert!(html.contains("Afgelast"), "{html}");
+    assert_eq!(page(&town, "/flyer/baarlo/nergens").await.0, 404);
+    town.moderate(&id, "hide").await.expect_ok();
+    assert_eq!(
+        page(&town, &format!("/flyer/baarlo/{meeting}")).await.0,
+        404
+    );
+}
