@@ -1,6 +1,7 @@
 //! On paper and on social media (issue 16), in Chromium: the poster of an initiative,
 //! printed to PDF by headless Chromium (`--print-to-pdf`) in A4 and A5, is exactly one
-//! page of that size and its QR code decodes to the short link; the share page `/i/{code}`
+//! page of that size and its QR code decodes to the short link (a meeting's flyer too);
+//! the share page `/i/{code}`
 //! shows the initiative's detail in the widget, carries its Open Graph data as the
 //! browser reads them (the title with quotes and `<` intact, inert) and passes axe-core.
 //!
@@ -41,7 +42,11 @@ fn long_summary() -> String {
 
 fn jpeg(width: u32, height: u32) -> Vec<u8> {
     let image = image::RgbImage::from_fn(width, height, |x, y| {
-        image::Rgb([(40 + x * 120 / width) as u8, (90 + y * 100 / height) as u8, 70])
+        image::Rgb([
+            (40 + x * 120 / width) as u8,
+            (90 + y * 100 / height) as u8,
+            70,
+        ])
     });
     let mut out = Cursor::new(Vec::new());
     image::DynamicImage::from(image)
@@ -86,7 +91,9 @@ fn run(program: &str, args: &[&str]) -> String {
     let output = Command::new(program)
         .args(args)
         .output()
-        .unwrap_or_else(|e| panic!("{program} ({e}): install poppler-utils and zbar-tools (scripts/setup)"));
+        .unwrap_or_else(|e| {
+            panic!("{program} ({e}): install poppler-utils and zbar-tools (scripts/setup)")
+        });
     assert!(
         output.status.success(),
         "{program} {args:?}: {}",
@@ -128,12 +135,21 @@ async fn the_poster_prints_on_one_page_and_its_qr_code_leads_to_the_short_link()
         let (with_photo, card) = initiative(&town, true).await;
         let (without_photo, plain) = initiative(&town, false).await;
         let work = tempfile::tempdir().expect("work dir");
-        for (id, card, photo) in [(&with_photo, &card, "photo"), (&without_photo, &plain, "text")] {
-            let short = town.server.at(card["share_url"].as_str().expect("short link"));
+        for (id, card, photo) in [
+            (&with_photo, &card, "photo"),
+            (&without_photo, &plain, "text"),
+        ] {
+            let short = town
+                .server
+                .at(card["share_url"].as_str().expect("short link"));
             for (size, points) in [("a4", "595.2 x 841.9"), ("a5", "419.5 x 595.2")] {
                 let name = format!("poster-{photo}-{size}");
                 let pdf = work.path().join(format!("{name}.pdf"));
-                print_to_pdf(town.server.at(&format!("/poster/baarlo/{id}?size={size}")), &pdf).await;
+                print_to_pdf(
+                    town.server.at(&format!("/poster/baarlo/{id}?size={size}")),
+                    &pdf,
+                )
+                .await;
                 let info = run("pdfinfo", &[pdf.to_str().unwrap()]);
                 let pages = info
                     .lines()
@@ -147,11 +163,20 @@ async fn the_poster_prints_on_one_page_and_its_qr_code_leads_to_the_short_link()
                 // Chromium writes A4 as 595.92 x 842.88 pt, A5 as 419.76 x 595.92: allow the rounding.
                 let (w, h) = parse_points(page_size);
                 let (ew, eh) = parse_points(points);
-                assert!((w - ew).abs() < 2.0 && (h - eh).abs() < 2.0, "{name}: {page_size}");
+                assert!(
+                    (w - ew).abs() < 2.0 && (h - eh).abs() < 2.0,
+                    "{name}: {page_size}"
+                );
                 let prefix = work.path().join(&name);
                 run(
                     "pdftoppm",
-                    &["-r", "150", "-png", pdf.to_str().unwrap(), prefix.to_str().unwrap()],
+                    &[
+                        "-r",
+                        "150",
+                        "-png",
+                        pdf.to_str().unwrap(),
+                        prefix.to_str().unwrap(),
+                    ],
                 );
                 let png = work.path().join(format!("{name}-1.png"));
                 let decoded = run("zbarimg", &["-q", "--raw", png.to_str().unwrap()]);
@@ -161,6 +186,64 @@ async fn the_poster_prints_on_one_page_and_its_qr_code_leads_to_the_short_link()
                     std::fs::copy(&png, format!("{dir}/{name}.png")).expect("copy png");
                 }
             }
+        }
+        // A meeting's flyer: one page too, and its QR code leads to the initiative.
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("clock")
+            .as_secs();
+        let starts_at = (now / 3600 + 30 * 24) * 3600;
+        let meeting = call(
+            town.http
+                .post(town.admin_url(&format!("/initiatives/{with_photo}/meetings")))
+                .bearer_auth(&town.token)
+                .json(
+                    &json!({"title": "Samen plannen maken voor de bankjes langs de Maasdijk",
+                              "starts_at": starts_at, "ends_at": starts_at + 5_400,
+                              "place": "Dorpshuis De Schakel, Kerkstraat 4, Baarlo",
+                              "description": long_summary()}),
+                ),
+        )
+        .await;
+        let meeting = meeting.expect_status(201)["id"]
+            .as_str()
+            .expect("meeting id")
+            .to_string();
+        let short = town
+            .server
+            .at(card["share_url"].as_str().expect("short link"));
+        for size in ["a4", "a5"] {
+            let name = format!("flyer-{size}");
+            let pdf = work.path().join(format!("{name}.pdf"));
+            print_to_pdf(
+                town.server
+                    .at(&format!("/flyer/baarlo/{meeting}?size={size}")),
+                &pdf,
+            )
+            .await;
+            let info = run("pdfinfo", &[pdf.to_str().unwrap()]);
+            assert!(
+                info.lines()
+                    .any(|l| l.starts_with("Pages:") && l.ends_with(" 1")),
+                "{name}: {info}"
+            );
+            let prefix = work.path().join(&name);
+            run(
+                "pdftoppm",
+                &[
+                    "-r",
+                    "150",
+                    "-png",
+                    pdf.to_str().unwrap(),
+                    prefix.to_str().unwrap(),
+                ],
+            );
+            let png = work.path().join(format!("{name}-1.png"));
+            if let Some(dir) = screenshots() {
+                std::fs::copy(&png, format!("{dir}/{name}.png")).expect("copy png");
+            }
+            let decoded = run("zbarimg", &["-q", "--raw", png.to_str().unwrap()]);
+            assert_eq!(decoded.trim(), short, "{name}: the QR code");
         }
     })
     .await;
@@ -227,6 +310,10 @@ async fn the_share_page_shows_the_initiative_with_its_preview_data_and_passes_ax
             if let Some(dir) = screenshots() {
                 let png = p.client.screenshot().await.expect("screenshot");
                 std::fs::write(format!("{dir}/share-{width}.png"), png).expect("write");
+                p.exec("document.querySelector('.share').scrollIntoView();", vec![])
+                    .await;
+                let png = p.client.screenshot().await.expect("screenshot");
+                std::fs::write(format!("{dir}/share-links-{width}.png"), png).expect("write");
             }
             p.goto(&town.server.at(&format!("/poster/baarlo/{id}"))).await;
             let print = p
