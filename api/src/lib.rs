@@ -448,6 +448,10 @@ pub struct InitiativePublic {
     /// (the widgets then link to the server's own page of it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<String>,
+    /// The initiative's short link on the Mekaar server (`/i/{code}`, a path): its own
+    /// phone page, for sharing, posters and when the community has no page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share_url: Option<String>,
 }
 
 /// An initiative's photo: two renditions the server made (JPEG, no metadata),

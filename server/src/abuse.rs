@@ -39,7 +39,8 @@ pub enum Guess {
     /// every code, right or wrong, until the window moves on; otherwise
     /// guessing would go on at full speed and only the hits would pass.
     VoteCode,
-    /// Join codes of polls (5 characters), as [`Guess::VoteCode`].
+    /// Join codes of polls (5 characters) and initiatives' short links (6), as
+    /// [`Guess::VoteCode`].
     JoinCode,
 }
 
@@ -324,7 +325,7 @@ impl Abuse {
         let what = match kind {
             Guess::Token => "wrong tokens",
             Guess::VoteCode => "unknown vote codes",
-            Guess::JoinCode => "unknown poll codes",
+            Guess::JoinCode => "unknown poll codes or short links",
         };
         let mut error = ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,

@@ -86,7 +86,8 @@ impl Scope {
                 | Table::PollJoinCodes
                 | Table::PollIds
                 | Table::MailOutbox
-                | Table::MailTokens => serde_json::from_slice::<serde_json::Value>(value)
+                | Table::MailTokens
+                | Table::InitiativeCodes => serde_json::from_slice::<serde_json::Value>(value)
                     .ok()
                     .and_then(|v| {
                         v.get("community")

@@ -74,6 +74,10 @@ pub struct Initiative {
     /// The community's steps it ticked: step id → when (see `steps`).
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub steps_done: std::collections::BTreeMap<String, u64>,
+    /// Its short link `/i/{code}` (see [`assign_short_code`]); none only for an
+    /// initiative stored before short links, until the server's next start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub short_code: Option<String>,
 }
 
 impl Initiative {
@@ -157,7 +161,7 @@ pub fn create_with_id(
         ));
     }
     let now = secrets::now_secs();
-    let initiative = Initiative {
+    let mut initiative = Initiative {
         id: id.to_string(),
         community: community.slug.clone(),
         title: check_text("title", &input.title, limits::TITLE)?,
@@ -181,20 +185,103 @@ pub fn create_with_id(
         photo: None,
         pending_photo: None,
         steps_done: Default::default(),
+        short_code: None,
     };
-    insert(store, &initiative)?;
+    insert(store, &mut initiative)?;
     Ok(initiative)
 }
 
-fn insert(store: &Store, initiative: &Initiative) -> ApiResult<()> {
+fn insert(store: &Store, initiative: &mut Initiative) -> ApiResult<()> {
     let key = store_key(&initiative.community, &initiative.id);
-    if !store.insert_new(Table::Initiatives, &key, initiative)? {
+    if store.contains(Table::Initiatives, &key)? {
+        return Err(ApiError::invalid_field(
+            "id",
+            format!("`{}` is already taken", initiative.id),
+        ));
+    }
+    initiative.short_code = Some(new_short_code(store, initiative)?);
+    if !store.insert_new(Table::Initiatives, &key, &*initiative)? {
         return Err(ApiError::invalid_field(
             "id",
             format!("`{}` is already taken", initiative.id),
         ));
     }
     Ok(())
+}
+
+/// Characters of short link codes: upper case, no look-alikes (0/O, 1/I/L).
+const SHORT_CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+/// 31^6 ≈ 887 million codes: unguessable enough behind the guess limit, easy to type.
+pub const SHORT_CODE_LEN: usize = 6;
+
+/// Where a short link code leads (the value of `Table::InitiativeCodes`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct CodeTarget {
+    pub community: String,
+    pub initiative: String,
+}
+
+/// Reserves a fresh short code for `initiative` (unique per server).
+fn new_short_code(store: &Store, initiative: &Initiative) -> ApiResult<String> {
+    use rand::Rng;
+    let target = CodeTarget {
+        community: initiative.community.clone(),
+        initiative: initiative.id.clone(),
+    };
+    let mut rng = rand::thread_rng();
+    for _ in 0..20 {
+        let code: String = (0..SHORT_CODE_LEN)
+            .map(|_| SHORT_CODE_ALPHABET[rng.gen_range(0..SHORT_CODE_ALPHABET.len())] as char)
+            .collect();
+        if store.insert_new(Table::InitiativeCodes, code.as_bytes(), &target)? {
+            return Ok(code);
+        }
+    }
+    Err(ApiError::internal("no free short code after 20 tries"))
+}
+
+/// Gives every initiative stored before short links its code (at the server's
+/// start); returns how many got one.
+pub fn assign_missing_short_codes(store: &Store) -> ApiResult<usize> {
+    let mut assigned = 0;
+    for community in crate::communities::list(store)? {
+        for initiative in all(store, &community)? {
+            if initiative.short_code.is_some() {
+                continue;
+            }
+            let code = new_short_code(store, &initiative)?;
+            let key = store_key(&community.slug, &initiative.id);
+            store.update(Table::Initiatives, &key, |mut stored: Initiative| {
+                stored.short_code.get_or_insert_with(|| code.clone());
+                Ok::<_, ApiError>(stored)
+            })?;
+            assigned += 1;
+        }
+    }
+    Ok(assigned)
+}
+
+/// Upper case, without spaces and dashes; `None` unless it can be a short code.
+pub fn normalize_short_code(code: &str) -> Option<String> {
+    let code: String = code
+        .chars()
+        .filter(|c| !matches!(c, '-' | ' '))
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    (code.len() == SHORT_CODE_LEN && code.bytes().all(|b| SHORT_CODE_ALPHABET.contains(&b)))
+        .then_some(code)
+}
+
+/// A published initiative by its short code, with its community.
+pub fn public_by_short_code(store: &Store, code: &str) -> ApiResult<(Community, Initiative)> {
+    let not_found = || ApiError::initiative_not_found(code);
+    let code = normalize_short_code(code).ok_or_else(not_found)?;
+    let target: CodeTarget = store
+        .get(Table::InitiativeCodes, code.as_bytes())?
+        .ok_or_else(not_found)?;
+    let community = crate::communities::get(store, &target.community).map_err(|_| not_found())?;
+    let initiative = get_public(store, &community, &target.initiative)?;
+    Ok((community, initiative))
 }
 
 /// A resident starts an initiative. Returns it and its manage token (shown once).
@@ -212,7 +299,7 @@ pub fn submit(
     }
     let token = secrets::new_admin_token();
     let now = secrets::now_secs();
-    let initiative = Initiative {
+    let mut initiative = Initiative {
         id: secrets::new_id(),
         community: community.slug.clone(),
         title: at_least(
@@ -250,8 +337,9 @@ pub fn submit(
         photo: None,
         pending_photo: None,
         steps_done: Default::default(),
+        short_code: None,
     };
-    insert(store, &initiative)?;
+    insert(store, &mut initiative)?;
     Ok((initiative, token))
 }
 
@@ -584,6 +672,7 @@ pub fn card(
         updated_at: initiative.updated_at,
         photo: initiative.photo.as_ref().map(StoredPhoto::public),
         page: community.initiatives_page.clone(),
+        share_url: initiative.short_code.as_ref().map(|c| format!("/i/{c}")),
     })
 }
 

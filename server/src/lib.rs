@@ -31,6 +31,7 @@ pub mod privacy;
 pub mod secrets;
 pub mod server;
 pub mod sessions;
+pub mod share;
 pub mod spreadsheet;
 pub mod steps;
 pub mod store;

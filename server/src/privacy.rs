@@ -237,6 +237,7 @@ mod tests {
             photo: None,
             pending_photo: None,
             steps_done: Default::default(),
+            short_code: None,
         }
     }
 

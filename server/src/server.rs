@@ -55,6 +55,13 @@ pub async fn start_with(
 ) -> std::io::Result<Running> {
     let listener = TcpListener::bind(listen).await?;
     let addr = listener.local_addr()?;
+    // Initiatives stored before short links get their `/i/{code}` now.
+    crate::initiatives::assign_missing_short_codes(&store)
+        .map_err(|e| std::io::Error::other(e.message))?;
+    store
+        .durable()
+        .await
+        .map_err(|e| std::io::Error::other(e.to_string()))?;
     let app = Arc::new(App::new(store, &settings));
     let (background_stop, stop_rx) = tokio::sync::watch::channel(false);
     let background = vec![

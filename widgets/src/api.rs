@@ -306,8 +306,11 @@ pub fn to_json<T: serde::Serialize>(value: &T) -> String {
 
 /// Where an initiative's detail is for a resident: `#mekaar-i={id}` on the community's
 /// initiatives page when it has one (`page`), else on the server's own page of the list
-/// (`{base}embed/initiatives?community={c}`).
+/// (`{base}embed/initiatives?community={c}`), or its short link (a server path `/i/{code}`).
 pub fn detail_link(base: &str, community: &str, id: &str, page: Option<&str>) -> String {
+    if let Some(path) = page.filter(|p| p.starts_with('/')) {
+        return [base.trim_end_matches('/'), path].concat();
+    }
     let mut link = match page {
         Some(page) => page.to_owned(),
         None => {
@@ -510,6 +513,10 @@ mod tests {
         assert_eq!(
             detail_link("https://m.example/", "dorp", "a1", None),
             "https://m.example/embed/initiatives?community=dorp#mekaar-i=a1"
+        );
+        assert_eq!(
+            detail_link("https://m.example/", "dorp", "a1", Some("/i/K7QX2M")),
+            "https://m.example/i/K7QX2M"
         );
     }
 

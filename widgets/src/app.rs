@@ -22,7 +22,7 @@ use yew::prelude::*;
 pub struct Props {
     pub env: Rc<Env>,
     pub kind: Kind,
-    /// `data-initiative` (card and manage page).
+    /// `data-initiative` (card and manage page; the list opens on it).
     pub initiative: Rc<str>,
     /// Whether the list offers to start an initiative (`data-submit`).
     pub submit: bool,
@@ -308,8 +308,13 @@ pub fn initiatives(p: &Props) -> Html {
     let state = use_reducer(|| {
         let mut query = p.preset.clone();
         query.page = 1;
-        let route = match p.kind {
-            Kind::List => Route::from_hash(&location_hash()),
+        // The list opens on `data-initiative` (the share page `/i/{code}`) unless the hash
+        // asks for something.
+        let route = match (p.kind, Route::from_hash(&location_hash())) {
+            (Kind::List, Route::List) if !p.initiative.trim().is_empty() => {
+                Route::Detail(p.initiative.trim().to_owned())
+            }
+            (Kind::List, route) => route,
             _ => Route::List,
         };
         // The manage token is the fragment of the manage link: it is only ever sent in

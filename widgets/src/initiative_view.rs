@@ -367,8 +367,12 @@ impl V<'_> {
         let env = self.env;
         let title = if single {
             // Not a dead end: the card leads to the initiative's story.
-            let href =
-                crate::api::detail_link(&env.base, &env.community, &card.id, card.page.as_deref());
+            let href = crate::api::detail_link(
+                &env.base,
+                &env.community,
+                &card.id,
+                card.page.as_deref().or(card.share_url.as_deref()),
+            );
             html! { <a href={href}>{card.title.clone()}</a> }
         } else {
             let id = env.id(&["c-", &card.id].concat());
@@ -935,6 +939,7 @@ mod tests {
             updated_at: 0,
             photo: None,
             page: None,
+            share_url: None,
         }
     }
 

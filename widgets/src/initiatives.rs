@@ -653,6 +653,7 @@ mod tests {
             updated_at: 0,
             photo: None,
             page: None,
+            share_url: None,
         }
     }
 

@@ -216,7 +216,7 @@ impl View {
             Action::Initiative(result) => {
                 self.initiative = Some(result.map(|i| {
                     self.threshold = i.support_threshold;
-                    self.page = i.page;
+                    self.page = i.page.or(i.share_url);
                     if !self.count_from_state {
                         self.support.count = i.support_count;
                     }
@@ -596,6 +596,7 @@ mod tests {
             updated_at: 0,
             photo: None,
             page: None,
+            share_url: None,
         }
     }
 

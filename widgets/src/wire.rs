@@ -207,6 +207,7 @@ impl Wire for InitiativePublic {
             updated_at: or_default(s, "updated_at", whole)?,
             photo: opt(s, "photo")?,
             page: opt(s, "page")?,
+            share_url: opt(s, "share_url")?,
         })
     }
 }
@@ -588,6 +589,7 @@ mod tests {
             updated_at: 1_690_000_100,
             photo: full.then(photo),
             page: full.then(|| "https://www.dorp.example/initiatieven".into()),
+            share_url: full.then(|| "/i/K7QX2M".into()),
         }
     }
 

@@ -26,6 +26,7 @@ use crate::frames::{self, FrameKind, FrameQuery};
 use crate::pages;
 use crate::polls;
 use crate::secrets;
+use crate::share;
 
 const MANAGE_PAGE: &str = include_str!("../../pages/manage.html");
 
@@ -47,6 +48,20 @@ enum Page {
     ConsoleFile(String),
     /// `/embed/{kind}`: a widget as a page, for an `<iframe>`.
     Frame(String),
+    /// `/i/{code}`: an initiative's share page (see [`crate::share`]).
+    Short(String),
+    /// `/poster/{community}/{id}`: its printable poster.
+    Poster(String, String),
+    /// `/flyer/{community}/{meeting}`: a meeting's printable flyer.
+    Flyer(String, String),
+    /// `/share.js`: the share and print pages' buttons.
+    ShareScript,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct PrintQuery {
+    size: Option<String>,
+    lang: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -85,6 +100,14 @@ pub(super) fn routes(app: Arc<App>) -> BoxedFilter<(Response,)> {
         .unify()
         .or(path!("embed" / String).map(Page::Frame))
         .unify()
+        .or(path!("i" / String).map(Page::Short))
+        .unify()
+        .or(path!("poster" / String / String).map(Page::Poster))
+        .unify()
+        .or(path!("flyer" / String / String).map(Page::Flyer))
+        .unify()
+        .or(path!("share.js").map(|| Page::ShareScript))
+        .unify()
         .and(warp::method())
         .and(warp::header::headers_cloned())
         .and(raw_query())
@@ -100,10 +123,14 @@ pub(super) fn routes(app: Arc<App>) -> BoxedFilter<(Response,)> {
                 // People reach these by typing a code or a link: a page, not JSON.
                 let is_poll_page =
                     matches!(page, Page::Phone(_) | Page::Overlay(_) | Page::Control(_));
+                let is_share_page =
+                    matches!(page, Page::Short(_) | Page::Poster(..) | Page::Flyer(..));
                 let mut response = only(&method, GET_OR_HEAD, || {
                     serve(&app, page, &headers, &query, client).or_else(|error| {
                         if error.status == StatusCode::NOT_FOUND && is_poll_page {
                             Ok(html(pages::not_found_page(), StatusCode::NOT_FOUND))
+                        } else if error.status == StatusCode::NOT_FOUND && is_share_page {
+                            Ok(html(share::not_found_page(), StatusCode::NOT_FOUND))
                         } else {
                             Err(error)
                         }
@@ -221,6 +248,72 @@ fn serve(
             response
         }
         Page::Frame(kind) => frame_page(app, &kind, query)?,
+        Page::Short(code) => {
+            app.abuse.check_guesses(Guess::JoinCode, client)?;
+            let (community, initiative) =
+                match crate::initiatives::public_by_short_code(&app.store, &code) {
+                    Ok(found) => found,
+                    Err(err) => {
+                        if err.status == StatusCode::NOT_FOUND {
+                            app.abuse.guess_failed(Guess::JoinCode, client);
+                        }
+                        return Err(err);
+                    }
+                };
+            let card = crate::initiatives::card(&app.store, &community, &initiative)?;
+            let query: PrintQuery = parse_query(query)?;
+            let lang = print_language(&community, query.lang.as_deref());
+            let page =
+                share::initiative_page(&card, &community.name, &app.public_url(headers), &lang);
+            share_headers(html(page, StatusCode::OK))
+        }
+        Page::Poster(community, id) => {
+            let query: PrintQuery = parse_query(query)?;
+            let size = print_size(query.size.as_deref())?;
+            let community = communities::get(&app.store, &community)?;
+            let initiative = crate::initiatives::get_public(&app.store, &community, &id)?;
+            let card = crate::initiatives::card(&app.store, &community, &initiative)?;
+            let lang = print_language(&community, query.lang.as_deref());
+            let page = share::poster(
+                &card,
+                &community.name,
+                &app.public_url(headers),
+                size,
+                &lang,
+                secrets::now_secs(),
+            );
+            share_headers(html(page, StatusCode::OK))
+        }
+        Page::Flyer(community, meeting) => {
+            let query: PrintQuery = parse_query(query)?;
+            let size = print_size(query.size.as_deref())?;
+            let community = communities::get(&app.store, &community)?;
+            let meeting = crate::meetings::get_public(&app.store, &community, &meeting)?;
+            let initiative =
+                crate::initiatives::get_public(&app.store, &community, &meeting.initiative)?;
+            let card = crate::initiatives::card(&app.store, &community, &initiative)?;
+            let short = share::short_url(&card, &app.public_url(headers));
+            let lang = print_language(&community, query.lang.as_deref());
+            let page = share::flyer(&meeting, &community.name, &short, size, &lang);
+            share_headers(html(page, StatusCode::OK))
+        }
+        Page::ShareScript => {
+            let mut response = Response::new(share::SCRIPT.into());
+            let h = response.headers_mut();
+            h.insert(
+                CONTENT_TYPE,
+                HeaderValue::from_static("text/javascript; charset=utf-8"),
+            );
+            h.insert(
+                CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=3600"),
+            );
+            h.insert(
+                "x-content-type-options",
+                HeaderValue::from_static("nosniff"),
+            );
+            response
+        }
         Page::JoinLookup(code) => {
             // Drafts stay unknown to the public, also by their join code.
             let (poll, _) = poll_by_join_code(app, &code, client)?;
@@ -280,6 +373,39 @@ fn frame_page(app: &App, kind: &str, query: &str) -> ApiResult<Response> {
         .headers_mut()
         .insert("content-security-policy", csp);
     Ok(response)
+}
+
+/// `?size=` of a poster or flyer: A4 unless A5 is asked for.
+fn print_size(size: Option<&str>) -> ApiResult<share::Size> {
+    match size.filter(|s| !s.is_empty()) {
+        None => Ok(share::Size::A4),
+        Some(name) => share::Size::parse(name).ok_or_else(|| {
+            ApiError::invalid_field("size", format!("must be a4 or a5, not `{name}`"))
+        }),
+    }
+}
+
+/// `?lang=` when it is one of ours, else the community's first language.
+fn print_language(community: &communities::Community, asked: Option<&str>) -> String {
+    match asked {
+        Some(lang @ ("nl" | "en")) => lang.to_string(),
+        _ => language(community),
+    }
+}
+
+/// The share, poster and flyer pages' policy: our own scripts only, framed by nobody.
+fn share_headers(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    headers.insert(
+        "content-security-policy",
+        HeaderValue::from_static(share::CONTENT_SECURITY_POLICY),
+    );
+    headers.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    headers.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    response
 }
 
 fn language(community: &communities::Community) -> String {

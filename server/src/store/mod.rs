@@ -79,6 +79,9 @@ pub enum Table {
     MailManage,
     /// Per community: mails sent, failed and bounced; per address hash: bounces.
     MailStats,
+    /// An initiative's short link code (`/i/{code}`, unique per server) →
+    /// its community and id.
+    InitiativeCodes,
 }
 
 impl Table {
@@ -110,6 +113,7 @@ impl Table {
             Table::MailDigests => "mail_digests",
             Table::MailManage => "mail_manage",
             Table::MailStats => "mail_stats",
+            Table::InitiativeCodes => "initiative_codes",
         }
     }
 
@@ -146,7 +150,7 @@ impl Table {
     }
 
     /// Every table, in declaration order.
-    pub const ALL: [Table; 25] = [
+    pub const ALL: [Table; 26] = [
         Table::Communities,
         Table::Initiatives,
         Table::ServerTokens,
@@ -172,6 +176,7 @@ impl Table {
         Table::MailDigests,
         Table::MailManage,
         Table::MailStats,
+        Table::InitiativeCodes,
     ];
 }
 

@@ -29,4 +29,5 @@ mod initiatives;
 mod overlay;
 mod poll_control;
 mod polls;
+mod share;
 mod support_button;

@@ -381,7 +381,7 @@ async fn export_and_import_reproduce_every_record() {
                     match name.as_str() {
                         "server_tokens" | "server_secrets" | "sessions" => false,
                         "communities" => key == b"kessel",
-                        "webhook_outbox" | "poll_ids" | "poll_join_codes" => {
+                        "webhook_outbox" | "poll_ids" | "poll_join_codes" | "initiative_codes" => {
                             serde_json::from_slice::<Value>(value).unwrap()["community"] == "kessel"
                         }
                         "supports"

@@ -27,5 +27,6 @@ mod opendata;
 mod photos;
 mod polls;
 mod privacy;
+mod share;
 mod steps;
 mod webhooks;

@@ -213,6 +213,8 @@ struct World {
     poll: String,
     join_code: String,
     codes_poll: String,
+    /// The initiative's short link code (`/i/{short}`).
+    short: String,
     /// The community's admin token (to sign in to the console with).
     admin_token: String,
     /// A moderator token's id, there to be deleted.
@@ -400,6 +402,14 @@ async fn world() -> World {
     )
     .await;
     assert_eq!(steps.status, 200, "{steps:?}");
+    let short =
+        send(http.get(server.community_url("baarlo", &format!("/initiatives/{initiative}"))))
+            .await
+            .body["share_url"]
+            .as_str()
+            .and_then(|url| url.strip_prefix("/i/"))
+            .expect("a short link")
+            .to_string();
     let start = now_secs() + 86_400;
     let meeting = send(
         http.post(server.community_url("baarlo", &format!("/initiatives/{initiative}/meetings")))
@@ -444,6 +454,7 @@ async fn world() -> World {
         poll,
         join_code,
         codes_poll,
+        short,
     }
 }
 
@@ -464,6 +475,7 @@ impl World {
             .replace("{community}", &self.community)
             .replace("{poll}", poll)
             .replace("{code}", &self.join_code)
+            .replace("{short}", &self.short)
             .replace("{initiative}", &self.initiative)
             .replace("{webhook}", &self.webhook)
             .replace("{token}", &self.spare_token)
@@ -518,9 +530,15 @@ impl World {
         !template.starts_with("/api/")
     }
 
-    /// The pages of a poll the server serves (phone, overlay, QR, the control link).
+    /// The pages of a poll the server serves (phone, overlay, QR, the control link), and
+    /// an initiative's share page and poster: a 404 is a page for a person.
     fn is_poll_page(template: &str) -> bool {
-        Self::is_asset(template) && (template.contains("{poll}") || template.contains("{code}"))
+        Self::is_asset(template)
+            && (template.contains("{poll}")
+                || template.contains("{code}")
+                || template.starts_with("/i/")
+                || template.starts_with("/poster/")
+                || template.starts_with("/flyer/"))
     }
 }
 
@@ -962,6 +980,7 @@ impl World {
             "{meeting}" => "doesnotexist",
             // Well formed, but no poll's (a clash is a 1 in 28 million chance).
             "{code}" => "22222",
+            "{short}" => "222222",
             _ => return self.fill(template),
         };
         self.fill(&template.replace(last, unknown))
