@@ -25,6 +25,7 @@ mod console_shell;
 mod discussions;
 mod embedding;
 mod initiatives;
+mod meetings;
 mod overlay;
 mod poll_control;
 mod polls;
