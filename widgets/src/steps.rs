@@ -177,7 +177,10 @@ fn ready(s: &Way, steps: &InitiativeSteps, env: &Rc<Env>, on: &Callback<Action>)
             };
             html! {
                 <div class="mekaar-field mekaar-check mekaar-step-check">
-                    <label for={tick_id.clone()}>{t(lang, Key::TickLabel)}</label>
+                    <label for={tick_id.clone()}>
+                        {t(lang, Key::TickLabel)}
+                        <span class="mekaar-sr">{[": ", &x.step.title].concat()}</span>
+                    </label>
                     <input type="checkbox" class="mekaar-step-tick" id={tick_id}
                         checked={x.done} disabled={!s.can_tick(x)} {onchange}
                         aria-describedby={locked.then(|| env.id(&["u-", &id].concat()))} />

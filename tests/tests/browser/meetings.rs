@@ -512,8 +512,8 @@ async fn the_initiator_adds_a_meeting_and_residents_on_two_sites_say_ik_kom() {
         ra.wait_attendance("Eerste bijeenkomst", "false", "1 komt · nog 1 plaats")
             .await;
         // Someone else takes it over the API; the widget still offers it: refused, worded.
-        let (status, _) = world.attend(&meeting_id, 4).await;
-        assert_eq!(status, 200);
+        let (status, body) = world.attend(&meeting_id, 4).await;
+        assert!((200..300).contains(&status), "{status} {body}");
         ra.click_on("Eerste bijeenkomst", "mekaar-attend").await;
         ra.wait(
             "the refusal at the meeting",
@@ -540,7 +540,8 @@ async fn the_initiator_adds_a_meeting_and_residents_on_two_sites_say_ik_kom() {
         )
         .await;
         findings.check(&other, &axe, "a called-off meeting in the agenda").await;
-        for p in [&initiator, &resident, &other] {
+        // The manage page is the server's own (no error collector there).
+        for p in [&resident, &other] {
             p.assert_no_host_errors().await;
         }
         findings.assert_clean();
