@@ -250,6 +250,7 @@ pub async fn seed(store: &Store, tallies: &Tallies, origins: &[String]) -> ApiRe
         }
     }
     seed_dialogue(store, &community).await?;
+    seed_meetings(store, &community, crate::secrets::now_secs())?;
     let mut placeholders = Vec::new();
     for (id, placeholder, input) in demo_polls(crate::secrets::now_secs()) {
         let poll = match polls::get(store, &community, id) {
@@ -277,6 +278,89 @@ pub async fn seed(store: &Store, tallies: &Tallies, origins: &[String]) -> ApiRe
         new_tokens,
         placeholders,
     })
+}
+
+/// The demo's meetings: (id, initiative, title, days from now, hour, place or
+/// link, capacity, attendees, cancelled). Seeded anew once they have ended.
+const MEETINGS: [(&str, &str, &str, u64, u64, &str, Option<u32>, u32, bool); 3] = [
+    (
+        "demo-moestuin-zaaidag",
+        "moestuin-kloosterbuurt",
+        "Zaaidag in de moestuin",
+        9,
+        10,
+        "Kloostertuin, achter de Kloosterstraat 12, Demodorp",
+        Some(20),
+        18,
+        false,
+    ),
+    (
+        "demo-aed-cursus",
+        "aed-bij-de-kerk",
+        "Reanimatiecursus met de AED",
+        16,
+        19,
+        "Dorpshuis De Schakel, Kerkstraat 4, Demodorp",
+        None,
+        7,
+        false,
+    ),
+    (
+        "demo-boules-overleg",
+        "jeu-de-boules-dorpshuis",
+        "Online overleg over de jeu-de-boulesbaan",
+        4,
+        20,
+        "https://meet.example.nl/demodorp-boules",
+        None,
+        3,
+        true,
+    ),
+];
+
+/// Coming meetings on demo initiatives (one nearly full, one cancelled),
+/// at times relative to `now`; a demo meeting that has ended is planned anew.
+fn seed_meetings(store: &Store, community: &communities::Community, now: u64) -> ApiResult<()> {
+    use crate::meetings::{self, StoredMeeting};
+    use crate::store::CountedSet;
+    let today = now - now % 86_400;
+    for (id, initiative, title, days, hour, place, capacity, attendees, cancelled) in MEETINGS {
+        if meetings::stored(store, community, id).is_ok_and(|m| m.ends_at > now) {
+            continue;
+        }
+        // Amsterdam is UTC+1 or +2: hour - 1 in UTC is close enough for a demo.
+        let starts_at = today + days * 86_400 + (hour - 1) * 3600;
+        let online = place.starts_with("https://");
+        meetings::save(
+            store,
+            &StoredMeeting {
+                id: id.into(),
+                community: community.slug.clone(),
+                initiative: initiative.into(),
+                title: title.into(),
+                starts_at,
+                ends_at: starts_at + 2 * 3600,
+                place: (!online).then(|| place.into()),
+                online_url: online.then(|| place.into()),
+                capacity,
+                description: "Iedereen is welkom. Neem gerust een buurman of buurvrouw mee.\n\nKoffie en thee staan klaar.".into(),
+                cancelled,
+                created_at: now,
+                updated_at: now,
+                sequence: u32::from(cancelled),
+            },
+        )?;
+        for n in 0..attendees {
+            let voter = crate::secrets::voter_hash(&format!("demo-attendee-{id}-{n}"));
+            store.set_add(
+                CountedSet::Attendees,
+                &crate::store::key(&[&community.slug, id]),
+                &voter,
+                &now.to_be_bytes(),
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// The topic under the omroep's article.

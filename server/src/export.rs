@@ -102,11 +102,12 @@ impl Scope {
                 | Table::Threads
                 | Table::Reactions
                 | Table::ReactionThreads
-                | Table::ReactionAuthors => key.starts_with(&prefix),
+                | Table::ReactionAuthors
+                | Table::Meetings => key.starts_with(&prefix),
             },
             // Groups are initiatives (community, id), poll rounds
             // (community, poll, round), reactions (community, reaction) and
-            // threads (community, kind, id).
+            // threads (community, kind, id), meetings (community, meeting).
             Record::Member { group, .. } => group.starts_with(&prefix),
         }
     }

@@ -26,6 +26,7 @@ use crate::discussions;
 use crate::errors::ApiResult;
 use crate::export;
 use crate::initiatives;
+use crate::meetings;
 use crate::moderation::{self, Queue};
 use crate::photos;
 use crate::polls;
@@ -72,6 +73,9 @@ enum Endpoint {
     OfficialReactions(String, String, String),
     Topics(String),
     Thread(String, String, String),
+    /// An initiative's meetings (community, initiative), and one meeting.
+    InitiativeMeetings(String, String),
+    Meeting(String, String),
 }
 
 impl Endpoint {
@@ -82,7 +86,8 @@ impl Endpoint {
             | Endpoint::Initiatives(_)
             | Endpoint::Webhooks(_)
             | Endpoint::Polls(_)
-            | Endpoint::Topics(_) => &[Method::GET, Method::POST],
+            | Endpoint::Topics(_)
+            | Endpoint::InitiativeMeetings(..) => &[Method::GET, Method::POST],
             Endpoint::Community(_)
             | Endpoint::Initiative(..)
             | Endpoint::Poll(..)
@@ -103,6 +108,7 @@ impl Endpoint {
             | Endpoint::PollLive(..)
             | Endpoint::Reactions(_) => &[Method::GET],
             Endpoint::Webhook(..) | Endpoint::Token(..) => &[Method::DELETE],
+            Endpoint::Meeting(..) => &[Method::PATCH],
         }
     }
 
@@ -111,7 +117,10 @@ impl Endpoint {
         match self {
             Endpoint::Community(_) => Area::Settings,
             Endpoint::Tokens(_) | Endpoint::Token(..) => Area::Tokens,
-            Endpoint::Initiatives(_) | Endpoint::Initiative(..) => Area::Initiatives,
+            Endpoint::Initiatives(_)
+            | Endpoint::Initiative(..)
+            | Endpoint::InitiativeMeetings(..)
+            | Endpoint::Meeting(..) => Area::Initiatives,
             Endpoint::Moderation(..)
             | Endpoint::Photo(..)
             | Endpoint::Reactions(_)
@@ -163,7 +172,9 @@ impl Endpoint {
             | Endpoint::ReactionModeration(c, _)
             | Endpoint::OfficialReactions(c, _, _)
             | Endpoint::Topics(c)
-            | Endpoint::Thread(c, _, _) => Some(c),
+            | Endpoint::Thread(c, _, _)
+            | Endpoint::InitiativeMeetings(c, _)
+            | Endpoint::Meeting(c, _) => Some(c),
         }
     }
 }
@@ -205,6 +216,10 @@ impl Endpoint {
             ["communities", _, "initiatives", _, "moderation"] => Endpoint::Moderation(s(1), s(3)),
             ["communities", _, "initiatives", _, "answer"] => Endpoint::Answer(s(1), s(3)),
             ["communities", _, "initiatives", _, "erase"] => Endpoint::Erase(s(1), s(3)),
+            ["communities", _, "initiatives", _, "meetings"] => {
+                Endpoint::InitiativeMeetings(s(1), s(3))
+            }
+            ["communities", _, "meetings", _] => Endpoint::Meeting(s(1), s(3)),
             ["communities", _, "audit"] => Endpoint::Audit(s(1)),
             ["communities", _, "webhooks"] => Endpoint::Webhooks(s(1)),
             ["communities", _, "webhooks", "deliveries"] => Endpoint::Deliveries(s(1)),
@@ -583,6 +598,23 @@ async fn handle(
             )?;
             store.durable().await?;
             json(&moderation::admin_view(store, &community, &after)?)
+        }
+        Endpoint::InitiativeMeetings(_, id) if is_get => json(&meetings::of_initiative_any(
+            store,
+            &community,
+            &id,
+            secrets::now_secs(),
+        )?),
+        Endpoint::InitiativeMeetings(_, id) => {
+            let input = parse_json(headers, body)?;
+            let who = meetings::Who::Staff(&actor);
+            let meeting = meetings::add(store, &community, &id, input, who).await?;
+            json_status(&meeting, StatusCode::CREATED)
+        }
+        Endpoint::Meeting(_, m) => {
+            let edit = parse_json(headers, body)?;
+            let who = meetings::Who::Staff(&actor);
+            json(&meetings::edit(store, &community, &m, edit, who).await?)
         }
         Endpoint::Audit(_) => json(&moderation::audit_log(store, &community, log_limit)?),
         Endpoint::Webhooks(_) if is_get => json(&webhooks::list(&community)),

@@ -28,6 +28,7 @@ use crate::errors::{ApiError, ApiResult};
 use crate::feeds;
 use crate::initiatives::{self, ListQuery};
 use crate::joins;
+use crate::meetings;
 use crate::moderation;
 use crate::opendata;
 use crate::photos;
@@ -64,6 +65,14 @@ enum Endpoint {
     Reaction(String),
     ReactionAgree(String),
     ReactionReport(String),
+    /// The community's agenda of meetings, and its calendar file.
+    Meetings,
+    MeetingsIcs,
+    InitiativeMeetings(String),
+    InitiativeMeetingsIcs(String),
+    Meeting(String),
+    MeetingIcs(String),
+    MeetingAttend(String),
 }
 
 impl Endpoint {
@@ -80,6 +89,9 @@ impl Endpoint {
             }
             Endpoint::Reaction(_) => &[Method::PATCH, Method::DELETE],
             Endpoint::ReactionAgree(_) => &[Method::PUT, Method::DELETE],
+            Endpoint::InitiativeMeetings(_) => &[Method::GET, Method::POST],
+            Endpoint::Meeting(_) => &[Method::GET, Method::PATCH],
+            Endpoint::MeetingAttend(_) => &[Method::GET, Method::PUT, Method::DELETE],
             _ => &[Method::GET],
         }
     }
@@ -203,7 +215,39 @@ pub(super) fn routes(app: Arc<App>) -> BoxedFilter<(Response,)> {
         )
         .unify()
         .boxed();
-    let endpoint = endpoint.or(dialogue).unify().boxed();
+    let agenda = path!("api" / "v1" / "communities" / String / "meetings")
+        .map(|slug| (slug, Endpoint::Meetings))
+        .or(
+            path!("api" / "v1" / "communities" / String / "meetings.ics")
+                .map(|slug| (slug, Endpoint::MeetingsIcs)),
+        )
+        .unify()
+        .or(
+            path!("api" / "v1" / "communities" / String / "initiatives" / String / "meetings")
+                .map(|slug, id| (slug, Endpoint::InitiativeMeetings(id))),
+        )
+        .unify()
+        .or(
+            path!("api" / "v1" / "communities" / String / "initiatives" / String / "meetings.ics")
+                .map(|slug, id| (slug, Endpoint::InitiativeMeetingsIcs(id))),
+        )
+        .unify()
+        .or(
+            path!("api" / "v1" / "communities" / String / "meetings" / String).map(
+                |slug, m: String| match m.strip_suffix(".ics") {
+                    Some(id) => (slug, Endpoint::MeetingIcs(id.to_string())),
+                    None => (slug, Endpoint::Meeting(m)),
+                },
+            ),
+        )
+        .unify()
+        .or(
+            path!("api" / "v1" / "communities" / String / "meetings" / String / "attend")
+                .map(|slug, id| (slug, Endpoint::MeetingAttend(id))),
+        )
+        .unify()
+        .boxed();
+    let endpoint = endpoint.or(dialogue).unify().or(agenda).unify().boxed();
     // The photo upload is the one route with a larger body.
     let photo = path!("api" / "v1" / "communities" / String / "initiatives" / String / "photo")
         .map(|slug, id| (slug, Endpoint::Photo(id)))
@@ -570,6 +614,84 @@ async fn handle(
                     .await?,
             )
         }
+        (Endpoint::Meetings, _) => {
+            let query: meetings::AgendaQuery = parse_query(&request.query)?;
+            conditional(app, &request.headers, || {
+                Ok(json(&meetings::agenda(
+                    store,
+                    &community,
+                    &query,
+                    secrets::now_secs(),
+                )?))
+            })?
+        }
+        (Endpoint::InitiativeMeetings(id), Method::POST) => {
+            let input = parse_json(&request.headers, &request.body)?;
+            let who = meetings::Who::Initiator(request.header(MANAGE_HEADER));
+            let meeting = meetings::add(store, &community, &id, input, who).await?;
+            json_status(&meeting, StatusCode::CREATED)
+        }
+        (Endpoint::InitiativeMeetings(id), _) => conditional(app, &request.headers, || {
+            Ok(json(&meetings::of_initiative(
+                store,
+                &community,
+                &id,
+                secrets::now_secs(),
+            )?))
+        })?,
+        (Endpoint::Meeting(m), Method::PATCH) => {
+            let edit = parse_json(&request.headers, &request.body)?;
+            let who = meetings::Who::Initiator(request.header(MANAGE_HEADER));
+            json(&meetings::edit(store, &community, &m, edit, who).await?)
+        }
+        (Endpoint::Meeting(m), _) => json(&meetings::get_public(store, &community, &m)?),
+        (Endpoint::MeetingAttend(m), Method::PUT) => {
+            json(&meetings::attend(store, &community, &m, voter).await?)
+        }
+        (Endpoint::MeetingAttend(m), Method::DELETE) => {
+            json(&meetings::withdraw(store, &community, &m, voter).await?)
+        }
+        (Endpoint::MeetingAttend(m), _) => {
+            json(&meetings::attendance(store, &community, &m, voter)?)
+        }
+        (Endpoint::MeetingsIcs, _) => conditional(app, &request.headers, || {
+            let name = format!("Bijeenkomsten {}", community.name);
+            let all = meetings::published(store, &community, None)?;
+            Ok(calendar_file(
+                app,
+                request,
+                &community,
+                all,
+                Some(&name),
+                None,
+            ))
+        })?,
+        (Endpoint::InitiativeMeetingsIcs(id), _) => conditional(app, &request.headers, || {
+            let initiative = initiatives::get_public(store, &community, &id)?;
+            let name = format!("Bijeenkomsten: {}", initiative.title);
+            let all = meetings::of(store, &community, &initiative)?;
+            let file = format!("bijeenkomsten-{id}.ics");
+            Ok(calendar_file(
+                app,
+                request,
+                &community,
+                all,
+                Some(&name),
+                Some(&file),
+            ))
+        })?,
+        (Endpoint::MeetingIcs(m), _) => conditional(app, &request.headers, || {
+            let one = meetings::get_public_with_sequence(store, &community, &m)?;
+            let file = format!("bijeenkomst-{m}.ics");
+            Ok(calendar_file(
+                app,
+                request,
+                &community,
+                vec![one],
+                None,
+                Some(&file),
+            ))
+        })?,
         (Endpoint::FeedAtom, _) => conditional(app, &request.headers, || {
             let self_url = format!(
                 "http://{}/api/v1/communities/{}/feed.atom",
@@ -585,6 +707,29 @@ async fn handle(
             Ok(response)
         })?,
     })
+}
+
+/// A calendar file (RFC 5545) of `meetings`; with a `file_name` (ids are
+/// [a-z0-9-] only) a download, without one a subscription.
+fn calendar_file(
+    app: &App,
+    request: &Request,
+    community: &Community,
+    meetings: Vec<(mekaar_api::meetings::Meeting, u32)>,
+    name: Option<&str>,
+    file_name: Option<&str>,
+) -> Response {
+    let host = meetings::ics::host_of(&app.public_url(&request.headers));
+    let text = meetings::ics::calendar(
+        &meetings::by_start(meetings),
+        &meetings::ics::Feed {
+            host: &host,
+            name,
+            page: community.initiatives_page.as_deref(),
+            subscription: file_name.is_none(),
+        },
+    );
+    file_response(text, meetings::ics::MEDIA_TYPE, file_name)
 }
 
 /// A CSV download (the slug in the file name is [a-z0-9-] only).

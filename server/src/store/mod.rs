@@ -62,6 +62,8 @@ pub enum Table {
     /// Hashed voter keys with a reaction a moderator let through, per
     /// community (for "a key's first reaction waits").
     ReactionAuthors,
+    /// Meetings of initiatives, by community and meeting id.
+    Meetings,
 }
 
 impl Table {
@@ -86,6 +88,7 @@ impl Table {
             Table::Reactions => "reactions",
             Table::ReactionThreads => "reaction_threads",
             Table::ReactionAuthors => "reaction_authors",
+            Table::Meetings => "meetings",
         }
     }
 
@@ -118,7 +121,7 @@ impl Table {
     }
 
     /// Every table, in declaration order.
-    pub const ALL: [Table; 18] = [
+    pub const ALL: [Table; 19] = [
         Table::Communities,
         Table::Initiatives,
         Table::ServerTokens,
@@ -137,6 +140,7 @@ impl Table {
         Table::Reactions,
         Table::ReactionThreads,
         Table::ReactionAuthors,
+        Table::Meetings,
     ];
 }
 
@@ -159,6 +163,8 @@ pub enum CountedSet {
     /// group: a thread; member: the id of a published reaction (so the
     /// count is the thread's number of published reactions).
     PublishedReactions,
+    /// group: a meeting; member: a hashed voter key ("ik kom").
+    Attendees,
 }
 
 impl CountedSet {
@@ -172,6 +178,7 @@ impl CountedSet {
             CountedSet::Agrees => "agrees",
             CountedSet::ReactionReports => "reaction_reports",
             CountedSet::PublishedReactions => "published_reactions",
+            CountedSet::Attendees => "attendees",
         }
     }
 
@@ -182,7 +189,7 @@ impl CountedSet {
     }
 
     /// Every counted set, in declaration order.
-    pub const ALL: [CountedSet; 7] = [
+    pub const ALL: [CountedSet; 8] = [
         CountedSet::Supports,
         CountedSet::Joins,
         CountedSet::Reports,
@@ -190,6 +197,7 @@ impl CountedSet {
         CountedSet::Agrees,
         CountedSet::ReactionReports,
         CountedSet::PublishedReactions,
+        CountedSet::Attendees,
     ];
 }
 
@@ -272,6 +280,15 @@ pub struct Store {
     /// holds it exclusively while it copies. So a snapshot sees the store
     /// between two operations, never inside one.
     barrier: RwLock<()>,
+}
+
+/// What [`Store::set_add_within`] did, with the group's count after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetAdd {
+    Added(u64),
+    Already(u64),
+    /// The group has its most members; nothing was added.
+    Full(u64),
 }
 
 /// A consistent copy of the store's records (see [`Store::snapshot`]).
@@ -706,6 +723,36 @@ impl Store {
         tree.insert(count_key, &new_count.to_be_bytes())?;
         self.wrote();
         Ok((true, new_count))
+    }
+
+    /// Adds `member` to `group` unless the group already has `max` members
+    /// (a member already there stays, whatever the count), checked and
+    /// written under the group's lock, so a capacity is never exceeded
+    /// however many add at once.
+    pub fn set_add_within(
+        &self,
+        set: CountedSet,
+        group: &[u8],
+        member: &[u8],
+        value: &[u8],
+        max: u64,
+    ) -> StoreResult<SetAdd> {
+        let tree = self.set_tree(set)?;
+        let member_key = member_key(group, member);
+        let count_key = count_key(group);
+        let _permit = self.write_permit();
+        let _guard = self.group_lock(group);
+        let count = read_count(tree.get(&count_key)?)?;
+        if tree.contains_key(&member_key)? {
+            return Ok(SetAdd::Already(count));
+        }
+        if count >= max {
+            return Ok(SetAdd::Full(count));
+        }
+        tree.insert(member_key, self.seal_member_value(set, value)?)?;
+        tree.insert(count_key, &(count + 1).to_be_bytes())?;
+        self.wrote();
+        Ok(SetAdd::Added(count + 1))
     }
 
     /// Makes every stored count equal to the number of members of its group.

@@ -79,6 +79,31 @@ async fn populate(server: &TestServer, http: &Client, slug: &str) {
             200,
         )
         .await;
+        // A meeting with one resident coming.
+        let starts_at = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs()
+            + 86_400;
+        let meeting = call_expecting(
+            http.post(at("/meetings"))
+                .header(mekaar_api::MANAGE_HEADER, &manage)
+                .json(
+                    &json!({"title": "Eerste bijeenkomst", "starts_at": starts_at,
+                              "ends_at": starts_at + 3600, "place": "Dorpshuis"}),
+                ),
+            201,
+        )
+        .await;
+        call_expecting(
+            http.put(server.community_url(
+                slug,
+                &format!("/meetings/{}/attend", meeting["id"].as_str().unwrap()),
+            ))
+            .header(VOTER_HEADER, voter_key(1)),
+            200,
+        )
+        .await;
         call_expecting(
             http.put(admin(&format!("/initiatives/{id}/answer")))
                 .bearer_auth(&token)
@@ -262,6 +287,8 @@ async fn export_and_import_reproduce_every_record() {
         "agrees",
         "reaction_reports",
         "published_reactions",
+        "meetings",
+        "attendees",
     ] {
         assert!(!original[name].is_empty(), "the fixture fills {name}");
     }
@@ -340,7 +367,8 @@ async fn export_and_import_reproduce_every_record() {
                         | "votes"
                         | "agrees"
                         | "reaction_reports"
-                        | "published_reactions" => {
+                        | "published_reactions"
+                        | "attendees" => {
                             // `m` + u16 length + group …, or `c` + group.
                             key.get(3..).is_some_and(|k| k.starts_with(&kessel_prefix))
                                 && key[0] == b'm'

@@ -20,6 +20,7 @@ mod export;
 mod frames;
 mod hardening;
 mod initiatives;
+mod meetings;
 mod openapi;
 mod opendata;
 mod photos;

@@ -27,6 +27,13 @@ const CHECKED_METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
 /// Methods the document may use: the checked ones, and HEAD on static addresses.
 const DOCUMENTED_METHODS: [&str; 6] = ["get", "post", "put", "patch", "delete", "head"];
 
+fn now_secs() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
 fn document_on_disk() -> String {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../server/openapi.json");
     std::fs::read_to_string(path).expect("server/openapi.json is readable")
@@ -198,6 +205,8 @@ struct World {
     doc: Value,
     community: String,
     initiative: String,
+    /// A meeting of the initiative.
+    meeting: String,
     manage_token: String,
     webhook: String,
     file: String,
@@ -372,8 +381,23 @@ async fn world() -> World {
         assert_eq!(posted.body["state"], "published", "{posted:?}");
         reactions.push(posted.body["id"].as_str().expect("reaction id").to_string());
     }
+    let start = now_secs() + 86_400;
+    let meeting = send(
+        http.post(server.community_url("baarlo", &format!("/initiatives/{initiative}/meetings")))
+            .header(
+                "mekaar-manage",
+                submitted.body["manage_token"].as_str().unwrap(),
+            )
+            .json(
+                &json!({"title": "Kennismaken", "starts_at": start, "ends_at": start + 3600,
+                      "place": "Dorpshuis"}),
+            ),
+    )
+    .await;
+    assert_eq!(meeting.status, 201, "{meeting:?}");
     let doc = serde_json::from_str(&document_on_disk()).expect("server/openapi.json is JSON");
     World {
+        meeting: meeting.body["id"].as_str().expect("meeting id").into(),
         topic: topic.body["id"].as_str().expect("topic id").into(),
         thread: ("initiative".into(), initiative.clone()),
         reaction: reactions[0].clone(),
@@ -428,6 +452,7 @@ impl World {
             .replace("{kind}", &self.thread.0)
             .replace("{thread}", &self.thread.1)
             .replace("{reaction}", &self.reaction)
+            .replace("{meeting}", &self.meeting)
     }
 
     /// [`World::fill`] for one operation: a reaction's author deletes the
@@ -680,6 +705,13 @@ async fn every_documented_operation_is_answered_as_documented() {
                     // Signing in needs a real token.
                     value["token"] = json!(w.admin_token);
                 }
+                if value.get("starts_at").is_some() {
+                    // A new meeting starts after now, somewhere.
+                    let start = now_secs() + 86_400;
+                    value["starts_at"] = json!(start);
+                    value["ends_at"] = json!(start + 3600);
+                    value["place"] = json!("Dorpshuis");
+                }
                 request = request.json(&value);
             }
             if World::takes_image(operation) {
@@ -793,8 +825,9 @@ async fn every_documented_operation_is_answered_as_documented() {
         }
     }
     assert!(checked >= 42, "only {checked} operations in the document");
-    // The list, both feeds, both open-data files and a thread's page.
-    assert_eq!(conditional_checked, 6, "conditional GETs");
+    // The list, both feeds, both open-data files, a thread's page, and the
+    // agenda, an initiative's meetings and the three calendar files.
+    assert_eq!(conditional_checked, 11, "conditional GETs");
     // The residents' and the editor's live stream of a poll, and a thread's.
     assert_eq!(live_checked, 3, "live streams");
 
@@ -855,7 +888,8 @@ async fn every_documented_operation_is_answered_as_documented() {
                         "poll_not_found",
                         "token_not_found",
                         "thread_not_found",
-                        "reaction_not_found"
+                        "reaction_not_found",
+                        "meeting_not_found"
                     ]
                     .contains(&code),
                     "{what}"
@@ -898,6 +932,7 @@ impl World {
             "{poll}" => "doesnotexist",
             "{thread}" => "doesnotexist",
             "{reaction}" => "doesnotexist",
+            "{meeting}" => "doesnotexist",
             // Well formed, but no poll's (a clash is a 1 in 28 million chance).
             "{code}" => "22222",
             _ => return self.fill(template),
