@@ -317,16 +317,6 @@ impl W<'_> {
         self.click(&format!("#{}", id.as_str().unwrap())).await;
     }
 
-    /// `(pressed, count)` of the meeting titled `title`.
-    async fn attendance(&self, title: &str) -> Value {
-        self.inside(&format!(
-            "var li = meeting({}); if (!li) return null; var b = li.querySelector('.mekaar-attend'); \
-             return [b ? b.getAttribute('aria-pressed') : null, t(li.querySelector('.mekaar-attend-count'))];",
-            js(title)
-        ))
-        .await
-    }
-
     async fn wait_attendance(&self, title: &str, pressed: &str, count: &str) {
         self.wait(
             &format!("{title:?}: pressed {pressed}, {count:?}"),
