@@ -20,7 +20,8 @@
 //!   (a cancelled meeting stays listed as cancelled; `false` reinstates it).
 //! - `GET|PUT|DELETE /api/v1/communities/{c}/meetings/{m}/attend` with `Mekaar-Voter` →
 //!   [`AttendState`] ("ik kom": idempotent, withdrawable; PUT on a full meeting is
-//!   409 `meeting_full`, on a cancelled or ended one 409 `meeting_closed`).
+//!   409 `meeting_full`, on a cancelled or ended one 409 `meeting_closed`; DELETE works
+//!   also after a cancellation or the end).
 //! - Calendar files (`text/calendar; charset=utf-8`, RFC 5545, times with
 //!   `TZID=Europe/Amsterdam` and its VTIMEZONE, stable UIDs `{m}@{host}`):
 //!   `/api/v1/communities/{c}/meetings.ics` (the community: a `webcal://` subscription),
@@ -102,7 +103,8 @@ pub struct MeetingList {
 
 /// Body of adding a meeting. At least one of `place` and `online_url`.
 /// Refusals: `meeting_in_past` (start before now), `meeting_end_before_start`
-/// (end not after start, or longer than [`limits::DURATION_MAX`]), `invalid_field`.
+/// (end not after start, or longer than [`limits::DURATION_MAX`]), `invalid_field`
+/// (also a start more than five years ahead, or an initiative that has 100 meetings).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct MeetingInput {

@@ -280,42 +280,57 @@ pub async fn seed(store: &Store, tallies: &Tallies, origins: &[String]) -> ApiRe
     })
 }
 
-/// The demo's meetings: (id, initiative, title, days from now, hour, place or
-/// link, capacity, attendees, cancelled). Seeded anew once they have ended.
-const MEETINGS: [(&str, &str, &str, u64, u64, &str, Option<u32>, u32, bool); 3] = [
-    (
-        "demo-moestuin-zaaidag",
-        "moestuin-kloosterbuurt",
-        "Zaaidag in de moestuin",
-        9,
-        10,
-        "Kloostertuin, achter de Kloosterstraat 12, Demodorp",
-        Some(20),
-        18,
-        false,
-    ),
-    (
-        "demo-aed-cursus",
-        "aed-bij-de-kerk",
-        "Reanimatiecursus met de AED",
-        16,
-        19,
-        "Dorpshuis De Schakel, Kerkstraat 4, Demodorp",
-        None,
-        7,
-        false,
-    ),
-    (
-        "demo-boules-overleg",
-        "jeu-de-boules-dorpshuis",
-        "Online overleg over de jeu-de-boulesbaan",
-        4,
-        20,
-        "https://meet.example.nl/demodorp-boules",
-        None,
-        3,
-        true,
-    ),
+/// A demo meeting, planned `days` from today at `hour` (Amsterdam).
+#[derive(Clone, Copy)]
+struct DemoMeeting {
+    id: &'static str,
+    initiative: &'static str,
+    title: &'static str,
+    days: u64,
+    hour: u64,
+    /// An address, or an `https://` link for an online meeting.
+    place: &'static str,
+    capacity: Option<u32>,
+    /// How many residents already said "ik kom".
+    attendees: u32,
+    cancelled: bool,
+}
+
+/// The demo's meetings, seeded anew once they have ended.
+const MEETINGS: [DemoMeeting; 3] = [
+    DemoMeeting {
+        id: "demo-moestuin-zaaidag",
+        initiative: "moestuin-kloosterbuurt",
+        title: "Zaaidag in de moestuin",
+        days: 9,
+        hour: 10,
+        place: "Kloostertuin, achter de Kloosterstraat 12, Demodorp",
+        capacity: Some(20),
+        attendees: 18,
+        cancelled: false,
+    },
+    DemoMeeting {
+        id: "demo-aed-cursus",
+        initiative: "aed-bij-de-kerk",
+        title: "Reanimatiecursus met de AED",
+        days: 16,
+        hour: 19,
+        place: "Dorpshuis De Schakel, Kerkstraat 4, Demodorp",
+        capacity: None,
+        attendees: 7,
+        cancelled: false,
+    },
+    DemoMeeting {
+        id: "demo-boules-overleg",
+        initiative: "jeu-de-boules-dorpshuis",
+        title: "Online overleg over de jeu-de-boulesbaan",
+        days: 4,
+        hour: 20,
+        place: "https://meet.example.nl/demodorp-boules",
+        capacity: None,
+        attendees: 3,
+        cancelled: true,
+    },
 ];
 
 /// Coming meetings on demo initiatives (one nearly full, one cancelled),
@@ -324,7 +339,18 @@ fn seed_meetings(store: &Store, community: &communities::Community, now: u64) ->
     use crate::meetings::{self, StoredMeeting};
     use crate::store::CountedSet;
     let today = now - now % 86_400;
-    for (id, initiative, title, days, hour, place, capacity, attendees, cancelled) in MEETINGS {
+    for demo in &MEETINGS {
+        let DemoMeeting {
+            id,
+            initiative,
+            title,
+            days,
+            hour,
+            place,
+            capacity,
+            attendees,
+            cancelled,
+        } = *demo;
         if meetings::stored(store, community, id).is_ok_and(|m| m.ends_at > now) {
             continue;
         }
@@ -521,5 +547,31 @@ mod tests {
             );
         }
         assert_eq!(community.tokens.len(), 3, "{:?}", community.tokens);
+    }
+
+    /// The demo's agenda has coming meetings, one nearly full and one cancelled,
+    /// and a second start adds no attendees to them.
+    #[tokio::test]
+    async fn the_demo_plans_coming_meetings() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let tallies = Tallies::new();
+        seed(&store, &tallies, &[]).await.unwrap();
+        seed(&store, &tallies, &[]).await.unwrap();
+        let community = communities::get(&store, DEMO_COMMUNITY).unwrap();
+        let now = crate::secrets::now_secs();
+        let agenda = crate::meetings::agenda(&store, &community, &Default::default(), now).unwrap();
+        assert_eq!(agenda.upcoming.len(), 3);
+        assert!(agenda.upcoming.iter().all(|m| m.starts_at > now));
+        assert_eq!(agenda.upcoming.iter().filter(|m| m.cancelled).count(), 1);
+        let nearly_full = agenda
+            .upcoming
+            .iter()
+            .find(|m| m.capacity.is_some())
+            .unwrap();
+        assert_eq!(
+            (nearly_full.attendee_count, nearly_full.capacity),
+            (18, Some(20))
+        );
     }
 }

@@ -79,6 +79,7 @@ struct World {
     webhook: String,
     poll: String,
     reaction: String,
+    meeting: String,
 }
 
 async fn make_token(server: &TestServer, http: &Client, admin: &str, role: &str) -> Value {
@@ -136,6 +137,23 @@ async fn world_with(server: TestServerBuilder) -> World {
     )
     .await;
     assert_eq!(reaction.status, 201, "{reaction:?}");
+    let start = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        + 86_400;
+    let meeting = call(
+        http.post(server.at(&format!(
+            "/api/v1/admin/communities/baarlo/initiatives/{initiative}/meetings"
+        )))
+        .bearer_auth(&admin)
+        .json(
+            &json!({"title": "Kennismaken", "starts_at": start, "ends_at": start + 3600,
+                      "place": "Dorpshuis"}),
+        ),
+    )
+    .await;
+    assert_eq!(meeting.status, 201, "{meeting:?}");
     let moderator = make_token(&server, &http, &admin, "moderator").await;
     let poll_editor = make_token(&server, &http, &admin, "poll_editor").await;
     let spare = make_token(&server, &http, &admin, "moderator").await;
@@ -149,6 +167,7 @@ async fn world_with(server: TestServerBuilder) -> World {
         webhook: hook.body["webhook"]["id"].as_str().unwrap().into(),
         poll: poll.body["poll"]["id"].as_str().unwrap().into(),
         reaction: reaction.body["id"].as_str().unwrap().into(),
+        meeting: meeting.body["id"].as_str().unwrap().into(),
         server,
         http,
     }
@@ -163,6 +182,11 @@ async fn world() -> World {
 /// change something.
 fn admin_routes() -> Vec<(Method, &'static str, Option<Value>)> {
     let none = None;
+    let tomorrow = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        + 86_400;
     vec![
         (Method::GET, "", none.clone()),
         (Method::PATCH, "", Some(json!({"name": "Overgenomen"}))),
@@ -260,6 +284,23 @@ fn admin_routes() -> Vec<(Method, &'static str, Option<Value>)> {
         ),
         (Method::GET, "/topics", none.clone()),
         (Method::POST, "/topics", Some(json!({"title": "Gekaapt?"}))),
+        // Issue 16: meetings, managed by moderators and admins.
+        (
+            Method::GET,
+            "/initiatives/{initiative}/meetings",
+            none.clone(),
+        ),
+        (
+            Method::POST,
+            "/initiatives/{initiative}/meetings",
+            Some(json!({"title": "Gekaapt", "starts_at": tomorrow,
+                        "ends_at": tomorrow + 3600, "place": "Nergens"})),
+        ),
+        (
+            Method::PATCH,
+            "/meetings/{meeting}",
+            Some(json!({"cancelled": true})),
+        ),
     ]
 }
 
@@ -272,6 +313,8 @@ fn allowed(role: &str, method: &Method, route: &str) -> bool {
             route.starts_with("/initiatives")
                 // Issue 15: the reactions queue, the municipality's reactions, threads, topics.
                 || route.starts_with("/reactions")
+                // Issue 16: meetings.
+                || route.starts_with("/meetings")
                 || route.starts_with("/threads")
                 || route == "/topics"
                 || (reads && (route.is_empty() || route == "/audit"))
@@ -297,7 +340,8 @@ impl World {
             .replace("{poll}", &self.poll)
             .replace("{kind}", "initiative")
             .replace("{thread}", &self.initiative)
-            .replace("{reaction}", &self.reaction);
+            .replace("{reaction}", &self.reaction)
+            .replace("{meeting}", &self.meeting);
         self.server
             .at(&format!("/api/v1/admin/communities/{slug}{route}"))
     }
@@ -337,6 +381,7 @@ impl World {
             "reactions": get("/reactions?queue=all").await,
             "thread": get("/threads/{kind}/{thread}").await,
             "topics": get("/topics").await,
+            "meetings": get("/initiatives/{initiative}/meetings").await,
         })
     }
 }
