@@ -299,7 +299,16 @@ impl V<'_> {
             ]
             .concat()
         };
-        let where_ = match (&m.place, &m.online_url) {
+        // A link to join online only while one can: not to a called-off or past meeting.
+        let live = !m.cancelled && !past;
+        let online_url = m.online_url.as_ref().filter(|_| live);
+        let where_ = match (&m.place, online_url) {
+            (_, None) if m.online_url.is_some() => html! {
+                <>
+                    {m.place.clone().map(|p| [p.as_str(), " \u{b7} "].concat())}
+                    {self.t(Key::JoinOnline)}
+                </>
+            },
             (Some(place), Some(url)) => html! {
                 <>
                     {place.clone()}{" \u{b7} "}
@@ -620,6 +629,7 @@ mod tests {
         a.attendee_count = 12;
         let mut off = upcoming("off", SAT_20 + 3_600);
         off.cancelled = true;
+        off.online_url = Some("https://meet.example/off".into());
         off.title = "Schouw".into();
         let mut b = upcoming("b", SAT_20 + 86_400);
         b.online_url = Some("https://meet.example/x".into());
@@ -655,6 +665,15 @@ mod tests {
         assert!(h.contains("Afgelast"), "{h}");
         assert!(!h.contains("id=\"mekaar-7-a-off\""), "{h}");
         assert!(!h.contains("meetings/off.ics"), "{h}");
+        assert_eq!(
+            h.matches("href=\"https://meet.example/x\"").count(),
+            1,
+            "{h}"
+        );
+        assert!(
+            !h.contains("href=\"https://meet.example/off\""),
+            "not clickable: {h}"
+        );
         // Areas.
         assert!(h.contains("Alle buurten"), "{h}");
         assert!(h.contains(">Kloosterbuurt<"), "{h}");
