@@ -126,3 +126,19 @@ pub struct TokenCreated {
     #[serde(default)]
     pub label: String,
 }
+
+/// `GET /api/v1/admin/communities/{c}/mail`: the community's e-mail, counted.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct MailCounts {
+    /// Whether this server sends e-mail for the community (SMTP and a from-address).
+    pub enabled: bool,
+    /// Mails waiting in the outbox (also those being retried).
+    pub queued: u64,
+    pub sent: u64,
+    /// Given up after retries (temporary failures that did not pass).
+    pub failed: u64,
+    /// Refused for good by the receiving server (5xx).
+    pub bounced: u64,
+    /// Confirmed subscribers ("houd me op de hoogte"), over all initiatives.
+    pub subscribers: u64,
+}

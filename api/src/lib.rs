@@ -180,6 +180,10 @@ pub struct CommunityPublic {
     /// the widgets link the support button and cards to `{initiatives_page}#mekaar-i={id}`.
     #[serde(default)]
     pub initiatives_page: Option<String>,
+    /// Whether e-mail options are offered ("houd me op de hoogte", "link kwijt?"):
+    /// the server has `--smtp-url` and the community a from-address.
+    #[serde(default)]
+    pub mail: bool,
 }
 
 /// What a community admin sees: the public part plus the embedding sites.
@@ -201,7 +205,14 @@ pub struct CommunityAdmin {
     /// How residents' reactions are moderated and limited.
     #[serde(default)]
     pub reactions: discussions::ReactionSettings,
+    /// The community's e-mail sender (`Dorpsraad Baarlo <nieuws@baarlo.nl>` or an
+    /// address); `None`: the server's `--mail-from`, if any.
+    #[serde(default)]
+    pub mail_from: Option<String>,
 }
+
+/// Longest `mail_from`, in characters.
+pub const MAIL_FROM_MAX: usize = 200;
 
 /// Smallest and largest `retention_days` (ten years).
 pub const RETENTION_DAYS_MIN: u32 = 1;
@@ -235,6 +246,8 @@ pub struct CommunityCreate {
     pub reports_before_hide: Option<u32>,
     #[serde(default)]
     pub initiatives_page: Option<String>,
+    #[serde(default)]
+    pub mail_from: Option<String>,
 }
 
 /// Body of `PATCH /api/v1/admin/communities/{slug}`: every field optional.
@@ -267,6 +280,9 @@ pub struct CommunityUpdate {
     /// Replaces the reactions settings as a whole.
     #[serde(default)]
     pub reactions: Option<discussions::ReactionSettings>,
+    /// Absent: unchanged; `null` or `""`: the server's default; else a from-address.
+    #[serde(default, deserialize_with = "present")]
+    pub mail_from: Option<Option<String>>,
 }
 
 /// Longest `initiatives_page`, in characters.
@@ -524,6 +540,20 @@ pub struct JoinRequest {
     pub message: String,
     /// The resident agreed that the initiator and moderators see these details.
     pub consent: bool,
+    /// "Houd me op de hoogte": the initiative's news by e-mail after a confirmation
+    /// e-mail (double opt-in). Needs `contact` to be an e-mail address (else 422
+    /// `invalid_email`) and the community's `mail` (else `smtp_not_configured`).
+    #[serde(default)]
+    pub keep_informed: bool,
+}
+
+/// Body of `POST /api/v1/communities/{c}/manage-link` ("link kwijt?"): always 202,
+/// whether or not the address is known; the manage links of that address's
+/// initiatives in this community go to it by e-mail.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ManageLinkRequest {
+    pub email: String,
 }
 
 /// A joiner as the initiator and moderators see them.

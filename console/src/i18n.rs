@@ -278,6 +278,19 @@ table! {
     SettingsRetention => "Persoonsgegevens bewaren (dagen)", "Keep personal data (days)";
     SettingsRetentionHint => "Dagen nadat een initiatief gerealiseerd of gestopt is, worden naam en contactgegevens van initiatiefnemer en deelnemers gewist. Leeg laten: bewaren.",
         "Days after an initiative was realised or stopped, the names and contact details of its initiator and joiners are erased. Leave empty: keep them.";
+    SettingsMailFrom => "Afzender van e-mail (optioneel)", "E-mail sender (optional)";
+    SettingsMailFromHint => "Zoals Dorpsraad Baarlo <nieuws@baarlo.nl>. Leeg laten: de afzender van de server. Zonder afzender of SMTP-instellingen verstuurt Mekaar geen e-mail.",
+        "Such as Dorpsraad Baarlo <nieuws@baarlo.nl>. Leave empty: the server's sender. Without a sender or SMTP settings Mekaar sends no e-mail.";
+    SettingsMail => "E-mail", "E-mail";
+    SettingsMailOn => "E-mail staat aan: inwoners kunnen zich aanmelden voor nieuws en initiatiefnemers krijgen hun beheerlink per e-mail.",
+        "E-mail is on: residents can sign up for news and initiators get their manage link by e-mail.";
+    SettingsMailOff => "E-mail staat uit (geen SMTP-instellingen op de server of geen afzender): de e-mailopties worden niet aangeboden.",
+        "E-mail is off (no SMTP settings on the server or no sender): the e-mail options are not offered.";
+    SettingsMailSubscribers => "Bevestigde abonnees", "Confirmed subscribers";
+    SettingsMailQueued => "In de wachtrij", "Queued";
+    SettingsMailSent => "Verstuurd", "Sent";
+    SettingsMailFailed => "Mislukt", "Failed";
+    SettingsMailBounced => "Geweigerd door de ontvanger", "Refused by the receiver";
     SettingsSaveCommunity => "Instellingen opslaan", "Save settings";
     SettingsTokens => "Toegangstokens", "Access tokens";
     SettingsTokensIntro => "Iedereen die de gemeenschap mee beheert, krijgt een eigen token met een rol. Verwijder een token als iemand stopt: de sessies ermee eindigen dan ook.",

@@ -59,13 +59,19 @@ pub enum Window {
     ReactionsPerKey,
     /// Reactions from one network in one community, per hour.
     ReactionsPerNetwork,
+    /// "Link kwijt?" requests from one network in one community, per hour.
+    LinkRequestsPerNetwork,
+    /// "Link kwijt?" requests for one address in one community, per hour.
+    LinkRequestsPerAddress,
 }
 
 impl Window {
     pub fn length(self) -> Duration {
         match self {
             Window::ReactionsPerKey => Duration::from_secs(10 * 60),
-            Window::ReactionsPerNetwork => Duration::from_secs(3600),
+            Window::ReactionsPerNetwork
+            | Window::LinkRequestsPerNetwork
+            | Window::LinkRequestsPerAddress => Duration::from_secs(3600),
         }
     }
 
@@ -73,6 +79,8 @@ impl Window {
         match self {
             Window::ReactionsPerKey => "reactions from this device",
             Window::ReactionsPerNetwork => "reactions from your network",
+            Window::LinkRequestsPerNetwork => "link requests from your network",
+            Window::LinkRequestsPerAddress => "link requests for this address",
         }
     }
 }

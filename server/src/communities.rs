@@ -63,6 +63,9 @@ pub struct Community {
     /// How residents' reactions are moderated and limited (see `discussions`).
     #[serde(default)]
     pub reactions: ReactionSettings,
+    /// The sender of the community's e-mail (see `mail`); `None`: the server's default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mail_from: Option<String>,
 }
 
 /// A community token as stored: its role, who holds it, and its hash.
@@ -130,6 +133,8 @@ impl Community {
             support_threshold: self.support_threshold,
             moderation: self.moderation,
             initiatives_page: self.initiatives_page.clone(),
+            // Set by the routes, which know the server's SMTP settings (`mail::offered`).
+            mail: false,
         }
     }
 
@@ -140,6 +145,7 @@ impl Community {
             reports_before_hide: self.reports_before_hide,
             retention_days: self.retention_days,
             reactions: self.reactions.clone(),
+            mail_from: self.mail_from.clone(),
         }
     }
 
@@ -236,6 +242,7 @@ pub fn create(store: &Store, input: CommunityCreate) -> ApiResult<(Community, St
         retention_days: None,
         initiatives_page: None,
         reactions: ReactionSettings::default(),
+        mail_from: None,
     };
     apply_update(
         &mut community,
@@ -251,6 +258,7 @@ pub fn create(store: &Store, input: CommunityCreate) -> ApiResult<(Community, St
             retention_days: None,
             initiatives_page: input.initiatives_page.map(Some),
             reactions: None,
+            mail_from: input.mail_from.map(Some),
         },
     )?;
     if !store.insert_new(Table::Communities, &store_key(&community.slug), &community)? {
@@ -465,6 +473,12 @@ fn apply_update(community: &mut Community, change: CommunityUpdate) -> ApiResult
     if let Some(settings) = change.reactions {
         community.reactions = check_reaction_settings(settings)?;
     }
+    if let Some(from) = change.mail_from {
+        community.mail_from = match from.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(from) => Some(crate::mail::check_from("mail_from", from)?),
+        };
+    }
     if let Some(page) = change.initiatives_page {
         community.initiatives_page = match page.as_deref().map(str::trim) {
             None | Some("") => None,
@@ -643,6 +657,7 @@ pub(crate) fn temp_community() -> (tempfile::TempDir, Store, Community, String) 
             moderation: None,
             reports_before_hide: None,
             initiatives_page: None,
+            mail_from: None,
         },
     )
     .unwrap();

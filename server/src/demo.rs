@@ -180,6 +180,7 @@ pub async fn seed(store: &Store, tallies: &Tallies, origins: &[String]) -> ApiRe
                     moderation: None,
                     reports_before_hide: None,
                     initiatives_page: None,
+                    mail_from: None,
                 },
             )?;
             first_admin = created.tokens.first().map(|t| t.id.clone());

@@ -82,16 +82,18 @@ impl Scope {
                     .unwrap_or(false),
                 // Keyed by due time, a join code, a poll id: the community is
                 // in the value.
-                Table::WebhookOutbox | Table::PollJoinCodes | Table::PollIds => {
-                    serde_json::from_slice::<serde_json::Value>(value)
-                        .ok()
-                        .and_then(|v| {
-                            v.get("community")
-                                .and_then(|c| c.as_str())
-                                .map(|c| c == slug)
-                        })
-                        .unwrap_or(false)
-                }
+                Table::WebhookOutbox
+                | Table::PollJoinCodes
+                | Table::PollIds
+                | Table::MailOutbox
+                | Table::MailTokens => serde_json::from_slice::<serde_json::Value>(value)
+                    .ok()
+                    .and_then(|v| {
+                        v.get("community")
+                            .and_then(|c| c.as_str())
+                            .map(|c| c == slug)
+                    })
+                    .unwrap_or(false),
                 // Keyed community + NUL + ….
                 Table::Initiatives
                 | Table::Audit
@@ -103,7 +105,12 @@ impl Scope {
                 | Table::Reactions
                 | Table::ReactionThreads
                 | Table::ReactionAuthors
-                | Table::Meetings => key.starts_with(&prefix),
+                | Table::Meetings
+                | Table::MailSubscriptions
+                | Table::MailDigests
+                | Table::MailManage => key.starts_with(&prefix),
+                // Per community (its slug, then NUL) and per address hash (server-wide).
+                Table::MailStats => key.starts_with(&prefix),
             },
             // Groups are initiatives (community, id), poll rounds
             // (community, poll, round), reactions (community, reaction) and

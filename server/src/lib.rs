@@ -19,6 +19,7 @@ pub mod http;
 pub mod initiatives;
 pub mod joins;
 pub mod live;
+pub mod mail;
 pub mod meetings;
 pub mod moderation;
 pub mod opendata;

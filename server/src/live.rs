@@ -317,6 +317,7 @@ mod tests {
             retention_days: None,
             initiatives_page: None,
             reactions: Default::default(),
+            mail_from: None,
         }
     }
 

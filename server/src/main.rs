@@ -140,6 +140,15 @@ struct ListenArgs {
     /// links and QR codes); by default taken from each request's Host header.
     #[arg(long, env = "MEKAAR_PUBLIC_URL")]
     public_url: Option<String>,
+    /// Where e-mail goes out: smtp://user:password@host:587 (STARTTLS; cleartext
+    /// only to a loopback host) or smtps://user:password@host:465 (TLS).
+    /// Without it no e-mail is sent and the e-mail options are not offered.
+    #[arg(long, env = "MEKAAR_SMTP_URL", hide_env_values = true)]
+    smtp_url: Option<String>,
+    /// The sender of communities without their own from-address, e.g.
+    /// "Mekaar <mekaar@example.nl>".
+    #[arg(long, env = "MEKAAR_MAIL_FROM")]
+    mail_from: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -198,6 +207,10 @@ struct CommunitySettings {
     /// https://www.baarlo.nl/initiatieven (`""` removes it).
     #[arg(long)]
     initiatives_page: Option<String>,
+    /// The sender of the community's e-mail, e.g. "Dorpsraad <nieuws@baarlo.nl>"
+    /// (`""`: the server's --mail-from).
+    #[arg(long)]
+    mail_from: Option<String>,
 }
 
 impl CommunitySettings {
@@ -255,6 +268,8 @@ fn run(cli: Cli) -> Result<(), String> {
         max_connections: None,
         allow_private_webhooks: false,
         public_url: None,
+        smtp_url: None,
+        mail_from: None,
     })) {
         Command::Serve(args) => serve(open()?, args, None),
         Command::Demo {
@@ -395,6 +410,7 @@ fn community(store: &Store, command: CommunityCommand) -> Result<(), String> {
                     themes: settings.themes.unwrap_or_default(),
                     support_threshold: settings.threshold,
                     initiatives_page: settings.initiatives_page,
+                    mail_from: settings.mail_from.clone(),
                 },
             )
             .map_err(|e| e.message)?;
@@ -436,6 +452,7 @@ fn community(store: &Store, command: CommunityCommand) -> Result<(), String> {
                         .map(|days| (days > 0).then_some(days)),
                     initiatives_page: settings.initiatives_page.map(Some),
                     reactions: None,
+                    mail_from: settings.mail_from.map(Some),
                 },
             )
             .map_err(|e| e.message)?;
@@ -514,6 +531,14 @@ fn serve(store: Store, args: ListenArgs, demo_listen: Option<SocketAddr>) -> Res
         );
     }
     settings.public_url = args.public_url;
+    if let Some(url) = &args.smtp_url {
+        mekaar_server::mail::check_smtp_url(url)?;
+    }
+    if let Some(from) = &args.mail_from {
+        mekaar_server::mail::check_from("--mail-from", from).map_err(|e| e.message)?;
+    }
+    settings.mail.smtp_url = args.smtp_url;
+    settings.mail.from = args.mail_from;
     let open_files = raise_open_file_limit();
     settings.connections.per_network = args.max_connections_per_network.max(1);
     settings.connections.total = match args.max_connections {

@@ -16,6 +16,7 @@ use warp::http::StatusCode;
 use crate::communities::{check_text, Community};
 use crate::errors::{ApiError, ApiResult};
 use crate::initiatives::{self, optional_paragraphs, Initiative};
+use crate::mail;
 use crate::moderation;
 use crate::secrets;
 use crate::store::{key, CountedSet, SetAdd, Store, Table};
@@ -568,7 +569,12 @@ pub fn announce_added(
             serde_json::to_value(meeting).map_err(ApiError::internal)?,
         ),
         serde_json::json!({ "initiative": card, "initiative_public": initiative.is_public() }),
-    )
+    )?;
+    // Subscribers hear of it in their next digest (only news of a public initiative).
+    if initiative.is_public() {
+        mail::announce_meeting(store, community, meeting)?;
+    }
+    Ok(())
 }
 
 // ---------------------------------------------------------------- "ik kom"

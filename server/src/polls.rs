@@ -1283,6 +1283,7 @@ mod tests {
             retention_days: None,
             initiatives_page: None,
             reactions: Default::default(),
+            mail_from: None,
         }
     }
 

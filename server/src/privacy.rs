@@ -47,6 +47,7 @@ pub fn erase(
         }
         (ErasureSubject::Joiner, Some(joiner)) => {
             let erased = joins::erase(store, community, id, &joiner)?;
+            let erased = crate::mail::forget_joiner(store, community, id, &joiner)? || erased;
             (
                 "erase_joiner",
                 format!("joiner {joiner}{}", nothing_left(erased)),
@@ -120,7 +121,8 @@ fn erase_initiator(store: &Store, community: &Community, id: &str) -> ApiResult<
     })?;
     let scrubbed = moderation::scrub_audit(store, community, id)?;
     let unsent = webhooks::scrub_outbox(store, &community.slug, id)?;
-    Ok(held_any || scrubbed > 0 || unsent > 0)
+    let mailed = crate::mail::forget_initiator(store, community, id)?;
+    Ok(held_any || scrubbed > 0 || unsent > 0 || mailed)
 }
 
 /// Whether the retention period of `days` has passed at `now` for this
@@ -170,6 +172,8 @@ fn apply_community_retention(
         }
         let initiator = erase_initiator_if_present(store, community, &initiative)?;
         let joiners = joins::erase_all(store, community, &initiative.id)?;
+        let subscribers = crate::mail::forget_subscribers(store, community, &initiative.id)?;
+        let joiners = joiners.max(subscribers);
         if initiator || joiners > 0 {
             let status = initiative.status.as_str();
             let note = format!(

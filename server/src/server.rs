@@ -63,6 +63,7 @@ pub async fn start_with(
             settings.webhooks.clone(),
             stop_rx.clone(),
         )),
+        tokio::spawn(crate::mail::run_worker(app.clone(), stop_rx.clone())),
         tokio::spawn(forget_quiet_networks(app.clone(), stop_rx.clone())),
         tokio::spawn(forget_networks_of_closed_polls(
             app.clone(),

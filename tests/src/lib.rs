@@ -7,6 +7,7 @@
 pub mod answer;
 pub mod bench;
 pub mod chromium;
+pub mod smtp;
 pub mod sse;
 pub mod town;
 pub mod wait;
@@ -91,6 +92,12 @@ impl TestServerBuilder {
     /// How webhook deliveries are retried (tests shorten the delays).
     pub fn webhooks(mut self, retries: RetryPolicy) -> Self {
         self.settings.webhooks = retries;
+        self
+    }
+
+    /// E-mail settings (SMTP on loopback, short digest intervals and retries).
+    pub fn mail(mut self, mail: mekaar_server::mail::MailSettings) -> Self {
+        self.settings.mail = mail;
         self
     }
 
@@ -253,6 +260,7 @@ impl TestServer {
                 moderation: None,
                 reports_before_hide: None,
                 initiatives_page: None,
+                mail_from: None,
             })
             .send()
             .await

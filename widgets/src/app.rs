@@ -111,6 +111,14 @@ fn send(env: &Env, s: &State, kind: FormKind, body: Body, to: UseReducerDispatch
                 then(r.map(Answer::Joined))
             })
         }
+        FormKind::Link => {
+            let mut url = api::community_url(&env.base, &env.community);
+            url.push_str("/manage-link");
+            wasm_bindgen_futures::spawn_local(async move {
+                let answer = api::call("POST", &url, None, json).await;
+                to.dispatch(then(answer.map(|_| Answer::LinkAsked)));
+            });
+        }
         FormKind::Report => {
             request::<ReportState>("POST", url("/report"), voter(env), json, to, move |r| {
                 then(r.map(|_| Answer::Reported))

@@ -12,7 +12,7 @@ use crate::i18n::{fill, status_key, t, Key, Lang};
 use crate::widget::Env;
 use mekaar_api::{
     limits, CommunityPublic, InitiativeEdit, InitiativeStatus, InitiativeSubmit, JoinRequest,
-    ReportRequest, UpdatePost,
+    ManageLinkRequest, ReportRequest, UpdatePost,
 };
 use yew::prelude::*;
 
@@ -86,10 +86,12 @@ pub enum FormKind {
     Update,
     /// The initiator's photo, with its alt text.
     Photo,
+    /// "Link kwijt?": the manage links by e-mail.
+    Link,
 }
 
 impl FormKind {
-    pub const COUNT: usize = 6;
+    pub const COUNT: usize = 7;
 
     /// Its name in `data-act` and in its class `mekaar-{act}-form`.
     pub fn act(self) -> &'static str {
@@ -100,6 +102,7 @@ impl FormKind {
             FormKind::Edit => "edit",
             FormKind::Update => "update",
             FormKind::Photo => "photo",
+            FormKind::Link => "link",
         }
     }
 
@@ -111,6 +114,7 @@ impl FormKind {
             FormKind::Edit,
             FormKind::Update,
             FormKind::Photo,
+            FormKind::Link,
         ]
         .into_iter()
         .find(|k| k.act() == act)
@@ -124,6 +128,7 @@ impl FormKind {
             FormKind::Edit => EDIT,
             FormKind::Update => UPDATE,
             FormKind::Photo => PHOTO,
+            FormKind::Link => LINK,
         }
     }
 }
@@ -153,6 +158,8 @@ pub const JOIN: &[Field] = &[
     ),
     f("message", Key::Message, limits::MESSAGE, Input::Text, false),
     f("consent", Key::Consent, 0, Input::Check, true),
+    // Shown only when the community sends e-mail (`CommunityPublic::mail`).
+    f("keep_informed", Key::KeepInformed, 0, Input::Check, false),
 ];
 pub const REPORT: &[Field] = &[f("reason", Key::Reason, limits::REASON, Input::Text, true)];
 pub const SUBMIT: &[Field] = &[
@@ -179,6 +186,7 @@ pub const EDIT: &[Field] = &[
     THEME,
     f("status", Key::Status, 0, Input::Status, false),
 ];
+pub const LINK: &[Field] = &[f("email", Key::LinkEmail, 254, Input::Email, true)];
 pub const UPDATE: &[Field] = &[f("text", Key::News, limits::UPDATE, Input::Text, true)];
 pub const PHOTO: &[Field] = &[
     f("photo", Key::Photo, 0, Input::File, true),
@@ -203,7 +211,9 @@ pub fn validate(fields: &[Field], value: &dyn Fn(&str) -> String) -> Vec<(&'stat
                 Input::Check => Some(Key::ErrConsent),
                 _ => Some(Key::ErrRequired),
             }
-        } else if field.input == Input::Email && !crate::text::looks_like_email(&v) {
+        } else if field.input == Input::Email && !crate::text::looks_like_email(&v)
+            || field.name == "keep_informed" && !crate::text::looks_like_email(&value("contact"))
+        {
             Some(Key::ErrEmail)
         } else if field.input == Input::Contact
             && !crate::text::looks_like_email(&v)
@@ -270,6 +280,7 @@ pub enum Body {
     Update(UpdatePost),
     /// The photo's alt text (the file goes as it is, from its control).
     Photo(String),
+    Link(ManageLinkRequest),
 }
 
 impl Body {
@@ -283,6 +294,7 @@ impl Body {
                 contact: value("contact"),
                 message: value("message"),
                 consent: !value("consent").is_empty(),
+                keep_informed: !value("keep_informed").is_empty(),
             }),
             FormKind::Report => Body::Report(ReportRequest {
                 reason: value("reason"),
@@ -309,6 +321,9 @@ impl Body {
                 text: value("text"),
             }),
             FormKind::Photo => Body::Photo(value("photo_alt")),
+            FormKind::Link => Body::Link(ManageLinkRequest {
+                email: value("email"),
+            }),
         }
     }
 
@@ -322,6 +337,7 @@ impl Body {
             Body::Edit(b) => to_json(b),
             Body::Update(b) => to_json(b),
             Body::Photo(alt) => alt.clone(),
+            Body::Link(b) => to_json(b),
         }
     }
 }
@@ -423,7 +439,9 @@ pub fn fields_of(
             (Input::Theme, Some(c)) => &c.themes[..],
             _ => none,
         };
-        if matches!(field.input, Input::Area | Input::Theme) && list.is_empty() {
+        if matches!(field.input, Input::Area | Input::Theme) && list.is_empty()
+            || name == "keep_informed" && !community.is_some_and(|c| c.mail)
+        {
             return None;
         }
         let error = ui
@@ -552,6 +570,7 @@ mod tests {
             support_threshold: 50,
             moderation: Default::default(),
             initiatives_page: None,
+            mail: false,
         };
         let mut ui = FormUi {
             errors: vec![("title", Key::ErrRequired)],
@@ -630,6 +649,59 @@ mod tests {
             fields(&env, FormKind::Join, None, &ui, &Callback::noop())
         });
         assert!(!html.contains(" checked"), "{html}");
+    }
+
+    #[test]
+    fn keep_informed_is_offered_only_with_mail_and_needs_an_email_address() {
+        let render = |mail: bool| {
+            let env = crate::widget::tests::env();
+            let community = CommunityPublic {
+                slug: "c".into(),
+                name: "C".into(),
+                languages: vec![],
+                areas: vec![],
+                themes: vec![],
+                support_threshold: 50,
+                moderation: Default::default(),
+                initiatives_page: None,
+                mail,
+            };
+            crate::widget::ssr::render(move || {
+                fields(
+                    &env,
+                    FormKind::Join,
+                    Some(&community),
+                    &FormUi::default(),
+                    &Callback::noop(),
+                )
+            })
+        };
+        assert!(!render(false).contains("keep_informed"));
+        let html = render(true);
+        assert!(
+            html.contains("<label for=\"mekaar-7-f-keep_informed\">Houd me op de hoogte"),
+            "{html}"
+        );
+        let ticked = |contact: &'static str| {
+            let pairs = [
+                ("name", "Anja"),
+                ("contact", contact),
+                ("consent", "true"),
+                ("keep_informed", "true"),
+            ];
+            let errors = validate(JOIN, &values(&pairs));
+            errors
+        };
+        assert_eq!(
+            ticked("06 1234 5678"),
+            vec![("keep_informed", Key::ErrEmail)]
+        );
+        assert!(ticked("anja@example.nl").is_empty());
+        let v = values(&[("email", "anja@example.nl")]);
+        assert!(matches!(
+            Body::new(FormKind::Link, &v),
+            Body::Link(ManageLinkRequest { email }) if email == "anja@example.nl"
+        ));
     }
 
     #[test]

@@ -171,6 +171,15 @@ table! {
     Consent =>
         "Ik vind het goed dat de initiatiefnemer en de moderatoren mijn naam, contactgegevens en bericht zien. Anderen zien alleen hoeveel mensen meedoen.",
         "I agree that the initiator and the moderators see my name, contact details and message. Others only see how many people take part.";
+    KeepInformed =>
+        "Houd me op de hoogte: stuur me het nieuws per e-mail (hooguit één mail per dag; je krijgt eerst een mail om te bevestigen).",
+        "Keep me informed: send me the news by e-mail (at most one a day; you get a mail to confirm first).";
+    LostLink => "Link kwijt?", "Lost your link?";
+    LinkEmail => "Het e-mailadres dat je bij het insturen gaf", "The e-mail address you gave when submitting";
+    LinkSend => "Stuur mijn beheerlink", "Send my manage link";
+    LinkSent =>
+        "Als dit adres bij een initiatief hoort, krijg je de link per e-mail.",
+        "If this address belongs to an initiative, the link is on its way by e-mail.";
     Joined => "Je doet mee. De initiatiefnemer kan contact met je opnemen.", "You're in. The initiator can get in touch with you.";
     Withdraw => "Toch niet meedoen", "Withdraw";
     Report => "Meld dit initiatief", "Report this initiative";

@@ -38,7 +38,7 @@
 //! Headings: the top ones (list, detail, new, card, manage) at the placeholder's level
 //! (`data-heading-level`, default 2), the ones below one level deeper.
 
-use crate::api::Subject;
+use crate::api::{Problem, Subject};
 use crate::form::{self, FormKind};
 use crate::i18n::{ago, count_text, date, fill, fill_count, now, number, status_key, t, Key, Lang};
 use crate::initiatives::{failure_text, moderation_name, Action, Kind, Route, State};
@@ -176,6 +176,13 @@ impl V<'_> {
                         if f.problem.retryable() {
                             {self.button("mekaar-retry", "b-retry", Key::Retry,
                                 self.click(|| Msg::Do(Action::Retry)))}
+                        }
+                        if s.kind == Kind::Manage && f.problem == Problem::InvalidManageToken
+                            && s.community().is_some_and(|c| c.mail) {
+                            // "Link kwijt?": the same answer for any address.
+                            {heading(self.env.heading, "mekaar-section-title", None,
+                                html! { self.t(Key::LostLink) })}
+                            {self.form(FormKind::Link, Key::LinkSend, false)}
                         }
                     </>
                 },
@@ -626,6 +633,7 @@ impl V<'_> {
             FormKind::Edit => Some(Key::Saved),
             FormKind::Update => Some(Key::Posted),
             FormKind::Photo => Some(Key::PhotoSaved),
+            FormKind::Link => Some(Key::LinkSent),
             _ => None,
         };
         let busy = ui.busy.then_some("true");
@@ -905,7 +913,7 @@ impl V<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::{Problem, Query};
+    use crate::api::Query;
     use crate::initiatives::Action as A;
     use mekaar_api::*;
 
@@ -944,6 +952,7 @@ mod tests {
             support_threshold: 50,
             moderation: ModerationPolicy::Pre,
             initiatives_page: None,
+            mail: false,
         }
     }
 

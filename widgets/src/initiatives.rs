@@ -73,6 +73,8 @@ pub enum Answer {
     /// could not be added (the initiative is in all the same).
     Submitted(String, bool, Option<Problem>),
     Managed(Box<ManageView>),
+    /// "Link kwijt?" was sent (the same answer for any address).
+    LinkAsked,
 }
 
 /// What happens to an initiative widget.
@@ -594,6 +596,7 @@ impl State {
                 }
                 self.manage = Some(Ok(*view));
             }
+            Answer::LinkAsked => ui.values = Values::default(),
         }
     }
 }
@@ -906,6 +909,7 @@ mod tests {
             support_threshold: 50,
             moderation: ModerationPolicy::Post,
             initiatives_page: None,
+            mail: false,
         })));
         assert!(matches!(s.status(), Some(Err(f)) if f.problem == Problem::InvalidManageToken));
         let mut s = manage("tok");

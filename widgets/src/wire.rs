@@ -183,6 +183,7 @@ impl Wire for CommunityPublic {
             support_threshold: count(s, "support_threshold")?,
             moderation: or_default(s, "moderation", ModerationPolicy::read)?,
             initiatives_page: opt_text(s, "initiatives_page")?,
+            mail: or_default(s, "mail", Source::boolean)?,
         })
     }
 }
@@ -741,6 +742,7 @@ pub mod tests {
                 areas: vec!["Kerkdorp".into()],
                 themes: vec![],
                 support_threshold: 50,
+                mail: initiatives_page.is_some(),
                 moderation,
                 initiatives_page,
             });

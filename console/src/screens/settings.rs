@@ -1,7 +1,7 @@
 //! The settings screen (community admins only): the community's settings, its access
 //! tokens, and its webhooks with their delivery log.
 
-use mekaar_api::admin::{TokenCreate, TokenCreated, TokenInfo, TokenList};
+use mekaar_api::admin::{MailCounts, TokenCreate, TokenCreated, TokenInfo, TokenList};
 use mekaar_api::discussions::{limits as reaction_limits, ReactionSettings};
 use mekaar_api::{
     CommunityAdmin, DeliveryAttempt, ModerationPolicy, Webhook, WebhookCreate, WebhookCreated,
@@ -25,6 +25,7 @@ pub fn settings() -> Html {
             <Heading text={Key::SettingsTitle.text(lang)} />
             <CommunityForm />
             <ReactionsForm />
+            <MailSection />
             <Tokens />
             <Webhooks />
         </>
@@ -45,6 +46,8 @@ struct Form {
     retention: String,
     /// The host site's initiatives page; empty: none.
     page: String,
+    /// The sender of the community's e-mail; empty: the server's default.
+    mail_from: String,
 }
 
 impl Form {
@@ -60,6 +63,7 @@ impl Form {
             reports: c.reports_before_hide.to_string(),
             retention: c.retention_days.map(|d| d.to_string()).unwrap_or_default(),
             page: c.public.initiatives_page.clone().unwrap_or_default(),
+            mail_from: c.mail_from.clone().unwrap_or_default(),
         }
     }
 }
@@ -79,6 +83,8 @@ struct Patch {
     retention_days: Option<u32>,
     /// `null` removes it; the server checks the address.
     initiatives_page: Option<String>,
+    /// `null`: the server's default sender.
+    mail_from: Option<String>,
 }
 
 /// Non-empty trimmed lines.
@@ -140,6 +146,7 @@ impl Form {
             )?,
             retention_days: retention,
             initiatives_page: Some(self.page.trim().to_string()).filter(|p| !p.is_empty()),
+            mail_from: Some(self.mail_from.trim().to_string()).filter(|m| !m.is_empty()),
         })
     }
 }
@@ -406,6 +413,22 @@ fn community_form() -> Html {
                     </div>
                     { number_input("reports_before_hide", Key::SettingsReports, None, &f.reports, |f, v| f.reports = v) }
                     { number_input("retention_days", Key::SettingsRetention, Some(Key::SettingsRetentionHint), &f.retention, |f, v| f.retention = v) }
+                    <div class="field">
+                        <label for={field_id("mail_from")}>{ t(Key::SettingsMailFrom) }</label>
+                        <p class="hint" id={format!("{}-hint", field_id("mail_from"))}>{ t(Key::SettingsMailFromHint) }</p>
+                        <input type="text" id={field_id("mail_from")} value={f.mail_from.clone()}
+                            maxlength={mekaar_api::MAIL_FROM_MAX.to_string()} spellcheck="false" autocomplete="off"
+                            oninput={{
+                                let form = form.clone();
+                                Callback::from(move |e: InputEvent| {
+                                    let mut f = (*form).clone();
+                                    f.mail_from = e.target_unchecked_into::<HtmlInputElement>().value();
+                                    form.set(f);
+                                })
+                            }}
+                            aria-invalid={invalid("mail_from")} aria-describedby={describedby("mail_from", true)} />
+                        { error_of("mail_from") }
+                    </div>
                     <ErrorAlert error={(*error).clone()} id="settings-error" />
                     <Status text={(*saved).clone()} id="settings-saved" />
                     <div class="actions">
@@ -421,6 +444,51 @@ fn community_form() -> Html {
     html! {
         <section aria-labelledby="settings-community-title">
             <h2 id="settings-community-title">{ t(Key::SettingsCommunity) }</h2>
+            { body }
+        </section>
+    }
+}
+
+/// The community's e-mail: whether it is sent, and how much went where.
+#[function_component(MailSection)]
+fn mail_section() -> Html {
+    let lang = use_lang().lang;
+    let t = |k: Key| k.text(lang);
+    let session = use_session();
+    let path = api::admin_path(&session.info.community, "/mail");
+    let counts = use_state(|| None::<Result<MailCounts, ApiError>>);
+    {
+        let counts = counts.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                counts.set(Some(api::get::<MailCounts>(&path).await));
+            });
+        });
+    }
+    let body = match &*counts {
+        None => html! { <Loading /> },
+        Some(Err(e)) => html! { <ErrorAlert error={Some(e.clone())} id="mail-error" /> },
+        Some(Ok(c)) => {
+            let row = |key: Key, n: u64| {
+                html! { <><dt>{ t(key) }</dt><dd>{ n.to_string() }</dd></> }
+            };
+            html! {
+                <>
+                    <p id="mail-enabled">{ t(if c.enabled { Key::SettingsMailOn } else { Key::SettingsMailOff }) }</p>
+                    <dl class="facts" id="mail-counts">
+                        { row(Key::SettingsMailSubscribers, c.subscribers) }
+                        { row(Key::SettingsMailQueued, c.queued) }
+                        { row(Key::SettingsMailSent, c.sent) }
+                        { row(Key::SettingsMailFailed, c.failed) }
+                        { row(Key::SettingsMailBounced, c.bounced) }
+                    </dl>
+                </>
+            }
+        }
+    };
+    html! {
+        <section aria-labelledby="settings-mail-title">
+            <h2 id="settings-mail-title">{ t(Key::SettingsMail) }</h2>
             { body }
         </section>
     }

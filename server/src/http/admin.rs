@@ -76,6 +76,8 @@ enum Endpoint {
     /// An initiative's meetings (community, initiative), and one meeting.
     InitiativeMeetings(String, String),
     Meeting(String, String),
+    /// The community's e-mail counts.
+    Mail(String),
 }
 
 impl Endpoint {
@@ -106,6 +108,7 @@ impl Endpoint {
             | Endpoint::Audit(_)
             | Endpoint::Deliveries(_)
             | Endpoint::PollLive(..)
+            | Endpoint::Mail(_)
             | Endpoint::Reactions(_) => &[Method::GET],
             Endpoint::Webhook(..) | Endpoint::Token(..) => &[Method::DELETE],
             Endpoint::Meeting(..) => &[Method::PATCH],
@@ -115,7 +118,7 @@ impl Endpoint {
     /// The row of the permission matrix this address belongs to.
     fn area(&self) -> Area {
         match self {
-            Endpoint::Community(_) => Area::Settings,
+            Endpoint::Community(_) | Endpoint::Mail(_) => Area::Settings,
             Endpoint::Tokens(_) | Endpoint::Token(..) => Area::Tokens,
             Endpoint::Initiatives(_)
             | Endpoint::Initiative(..)
@@ -174,7 +177,8 @@ impl Endpoint {
             | Endpoint::Topics(c)
             | Endpoint::Thread(c, _, _)
             | Endpoint::InitiativeMeetings(c, _)
-            | Endpoint::Meeting(c, _) => Some(c),
+            | Endpoint::Meeting(c, _)
+            | Endpoint::Mail(c) => Some(c),
         }
     }
 }
@@ -234,6 +238,7 @@ impl Endpoint {
                 Endpoint::ReactionModeration(s(1), s(3))
             }
             ["communities", _, "topics"] => Endpoint::Topics(s(1)),
+            ["communities", _, "mail"] => Endpoint::Mail(s(1)),
             ["communities", _, "threads", _, _] => Endpoint::Thread(s(1), s(3), s(4)),
             ["communities", _, "threads", _, _, "reactions"] => {
                 Endpoint::OfficialReactions(s(1), s(3), s(4))
@@ -360,7 +365,8 @@ async fn handle(
                 "This route has no community.",
             ))
         }
-        Endpoint::Community(_) if is_get => json(&community.admin_view()),
+        Endpoint::Community(_) if is_get => json(&admin_view(app, &community)),
+        Endpoint::Mail(_) => json(&crate::mail::counts(store, &app.mail, &community)?),
         Endpoint::Community(slug) => {
             let (previous, updated) =
                 communities::update_from(store, &slug, parse_json(headers, body)?)?;
@@ -376,7 +382,7 @@ async fn handle(
                 ),
             )?;
             store.durable().await?;
-            json(&updated.admin_view())
+            json(&admin_view(app, &updated))
         }
         Endpoint::Tokens(_) if is_get => json(&TokenList {
             tokens: community.tokens.iter().map(|t| t.info()).collect(),
@@ -879,4 +885,11 @@ fn audit_photo(
             after: Some(after),
         },
     )
+}
+
+/// A community as its admins see it, with whether it sends e-mail.
+fn admin_view(app: &App, community: &communities::Community) -> mekaar_api::CommunityAdmin {
+    let mut view = community.admin_view();
+    view.public.mail = app.mail.offered(community);
+    view
 }

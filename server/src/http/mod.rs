@@ -3,6 +3,7 @@
 //! becomes the same JSON error shape; nothing here panics on input.
 
 mod admin;
+mod mail;
 mod pages;
 mod public;
 mod session;
@@ -70,6 +71,8 @@ pub struct App {
     /// Open connections per network, and what the connection layer refused.
     pub connections: Arc<crate::connections::ConnectionTable>,
     pub connection_stats: Arc<crate::connections::ConnectionStats>,
+    /// E-mail: SMTP transport and settings (see `mail`).
+    pub mail: crate::mail::Mailer,
 }
 
 /// Settings a deployment (or a test) may change.
@@ -82,6 +85,8 @@ pub struct Settings {
     pub public_url: Option<String>,
     /// Caps and timeouts of connections.
     pub connections: crate::connections::ConnectionLimits,
+    /// SMTP and the digests (no `smtp_url`: no e-mail).
+    pub mail: crate::mail::MailSettings,
 }
 
 impl App {
@@ -95,6 +100,7 @@ impl App {
                 connection_stats.clone(),
             ),
             connection_stats,
+            mail: crate::mail::Mailer::new(&settings.mail),
             settings: settings.clone(),
             live: crate::live::Live::new(store.clone(), tallies.clone()),
             tallies,
@@ -415,6 +421,8 @@ pub fn routes(app: Arc<App>) -> impl Filter<Extract = (impl Reply,), Error = Inf
                 .or(session::routes(app.clone()))
                 .unify()
                 .or(pages::routes(app.clone()))
+                .unify()
+                .or(mail::routes(app.clone()))
                 .unify(),
         )
         .recover(|rejection| async move { Ok::<_, Infallible>(rejection_response(rejection)) })

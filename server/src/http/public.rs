@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use mekaar_api::discussions::{ReactionEdit, ReactionPost, ThreadKind};
 use mekaar_api::{
-    codes, InitiativeSubmitted, JoinRequest, ManageView, ReportRequest, UpdatePost, WebhookEvent,
-    MANAGE_HEADER, VOTER_HEADER,
+    codes, InitiativeSubmitted, JoinRequest, ManageLinkRequest, ManageView, ReportRequest,
+    UpdatePost, WebhookEvent, MANAGE_HEADER, VOTER_HEADER,
 };
 use warp::filters::BoxedFilter;
 use warp::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
@@ -28,6 +28,7 @@ use crate::errors::{ApiError, ApiResult};
 use crate::feeds;
 use crate::initiatives::{self, ListQuery};
 use crate::joins;
+use crate::mail;
 use crate::meetings;
 use crate::moderation;
 use crate::opendata;
@@ -73,6 +74,8 @@ enum Endpoint {
     Meeting(String),
     MeetingIcs(String),
     MeetingAttend(String),
+    /// "Link kwijt?": the manage links of an address, by e-mail.
+    ManageLink,
 }
 
 impl Endpoint {
@@ -84,9 +87,10 @@ impl Endpoint {
             Endpoint::Report(_) | Endpoint::ManageUpdates(_) => &[Method::POST],
             Endpoint::Manage(_) => &[Method::GET, Method::PATCH],
             Endpoint::Photo(_) => &[Method::PUT, Method::DELETE],
-            Endpoint::PollVote(_) | Endpoint::ThreadReactions(..) | Endpoint::ReactionReport(_) => {
-                &[Method::POST]
-            }
+            Endpoint::PollVote(_)
+            | Endpoint::ThreadReactions(..)
+            | Endpoint::ReactionReport(_)
+            | Endpoint::ManageLink => &[Method::POST],
             Endpoint::Reaction(_) => &[Method::PATCH, Method::DELETE],
             Endpoint::ReactionAgree(_) => &[Method::PUT, Method::DELETE],
             Endpoint::InitiativeMeetings(_) => &[Method::GET, Method::POST],
@@ -214,6 +218,9 @@ pub(super) fn routes(app: Arc<App>) -> BoxedFilter<(Response,)> {
                 .map(|slug, id| (slug, Endpoint::ReactionReport(id))),
         )
         .unify()
+        .or(path!("api" / "v1" / "communities" / String / "manage-link")
+            .map(|slug| (slug, Endpoint::ManageLink)))
+        .unify()
         .boxed();
     let agenda = path!("api" / "v1" / "communities" / String / "meetings")
         .map(|slug| (slug, Endpoint::Meetings))
@@ -318,7 +325,27 @@ async fn handle(
         .abuse
         .client_ip(request.peer.map(|p| p.remote), &request.headers);
     Ok(match (endpoint, method.clone()) {
-        (Endpoint::Community, _) => json(&community.public()),
+        (Endpoint::Community, _) => {
+            let mut public = community.public();
+            public.mail = app.mail.offered(&community);
+            json(&public)
+        }
+        (Endpoint::ManageLink, _) => {
+            let asked: ManageLinkRequest = parse_json(&request.headers, &request.body)?;
+            mail::request_manage_links(
+                &app.mail,
+                &app.abuse,
+                &community,
+                &asked.email,
+                client_ip,
+                &app.public_url(&request.headers),
+            )?;
+            // The same answer whether or not the address is known.
+            json_status(
+                &serde_json::json!({ "accepted": true }),
+                StatusCode::ACCEPTED,
+            )
+        }
         (Endpoint::Initiatives, Method::POST) => {
             app.abuse.check(Action::Submit, client_ip)?;
             let (initiative, manage_token) = initiatives::submit(
@@ -333,6 +360,14 @@ async fn handle(
                 WebhookEvent::Submitted,
                 &detail.card,
                 serde_json::json!({ "moderation": initiative.moderation }),
+            )?;
+            mail::send_manage_link(
+                store,
+                &app.mail,
+                &community,
+                &initiative,
+                &manage_token,
+                &app.public_url(&request.headers),
             )?;
             store.durable().await?;
             json_status(
@@ -364,10 +399,40 @@ async fn handle(
         (Endpoint::Join(id), Method::POST) => {
             app.abuse.check(Action::Join, client_ip)?;
             let join: JoinRequest = parse_json(&request.headers, &request.body)?;
-            json(&joins::join(store, &community, &id, voter, join).await?)
+            let keep_informed = join.keep_informed;
+            let email = if keep_informed {
+                app.mail.require(&community)?;
+                Some(mail::check_email("contact", &join.contact)?)
+            } else {
+                None
+            };
+            let state = joins::join(store, &community, &id, voter, join).await?;
+            let voter = supports::voter(voter)?;
+            match email {
+                Some(email) => {
+                    let initiative = initiatives::get(store, &community, &id)?;
+                    mail::subscribe(
+                        store,
+                        &app.mail,
+                        &community,
+                        &initiative,
+                        &voter,
+                        &email,
+                        &app.public_url(&request.headers),
+                    )?;
+                }
+                None => {
+                    mail::unsubscribe_voter(store, &community, &id, &voter)?;
+                }
+            }
+            store.durable().await?;
+            json(&state)
         }
         (Endpoint::Join(id), Method::DELETE) => {
-            json(&joins::withdraw(store, &community, &id, voter).await?)
+            let state = joins::withdraw(store, &community, &id, voter).await?;
+            mail::unsubscribe_voter(store, &community, &id, &supports::voter(voter)?)?;
+            store.durable().await?;
+            json(&state)
         }
         (Endpoint::Join(id), _) => json(&joins::state(store, &community, &id, voter)?),
         (Endpoint::Report(id), _) => {
@@ -409,6 +474,9 @@ async fn handle(
             initiatives::check_manage_token(&initiative, request.header(MANAGE_HEADER))?;
             let post: UpdatePost = parse_json(&request.headers, &request.body)?;
             let after = initiatives::post_update(store, &community, &id, &post.text)?;
+            if let Some(update) = after.updates.last() {
+                mail::announce_update(store, &community, &after, &update.text)?;
+            }
             store.durable().await?;
             json(&manage_view(app, &community, &after)?)
         }

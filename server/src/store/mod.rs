@@ -64,6 +64,21 @@ pub enum Table {
     ReactionAuthors,
     /// Meetings of initiatives, by community and meeting id.
     Meetings,
+    /// E-mails waiting to be sent, keyed by when they are due (sealed: an
+    /// address and a text; removed once sent, bounced or given up).
+    MailOutbox,
+    /// "Houd me op de hoogte": by community, initiative and hashed voter key
+    /// (sealed: the address and the unsubscribe link).
+    MailSubscriptions,
+    /// SHA-256 of a confirm or unsubscribe token → its subscription.
+    MailTokens,
+    /// Per initiative: news waiting for the next digest, and when the last went.
+    MailDigests,
+    /// Per initiative with an initiator's address: that address and the
+    /// manage token, to mail the link again ("link kwijt?"; sealed).
+    MailManage,
+    /// Per community: mails sent, failed and bounced; per address hash: bounces.
+    MailStats,
 }
 
 impl Table {
@@ -89,6 +104,12 @@ impl Table {
             Table::ReactionThreads => "reaction_threads",
             Table::ReactionAuthors => "reaction_authors",
             Table::Meetings => "meetings",
+            Table::MailOutbox => "mail_outbox",
+            Table::MailSubscriptions => "mail_subscriptions",
+            Table::MailTokens => "mail_tokens",
+            Table::MailDigests => "mail_digests",
+            Table::MailManage => "mail_manage",
+            Table::MailStats => "mail_stats",
         }
     }
 
@@ -110,6 +131,10 @@ impl Table {
                 | Table::Photos
                 // Display names and texts: erased for real on removal.
                 | Table::Reactions
+                // Addresses, mail texts, manage tokens.
+                | Table::MailOutbox
+                | Table::MailSubscriptions
+                | Table::MailManage
         )
     }
 
@@ -121,7 +146,7 @@ impl Table {
     }
 
     /// Every table, in declaration order.
-    pub const ALL: [Table; 19] = [
+    pub const ALL: [Table; 25] = [
         Table::Communities,
         Table::Initiatives,
         Table::ServerTokens,
@@ -141,6 +166,12 @@ impl Table {
         Table::ReactionThreads,
         Table::ReactionAuthors,
         Table::Meetings,
+        Table::MailOutbox,
+        Table::MailSubscriptions,
+        Table::MailTokens,
+        Table::MailDigests,
+        Table::MailManage,
+        Table::MailStats,
     ];
 }
 

@@ -301,6 +301,8 @@ fn admin_routes() -> Vec<(Method, &'static str, Option<Value>)> {
             "/meetings/{meeting}",
             Some(json!({"cancelled": true})),
         ),
+        // Issue 16: the e-mail counts (read with the settings).
+        (Method::GET, "/mail", none.clone()),
     ]
 }
 
@@ -317,7 +319,7 @@ fn allowed(role: &str, method: &Method, route: &str) -> bool {
                 || route.starts_with("/meetings")
                 || route.starts_with("/threads")
                 || route == "/topics"
-                || (reads && (route.is_empty() || route == "/audit"))
+                || (reads && (route.is_empty() || route == "/audit" || route == "/mail"))
         }
         "poll_editor" => {
             route.starts_with("/polls")
@@ -325,7 +327,7 @@ fn allowed(role: &str, method: &Method, route: &str) -> bool {
                 // neither moderate reactions nor react as the municipality.
                 || route == "/threads/{kind}/{thread}"
                 || route == "/topics"
-                || (reads && (route.is_empty() || route == "/audit"))
+                || (reads && (route.is_empty() || route == "/audit" || route == "/mail"))
         }
         _ => false,
     }

@@ -20,6 +20,7 @@ mod export;
 mod frames;
 mod hardening;
 mod initiatives;
+mod mail;
 mod meetings;
 mod openapi;
 mod opendata;

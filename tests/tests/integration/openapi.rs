@@ -289,7 +289,17 @@ async fn open_poll(server: &TestServer, http: &Client, poll: Value) -> (String, 
 }
 
 async fn world() -> World {
-    let server = TestServer::start().await;
+    // The server sends e-mail (to a loopback port where nothing listens: the mails
+    // wait in the outbox), so the e-mail operations are offered.
+    let mail = mekaar_server::mail::MailSettings {
+        smtp_url: Some(format!(
+            "smtp://127.0.0.1:{}",
+            mekaar_tests::bench::free_loopback_port().unwrap()
+        )),
+        from: Some("Mekaar <mekaar@example.nl>".into()),
+        ..Default::default()
+    };
+    let server = TestServer::builder().mail(mail).start().await;
     let created = server.create_community("baarlo", &[SERVED_ORIGIN]).await;
     // A redirect is an answer to check against the document, not to follow.
     let http = Client::builder()

@@ -572,7 +572,18 @@ fn files_holding(dir: &std::path::Path, needle: &[u8]) -> Vec<String> {
 
 #[tokio::test]
 async fn erased_data_and_deleted_webhook_secrets_leave_no_byte_in_the_data_directory() {
-    let town = mekaar_tests::Town::start(TestServer::start().await, "baarlo", &[]).await;
+    // The server sends e-mail, to an SMTP server that is down: the joiner's
+    // subscription and the mails to them and to the initiator stay queued.
+    let mail = mekaar_server::mail::MailSettings {
+        smtp_url: Some(format!(
+            "smtp://127.0.0.1:{}",
+            mekaar_tests::bench::free_loopback_port().unwrap()
+        )),
+        from: Some("Mekaar <mekaar@example.nl>".into()),
+        ..Default::default()
+    };
+    let server = TestServer::builder().mail(mail).start().await;
+    let town = mekaar_tests::Town::start(server, "baarlo", &[]).await;
     // Values found nowhere else, so a find means them.
     let initiator = "Initiatiefnemer Qwzxkvbjyp";
     let email = "qwzxkvbjyp@example.nl";
@@ -601,10 +612,19 @@ async fn erased_data_and_deleted_webhook_secrets_leave_no_byte_in_the_data_direc
     town.join(
         &mine.id,
         &"d".repeat(32),
-        &json!({"name": joiner, "contact": contact, "message": message, "consent": true}),
+        &json!({"name": joiner, "contact": contact, "message": message, "consent": true,
+                "keep_informed": true}),
     )
     .await
     .expect_ok();
+    let mail_counts = call(
+        town.http
+            .get(town.admin_url("/mail"))
+            .bearer_auth(&town.token),
+    )
+    .await;
+    // The initiator's manage link and the subscriber's confirmation.
+    assert_eq!(mail_counts.expect_ok()["queued"], 2);
     let hook = town
         .add_hook("https://hooks.example.nl/mekaar", &["submitted"])
         .await;
@@ -671,6 +691,17 @@ async fn erased_data_and_deleted_webhook_secrets_leave_no_byte_in_the_data_direc
     call(erase(json!({"subject": "joiner", "joiner": joiner_id})))
         .await
         .expect_ok();
+    let mail_counts = call(
+        town.http
+            .get(town.admin_url("/mail"))
+            .bearer_auth(&town.token),
+    )
+    .await;
+    assert_eq!(
+        mail_counts.expect_ok()["queued"],
+        0,
+        "erasure empties their mails"
+    );
     call(
         town.http
             .delete(town.admin_url(&format!("/webhooks/{}", hook.id)))
