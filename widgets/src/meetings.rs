@@ -1148,6 +1148,7 @@ pub mod tests {
             support_threshold: 50,
             moderation: Default::default(),
             initiatives_page: None,
+            mail: false,
         }));
         assert_eq!((b.area.as_str(), b.load), ("", load));
         b.apply(Action::Area("Kerkdorp".into()));

@@ -618,6 +618,7 @@ mod tests {
             support_threshold: 50,
             moderation: Default::default(),
             initiatives_page: Some("https://www.dorp.example/initiatieven".into()),
+            mail: false,
         }
     }
 
