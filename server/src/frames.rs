@@ -47,6 +47,12 @@ pub enum FrameKind {
     Poll,
     /// A thread: under an initiative, a poll or a topic.
     Discussion,
+    /// The community's coming meetings.
+    Agenda,
+    /// One initiative's meetings.
+    Meetings,
+    /// One initiative's next steps.
+    Steps,
 }
 
 impl FrameKind {
@@ -57,6 +63,9 @@ impl FrameKind {
             "initiative" => FrameKind::Initiative,
             "poll" => FrameKind::Poll,
             "discussion" => FrameKind::Discussion,
+            "agenda" => FrameKind::Agenda,
+            "meetings" => FrameKind::Meetings,
+            "steps" => FrameKind::Steps,
             _ => return Err(ApiError::route_not_found()),
         })
     }
@@ -68,6 +77,9 @@ impl FrameKind {
             FrameKind::Initiative => "initiative",
             FrameKind::Poll => "poll",
             FrameKind::Discussion => "discussion",
+            FrameKind::Agenda => "agenda",
+            FrameKind::Meetings => "meetings",
+            FrameKind::Steps => "steps",
         }
     }
 
@@ -75,10 +87,12 @@ impl FrameKind {
     /// kind needs one.
     pub fn subjects(self) -> &'static [&'static str] {
         match self {
-            FrameKind::Support | FrameKind::Initiative => &["initiative"],
+            FrameKind::Support | FrameKind::Initiative | FrameKind::Meetings | FrameKind::Steps => {
+                &["initiative"]
+            }
             FrameKind::Poll => &["poll"],
             FrameKind::Discussion => &["topic", "poll", "initiative"],
-            FrameKind::Initiatives => &[],
+            FrameKind::Initiatives | FrameKind::Agenda => &[],
         }
     }
 }
@@ -230,5 +244,30 @@ mod tests {
         .unwrap_err();
         assert!(err.message.contains("area"), "{}", err.message);
         assert!(FrameKind::from_path("manage").is_err());
+    }
+
+    #[test]
+    fn the_agenda_meetings_and_steps_have_frames() {
+        let q = FrameQuery::parse(
+            FrameKind::Agenda,
+            &pairs(&[("community", "baarlo"), ("area", "Kerkdorp")]),
+        )
+        .unwrap();
+        let html = page(FrameKind::Agenda, &q, "Baarlo", "nl");
+        assert!(html
+            .contains("data-mekaar=\"agenda\" data-community=\"baarlo\" data-area=\"Kerkdorp\""));
+        for kind in ["meetings", "steps"] {
+            let kind = FrameKind::from_path(kind).unwrap();
+            let err = FrameQuery::parse(kind, &pairs(&[("community", "baarlo")])).unwrap_err();
+            assert!(err.message.contains("initiative"), "{}", err.message);
+            let q = FrameQuery::parse(
+                kind,
+                &pairs(&[("community", "baarlo"), ("initiative", "aed")]),
+            )
+            .unwrap();
+            assert!(
+                page(kind, &q, "AED", "nl").contains(&format!("data-mekaar=\"{}\"", kind.name()))
+            );
+        }
     }
 }

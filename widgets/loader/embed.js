@@ -23,11 +23,12 @@
   var FILES = {
     initiatives: ["__MEKAAR_INITIATIVES_JS__", "__MEKAAR_INITIATIVES_WASM__"],
     polls: ["__MEKAAR_POLLS_JS__", "__MEKAAR_POLLS_WASM__"],
-    discussions: ["__MEKAAR_DISCUSSIONS_JS__", "__MEKAAR_DISCUSSIONS_WASM__"]
+    discussions: ["__MEKAAR_DISCUSSIONS_JS__", "__MEKAAR_DISCUSSIONS_WASM__"],
+    meetings: ["__MEKAAR_MEETINGS_JS__", "__MEKAAR_MEETINGS_WASM__"]
   };
+  var KINDS = { poll: "polls", discussion: "discussions", agenda: "meetings", meetings: "meetings", steps: "meetings" };
   function family(el) {
-    var kind = el.getAttribute("data-mekaar");
-    return kind === "poll" ? "polls" : kind === "discussion" ? "discussions" : "initiatives";
+    return KINDS[el.getAttribute("data-mekaar")] || "initiatives";
   }
   // Inside our own frame page (/embed/...): tell the host page how tall the widget is, so
   // its frame can grow to it (the host's loader, or the iframe snippet's few lines, listen).
@@ -135,7 +136,8 @@
     }
   });
   observer.observe(d.documentElement, watch);
-  // A widget that shows another inside its shadow root (the initiative detail's reactions)
+  // A widget that shows others inside its shadow root (the initiative detail's reactions,
+  // meetings and next steps)
   // asks for it with a composed `mekaar:mount` event from that placeholder: mount it, and
   // watch that shadow root, so the widget ends when its placeholder leaves it.
   d.addEventListener("mekaar:mount", function (e) {

@@ -46,6 +46,14 @@ pub enum Problem {
     NotYourReaction,
     DuplicateReaction,
     InvalidReply,
+    /// Meetings and steps (issue 16); the meetings family words these itself.
+    MeetingNotFound,
+    MeetingInPast,
+    MeetingEndBeforeStart,
+    MeetingFull,
+    MeetingClosed,
+    StepNotFound,
+    StepLocked,
     Generic,
 }
 
@@ -85,6 +93,13 @@ impl Problem {
             talk::NOT_YOUR_REACTION => Problem::NotYourReaction,
             talk::DUPLICATE_REACTION => Problem::DuplicateReaction,
             talk::INVALID_REPLY => Problem::InvalidReply,
+            codes::MEETING_NOT_FOUND => Problem::MeetingNotFound,
+            codes::MEETING_IN_PAST => Problem::MeetingInPast,
+            codes::MEETING_END_BEFORE_START => Problem::MeetingEndBeforeStart,
+            codes::MEETING_FULL => Problem::MeetingFull,
+            codes::MEETING_CLOSED => Problem::MeetingClosed,
+            codes::STEP_NOT_FOUND => Problem::StepNotFound,
+            codes::STEP_LOCKED => Problem::StepLocked,
             _ => Problem::Generic,
         }
     }

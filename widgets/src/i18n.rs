@@ -424,6 +424,102 @@ pub mod talk {
     }
 }
 
+/// The meetings family's own table: the agenda, an initiative's meetings and its next
+/// steps (only that family links it in).
+#[cfg(feature = "meetings")]
+pub mod meet {
+    use super::Lang;
+
+    table! {
+        AgendaTitle => "Agenda", "Coming up";
+        MeetingsTitle => "Bijeenkomsten", "Meetings";
+        StepsTitle => "Volgende stappen", "Next steps";
+        Attend => "Ik kom", "I'll be there";
+        AttendingNote => "Je komt. Nog eens klikken meldt je af.", "You're coming. Click again to cancel.";
+        Attended => "Je komt naar {n}.", "You're coming to {n}.";
+        Withdrawn => "Je bent afgemeld voor {n}.", "You're no longer coming to {n}.";
+        ComingNone => "Nog niemand aangemeld", "Nobody has signed up yet";
+        ComingOne => "{n} komt", "{n} is coming";
+        ComingOther => "{n} komen", "{n} are coming";
+        PlacesOne => "nog 1 plaats", "1 place left";
+        PlacesOther => "nog {n} plaatsen", "{n} places left";
+        Full => "vol", "full";
+        Cancelled => "Afgelast", "Called off";
+        AddToCalendar => "Zet in je agenda", "Add to your calendar";
+        AllToCalendar => "Alle bijeenkomsten in je agenda", "All meetings in your calendar";
+        Subscribe => "Abonneer op deze agenda", "Subscribe to this calendar";
+        SubscribeHint =>
+            "Nieuwe bijeenkomsten verschijnen dan vanzelf in je agenda.",
+            "New meetings then appear in your calendar by themselves.";
+        JoinOnline => "Meedoen via internet", "Join online";
+        Past => "Eerdere bijeenkomsten ({n})", "Past meetings ({n})";
+        PastNews => "Nieuws van {n}", "News from {n}";
+        NoneComing => "Er staan nog geen bijeenkomsten gepland.", "No meetings are planned yet.";
+        NoneInArea => "Geen bijeenkomsten gepland in deze buurt.", "No meetings planned in this area.";
+        TimesDutch => "Tijden in Nederlandse tijd.", "Times in Dutch time (Europe/Amsterdam).";
+        Add => "Bijeenkomst toevoegen", "Add a meeting";
+        NewMeeting => "Nieuwe bijeenkomst", "New meeting";
+        EditMeeting => "Bijeenkomst bewerken", "Edit meeting";
+        Edit => "Bewerk", "Edit";
+        CallOff => "Afgelasten", "Call off";
+        Reinstate => "Laat toch doorgaan", "Put it back on";
+        Close => "Sluiten", "Close";
+        Save => "Opslaan", "Save";
+        Saving => "Opslaan\u{2026}", "Saving\u{2026}";
+        Saved => "De bijeenkomst is opgeslagen.", "The meeting has been saved.";
+        CalledOff => "De bijeenkomst is afgelast.", "The meeting has been called off.";
+        Reinstated => "De bijeenkomst gaat weer door.", "The meeting is on again.";
+        FTitle => "Titel", "Title";
+        FDate => "Datum", "Date";
+        FStart => "Begintijd", "Start time";
+        FEnd => "Eindtijd", "End time";
+        FPlace => "Plaats (adres)", "Place (address)";
+        FPlaceHint =>
+            "Bijvoorbeeld: Dorpshuis De Schakel, Kerkstraat 4. Vul een plaats of een link in, of allebei.",
+            "For example: the village hall, Kerkstraat 4. Enter a place or a link, or both.";
+        FOnline => "Link om online mee te doen", "Link to join online";
+        FCapacity => "Aantal plaatsen (niet verplicht)", "Number of places (optional)";
+        FCapacityHint => "Leeg gelaten: onbeperkt.", "Left empty: unlimited.";
+        FDescription => "Beschrijving (niet verplicht)", "Description (optional)";
+        ErrTooLong => "Dit is te lang: maximaal {n} tekens.", "This is too long: at most {n} characters.";
+        ErrWhere => "Vul een plaats of een link in.", "Enter a place or a link.";
+        ErrUrl => "Een link begint met https:// of http://.", "A link starts with https:// or http://.";
+        ErrCapacity => "Vul een heel getal van 1 tot {n} in.", "Enter a whole number from 1 to {n}.";
+        ErrEndBeforeStart =>
+            "De eindtijd moet na de begintijd liggen (op dezelfde dag).",
+            "The end time must be after the start time (on the same day).";
+        ErrTooLongMeeting => "Een bijeenkomst duurt hooguit twee dagen.", "A meeting lasts two days at most.";
+        ErrInPast => "Dit moment is al voorbij.", "This moment has already passed.";
+        ErrDate => "Dit is geen geldige datum of tijd.", "This is not a valid date or time.";
+        ErrFull => "Deze bijeenkomst is vol.", "This meeting is full.";
+        ErrClosed =>
+            "Aanmelden kan niet meer: de bijeenkomst is afgelast of voorbij.",
+            "Signing up is closed: the meeting was called off or is over.";
+        ErrMeetingNotFound => "Deze bijeenkomst bestaat niet (meer).", "This meeting does not exist (any more).";
+        ErrStepNotFound => "Deze stap bestaat niet (meer).", "This step does not exist (any more).";
+        ErrStepLocked => "Deze stap is nog niet vrijgegeven.", "This step is not unlocked yet.";
+        ErrOriginNotAllowed =>
+            "Deze website mag de bijeenkomsten en stappen van deze gemeenschap (nog) niet tonen. De beheerder van de gemeenschap kan de website toestaan.",
+            "This website is not (yet) allowed to show this community's meetings and steps. The community's administrator can allow it.";
+        StepsDone => "{n} van {t} stappen gezet", "{n} of {t} steps taken";
+        StepDone => "Gedaan", "Done";
+        StepTodo => "Nog te doen", "To do";
+        StepLocked => "Nog op slot", "Locked";
+        UnlockSupports => "Komt vrij bij {n} steunbetuigingen.", "Unlocks at {n} supporters.";
+        UnlockStatus => "Komt vrij in de fase \u{201c}{n}\u{201d}.", "Unlocks at the stage \u{201c}{n}\u{201d}.";
+        StepLink => "Meer informatie", "More information";
+        TickLabel => "Deze stap is gezet", "This step is done";
+        Ticked => "Stap afgevinkt.", "Step ticked off.";
+        Unticked => "Vinkje weggehaald.", "Tick removed.";
+        DoneOn => "gezet op {n}", "done on {n}";
+    }
+
+    /// The translated text of `key`.
+    pub fn t(lang: Lang, key: Key) -> &'static str {
+        key.text(lang)
+    }
+}
+
 /// "3 dagen geleden", "gisteren", … : how long ago `then` was at `now` (seconds since the
 /// epoch); past a year the date itself ("op 12 november 2025").
 pub fn ago(lang: Lang, then: u64, now: u64) -> String {
@@ -615,6 +711,24 @@ mod tests {
                 assert!(!key.text(lang).trim().is_empty(), "{key:?} {lang:?}");
             }
             assert_ne!(key.text(Lang::Nl), key.text(Lang::En), "{key:?}");
+        }
+    }
+
+    #[test]
+    #[cfg(feature = "meetings")]
+    fn every_meetings_key_has_every_language() {
+        for key in meet::Key::ALL {
+            for lang in Lang::ALL {
+                assert!(!key.text(lang).trim().is_empty(), "{key:?} {lang:?}");
+            }
+            assert_ne!(key.text(Lang::Nl), key.text(Lang::En), "{key:?}");
+            for ph in ["{n}", "{t}"] {
+                assert_eq!(
+                    key.text(Lang::Nl).contains(ph),
+                    key.text(Lang::En).contains(ph),
+                    "{key:?}"
+                );
+            }
         }
     }
 

@@ -736,6 +736,10 @@ impl V<'_> {
                 <div class="mekaar-story">{story(&d.story)}</div>
                 {for answer}
                 {self.updates(&d.updates)}
+                // Next steps and meetings: the meetings family's widgets, mounted like the
+                // discussion; each shows nothing while it has nothing to show.
+                {self.child("steps", card)}
+                {self.child("meetings", card)}
                 <section class="mekaar-join">
                     {sub(Key::Join)}
                     <p class="mekaar-join-count" role="status">{State::join_text(lang, s.join_count)}</p>
@@ -757,23 +761,23 @@ impl V<'_> {
                 // No name of its own (two details on a page would be two landmarks of one
                 // name): the discussion's heading "Reacties (n)" says what it is.
                 <section class="mekaar-reactions-section">
-                    {self.discussion(card)}
+                    {self.child("discussion", card)}
                 </section>
             </div>
         }
     }
 
-    /// A discussion placeholder inside this widget's shadow root, for the initiative's
-    /// reactions. The loader cannot see into shadow roots: once it is shown, the app asks
-    /// the loader to mount it (a bubbling, composed `mekaar:mount` event from the
+    /// A placeholder of another family's widget (`kind`: the discussion of the initiative's
+    /// reactions, its meetings or next steps) inside this widget's shadow root. The loader
+    /// cannot see into shadow roots: once it is shown, the app asks the loader to mount it (a bubbling, composed `mekaar:mount` event from the
     /// placeholder, see `app.rs`); the loader then watches this shadow root and ends that
     /// widget (its timers too) when the placeholder leaves it (the detail closes, or this
     /// widget ends). Keyed by the initiative, so another one gets a new placeholder.
-    fn discussion(&self, card: &InitiativePublic) -> Html {
+    fn child(&self, kind: &'static str, card: &InitiativePublic) -> Html {
         let env = self.env;
         let theme = env.theme.map_or("auto", |t| t.attr());
         html! {
-            <div key={card.id.clone()} class="mekaar-child" data-mekaar="discussion"
+            <div key={[kind, "-", &card.id].concat()} class="mekaar-child" data-mekaar={kind}
                 data-initiative={card.id.clone()} data-community={env.community.to_string()}
                 data-lang={env.lang.tag()} data-theme={theme}
                 data-heading-level={env.level(1).to_string()}
@@ -1147,11 +1151,19 @@ mod tests {
         assert!(html.contains("name=\"consent\""));
         assert!(html.contains("class=\"mekaar-support-slot\""));
         assert!(html.contains("id=\"mekaar-7-b-report\""));
-        // The reactions: a discussion placeholder the loader mounts (one level deeper).
+        // The reactions: a discussion placeholder the loader mounts (one level deeper);
+        // the next steps and meetings likewise, before the join form.
         assert!(
             html.contains("data-mekaar=\"discussion\" data-initiative=\""),
             "{html}"
         );
+        let steps = html
+            .find("data-mekaar=\"steps\" data-initiative=\"")
+            .expect("steps");
+        let meetings = html
+            .find("data-mekaar=\"meetings\" data-initiative=\"")
+            .expect("meetings");
+        assert!(steps < meetings && meetings < html.find("mekaar-join-form").unwrap());
         assert!(html.contains("data-community=\"demodorp\" data-lang=\"nl\" data-theme=\"auto\" data-heading-level=\"3\""), "{html}");
         assert!(
             html.contains("<section class=\"mekaar-reactions-section\">"),

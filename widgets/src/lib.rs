@@ -18,10 +18,18 @@ pub mod form;
 pub mod i18n;
 pub mod initiative_view;
 pub mod initiatives;
+#[cfg(feature = "meetings")]
+pub mod meetings;
+#[cfg(all(target_arch = "wasm32", feature = "meetings"))]
+pub mod meetings_app;
+#[cfg(feature = "meetings")]
+pub mod meetings_view;
 pub mod poll;
 #[cfg(target_arch = "wasm32")]
 pub mod poll_app;
 pub mod registry;
+#[cfg(feature = "meetings")]
+pub mod steps;
 pub mod support;
 pub mod text;
 pub mod voter;
@@ -41,12 +49,20 @@ pub mod wire;
 /// The defaults meet WCAG 2.1 AA (text contrast >= 4.5:1) in both themes. While loading, the
 /// root reserves about its ready height so the host page does not jump.
 ///
-/// The discussion family adds its own rules (`discussion.css`); the other families do not
-/// carry them.
-#[cfg(not(feature = "discussions"))]
+/// The discussion and meetings families add their own rules (`discussion.css`,
+/// `meetings.css`); the other families do not carry them.
+#[cfg(not(any(feature = "discussions", feature = "meetings")))]
 pub const STYLE: &str = include_str!("style.css");
-#[cfg(feature = "discussions")]
+#[cfg(all(feature = "discussions", not(feature = "meetings")))]
 pub const STYLE: &str = concat!(include_str!("style.css"), include_str!("discussion.css"));
+#[cfg(all(feature = "meetings", not(feature = "discussions")))]
+pub const STYLE: &str = concat!(include_str!("style.css"), include_str!("meetings.css"));
+#[cfg(all(feature = "discussions", feature = "meetings"))]
+pub const STYLE: &str = concat!(
+    include_str!("style.css"),
+    include_str!("discussion.css"),
+    include_str!("meetings.css")
+);
 
 /// The list's options from the placeholder's attributes (`attr` gives one, "" if absent):
 /// `data-area`, `data-theme`, `data-status` preset the filters, `data-limit` the page size

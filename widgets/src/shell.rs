@@ -7,7 +7,12 @@
 
 // Built with one widget family (see `build-pkg`), the other family's arms are left out.
 #![cfg_attr(
-    not(all(feature = "initiatives", feature = "polls", feature = "discussions")),
+    not(all(
+        feature = "initiatives",
+        feature = "polls",
+        feature = "discussions",
+        feature = "meetings"
+    )),
     allow(unused_variables, dead_code)
 )]
 
@@ -30,9 +35,16 @@ thread_local! {
     /// the browser has none (then each shadow root gets a `<style>`).
     static SHEET: Option<CssStyleSheet> = shared_sheet();
     /// Each family's wasm counts on its own: the discussion family (mounted inside other
-    /// widgets too) counts from 1000, so ids never repeat on a page.
+    /// widgets too) counts from 1000, the meetings family from 2000, so ids never repeat
+    /// on a page.
     static NEXT_UID: RefCell<u32> = const {
-        RefCell::new(if cfg!(any(feature = "initiatives", feature = "polls")) { 0 } else { 1000 })
+        RefCell::new(if cfg!(any(feature = "initiatives", feature = "polls")) {
+            0
+        } else if cfg!(feature = "discussions") {
+            1000
+        } else {
+            2000
+        })
     };
 }
 
@@ -69,6 +81,9 @@ enum Widget {
     Support,
     Poll,
     Discussion,
+    Agenda,
+    Meetings,
+    Steps,
     Initiatives(Kind),
 }
 
@@ -79,6 +94,7 @@ impl Widget {
             Widget::Support | Widget::Initiatives(_) => cfg!(feature = "initiatives"),
             Widget::Poll => cfg!(feature = "polls"),
             Widget::Discussion => cfg!(feature = "discussions"),
+            Widget::Agenda | Widget::Meetings | Widget::Steps => cfg!(feature = "meetings"),
         }
     }
 
@@ -87,6 +103,9 @@ impl Widget {
             "support" => Widget::Support,
             "poll" => Widget::Poll,
             "discussion" => Widget::Discussion,
+            "agenda" => Widget::Agenda,
+            "meetings" => Widget::Meetings,
+            "steps" => Widget::Steps,
             "initiatives" => Widget::Initiatives(Kind::List),
             "initiative" => Widget::Initiatives(Kind::Single),
             "manage" => Widget::Initiatives(Kind::Manage),
@@ -146,6 +165,19 @@ pub fn mount(element: Element, base: String) -> Result<(), JsValue> {
         preview: attr("data-preview").trim() == "true",
     });
     let initiative = || -> Rc<str> { attr("data-initiative").trim().into() };
+    // On the manage page (`data-as="initiator"`): its token, from the fragment (never sent
+    // to a server but in the manage header).
+    let manage = || -> Option<Rc<str>> {
+        (attr("data-as").trim() == "initiator")
+            .then(|| {
+                let hash = web_sys::window()
+                    .and_then(|w| w.location().hash().ok())
+                    .unwrap_or_default();
+                hash.trim_start_matches('#').trim().to_string()
+            })
+            .filter(|token| !token.is_empty())
+            .map(Rc::from)
+    };
     match widget {
         #[cfg(feature = "initiatives")]
         Widget::Support => start::<crate::support::SupportButton>(
@@ -174,16 +206,35 @@ pub fn mount(element: Element, base: String) -> Result<(), JsValue> {
             crate::discussion_app::Props {
                 env,
                 target: crate::discussion::Target::from_attrs(&attr),
-                // The manage page keeps its token in the fragment (never sent to a server).
-                manage: (attr("data-as").trim() == "initiator")
-                    .then(|| {
-                        let hash = web_sys::window()
-                            .and_then(|w| w.location().hash().ok())
-                            .unwrap_or_default();
-                        hash.trim_start_matches('#').trim().to_string()
-                    })
-                    .filter(|token| !token.is_empty())
-                    .map(Rc::from),
+                manage: manage(),
+            },
+        ),
+        #[cfg(feature = "meetings")]
+        Widget::Agenda | Widget::Meetings => start::<crate::meetings_app::MeetingsWidget>(
+            &element,
+            root,
+            crate::meetings_app::Props {
+                scope: if matches!(widget, Widget::Agenda) {
+                    crate::meetings::Scope::Agenda
+                } else {
+                    crate::meetings::Scope::Initiative
+                },
+                env,
+                initiative: initiative(),
+                area: attr("data-area").trim().into(),
+                manage: manage(),
+            },
+        ),
+        #[cfg(feature = "meetings")]
+        Widget::Steps => start::<crate::meetings_app::StepsWidget>(
+            &element,
+            root,
+            crate::meetings_app::Props {
+                scope: crate::meetings::Scope::Initiative,
+                env,
+                initiative: initiative(),
+                area: Rc::from(""),
+                manage: manage(),
             },
         ),
         #[cfg(feature = "initiatives")]

@@ -15,8 +15,10 @@
 use mekaar_api::discussions::{
     AgreeState, Badge, Reaction, ReactionState, Stance, Thread, ThreadKind, ThreadView,
 };
+use mekaar_api::meetings::{AttendState, Meeting, MeetingList};
 use mekaar_api::polls::VoteReceipt;
 use mekaar_api::polls::{LiveUpdate, Phase, PollPublic, PollResults, PollView, ResultsVisibility};
+use mekaar_api::steps::{InitiativeStep, InitiativeSteps, Step};
 use mekaar_api::{
     CommunityPublic, ErrorBody, ErrorDetail, InitiativeDetail, InitiativeList, InitiativePublic,
     InitiativeStatus, InitiativeSubmitted, InitiativeUpdate, JoinDetail, JoinState, ManageView,
@@ -502,6 +504,86 @@ impl Wire for AgreeState {
     }
 }
 
+impl Wire for Meeting {
+    fn read<S: Source>(s: &S) -> Option<Self> {
+        Some(Meeting {
+            id: text(s, "id")?,
+            community: text(s, "community")?,
+            initiative: text(s, "initiative")?,
+            initiative_title: text(s, "initiative_title")?,
+            area: opt_text(s, "area")?,
+            title: text(s, "title")?,
+            starts_at: count(s, "starts_at")?,
+            ends_at: count(s, "ends_at")?,
+            place: opt_text(s, "place")?,
+            online_url: opt_text(s, "online_url")?,
+            capacity: match opt_count(s, "capacity")? {
+                None => None,
+                Some(n) => Some(u32::try_from(n).ok()?),
+            },
+            description: or_default(s, "description", Source::string)?,
+            cancelled: or_default(s, "cancelled", Source::boolean)?,
+            attendee_count: count(s, "attendee_count")?,
+            created_at: count(s, "created_at")?,
+            updated_at: or_default(s, "updated_at", whole)?,
+        })
+    }
+}
+
+impl Wire for MeetingList {
+    fn read<S: Source>(s: &S) -> Option<Self> {
+        Some(MeetingList {
+            upcoming: items(s, "upcoming")?,
+            past: match s.field("past") {
+                None => Vec::new(),
+                Some(_) => items(s, "past")?,
+            },
+        })
+    }
+}
+
+impl Wire for AttendState {
+    fn read<S: Source>(s: &S) -> Option<Self> {
+        Some(AttendState {
+            attending: flag(s, "attending")?,
+            attendee_count: count(s, "attendee_count")?,
+            full: flag(s, "full")?,
+        })
+    }
+}
+
+impl Wire for Step {
+    fn read<S: Source>(s: &S) -> Option<Self> {
+        Some(Step {
+            id: text(s, "id")?,
+            title: text(s, "title")?,
+            description: or_default(s, "description", Source::string)?,
+            link: opt_text(s, "link")?,
+            unlock_supports: opt_count(s, "unlock_supports")?,
+            unlock_status: opt(s, "unlock_status")?,
+        })
+    }
+}
+
+impl Wire for InitiativeStep {
+    fn read<S: Source>(s: &S) -> Option<Self> {
+        Some(InitiativeStep {
+            step: Step::read(s)?,
+            done: flag(s, "done")?,
+            done_at: opt_count(s, "done_at")?,
+            unlocked: flag(s, "unlocked")?,
+        })
+    }
+}
+
+impl Wire for InitiativeSteps {
+    fn read<S: Source>(s: &S) -> Option<Self> {
+        Some(InitiativeSteps {
+            steps: items(s, "steps")?,
+        })
+    }
+}
+
 #[cfg(target_arch = "wasm32")]
 impl Source for wasm_bindgen::JsValue {
     fn field(&self, name: &str) -> Option<Self> {
@@ -555,7 +637,7 @@ impl Source for serde_json::Value {
 }
 
 #[cfg(test)]
-mod tests {
+pub mod tests {
     use super::*;
     use serde_json::{json, Value};
 
@@ -839,6 +921,74 @@ mod tests {
         .unwrap();
         assert_eq!((r.name.as_str(), r.edited, r.replies.len()), ("", false, 0));
         assert_eq!(Stance::read(&json!("maybe")), None);
+    }
+
+    pub fn meeting(id: &str, full: bool) -> Meeting {
+        Meeting {
+            id: id.into(),
+            community: "dorp".into(),
+            initiative: "aed".into(),
+            initiative_title: "AED bij de kerk".into(),
+            area: full.then(|| "Kerkdorp".into()),
+            title: "Eerste bijeenkomst".into(),
+            starts_at: 1_797_102_000,
+            ends_at: 1_797_112_800,
+            place: full.then(|| "Dorpshuis, Kerkstraat 4".into()),
+            online_url: full.then(|| "https://meet.example/aed".into()),
+            capacity: full.then_some(30),
+            description: if full {
+                "Koffie!".into()
+            } else {
+                String::new()
+            },
+            cancelled: full,
+            attendee_count: 12,
+            created_at: 1_790_000_000,
+            updated_at: if full { 1_790_000_100 } else { 0 },
+        }
+    }
+
+    #[test]
+    fn meeting_and_step_answers_read_back_as_the_server_wrote_them() {
+        for full in [true, false] {
+            round_trip(meeting("m1", full));
+            round_trip(MeetingList {
+                upcoming: vec![meeting("m1", full), meeting("m2", !full)],
+                past: if full {
+                    vec![meeting("m0", true)]
+                } else {
+                    vec![]
+                },
+            });
+            round_trip(AttendState {
+                attending: full,
+                attendee_count: 30,
+                full,
+            });
+            let step = Step {
+                id: "s1".into(),
+                title: "Zoek 3 medestanders".into(),
+                description: if full {
+                    "Samen sta je sterker".into()
+                } else {
+                    String::new()
+                },
+                link: full.then(|| "https://gemeente.example/subsidie".into()),
+                unlock_supports: full.then_some(50),
+                unlock_status: full.then_some(InitiativeStatus::InProgress),
+            };
+            round_trip(InitiativeSteps {
+                steps: vec![InitiativeStep {
+                    step,
+                    done: full,
+                    done_at: full.then_some(1_790_000_000),
+                    unlocked: !full,
+                }],
+            });
+        }
+        // Defaults: no past, description, cancelled, updated_at.
+        let list = MeetingList::read(&json!({"upcoming": []})).unwrap();
+        assert!(list.past.is_empty());
     }
 
     #[test]

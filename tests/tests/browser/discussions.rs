@@ -681,10 +681,11 @@ async fn the_initiator_reacts_from_the_manage_page_with_the_initiators_badge() {
         initiator
             .goto(&format!("{}/manage/{SLUG}/{id}#{token}", world.api.url))
             .await;
+        // The manage page: manage (0), steps (1), meetings (2), discussion (3).
         let talk = W {
             p: &initiator,
             nested: false,
-            index: 1,
+            index: 3,
         };
         talk.wait(
             "the reactions under the manage page, ready",

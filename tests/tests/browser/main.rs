@@ -26,6 +26,7 @@ mod console_steps;
 mod discussions;
 mod embedding;
 mod initiatives;
+mod meetings;
 mod overlay;
 mod poll_control;
 mod polls;
