@@ -11,13 +11,14 @@ var origin = new URL(base).origin;
 var STATE = "data-mekaar-state";
 var glue = {}, framed;
 var FILES = {
-initiatives: ["mekaar_widgets_initiatives-7e11242f.js", "mekaar_widgets_initiatives_bg-03a25069.wasm"],
-polls: ["mekaar_widgets_polls-e4ed5021.js", "mekaar_widgets_polls_bg-304ee194.wasm"],
-discussions: ["mekaar_widgets_discussions-7658a975.js", "mekaar_widgets_discussions_bg-3da886d0.wasm"]
+initiatives: ["mekaar_widgets_initiatives-04ab2516.js", "mekaar_widgets_initiatives_bg-c1d438aa.wasm"],
+polls: ["mekaar_widgets_polls-489f246f.js", "mekaar_widgets_polls_bg-bfacda92.wasm"],
+discussions: ["mekaar_widgets_discussions-e080f88a.js", "mekaar_widgets_discussions_bg-0175c3ad.wasm"],
+meetings: ["mekaar_widgets_meetings-fabfb4b3.js", "mekaar_widgets_meetings_bg-073f03ec.wasm"]
 };
+var KINDS = { poll: "polls", discussion: "discussions", agenda: "meetings", meetings: "meetings", steps: "meetings" };
 function family(el) {
-var kind = el.getAttribute("data-mekaar");
-return kind === "poll" ? "polls" : kind === "discussion" ? "discussions" : "initiatives";
+return KINDS[el.getAttribute("data-mekaar")] || "initiatives";
 }
 if (d.documentElement.hasAttribute("data-mekaar-frame") && window.parent !== window && window.ResizeObserver) {
 new ResizeObserver(function () {

@@ -12,46 +12,46 @@ wasm.unmount(element);
 function __wbg_get_imports() {
 const import0 = {
 __proto__: null,
-bD: function(arg0) {
+bA: function(arg0) {
 const v = arg0;
 const ret = typeof(v) === 'boolean' ? v : undefined;
 return isLikeNone(ret) ? 0xFFFFFF : ret ? 1 : 0;
 },
-bH: function(arg0, arg1) {
+bE: function(arg0, arg1) {
 const ret = debugString(arg1);
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-bE: function(arg0) {
+bB: function(arg0) {
 const ret = typeof(arg0) === 'function';
 return ret;
 },
-by: function(arg0) {
+bv: function(arg0) {
 const ret = arg0 === null;
 return ret;
 },
-bA: function(arg0) {
+bx: function(arg0) {
 const val = arg0;
 const ret = typeof(val) === 'object' && val !== null;
 return ret;
 },
-bF: function(arg0) {
+bC: function(arg0) {
 const ret = arg0 === undefined;
 return ret;
 },
-bz: function(arg0, arg1) {
+bw: function(arg0, arg1) {
 const ret = arg0 === arg1;
 return ret;
 },
-bB: function(arg0, arg1) {
+by: function(arg0, arg1) {
 const obj = arg1;
 const ret = typeof(obj) === 'number' ? obj : undefined;
 getDataViewMemory0().setFloat64((arg0 >>> 0) + 8 * 1, isLikeNone(ret) ? 0 : ret, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, !isLikeNone(ret), true);
 },
-bC: function(arg0, arg1) {
+bz: function(arg0, arg1) {
 const obj = arg1;
 const ret = typeof(obj) === 'string' ? obj : undefined;
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
@@ -59,16 +59,16 @@ var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-bx: function(arg0, arg1) {
+bu: function(arg0, arg1) {
 throw new Error(getStringFromWasm0(arg0, arg1));
 },
-bG: function(arg0) {
+bD: function(arg0) {
 arg0._wbg_cb_unref();
 },
-ae: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+ac: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.addEventListener(getStringFromWasm0(arg1, arg2), arg3, arg4);
 }, arguments); },
-aK: function() { return handleError(function (arg0, arg1) {
+aJ: function() { return handleError(function (arg0, arg1) {
 const ret = arg0.appendChild(arg1);
 return ret;
 }, arguments); },
@@ -76,38 +76,31 @@ D: function() { return handleError(function (arg0, arg1) {
 const ret = arg0.attachShadow(arg1);
 return ret;
 }, arguments); },
-aW: function(arg0) {
+aV: function(arg0) {
 const ret = arg0.bubbles;
 return ret;
 },
-h: function(arg0) {
+g: function(arg0) {
 const ret = arg0.__yew_subtree_cache_key;
 return isLikeNone(ret) ? Number.MAX_SAFE_INTEGER : (ret) >>> 0;
 },
-aS: function(arg0) {
+aR: function(arg0) {
 const ret = arg0.cancelBubble;
 return ret;
 },
-av: function(arg0) {
-const ret = arg0.checked;
-return ret;
-},
-aI: function(arg0) {
+aH: function(arg0) {
 const ret = arg0.childNodes;
 return ret;
 },
-o: function(arg0) {
-const ret = clearTimeout(arg0);
+n: function(arg0) {
+const ret = clearInterval(arg0);
 return ret;
 },
-aG: function() { return handleError(function (arg0) {
+aF: function() { return handleError(function (arg0) {
 const ret = arg0.cloneNode();
 return ret;
 }, arguments); },
-ac: function(arg0) {
-arg0.close();
-},
-aT: function(arg0) {
+aS: function(arg0) {
 const ret = arg0.composedPath();
 return ret;
 },
@@ -123,19 +116,15 @@ R: function(arg0, arg1, arg2) {
 const ret = arg0.createTextNode(getStringFromWasm0(arg1, arg2));
 return ret;
 },
-z: function() { return handleError(function (arg0) {
+y: function() { return handleError(function (arg0) {
 const ret = arg0.crypto;
 return ret;
 }, arguments); },
-ao: function(arg0) {
-const ret = arg0.data;
-return ret;
-},
-A: function(arg0) {
+z: function(arg0) {
 const ret = arg0.document;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-m: function(arg0, arg1) {
+l: function(arg0, arg1) {
 let deferred0_0;
 let deferred0_1;
 try {
@@ -146,19 +135,19 @@ console.error(getStringFromWasm0(arg0, arg1));
 wasm.__wbindgen_export3(deferred0_0, deferred0_1, 1);
 }
 },
-t: function(arg0, arg1) {
+s: function(arg0, arg1) {
 var v0 = getArrayJsValueFromWasm0(arg0, arg1);
 wasm.__wbindgen_export3(arg0, arg1 * 4, 4);
 console.error(...(v0));
 },
-x: function(arg0, arg1) {
+w: function(arg0, arg1) {
 const ret = arg0.fetch(arg1);
 return ret;
 },
-af: function() { return handleError(function (arg0) {
+ad: function() { return handleError(function (arg0) {
 arg0.focus();
 }, arguments); },
-bk: function(arg0) {
+bh: function(arg0) {
 const ret = Array.from(arg0);
 return ret;
 },
@@ -169,19 +158,19 @@ var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-y: function() { return handleError(function (arg0, arg1) {
+x: function() { return handleError(function (arg0, arg1) {
 const ret = arg0.getComputedStyle(arg1);
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 }, arguments); },
-bc: function(arg0) {
+bb: function(arg0) {
 const ret = arg0.getDate();
 return ret;
 },
-aZ: function(arg0) {
+aY: function(arg0) {
 const ret = arg0.getFullYear();
 return ret;
 },
-bd: function(arg0) {
+bc: function(arg0) {
 const ret = arg0.getHours();
 return ret;
 },
@@ -192,26 +181,26 @@ var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-aY: function(arg0) {
+aX: function(arg0) {
 const ret = arg0.getMinutes();
 return ret;
 },
-be: function(arg0) {
+bd: function(arg0) {
 const ret = arg0.getMonth();
 return ret;
 },
-az: function() { return handleError(function (arg0, arg1, arg2, arg3) {
+ay: function() { return handleError(function (arg0, arg1, arg2, arg3) {
 const ret = arg1.getPropertyValue(getStringFromWasm0(arg2, arg3));
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-u: function() { return handleError(function (arg0, arg1, arg2) {
+t: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.getRandomValues(getArrayU8FromWasm0(arg1, arg2));
 return ret;
 }, arguments); },
-bt: function() { return handleError(function (arg0, arg1) {
+bq: function() { return handleError(function (arg0, arg1) {
 const ret = Reflect.get(arg0, arg1);
 return ret;
 }, arguments); },
@@ -222,23 +211,34 @@ var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-q: function(arg0, arg1) {
-const ret = arg0[arg1 >>> 0];
-return ret;
-},
 p: function(arg0, arg1) {
 const ret = arg0[arg1 >>> 0];
 return ret;
 },
-W: function(arg0) {
+o: function(arg0, arg1) {
+const ret = arg0[arg1 >>> 0];
+return ret;
+},
+U: function() { return handleError(function (arg0, arg1) {
+const ret = arg1.hash;
+const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
+const len1 = WASM_VECTOR_LEN;
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+}, arguments); },
+Y: function(arg0) {
 const ret = arg0.headers;
 return ret;
 },
-Y: function(arg0) {
+T: function(arg0) {
+const ret = arg0.hidden;
+return ret;
+},
+aa: function(arg0) {
 const ret = arg0.host;
 return ret;
 },
-aN: function() { return handleError(function (arg0, arg1, arg2) {
+aM: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.insertBefore(arg1, arg2);
 return ret;
 }, arguments); },
@@ -252,7 +252,7 @@ result = false;
 const ret = result;
 return ret;
 },
-ah: function(arg0) {
+af: function(arg0) {
 let result;
 try {
 result = arg0 instanceof HTMLElement;
@@ -262,17 +262,37 @@ result = false;
 const ret = result;
 return ret;
 },
-ap: function(arg0) {
+at: function(arg0) {
 let result;
 try {
-result = arg0 instanceof MessageEvent;
+result = arg0 instanceof HTMLInputElement;
 } catch (_) {
 result = false;
 }
 const ret = result;
 return ret;
 },
-Z: function(arg0) {
+av: function(arg0) {
+let result;
+try {
+result = arg0 instanceof HTMLSelectElement;
+} catch (_) {
+result = false;
+}
+const ret = result;
+return ret;
+},
+aC: function(arg0) {
+let result;
+try {
+result = arg0 instanceof HTMLTextAreaElement;
+} catch (_) {
+result = false;
+}
+const ret = result;
+return ret;
+},
+ab: function(arg0) {
 let result;
 try {
 result = arg0 instanceof ShadowRoot;
@@ -282,7 +302,7 @@ result = false;
 const ret = result;
 return ret;
 },
-v: function(arg0) {
+u: function(arg0) {
 let result;
 try {
 result = arg0 instanceof Window;
@@ -292,34 +312,45 @@ result = false;
 const ret = result;
 return ret;
 },
-bl: function(arg0) {
+bi: function(arg0) {
 const ret = Array.isArray(arg0);
 return ret;
 },
-bm: function(arg0, arg1) {
+bj: function(arg0, arg1) {
 const ret = Object.is(arg0, arg1);
 return ret;
 },
-U: function() { return handleError(function (arg0) {
+W: function() { return handleError(function (arg0) {
 const ret = arg0.json();
 return ret;
 }, arguments); },
-aH: function(arg0) {
+ao: function(arg0, arg1) {
+const ret = arg1.key;
+const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
+const len1 = WASM_VECTOR_LEN;
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+},
+aG: function(arg0) {
 const ret = arg0.lastChild;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-r: function(arg0) {
+q: function(arg0) {
 const ret = arg0.length;
 return ret;
 },
-c: function(arg0) {
+b: function(arg0) {
 const ret = arg0.__yew_listener_id;
 return isLikeNone(ret) ? Number.MAX_SAFE_INTEGER : (ret) >>> 0;
 },
-w: function() { return handleError(function (arg0) {
+v: function() { return handleError(function (arg0) {
 const ret = arg0.localStorage;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 }, arguments); },
+A: function(arg0) {
+const ret = arg0.location;
+return ret;
+},
 F: function(arg0, arg1) {
 const ret = arg1.namespaceURI;
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
@@ -331,264 +362,239 @@ L: function() { return handleError(function () {
 const ret = new Headers();
 return ret;
 }, arguments); },
-bi: function() {
-const ret = new Array();
-return ret;
-},
-ba: function(arg0) {
+aZ: function(arg0) {
 const ret = new Date(arg0);
 return ret;
 },
-ar: function() { return handleError(function () {
+an: function() { return handleError(function () {
 const ret = new CSSStyleSheet();
 return ret;
 }, arguments); },
-k: function() {
+j: function() {
 const ret = new Error();
 return ret;
 },
-bn: function() {
+bk: function() {
 const ret = new Object();
 return ret;
 },
-ab: function() { return handleError(function (arg0, arg1) {
-const ret = new EventSource(getStringFromWasm0(arg0, arg1));
-return ret;
-}, arguments); },
 N: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = new Request(getStringFromWasm0(arg0, arg1), arg2);
 return ret;
 }, arguments); },
-aL: function(arg0) {
+aK: function(arg0) {
 const ret = arg0.nextSibling;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bb: function() {
+ba: function() {
 const ret = Date.now();
 return ret;
 },
-bj: function(arg0) {
+bg: function(arg0) {
 const ret = Array.of(arg0);
 return ret;
 },
-T: function(arg0) {
+V: function(arg0) {
 const ret = arg0.ok;
 return ret;
 },
-aO: function(arg0) {
+aN: function(arg0) {
 const ret = arg0.ownerDocument;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-aP: function(arg0) {
+aO: function(arg0) {
 const ret = arg0.parentElement;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-aJ: function(arg0) {
+aI: function(arg0) {
 const ret = arg0.parentNode;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bf: function() { return handleError(function (arg0, arg1) {
-const ret = JSON.parse(getStringFromWasm0(arg0, arg1));
-return ret;
-}, arguments); },
-aU: function(arg0) {
+aT: function(arg0) {
 arg0.preventDefault();
 },
 H: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.querySelector(getStringFromWasm0(arg1, arg2));
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 }, arguments); },
-bw: function(arg0) {
+bt: function(arg0) {
 const ret = arg0.queueMicrotask;
 return ret;
 },
-bv: function(arg0) {
+bs: function(arg0) {
 queueMicrotask(arg0);
 },
-bh: function() {
+bf: function() {
 const ret = Math.random();
-return ret;
-},
-aa: function(arg0) {
-const ret = arg0.readyState;
 return ret;
 },
 J: function() { return handleError(function (arg0, arg1, arg2) {
 arg0.removeAttribute(getStringFromWasm0(arg1, arg2));
 }, arguments); },
-aM: function() { return handleError(function (arg0, arg1) {
+aL: function() { return handleError(function (arg0, arg1) {
 const ret = arg0.removeChild(arg1);
 return ret;
 }, arguments); },
-ad: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
-arg0.removeEventListener(getStringFromWasm0(arg1, arg2), arg3, arg4 !== 0);
-}, arguments); },
-ay: function() { return handleError(function (arg0, arg1, arg2, arg3) {
+ax: function() { return handleError(function (arg0, arg1, arg2, arg3) {
 const ret = arg1.removeProperty(getStringFromWasm0(arg2, arg3));
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-aq: function() { return handleError(function (arg0, arg1, arg2) {
+am: function() { return handleError(function (arg0, arg1, arg2) {
 arg0.replaceSync(getStringFromWasm0(arg1, arg2));
 }, arguments); },
-bs: function(arg0) {
+bp: function(arg0) {
 const ret = Promise.resolve(arg0);
 return ret;
 },
 G: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.setAttribute(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 }, arguments); },
+m: function() { return handleError(function (arg0, arg1) {
+const ret = setInterval(arg0, arg1);
+return ret;
+}, arguments); },
 P: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.setItem(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 }, arguments); },
-ax: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+aw: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.setProperty(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 }, arguments); },
-n: function() { return handleError(function (arg0, arg1) {
-const ret = setTimeout(arg0, arg1);
-return ret;
-}, arguments); },
-i: function(arg0, arg1) {
+h: function(arg0, arg1) {
 const ret = setTimeout(arg0, arg1);
 return ret;
 },
-bu: function() { return handleError(function (arg0, arg1, arg2) {
+br: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = Reflect.set(arg0, arg1, arg2);
 return ret;
 }, arguments); },
 M: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.set(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 }, arguments); },
-al: function(arg0, arg1) {
+aj: function(arg0, arg1) {
 arg0.body = arg1;
 },
-an: function(arg0, arg1) {
+al: function(arg0, arg1) {
 arg0.cache = __wbindgen_enum_RequestCache[arg1];
 },
-f: function(arg0, arg1) {
+e: function(arg0, arg1) {
 arg0.__yew_subtree_cache_key = arg1 >>> 0;
 },
 aD: function(arg0, arg1) {
 arg0.capture = arg1 !== 0;
 },
-at: function(arg0, arg1) {
+aq: function(arg0, arg1) {
 arg0.checked = arg1 !== 0;
 },
-ak: function(arg0, arg1) {
+ai: function(arg0, arg1) {
 arg0.credentials = __wbindgen_enum_RequestCredentials[arg1];
 },
-a: function(arg0, arg1, arg2) {
-arg0[arg1 >>> 0] = arg2;
-},
-aA: function() { return handleError(function (arg0, arg1, arg2) {
+az: function() { return handleError(function (arg0, arg1, arg2) {
 arg0.defaultValue = getStringFromWasm0(arg1, arg2);
 }, arguments); },
-s: function(arg0, arg1, arg2) {
+r: function(arg0, arg1, arg2) {
 arg0[arg1] = arg2;
 },
-aj: function(arg0, arg1) {
+ah: function(arg0, arg1) {
 arg0.headers = arg1;
 },
 I: function(arg0, arg1, arg2) {
 arg0.innerHTML = getStringFromWasm0(arg1, arg2);
 },
-X: function(arg0, arg1, arg2) {
+Z: function(arg0, arg1, arg2) {
 arg0.innerHTML = getStringFromWasm0(arg1, arg2);
 },
-d: function(arg0, arg1) {
+c: function(arg0, arg1) {
 arg0.__yew_listener_id = arg1 >>> 0;
 },
-ai: function(arg0, arg1, arg2) {
+ag: function(arg0, arg1, arg2) {
 arg0.method = getStringFromWasm0(arg1, arg2);
 },
-am: function(arg0, arg1) {
+ak: function(arg0, arg1) {
 arg0.mode = __wbindgen_enum_RequestMode[arg1];
 },
-as: function(arg0, arg1) {
+ap: function(arg0, arg1) {
 arg0.mode = __wbindgen_enum_ShadowRootMode[arg1];
 },
-aQ: function(arg0, arg1, arg2) {
+aP: function(arg0, arg1, arg2) {
 arg0.nodeValue = arg1 === 0 ? undefined : getStringFromWasm0(arg1, arg2);
-},
-aF: function(arg0, arg1) {
-arg0.once = arg1 !== 0;
 },
 aE: function(arg0, arg1) {
 arg0.passive = arg1 !== 0;
 },
-e: function(arg0, arg1) {
+d: function(arg0, arg1) {
 arg0.__yew_subtree_id = arg1 >>> 0;
 },
-aR: function(arg0, arg1, arg2) {
+aQ: function(arg0, arg1, arg2) {
 arg0.textContent = arg1 === 0 ? undefined : getStringFromWasm0(arg1, arg2);
 },
-aC: function(arg0, arg1, arg2) {
+aB: function(arg0, arg1, arg2) {
 arg0.value = getStringFromWasm0(arg1, arg2);
 },
-aw: function(arg0, arg1, arg2) {
+as: function(arg0, arg1, arg2) {
 arg0.value = getStringFromWasm0(arg1, arg2);
 },
 C: function(arg0) {
 const ret = arg0.shadowRoot;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-j: function(arg0, arg1) {
+i: function(arg0, arg1) {
 const ret = arg1.slice();
 const ptr1 = passArrayJsValueToWasm0(ret, wasm.__wbindgen_export);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-l: function(arg0, arg1) {
+k: function(arg0, arg1) {
 const ret = arg1.stack;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-bo: function() {
+bl: function() {
 const ret = typeof globalThis === 'undefined' ? undefined : globalThis;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bq: function() {
+bn: function() {
 const ret = typeof global === 'undefined' ? undefined : global;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bp: function() {
+bm: function() {
 const ret = typeof self === 'undefined' ? undefined : self;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-br: function() {
+bo: function() {
 const ret = typeof window === 'undefined' ? undefined : window;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-V: function(arg0) {
+X: function(arg0) {
 const ret = arg0.status;
 return ret;
 },
-bg: function() { return handleError(function (arg0) {
+be: function() { return handleError(function (arg0) {
 const ret = JSON.stringify(arg0);
 return ret;
 }, arguments); },
-ag: function(arg0) {
+ae: function(arg0) {
 const ret = arg0.style;
 return ret;
 },
-g: function(arg0) {
+f: function(arg0) {
 const ret = arg0.__yew_subtree_id;
 return isLikeNone(ret) ? Number.MAX_SAFE_INTEGER : (ret) >>> 0;
 },
-aV: function(arg0) {
+aU: function(arg0) {
 const ret = arg0.target;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-b: function(arg0, arg1, arg2) {
+a: function(arg0, arg1, arg2) {
 const ret = arg0.then(arg1, arg2);
 return ret;
 },
-aX: function(arg0, arg1) {
+aW: function(arg0, arg1) {
 const ret = arg0.then(arg1);
 return ret;
 },
@@ -599,38 +605,41 @@ const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-aB: function(arg0, arg1) {
+ar: function(arg0, arg1) {
 const ret = arg1.value;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-bJ: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_2674);
+aA: function(arg0, arg1) {
+const ret = arg1.value;
+const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
+const len1 = WASM_VECTOR_LEN;
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+},
+bG: function(arg0, arg1) {
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_2762);
 return ret;
 },
-bK: function(arg0, arg1) {
-const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_892);
+bH: function(arg0, arg1) {
+const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_977);
 return ret;
 },
-bL: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_1503);
+bI: function(arg0, arg1) {
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_1585);
 return ret;
 },
-bM: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_1489);
-return ret;
-},
-bN: function(arg0) {
+bJ: function(arg0) {
 const ret = arg0;
 return ret;
 },
-bO: function(arg0, arg1) {
+bK: function(arg0, arg1) {
 const ret = getStringFromWasm0(arg0, arg1);
 return ret;
 },
-bI: function() {
+bF: function() {
 const table = wasm.__wbindgen_externrefs;
 table.set(0, undefined);
 table.set(1024, undefined);
@@ -641,20 +650,17 @@ table.set(1027, false);
 };
 return {
 __proto__: null,
-"./mekaar_widgets_polls_bg.js": import0,
+"./mekaar_widgets_discussions_bg.js": import0,
 };
 }
-function __wasm_bindgen_func_elem_1489(arg0, arg1) {
-wasm.__wasm_bindgen_func_elem_1489(arg0, arg1);
+function __wasm_bindgen_func_elem_1585(arg0, arg1) {
+wasm.__wasm_bindgen_func_elem_1585(arg0, arg1);
 }
-function __wasm_bindgen_func_elem_892(arg0, arg1, arg2) {
-wasm.__wasm_bindgen_func_elem_892(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_977(arg0, arg1, arg2) {
+wasm.__wasm_bindgen_func_elem_977(arg0, arg1, arg2);
 }
-function __wasm_bindgen_func_elem_1503(arg0, arg1, arg2) {
-wasm.__wasm_bindgen_func_elem_1503(arg0, arg1, arg2);
-}
-function __wasm_bindgen_func_elem_2674(arg0, arg1, arg2) {
-const ret = wasm.__wasm_bindgen_func_elem_2674(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_2762(arg0, arg1, arg2) {
+const ret = wasm.__wasm_bindgen_func_elem_2762(arg0, arg1, arg2);
 if (ret[1]) {
 throw takeFromExternrefTable0(ret[0]);
 }
@@ -946,7 +952,7 @@ console.warn('using deprecated parameters for the initialization function; pass 
 }
 }
 if (module_or_path === undefined) {
-module_or_path = new URL('mekaar_widgets_polls_bg-304ee194.wasm', import.meta.url);
+module_or_path = new URL('mekaar_widgets_discussions_bg-0175c3ad.wasm', import.meta.url);
 }
 const imports = __wbg_get_imports();
 if (typeof module_or_path === 'string' || (typeof Request === 'function' && module_or_path instanceof Request) || (typeof URL === 'function' && module_or_path instanceof URL)) {

@@ -1,2 +1,0 @@
-import init from "./mekaar_console-2f59af7b.js";
-init();
