@@ -11,10 +11,10 @@ var origin = new URL(base).origin;
 var STATE = "data-mekaar-state";
 var glue = {}, framed;
 var FILES = {
-initiatives: ["mekaar_widgets_initiatives-04ab2516.js", "mekaar_widgets_initiatives_bg-c1d438aa.wasm"],
-polls: ["mekaar_widgets_polls-489f246f.js", "mekaar_widgets_polls_bg-bfacda92.wasm"],
-discussions: ["mekaar_widgets_discussions-e080f88a.js", "mekaar_widgets_discussions_bg-0175c3ad.wasm"],
-meetings: ["mekaar_widgets_meetings-fabfb4b3.js", "mekaar_widgets_meetings_bg-073f03ec.wasm"]
+initiatives: ["mekaar_widgets_initiatives-34f6f6bd.js", "mekaar_widgets_initiatives_bg-b27e6119.wasm"],
+polls: ["mekaar_widgets_polls-401dbffb.js", "mekaar_widgets_polls_bg-1dfe2a80.wasm"],
+discussions: ["mekaar_widgets_discussions-9eb0c4ab.js", "mekaar_widgets_discussions_bg-23281e42.wasm"],
+meetings: ["mekaar_widgets_meetings-ec25eb89.js", "mekaar_widgets_meetings_bg-bc5cf87e.wasm"]
 };
 var KINDS = { poll: "polls", discussion: "discussions", agenda: "meetings", meetings: "meetings", steps: "meetings" };
 function family(el) {

@@ -282,6 +282,12 @@ table! {
         "This admin token is not valid. Enter the community's admin token.";
     // The initiator's photo (manage page).
     PhotoSection => "Foto", "Photo";
+    ShareSection => "Delen en afdrukken", "Share and print";
+    ShareIntro =>
+        "De korte link en de poster brengen mensen naar je initiatief: voor WhatsApp, de nieuwsbrief of het prikbord in het dorpshuis.",
+        "The short link and the poster bring people to your initiative: for WhatsApp, the newsletter or the notice board in the village hall.";
+    PosterA4 => "Poster op A4", "A4 poster";
+    PosterA5 => "Poster op A5", "A5 poster";
     PhotoOptional => "Foto (niet verplicht)", "Photo (optional)";
     PhotoNotAdded =>
         "Je initiatief is ingestuurd, maar de foto niet. Je kunt hem toevoegen via je beheerlink.",

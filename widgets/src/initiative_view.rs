@@ -45,7 +45,7 @@ use crate::initiatives::{failure_text, moderation_name, Action, Kind, Route, Sta
 use crate::widget::{heading, Env};
 use mekaar_api::{
     InitiativeDetail, InitiativeList, InitiativePublic, InitiativeStatus, InitiativeUpdate,
-    ManageView,
+    ManageView, ModerationState,
 };
 use std::rc::Rc;
 use yew::prelude::*;
@@ -832,6 +832,24 @@ impl V<'_> {
         }
     }
 
+    /// A path on the Mekaar server as an address people can share.
+    fn server_url(&self, path: &str) -> String {
+        [self.env.base.trim_end_matches('/'), path].concat()
+    }
+
+    fn poster_url(&self, card: &InitiativePublic, size: &str) -> String {
+        let path = [
+            "/poster/",
+            &crate::api::encode_segment(&card.community),
+            "/",
+            &crate::api::encode_segment(&card.id),
+            "?size=",
+            size,
+        ]
+        .concat();
+        self.server_url(&path)
+    }
+
     fn manage(&self, m: &ManageView) -> Html {
         let (env, lang) = (self.env, self.lang());
         let d = &m.initiative;
@@ -884,6 +902,21 @@ impl V<'_> {
                         <ul>{for joiners}</ul>
                     }
                 </section>
+                // On paper and on social media: the short link and the posters, once the
+                // public can see the initiative (they are 404 before).
+                if let (true, Some(path)) = (m.moderation == ModerationState::Published, &card.share_url) {
+                    <section class="mekaar-manage-share">
+                        {sub(Key::ShareSection)}
+                        <p>{self.t(Key::ShareIntro)}</p>
+                        <p><a class="mekaar-share-link" href={self.server_url(path)}>{self.server_url(path)}</a></p>
+                        <p class="mekaar-row">
+                            <a class="mekaar-poster-link" target="_blank" rel="noopener"
+                                href={self.poster_url(card, "a4")}>{self.t(Key::PosterA4)}</a>
+                            <a class="mekaar-poster-link" target="_blank" rel="noopener"
+                                href={self.poster_url(card, "a5")}>{self.t(Key::PosterA5)}</a>
+                        </p>
+                    </section>
+                }
                 <section class="mekaar-manage-photo">
                     {sub(Key::PhotoSection)}
                     {self.photo(card, false)}
@@ -1246,6 +1279,51 @@ mod tests {
             html.contains("<option value=\"idea\" selected=\"selected\">Idea</option>"),
             "{html}"
         );
+    }
+
+    #[test]
+    fn manage_offers_the_short_link_and_posters_once_published() {
+        let view = |moderation| {
+            let mut s = State::new(
+                Kind::Manage,
+                true,
+                Query::default(),
+                Route::List,
+                "moestuin".into(),
+                "tok".into(),
+                true,
+            );
+            s.apply(A::Community(Ok(community())));
+            s.apply(A::Manage(Ok(ManageView {
+                initiative: InitiativeDetail {
+                    card: InitiativePublic {
+                        share_url: Some("/i/K7QX2M".into()),
+                        ..card()
+                    },
+                    story: String::new(),
+                    updates: vec![],
+                    answer: None,
+                },
+                moderation,
+                contact_email: None,
+                joins: vec![],
+                pending_photo: None,
+            })));
+            render_with(&s, crate::widget::tests::env())
+        };
+        let base = crate::widget::tests::env()
+            .base
+            .trim_end_matches('/')
+            .to_string();
+        let html = view(ModerationState::Published);
+        assert!(html.contains("Delen en afdrukken"), "{html}");
+        assert!(
+            html.contains(&format!("href=\"{base}/i/K7QX2M\"")),
+            "{html}"
+        );
+        assert!(html.contains(&format!("href=\"{base}/poster/demodorp/moestuin?size=a5\"")));
+        // Before approval the share page and the poster do not exist yet.
+        assert!(!view(ModerationState::Pending).contains("mekaar-manage-share"));
     }
 
     #[test]

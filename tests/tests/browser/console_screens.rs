@@ -397,6 +397,9 @@ async fn an_admin_adds_a_webhook_sees_its_delivery_and_deletes_it() {
         // The dialogue's events (issue 15) are chosen by default too: not for this hook.
         click(&p, "#webhook-event-reaction_posted").await;
         click(&p, "#webhook-event-reaction_reported").await;
+        // So are the getting-to-work events (issue 16).
+        click(&p, "#webhook-event-meeting_added").await;
+        click(&p, "#webhook-event-step_done").await;
         assert_eq!(
             p.exec(
                 "return ['submitted', 'threshold_reached', 'reported', 'answered'].map(function (e) {\

@@ -108,6 +108,7 @@ async fn an_admin_signs_in_changes_settings_reads_the_log_exports_and_signs_out(
                 "#/moderation",
                 "#/reactions",
                 "#/topics",
+                "#/steps",
                 "#/polls",
                 "#/snippet",
                 "#/audit",
@@ -293,7 +294,14 @@ async fn an_admin_signs_in_changes_settings_reads_the_log_exports_and_signs_out(
         let links = nav_links(&m).await;
         assert_eq!(
             links,
-            ["#/moderation", "#/reactions", "#/topics", "#/snippet", "#/audit"]
+            [
+                "#/moderation",
+                "#/reactions",
+                "#/topics",
+                "#/steps",
+                "#/snippet",
+                "#/audit"
+            ]
         );
         go(&m, "#/settings", Some("Geen toegang")).await;
         wait_contains(&m, "#screen-message", "Met jouw rol kun je dit scherm niet gebruiken.").await;

@@ -12,46 +12,50 @@ wasm.unmount(element);
 function __wbg_get_imports() {
 const import0 = {
 __proto__: null,
-bA: function(arg0) {
+bO: function(arg0) {
 const v = arg0;
 const ret = typeof(v) === 'boolean' ? v : undefined;
 return isLikeNone(ret) ? 0xFFFFFF : ret ? 1 : 0;
 },
-bE: function(arg0, arg1) {
+bS: function(arg0, arg1) {
 const ret = debugString(arg1);
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-bB: function(arg0) {
+bJ: function(arg0) {
+const ret = !arg0;
+return ret;
+},
+bP: function(arg0) {
 const ret = typeof(arg0) === 'function';
 return ret;
 },
-bv: function(arg0) {
+bI: function(arg0) {
 const ret = arg0 === null;
 return ret;
 },
-bx: function(arg0) {
+bL: function(arg0) {
 const val = arg0;
 const ret = typeof(val) === 'object' && val !== null;
 return ret;
 },
-bC: function(arg0) {
+bQ: function(arg0) {
 const ret = arg0 === undefined;
 return ret;
 },
-bw: function(arg0, arg1) {
+bK: function(arg0, arg1) {
 const ret = arg0 === arg1;
 return ret;
 },
-by: function(arg0, arg1) {
+bM: function(arg0, arg1) {
 const obj = arg1;
 const ret = typeof(obj) === 'number' ? obj : undefined;
 getDataViewMemory0().setFloat64((arg0 >>> 0) + 8 * 1, isLikeNone(ret) ? 0 : ret, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, !isLikeNone(ret), true);
 },
-bz: function(arg0, arg1) {
+bN: function(arg0, arg1) {
 const obj = arg1;
 const ret = typeof(obj) === 'string' ? obj : undefined;
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
@@ -59,16 +63,16 @@ var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-bu: function(arg0, arg1) {
+bH: function(arg0, arg1) {
 throw new Error(getStringFromWasm0(arg0, arg1));
 },
-bD: function(arg0) {
+bR: function(arg0) {
 arg0._wbg_cb_unref();
 },
-ac: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+aq: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.addEventListener(getStringFromWasm0(arg1, arg2), arg3, arg4);
 }, arguments); },
-aJ: function() { return handleError(function (arg0, arg1) {
+aX: function() { return handleError(function (arg0, arg1) {
 const ret = arg0.appendChild(arg1);
 return ret;
 }, arguments); },
@@ -76,7 +80,10 @@ D: function() { return handleError(function (arg0, arg1) {
 const ret = arg0.attachShadow(arg1);
 return ret;
 }, arguments); },
-aV: function(arg0) {
+P: function() { return handleError(function (arg0) {
+arg0.back();
+}, arguments); },
+bk: function(arg0) {
 const ret = arg0.bubbles;
 return ret;
 },
@@ -84,40 +91,44 @@ g: function(arg0) {
 const ret = arg0.__yew_subtree_cache_key;
 return isLikeNone(ret) ? Number.MAX_SAFE_INTEGER : (ret) >>> 0;
 },
-aR: function(arg0) {
+p: function() { return handleError(function (arg0, arg1, arg2) {
+const ret = arg0.call(arg1, arg2);
+return ret;
+}, arguments); },
+bf: function(arg0) {
 const ret = arg0.cancelBubble;
 return ret;
 },
-aH: function(arg0) {
+aV: function(arg0) {
 const ret = arg0.childNodes;
 return ret;
 },
-n: function(arg0) {
-const ret = clearInterval(arg0);
-return ret;
-},
-aF: function() { return handleError(function (arg0) {
+aT: function() { return handleError(function (arg0) {
 const ret = arg0.cloneNode();
 return ret;
 }, arguments); },
-aS: function(arg0) {
+bg: function(arg0) {
 const ret = arg0.composedPath();
 return ret;
 },
-S: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+V: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 const ret = arg0.createElementNS(arg1 === 0 ? undefined : getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 return ret;
 }, arguments); },
-Q: function() { return handleError(function (arg0, arg1, arg2) {
+T: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.createElement(getStringFromWasm0(arg1, arg2));
 return ret;
 }, arguments); },
-R: function(arg0, arg1, arg2) {
+U: function(arg0, arg1, arg2) {
 const ret = arg0.createTextNode(getStringFromWasm0(arg1, arg2));
 return ret;
 },
-y: function() { return handleError(function (arg0) {
+x: function() { return handleError(function (arg0) {
 const ret = arg0.crypto;
+return ret;
+}, arguments); },
+ao: function() { return handleError(function (arg0, arg1) {
+const ret = arg0.dispatchEvent(arg1);
 return ret;
 }, arguments); },
 z: function(arg0) {
@@ -135,19 +146,23 @@ console.error(getStringFromWasm0(arg0, arg1));
 wasm.__wbindgen_export3(deferred0_0, deferred0_1, 1);
 }
 },
-s: function(arg0, arg1) {
+r: function(arg0, arg1) {
 var v0 = getArrayJsValueFromWasm0(arg0, arg1);
 wasm.__wbindgen_export3(arg0, arg1 * 4, 4);
 console.error(...(v0));
 },
-w: function(arg0, arg1) {
+v: function(arg0, arg1) {
 const ret = arg0.fetch(arg1);
 return ret;
 },
-ad: function() { return handleError(function (arg0) {
+aF: function(arg0) {
+const ret = arg0.files;
+return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
+},
+ar: function() { return handleError(function (arg0) {
 arg0.focus();
 }, arguments); },
-bh: function(arg0) {
+bu: function(arg0) {
 const ret = Array.from(arg0);
 return ret;
 },
@@ -158,87 +173,91 @@ var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-x: function() { return handleError(function (arg0, arg1) {
+w: function() { return handleError(function (arg0, arg1) {
 const ret = arg0.getComputedStyle(arg1);
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 }, arguments); },
-bb: function(arg0) {
+bp: function(arg0) {
 const ret = arg0.getDate();
 return ret;
 },
-aY: function(arg0) {
+al: function(arg0, arg1, arg2) {
+const ret = arg0.getElementById(getStringFromWasm0(arg1, arg2));
+return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
+},
+bm: function(arg0) {
 const ret = arg0.getFullYear();
 return ret;
 },
-bc: function(arg0) {
-const ret = arg0.getHours();
-return ret;
-},
-O: function() { return handleError(function (arg0, arg1, arg2, arg3) {
+R: function() { return handleError(function (arg0, arg1, arg2, arg3) {
 const ret = arg1.getItem(getStringFromWasm0(arg2, arg3));
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-aX: function(arg0) {
-const ret = arg0.getMinutes();
-return ret;
-},
-bd: function(arg0) {
+bq: function(arg0) {
 const ret = arg0.getMonth();
 return ret;
 },
-ay: function() { return handleError(function (arg0, arg1, arg2, arg3) {
+aL: function() { return handleError(function (arg0, arg1, arg2, arg3) {
 const ret = arg1.getPropertyValue(getStringFromWasm0(arg2, arg3));
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-t: function() { return handleError(function (arg0, arg1, arg2) {
+s: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.getRandomValues(getArrayU8FromWasm0(arg1, arg2));
 return ret;
 }, arguments); },
-bq: function() { return handleError(function (arg0, arg1) {
+ab: function(arg0, arg1) {
+const ret = arg0[arg1 >>> 0];
+return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
+},
+bD: function() { return handleError(function (arg0, arg1) {
 const ret = Reflect.get(arg0, arg1);
 return ret;
 }, arguments); },
-K: function() { return handleError(function (arg0, arg1, arg2, arg3) {
+L: function() { return handleError(function (arg0, arg1, arg2, arg3) {
 const ret = arg1.get(getStringFromWasm0(arg2, arg3));
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-p: function(arg0, arg1) {
+X: function(arg0, arg1) {
+const ret = arg0[arg1 >>> 0];
+return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
+},
+n: function(arg0, arg1) {
 const ret = arg0[arg1 >>> 0];
 return ret;
 },
-o: function(arg0, arg1) {
+m: function(arg0, arg1) {
 const ret = arg0[arg1 >>> 0];
 return ret;
 },
-U: function() { return handleError(function (arg0, arg1) {
+Y: function() { return handleError(function (arg0, arg1) {
 const ret = arg1.hash;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-Y: function(arg0) {
+ah: function(arg0) {
 const ret = arg0.headers;
 return ret;
 },
-T: function(arg0) {
-const ret = arg0.hidden;
+y: function() { return handleError(function (arg0) {
+const ret = arg0.history;
 return ret;
-},
-aa: function(arg0) {
+}, arguments); },
+am: function(arg0) {
 const ret = arg0.host;
 return ret;
 },
-aM: function() { return handleError(function (arg0, arg1, arg2) {
+ba: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.insertBefore(arg1, arg2);
 return ret;
 }, arguments); },
@@ -252,7 +271,7 @@ result = false;
 const ret = result;
 return ret;
 },
-af: function(arg0) {
+at: function(arg0) {
 let result;
 try {
 result = arg0 instanceof HTMLElement;
@@ -262,7 +281,7 @@ result = false;
 const ret = result;
 return ret;
 },
-at: function(arg0) {
+aI: function(arg0) {
 let result;
 try {
 result = arg0 instanceof HTMLInputElement;
@@ -272,27 +291,7 @@ result = false;
 const ret = result;
 return ret;
 },
-av: function(arg0) {
-let result;
-try {
-result = arg0 instanceof HTMLSelectElement;
-} catch (_) {
-result = false;
-}
-const ret = result;
-return ret;
-},
-aC: function(arg0) {
-let result;
-try {
-result = arg0 instanceof HTMLTextAreaElement;
-} catch (_) {
-result = false;
-}
-const ret = result;
-return ret;
-},
-ab: function(arg0) {
+an: function(arg0) {
 let result;
 try {
 result = arg0 instanceof ShadowRoot;
@@ -302,7 +301,7 @@ result = false;
 const ret = result;
 return ret;
 },
-u: function(arg0) {
+t: function(arg0) {
 let result;
 try {
 result = arg0 instanceof Window;
@@ -312,30 +311,38 @@ result = false;
 const ret = result;
 return ret;
 },
-bi: function(arg0) {
+bv: function(arg0) {
 const ret = Array.isArray(arg0);
 return ret;
 },
-bj: function(arg0, arg1) {
+bw: function(arg0, arg1) {
 const ret = Object.is(arg0, arg1);
 return ret;
 },
-W: function() { return handleError(function (arg0) {
+ac: function(arg0, arg1) {
+const ret = arg0.item(arg1 >>> 0);
+return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
+},
+af: function() { return handleError(function (arg0) {
 const ret = arg0.json();
 return ret;
 }, arguments); },
-ao: function(arg0, arg1) {
+aC: function(arg0, arg1) {
 const ret = arg1.key;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-aG: function(arg0) {
+aU: function(arg0) {
 const ret = arg0.lastChild;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-q: function(arg0) {
+ad: function(arg0) {
+const ret = arg0.length;
+return ret;
+},
+o: function(arg0) {
 const ret = arg0.length;
 return ret;
 },
@@ -343,7 +350,7 @@ b: function(arg0) {
 const ret = arg0.__yew_listener_id;
 return isLikeNone(ret) ? Number.MAX_SAFE_INTEGER : (ret) >>> 0;
 },
-v: function() { return handleError(function (arg0) {
+u: function() { return handleError(function (arg0) {
 const ret = arg0.localStorage;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 }, arguments); },
@@ -358,15 +365,15 @@ var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-L: function() { return handleError(function () {
+M: function() { return handleError(function () {
 const ret = new Headers();
 return ret;
 }, arguments); },
-aZ: function(arg0) {
+bn: function(arg0) {
 const ret = new Date(arg0);
 return ret;
 },
-an: function() { return handleError(function () {
+aB: function() { return handleError(function () {
 const ret = new CSSStyleSheet();
 return ret;
 }, arguments); },
@@ -374,166 +381,203 @@ j: function() {
 const ret = new Error();
 return ret;
 },
-bk: function() {
+bx: function() {
 const ret = new Object();
 return ret;
 },
-N: function() { return handleError(function (arg0, arg1, arg2) {
+bi: function() { return handleError(function (arg0, arg1, arg2) {
+const ret = new Event(getStringFromWasm0(arg0, arg1), arg2);
+return ret;
+}, arguments); },
+Q: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = new Request(getStringFromWasm0(arg0, arg1), arg2);
 return ret;
 }, arguments); },
-aK: function(arg0) {
+aY: function(arg0) {
 const ret = arg0.nextSibling;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-ba: function() {
+bo: function() {
 const ret = Date.now();
 return ret;
 },
-bg: function(arg0) {
+bt: function(arg0) {
 const ret = Array.of(arg0);
 return ret;
 },
-V: function(arg0) {
+ae: function(arg0) {
 const ret = arg0.ok;
 return ret;
 },
-aN: function(arg0) {
+bb: function(arg0) {
 const ret = arg0.ownerDocument;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-aO: function(arg0) {
+bc: function(arg0) {
 const ret = arg0.parentElement;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-aI: function(arg0) {
+aW: function(arg0) {
 const ret = arg0.parentNode;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-aT: function(arg0) {
+aa: function() { return handleError(function (arg0, arg1) {
+const ret = arg1.pathname;
+const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
+const len1 = WASM_VECTOR_LEN;
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+}, arguments); },
+bh: function(arg0) {
 arg0.preventDefault();
 },
+W: function() { return handleError(function (arg0, arg1, arg2) {
+const ret = arg0.querySelectorAll(getStringFromWasm0(arg1, arg2));
+return ret;
+}, arguments); },
+K: function() { return handleError(function (arg0, arg1, arg2) {
+const ret = arg0.querySelectorAll(getStringFromWasm0(arg1, arg2));
+return ret;
+}, arguments); },
 H: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.querySelector(getStringFromWasm0(arg1, arg2));
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 }, arguments); },
-bt: function(arg0) {
+bG: function(arg0) {
 const ret = arg0.queueMicrotask;
 return ret;
 },
-bs: function(arg0) {
+bF: function(arg0) {
 queueMicrotask(arg0);
 },
-bf: function() {
+bs: function() {
 const ret = Math.random();
 return ret;
 },
 J: function() { return handleError(function (arg0, arg1, arg2) {
 arg0.removeAttribute(getStringFromWasm0(arg1, arg2));
 }, arguments); },
-aL: function() { return handleError(function (arg0, arg1) {
+aZ: function() { return handleError(function (arg0, arg1) {
 const ret = arg0.removeChild(arg1);
 return ret;
 }, arguments); },
-ax: function() { return handleError(function (arg0, arg1, arg2, arg3) {
+ap: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+arg0.removeEventListener(getStringFromWasm0(arg1, arg2), arg3, arg4 !== 0);
+}, arguments); },
+aK: function() { return handleError(function (arg0, arg1, arg2, arg3) {
 const ret = arg1.removeProperty(getStringFromWasm0(arg2, arg3));
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-am: function() { return handleError(function (arg0, arg1, arg2) {
+O: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4, arg5) {
+arg0.replaceState(arg1, getStringFromWasm0(arg2, arg3), arg4 === 0 ? undefined : getStringFromWasm0(arg4, arg5));
+}, arguments); },
+aA: function() { return handleError(function (arg0, arg1, arg2) {
 arg0.replaceSync(getStringFromWasm0(arg1, arg2));
 }, arguments); },
-bp: function(arg0) {
+bC: function(arg0) {
 const ret = Promise.resolve(arg0);
 return ret;
 },
+Z: function() { return handleError(function (arg0, arg1) {
+const ret = arg1.search;
+const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
+const len1 = WASM_VECTOR_LEN;
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+}, arguments); },
 G: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.setAttribute(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 }, arguments); },
-m: function() { return handleError(function (arg0, arg1) {
-const ret = setInterval(arg0, arg1);
-return ret;
-}, arguments); },
-P: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+S: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.setItem(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 }, arguments); },
-aw: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+aJ: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.setProperty(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 }, arguments); },
 h: function(arg0, arg1) {
 const ret = setTimeout(arg0, arg1);
 return ret;
 },
-br: function() { return handleError(function (arg0, arg1, arg2) {
+bE: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = Reflect.set(arg0, arg1, arg2);
 return ret;
 }, arguments); },
-M: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+N: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.set(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 }, arguments); },
-aj: function(arg0, arg1) {
+ax: function(arg0, arg1) {
 arg0.body = arg1;
 },
-al: function(arg0, arg1) {
+ai: function(arg0, arg1) {
+arg0.bubbles = arg1 !== 0;
+},
+az: function(arg0, arg1) {
 arg0.cache = __wbindgen_enum_RequestCache[arg1];
 },
 e: function(arg0, arg1) {
 arg0.__yew_subtree_cache_key = arg1 >>> 0;
 },
-aD: function(arg0, arg1) {
+aP: function(arg0, arg1) {
 arg0.capture = arg1 !== 0;
 },
-aq: function(arg0, arg1) {
+aE: function(arg0, arg1) {
 arg0.checked = arg1 !== 0;
 },
-ai: function(arg0, arg1) {
+aj: function(arg0, arg1) {
+arg0.composed = arg1 !== 0;
+},
+aw: function(arg0, arg1) {
 arg0.credentials = __wbindgen_enum_RequestCredentials[arg1];
 },
-az: function() { return handleError(function (arg0, arg1, arg2) {
+aM: function() { return handleError(function (arg0, arg1, arg2) {
 arg0.defaultValue = getStringFromWasm0(arg1, arg2);
 }, arguments); },
-r: function(arg0, arg1, arg2) {
+q: function(arg0, arg1, arg2) {
 arg0[arg1] = arg2;
 },
-ah: function(arg0, arg1) {
+av: function(arg0, arg1) {
 arg0.headers = arg1;
 },
 I: function(arg0, arg1, arg2) {
 arg0.innerHTML = getStringFromWasm0(arg1, arg2);
 },
-Z: function(arg0, arg1, arg2) {
+ak: function(arg0, arg1, arg2) {
 arg0.innerHTML = getStringFromWasm0(arg1, arg2);
 },
 c: function(arg0, arg1) {
 arg0.__yew_listener_id = arg1 >>> 0;
 },
-ag: function(arg0, arg1, arg2) {
+au: function(arg0, arg1, arg2) {
 arg0.method = getStringFromWasm0(arg1, arg2);
 },
-ak: function(arg0, arg1) {
+ay: function(arg0, arg1) {
 arg0.mode = __wbindgen_enum_RequestMode[arg1];
 },
-ap: function(arg0, arg1) {
+aD: function(arg0, arg1) {
 arg0.mode = __wbindgen_enum_ShadowRootMode[arg1];
 },
-aP: function(arg0, arg1, arg2) {
+bd: function(arg0, arg1, arg2) {
 arg0.nodeValue = arg1 === 0 ? undefined : getStringFromWasm0(arg1, arg2);
 },
-aE: function(arg0, arg1) {
+aR: function(arg0, arg1) {
+arg0.once = arg1 !== 0;
+},
+aQ: function(arg0, arg1) {
 arg0.passive = arg1 !== 0;
 },
 d: function(arg0, arg1) {
 arg0.__yew_subtree_id = arg1 >>> 0;
 },
-aQ: function(arg0, arg1, arg2) {
+be: function(arg0, arg1, arg2) {
 arg0.textContent = arg1 === 0 ? undefined : getStringFromWasm0(arg1, arg2);
 },
-aB: function(arg0, arg1, arg2) {
+aO: function(arg0, arg1, arg2) {
 arg0.value = getStringFromWasm0(arg1, arg2);
 },
-as: function(arg0, arg1, arg2) {
+aH: function(arg0, arg1, arg2) {
 arg0.value = getStringFromWasm0(arg1, arg2);
 },
 C: function(arg0) {
@@ -554,31 +598,31 @@ const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-bl: function() {
+by: function() {
 const ret = typeof globalThis === 'undefined' ? undefined : globalThis;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bn: function() {
+bA: function() {
 const ret = typeof global === 'undefined' ? undefined : global;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bm: function() {
+bz: function() {
 const ret = typeof self === 'undefined' ? undefined : self;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bo: function() {
+bB: function() {
 const ret = typeof window === 'undefined' ? undefined : window;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-X: function(arg0) {
+ag: function(arg0) {
 const ret = arg0.status;
 return ret;
 },
-be: function() { return handleError(function (arg0) {
+br: function() { return handleError(function (arg0) {
 const ret = JSON.stringify(arg0);
 return ret;
 }, arguments); },
-ae: function(arg0) {
+as: function(arg0) {
 const ret = arg0.style;
 return ret;
 },
@@ -586,7 +630,7 @@ f: function(arg0) {
 const ret = arg0.__yew_subtree_id;
 return isLikeNone(ret) ? Number.MAX_SAFE_INTEGER : (ret) >>> 0;
 },
-aU: function(arg0) {
+bj: function(arg0) {
 const ret = arg0.target;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
@@ -594,52 +638,56 @@ a: function(arg0, arg1, arg2) {
 const ret = arg0.then(arg1, arg2);
 return ret;
 },
-aW: function(arg0, arg1) {
+bl: function(arg0, arg1) {
 const ret = arg0.then(arg1);
 return ret;
 },
-au: function(arg0, arg1) {
+aS: function(arg0, arg1) {
+const ret = arg1.type;
+const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
+const len1 = WASM_VECTOR_LEN;
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+},
+aG: function(arg0, arg1) {
 const ret = arg1.value;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-ar: function(arg0, arg1) {
+aN: function(arg0, arg1) {
 const ret = arg1.value;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-aA: function(arg0, arg1) {
-const ret = arg1.value;
-const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
-const len1 = WASM_VECTOR_LEN;
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
-},
-bG: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_2762);
+bU: function(arg0, arg1) {
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_3091);
 return ret;
 },
-bH: function(arg0, arg1) {
-const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_977);
+bV: function(arg0, arg1) {
+const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_1286);
 return ret;
 },
-bI: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_1585);
+bW: function(arg0, arg1) {
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_1900);
 return ret;
 },
-bJ: function(arg0) {
+bX: function(arg0, arg1) {
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_1887);
+return ret;
+},
+bY: function(arg0) {
 const ret = arg0;
 return ret;
 },
-bK: function(arg0, arg1) {
+bZ: function(arg0, arg1) {
 const ret = getStringFromWasm0(arg0, arg1);
 return ret;
 },
-bF: function() {
+bT: function() {
 const table = wasm.__wbindgen_externrefs;
 table.set(0, undefined);
 table.set(1024, undefined);
@@ -650,17 +698,20 @@ table.set(1027, false);
 };
 return {
 __proto__: null,
-"./mekaar_widgets_discussions_bg.js": import0,
+"./mekaar_widgets_initiatives_bg.js": import0,
 };
 }
-function __wasm_bindgen_func_elem_1585(arg0, arg1) {
-wasm.__wasm_bindgen_func_elem_1585(arg0, arg1);
+function __wasm_bindgen_func_elem_1887(arg0, arg1) {
+wasm.__wasm_bindgen_func_elem_1887(arg0, arg1);
 }
-function __wasm_bindgen_func_elem_977(arg0, arg1, arg2) {
-wasm.__wasm_bindgen_func_elem_977(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_1286(arg0, arg1, arg2) {
+wasm.__wasm_bindgen_func_elem_1286(arg0, arg1, arg2);
 }
-function __wasm_bindgen_func_elem_2762(arg0, arg1, arg2) {
-const ret = wasm.__wasm_bindgen_func_elem_2762(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_1900(arg0, arg1, arg2) {
+wasm.__wasm_bindgen_func_elem_1900(arg0, arg1, arg2);
+}
+function __wasm_bindgen_func_elem_3091(arg0, arg1, arg2) {
+const ret = wasm.__wasm_bindgen_func_elem_3091(arg0, arg1, arg2);
 if (ret[1]) {
 throw takeFromExternrefTable0(ret[0]);
 }
@@ -952,7 +1003,7 @@ console.warn('using deprecated parameters for the initialization function; pass 
 }
 }
 if (module_or_path === undefined) {
-module_or_path = new URL('mekaar_widgets_discussions_bg-0175c3ad.wasm', import.meta.url);
+module_or_path = new URL('mekaar_widgets_initiatives_bg-b27e6119.wasm', import.meta.url);
 }
 const imports = __wbg_get_imports();
 if (typeof module_or_path === 'string' || (typeof Request === 'function' && module_or_path instanceof Request) || (typeof URL === 'function' && module_or_path instanceof URL)) {

@@ -12,50 +12,46 @@ wasm.unmount(element);
 function __wbg_get_imports() {
 const import0 = {
 __proto__: null,
-bO: function(arg0) {
+bA: function(arg0) {
 const v = arg0;
 const ret = typeof(v) === 'boolean' ? v : undefined;
 return isLikeNone(ret) ? 0xFFFFFF : ret ? 1 : 0;
 },
-bS: function(arg0, arg1) {
+bE: function(arg0, arg1) {
 const ret = debugString(arg1);
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-bJ: function(arg0) {
-const ret = !arg0;
-return ret;
-},
-bP: function(arg0) {
+bB: function(arg0) {
 const ret = typeof(arg0) === 'function';
 return ret;
 },
-bI: function(arg0) {
+bv: function(arg0) {
 const ret = arg0 === null;
 return ret;
 },
-bL: function(arg0) {
+bx: function(arg0) {
 const val = arg0;
 const ret = typeof(val) === 'object' && val !== null;
 return ret;
 },
-bQ: function(arg0) {
+bC: function(arg0) {
 const ret = arg0 === undefined;
 return ret;
 },
-bK: function(arg0, arg1) {
+bw: function(arg0, arg1) {
 const ret = arg0 === arg1;
 return ret;
 },
-bM: function(arg0, arg1) {
+by: function(arg0, arg1) {
 const obj = arg1;
 const ret = typeof(obj) === 'number' ? obj : undefined;
 getDataViewMemory0().setFloat64((arg0 >>> 0) + 8 * 1, isLikeNone(ret) ? 0 : ret, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, !isLikeNone(ret), true);
 },
-bN: function(arg0, arg1) {
+bz: function(arg0, arg1) {
 const obj = arg1;
 const ret = typeof(obj) === 'string' ? obj : undefined;
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
@@ -63,16 +59,16 @@ var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-bH: function(arg0, arg1) {
+bu: function(arg0, arg1) {
 throw new Error(getStringFromWasm0(arg0, arg1));
 },
-bR: function(arg0) {
+bD: function(arg0) {
 arg0._wbg_cb_unref();
 },
-aq: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+ac: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.addEventListener(getStringFromWasm0(arg1, arg2), arg3, arg4);
 }, arguments); },
-aX: function() { return handleError(function (arg0, arg1) {
+aJ: function() { return handleError(function (arg0, arg1) {
 const ret = arg0.appendChild(arg1);
 return ret;
 }, arguments); },
@@ -80,10 +76,7 @@ D: function() { return handleError(function (arg0, arg1) {
 const ret = arg0.attachShadow(arg1);
 return ret;
 }, arguments); },
-P: function() { return handleError(function (arg0) {
-arg0.back();
-}, arguments); },
-bk: function(arg0) {
+aV: function(arg0) {
 const ret = arg0.bubbles;
 return ret;
 },
@@ -91,44 +84,40 @@ g: function(arg0) {
 const ret = arg0.__yew_subtree_cache_key;
 return isLikeNone(ret) ? Number.MAX_SAFE_INTEGER : (ret) >>> 0;
 },
-p: function() { return handleError(function (arg0, arg1, arg2) {
-const ret = arg0.call(arg1, arg2);
-return ret;
-}, arguments); },
-bf: function(arg0) {
+aR: function(arg0) {
 const ret = arg0.cancelBubble;
 return ret;
 },
-aV: function(arg0) {
+aH: function(arg0) {
 const ret = arg0.childNodes;
 return ret;
 },
-aT: function() { return handleError(function (arg0) {
+n: function(arg0) {
+const ret = clearInterval(arg0);
+return ret;
+},
+aF: function() { return handleError(function (arg0) {
 const ret = arg0.cloneNode();
 return ret;
 }, arguments); },
-bg: function(arg0) {
+aS: function(arg0) {
 const ret = arg0.composedPath();
 return ret;
 },
-V: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+S: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 const ret = arg0.createElementNS(arg1 === 0 ? undefined : getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 return ret;
 }, arguments); },
-T: function() { return handleError(function (arg0, arg1, arg2) {
+Q: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.createElement(getStringFromWasm0(arg1, arg2));
 return ret;
 }, arguments); },
-U: function(arg0, arg1, arg2) {
+R: function(arg0, arg1, arg2) {
 const ret = arg0.createTextNode(getStringFromWasm0(arg1, arg2));
 return ret;
 },
-x: function() { return handleError(function (arg0) {
+y: function() { return handleError(function (arg0) {
 const ret = arg0.crypto;
-return ret;
-}, arguments); },
-ao: function() { return handleError(function (arg0, arg1) {
-const ret = arg0.dispatchEvent(arg1);
 return ret;
 }, arguments); },
 z: function(arg0) {
@@ -146,23 +135,19 @@ console.error(getStringFromWasm0(arg0, arg1));
 wasm.__wbindgen_export3(deferred0_0, deferred0_1, 1);
 }
 },
-r: function(arg0, arg1) {
+s: function(arg0, arg1) {
 var v0 = getArrayJsValueFromWasm0(arg0, arg1);
 wasm.__wbindgen_export3(arg0, arg1 * 4, 4);
 console.error(...(v0));
 },
-v: function(arg0, arg1) {
+w: function(arg0, arg1) {
 const ret = arg0.fetch(arg1);
 return ret;
 },
-aF: function(arg0) {
-const ret = arg0.files;
-return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
-},
-ar: function() { return handleError(function (arg0) {
+ad: function() { return handleError(function (arg0) {
 arg0.focus();
 }, arguments); },
-bu: function(arg0) {
+bh: function(arg0) {
 const ret = Array.from(arg0);
 return ret;
 },
@@ -173,91 +158,87 @@ var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-w: function() { return handleError(function (arg0, arg1) {
+x: function() { return handleError(function (arg0, arg1) {
 const ret = arg0.getComputedStyle(arg1);
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 }, arguments); },
-bp: function(arg0) {
+bb: function(arg0) {
 const ret = arg0.getDate();
 return ret;
 },
-al: function(arg0, arg1, arg2) {
-const ret = arg0.getElementById(getStringFromWasm0(arg1, arg2));
-return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
-},
-bm: function(arg0) {
+aY: function(arg0) {
 const ret = arg0.getFullYear();
 return ret;
 },
-R: function() { return handleError(function (arg0, arg1, arg2, arg3) {
+bc: function(arg0) {
+const ret = arg0.getHours();
+return ret;
+},
+O: function() { return handleError(function (arg0, arg1, arg2, arg3) {
 const ret = arg1.getItem(getStringFromWasm0(arg2, arg3));
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-bq: function(arg0) {
+aX: function(arg0) {
+const ret = arg0.getMinutes();
+return ret;
+},
+bd: function(arg0) {
 const ret = arg0.getMonth();
 return ret;
 },
-aL: function() { return handleError(function (arg0, arg1, arg2, arg3) {
+ay: function() { return handleError(function (arg0, arg1, arg2, arg3) {
 const ret = arg1.getPropertyValue(getStringFromWasm0(arg2, arg3));
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-s: function() { return handleError(function (arg0, arg1, arg2) {
+t: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.getRandomValues(getArrayU8FromWasm0(arg1, arg2));
 return ret;
 }, arguments); },
-ab: function(arg0, arg1) {
-const ret = arg0[arg1 >>> 0];
-return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
-},
-bD: function() { return handleError(function (arg0, arg1) {
+bq: function() { return handleError(function (arg0, arg1) {
 const ret = Reflect.get(arg0, arg1);
 return ret;
 }, arguments); },
-L: function() { return handleError(function (arg0, arg1, arg2, arg3) {
+K: function() { return handleError(function (arg0, arg1, arg2, arg3) {
 const ret = arg1.get(getStringFromWasm0(arg2, arg3));
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-X: function(arg0, arg1) {
-const ret = arg0[arg1 >>> 0];
-return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
-},
-n: function(arg0, arg1) {
+p: function(arg0, arg1) {
 const ret = arg0[arg1 >>> 0];
 return ret;
 },
-m: function(arg0, arg1) {
+o: function(arg0, arg1) {
 const ret = arg0[arg1 >>> 0];
 return ret;
 },
-Y: function() { return handleError(function (arg0, arg1) {
+U: function() { return handleError(function (arg0, arg1) {
 const ret = arg1.hash;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-ah: function(arg0) {
+Y: function(arg0) {
 const ret = arg0.headers;
 return ret;
 },
-y: function() { return handleError(function (arg0) {
-const ret = arg0.history;
+T: function(arg0) {
+const ret = arg0.hidden;
 return ret;
-}, arguments); },
-am: function(arg0) {
+},
+aa: function(arg0) {
 const ret = arg0.host;
 return ret;
 },
-ba: function() { return handleError(function (arg0, arg1, arg2) {
+aM: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.insertBefore(arg1, arg2);
 return ret;
 }, arguments); },
@@ -271,7 +252,7 @@ result = false;
 const ret = result;
 return ret;
 },
-at: function(arg0) {
+af: function(arg0) {
 let result;
 try {
 result = arg0 instanceof HTMLElement;
@@ -281,7 +262,7 @@ result = false;
 const ret = result;
 return ret;
 },
-aI: function(arg0) {
+at: function(arg0) {
 let result;
 try {
 result = arg0 instanceof HTMLInputElement;
@@ -291,7 +272,27 @@ result = false;
 const ret = result;
 return ret;
 },
-an: function(arg0) {
+av: function(arg0) {
+let result;
+try {
+result = arg0 instanceof HTMLSelectElement;
+} catch (_) {
+result = false;
+}
+const ret = result;
+return ret;
+},
+aC: function(arg0) {
+let result;
+try {
+result = arg0 instanceof HTMLTextAreaElement;
+} catch (_) {
+result = false;
+}
+const ret = result;
+return ret;
+},
+ab: function(arg0) {
 let result;
 try {
 result = arg0 instanceof ShadowRoot;
@@ -301,7 +302,7 @@ result = false;
 const ret = result;
 return ret;
 },
-t: function(arg0) {
+u: function(arg0) {
 let result;
 try {
 result = arg0 instanceof Window;
@@ -311,38 +312,30 @@ result = false;
 const ret = result;
 return ret;
 },
-bv: function(arg0) {
+bi: function(arg0) {
 const ret = Array.isArray(arg0);
 return ret;
 },
-bw: function(arg0, arg1) {
+bj: function(arg0, arg1) {
 const ret = Object.is(arg0, arg1);
 return ret;
 },
-ac: function(arg0, arg1) {
-const ret = arg0.item(arg1 >>> 0);
-return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
-},
-af: function() { return handleError(function (arg0) {
+W: function() { return handleError(function (arg0) {
 const ret = arg0.json();
 return ret;
 }, arguments); },
-aC: function(arg0, arg1) {
+ao: function(arg0, arg1) {
 const ret = arg1.key;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-aU: function(arg0) {
+aG: function(arg0) {
 const ret = arg0.lastChild;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-ad: function(arg0) {
-const ret = arg0.length;
-return ret;
-},
-o: function(arg0) {
+q: function(arg0) {
 const ret = arg0.length;
 return ret;
 },
@@ -350,7 +343,7 @@ b: function(arg0) {
 const ret = arg0.__yew_listener_id;
 return isLikeNone(ret) ? Number.MAX_SAFE_INTEGER : (ret) >>> 0;
 },
-u: function() { return handleError(function (arg0) {
+v: function() { return handleError(function (arg0) {
 const ret = arg0.localStorage;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 }, arguments); },
@@ -365,15 +358,15 @@ var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-M: function() { return handleError(function () {
+L: function() { return handleError(function () {
 const ret = new Headers();
 return ret;
 }, arguments); },
-bn: function(arg0) {
+aZ: function(arg0) {
 const ret = new Date(arg0);
 return ret;
 },
-aB: function() { return handleError(function () {
+an: function() { return handleError(function () {
 const ret = new CSSStyleSheet();
 return ret;
 }, arguments); },
@@ -381,203 +374,166 @@ j: function() {
 const ret = new Error();
 return ret;
 },
-bx: function() {
+bk: function() {
 const ret = new Object();
 return ret;
 },
-bi: function() { return handleError(function (arg0, arg1, arg2) {
-const ret = new Event(getStringFromWasm0(arg0, arg1), arg2);
-return ret;
-}, arguments); },
-Q: function() { return handleError(function (arg0, arg1, arg2) {
+N: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = new Request(getStringFromWasm0(arg0, arg1), arg2);
 return ret;
 }, arguments); },
-aY: function(arg0) {
+aK: function(arg0) {
 const ret = arg0.nextSibling;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bo: function() {
+ba: function() {
 const ret = Date.now();
 return ret;
 },
-bt: function(arg0) {
+bg: function(arg0) {
 const ret = Array.of(arg0);
 return ret;
 },
-ae: function(arg0) {
+V: function(arg0) {
 const ret = arg0.ok;
 return ret;
 },
-bb: function(arg0) {
+aN: function(arg0) {
 const ret = arg0.ownerDocument;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bc: function(arg0) {
+aO: function(arg0) {
 const ret = arg0.parentElement;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-aW: function(arg0) {
+aI: function(arg0) {
 const ret = arg0.parentNode;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-aa: function() { return handleError(function (arg0, arg1) {
-const ret = arg1.pathname;
-const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
-const len1 = WASM_VECTOR_LEN;
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
-}, arguments); },
-bh: function(arg0) {
+aT: function(arg0) {
 arg0.preventDefault();
 },
-W: function() { return handleError(function (arg0, arg1, arg2) {
-const ret = arg0.querySelectorAll(getStringFromWasm0(arg1, arg2));
-return ret;
-}, arguments); },
-K: function() { return handleError(function (arg0, arg1, arg2) {
-const ret = arg0.querySelectorAll(getStringFromWasm0(arg1, arg2));
-return ret;
-}, arguments); },
 H: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.querySelector(getStringFromWasm0(arg1, arg2));
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 }, arguments); },
-bG: function(arg0) {
+bt: function(arg0) {
 const ret = arg0.queueMicrotask;
 return ret;
 },
-bF: function(arg0) {
+bs: function(arg0) {
 queueMicrotask(arg0);
 },
-bs: function() {
+bf: function() {
 const ret = Math.random();
 return ret;
 },
 J: function() { return handleError(function (arg0, arg1, arg2) {
 arg0.removeAttribute(getStringFromWasm0(arg1, arg2));
 }, arguments); },
-aZ: function() { return handleError(function (arg0, arg1) {
+aL: function() { return handleError(function (arg0, arg1) {
 const ret = arg0.removeChild(arg1);
 return ret;
 }, arguments); },
-ap: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
-arg0.removeEventListener(getStringFromWasm0(arg1, arg2), arg3, arg4 !== 0);
-}, arguments); },
-aK: function() { return handleError(function (arg0, arg1, arg2, arg3) {
+ax: function() { return handleError(function (arg0, arg1, arg2, arg3) {
 const ret = arg1.removeProperty(getStringFromWasm0(arg2, arg3));
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-O: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4, arg5) {
-arg0.replaceState(arg1, getStringFromWasm0(arg2, arg3), arg4 === 0 ? undefined : getStringFromWasm0(arg4, arg5));
-}, arguments); },
-aA: function() { return handleError(function (arg0, arg1, arg2) {
+am: function() { return handleError(function (arg0, arg1, arg2) {
 arg0.replaceSync(getStringFromWasm0(arg1, arg2));
 }, arguments); },
-bC: function(arg0) {
+bp: function(arg0) {
 const ret = Promise.resolve(arg0);
 return ret;
 },
-Z: function() { return handleError(function (arg0, arg1) {
-const ret = arg1.search;
-const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
-const len1 = WASM_VECTOR_LEN;
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
-}, arguments); },
 G: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.setAttribute(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 }, arguments); },
-S: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+m: function() { return handleError(function (arg0, arg1) {
+const ret = setInterval(arg0, arg1);
+return ret;
+}, arguments); },
+P: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.setItem(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 }, arguments); },
-aJ: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+aw: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.setProperty(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 }, arguments); },
 h: function(arg0, arg1) {
 const ret = setTimeout(arg0, arg1);
 return ret;
 },
-bE: function() { return handleError(function (arg0, arg1, arg2) {
+br: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = Reflect.set(arg0, arg1, arg2);
 return ret;
 }, arguments); },
-N: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+M: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.set(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 }, arguments); },
-ax: function(arg0, arg1) {
+aj: function(arg0, arg1) {
 arg0.body = arg1;
 },
-ai: function(arg0, arg1) {
-arg0.bubbles = arg1 !== 0;
-},
-az: function(arg0, arg1) {
+al: function(arg0, arg1) {
 arg0.cache = __wbindgen_enum_RequestCache[arg1];
 },
 e: function(arg0, arg1) {
 arg0.__yew_subtree_cache_key = arg1 >>> 0;
 },
-aP: function(arg0, arg1) {
+aD: function(arg0, arg1) {
 arg0.capture = arg1 !== 0;
 },
-aE: function(arg0, arg1) {
+aq: function(arg0, arg1) {
 arg0.checked = arg1 !== 0;
 },
-aj: function(arg0, arg1) {
-arg0.composed = arg1 !== 0;
-},
-aw: function(arg0, arg1) {
+ai: function(arg0, arg1) {
 arg0.credentials = __wbindgen_enum_RequestCredentials[arg1];
 },
-aM: function() { return handleError(function (arg0, arg1, arg2) {
+az: function() { return handleError(function (arg0, arg1, arg2) {
 arg0.defaultValue = getStringFromWasm0(arg1, arg2);
 }, arguments); },
-q: function(arg0, arg1, arg2) {
+r: function(arg0, arg1, arg2) {
 arg0[arg1] = arg2;
 },
-av: function(arg0, arg1) {
+ah: function(arg0, arg1) {
 arg0.headers = arg1;
 },
 I: function(arg0, arg1, arg2) {
 arg0.innerHTML = getStringFromWasm0(arg1, arg2);
 },
-ak: function(arg0, arg1, arg2) {
+Z: function(arg0, arg1, arg2) {
 arg0.innerHTML = getStringFromWasm0(arg1, arg2);
 },
 c: function(arg0, arg1) {
 arg0.__yew_listener_id = arg1 >>> 0;
 },
-au: function(arg0, arg1, arg2) {
+ag: function(arg0, arg1, arg2) {
 arg0.method = getStringFromWasm0(arg1, arg2);
 },
-ay: function(arg0, arg1) {
+ak: function(arg0, arg1) {
 arg0.mode = __wbindgen_enum_RequestMode[arg1];
 },
-aD: function(arg0, arg1) {
+ap: function(arg0, arg1) {
 arg0.mode = __wbindgen_enum_ShadowRootMode[arg1];
 },
-bd: function(arg0, arg1, arg2) {
+aP: function(arg0, arg1, arg2) {
 arg0.nodeValue = arg1 === 0 ? undefined : getStringFromWasm0(arg1, arg2);
 },
-aR: function(arg0, arg1) {
-arg0.once = arg1 !== 0;
-},
-aQ: function(arg0, arg1) {
+aE: function(arg0, arg1) {
 arg0.passive = arg1 !== 0;
 },
 d: function(arg0, arg1) {
 arg0.__yew_subtree_id = arg1 >>> 0;
 },
-be: function(arg0, arg1, arg2) {
+aQ: function(arg0, arg1, arg2) {
 arg0.textContent = arg1 === 0 ? undefined : getStringFromWasm0(arg1, arg2);
 },
-aO: function(arg0, arg1, arg2) {
+aB: function(arg0, arg1, arg2) {
 arg0.value = getStringFromWasm0(arg1, arg2);
 },
-aH: function(arg0, arg1, arg2) {
+as: function(arg0, arg1, arg2) {
 arg0.value = getStringFromWasm0(arg1, arg2);
 },
 C: function(arg0) {
@@ -598,31 +554,31 @@ const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-by: function() {
+bl: function() {
 const ret = typeof globalThis === 'undefined' ? undefined : globalThis;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bA: function() {
+bn: function() {
 const ret = typeof global === 'undefined' ? undefined : global;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bz: function() {
+bm: function() {
 const ret = typeof self === 'undefined' ? undefined : self;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bB: function() {
+bo: function() {
 const ret = typeof window === 'undefined' ? undefined : window;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-ag: function(arg0) {
+X: function(arg0) {
 const ret = arg0.status;
 return ret;
 },
-br: function() { return handleError(function (arg0) {
+be: function() { return handleError(function (arg0) {
 const ret = JSON.stringify(arg0);
 return ret;
 }, arguments); },
-as: function(arg0) {
+ae: function(arg0) {
 const ret = arg0.style;
 return ret;
 },
@@ -630,7 +586,7 @@ f: function(arg0) {
 const ret = arg0.__yew_subtree_id;
 return isLikeNone(ret) ? Number.MAX_SAFE_INTEGER : (ret) >>> 0;
 },
-bj: function(arg0) {
+aU: function(arg0) {
 const ret = arg0.target;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
@@ -638,56 +594,52 @@ a: function(arg0, arg1, arg2) {
 const ret = arg0.then(arg1, arg2);
 return ret;
 },
-bl: function(arg0, arg1) {
+aW: function(arg0, arg1) {
 const ret = arg0.then(arg1);
 return ret;
 },
-aS: function(arg0, arg1) {
-const ret = arg1.type;
-const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
-const len1 = WASM_VECTOR_LEN;
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
-},
-aG: function(arg0, arg1) {
+au: function(arg0, arg1) {
 const ret = arg1.value;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-aN: function(arg0, arg1) {
+ar: function(arg0, arg1) {
 const ret = arg1.value;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-bU: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_3089);
+aA: function(arg0, arg1) {
+const ret = arg1.value;
+const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
+const len1 = WASM_VECTOR_LEN;
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+},
+bG: function(arg0, arg1) {
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_2762);
 return ret;
 },
-bV: function(arg0, arg1) {
-const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_1284);
+bH: function(arg0, arg1) {
+const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_977);
 return ret;
 },
-bW: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_1898);
+bI: function(arg0, arg1) {
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_1585);
 return ret;
 },
-bX: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_1885);
-return ret;
-},
-bY: function(arg0) {
+bJ: function(arg0) {
 const ret = arg0;
 return ret;
 },
-bZ: function(arg0, arg1) {
+bK: function(arg0, arg1) {
 const ret = getStringFromWasm0(arg0, arg1);
 return ret;
 },
-bT: function() {
+bF: function() {
 const table = wasm.__wbindgen_externrefs;
 table.set(0, undefined);
 table.set(1024, undefined);
@@ -698,20 +650,17 @@ table.set(1027, false);
 };
 return {
 __proto__: null,
-"./mekaar_widgets_initiatives_bg.js": import0,
+"./mekaar_widgets_discussions_bg.js": import0,
 };
 }
-function __wasm_bindgen_func_elem_1885(arg0, arg1) {
-wasm.__wasm_bindgen_func_elem_1885(arg0, arg1);
+function __wasm_bindgen_func_elem_1585(arg0, arg1) {
+wasm.__wasm_bindgen_func_elem_1585(arg0, arg1);
 }
-function __wasm_bindgen_func_elem_1284(arg0, arg1, arg2) {
-wasm.__wasm_bindgen_func_elem_1284(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_977(arg0, arg1, arg2) {
+wasm.__wasm_bindgen_func_elem_977(arg0, arg1, arg2);
 }
-function __wasm_bindgen_func_elem_1898(arg0, arg1, arg2) {
-wasm.__wasm_bindgen_func_elem_1898(arg0, arg1, arg2);
-}
-function __wasm_bindgen_func_elem_3089(arg0, arg1, arg2) {
-const ret = wasm.__wasm_bindgen_func_elem_3089(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_2762(arg0, arg1, arg2) {
+const ret = wasm.__wasm_bindgen_func_elem_2762(arg0, arg1, arg2);
 if (ret[1]) {
 throw takeFromExternrefTable0(ret[0]);
 }
@@ -1003,7 +952,7 @@ console.warn('using deprecated parameters for the initialization function; pass 
 }
 }
 if (module_or_path === undefined) {
-module_or_path = new URL('mekaar_widgets_initiatives_bg-c1d438aa.wasm', import.meta.url);
+module_or_path = new URL('mekaar_widgets_discussions_bg-23281e42.wasm', import.meta.url);
 }
 const imports = __wbg_get_imports();
 if (typeof module_or_path === 'string' || (typeof Request === 'function' && module_or_path instanceof Request) || (typeof URL === 'function' && module_or_path instanceof URL)) {
