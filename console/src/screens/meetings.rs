@@ -29,6 +29,12 @@ pub const EMPTY_TITLE: &str = "meeting_empty_title";
 /// The local check of a date or time: missing or not one.
 pub const BAD_TIME: &str = "meeting_bad_time";
 
+/// The body that calls a meeting off or puts it back on.
+#[derive(serde::Serialize)]
+struct CancelEdit {
+    cancelled: bool,
+}
+
 /// The form's fields as typed.
 #[derive(Clone, Debug, Default, PartialEq)]
 struct Draft {
@@ -331,10 +337,9 @@ pub fn initiative_meetings_card(props: &InitiativeMeetingsProps) -> Html {
                 );
                 let path = path.clone();
                 wasm_bindgen_futures::spawn_local(async move {
-                    let body = MeetingEdit {
-                        cancelled: Some(cancelled),
-                        ..MeetingEdit::default()
-                    };
+                    // Only `cancelled`: a `MeetingEdit` would send `"place": null`, which
+                    // removes the place.
+                    let body = CancelEdit { cancelled };
                     let answer = api::patch::<_, Meeting>(&path, &body).await;
                     busy.set(false);
                     match answer {
@@ -378,12 +383,12 @@ pub fn initiative_meetings_card(props: &InitiativeMeetingsProps) -> Html {
         html! {
             <li class={classes!("meeting-row", m.cancelled.then_some("cancelled"))} id={format!("mod-meeting-{n}")}
                 key={m.id.clone()} aria-labelledby={title_id.clone()}>
-                <h4 id={title_id}>
+                <h3 id={title_id}>
                     { &m.title }
                     if m.cancelled {
                         { " " }<span class="meeting-cancelled">{ t(Key::MeetingsCancelled) }</span>
                     }
-                </h4>
+                </h3>
                 <p class="meeting-when">{ when_text(m, lang) }</p>
                 if let Some(place) = &m.place {
                     <p class="meeting-place">{ place }</p>
