@@ -130,6 +130,10 @@ impl ApiError {
             crate::screens::reactions::EMPTY_REPLY => Key::ErrEmptyReply,
             crate::screens::topics::EMPTY_TITLE => Key::ErrEmptyTitle,
             crate::screens::topics::BAD_TIME => Key::ErrBadTime,
+            codes::MEETING_IN_PAST => Key::ErrMeetingInPast,
+            codes::MEETING_END_BEFORE_START => Key::ErrMeetingEndBeforeStart,
+            crate::screens::meetings::EMPTY_TITLE => Key::ErrMeetingTitle,
+            crate::screens::meetings::BAD_TIME => Key::ErrMeetingTime,
             c if c.ends_with("_not_found") => Key::ErrNotFound,
             _ => Key::ErrGeneric,
         }
@@ -234,6 +238,11 @@ pub fn field_label(field: &str) -> Option<Key> {
         "audience.max_keys_per_network" => Key::PollsNetworkCap,
         "count" => Key::PollsCodesCount,
         "alt" => Key::ModerationPhotoAltLabel,
+        "place" => Key::MeetingsFieldPlace,
+        "online_url" => Key::MeetingsFieldOnline,
+        "capacity" => Key::MeetingsFieldCapacity,
+        "starts_at" => Key::MeetingsFieldDate,
+        "ends_at" => Key::MeetingsFieldEnd,
         _ => return None,
     })
 }
@@ -263,7 +272,7 @@ pub fn field_rule(field: &str) -> Key {
         "name" | "label" | "title" | "question" | "answered_by" | "initiator_name" | "alt" => {
             Key::RuleOneLine
         }
-        "summary" | "story" | "text" | "reason" => Key::RuleText,
+        "summary" | "story" | "text" | "reason" | "description" => Key::RuleText,
         "languages" => Key::RuleLanguages,
         "areas" | "themes" => Key::RuleLabels,
         "allowed_origins" => Key::RuleOrigins,
@@ -275,6 +284,9 @@ pub fn field_rule(field: &str) -> Key {
         "max_choices" => Key::RuleMaxChoices,
         "opens_at" | "closes_at" => Key::RuleCloses,
         "count" => Key::RuleCodeCount,
+        "place" => Key::RuleMeetingPlace,
+        "online_url" => Key::RuleStepLink,
+        "capacity" => Key::RuleMeetingCapacity,
         "role" => Key::RuleTokens,
         "support_threshold" | "reports_before_hide" | "audience.max_keys_per_network" => {
             Key::RuleNumber

@@ -954,6 +954,51 @@ table! {
         "Enter a full http:// or https:// address (at most 500 characters), or leave the field empty.";
     RuleSteps => "Hoogstens 20 stappen.", "At most 20 steps.";
 
+    // ---- Meetings of an initiative (screens/meetings.rs) -------------------------------------
+    MeetingsTitle => "Bijeenkomsten", "Meetings";
+    MeetingsHint => "Bijeenkomsten van dit initiatief, in Nederlandse tijd. Een afgelaste bijeenkomst blijft zichtbaar als afgelast.",
+        "This initiative's meetings, in Dutch time. A cancelled meeting stays listed as cancelled.";
+    MeetingsEmpty => "Nog geen bijeenkomsten.", "No meetings yet.";
+    MeetingsCancelled => "Afgelast", "Cancelled";
+    MeetingsAttending => "Aanmeldingen: {n} van {cap}", "Attending: {n} of {cap}";
+    MeetingsAttendingOpen => "Aanmeldingen: {n} (geen maximum)", "Attending: {n} (no limit)";
+    MeetingsOnline => "Online", "Online";
+    MeetingsEdit => "Bewerken", "Edit";
+    MeetingsEditLabel => "‘{title}’ bewerken", "Edit ‘{title}’";
+    MeetingsCancel => "Afgelasten", "Cancel";
+    MeetingsCancelLabel => "‘{title}’ afgelasten", "Cancel ‘{title}’";
+    MeetingsReinstate => "Gaat toch door", "Put back on";
+    MeetingsReinstateLabel => "‘{title}’ gaat toch door", "Put ‘{title}’ back on";
+    MeetingsCancelledSaid => "‘{title}’ is afgelast.", "‘{title}’ is cancelled.";
+    MeetingsReinstatedSaid => "‘{title}’ gaat weer door.", "‘{title}’ is back on.";
+    MeetingsNew => "Bijeenkomst toevoegen", "Add a meeting";
+    MeetingsEditing => "Bijeenkomst bewerken: {title}", "Edit meeting: {title}";
+    MeetingsFieldTitle => "Titel", "Title";
+    MeetingsFieldDate => "Datum", "Date";
+    MeetingsFieldStart => "Begintijd", "Start time";
+    MeetingsFieldEnd => "Eindtijd", "End time";
+    MeetingsTimeHint => "Datum en tijden in Nederlandse tijd; de eindtijd valt op dezelfde dag.",
+        "Date and times in Dutch time (Europe/Amsterdam); the end is on the same day.";
+    MeetingsWhereHint => "Vul een plaats in, een online link, of allebei.", "Enter a place, an online link, or both.";
+    MeetingsFieldPlace => "Plaats (adres)", "Place (address)";
+    MeetingsFieldOnline => "Online link", "Online link";
+    MeetingsFieldCapacity => "Maximum aantal deelnemers (optioneel)", "Most participants (optional)";
+    MeetingsCapacityHint => "Leeg: geen maximum.", "Empty: no limit.";
+    MeetingsFieldDescription => "Beschrijving (optioneel)", "Description (optional)";
+    MeetingsAdd => "Bijeenkomst toevoegen", "Add the meeting";
+    MeetingsSave => "Wijzigingen opslaan", "Save the changes";
+    MeetingsStopEditing => "Stoppen met bewerken", "Stop editing";
+    MeetingsAdded => "Bijeenkomst toegevoegd: {title}.", "Meeting added: {title}.";
+    ErrMeetingInPast => "Een bijeenkomst kan niet in het verleden beginnen.", "A meeting cannot start in the past.";
+    ErrMeetingEndBeforeStart => "De eindtijd moet na de begintijd liggen, en een bijeenkomst duurt hoogstens twee dagen.",
+        "The end time must be after the start time, and a meeting lasts at most two days.";
+    ErrMeetingTitle => "Geef de bijeenkomst een titel.", "Give the meeting a title.";
+    ErrMeetingTime => "Vul een geldige datum en tijd in.", "Enter a valid date and time.";
+    RuleMeetingPlace => "Vul een plaats of een online link in; een plaats op één regel van hoogstens 200 tekens.",
+        "Enter a place or an online link; a place on one line of at most 200 characters.";
+    RuleMeetingCapacity => "Vul een geheel getal van 1 tot 100000 in, of laat het veld leeg.",
+        "Enter a whole number from 1 to 100000, or leave the field empty.";
+
     // ---- Export -------------------------------------------------------------------------
     ExportTitle => "Export", "Export";
     ExportIntro => "De gegevens van de gemeenschap blijven van de gemeenschap. Download ze wanneer je wilt: om te bewaren, te onderzoeken of naar een andere Mekaar-server te verhuizen.",

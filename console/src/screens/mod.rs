@@ -13,6 +13,7 @@
 pub mod audit;
 pub mod export;
 pub mod kit;
+pub mod meetings;
 pub mod moderation;
 pub mod poll_control;
 pub mod polls;

@@ -421,6 +421,7 @@ fn detail(props: &DetailProps) -> Html {
             <StatusForm item={data.clone()} on_change={on_change.clone()} />
             <super::steps::InitiativeStepsCard id={card.id.clone()}
                 version={format!("{}:{}", card.status.as_str(), card.support_count)} />
+            <super::meetings::InitiativeMeetingsCard id={card.id.clone()} />
             <AnswerForm item={data.clone()} on_change={on_change.clone()} />
             <Privacy item={data} {on_change} />
             </div>

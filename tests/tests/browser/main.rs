@@ -19,6 +19,7 @@ mod harness;
 mod console;
 
 mod console_flows;
+mod console_meetings;
 mod console_reactions;
 mod console_screens;
 mod console_shell;
