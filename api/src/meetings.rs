@@ -122,25 +122,37 @@ pub struct MeetingInput {
 }
 
 /// Body of changing a meeting; every field optional. `place`, `online_url` and
-/// `capacity`: absent unchanged, `null` removed.
+/// `capacity`: absent unchanged, `null` removed (so `None` is left out when written).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct MeetingEdit {
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starts_at: Option<u64>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ends_at: Option<u64>,
-    #[serde(default, deserialize_with = "crate::present")]
+    #[serde(
+        default,
+        deserialize_with = "crate::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub place: Option<Option<String>>,
-    #[serde(default, deserialize_with = "crate::present")]
+    #[serde(
+        default,
+        deserialize_with = "crate::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub online_url: Option<Option<String>>,
-    #[serde(default, deserialize_with = "crate::present")]
+    #[serde(
+        default,
+        deserialize_with = "crate::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub capacity: Option<Option<u32>>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancelled: Option<bool>,
 }
 
@@ -151,4 +163,31 @@ pub struct AttendState {
     pub attendee_count: u64,
     /// The capacity is reached (a resident already attending still is).
     pub full: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_edit_writes_only_what_it_changes_and_null_for_a_removal() {
+        let cancel = MeetingEdit {
+            cancelled: Some(true),
+            ..Default::default()
+        };
+        assert_eq!(
+            serde_json::to_string(&cancel).unwrap(),
+            r#"{"cancelled":true}"#
+        );
+        let back: MeetingEdit = serde_json::from_str(r#"{"cancelled":true}"#).unwrap();
+        assert_eq!(back.place, None, "absent: unchanged");
+        let remove = MeetingEdit {
+            capacity: Some(None),
+            ..Default::default()
+        };
+        let text = serde_json::to_string(&remove).unwrap();
+        assert_eq!(text, r#"{"capacity":null}"#);
+        let back: MeetingEdit = serde_json::from_str(&text).unwrap();
+        assert_eq!(back.capacity, Some(None), "null: removed");
+    }
 }
