@@ -1,0 +1,2 @@
+import init from "./mekaar_console-7bd0000d.js";
+init();
