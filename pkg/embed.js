@@ -14,7 +14,7 @@ var FILES = {
 initiatives: ["mekaar_widgets_initiatives-34f6f6bd.js", "mekaar_widgets_initiatives_bg-b27e6119.wasm"],
 polls: ["mekaar_widgets_polls-401dbffb.js", "mekaar_widgets_polls_bg-1dfe2a80.wasm"],
 discussions: ["mekaar_widgets_discussions-9eb0c4ab.js", "mekaar_widgets_discussions_bg-23281e42.wasm"],
-meetings: ["mekaar_widgets_meetings-3d8bb9c1.js", "mekaar_widgets_meetings_bg-a62991f4.wasm"]
+meetings: ["mekaar_widgets_meetings-b8194a51.js", "mekaar_widgets_meetings_bg-c0739547.wasm"]
 };
 var KINDS = { poll: "polls", discussion: "discussions", agenda: "meetings", meetings: "meetings", steps: "meetings" };
 function family(el) {

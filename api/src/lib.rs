@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "admin")]
 pub mod admin;
 pub mod discussions;
+pub mod dutch_time;
 pub mod meetings;
 pub mod polls;
 pub mod steps;

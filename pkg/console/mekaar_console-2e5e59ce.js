@@ -766,11 +766,11 @@ const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_1582);
 return ret;
 },
 co: function(arg0, arg1) {
-const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_3525);
+const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_3520);
 return ret;
 },
 cp: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_3928);
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_3923);
 return ret;
 },
 cq: function(arg0, arg1) {
@@ -807,8 +807,8 @@ __proto__: null,
 "./mekaar_console_bg.js": import0,
 };
 }
-function __wasm_bindgen_func_elem_3928(arg0, arg1) {
-wasm.__wasm_bindgen_func_elem_3928(arg0, arg1);
+function __wasm_bindgen_func_elem_3923(arg0, arg1) {
+wasm.__wasm_bindgen_func_elem_3923(arg0, arg1);
 }
 function __wasm_bindgen_func_elem_1581(arg0, arg1) {
 wasm.__wasm_bindgen_func_elem_1581(arg0, arg1);
@@ -816,8 +816,8 @@ wasm.__wasm_bindgen_func_elem_1581(arg0, arg1);
 function __wasm_bindgen_func_elem_1582(arg0, arg1, arg2) {
 wasm.__wasm_bindgen_func_elem_1582(arg0, arg1, arg2);
 }
-function __wasm_bindgen_func_elem_3525(arg0, arg1, arg2) {
-wasm.__wasm_bindgen_func_elem_3525(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_3520(arg0, arg1, arg2) {
+wasm.__wasm_bindgen_func_elem_3520(arg0, arg1, arg2);
 }
 function __wasm_bindgen_func_elem_5009(arg0, arg1, arg2) {
 const ret = wasm.__wasm_bindgen_func_elem_5009(arg0, arg1, arg2);
@@ -1110,7 +1110,7 @@ console.warn('using deprecated parameters for the initialization function; pass 
 }
 }
 if (module_or_path === undefined) {
-module_or_path = new URL('mekaar_console_bg-35c67038.wasm', import.meta.url);
+module_or_path = new URL('mekaar_console_bg-f790a34e.wasm', import.meta.url);
 }
 const imports = __wbg_get_imports();
 if (typeof module_or_path === 'string' || (typeof Request === 'function' && module_or_path instanceof Request) || (typeof URL === 'function' && module_or_path instanceof URL)) {

@@ -1,0 +1,2 @@
+import init from "./mekaar_console-2e5e59ce.js";
+init();

@@ -1,2 +1,0 @@
-import init from "./mekaar_console-7bd0000d.js";
-init();
