@@ -6,6 +6,7 @@
 //! and a durable count in one tree, changed together in one atomic batch, so
 //! a count always equals its set, also after a crash.
 
+mod export_v2;
 mod flusher;
 mod keyring;
 
@@ -17,6 +18,7 @@ use std::sync::{Mutex, RwLock, RwLockReadGuard};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+pub use export_v2::{decode_line, member_line, table_line, v2_kinds, V2Line, V2Record};
 pub use flusher::FlushError;
 use flusher::Flusher;
 

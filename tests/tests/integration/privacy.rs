@@ -87,14 +87,16 @@ async fn initiative_with_joiners(
     (id, submitted["manage_token"].as_str().unwrap().to_string())
 }
 
-/// An export with the values of set members (hex in the file) decoded, so
-/// that join details can be searched for.
+/// An export with the values of set members decoded where they are hex
+/// (version 1 files, or a version 2 `value_hex`), so that join details can
+/// be searched for (version 2 writes them as plain JSON).
 fn readable(export: &Value) -> String {
     let text = export.as_str().expect("an export is text");
     let mut out = text.to_string();
     for line in text.lines() {
         let line: Value = serde_json::from_str(line).expect("a JSON line");
-        if let Some(hex) = line.get("set").and(line["value"].as_str()) {
+        let hex = line.get("set").and(line["value"].as_str());
+        if let Some(hex) = hex.or(line["value_hex"].as_str()) {
             let bytes: Vec<u8> = (0..hex.len())
                 .step_by(2)
                 .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
