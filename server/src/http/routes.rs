@@ -22,7 +22,7 @@ use super::public::Endpoint as C;
 use super::{read_limited, App, Asset as E, Request, BODY_LIMIT_BYTES, PHOTO_LIMIT_BYTES};
 use crate::connections::Peer;
 use crate::errors::ApiError;
-use Handler::{Admin, Edge, Mail, Pages, Public, Session};
+use Handler::{Admin, Assets, Mail, Pages, Public, Session};
 use To::{One, Three, Two, Unit};
 
 /// Which part of the server answers an address (and how: CORS for
@@ -53,7 +53,7 @@ pub(crate) enum To<T> {
 }
 
 pub(crate) enum Handler {
-    Edge(To<E>),
+    Assets(To<E>),
     Public(To<C>),
     Admin(To<A>),
     Session,
@@ -93,11 +93,11 @@ const fn r(
 /// Every address of the server.
 #[rustfmt::skip]
 pub static ROUTES: &[Route] = &[
-    r("GET, HEAD",         "/healthz",                                                   NONE,  Edge(Unit(E::Health))),
-    r("GET, HEAD",         "/api/openapi.json",                                          NONE,  Edge(Unit(E::OpenApi))),
-    r("GET, HEAD",         "/embed.js",                                                  NONE,  Edge(Unit(E::EmbedJs))),
-    r("GET, HEAD",         "/pkg/{file}",                                                NONE,  Edge(One(E::Bundle))),
-    r("GET, HEAD",         "/photos/{photo}",                                            NONE,  Edge(One(E::Photo))),
+    r("GET, HEAD",         "/healthz",                                                   NONE,  Assets(Unit(E::Health))),
+    r("GET, HEAD",         "/api/openapi.json",                                          NONE,  Assets(Unit(E::OpenApi))),
+    r("GET, HEAD",         "/embed.js",                                                  NONE,  Assets(Unit(E::EmbedJs))),
+    r("GET, HEAD",         "/pkg/{file}",                                                NONE,  Assets(One(E::Bundle))),
+    r("GET, HEAD",         "/photos/{photo}",                                            NONE,  Assets(One(E::Photo))),
     // The residents' API: /api/v1/communities/{community}…
     r("GET",               "/api/v1/communities/{community}",                            JSON,  Public(Unit(C::Community))),
     r("GET, POST",         "/api/v1/communities/{community}/initiatives",                JSON,  Public(Unit(C::Initiatives))),
@@ -203,7 +203,7 @@ pub const UNDOCUMENTED: &[&str] = &[
 impl Route {
     pub fn area(&self) -> Area {
         match self.handler {
-            Edge(_) => Area::Assets,
+            Assets(_) => Area::Assets,
             Public(_) => Area::Public,
             Admin(_) => Area::Admin,
             Session => Area::Session,
@@ -320,7 +320,7 @@ async fn answer(
     };
     let not_found = || ApiError::route_not_found().into_response();
     let response = match &route.handler {
-        Edge(to) => match to.make(params) {
+        Assets(to) => match to.make(params) {
             Some(asset) => super::asset(app, asset, &request.headers),
             None => not_found(),
         },
