@@ -8,6 +8,7 @@
 
 mod flusher;
 mod keyring;
+mod secrets;
 
 use std::hash::{Hash, Hasher};
 use std::path::Path;
