@@ -9,6 +9,7 @@
 mod flusher;
 mod keyring;
 mod secrets;
+mod sessions;
 
 use std::hash::{Hash, Hasher};
 use std::path::Path;
