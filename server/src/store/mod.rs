@@ -8,6 +8,7 @@
 
 mod flusher;
 mod keyring;
+mod mail;
 mod photos;
 mod secrets;
 mod sessions;
