@@ -66,7 +66,7 @@ pub struct App {
     /// The settings the server started with.
     pub settings: Settings,
     /// Open connections per network, and what the connection layer refused.
-    pub connections: Arc<crate::connections::ConnectionTable>,
+    pub connections: Arc<crate::connections::ConnectionGate>,
     pub connection_stats: Arc<crate::connections::ConnectionStats>,
     /// E-mail: SMTP transport and settings (see `mail`).
     pub mail: crate::mail::Mailer,
@@ -92,7 +92,7 @@ impl App {
         let tallies = Arc::new(crate::polls::Tallies::new());
         let connection_stats = Arc::new(crate::connections::ConnectionStats::default());
         App {
-            connections: crate::connections::ConnectionTable::new(
+            connections: crate::connections::ConnectionGate::new(
                 settings.connections.clone(),
                 connection_stats.clone(),
             ),

@@ -6,8 +6,13 @@
 //! and a durable count in one tree, changed together in one atomic batch, so
 //! a count always equals its set, also after a crash.
 
+mod demo;
 mod flusher;
 mod keyring;
+mod mail;
+mod photos;
+mod secrets;
+mod sessions;
 
 use std::hash::{Hash, Hasher};
 use std::path::Path;
