@@ -6,8 +6,10 @@
 //! and a durable count in one tree, changed together in one atomic batch, so
 //! a count always equals its set, also after a crash.
 
+mod audit;
 mod flusher;
 mod keyring;
+mod reports;
 
 use std::hash::{Hash, Hasher};
 use std::path::Path;
