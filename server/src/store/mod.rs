@@ -10,6 +10,7 @@ mod audit;
 mod flusher;
 mod keyring;
 mod reports;
+mod webhooks;
 
 use std::hash::{Hash, Hasher};
 use std::path::Path;
