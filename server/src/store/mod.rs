@@ -9,6 +9,7 @@
 mod audit;
 mod flusher;
 mod keyring;
+mod meetings;
 mod reports;
 mod webhooks;
 
