@@ -7,6 +7,7 @@
 //! a count always equals its set, also after a crash.
 
 mod audit;
+mod discussions;
 mod flusher;
 mod keyring;
 mod meetings;
