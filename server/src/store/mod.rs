@@ -7,6 +7,8 @@
 //! a count always equals its set, also after a crash.
 
 mod audit;
+#[cfg(test)]
+mod disc_layout_tests;
 mod discussions;
 mod flusher;
 mod keyring;
