@@ -6,13 +6,20 @@
 //! and a durable count in one tree, changed together in one atomic batch, so
 //! a count always equals its set, also after a crash.
 
+mod audit;
 mod demo;
+#[cfg(test)]
+mod disc_layout_tests;
+mod discussions;
 mod flusher;
 mod keyring;
 mod mail;
+mod meetings;
 mod photos;
+mod reports;
 mod secrets;
 mod sessions;
+mod webhooks;
 
 use std::hash::{Hash, Hasher};
 use std::path::Path;
