@@ -6,6 +6,7 @@
 //! and a durable count in one tree, changed together in one atomic batch, so
 //! a count always equals its set, also after a crash.
 
+mod communities;
 mod flusher;
 mod keyring;
 
