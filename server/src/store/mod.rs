@@ -8,7 +8,10 @@
 
 mod communities;
 mod flusher;
+mod initiatives;
+mod joins;
 mod keyring;
+mod supports;
 
 use std::hash::{Hash, Hasher};
 use std::path::Path;
