@@ -11,6 +11,7 @@ mod flusher;
 mod initiatives;
 mod joins;
 mod keyring;
+mod polls;
 mod supports;
 
 use std::hash::{Hash, Hasher};
