@@ -11,7 +11,10 @@ mod demo;
 #[cfg(test)]
 mod disc_layout_tests;
 mod discussions;
+mod communities;
 mod flusher;
+mod initiatives;
+mod joins;
 mod keyring;
 mod mail;
 mod meetings;
@@ -20,6 +23,8 @@ mod reports;
 mod secrets;
 mod sessions;
 mod webhooks;
+mod polls;
+mod supports;
 
 use std::hash::{Hash, Hasher};
 use std::path::Path;
