@@ -5,7 +5,7 @@
 //! not be able to hold it: every connection needs a request head within
 //! `head_timeout` (from the connection's start and again after each answer:
 //! that is the keep-alive idle limit too), a body within `body_timeout` (read
-//! by `http::limited_body`), and every write must move within `write_timeout`
+//! by `http::read_limited`), and every write must move within `write_timeout`
 //! (a live stream writes a heartbeat every 15 s, so a stream to a client that
 //! stopped reading ends too). One network (an IPv4 address, an IPv6 /64) may
 //! hold `per_network` connections at once and the server `total`; above that
