@@ -437,7 +437,7 @@ async fn retention_erases_the_personal_data_of_initiatives_that_ended_long_enoug
     let token = server.server_token.clone();
     let dir = server.stop().await;
     {
-        let store = Store::open(dir.path()).unwrap();
+        let store = mekaar_tests::open_store(dir.path()).await;
         let now = secrets::now_secs();
         // The late one stays out of the chosen moments (in progress for now), though it
         // ended 31 days ago.
@@ -719,6 +719,10 @@ async fn erased_data_and_deleted_webhook_secrets_leave_no_byte_in_the_data_direc
         town.token.clone(),
     );
     let dir = town.server.stop().await;
+    // Under PostgreSQL: the cluster's files (tables, WAL) instead.
+    let scanned = mekaar_tests::postgres_files()
+        .await
+        .unwrap_or_else(|| dir.path().to_path_buf());
     for value in [
         initiator,
         email,
@@ -731,7 +735,7 @@ async fn erased_data_and_deleted_webhook_secrets_leave_no_byte_in_the_data_direc
         report_reason,
         kept_name,
     ] {
-        let found = files_holding(dir.path(), value.as_bytes());
+        let found = files_holding(&scanned, value.as_bytes());
         assert!(found.is_empty(), "{value:?} is still in {found:?}");
     }
     // Nothing else went: the initiative, its story and its counts are whole.
