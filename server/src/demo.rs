@@ -424,7 +424,7 @@ fn seed_meetings(store: &Store, community: &communities::Community, now: u64) ->
         )?;
         for n in 0..attendees {
             let voter = crate::secrets::voter_hash(&format!("demo-attendee-{id}-{n}"));
-            store.demo_meeting_attendee_add(&community.slug, id, &voter, now)?;
+            store.attendee_add(&community.slug, id, &voter, now)?;
         }
     }
     Ok(())

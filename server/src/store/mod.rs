@@ -12,7 +12,6 @@
 
 mod audit;
 mod communities;
-mod demo;
 #[cfg(test)]
 mod disc_layout_tests;
 mod discussions;
