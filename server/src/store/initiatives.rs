@@ -109,10 +109,7 @@ mod tests {
         let group = b"dorp\0tuin";
         assert_eq!(
             store.set_members(CountedSet::Supports, group).unwrap(),
-            [(
-                b"voter".to_vec(),
-                1_700_000_000u64.to_be_bytes().to_vec().into()
-            )]
+            [(b"voter".to_vec(), 1_700_000_000u64.to_be_bytes().to_vec())]
         );
         let detail = JoinDetail {
             name: "Anja".into(),
