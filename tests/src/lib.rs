@@ -334,31 +334,48 @@ pub async fn open_store(dir: &std::path::Path) -> Store {
     panic!("the data directory {} stayed locked for 5 s", dir.display());
 }
 
-/// Under `MEKAAR_TEST_DATABASE`: the PostgreSQL cluster's data directory
-/// (readable here: the tests run as root beside the throwaway cluster of
-/// scripts/pg-start), after a CHECKPOINT, so every committed page is in its
-/// files, not only in the WAL. For the tests that look for bytes on disk.
-pub async fn postgres_files() -> Option<std::path::PathBuf> {
-    if !on_postgres() {
-        return None;
-    }
-    let base = std::env::var("MEKAAR_TEST_DATABASE").expect("checked");
-    let (client, connection) = tokio_postgres::connect(&base, tokio_postgres::NoTls)
+/// Under `MEKAAR_TEST_DATABASE`: the files of the PostgreSQL cluster that can
+/// hold the data of `dir`'s database (its own directory under `base/`, the
+/// shared `global/` and the WAL), after a CHECKPOINT, so every committed page
+/// is in its files. Readable here: the tests run as root beside the
+/// throwaway cluster of scripts/pg-start. For tests that look for bytes on disk.
+pub async fn postgres_files(dir: &std::path::Path) -> Option<Vec<std::path::PathBuf>> {
+    let url = std::fs::read_to_string(dir.join(DATABASE_URL_FILE)).ok()?;
+    let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
         .await
-        .expect("connect to MEKAAR_TEST_DATABASE");
+        .expect("connect to the test database");
     let connection = tokio::spawn(connection);
     client
         .batch_execute("CHECKPOINT")
         .await
         .expect("checkpoint");
-    let dir: String = client
+    let data: String = client
         .query_one("SHOW data_directory", &[])
         .await
         .expect("the data directory")
         .get(0);
+    let oid: u32 = client
+        .query_one(
+            "SELECT oid FROM pg_database WHERE datname = current_database()",
+            &[],
+        )
+        .await
+        .expect("the database's oid")
+        .get(0);
     drop(client);
     let _ = connection.await;
-    Some(dir.into())
+    let data = std::path::PathBuf::from(data);
+    Some(vec![
+        data.join("base").join(oid.to_string()),
+        data.join("global"),
+        data.join("pg_wal"),
+    ])
+}
+
+/// Under `MEKAAR_TEST_DATABASE`: a fresh database for `dir` (the same one
+/// again for the same `dir`), for tests that run the server binary on it.
+pub async fn test_database_url(dir: &std::path::Path) -> Option<String> {
+    database_of(dir).await
 }
 
 /// The database URL of `dir` (made on first use) under `MEKAAR_TEST_DATABASE`.

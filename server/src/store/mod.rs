@@ -399,7 +399,7 @@ pub enum SetAdd {
 #[derive(Debug, Default)]
 pub struct Snapshot {
     /// Per table (in [`Table::ALL`] order): key → stored JSON, in key order.
-    pub tables: Vec<(Table, Vec<(Vec<u8>, Vec<u8>)>)>,
+    pub tables: Vec<(Table, Vec<RawRecord>)>,
     /// Per counted set (in [`CountedSet::ALL`] order): the members, in key
     /// order. Counts are not copied: they follow from the members.
     pub sets: Vec<(CountedSet, Vec<SetMember>)>,

@@ -31,7 +31,7 @@ use super::{StoreResult, Table};
 const MIGRATIONS: &[(i32, &str)] = &[(1, include_str!("migrations/0001_initial.sql"))];
 
 /// The advisory lock that serialises migrations ("mekaar" in ASCII).
-const MIGRATION_LOCK: i64 = 0x6d_656b_6161_72;
+const MIGRATION_LOCK: i64 = 0x6d65_6b61_6172;
 
 /// Connections for records and sets.
 const POOL_SIZE: usize = 16;

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use mekaar_server::abuse::Limits;
 use mekaar_server::secrets;
 use mekaar_server::sessions::Session;
-use mekaar_server::store::{Store, Table};
+use mekaar_server::store::Table;
 use mekaar_tests::{call, http_client, TestServer, TestServerBuilder};
 use reqwest::header::{COOKIE, ORIGIN};
 use reqwest::{Client, Method, RequestBuilder};

@@ -310,3 +310,67 @@ async fn export_and_import_with_the_command_line_keep_everything() {
         .unwrap();
     assert_eq!(communities.status(), 401);
 }
+
+/// `--database`: the commands and the server on PostgreSQL, and two servers
+/// on one database (two nodes) that count the same supports once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_servers_on_one_postgresql_database_count_each_support_once() {
+    let work = tempfile::tempdir().unwrap();
+    let Some(url) = mekaar_tests::test_database_url(work.path()).await else {
+        eprintln!("skipped: needs MEKAAR_TEST_DATABASE (scripts/test runs it on PostgreSQL)");
+        return;
+    };
+    // No data directory is used: nothing may appear in it.
+    let unused = work.path().join("unused");
+    let db = |args: &[&str]| {
+        let mut all = vec!["--database", url.as_str()];
+        all.extend_from_slice(args);
+        ok(&unused, &all)
+    };
+    let created = db(&["community", "create", "baarlo", "--name", "Baarlo"]);
+    assert!(last_line(&created).starts_with("mk_"), "{created}");
+    let id = last_line(&db(&[
+        "initiative",
+        "create",
+        "baarlo",
+        "--title",
+        "Een AED bij de kerk",
+    ]));
+    let args = [
+        "--database",
+        url.as_str(),
+        "--max-connections-per-network",
+        "1000",
+    ];
+    let one = ServerProcess::start_with_args(server_bin(), &unused, &args).unwrap();
+    let two = ServerProcess::start_with_args(server_bin(), &unused, &args).unwrap();
+    let http = http_client();
+    let support = |server: &ServerProcess, n: u64| {
+        http.put(server.url(&format!(
+            "/api/v1/communities/baarlo/initiatives/{id}/support"
+        )))
+        .header(mekaar_api::VOTER_HEADER, voter_key(n))
+        .send()
+    };
+    // Voters 0..6 on the first, 3..9 on the second: 3, 4 and 5 twice.
+    let mut answers = Vec::new();
+    for n in 0..6 {
+        answers.push(support(&one, n).await.unwrap().status());
+        answers.push(support(&two, n + 3).await.unwrap().status());
+    }
+    assert!(answers.iter().all(|s| s.is_success()), "{answers:?}");
+    for server in [&one, &two] {
+        let list: Value = http
+            .get(server.url("/api/v1/communities/baarlo/initiatives"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(list["initiatives"][0]["support_count"], 9, "{list}");
+    }
+    one.kill9().unwrap();
+    two.kill9().unwrap();
+    assert!(!unused.join("db").exists(), "sled was opened after all");
+}

@@ -663,14 +663,28 @@ async fn a_backup_while_votes_pour_in_restores_consistently() {
             })
         })
         .collect();
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // Until more than 50 votes are in, however fast this machine and engine are.
+    let votes_beyond = |n: usize| {
+        let acked = acked.clone();
+        async move {
+            for _ in 0..3000 {
+                if acked.lock().unwrap().len() > n {
+                    return;
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            panic!("fewer than {n} votes came in within a minute");
+        }
+    };
+    votes_beyond(50).await;
     let backups = tempfile::tempdir().unwrap();
     let began = std::time::Instant::now();
     let file = export::backup(&server.url, &server.server_token, backups.path())
         .await
         .expect("backup");
     // Votes go on a while after the backup, then stop.
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    let at_backup = acked.lock().unwrap().len();
+    votes_beyond(at_backup + 5).await;
     stop.store(true, Ordering::SeqCst);
     for voter in voters {
         voter.await.unwrap();

@@ -7,7 +7,7 @@
 
 use mekaar_api::InitiativeStatus;
 use mekaar_server::secrets;
-use mekaar_server::store::{Store, Table};
+use mekaar_server::store::Table;
 use mekaar_server::{communities, initiatives, privacy};
 use mekaar_tests::{call, call_expecting, http_client, voter_key, TestServer, VOTER_HEADER};
 use reqwest::header::COOKIE;
@@ -719,10 +719,10 @@ async fn erased_data_and_deleted_webhook_secrets_leave_no_byte_in_the_data_direc
         town.token.clone(),
     );
     let dir = town.server.stop().await;
-    // Under PostgreSQL: the cluster's files (tables, WAL) instead.
-    let scanned = mekaar_tests::postgres_files()
+    // Under PostgreSQL: its database's files and the WAL instead.
+    let scanned = mekaar_tests::postgres_files(dir.path())
         .await
-        .unwrap_or_else(|| dir.path().to_path_buf());
+        .unwrap_or_else(|| vec![dir.path().to_path_buf()]);
     for value in [
         initiator,
         email,
@@ -735,7 +735,10 @@ async fn erased_data_and_deleted_webhook_secrets_leave_no_byte_in_the_data_direc
         report_reason,
         kept_name,
     ] {
-        let found = files_holding(&scanned, value.as_bytes());
+        let found: Vec<String> = scanned
+            .iter()
+            .flat_map(|path| files_holding(path, value.as_bytes()))
+            .collect();
         assert!(found.is_empty(), "{value:?} is still in {found:?}");
     }
     // Nothing else went: the initiative, its story and its counts are whole.
