@@ -127,9 +127,9 @@ pub(super) fn routes(app: Arc<App>) -> BoxedFilter<(Response,)> {
                     matches!(page, Page::Short(_) | Page::Poster(..) | Page::Flyer(..));
                 let mut response = only(&method, GET_OR_HEAD, || {
                     serve(&app, page, &headers, &query, client).or_else(|error| {
-                        if error.status == StatusCode::NOT_FOUND && is_poll_page {
+                        if error.status() == StatusCode::NOT_FOUND && is_poll_page {
                             Ok(html(pages::not_found_page(), StatusCode::NOT_FOUND))
-                        } else if error.status == StatusCode::NOT_FOUND && is_share_page {
+                        } else if error.status() == StatusCode::NOT_FOUND && is_share_page {
                             Ok(html(share::not_found_page(), StatusCode::NOT_FOUND))
                         } else {
                             Err(error)
@@ -254,7 +254,7 @@ fn serve(
                 match crate::initiatives::public_by_short_code(&app.store, &code) {
                     Ok(found) => found,
                     Err(err) => {
-                        if err.status == StatusCode::NOT_FOUND {
+                        if err.status() == StatusCode::NOT_FOUND {
                             app.abuse.guess_failed(Guess::JoinCode, client);
                         }
                         return Err(err);
@@ -428,7 +428,7 @@ fn poll_by_join_code(
     match polls::public_by_join_code(&app.store, code) {
         Ok((community, poll)) => Ok((poll, community)),
         Err(err) => {
-            if err.status == StatusCode::NOT_FOUND {
+            if err.status() == StatusCode::NOT_FOUND {
                 app.abuse.guess_failed(Guess::JoinCode, client);
             }
             Err(err)
