@@ -11,6 +11,7 @@ use std::num::NonZeroU32;
 use std::sync::{Mutex, RwLock};
 use std::time::{Duration, Instant};
 
+use ::http::HeaderMap;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota};
 use hmac::{Hmac, Mac};
@@ -18,7 +19,6 @@ use ipnet::IpNet;
 use mekaar_api::ErrorCode;
 use rand::Rng;
 use sha2::Sha256;
-use warp::http::HeaderMap;
 
 use crate::errors::{ApiError, ApiResult};
 

@@ -10,11 +10,11 @@
 //!
 //! What each role may do is decided in one place, [`allows`].
 
+use ::http::{HeaderMap, Method};
 use mekaar_api::admin::{Role, CSRF_HEADER};
 use mekaar_api::ErrorCode;
 use serde::{Deserialize, Serialize};
 use subtle::ConstantTimeEq;
-use warp::http::{HeaderMap, Method};
 
 use crate::communities::{self, Community, CommunityToken};
 use crate::errors::{ApiError, ApiResult};
@@ -437,7 +437,7 @@ mod tests {
         let mut map = HeaderMap::new();
         for (name, value) in headers {
             map.insert(
-                warp::http::HeaderName::from_bytes(name.as_bytes()).unwrap(),
+                ::http::HeaderName::from_bytes(name.as_bytes()).unwrap(),
                 value.parse().unwrap(),
             );
         }

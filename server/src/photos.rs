@@ -249,13 +249,13 @@ fn jpeg_is_complete(b: &[u8]) -> bool {
 
 /// [`process`] on a blocking thread, a few uploads at a time.
 pub async fn process_soon(
-    bytes: warp::hyper::body::Bytes,
+    bytes: impl AsRef<[u8]> + Send + 'static,
     content_type: Option<String>,
 ) -> ApiResult<Renditions> {
     static DECODING: LazyLock<tokio::sync::Semaphore> =
         LazyLock::new(|| tokio::sync::Semaphore::new(DECODING_AT_ONCE));
     let _permit = DECODING.acquire().await.map_err(|_| busy())?;
-    tokio::task::spawn_blocking(move || process(&bytes, content_type.as_deref()))
+    tokio::task::spawn_blocking(move || process(bytes.as_ref(), content_type.as_deref()))
         .await
         .map_err(|_| busy())?
 }

@@ -3,6 +3,7 @@
 //! becomes the same JSON error shape; nothing here panics on input.
 
 mod admin;
+pub mod demo_site;
 mod mail;
 mod pages;
 mod public;
