@@ -20,27 +20,23 @@ use crate::communities::{self, Community, CommunityToken};
 use crate::errors::{ApiError, ApiResult};
 use crate::secrets;
 use crate::sessions::{self, Session};
-use crate::store::{Store, Table};
+use crate::store::Store;
 
 /// A server-wide admin token as stored (the key is its hash).
 #[derive(Debug, Clone, Serialize, Deserialize)]
-struct ServerToken {
-    hash: String,
-    created_at: u64,
+pub struct ServerToken {
+    pub hash: String,
+    pub created_at: u64,
 }
 
 /// Makes a server-wide admin token (CLI only); returns it in clear this once.
 pub fn create_server_token(store: &Store) -> ApiResult<String> {
     let token = secrets::new_admin_token();
     let hash = secrets::hash_secret(&token);
-    store.put(
-        Table::ServerTokens,
-        hash.as_bytes(),
-        &ServerToken {
-            hash: hash.clone(),
-            created_at: secrets::now_secs(),
-        },
-    )?;
+    store.server_token_put(&ServerToken {
+        hash,
+        created_at: secrets::now_secs(),
+    })?;
     store.flush_blocking()?;
     Ok(token)
 }
@@ -53,11 +49,7 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 
 /// Whether `token` is a server-wide admin token.
 pub fn is_server_admin(store: &Store, token: &str) -> ApiResult<bool> {
-    let hashes: Vec<String> = store
-        .scan_prefix::<ServerToken>(Table::ServerTokens, b"")?
-        .into_iter()
-        .map(|t| t.hash)
-        .collect();
+    let hashes: Vec<String> = store.server_tokens()?.into_iter().map(|t| t.hash).collect();
     Ok(secrets::secret_matches(token, &hashes))
 }
 

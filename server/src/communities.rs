@@ -12,7 +12,7 @@ use subtle::ConstantTimeEq;
 
 use crate::errors::{ApiError, ApiResult};
 use crate::secrets;
-use crate::store::{Store, Table};
+use crate::store::Store;
 
 /// Languages the widgets have translations for.
 pub const SUPPORTED_LANGUAGES: &[&str] = &["nl", "en"];
@@ -189,23 +189,19 @@ impl Community {
     }
 }
 
-fn store_key(slug: &str) -> Vec<u8> {
-    slug.as_bytes().to_vec()
-}
-
 pub fn get(store: &Store, slug: &str) -> ApiResult<Community> {
     if !is_valid_slug(slug) {
         return Err(ApiError::community_not_found(slug));
     }
     store
-        .get::<Community>(Table::Communities, &store_key(slug))?
+        .community_get(slug)?
         .map(Community::migrated)
         .ok_or_else(|| ApiError::community_not_found(slug))
 }
 
 pub fn list(store: &Store) -> ApiResult<Vec<Community>> {
     Ok(store
-        .scan_prefix::<Community>(Table::Communities, b"")?
+        .communities_all()?
         .into_iter()
         .map(Community::migrated)
         .collect())
@@ -264,7 +260,7 @@ pub fn create(store: &Store, input: CommunityCreate) -> ApiResult<(Community, St
             mail_from: input.mail_from.map(Some),
         },
     )?;
-    if !store.insert_new(Table::Communities, &store_key(&community.slug), &community)? {
+    if !store.community_insert_new(&community)? {
         return Err(ApiError::new(
             ErrorCode::CommunityExists,
             format!("A community `{}` already exists.", community.slug),
@@ -286,15 +282,11 @@ pub fn update_from(
 ) -> ApiResult<(Community, Community)> {
     get(store, slug)?;
     let mut before = None;
-    match store.update(
-        Table::Communities,
-        &store_key(slug),
-        |community: Community| {
-            let mut community = community.migrated();
-            before = Some(community.clone());
-            apply_update(&mut community, change.clone()).map(|_| community)
-        },
-    )? {
+    match store.community_update(slug, |community| {
+        let mut community = community.migrated();
+        before = Some(community.clone());
+        apply_update(&mut community, change.clone()).map(|_| community)
+    })? {
         Some(Ok(after)) => Ok((before.unwrap_or_else(|| after.clone()), after)),
         Some(Err(e)) => Err(e),
         None => Err(ApiError::community_not_found(slug)),
@@ -310,7 +302,7 @@ pub fn change(
     if !is_valid_slug(slug) {
         return Err(ApiError::community_not_found(slug));
     }
-    match store.update(Table::Communities, &store_key(slug), |c: Community| {
+    match store.community_update(slug, |c| {
         let mut c = c.migrated();
         edit(&mut c).map(|_| c)
     })? {
@@ -768,7 +760,7 @@ mod tests {
             serde_json::to_value(get(&store, "dorp").unwrap()).unwrap();
         legacy.as_object_mut().unwrap().remove("tokens");
         legacy["admin_token_hashes"] = serde_json::json!([hash]);
-        store.put(Table::Communities, b"dorp", &legacy).unwrap();
+        store.community_put_as_written("dorp", &legacy).unwrap();
         let raw_before = store.raw_tree("communities").unwrap();
 
         let read = get(&store, "dorp").unwrap();
@@ -784,10 +776,10 @@ mod tests {
         assert_eq!(get(&store, "dorp").unwrap(), read);
         // The next write stores the new form, with the same id.
         let (_, _) = add_token(&store, "dorp", Role::Moderator, "Marieke").unwrap();
-        let stored: serde_json::Value = store.get(Table::Communities, b"dorp").unwrap().unwrap();
-        assert!(stored.get("admin_token_hashes").is_none(), "{stored}");
-        assert_eq!(stored["tokens"][0]["id"], hash[..10]);
-        assert_eq!(stored["tokens"][1]["role"], "moderator");
+        let stored = store.community_get("dorp").unwrap().unwrap();
+        assert!(stored.admin_token_hashes.is_empty(), "{stored:?}");
+        assert_eq!(stored.tokens[0].id, hash[..10]);
+        assert_eq!(stored.tokens[1].role, Role::Moderator);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! not be able to hold it: every connection needs a request head within
 //! `head_timeout` (from the connection's start and again after each answer:
 //! that is the keep-alive idle limit too), a body within `body_timeout` (read
-//! by `http::limited_body`), and every write must move within `write_timeout`
+//! by `http::read_limited`), and every write must move within `write_timeout`
 //! (a live stream writes a heartbeat every 15 s, so a stream to a client that
 //! stopped reading ends too). One network (an IPv4 address, an IPv6 /64) may
 //! hold `per_network` connections at once and the server `total`; above that
@@ -122,7 +122,7 @@ pub enum Refusal {
 
 /// Open connections per network and in all. A network is named by the
 /// caller's key (the keyed hash of `abuse`), never by its address.
-pub struct ConnectionTable {
+pub struct ConnectionGate {
     limits: ConnectionLimits,
     state: Mutex<TableState>,
     stats: Arc<ConnectionStats>,
@@ -136,13 +136,13 @@ struct TableState {
 
 /// One admitted connection; dropping it gives its place back.
 pub struct Admitted {
-    table: Arc<ConnectionTable>,
+    table: Arc<ConnectionGate>,
     network: Option<[u8; 16]>,
 }
 
-impl ConnectionTable {
-    pub fn new(limits: ConnectionLimits, stats: Arc<ConnectionStats>) -> Arc<ConnectionTable> {
-        Arc::new(ConnectionTable {
+impl ConnectionGate {
+    pub fn new(limits: ConnectionLimits, stats: Arc<ConnectionStats>) -> Arc<ConnectionGate> {
+        Arc::new(ConnectionGate {
             limits,
             state: Mutex::new(TableState::default()),
             stats,
@@ -465,8 +465,8 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for ClientIo<T> {
 mod tests {
     use super::*;
 
-    fn table(per_network: usize, total: usize) -> Arc<ConnectionTable> {
-        ConnectionTable::new(
+    fn table(per_network: usize, total: usize) -> Arc<ConnectionGate> {
+        ConnectionGate::new(
             ConnectionLimits {
                 per_network,
                 total,

@@ -378,7 +378,6 @@ const MEETINGS: [DemoMeeting; 3] = [
 /// at times relative to `now`; a demo meeting that has ended is planned anew.
 fn seed_meetings(store: &Store, community: &communities::Community, now: u64) -> ApiResult<()> {
     use crate::meetings::{self, StoredMeeting};
-    use crate::store::CountedSet;
     let today = now - now % 86_400;
     for demo in &MEETINGS {
         let DemoMeeting {
@@ -419,12 +418,7 @@ fn seed_meetings(store: &Store, community: &communities::Community, now: u64) ->
         )?;
         for n in 0..attendees {
             let voter = crate::secrets::voter_hash(&format!("demo-attendee-{id}-{n}"));
-            store.set_add(
-                CountedSet::Attendees,
-                &crate::store::key(&[&community.slug, id]),
-                &voter,
-                &now.to_be_bytes(),
-            )?;
+            store.attendee_add(&community.slug, id, &voter, now)?;
         }
     }
     Ok(())

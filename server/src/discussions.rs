@@ -28,7 +28,7 @@ use crate::initiatives;
 use crate::moderation;
 use crate::polls;
 use crate::secrets;
-use crate::store::{self, CountedSet, Store, Table};
+use crate::store::Store;
 use crate::webhooks;
 
 /// Threads kept in memory before idle ones are dropped.
@@ -66,17 +66,17 @@ pub struct StoredReaction {
 
 /// A thread's settings, and a topic's text.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-struct ThreadRecord {
-    kind: ThreadKind,
-    id: String,
+pub struct ThreadRecord {
+    pub kind: ThreadKind,
+    pub id: String,
     #[serde(default)]
-    title: String,
+    pub title: String,
     #[serde(default)]
-    intro: String,
-    open: bool,
+    pub intro: String,
+    pub open: bool,
     #[serde(default)]
-    closes_at: Option<u64>,
-    created_at: u64,
+    pub closes_at: Option<u64>,
+    pub created_at: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -205,22 +205,6 @@ pub fn kind_of_path(kind: &str, id: &str) -> ApiResult<ThreadKind> {
     })
 }
 
-fn thread_key(slug: &str, kind: ThreadKind, id: &str) -> Vec<u8> {
-    store::key(&[slug, kind.as_str(), id])
-}
-
-fn reaction_key(slug: &str, kind: ThreadKind, thread: &str, id: &str) -> Vec<u8> {
-    store::key(&[slug, kind.as_str(), thread, id])
-}
-
-fn reaction_group(slug: &str, id: &str) -> Vec<u8> {
-    store::key(&[slug, id])
-}
-
-fn author_key(slug: &str, voter: &[u8; 16]) -> Vec<u8> {
-    store::key(&[slug, &secrets::hex(voter)])
-}
-
 /// Time-ordered: milliseconds then a random tail, so id order is creation order.
 fn new_reaction_id() -> String {
     format!("{:012x}{}", secrets::now_millis(), &secrets::new_id()[..6])
@@ -237,8 +221,7 @@ fn target(store: &Store, community: &Community, kind: ThreadKind, id: &str) -> A
     if !secrets::is_plausible_id(id) {
         return Err(not_found(kind, id));
     }
-    let record: Option<ThreadRecord> =
-        store.get(Table::Threads, &thread_key(&community.slug, kind, id))?;
+    let record = store.thread_get(&community.slug, kind, id)?;
     let (title, stances) = match kind {
         ThreadKind::Initiative => {
             let initiative =
@@ -334,17 +317,11 @@ impl Discussions {
         let mut guard = cache.state.lock().unwrap_or_else(|e| e.into_inner());
         if guard.is_none() {
             let key = &cache.key;
-            let prefix = {
-                let mut p = thread_key(&key.community, key.kind, &key.id);
-                p.push(0);
-                p
-            };
             let mut entries = Vec::new();
-            for stored in store.scan_prefix::<StoredReaction>(Table::Reactions, &prefix)? {
-                let group = reaction_group(&key.community, &stored.id);
+            for stored in store.reactions_of_thread(&key.community, key.kind, &key.id)? {
                 entries.push(Entry {
-                    agrees: store.set_count(CountedSet::Agrees, &group)?,
-                    reports: store.set_count(CountedSet::ReactionReports, &group)?,
+                    agrees: store.reaction_agree_count(&key.community, &stored.id)?,
+                    reports: store.reaction_report_count(&key.community, &stored.id)?,
                     stored,
                     on_disk: true,
                 });
@@ -460,11 +437,9 @@ impl Discussions {
         let page_size = limits::PAGE_SIZE;
         let agreed_by_voter = |e: &Entry| -> ApiResult<bool> {
             match voter {
-                Some(v) if e.agrees > 0 => Ok(store.set_contains(
-                    CountedSet::Agrees,
-                    &reaction_group(&community.slug, &e.stored.id),
-                    &v,
-                )?),
+                Some(v) if e.agrees > 0 => {
+                    Ok(store.reaction_agreed(&community.slug, &e.stored.id, &v)?)
+                }
                 _ => Ok(false),
             }
         };
@@ -622,16 +597,7 @@ impl Discussions {
                 held_for,
                 reports_seen: 0,
             };
-            store.put(
-                Table::Reactions,
-                &reaction_key(&community.slug, kind, id, &stored.id),
-                &stored,
-            )?;
-            store.put(
-                Table::ReactionThreads,
-                &reaction_group(&community.slug, &stored.id),
-                &(kind, id.to_string()),
-            )?;
+            store.reaction_insert(&community.slug, (kind, id), &stored)?;
             if state == ReactionState::Published {
                 publish_count(store, &community.slug, &stored, true)?;
             }
@@ -675,11 +641,8 @@ impl Discussions {
         if !secrets::is_plausible_id(reaction) {
             return Err(reaction_not_found(reaction));
         }
-        let (kind, thread): (ThreadKind, String) = store
-            .get(
-                Table::ReactionThreads,
-                &reaction_group(&community.slug, reaction),
-            )?
+        let (kind, thread) = store
+            .reaction_thread(&community.slug, reaction)?
             .ok_or_else(|| reaction_not_found(reaction))?;
         let cache = self.thread_cache(&community.slug, kind, &thread);
         Ok((kind, thread, cache))
@@ -718,11 +681,7 @@ impl Discussions {
                     }
                 }
             }
-            store.put(
-                Table::Reactions,
-                &reaction_key(&community.slug, kind, &thread, reaction),
-                &entry.stored,
-            )?;
+            store.reaction_put(&community.slug, (kind, &thread), &entry.stored)?;
             if before == ReactionState::Published && entry.stored.state != before {
                 publish_count(store, &community.slug, &entry.stored, false)?;
             }
@@ -779,12 +738,8 @@ impl Discussions {
             if agree && entry.stored.state != ReactionState::Published {
                 return Err(reaction_not_found(reaction));
             }
-            let group = reaction_group(&community.slug, reaction);
-            let (changed, count) = if agree {
-                store.set_add(CountedSet::Agrees, &group, &voter, b"")?
-            } else {
-                store.set_remove(CountedSet::Agrees, &group, &voter)?
-            };
+            let (changed, count) =
+                store.reaction_agree(&community.slug, reaction, &voter, agree)?;
             if changed {
                 let mut entry = locked.loaded().entries[index].clone();
                 entry.agrees = count;
@@ -818,13 +773,8 @@ impl Discussions {
             if locked.loaded().entries[index].stored.state != ReactionState::Published {
                 return Err(reaction_not_found(reaction));
             }
-            let group = reaction_group(&community.slug, reaction);
-            let (new, count) = store.set_add(
-                CountedSet::ReactionReports,
-                &group,
-                &voter,
-                reason.as_bytes(),
-            )?;
+            let (new, count) =
+                store.reaction_report_add(&community.slug, reaction, &voter, &reason)?;
             if new {
                 let mut entry = locked.loaded().entries[index].clone();
                 entry.reports = count;
@@ -883,11 +833,7 @@ impl Discussions {
             entry.stored.stance = None;
         }
         also(&mut entry.stored);
-        store.put(
-            Table::Reactions,
-            &reaction_key(&community.slug, kind, thread, &entry.stored.id),
-            &entry.stored,
-        )?;
+        store.reaction_put(&community.slug, (kind, thread), &entry.stored)?;
         let was = before == ReactionState::Published;
         let is = state == ReactionState::Published;
         if was != is {
@@ -895,10 +841,7 @@ impl Discussions {
         }
         if state == ReactionState::Removed {
             // No reasons kept for what is gone.
-            let group = reaction_group(&community.slug, &entry.stored.id);
-            for (member, _) in store.set_members(CountedSet::ReactionReports, &group)? {
-                store.set_remove(CountedSet::ReactionReports, &group, &member)?;
-            }
+            store.reaction_reports_clear(&community.slug, &entry.stored.id)?;
             entry.reports = 0;
         }
         let stored = entry.stored.clone();
@@ -955,21 +898,13 @@ impl Discussions {
                     )?;
                     if state == ReactionState::Published && !entry.stored.author.is_empty() {
                         // Known now: "a key's first reaction waits" lets the next through.
-                        store.put(
-                            Table::ReactionAuthors,
-                            &store::key(&[&community.slug, &entry.stored.author]),
-                            &true,
-                        )?;
+                        store.reaction_author_add(&community.slug, &entry.stored.author)?;
                     }
                 }
                 None => {
                     let mut entry = entry.clone();
                     entry.stored.name = String::new();
-                    store.put(
-                        Table::Reactions,
-                        &reaction_key(&community.slug, kind, &thread, reaction),
-                        &entry.stored,
-                    )?;
+                    store.reaction_put(&community.slug, (kind, &thread), &entry.stored)?;
                     locked.replace(self, index, entry);
                 }
             }
@@ -1002,22 +937,16 @@ impl Discussions {
         community: &Community,
         queue: Queue,
     ) -> ApiResult<ReactionAdminList> {
-        let prefix = {
-            let mut p = community.slug.as_bytes().to_vec();
-            p.push(0);
-            p
-        };
         let mut counts = ReactionQueueCounts::default();
         let mut titles: HashMap<(ThreadKind, String), String> = HashMap::new();
         let mut list = Vec::new();
-        for stored in store.scan_prefix::<StoredReaction>(Table::Reactions, &prefix)? {
+        for stored in store.reactions_of_community(&community.slug)? {
             if stored.state == ReactionState::Removed {
                 continue;
             }
-            let group = reaction_group(&community.slug, &stored.id);
             let entry = Entry {
-                agrees: store.set_count(CountedSet::Agrees, &group)?,
-                reports: store.set_count(CountedSet::ReactionReports, &group)?,
+                agrees: store.reaction_agree_count(&community.slug, &stored.id)?,
+                reports: store.reaction_report_count(&community.slug, &stored.id)?,
                 stored,
                 on_disk: true,
             };
@@ -1138,11 +1067,7 @@ impl Discussions {
         if let Some(at) = change.closes_at {
             record.closes_at = (at != 0).then_some(at);
         }
-        store.put(
-            Table::Threads,
-            &thread_key(&community.slug, kind, id),
-            &record,
-        )?;
+        store.thread_put(&community.slug, kind, id, &record)?;
         self.touch(store, &community.slug, kind, id)?;
         let target = Target {
             title: if kind == ThreadKind::Topic {
@@ -1209,23 +1134,14 @@ impl Discussions {
             closes_at: input.closes_at.filter(|at| *at != 0),
             created_at: secrets::now_secs(),
         };
-        store.put(
-            Table::Threads,
-            &thread_key(&community.slug, ThreadKind::Topic, &record.id),
-            &record,
-        )?;
+        store.thread_put(&community.slug, ThreadKind::Topic, &record.id, &record)?;
         Ok(topic_of(&record, 0))
     }
 
     /// The community's topics, newest first.
     pub fn topics(&self, store: &Store, community: &Community) -> ApiResult<Vec<Topic>> {
-        let prefix = {
-            let mut p = store::key(&[&community.slug, ThreadKind::Topic.as_str()]);
-            p.push(0);
-            p
-        };
         let mut topics = store
-            .scan_prefix::<ThreadRecord>(Table::Threads, &prefix)?
+            .topics_of_community(&community.slug)?
             .iter()
             .map(|r| {
                 Ok(topic_of(
@@ -1304,26 +1220,12 @@ fn publish_count(
     stored: &StoredReaction,
     published: bool,
 ) -> ApiResult<()> {
-    let group = thread_key(slug, stored.kind, &stored.thread);
-    if published {
-        store.set_add(
-            CountedSet::PublishedReactions,
-            &group,
-            stored.id.as_bytes(),
-            b"",
-        )?;
-    } else {
-        store.set_remove(CountedSet::PublishedReactions, &group, stored.id.as_bytes())?;
-    }
-    Ok(())
+    Ok(store.reaction_published(slug, stored, published)?)
 }
 
 /// Published reactions of a thread (for cards and the open-data CSV).
 pub fn count(store: &Store, community: &Community, kind: ThreadKind, id: &str) -> ApiResult<u64> {
-    Ok(store.set_count(
-        CountedSet::PublishedReactions,
-        &thread_key(&community.slug, kind, id),
-    )?)
+    Ok(store.thread_published_count(&community.slug, kind, id)?)
 }
 
 fn hold_reason_of_text(community: &Community, text: &str) -> &'static str {
@@ -1353,7 +1255,7 @@ fn hold_reason(
         return Ok(held);
     }
     if settings.first_reaction_waits
-        && !store.contains(Table::ReactionAuthors, &author_key(&community.slug, voter))?
+        && !store.reaction_author_known(&community.slug, &secrets::hex(voter))?
     {
         return Ok("first_reaction");
     }
@@ -1446,13 +1348,10 @@ fn admin_view(
     entry: &Entry,
     (kind, thread, title): (ThreadKind, &str, &str),
 ) -> ApiResult<ReactionAdmin> {
-    let group = reaction_group(&community.slug, &entry.stored.id);
     let report_reasons = store
-        .set_values(CountedSet::ReactionReports, &group)?
-        .iter()
-        .filter_map(|v| std::str::from_utf8(v).ok())
+        .reaction_report_reasons(&community.slug, &entry.stored.id)?
+        .into_iter()
         .filter(|r| !r.is_empty())
-        .map(str::to_string)
         .collect();
     Ok(ReactionAdmin {
         reaction: public_reaction(entry, false, false, 0),

@@ -1,5 +1,8 @@
 //! Export, import, backup and restore: the whole database, or one community,
 //! as versioned JSON Lines (the format is described in docs/export-format.md).
+//! Exports are written in version 2 (a line per domain record: a community,
+//! an initiative, a support, …; the store's `export_v2` knows the key
+//! layouts); imports read version 1 (tree names, hex keys) and version 2.
 //!
 //! An export is made from a [`Store::snapshot`], a consistent copy taken
 //! while writes wait, so it can be taken from a running server (the admin
@@ -10,12 +13,14 @@
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 
-use crate::store::{CountedSet, Record, Snapshot, Store, StoreError, Table};
+use crate::store::{self, CountedSet, Record, Snapshot, Store, StoreError, Table, V2Record};
 
 /// The `format` of the header line.
 pub const FORMAT: &str = "mekaar-export";
-/// The version this server writes and reads.
-pub const VERSION: u64 = 1;
+/// The version this server writes.
+pub const VERSION: u64 = 2;
+/// The versions this server reads.
+pub const READS: [u64; 2] = [1, 2];
 /// The media type of an export over HTTP.
 pub const MEDIA_TYPE: &str = "application/jsonl";
 
@@ -152,7 +157,7 @@ impl std::fmt::Display for ExportError {
             }
             ExportError::Version(found) => write!(
                 f,
-                "this export has format version {found}; this server reads version {VERSION} only"
+                "this export has format version {found}; this server reads versions 1 and 2 only"
             ),
             ExportError::NotEmpty(dir) => write!(
                 f,
@@ -203,12 +208,27 @@ pub fn snapshot(store: &Store, scope: &Scope) -> Result<Snapshot, ExportError> {
     Ok(store.snapshot(&|record| scope.keeps(record))?)
 }
 
-/// Writes `snapshot` as an export of `scope`; returns the number of records.
+/// Writes `snapshot` as an export of `scope` (format [`VERSION`]); returns
+/// the number of records.
 pub fn write_snapshot(
     snapshot: &Snapshot,
     scope: &Scope,
     out: &mut dyn Write,
 ) -> Result<u64, ExportError> {
+    write_snapshot_version(snapshot, scope, VERSION, out)
+}
+
+/// Writes `snapshot` in format `version` (1 or 2: version 1 is kept for
+/// tests of old files and for tools that still need it).
+pub fn write_snapshot_version(
+    snapshot: &Snapshot,
+    scope: &Scope,
+    version: u64,
+    out: &mut dyn Write,
+) -> Result<u64, ExportError> {
+    if !READS.contains(&version) {
+        return Err(ExportError::Version(version.to_string()));
+    }
     // Stored values are compact JSON (serde_json never writes a raw line
     // break): each goes into its line as it is, byte for byte.
     for (table, entries) in &snapshot.tables {
@@ -223,20 +243,68 @@ pub fn write_snapshot(
         }
     }
     let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
-    let records = write_lines(snapshot, scope, &mut out)
+    let records = write_lines(snapshot, scope, version, &mut out)
         .and_then(|records| out.flush().map(|()| records))
         .map_err(io("writing the export"))?;
     Ok(records)
 }
 
-fn write_lines(snapshot: &Snapshot, scope: &Scope, out: &mut impl Write) -> std::io::Result<u64> {
+fn write_lines(
+    snapshot: &Snapshot,
+    scope: &Scope,
+    version: u64,
+    out: &mut impl Write,
+) -> std::io::Result<u64> {
     let header = serde_json::json!({
         "format": FORMAT,
-        "version": VERSION,
+        "version": version,
         "created_at": humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
         "scope": scope.to_json(),
     });
     writeln!(out, "{header}")?;
+    let records = if version == 1 {
+        write_v1(snapshot, out)?
+    } else {
+        write_v2(snapshot, out)?
+    };
+    writeln!(out, "{{\"end\":{{\"records\":{records}}}}}")?;
+    Ok(records)
+}
+
+/// Version 2: `{"kind":…, the key's parts…, "record": stored JSON}`.
+fn write_v2(snapshot: &Snapshot, out: &mut impl Write) -> std::io::Result<u64> {
+    let mut records = 0u64;
+    let mut line = |line: store::V2Line<'_>| -> std::io::Result<()> {
+        write!(out, "{{\"kind\":\"{}\"", line.kind)?;
+        for (name, value) in &line.fields {
+            write!(out, ",\"{name}\":{value}")?;
+        }
+        if let Some(record) = line.record {
+            out.write_all(b",\"record\":")?;
+            out.write_all(record)?;
+        }
+        out.write_all(b"}\n")?;
+        records += 1;
+        Ok(())
+    };
+    for (table, entries) in &snapshot.tables {
+        for (key, value) in entries {
+            let Some(v2) = store::table_line(*table, key, value) else {
+                continue; // never exported (the snapshot holds none)
+            };
+            line(v2)?;
+        }
+    }
+    for (set, members) in &snapshot.sets {
+        for m in members {
+            line(store::member_line(*set, &m.group, &m.member, &m.value))?;
+        }
+    }
+    Ok(records)
+}
+
+/// Version 1: tree names and hex keys.
+fn write_v1(snapshot: &Snapshot, out: &mut impl Write) -> std::io::Result<u64> {
     let mut records = 0u64;
     for (table, entries) in &snapshot.tables {
         for (key, value) in entries {
@@ -264,7 +332,6 @@ fn write_lines(snapshot: &Snapshot, scope: &Scope, out: &mut impl Write) -> std:
             records += 1;
         }
     }
-    writeln!(out, "{{\"end\":{{\"records\":{records}}}}}")?;
     Ok(records)
 }
 
@@ -280,6 +347,8 @@ pub struct Summary {
     pub scope: Scope,
     pub created_at: String,
     pub records: u64,
+    /// The format version of the file.
+    pub version: u64,
 }
 
 /// One parsed line of an export.
@@ -350,7 +419,7 @@ fn read_export(
         if ended {
             return Err(bad(number, "lines after the end line"));
         }
-        let line = parse_line(text, number, summary.is_none())?;
+        let line = parse_line(text, number, summary.as_ref().map(|s| s.version))?;
         match &line {
             Line::Header(header) => summary = Some(header.clone()),
             Line::End(count) => {
@@ -602,7 +671,8 @@ fn next_value<T: serde::de::DeserializeOwned>(text: &[u8]) -> Option<(T, &[u8])>
     Some((value, &text[end..]))
 }
 
-fn parse_line(text: &[u8], number: u64, expect_header: bool) -> Result<Line<'_>, ExportError> {
+/// One line; `version` is the header's, `None` before the header.
+fn parse_line(text: &[u8], number: u64, version: Option<u64>) -> Result<Line<'_>, ExportError> {
     let fields = raw_fields(text).ok_or_else(|| bad(number, "not a JSON object on one line"))?;
     let field = |name: &str| fields.iter().find(|(n, _)| n == name).map(|(_, raw)| *raw);
     let string = |name: &str| -> Result<String, ExportError> {
@@ -618,7 +688,7 @@ fn parse_line(text: &[u8], number: u64, expect_header: bool) -> Result<Line<'_>,
             None => Ok(()),
         }
     };
-    if expect_header {
+    let Some(version) = version else {
         if field("format")
             .and_then(|f| serde_json::from_slice::<String>(f).ok())
             .as_deref()
@@ -629,12 +699,12 @@ fn parse_line(text: &[u8], number: u64, expect_header: bool) -> Result<Line<'_>,
                 format!("the first line must be a header with \"format\":\"{FORMAT}\""),
             ));
         }
-        let version = field("version").unwrap_or(b"(none)");
-        if version != VERSION.to_string().as_bytes() {
+        let raw = field("version").unwrap_or(b"(none)");
+        let Some(version) = READS.into_iter().find(|v| v.to_string().as_bytes() == raw) else {
             return Err(ExportError::Version(
-                String::from_utf8_lossy(version).into_owned(),
+                String::from_utf8_lossy(raw).into_owned(),
             ));
-        }
+        };
         known(&["format", "version", "created_at", "scope"])?;
         let scope = field("scope")
             .and_then(|s| serde_json::from_slice::<serde_json::Value>(s).ok())
@@ -649,9 +719,38 @@ fn parse_line(text: &[u8], number: u64, expect_header: bool) -> Result<Line<'_>,
             scope,
             created_at: string("created_at")?,
             records: 0,
+            version,
         }));
+    };
+    if field("format").is_some() {
+        return Err(bad(number, "a second header"));
     }
-    if let Some(name) = field("table") {
+    if version == 2 {
+        if field("end").is_none() {
+            let kind = string("kind").map_err(|_| {
+                bad(
+                    number,
+                    "neither a record (with a `kind` string) nor the end",
+                )
+            })?;
+            return Ok(
+                match store::decode_line(&kind, &fields).map_err(|why| bad(number, why))? {
+                    V2Record::Table { table, key, value } => Line::Table { table, key, value },
+                    V2Record::Member {
+                        set,
+                        group,
+                        member,
+                        value,
+                    } => Line::Member {
+                        set,
+                        group,
+                        member,
+                        value,
+                    },
+                },
+            );
+        }
+    } else if let Some(name) = field("table") {
         known(&["table", "key", "value"])?;
         let name: String =
             serde_json::from_slice(name).map_err(|_| bad(number, "`table` is not a string"))?;
@@ -667,7 +766,7 @@ fn parse_line(text: &[u8], number: u64, expect_header: bool) -> Result<Line<'_>,
             value,
         });
     }
-    if field("set").is_some() {
+    if version == 1 && field("set").is_some() {
         known(&["set", "group", "member", "value"])?;
         let name = string("set")?;
         let set = CountedSet::ALL
@@ -688,9 +787,6 @@ fn parse_line(text: &[u8], number: u64, expect_header: bool) -> Result<Line<'_>,
             .and_then(|e| e.get("records").and_then(|r| r.as_u64()))
             .ok_or_else(|| bad(number, "`end` must be {\"records\": N}"))?;
         return Ok(Line::End(records));
-    }
-    if field("format").is_some() {
-        return Err(bad(number, "a second header"));
     }
     Err(bad(
         number,

@@ -8,7 +8,7 @@ use crate::communities::{check_text, Community};
 use crate::errors::{ApiError, ApiResult};
 use crate::initiatives::{self, optional_paragraphs};
 use crate::secrets;
-use crate::store::{CountedSet, Store};
+use crate::store::Store;
 use crate::supports::voter;
 
 pub fn state(
@@ -19,10 +19,9 @@ pub fn state(
 ) -> ApiResult<JoinState> {
     let voter = voter(voter_key)?;
     initiatives::ensure_public(store, community, id)?;
-    let group = initiatives::set_group(community, id);
     Ok(JoinState {
-        joined: store.set_contains(CountedSet::Joins, &group, &voter)?,
-        join_count: store.set_count(CountedSet::Joins, &group)?,
+        joined: store.has_joined(&community.slug, id, &voter)?,
+        join_count: store.join_count(&community.slug, id)?,
     })
 }
 
@@ -48,9 +47,7 @@ pub async fn join(
         joined_at: secrets::now_secs(),
     };
     initiatives::ensure_public(store, community, id)?;
-    let value = serde_json::to_vec(&detail).map_err(ApiError::internal)?;
-    let group = initiatives::set_group(community, id);
-    let (_, join_count) = store.set_put(CountedSet::Joins, &group, &voter, &value)?;
+    let join_count = store.join_put(&community.slug, id, &voter, &detail)?;
     store.durable().await?;
     Ok(JoinState {
         joined: true,
@@ -67,8 +64,7 @@ pub async fn withdraw(
 ) -> ApiResult<JoinState> {
     let voter = voter(voter_key)?;
     initiatives::get(store, community, id)?;
-    let group = initiatives::set_group(community, id);
-    let (_, join_count) = store.set_remove(CountedSet::Joins, &group, &voter)?;
+    let join_count = store.join_remove(&community.slug, id, &voter)?;
     store.durable().await?;
     Ok(JoinState {
         joined: false,
@@ -88,14 +84,13 @@ pub fn details(store: &Store, community: &Community, id: &str) -> ApiResult<Vec<
 
 /// Who joined, oldest first, with the ids moderators erase details by.
 pub fn admin_details(store: &Store, community: &Community, id: &str) -> ApiResult<Vec<JoinAdmin>> {
-    let group = initiatives::set_group(community, id);
     let mut joins: Vec<JoinAdmin> = store
-        .set_members(CountedSet::Joins, &group)?
-        .iter()
-        .filter_map(|(member, bytes)| {
-            let detail: JoinDetail = serde_json::from_slice(bytes).ok()?;
+        .joiners_of(&community.slug, id)?
+        .into_iter()
+        .filter_map(|(voter, detail)| {
+            let detail = detail?;
             Some(JoinAdmin {
-                id: joiner_id(&group, member),
+                id: id_of_joiner(community, id, &voter),
                 erased: is_erased(&detail),
                 detail,
             })
@@ -113,6 +108,12 @@ pub fn admin_details(store: &Store, community: &Community, id: &str) -> ApiResul
 /// The id of one joiner of one initiative: a hash of the initiative and the
 /// stored voter hash, so it is stable, yet the same resident has unrelated
 /// ids on different initiatives (a list of ids links no one).
+pub fn id_of_joiner(community: &Community, initiative: &str, voter: &[u8]) -> String {
+    joiner_id(&Store::initiative_key(&community.slug, initiative), voter)
+}
+
+/// [`id_of_joiner`] by the initiative's key (see `store::initiatives`): the
+/// bytes the ids given out so far were made of.
 pub fn joiner_id(group: &[u8], member: &[u8]) -> String {
     let mut hasher = Sha256::new();
     hasher.update(b"mekaar-joiner\0");
@@ -131,40 +132,44 @@ fn is_erased(detail: &JoinDetail) -> bool {
 /// (see `privacy`). Returns whether anything was left to erase; 404
 /// `joiner_not_found` for an unknown id.
 pub fn erase(store: &Store, community: &Community, id: &str, joiner: &str) -> ApiResult<bool> {
-    let group = initiatives::set_group(community, id);
     let found = store
-        .set_members(CountedSet::Joins, &group)?
+        .joiners_of(&community.slug, id)?
         .into_iter()
-        .find(|(member, _)| joiner_id(&group, member) == joiner);
-    let Some((member, bytes)) = found else {
+        .find(|(voter, _)| id_of_joiner(community, id, voter) == joiner);
+    let Some((voter, detail)) = found else {
         return Err(ApiError::new(
             ErrorCode::JoinerNotFound,
             format!("There is no joiner `{joiner}` of this initiative."),
         ));
     };
-    erase_member(store, &group, &member, &bytes)
+    erase_joiner(store, community, id, &voter, detail)
 }
 
 /// Erases the details of every joiner of the initiative; returns how many
 /// had details left.
 pub fn erase_all(store: &Store, community: &Community, id: &str) -> ApiResult<u64> {
-    let group = initiatives::set_group(community, id);
     let mut erased = 0;
-    for (member, bytes) in store.set_members(CountedSet::Joins, &group)? {
-        if erase_member(store, &group, &member, &bytes)? {
+    for (voter, detail) in store.joiners_of(&community.slug, id)? {
+        if erase_joiner(store, community, id, &voter, detail)? {
             erased += 1;
         }
     }
     Ok(erased)
 }
 
-fn erase_member(store: &Store, group: &[u8], member: &[u8], bytes: &[u8]) -> ApiResult<bool> {
-    // A value that does not decode is replaced too: it can hold nothing
+fn erase_joiner(
+    store: &Store,
+    community: &Community,
+    id: &str,
+    voter: &[u8],
+    detail: Option<JoinDetail>,
+) -> ApiResult<bool> {
+    // Details that do not decode are replaced too: they can hold nothing
     // that should stay.
-    let joined_at = match serde_json::from_slice::<JoinDetail>(bytes) {
-        Ok(detail) if is_erased(&detail) => return Ok(false),
-        Ok(detail) => detail.joined_at,
-        Err(_) => 0,
+    let joined_at = match detail {
+        Some(detail) if is_erased(&detail) => return Ok(false),
+        Some(detail) => detail.joined_at,
+        None => 0,
     };
     let erased = JoinDetail {
         name: String::new(),
@@ -172,8 +177,6 @@ fn erase_member(store: &Store, group: &[u8], member: &[u8], bytes: &[u8]) -> Api
         message: String::new(),
         joined_at,
     };
-    let value = serde_json::to_vec(&erased).map_err(ApiError::internal)?;
     // Only if still there: a joiner who withdrew meanwhile is gone already.
-    let (was_there, _) = store.set_replace(CountedSet::Joins, group, member, &value)?;
-    Ok(was_there)
+    Ok(store.join_replace(&community.slug, id, voter, &erased)?)
 }

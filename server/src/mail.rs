@@ -32,7 +32,6 @@ use mekaar_api::admin::MailCounts;
 use mekaar_api::meetings::Meeting;
 use mekaar_api::{ErrorCode, MAIL_FROM_MAX};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use tokio::sync::mpsc;
 
 use crate::communities::{self, Community};
@@ -40,7 +39,7 @@ use crate::errors::{ApiError, ApiResult};
 use crate::initiatives::{self, Initiative};
 use crate::moderation;
 use crate::secrets;
-use crate::store::{key, Store, Table};
+use crate::store::Store;
 
 /// Mails looked at per round of the worker.
 const BATCH: usize = 32;
@@ -255,21 +254,6 @@ pub fn check_email(field: &str, email: &str) -> ApiResult<String> {
     }
 }
 
-/// The hash mail statistics know an address by (never the address).
-fn address_hash(email: &str) -> String {
-    let mut hasher = Sha256::new();
-    hasher.update(b"mekaar-mail-address\0");
-    hasher.update(email.trim().to_lowercase().as_bytes());
-    secrets::hex(&hasher.finalize()[..16])
-}
-
-fn token_hash(token: &str) -> String {
-    let mut hasher = Sha256::new();
-    hasher.update(b"mekaar-mail-token\0");
-    hasher.update(token.as_bytes());
-    secrets::hex(&hasher.finalize())
-}
-
 // ---------------------------------------------------------------- records
 
 /// What a mail is about (for the audit log and the statistics).
@@ -293,124 +277,87 @@ impl Kind {
 
 /// A mail in the outbox.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-struct QueuedMail {
-    id: String,
-    community: String,
-    kind: Kind,
+pub struct QueuedMail {
+    pub id: String,
+    pub community: String,
+    pub kind: Kind,
     #[serde(default)]
-    initiative: Option<String>,
+    pub initiative: Option<String>,
     /// The subscription it belongs to (its store key, hex), if any.
     #[serde(default)]
-    subscription: Option<String>,
-    to: String,
-    subject: String,
-    text: String,
+    pub subscription: Option<String>,
+    pub to: String,
+    pub subject: String,
+    pub text: String,
     /// The one-click unsubscribe address (RFC 8058), for news.
     #[serde(default)]
-    unsubscribe: Option<String>,
-    attempts: u32,
+    pub unsubscribe: Option<String>,
+    pub attempts: u32,
 }
 
 /// A subscriber of one initiative's news.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-struct Subscription {
-    email: String,
-    confirmed: bool,
+pub struct Subscription {
+    pub email: String,
+    pub confirmed: bool,
     /// Kept to put in every news mail (the store keeps only its hash as an index).
-    unsubscribe_token: String,
+    pub unsubscribe_token: String,
     /// Where residents reach this server, for the links in later mails.
-    base_url: String,
-    created_at: u64,
+    pub base_url: String,
+    pub created_at: u64,
 }
 
 /// What a token stands for.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-struct TokenRecord {
-    community: String,
-    confirm: bool,
+pub struct TokenRecord {
+    pub community: String,
+    pub confirm: bool,
     /// The subscription's store key, hex.
-    subscription: String,
+    pub subscription: String,
 }
 
 /// One piece of news for the next digest.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-struct NewsItem {
-    at: u64,
-    text: String,
+pub struct NewsItem {
+    pub at: u64,
+    pub text: String,
 }
 
 /// An initiative's news waiting for its digest.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-struct DigestState {
-    community: String,
-    initiative: String,
+pub struct DigestState {
+    pub community: String,
+    pub initiative: String,
     #[serde(default)]
-    pending: Vec<NewsItem>,
+    pub pending: Vec<NewsItem>,
     /// When the last digest went (milliseconds).
     #[serde(default)]
-    last_sent_at: Option<u64>,
+    pub last_sent_at: Option<u64>,
 }
 
 /// The initiator's address and manage token, to mail the link again.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-struct ManageRecord {
-    email: String,
-    token: String,
+pub struct ManageRecord {
+    pub email: String,
+    pub token: String,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-struct Stats {
+pub struct Stats {
     #[serde(default)]
-    sent: u64,
+    pub sent: u64,
     #[serde(default)]
-    failed: u64,
+    pub failed: u64,
     #[serde(default)]
-    bounced: u64,
-}
-
-fn outbox_key(due_millis: u64, id: &str) -> Vec<u8> {
-    let mut key = due_millis.to_be_bytes().to_vec();
-    key.extend_from_slice(id.as_bytes());
-    key
-}
-
-fn subscription_key(community: &str, initiative: &str, voter: &[u8]) -> Vec<u8> {
-    key(&[community, initiative, &secrets::hex(voter)])
-}
-
-fn stats_key(community: &str) -> Vec<u8> {
-    key(&[community, ""])
-}
-
-/// Bounce counts are server-wide, by address hash: `!` never starts a slug.
-fn bounce_key(hash: &str) -> Vec<u8> {
-    format!("!{hash}").into_bytes()
-}
-
-fn count(store: &Store, community: &str, change: impl Fn(&mut Stats)) -> ApiResult<()> {
-    let key = stats_key(community);
-    let mut stats: Stats = store.get(Table::MailStats, &key)?.unwrap_or_default();
-    change(&mut stats);
-    store.put(Table::MailStats, &key, &stats)?;
-    Ok(())
-}
-
-fn bounces(store: &Store, email: &str) -> ApiResult<u64> {
-    Ok(store
-        .get::<u64>(Table::MailStats, &bounce_key(&address_hash(email)))?
-        .unwrap_or(0))
+    pub bounced: u64,
 }
 
 fn queue(store: &Store, mut mail: QueuedMail, settings: &MailSettings) -> ApiResult<bool> {
-    if bounces(store, &mail.to)? >= settings.bounce_limit {
+    if store.mail_bounces(&mail.to)? >= settings.bounce_limit {
         return Ok(false);
     }
     mail.id = secrets::new_id();
-    store.put(
-        Table::MailOutbox,
-        &outbox_key(secrets::now_millis(), &mail.id),
-        &mail,
-    )?;
+    store.mail_outbox_put(secrets::now_millis(), &mail)?;
     Ok(true)
 }
 
@@ -487,12 +434,12 @@ pub fn subscribe(
     base_url: &str,
 ) -> ApiResult<()> {
     mailer.require(community)?;
-    let key = subscription_key(&community.slug, &initiative.id, voter);
-    if let Some(existing) = store.get::<Subscription>(Table::MailSubscriptions, &key)? {
+    let id = store.mail_subscription_id(&community.slug, &initiative.id, voter);
+    if let Some(existing) = store.mail_subscription_get(&id)? {
         if existing.email.eq_ignore_ascii_case(email) && existing.confirmed {
             return Ok(());
         }
-        remove_subscription(store, &key)?;
+        store.mail_subscription_remove(&id)?;
     }
     let confirm_token = secrets::new_admin_token();
     let subscription = Subscription {
@@ -502,22 +449,7 @@ pub fn subscribe(
         base_url: base_url.to_string(),
         created_at: secrets::now_secs(),
     };
-    let key_hex = secrets::hex(&key);
-    for (token, confirm) in [
-        (&confirm_token, true),
-        (&subscription.unsubscribe_token, false),
-    ] {
-        store.put(
-            Table::MailTokens,
-            token_hash(token).as_bytes(),
-            &TokenRecord {
-                community: community.slug.clone(),
-                confirm,
-                subscription: key_hex.clone(),
-            },
-        )?;
-    }
-    store.put(Table::MailSubscriptions, &key, &subscription)?;
+    store.mail_subscription_put(&community.slug, &id, &subscription, &confirm_token)?;
     let t = texts(language(community));
     let pairs = [
         ("title", initiative.title.as_str()),
@@ -531,7 +463,7 @@ pub fn subscribe(
             community: community.slug.clone(),
             kind: Kind::Confirm,
             initiative: Some(initiative.id.clone()),
-            subscription: Some(key_hex),
+            subscription: Some(id),
             to: subscription.email,
             subject: fill(t.confirm_subject, &pairs),
             text: format!(
@@ -547,40 +479,6 @@ pub fn subscribe(
     Ok(())
 }
 
-/// Removes a subscription, its tokens and its mails still waiting.
-fn remove_subscription(store: &Store, key: &[u8]) -> ApiResult<bool> {
-    let Some(subscription) = store.get::<Subscription>(Table::MailSubscriptions, key)? else {
-        return Ok(false);
-    };
-    store.remove(
-        Table::MailTokens,
-        token_hash(&subscription.unsubscribe_token).as_bytes(),
-    )?;
-    // The confirm token's index names this subscription too.
-    let key_hex = secrets::hex(key);
-    for (token_key, record) in store.scan_prefix_keyed::<TokenRecord>(Table::MailTokens, b"")? {
-        if record.subscription == key_hex {
-            store.remove(Table::MailTokens, &token_key)?;
-        }
-    }
-    remove_queued(store, |mail| {
-        mail.subscription.as_deref() == Some(key_hex.as_str())
-    })?;
-    store.remove(Table::MailSubscriptions, key)?;
-    Ok(true)
-}
-
-fn remove_queued(store: &Store, matches: impl Fn(&QueuedMail) -> bool) -> ApiResult<u64> {
-    let mut removed = 0;
-    for (key, mail) in store.scan_prefix_keyed::<QueuedMail>(Table::MailOutbox, b"")? {
-        if matches(&mail) {
-            store.remove(Table::MailOutbox, &key)?;
-            removed += 1;
-        }
-    }
-    Ok(removed)
-}
-
 /// The voter withdrew their join (or left "houd me op de hoogte" off).
 pub fn unsubscribe_voter(
     store: &Store,
@@ -588,7 +486,8 @@ pub fn unsubscribe_voter(
     initiative: &str,
     voter: &[u8],
 ) -> ApiResult<bool> {
-    remove_subscription(store, &subscription_key(&community.slug, initiative, voter))
+    let id = store.mail_subscription_id(&community.slug, initiative, voter);
+    Ok(store.mail_subscription_remove(&id)?)
 }
 
 /// A moderator erased a joiner (by the id `joins::joiner_id` gives): their
@@ -600,17 +499,12 @@ pub fn forget_joiner(
     joiner: &str,
 ) -> ApiResult<bool> {
     let group = initiatives::set_group(community, initiative);
-    let prefix = key(&[&community.slug, initiative, ""]);
-    for (key, _) in store.scan_prefix_keyed::<Subscription>(Table::MailSubscriptions, &prefix)? {
-        let Some(voter) = key
-            .get(prefix.len()..)
-            .and_then(|hex| std::str::from_utf8(hex).ok())
-            .and_then(|hex| hex::decode(hex).ok())
-        else {
+    for subscriber in store.mail_subscriptions(&community.slug, initiative)? {
+        let Some(voter) = subscriber.voter else {
             continue;
         };
         if crate::joins::joiner_id(&group, &voter) == joiner {
-            return remove_subscription(store, &key);
+            return Ok(store.mail_subscription_remove(&subscriber.id)?);
         }
     }
     Ok(false)
@@ -622,10 +516,9 @@ pub fn forget_subscribers(
     community: &Community,
     initiative: &str,
 ) -> ApiResult<u64> {
-    let prefix = key(&[&community.slug, initiative, ""]);
     let mut removed = 0;
-    for (key, _) in store.scan_prefix_keyed::<Subscription>(Table::MailSubscriptions, &prefix)? {
-        if remove_subscription(store, &key)? {
+    for subscriber in store.mail_subscriptions(&community.slug, initiative)? {
+        if store.mail_subscription_remove(&subscriber.id)? {
             removed += 1;
         }
     }
@@ -634,12 +527,10 @@ pub fn forget_subscribers(
 
 /// The initiator's address was erased: the manage-link record and mails to it go.
 pub fn forget_initiator(store: &Store, community: &Community, initiative: &str) -> ApiResult<bool> {
-    let key = key(&[&community.slug, initiative]);
-    let Some(record) = store.get::<ManageRecord>(Table::MailManage, &key)? else {
+    let Some(record) = store.mail_manage_take(&community.slug, initiative)? else {
         return Ok(false);
     };
-    store.remove(Table::MailManage, &key)?;
-    remove_queued(store, |mail| {
+    store.mail_outbox_remove_where(|mail| {
         mail.community == community.slug && mail.kind == Kind::ManageLink && mail.to == record.email
     })?;
     Ok(true)
@@ -662,20 +553,9 @@ fn token_not_found() -> ApiError {
 /// `/mail/confirm/{token}`: confirms the subscription; the link works once.
 /// Returns the community (for the page's language). Made durable by the caller.
 pub fn confirm(store: &Store, token: &str) -> ApiResult<(LinkOutcome, Option<Community>)> {
-    let hash = token_hash(token);
     let record = store
-        .get::<TokenRecord>(Table::MailTokens, hash.as_bytes())?
-        .filter(|r| r.confirm)
+        .mail_token_confirm(token)?
         .ok_or_else(token_not_found)?;
-    let key = hex::decode(&record.subscription).map_err(|_| token_not_found())?;
-    store.remove(Table::MailTokens, hash.as_bytes())?;
-    let changed = store.update(Table::MailSubscriptions, &key, |mut s: Subscription| {
-        s.confirmed = true;
-        Ok::<_, ApiError>(s)
-    })?;
-    if changed.is_none() {
-        return Err(token_not_found());
-    }
     Ok((
         LinkOutcome::Confirmed,
         communities::get(store, &record.community).ok(),
@@ -685,7 +565,7 @@ pub fn confirm(store: &Store, token: &str) -> ApiResult<(LinkOutcome, Option<Com
 /// The community an unsubscribe token belongs to (for the page), without using it.
 pub fn unsubscribe_community(store: &Store, token: &str) -> ApiResult<Option<Community>> {
     let record = store
-        .get::<TokenRecord>(Table::MailTokens, token_hash(token).as_bytes())?
+        .mail_token_get(token)?
         .filter(|r| !r.confirm)
         .ok_or_else(token_not_found)?;
     Ok(communities::get(store, &record.community).ok())
@@ -694,11 +574,8 @@ pub fn unsubscribe_community(store: &Store, token: &str) -> ApiResult<Option<Com
 /// `POST /mail/unsubscribe/{token}` (RFC 8058 one-click): ends the subscription at once.
 pub fn unsubscribe(store: &Store, token: &str) -> ApiResult<(LinkOutcome, Option<Community>)> {
     let record = store
-        .get::<TokenRecord>(Table::MailTokens, token_hash(token).as_bytes())?
-        .filter(|r| !r.confirm)
+        .mail_token_unsubscribe(token)?
         .ok_or_else(token_not_found)?;
-    let key = hex::decode(&record.subscription).map_err(|_| token_not_found())?;
-    remove_subscription(store, &key)?;
     Ok((
         LinkOutcome::Unsubscribed,
         communities::get(store, &record.community).ok(),
@@ -709,30 +586,30 @@ pub fn unsubscribe(store: &Store, token: &str) -> ApiResult<(LinkOutcome, Option
 
 /// Collects news for the initiative's next digest. Made durable by the caller.
 fn add_news(store: &Store, community: &Community, initiative: &str, text: &str) -> ApiResult<()> {
-    let key = key(&[&community.slug, initiative]);
     let item = NewsItem {
         at: secrets::now_secs(),
         text: text.chars().take(NEWS_TEXT_MAX).collect(),
     };
-    let mut state: DigestState = store.get(Table::MailDigests, &key)?.unwrap_or(DigestState {
-        community: community.slug.clone(),
-        initiative: initiative.to_string(),
-        ..Default::default()
-    });
+    let mut state = store
+        .mail_digest_get(&community.slug, initiative)?
+        .unwrap_or(DigestState {
+            community: community.slug.clone(),
+            initiative: initiative.to_string(),
+            ..Default::default()
+        });
     state.pending.push(item);
     if state.pending.len() > NEWS_MAX {
         state.pending.remove(0);
     }
-    store.put(Table::MailDigests, &key, &state)?;
+    store.mail_digest_put(&community.slug, initiative, &state)?;
     Ok(())
 }
 
 fn has_subscribers(store: &Store, community: &Community, initiative: &str) -> ApiResult<bool> {
-    let prefix = key(&[&community.slug, initiative, ""]);
     Ok(store
-        .scan_prefix::<Subscription>(Table::MailSubscriptions, &prefix)?
+        .mail_subscriptions(&community.slug, initiative)?
         .iter()
-        .any(|s| s.confirmed))
+        .any(|s| s.subscription.confirmed))
 }
 
 /// The initiator posted an update (`initiatives::post_update`): news for the
@@ -793,7 +670,7 @@ fn queue_due_digests(store: &Store, settings: &MailSettings) -> ApiResult<bool> 
     let now = secrets::now_millis();
     let interval = settings.digest_interval.as_millis() as u64;
     let mut queued_any = false;
-    for (key, state) in store.scan_prefix_keyed::<DigestState>(Table::MailDigests, b"")? {
+    for state in store.mail_digests()? {
         if state.pending.is_empty() {
             continue;
         }
@@ -809,11 +686,10 @@ fn queue_due_digests(store: &Store, settings: &MailSettings) -> ApiResult<bool> 
             .ok()
             .and_then(|c| initiatives::get(store, c, &state.initiative).ok());
         let (Ok(community), Some(initiative)) = (community, initiative) else {
-            store.remove(Table::MailDigests, &key)?;
+            store.mail_digest_remove(&state.community, &state.initiative)?;
             continue;
         };
         let t = texts(language(&community));
-        let prefix = crate::store::key(&[&community.slug, &initiative.id, ""]);
         let mut news = String::new();
         for item in &state.pending {
             news.push_str(&format!(
@@ -826,9 +702,8 @@ fn queue_due_digests(store: &Store, settings: &MailSettings) -> ApiResult<bool> 
             ("title", initiative.title.as_str()),
             ("community", community.name.as_str()),
         ];
-        for (sub_key, subscription) in
-            store.scan_prefix_keyed::<Subscription>(Table::MailSubscriptions, &prefix)?
-        {
+        for subscriber in store.mail_subscriptions(&community.slug, &initiative.id)? {
+            let subscription = subscriber.subscription;
             if !subscription.confirmed {
                 continue;
             }
@@ -845,7 +720,7 @@ fn queue_due_digests(store: &Store, settings: &MailSettings) -> ApiResult<bool> 
                     community: community.slug.clone(),
                     kind: Kind::Digest,
                     initiative: Some(initiative.id.clone()),
-                    subscription: Some(secrets::hex(&sub_key)),
+                    subscription: Some(subscriber.id),
                     to: subscription.email.clone(),
                     subject: fill(t.digest_subject, &pairs),
                     text: format!(
@@ -861,9 +736,9 @@ fn queue_due_digests(store: &Store, settings: &MailSettings) -> ApiResult<bool> 
                 settings,
             )?;
         }
-        store.put(
-            Table::MailDigests,
-            &key,
+        store.mail_digest_put(
+            &community.slug,
+            &initiative.id,
             &DigestState {
                 pending: vec![],
                 last_sent_at: Some(now),
@@ -894,9 +769,9 @@ pub fn send_manage_link(
     if !mailer.offered(community) {
         return Ok(());
     }
-    store.put(
-        Table::MailManage,
-        &key(&[&community.slug, &initiative.id]),
+    store.mail_manage_put(
+        &community.slug,
+        &initiative.id,
         &ManageRecord {
             email: email.clone(),
             token: token.to_string(),
@@ -996,13 +871,11 @@ fn handle_link_job(store: &Store, settings: &MailSettings, job: &LinkJob) -> Api
     let Ok(community) = communities::get(store, &job.community) else {
         return Ok(());
     };
-    let prefix = key(&[&community.slug, ""]);
     let mut links = vec![];
-    for (key, record) in store.scan_prefix_keyed::<ManageRecord>(Table::MailManage, &prefix)? {
+    for (id, record) in store.mail_manage_records(&community.slug)? {
         if !record.email.eq_ignore_ascii_case(&job.email) {
             continue;
         }
-        let id = String::from_utf8_lossy(&key[prefix.len()..]).to_string();
         if let Ok(initiative) = initiatives::get(store, &community, &id) {
             links.push((initiative, record.token));
         }
@@ -1024,16 +897,14 @@ fn handle_link_job(store: &Store, settings: &MailSettings, job: &LinkJob) -> Api
 
 /// `GET /api/v1/admin/communities/{c}/mail`.
 pub fn counts(store: &Store, mailer: &Mailer, community: &Community) -> ApiResult<MailCounts> {
-    let stats: Stats = store
-        .get(Table::MailStats, &stats_key(&community.slug))?
-        .unwrap_or_default();
+    let stats = store.mail_stats(&community.slug)?;
     let queued = store
-        .scan_prefix::<QueuedMail>(Table::MailOutbox, b"")?
+        .mail_outbox_all()?
         .iter()
         .filter(|m| m.community == community.slug)
         .count() as u64;
     let subscribers = store
-        .scan_prefix::<Subscription>(Table::MailSubscriptions, &key(&[&community.slug, ""]))?
+        .mail_community_subscriptions(&community.slug)?
         .iter()
         .filter(|s| s.confirmed)
         .count() as u64;
@@ -1084,7 +955,7 @@ pub async fn run_worker(app: Arc<crate::http::App>, mut stop: tokio::sync::watch
             tracing::warn!("mail round not durable: {err}");
         }
         // Sent mails are erased for real once the outbox is quiet: the keys
-        // of their sealed records go (see `store::keyring`).
+        // of their sealed records go (see the store's keyring).
         if removed_since_forget > 0 && outbox_is_empty(store) {
             match store.forget_old_record_keys() {
                 Ok(_) => removed_since_forget = 0,
@@ -1106,10 +977,7 @@ pub async fn run_worker(app: Arc<crate::http::App>, mut stop: tokio::sync::watch
 }
 
 fn outbox_is_empty(store: &Store) -> bool {
-    store
-        .range::<QueuedMail>(Table::MailOutbox, &[], &[0xff; 9], 1)
-        .map(|v| v.is_empty())
-        .unwrap_or(false)
+    store.mail_outbox_is_empty().unwrap_or(false)
 }
 
 /// Sends the due mails; returns how many left the outbox.
@@ -1120,24 +988,19 @@ async fn send_due(
     settings: &MailSettings,
 ) -> ApiResult<u64> {
     let now = secrets::now_millis();
-    let due: Vec<(Vec<u8>, QueuedMail)> = store.range(
-        Table::MailOutbox,
-        &0u64.to_be_bytes(),
-        &(now + 1).to_be_bytes(),
-        BATCH,
-    )?;
+    let due = store.mail_outbox_due(now, BATCH)?;
     let mut removed = 0;
     let mut sent: HashMap<(String, Kind, Option<String>), u64> = HashMap::new();
-    for (key, mut mail) in due {
+    for (due, mut mail) in due {
         let Ok(community) = communities::get(store, &mail.community) else {
-            store.remove(Table::MailOutbox, &key)?;
+            store.mail_outbox_remove(due, &mail.id)?;
             removed += 1;
             continue;
         };
         let Some(from) = mailer.from(&community) else {
             // The from-address went: nothing can be sent for this community.
-            store.remove(Table::MailOutbox, &key)?;
-            count(store, &mail.community, |s| s.failed += 1)?;
+            store.mail_outbox_remove(due, &mail.id)?;
+            store.mail_stats_change(&mail.community, |s| s.failed += 1)?;
             removed += 1;
             continue;
         };
@@ -1145,8 +1008,8 @@ async fn send_due(
             Ok(message) => message,
             Err(why) => {
                 tracing::warn!("a mail could not be built: {why}");
-                store.remove(Table::MailOutbox, &key)?;
-                count(store, &mail.community, |s| s.failed += 1)?;
+                store.mail_outbox_remove(due, &mail.id)?;
+                store.mail_stats_change(&mail.community, |s| s.failed += 1)?;
                 removed += 1;
                 continue;
             }
@@ -1154,8 +1017,8 @@ async fn send_due(
         mail.attempts += 1;
         match transport.send(message).await {
             Ok(_) => {
-                store.remove(Table::MailOutbox, &key)?;
-                count(store, &mail.community, |s| s.sent += 1)?;
+                store.mail_outbox_remove(due, &mail.id)?;
+                store.mail_stats_change(&mail.community, |s| s.sent += 1)?;
                 *sent
                     .entry((mail.community.clone(), mail.kind, mail.initiative.clone()))
                     .or_default() += 1;
@@ -1163,11 +1026,9 @@ async fn send_due(
             }
             Err(err) if err.is_permanent() => {
                 tracing::info!("a {} mail bounced: {err}", mail.kind.as_str());
-                store.remove(Table::MailOutbox, &key)?;
-                count(store, &mail.community, |s| s.bounced += 1)?;
-                let bkey = bounce_key(&address_hash(&mail.to));
-                let n = store.get::<u64>(Table::MailStats, &bkey)?.unwrap_or(0);
-                store.put(Table::MailStats, &bkey, &(n + 1))?;
+                store.mail_outbox_remove(due, &mail.id)?;
+                store.mail_stats_change(&mail.community, |s| s.bounced += 1)?;
+                store.mail_bounce_add(&mail.to)?;
                 removed += 1;
             }
             Err(err) if mail.attempts >= settings.max_attempts => {
@@ -1176,15 +1037,15 @@ async fn send_due(
                     mail.kind.as_str(),
                     mail.attempts
                 );
-                store.remove(Table::MailOutbox, &key)?;
-                count(store, &mail.community, |s| s.failed += 1)?;
+                store.mail_outbox_remove(due, &mail.id)?;
+                store.mail_stats_change(&mail.community, |s| s.failed += 1)?;
                 removed += 1;
             }
             Err(err) => {
                 tracing::debug!("a mail will be retried: {err}");
-                let due =
+                let new_due =
                     secrets::now_millis() + settings.delay_after(mail.attempts).as_millis() as u64;
-                store.rekey(Table::MailOutbox, &key, &outbox_key(due, &mail.id), &mail)?;
+                store.mail_outbox_reschedule(due, new_due, &mail)?;
             }
         }
         store.durable().await?;
@@ -1343,11 +1204,7 @@ mod tests {
             "http://mekaar.test",
         )
         .unwrap();
-        let outbox = || {
-            store
-                .scan_prefix::<QueuedMail>(Table::MailOutbox, b"")
-                .unwrap()
-        };
+        let outbox = || store.mail_outbox_all().unwrap();
         let confirmation = outbox().pop().unwrap();
         // Not confirmed yet: a meeting is nobody's news.
         announce_meeting(&store, &community, &meeting).unwrap();

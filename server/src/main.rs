@@ -26,6 +26,11 @@ struct Cli {
         global = true
     )]
     data_dir: PathBuf,
+    /// A PostgreSQL database instead of the data directory
+    /// (postgres://user:password@host:port/database); its schema is brought
+    /// up to date at start.
+    #[arg(long, env = "MEKAAR_DATABASE", global = true, hide_env_values = true)]
+    database: Option<String>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -258,9 +263,29 @@ fn main() -> ExitCode {
     }
 }
 
+/// `import` (or `restore` of one file) into an empty PostgreSQL database.
+fn import_into_database(store: &Store, file: &std::path::Path) -> Result<(), String> {
+    let input =
+        std::fs::File::open(file).map_err(|e| format!("opening {}: {e}", file.display()))?;
+    let summary = export::import_into(store, &mut std::io::BufReader::new(input))
+        .map_err(|e| e.to_string())?;
+    eprintln!(
+        "Imported {} records ({}) into the database.",
+        summary.records,
+        scope_text(&summary.scope)
+    );
+    Ok(())
+}
+
 fn run(cli: Cli) -> Result<(), String> {
     // Import, restore and backup do not open the data directory as it is.
-    let open = || Store::open(&cli.data_dir).map_err(|e| e.to_string());
+    let open = || {
+        match &cli.database {
+            Some(url) => Store::open_postgres(url),
+            None => Store::open(&cli.data_dir),
+        }
+        .map_err(|e| e.to_string())
+    };
     match cli.command.unwrap_or(Command::Serve(ListenArgs {
         listen: "127.0.0.1:8080".parse().expect("a valid default address"),
         trust_proxy: Vec::new(),
@@ -316,6 +341,13 @@ fn run(cli: Cli) -> Result<(), String> {
             };
             export_to(&open()?, &scope, &out).map_err(|e| e.to_string())
         }
+        Command::Import { file } if cli.database.is_some() => import_into_database(&open()?, &file),
+        Command::Restore { from } if cli.database.is_some() && from.is_file() => {
+            import_into_database(&open()?, &from)
+        }
+        Command::Restore { .. } if cli.database.is_some() => Err(
+            "restoring into a database takes the backup file itself, not its directory".to_string(),
+        ),
         Command::Import { file } => {
             let summary = export::import(&cli.data_dir, &file).map_err(|e| e.to_string())?;
             eprintln!(

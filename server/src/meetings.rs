@@ -18,7 +18,7 @@ use crate::initiatives::{self, optional_paragraphs, Initiative};
 use crate::mail;
 use crate::moderation;
 use crate::secrets;
-use crate::store::{key, CountedSet, SetAdd, Store, Table};
+use crate::store::{SetAdd, Store};
 use crate::supports::voter;
 use crate::webhooks;
 
@@ -82,15 +82,6 @@ impl Who<'_> {
     }
 }
 
-fn store_key(community: &str, id: &str) -> Vec<u8> {
-    key(&[community, id])
-}
-
-/// The group of a meeting's attendees.
-fn group(community: &Community, id: &str) -> Vec<u8> {
-    store_key(&community.slug, id)
-}
-
 pub fn not_found(id: &str) -> ApiError {
     ApiError::new(
         ErrorCode::MeetingNotFound,
@@ -104,13 +95,13 @@ pub fn stored(store: &Store, community: &Community, id: &str) -> ApiResult<Store
         return Err(not_found(id));
     }
     store
-        .get(Table::Meetings, &store_key(&community.slug, id))?
+        .meeting_get(&community.slug, id)?
         .ok_or_else(|| not_found(id))
 }
 
 /// Every meeting of the community, in id order.
 fn all(store: &Store, community: &Community) -> ApiResult<Vec<StoredMeeting>> {
-    Ok(store.scan_prefix(Table::Meetings, &key(&[&community.slug, ""]))?)
+    Ok(store.meetings_of_community(&community.slug)?)
 }
 
 /// The wire form: with the initiative's title and area and the count.
@@ -134,7 +125,7 @@ pub fn view(
         capacity: meeting.capacity,
         description: meeting.description.clone(),
         cancelled: meeting.cancelled,
-        attendee_count: store.set_count(CountedSet::Attendees, &group(community, &meeting.id))?,
+        attendee_count: store.attendee_count(&community.slug, &meeting.id)?,
         created_at: meeting.created_at,
         updated_at: meeting.updated_at,
     })
@@ -463,8 +454,7 @@ pub async fn add(
 
 /// Stores a new meeting (also the demo's).
 pub fn insert(store: &Store, meeting: &StoredMeeting) -> ApiResult<()> {
-    let key = store_key(&meeting.community, &meeting.id);
-    if !store.insert_new(Table::Meetings, &key, meeting)? {
+    if !store.meeting_insert(meeting)? {
         return Err(ApiError::internal("a new meeting id was taken"));
     }
     Ok(())
@@ -472,8 +462,7 @@ pub fn insert(store: &Store, meeting: &StoredMeeting) -> ApiResult<()> {
 
 /// Stores a meeting over whatever had its id (the demo's seeds).
 pub fn save(store: &Store, meeting: &StoredMeeting) -> ApiResult<()> {
-    let key = store_key(&meeting.community, &meeting.id);
-    Ok(store.put(Table::Meetings, &key, meeting)?)
+    Ok(store.meeting_put(meeting)?)
 }
 
 /// Changes, cancels or reinstates a meeting. Audited (`meeting_edit`,
@@ -490,20 +479,16 @@ pub async fn edit(
     who.check(&initiative)?;
     let now = secrets::now_secs();
     let mut before_write = None;
-    let after = store.update(
-        Table::Meetings,
-        &store_key(&community.slug, id),
-        |mut meeting: StoredMeeting| {
-            let old = meeting.clone();
-            apply_edit(&mut meeting, &edit, now)?;
-            if meeting != old {
-                meeting.sequence = old.sequence.saturating_add(1);
-                meeting.updated_at = now.max(old.updated_at);
-            }
-            before_write = Some(old);
-            Ok::<_, ApiError>(meeting)
-        },
-    )?;
+    let after = store.meeting_update(&community.slug, id, |mut meeting| {
+        let old = meeting.clone();
+        apply_edit(&mut meeting, &edit, now)?;
+        if meeting != old {
+            meeting.sequence = old.sequence.saturating_add(1);
+            meeting.updated_at = now.max(old.updated_at);
+        }
+        before_write = Some(old);
+        Ok::<_, ApiError>(meeting)
+    })?;
     let after = match after {
         Some(result) => result?,
         None => return Err(not_found(id)),
@@ -601,11 +586,10 @@ pub fn attendance(
 ) -> ApiResult<AttendState> {
     let voter = voter(voter_key)?;
     let (meeting, _) = public_pair(store, community, id)?;
-    let group = group(community, id);
     Ok(state(
         &meeting,
-        store.set_contains(CountedSet::Attendees, &group, &voter)?,
-        store.set_count(CountedSet::Attendees, &group)?,
+        store.attendee_is(&community.slug, id, &voter)?,
+        store.attendee_count(&community.slug, id)?,
     ))
 }
 
@@ -625,13 +609,7 @@ pub async fn attend(
         return Err(closed());
     }
     let max = meeting.capacity.map_or(u64::MAX, u64::from);
-    let count = match store.set_add_within(
-        CountedSet::Attendees,
-        &group(community, id),
-        &voter,
-        &now.to_be_bytes(),
-        max,
-    )? {
+    let count = match store.attendee_add_within(&community.slug, id, &voter, now, max)? {
         SetAdd::Added(count) | SetAdd::Already(count) => count,
         SetAdd::Full(_) => {
             return Err(ApiError::new(
@@ -655,7 +633,7 @@ pub async fn withdraw(
 ) -> ApiResult<AttendState> {
     let voter = voter(voter_key)?;
     let (meeting, _) = public_pair(store, community, id)?;
-    let (_, count) = store.set_remove(CountedSet::Attendees, &group(community, id), &voter)?;
+    let count = store.attendee_remove(&community.slug, id, &voter)?;
     store.durable().await?;
     Ok(state(&meeting, false, count))
 }

@@ -12,7 +12,7 @@ use crate::errors::{ApiError, ApiResult};
 use crate::initiatives::{self, Initiative};
 use crate::joins;
 use crate::secrets;
-use crate::store::{key, CountedSet, Store, Table};
+use crate::store::Store;
 use crate::supports::voter;
 use crate::webhooks;
 
@@ -31,11 +31,6 @@ pub struct AuditEntry {
     pub note: String,
     pub before: Option<serde_json::Value>,
     pub after: Option<serde_json::Value>,
-}
-
-/// `community` + NUL: the start of every key of the community's log.
-fn audit_prefix(community: &str) -> Vec<u8> {
-    key(&[community, ""])
 }
 
 /// What the audit log records about one action.
@@ -141,11 +136,7 @@ pub(crate) fn append_audit(
         before,
         after,
     };
-    // Time first so the log reads in order; a random tail keeps keys unique.
-    let mut entry_key = audit_prefix(&community.slug);
-    entry_key.extend_from_slice(&secrets::now_micros().to_be_bytes());
-    entry_key.extend_from_slice(secrets::new_id().as_bytes());
-    store.put(Table::Audit, &entry_key, &entry)?;
+    store.audit_append(&community.slug, &entry)?;
     Ok(())
 }
 
@@ -153,12 +144,9 @@ pub(crate) fn append_audit(
 /// initiative `id` (entries written before the log left them out); the
 /// entries themselves stay. Returns how many changed.
 pub fn scrub_audit(store: &Store, community: &Community, id: &str) -> ApiResult<u64> {
-    let mut changed = 0;
-    for (key, mut entry) in
-        store.scan_prefix_keyed::<AuditEntry>(Table::Audit, &audit_prefix(&community.slug))?
-    {
+    Ok(store.audit_rewrite(&community.slug, |entry| {
         if entry.initiative.as_deref() != Some(id) {
-            continue;
+            return false;
         }
         let mut touched = false;
         for snapshot in [&mut entry.before, &mut entry.after].into_iter().flatten() {
@@ -168,17 +156,13 @@ pub fn scrub_audit(store: &Store, community: &Community, id: &str) -> ApiResult<
                 }
             }
         }
-        if touched {
-            store.put(Table::Audit, &key, &entry)?;
-            changed += 1;
-        }
-    }
-    Ok(changed)
+        touched
+    })?)
 }
 
 /// The newest `limit` entries of the audit log, newest first.
 pub fn audit_log(store: &Store, community: &Community, limit: usize) -> ApiResult<Vec<AuditEntry>> {
-    Ok(store.scan_prefix_rev(Table::Audit, &audit_prefix(&community.slug), limit)?)
+    Ok(store.audit_page(&community.slug, limit)?)
 }
 
 /// A resident reports an initiative (once per voter key). Enough reports
@@ -193,13 +177,11 @@ pub async fn report(
     let voter = voter(voter_key)?;
     let reason = check_paragraphs("reason", &request.reason, limits::REASON)?;
     let initiative = initiatives::get_public(store, community, id)?;
-    let value = serde_json::to_vec(&ReportDetail {
+    let report = ReportDetail {
         reason: reason.clone(),
         reported_at: secrets::now_secs(),
-    })
-    .map_err(ApiError::internal)?;
-    let group = initiatives::set_group(community, id);
-    let (new, count) = store.set_add(CountedSet::Reports, &group, &voter, &value)?;
+    };
+    let (new, count) = store.initiative_report_add(&community.slug, id, &voter, &report)?;
     if new {
         hide_if_reported_enough(store, community, id, count)?;
         let card = initiatives::card(store, community, &initiative)?;
@@ -272,7 +254,7 @@ pub fn moderate(
 ) -> ApiResult<Initiative> {
     let note = note.trim();
     let before = initiatives::get(store, community, id)?;
-    let reports = store.set_count(CountedSet::Reports, &initiatives::set_group(community, id))?;
+    let reports = store.initiative_report_count(&community.slug, id)?;
     // Approving shows the photo waiting with it; rejecting drops it.
     let mut dropped = Vec::new();
     let after = initiatives::update(store, community, id, |mut i| {
@@ -389,12 +371,7 @@ pub fn admin_view(
     community: &Community,
     initiative: &Initiative,
 ) -> ApiResult<InitiativeAdmin> {
-    let group = initiatives::set_group(community, &initiative.id);
-    let mut reports: Vec<ReportDetail> = store
-        .set_values(CountedSet::Reports, &group)?
-        .iter()
-        .filter_map(|bytes| serde_json::from_slice(bytes).ok())
-        .collect();
+    let mut reports = store.initiative_reports(&community.slug, &initiative.id)?;
     reports.sort_by_key(|r| r.reported_at);
     Ok(InitiativeAdmin {
         initiative: initiatives::detail(store, community, initiative)?,
@@ -445,8 +422,8 @@ pub fn queue(
     let mut counts = QueueCounts::default();
     for initiative in initiatives::all(store, community)? {
         let pending = initiative.moderation == ModerationState::Pending;
-        let group = initiatives::set_group(community, &initiative.id);
-        let reported = store.set_count(CountedSet::Reports, &group)? > initiative.reports_reviewed;
+        let reported = store.initiative_report_count(&community.slug, &initiative.id)?
+            > initiative.reports_reviewed;
         counts.all += 1;
         counts.pending += u64::from(pending);
         counts.reported += u64::from(reported);

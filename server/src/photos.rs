@@ -18,7 +18,7 @@
 //! bytes (so the address `/photos/{hash}.jpg` never changes what it shows and
 //! may be cached for ever), with the initiatives that show them. A rendition
 //! no initiative shows any more is deleted, and the keys of its older copies
-//! in sled's log are forgotten: it is erased for real.
+//! in the store's log are forgotten: it is erased for real.
 //!
 //! Moderation: in a pre-moderated community the initiator's photo waits as
 //! `pending_photo` (the public sees the approved one, if any) until a
@@ -26,7 +26,7 @@
 //! upload shows at once. Moderators can remove the photo alone.
 
 use std::io::Cursor;
-use std::sync::{LazyLock, Mutex};
+use std::sync::LazyLock;
 
 use base64::Engine as _;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
@@ -38,7 +38,7 @@ use crate::communities::{check_text, Community};
 use crate::errors::{ApiError, ApiResult};
 use crate::initiatives::{self, Initiative};
 use crate::secrets;
-use crate::store::{Store, Table};
+use crate::store::Store;
 
 /// Longest side of the large rendition (detail view).
 pub const LARGE_SIDE: u32 = 1600;
@@ -342,21 +342,13 @@ pub fn url(hash: &str) -> String {
 
 /// A rendition as stored: its bytes and who shows it (one entry per use).
 #[derive(Debug, Clone, Serialize, Deserialize)]
-struct PhotoFile {
-    content_type: String,
+pub struct PhotoFile {
+    pub content_type: String,
     /// The JPEG, base64 (records are JSON; exports carry them as they are).
-    data: String,
+    pub data: String,
     /// `community/initiative`, once per use (large and card may be the
     /// same file; a pending and a shown photo may be too).
-    owners: Vec<String>,
-}
-
-/// Every change of the owners of a file, so a file is never deleted while
-/// another use of it is being added.
-static OWNERS: Mutex<()> = Mutex::new(());
-
-fn owners_lock() -> std::sync::MutexGuard<'static, ()> {
-    OWNERS.lock().unwrap_or_else(|e| e.into_inner())
+    pub owners: Vec<String>,
 }
 
 fn owner(community: &Community, id: &str) -> String {
@@ -374,42 +366,18 @@ fn is_hash(hash: &str) -> bool {
 /// Stores `bytes` (if new) and adds one use by `owner`; returns the hash.
 fn retain(store: &Store, owner: &str, bytes: &[u8]) -> ApiResult<String> {
     let hash = hash_of(bytes);
-    let _lock = owners_lock();
-    let added = store.update(Table::Photos, hash.as_bytes(), |mut file: PhotoFile| {
-        file.owners.push(owner.to_string());
-        Ok::<_, ApiError>(file)
+    store.photo_retain(&hash, owner, || PhotoFile {
+        content_type: "image/jpeg".into(),
+        data: base64::engine::general_purpose::STANDARD.encode(bytes),
+        owners: vec![owner.to_string()],
     })?;
-    if added.is_none() {
-        store.put(
-            Table::Photos,
-            hash.as_bytes(),
-            &PhotoFile {
-                content_type: "image/jpeg".into(),
-                data: base64::engine::general_purpose::STANDARD.encode(bytes),
-                owners: vec![owner.to_string()],
-            },
-        )?;
-    }
     Ok(hash)
 }
 
 /// Ends one use of the file `hash` by `owner`; deletes the file when it was
 /// the last. Returns whether a file was deleted.
 fn release(store: &Store, owner: &str, hash: &str) -> ApiResult<bool> {
-    let _lock = owners_lock();
-    let updated = store.update(Table::Photos, hash.as_bytes(), |mut file: PhotoFile| {
-        if let Some(at) = file.owners.iter().position(|o| o == owner) {
-            file.owners.remove(at);
-        }
-        Ok::<_, ApiError>(file)
-    })?;
-    match updated {
-        Some(Ok(file)) if file.owners.is_empty() => {
-            store.remove(Table::Photos, hash.as_bytes())?;
-            Ok(true)
-        }
-        _ => Ok(false),
-    }
+    Ok(store.photo_release(hash, owner)?)
 }
 
 /// Ends the uses of `photos` by the initiative; forgets the keys of deleted
@@ -445,9 +413,7 @@ pub fn file(store: &Store, name: &str) -> ApiResult<Vec<u8>> {
         .strip_suffix(".jpg")
         .filter(|h| is_hash(h))
         .ok_or_else(not_found)?;
-    let file: PhotoFile = store
-        .get(Table::Photos, hash.as_bytes())?
-        .ok_or_else(not_found)?;
+    let file = store.photo_get(hash)?.ok_or_else(not_found)?;
     base64::engine::general_purpose::STANDARD
         .decode(file.data)
         .map_err(|_| ApiError::new(ErrorCode::Internal, "The stored photo is damaged."))

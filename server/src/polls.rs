@@ -26,7 +26,7 @@ use mekaar_api::ErrorCode;
 
 use crate::errors::{ApiError, ApiResult};
 use crate::secrets;
-use crate::store::{key, CountedSet, Store, Table};
+use crate::store::Store;
 use crate::supports::voter;
 
 /// Characters of join and vote codes: upper case, no look-alikes (0/O, 1/I/L).
@@ -74,7 +74,8 @@ type Slot = Arc<Mutex<Option<Tally>>>;
 /// rebuilt from the votes.
 #[derive(Default)]
 pub struct Tallies {
-    slots: Mutex<HashMap<Vec<u8>, Slot>>,
+    /// By community slug and poll id.
+    slots: Mutex<HashMap<(String, String), Slot>>,
     /// Signs viewer tickets (loaded from the store on first use).
     viewer_secret: std::sync::OnceLock<[u8; 32]>,
 }
@@ -87,7 +88,7 @@ impl Tallies {
     /// The lock of an existing poll (only stored polls get one, so asking
     /// for made-up ids cannot grow the map).
     fn slot(&self, store: &Store, community: &str, id: &str) -> ApiResult<Slot> {
-        let key = store_key(community, id);
+        let key = (community.to_string(), id.to_string());
         let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(slot) = slots.get(&key) {
             return Ok(slot.clone());
@@ -166,8 +167,8 @@ fn tally<'a>(store: &Store, slot: &'a mut Option<Tally>, poll: &Poll) -> ApiResu
             totals: vec![0; poll.options.len()],
             ballots: 0,
         };
-        for value in store.set_values(CountedSet::Votes, &vote_group(poll))? {
-            loaded.add(&value);
+        for choices in store.votes_of_round(&poll.community, &poll.id, poll.round)? {
+            loaded.add(&choices);
         }
         *slot = Some(loaded);
     }
@@ -181,79 +182,21 @@ fn tally<'a>(store: &Store, slot: &'a mut Option<Tally>, poll: &Poll) -> ApiResu
     Ok(tally)
 }
 
-// --------------------------------------------------------------------- keys
+// ---------------------------------------------------------------- networks
 
-pub fn store_key(community: &str, id: &str) -> Vec<u8> {
-    key(&[community, id])
-}
-
-fn vote_group(poll: &Poll) -> Vec<u8> {
-    key(&[&poll.community, &poll.id, &poll.round.to_string()])
-}
-
-/// Start of every network counter of a poll (all rounds).
-fn networks_prefix(community: &str, id: &str) -> Vec<u8> {
-    key(&[community, id, ""])
-}
-
-/// Where a round's count of voters from `network` is kept: under a keyed hash
-/// of the network whose secret belongs to this round alone. The secret is
-/// stored, so a restart or a new day does not reset the cap; it is deleted
-/// with the round's counters (after the close, or by a reset), and with it
-/// any way to tell which network a counter was about.
-fn network_key(store: &Store, poll: &Poll, network: &[u8; 16]) -> ApiResult<Vec<u8>> {
+/// The keyed hash of a voter's network in the poll's current round, as its
+/// counter is stored: with the round's own stored secret (see
+/// `store::polls`), so a restart or a new day does not reset the cap, and
+/// once the secret is deleted with the round's counters nothing tells which
+/// network a counter was about.
+fn network_hash(store: &Store, poll: &Poll, network: &[u8; 16]) -> ApiResult<[u8; 16]> {
     use hmac::{Hmac, Mac};
-    let secret = secrets::persistent_secret(store, &round_secret_name(poll, poll.round))?;
+    let secret = store.poll_round_secret(&poll.community, &poll.id, poll.round)?;
     let mut mac = Hmac::<Sha256>::new_from_slice(&secret).expect("HMAC takes keys of any length");
     mac.update(network);
-    let mut k = key(&[&poll.community, &poll.id, &poll.round.to_string(), ""]);
-    k.extend_from_slice(&mac.finalize().into_bytes()[..16]);
-    Ok(k)
-}
-
-/// The name of a round's network secret among the server's secrets.
-fn round_secret_name(poll: &Poll, round: u32) -> String {
-    format!("{}{round}", round_secrets_prefix(&poll.community, &poll.id))
-}
-
-fn round_secrets_prefix(community: &str, id: &str) -> String {
-    format!("poll-network-secret/{community}/{id}/")
-}
-
-fn vote_codes_prefix(community: &str, id: &str) -> Vec<u8> {
-    key(&[community, id, ""])
-}
-
-fn vote_code_key(poll: &Poll, hash: &[u8; 16]) -> Vec<u8> {
-    let mut k = vote_codes_prefix(&poll.community, &poll.id);
-    k.extend_from_slice(hash);
-    k
-}
-
-/// The end (exclusive) of the range of keys starting with `prefix`, which
-/// ends in the 0 separator.
-fn prefix_end(prefix: &[u8]) -> Vec<u8> {
-    let mut end = prefix.to_vec();
-    if let Some(last) = end.last_mut() {
-        *last += 1;
-    }
-    end
-}
-
-/// Removes every key of `table` that starts with `prefix`; returns how many.
-fn remove_prefix(store: &Store, table: Table, prefix: &[u8]) -> ApiResult<usize> {
-    let end = prefix_end(prefix);
-    let mut removed = 0;
-    loop {
-        let batch: Vec<(Vec<u8>, serde_json::Value)> = store.range(table, prefix, &end, 1_000)?;
-        if batch.is_empty() {
-            return Ok(removed);
-        }
-        for (k, _) in batch {
-            store.remove(table, &k)?;
-            removed += 1;
-        }
-    }
+    let mut out = [0u8; 16];
+    out.copy_from_slice(&mac.finalize().into_bytes()[..16]);
+    Ok(out)
 }
 
 // ------------------------------------------------------------------ errors
@@ -421,7 +364,7 @@ fn get_in(store: &Store, community: &str, id: &str) -> ApiResult<Poll> {
         return Err(poll_not_found(id));
     }
     store
-        .get(Table::Polls, &store_key(community, id))?
+        .poll_get(community, id)?
         .ok_or_else(|| poll_not_found(id))
 }
 
@@ -437,7 +380,7 @@ pub fn get_public(store: &Store, community: &Community, id: &str) -> ApiResult<P
 
 /// The community's polls, drafts too (for admins), in id order.
 pub fn all(store: &Store, community: &Community) -> ApiResult<Vec<Poll>> {
-    Ok(store.scan_prefix(Table::Polls, &key(&[&community.slug, ""]))?)
+    Ok(store.polls_of_community(&community.slug)?)
 }
 
 /// Which community a poll id belongs to (ids are unique on this server).
@@ -445,18 +388,14 @@ pub fn find_by_id(store: &Store, id: &str) -> ApiResult<JoinTarget> {
     if !secrets::is_plausible_id(id) {
         return Err(poll_not_found(id));
     }
-    store
-        .get(Table::PollIds, id.as_bytes())?
-        .ok_or_else(|| poll_not_found(id))
+    store.poll_by_id(id)?.ok_or_else(|| poll_not_found(id))
 }
 
 /// Which poll a join code (any case, dashes and spaces ignored) leads to.
 pub fn find_by_join_code(store: &Store, code: &str) -> ApiResult<JoinTarget> {
     let not_found = || poll_not_found(code);
     let code = normalize_code(code, JOIN_CODE_LEN).ok_or_else(not_found)?;
-    store
-        .get(Table::PollJoinCodes, code.as_bytes())?
-        .ok_or_else(not_found)
+    store.poll_by_join_code(&code)?.ok_or_else(not_found)
 }
 
 /// The poll a join code leads to, with its community, when the public may
@@ -497,7 +436,7 @@ pub fn create_with_id(
     input: PollCreate,
     actor: &str,
 ) -> ApiResult<Poll> {
-    if !secrets::is_plausible_id(id) || store.contains(Table::PollIds, id.as_bytes())? {
+    if !secrets::is_plausible_id(id) || store.poll_id_taken(id)? {
         return Err(ApiError::invalid_field("id", "is not a free poll id"));
     }
     let now = secrets::now_secs();
@@ -528,7 +467,7 @@ pub fn create_with_id(
     // 31^5 ≈ 28 million codes: a collision is rare, a few tries are plenty.
     for _ in 0..20 {
         let code = random_code(JOIN_CODE_LEN);
-        if store.insert_new(Table::PollJoinCodes, code.as_bytes(), &target)? {
+        if store.poll_join_code_reserve(&code, &target)? {
             poll.join_code = code;
             break;
         }
@@ -536,8 +475,7 @@ pub fn create_with_id(
     if poll.join_code.is_empty() {
         return Err(ApiError::internal("no free join code after 20 tries"));
     }
-    store.put(Table::Polls, &store_key(&community.slug, &poll.id), &poll)?;
-    store.put(Table::PollIds, poll.id.as_bytes(), &target)?;
+    store.poll_insert(&poll)?;
     crate::moderation::append_audit(
         store,
         community,
@@ -569,7 +507,7 @@ fn change_locked(
     };
     let ballots = tally.ballots;
     poll.updated_at = secrets::now_secs();
-    store.put(Table::Polls, &store_key(&community.slug, id), &poll)?;
+    store.poll_put(&poll)?;
     if poll.round != before.round {
         *guard = Some(Tally {
             round: poll.round,
@@ -804,14 +742,7 @@ pub async fn reset(
         },
     )?;
     // The old round's network counters are of no use any more.
-    let mut old = networks_prefix(&community.slug, id);
-    old.extend_from_slice(expected_round.to_string().as_bytes());
-    old.push(0);
-    remove_prefix(store, Table::PollNetworks, &old)?;
-    store.remove(
-        Table::ServerSecrets,
-        round_secret_name(&poll, expected_round).as_bytes(),
-    )?;
+    store.poll_round_networks_forget(&community.slug, id, expected_round)?;
     store.forget_old_record_keys()?;
     store.durable().await?;
     Ok(poll)
@@ -920,13 +851,12 @@ pub fn record_vote(
             let code = normalize_code(code, VOTE_CODE_LEN)
                 .ok_or_else(|| invalid_vote_code(UNKNOWN_VOTE_CODE))?;
             let hash = code_hash(&community.slug, id, &code);
-            if !store.contains(Table::VoteCodes, &vote_code_key(&poll, &hash))? {
+            if !store.vote_code_exists(&poll.community, &poll.id, &hash)? {
                 return Err(invalid_vote_code(UNKNOWN_VOTE_CODE));
             }
             hash
         }
     };
-    let group = vote_group(&poll);
     let tally = tally(store, &mut guard, &poll)?;
     let already = || match poll.audience {
         Audience::Open { .. } => ApiError::new(
@@ -942,11 +872,11 @@ pub fn record_vote(
             },
             Some(network),
         ) => {
-            let network_key = network_key(store, &poll, &network)?;
-            let used: u32 = store.get(Table::PollNetworks, &network_key)?.unwrap_or(0);
+            let network = network_hash(store, &poll, &network)?;
+            let used = store.poll_network_used(&poll.community, &poll.id, poll.round, &network)?;
             if used >= max_keys_per_network {
                 // Someone who voted already hears that, not about the cap.
-                if store.set_contains(CountedSet::Votes, &group, &member)? {
+                if store.has_voted(&poll.community, &poll.id, poll.round, &member)? {
                     return Err(already());
                 }
                 return Err(ApiError::new(
@@ -956,16 +886,15 @@ pub fn record_vote(
                     ),
                 ));
             }
-            Some((network_key, used))
+            Some((network, used))
         }
         _ => None,
     };
-    let (added, _) = store.set_add(CountedSet::Votes, &group, &member, &choices)?;
-    if !added {
+    if !store.vote_cast(&poll.community, &poll.id, poll.round, &member, &choices)? {
         return Err(already());
     }
-    if let Some((network_key, used)) = network {
-        store.put(Table::PollNetworks, &network_key, &(used + 1))?;
+    if let Some((network, used)) = network {
+        store.poll_network_set_used(&poll.community, &poll.id, poll.round, &network, used + 1)?;
     }
     tally.add(&choices);
     let results = results_visible(&poll, true, now).then(|| tally.results());
@@ -1050,7 +979,7 @@ fn has_voted(store: &Store, poll: &Poll, ballot: Ballot<'_>) -> ApiResult<bool> 
             None => return Ok(false),
         },
     };
-    Ok(store.set_contains(CountedSet::Votes, &vote_group(poll), &member)?)
+    Ok(store.has_voted(&poll.community, &poll.id, poll.round, &member)?)
 }
 
 /// A poll as one resident sees it: totals only when the rule allows.
@@ -1147,7 +1076,7 @@ pub async fn generate_codes(
             while fresh.len() < n {
                 let code = random_code(VOTE_CODE_LEN);
                 let hash = code_hash(&poll.community, &poll.id, &code);
-                if store.insert_new(Table::VoteCodes, &vote_code_key(poll, &hash), &created)? {
+                if store.vote_code_add(&poll.community, &poll.id, &hash, created)? {
                     fresh.push(format!("{}-{}-{}", &code[..4], &code[4..8], &code[8..]));
                 }
             }
@@ -1237,24 +1166,14 @@ fn closed_since(poll: &Poll, now: u64) -> Option<u64> {
 /// Deletes the network counters of polls closed more than
 /// [`NETWORK_RETENTION_SECS`] ago. Call it every hour. Returns how many.
 pub fn forget_networks_of_closed_polls(store: &Store, now: u64) -> ApiResult<usize> {
-    let polls: Vec<Poll> = store.scan_prefix(Table::Polls, b"")?;
     let mut removed = 0;
-    for poll in polls {
+    for poll in store.polls_all()? {
         if closed_since(&poll, now).is_some_and(|c| c + NETWORK_RETENTION_SECS <= now) {
-            removed += remove_prefix(
-                store,
-                Table::PollNetworks,
-                &networks_prefix(&poll.community, &poll.id),
-            )?;
-            remove_prefix(
-                store,
-                Table::ServerSecrets,
-                round_secrets_prefix(&poll.community, &poll.id).as_bytes(),
-            )?;
+            removed += store.poll_networks_forget(&poll.community, &poll.id)?;
         }
     }
     if removed > 0 {
-        // The deleted round secrets' keys go too (see `store::keyring`).
+        // The deleted round secrets' keys go too (see `Store::forget_old_record_keys`).
         store.forget_old_record_keys()?;
     }
     Ok(removed)
@@ -1418,7 +1337,7 @@ mod tests {
     fn stored_results(store: &Store, poll: &Poll) -> PollResults {
         let mut totals = vec![0; poll.options.len()];
         let values = store
-            .set_values(CountedSet::Votes, &vote_group(poll))
+            .votes_of_round(&poll.community, &poll.id, poll.round)
             .unwrap();
         for value in &values {
             for &c in value.iter() {
@@ -1933,9 +1852,8 @@ mod tests {
         let closed_at = closed.closed_at.unwrap();
         let networks = |w: &World| {
             w.store
-                .range::<u32>(Table::PollNetworks, b"", b"\xff", 100)
+                .poll_network_counters(&w.community.slug, id)
                 .unwrap()
-                .len()
         };
         assert_eq!(networks(&w), 2);
         assert_eq!(
@@ -1986,22 +1904,16 @@ mod tests {
         w.vote(&poll.id, ballot, &[0]).unwrap();
         let secret_of = |round: u32| {
             w.store
-                .get::<[u8; 32]>(
-                    Table::ServerSecrets,
-                    round_secret_name(&poll, round).as_bytes(),
-                )
+                .poll_round_secret_exists(&poll.community, &poll.id, round)
                 .unwrap()
         };
-        assert!(secret_of(1).is_some(), "the round's secret is stored");
+        assert!(secret_of(1), "the round's secret is stored");
         reset(&w.store, &w.tallies, &w.community, &poll.id, 1, "a")
             .await
             .unwrap();
-        assert!(
-            secret_of(1).is_none(),
-            "a reset deletes the old round's secret"
-        );
+        assert!(!secret_of(1), "a reset deletes the old round's secret");
         w.vote(&poll.id, ballot, &[0]).unwrap();
-        assert!(secret_of(2).is_some());
+        assert!(secret_of(2));
     }
 
     #[tokio::test]
@@ -2020,14 +1932,12 @@ mod tests {
         // whatever any in-memory secret did meanwhile (a restart, a new day).
         let refused = w.vote_at(&poll.id, from_net(&b, [5; 16]), &[0], t + 1);
         assert_eq!(code_of(refused), ErrorCode::NetworkCap);
-        let name = round_secret_name(&poll, poll.round);
         let later = t + 10 + NETWORK_RETENTION_SECS;
         assert_eq!(forget_networks_of_closed_polls(&w.store, later).unwrap(), 1);
-        assert!(w
+        assert!(!w
             .store
-            .get::<[u8; 32]>(Table::ServerSecrets, name.as_bytes())
-            .unwrap()
-            .is_none());
+            .poll_round_secret_exists(&poll.community, &poll.id, poll.round)
+            .unwrap());
     }
 
     #[tokio::test]
@@ -2048,10 +1958,7 @@ mod tests {
         assert_eq!(batch.len(), 200);
         let distinct: std::collections::HashSet<_> = batch.iter().collect();
         assert_eq!(distinct.len(), 200);
-        let found: Vec<(Vec<u8>, u64)> = w
-            .store
-            .range(Table::VoteCodes, b"", b"\xff", 1_000)
-            .unwrap();
+        let found = w.store.raw_tree("vote_codes").unwrap().unwrap();
         assert_eq!(found.len(), 200);
         for code in &batch {
             assert_eq!(code.len(), 12);
@@ -2060,9 +1967,11 @@ mod tests {
             let bare = code.replace('-', "");
             assert!(bare.bytes().all(|b| CODE_ALPHABET.contains(&b)));
             // Only a hash is stored, never the code.
-            assert!(!found
-                .iter()
-                .any(|(k, _)| k.windows(10).any(|win| win == bare.as_bytes())));
+            assert!(!found.iter().any(|(k, v)| {
+                [k, v]
+                    .iter()
+                    .any(|bytes| bytes.windows(10).any(|win| win == bare.as_bytes()))
+            }));
         }
         assert_eq!(get(&w.store, &w.community, id).unwrap().vote_codes, 200);
         let csv = codes_csv(&batch).unwrap();
@@ -2148,8 +2057,12 @@ mod tests {
             .1;
         assert_eq!(live.total_votes, 450);
         assert_eq!(live, stored_results(&store, &poll));
-        let group = vote_group(&poll);
-        assert_eq!(store.set_count(CountedSet::Votes, &group).unwrap(), 450);
+        let stored_count = |store: &Store| {
+            store
+                .vote_count(&poll.community, &poll.id, poll.round)
+                .unwrap()
+        };
+        assert_eq!(stored_count(&store), 450);
 
         store.close();
         drop(store);
@@ -2159,11 +2072,11 @@ mod tests {
             .unwrap()
             .1;
         assert_eq!(after, live);
-        assert_eq!(store.set_count(CountedSet::Votes, &group).unwrap(), 450);
+        assert_eq!(stored_count(&store), 450);
     }
 
-    /// Opens a data directory again, waiting (bounded) for sled's background
-    /// thread of the previous handle to let go of its lock.
+    /// Opens a data directory again, waiting (bounded) for the previous
+    /// handle's background thread to let go of its lock.
     fn reopen(dir: &std::path::Path) -> Store {
         for _ in 0..100 {
             match Store::open(dir) {

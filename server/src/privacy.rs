@@ -12,8 +12,8 @@
 //! The audit log records each erasure, without the erased data; erasure
 //! also removes the initiator's name from older audit snapshots and from
 //! webhook deliveries still waiting to be sent. Then the keys of every older
-//! version of those records go (`store::keyring`): what sled's log still
-//! holds of them can no longer be read, so the data are gone from the disk.
+//! version of those records go (the store's keyring): what the store's log
+//! still holds of them can no longer be read, so the data are gone from the disk.
 
 use mekaar_api::admin::{ErasureRequest, ErasureSubject};
 
@@ -68,8 +68,8 @@ pub fn erase(
     };
     let after = initiatives::get(store, community, id)?;
     audit(store, community, actor, action, id, note.trim())?;
-    // Erased for real: the older versions of the records left in sled's log
-    // lose their keys (see `store::keyring`).
+    // Erased for real: the older versions of the records left in the store's log
+    // lose their keys (see the store's keyring).
     store.forget_old_record_keys()?;
     Ok(after)
 }

@@ -83,13 +83,8 @@ pub fn persistent_secret(
     store: &crate::store::Store,
     name: &str,
 ) -> crate::store::StoreResult<[u8; 32]> {
-    use crate::store::Table;
     let fresh: [u8; 32] = rand::random();
-    // Of two first uses at once, one wins and both read the winner.
-    store.insert_new(Table::ServerSecrets, name.as_bytes(), &fresh)?;
-    Ok(store
-        .get(Table::ServerSecrets, name.as_bytes())?
-        .unwrap_or(fresh))
+    store.server_secret_or_insert(name, fresh)
 }
 
 /// Lowercase hexadecimal of `bytes`.

@@ -4,7 +4,7 @@
 //!
 //! The session id is 256 random bits, known only to the browser (in an
 //! HttpOnly cookie); the store keeps its SHA-256, so a copy of the database
-//! signs no one in. Sessions live in sled, so a restart keeps people signed
+//! signs no one in. Sessions live in the store, so a restart keeps people signed
 //! in, and are never exported. Every unsafe request made with the cookie
 //! also needs the session's CSRF token in a header (see `auth`).
 
@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::communities::{Community, CommunityToken};
 use crate::errors::ApiResult;
 use crate::secrets;
-use crate::store::{Store, Table};
+use crate::store::Store;
 
 /// A session ends this long after sign-in, however active it is: a working
 /// day. An absolute limit (no sliding renewal) bounds what a cookie left on
@@ -54,10 +54,6 @@ impl Session {
     }
 }
 
-fn store_key(session_id: &str) -> Vec<u8> {
-    secrets::hash_secret(session_id).into_bytes()
-}
-
 fn random_hex() -> String {
     let bytes: [u8; 32] = rand::random();
     secrets::hex(&bytes)
@@ -81,19 +77,18 @@ pub fn create(
         created_at: now,
         expires_at: now + LIFETIME_SECS,
     };
-    store.put(Table::Sessions, &store_key(&id), &session)?;
+    store.session_put(&id, &session)?;
     Ok((id, session))
 }
 
 /// The session with id `session_id`, if it exists and has not expired at
 /// `now`. An expired one is refused at once (and deleted).
 pub fn find(store: &Store, session_id: &str, now: u64) -> ApiResult<Option<Session>> {
-    let key = store_key(session_id);
-    let Some(session) = store.get::<Session>(Table::Sessions, &key)? else {
+    let Some(session) = store.session_get(session_id)? else {
         return Ok(None);
     };
     if session.is_expired(now) {
-        store.remove(Table::Sessions, &key)?;
+        store.session_remove(session_id)?;
         return Ok(None);
     }
     Ok(Some(session))
@@ -101,33 +96,20 @@ pub fn find(store: &Store, session_id: &str, now: u64) -> ApiResult<Option<Sessi
 
 /// Ends the session (sign-out).
 pub fn delete(store: &Store, session_id: &str) -> ApiResult<()> {
-    store.remove(Table::Sessions, &store_key(session_id))?;
+    store.session_remove(session_id)?;
     Ok(())
 }
 
 /// Ends every session signed in with the token `token_id` of `community`
 /// (the token was deleted); returns how many.
 pub fn end_for_token(store: &Store, community: &str, token_id: &str) -> ApiResult<u64> {
-    remove_where(store, |s| {
-        s.community == community && s.token_id == token_id
-    })
+    Ok(store.sessions_remove_where(|s| s.community == community && s.token_id == token_id)?)
 }
 
 /// Deletes the sessions that expired by `now` (the hourly cleanup; an
 /// expired session is refused before then too).
 pub fn remove_expired(store: &Store, now: u64) -> ApiResult<u64> {
-    remove_where(store, |s| s.is_expired(now))
-}
-
-fn remove_where(store: &Store, doomed: impl Fn(&Session) -> bool) -> ApiResult<u64> {
-    let mut removed = 0;
-    for (key, session) in store.scan_prefix_keyed::<Session>(Table::Sessions, b"")? {
-        if doomed(&session) {
-            store.remove(Table::Sessions, &key)?;
-            removed += 1;
-        }
-    }
-    Ok(removed)
+    Ok(store.sessions_remove_where(|s| s.is_expired(now))?)
 }
 
 /// The session id from the request's `Cookie` headers, if it has one.

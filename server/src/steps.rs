@@ -15,7 +15,7 @@ use crate::errors::{ApiError, ApiResult};
 use crate::initiatives::{self, Initiative};
 use crate::moderation;
 use crate::secrets;
-use crate::store::{CountedSet, Store};
+use crate::store::Store;
 use crate::webhooks;
 
 /// The highest support count a step may ask for (more than any village has).
@@ -205,10 +205,7 @@ pub fn is_unlocked(step: &Step, supports: u64, status: InitiativeStatus) -> bool
 }
 
 fn supports_of(store: &Store, community: &Community, initiative: &Initiative) -> ApiResult<u64> {
-    Ok(store.set_count(
-        CountedSet::Supports,
-        &initiatives::set_group(community, &initiative.id),
-    )?)
+    crate::supports::count(store, community, &initiative.id)
 }
 
 /// How `initiative` stands on each of the community's steps.

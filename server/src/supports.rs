@@ -6,12 +6,8 @@ use crate::communities::Community;
 use crate::errors::{ApiError, ApiResult};
 use crate::initiatives;
 use crate::secrets;
-use crate::store::{CountedSet, Store};
+use crate::store::Store;
 use crate::webhooks;
-
-fn group(community: &Community, initiative_id: &str) -> Vec<u8> {
-    initiatives::set_group(community, initiative_id)
-}
 
 /// The stored form of a request's voter key, or 400 when it is missing or malformed.
 pub fn voter(voter_key: Option<&str>) -> ApiResult<[u8; 16]> {
@@ -29,7 +25,7 @@ pub fn voter(voter_key: Option<&str>) -> ApiResult<[u8; 16]> {
 }
 
 pub fn count(store: &Store, community: &Community, initiative_id: &str) -> ApiResult<u64> {
-    Ok(store.set_count(CountedSet::Supports, &group(community, initiative_id))?)
+    Ok(store.support_count(&community.slug, initiative_id)?)
 }
 
 /// Whether this voter supports the initiative, and the total.
@@ -41,10 +37,9 @@ pub fn state(
 ) -> ApiResult<SupportState> {
     let voter = voter(voter_key)?;
     initiatives::ensure_public(store, community, initiative_id)?;
-    let group = group(community, initiative_id);
     Ok(SupportState {
-        supported: store.set_contains(CountedSet::Supports, &group, &voter)?,
-        support_count: store.set_count(CountedSet::Supports, &group)?,
+        supported: store.is_supporter(&community.slug, initiative_id, &voter)?,
+        support_count: store.support_count(&community.slug, initiative_id)?,
     })
 }
 
@@ -57,13 +52,8 @@ pub async fn support(
 ) -> ApiResult<SupportState> {
     let voter = voter(voter_key)?;
     let initiative = initiatives::get_public(store, community, initiative_id)?;
-    let when = secrets::now_secs().to_be_bytes();
-    let (_, support_count) = store.set_add(
-        CountedSet::Supports,
-        &group(community, initiative_id),
-        &voter,
-        &when,
-    )?;
+    let (_, support_count) =
+        store.support_add(&community.slug, initiative_id, &voter, secrets::now_secs())?;
     // Once recorded, supports past the threshold cost no extra write.
     if support_count >= community.support_threshold && initiative.threshold_reached_at.is_none() {
         announce_threshold(store, community, initiative_id)?;
@@ -87,11 +77,7 @@ pub async fn withdraw(
     let voter = voter(voter_key)?;
     // Withdrawing stays possible when the initiative is no longer public.
     initiatives::get(store, community, initiative_id)?;
-    let (_, support_count) = store.set_remove(
-        CountedSet::Supports,
-        &group(community, initiative_id),
-        &voter,
-    )?;
+    let (_, support_count) = store.support_remove(&community.slug, initiative_id, &voter)?;
     store.durable().await?;
     Ok(SupportState {
         supported: false,

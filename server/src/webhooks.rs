@@ -21,7 +21,7 @@ use crate::communities::{self, Community, WebhookConfig};
 use crate::errors::{ApiError, ApiResult};
 use crate::outbound;
 use crate::secrets;
-use crate::store::{key, Store, Table};
+use crate::store::Store;
 
 const WEBHOOKS_MAX: usize = 20;
 const URL_MAX: usize = 500;
@@ -66,25 +66,14 @@ impl RetryPolicy {
 
 /// A delivery waiting in the outbox.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-struct Delivery {
-    id: String,
-    community: String,
-    webhook_id: String,
-    event: WebhookEvent,
+pub struct Delivery {
+    pub id: String,
+    pub community: String,
+    pub webhook_id: String,
+    pub event: WebhookEvent,
     /// The exact JSON body that is signed and sent, the same on every retry.
-    body: String,
-    attempts: u32,
-}
-
-fn outbox_key(due_millis: u64, delivery_id: &str) -> Vec<u8> {
-    let mut key = due_millis.to_be_bytes().to_vec();
-    key.extend_from_slice(delivery_id.as_bytes());
-    key
-}
-
-/// `community` + NUL: the start of every key of the community's delivery log.
-fn log_prefix(community: &str) -> Vec<u8> {
-    key(&[community, ""])
+    pub body: String,
+    pub attempts: u32,
 }
 
 /// Queues `event` about `initiative` for every webhook of the community
@@ -132,7 +121,7 @@ pub fn announce_about(
             body: body.to_string(),
             attempts: 0,
         };
-        store.put(Table::WebhookOutbox, &outbox_key(now, &id), &delivery)?;
+        store.outbox_add(now, &delivery)?;
     }
     Ok(())
 }
@@ -223,7 +212,7 @@ pub fn delete(store: &Store, slug: &str, id: &str) -> ApiResult<()> {
 /// attempt. Returns how many changed.
 pub fn scrub_outbox(store: &Store, community: &str, id: &str) -> ApiResult<u64> {
     let mut changed = 0;
-    for (key, delivery) in store.scan_prefix_keyed::<Delivery>(Table::WebhookOutbox, b"")? {
+    for (due, delivery) in store.outbox_all()? {
         if delivery.community != community {
             continue;
         }
@@ -232,11 +221,7 @@ pub fn scrub_outbox(store: &Store, community: &str, id: &str) -> ApiResult<u64> 
         };
         // Compare-and-swap: a delivery the worker moved or finished meanwhile
         // is left alone.
-        let updated = store.update(Table::WebhookOutbox, &key, |mut d: Delivery| {
-            d.body = body.clone();
-            Ok::<_, ApiError>(d)
-        })?;
-        if updated.is_some() {
+        if store.outbox_set_body(due, &delivery.id, &body)? {
             changed += 1;
         }
     }
@@ -265,7 +250,7 @@ pub fn delivery_log(
     community: &Community,
     limit: usize,
 ) -> ApiResult<Vec<DeliveryAttempt>> {
-    Ok(store.scan_prefix_rev(Table::WebhookLog, &log_prefix(&community.slug), limit)?)
+    Ok(store.delivery_log_page(&community.slug, limit)?)
 }
 
 fn check_url(url: &str) -> ApiResult<String> {
@@ -335,17 +320,11 @@ async fn deliver_due(
     policy: &RetryPolicy,
 ) -> ApiResult<()> {
     let now = secrets::now_millis();
-    let due: Vec<(Vec<u8>, Delivery)> = store.range(
-        Table::WebhookOutbox,
-        &0u64.to_be_bytes(),
-        &(now + 1).to_be_bytes(),
-        BATCH,
-    )?;
-    for (key, mut delivery) in due {
+    for (due, mut delivery) in store.outbox_due(now, BATCH)? {
         let community = match communities::get(store, &delivery.community) {
             Ok(c) => c,
             Err(_) => {
-                store.remove(Table::WebhookOutbox, &key)?;
+                store.outbox_remove(due, &delivery.id)?;
                 continue;
             }
         };
@@ -355,7 +334,7 @@ async fn deliver_due(
             .find(|h| h.id == delivery.webhook_id)
         else {
             // The webhook was deleted: nobody to deliver to.
-            store.remove(Table::WebhookOutbox, &key)?;
+            store.outbox_remove(due, &delivery.id)?;
             continue;
         };
         delivery.attempts += 1;
@@ -396,10 +375,7 @@ async fn deliver_due(
             error,
             delivered,
         };
-        let mut log_key = log_prefix(&delivery.community);
-        log_key.extend_from_slice(&secrets::now_micros().to_be_bytes());
-        log_key.extend_from_slice(delivery.id.as_bytes());
-        store.put(Table::WebhookLog, &log_key, &attempt)?;
+        store.delivery_log_append(&delivery.community, &attempt)?;
         if delivered || delivery.attempts >= policy.max_attempts {
             if !delivered {
                 tracing::warn!(
@@ -409,16 +385,11 @@ async fn deliver_due(
                     delivery.attempts
                 );
             }
-            store.remove(Table::WebhookOutbox, &key)?;
+            store.outbox_remove(due, &delivery.id)?;
         } else {
-            let due =
+            let next =
                 secrets::now_millis() + policy.delay_after(delivery.attempts).as_millis() as u64;
-            store.rekey(
-                Table::WebhookOutbox,
-                &key,
-                &outbox_key(due, &delivery.id),
-                &delivery,
-            )?;
+            store.outbox_reschedule(due, next, &delivery)?;
         }
         store.durable().await?;
     }

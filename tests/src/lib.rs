@@ -294,10 +294,35 @@ impl TestServer {
     }
 }
 
-/// Opens the store, waiting a little while the previous server in this
-/// process lets go of it: sled's own background thread may hold the
-/// directory's lock a moment after the last handle is dropped.
+/// The file in a test's data directory that names its PostgreSQL database
+/// (under `MEKAAR_TEST_DATABASE`), so a restart, or a look into the store
+/// after a stop, opens the same database again.
+const DATABASE_URL_FILE: &str = "postgres-url";
+
+/// Whether the tests run on PostgreSQL (`MEKAAR_TEST_DATABASE=postgres://…/`).
+pub fn on_postgres() -> bool {
+    std::env::var_os("MEKAAR_TEST_DATABASE").is_some_and(|v| !v.is_empty())
+}
+
+/// Skips a test that is about sled's data directory when the tests run on
+/// PostgreSQL, saying why; true when skipped.
+pub fn skip_on_postgres(reason: &str) -> bool {
+    if on_postgres() {
+        eprintln!("skipped on PostgreSQL: {reason}");
+    }
+    on_postgres()
+}
+
+/// Opens the store of a test's data directory `dir`: sled in it, or, under
+/// `MEKAAR_TEST_DATABASE`, a fresh PostgreSQL database made for it (named in
+/// the directory, so opening `dir` again opens the same database). Waits a
+/// little while the previous server in this process lets go of a sled
+/// directory: sled's own background thread may hold its lock a moment after
+/// the last handle is dropped.
 pub async fn open_store(dir: &std::path::Path) -> Store {
+    if let Some(url) = database_of(dir).await {
+        return Store::open_postgres(&url).expect("open the test database");
+    }
     for _ in 0..100 {
         match Store::open(dir) {
             Err(mekaar_server::store::StoreError::Locked(_)) => {
@@ -307,6 +332,92 @@ pub async fn open_store(dir: &std::path::Path) -> Store {
         }
     }
     panic!("the data directory {} stayed locked for 5 s", dir.display());
+}
+
+/// Under `MEKAAR_TEST_DATABASE`: the PostgreSQL cluster's data directory
+/// (readable here: the tests run as root beside the throwaway cluster of
+/// scripts/pg-start), after a CHECKPOINT, so every committed page is in its
+/// files, not only in the WAL. For the tests that look for bytes on disk.
+pub async fn postgres_files() -> Option<std::path::PathBuf> {
+    if !on_postgres() {
+        return None;
+    }
+    let base = std::env::var("MEKAAR_TEST_DATABASE").expect("checked");
+    let (client, connection) = tokio_postgres::connect(&base, tokio_postgres::NoTls)
+        .await
+        .expect("connect to MEKAAR_TEST_DATABASE");
+    let connection = tokio::spawn(connection);
+    client
+        .batch_execute("CHECKPOINT")
+        .await
+        .expect("checkpoint");
+    let dir: String = client
+        .query_one("SHOW data_directory", &[])
+        .await
+        .expect("the data directory")
+        .get(0);
+    drop(client);
+    let _ = connection.await;
+    Some(dir.into())
+}
+
+/// The database URL of `dir` (made on first use) under `MEKAAR_TEST_DATABASE`.
+async fn database_of(dir: &std::path::Path) -> Option<String> {
+    let file = dir.join(DATABASE_URL_FILE);
+    if let Ok(url) = std::fs::read_to_string(&file) {
+        return Some(url);
+    }
+    // A sled directory (e.g. one an import or a restore made) stays sled.
+    if !on_postgres() || dir.join("db").exists() {
+        return None;
+    }
+    let base = std::env::var("MEKAAR_TEST_DATABASE").expect("checked");
+    let name = format!("mekaar_test_{:016x}", rand_u64());
+    let (client, connection) = tokio_postgres::connect(&base, tokio_postgres::NoTls)
+        .await
+        .unwrap_or_else(|e| panic!("connecting to MEKAAR_TEST_DATABASE {base}: {e}"));
+    let connection = tokio::spawn(connection);
+    client
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .await
+        .expect("create a test database");
+    drop(client);
+    let _ = connection.await;
+    let url = with_database(&base, &name);
+    std::fs::create_dir_all(dir).expect("the data directory");
+    std::fs::write(&file, &url).expect("note the test database");
+    Some(url)
+}
+
+/// `base` (a postgres:// URL) with its database replaced by `name`.
+fn with_database(base: &str, name: &str) -> String {
+    let (url, query) = match base.split_once('?') {
+        Some((url, query)) => (url, Some(query)),
+        None => (base, None),
+    };
+    let authority_end = url
+        .find("://")
+        .map(|i| i + 3)
+        .and_then(|start| url[start..].find('/').map(|i| start + i))
+        .unwrap_or(url.len());
+    let mut out = format!("{}/{name}", &url[..authority_end]);
+    if let Some(query) = query {
+        out.push('?');
+        out.push_str(query);
+    }
+    out
+}
+
+fn rand_u64() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_nanos(),
+    );
+    hasher.finish()
 }
 
 /// A valid voter key, different for every `n`.

@@ -10,15 +10,13 @@ use mekaar_api::polls::{PollActionRequest, VoteCodesCreated, VoteCodesRequest};
 use mekaar_api::steps::{StepInput, StepTick};
 use mekaar_api::{AnswerPost, CommunityCreated, InitiativeAdminList, ModerationRequest};
 use serde::Deserialize;
-use warp::filters::BoxedFilter;
 use warp::http::{HeaderMap, Method, StatusCode};
 use warp::hyper::body::Bytes;
 use warp::reply::Response;
-use warp::{Filter, Reply};
+use warp::Reply;
 
 use super::{
-    body_up_to, connection, file_response, json, json_status, limited_body, method_not_allowed,
-    parse_json, parse_json_list, parse_query, raw_query, sse, App, PHOTO_LIMIT_BYTES,
+    file_response, json, json_status, parse_json, parse_json_list, parse_query, sse, App, Request,
 };
 use crate::auth::{self, AdminRequest, Area};
 use crate::communities;
@@ -41,7 +39,7 @@ use crate::webhooks;
 const LOG_LIMIT_MAX: usize = 1_000;
 
 #[derive(Debug, Clone)]
-enum Endpoint {
+pub(crate) enum Endpoint {
     Communities,
     /// The whole database (or one community) as JSON Lines: backups.
     Export,
@@ -88,43 +86,6 @@ enum Endpoint {
 }
 
 impl Endpoint {
-    fn methods(&self) -> &'static [Method] {
-        match self {
-            Endpoint::Communities
-            | Endpoint::Tokens(_)
-            | Endpoint::Initiatives(_)
-            | Endpoint::Webhooks(_)
-            | Endpoint::Polls(_)
-            | Endpoint::Topics(_)
-            | Endpoint::InitiativeMeetings(..) => &[Method::GET, Method::POST],
-            Endpoint::Community(_)
-            | Endpoint::Initiative(..)
-            | Endpoint::Poll(..)
-            | Endpoint::Thread(..) => &[Method::GET, Method::PATCH],
-            Endpoint::Moderation(..)
-            | Endpoint::ReactionModeration(..)
-            | Endpoint::OfficialReactions(..)
-            | Endpoint::Erase(..)
-            | Endpoint::PollState(..)
-            | Endpoint::PollCodes(..) => &[Method::POST],
-            Endpoint::Answer(..) | Endpoint::InitiativeStep(..) => &[Method::PUT],
-            Endpoint::Steps(_) => &[Method::GET, Method::PUT],
-            Endpoint::Photo(..) => &[Method::PUT, Method::DELETE],
-            Endpoint::Export
-            | Endpoint::Metrics
-            | Endpoint::CommunityExport(_)
-            | Endpoint::Audit(_)
-            | Endpoint::Deliveries(_)
-            | Endpoint::PollLive(..)
-            | Endpoint::Mail(_)
-            | Endpoint::Reactions(_)
-            | Endpoint::InitiativeSteps(..)
-            | Endpoint::StepsFunnel(_) => &[Method::GET],
-            Endpoint::Webhook(..) | Endpoint::Token(..) => &[Method::DELETE],
-            Endpoint::Meeting(..) => &[Method::PATCH],
-        }
-    }
-
     /// The row of the permission matrix this address belongs to.
     fn area(&self) -> Area {
         match self {
@@ -212,112 +173,19 @@ struct AdminQuery {
     which: Option<photos::Which>,
 }
 
-impl Endpoint {
-    /// The address below `/api/v1/admin/`, split at `/` (one trailing `/`
-    /// allowed). Matched in plain code rather than as a chain of warp
-    /// `path!` filters: each `or` of such a chain multiplies rustc's work,
-    /// and twenty of them took many minutes to compile.
-    fn parse(tail: &str) -> Option<Endpoint> {
-        let tail = tail.strip_suffix('/').unwrap_or(tail);
-        let parts: Vec<&str> = tail.split('/').collect();
-        if parts.iter().any(|p| p.is_empty()) {
-            return None;
-        }
-        let s = |i: usize| parts[i].to_string();
-        Some(match parts.as_slice() {
-            ["communities"] => Endpoint::Communities,
-            ["export"] => Endpoint::Export,
-            ["metrics"] => Endpoint::Metrics,
-            ["communities", _] => Endpoint::Community(s(1)),
-            ["communities", _, "tokens"] => Endpoint::Tokens(s(1)),
-            ["communities", _, "tokens", _] => Endpoint::Token(s(1), s(3)),
-            ["communities", _, "export"] => Endpoint::CommunityExport(s(1)),
-            ["communities", _, "initiatives"] => Endpoint::Initiatives(s(1)),
-            ["communities", _, "initiatives", _] => Endpoint::Initiative(s(1), s(3)),
-            ["communities", _, "initiatives", _, "moderation"] => Endpoint::Moderation(s(1), s(3)),
-            ["communities", _, "initiatives", _, "answer"] => Endpoint::Answer(s(1), s(3)),
-            ["communities", _, "initiatives", _, "erase"] => Endpoint::Erase(s(1), s(3)),
-            ["communities", _, "initiatives", _, "meetings"] => {
-                Endpoint::InitiativeMeetings(s(1), s(3))
-            }
-            ["communities", _, "meetings", _] => Endpoint::Meeting(s(1), s(3)),
-            ["communities", _, "audit"] => Endpoint::Audit(s(1)),
-            ["communities", _, "webhooks"] => Endpoint::Webhooks(s(1)),
-            ["communities", _, "webhooks", "deliveries"] => Endpoint::Deliveries(s(1)),
-            ["communities", _, "webhooks", _] => Endpoint::Webhook(s(1), s(3)),
-            ["communities", _, "polls"] => Endpoint::Polls(s(1)),
-            ["communities", _, "polls", _] => Endpoint::Poll(s(1), s(3)),
-            ["communities", _, "polls", _, "state"] => Endpoint::PollState(s(1), s(3)),
-            ["communities", _, "polls", _, "codes"] => Endpoint::PollCodes(s(1), s(3)),
-            ["communities", _, "polls", _, "live"] => Endpoint::PollLive(s(1), s(3)),
-            ["communities", _, "reactions"] => Endpoint::Reactions(s(1)),
-            ["communities", _, "reactions", _, "moderate"] => {
-                Endpoint::ReactionModeration(s(1), s(3))
-            }
-            ["communities", _, "topics"] => Endpoint::Topics(s(1)),
-            ["communities", _, "mail"] => Endpoint::Mail(s(1)),
-            ["communities", _, "steps"] => Endpoint::Steps(s(1)),
-            ["communities", _, "steps", "funnel"] => Endpoint::StepsFunnel(s(1)),
-            ["communities", _, "initiatives", _, "steps"] => Endpoint::InitiativeSteps(s(1), s(3)),
-            ["communities", _, "initiatives", _, "steps", _] => {
-                Endpoint::InitiativeStep(s(1), s(3), s(5))
-            }
-            ["communities", _, "threads", _, _] => Endpoint::Thread(s(1), s(3), s(4)),
-            ["communities", _, "threads", _, _, "reactions"] => {
-                Endpoint::OfficialReactions(s(1), s(3), s(4))
-            }
-            _ => return None,
-        })
-    }
-}
-
-pub(super) fn routes(app: Arc<App>) -> BoxedFilter<(Response,)> {
-    let endpoint = warp::path!("api" / "v1" / "admin" / ..)
-        .and(warp::path::tail())
-        .and_then(|tail: warp::path::Tail| async move {
-            Endpoint::parse(tail.as_str()).ok_or_else(warp::reject::not_found)
-        })
-        .boxed();
-    // The photo upload is the one route with a larger body.
-    let photo = warp::path!(
-        "api" / "v1" / "admin" / "communities" / String / "initiatives" / String / "photo"
-    )
-    .map(Endpoint::Photo)
-    .boxed();
-    let photo_body = body_up_to(&app, PHOTO_LIMIT_BYTES).boxed();
-    serve(app.clone(), endpoint, limited_body(&app).boxed())
-        .or(serve(app, photo, photo_body))
-        .unify()
-        .boxed()
-}
-
-fn serve(
-    app: Arc<App>,
-    endpoint: BoxedFilter<(Endpoint,)>,
-    body: BoxedFilter<(Bytes,)>,
-) -> BoxedFilter<(Response,)> {
-    endpoint
-        .and(warp::method())
-        .and(warp::header::headers_cloned())
-        .and(raw_query())
-        .and(body)
-        .and(connection())
-        .then(
-            move |endpoint,
-                  method: Method,
-                  headers: HeaderMap,
-                  query: String,
-                  body: Bytes,
-                  peer: Option<Peer>| {
-                let app = app.clone();
-                async move {
-                    handle(&app, endpoint, &method, &headers, &query, &body, peer)
-                        .await
-                        .unwrap_or_else(Reply::into_response)
-                }
-            },
-        )
-        .boxed()
+/// Answers one request to `/api/v1/admin/…`.
+pub(super) async fn serve(app: &Arc<App>, endpoint: Endpoint, request: &Request) -> Response {
+    let Request {
+        method,
+        headers,
+        query,
+        body,
+        peer,
+        ..
+    } = request;
+    handle(app, endpoint, method, headers, query, body, *peer)
+        .await
+        .unwrap_or_else(Reply::into_response)
 }
 
 async fn handle(
@@ -329,9 +197,6 @@ async fn handle(
     body: &[u8],
     peer: Option<Peer>,
 ) -> ApiResult<Response> {
-    if !endpoint.methods().contains(method) {
-        return Ok(method_not_allowed(endpoint.methods()));
-    }
     let store = &app.store;
     let client_ip = app.abuse.client_ip(peer.map(|p| p.remote), headers);
     let Some(slug) = endpoint.community() else {
@@ -352,7 +217,6 @@ async fn handle(
             return Ok(json(&all));
         }
         let (community, admin_token) = communities::create(store, parse_json(headers, body)?)?;
-        store.durable().await?;
         return Ok(json_status(
             &CommunityCreated {
                 community: community.admin_view(),
@@ -403,7 +267,6 @@ async fn handle(
                     &to_value(updated.admin_view()),
                 ),
             )?;
-            store.durable().await?;
             json(&admin_view(app, &updated))
         }
         Endpoint::Tokens(_) if is_get => json(&TokenList {
@@ -415,7 +278,6 @@ async fn handle(
             let (stored, admin_token) =
                 communities::add_token(store, &slug, request.role, &request.label)?;
             audit_token(store, &community, &actor, "token_create", &stored)?;
-            store.durable().await?;
             json_status(
                 &TokenCreated {
                     admin_token,
@@ -431,7 +293,6 @@ async fn handle(
             // Signed-in consoles of this token end now, not at their expiry.
             sessions::end_for_token(store, &slug, &deleted.id)?;
             audit_token(store, &community, &actor, "token_delete", &deleted)?;
-            store.durable().await?;
             no_content()
         }
         Endpoint::CommunityExport(slug) => {
@@ -466,7 +327,6 @@ async fn handle(
                 },
             )?;
             let card = initiatives::card(store, &community, &initiative)?;
-            store.durable().await?;
             json_status(&card, StatusCode::CREATED)
         }
         Endpoint::Initiative(_, id) if is_get => {
@@ -476,7 +336,6 @@ async fn handle(
         Endpoint::Initiative(_, id) => {
             let after =
                 moderation::edit(store, &community, &id, parse_json(headers, body)?, &actor)?;
-            store.durable().await?;
             json(&moderation::admin_view(store, &community, &after)?)
         }
         Endpoint::Reactions(_) => {
@@ -526,7 +385,6 @@ async fn handle(
                 ),
                 (None, None),
             )?;
-            store.durable().await?;
             json_status(&reaction, StatusCode::CREATED)
         }
         Endpoint::Steps(_) if is_get => json(&community.steps),
@@ -534,7 +392,6 @@ async fn handle(
             let inputs: Vec<StepInput> = parse_json_list(headers, body)?;
             let (before, after) = steps::replace(store, &community, inputs)?;
             steps::audit_replace(store, &community, &actor, (&before, &after))?;
-            store.durable().await?;
             json(&after)
         }
         Endpoint::StepsFunnel(_) => json(&steps::funnel(store, &community)?),
@@ -545,7 +402,6 @@ async fn handle(
         Endpoint::InitiativeStep(_, id, step) => {
             let tick: StepTick = parse_json(headers, body)?;
             let view = steps::tick(store, &community, &id, &step, tick.done, &actor)?;
-            store.durable().await?;
             json(&view)
         }
         Endpoint::Topics(_) if is_get => json(&app.discussions.topics(store, &community)?),
@@ -560,7 +416,6 @@ async fn handle(
                 format!("topic {}: {}", topic.id, topic.title),
                 (None, None),
             )?;
-            store.durable().await?;
             json_status(&topic, StatusCode::CREATED)
         }
         Endpoint::Thread(_, kind, id) if is_get => {
@@ -581,7 +436,6 @@ async fn handle(
                 format!("{} {id}: {note}", kind.as_str()),
                 (None, None),
             )?;
-            store.durable().await?;
             json(&thread)
         }
         Endpoint::Moderation(_, id) => {
@@ -594,19 +448,16 @@ async fn handle(
                 &actor,
                 &request.note,
             )?;
-            store.durable().await?;
             json(&moderation::admin_view(store, &community, &after)?)
         }
         Endpoint::Answer(_, id) => {
             let post: AnswerPost = parse_json(headers, body)?;
             let after = moderation::answer(store, &community, &id, post, &actor)?;
-            store.durable().await?;
             json(&moderation::admin_view(store, &community, &after)?)
         }
         Endpoint::Erase(_, id) => {
             let request: ErasureRequest = parse_json(headers, body)?;
             let after = privacy::erase(store, &community, &id, request, &actor)?;
-            store.durable().await?;
             json(&moderation::admin_view(store, &community, &after)?)
         }
         Endpoint::Photo(_, id) if method == Method::PUT => {
@@ -628,7 +479,6 @@ async fn handle(
                 photos::By::Moderator,
             )?;
             audit_photo(store, &community, &actor, "photo_set", &id, &before, &after)?;
-            store.durable().await?;
             json(&moderation::admin_view(store, &community, &after)?)
         }
         Endpoint::Photo(_, id) => {
@@ -643,7 +493,6 @@ async fn handle(
                 &before,
                 &after,
             )?;
-            store.durable().await?;
             json(&moderation::admin_view(store, &community, &after)?)
         }
         Endpoint::InitiativeMeetings(_, id) if is_get => json(&meetings::of_initiative_any(
@@ -688,7 +537,6 @@ async fn handle(
                     &serde_json::json!({ "webhook": hook.id, "site": site, "events": hook.events }),
                 ),
             )?;
-            store.durable().await?;
             json_status(&created, StatusCode::CREATED)
         }
         Endpoint::Webhook(slug, id) => {
@@ -709,7 +557,6 @@ async fn handle(
                     &serde_json::json!({}),
                 ),
             )?;
-            store.durable().await?;
             no_content()
         }
         Endpoint::Deliveries(_) => json(&webhooks::delivery_log(store, &community, log_limit)?),

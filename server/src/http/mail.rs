@@ -3,16 +3,12 @@
 //! shows a button; a POST, the button's or a mail program's RFC 8058
 //! one-click, unsubscribes at once, without cookies or a further question).
 
-use std::sync::Arc;
-
 use serde::Deserialize;
-use warp::filters::BoxedFilter;
 use warp::http::header::{CACHE_CONTROL, CONTENT_TYPE, REFERRER_POLICY};
 use warp::http::{HeaderValue, Method, StatusCode};
 use warp::reply::Response;
-use warp::Filter;
 
-use super::{limited_body, method_not_allowed, parse_query, raw_query, App};
+use super::{parse_query, App, Request};
 use crate::mail::{self, PageKind};
 
 #[derive(Debug, Default, Deserialize)]
@@ -20,28 +16,23 @@ struct PageQuery {
     lang: Option<String>,
 }
 
-pub(super) fn routes(app: Arc<App>) -> BoxedFilter<(Response,)> {
-    use warp::path;
-    path!("mail" / "confirm" / String)
-        .map(|token| (token, false))
-        .or(path!("mail" / "unsubscribe" / String).map(|token| (token, true)))
-        .unify()
-        .and(warp::method())
-        .and(raw_query())
-        .and(limited_body(&app))
-        .then(
-            move |(token, unsubscribe): (String, bool),
-                  method: Method,
-                  query: String,
-                  _body: warp::hyper::body::Bytes| {
-                let app = app.clone();
-                async move { serve(&app, &token, unsubscribe, &method, &query).await }
-            },
-        )
-        .boxed()
+/// The two links of an e-mail, with their token.
+#[derive(Debug, Clone)]
+pub(crate) enum Link {
+    Confirm(String),
+    Unsubscribe(String),
 }
 
-async fn serve(
+/// Answers one request to a mail link.
+pub(super) async fn serve(app: &App, link: Link, request: &Request) -> Response {
+    let (token, unsubscribe) = match link {
+        Link::Confirm(token) => (token, false),
+        Link::Unsubscribe(token) => (token, true),
+    };
+    answer(app, &token, unsubscribe, &request.method, &request.query).await
+}
+
+async fn answer(
     app: &App,
     token: &str,
     unsubscribe: bool,
@@ -51,14 +42,6 @@ async fn serve(
     let lang = parse_query::<PageQuery>(query).ok().and_then(|q| q.lang);
     let lang = lang.as_deref();
     let store = &app.store;
-    let allowed: &[Method] = if unsubscribe {
-        &[Method::GET, Method::HEAD, Method::POST]
-    } else {
-        &[Method::GET, Method::HEAD]
-    };
-    if !allowed.contains(method) {
-        return method_not_allowed(allowed);
-    }
     let token = token.chars().take(128).collect::<String>();
     let outcome = match (unsubscribe, method == Method::POST) {
         (false, _) => mail::confirm(store, &token).map(|(_, c)| (PageKind::Confirmed, c)),
@@ -69,7 +52,9 @@ async fn serve(
     };
     match outcome {
         Ok((kind, community)) => {
-            if kind != PageKind::AskUnsubscribe {
+            // A GET that writes: the dispatcher waits for durability only
+            // after writing methods, so the confirmation waits here.
+            if kind == PageKind::Confirmed {
                 if let Err(err) = store.durable().await {
                     return warp::Reply::into_response(crate::errors::ApiError::from(err));
                 }

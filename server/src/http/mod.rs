@@ -1,12 +1,13 @@
-//! HTTP routes. Thin: each address is one route whose handler picks by
-//! method and calls plain functions of the concept modules. Every failure
-//! becomes the same JSON error shape; nothing here panics on input.
+//! HTTP routes. Thin: every address is a row of the table in `routes`, whose
+//! handler picks by method and calls plain functions of the concept modules.
+//! Every failure becomes the same JSON error shape; nothing here panics on input.
 
 mod admin;
 pub mod demo_site;
 mod mail;
 mod pages;
 mod public;
+pub mod routes;
 mod session;
 mod sse;
 
@@ -16,7 +17,7 @@ use std::sync::Arc;
 use mekaar_api::{ErrorCode, Health};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use warp::http::header::{ALLOW, CACHE_CONTROL, CONTENT_TYPE};
+use warp::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use warp::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use warp::hyper::body::Bytes;
 use warp::reply::Response;
@@ -47,10 +48,6 @@ pub const MAX_HEADERS: usize = 2 * HEADER_LIMIT_LINES;
 /// The OpenAPI 3.1 description of this API, served at `/api/openapi.json`.
 pub const OPENAPI_JSON: &str = include_str!("../../openapi.json");
 
-/// Static addresses also answer HEAD (hyper sends no body for it), for
-/// `curl -I`, link checkers and caches.
-const GET_OR_HEAD: &[Method] = &[Method::GET, Method::HEAD];
-
 /// What every handler can reach.
 pub struct App {
     pub store: Arc<Store>,
@@ -70,7 +67,7 @@ pub struct App {
     /// The settings the server started with.
     pub settings: Settings,
     /// Open connections per network, and what the connection layer refused.
-    pub connections: Arc<crate::connections::ConnectionTable>,
+    pub connections: Arc<crate::connections::ConnectionGate>,
     pub connection_stats: Arc<crate::connections::ConnectionStats>,
     /// E-mail: SMTP transport and settings (see `mail`).
     pub mail: crate::mail::Mailer,
@@ -96,7 +93,7 @@ impl App {
         let tallies = Arc::new(crate::polls::Tallies::new());
         let connection_stats = Arc::new(crate::connections::ConnectionStats::default());
         App {
-            connections: crate::connections::ConnectionTable::new(
+            connections: crate::connections::ConnectionGate::new(
                 settings.connections.clone(),
                 connection_stats.clone(),
             ),
@@ -140,32 +137,10 @@ impl App {
 }
 
 /// The body, read as it arrives and refused with 413 as soon as it passes
-/// [`BODY_LIMIT_BYTES`] (by its `Content-Length` before any of it is read, and
-/// by the bytes actually read whatever the headers say), and with 408 when it
-/// takes longer than the connection limits allow. A chunked body (no
-/// length) is read the same way: the limit holds on what arrives.
-fn limited_body(app: &Arc<App>) -> impl Filter<Extract = (Bytes,), Error = Rejection> + Clone {
-    body_up_to(app, BODY_LIMIT_BYTES)
-}
-
-/// As [`limited_body`], with a limit of `limit` bytes (photo uploads).
-fn body_up_to(
-    app: &Arc<App>,
-    limit: u64,
-) -> impl Filter<Extract = (Bytes,), Error = Rejection> + Clone {
-    let app = app.clone();
-    warp::header::headers_cloned()
-        .and(warp::body::stream())
-        .and_then(move |headers: HeaderMap, body| {
-            let app = app.clone();
-            async move {
-                read_limited(&app, &headers, body, limit)
-                    .await
-                    .map_err(warp::reject::custom)
-            }
-        })
-}
-
+/// `limit` (by its `Content-Length` before any of it is read, and by the
+/// bytes actually read whatever the headers say), and with 408 when it takes
+/// longer than the connection limits allow. A chunked body (no length) is
+/// read the same way: the limit holds on what arrives.
 async fn read_limited(
     app: &App,
     headers: &HeaderMap,
@@ -342,47 +317,99 @@ fn from_json<T: DeserializeOwned>(body: &[u8]) -> ApiResult<T> {
     })
 }
 
-/// All routes of the Mekaar server.
+/// Everything about one request a handler may need.
+pub(crate) struct Request {
+    pub method: Method,
+    pub headers: HeaderMap,
+    pub query: String,
+    pub body: Bytes,
+    pub peer: Option<Peer>,
+    /// The methods of the address, from the route table.
+    pub allow: &'static str,
+}
+
+impl Request {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+/// All routes of the Mekaar server: the request's head within limits, then
+/// the route table (`routes`).
 pub fn routes(app: Arc<App>) -> impl Filter<Extract = (impl Reply,), Error = Infallible> + Clone {
-    let request = warp::method().and(warp::header::headers_cloned());
+    let log = warp::log::custom(|info| {
+        // Method, path and status only: never the client's address.
+        tracing::debug!(
+            method = %info.method(),
+            path = info.path(),
+            status = info.status().as_u16(),
+            micros = info.elapsed().as_micros() as u64,
+            "request"
+        );
+    });
 
-    let healthz = warp::path!("healthz")
-        .and(request)
-        .map(|method: Method, _| {
-            only(&method, GET_OR_HEAD, || {
-                Ok(json(&Health {
-                    status: "ok".into(),
-                }))
-            })
-        });
+    request_head_limits()
+        .and(warp::method())
+        .and(warp::filters::path::full())
+        .and(raw_query())
+        .and(warp::header::headers_cloned())
+        .and(connection())
+        .and(warp::body::stream())
+        .then(
+            move |method: Method,
+                  path: warp::filters::path::FullPath,
+                  query: String,
+                  headers: HeaderMap,
+                  peer: Option<Peer>,
+                  body| {
+                let app = app.clone();
+                async move {
+                    let incoming = routes::Incoming {
+                        method,
+                        path: path.as_str().to_string(),
+                        query,
+                        headers,
+                        peer,
+                    };
+                    routes::dispatch(&app, incoming, body).await
+                }
+            },
+        )
+        .recover(|rejection| async move { Ok::<_, Infallible>(rejection_response(rejection)) })
+        .unify()
+        .with(log)
+}
 
-    let openapi = warp::path!("api" / "openapi.json")
-        .and(request)
-        .map(|method: Method, _| {
-            only(&method, GET_OR_HEAD, || {
+/// The server's own files and small answers (area `Assets` of the table).
+#[derive(Debug, Clone)]
+pub(crate) enum Asset {
+    Health,
+    OpenApi,
+    EmbedJs,
+    /// A file of the widget bundle.
+    Bundle(String),
+    /// A photo rendition.
+    Photo(String),
+}
+
+fn asset(app: &App, asset: Asset, headers: &HeaderMap) -> Response {
+    let answer = || -> ApiResult<Response> {
+        Ok(match asset {
+            Asset::Health => json(&Health {
+                status: "ok".into(),
+            }),
+            Asset::OpenApi => {
                 let mut response = Response::new(OPENAPI_JSON.into());
                 response
                     .headers_mut()
                     .insert("content-type", HeaderValue::from_static("application/json"));
-                Ok(response)
-            })
-        });
-
-    let embed_js =
-        warp::path!("embed.js")
-            .and(request)
-            .map(|method: Method, headers: HeaderMap| {
-                only(&method, GET_OR_HEAD, || {
-                    Ok(assets::bundle_file("embed.js", &headers))
-                })
-            });
-
-    // A photo rendition: its name is the hash of its bytes, so it never
-    // changes and any cache may keep it for a year.
-    let photo = warp::path!("photos" / String).and(request).map({
-        let app = app.clone();
-        move |name: String, method: Method, _| {
-            only(&method, GET_OR_HEAD, || {
+                response
+            }
+            Asset::EmbedJs => assets::bundle_file("embed.js", headers),
+            Asset::Bundle(name) => assets::bundle_file(&name, headers),
+            // Its name is the hash of its bytes, so it never changes and any
+            // cache may keep it for a year.
+            Asset::Photo(name) => {
                 let mut response =
                     file_response(crate::photos::file(&app.store, &name)?, "image/jpeg", None);
                 let headers = response.headers_mut();
@@ -399,77 +426,11 @@ pub fn routes(app: Arc<App>) -> impl Filter<Extract = (impl Reply,), Error = Inf
                     "cross-origin-resource-policy",
                     HeaderValue::from_static("cross-origin"),
                 );
-                Ok(response)
-            })
-        }
-    });
-
-    let bundle = warp::path!("pkg" / String).and(request).map(
-        |name: String, method: Method, headers: HeaderMap| {
-            only(&method, GET_OR_HEAD, || {
-                Ok(assets::bundle_file(&name, &headers))
-            })
-        },
-    );
-
-    let log = warp::log::custom(|info| {
-        // Method, path and status only: never the client's address.
-        tracing::debug!(
-            method = %info.method(),
-            path = info.path(),
-            status = info.status().as_u16(),
-            micros = info.elapsed().as_micros() as u64,
-            "request"
-        );
-    });
-
-    request_head_limits()
-        .and(
-            healthz
-                .or(openapi)
-                .unify()
-                .or(embed_js)
-                .unify()
-                .or(bundle)
-                .unify()
-                .or(photo)
-                .unify()
-                .or(public::routes(app.clone()))
-                .unify()
-                .or(admin::routes(app.clone()))
-                .unify()
-                .or(session::routes(app.clone()))
-                .unify()
-                .or(pages::routes(app.clone()))
-                .unify()
-                .or(mail::routes(app.clone()))
-                .unify(),
-        )
-        .recover(|rejection| async move { Ok::<_, Infallible>(rejection_response(rejection)) })
-        .unify()
-        .with(log)
-}
-
-/// Runs `action` when `method` is one of `allowed`, else answers 405.
-fn only(
-    method: &Method,
-    allowed: &[Method],
-    action: impl FnOnce() -> ApiResult<Response>,
-) -> Response {
-    if allowed.contains(method) {
-        action().unwrap_or_else(Reply::into_response)
-    } else {
-        method_not_allowed(allowed)
-    }
-}
-
-fn method_not_allowed(allowed: &[Method]) -> Response {
-    let names: Vec<&str> = allowed.iter().map(Method::as_str).collect();
-    let mut response = ApiError::method_not_allowed(&names).into_response();
-    if let Ok(value) = HeaderValue::from_str(&names.join(", ")) {
-        response.headers_mut().insert(ALLOW, value);
-    }
-    response
+                response
+            }
+        })
+    };
+    answer().unwrap_or_else(Reply::into_response)
 }
 
 /// A JSON answer that no cache keeps (counts change; some depend on the voter).

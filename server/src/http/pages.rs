@@ -5,21 +5,17 @@
 //! `/control/{poll}` leads to that poll's live control in the console.
 
 use std::net::IpAddr;
-use std::sync::Arc;
 
 use mekaar_api::is_valid_slug;
 use mekaar_api::polls::{JoinTarget, Poll};
 use serde::Deserialize;
-use warp::filters::BoxedFilter;
 use warp::http::header::{CACHE_CONTROL, CONTENT_TYPE, LOCATION, REFERRER_POLICY};
-use warp::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use warp::http::{HeaderMap, HeaderValue, StatusCode};
 use warp::reply::Response;
-use warp::Filter;
 
-use super::{connection, json, only, parse_query, raw_query, App, GET_OR_HEAD};
+use super::{json, parse_query, App, Request};
 use crate::abuse::Guess;
 use crate::communities;
-use crate::connections::Peer;
 use crate::cors;
 use crate::errors::{ApiError, ApiResult};
 use crate::frames::{self, FrameKind, FrameQuery};
@@ -31,7 +27,7 @@ use crate::share;
 const MANAGE_PAGE: &str = include_str!("../../pages/manage.html");
 
 #[derive(Debug, Clone)]
-enum Page {
+pub(crate) enum Page {
     Manage(String, String),
     Phone(String),
     /// `/p` without a code: the form to type it in (`?code=` leads on).
@@ -40,6 +36,7 @@ enum Page {
     Landing,
     Overlay(String),
     Control(String),
+    /// `/qr/{code}.svg`: the join code's QR code.
     Qr(String),
     JoinLookup(String),
     /// The admin console's page.
@@ -76,73 +73,34 @@ struct OverlayQuery {
     layout: Option<String>,
 }
 
-pub(super) fn routes(app: Arc<App>) -> BoxedFilter<(Response,)> {
-    use warp::path;
-    path!("manage" / String / String)
-        .map(Page::Manage)
-        .or(path!("p" / String).map(Page::Phone))
-        .unify()
-        .or(path!("p").map(|| Page::JoinForm))
-        .unify()
-        .or(warp::path::end().map(|| Page::Landing))
-        .unify()
-        .or(path!("overlay" / String).map(Page::Overlay))
-        .unify()
-        .or(path!("control" / String).map(Page::Control))
-        .unify()
-        .or(path!("qr" / String).map(Page::Qr))
-        .unify()
-        .or(path!("api" / "v1" / "polls" / "join" / String).map(Page::JoinLookup))
-        .unify()
-        .or(path!("admin").map(|| Page::Console))
-        .unify()
-        .or(path!("pkg" / "console" / String).map(Page::ConsoleFile))
-        .unify()
-        .or(path!("embed" / String).map(Page::Frame))
-        .unify()
-        .or(path!("i" / String).map(Page::Short))
-        .unify()
-        .or(path!("poster" / String / String).map(Page::Poster))
-        .unify()
-        .or(path!("flyer" / String / String).map(Page::Flyer))
-        .unify()
-        .or(path!("share.js").map(|| Page::ShareScript))
-        .unify()
-        .and(warp::method())
-        .and(warp::header::headers_cloned())
-        .and(raw_query())
-        .and(connection())
-        .map(
-            move |page: Page,
-                  method: Method,
-                  headers: HeaderMap,
-                  query: String,
-                  peer: Option<Peer>| {
-                let client = app.abuse.client_ip(peer.map(|p| p.remote), &headers);
-                let page_is_json = matches!(page, Page::JoinLookup(_));
-                // People reach these by typing a code or a link: a page, not JSON.
-                let is_poll_page =
-                    matches!(page, Page::Phone(_) | Page::Overlay(_) | Page::Control(_));
-                let is_share_page =
-                    matches!(page, Page::Short(_) | Page::Poster(..) | Page::Flyer(..));
-                let mut response = only(&method, GET_OR_HEAD, || {
-                    serve(&app, page, &headers, &query, client).or_else(|error| {
-                        if error.status() == StatusCode::NOT_FOUND && is_poll_page {
-                            Ok(html(pages::not_found_page(), StatusCode::NOT_FOUND))
-                        } else if error.status() == StatusCode::NOT_FOUND && is_share_page {
-                            Ok(html(share::not_found_page(), StatusCode::NOT_FOUND))
-                        } else {
-                            Err(error)
-                        }
-                    })
-                });
-                if page_is_json {
-                    cors::expose_to_caller(&mut response, &headers);
-                }
-                response
-            },
-        )
-        .boxed()
+/// Answers one request for a page (GET or HEAD: the dispatcher checks).
+pub(super) fn serve_page(app: &App, page: Page, request: &Request) -> Response {
+    let Request {
+        headers,
+        query,
+        peer,
+        ..
+    } = request;
+    let client = app.abuse.client_ip(peer.map(|p| p.remote), headers);
+    let page_is_json = matches!(page, Page::JoinLookup(_));
+    // People reach these by typing a code or a link: a page, not JSON.
+    let is_poll_page = matches!(page, Page::Phone(_) | Page::Overlay(_) | Page::Control(_));
+    let is_share_page = matches!(page, Page::Short(_) | Page::Poster(..) | Page::Flyer(..));
+    let mut response = serve(app, page, headers, query, client)
+        .or_else(|error| {
+            if error.status() == StatusCode::NOT_FOUND && is_poll_page {
+                Ok(html(pages::not_found_page(), StatusCode::NOT_FOUND))
+            } else if error.status() == StatusCode::NOT_FOUND && is_share_page {
+                Ok(html(share::not_found_page(), StatusCode::NOT_FOUND))
+            } else {
+                Err(error)
+            }
+        })
+        .unwrap_or_else(warp::Reply::into_response);
+    if page_is_json {
+        cors::expose_to_caller(&mut response, headers);
+    }
+    response
 }
 
 fn serve(
@@ -231,11 +189,8 @@ fn serve(
             let (poll, _) = poll_by_id(app, &id)?;
             control_redirect(&poll.id)?
         }
-        Page::Qr(file) => {
-            let code = file
-                .strip_suffix(".svg")
-                .ok_or_else(ApiError::route_not_found)?;
-            let (poll, _) = poll_by_join_code(app, code, client)?;
+        Page::Qr(code) => {
+            let (poll, _) = poll_by_join_code(app, &code, client)?;
             let url = format!("{}/p/{}", app.public_url(headers), poll.join_code);
             let svg = pages::qr_svg(&url).ok_or_else(|| ApiError::internal("QR code"))?;
             let mut response = Response::new(svg.into());

@@ -9,20 +9,14 @@ use mekaar_api::{
     ErrorCode, InitiativeSubmitted, JoinRequest, ManageLinkRequest, ManageView, ReportRequest,
     UpdatePost, WebhookEvent, MANAGE_HEADER, VOTER_HEADER,
 };
-use warp::filters::BoxedFilter;
 use warp::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
 use warp::http::{HeaderMap, HeaderValue, Method, StatusCode};
-use warp::hyper::body::Bytes;
 use warp::reply::Response;
-use warp::{Filter, Reply};
+use warp::Reply;
 
-use super::{
-    body_up_to, connection, file_response, json, json_status, limited_body, method_not_allowed,
-    parse_json, parse_query, raw_query, sse, App, PHOTO_LIMIT_BYTES,
-};
+use super::{file_response, json, json_status, parse_json, parse_query, sse, App, Request};
 use crate::abuse::{Action, Guess};
 use crate::communities::{self, Community};
-use crate::connections::Peer;
 use crate::cors;
 use crate::discussions::{self, ThreadQuery};
 use crate::errors::{ApiError, ApiResult};
@@ -42,7 +36,7 @@ use crate::webhooks;
 
 /// The addresses under `/api/v1/communities/{slug}`.
 #[derive(Debug, Clone)]
-enum Endpoint {
+pub(crate) enum Endpoint {
     Community,
     Initiatives,
     Initiative(String),
@@ -84,251 +78,17 @@ enum Endpoint {
     ManageLink,
 }
 
-impl Endpoint {
-    fn methods(&self) -> &'static [Method] {
-        match self {
-            Endpoint::Initiatives => &[Method::GET, Method::POST],
-            Endpoint::Support(_) => &[Method::GET, Method::PUT, Method::DELETE],
-            Endpoint::Join(_) => &[Method::GET, Method::POST, Method::DELETE],
-            Endpoint::Report(_) | Endpoint::ManageUpdates(_) => &[Method::POST],
-            Endpoint::Manage(_) => &[Method::GET, Method::PATCH],
-            Endpoint::Photo(_) => &[Method::PUT, Method::DELETE],
-            Endpoint::PollVote(_)
-            | Endpoint::ThreadReactions(..)
-            | Endpoint::ReactionReport(_)
-            | Endpoint::ManageLink => &[Method::POST],
-            Endpoint::Reaction(_) => &[Method::PATCH, Method::DELETE],
-            Endpoint::ReactionAgree(_) => &[Method::PUT, Method::DELETE],
-            Endpoint::InitiativeStep(..) => &[Method::PUT],
-            Endpoint::InitiativeMeetings(_) => &[Method::GET, Method::POST],
-            Endpoint::Meeting(_) => &[Method::GET, Method::PATCH],
-            Endpoint::MeetingAttend(_) => &[Method::GET, Method::PUT, Method::DELETE],
-            _ => &[Method::GET],
-        }
-    }
-}
-
-/// Everything about one request a handler may need.
-struct Request {
-    method: Method,
-    headers: HeaderMap,
-    query: String,
-    body: Bytes,
-    peer: Option<Peer>,
-}
-
-impl Request {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).and_then(|v| v.to_str().ok())
-    }
-}
-
-pub(super) fn routes(app: Arc<App>) -> BoxedFilter<(Response,)> {
-    use warp::path;
-    let endpoint = path!("api" / "v1" / "communities" / String)
-        .map(|slug| (slug, Endpoint::Community))
-        .or(path!("api" / "v1" / "communities" / String / "initiatives")
-            .map(|slug| (slug, Endpoint::Initiatives)))
-        .unify()
-        .or(
-            path!("api" / "v1" / "communities" / String / "initiatives" / String)
-                .map(|slug, id| (slug, Endpoint::Initiative(id))),
-        )
-        .unify()
-        .or(
-            path!("api" / "v1" / "communities" / String / "initiatives" / String / "support")
-                .map(|slug, id| (slug, Endpoint::Support(id))),
-        )
-        .unify()
-        .or(
-            path!("api" / "v1" / "communities" / String / "initiatives" / String / "join")
-                .map(|slug, id| (slug, Endpoint::Join(id))),
-        )
-        .unify()
-        .or(
-            path!("api" / "v1" / "communities" / String / "initiatives" / String / "report")
-                .map(|slug, id| (slug, Endpoint::Report(id))),
-        )
-        .unify()
-        .or(
-            path!("api" / "v1" / "communities" / String / "initiatives" / String / "manage")
-                .map(|slug, id| (slug, Endpoint::Manage(id))),
-        )
-        .unify()
-        .or(path!(
-            "api" / "v1" / "communities" / String / "initiatives" / String / "manage" / "updates"
-        )
-        .map(|slug, id| (slug, Endpoint::ManageUpdates(id))))
-        .unify()
-        .or(path!("api" / "v1" / "communities" / String / "feed.json")
-            .map(|slug| (slug, Endpoint::FeedJson)))
-        .unify()
-        .or(path!("api" / "v1" / "communities" / String / "feed.atom")
-            .map(|slug| (slug, Endpoint::FeedAtom)))
-        .unify()
-        .or(
-            path!("api" / "v1" / "communities" / String / "polls" / String)
-                .map(|slug, id| (slug, Endpoint::Poll(id))),
-        )
-        .unify()
-        .or(
-            path!("api" / "v1" / "communities" / String / "polls" / String / "vote")
-                .map(|slug, id| (slug, Endpoint::PollVote(id))),
-        )
-        .unify()
-        .or(
-            path!("api" / "v1" / "communities" / String / "polls" / String / "results")
-                .map(|slug, id| (slug, Endpoint::PollResults(id))),
-        )
-        .unify()
-        .or(
-            path!("api" / "v1" / "communities" / String / "polls" / String / "live")
-                .map(|slug, id| (slug, Endpoint::PollLive(id))),
-        )
-        .unify()
-        .or(
-            path!("api" / "v1" / "communities" / String / "open-data" / "initiatives.csv")
-                .map(|slug| (slug, Endpoint::OpenDataInitiatives)),
-        )
-        .unify()
-        .or(
-            path!("api" / "v1" / "communities" / String / "open-data" / "poll-results.csv")
-                .map(|slug| (slug, Endpoint::OpenDataPollResults)),
-        )
-        .unify()
-        // Boxed: the nested filter types are otherwise too deep for rustc.
-        .boxed();
-    let dialogue = path!("api" / "v1" / "communities" / String / "threads" / String / String)
-        .map(|slug, kind, id| (slug, Endpoint::Thread(kind, id)))
-        .or(path!(
-            "api" / "v1" / "communities" / String / "threads" / String / String / "reactions"
-        )
-        .map(|slug, kind, id| (slug, Endpoint::ThreadReactions(kind, id))))
-        .unify()
-        .or(
-            path!("api" / "v1" / "communities" / String / "threads" / String / String / "live")
-                .map(|slug, kind, id| (slug, Endpoint::ThreadLive(kind, id))),
-        )
-        .unify()
-        .or(
-            path!("api" / "v1" / "communities" / String / "reactions" / String)
-                .map(|slug, id| (slug, Endpoint::Reaction(id))),
-        )
-        .unify()
-        .or(
-            path!("api" / "v1" / "communities" / String / "reactions" / String / "agree")
-                .map(|slug, id| (slug, Endpoint::ReactionAgree(id))),
-        )
-        .unify()
-        .or(
-            path!("api" / "v1" / "communities" / String / "reactions" / String / "report")
-                .map(|slug, id| (slug, Endpoint::ReactionReport(id))),
-        )
-        .unify()
-        .or(path!("api" / "v1" / "communities" / String / "manage-link")
-            .map(|slug| (slug, Endpoint::ManageLink)))
-        .unify()
-        .boxed();
-    let steps = path!("api" / "v1" / "communities" / String / "steps")
-        .map(|slug| (slug, Endpoint::Steps))
-        .or(
-            path!("api" / "v1" / "communities" / String / "initiatives" / String / "steps")
-                .map(|slug, id| (slug, Endpoint::InitiativeSteps(id))),
-        )
-        .unify()
-        .or(path!(
-            "api" / "v1" / "communities" / String / "initiatives" / String / "steps" / String
-        )
-        .map(|slug, id, step| (slug, Endpoint::InitiativeStep(id, step))))
-        .unify()
-        .boxed();
-    let agenda = path!("api" / "v1" / "communities" / String / "meetings")
-        .map(|slug| (slug, Endpoint::Meetings))
-        .or(
-            path!("api" / "v1" / "communities" / String / "meetings.ics")
-                .map(|slug| (slug, Endpoint::MeetingsIcs)),
-        )
-        .unify()
-        .or(
-            path!("api" / "v1" / "communities" / String / "initiatives" / String / "meetings")
-                .map(|slug, id| (slug, Endpoint::InitiativeMeetings(id))),
-        )
-        .unify()
-        .or(
-            path!("api" / "v1" / "communities" / String / "initiatives" / String / "meetings.ics")
-                .map(|slug, id| (slug, Endpoint::InitiativeMeetingsIcs(id))),
-        )
-        .unify()
-        .or(
-            path!("api" / "v1" / "communities" / String / "meetings" / String).map(
-                |slug, m: String| match m.strip_suffix(".ics") {
-                    Some(id) => (slug, Endpoint::MeetingIcs(id.to_string())),
-                    None => (slug, Endpoint::Meeting(m)),
-                },
-            ),
-        )
-        .unify()
-        .or(
-            path!("api" / "v1" / "communities" / String / "meetings" / String / "attend")
-                .map(|slug, id| (slug, Endpoint::MeetingAttend(id))),
-        )
-        .unify()
-        .boxed();
-    let endpoint = endpoint
-        .or(dialogue)
-        .unify()
-        .or(agenda)
-        .unify()
-        .or(steps)
-        .unify()
-        .boxed();
-    // The photo upload is the one route with a larger body.
-    let photo = path!("api" / "v1" / "communities" / String / "initiatives" / String / "photo")
-        .map(|slug, id| (slug, Endpoint::Photo(id)))
-        .boxed();
-    let photo_body = body_up_to(&app, PHOTO_LIMIT_BYTES).boxed();
-    serve(app.clone(), endpoint, limited_body(&app).boxed())
-        .or(serve(app, photo, photo_body))
-        .unify()
-        .boxed()
-}
-
-fn serve(
-    app: Arc<App>,
-    endpoint: BoxedFilter<((String, Endpoint),)>,
-    body: BoxedFilter<(Bytes,)>,
-) -> BoxedFilter<(Response,)> {
-    endpoint
-        .and(warp::method())
-        .and(warp::header::headers_cloned())
-        .and(raw_query())
-        .and(body)
-        .and(connection())
-        .then(
-            move |(slug, endpoint): (String, Endpoint),
-                  method: Method,
-                  headers: HeaderMap,
-                  query: String,
-                  body: Bytes,
-                  peer: Option<Peer>| {
-                let app = app.clone();
-                async move {
-                    let request = Request {
-                        method,
-                        headers,
-                        query,
-                        body,
-                        peer,
-                    };
-                    let mut response = handle(&app, &slug, endpoint, &request)
-                        .await
-                        .unwrap_or_else(Reply::into_response);
-                    cors::expose_to_caller(&mut response, &request.headers);
-                    response
-                }
-            },
-        )
-        .boxed()
+/// Answers one request to `/api/v1/communities/{slug}…` (CORS headers are
+/// added by the dispatcher).
+pub(super) async fn serve(
+    app: &Arc<App>,
+    slug: &str,
+    endpoint: Endpoint,
+    request: &Request,
+) -> Response {
+    handle(app, slug, endpoint, request)
+        .await
+        .unwrap_or_else(Reply::into_response)
 }
 
 async fn handle(
@@ -342,10 +102,7 @@ async fn handle(
     cors::check_origin(&community, &request.headers, &app.own_origins(request.peer))?;
     let method = &request.method;
     if method == Method::OPTIONS {
-        return Ok(cors::preflight(endpoint.methods()));
-    }
-    if !endpoint.methods().contains(method) {
-        return Ok(method_not_allowed(endpoint.methods()));
+        return Ok(cors::preflight(request.allow));
     }
     let voter = request.header(VOTER_HEADER);
     let client_ip = app
@@ -396,7 +153,6 @@ async fn handle(
                 &manage_token,
                 &app.public_url(&request.headers),
             )?;
-            store.durable().await?;
             json_status(
                 &InitiativeSubmitted {
                     initiative: detail,
@@ -452,13 +208,11 @@ async fn handle(
                     mail::unsubscribe_voter(store, &community, &id, &voter)?;
                 }
             }
-            store.durable().await?;
             json(&state)
         }
         (Endpoint::Join(id), Method::DELETE) => {
             let state = joins::withdraw(store, &community, &id, voter).await?;
             mail::unsubscribe_voter(store, &community, &id, &supports::voter(voter)?)?;
-            store.durable().await?;
             json(&state)
         }
         (Endpoint::Join(id), _) => json(&joins::state(store, &community, &id, voter)?),
@@ -488,7 +242,6 @@ async fn handle(
                     after: Some(&after),
                 },
             )?;
-            store.durable().await?;
             json(&manage_view(app, &community, &after)?)
         }
         (Endpoint::Manage(id), _) => {
@@ -504,7 +257,6 @@ async fn handle(
             if let Some(update) = after.updates.last() {
                 mail::announce_update(store, &community, &after, &update.text)?;
             }
-            store.durable().await?;
             json(&manage_view(app, &community, &after)?)
         }
         (Endpoint::Photo(id), Method::PUT) => {
@@ -526,7 +278,6 @@ async fn handle(
                 photos::By::Initiator,
             )?;
             audit_initiator(store, &community, &id, "photo_set", &before, &after)?;
-            store.durable().await?;
             json(&manage_view(app, &community, &after)?)
         }
         (Endpoint::Photo(id), _) => {
@@ -534,7 +285,6 @@ async fn handle(
             initiatives::check_manage_token(&initiative, request.header(MANAGE_HEADER))?;
             let (before, after) = photos::detach(store, &community, &id, photos::Which::All)?;
             audit_initiator(store, &community, &id, "photo_remove", &before, &after)?;
-            store.durable().await?;
             json(&manage_view(app, &community, &after)?)
         }
         (Endpoint::Steps, _) => json(&community.steps),
@@ -559,7 +309,6 @@ async fn handle(
                 tick.done,
                 moderation::ACTOR_INITIATOR,
             )?;
-            store.durable().await?;
             json(&view)
         }
         (Endpoint::FeedJson, _) => conditional(app, &request.headers, || {

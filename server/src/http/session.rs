@@ -5,14 +5,12 @@ use std::sync::Arc;
 
 use mekaar_api::admin::SessionCreate;
 use mekaar_api::ErrorCode;
-use warp::filters::BoxedFilter;
 use warp::http::header::{CACHE_CONTROL, SET_COOKIE};
 use warp::http::{HeaderMap, HeaderValue, Method, StatusCode};
-use warp::hyper::body::Bytes;
 use warp::reply::Response;
-use warp::{Filter, Reply};
+use warp::Reply;
 
-use super::{connection, json, json_status, limited_body, method_not_allowed, parse_json, App};
+use super::{json, json_status, parse_json, App, Request};
 use crate::abuse::Guess;
 use crate::auth::{self, AdminRequest};
 use crate::communities;
@@ -21,28 +19,21 @@ use crate::errors::{ApiError, ApiResult};
 use crate::secrets;
 use crate::sessions;
 
-const METHODS: &[Method] = &[Method::GET, Method::POST, Method::DELETE];
-
 /// Longer than any token we make; longer input is simply wrong.
 const TOKEN_MAX_LEN: usize = 200;
 
-pub(super) fn routes(app: Arc<App>) -> BoxedFilter<(Response,)> {
-    warp::path!("api" / "v1" / "session")
-        .and(warp::method())
-        .and(warp::header::headers_cloned())
-        .and(connection())
-        .and(limited_body(&app))
-        .then(
-            move |method: Method, headers: HeaderMap, peer: Option<Peer>, body: Bytes| {
-                let app = app.clone();
-                async move {
-                    handle(&app, &method, &headers, peer, &body)
-                        .await
-                        .unwrap_or_else(Reply::into_response)
-                }
-            },
-        )
-        .boxed()
+/// Answers one request to `/api/v1/session`.
+pub(super) async fn serve(app: &Arc<App>, request: &Request) -> Response {
+    let Request {
+        method,
+        headers,
+        body,
+        peer,
+        ..
+    } = request;
+    handle(app, method, headers, *peer, body)
+        .await
+        .unwrap_or_else(Reply::into_response)
 }
 
 async fn handle(
@@ -73,7 +64,6 @@ async fn handle(
                 },
             )?;
             sessions::delete(store, &id)?;
-            store.durable().await?;
             let mut response = Response::new(Default::default());
             *response.status_mut() = StatusCode::NO_CONTENT;
             set_cookie(
@@ -82,7 +72,7 @@ async fn handle(
             );
             Ok(response)
         }
-        _ => Ok(method_not_allowed(METHODS)),
+        _ => Ok(super::routes::method_not_allowed("GET, POST, DELETE")),
     }
 }
 
@@ -125,7 +115,6 @@ async fn sign_in(
         sessions::delete(store, &old)?;
     }
     let (id, session) = sessions::create(store, &community, &stored, secrets::now_secs())?;
-    store.durable().await?;
     let mut response = json_status(&session.info(&community), StatusCode::CREATED);
     set_cookie(
         &mut response,

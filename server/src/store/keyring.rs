@@ -16,6 +16,12 @@
 //! written; a torn last entry (a crash mid-append) is ignored. A rewrite goes
 //! to a new file that replaces the old one by rename, so the old file's
 //! contents end up in no file of the directory.
+//!
+//! With PostgreSQL the keys are rows of its `record_keys` table, inserted
+//! (committed) before the record that uses the key; a rewrite deletes the
+//! others and runs `VACUUM FULL` on that table, which writes it anew and
+//! removes the old file. Its WAL and any base backup hold the keys until
+//! they age out (the same holds for sled's data on a backup disk).
 
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
@@ -26,11 +32,14 @@ use std::sync::Mutex;
 use chacha20poly1305::aead::{Aead, KeyInit};
 use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
 
+use super::postgres::PgEngine;
 use super::{StoreError, StoreResult};
 
 /// What a sealed value starts with. JSON never starts with a 0 byte.
-const MAGIC: &[u8; 8] = b"\0mkseal1";
+pub(super) const MAGIC: &[u8; 8] = b"\0mkseal1";
 const ID_LEN: usize = 16;
+/// The magic and the key id: what [`key_id`] reads.
+pub(super) const SEALED_PREFIX_LEN: usize = MAGIC.len() + ID_LEN;
 const KEY_LEN: usize = 32;
 const NONCE_LEN: usize = 12;
 const ENTRY_LEN: usize = ID_LEN + KEY_LEN;
@@ -38,20 +47,26 @@ const ENTRY_LEN: usize = ID_LEN + KEY_LEN;
 pub type KeyId = [u8; ID_LEN];
 
 pub struct Keyring {
-    path: PathBuf,
+    backend: Backend,
     state: Mutex<State>,
 }
 
+enum Backend {
+    /// `dir/keyring`.
+    File(PathBuf),
+    Postgres(std::sync::Arc<PgEngine>),
+}
+
 struct State {
-    /// Appends go here; replaced by a rewrite.
-    file: File,
+    /// Appends go here; replaced by a rewrite (none for PostgreSQL).
+    file: Option<File>,
     keys: HashMap<KeyId, [u8; KEY_LEN]>,
     /// Keys made since the last rewrite (to tell when one is worth it).
     made: u64,
 }
 
 fn io(err: std::io::Error) -> StoreError {
-    StoreError::Engine(sled::Error::Io(err))
+    StoreError::Engine(err.to_string())
 }
 
 impl Keyring {
@@ -83,9 +98,26 @@ impl Keyring {
                 .map_err(io)?;
         }
         Ok(Keyring {
-            path,
+            backend: Backend::File(path),
             state: Mutex::new(State {
-                file,
+                file: Some(file),
+                keys,
+                made: 0,
+            }),
+        })
+    }
+
+    /// The keys in PostgreSQL's `record_keys` table.
+    pub fn open_postgres(pg: std::sync::Arc<PgEngine>) -> StoreResult<Keyring> {
+        let keys = pg
+            .record_keys()?
+            .into_iter()
+            .filter_map(|(id, key)| Some((id.try_into().ok()?, key.try_into().ok()?)))
+            .collect();
+        Ok(Keyring {
+            backend: Backend::Postgres(pg),
+            state: Mutex::new(State {
+                file: None,
                 keys,
                 made: 0,
             }),
@@ -109,7 +141,10 @@ impl Keyring {
 
     /// Puts every key made so far on disk.
     pub fn sync(&self) -> StoreResult<()> {
-        self.state().file.sync_data().map_err(io)
+        match &self.state().file {
+            Some(file) => file.sync_data().map_err(io),
+            None => Ok(()),
+        }
     }
 
     fn seal_with(&self, plain: &[u8], durable: bool) -> StoreResult<Vec<u8>> {
@@ -119,14 +154,21 @@ impl Keyring {
         let sealed = ChaCha20Poly1305::new(Key::from_slice(&key))
             .encrypt(Nonce::from_slice(&nonce), plain)
             .map_err(|_| StoreError::Corrupt("a record could not be sealed".into()))?;
-        {
+        if let Backend::Postgres(pg) = &self.backend {
+            // Committed before the record is written (`synchronous_commit`).
+            pg.insert_record_key(&id, &key)?;
+            let mut state = self.state();
+            state.keys.insert(id, key);
+            state.made += 1;
+        } else {
             let mut state = self.state();
             let mut entry = [0u8; ENTRY_LEN];
             entry[..ID_LEN].copy_from_slice(&id);
             entry[ID_LEN..].copy_from_slice(&key);
-            state.file.write_all(&entry).map_err(io)?;
+            let file = state.file.as_mut().expect("a file keyring has its file");
+            file.write_all(&entry).map_err(io)?;
             if durable {
-                state.file.sync_data().map_err(io)?;
+                file.sync_data().map_err(io)?;
             }
             state.keys.insert(id, key);
             state.made += 1;
@@ -149,12 +191,26 @@ impl Keyring {
         if rest.len() < NONCE_LEN {
             return Err(StoreError::Corrupt("a sealed record is cut short".into()));
         }
-        let key = self
-            .state()
-            .keys
-            .get(&id)
-            .copied()
-            .ok_or_else(|| StoreError::Corrupt("a sealed record's key is missing".into()))?;
+        let known = self.state().keys.get(&id).copied();
+        let key = match (known, &self.backend) {
+            (Some(key), _) => key,
+            // Made by another node since this one loaded the keys.
+            (None, Backend::Postgres(pg)) => {
+                let key: [u8; KEY_LEN] = pg
+                    .record_key(&id)?
+                    .and_then(|key| key.try_into().ok())
+                    .ok_or_else(|| {
+                        StoreError::Corrupt("a sealed record's key is missing".into())
+                    })?;
+                self.state().keys.insert(id, key);
+                key
+            }
+            (None, Backend::File(_)) => {
+                return Err(StoreError::Corrupt(
+                    "a sealed record's key is missing".into(),
+                ))
+            }
+        };
         ChaCha20Poly1305::new(Key::from_slice(&key))
             .decrypt(Nonce::from_slice(&rest[..NONCE_LEN]), &rest[NONCE_LEN..])
             .map_err(|_| StoreError::Corrupt("a sealed record does not open".into()))
@@ -175,7 +231,14 @@ impl Keyring {
         let before = state.keys.len();
         state.keys.retain(|id, _| live.contains(id));
         let dropped = before - state.keys.len();
-        let new_path = self.path.with_file_name("keyring.new");
+        let path = match &self.backend {
+            Backend::File(path) => path,
+            Backend::Postgres(pg) => {
+                let live: Vec<&[u8]> = live.iter().map(|id| &id[..]).collect();
+                return pg.keep_only_record_keys(&live);
+            }
+        };
+        let new_path = path.with_file_name("keyring.new");
         {
             let mut file = File::create(&new_path).map_err(io)?;
             let mut bytes = Vec::with_capacity(state.keys.len() * ENTRY_LEN);
@@ -186,14 +249,11 @@ impl Keyring {
             file.write_all(&bytes).map_err(io)?;
             file.sync_all().map_err(io)?;
         }
-        std::fs::rename(&new_path, &self.path).map_err(io)?;
-        if let Some(dir) = self.path.parent() {
+        std::fs::rename(&new_path, path).map_err(io)?;
+        if let Some(dir) = path.parent() {
             File::open(dir).and_then(|d| d.sync_all()).map_err(io)?;
         }
-        state.file = OpenOptions::new()
-            .append(true)
-            .open(&self.path)
-            .map_err(io)?;
+        state.file = Some(OpenOptions::new().append(true).open(path).map_err(io)?);
         Ok(dropped)
     }
 }

@@ -1,26 +1,48 @@
-//! The one module that touches sled. Everything persistent goes through here,
-//! so the engine could be swapped and the database exported as plain JSON.
+//! The one module that touches the database. Everything persistent goes
+//! through here, so the engine can be swapped and the database exported as
+//! plain JSON. Two engines: sled in a data directory (`sled_engine`, the
+//! default) and PostgreSQL (`postgres`); [`Store`] dispatches every primitive
+//! to the one it was opened with, and does what both share itself: JSON,
+//! sealing (`keyring`), the write barrier and the write counter.
 //!
 //! Records are stored as JSON values in named tables. Counted sets (the
-//! supports of an initiative, later the votes of a poll) keep their members
-//! and a durable count in one tree, changed together in one atomic batch, so
-//! a count always equals its set, also after a crash.
+//! supports of an initiative, the votes of a poll) keep their members and a
+//! count per group, changed together, so a count always equals its set, also
+//! after a crash.
 
+mod audit;
+mod communities;
+#[cfg(test)]
+mod disc_layout_tests;
+mod discussions;
+mod export_v2;
 mod flusher;
+mod initiatives;
+mod joins;
 mod keyring;
+mod mail;
+mod meetings;
+mod photos;
+mod polls;
+mod postgres;
+mod reports;
+mod secrets;
+mod sessions;
+mod sled_engine;
+mod supports;
+mod webhooks;
 
-use std::hash::{Hash, Hasher};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, RwLock, RwLockReadGuard};
+use std::sync::{Arc, RwLock, RwLockReadGuard};
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+pub use export_v2::{decode_line, member_line, table_line, v2_kinds, V2Line, V2Record};
 pub use flusher::FlushError;
-use flusher::Flusher;
 
-/// Plain record tables, each a sled tree of JSON values.
+/// Plain record tables, each a sled tree (a PostgreSQL table) of JSON values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Table {
     Communities,
@@ -241,10 +263,13 @@ impl CountedSet {
 pub enum StoreError {
     /// Another process (usually a running server) holds the data directory.
     Locked(String),
-    Engine(sled::Error),
+    /// The engine failed (I/O, the database connection, a refused statement).
+    Engine(String),
     /// A stored value that does not decode: a bug or a damaged file.
     Corrupt(String),
     Flush(FlushError),
+    /// The database's schema is newer than this binary knows.
+    Schema(String),
 }
 
 impl std::fmt::Display for StoreError {
@@ -257,26 +282,14 @@ impl std::fmt::Display for StoreError {
             StoreError::Engine(err) => write!(f, "database error: {err}"),
             StoreError::Corrupt(what) => write!(f, "stored data does not decode: {what}"),
             StoreError::Flush(err) => write!(f, "{err}"),
+            StoreError::Schema(what) => write!(f, "{what}"),
         }
     }
 }
 
 impl std::error::Error for StoreError {}
 
-impl From<sled::Error> for StoreError {
-    fn from(err: sled::Error) -> Self {
-        StoreError::Engine(err)
-    }
-}
-
 pub type StoreResult<T> = Result<T, StoreError>;
-
-/// The group part of a member key (`m` + u16 length + group + member).
-/// The group and the member of a member key (see [`member_key`]).
-fn split_member_key(key: &[u8]) -> Option<(&[u8], &[u8])> {
-    let len = u16::from_be_bytes([*key.get(1)?, *key.get(2)?]) as usize;
-    Some((key.get(3..3 + len)?, key.get(3 + len..)?))
-}
 
 #[derive(Clone, Copy)]
 enum SetChange<'a> {
@@ -295,20 +308,75 @@ enum SealedChange {
     Remove,
 }
 
-/// Stripes of locks that serialise changes to one counted-set group, so the
-/// read-check-write of a count never interleaves with another.
-const LOCK_STRIPES: usize = 256;
+/// What an engine did to a counted set: the answer, and whether it wrote.
+struct SetChanged {
+    changed: bool,
+    count: u64,
+    wrote: bool,
+}
+
+impl SetChanged {
+    fn wrote(changed: bool, count: u64) -> Self {
+        SetChanged {
+            changed,
+            count,
+            wrote: true,
+        }
+    }
+
+    fn unchanged(changed: bool, count: u64) -> Self {
+        SetChanged {
+            changed,
+            count,
+            wrote: false,
+        }
+    }
+}
+
+/// A record or member as an engine stores it (sealed values still sealed).
+enum RawItem<'a> {
+    Table {
+        table: Table,
+        key: &'a [u8],
+        value: &'a [u8],
+    },
+    Member {
+        set: CountedSet,
+        group: &'a [u8],
+        member: &'a [u8],
+        value: &'a [u8],
+    },
+}
+
+/// Where a store keeps its data.
+#[derive(Debug, Clone)]
+pub enum StoreConfig {
+    /// sled in this data directory (the default).
+    Sled(std::path::PathBuf),
+    /// A PostgreSQL database (`postgres://user@host:port/db`).
+    Postgres(String),
+}
+
+enum Engine {
+    Sled(sled_engine::SledEngine),
+    Postgres(Arc<postgres::PgEngine>),
+}
+
+/// Runs `$body` with `$e` bound to the engine, whichever it is (both have
+/// the same byte-level primitives).
+macro_rules! engine {
+    ($self:ident, $e:ident => $body:expr) => {
+        match &$self.engine {
+            Engine::Sled($e) => $body,
+            Engine::Postgres($e) => $body,
+        }
+    };
+}
 
 pub struct Store {
-    db: sled::Db,
-    /// sled's log, to fdatasync it (see [`flusher::write_to_disk`]).
-    log_file: std::fs::File,
-    tables: Vec<sled::Tree>,
-    sets: Vec<sled::Tree>,
-    flusher: Flusher,
+    engine: Engine,
     /// The keys of sealed records (outside sled's log, so they can really go).
     keyring: keyring::Keyring,
-    group_locks: Vec<Mutex<()>>,
     /// Counts writes, so readers can tell cheaply whether anything changed.
     generation: AtomicU64,
     /// The write barrier: every write holds it shared for the whole of its
@@ -331,7 +399,7 @@ pub enum SetAdd {
 #[derive(Debug, Default)]
 pub struct Snapshot {
     /// Per table (in [`Table::ALL`] order): key → stored JSON, in key order.
-    pub tables: Vec<(Table, Vec<(sled::IVec, sled::IVec)>)>,
+    pub tables: Vec<(Table, Vec<(Vec<u8>, Vec<u8>)>)>,
     /// Per counted set (in [`CountedSet::ALL`] order): the members, in key
     /// order. Counts are not copied: they follow from the members.
     pub sets: Vec<(CountedSet, Vec<SetMember>)>,
@@ -342,59 +410,72 @@ pub struct Snapshot {
 pub struct SetMember {
     pub group: Vec<u8>,
     pub member: Vec<u8>,
-    pub value: sled::IVec,
+    pub value: Vec<u8>,
 }
 
 impl Store {
+    /// sled in `dir` (made if missing).
     pub fn open(dir: &Path) -> StoreResult<Store> {
-        std::fs::create_dir_all(dir).map_err(|e| StoreError::Engine(e.into()))?;
-        let db = open_sled(dir)?;
-        // sled's flush makes its log stable with sync_file_range, which does
-        // not empty the disk's write cache; the flusher also fdatasyncs it.
-        let log_file =
-            std::fs::File::open(dir.join("db")).map_err(|e| StoreError::Engine(e.into()))?;
-        let flusher = Flusher::start(
-            db.clone(),
-            log_file
-                .try_clone()
-                .map_err(|e| StoreError::Engine(e.into()))?,
-        );
+        let engine = sled_engine::SledEngine::open(dir)?;
         let store = Store {
-            tables: Table::ALL
-                .iter()
-                .map(|t| db.open_tree(t.tree_name()))
-                .collect::<Result<_, _>>()?,
-            sets: CountedSet::ALL
-                .iter()
-                .map(|s| db.open_tree(s.tree_name()))
-                .collect::<Result<_, _>>()?,
             keyring: keyring::Keyring::open(dir)?,
-            db,
-            log_file,
-            flusher,
-            group_locks: (0..LOCK_STRIPES).map(|_| Mutex::new(())).collect(),
+            engine: Engine::Sled(engine),
             generation: AtomicU64::new(0),
             barrier: RwLock::new(()),
         };
-        store.recount_sets()?;
+        if let Engine::Sled(engine) = &store.engine {
+            engine.recount_sets()?;
+        }
         Ok(store)
+    }
+
+    /// The PostgreSQL database at `url`, its schema brought up to date first.
+    pub fn open_postgres(url: &str) -> StoreResult<Store> {
+        let engine = Arc::new(postgres::PgEngine::open(url)?);
+        Ok(Store {
+            keyring: keyring::Keyring::open_postgres(engine.clone())?,
+            engine: Engine::Postgres(engine),
+            generation: AtomicU64::new(0),
+            barrier: RwLock::new(()),
+        })
+    }
+
+    pub fn open_with(config: &StoreConfig) -> StoreResult<Store> {
+        match config {
+            StoreConfig::Sled(dir) => Store::open(dir),
+            StoreConfig::Postgres(url) => Store::open_postgres(url),
+        }
+    }
+
+    /// Whether this store is in PostgreSQL.
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.engine, Engine::Postgres(_))
     }
 
     /// Waits until every write made before this call is on disk. Call it
     /// before answering a write with 2xx. Concurrent callers share a flush.
+    /// (PostgreSQL: every write committed before it returned.)
     pub async fn durable(&self) -> StoreResult<()> {
-        self.flusher.durable().await.map_err(StoreError::Flush)
+        match &self.engine {
+            Engine::Sled(e) => e.durable().await,
+            Engine::Postgres(_) => Ok(()),
+        }
     }
 
     /// Puts everything written so far on disk now, blocking, as durably as
     /// the flusher does. For the CLI and shutdown, not for requests.
     pub fn flush_blocking(&self) -> StoreResult<()> {
-        Ok(flusher::write_to_disk(&self.db, &self.log_file)?)
+        match &self.engine {
+            Engine::Sled(e) => e.flush_blocking(),
+            Engine::Postgres(_) => Ok(()),
+        }
     }
 
     /// Ends the flusher thread after a last flush.
     pub fn close(&self) {
-        self.flusher.stop();
+        if let Engine::Sled(e) = &self.engine {
+            e.close();
+        }
     }
 
     /// Changes with every write (not persisted: combine with a per-process id).
@@ -445,17 +526,18 @@ impl Store {
     }
 
     /// A stored value's plain bytes (a table's record or a member's value).
-    fn open_stored(&self, stored: sled::IVec) -> StoreResult<sled::IVec> {
+    fn open_stored(&self, stored: Vec<u8>) -> StoreResult<Vec<u8>> {
         if keyring::key_id(&stored).is_none() {
             return Ok(stored);
         }
-        Ok(self.keyring.open_value(&stored)?.into())
+        self.keyring.open_value(&stored)
     }
 
     /// Rewrites the keyring with only the keys of live sealed records: every
-    /// older version of a sealed record, wherever sled's log still holds it,
-    /// can no longer be read by anyone. Writes wait meanwhile (reads go on).
-    /// Returns how many keys went. Call after erasing personal data.
+    /// older version of a sealed record, wherever sled's log (or a dead
+    /// PostgreSQL row) still holds it, can no longer be read by anyone.
+    /// Writes wait meanwhile (reads go on). Returns how many keys went. Call
+    /// after erasing personal data.
     pub fn forget_old_record_keys(&self) -> StoreResult<usize> {
         let _exclusive = self
             .barrier
@@ -464,23 +546,8 @@ impl Store {
         // The new versions on disk first: an old version whose key went
         // must never be the one a crash leaves behind.
         self.flush_blocking()?;
-        let mut live = std::collections::HashSet::new();
-        for table in Table::ALL.into_iter().filter(|t| t.is_sealed()) {
-            for item in self.table(table)?.iter() {
-                if let Some(id) = keyring::key_id(&item?.1) {
-                    live.insert(id);
-                }
-            }
-        }
-        for set in CountedSet::ALL.into_iter().filter(|s| s.is_sealed()) {
-            for item in self.set_tree(set)?.scan_prefix(b"m") {
-                if let Some(id) = keyring::key_id(&item?.1) {
-                    live.insert(id);
-                }
-            }
-        }
-        let dropped = self.keyring.keep_only(&live)?;
-        Ok(dropped)
+        let live = engine!(self, e => e.live_key_ids())?;
+        self.keyring.keep_only(&live)
     }
 
     /// Keys made since the keyring was last rewritten (most belong to
@@ -489,18 +556,9 @@ impl Store {
         self.keyring.made_since_rewrite()
     }
 
-    fn table(&self, table: Table) -> StoreResult<&sled::Tree> {
-        // `tables` is in the order of Table::ALL, which is the declaration order.
-        Ok(&self.tables[table as usize])
-    }
-
-    fn set_tree(&self, set: CountedSet) -> StoreResult<&sled::Tree> {
-        Ok(&self.sets[set as usize])
-    }
-
     pub fn remove(&self, table: Table, key: &[u8]) -> StoreResult<()> {
         let _permit = self.write_permit();
-        self.table(table)?.remove(key)?;
+        engine!(self, e => e.remove(table, key))?;
         self.wrote();
         Ok(())
     }
@@ -515,10 +573,8 @@ impl Store {
         value: &T,
     ) -> StoreResult<()> {
         let _permit = self.write_permit();
-        let mut batch = sled::Batch::default();
-        batch.remove(old_key);
-        batch.insert(new_key, self.encode_for(table, value)?);
-        self.table(table)?.apply_batch(batch)?;
+        let value = self.encode_for(table, value)?;
+        engine!(self, e => e.rekey(table, old_key, new_key, value))?;
         self.wrote();
         Ok(())
     }
@@ -531,13 +587,9 @@ impl Store {
         end: &[u8],
         limit: usize,
     ) -> StoreResult<Vec<(Vec<u8>, T)>> {
-        self.table(table)?
-            .range(start..end)
-            .take(limit)
-            .map(|item| {
-                let (key, value) = item?;
-                Ok((key.to_vec(), self.decode_stored(&value)?))
-            })
+        engine!(self, e => e.range(table, start, end, limit))?
+            .into_iter()
+            .map(|(key, value)| Ok((key, self.decode_stored(&value)?)))
             .collect()
     }
 
@@ -548,29 +600,27 @@ impl Store {
         prefix: &[u8],
         limit: usize,
     ) -> StoreResult<Vec<T>> {
-        self.table(table)?
-            .scan_prefix(prefix)
-            .rev()
-            .take(limit)
-            .map(|item| self.decode_stored(&item?.1))
+        engine!(self, e => e.scan_prefix_rev(table, prefix, limit))?
+            .into_iter()
+            .map(|(_, value)| self.decode_stored(&value))
             .collect()
     }
 
     pub fn get<T: DeserializeOwned>(&self, table: Table, key: &[u8]) -> StoreResult<Option<T>> {
-        match self.table(table)?.get(key)? {
+        match engine!(self, e => e.get(table, key))? {
             Some(bytes) => self.decode_stored(&bytes).map(Some),
             None => Ok(None),
         }
     }
 
     pub fn contains(&self, table: Table, key: &[u8]) -> StoreResult<bool> {
-        Ok(self.table(table)?.contains_key(key)?)
+        engine!(self, e => e.contains(table, key))
     }
 
     pub fn put<T: Serialize>(&self, table: Table, key: &[u8], value: &T) -> StoreResult<()> {
         let _permit = self.write_permit();
         let value = self.encode_for(table, value)?;
-        self.table(table)?.insert(key, value)?;
+        engine!(self, e => e.put(table, key, value))?;
         self.wrote();
         Ok(())
     }
@@ -584,11 +634,9 @@ impl Store {
     ) -> StoreResult<bool> {
         let _permit = self.write_permit();
         let value = self.encode_for(table, value)?;
-        let swapped =
-            self.table(table)?
-                .compare_and_swap(key, None as Option<&[u8]>, Some(value))?;
+        let inserted = engine!(self, e => e.insert_new(table, key, value))?;
         self.wrote();
-        Ok(swapped.is_ok())
+        Ok(inserted)
     }
 
     /// Read-modify-write without lost updates: `change` may run more than once.
@@ -603,23 +651,38 @@ impl Store {
         T: Serialize + DeserializeOwned,
         F: FnMut(T) -> Result<T, E>,
     {
-        let tree = self.table(table)?;
-        loop {
-            let Some(old_bytes) = tree.get(key)? else {
-                return Ok(None);
-            };
-            let new_value = match change(self.decode_stored(&old_bytes)?) {
-                Ok(value) => value,
-                Err(err) => return Ok(Some(Err(err))),
-            };
-            let _permit = self.write_permit();
-            let new_bytes = self.encode_for(table, &new_value)?;
-            if tree
-                .compare_and_swap(key, Some(&old_bytes), Some(new_bytes))?
-                .is_ok()
-            {
+        match &self.engine {
+            Engine::Sled(engine) => loop {
+                let Some(old_bytes) = engine.get(table, key)? else {
+                    return Ok(None);
+                };
+                let new_value = match change(self.decode_stored(&old_bytes)?) {
+                    Ok(value) => value,
+                    Err(err) => return Ok(Some(Err(err))),
+                };
+                let _permit = self.write_permit();
+                let new_bytes = self.encode_for(table, &new_value)?;
+                if engine.compare_and_swap(table, key, &old_bytes, new_bytes)? {
+                    self.wrote();
+                    return Ok(Some(Ok(new_value)));
+                }
+            },
+            Engine::Postgres(engine) => {
+                // The row stays locked (SELECT … FOR UPDATE) while `change`
+                // runs here: it runs once.
+                let mut locked = engine.update_begin(table, key)?;
+                let Some(old_bytes) = locked.old.take() else {
+                    return Ok(None);
+                };
+                let new_value = match change(self.decode_stored(&old_bytes)?) {
+                    Ok(value) => value,
+                    Err(err) => return Ok(Some(Err(err))),
+                };
+                let _permit = self.write_permit();
+                let new_bytes = self.encode_for(table, &new_value)?;
+                locked.commit(new_bytes)?;
                 self.wrote();
-                return Ok(Some(Ok(new_value)));
+                Ok(Some(Ok(new_value)))
             }
         }
     }
@@ -630,12 +693,9 @@ impl Store {
         table: Table,
         prefix: &[u8],
     ) -> StoreResult<Vec<(Vec<u8>, T)>> {
-        self.table(table)?
-            .scan_prefix(prefix)
-            .map(|item| {
-                let (key, value) = item?;
-                Ok((key.to_vec(), self.decode_stored(&value)?))
-            })
+        engine!(self, e => e.scan_prefix(table, prefix))?
+            .into_iter()
+            .map(|(key, value)| Ok((key, self.decode_stored(&value)?)))
             .collect()
     }
 
@@ -645,19 +705,10 @@ impl Store {
         table: Table,
         prefix: &[u8],
     ) -> StoreResult<Vec<T>> {
-        self.table(table)?
-            .scan_prefix(prefix)
-            .map(|item| self.decode_stored(&item?.1))
+        engine!(self, e => e.scan_prefix(table, prefix))?
+            .into_iter()
+            .map(|(_, value)| self.decode_stored(&value))
             .collect()
-    }
-
-    fn group_lock(&self, group: &[u8]) -> std::sync::MutexGuard<'_, ()> {
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        group.hash(&mut hasher);
-        let stripe = (hasher.finish() as usize) % LOCK_STRIPES;
-        self.group_locks[stripe]
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Adds `member` to `group` (an existing member keeps its value).
@@ -713,58 +764,28 @@ impl Store {
         member: &[u8],
         change: SetChange<'_>,
     ) -> StoreResult<(bool, u64)> {
-        let tree = self.set_tree(set)?;
-        let member_key = member_key(group, member);
-        let count_key = count_key(group);
+        if group.len() > u16::MAX as usize {
+            return Err(StoreError::Corrupt("a set group is too long".into()));
+        }
         // Barrier first, then the group: a snapshot takes only the barrier.
         let _permit = self.write_permit();
-        let _guard = self.group_lock(group);
         let change = match change {
             SetChange::Add(value) => SealedChange::Add(self.seal_member_value(set, value)?),
             SetChange::Put(value) => SealedChange::Put(self.seal_member_value(set, value)?),
             SetChange::Replace(value) => SealedChange::Replace(self.seal_member_value(set, value)?),
             SetChange::Remove => SealedChange::Remove,
         };
-        let present = tree.contains_key(&member_key)?;
-        let count = read_count(tree.get(&count_key)?)?;
-        // Plain single-key writes, member first. Not `apply_batch`: in sled
-        // 0.34 every batch takes a process-wide lock and seals the log buffer
-        // twice, which capped durable supports near 6k/s (BENCHMARKS.md). The
-        // members are the truth; `Store::open` recounts every group, which
-        // repairs a count left behind by a crash between the two writes.
-        let new_count = match (change, present) {
-            (SealedChange::Add(value) | SealedChange::Put(value), false) => {
-                tree.insert(member_key, value)?;
-                count + 1
-            }
-            (SealedChange::Put(value), true) => {
-                tree.insert(member_key, value)?;
-                self.wrote();
-                return Ok((false, count));
-            }
-            (SealedChange::Replace(value), true) => {
-                tree.insert(member_key, value)?;
-                self.wrote();
-                return Ok((true, count));
-            }
-            (SealedChange::Replace(_), false) => return Ok((false, count)),
-            (SealedChange::Remove, true) => {
-                tree.remove(member_key)?;
-                count.saturating_sub(1)
-            }
-            (SealedChange::Add(_), true) | (SealedChange::Remove, false) => {
-                return Ok((false, count))
-            }
-        };
-        tree.insert(count_key, &new_count.to_be_bytes())?;
-        self.wrote();
-        Ok((true, new_count))
+        let done = engine!(self, e => e.set_change(set, group, member, change))?;
+        if done.wrote {
+            self.wrote();
+        }
+        Ok((done.changed, done.count))
     }
 
     /// Adds `member` to `group` unless the group already has `max` members
     /// (a member already there stays, whatever the count), checked and
-    /// written under the group's lock, so a capacity is never exceeded
-    /// however many add at once.
+    /// written under the group's lock (PostgreSQL: its count row's lock), so
+    /// a capacity is never exceeded however many add at once.
     pub fn set_add_within(
         &self,
         set: CountedSet,
@@ -773,75 +794,31 @@ impl Store {
         value: &[u8],
         max: u64,
     ) -> StoreResult<SetAdd> {
-        let tree = self.set_tree(set)?;
-        let member_key = member_key(group, member);
-        let count_key = count_key(group);
+        if group.len() > u16::MAX as usize {
+            return Err(StoreError::Corrupt("a set group is too long".into()));
+        }
         let _permit = self.write_permit();
-        let _guard = self.group_lock(group);
-        let count = read_count(tree.get(&count_key)?)?;
-        if tree.contains_key(&member_key)? {
-            return Ok(SetAdd::Already(count));
+        let seal = || self.seal_member_value(set, value);
+        let added = engine!(self, e => e.set_add_within(set, group, member, &seal, max))?;
+        if matches!(added, SetAdd::Added(_)) {
+            self.wrote();
         }
-        if count >= max {
-            return Ok(SetAdd::Full(count));
-        }
-        tree.insert(member_key, self.seal_member_value(set, value)?)?;
-        tree.insert(count_key, &(count + 1).to_be_bytes())?;
-        self.wrote();
-        Ok(SetAdd::Added(count + 1))
-    }
-
-    /// Makes every stored count equal to the number of members of its group.
-    /// Returns how many counts had to be repaired.
-    fn recount_sets(&self) -> StoreResult<u64> {
-        let mut repaired = 0;
-        for set in CountedSet::ALL {
-            let tree = self.set_tree(set)?;
-            let mut members: std::collections::HashMap<Vec<u8>, u64> = Default::default();
-            for item in tree.scan_prefix(b"m") {
-                let (key, _) = item?;
-                let (group, _) = split_member_key(&key)
-                    .ok_or_else(|| StoreError::Corrupt("a member key is malformed".into()))?;
-                *members.entry(group.to_vec()).or_default() += 1;
-            }
-            for item in tree.scan_prefix(b"c") {
-                let (key, value) = item?;
-                let group = &key[1..];
-                let stored = read_count(Some(value))?;
-                let actual = members.remove(group).unwrap_or(0);
-                if stored != actual {
-                    tree.insert(&key, &actual.to_be_bytes())?;
-                    repaired += 1;
-                }
-            }
-            // Groups with members but no count at all.
-            for (group, actual) in members {
-                tree.insert(count_key(&group), &actual.to_be_bytes())?;
-                repaired += 1;
-            }
-        }
-        if repaired > 0 {
-            tracing::warn!("repaired {repaired} counts after an unclean stop");
-            self.flush_blocking()?;
-        }
-        Ok(repaired)
+        Ok(added)
     }
 
     pub fn set_contains(&self, set: CountedSet, group: &[u8], member: &[u8]) -> StoreResult<bool> {
-        Ok(self
-            .set_tree(set)?
-            .contains_key(member_key(group, member))?)
+        engine!(self, e => e.set_contains(set, group, member))
     }
 
     pub fn set_count(&self, set: CountedSet, group: &[u8]) -> StoreResult<u64> {
-        read_count(self.set_tree(set)?.get(count_key(group))?)
+        engine!(self, e => e.set_count(set, group))
     }
 
     /// The members' stored values of `group`, in member order.
-    pub fn set_values(&self, set: CountedSet, group: &[u8]) -> StoreResult<Vec<sled::IVec>> {
-        self.set_tree(set)?
-            .scan_prefix(member_key(group, b""))
-            .map(|item| self.open_stored(item?.1))
+    pub fn set_values(&self, set: CountedSet, group: &[u8]) -> StoreResult<Vec<Vec<u8>>> {
+        engine!(self, e => e.set_members(set, group))?
+            .into_iter()
+            .map(|(_, value)| self.open_stored(value))
             .collect()
     }
 
@@ -850,27 +827,17 @@ impl Store {
         &self,
         set: CountedSet,
         group: &[u8],
-    ) -> StoreResult<Vec<(Vec<u8>, sled::IVec)>> {
-        let prefix = member_key(group, b"");
-        self.set_tree(set)?
-            .scan_prefix(&prefix)
-            .map(|item| {
-                let (key, value) = item?;
-                Ok((key[prefix.len()..].to_vec(), self.open_stored(value)?))
-            })
+    ) -> StoreResult<Vec<(Vec<u8>, Vec<u8>)>> {
+        engine!(self, e => e.set_members(set, group))?
+            .into_iter()
+            .map(|(member, value)| Ok((member, self.open_stored(value)?)))
             .collect()
     }
 
     /// Counts the members of `group` one by one (for checks and tests; the
     /// stored count is what requests use).
     pub fn set_members_len(&self, set: CountedSet, group: &[u8]) -> StoreResult<u64> {
-        let prefix = member_key(group, b"");
-        let mut n = 0;
-        for item in self.set_tree(set)?.scan_prefix(prefix) {
-            item?;
-            n += 1;
-        }
-        Ok(n)
+        engine!(self, e => e.set_members_len(set, group))
     }
 }
 
@@ -880,58 +847,55 @@ impl Store {
     /// copies (the store stays readable), so the copy shows the store as it
     /// was at one moment between two write operations, as after a crash at
     /// that moment, but with every write finished before the call.
+    /// (PostgreSQL: one REPEATABLE READ transaction, also across nodes.)
     pub fn snapshot(&self, keep: &dyn Fn(Record<'_>) -> bool) -> StoreResult<Snapshot> {
         let _exclusive = self
             .barrier
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let mut snapshot = Snapshot::default();
-        for table in Table::ALL {
-            let mut records = Vec::new();
-            for item in self.table(table)?.iter() {
-                let (key, value) = item?;
-                let value = if table.is_sealed() {
-                    self.open_stored(value)?
-                } else {
-                    value
-                };
-                if keep(Record::Table {
-                    table,
-                    key: &key,
-                    value: &value,
-                }) {
-                    records.push((key, value));
+        let mut snapshot = Snapshot {
+            tables: Table::ALL.iter().map(|t| (*t, Vec::new())).collect(),
+            sets: CountedSet::ALL.iter().map(|s| (*s, Vec::new())).collect(),
+        };
+        engine!(self, e => e.scan_all(&mut |item| {
+            match item {
+                RawItem::Table { table, key, value } => {
+                    let value = if table.is_sealed() {
+                        self.open_stored(value.to_vec())?
+                    } else {
+                        value.to_vec()
+                    };
+                    if keep(Record::Table {
+                        table,
+                        key,
+                        value: &value,
+                    }) {
+                        snapshot.tables[table as usize].1.push((key.to_vec(), value));
+                    }
+                }
+                RawItem::Member {
+                    set,
+                    group,
+                    member,
+                    value,
+                } => {
+                    if keep(Record::Member { set, group, member }) {
+                        snapshot.sets[set as usize].1.push(SetMember {
+                            group: group.to_vec(),
+                            member: member.to_vec(),
+                            value: self.open_stored(value.to_vec())?,
+                        });
+                    }
                 }
             }
-            snapshot.tables.push((table, records));
-        }
-        for set in CountedSet::ALL {
-            let mut members = Vec::new();
-            for item in self.set_tree(set)?.scan_prefix(b"m") {
-                let (key, value) = item?;
-                let (group, member) = split_member_key(&key)
-                    .ok_or_else(|| StoreError::Corrupt("a member key is malformed".into()))?;
-                if keep(Record::Member { set, group, member }) {
-                    members.push(SetMember {
-                        group: group.to_vec(),
-                        member: member.to_vec(),
-                        value: self.open_stored(value)?,
-                    });
-                }
-            }
-            snapshot.sets.push((set, members));
-        }
+            Ok(())
+        }))?;
         Ok(snapshot)
     }
 
     /// Whether no table and no set holds anything.
     pub fn is_empty(&self) -> StoreResult<bool> {
-        for tree in self.tables.iter().chain(&self.sets) {
-            if !tree.is_empty() {
-                return Ok(false);
-            }
-        }
-        Ok(true)
+        engine!(self, e => e.is_empty())
     }
 
     /// Stores `value` (JSON, checked) under `key` as it is (sealed, for a
@@ -946,7 +910,7 @@ impl Store {
         } else {
             value.to_vec()
         };
-        self.table(table)?.insert(key, value)?;
+        engine!(self, e => e.put(table, key, value))?;
         self.wrote();
         Ok(())
     }
@@ -969,8 +933,7 @@ impl Store {
         } else {
             value.to_vec()
         };
-        self.set_tree(set)?
-            .insert(member_key(group, member), value)?;
+        engine!(self, e => e.put_member_raw(set, group, member, value))?;
         self.wrote();
         Ok(())
     }
@@ -979,26 +942,24 @@ impl Store {
     pub fn finish_import(&self) -> StoreResult<()> {
         // The keys before the records that use them.
         self.keyring.sync()?;
-        self.recount_sets()?;
+        engine!(self, e => e.recount_sets())?;
         self.flush_blocking()
     }
 
     /// Every key and value of the tree named `name` (counts of counted sets
-    /// included; sealed values opened), for checks and tests; `None` for an
-    /// unknown name.
+    /// included, in sled's layout also for PostgreSQL; sealed values opened),
+    /// for checks and tests; `None` for an unknown name.
     pub fn raw_tree(&self, name: &str) -> StoreResult<Option<Vec<RawRecord>>> {
-        let tree = if let Some(table) = Table::ALL.iter().find(|t| t.tree_name() == name) {
-            self.table(*table)?
+        let which = if let Some(table) = Table::ALL.iter().find(|t| t.tree_name() == name) {
+            Ok(*table)
         } else if let Some(set) = CountedSet::ALL.iter().find(|s| s.tree_name() == name) {
-            self.set_tree(*set)?
+            Err(*set)
         } else {
             return Ok(None);
         };
-        tree.iter()
-            .map(|item| {
-                let (key, value) = item?;
-                Ok((key.to_vec(), self.open_stored(value)?.to_vec()))
-            })
+        engine!(self, e => e.raw_tree(which))?
+            .into_iter()
+            .map(|(key, value)| Ok((key, self.open_stored(value)?)))
             .collect::<StoreResult<_>>()
             .map(Some)
     }
@@ -1017,62 +978,6 @@ pub enum Record<'a> {
         group: &'a [u8],
         member: &'a [u8],
     },
-}
-
-impl Drop for Store {
-    fn drop(&mut self) {
-        self.flusher.stop();
-    }
-}
-
-/// Opens sled in `dir`. A store of this process that was just dropped may
-/// hold sled's file lock a little longer (sled's own flush thread lets go at
-/// its next tick, every 500 ms), so a lock is waited for up to 3 s before it
-/// counts as another process's.
-fn open_sled(dir: &Path) -> StoreResult<sled::Db> {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(3);
-    loop {
-        match sled::Config::new().path(dir).open() {
-            Ok(db) => return Ok(db),
-            Err(sled::Error::Io(ref io)) if io.to_string().contains("lock") => {
-                if std::time::Instant::now() >= deadline {
-                    return Err(StoreError::Locked(dir.display().to_string()));
-                }
-                std::thread::sleep(std::time::Duration::from_millis(50));
-            }
-            Err(other) => return Err(StoreError::Engine(other)),
-        }
-    }
-}
-
-/// `m` + group length + group + member: unambiguous for any bytes.
-fn member_key(group: &[u8], member: &[u8]) -> Vec<u8> {
-    let mut key = Vec::with_capacity(3 + group.len() + member.len());
-    key.push(b'm');
-    key.extend_from_slice(&(group.len() as u16).to_be_bytes());
-    key.extend_from_slice(group);
-    key.extend_from_slice(member);
-    key
-}
-
-fn count_key(group: &[u8]) -> Vec<u8> {
-    let mut key = Vec::with_capacity(1 + group.len());
-    key.push(b'c');
-    key.extend_from_slice(group);
-    key
-}
-
-fn read_count(value: Option<sled::IVec>) -> StoreResult<u64> {
-    match value {
-        None => Ok(0),
-        Some(bytes) => {
-            let array: [u8; 8] = bytes
-                .as_ref()
-                .try_into()
-                .map_err(|_| StoreError::Corrupt("a count is not 8 bytes".into()))?;
-            Ok(u64::from_be_bytes(array))
-        }
-    }
 }
 
 fn encode<T: Serialize>(value: &T) -> StoreResult<Vec<u8>> {
@@ -1188,9 +1093,11 @@ mod tests {
                     .unwrap();
             }
             // As if a crash came between a member write and its count write.
-            let tree = store.set_tree(CountedSet::Joins).unwrap();
-            tree.insert(count_key(&group), &7u64.to_be_bytes()).unwrap();
-            tree.insert(member_key(b"other", b"x"), b"").unwrap();
+            let Engine::Sled(engine) = &store.engine else {
+                unreachable!()
+            };
+            engine.put_count_for_test(CountedSet::Joins, &group, 7);
+            engine.put_member_for_test(CountedSet::Joins, b"other", b"x");
             store.flush_blocking().unwrap();
             store.close();
         }

@@ -1061,7 +1061,7 @@ async fn sessions_survive_a_restart_and_an_expired_one_is_refused() {
     let token = server.server_token.clone();
     let dir = server.stop().await;
     {
-        let store = Store::open(dir.path()).unwrap();
+        let store = mekaar_tests::open_store(dir.path()).await;
         let id = expiring.cookie.trim_start_matches("mekaar_session=");
         let key = secrets::hash_secret(id);
         let mut session: Session = store

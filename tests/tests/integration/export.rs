@@ -243,6 +243,49 @@ fn export_to_file(store: &Store, scope: &Scope, path: &Path) -> u64 {
     export::export(store, scope, &mut file).unwrap()
 }
 
+/// Writes a version 1 export, as servers before format version 2 did.
+fn export_v1_to_file(store: &Store, scope: &Scope, path: &Path) -> u64 {
+    let snapshot = export::snapshot(store, scope).unwrap();
+    let mut file = std::fs::File::create(path).unwrap();
+    export::write_snapshot_version(&snapshot, scope, 1, &mut file).unwrap()
+}
+
+/// Every record of `copy` equals `original`'s, tree by tree (sessions are
+/// never exported, so the copy has none).
+fn assert_same_records(
+    original: &BTreeMap<String, BTreeMap<Vec<u8>, Vec<u8>>>,
+    copy: &BTreeMap<String, BTreeMap<Vec<u8>, Vec<u8>>>,
+    what: &str,
+) {
+    for (name, tree) in original {
+        if name == "sessions" {
+            assert!(copy[name].is_empty(), "{what}: sessions were exported");
+            continue;
+        }
+        assert_eq!(tree.len(), copy[name].len(), "{what}: {name}: record count");
+        for (key, value) in tree {
+            assert_eq!(
+                copy[name].get(key),
+                Some(value),
+                "{what}: {name}: the record {} differs or is missing",
+                String::from_utf8_lossy(key)
+            );
+        }
+    }
+}
+
+/// The header and the record lines of an export file, parsed.
+fn lines_of(path: &Path) -> (Value, Vec<Value>) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut lines = text
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).expect("a JSON line"));
+    let header = lines.next().unwrap();
+    let mut records: Vec<Value> = lines.collect();
+    assert!(records.pop().unwrap().get("end").is_some(), "the end line");
+    (header, records)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn export_and_import_reproduce_every_record() {
     let server = TestServer::start().await;
@@ -314,21 +357,67 @@ async fn export_and_import_reproduce_every_record() {
     let work = tempfile::tempdir().unwrap();
     let file = work.path().join("all.jsonl");
     let records = export_to_file(&store, &Scope::All, &file);
+    let (header, lines) = lines_of(&file);
+    assert_eq!(header["version"], 2, "{header}");
+    assert_eq!(header["scope"], "all");
+    // Domain records: one kind per table and set, the key's parts named.
+    let kinds: std::collections::BTreeSet<&str> =
+        lines.iter().map(|l| l["kind"].as_str().unwrap()).collect();
+    for kind in [
+        "community",
+        "initiative",
+        "server_token",
+        "audit",
+        "webhook_delivery",
+        "webhook_attempt",
+        "poll",
+        "poll_join_code",
+        "poll_network",
+        "vote_code",
+        "poll_id",
+        "server_secret",
+        "thread",
+        "reaction",
+        "reaction_thread",
+        "reaction_author",
+        "meeting",
+        "initiative_code",
+        "support",
+        "join",
+        "report",
+        "vote",
+        "agree",
+        "reaction_report",
+        "published_reaction",
+        "attendee",
+    ] {
+        assert!(kinds.contains(kind), "no {kind} line in {kinds:?}");
+    }
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.get("key_hex").is_none() && l.get("group_hex").is_none()),
+        "every key follows its kind's layout"
+    );
+    let vote = lines.iter().find(|l| l["kind"] == "vote").unwrap();
+    assert_eq!(vote["community"], "baarlo", "{vote}");
+    assert_eq!(vote["round"], 1, "{vote}");
+    assert_eq!(vote["voter"].as_str().unwrap().len(), 32, "{vote}");
+    assert!(vote["choices"].is_array(), "{vote}");
+    let join = lines.iter().find(|l| l["kind"] == "join").unwrap();
+    assert_eq!(join["record"]["name"], "Piet", "{join}");
+    let support = lines.iter().find(|l| l["kind"] == "support").unwrap();
+    assert!(support["at"].as_u64().unwrap() > 1_700_000_000, "{support}");
+    let audit = lines.iter().find(|l| l["kind"] == "audit").unwrap();
+    assert!(audit["at_micros"].as_u64().unwrap() > 1_700_000_000_000_000);
     let restored_dir = work.path().join("restored");
     let summary = export::import(&restored_dir, &file).unwrap();
     assert_eq!(summary.records, records);
     assert_eq!(summary.scope, Scope::All);
+    assert_eq!(summary.version, 2);
     {
         let restored = Store::open(&restored_dir).unwrap();
-        let copy = dump(&restored);
-        for (name, tree) in &original {
-            if name == "sessions" {
-                assert!(copy[name].is_empty(), "sessions were exported");
-                continue;
-            }
-            assert_eq!(tree.len(), copy[name].len(), "{name}: record count");
-            assert!(tree == &copy[name], "{name}: a record differs");
-        }
+        assert_same_records(&original, &dump(&restored), "store → v2 → store");
         // The next steps and their ticks came along.
         let baarlo = mekaar_server::communities::get(&restored, "baarlo").unwrap();
         assert_eq!(baarlo.steps.len(), 2);
@@ -353,6 +442,36 @@ async fn export_and_import_reproduce_every_record() {
             .collect::<Vec<_>>()
     };
     assert_eq!(body(&file), body(&again));
+
+    // A version 1 file (as older servers wrote it) still imports, exports
+    // as version 2, and that imports again: every record the same throughout.
+    let v1 = work.path().join("v1.jsonl");
+    let v1_records = export_v1_to_file(&store, &Scope::All, &v1);
+    assert_eq!(v1_records, records, "one line per record in both versions");
+    let (v1_header, v1_lines) = lines_of(&v1);
+    assert_eq!(v1_header["version"], 1);
+    assert!(v1_lines
+        .iter()
+        .all(|l| l.get("table").is_some() || l.get("set").is_some()));
+    let from_v1 = work.path().join("from-v1");
+    let summary = export::import(&from_v1, &v1).unwrap();
+    assert_eq!((summary.version, summary.records), (1, records));
+    let v2 = work.path().join("v2-from-v1.jsonl");
+    {
+        let restored = Store::open(&from_v1).unwrap();
+        assert_same_records(&original, &dump(&restored), "v1 → store");
+        export_to_file(&restored, &Scope::All, &v2);
+        restored.close();
+    }
+    assert_eq!(body(&v2), body(&file), "v1 → v2 gives the v2 export");
+    let from_v2 = work.path().join("from-v2");
+    let summary = export::import(&from_v2, &v2).unwrap();
+    assert_eq!((summary.version, summary.records), (2, records));
+    {
+        let restored = Store::open(&from_v2).unwrap();
+        assert_same_records(&original, &dump(&restored), "v1 → v2 → store");
+        restored.close();
+    }
 
     // Not into a directory that holds anything.
     let err = export::import(&restored_dir, &file).unwrap_err();
@@ -418,32 +537,66 @@ async fn export_and_import_reproduce_every_record() {
     let bad = work.path().join("bad.jsonl");
     let text = std::fs::read_to_string(&file).unwrap();
     let lines: Vec<&str> = text.lines().collect();
-    let header_v2 = lines[0].replace("\"version\":1", "\"version\":2");
-    std::fs::write(&bad, format!("{header_v2}\n{}\n", lines[1..].join("\n"))).unwrap();
-    let err = export::import(&work.path().join("v2"), &bad).unwrap_err();
+    let header_v3 = lines[0].replace("\"version\":2", "\"version\":3");
+    std::fs::write(&bad, format!("{header_v3}\n{}\n", lines[1..].join("\n"))).unwrap();
+    let err = export::import(&work.path().join("v3"), &bad).unwrap_err();
     assert!(matches!(err, ExportError::Version(_)), "{err}");
+    assert!(err.to_string().contains("version 3"), "{err}");
     assert!(
-        !work.path().join("v2").exists(),
+        !work.path().join("v3").exists(),
         "nothing written for a refused file"
     );
+    // A malformed record: refused with its line and why, nothing written.
+    let broken = lines[3].replacen("\"community\":", "\"communit\":", 1);
+    assert_ne!(broken, lines[3], "line 4 names its community");
+    let mut changed = lines.clone();
+    changed[3] = &broken;
+    std::fs::write(&bad, format!("{}\n", changed.join("\n"))).unwrap();
+    let err = export::import(&work.path().join("broken"), &bad).unwrap_err();
+    assert!(err.to_string().contains("(line 4)"), "{err}");
+    assert!(
+        err.to_string().contains("unknown field `communit`"),
+        "{err}"
+    );
+    assert!(!work.path().join("broken").exists());
+    // A version 1 line in a version 2 file is no record.
+    let v1_text = std::fs::read_to_string(&v1).unwrap();
+    let v1_line = v1_text.lines().nth(1).unwrap();
+    std::fs::write(
+        &bad,
+        format!("{}\n{v1_line}\n{{\"end\":{{\"records\":1}}}}\n", lines[0]),
+    )
+    .unwrap();
+    let err = export::import(&work.path().join("mixed"), &bad).unwrap_err();
+    assert!(err.to_string().contains("(line 2)"), "{err}");
     std::fs::write(&bad, format!("{}\n", lines[..lines.len() - 1].join("\n"))).unwrap();
     let err = export::import(&work.path().join("short"), &bad).unwrap_err();
     assert!(err.to_string().contains("cut short"), "{err}");
     std::fs::write(&bad, "{\"format\":\"other\",\"version\":1}\n").unwrap();
     assert!(export::import(&work.path().join("other"), &bad).is_err());
     // A file that carries sessions is no export of ours: they are never written.
-    assert!(!text.contains("\"table\":\"sessions\""));
-    let session_line = "{\"table\":\"sessions\",\"key\":\"00\",\"value\":{}}";
-    std::fs::write(
-        &bad,
-        format!(
-            "{}\n{session_line}\n{{\"end\":{{\"records\":1}}}}\n",
-            lines[0]
+    assert!(!text.contains("\"kind\":\"session"));
+    assert!(!v1_text.contains("\"table\":\"sessions\""));
+    for (header, session_line, why) in [
+        (
+            lines[0],
+            "{\"kind\":\"session\",\"hash\":\"00\",\"record\":{}}",
+            "unknown kind",
         ),
-    )
-    .unwrap();
-    let err = export::import(&work.path().join("sessions"), &bad).unwrap_err();
-    assert!(err.to_string().contains("unknown table"), "{err}");
+        (
+            v1_text.lines().next().unwrap(),
+            "{\"table\":\"sessions\",\"key\":\"00\",\"value\":{}}",
+            "unknown table",
+        ),
+    ] {
+        std::fs::write(
+            &bad,
+            format!("{header}\n{session_line}\n{{\"end\":{{\"records\":1}}}}\n"),
+        )
+        .unwrap();
+        let err = export::import(&work.path().join("sessions"), &bad).unwrap_err();
+        assert!(err.to_string().contains(why), "{err}");
+    }
     store.close();
 }
 

@@ -27,6 +27,7 @@ mod opendata;
 mod photos;
 mod polls;
 mod privacy;
+mod routes;
 mod share;
 mod steps;
 mod webhooks;

@@ -87,14 +87,16 @@ async fn initiative_with_joiners(
     (id, submitted["manage_token"].as_str().unwrap().to_string())
 }
 
-/// An export with the values of set members (hex in the file) decoded, so
-/// that join details can be searched for.
+/// An export with the values of set members decoded where they are hex
+/// (version 1 files, or a version 2 `value_hex`), so that join details can
+/// be searched for (version 2 writes them as plain JSON).
 fn readable(export: &Value) -> String {
     let text = export.as_str().expect("an export is text");
     let mut out = text.to_string();
     for line in text.lines() {
         let line: Value = serde_json::from_str(line).expect("a JSON line");
-        if let Some(hex) = line.get("set").and(line["value"].as_str()) {
+        let hex = line.get("set").and(line["value"].as_str());
+        if let Some(hex) = hex.or(line["value_hex"].as_str()) {
             let bytes: Vec<u8> = (0..hex.len())
                 .step_by(2)
                 .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
@@ -435,7 +437,7 @@ async fn retention_erases_the_personal_data_of_initiatives_that_ended_long_enoug
     let token = server.server_token.clone();
     let dir = server.stop().await;
     {
-        let store = Store::open(dir.path()).unwrap();
+        let store = mekaar_tests::open_store(dir.path()).await;
         let now = secrets::now_secs();
         // The late one stays out of the chosen moments (in progress for now), though it
         // ended 31 days ago.
@@ -717,6 +719,10 @@ async fn erased_data_and_deleted_webhook_secrets_leave_no_byte_in_the_data_direc
         town.token.clone(),
     );
     let dir = town.server.stop().await;
+    // Under PostgreSQL: the cluster's files (tables, WAL) instead.
+    let scanned = mekaar_tests::postgres_files()
+        .await
+        .unwrap_or_else(|| dir.path().to_path_buf());
     for value in [
         initiator,
         email,
@@ -729,7 +735,7 @@ async fn erased_data_and_deleted_webhook_secrets_leave_no_byte_in_the_data_direc
         report_reason,
         kept_name,
     ] {
-        let found = files_holding(dir.path(), value.as_bytes());
+        let found = files_holding(&scanned, value.as_bytes());
         assert!(found.is_empty(), "{value:?} is still in {found:?}");
     }
     // Nothing else went: the initiative, its story and its counts are whole.

@@ -1,0 +1,1167 @@
+//! The PostgreSQL engine: the same byte-level primitives as `sled_engine`,
+//! each one statement or one transaction that has committed when it returns
+//! (`synchronous_commit=on` on every connection), so `durable` has nothing
+//! left to wait for, and several nodes can share one database: a counted
+//! set's count row is locked (and changed) in the transaction that changes a
+//! member, so counts and capacities hold across nodes.
+//!
+//! The store's API is synchronous and is called from inside tokio runtimes
+//! (also current-thread ones, where `block_in_place` panics), so the engine
+//! owns a small runtime of its own: a primitive spawns its future there and
+//! waits for the answer on a std channel, which works from any thread.
+//!
+//! Schema: `migrations/*.sql`, applied in order at open, in one transaction
+//! under an advisory lock (two nodes starting at once), recorded in
+//! `schema_version`; a database with a newer version than this binary knows
+//! is refused.
+
+use std::collections::HashSet;
+use std::future::Future;
+use std::time::Duration;
+
+use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod};
+use tokio_postgres::{IsolationLevel, NoTls};
+
+use super::keyring::{self, KeyId};
+use super::sled_engine::{count_key, member_key};
+use super::{CountedSet, RawItem, RawRecord, SealedChange, SetAdd, SetChanged, StoreError};
+use super::{StoreResult, Table};
+
+/// The schema's versions, in order: (version, SQL). Forward-only: append.
+const MIGRATIONS: &[(i32, &str)] = &[(1, include_str!("migrations/0001_initial.sql"))];
+
+/// The advisory lock that serialises migrations ("mekaar" in ASCII).
+const MIGRATION_LOCK: i64 = 0x6d_656b_6161_72;
+
+/// Connections for records and sets.
+const POOL_SIZE: usize = 16;
+
+pub struct PgEngine {
+    /// `None` only while dropping.
+    runtime: Option<tokio::runtime::Runtime>,
+    pool: Pool,
+    /// Record keys get their own connections: an update holds a pool
+    /// connection (its row locked) while the caller seals the new value.
+    key_pool: Pool,
+}
+
+fn pg_err(err: tokio_postgres::Error) -> StoreError {
+    match err.as_db_error() {
+        Some(db) => StoreError::Engine(format!("PostgreSQL: {db}")),
+        None => StoreError::Engine(format!("PostgreSQL: {err}")),
+    }
+}
+
+fn pool_err(err: deadpool_postgres::PoolError) -> StoreError {
+    match err {
+        deadpool_postgres::PoolError::Backend(err) => pg_err(err),
+        other => StoreError::Engine(format!("PostgreSQL connection: {other}")),
+    }
+}
+
+impl From<tokio_postgres::Error> for StoreError {
+    fn from(err: tokio_postgres::Error) -> Self {
+        pg_err(err)
+    }
+}
+
+impl From<deadpool_postgres::PoolError> for StoreError {
+    fn from(err: deadpool_postgres::PoolError) -> Self {
+        pool_err(err)
+    }
+}
+
+async fn client(pool: &Pool) -> StoreResult<Object> {
+    Ok(pool.get().await?)
+}
+
+fn count_table(set: CountedSet) -> String {
+    format!("{}_count", set.tree_name())
+}
+
+/// A limit as SQL wants it.
+fn limit(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+fn to_count(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
+
+/// The least key above every key that starts with `prefix`; `None` when
+/// there is none (the prefix is empty or all 0xff).
+fn prefix_end(prefix: &[u8]) -> Option<Vec<u8>> {
+    let mut end = prefix.to_vec();
+    while let Some(last) = end.pop() {
+        if last < 0xff {
+            end.push(last + 1);
+            return Some(end);
+        }
+    }
+    None
+}
+
+/// A row of an update: locked until [`Locked::commit`] or drop (rollback).
+pub struct Locked {
+    /// The stored value; `None` when the key does not exist.
+    pub old: Option<Vec<u8>>,
+    reply: Option<tokio::sync::oneshot::Sender<Vec<u8>>>,
+    done: std::sync::mpsc::Receiver<StoreResult<()>>,
+}
+
+impl Locked {
+    /// Writes `new` and commits.
+    pub fn commit(mut self, new: Vec<u8>) -> StoreResult<()> {
+        let reply = self.reply.take().ok_or_else(ended)?;
+        reply.send(new).map_err(|_| ended())?;
+        self.done.recv().map_err(|_| ended())?
+    }
+}
+
+fn ended() -> StoreError {
+    StoreError::Engine("the database task ended".into())
+}
+
+impl PgEngine {
+    pub fn open(url: &str) -> StoreResult<PgEngine> {
+        let mut config: tokio_postgres::Config = url
+            .parse()
+            .map_err(|e| StoreError::Engine(format!("the database URL: {e}")))?;
+        // A commit is on disk (on the server) before it returns; explicitly,
+        // whatever the server's default.
+        let options = match config.get_options() {
+            Some(given) => format!("{given} -c synchronous_commit=on"),
+            None => "-c synchronous_commit=on".to_string(),
+        };
+        config.options(&options);
+        config.connect_timeout(Duration::from_secs(10));
+        config.application_name("mekaar-server");
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("mekaar-postgres")
+            .enable_all()
+            .build()
+            .map_err(|e| StoreError::Engine(e.to_string()))?;
+        let make_pool = |size: usize| {
+            let manager = Manager::from_config(
+                config.clone(),
+                NoTls,
+                ManagerConfig {
+                    recycling_method: RecyclingMethod::Fast,
+                },
+            );
+            Pool::builder(manager)
+                .max_size(size)
+                .runtime(deadpool_postgres::Runtime::Tokio1)
+                .create_timeout(Some(Duration::from_secs(10)))
+                .wait_timeout(Some(Duration::from_secs(60)))
+                .build()
+                .map_err(|e| StoreError::Engine(e.to_string()))
+        };
+        let engine = PgEngine {
+            pool: make_pool(POOL_SIZE)?,
+            key_pool: make_pool(4)?,
+            runtime: Some(runtime),
+        };
+        engine.run(|pool| async move { migrate(&pool).await })?;
+        Ok(engine)
+    }
+
+    /// Runs `make(pool)` on the engine's runtime and waits for its result.
+    fn run_on<T, F>(&self, pool: &Pool, make: impl FnOnce(Pool) -> F) -> StoreResult<T>
+    where
+        F: Future<Output = StoreResult<T>> + Send + 'static,
+        T: Send + 'static,
+    {
+        let (tx, rx) = std::sync::mpsc::sync_channel(1);
+        let future = make(pool.clone());
+        self.runtime().spawn(async move {
+            let _ = tx.send(future.await);
+        });
+        rx.recv().map_err(|_| ended())?
+    }
+
+    fn run<T, F>(&self, make: impl FnOnce(Pool) -> F) -> StoreResult<T>
+    where
+        F: Future<Output = StoreResult<T>> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.run_on(&self.pool, make)
+    }
+
+    fn runtime(&self) -> &tokio::runtime::Runtime {
+        self.runtime
+            .as_ref()
+            .expect("the runtime lives as long as the engine")
+    }
+
+    pub fn get(&self, table: Table, key: &[u8]) -> StoreResult<Option<Vec<u8>>> {
+        let sql = format!("SELECT value FROM \"{}\" WHERE key = $1", table.tree_name());
+        let key = key.to_vec();
+        self.run(|pool| async move {
+            let client = client(&pool).await?;
+            let statement = client.prepare_cached(&sql).await?;
+            Ok(client
+                .query_opt(&statement, &[&key])
+                .await?
+                .map(|row| row.get(0)))
+        })
+    }
+
+    pub fn contains(&self, table: Table, key: &[u8]) -> StoreResult<bool> {
+        let sql = format!("SELECT 1 FROM \"{}\" WHERE key = $1", table.tree_name());
+        let key = key.to_vec();
+        self.run(|pool| async move {
+            let client = client(&pool).await?;
+            let statement = client.prepare_cached(&sql).await?;
+            Ok(client.query_opt(&statement, &[&key]).await?.is_some())
+        })
+    }
+
+    pub fn put(&self, table: Table, key: &[u8], value: Vec<u8>) -> StoreResult<()> {
+        let sql = format!(
+            "INSERT INTO \"{}\" (key, value) VALUES ($1, $2) \
+             ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+            table.tree_name()
+        );
+        let key = key.to_vec();
+        self.run(|pool| async move {
+            let client = client(&pool).await?;
+            let statement = client.prepare_cached(&sql).await?;
+            client.execute(&statement, &[&key, &value]).await?;
+            Ok(())
+        })
+    }
+
+    pub fn remove(&self, table: Table, key: &[u8]) -> StoreResult<()> {
+        let sql = format!("DELETE FROM \"{}\" WHERE key = $1", table.tree_name());
+        let key = key.to_vec();
+        self.run(|pool| async move {
+            let client = client(&pool).await?;
+            let statement = client.prepare_cached(&sql).await?;
+            client.execute(&statement, &[&key]).await?;
+            Ok(())
+        })
+    }
+
+    pub fn rekey(
+        &self,
+        table: Table,
+        old_key: &[u8],
+        new_key: &[u8],
+        value: Vec<u8>,
+    ) -> StoreResult<()> {
+        let name = table.tree_name();
+        let delete = format!("DELETE FROM \"{name}\" WHERE key = $1");
+        let insert = format!(
+            "INSERT INTO \"{name}\" (key, value) VALUES ($1, $2) \
+             ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value"
+        );
+        let (old_key, new_key) = (old_key.to_vec(), new_key.to_vec());
+        self.run(|pool| async move {
+            let mut client = client(&pool).await?;
+            let tx = client.transaction().await?;
+            tx.execute(&tx.prepare_cached(&delete).await?, &[&old_key])
+                .await?;
+            tx.execute(&tx.prepare_cached(&insert).await?, &[&new_key, &value])
+                .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    pub fn insert_new(&self, table: Table, key: &[u8], value: Vec<u8>) -> StoreResult<bool> {
+        let sql = format!(
+            "INSERT INTO \"{}\" (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
+            table.tree_name()
+        );
+        let key = key.to_vec();
+        self.run(|pool| async move {
+            let client = client(&pool).await?;
+            let statement = client.prepare_cached(&sql).await?;
+            Ok(client.execute(&statement, &[&key, &value]).await? == 1)
+        })
+    }
+
+    /// Locks the row of `key` (SELECT … FOR UPDATE) and hands its value to
+    /// the caller; [`Locked::commit`] writes the new value in the same
+    /// transaction. So concurrent updates of one record, from any node, run
+    /// one after the other and none is lost.
+    pub fn update_begin(&self, table: Table, key: &[u8]) -> StoreResult<Locked> {
+        let name = table.tree_name();
+        let select = format!("SELECT value FROM \"{name}\" WHERE key = $1 FOR UPDATE");
+        let update = format!("UPDATE \"{name}\" SET value = $2 WHERE key = $1");
+        let key = key.to_vec();
+        let (old_tx, old_rx) = std::sync::mpsc::sync_channel::<StoreResult<Option<Vec<u8>>>>(1);
+        let (reply_tx, reply_rx) = tokio::sync::oneshot::channel::<Vec<u8>>();
+        let (done_tx, done_rx) = std::sync::mpsc::sync_channel(1);
+        let pool = self.pool.clone();
+        self.runtime().spawn(async move {
+            let mut client = match client(&pool).await {
+                Ok(client) => client,
+                Err(err) => {
+                    let _ = old_tx.send(Err(err));
+                    return;
+                }
+            };
+            let locked = async {
+                let tx = client.transaction().await?;
+                let old: Option<Vec<u8>> = tx
+                    .query_opt(&tx.prepare_cached(&select).await?, &[&key])
+                    .await?
+                    .map(|row| row.get(0));
+                Ok::<_, StoreError>((tx, old))
+            }
+            .await;
+            let tx = match locked {
+                Ok((tx, old)) => {
+                    let exists = old.is_some();
+                    if old_tx.send(Ok(old)).is_err() || !exists {
+                        return;
+                    }
+                    tx
+                }
+                Err(err) => {
+                    let _ = old_tx.send(Err(err));
+                    return;
+                }
+            };
+            // The caller changes the value meanwhile; it dropped the
+            // sender when it gave up (the transaction rolls back).
+            let Ok(new) = reply_rx.await else {
+                return;
+            };
+            let written = async {
+                tx.execute(&tx.prepare_cached(&update).await?, &[&key, &new])
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+            .await;
+            let _ = done_tx.send(written);
+        });
+        let old = old_rx.recv().map_err(|_| ended())??;
+        Ok(Locked {
+            old,
+            reply: Some(reply_tx),
+            done: done_rx,
+        })
+    }
+
+    pub fn range(
+        &self,
+        table: Table,
+        start: &[u8],
+        end: &[u8],
+        n: usize,
+    ) -> StoreResult<Vec<RawRecord>> {
+        let sql = format!(
+            "SELECT key, value FROM \"{}\" WHERE key >= $1 AND key < $2 ORDER BY key LIMIT $3",
+            table.tree_name()
+        );
+        let (start, end) = (start.to_vec(), end.to_vec());
+        self.run(|pool| async move {
+            let client = client(&pool).await?;
+            let statement = client.prepare_cached(&sql).await?;
+            Ok(client
+                .query(&statement, &[&start, &end, &limit(n)])
+                .await?
+                .into_iter()
+                .map(|row| (row.get(0), row.get(1)))
+                .collect())
+        })
+    }
+
+    fn scan(
+        &self,
+        table: Table,
+        prefix: &[u8],
+        newest_first: bool,
+        n: usize,
+    ) -> StoreResult<Vec<RawRecord>> {
+        let order = if newest_first { "DESC" } else { "ASC" };
+        let end = prefix_end(prefix);
+        let bound = if end.is_some() { "AND key < $2" } else { "" };
+        let sql = format!(
+            "SELECT key, value FROM \"{}\" WHERE key >= $1 {bound} ORDER BY key {order} LIMIT {}",
+            table.tree_name(),
+            limit(n)
+        );
+        let prefix = prefix.to_vec();
+        self.run(|pool| async move {
+            let client = client(&pool).await?;
+            let statement = client.prepare_cached(&sql).await?;
+            let rows = match &end {
+                Some(end) => client.query(&statement, &[&prefix, end]).await?,
+                None => client.query(&statement, &[&prefix]).await?,
+            };
+            Ok(rows
+                .into_iter()
+                .map(|row| (row.get(0), row.get(1)))
+                .collect())
+        })
+    }
+
+    pub fn scan_prefix(&self, table: Table, prefix: &[u8]) -> StoreResult<Vec<RawRecord>> {
+        self.scan(table, prefix, false, usize::MAX)
+    }
+
+    pub fn scan_prefix_rev(
+        &self,
+        table: Table,
+        prefix: &[u8],
+        n: usize,
+    ) -> StoreResult<Vec<RawRecord>> {
+        self.scan(table, prefix, true, n)
+    }
+
+    pub fn set_change(
+        &self,
+        set: CountedSet,
+        group: &[u8],
+        member: &[u8],
+        change: SealedChange,
+    ) -> StoreResult<SetChanged> {
+        let sql = SetSql::new(set);
+        let (group, member) = (group.to_vec(), member.to_vec());
+        self.run(|pool| async move {
+            let mut client = client(&pool).await?;
+            let tx = client.transaction().await?;
+            // The count row first: it serialises every change to this
+            // group, on every node. Made (at 0) only by a change that may
+            // add; one that only removes or replaces finds no member in a
+            // group without a count row.
+            let lock = match change {
+                SealedChange::Add(_) | SealedChange::Put(_) => &sql.lock_count,
+                SealedChange::Replace(_) | SealedChange::Remove => &sql.lock_existing_count,
+            };
+            let count = tx
+                .query_opt(&tx.prepare_cached(lock).await?, &[&group])
+                .await?
+                .map(|row| to_count(row.get(0)))
+                .unwrap_or(0);
+            let present = tx
+                .query_opt(&tx.prepare_cached(&sql.present).await?, &[&group, &member])
+                .await?
+                .is_some();
+            let (done, new_count) = match (change, present) {
+                (SealedChange::Add(value) | SealedChange::Put(value), false) => {
+                    tx.execute(
+                        &tx.prepare_cached(&sql.insert).await?,
+                        &[&group, &member, &value],
+                    )
+                    .await?;
+                    (SetChanged::wrote(true, count + 1), Some(count + 1))
+                }
+                (SealedChange::Put(value), true) => {
+                    tx.execute(
+                        &tx.prepare_cached(&sql.replace).await?,
+                        &[&group, &member, &value],
+                    )
+                    .await?;
+                    (SetChanged::wrote(false, count), None)
+                }
+                (SealedChange::Replace(value), true) => {
+                    tx.execute(
+                        &tx.prepare_cached(&sql.replace).await?,
+                        &[&group, &member, &value],
+                    )
+                    .await?;
+                    (SetChanged::wrote(true, count), None)
+                }
+                (SealedChange::Remove, true) => {
+                    tx.execute(&tx.prepare_cached(&sql.delete).await?, &[&group, &member])
+                        .await?;
+                    let n = count.saturating_sub(1);
+                    (SetChanged::wrote(true, n), Some(n))
+                }
+                (SealedChange::Replace(_), false)
+                | (SealedChange::Add(_), true)
+                | (SealedChange::Remove, false) => (SetChanged::unchanged(false, count), None),
+            };
+            if let Some(n) = new_count {
+                let n = i64::try_from(n).unwrap_or(i64::MAX);
+                tx.execute(&tx.prepare_cached(&sql.set_count).await?, &[&group, &n])
+                    .await?;
+            }
+            tx.commit().await?;
+            Ok(done)
+        })
+    }
+
+    pub fn set_add_within(
+        &self,
+        set: CountedSet,
+        group: &[u8],
+        member: &[u8],
+        value: &dyn Fn() -> StoreResult<Vec<u8>>,
+        max: u64,
+    ) -> StoreResult<SetAdd> {
+        let sql = SetSql::new(set);
+        // Sealed here, on the caller's thread (a key made for an add that
+        // then finds the group full is never used: the next rewrite drops it).
+        let value = value()?;
+        let (group, member) = (group.to_vec(), member.to_vec());
+        self.run(|pool| async move {
+            let mut client = client(&pool).await?;
+            let tx = client.transaction().await?;
+            let count: i64 = tx
+                .query_one(&tx.prepare_cached(&sql.lock_count).await?, &[&group])
+                .await?
+                .get(0);
+            let count = to_count(count);
+            let present = tx
+                .query_opt(&tx.prepare_cached(&sql.present).await?, &[&group, &member])
+                .await?
+                .is_some();
+            if present {
+                tx.commit().await?;
+                return Ok(SetAdd::Already(count));
+            }
+            if count >= max {
+                tx.commit().await?;
+                return Ok(SetAdd::Full(count));
+            }
+            tx.execute(
+                &tx.prepare_cached(&sql.insert).await?,
+                &[&group, &member, &value],
+            )
+            .await?;
+            let n = i64::try_from(count + 1).unwrap_or(i64::MAX);
+            tx.execute(&tx.prepare_cached(&sql.set_count).await?, &[&group, &n])
+                .await?;
+            tx.commit().await?;
+            Ok(SetAdd::Added(count + 1))
+        })
+    }
+
+    /// Sets every count from its members (the end of an import).
+    pub fn recount_sets(&self) -> StoreResult<u64> {
+        self.run(|pool| async move {
+            let mut client = client(&pool).await?;
+            let tx = client.transaction().await?;
+            for set in CountedSet::ALL {
+                let (name, counts) = (set.tree_name(), count_table(set));
+                tx.batch_execute(&format!(
+                    "DELETE FROM \"{counts}\"; \
+                     INSERT INTO \"{counts}\" (grp, n) \
+                     SELECT grp, count(*) FROM \"{name}\" GROUP BY grp"
+                ))
+                .await?;
+            }
+            tx.commit().await?;
+            Ok(0)
+        })
+    }
+
+    pub fn set_contains(&self, set: CountedSet, group: &[u8], member: &[u8]) -> StoreResult<bool> {
+        let sql = SetSql::new(set).present;
+        let (group, member) = (group.to_vec(), member.to_vec());
+        self.run(|pool| async move {
+            let client = client(&pool).await?;
+            let statement = client.prepare_cached(&sql).await?;
+            Ok(client
+                .query_opt(&statement, &[&group, &member])
+                .await?
+                .is_some())
+        })
+    }
+
+    pub fn set_count(&self, set: CountedSet, group: &[u8]) -> StoreResult<u64> {
+        let sql = format!("SELECT n FROM \"{}\" WHERE grp = $1", count_table(set));
+        let group = group.to_vec();
+        self.run(|pool| async move {
+            let client = client(&pool).await?;
+            let statement = client.prepare_cached(&sql).await?;
+            Ok(client
+                .query_opt(&statement, &[&group])
+                .await?
+                .map(|row| to_count(row.get(0)))
+                .unwrap_or(0))
+        })
+    }
+
+    pub fn set_members(&self, set: CountedSet, group: &[u8]) -> StoreResult<Vec<RawRecord>> {
+        let sql = format!(
+            "SELECT member, value FROM \"{}\" WHERE grp = $1 ORDER BY member",
+            set.tree_name()
+        );
+        let group = group.to_vec();
+        self.run(|pool| async move {
+            let client = client(&pool).await?;
+            let statement = client.prepare_cached(&sql).await?;
+            Ok(client
+                .query(&statement, &[&group])
+                .await?
+                .into_iter()
+                .map(|row| (row.get(0), row.get(1)))
+                .collect())
+        })
+    }
+
+    pub fn set_members_len(&self, set: CountedSet, group: &[u8]) -> StoreResult<u64> {
+        let sql = format!(
+            "SELECT count(*) FROM \"{}\" WHERE grp = $1",
+            set.tree_name()
+        );
+        let group = group.to_vec();
+        self.run(|pool| async move {
+            let client = client(&pool).await?;
+            let statement = client.prepare_cached(&sql).await?;
+            Ok(to_count(
+                client.query_one(&statement, &[&group]).await?.get(0),
+            ))
+        })
+    }
+
+    /// Every record and member, read in one REPEATABLE READ transaction (a
+    /// moment's state, also with other nodes writing), in sled's order.
+    pub fn scan_all(
+        &self,
+        visit: &mut dyn FnMut(RawItem<'_>) -> StoreResult<()>,
+    ) -> StoreResult<()> {
+        type Members = Vec<(Vec<u8>, Vec<u8>, Vec<u8>)>;
+        let (tables, sets): (Vec<Vec<RawRecord>>, Vec<Members>) = self.run(|pool| async move {
+            let mut client = client(&pool).await?;
+            let tx = client
+                .build_transaction()
+                .isolation_level(IsolationLevel::RepeatableRead)
+                .read_only(true)
+                .start()
+                .await?;
+            let mut tables = Vec::new();
+            for table in Table::ALL {
+                let sql = format!(
+                    "SELECT key, value FROM \"{}\" ORDER BY key",
+                    table.tree_name()
+                );
+                let rows = tx.query(&sql, &[]).await?;
+                tables.push(rows.into_iter().map(|r| (r.get(0), r.get(1))).collect());
+            }
+            let mut sets = Vec::new();
+            for set in CountedSet::ALL {
+                // sled's member keys start with the group's length.
+                let sql = format!(
+                    "SELECT grp, member, value FROM \"{}\" ORDER BY length(grp), grp, member",
+                    set.tree_name()
+                );
+                let rows = tx.query(&sql, &[]).await?;
+                sets.push(
+                    rows.into_iter()
+                        .map(|r| (r.get(0), r.get(1), r.get(2)))
+                        .collect(),
+                );
+            }
+            tx.commit().await?;
+            Ok((tables, sets))
+        })?;
+        for (table, records) in Table::ALL.into_iter().zip(tables) {
+            for (key, value) in &records {
+                visit(RawItem::Table { table, key, value })?;
+            }
+        }
+        for (set, members) in CountedSet::ALL.into_iter().zip(sets) {
+            for (group, member, value) in &members {
+                visit(RawItem::Member {
+                    set,
+                    group,
+                    member,
+                    value,
+                })?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The key ids that sealed records and members use now.
+    pub fn live_key_ids(&self) -> StoreResult<HashSet<KeyId>> {
+        let mut selects: Vec<String> = Table::ALL
+            .into_iter()
+            .filter(|t| t.is_sealed())
+            .map(|t| t.tree_name())
+            .chain(
+                CountedSet::ALL
+                    .into_iter()
+                    .filter(|s| s.is_sealed())
+                    .map(|s| s.tree_name()),
+            )
+            .map(|name| {
+                format!(
+                    "SELECT substring(value FROM 1 FOR {}) FROM \"{name}\" \
+                     WHERE substring(value FROM 1 FOR {}) = $1",
+                    keyring::SEALED_PREFIX_LEN,
+                    keyring::MAGIC.len()
+                )
+            })
+            .collect();
+        let sql = std::mem::take(&mut selects).join(" UNION ALL ");
+        self.run(|pool| async move {
+            let client = client(&pool).await?;
+            let magic: &[u8] = keyring::MAGIC;
+            Ok(client
+                .query(&sql, &[&magic])
+                .await?
+                .into_iter()
+                .filter_map(|row| keyring::key_id(&row.get::<_, Vec<u8>>(0)))
+                .collect())
+        })
+    }
+
+    pub fn is_empty(&self) -> StoreResult<bool> {
+        let sql = format!(
+            "SELECT NOT ({})",
+            Table::ALL
+                .into_iter()
+                .map(|t| t.tree_name())
+                .chain(CountedSet::ALL.into_iter().map(|s| s.tree_name()))
+                .map(|name| format!("EXISTS (SELECT 1 FROM \"{name}\")"))
+                .collect::<Vec<_>>()
+                .join(" OR ")
+        );
+        self.run(|pool| async move {
+            let client = client(&pool).await?;
+            Ok(client.query_one(&sql, &[]).await?.get(0))
+        })
+    }
+
+    pub fn put_member_raw(
+        &self,
+        set: CountedSet,
+        group: &[u8],
+        member: &[u8],
+        value: Vec<u8>,
+    ) -> StoreResult<()> {
+        let sql = format!(
+            "INSERT INTO \"{}\" (grp, member, value) VALUES ($1, $2, $3) \
+             ON CONFLICT (grp, member) DO UPDATE SET value = EXCLUDED.value",
+            set.tree_name()
+        );
+        let (group, member) = (group.to_vec(), member.to_vec());
+        self.run(|pool| async move {
+            let client = client(&pool).await?;
+            let statement = client.prepare_cached(&sql).await?;
+            client
+                .execute(&statement, &[&group, &member, &value])
+                .await?;
+            Ok(())
+        })
+    }
+
+    /// A table's records, or a set's members and counts in sled's layout
+    /// (see `sled_engine::member_key`, `count_key`), in key order.
+    pub fn raw_tree(&self, which: Result<Table, CountedSet>) -> StoreResult<Vec<RawRecord>> {
+        match which {
+            Ok(table) => {
+                let sql = format!(
+                    "SELECT key, value FROM \"{}\" ORDER BY key",
+                    table.tree_name()
+                );
+                self.run(|pool| async move {
+                    let client = client(&pool).await?;
+                    Ok(client
+                        .query(&sql, &[])
+                        .await?
+                        .into_iter()
+                        .map(|row| (row.get(0), row.get(1)))
+                        .collect())
+                })
+            }
+            Err(set) => {
+                let members = format!("SELECT grp, member, value FROM \"{}\"", set.tree_name());
+                let counts = format!("SELECT grp, n FROM \"{}\"", count_table(set));
+                let mut records: Vec<RawRecord> = self.run(|pool| async move {
+                    let client = client(&pool).await?;
+                    let mut records: Vec<RawRecord> = Vec::new();
+                    for row in client.query(&members, &[]).await? {
+                        let (group, member): (Vec<u8>, Vec<u8>) = (row.get(0), row.get(1));
+                        records.push((member_key(&group, &member), row.get(2)));
+                    }
+                    for row in client.query(&counts, &[]).await? {
+                        let group: Vec<u8> = row.get(0);
+                        let n = to_count(row.get(1));
+                        records.push((count_key(&group), n.to_be_bytes().to_vec()));
+                    }
+                    Ok(records)
+                })?;
+                records.sort();
+                Ok(records)
+            }
+        }
+    }
+
+    pub fn record_keys(&self) -> StoreResult<Vec<RawRecord>> {
+        self.run_on(&self.key_pool, |pool| async move {
+            let client = client(&pool).await?;
+            Ok(client
+                .query("SELECT id, key FROM record_keys", &[])
+                .await?
+                .into_iter()
+                .map(|row| (row.get(0), row.get(1)))
+                .collect())
+        })
+    }
+
+    pub fn record_key(&self, id: &[u8]) -> StoreResult<Option<Vec<u8>>> {
+        let id = id.to_vec();
+        self.run_on(&self.key_pool, |pool| async move {
+            let client = client(&pool).await?;
+            let statement = client
+                .prepare_cached("SELECT key FROM record_keys WHERE id = $1")
+                .await?;
+            Ok(client
+                .query_opt(&statement, &[&id])
+                .await?
+                .map(|row| row.get(0)))
+        })
+    }
+
+    pub fn insert_record_key(&self, id: &[u8], key: &[u8]) -> StoreResult<()> {
+        let (id, key) = (id.to_vec(), key.to_vec());
+        self.run_on(&self.key_pool, |pool| async move {
+            let client = client(&pool).await?;
+            let statement = client
+                .prepare_cached("INSERT INTO record_keys (id, key) VALUES ($1, $2)")
+                .await?;
+            client.execute(&statement, &[&id, &key]).await?;
+            Ok(())
+        })
+    }
+
+    /// Deletes every record key not in `live`, then rewrites the table
+    /// (`VACUUM FULL`: a new file, the old one removed) so the deleted keys
+    /// are gone from the live database, not just marked dead. Returns how
+    /// many went.
+    pub fn keep_only_record_keys(&self, live: &[&[u8]]) -> StoreResult<usize> {
+        let live: Vec<Vec<u8>> = live.iter().map(|id| id.to_vec()).collect();
+        self.run_on(&self.key_pool, |pool| async move {
+            let client = client(&pool).await?;
+            let dropped = client
+                .execute("DELETE FROM record_keys WHERE NOT (id = ANY($1))", &[&live])
+                .await?;
+            client.batch_execute("VACUUM FULL record_keys").await?;
+            Ok(usize::try_from(dropped).unwrap_or(usize::MAX))
+        })
+    }
+}
+
+impl Drop for PgEngine {
+    fn drop(&mut self) {
+        // A runtime must not be dropped (blocking) inside another one.
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
+    }
+}
+
+/// The statements of one counted set.
+struct SetSql {
+    /// Locks the group's count row (made at 0 if missing); returns the count.
+    lock_count: String,
+    /// Locks the group's count row if there is one; returns the count.
+    lock_existing_count: String,
+    present: String,
+    insert: String,
+    replace: String,
+    delete: String,
+    set_count: String,
+}
+
+impl SetSql {
+    fn new(set: CountedSet) -> SetSql {
+        let (name, counts) = (set.tree_name(), count_table(set));
+        SetSql {
+            lock_count: format!(
+                "INSERT INTO \"{counts}\" (grp, n) VALUES ($1, 0) \
+                 ON CONFLICT (grp) DO UPDATE SET n = \"{counts}\".n RETURNING n"
+            ),
+            lock_existing_count: format!("SELECT n FROM \"{counts}\" WHERE grp = $1 FOR UPDATE"),
+            present: format!("SELECT 1 FROM \"{name}\" WHERE grp = $1 AND member = $2"),
+            insert: format!("INSERT INTO \"{name}\" (grp, member, value) VALUES ($1, $2, $3)"),
+            replace: format!("UPDATE \"{name}\" SET value = $3 WHERE grp = $1 AND member = $2"),
+            delete: format!("DELETE FROM \"{name}\" WHERE grp = $1 AND member = $2"),
+            set_count: format!("UPDATE \"{counts}\" SET n = $2 WHERE grp = $1"),
+        }
+    }
+}
+
+/// Applies the migrations this database has not had yet, in one transaction
+/// under an advisory lock; refuses a database newer than this binary.
+async fn migrate(pool: &Pool) -> StoreResult<()> {
+    let mut client = client(pool).await?;
+    let tx = client.transaction().await?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
+        .await?;
+    tx.batch_execute(
+        "CREATE TABLE IF NOT EXISTS schema_version (\
+         version integer PRIMARY KEY, \
+         applied_at timestamptz NOT NULL DEFAULT now())",
+    )
+    .await?;
+    let current: i32 = tx
+        .query_one("SELECT coalesce(max(version), 0) FROM schema_version", &[])
+        .await?
+        .get(0);
+    let known = MIGRATIONS.last().map(|(v, _)| *v).unwrap_or(0);
+    if current > known {
+        return Err(StoreError::Schema(format!(
+            "the database's schema is version {current}, newer than this mekaar-server knows \
+             ({known}): run the newer mekaar-server that migrated it"
+        )));
+    }
+    for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
+        tx.batch_execute(sql).await?;
+        tx.execute(
+            "INSERT INTO schema_version (version) VALUES ($1)",
+            &[version],
+        )
+        .await?;
+        tracing::info!("database schema migrated to version {version}");
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// For tests: a new, empty database on the server `MEKAAR_TEST_DATABASE`
+/// names (`None` without it: the PostgreSQL tests then pass without running).
+#[cfg(test)]
+pub(crate) fn fresh_test_database() -> Option<String> {
+    let base = std::env::var("MEKAAR_TEST_DATABASE")
+        .ok()
+        .filter(|v| !v.is_empty())?;
+    let name = format!("mekaar_unit_{:032x}", rand::random::<u128>());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let (client, connection) = tokio_postgres::connect(&base, NoTls).await.unwrap();
+        let connection = tokio::spawn(connection);
+        client
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .await
+            .unwrap();
+        drop(client);
+        let _ = connection.await;
+    });
+    let mut url = url::Url::parse(&base).unwrap();
+    url.set_path(&name);
+    Some(url.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{key, Engine, Store};
+    use std::sync::Arc;
+
+    fn pg_store() -> Option<(String, Arc<Store>)> {
+        let url = fresh_test_database()?;
+        let store = Store::open_postgres(&url).unwrap();
+        Some((url, Arc::new(store)))
+    }
+
+    #[test]
+    fn pg_counts_equal_members_under_concurrent_adds_and_removes() {
+        let Some((_, store)) = pg_store() else { return };
+        let group = key(&["c", "i"]);
+        let threads: Vec<_> = (0..8u8)
+            .map(|t| {
+                let (store, group) = (store.clone(), group.clone());
+                std::thread::spawn(move || {
+                    for i in 0..40u8 {
+                        // Every member added twice: the second must not count.
+                        for _ in 0..2 {
+                            store
+                                .set_add(CountedSet::Supports, &group, &[t, i], b"")
+                                .unwrap();
+                        }
+                        if i % 4 == 0 {
+                            store
+                                .set_remove(CountedSet::Supports, &group, &[t, i])
+                                .unwrap();
+                        }
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        assert_eq!(store.set_count(CountedSet::Supports, &group).unwrap(), 240);
+        assert_eq!(
+            store.set_members_len(CountedSet::Supports, &group).unwrap(),
+            240
+        );
+    }
+
+    #[test]
+    fn pg_set_add_within_never_exceeds_its_max() {
+        let Some((_, store)) = pg_store() else { return };
+        let group = b"meeting".to_vec();
+        let threads: Vec<_> = (0..8u8)
+            .map(|t| {
+                let (store, group) = (store.clone(), group.clone());
+                std::thread::spawn(move || {
+                    (0..20u8)
+                        .filter(|i| {
+                            matches!(
+                                store
+                                    .set_add_within(
+                                        CountedSet::Attendees,
+                                        &group,
+                                        &[t, *i],
+                                        b"",
+                                        50
+                                    )
+                                    .unwrap(),
+                                SetAdd::Added(_)
+                            )
+                        })
+                        .count()
+                })
+            })
+            .collect();
+        let added: usize = threads.into_iter().map(|t| t.join().unwrap()).sum();
+        assert_eq!(added, 50);
+        assert_eq!(store.set_count(CountedSet::Attendees, &group).unwrap(), 50);
+        assert_eq!(
+            store
+                .set_members_len(CountedSet::Attendees, &group)
+                .unwrap(),
+            50
+        );
+    }
+
+    #[test]
+    fn pg_updates_lose_nothing_under_concurrency() {
+        let Some((_, store)) = pg_store() else { return };
+        store.put(Table::Polls, b"n", &0u64).unwrap();
+        let threads: Vec<_> = (0..8)
+            .map(|_| {
+                let store = store.clone();
+                std::thread::spawn(move || {
+                    for _ in 0..25 {
+                        store
+                            .update(Table::Polls, b"n", |n: u64| Ok::<_, ()>(n + 1))
+                            .unwrap()
+                            .unwrap()
+                            .unwrap();
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        assert_eq!(store.get::<u64>(Table::Polls, b"n").unwrap(), Some(200));
+        // A refused change writes nothing; a missing key is None.
+        let refused = store
+            .update(Table::Polls, b"n", |_: u64| Err("no"))
+            .unwrap();
+        assert_eq!(refused, Some(Err("no")));
+        assert_eq!(store.get::<u64>(Table::Polls, b"n").unwrap(), Some(200));
+        assert!(store
+            .update(Table::Polls, b"missing", |n: u64| Ok::<_, ()>(n))
+            .unwrap()
+            .is_none());
+    }
+
+    #[test]
+    fn pg_keys_order_scans_and_sealed_records_as_sled_does() {
+        let Some((url, store)) = pg_store() else {
+            return;
+        };
+        for k in [&b"a\0\xff"[..], b"a\0\x01", b"a\x01", b"a\0", b"b"] {
+            store.put(Table::Audit, k, &k.len()).unwrap();
+        }
+        let keys: Vec<Vec<u8>> = store
+            .scan_prefix_keyed::<usize>(Table::Audit, b"a\0")
+            .unwrap()
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect();
+        assert_eq!(keys, [&b"a\0"[..], b"a\0\x01", b"a\0\xff"]);
+        assert_eq!(
+            store
+                .scan_prefix_rev::<usize>(Table::Audit, b"a", 2)
+                .unwrap(),
+            [2, 3]
+        );
+        assert_eq!(
+            store
+                .range::<usize>(Table::Audit, b"a\0\x01", b"b", 10)
+                .unwrap()
+                .len(),
+            3
+        );
+        // Sealed (Audit is sealed): stored as ciphertext; an erased record's
+        // old version has no key left after the rewrite.
+        store.put(Table::Audit, b"x", &"Anja de Vries").unwrap();
+        let Engine::Postgres(engine) = &store.engine else {
+            unreachable!()
+        };
+        let old = engine.get(Table::Audit, b"x").unwrap().unwrap();
+        assert!(!old.windows(4).any(|w| w == b"Anja"));
+        store.put(Table::Audit, b"x", &"(erased)").unwrap();
+        assert!(store.forget_old_record_keys().unwrap() >= 1);
+        assert!(store.keyring.open_value(&old).is_err());
+        drop(store);
+        // Reopened: the live record still opens.
+        let store = Store::open_postgres(&url).unwrap();
+        assert_eq!(
+            store.get::<String>(Table::Audit, b"x").unwrap().as_deref(),
+            Some("(erased)")
+        );
+    }
+
+    #[test]
+    fn pg_refuses_a_database_newer_than_it_knows() {
+        let Some((url, store)) = pg_store() else {
+            return;
+        };
+        let Engine::Postgres(engine) = &store.engine else {
+            unreachable!()
+        };
+        engine
+            .run(|pool| async move {
+                client(&pool)
+                    .await?
+                    .batch_execute("INSERT INTO schema_version (version) VALUES (9999)")
+                    .await?;
+                Ok(())
+            })
+            .unwrap();
+        drop(store);
+        let err = Store::open_postgres(&url).err().expect("refused");
+        assert!(matches!(err, StoreError::Schema(_)), "{err}");
+        assert!(err.to_string().contains("9999"), "{err}");
+    }
+
+    #[test]
+    fn prefix_ends_are_the_least_key_above_the_prefix() {
+        assert_eq!(prefix_end(b"ab"), Some(b"ac".to_vec()));
+        assert_eq!(prefix_end(b"a\xff"), Some(b"b".to_vec()));
+        assert_eq!(prefix_end(b"\xff\xff"), None);
+        assert_eq!(prefix_end(b""), None);
+    }
+
+    #[test]
+    fn the_first_migration_makes_every_table_and_set() {
+        let sql: String = MIGRATIONS.iter().map(|(_, sql)| *sql).collect();
+        for table in Table::ALL {
+            assert!(
+                sql.contains(&format!("CREATE TABLE \"{}\" (", table.tree_name())),
+                "{} needs a migration",
+                table.tree_name()
+            );
+        }
+        for set in CountedSet::ALL {
+            for name in [set.tree_name().to_string(), count_table(set)] {
+                assert!(
+                    sql.contains(&format!("CREATE TABLE \"{name}\" (")),
+                    "{name} needs a migration"
+                );
+            }
+        }
+    }
+}
