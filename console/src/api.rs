@@ -55,7 +55,7 @@ pub fn on_session_lost(callback: Option<yew::Callback<()>>) {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ApiError {
     pub status: u16,
-    /// The API's error code (`mekaar_api::codes`), or `"unreachable"` without an answer.
+    /// The API's error code (`mekaar_api::ErrorCode::as_str`), or the console's own (`"unreachable"`, …).
     pub code: String,
     /// The server's sentence for developers (English).
     pub message: String,
