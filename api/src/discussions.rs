@@ -15,22 +15,6 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Error codes of the dialogue.
-pub mod codes {
-    pub const THREAD_NOT_FOUND: &str = "thread_not_found";
-    pub const THREAD_CLOSED: &str = "thread_closed";
-    pub const REACTION_NOT_FOUND: &str = "reaction_not_found";
-    /// Editing or deleting one's own reaction after [`super::limits::EDIT_WINDOW_SECS`],
-    /// or with another voter key.
-    pub const EDIT_WINDOW_OVER: &str = "edit_window_over";
-    pub const NOT_YOUR_REACTION: &str = "not_your_reaction";
-    /// The same text from the same voter key in this thread again.
-    pub const DUPLICATE_REACTION: &str = "duplicate_reaction";
-    /// A reply to a reply (replies are one level deep), or to another thread's reaction.
-    pub const INVALID_REPLY: &str = "invalid_reply";
-    pub const TOPIC_NOT_FOUND: &str = "topic_not_found";
-}
-
 /// Limits of the dialogue, checked by the server (the widgets use them for `maxlength`).
 pub mod limits {
     pub const TEXT: usize = 2_000;

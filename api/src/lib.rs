@@ -5,10 +5,13 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use error_code::ErrorCode;
+
 #[cfg(feature = "admin")]
 pub mod admin;
 pub mod discussions;
 pub mod dutch_time;
+mod error_code;
 pub mod meetings;
 pub mod polls;
 pub mod steps;
@@ -75,93 +78,10 @@ pub struct ErrorBody {
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct ErrorDetail {
-    /// Machine-readable, stable, snake_case (see [`codes`]).
-    pub code: String,
+    /// Machine-readable, stable, snake_case.
+    pub code: ErrorCode,
     /// One human sentence for the webmaster or developer.
     pub message: String,
-}
-
-/// The machine-readable error codes. Widgets translate these for residents.
-pub mod codes {
-    pub const ROUTE_NOT_FOUND: &str = "route_not_found";
-    pub const METHOD_NOT_ALLOWED: &str = "method_not_allowed";
-    pub const COMMUNITY_NOT_FOUND: &str = "community_not_found";
-    pub const INITIATIVE_NOT_FOUND: &str = "initiative_not_found";
-    pub const COMMUNITY_EXISTS: &str = "community_exists";
-    pub const ORIGIN_NOT_ALLOWED: &str = "origin_not_allowed";
-    pub const RATE_LIMITED: &str = "rate_limited";
-    pub const CONSENT_REQUIRED: &str = "consent_required";
-    pub const INVALID_MANAGE_TOKEN: &str = "invalid_manage_token";
-    pub const SPAM_SUSPECTED: &str = "spam_suspected";
-    pub const WEBHOOK_NOT_FOUND: &str = "webhook_not_found";
-    pub const INVALID_VOTER_KEY: &str = "invalid_voter_key";
-    pub const MALFORMED_JSON: &str = "malformed_json";
-    pub const INVALID_FIELD: &str = "invalid_field";
-    pub const BODY_TOO_LARGE: &str = "body_too_large";
-    pub const LENGTH_REQUIRED: &str = "length_required";
-    /// The body did not arrive in time (slow or stalled sender).
-    pub const REQUEST_TIMEOUT: &str = "request_timeout";
-    /// The connection ended before the whole body arrived.
-    pub const BODY_INCOMPLETE: &str = "body_incomplete";
-    /// The request target is longer than the server reads.
-    pub const URI_TOO_LONG: &str = "uri_too_long";
-    /// Too many header lines or header bytes.
-    pub const HEADERS_TOO_LARGE: &str = "headers_too_large";
-    /// The request could not be read as HTTP/1.1.
-    pub const MALFORMED_REQUEST: &str = "malformed_request";
-    /// The caller's network holds as many connections as one network may.
-    pub const TOO_MANY_CONNECTIONS: &str = "too_many_connections";
-    /// The server holds as many connections as it can.
-    pub const SERVER_BUSY: &str = "server_busy";
-    pub const UNSUPPORTED_MEDIA_TYPE: &str = "unsupported_media_type";
-    pub const UNAUTHORIZED: &str = "unauthorized";
-    pub const FORBIDDEN: &str = "forbidden";
-    /// A server-wide token cannot sign in to the console (a community's console).
-    pub const COMMUNITY_TOKEN_REQUIRED: &str = "community_token_required";
-    /// An unsafe request with the session cookie lacked the session's
-    /// `Mekaar-CSRF` header or came from another origin.
-    pub const CSRF_FAILED: &str = "csrf_failed";
-    /// Deleting the community's last admin token would lock everyone out.
-    pub const LAST_ADMIN_TOKEN: &str = "last_admin_token";
-    pub const TOKEN_NOT_FOUND: &str = "token_not_found";
-    pub const JOINER_NOT_FOUND: &str = "joiner_not_found";
-    pub const STORAGE_UNAVAILABLE: &str = "storage_unavailable";
-    /// The upload is not a readable JPEG, PNG or WebP image (not an image,
-    /// a truncated or damaged file).
-    pub const PHOTO_INVALID: &str = "photo_invalid";
-    /// The photo's bytes (over 8 MB: 413) or pixels (too wide, too tall, too
-    /// many megapixels, or more memory than a photo needs: 422) are too many.
-    pub const PHOTO_TOO_LARGE: &str = "photo_too_large";
-    /// The Content-Type is not image/jpeg, image/png or image/webp, or the
-    /// bytes are another of those than the Content-Type says (415).
-    pub const PHOTO_TYPE: &str = "photo_type";
-    /// No photo at this address (an unknown or removed rendition), or the
-    /// initiative has none to remove.
-    pub const PHOTO_NOT_FOUND: &str = "photo_not_found";
-    pub const INTERNAL: &str = "internal";
-    /// No meeting with this id in this community.
-    pub const MEETING_NOT_FOUND: &str = "meeting_not_found";
-    /// A meeting cannot start before now.
-    pub const MEETING_IN_PAST: &str = "meeting_in_past";
-    /// A meeting's end is not after its start (or it lasts over two days).
-    pub const MEETING_END_BEFORE_START: &str = "meeting_end_before_start";
-    /// As many residents said "ik kom" as the meeting has places.
-    pub const MEETING_FULL: &str = "meeting_full";
-    /// The meeting was cancelled or has ended: "ik kom" is closed.
-    pub const MEETING_CLOSED: &str = "meeting_closed";
-    /// No step with this id in this community.
-    pub const STEP_NOT_FOUND: &str = "step_not_found";
-    /// The step's threshold (supports or status) is not reached yet.
-    pub const STEP_LOCKED: &str = "step_locked";
-    /// Not an e-mail address (`name@domain.tld`, at most 254 characters).
-    pub const INVALID_EMAIL: &str = "invalid_email";
-    /// This server sends no e-mail (no `--smtp-url`), or the community has no
-    /// from-address: e-mail options are not offered.
-    pub const SMTP_NOT_CONFIGURED: &str = "smtp_not_configured";
-    /// Too many manage-link requests from this network or for this address.
-    pub const TOO_MANY_LINK_REQUESTS: &str = "too_many_link_requests";
-    /// A confirmation or unsubscribe link that is unknown or used up.
-    pub const MAIL_TOKEN_NOT_FOUND: &str = "mail_token_not_found";
 }
 
 /// What anyone may read about a community.

@@ -2,19 +2,6 @@
 
 use serde::{Deserialize, Deserializer, Serialize};
 
-/// Error codes of polls.
-pub mod codes {
-    pub const POLL_NOT_FOUND: &str = "poll_not_found";
-    pub const POLL_NOT_OPEN: &str = "poll_not_open";
-    pub const ALREADY_VOTED: &str = "already_voted";
-    pub const NETWORK_CAP: &str = "network_cap";
-    pub const INVALID_VOTE_CODE: &str = "invalid_vote_code";
-    pub const INVALID_POLL_STATE: &str = "invalid_poll_state";
-    pub const POLL_HAS_VOTES: &str = "poll_has_votes";
-    pub const RESULTS_HIDDEN: &str = "results_hidden";
-    pub const ROUND_CHANGED: &str = "round_changed";
-}
-
 /// Limits of polls, checked by the server.
 pub mod limits {
     pub const QUESTION: usize = 200;

@@ -27,7 +27,7 @@ use web_sys::{RequestCredentials, RequestInit, RequestMode, Response};
 
 use mekaar_api::discussions;
 use mekaar_api::polls;
-use mekaar_api::{RETENTION_DAYS_MAX, RETENTION_DAYS_MIN};
+use mekaar_api::{ErrorCode, RETENTION_DAYS_MAX, RETENTION_DAYS_MIN};
 
 use crate::i18n::{fill, Key, Lang};
 
@@ -55,7 +55,7 @@ pub fn on_session_lost(callback: Option<yew::Callback<()>>) {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ApiError {
     pub status: u16,
-    /// The API's error code (`mekaar_api::codes`), or `"unreachable"` without an answer.
+    /// The API's error code (`mekaar_api::ErrorCode::as_str`), or the console's own (`"unreachable"`, …).
     pub code: String,
     /// The server's sentence for developers (English).
     pub message: String,
@@ -94,48 +94,104 @@ impl ApiError {
     }
 
     /// Whether this is the error with API code `code`.
-    pub fn is(&self, code: &str) -> bool {
+    pub fn is(&self, code: ErrorCode) -> bool {
+        self.code == code.as_str()
+    }
+
+    /// Whether this is the console's own error `code` (see [`ApiError::local`]).
+    pub fn is_local(&self, code: &str) -> bool {
         self.code == code
     }
 
-    /// The translation key of the message for this error.
+    /// The translation key of the message for this error: the console's own
+    /// codes first, then every API code.
     pub fn key(&self) -> Key {
-        use mekaar_api::codes;
         match self.code.as_str() {
-            codes::UNAUTHORIZED => Key::ErrUnauthorized,
-            codes::FORBIDDEN => Key::ErrForbidden,
-            codes::RATE_LIMITED => Key::ErrRateLimited,
-            codes::INVALID_FIELD => self
-                .field
-                .as_deref()
-                .map_or(Key::ErrInvalidField, field_rule),
-            codes::MALFORMED_JSON => Key::ErrInvalidField,
-            codes::BODY_TOO_LARGE => Key::ErrTooLarge,
-            polls::codes::POLL_HAS_VOTES => Key::ErrPollHasVotes,
-            polls::codes::ROUND_CHANGED => Key::ErrRoundChanged,
-            polls::codes::INVALID_POLL_STATE => Key::ErrPollState,
-            codes::STORAGE_UNAVAILABLE => Key::ErrStorage,
-            codes::CSRF_FAILED => Key::ErrCsrf,
-            codes::LAST_ADMIN_TOKEN => Key::ErrLastAdminToken,
-            codes::PHOTO_INVALID => Key::ErrPhotoInvalid,
-            codes::PHOTO_TYPE => Key::ErrPhotoType,
-            codes::PHOTO_TOO_LARGE => Key::ErrPhotoTooLarge,
             UNREACHABLE => Key::ErrUnreachable,
             PHOTO_MISSING => Key::ModerationPhotoChooseFile,
-            discussions::codes::THREAD_CLOSED => Key::ErrThreadClosed,
-            codes::STEP_LOCKED => Key::ErrStepLocked,
             crate::screens::steps::NOT_A_NUMBER => Key::ErrNotANumber,
-            discussions::codes::INVALID_REPLY => Key::ErrInvalidReply,
-            discussions::codes::DUPLICATE_REACTION => Key::ErrDuplicateReaction,
             crate::screens::reactions::EMPTY_REPLY => Key::ErrEmptyReply,
             crate::screens::topics::EMPTY_TITLE => Key::ErrEmptyTitle,
             crate::screens::topics::BAD_TIME => Key::ErrBadTime,
-            codes::MEETING_IN_PAST => Key::ErrMeetingInPast,
-            codes::MEETING_END_BEFORE_START => Key::ErrMeetingEndBeforeStart,
             crate::screens::meetings::EMPTY_TITLE => Key::ErrMeetingTitle,
             crate::screens::meetings::BAD_TIME => Key::ErrMeetingTime,
-            c if c.ends_with("_not_found") => Key::ErrNotFound,
-            _ => Key::ErrGeneric,
+            code => self.api_key(ErrorCode::parse(code)),
+        }
+    }
+
+    /// The key for an API error code; those the console cannot meet (and codes
+    /// of a newer server) get the general message, which names the code.
+    fn api_key(&self, code: ErrorCode) -> Key {
+        use ErrorCode as C;
+        match code {
+            C::Unauthorized => Key::ErrUnauthorized,
+            C::Forbidden => Key::ErrForbidden,
+            C::RateLimited | C::TooManyConnections => Key::ErrRateLimited,
+            C::InvalidField => self
+                .field
+                .as_deref()
+                .map_or(Key::ErrInvalidField, field_rule),
+            C::MalformedJson | C::InvalidEmail => Key::ErrInvalidField,
+            C::BodyTooLarge => Key::ErrTooLarge,
+            C::PollHasVotes => Key::ErrPollHasVotes,
+            C::RoundChanged => Key::ErrRoundChanged,
+            C::InvalidPollState => Key::ErrPollState,
+            C::InvalidReactionState => Key::ErrReactionState,
+            C::StorageUnavailable | C::ServerBusy => Key::ErrStorage,
+            C::CsrfFailed => Key::ErrCsrf,
+            C::LastAdminToken => Key::ErrLastAdminToken,
+            C::PhotoInvalid => Key::ErrPhotoInvalid,
+            C::PhotoType => Key::ErrPhotoType,
+            C::PhotoTooLarge => Key::ErrPhotoTooLarge,
+            C::ThreadClosed => Key::ErrThreadClosed,
+            C::StepLocked => Key::ErrStepLocked,
+            C::InvalidReply => Key::ErrInvalidReply,
+            C::DuplicateReaction => Key::ErrDuplicateReaction,
+            C::MeetingInPast => Key::ErrMeetingInPast,
+            C::MeetingEndBeforeStart => Key::ErrMeetingEndBeforeStart,
+            C::RouteNotFound
+            | C::CommunityNotFound
+            | C::InitiativeNotFound
+            | C::WebhookNotFound
+            | C::TokenNotFound
+            | C::JoinerNotFound
+            | C::PhotoNotFound
+            | C::MeetingNotFound
+            | C::StepNotFound
+            | C::MailTokenNotFound
+            | C::ThreadNotFound
+            | C::ReactionNotFound
+            | C::TopicNotFound
+            | C::PollNotFound => Key::ErrNotFound,
+            C::MethodNotAllowed
+            | C::CommunityExists
+            | C::OriginNotAllowed
+            | C::ConsentRequired
+            | C::InvalidManageToken
+            | C::SpamSuspected
+            | C::InvalidVoterKey
+            | C::LengthRequired
+            | C::RequestTimeout
+            | C::BodyIncomplete
+            | C::UriTooLong
+            | C::HeadersTooLarge
+            | C::MalformedRequest
+            | C::HttpVersionNotSupported
+            | C::UnsupportedMediaType
+            | C::CommunityTokenRequired
+            | C::Internal
+            | C::MeetingFull
+            | C::MeetingClosed
+            | C::SmtpNotConfigured
+            | C::TooManyLinkRequests
+            | C::EditWindowOver
+            | C::NotYourReaction
+            | C::PollNotOpen
+            | C::AlreadyVoted
+            | C::NetworkCap
+            | C::InvalidVoteCode
+            | C::ResultsHidden
+            | C::Unknown => Key::ErrGeneric,
         }
     }
 
@@ -145,7 +201,7 @@ impl ApiError {
     pub fn text(&self, lang: Lang) -> String {
         let rule = self.rule_text(lang);
         match self.field.as_deref().and_then(field_label) {
-            Some(label) if self.code == mekaar_api::codes::INVALID_FIELD => {
+            Some(label) if self.is(ErrorCode::InvalidField) => {
                 // "Vraag: vul dit in…": the rule goes on after the label, so no capital.
                 let mut chars = rule.chars();
                 let rule: String = chars
@@ -440,10 +496,17 @@ async fn send_body(method: &str, path: &str, body: Option<Body<'_>>) -> Result<R
     Err(error)
 }
 
-/// The wire shape of every error answer.
+/// The wire shape of every error answer (`mekaar_api::ErrorBody`), with the
+/// code as sent: a code of a newer server is still shown by its name.
 #[derive(Deserialize)]
 struct ErrorWire {
-    error: mekaar_api::ErrorDetail,
+    error: ErrorWireDetail,
+}
+
+#[derive(Deserialize)]
+struct ErrorWireDetail {
+    code: String,
+    message: String,
 }
 
 async fn error_of(response: &Response) -> ApiError {
@@ -465,9 +528,9 @@ async fn error_of(response: &Response) -> ApiError {
         Some(d) => (d.code, d.message),
         None => (
             match status {
-                401 => mekaar_api::codes::UNAUTHORIZED.to_string(),
-                403 => mekaar_api::codes::FORBIDDEN.to_string(),
-                429 => mekaar_api::codes::RATE_LIMITED.to_string(),
+                401 => ErrorCode::Unauthorized.as_str().to_string(),
+                403 => ErrorCode::Forbidden.as_str().to_string(),
+                429 => ErrorCode::RateLimited.as_str().to_string(),
                 _ => format!("http_{status}"),
             },
             String::new(),
@@ -475,7 +538,7 @@ async fn error_of(response: &Response) -> ApiError {
     };
     ApiError {
         status,
-        field: if code == mekaar_api::codes::INVALID_FIELD {
+        field: if code == ErrorCode::InvalidField.as_str() {
             field_of(&message)
         } else {
             None

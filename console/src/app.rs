@@ -458,13 +458,13 @@ fn sign_in(props: &SignInProps) -> Html {
 
 /// The sign-in error for people: the three the sign-in screen knows, else the general one.
 fn sign_in_error(e: &ApiError, lang: Lang) -> String {
-    use mekaar_api::codes;
-    if e.is(codes::UNAUTHORIZED) {
+    use mekaar_api::ErrorCode;
+    if e.is(ErrorCode::Unauthorized) {
         Key::SignInWrongToken.text(lang).to_string()
-    } else if e.is(codes::RATE_LIMITED) {
+    } else if e.is(ErrorCode::RateLimited) {
         let wait = e.retry_after.unwrap_or(60).to_string();
         fill(Key::SignInTooMany.text(lang), &[("n", &wait)])
-    } else if e.is(codes::COMMUNITY_TOKEN_REQUIRED) {
+    } else if e.is(ErrorCode::CommunityTokenRequired) {
         Key::SignInServerToken.text(lang).to_string()
     } else {
         e.text(lang)

@@ -191,6 +191,8 @@ table! {
         "The poll was reset in the meantime; look at the current state again.";
     ErrPollState => "Dat kan niet in de fase waarin de peiling nu is.",
         "That is not possible in the poll's current phase.";
+    ErrReactionState => "Dat kan niet meer met deze reactie (ze is bijvoorbeeld verwijderd).",
+        "That is no longer possible for this reaction (it was removed, for example).";
     ErrTooLarge => "Dat is te veel tekst in één keer. Maak het korter.",
         "That is too much text at once. Make it shorter.";
     ErrNotFound => "Dat bestaat niet (meer).", "That does not exist (any more).";

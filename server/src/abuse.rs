@@ -11,14 +11,14 @@ use std::num::NonZeroU32;
 use std::sync::{Mutex, RwLock};
 use std::time::{Duration, Instant};
 
+use ::http::HeaderMap;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota};
 use hmac::{Hmac, Mac};
 use ipnet::IpNet;
-use mekaar_api::codes;
+use mekaar_api::ErrorCode;
 use rand::Rng;
 use sha2::Sha256;
-use warp::http::{HeaderMap, StatusCode};
 
 use crate::errors::{ApiError, ApiResult};
 
@@ -274,8 +274,7 @@ impl Abuse {
                 Action::Report => "reports",
             };
             let mut error = ApiError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                codes::RATE_LIMITED,
+                ErrorCode::RateLimited,
                 format!("Too many {what} from your network right now; please try again in {minutes} minute(s)."),
             );
             error.retry_after_secs = Some(wait.as_secs().max(1));
@@ -328,8 +327,7 @@ impl Abuse {
             Guess::JoinCode => "unknown poll codes or short links",
         };
         let mut error = ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            codes::RATE_LIMITED,
+            ErrorCode::RateLimited,
             format!("Too many {what} from your network; please try again in {minutes} minute(s)."),
         );
         error.retry_after_secs = Some(wait);
@@ -395,8 +393,7 @@ impl Abuse {
             .max(1);
         let minutes = wait.div_ceil(60);
         let mut error = ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            codes::RATE_LIMITED,
+            ErrorCode::RateLimited,
             format!(
                 "Too many {} right now; please try again in {minutes} minute(s).",
                 window.what()
@@ -445,7 +442,7 @@ mod tests {
         assert!(abuse.check(Action::Submit, Some(school)).is_ok());
         assert!(abuse.check(Action::Submit, Some(school)).is_ok());
         let refused = abuse.check(Action::Submit, Some(school)).unwrap_err();
-        assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(refused.code, ErrorCode::RateLimited);
         assert!(refused.retry_after_secs.unwrap() > 0);
         assert!(abuse.check(Action::Submit, Some(other)).is_ok());
         // Other actions have their own budget.
@@ -462,7 +459,7 @@ mod tests {
             abuse.take(Window::ReactionsPerKey, key, 3).unwrap();
         }
         let refused = abuse.take(Window::ReactionsPerKey, key, 3).unwrap_err();
-        assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(refused.code, ErrorCode::RateLimited);
         assert!((1..=600).contains(&refused.retry_after_secs.unwrap()));
         abuse.take(Window::ReactionsPerKey, other, 3).unwrap();
         // The same key in another window has its own count.
@@ -487,7 +484,7 @@ mod tests {
             abuse.guess_failed(Guess::Token, Some(office));
         }
         let refused = abuse.check_guesses(Guess::Token, Some(office)).unwrap_err();
-        assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(refused.code, ErrorCode::RateLimited);
         let wait = refused.retry_after_secs.unwrap();
         assert!(wait > 0 && wait <= GUESS_WINDOW.as_secs(), "{wait}");
         assert!(abuse.check_guesses(Guess::Token, Some(other)).is_ok());

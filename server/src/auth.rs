@@ -10,11 +10,11 @@
 //!
 //! What each role may do is decided in one place, [`allows`].
 
+use ::http::{HeaderMap, Method};
 use mekaar_api::admin::{Role, CSRF_HEADER};
-use mekaar_api::codes;
+use mekaar_api::ErrorCode;
 use serde::{Deserialize, Serialize};
 use subtle::ConstantTimeEq;
-use warp::http::{HeaderMap, Method, StatusCode};
 
 use crate::communities::{self, Community, CommunityToken};
 use crate::errors::{ApiError, ApiResult};
@@ -178,16 +178,14 @@ pub struct AdminRequest<'a> {
 
 fn no_credentials() -> ApiError {
     ApiError::new(
-        StatusCode::UNAUTHORIZED,
-        codes::UNAUTHORIZED,
+        ErrorCode::Unauthorized,
         "A valid admin token or console session is required: send `Authorization: Bearer <token>`, or sign in to the console.",
     )
 }
 
 fn session_ended() -> ApiError {
     ApiError::new(
-        StatusCode::UNAUTHORIZED,
-        codes::UNAUTHORIZED,
+        ErrorCode::Unauthorized,
         "This console session has ended or is not valid; please sign in again.",
     )
 }
@@ -269,7 +267,7 @@ pub fn session(store: &Store, session_id: &str, now: u64) -> ApiResult<SignedIn>
     let session = sessions::find(store, session_id, now)?.ok_or_else(session_ended)?;
     let community = match communities::get(store, &session.community) {
         Ok(community) => community,
-        Err(err) if err.status == StatusCode::NOT_FOUND => return Err(session_ended()),
+        Err(err) if err.is_not_found() => return Err(session_ended()),
         Err(err) => return Err(err),
     };
     // Deleting a token ends its sessions; this also covers one signed in
@@ -305,8 +303,7 @@ pub fn check_csrf(session: &Session, request: &AdminRequest<'_>) -> ApiResult<()
     }
     let refused = |why: &str| {
         ApiError::new(
-            StatusCode::FORBIDDEN,
-            codes::CSRF_FAILED,
+            ErrorCode::CsrfFailed,
             format!("{why} Requests made with the console's session must come from the console."),
         )
     };
@@ -428,11 +425,11 @@ mod tests {
         }
     }
 
-    fn csrf(method: Method, headers: &[(&str, &str)]) -> Result<(), &'static str> {
+    fn csrf(method: Method, headers: &[(&str, &str)]) -> Result<(), ErrorCode> {
         let mut map = HeaderMap::new();
         for (name, value) in headers {
             map.insert(
-                warp::http::HeaderName::from_bytes(name.as_bytes()).unwrap(),
+                ::http::HeaderName::from_bytes(name.as_bytes()).unwrap(),
                 value.parse().unwrap(),
             );
         }
@@ -461,21 +458,21 @@ mod tests {
             Ok(())
         );
         for method in [Method::POST, Method::PUT, Method::PATCH, Method::DELETE] {
-            assert_eq!(csrf(method.clone(), &[]), Err(codes::CSRF_FAILED));
+            assert_eq!(csrf(method.clone(), &[]), Err(ErrorCode::CsrfFailed));
             assert_eq!(
                 csrf(method.clone(), &[("mekaar-csrf", "wrong")]),
-                Err(codes::CSRF_FAILED)
+                Err(ErrorCode::CsrfFailed)
             );
             assert_eq!(
                 csrf(
                     method.clone(),
                     &[("mekaar-csrf", "c5rf"), ("origin", "https://evil.example")]
                 ),
-                Err(codes::CSRF_FAILED)
+                Err(ErrorCode::CsrfFailed)
             );
             assert_eq!(
                 csrf(method, &[("mekaar-csrf", "c5rf"), ("origin", "null")]),
-                Err(codes::CSRF_FAILED)
+                Err(ErrorCode::CsrfFailed)
             );
         }
     }

@@ -3,13 +3,12 @@
 use mekaar_api::admin::{Role, TokenInfo, TOKEN_LABEL_MAX};
 use mekaar_api::discussions::ReactionSettings;
 use mekaar_api::{
-    codes, is_valid_slug, CommunityAdmin, CommunityCreate, CommunityPublic, CommunityUpdate,
+    is_valid_slug, CommunityAdmin, CommunityCreate, CommunityPublic, CommunityUpdate, ErrorCode,
     ModerationPolicy, WebhookEvent, DEFAULT_REPORTS_BEFORE_HIDE, INITIATIVES_PAGE_MAX,
     RETENTION_DAYS_MAX, RETENTION_DAYS_MIN,
 };
 use serde::{Deserialize, Serialize};
 use subtle::ConstantTimeEq;
-use warp::http::StatusCode;
 
 use crate::errors::{ApiError, ApiResult};
 use crate::secrets;
@@ -263,8 +262,7 @@ pub fn create(store: &Store, input: CommunityCreate) -> ApiResult<(Community, St
     )?;
     if !store.community_insert_new(&community)? {
         return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            codes::COMMUNITY_EXISTS,
+            ErrorCode::CommunityExists,
             format!("A community `{}` already exists.", community.slug),
         ));
     }
@@ -354,16 +352,14 @@ pub fn delete_token(store: &Store, slug: &str, id: &str) -> ApiResult<CommunityT
     change(store, slug, |c| {
         let Some(at) = c.tokens.iter().position(|t| t.id == id) else {
             return Err(ApiError::new(
-                StatusCode::NOT_FOUND,
-                codes::TOKEN_NOT_FOUND,
+                ErrorCode::TokenNotFound,
                 format!("There is no token `{id}` in this community."),
             ));
         };
         let admins = c.tokens.iter().filter(|t| t.role == Role::Admin).count();
         if c.tokens[at].role == Role::Admin && admins == 1 {
             return Err(ApiError::new(
-                StatusCode::CONFLICT,
-                codes::LAST_ADMIN_TOKEN,
+                ErrorCode::LastAdminToken,
                 "This is the community's last admin token: make another admin token first, then delete this one.",
             ));
         }
@@ -729,7 +725,7 @@ mod tests {
         ] {
             assert!(has_hidden_formatting(sneaky), "{sneaky:?}");
             let refused = check_text("title", sneaky, 120).unwrap_err();
-            assert_eq!(refused.code, codes::INVALID_FIELD);
+            assert_eq!(refused.code, ErrorCode::InvalidField);
         }
         // Emoji sequences and plain accents stay welcome.
         for fine in ["Boerin 👩\u{200D}🌾 gezocht", "Café de Zon", "مرحبا"] {
@@ -808,7 +804,7 @@ mod tests {
             long.as_str(),
         ] {
             let e = check_initiatives_page(bad).unwrap_err();
-            assert_eq!(e.code, codes::INVALID_FIELD, "{bad}");
+            assert_eq!(e.code, ErrorCode::InvalidField, "{bad}");
             assert!(
                 e.message.contains("`initiatives_page`"),
                 "{bad}: {}",
@@ -823,8 +819,7 @@ mod tests {
         let first_id = community.find_token(&first).unwrap().id.clone();
         let (moderator, _) = add_token(&store, "dorp", Role::Moderator, "").unwrap();
         let refused = delete_token(&store, "dorp", &first_id).unwrap_err();
-        assert_eq!(refused.code, codes::LAST_ADMIN_TOKEN);
-        assert_eq!(refused.status, StatusCode::CONFLICT);
+        assert_eq!(refused.code, ErrorCode::LastAdminToken);
         let (second, _) = add_token(&store, "dorp", Role::Admin, "Tweede").unwrap();
         assert_eq!(
             delete_token(&store, "dorp", &first_id).unwrap().id,
@@ -835,7 +830,7 @@ mod tests {
             Role::Moderator
         );
         let unknown = delete_token(&store, "dorp", "nope").unwrap_err();
-        assert_eq!(unknown.code, codes::TOKEN_NOT_FOUND);
+        assert_eq!(unknown.code, ErrorCode::TokenNotFound);
         let left = get(&store, "dorp").unwrap();
         assert_eq!(left.tokens, vec![second]);
         assert!(left.find_token(&first).is_none());

@@ -25,7 +25,7 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use mekaar_api::codes;
+use mekaar_api::ErrorCode;
 use serde::Serialize;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
@@ -204,19 +204,17 @@ impl Drop for Admitted {
 /// The whole answer to a refused connection: written without reading the
 /// request (the point is to spend nothing on it), then the socket is closed.
 pub fn refusal_bytes(refusal: Refusal) -> Vec<u8> {
-    let (status, code, message) = match refusal {
+    let (code, message) = match refusal {
         Refusal::NetworkFull => (
-            "429 Too Many Requests",
-            codes::TOO_MANY_CONNECTIONS,
+            ErrorCode::TooManyConnections,
             "Your network holds too many connections to this server; close some and try again.",
         ),
         Refusal::ServerFull => (
-            "503 Service Unavailable",
-            codes::SERVER_BUSY,
+            ErrorCode::ServerBusy,
             "The server holds as many connections as it can; please try again in a moment.",
         ),
     };
-    let body = format!(r#"{{"error":{{"code":"{code}","message":"{message}"}}}}"#);
+    let (status, body) = status_and_body(code, message);
     format!(
         "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncache-control: no-store\r\n\
          retry-after: 10\r\nconnection: close\r\ncontent-length: {}\r\n\r\n{body}",
@@ -303,30 +301,23 @@ pub fn shape_parse_error(head: &[u8]) -> Option<Vec<u8>> {
     {
         return None;
     }
-    let (status, code, message) = match rest.get(..3)? {
+    let (code, message) = match rest.get(..3)? {
         "400" => (
-            "400 Bad Request",
-            codes::MALFORMED_REQUEST,
+            ErrorCode::MalformedRequest,
             "The request is not valid HTTP/1.1.",
         ),
-        "414" => (
-            "414 URI Too Long",
-            codes::URI_TOO_LONG,
-            "The address is too long.",
-        ),
+        "414" => (ErrorCode::UriTooLong, "The address is too long."),
         "431" => (
-            "431 Request Header Fields Too Large",
-            codes::HEADERS_TOO_LARGE,
+            ErrorCode::HeadersTooLarge,
             "The request's headers are too large.",
         ),
         "505" => (
-            "505 HTTP Version Not Supported",
-            codes::MALFORMED_REQUEST,
+            ErrorCode::HttpVersionNotSupported,
             "This server speaks HTTP/1.1 (HTTP/2 only through a TLS proxy in front of it).",
         ),
         _ => return None,
     };
-    let body = format!(r#"{{"error":{{"code":"{code}","message":"{message}"}}}}"#);
+    let (status, body) = status_and_body(code, message);
     Some(
         format!(
             "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncache-control: no-store\r\n\
@@ -335,6 +326,19 @@ pub fn shape_parse_error(head: &[u8]) -> Option<Vec<u8>> {
         )
         .into_bytes(),
     )
+}
+
+/// The status line (`429 Too Many Requests`, from [`crate::errors::status`])
+/// and the JSON body of an answer written by hand.
+fn status_and_body(code: ErrorCode, message: &str) -> (String, String) {
+    let status = crate::errors::status(code);
+    let line = format!(
+        "{} {}",
+        status.as_str(),
+        status.canonical_reason().unwrap_or_default()
+    );
+    let body = format!(r#"{{"error":{{"code":"{code}","message":"{message}"}}}}"#);
+    (line, body)
 }
 
 /// A client's socket as hyper sees it, with two duties:

@@ -4,7 +4,7 @@
 
 use std::net::SocketAddr;
 
-use mekaar_api::codes;
+use mekaar_api::ErrorCode;
 use warp::http::header::{
     ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS, ACCESS_CONTROL_ALLOW_ORIGIN,
     ACCESS_CONTROL_EXPOSE_HEADERS, ACCESS_CONTROL_MAX_AGE, ORIGIN, VARY,
@@ -36,8 +36,7 @@ pub fn check_origin(community: &Community, headers: &HeaderMap, own: &OwnOrigins
         return Ok(());
     }
     Err(ApiError::new(
-        StatusCode::FORBIDDEN,
-        codes::ORIGIN_NOT_ALLOWED,
+        ErrorCode::OriginNotAllowed,
         format!(
             "The site {origin} may not use community `{}`; a community admin can add it to the allowed origins.",
             community.slug

@@ -12,16 +12,14 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use mekaar_api::discussions::{
-    codes as dcodes, limits, AgreeState, Badge, OfficialReactionPost, Reaction, ReactionAction,
-    ReactionAdmin, ReactionAdminList, ReactionEdit, ReactionPost, ReactionQueueCounts,
-    ReactionSort, ReactionState, Stance, Thread, ThreadKind, ThreadUpdate, ThreadView, Topic,
-    TopicCreate,
+    limits, AgreeState, Badge, OfficialReactionPost, Reaction, ReactionAction, ReactionAdmin,
+    ReactionAdminList, ReactionEdit, ReactionPost, ReactionQueueCounts, ReactionSort,
+    ReactionState, Stance, Thread, ThreadKind, ThreadUpdate, ThreadView, Topic, TopicCreate,
 };
-use mekaar_api::{codes, ModerationPolicy, ReportState, WebhookEvent};
+use mekaar_api::{ErrorCode, ModerationPolicy, ReportState, WebhookEvent};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use tokio::sync::watch;
-use warp::http::StatusCode;
 
 use crate::abuse::{Abuse, Window};
 use crate::communities::{check_paragraphs, check_text, Community};
@@ -182,8 +180,7 @@ pub enum Author<'a> {
 
 fn not_found(kind: ThreadKind, id: &str) -> ApiError {
     ApiError::new(
-        StatusCode::NOT_FOUND,
-        dcodes::THREAD_NOT_FOUND,
+        ErrorCode::ThreadNotFound,
         format!(
             "There is no {} `{id}` with a discussion here.",
             kind.as_str()
@@ -193,8 +190,7 @@ fn not_found(kind: ThreadKind, id: &str) -> ApiError {
 
 fn reaction_not_found(id: &str) -> ApiError {
     ApiError::new(
-        StatusCode::NOT_FOUND,
-        dcodes::REACTION_NOT_FOUND,
+        ErrorCode::ReactionNotFound,
         format!("There is no reaction `{id}` in this community."),
     )
 }
@@ -203,8 +199,7 @@ fn reaction_not_found(id: &str) -> ApiError {
 pub fn kind_of_path(kind: &str, id: &str) -> ApiResult<ThreadKind> {
     ThreadKind::parse(kind).ok_or_else(|| {
         ApiError::new(
-            StatusCode::NOT_FOUND,
-            dcodes::THREAD_NOT_FOUND,
+            ErrorCode::ThreadNotFound,
             format!("There is no discussion `{kind}/{id}`: kinds are initiative, poll and topic."),
         )
     })
@@ -255,8 +250,7 @@ fn is_open(record: Option<&ThreadRecord>, now: u64) -> bool {
 
 fn closed() -> ApiError {
     ApiError::new(
-        StatusCode::CONFLICT,
-        dcodes::THREAD_CLOSED,
+        ErrorCode::ThreadClosed,
         "This discussion is closed: no new reactions.",
     )
 }
@@ -492,8 +486,8 @@ impl Discussions {
         author: Author<'_>,
     ) -> ApiResult<StoredReaction> {
         if !input.website.trim().is_empty() {
-            return Err(ApiError::bad_request(
-                codes::SPAM_SUSPECTED,
+            return Err(ApiError::new(
+                ErrorCode::SpamSuspected,
                 "This reaction looks automated and was not posted.",
             ));
         }
@@ -530,8 +524,8 @@ impl Discussions {
                     p.reply_to.is_none() && p.state == ReactionState::Published
                 });
                 if !ok {
-                    return Err(ApiError::bad_request(
-                        dcodes::INVALID_REPLY,
+                    return Err(ApiError::new(
+                        ErrorCode::InvalidReply,
                         "Replies answer a published reaction of this thread, one level deep.",
                     ));
                 }
@@ -552,8 +546,7 @@ impl Discussions {
                             && fingerprint(&e.stored.text) == print
                     }) {
                         return Err(ApiError::new(
-                            StatusCode::CONFLICT,
-                            dcodes::DUPLICATE_REACTION,
+                            ErrorCode::DuplicateReaction,
                             "You posted this same text here already.",
                         ));
                     }
@@ -878,8 +871,7 @@ impl Discussions {
             let reports = entry.reports;
             let invalid = |why: &str| {
                 Err(ApiError::new(
-                    StatusCode::CONFLICT,
-                    codes::INVALID_FIELD,
+                    ErrorCode::InvalidReactionState,
                     format!("Cannot {} this reaction: {why}.", action_name(action)),
                 ))
             };
@@ -1283,15 +1275,13 @@ fn own_within_window(
     }
     if stored.author.is_empty() || stored.author != secrets::hex(voter) {
         return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            dcodes::NOT_YOUR_REACTION,
+            ErrorCode::NotYourReaction,
             "Only the device that wrote a reaction may change it, and only for 15 minutes.",
         ));
     }
     if now >= stored.created_at + limits::EDIT_WINDOW_SECS {
         return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            dcodes::EDIT_WINDOW_OVER,
+            ErrorCode::EditWindowOver,
             "A reaction can be changed for 15 minutes after posting; ask a moderator now.",
         ));
     }
@@ -1489,11 +1479,11 @@ mod tests {
             0
         );
         let over = own_within_window(&loaded, "r1", &author, 1_000 + 15 * 60).unwrap_err();
-        assert_eq!(over.code, dcodes::EDIT_WINDOW_OVER);
+        assert_eq!(over.code, ErrorCode::EditWindowOver);
         let other = own_within_window(&loaded, "r1", &[8u8; 16], 1_000).unwrap_err();
-        assert_eq!(other.code, dcodes::NOT_YOUR_REACTION);
+        assert_eq!(other.code, ErrorCode::NotYourReaction);
         let unknown = own_within_window(&loaded, "r2", &author, 1_000).unwrap_err();
-        assert_eq!(unknown.code, dcodes::REACTION_NOT_FOUND);
+        assert_eq!(unknown.code, ErrorCode::ReactionNotFound);
         // What the author is told: editable until the window closes, then not.
         let entry = &loaded.entries[0];
         assert_eq!(

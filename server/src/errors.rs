@@ -1,104 +1,170 @@
-//! The one error type every handler answers with: an HTTP status, a stable
-//! machine-readable code (see `mekaar_api::codes`) and one human sentence.
+//! The one error type every handler answers with: a stable machine-readable
+//! code ([`ErrorCode`]) and one human sentence. The HTTP status follows from
+//! the code, in one place: [`status`].
 
-use mekaar_api::{codes, ErrorBody, ErrorDetail};
+use mekaar_api::{ErrorBody, ErrorCode, ErrorDetail};
 use warp::http::StatusCode;
 use warp::reply::Response;
 use warp::Reply;
 
+/// The HTTP status of every error code: one match, no wildcard, so a new
+/// code cannot be added without choosing its status.
+pub fn status(code: ErrorCode) -> StatusCode {
+    use ErrorCode as C;
+    match code {
+        C::MalformedJson
+        | C::InvalidField
+        | C::BodyIncomplete
+        | C::MalformedRequest
+        | C::ConsentRequired
+        | C::SpamSuspected
+        | C::InvalidVoterKey
+        | C::PhotoInvalid
+        | C::InvalidReply => StatusCode::BAD_REQUEST,
+        C::Unauthorized => StatusCode::UNAUTHORIZED,
+        C::Forbidden
+        | C::OriginNotAllowed
+        | C::InvalidManageToken
+        | C::CommunityTokenRequired
+        | C::CsrfFailed
+        | C::InvalidVoteCode
+        | C::ResultsHidden
+        | C::EditWindowOver
+        | C::NotYourReaction => StatusCode::FORBIDDEN,
+        C::RouteNotFound
+        | C::CommunityNotFound
+        | C::InitiativeNotFound
+        | C::WebhookNotFound
+        | C::TokenNotFound
+        | C::JoinerNotFound
+        | C::PhotoNotFound
+        | C::MeetingNotFound
+        | C::StepNotFound
+        | C::MailTokenNotFound
+        | C::ThreadNotFound
+        | C::ReactionNotFound
+        | C::TopicNotFound
+        | C::PollNotFound => StatusCode::NOT_FOUND,
+        C::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+        C::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
+        C::CommunityExists
+        | C::LastAdminToken
+        | C::MeetingFull
+        | C::MeetingClosed
+        | C::StepLocked
+        | C::SmtpNotConfigured
+        | C::ThreadClosed
+        | C::DuplicateReaction
+        | C::PollNotOpen
+        | C::AlreadyVoted
+        | C::InvalidPollState
+        | C::PollHasVotes
+        | C::RoundChanged
+        | C::InvalidReactionState => StatusCode::CONFLICT,
+        C::LengthRequired => StatusCode::LENGTH_REQUIRED,
+        C::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        C::UriTooLong => StatusCode::URI_TOO_LONG,
+        C::UnsupportedMediaType | C::PhotoType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        C::MeetingInPast | C::MeetingEndBeforeStart | C::InvalidEmail | C::PhotoTooLarge => {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        C::RateLimited | C::TooManyConnections | C::TooManyLinkRequests | C::NetworkCap => {
+            StatusCode::TOO_MANY_REQUESTS
+        }
+        C::HeadersTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+        C::Internal | C::Unknown => StatusCode::INTERNAL_SERVER_ERROR,
+        C::StorageUnavailable | C::ServerBusy => StatusCode::SERVICE_UNAVAILABLE,
+        C::HttpVersionNotSupported => StatusCode::HTTP_VERSION_NOT_SUPPORTED,
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
-    pub status: StatusCode,
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: String,
     /// For 429 and 503: when a retry makes sense (the `Retry-After` header).
     pub retry_after_secs: Option<u64>,
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         ApiError {
-            status,
             code,
             message: message.into(),
             retry_after_secs: None,
         }
     }
 
-    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, code, message)
-    }
-
     pub fn invalid_field(field: &str, why: impl std::fmt::Display) -> Self {
-        Self::bad_request(codes::INVALID_FIELD, format!("Field `{field}`: {why}."))
+        Self::new(ErrorCode::InvalidField, format!("Field `{field}`: {why}."))
     }
 
     pub fn community_not_found(slug: &str) -> Self {
         Self::new(
-            StatusCode::NOT_FOUND,
-            codes::COMMUNITY_NOT_FOUND,
+            ErrorCode::CommunityNotFound,
             format!("There is no community `{slug}` on this server."),
         )
     }
 
     pub fn initiative_not_found(id: &str) -> Self {
         Self::new(
-            StatusCode::NOT_FOUND,
-            codes::INITIATIVE_NOT_FOUND,
+            ErrorCode::InitiativeNotFound,
             format!("There is no initiative `{id}` in this community."),
         )
     }
 
     pub fn route_not_found() -> Self {
         Self::new(
-            StatusCode::NOT_FOUND,
-            codes::ROUTE_NOT_FOUND,
+            ErrorCode::RouteNotFound,
             "No such address on this server; see /api/openapi.json.",
         )
     }
 
     pub fn method_not_allowed(allowed: &[&str]) -> Self {
         Self::new(
-            StatusCode::METHOD_NOT_ALLOWED,
-            codes::METHOD_NOT_ALLOWED,
+            ErrorCode::MethodNotAllowed,
             format!("This address answers only {}.", allowed.join(", ")),
         )
     }
 
     pub fn unauthorized() -> Self {
         Self::new(
-            StatusCode::UNAUTHORIZED,
-            codes::UNAUTHORIZED,
+            ErrorCode::Unauthorized,
             "A valid admin token is required: send `Authorization: Bearer <token>`.",
         )
     }
 
     pub fn forbidden(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::FORBIDDEN, codes::FORBIDDEN, message)
+        Self::new(ErrorCode::Forbidden, message)
     }
 
     pub fn storage_unavailable(err: impl std::fmt::Display) -> Self {
         tracing::error!("storage failure: {err}");
         Self::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            codes::STORAGE_UNAVAILABLE,
+            ErrorCode::StorageUnavailable,
             "The server could not store this right now; nothing was saved. Please try again.",
         )
     }
 
     pub fn internal(err: impl std::fmt::Display) -> Self {
         tracing::error!("internal error: {err}");
-        Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            codes::INTERNAL,
-            "Something went wrong on the server.",
-        )
+        Self::new(ErrorCode::Internal, "Something went wrong on the server.")
+    }
+
+    /// The HTTP status of this error (see [`status`]).
+    pub fn status(&self) -> StatusCode {
+        status(self.code)
+    }
+
+    /// Whether this error means "there is no such thing" (404).
+    pub fn is_not_found(&self) -> bool {
+        self.status() == StatusCode::NOT_FOUND
     }
 
     pub fn body(&self) -> ErrorBody {
         ErrorBody {
             error: ErrorDetail {
-                code: self.code.to_string(),
+                code: self.code,
                 message: self.message.clone(),
             },
         }
@@ -110,7 +176,7 @@ impl std::fmt::Display for ApiError {
         write!(
             f,
             "{} {}: {}",
-            self.status.as_u16(),
+            self.status().as_u16(),
             self.code,
             self.message
         )
@@ -124,7 +190,7 @@ impl warp::reject::Reject for ApiError {}
 impl Reply for ApiError {
     fn into_response(self) -> Response {
         let mut response = warp::reply::json(&self.body()).into_response();
-        *response.status_mut() = self.status;
+        *response.status_mut() = self.status();
         let headers = response.headers_mut();
         headers.insert(
             "cache-control",

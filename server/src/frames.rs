@@ -231,7 +231,7 @@ mod tests {
     fn what_a_frame_needs_is_asked_for_by_name() {
         let err =
             FrameQuery::parse(FrameKind::Poll, &pairs(&[("community", "baarlo")])).unwrap_err();
-        assert_eq!(err.status.as_u16(), 400);
+        assert_eq!(err.status().as_u16(), 400);
         assert!(err.message.contains("poll"), "{}", err.message);
         let err = FrameQuery::parse(FrameKind::Initiatives, &pairs(&[("community", "../x")]))
             .unwrap_err();

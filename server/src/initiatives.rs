@@ -2,14 +2,13 @@
 //! found by neighbours, supported, joined, answered officially.
 
 use mekaar_api::{
-    codes, limits, InitiativeCreate, InitiativeDetail, InitiativeEdit, InitiativeList,
+    limits, ErrorCode, InitiativeCreate, InitiativeDetail, InitiativeEdit, InitiativeList,
     InitiativePublic, InitiativeStatus, InitiativeSubmit, InitiativeUpdate, ModerationPolicy,
     ModerationState, OfficialAnswer,
 };
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
-use warp::http::StatusCode;
 
 use crate::communities::{check_paragraphs, check_text, Community};
 use crate::errors::{ApiError, ApiResult};
@@ -293,8 +292,8 @@ pub fn submit(
 ) -> ApiResult<(Initiative, String)> {
     if !input.website.trim().is_empty() {
         // Only bots fill in the field that people cannot see.
-        return Err(ApiError::bad_request(
-            codes::SPAM_SUSPECTED,
+        return Err(ApiError::new(
+            ErrorCode::SpamSuspected,
             "This submission looks automated and was not saved.",
         ));
     }
@@ -354,8 +353,7 @@ pub fn check_manage_token(initiative: &Initiative, token: Option<&str>) -> ApiRe
         Ok(())
     } else {
         Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            codes::INVALID_MANAGE_TOKEN,
+            ErrorCode::InvalidManageToken,
             "This manage link is not valid for this initiative.",
         ))
     }

@@ -1,9 +1,8 @@
 //! "Ik doe mee": residents join an initiative. The public sees the count;
 //! only the initiator and moderators see who joined and how to reach them.
 
-use mekaar_api::{codes, limits, JoinAdmin, JoinDetail, JoinRequest, JoinState};
+use mekaar_api::{limits, ErrorCode, JoinAdmin, JoinDetail, JoinRequest, JoinState};
 use sha2::{Digest, Sha256};
-use warp::http::StatusCode;
 
 use crate::communities::{check_text, Community};
 use crate::errors::{ApiError, ApiResult};
@@ -36,8 +35,8 @@ pub async fn join(
 ) -> ApiResult<JoinState> {
     let voter = voter(voter_key)?;
     if !request.consent {
-        return Err(ApiError::bad_request(
-            codes::CONSENT_REQUIRED,
+        return Err(ApiError::new(
+            ErrorCode::ConsentRequired,
             "Joining shares your name and contact with the initiator and moderators; consent is required.",
         ));
     }
@@ -139,8 +138,7 @@ pub fn erase(store: &Store, community: &Community, id: &str, joiner: &str) -> Ap
         .find(|(voter, _)| id_of_joiner(community, id, voter) == joiner);
     let Some((voter, detail)) = found else {
         return Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            codes::JOINER_NOT_FOUND,
+            ErrorCode::JoinerNotFound,
             format!("There is no joiner `{joiner}` of this initiative."),
         ));
     };

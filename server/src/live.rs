@@ -430,7 +430,7 @@ mod tests {
         assert_eq!(w.live.watched_polls(), 1);
         assert_eq!(
             w.live.subscribe("omroep", "nope").await.unwrap_err().code,
-            polls::codes::POLL_NOT_FOUND
+            mekaar_api::ErrorCode::PollNotFound
         );
     }
 

@@ -30,10 +30,9 @@ use lettre::transport::smtp::client::{Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use mekaar_api::admin::MailCounts;
 use mekaar_api::meetings::Meeting;
-use mekaar_api::{codes, MAIL_FROM_MAX};
+use mekaar_api::{ErrorCode, MAIL_FROM_MAX};
 use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
-use warp::http::StatusCode;
 
 use crate::communities::{self, Community};
 use crate::errors::{ApiError, ApiResult};
@@ -154,8 +153,7 @@ impl Mailer {
             Ok(())
         } else {
             Err(ApiError::new(
-                StatusCode::CONFLICT,
-                codes::SMTP_NOT_CONFIGURED,
+                ErrorCode::SmtpNotConfigured,
                 "This community sends no e-mail: the server has no SMTP settings or the community no from-address.",
             ))
         }
@@ -250,8 +248,7 @@ pub fn check_email(field: &str, email: &str) -> ApiResult<String> {
         Ok(email.to_string())
     } else {
         Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            codes::INVALID_EMAIL,
+            ErrorCode::InvalidEmail,
             format!("`{field}` is not an e-mail address like naam@example.nl."),
         ))
     }
@@ -548,8 +545,7 @@ pub enum LinkOutcome {
 
 fn token_not_found() -> ApiError {
     ApiError::new(
-        StatusCode::NOT_FOUND,
-        codes::MAIL_TOKEN_NOT_FOUND,
+        ErrorCode::MailTokenNotFound,
         "This link is unknown or was used already.",
     )
 }
@@ -843,7 +839,7 @@ pub fn request_manage_links(
     let email = check_email("email", email)?;
     let slug = community.slug.as_bytes();
     let limited = |e: ApiError| ApiError {
-        code: codes::TOO_MANY_LINK_REQUESTS,
+        code: ErrorCode::TooManyLinkRequests,
         ..e
     };
     if let Some(ip) = client {

@@ -9,9 +9,8 @@ pub mod ics;
 use std::collections::HashMap;
 
 use mekaar_api::meetings::{limits, AttendState, Meeting, MeetingEdit, MeetingInput, MeetingList};
-use mekaar_api::{codes, WebhookEvent};
+use mekaar_api::{ErrorCode, WebhookEvent};
 use serde::{Deserialize, Serialize};
-use warp::http::StatusCode;
 
 use crate::communities::{check_text, Community};
 use crate::errors::{ApiError, ApiResult};
@@ -85,8 +84,7 @@ impl Who<'_> {
 
 pub fn not_found(id: &str) -> ApiError {
     ApiError::new(
-        StatusCode::NOT_FOUND,
-        codes::MEETING_NOT_FOUND,
+        ErrorCode::MeetingNotFound,
         format!("There is no meeting `{id}` in this community."),
     )
 }
@@ -301,8 +299,7 @@ pub fn check_input(input: &MeetingInput, now: u64) -> ApiResult<Checked> {
 fn check_start(starts_at: u64, now: u64) -> ApiResult<()> {
     if starts_at < now {
         return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            codes::MEETING_IN_PAST,
+            ErrorCode::MeetingInPast,
             "A meeting cannot start before now.",
         ));
     }
@@ -319,8 +316,7 @@ fn check_start(starts_at: u64, now: u64) -> ApiResult<()> {
 fn check_times(starts_at: u64, ends_at: u64) -> ApiResult<()> {
     if ends_at <= starts_at || ends_at - starts_at > limits::DURATION_MAX {
         return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            codes::MEETING_END_BEFORE_START,
+            ErrorCode::MeetingEndBeforeStart,
             "A meeting must end after it starts, and last at most two days.",
         ));
     }
@@ -566,8 +562,7 @@ pub fn announce_added(
 
 fn closed() -> ApiError {
     ApiError::new(
-        StatusCode::CONFLICT,
-        codes::MEETING_CLOSED,
+        ErrorCode::MeetingClosed,
         "This meeting was cancelled or has ended.",
     )
 }
@@ -618,8 +613,7 @@ pub async fn attend(
         SetAdd::Added(count) | SetAdd::Already(count) => count,
         SetAdd::Full(_) => {
             return Err(ApiError::new(
-                StatusCode::CONFLICT,
-                codes::MEETING_FULL,
+                ErrorCode::MeetingFull,
                 "This meeting is full.",
             ))
         }
@@ -660,7 +654,7 @@ mod tests {
         }
     }
 
-    fn code_of(result: ApiResult<Checked>) -> &'static str {
+    fn code_of(result: ApiResult<Checked>) -> ErrorCode {
         result.unwrap_err().code
     }
 
@@ -674,37 +668,37 @@ mod tests {
         };
         assert_eq!(
             code_of(with(|i| i.starts_at = NOW - 1)),
-            codes::MEETING_IN_PAST
+            ErrorCode::MeetingInPast
         );
         assert_eq!(
             code_of(with(|i| i.ends_at = i.starts_at)),
-            codes::MEETING_END_BEFORE_START
+            ErrorCode::MeetingEndBeforeStart
         );
         assert_eq!(
             code_of(with(|i| i.ends_at = i.starts_at + limits::DURATION_MAX + 1)),
-            codes::MEETING_END_BEFORE_START
+            ErrorCode::MeetingEndBeforeStart
         );
         assert!(with(|i| i.ends_at = i.starts_at + limits::DURATION_MAX).is_ok());
         assert_eq!(
             code_of(with(|i| i.title = " ".into())),
-            codes::INVALID_FIELD
+            ErrorCode::InvalidField
         );
         assert_eq!(
             code_of(with(|i| i.title = "x".repeat(121))),
-            codes::INVALID_FIELD
+            ErrorCode::InvalidField
         );
-        assert_eq!(code_of(with(|i| i.place = None)), codes::INVALID_FIELD);
+        assert_eq!(code_of(with(|i| i.place = None)), ErrorCode::InvalidField);
         assert_eq!(
             code_of(with(|i| i.capacity = Some(0))),
-            codes::INVALID_FIELD
+            ErrorCode::InvalidField
         );
         assert_eq!(
             code_of(with(|i| i.capacity = Some(100_001))),
-            codes::INVALID_FIELD
+            ErrorCode::InvalidField
         );
         assert_eq!(
             code_of(with(|i| i.description = "a".repeat(2001))),
-            codes::INVALID_FIELD
+            ErrorCode::InvalidField
         );
         for bad in [
             "javascript:alert(1)",
@@ -715,7 +709,11 @@ mod tests {
             let mut i = input();
             i.place = None;
             i.online_url = Some(bad.into());
-            assert_eq!(code_of(check_input(&i, NOW)), codes::INVALID_FIELD, "{bad}");
+            assert_eq!(
+                code_of(check_input(&i, NOW)),
+                ErrorCode::InvalidField,
+                "{bad}"
+            );
         }
         let online = with(|i| {
             i.place = None;
@@ -730,7 +728,7 @@ mod tests {
                 i.starts_at = NOW + AHEAD_MAX_SECS + 1;
                 i.ends_at = i.starts_at + 60;
             })),
-            codes::INVALID_FIELD
+            ErrorCode::InvalidField
         );
     }
 
@@ -769,7 +767,7 @@ mod tests {
             apply_edit(&mut meeting.clone(), &edit, NOW)
                 .unwrap_err()
                 .code,
-            codes::MEETING_IN_PAST
+            ErrorCode::MeetingInPast
         );
         // Removing the place without a link leaves it nowhere.
         let edit = MeetingEdit {
@@ -780,7 +778,7 @@ mod tests {
             apply_edit(&mut meeting.clone(), &edit, NOW)
                 .unwrap_err()
                 .code,
-            codes::INVALID_FIELD
+            ErrorCode::InvalidField
         );
         let edit = MeetingEdit {
             place: Some(None),

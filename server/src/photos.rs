@@ -30,10 +30,9 @@ use std::sync::LazyLock;
 
 use base64::Engine as _;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
-use mekaar_api::{codes, limits, ModerationPolicy, Photo};
+use mekaar_api::{limits, ErrorCode, ModerationPolicy, Photo};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use warp::http::StatusCode;
 
 use crate::communities::{check_text, Community};
 use crate::errors::{ApiError, ApiResult};
@@ -119,20 +118,19 @@ pub struct Renditions {
 }
 
 fn invalid(why: &str) -> ApiError {
-    ApiError::bad_request(
-        codes::PHOTO_INVALID,
+    ApiError::new(
+        ErrorCode::PhotoInvalid,
         format!("The photo could not be read: {why}. Send a JPEG, PNG or WebP image."),
     )
 }
 
 fn wrong_type(why: impl Into<String>) -> ApiError {
-    ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, codes::PHOTO_TYPE, why)
+    ApiError::new(ErrorCode::PhotoType, why)
 }
 
 fn too_many_pixels() -> ApiError {
     ApiError::new(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        codes::PHOTO_TOO_LARGE,
+        ErrorCode::PhotoTooLarge,
         format!(
             "The photo has too many pixels: at most {MAX_SIDE} a side and {} megapixels in all.",
             MAX_PIXELS / 1_000_000
@@ -251,21 +249,20 @@ fn jpeg_is_complete(b: &[u8]) -> bool {
 
 /// [`process`] on a blocking thread, a few uploads at a time.
 pub async fn process_soon(
-    bytes: warp::hyper::body::Bytes,
+    bytes: impl AsRef<[u8]> + Send + 'static,
     content_type: Option<String>,
 ) -> ApiResult<Renditions> {
     static DECODING: LazyLock<tokio::sync::Semaphore> =
         LazyLock::new(|| tokio::sync::Semaphore::new(DECODING_AT_ONCE));
     let _permit = DECODING.acquire().await.map_err(|_| busy())?;
-    tokio::task::spawn_blocking(move || process(&bytes, content_type.as_deref()))
+    tokio::task::spawn_blocking(move || process(bytes.as_ref(), content_type.as_deref()))
         .await
         .map_err(|_| busy())?
 }
 
 fn busy() -> ApiError {
     ApiError::new(
-        StatusCode::SERVICE_UNAVAILABLE,
-        codes::SERVER_BUSY,
+        ErrorCode::ServerBusy,
         "The photo could not be processed now; try again.",
     )
 }
@@ -302,11 +299,7 @@ fn encode(image: &DynamicImage) -> ApiResult<Vec<u8>> {
         .encode_image(image)
         .map_err(|err| {
             tracing::error!("encoding a photo failed: {err}");
-            ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                codes::INTERNAL,
-                "The photo could not be stored.",
-            )
+            ApiError::new(ErrorCode::Internal, "The photo could not be stored.")
         })?;
     Ok(out)
 }
@@ -412,8 +405,7 @@ pub fn release_all(
 pub fn file(store: &Store, name: &str) -> ApiResult<Vec<u8>> {
     let not_found = || {
         ApiError::new(
-            StatusCode::NOT_FOUND,
-            codes::PHOTO_NOT_FOUND,
+            ErrorCode::PhotoNotFound,
             "There is no photo at this address.",
         )
     };
@@ -424,13 +416,7 @@ pub fn file(store: &Store, name: &str) -> ApiResult<Vec<u8>> {
     let file = store.photo_get(hash)?.ok_or_else(not_found)?;
     base64::engine::general_purpose::STANDARD
         .decode(file.data)
-        .map_err(|_| {
-            ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                codes::INTERNAL,
-                "The stored photo is damaged.",
-            )
-        })
+        .map_err(|_| ApiError::new(ErrorCode::Internal, "The stored photo is damaged."))
 }
 
 /// Who adds or removes a photo.
@@ -525,8 +511,7 @@ pub fn detach(
         }
         if removed.is_empty() {
             return Err(ApiError::new(
-                StatusCode::NOT_FOUND,
-                codes::PHOTO_NOT_FOUND,
+                ErrorCode::PhotoNotFound,
                 "This initiative has no such photo.",
             ));
         }
@@ -555,13 +540,13 @@ mod tests {
         assert_eq!(Kind::from_content_type("image/gif"), None);
         let refused = process(&bytes, Some("image/png")).unwrap_err();
         assert_eq!(
-            (refused.status.as_u16(), refused.code),
-            (415, codes::PHOTO_TYPE)
+            (refused.status().as_u16(), refused.code),
+            (415, ErrorCode::PhotoType)
         );
         let refused = process(b"GIF89a....", Some("image/png")).unwrap_err();
-        assert_eq!(refused.code, codes::PHOTO_INVALID);
+        assert_eq!(refused.code, ErrorCode::PhotoInvalid);
         let refused = process(&bytes, Some("image/gif")).unwrap_err();
-        assert_eq!(refused.code, codes::PHOTO_TYPE);
+        assert_eq!(refused.code, ErrorCode::PhotoType);
     }
 
     #[test]
@@ -580,7 +565,7 @@ mod tests {
     fn a_truncated_file_is_refused() {
         let bytes = jpeg(200, 200);
         let refused = process(&bytes[..bytes.len() / 2], Some("image/jpeg")).unwrap_err();
-        assert_eq!(refused.code, codes::PHOTO_INVALID, "{}", refused.message);
+        assert_eq!(refused.code, ErrorCode::PhotoInvalid, "{}", refused.message);
     }
 
     #[test]

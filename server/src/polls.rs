@@ -14,15 +14,16 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 pub use mekaar_api::polls::{
-    codes, limits, Audience, JoinTarget, Phase, Poll, PollAction, PollActionRequest, PollAdminList,
+    limits, Audience, JoinTarget, Phase, Poll, PollAction, PollActionRequest, PollAdminList,
     PollAdminView, PollCreate, PollEdit, PollPublic, PollResults, PollState, PollView,
     ResultsVisibility, VoteReceipt, VoteRequest,
 };
 use rand::Rng;
 use sha2::{Digest, Sha256};
-use warp::http::StatusCode;
 
 use crate::communities::{check_text, Community};
+use mekaar_api::ErrorCode;
+
 use crate::errors::{ApiError, ApiResult};
 use crate::secrets;
 use crate::store::Store;
@@ -202,14 +203,9 @@ fn network_hash(store: &Store, poll: &Poll, network: &[u8; 16]) -> ApiResult<[u8
 
 pub fn poll_not_found(id: &str) -> ApiError {
     ApiError::new(
-        StatusCode::NOT_FOUND,
-        codes::POLL_NOT_FOUND,
+        ErrorCode::PollNotFound,
         format!("There is no poll `{id}` in this community."),
     )
-}
-
-fn conflict(code: &'static str, message: impl Into<String>) -> ApiError {
-    ApiError::new(StatusCode::CONFLICT, code, message)
 }
 
 /// What a vote with a code that was never handed out hears (also a code of
@@ -220,11 +216,11 @@ const UNKNOWN_VOTE_CODE: &str = "This vote code is not valid for this poll.";
 /// typo), rather than one that was used: only those count as failed guesses,
 /// and only those need no flush (nothing stored stands behind them).
 pub fn is_unknown_vote_code(error: &ApiError) -> bool {
-    error.code == codes::INVALID_VOTE_CODE && error.message == UNKNOWN_VOTE_CODE
+    error.code == ErrorCode::InvalidVoteCode && error.message == UNKNOWN_VOTE_CODE
 }
 
 fn invalid_vote_code(message: &str) -> ApiError {
-    ApiError::new(StatusCode::FORBIDDEN, codes::INVALID_VOTE_CODE, message)
+    ApiError::new(ErrorCode::InvalidVoteCode, message)
 }
 
 // -------------------------------------------------------------------- rules
@@ -408,7 +404,7 @@ pub fn find_by_join_code(store: &Store, code: &str) -> ApiResult<JoinTarget> {
 pub fn public_by_join_code(store: &Store, code: &str) -> ApiResult<(Community, Poll)> {
     let target = find_by_join_code(store, code)?;
     let hidden = |err: ApiError| {
-        if err.status == StatusCode::NOT_FOUND {
+        if err.is_not_found() {
             poll_not_found(code)
         } else {
             err
@@ -587,8 +583,8 @@ pub async fn edit(
                 || poll.max_choices != before.max_choices
                 || kind_changed;
             if ballot_changed && tally.ballots > 0 {
-                return Err(conflict(
-                    codes::POLL_HAS_VOTES,
+                return Err(ApiError::new(
+                    ErrorCode::PollHasVotes,
                     format!(
                         "This round already has {} vote(s); reset the poll before changing its question, options, number of choices or audience.",
                         tally.ballots
@@ -661,8 +657,8 @@ pub async fn close(
         "poll_closed",
         |poll, _| match poll.state {
             PollState::Closed => Ok(None),
-            PollState::Draft => Err(conflict(
-                codes::INVALID_POLL_STATE,
+            PollState::Draft => Err(ApiError::new(
+                ErrorCode::InvalidPollState,
                 "This poll is a draft: open it before closing it.",
             )),
             PollState::Open => {
@@ -692,8 +688,8 @@ pub async fn set_revealed(
     };
     let poll = change_locked(store, tallies, community, id, actor, action, |poll, _| {
         if poll.state == PollState::Draft {
-            return Err(conflict(
-                codes::INVALID_POLL_STATE,
+            return Err(ApiError::new(
+                ErrorCode::InvalidPollState,
                 "This poll is a draft: there are no results to reveal.",
             ));
         }
@@ -729,8 +725,8 @@ pub async fn reset(
         "poll_reset",
         |poll, tally| {
             if poll.round != expected_round {
-                return Err(conflict(
-                    codes::ROUND_CHANGED,
+                return Err(ApiError::new(
+                    ErrorCode::RoundChanged,
                     format!(
                         "This poll is in round {}, not {expected_round}: it was reset already. Look again before resetting.",
                         poll.round
@@ -826,16 +822,21 @@ pub fn record_vote(
     let poll = get(store, community, id)?;
     match phase(&poll, now) {
         Phase::Open => {}
-        Phase::Draft => return Err(conflict(codes::POLL_NOT_OPEN, "This poll is not open yet.")),
+        Phase::Draft => {
+            return Err(ApiError::new(
+                ErrorCode::PollNotOpen,
+                "This poll is not open yet.",
+            ))
+        }
         Phase::Scheduled => {
-            return Err(conflict(
-                codes::POLL_NOT_OPEN,
+            return Err(ApiError::new(
+                ErrorCode::PollNotOpen,
                 "This poll is not open yet; voting starts at its opening time.",
             ))
         }
         Phase::Closed => {
-            return Err(conflict(
-                codes::POLL_NOT_OPEN,
+            return Err(ApiError::new(
+                ErrorCode::PollNotOpen,
                 "This poll is closed; no more votes are counted.",
             ))
         }
@@ -858,8 +859,8 @@ pub fn record_vote(
     };
     let tally = tally(store, &mut guard, &poll)?;
     let already = || match poll.audience {
-        Audience::Open { .. } => conflict(
-            codes::ALREADY_VOTED,
+        Audience::Open { .. } => ApiError::new(
+            ErrorCode::AlreadyVoted,
             "You have already voted in this poll; a vote is final.",
         ),
         Audience::Codes => invalid_vote_code("This vote code has already been used."),
@@ -879,8 +880,7 @@ pub fn record_vote(
                     return Err(already());
                 }
                 return Err(ApiError::new(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    codes::NETWORK_CAP,
+                    ErrorCode::NetworkCap,
                     format!(
                         "{used} people on your network have already voted in this poll, the most this poll allows from one network. If many voters share your network (a school, an office), ask the organiser to raise the limit or to hand out vote codes."
                     ),
@@ -931,8 +931,8 @@ pub async fn vote(
     let stored = match &result {
         Ok(_) => true,
         Err(e) => {
-            e.code == codes::ALREADY_VOTED
-                || (e.code == codes::INVALID_VOTE_CODE && !is_unknown_vote_code(e))
+            e.code == ErrorCode::AlreadyVoted
+                || (e.code == ErrorCode::InvalidVoteCode && !is_unknown_vote_code(e))
         }
     };
     if stored {
@@ -996,8 +996,8 @@ pub fn view(
         // Its id may already be on a host page, pasted before the broadcast:
         // say it is not open yet (the live stream tells when it opens), but
         // show nothing of its content.
-        return Err(conflict(
-            codes::POLL_NOT_OPEN,
+        return Err(ApiError::new(
+            ErrorCode::PollNotOpen,
             "This poll has not been opened yet.",
         ));
     }
@@ -1025,8 +1025,7 @@ pub fn results(
         .results
         .ok_or_else(|| {
             ApiError::new(
-                StatusCode::FORBIDDEN,
-                codes::RESULTS_HIDDEN,
+                ErrorCode::ResultsHidden,
                 "The results of this poll are not shown yet.",
             )
         })
@@ -1058,8 +1057,8 @@ pub async fn generate_codes(
         "vote_codes_generated",
         |poll, _| {
             if poll.audience != Audience::Codes {
-                return Err(conflict(
-                    codes::INVALID_POLL_STATE,
+                return Err(ApiError::new(
+                    ErrorCode::InvalidPollState,
                     "This poll is open to every voter key; set its audience to codes first.",
                 ));
             }
@@ -1351,7 +1350,7 @@ mod tests {
         }
     }
 
-    fn code_of(result: ApiResult<impl std::fmt::Debug>) -> &'static str {
+    fn code_of(result: ApiResult<impl std::fmt::Debug>) -> ErrorCode {
         result.unwrap_err().code
     }
 
@@ -1361,10 +1360,7 @@ mod tests {
         let long = "x".repeat(201);
         let mut bad = input(&["ja", "nee"]);
         bad.question = long;
-        assert_eq!(
-            code_of(w.create(bad).await),
-            mekaar_api::codes::INVALID_FIELD
-        );
+        assert_eq!(code_of(w.create(bad).await), ErrorCode::InvalidField);
         for options in [
             vec!["ja"],
             vec!["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k"],
@@ -1372,7 +1368,7 @@ mod tests {
             vec!["ja", ""],
         ] {
             let err = w.create(input(&options)).await.unwrap_err();
-            assert_eq!(err.code, mekaar_api::codes::INVALID_FIELD, "{options:?}");
+            assert_eq!(err.code, ErrorCode::InvalidField, "{options:?}");
         }
         let too_long = "o".repeat(101);
         assert!(w.create(input(&["ja", &too_long])).await.is_err());
@@ -1411,16 +1407,16 @@ mod tests {
         assert_eq!(target.community, "dorp");
         assert_eq!(
             code_of(find_by_join_code(&w.store, "ZZZZZ")),
-            codes::POLL_NOT_FOUND
+            ErrorCode::PollNotFound
         );
         assert_eq!(
             code_of(find_by_join_code(&w.store, "../x")),
-            codes::POLL_NOT_FOUND
+            ErrorCode::PollNotFound
         );
         // Drafts are not public.
         assert_eq!(
             code_of(get_public(&w.store, &w.community, &poll.id)),
-            codes::POLL_NOT_FOUND
+            ErrorCode::PollNotFound
         );
         assert_eq!(all(&w.store, &w.community).unwrap().len(), 1);
     }
@@ -1441,11 +1437,14 @@ mod tests {
         let poll = w.create(input(&["ja", "nee"])).await.unwrap();
         let id = poll.id.as_str();
         let k = voter_key(1);
-        assert_eq!(code_of(w.vote(id, by_key(&k), &[0])), codes::POLL_NOT_OPEN);
-        assert_eq!(code_of(w.close(id).await), codes::INVALID_POLL_STATE);
+        assert_eq!(
+            code_of(w.vote(id, by_key(&k), &[0])),
+            ErrorCode::PollNotOpen
+        );
+        assert_eq!(code_of(w.close(id).await), ErrorCode::InvalidPollState);
         assert_eq!(
             code_of(set_revealed(&w.store, &w.tallies, &w.community, id, true, "a").await),
-            codes::INVALID_POLL_STATE
+            ErrorCode::InvalidPollState
         );
         assert_eq!(w.open(id).await.unwrap().state, PollState::Open);
         // Opening twice (a double click) changes nothing.
@@ -1457,10 +1456,7 @@ mod tests {
         assert!(closed.closed_at.is_some());
         assert_eq!(w.close(id).await.unwrap(), closed);
         let err = w.vote(id, by_key(&voter_key(2)), &[0]).unwrap_err();
-        assert_eq!(
-            (err.status, err.code),
-            (StatusCode::CONFLICT, codes::POLL_NOT_OPEN)
-        );
+        assert_eq!(err.code, ErrorCode::PollNotOpen);
         assert!(err.message.contains("closed"));
         let reopened = w.open(id).await.unwrap();
         assert_eq!(reopened.state, PollState::Open);
@@ -1487,11 +1483,11 @@ mod tests {
         let k = voter_key(1);
         assert_eq!(phase(&poll, t), Phase::Scheduled);
         let early = w.vote_at(&poll.id, by_key(&k), &[0], t).unwrap_err();
-        assert_eq!(early.code, codes::POLL_NOT_OPEN);
+        assert_eq!(early.code, ErrorCode::PollNotOpen);
         assert!(early.message.contains("not open yet"));
         assert_eq!(
             code_of(w.vote_at(&poll.id, by_key(&k), &[0], t + 200)),
-            codes::POLL_NOT_OPEN
+            ErrorCode::PollNotOpen
         );
         w.vote_at(&poll.id, by_key(&k), &[0], t + 150).unwrap();
         assert_eq!(phase(&poll, t + 200), Phase::Closed);
@@ -1529,8 +1525,7 @@ mod tests {
             (&multi, vec![4]),
         ] {
             let err = w.vote(&poll.id, by_key(&k), &choices).unwrap_err();
-            assert_eq!(err.code, mekaar_api::codes::INVALID_FIELD, "{choices:?}");
-            assert_eq!(err.status, StatusCode::BAD_REQUEST);
+            assert_eq!(err.code, ErrorCode::InvalidField, "{choices:?}");
         }
         w.vote(&single.id, by_key(&k), &[2]).unwrap();
         w.vote(&multi.id, by_key(&k), &[3, 0]).unwrap();
@@ -1569,18 +1564,15 @@ mod tests {
         )
         .await
         .unwrap_err();
-        assert_eq!(
-            (err.status, err.code),
-            (StatusCode::CONFLICT, codes::ALREADY_VOTED)
-        );
+        assert_eq!(err.code, ErrorCode::AlreadyVoted);
         assert_eq!(w.totals(&poll.id).totals, [1, 0]);
         let missing = w.vote(&poll.id, Ballot::default(), &[0]).unwrap_err();
-        assert_eq!(missing.code, mekaar_api::codes::INVALID_VOTER_KEY);
+        assert_eq!(missing.code, ErrorCode::InvalidVoterKey);
         let malformed = w.vote(&poll.id, by_key("NOT-A-KEY"), &[0]).unwrap_err();
-        assert_eq!(malformed.code, mekaar_api::codes::INVALID_VOTER_KEY);
+        assert_eq!(malformed.code, ErrorCode::InvalidVoterKey);
         assert_eq!(
             code_of(w.vote("nope", by_key(&k), &[0])),
-            codes::POLL_NOT_FOUND
+            ErrorCode::PollNotFound
         );
         // Made-up ids leave nothing behind in memory.
         assert_eq!(w.tallies.len(), 1);
@@ -1682,10 +1674,7 @@ mod tests {
             now(),
         );
         let err = hidden.unwrap_err();
-        assert_eq!(
-            (err.status, err.code),
-            (StatusCode::FORBIDDEN, codes::RESULTS_HIDDEN)
-        );
+        assert_eq!(err.code, ErrorCode::ResultsHidden);
         // No voter key at all: not voted, nothing shown.
         let anonymous = view(
             &w.store,
@@ -1749,7 +1738,7 @@ mod tests {
         );
         // A double click: the second reset sees round 2 and refuses.
         let again = reset(&w.store, &w.tallies, &w.community, id, 1, "editor").await;
-        assert_eq!(code_of(again), codes::ROUND_CHANGED);
+        assert_eq!(code_of(again), ErrorCode::RoundChanged);
         // Everyone may vote again in the new round.
         w.vote(id, by_key(&voter_key(0)), &[1]).unwrap();
         assert_eq!(w.totals(id).totals, [0, 1]);
@@ -1800,10 +1789,7 @@ mod tests {
             },
         ] {
             let err = edit_with(locked).await.unwrap_err();
-            assert_eq!(
-                (err.status, err.code),
-                (StatusCode::CONFLICT, codes::POLL_HAS_VOTES)
-            );
+            assert_eq!(err.code, ErrorCode::PollHasVotes);
         }
         // Unchanged values and the other settings are fine.
         let fine = edit_with(PollEdit {
@@ -1849,15 +1835,12 @@ mod tests {
             w.vote(id, from_net(key, school), &[0]).unwrap();
         }
         let err = w.vote(id, from_net(&keys[3], school), &[0]).unwrap_err();
-        assert_eq!(
-            (err.status, err.code),
-            (StatusCode::TOO_MANY_REQUESTS, codes::NETWORK_CAP)
-        );
+        assert_eq!(err.code, ErrorCode::NetworkCap);
         assert!(err.message.contains("vote codes"), "{}", err.message);
         // A voter who already voted hears that, not about the cap.
         assert_eq!(
             code_of(w.vote(id, from_net(&keys[0], school), &[0])),
-            codes::ALREADY_VOTED
+            ErrorCode::AlreadyVoted
         );
         w.vote(id, from_net(&keys[3], home), &[1]).unwrap();
         assert_eq!(w.totals(id).total_votes, 4);
@@ -1948,7 +1931,7 @@ mod tests {
         // A second key from the same network is refused by the stored count,
         // whatever any in-memory secret did meanwhile (a restart, a new day).
         let refused = w.vote_at(&poll.id, from_net(&b, [5; 16]), &[0], t + 1);
-        assert_eq!(code_of(refused), codes::NETWORK_CAP);
+        assert_eq!(code_of(refused), ErrorCode::NetworkCap);
         let later = t + 10 + NETWORK_RETENTION_SECS;
         assert_eq!(forget_networks_of_closed_polls(&w.store, later).unwrap(), 1);
         assert!(!w
@@ -1963,7 +1946,7 @@ mod tests {
         let open_poll = w.open_poll(input(&["ja", "nee"])).await;
         assert_eq!(
             code_of(w.generate(&open_poll.id, 5).await),
-            codes::INVALID_POLL_STATE
+            ErrorCode::InvalidPollState
         );
         let mut with_codes = input(&["ja", "nee"]);
         with_codes.audience = Audience::Codes;
@@ -1999,20 +1982,17 @@ mod tests {
         let typed = batch[0].replace('-', " ").to_lowercase();
         w.vote(id, with_code(&typed), &[0]).unwrap();
         let used = w.vote(id, with_code(&batch[0]), &[1]).unwrap_err();
-        assert_eq!(
-            (used.status, used.code),
-            (StatusCode::FORBIDDEN, codes::INVALID_VOTE_CODE)
-        );
+        assert_eq!(used.code, ErrorCode::InvalidVoteCode);
         assert!(used.message.contains("already"));
         for wrong in ["ABCD-EFGH-JK", "nonsense", ""] {
             assert_eq!(
                 code_of(w.vote(id, with_code(wrong), &[0])),
-                codes::INVALID_VOTE_CODE
+                ErrorCode::InvalidVoteCode
             );
         }
         assert_eq!(
             code_of(w.vote(id, Ballot::default(), &[0])),
-            codes::INVALID_VOTE_CODE
+            ErrorCode::InvalidVoteCode
         );
         // A code belongs to its poll.
         let mut other = input(&["ja", "nee"]);
@@ -2020,7 +2000,7 @@ mod tests {
         let other = w.open_poll(other).await;
         assert_eq!(
             code_of(w.vote(&other.id, with_code(&batch[1]), &[0])),
-            codes::INVALID_VOTE_CODE
+            ErrorCode::InvalidVoteCode
         );
         w.vote(id, with_code(&batch[1]), &[1]).unwrap();
         assert_eq!(w.totals(id).totals, [1, 1]);
@@ -2068,7 +2048,7 @@ mod tests {
         for task in tasks {
             match task.await.unwrap() {
                 Ok(_) => counted += 1,
-                Err(e) => assert_eq!(e.code, codes::ALREADY_VOTED),
+                Err(e) => assert_eq!(e.code, ErrorCode::AlreadyVoted),
             }
         }
         assert_eq!(counted, 450);
@@ -2159,6 +2139,6 @@ mod tests {
             &[1],
             now(),
         );
-        assert_eq!(code_of(again), codes::ALREADY_VOTED);
+        assert_eq!(code_of(again), ErrorCode::AlreadyVoted);
     }
 }

@@ -8,9 +8,9 @@
 //! in, and are never exported. Every unsafe request made with the cookie
 //! also needs the session's CSRF token in a header (see `auth`).
 
+use ::http::HeaderMap;
 use mekaar_api::admin::{Role, SessionInfo, SESSION_COOKIE};
 use serde::{Deserialize, Serialize};
-use warp::http::HeaderMap;
 
 use crate::communities::{Community, CommunityToken};
 use crate::errors::ApiResult;
@@ -115,7 +115,7 @@ pub fn remove_expired(store: &Store, now: u64) -> ApiResult<u64> {
 /// The session id from the request's `Cookie` headers, if it has one.
 pub fn cookie_value(headers: &HeaderMap) -> Option<String> {
     headers
-        .get_all(warp::http::header::COOKIE)
+        .get_all(::http::header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))

@@ -8,8 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use mekaar_api::steps::{
     limits, Funnel, FunnelStep, InitiativeStep, InitiativeSteps, Step, StepInput,
 };
-use mekaar_api::{codes, InitiativeStatus, WebhookEvent};
-use warp::http::StatusCode;
+use mekaar_api::{ErrorCode, InitiativeStatus, WebhookEvent};
 
 use crate::communities::{self, check_paragraphs, check_text, Community};
 use crate::errors::{ApiError, ApiResult};
@@ -24,16 +23,14 @@ pub const UNLOCK_SUPPORTS_MAX: u64 = 1_000_000;
 
 pub fn step_not_found(id: &str) -> ApiError {
     ApiError::new(
-        StatusCode::NOT_FOUND,
-        codes::STEP_NOT_FOUND,
+        ErrorCode::StepNotFound,
         format!("No step `{id}` in this community."),
     )
 }
 
 fn step_locked(step: &Step) -> ApiError {
     ApiError::new(
-        StatusCode::CONFLICT,
-        codes::STEP_LOCKED,
+        ErrorCode::StepLocked,
         format!(
             "The step `{}` cannot be ticked yet: its threshold is not reached.",
             step.id

@@ -1,6 +1,6 @@
 //! Supports: one per (initiative, voter key), withdrawable, counted exactly.
 
-use mekaar_api::{codes, is_valid_voter_key, SupportState, WebhookEvent};
+use mekaar_api::{is_valid_voter_key, ErrorCode, SupportState, WebhookEvent};
 
 use crate::communities::Community;
 use crate::errors::{ApiError, ApiResult};
@@ -13,12 +13,12 @@ use crate::webhooks;
 pub fn voter(voter_key: Option<&str>) -> ApiResult<[u8; 16]> {
     match voter_key {
         Some(k) if is_valid_voter_key(k) => Ok(secrets::voter_hash(k)),
-        Some(_) => Err(ApiError::bad_request(
-            codes::INVALID_VOTER_KEY,
+        Some(_) => Err(ApiError::new(
+            ErrorCode::InvalidVoterKey,
             "The Mekaar-Voter header must be 32 lowercase hexadecimal characters.",
         )),
-        None => Err(ApiError::bad_request(
-            codes::INVALID_VOTER_KEY,
+        None => Err(ApiError::new(
+            ErrorCode::InvalidVoterKey,
             "The Mekaar-Voter header is missing.",
         )),
     }

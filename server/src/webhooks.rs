@@ -11,11 +11,11 @@ use std::time::Duration;
 
 use hmac::{Hmac, Mac};
 use mekaar_api::{
-    codes, DeliveryAttempt, InitiativePublic, Webhook, WebhookCreate, WebhookCreated, WebhookEvent,
+    DeliveryAttempt, ErrorCode, InitiativePublic, Webhook, WebhookCreate, WebhookCreated,
+    WebhookEvent,
 };
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
-use warp::http::StatusCode;
 
 use crate::communities::{self, Community, WebhookConfig};
 use crate::errors::{ApiError, ApiResult};
@@ -195,8 +195,7 @@ pub fn delete(store: &Store, slug: &str, id: &str) -> ApiResult<()> {
         community.webhooks.retain(|h| h.id != id);
         if community.webhooks.len() == before {
             return Err(ApiError::new(
-                StatusCode::NOT_FOUND,
-                codes::WEBHOOK_NOT_FOUND,
+                ErrorCode::WebhookNotFound,
                 format!("There is no webhook `{id}` in this community."),
             ));
         }

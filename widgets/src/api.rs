@@ -2,9 +2,7 @@
 //! (`response.json()`), so no JSON parser of our own ends up in the wasm.
 
 use crate::i18n::Key;
-use mekaar_api::codes;
-use mekaar_api::discussions::codes as talk;
-use mekaar_api::polls::codes as polls;
+use mekaar_api::ErrorCode;
 
 /// Why something did not work, as far as a resident needs to know.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,49 +56,74 @@ pub enum Problem {
 }
 
 impl Problem {
-    /// From an API error code; unknown codes are [`Problem::Generic`].
-    pub fn from_code(code: &str) -> Problem {
+    /// From an API error code: every code is placed, those a resident cannot
+    /// act on (and codes of a newer server) as [`Problem::Generic`].
+    pub fn from_code(code: ErrorCode) -> Problem {
+        use ErrorCode as C;
         match code {
-            codes::ORIGIN_NOT_ALLOWED => Problem::OriginNotAllowed,
-            codes::COMMUNITY_NOT_FOUND => Problem::CommunityNotFound,
-            codes::INITIATIVE_NOT_FOUND => Problem::InitiativeNotFound,
-            codes::INVALID_VOTER_KEY => Problem::InvalidVoterKey,
-            codes::STORAGE_UNAVAILABLE => Problem::StorageUnavailable,
-            codes::RATE_LIMITED | codes::TOO_MANY_LINK_REQUESTS => Problem::RateLimited,
-            codes::INVALID_EMAIL => Problem::InvalidField,
-            codes::SPAM_SUSPECTED => Problem::SpamSuspected,
-            codes::INVALID_FIELD => Problem::InvalidField,
-            codes::CONSENT_REQUIRED => Problem::ConsentRequired,
-            codes::INVALID_MANAGE_TOKEN => Problem::InvalidManageToken,
-            polls::POLL_NOT_FOUND => Problem::PollNotFound,
-            polls::POLL_NOT_OPEN => Problem::PollNotOpen,
-            polls::ALREADY_VOTED => Problem::AlreadyVoted,
-            polls::INVALID_VOTE_CODE => Problem::InvalidVoteCode,
-            polls::NETWORK_CAP => Problem::NetworkCap,
-            polls::RESULTS_HIDDEN => Problem::ResultsHidden,
-            polls::INVALID_POLL_STATE => Problem::InvalidPollState,
-            polls::ROUND_CHANGED => Problem::RoundChanged,
-            codes::UNAUTHORIZED | codes::FORBIDDEN => Problem::Unauthorized,
-            codes::PHOTO_INVALID
-            | codes::PHOTO_TYPE
-            | codes::PHOTO_TOO_LARGE
-            | codes::BODY_TOO_LARGE => Problem::Photo,
-            talk::THREAD_NOT_FOUND => Problem::ThreadNotFound,
-            talk::TOPIC_NOT_FOUND => Problem::TopicNotFound,
-            talk::THREAD_CLOSED => Problem::ThreadClosed,
-            talk::REACTION_NOT_FOUND => Problem::ReactionNotFound,
-            talk::EDIT_WINDOW_OVER => Problem::EditWindowOver,
-            talk::NOT_YOUR_REACTION => Problem::NotYourReaction,
-            talk::DUPLICATE_REACTION => Problem::DuplicateReaction,
-            talk::INVALID_REPLY => Problem::InvalidReply,
-            codes::MEETING_NOT_FOUND => Problem::MeetingNotFound,
-            codes::MEETING_IN_PAST => Problem::MeetingInPast,
-            codes::MEETING_END_BEFORE_START => Problem::MeetingEndBeforeStart,
-            codes::MEETING_FULL => Problem::MeetingFull,
-            codes::MEETING_CLOSED => Problem::MeetingClosed,
-            codes::STEP_NOT_FOUND => Problem::StepNotFound,
-            codes::STEP_LOCKED => Problem::StepLocked,
-            _ => Problem::Generic,
+            C::OriginNotAllowed => Problem::OriginNotAllowed,
+            C::CommunityNotFound => Problem::CommunityNotFound,
+            C::InitiativeNotFound => Problem::InitiativeNotFound,
+            C::InvalidVoterKey => Problem::InvalidVoterKey,
+            C::StorageUnavailable => Problem::StorageUnavailable,
+            C::RateLimited | C::TooManyLinkRequests | C::TooManyConnections => Problem::RateLimited,
+            C::InvalidField | C::InvalidEmail => Problem::InvalidField,
+            C::SpamSuspected => Problem::SpamSuspected,
+            C::ConsentRequired => Problem::ConsentRequired,
+            C::InvalidManageToken => Problem::InvalidManageToken,
+            C::PollNotFound => Problem::PollNotFound,
+            C::PollNotOpen => Problem::PollNotOpen,
+            C::AlreadyVoted => Problem::AlreadyVoted,
+            C::InvalidVoteCode => Problem::InvalidVoteCode,
+            C::NetworkCap => Problem::NetworkCap,
+            C::ResultsHidden => Problem::ResultsHidden,
+            C::InvalidPollState => Problem::InvalidPollState,
+            C::RoundChanged => Problem::RoundChanged,
+            C::Unauthorized | C::Forbidden => Problem::Unauthorized,
+            C::PhotoInvalid | C::PhotoType | C::PhotoTooLarge | C::BodyTooLarge => Problem::Photo,
+            C::ThreadNotFound => Problem::ThreadNotFound,
+            C::TopicNotFound => Problem::TopicNotFound,
+            C::ThreadClosed => Problem::ThreadClosed,
+            C::ReactionNotFound => Problem::ReactionNotFound,
+            C::EditWindowOver => Problem::EditWindowOver,
+            C::NotYourReaction => Problem::NotYourReaction,
+            C::DuplicateReaction => Problem::DuplicateReaction,
+            C::InvalidReply => Problem::InvalidReply,
+            C::MeetingNotFound => Problem::MeetingNotFound,
+            C::MeetingInPast => Problem::MeetingInPast,
+            C::MeetingEndBeforeStart => Problem::MeetingEndBeforeStart,
+            C::MeetingFull => Problem::MeetingFull,
+            C::MeetingClosed => Problem::MeetingClosed,
+            C::StepNotFound => Problem::StepNotFound,
+            C::StepLocked => Problem::StepLocked,
+            // The widgets do not send what these refuse (admin calls, malformed
+            // requests, moderation), or there is nothing a resident can do.
+            C::RouteNotFound
+            | C::MethodNotAllowed
+            | C::CommunityExists
+            | C::WebhookNotFound
+            | C::MalformedJson
+            | C::LengthRequired
+            | C::RequestTimeout
+            | C::BodyIncomplete
+            | C::UriTooLong
+            | C::HeadersTooLarge
+            | C::MalformedRequest
+            | C::HttpVersionNotSupported
+            | C::ServerBusy
+            | C::UnsupportedMediaType
+            | C::CommunityTokenRequired
+            | C::CsrfFailed
+            | C::LastAdminToken
+            | C::TokenNotFound
+            | C::JoinerNotFound
+            | C::PhotoNotFound
+            | C::Internal
+            | C::SmtpNotConfigured
+            | C::MailTokenNotFound
+            | C::PollHasVotes
+            | C::InvalidReactionState
+            | C::Unknown => Problem::Generic,
         }
     }
 
@@ -484,7 +507,7 @@ pub fn failure(response: &web_sys::Response, body: &JsValue) -> Failure {
         .unwrap_or_default();
     Failure {
         problem: match &error {
-            Some(e) => Problem::from_code(&e.code),
+            Some(e) => Problem::from_code(e.code),
             None => Problem::from_status(response.status()),
         },
         field: crate::text::field_in_message(message).map(String::from),
@@ -567,31 +590,34 @@ mod tests {
     #[test]
     fn codes_map_to_problems() {
         assert_eq!(
-            Problem::from_code(codes::ORIGIN_NOT_ALLOWED),
+            Problem::from_code(ErrorCode::OriginNotAllowed),
             Problem::OriginNotAllowed
         );
         assert_eq!(
-            Problem::from_code(codes::INITIATIVE_NOT_FOUND),
+            Problem::from_code(ErrorCode::InitiativeNotFound),
             Problem::InitiativeNotFound
         );
         assert_eq!(
-            Problem::from_code(codes::COMMUNITY_NOT_FOUND),
+            Problem::from_code(ErrorCode::CommunityNotFound),
             Problem::CommunityNotFound
         );
         assert_eq!(
-            Problem::from_code(codes::INVALID_VOTER_KEY),
+            Problem::from_code(ErrorCode::InvalidVoterKey),
             Problem::InvalidVoterKey
         );
         assert_eq!(
-            Problem::from_code(codes::STORAGE_UNAVAILABLE),
+            Problem::from_code(ErrorCode::StorageUnavailable),
             Problem::StorageUnavailable
         );
-        assert_eq!(Problem::from_code("no_such_code"), Problem::Generic);
         assert_eq!(
-            Problem::from_code(talk::EDIT_WINDOW_OVER),
+            Problem::from_code(ErrorCode::parse("no_such_code")),
+            Problem::Generic
+        );
+        assert_eq!(
+            Problem::from_code(ErrorCode::EditWindowOver),
             Problem::EditWindowOver
         );
-        assert_eq!(Problem::from_code(codes::INTERNAL), Problem::Generic);
+        assert_eq!(Problem::from_code(ErrorCode::Internal), Problem::Generic);
         assert_eq!(Problem::from_status(403), Problem::OriginNotAllowed);
         assert_eq!(Problem::from_status(500), Problem::Generic);
     }

@@ -20,9 +20,10 @@ use mekaar_api::polls::VoteReceipt;
 use mekaar_api::polls::{LiveUpdate, Phase, PollPublic, PollResults, PollView, ResultsVisibility};
 use mekaar_api::steps::{InitiativeStep, InitiativeSteps, Step};
 use mekaar_api::{
-    CommunityPublic, ErrorBody, ErrorDetail, InitiativeDetail, InitiativeList, InitiativePublic,
-    InitiativeStatus, InitiativeSubmitted, InitiativeUpdate, JoinDetail, JoinState, ManageView,
-    ModerationPolicy, ModerationState, OfficialAnswer, Photo, ReportState, SupportState,
+    CommunityPublic, ErrorBody, ErrorCode, ErrorDetail, InitiativeDetail, InitiativeList,
+    InitiativePublic, InitiativeStatus, InitiativeSubmitted, InitiativeUpdate, JoinDetail,
+    JoinState, ManageView, ModerationPolicy, ModerationState, OfficialAnswer, Photo, ReportState,
+    SupportState,
 };
 
 /// A parsed JSON value.
@@ -332,7 +333,7 @@ impl Wire for ErrorBody {
         let error = s.field("error")?;
         Some(ErrorBody {
             error: ErrorDetail {
-                code: text(&error, "code")?,
+                code: ErrorCode::parse(&text(&error, "code")?),
                 message: or_default(&error, "message", Source::string)?,
             },
         })
@@ -762,7 +763,7 @@ pub mod tests {
         round_trip(ReportState { reported: true });
         round_trip(ErrorBody {
             error: ErrorDetail {
-                code: mekaar_api::codes::ORIGIN_NOT_ALLOWED.into(),
+                code: ErrorCode::OriginNotAllowed,
                 message: "Origin not allowed".into(),
             },
         });

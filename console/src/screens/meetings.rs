@@ -134,11 +134,11 @@ fn edit_of(old: &Meeting, input: MeetingInput) -> MeetingEdit {
 
 /// The form field (its id's tail) a refusal is about, if any.
 fn field_of(e: &ApiError) -> Option<&'static str> {
-    use mekaar_api::codes;
-    if e.is(codes::MEETING_IN_PAST) {
+    use mekaar_api::ErrorCode;
+    if e.is(ErrorCode::MeetingInPast) {
         return Some("date");
     }
-    if e.is(codes::MEETING_END_BEFORE_START) {
+    if e.is(ErrorCode::MeetingEndBeforeStart) {
         return Some("end");
     }
     Some(match e.field.as_deref()? {
@@ -605,7 +605,7 @@ mod tests {
         let mut d = draft();
         d.capacity = "veel".into();
         assert_eq!(field_of(&input_of(&d).unwrap_err()), Some("capacity"));
-        let e = ApiError::local(mekaar_api::codes::MEETING_END_BEFORE_START);
+        let e = ApiError::local(mekaar_api::ErrorCode::MeetingEndBeforeStart.as_str());
         assert_eq!(field_of(&e), Some("end"));
     }
 }

@@ -663,8 +663,8 @@ fn photo_section(props: &SectionProps) -> Html {
             request.run(lang, Key::ModerationPhotoSaved, async move {
                 let after = api::put_file(&path, &file).await.map_err(|mut e| {
                     // Over the upload limit: the server's general "body too large".
-                    if e.is(mekaar_api::codes::BODY_TOO_LARGE) {
-                        e.code = mekaar_api::codes::PHOTO_TOO_LARGE.into();
+                    if e.is(mekaar_api::ErrorCode::BodyTooLarge) {
+                        e.code = mekaar_api::ErrorCode::PhotoTooLarge.as_str().into();
                     }
                     e
                 })?;

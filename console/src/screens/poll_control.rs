@@ -205,7 +205,7 @@ pub fn poll_control(props: &ControlProps) -> Html {
                 Callback::from(move |_: MouseEvent| reload.set(*reload + 1))
             };
             // A control link of another community's poll: this session cannot see it.
-            let elsewhere = e.is(mekaar_api::polls::codes::POLL_NOT_FOUND).then(|| {
+            let elsewhere = e.is(mekaar_api::ErrorCode::PollNotFound).then(|| {
                 let switch = session.switch.clone();
                 let name = if session.info.community_name.is_empty() {
                     &session.info.community

@@ -603,7 +603,7 @@ fn item(props: &ItemProps) -> Html {
         };
         let text_invalid = reply_error
             .as_ref()
-            .is_some_and(|e| e.is(EMPTY_REPLY) || e.field.as_deref() == Some("text"))
+            .is_some_and(|e| e.is_local(EMPTY_REPLY) || e.field.as_deref() == Some("text"))
             .then_some("true");
         html! {
             <form class="reply-form" {onsubmit} novalidate=true aria-labelledby={format!("reply-{id}-h")}>

@@ -452,9 +452,9 @@ fn create_form(props: &CreateProps) -> Html {
 
 /// The field an error is about: the server's `invalid_field`, or the console's own checks.
 fn field_of_error(e: &ApiError) -> Option<&str> {
-    if e.is(EMPTY_TITLE) {
+    if e.is_local(EMPTY_TITLE) {
         Some("title")
-    } else if e.is(BAD_TIME) {
+    } else if e.is_local(BAD_TIME) {
         Some("closes_at")
     } else {
         e.field.as_deref()
@@ -998,7 +998,7 @@ mod tests {
     fn closing_times_are_dutch_time() {
         assert_eq!(closing_input(""), Ok(None));
         assert_eq!(closing_input("2026-12-06T20:00"), Ok(Some(1_796_583_600)));
-        assert!(closing_input("morgen").unwrap_err().is(BAD_TIME));
+        assert!(closing_input("morgen").unwrap_err().is_local(BAD_TIME));
         assert_eq!(closing_text(None, Lang::Nl), "Geen");
         assert_eq!(closing_text(Some(0), Lang::En), "None");
     }

@@ -247,8 +247,7 @@ async fn handle(
     let response = match endpoint {
         Endpoint::Communities | Endpoint::Export | Endpoint::Metrics => {
             return Err(crate::errors::ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                mekaar_api::codes::INTERNAL,
+                mekaar_api::ErrorCode::Internal,
                 "This route has no community.",
             ))
         }
@@ -680,8 +679,7 @@ async fn export_response(app: &Arc<App>, query: ExportQuery) -> ApiResult<Respon
 
 fn export_failed() -> crate::errors::ApiError {
     crate::errors::ApiError::new(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        mekaar_api::codes::INTERNAL,
+        mekaar_api::ErrorCode::Internal,
         "The export failed; the server log says why.",
     )
 }

@@ -61,7 +61,7 @@ async fn answer(
             }
             html(mail::page(kind, community.as_ref(), lang), StatusCode::OK)
         }
-        Err(error) if error.status == StatusCode::NOT_FOUND => html(
+        Err(error) if error.status() == StatusCode::NOT_FOUND => html(
             mail::page(PageKind::UnknownLink, None, lang),
             StatusCode::NOT_FOUND,
         ),

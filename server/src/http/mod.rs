@@ -3,6 +3,7 @@
 //! Every failure becomes the same JSON error shape; nothing here panics on input.
 
 mod admin;
+pub mod demo_site;
 mod mail;
 mod pages;
 mod public;
@@ -13,7 +14,7 @@ mod sse;
 use std::convert::Infallible;
 use std::sync::Arc;
 
-use mekaar_api::{codes, Health};
+use mekaar_api::{ErrorCode, Health};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use warp::http::header::{CACHE_CONTROL, CONTENT_TYPE};
@@ -164,8 +165,8 @@ async fn read_limited(
             let mut chunk = chunk.map_err(|err| {
                 ConnectionStats::count(&stats.aborted_bodies);
                 tracing::debug!("request body cut short: {err}");
-                ApiError::bad_request(
-                    codes::BODY_INCOMPLETE,
+                ApiError::new(
+                    ErrorCode::BodyIncomplete,
                     "The request body ended before it was complete.",
                 )
             })?;
@@ -186,8 +187,7 @@ async fn read_limited(
         Err(_) => {
             ConnectionStats::count(&stats.body_timeouts);
             Err(ApiError::new(
-                StatusCode::REQUEST_TIMEOUT,
-                codes::REQUEST_TIMEOUT,
+                ErrorCode::RequestTimeout,
                 format!(
                     "The request body did not arrive within {} seconds.",
                     app.settings.connections.body_timeout.as_secs()
@@ -221,8 +221,7 @@ fn request_head_limits() -> impl Filter<Extract = (), Error = Rejection> + Clone
             |path: warp::filters::path::FullPath, query: String, headers: HeaderMap| async move {
                 if path.as_str().len() + query.len() > URI_LIMIT_BYTES {
                     return Err(warp::reject::custom(ApiError::new(
-                        StatusCode::URI_TOO_LONG,
-                        codes::URI_TOO_LONG,
+                        ErrorCode::UriTooLong,
                         format!("The address is longer than {URI_LIMIT_BYTES} bytes."),
                     )));
                 }
@@ -232,8 +231,7 @@ fn request_head_limits() -> impl Filter<Extract = (), Error = Rejection> + Clone
                     .sum();
                 if headers.len() > HEADER_LIMIT_LINES || header_bytes > HEADER_LIMIT_BYTES {
                     return Err(warp::reject::custom(ApiError::new(
-                        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
-                        codes::HEADERS_TOO_LARGE,
+                        ErrorCode::HeadersTooLarge,
                         format!(
                             "Send at most {HEADER_LIMIT_LINES} header lines and \
                              {HEADER_LIMIT_BYTES} bytes of headers."
@@ -254,8 +252,8 @@ fn raw_query() -> impl Filter<Extract = (String,), Error = Infallible> + Clone {
 /// Parses a query string into `T`; unknown parameters are ignored.
 fn parse_query<T: DeserializeOwned>(query: &str) -> ApiResult<T> {
     serde_urlencoded::from_str(query).map_err(|err| {
-        ApiError::bad_request(
-            codes::INVALID_FIELD,
+        ApiError::new(
+            ErrorCode::InvalidField,
             format!("The query string is not valid: {err}."),
         )
     })
@@ -270,8 +268,8 @@ fn parse_json<T: DeserializeOwned>(headers: &HeaderMap, body: &[u8]) -> ApiResul
     // non-objects are refused by serde itself.)
     let first = body.iter().find(|b| !b.is_ascii_whitespace());
     if first == Some(&b'[') {
-        return Err(ApiError::bad_request(
-            codes::INVALID_FIELD,
+        return Err(ApiError::new(
+            ErrorCode::InvalidField,
             "The JSON body must be an object ({ … }).",
         ));
     }
@@ -289,8 +287,7 @@ fn check_json_type(headers: &HeaderMap) -> ApiResult<()> {
         .is_some_and(|media_type| media_type.trim().eq_ignore_ascii_case("application/json"));
     if !is_json {
         return Err(ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            codes::UNSUPPORTED_MEDIA_TYPE,
+            ErrorCode::UnsupportedMediaType,
             "Send the body as JSON with Content-Type: application/json.",
         ));
     }
@@ -302,8 +299,8 @@ fn parse_json_list<T: DeserializeOwned>(headers: &HeaderMap, body: &[u8]) -> Api
     check_json_type(headers)?;
     let first = body.iter().find(|b| !b.is_ascii_whitespace());
     if first.is_some_and(|b| *b != b'[') {
-        return Err(ApiError::bad_request(
-            codes::INVALID_FIELD,
+        return Err(ApiError::new(
+            ErrorCode::InvalidField,
             "The JSON body must be a list ([ … ]).",
         ));
     }
@@ -313,10 +310,10 @@ fn parse_json_list<T: DeserializeOwned>(headers: &HeaderMap, body: &[u8]) -> Api
 fn from_json<T: DeserializeOwned>(body: &[u8]) -> ApiResult<T> {
     serde_json::from_slice(body).map_err(|err| {
         let code = match err.classify() {
-            serde_json::error::Category::Data => codes::INVALID_FIELD,
-            _ => codes::MALFORMED_JSON,
+            serde_json::error::Category::Data => ErrorCode::InvalidField,
+            _ => ErrorCode::MalformedJson,
         };
-        ApiError::bad_request(code, format!("The JSON body is not valid: {err}."))
+        ApiError::new(code, format!("The JSON body is not valid: {err}."))
     })
 }
 
@@ -478,24 +475,25 @@ fn rejection_response(rejection: Rejection) -> Response {
         body_too_large()
     } else if rejection.find::<warp::reject::LengthRequired>().is_some() {
         ApiError::new(
-            StatusCode::LENGTH_REQUIRED,
-            codes::LENGTH_REQUIRED,
+            ErrorCode::LengthRequired,
             "Send a Content-Length header with the body.",
         )
     } else if let Some(header) = rejection.find::<warp::reject::InvalidHeader>() {
-        ApiError::bad_request(
-            codes::INVALID_FIELD,
+        ApiError::new(
+            ErrorCode::InvalidField,
             format!("The {} header is not valid.", header.name()),
         )
     } else if rejection.find::<warp::reject::MethodNotAllowed>().is_some() {
         ApiError::new(
-            StatusCode::METHOD_NOT_ALLOWED,
-            codes::METHOD_NOT_ALLOWED,
+            ErrorCode::MethodNotAllowed,
             "This address does not answer that method.",
         )
     } else {
         tracing::warn!("unhandled rejection: {rejection:?}");
-        ApiError::bad_request(codes::INVALID_FIELD, "The request could not be understood.")
+        ApiError::new(
+            ErrorCode::InvalidField,
+            "The request could not be understood.",
+        )
     };
     error.into_response()
 }
@@ -506,8 +504,7 @@ fn body_too_large() -> ApiError {
 
 fn body_larger_than(limit: u64) -> ApiError {
     ApiError::new(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        codes::BODY_TOO_LARGE,
+        ErrorCode::BodyTooLarge,
         format!("The body is larger than {limit} bytes."),
     )
 }
@@ -540,11 +537,11 @@ mod tests {
             "",
         ] {
             let refused = parse_json::<Body>(&with_type(wrong), body).unwrap_err();
-            assert_eq!(refused.code, codes::UNSUPPORTED_MEDIA_TYPE, "{wrong}");
+            assert_eq!(refused.code, ErrorCode::UnsupportedMediaType, "{wrong}");
         }
         let array = parse_json::<Body>(&with_type("application/json"), br#"["admin"]"#);
-        assert_eq!(array.unwrap_err().code, codes::INVALID_FIELD);
+        assert_eq!(array.unwrap_err().code, ErrorCode::InvalidField);
         let empty = parse_json::<Body>(&with_type("application/json"), b"");
-        assert_eq!(empty.unwrap_err().code, codes::MALFORMED_JSON);
+        assert_eq!(empty.unwrap_err().code, ErrorCode::MalformedJson);
     }
 }

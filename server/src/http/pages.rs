@@ -88,9 +88,9 @@ pub(super) fn serve_page(app: &App, page: Page, request: &Request) -> Response {
     let is_share_page = matches!(page, Page::Short(_) | Page::Poster(..) | Page::Flyer(..));
     let mut response = serve(app, page, headers, query, client)
         .or_else(|error| {
-            if error.status == StatusCode::NOT_FOUND && is_poll_page {
+            if error.status() == StatusCode::NOT_FOUND && is_poll_page {
                 Ok(html(pages::not_found_page(), StatusCode::NOT_FOUND))
-            } else if error.status == StatusCode::NOT_FOUND && is_share_page {
+            } else if error.status() == StatusCode::NOT_FOUND && is_share_page {
                 Ok(html(share::not_found_page(), StatusCode::NOT_FOUND))
             } else {
                 Err(error)
@@ -209,7 +209,7 @@ fn serve(
                 match crate::initiatives::public_by_short_code(&app.store, &code) {
                     Ok(found) => found,
                     Err(err) => {
-                        if err.status == StatusCode::NOT_FOUND {
+                        if err.status() == StatusCode::NOT_FOUND {
                             app.abuse.guess_failed(Guess::JoinCode, client);
                         }
                         return Err(err);
@@ -383,7 +383,7 @@ fn poll_by_join_code(
     match polls::public_by_join_code(&app.store, code) {
         Ok((community, poll)) => Ok((poll, community)),
         Err(err) => {
-            if err.status == StatusCode::NOT_FOUND {
+            if err.status() == StatusCode::NOT_FOUND {
                 app.abuse.guess_failed(Guess::JoinCode, client);
             }
             Err(err)

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use mekaar_api::discussions::{ReactionEdit, ReactionPost, ThreadKind};
 use mekaar_api::steps::StepTick;
 use mekaar_api::{
-    codes, InitiativeSubmitted, JoinRequest, ManageLinkRequest, ManageView, ReportRequest,
+    ErrorCode, InitiativeSubmitted, JoinRequest, ManageLinkRequest, ManageView, ReportRequest,
     UpdatePost, WebhookEvent, MANAGE_HEADER, VOTER_HEADER,
 };
 use warp::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
@@ -416,8 +416,8 @@ async fn handle(
                     true
                 }
                 (_, Some(_)) => {
-                    return Err(ApiError::bad_request(
-                        codes::INVALID_MANAGE_TOKEN,
+                    return Err(ApiError::new(
+                        ErrorCode::InvalidManageToken,
                         "A manage token belongs to an initiative's own discussion.",
                     ))
                 }

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use mekaar_api::admin::SessionCreate;
-use mekaar_api::codes;
+use mekaar_api::ErrorCode;
 use warp::http::header::{CACHE_CONTROL, SET_COOKIE};
 use warp::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use warp::reply::Response;
@@ -95,8 +95,7 @@ async fn sign_in(
         if !token.is_empty() && token.len() <= TOKEN_MAX_LEN && auth::is_server_admin(store, token)?
         {
             return Err(ApiError::new(
-                StatusCode::FORBIDDEN,
-                codes::COMMUNITY_TOKEN_REQUIRED,
+                ErrorCode::CommunityTokenRequired,
                 "The console manages one community: sign in with a token of that community. A server-wide admin token works only with the command line and `Authorization: Bearer`.",
             ));
         }
@@ -106,8 +105,7 @@ async fn sign_in(
         app.abuse.check_guesses(Guess::Token, ip)?;
         app.abuse.guess_failed(Guess::Token, ip);
         return Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            codes::UNAUTHORIZED,
+            ErrorCode::Unauthorized,
             "This token is not valid: check that it was copied whole.",
         ));
     };

@@ -695,6 +695,15 @@ async fn every_documented_operation_is_answered_as_documented() {
         .as_array()
         .expect("error code enum")
         .clone();
+    // The documented codes are exactly the server's: `mekaar_api::ErrorCode`.
+    let mut documented: Vec<&str> = error_codes.iter().filter_map(Value::as_str).collect();
+    let mut known: Vec<&str> = mekaar_api::ErrorCode::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .collect();
+    documented.sort_unstable();
+    known.sort_unstable();
+    assert_eq!(documented, known, "the Error enum differs from ErrorCode");
     let mut checked = 0;
     let mut conditional_checked = 0;
     let mut live_checked = 0;
