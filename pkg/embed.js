@@ -11,10 +11,10 @@ var origin = new URL(base).origin;
 var STATE = "data-mekaar-state";
 var glue = {}, framed;
 var FILES = {
-initiatives: ["mekaar_widgets_initiatives-34f6f6bd.js", "mekaar_widgets_initiatives_bg-b27e6119.wasm"],
-polls: ["mekaar_widgets_polls-401dbffb.js", "mekaar_widgets_polls_bg-1dfe2a80.wasm"],
-discussions: ["mekaar_widgets_discussions-9eb0c4ab.js", "mekaar_widgets_discussions_bg-23281e42.wasm"],
-meetings: ["mekaar_widgets_meetings-b8194a51.js", "mekaar_widgets_meetings_bg-c0739547.wasm"]
+initiatives: ["mekaar_widgets_initiatives-dee28eae.js", "mekaar_widgets_initiatives_bg-119a6d05.wasm"],
+polls: ["mekaar_widgets_polls-1d48b597.js", "mekaar_widgets_polls_bg-83d348d4.wasm"],
+discussions: ["mekaar_widgets_discussions-947c7d81.js", "mekaar_widgets_discussions_bg-90ba4ed4.wasm"],
+meetings: ["mekaar_widgets_meetings-6dda9640.js", "mekaar_widgets_meetings_bg-248841b0.wasm"]
 };
 var KINDS = { poll: "polls", discussion: "discussions", agenda: "meetings", meetings: "meetings", steps: "meetings" };
 function family(el) {

@@ -1,61 +1,82 @@
-export function mount(element, base) {
-const ptr0 = passStringToWasm0(base, wasm.__wbindgen_export, wasm.__wbindgen_export2);
-const len0 = WASM_VECTOR_LEN;
-const ret = wasm.mount(element, ptr0, len0);
-if (ret[1]) {
-throw takeFromExternrefTable0(ret[0]);
-}
-}
-export function unmount(element) {
-wasm.unmount(element);
+export function start() {
+wasm.start();
 }
 function __wbg_get_imports() {
 const import0 = {
 __proto__: null,
-bO: function(arg0) {
+bY: function(arg0, arg1) {
+const ret = Error(getStringFromWasm0(arg0, arg1));
+return ret;
+},
+bX: function(arg0) {
+const ret = Number(arg0);
+return ret;
+},
+z: function(arg0, arg1) {
+const ret = String(arg1);
+const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
+const len1 = WASM_VECTOR_LEN;
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+},
+ci: function(arg0, arg1) {
+const v = arg1;
+const ret = typeof(v) === 'bigint' ? v : undefined;
+getDataViewMemory0().setBigInt64((arg0 >>> 0) + 8 * 1, isLikeNone(ret) ? BigInt(0) : ret, true);
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, !isLikeNone(ret), true);
+},
+ce: function(arg0) {
 const v = arg0;
 const ret = typeof(v) === 'boolean' ? v : undefined;
 return isLikeNone(ret) ? 0xFFFFFF : ret ? 1 : 0;
 },
-bS: function(arg0, arg1) {
+ck: function(arg0, arg1) {
 const ret = debugString(arg1);
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-bJ: function(arg0) {
-const ret = !arg0;
+bU: function(arg0, arg1) {
+const ret = arg0 in arg1;
 return ret;
 },
-bP: function(arg0) {
+bZ: function(arg0) {
+const ret = typeof(arg0) === 'bigint';
+return ret;
+},
+cf: function(arg0) {
 const ret = typeof(arg0) === 'function';
 return ret;
 },
-bI: function(arg0) {
-const ret = arg0 === null;
-return ret;
-},
-bL: function(arg0) {
+ca: function(arg0) {
 const val = arg0;
 const ret = typeof(val) === 'object' && val !== null;
 return ret;
 },
-bQ: function(arg0) {
+cb: function(arg0) {
+const ret = typeof(arg0) === 'string';
+return ret;
+},
+cg: function(arg0) {
 const ret = arg0 === undefined;
 return ret;
 },
-bK: function(arg0, arg1) {
+bW: function(arg0, arg1) {
 const ret = arg0 === arg1;
 return ret;
 },
-bM: function(arg0, arg1) {
+ch: function(arg0, arg1) {
+const ret = arg0 == arg1;
+return ret;
+},
+cc: function(arg0, arg1) {
 const obj = arg1;
 const ret = typeof(obj) === 'number' ? obj : undefined;
 getDataViewMemory0().setFloat64((arg0 >>> 0) + 8 * 1, isLikeNone(ret) ? 0 : ret, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, !isLikeNone(ret), true);
 },
-bN: function(arg0, arg1) {
+cd: function(arg0, arg1) {
 const obj = arg1;
 const ret = typeof(obj) === 'string' ? obj : undefined;
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
@@ -63,79 +84,104 @@ var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-bH: function(arg0, arg1) {
+bV: function(arg0, arg1) {
 throw new Error(getStringFromWasm0(arg0, arg1));
 },
-bR: function(arg0) {
+cj: function(arg0) {
 arg0._wbg_cb_unref();
 },
-aq: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+b: function(arg0, arg1, arg2, arg3) {
+arg0.addEventListener(getStringFromWasm0(arg1, arg2), arg3);
+},
+at: function() { return handleError(function (arg0, arg1, arg2, arg3) {
+arg0.addEventListener(getStringFromWasm0(arg1, arg2), arg3);
+}, arguments); },
+av: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.addEventListener(getStringFromWasm0(arg1, arg2), arg3, arg4);
 }, arguments); },
-aX: function() { return handleError(function (arg0, arg1) {
-const ret = arg0.appendChild(arg1);
+ak: function() { return handleError(function (arg0) {
+const ret = arg0.blob();
 return ret;
 }, arguments); },
-D: function() { return handleError(function (arg0, arg1) {
-const ret = arg0.attachShadow(arg1);
-return ret;
-}, arguments); },
-P: function() { return handleError(function (arg0) {
-arg0.back();
-}, arguments); },
-bk: function(arg0) {
+bh: function(arg0) {
 const ret = arg0.bubbles;
 return ret;
 },
-g: function(arg0) {
+o: function(arg0) {
 const ret = arg0.__yew_subtree_cache_key;
 return isLikeNone(ret) ? Number.MAX_SAFE_INTEGER : (ret) >>> 0;
 },
-p: function() { return handleError(function (arg0, arg1, arg2) {
-const ret = arg0.call(arg1, arg2);
+bl: function() { return handleError(function (arg0, arg1) {
+const ret = arg0.call(arg1);
 return ret;
 }, arguments); },
-bf: function(arg0) {
+bd: function(arg0) {
 const ret = arg0.cancelBubble;
 return ret;
 },
-aV: function(arg0) {
+aJ: function(arg0) {
+const ret = arg0.checked;
+return ret;
+},
+aU: function(arg0) {
 const ret = arg0.childNodes;
 return ret;
 },
-aT: function() { return handleError(function (arg0) {
+aq: function(arg0) {
+const ret = arg0.clipboard;
+return ret;
+},
+aS: function() { return handleError(function (arg0) {
 const ret = arg0.cloneNode();
 return ret;
 }, arguments); },
-bg: function(arg0) {
+i: function(arg0) {
+arg0.close();
+},
+be: function(arg0) {
 const ret = arg0.composedPath();
 return ret;
 },
-V: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+aa: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 const ret = arg0.createElementNS(arg1 === 0 ? undefined : getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 return ret;
 }, arguments); },
-T: function() { return handleError(function (arg0, arg1, arg2) {
+W: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.createElement(getStringFromWasm0(arg1, arg2));
 return ret;
 }, arguments); },
-U: function(arg0, arg1, arg2) {
+c: function(arg0, arg1) {
+const ret = URL.createObjectURL(arg1);
+const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
+const len1 = WASM_VECTOR_LEN;
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+},
+Y: function(arg0, arg1, arg2) {
 const ret = arg0.createTextNode(getStringFromWasm0(arg1, arg2));
 return ret;
 },
-x: function() { return handleError(function (arg0) {
-const ret = arg0.crypto;
-return ret;
-}, arguments); },
-ao: function() { return handleError(function (arg0, arg1) {
-const ret = arg0.dispatchEvent(arg1);
-return ret;
-}, arguments); },
-z: function(arg0) {
+Z: function(arg0) {
+const ret = arg0.documentElement;
+return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
+},
+I: function(arg0) {
 const ret = arg0.document;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-l: function(arg0, arg1) {
+C: function(arg0) {
+const ret = arg0.done;
+return ret;
+},
+bp: function(arg0, arg1) {
+const ret = encodeURIComponent(getStringFromWasm0(arg0, arg1));
+return ret;
+},
+bH: function(arg0) {
+const ret = Object.entries(arg0);
+return ret;
+},
+t: function(arg0, arg1) {
 let deferred0_0;
 let deferred0_1;
 try {
@@ -146,50 +192,43 @@ console.error(getStringFromWasm0(arg0, arg1));
 wasm.__wbindgen_export3(deferred0_0, deferred0_1, 1);
 }
 },
-r: function(arg0, arg1) {
+A: function(arg0, arg1) {
 var v0 = getArrayJsValueFromWasm0(arg0, arg1);
 wasm.__wbindgen_export3(arg0, arg1 * 4, 4);
 console.error(...(v0));
 },
-v: function(arg0, arg1) {
-const ret = arg0.fetch(arg1);
+G: function(arg0, arg1, arg2, arg3) {
+const ret = arg0.fetch(getStringFromWasm0(arg1, arg2), arg3);
 return ret;
 },
-aF: function(arg0) {
+aG: function(arg0) {
 const ret = arg0.files;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-ar: function() { return handleError(function (arg0) {
+aw: function() { return handleError(function (arg0) {
 arg0.focus();
 }, arguments); },
-bu: function(arg0) {
+bC: function(arg0) {
 const ret = Array.from(arg0);
 return ret;
 },
-E: function(arg0, arg1, arg2, arg3) {
-const ret = arg1.getAttribute(getStringFromWasm0(arg2, arg3));
-var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
-var len1 = WASM_VECTOR_LEN;
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
-},
-w: function() { return handleError(function (arg0, arg1) {
-const ret = arg0.getComputedStyle(arg1);
-return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
-}, arguments); },
-bp: function(arg0) {
+bv: function(arg0) {
 const ret = arg0.getDate();
 return ret;
 },
-al: function(arg0, arg1, arg2) {
+ab: function(arg0, arg1, arg2) {
 const ret = arg0.getElementById(getStringFromWasm0(arg1, arg2));
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bm: function(arg0) {
+br: function(arg0) {
 const ret = arg0.getFullYear();
 return ret;
 },
-R: function() { return handleError(function (arg0, arg1, arg2, arg3) {
+bx: function(arg0) {
+const ret = arg0.getHours();
+return ret;
+},
+U: function() { return handleError(function (arg0, arg1, arg2, arg3) {
 const ret = arg1.getItem(getStringFromWasm0(arg2, arg3));
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 var len1 = WASM_VECTOR_LEN;
@@ -197,71 +236,85 @@ getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
 bq: function(arg0) {
+const ret = arg0.getMinutes();
+return ret;
+},
+by: function(arg0) {
 const ret = arg0.getMonth();
 return ret;
 },
-aL: function() { return handleError(function (arg0, arg1, arg2, arg3) {
-const ret = arg1.getPropertyValue(getStringFromWasm0(arg2, arg3));
-const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
-const len1 = WASM_VECTOR_LEN;
+bw: function(arg0) {
+const ret = arg0.getTime();
+return ret;
+},
+aE: function(arg0, arg1, arg2, arg3) {
+const ret = arg1.get(getStringFromWasm0(arg2, arg3));
+var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
+var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
-}, arguments); },
-s: function() { return handleError(function (arg0, arg1, arg2) {
-const ret = arg0.getRandomValues(getArrayU8FromWasm0(arg1, arg2));
-return ret;
-}, arguments); },
-ab: function(arg0, arg1) {
-const ret = arg0[arg1 >>> 0];
-return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bD: function() { return handleError(function (arg0, arg1) {
+bP: function() { return handleError(function (arg0, arg1) {
 const ret = Reflect.get(arg0, arg1);
 return ret;
 }, arguments); },
-L: function() { return handleError(function (arg0, arg1, arg2, arg3) {
+R: function() { return handleError(function (arg0, arg1, arg2, arg3) {
 const ret = arg1.get(getStringFromWasm0(arg2, arg3));
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-X: function(arg0, arg1) {
+bO: function() { return handleError(function (arg0, arg1) {
+const ret = Reflect.get(arg0, arg1);
+return ret;
+}, arguments); },
+ad: function(arg0, arg1) {
 const ret = arg0[arg1 >>> 0];
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-n: function(arg0, arg1) {
+v: function(arg0, arg1) {
 const ret = arg0[arg1 >>> 0];
 return ret;
 },
-m: function(arg0, arg1) {
+u: function(arg0, arg1) {
 const ret = arg0[arg1 >>> 0];
 return ret;
 },
-Y: function() { return handleError(function (arg0, arg1) {
+x: function(arg0, arg1) {
+const ret = arg0[arg1];
+return ret;
+},
+ae: function() { return handleError(function (arg0, arg1) {
 const ret = arg1.hash;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-ah: function(arg0) {
+an: function(arg0) {
 const ret = arg0.headers;
 return ret;
 },
-y: function() { return handleError(function (arg0) {
-const ret = arg0.history;
-return ret;
-}, arguments); },
-am: function(arg0) {
+ar: function(arg0) {
 const ret = arg0.host;
 return ret;
 },
-ba: function() { return handleError(function (arg0, arg1, arg2) {
+aZ: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.insertBefore(arg1, arg2);
 return ret;
 }, arguments); },
-B: function(arg0) {
+bn: function(arg0) {
+let result;
+try {
+result = arg0 instanceof ArrayBuffer;
+} catch (_) {
+result = false;
+}
+const ret = result;
+return ret;
+},
+L: function(arg0) {
 let result;
 try {
 result = arg0 instanceof Element;
@@ -271,7 +324,7 @@ result = false;
 const ret = result;
 return ret;
 },
-at: function(arg0) {
+ax: function(arg0) {
 let result;
 try {
 result = arg0 instanceof HTMLElement;
@@ -281,17 +334,27 @@ result = false;
 const ret = result;
 return ret;
 },
-aI: function(arg0) {
+g: function(arg0) {
 let result;
 try {
-result = arg0 instanceof HTMLInputElement;
+result = arg0 instanceof Map;
 } catch (_) {
 result = false;
 }
 const ret = result;
 return ret;
 },
-an: function(arg0) {
+ai: function(arg0) {
+let result;
+try {
+result = arg0 instanceof Response;
+} catch (_) {
+result = false;
+}
+const ret = result;
+return ret;
+},
+as: function(arg0) {
 let result;
 try {
 result = arg0 instanceof ShadowRoot;
@@ -301,7 +364,17 @@ result = false;
 const ret = result;
 return ret;
 },
-t: function(arg0) {
+bm: function(arg0) {
+let result;
+try {
+result = arg0 instanceof Uint8Array;
+} catch (_) {
+result = false;
+}
+const ret = result;
+return ret;
+},
+E: function(arg0) {
 let result;
 try {
 result = arg0 instanceof Window;
@@ -311,350 +384,367 @@ result = false;
 const ret = result;
 return ret;
 },
-bv: function(arg0) {
+bD: function(arg0) {
 const ret = Array.isArray(arg0);
 return ret;
 },
-bw: function(arg0, arg1) {
+bE: function(arg0) {
+const ret = Number.isSafeInteger(arg0);
+return ret;
+},
+bF: function(arg0, arg1) {
 const ret = Object.is(arg0, arg1);
 return ret;
 },
-ac: function(arg0, arg1) {
-const ret = arg0.item(arg1 >>> 0);
-return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
+bI: function() {
+const ret = Symbol.iterator;
+return ret;
 },
-af: function() { return handleError(function (arg0) {
+al: function() { return handleError(function (arg0) {
 const ret = arg0.json();
 return ret;
 }, arguments); },
-aC: function(arg0, arg1) {
-const ret = arg1.key;
-const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
-const len1 = WASM_VECTOR_LEN;
+ap: function(arg0, arg1) {
+const ret = arg1.language;
+var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
+var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-aU: function(arg0) {
+aT: function(arg0) {
 const ret = arg0.lastChild;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-ad: function(arg0) {
+bj: function(arg0) {
 const ret = arg0.length;
 return ret;
 },
-o: function(arg0) {
+w: function(arg0) {
 const ret = arg0.length;
 return ret;
 },
-b: function(arg0) {
+j: function(arg0) {
 const ret = arg0.__yew_listener_id;
 return isLikeNone(ret) ? Number.MAX_SAFE_INTEGER : (ret) >>> 0;
 },
-u: function() { return handleError(function (arg0) {
+F: function() { return handleError(function (arg0) {
 const ret = arg0.localStorage;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 }, arguments); },
-A: function(arg0) {
+J: function(arg0) {
 const ret = arg0.location;
 return ret;
 },
-F: function(arg0, arg1) {
+N: function(arg0, arg1) {
 const ret = arg1.namespaceURI;
 var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 var len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-M: function() { return handleError(function () {
+K: function(arg0) {
+const ret = arg0.navigator;
+return ret;
+},
+bi: function(arg0) {
+const ret = new Uint8Array(arg0);
+return ret;
+},
+S: function() { return handleError(function () {
 const ret = new Headers();
 return ret;
 }, arguments); },
-bn: function(arg0) {
-const ret = new Date(arg0);
-return ret;
-},
-aB: function() { return handleError(function () {
-const ret = new CSSStyleSheet();
-return ret;
-}, arguments); },
-j: function() {
-const ret = new Error();
-return ret;
-},
-bx: function() {
-const ret = new Object();
-return ret;
-},
-bi: function() { return handleError(function (arg0, arg1, arg2) {
-const ret = new Event(getStringFromWasm0(arg0, arg1), arg2);
-return ret;
-}, arguments); },
-Q: function() { return handleError(function (arg0, arg1, arg2) {
-const ret = new Request(getStringFromWasm0(arg0, arg1), arg2);
-return ret;
-}, arguments); },
-aY: function(arg0) {
-const ret = arg0.nextSibling;
-return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
-},
-bo: function() {
-const ret = Date.now();
+bB: function() {
+const ret = new Array();
 return ret;
 },
 bt: function(arg0) {
-const ret = Array.of(arg0);
+const ret = new Date(arg0);
 return ret;
 },
-ae: function(arg0) {
+d: function() { return handleError(function (arg0, arg1) {
+const ret = new EventSource(getStringFromWasm0(arg0, arg1));
+return ret;
+}, arguments); },
+r: function() {
+const ret = new Error();
+return ret;
+},
+bG: function() {
+const ret = new Object();
+return ret;
+},
+aD: function() { return handleError(function (arg0, arg1) {
+const ret = new URLSearchParams(getStringFromWasm0(arg0, arg1));
+return ret;
+}, arguments); },
+aW: function(arg0) {
+const ret = arg0.nextSibling;
+return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
+},
+bT: function(arg0) {
+const ret = arg0.next;
+return ret;
+},
+B: function() { return handleError(function (arg0) {
+const ret = arg0.next();
+return ret;
+}, arguments); },
+bu: function() {
+const ret = Date.now();
+return ret;
+},
+aj: function(arg0) {
 const ret = arg0.ok;
 return ret;
 },
-bb: function(arg0) {
-const ret = arg0.ownerDocument;
-return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
+af: function() { return handleError(function (arg0, arg1) {
+const ret = arg1.origin;
+const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
+const len1 = WASM_VECTOR_LEN;
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+}, arguments); },
+M: function(arg0, arg1) {
+const ret = arg1.outerHTML;
+const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
+const len1 = WASM_VECTOR_LEN;
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-bc: function(arg0) {
+ba: function(arg0) {
 const ret = arg0.parentElement;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-aW: function(arg0) {
+aV: function(arg0) {
 const ret = arg0.parentNode;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-aa: function() { return handleError(function (arg0, arg1) {
-const ret = arg1.pathname;
-const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
-const len1 = WASM_VECTOR_LEN;
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+bz: function() { return handleError(function (arg0, arg1) {
+const ret = JSON.parse(getStringFromWasm0(arg0, arg1));
+return ret;
 }, arguments); },
-bh: function(arg0) {
+bf: function(arg0) {
 arg0.preventDefault();
 },
-W: function() { return handleError(function (arg0, arg1, arg2) {
-const ret = arg0.querySelectorAll(getStringFromWasm0(arg1, arg2));
-return ret;
-}, arguments); },
-K: function() { return handleError(function (arg0, arg1, arg2) {
-const ret = arg0.querySelectorAll(getStringFromWasm0(arg1, arg2));
-return ret;
-}, arguments); },
-H: function() { return handleError(function (arg0, arg1, arg2) {
+bk: function(arg0, arg1, arg2) {
+Uint8Array.prototype.set.call(getArrayU8FromWasm0(arg0, arg1), arg2);
+},
+X: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = arg0.querySelector(getStringFromWasm0(arg1, arg2));
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 }, arguments); },
-bG: function(arg0) {
+bS: function(arg0) {
 const ret = arg0.queueMicrotask;
 return ret;
 },
-bF: function(arg0) {
+bR: function(arg0) {
 queueMicrotask(arg0);
 },
-bs: function() {
-const ret = Math.random();
+e: function(arg0) {
+const ret = arg0.readyState;
 return ret;
 },
-J: function() { return handleError(function (arg0, arg1, arg2) {
+Q: function() { return handleError(function (arg0, arg1, arg2) {
 arg0.removeAttribute(getStringFromWasm0(arg1, arg2));
 }, arguments); },
-aZ: function() { return handleError(function (arg0, arg1) {
+aX: function() { return handleError(function (arg0, arg1) {
 const ret = arg0.removeChild(arg1);
 return ret;
 }, arguments); },
-ap: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
-arg0.removeEventListener(getStringFromWasm0(arg1, arg2), arg3, arg4 !== 0);
+au: function() { return handleError(function (arg0, arg1, arg2, arg3) {
+arg0.removeEventListener(getStringFromWasm0(arg1, arg2), arg3);
 }, arguments); },
-aK: function() { return handleError(function (arg0, arg1, arg2, arg3) {
-const ret = arg1.removeProperty(getStringFromWasm0(arg2, arg3));
-const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
-const len1 = WASM_VECTOR_LEN;
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
-getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
-}, arguments); },
-O: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4, arg5) {
-arg0.replaceState(arg1, getStringFromWasm0(arg2, arg3), arg4 === 0 ? undefined : getStringFromWasm0(arg4, arg5));
-}, arguments); },
-aA: function() { return handleError(function (arg0, arg1, arg2) {
-arg0.replaceSync(getStringFromWasm0(arg1, arg2));
-}, arguments); },
-bC: function(arg0) {
+bN: function(arg0) {
 const ret = Promise.resolve(arg0);
 return ret;
 },
-Z: function() { return handleError(function (arg0, arg1) {
+a: function(arg0, arg1) {
+URL.revokeObjectURL(getStringFromWasm0(arg0, arg1));
+},
+ag: function() { return handleError(function (arg0, arg1) {
 const ret = arg1.search;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 }, arguments); },
-G: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+aI: function(arg0) {
+arg0.select();
+},
+O: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.setAttribute(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 }, arguments); },
-S: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+V: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.setItem(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 }, arguments); },
-aJ: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
-arg0.setProperty(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
+H: function() { return handleError(function (arg0, arg1, arg2) {
+const ret = arg0.setTimeout(arg1, arg2);
+return ret;
 }, arguments); },
-h: function(arg0, arg1) {
+p: function(arg0, arg1) {
 const ret = setTimeout(arg0, arg1);
 return ret;
 },
-bE: function() { return handleError(function (arg0, arg1, arg2) {
+bQ: function() { return handleError(function (arg0, arg1, arg2) {
 const ret = Reflect.set(arg0, arg1, arg2);
 return ret;
 }, arguments); },
-N: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
+T: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
 arg0.set(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
 }, arguments); },
-ax: function(arg0, arg1) {
+aB: function(arg0, arg1) {
 arg0.body = arg1;
 },
-ai: function(arg0, arg1) {
-arg0.bubbles = arg1 !== 0;
-},
-az: function(arg0, arg1) {
-arg0.cache = __wbindgen_enum_RequestCache[arg1];
-},
-e: function(arg0, arg1) {
+m: function(arg0, arg1) {
 arg0.__yew_subtree_cache_key = arg1 >>> 0;
 },
 aP: function(arg0, arg1) {
 arg0.capture = arg1 !== 0;
 },
-aE: function(arg0, arg1) {
+aF: function(arg0, arg1) {
 arg0.checked = arg1 !== 0;
 },
-aj: function(arg0, arg1) {
-arg0.composed = arg1 !== 0;
-},
-aw: function(arg0, arg1) {
+aA: function(arg0, arg1) {
 arg0.credentials = __wbindgen_enum_RequestCredentials[arg1];
+},
+f: function(arg0, arg1, arg2) {
+arg0[arg1 >>> 0] = arg2;
 },
 aM: function() { return handleError(function (arg0, arg1, arg2) {
 arg0.defaultValue = getStringFromWasm0(arg1, arg2);
 }, arguments); },
-q: function(arg0, arg1, arg2) {
+y: function(arg0, arg1, arg2) {
 arg0[arg1] = arg2;
 },
-av: function(arg0, arg1) {
+ah: function() { return handleError(function (arg0, arg1, arg2) {
+arg0.hash = getStringFromWasm0(arg1, arg2);
+}, arguments); },
+az: function(arg0, arg1) {
 arg0.headers = arg1;
 },
-I: function(arg0, arg1, arg2) {
+P: function(arg0, arg1, arg2) {
 arg0.innerHTML = getStringFromWasm0(arg1, arg2);
 },
-ak: function(arg0, arg1, arg2) {
-arg0.innerHTML = getStringFromWasm0(arg1, arg2);
-},
-c: function(arg0, arg1) {
+k: function(arg0, arg1) {
 arg0.__yew_listener_id = arg1 >>> 0;
 },
-au: function(arg0, arg1, arg2) {
+ay: function(arg0, arg1, arg2) {
 arg0.method = getStringFromWasm0(arg1, arg2);
 },
-ay: function(arg0, arg1) {
+aC: function(arg0, arg1) {
 arg0.mode = __wbindgen_enum_RequestMode[arg1];
 },
-aD: function(arg0, arg1) {
-arg0.mode = __wbindgen_enum_ShadowRootMode[arg1];
-},
-bd: function(arg0, arg1, arg2) {
+bb: function(arg0, arg1, arg2) {
 arg0.nodeValue = arg1 === 0 ? undefined : getStringFromWasm0(arg1, arg2);
-},
-aR: function(arg0, arg1) {
-arg0.once = arg1 !== 0;
 },
 aQ: function(arg0, arg1) {
 arg0.passive = arg1 !== 0;
 },
-d: function(arg0, arg1) {
+l: function(arg0, arg1) {
 arg0.__yew_subtree_id = arg1 >>> 0;
 },
-be: function(arg0, arg1, arg2) {
+bc: function(arg0, arg1, arg2) {
 arg0.textContent = arg1 === 0 ? undefined : getStringFromWasm0(arg1, arg2);
+},
+ac: function(arg0, arg1, arg2) {
+arg0.title = getStringFromWasm0(arg1, arg2);
 },
 aO: function(arg0, arg1, arg2) {
 arg0.value = getStringFromWasm0(arg1, arg2);
 },
-aH: function(arg0, arg1, arg2) {
+aK: function(arg0, arg1, arg2) {
 arg0.value = getStringFromWasm0(arg1, arg2);
 },
-C: function(arg0) {
-const ret = arg0.shadowRoot;
-return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
-},
-i: function(arg0, arg1) {
+q: function(arg0, arg1) {
 const ret = arg1.slice();
 const ptr1 = passArrayJsValueToWasm0(ret, wasm.__wbindgen_export);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-k: function(arg0, arg1) {
+s: function(arg0, arg1) {
 const ret = arg1.stack;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-by: function() {
+bJ: function() {
 const ret = typeof globalThis === 'undefined' ? undefined : globalThis;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bA: function() {
+bL: function() {
 const ret = typeof global === 'undefined' ? undefined : global;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bz: function() {
+bK: function() {
 const ret = typeof self === 'undefined' ? undefined : self;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-bB: function() {
+bM: function() {
 const ret = typeof window === 'undefined' ? undefined : window;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-ag: function(arg0) {
+am: function(arg0) {
 const ret = arg0.status;
 return ret;
 },
-br: function() { return handleError(function (arg0) {
+bA: function() { return handleError(function (arg0) {
 const ret = JSON.stringify(arg0);
 return ret;
 }, arguments); },
-as: function(arg0) {
-const ret = arg0.style;
-return ret;
-},
-f: function(arg0) {
+n: function(arg0) {
 const ret = arg0.__yew_subtree_id;
 return isLikeNone(ret) ? Number.MAX_SAFE_INTEGER : (ret) >>> 0;
 },
-bj: function(arg0) {
+bg: function(arg0) {
 const ret = arg0.target;
 return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
 },
-a: function(arg0, arg1, arg2) {
+aY: function(arg0, arg1) {
+const ret = arg1.textContent;
+var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
+var len1 = WASM_VECTOR_LEN;
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+},
+h: function(arg0, arg1, arg2) {
 const ret = arg0.then(arg1, arg2);
 return ret;
 },
-bl: function(arg0, arg1) {
+bo: function(arg0, arg1) {
 const ret = arg0.then(arg1);
 return ret;
 },
-aS: function(arg0, arg1) {
+bs: function(arg0, arg1, arg2, arg3) {
+const ret = arg0.toLocaleString(getStringFromWasm0(arg1, arg2), arg3);
+return ret;
+},
+aR: function(arg0, arg1) {
 const ret = arg1.type;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-aG: function(arg0, arg1) {
+aL: function(arg0, arg1) {
 const ret = arg1.value;
 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
 const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+},
+aH: function(arg0, arg1) {
+const ret = arg1.value;
+const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
+const len1 = WASM_VECTOR_LEN;
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+},
+D: function(arg0) {
+const ret = arg0.value;
+return ret;
 },
 aN: function(arg0, arg1) {
 const ret = arg1.value;
@@ -663,31 +753,47 @@ const len1 = WASM_VECTOR_LEN;
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
-bU: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_3091);
+ao: function(arg0, arg1, arg2) {
+const ret = arg0.writeText(getStringFromWasm0(arg1, arg2));
 return ret;
 },
-bV: function(arg0, arg1) {
-const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_1286);
+cm: function(arg0, arg1) {
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_5010);
 return ret;
 },
-bW: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_1900);
+cn: function(arg0, arg1) {
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_1582);
 return ret;
 },
-bX: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_1887);
+co: function(arg0, arg1) {
+const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_3521);
 return ret;
 },
-bY: function(arg0) {
+cp: function(arg0, arg1) {
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_3924);
+return ret;
+},
+cq: function(arg0, arg1) {
+const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_1581);
+return ret;
+},
+cr: function(arg0) {
 const ret = arg0;
 return ret;
 },
-bZ: function(arg0, arg1) {
+cs: function(arg0) {
+const ret = arg0;
+return ret;
+},
+ct: function(arg0, arg1) {
 const ret = getStringFromWasm0(arg0, arg1);
 return ret;
 },
-bT: function() {
+cu: function(arg0) {
+const ret = BigInt.asUintN(64, arg0);
+return ret;
+},
+cl: function() {
 const table = wasm.__wbindgen_externrefs;
 table.set(0, undefined);
 table.set(1024, undefined);
@@ -698,28 +804,29 @@ table.set(1027, false);
 };
 return {
 __proto__: null,
-"./mekaar_widgets_initiatives_bg.js": import0,
+"./mekaar_console_bg.js": import0,
 };
 }
-function __wasm_bindgen_func_elem_1887(arg0, arg1) {
-wasm.__wasm_bindgen_func_elem_1887(arg0, arg1);
+function __wasm_bindgen_func_elem_3924(arg0, arg1) {
+wasm.__wasm_bindgen_func_elem_3924(arg0, arg1);
 }
-function __wasm_bindgen_func_elem_1286(arg0, arg1, arg2) {
-wasm.__wasm_bindgen_func_elem_1286(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_1581(arg0, arg1) {
+wasm.__wasm_bindgen_func_elem_1581(arg0, arg1);
 }
-function __wasm_bindgen_func_elem_1900(arg0, arg1, arg2) {
-wasm.__wasm_bindgen_func_elem_1900(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_1582(arg0, arg1, arg2) {
+wasm.__wasm_bindgen_func_elem_1582(arg0, arg1, arg2);
 }
-function __wasm_bindgen_func_elem_3091(arg0, arg1, arg2) {
-const ret = wasm.__wasm_bindgen_func_elem_3091(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_3521(arg0, arg1, arg2) {
+wasm.__wasm_bindgen_func_elem_3521(arg0, arg1, arg2);
+}
+function __wasm_bindgen_func_elem_5010(arg0, arg1, arg2) {
+const ret = wasm.__wasm_bindgen_func_elem_5010(arg0, arg1, arg2);
 if (ret[1]) {
 throw takeFromExternrefTable0(ret[0]);
 }
 }
-const __wbindgen_enum_RequestCache = ["default", "no-store", "reload", "no-cache", "force-cache", "only-if-cached"];
 const __wbindgen_enum_RequestCredentials = ["omit", "same-origin", "include"];
 const __wbindgen_enum_RequestMode = ["same-origin", "no-cors", "cors", "navigate"];
-const __wbindgen_enum_ShadowRootMode = ["open", "closed"];
 function addToExternrefTable0(obj) {
 const idx = wasm.__wbindgen_export5();
 wasm.__wbindgen_externrefs.set(idx, obj);
@@ -1003,7 +1110,7 @@ console.warn('using deprecated parameters for the initialization function; pass 
 }
 }
 if (module_or_path === undefined) {
-module_or_path = new URL('mekaar_widgets_initiatives_bg-b27e6119.wasm', import.meta.url);
+module_or_path = new URL('mekaar_console_bg-74bd0c27.wasm', import.meta.url);
 }
 const imports = __wbg_get_imports();
 if (typeof module_or_path === 'string' || (typeof Request === 'function' && module_or_path instanceof Request) || (typeof URL === 'function' && module_or_path instanceof URL)) {

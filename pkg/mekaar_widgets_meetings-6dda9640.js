@@ -608,15 +608,15 @@ getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
 bD: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_2877);
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_2876);
 return ret;
 },
 bE: function(arg0, arg1) {
-const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_1093);
+const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_1092);
 return ret;
 },
 bF: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_1697);
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_1696);
 return ret;
 },
 bG: function(arg0) {
@@ -645,14 +645,14 @@ __proto__: null,
 "./mekaar_widgets_meetings_bg.js": import0,
 };
 }
-function __wasm_bindgen_func_elem_1697(arg0, arg1) {
-wasm.__wasm_bindgen_func_elem_1697(arg0, arg1);
+function __wasm_bindgen_func_elem_1696(arg0, arg1) {
+wasm.__wasm_bindgen_func_elem_1696(arg0, arg1);
 }
-function __wasm_bindgen_func_elem_1093(arg0, arg1, arg2) {
-wasm.__wasm_bindgen_func_elem_1093(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_1092(arg0, arg1, arg2) {
+wasm.__wasm_bindgen_func_elem_1092(arg0, arg1, arg2);
 }
-function __wasm_bindgen_func_elem_2877(arg0, arg1, arg2) {
-const ret = wasm.__wasm_bindgen_func_elem_2877(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_2876(arg0, arg1, arg2) {
+const ret = wasm.__wasm_bindgen_func_elem_2876(arg0, arg1, arg2);
 if (ret[1]) {
 throw takeFromExternrefTable0(ret[0]);
 }
@@ -944,7 +944,7 @@ console.warn('using deprecated parameters for the initialization function; pass 
 }
 }
 if (module_or_path === undefined) {
-module_or_path = new URL('mekaar_widgets_meetings_bg-c0739547.wasm', import.meta.url);
+module_or_path = new URL('mekaar_widgets_meetings_bg-248841b0.wasm', import.meta.url);
 }
 const imports = __wbg_get_imports();
 if (typeof module_or_path === 'string' || (typeof Request === 'function' && module_or_path instanceof Request) || (typeof URL === 'function' && module_or_path instanceof URL)) {

@@ -607,19 +607,19 @@ getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
 bJ: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_2674);
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_2673);
 return ret;
 },
 bK: function(arg0, arg1) {
-const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_892);
+const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_891);
 return ret;
 },
 bL: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_1503);
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_1502);
 return ret;
 },
 bM: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_1489);
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_1488);
 return ret;
 },
 bN: function(arg0) {
@@ -644,17 +644,17 @@ __proto__: null,
 "./mekaar_widgets_polls_bg.js": import0,
 };
 }
-function __wasm_bindgen_func_elem_1489(arg0, arg1) {
-wasm.__wasm_bindgen_func_elem_1489(arg0, arg1);
+function __wasm_bindgen_func_elem_1488(arg0, arg1) {
+wasm.__wasm_bindgen_func_elem_1488(arg0, arg1);
 }
-function __wasm_bindgen_func_elem_892(arg0, arg1, arg2) {
-wasm.__wasm_bindgen_func_elem_892(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_891(arg0, arg1, arg2) {
+wasm.__wasm_bindgen_func_elem_891(arg0, arg1, arg2);
 }
-function __wasm_bindgen_func_elem_1503(arg0, arg1, arg2) {
-wasm.__wasm_bindgen_func_elem_1503(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_1502(arg0, arg1, arg2) {
+wasm.__wasm_bindgen_func_elem_1502(arg0, arg1, arg2);
 }
-function __wasm_bindgen_func_elem_2674(arg0, arg1, arg2) {
-const ret = wasm.__wasm_bindgen_func_elem_2674(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_2673(arg0, arg1, arg2) {
+const ret = wasm.__wasm_bindgen_func_elem_2673(arg0, arg1, arg2);
 if (ret[1]) {
 throw takeFromExternrefTable0(ret[0]);
 }
@@ -946,7 +946,7 @@ console.warn('using deprecated parameters for the initialization function; pass 
 }
 }
 if (module_or_path === undefined) {
-module_or_path = new URL('mekaar_widgets_polls_bg-1dfe2a80.wasm', import.meta.url);
+module_or_path = new URL('mekaar_widgets_polls_bg-83d348d4.wasm', import.meta.url);
 }
 const imports = __wbg_get_imports();
 if (typeof module_or_path === 'string' || (typeof Request === 'function' && module_or_path instanceof Request) || (typeof URL === 'function' && module_or_path instanceof URL)) {

@@ -620,15 +620,15 @@ getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
 },
 bG: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_2762);
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_2761);
 return ret;
 },
 bH: function(arg0, arg1) {
-const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_977);
+const ret = makeClosure(arg0, arg1, __wasm_bindgen_func_elem_976);
 return ret;
 },
 bI: function(arg0, arg1) {
-const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_1585);
+const ret = makeMutClosure(arg0, arg1, __wasm_bindgen_func_elem_1584);
 return ret;
 },
 bJ: function(arg0) {
@@ -653,14 +653,14 @@ __proto__: null,
 "./mekaar_widgets_discussions_bg.js": import0,
 };
 }
-function __wasm_bindgen_func_elem_1585(arg0, arg1) {
-wasm.__wasm_bindgen_func_elem_1585(arg0, arg1);
+function __wasm_bindgen_func_elem_1584(arg0, arg1) {
+wasm.__wasm_bindgen_func_elem_1584(arg0, arg1);
 }
-function __wasm_bindgen_func_elem_977(arg0, arg1, arg2) {
-wasm.__wasm_bindgen_func_elem_977(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_976(arg0, arg1, arg2) {
+wasm.__wasm_bindgen_func_elem_976(arg0, arg1, arg2);
 }
-function __wasm_bindgen_func_elem_2762(arg0, arg1, arg2) {
-const ret = wasm.__wasm_bindgen_func_elem_2762(arg0, arg1, arg2);
+function __wasm_bindgen_func_elem_2761(arg0, arg1, arg2) {
+const ret = wasm.__wasm_bindgen_func_elem_2761(arg0, arg1, arg2);
 if (ret[1]) {
 throw takeFromExternrefTable0(ret[0]);
 }
@@ -952,7 +952,7 @@ console.warn('using deprecated parameters for the initialization function; pass 
 }
 }
 if (module_or_path === undefined) {
-module_or_path = new URL('mekaar_widgets_discussions_bg-23281e42.wasm', import.meta.url);
+module_or_path = new URL('mekaar_widgets_discussions_bg-90ba4ed4.wasm', import.meta.url);
 }
 const imports = __wbg_get_imports();
 if (typeof module_or_path === 'string' || (typeof Request === 'function' && module_or_path instanceof Request) || (typeof URL === 'function' && module_or_path instanceof URL)) {

@@ -1,2 +1,0 @@
-import init from "./mekaar_console-2e5e59ce.js";
-init();
