@@ -54,74 +54,9 @@ impl Scope {
 
     /// Whether `record` belongs in an export of this scope.
     pub fn keeps(&self, record: Record<'_>) -> bool {
-        // Console sessions are never exported (see Table::is_exported).
-        if let Record::Table { table, .. } = record {
-            if !table.is_exported() {
-                return false;
-            }
-        }
-        let Scope::Community(slug) = self else {
-            return true;
-        };
-        let mut prefix = slug.as_bytes().to_vec();
-        prefix.push(0);
-        match record {
-            Record::Table { table, key, value } => match table {
-                Table::Communities => key == slug.as_bytes(),
-                // Server-wide: admin token hashes, the viewer-ticket key;
-                // sessions are never exported.
-                Table::ServerTokens | Table::ServerSecrets | Table::Sessions => false,
-                // Keyed by their hash; the value names the initiatives
-                // (`community/id`) that show them.
-                Table::Photos => serde_json::from_slice::<serde_json::Value>(value)
-                    .ok()
-                    .and_then(|v| {
-                        v.get("owners").and_then(|o| o.as_array()).map(|owners| {
-                            owners.iter().any(|o| {
-                                o.as_str()
-                                    .and_then(|o| o.strip_prefix(slug.as_str()))
-                                    .is_some_and(|rest| rest.starts_with('/'))
-                            })
-                        })
-                    })
-                    .unwrap_or(false),
-                // Keyed by due time, a join code, a poll id: the community is
-                // in the value.
-                Table::WebhookOutbox
-                | Table::PollJoinCodes
-                | Table::PollIds
-                | Table::MailOutbox
-                | Table::MailTokens
-                | Table::InitiativeCodes => serde_json::from_slice::<serde_json::Value>(value)
-                    .ok()
-                    .and_then(|v| {
-                        v.get("community")
-                            .and_then(|c| c.as_str())
-                            .map(|c| c == slug)
-                    })
-                    .unwrap_or(false),
-                // Keyed community + NUL + ….
-                Table::Initiatives
-                | Table::Audit
-                | Table::WebhookLog
-                | Table::Polls
-                | Table::PollNetworks
-                | Table::VoteCodes
-                | Table::Threads
-                | Table::Reactions
-                | Table::ReactionThreads
-                | Table::ReactionAuthors
-                | Table::Meetings
-                | Table::MailSubscriptions
-                | Table::MailDigests
-                | Table::MailManage => key.starts_with(&prefix),
-                // Per community (its slug, then NUL) and per address hash (server-wide).
-                Table::MailStats => key.starts_with(&prefix),
-            },
-            // Groups are initiatives (community, id), poll rounds
-            // (community, poll, round), reactions (community, reaction) and
-            // threads (community, kind, id), meetings (community, meeting).
-            Record::Member { group, .. } => group.starts_with(&prefix),
+        match self {
+            Scope::All => store::is_exported(record),
+            Scope::Community(slug) => store::belongs_to_community(record, slug),
         }
     }
 }
@@ -198,10 +133,7 @@ fn bad(line: u64, message: impl Into<String>) -> ExportError {
 /// A consistent copy of what `scope` exports.
 pub fn snapshot(store: &Store, scope: &Scope) -> Result<Snapshot, ExportError> {
     if let Scope::Community(slug) = scope {
-        if store
-            .get::<serde_json::Value>(Table::Communities, slug.as_bytes())?
-            .is_none()
-        {
+        if store.community_get(slug)?.is_none() {
             return Err(ExportError::NoSuchCommunity(slug.clone()));
         }
     }

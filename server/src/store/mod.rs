@@ -26,6 +26,7 @@ mod photos;
 mod polls;
 mod postgres;
 mod reports;
+mod scope;
 mod secrets;
 mod sessions;
 mod sled_engine;
@@ -41,6 +42,7 @@ use serde::Serialize;
 
 pub use export_v2::{decode_line, member_line, table_line, v2_kinds, V2Line, V2Record};
 pub use flusher::FlushError;
+pub use scope::{belongs_to_community, is_exported};
 
 /// Plain record tables, each a sled tree (a PostgreSQL table) of JSON values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
