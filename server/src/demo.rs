@@ -263,8 +263,7 @@ pub async fn seed(store: &Store, tallies: &Tallies, origins: &[String]) -> ApiRe
                         round: None,
                     },
                     "demo",
-                )
-                .await?
+                )?
             }
         };
         placeholders.push((placeholder.to_string(), poll.join_code));

@@ -619,6 +619,8 @@ impl Discussions {
             &stored,
             serde_json::json!({}),
         )?;
+        // Kept (not only the dispatcher's): readers see it only now that it is
+        // on disk, and they read it outside this request.
         store.durable().await?;
         // Readers see it only now that it is on disk: a crash cannot take back a
         // reaction someone already read.
@@ -649,7 +651,7 @@ impl Discussions {
     }
 
     /// The author edits their reaction within the window.
-    pub async fn edit(
+    pub fn edit(
         &self,
         store: &Store,
         community: &Community,
@@ -689,12 +691,11 @@ impl Discussions {
             locked.replace(self, index, entry);
             public
         };
-        store.durable().await?;
         Ok(public)
     }
 
     /// The author deletes their reaction within the window: text and name erased.
-    pub async fn delete_own(
+    pub fn delete_own(
         &self,
         store: &Store,
         community: &Community,
@@ -717,12 +718,11 @@ impl Discussions {
             )?;
         }
         store.forget_old_record_keys()?;
-        store.durable().await?;
         Ok(())
     }
 
     /// "Eens" (idempotent).
-    pub async fn agree(
+    pub fn agree(
         &self,
         store: &Store,
         community: &Community,
@@ -747,7 +747,6 @@ impl Discussions {
             }
             count
         };
-        store.durable().await?;
         Ok(AgreeState {
             agreed: agree,
             agree_count: count,
@@ -755,7 +754,7 @@ impl Discussions {
     }
 
     /// A resident reports a reaction; enough reports hide it.
-    pub async fn report(
+    pub fn report(
         &self,
         store: &Store,
         community: &Community,
@@ -807,7 +806,6 @@ impl Discussions {
                 serde_json::json!({ "reason": reason }),
             )?;
         }
-        store.durable().await?;
         Ok(ReportState { reported: true })
     }
 
@@ -850,7 +848,7 @@ impl Discussions {
     }
 
     /// A moderator's decision. Returns the reaction as moderators see it.
-    pub async fn moderate(
+    pub fn moderate(
         &self,
         store: &Store,
         community: &Community,
@@ -926,7 +924,6 @@ impl Discussions {
         if matches!(action, ReactionAction::Remove | ReactionAction::EraseName) {
             store.forget_old_record_keys()?;
         }
-        store.durable().await?;
         Ok(admin)
     }
 

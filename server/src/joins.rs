@@ -25,8 +25,8 @@ pub fn state(
     })
 }
 
-/// Joins (or changes one's join details). Answers once it is on disk.
-pub async fn join(
+/// Joins (or changes one's join details).
+pub fn join(
     store: &Store,
     community: &Community,
     id: &str,
@@ -48,7 +48,6 @@ pub async fn join(
     };
     initiatives::ensure_public(store, community, id)?;
     let join_count = store.join_put(&community.slug, id, &voter, &detail)?;
-    store.durable().await?;
     Ok(JoinState {
         joined: true,
         join_count,
@@ -56,7 +55,7 @@ pub async fn join(
 }
 
 /// Withdraws the voter's join and deletes their details.
-pub async fn withdraw(
+pub fn withdraw(
     store: &Store,
     community: &Community,
     id: &str,
@@ -65,7 +64,6 @@ pub async fn withdraw(
     let voter = voter(voter_key)?;
     initiatives::get(store, community, id)?;
     let join_count = store.join_remove(&community.slug, id, &voter)?;
-    store.durable().await?;
     Ok(JoinState {
         joined: false,
         join_count,

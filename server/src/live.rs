@@ -137,6 +137,8 @@ impl Live {
     /// screen never count a vote that a crash could still take back.
     async fn durable_snapshot(&self, community: &str, id: &str) -> ApiResult<Snapshot> {
         let snapshot = self.snapshot(community, id)?;
+        // Kept: viewers get it outside the dispatcher (SSE), and a vote's
+        // publication may run before the vote's answer was flushed.
         self.store.durable().await?;
         Ok(snapshot)
     }
@@ -355,9 +357,7 @@ mod tests {
                 results,
                 audience: Audience::default(),
             };
-            let poll = polls::create(&self.store, &self.community, input, "editor")
-                .await
-                .unwrap();
+            let poll = polls::create(&self.store, &self.community, input, "editor").unwrap();
             polls::open(
                 &self.store,
                 &self.tallies,
@@ -366,7 +366,6 @@ mod tests {
                 "editor",
                 secrets::now_secs(),
             )
-            .await
             .unwrap();
             poll.id
         }
@@ -409,16 +408,13 @@ mod tests {
             "editor",
             secrets::now_secs(),
         )
-        .await
         .unwrap();
         w.live.publish_now("omroep", &id).await;
         assert!(rx.has_changed().unwrap());
         let closed = rx.borrow_and_update().clone();
         assert_eq!(closed.phase, Phase::Closed);
         assert!(closed.seq > first.seq);
-        polls::reset(&w.store, &w.tallies, &w.community, &id, 1, "editor")
-            .await
-            .unwrap();
+        polls::reset(&w.store, &w.tallies, &w.community, &id, 1, "editor").unwrap();
         w.live.publish_now("omroep", &id).await;
         let reset = rx.borrow_and_update().clone();
         assert_eq!(reset.round, 2);
@@ -503,9 +499,7 @@ mod tests {
         let json = serde_json::to_value(hidden.for_viewer(true)).unwrap();
         assert_eq!(json["results"], serde_json::Value::Null);
         assert!(!json.to_string().contains("total"));
-        polls::set_revealed(&w.store, &w.tallies, &w.community, &id, true, "editor")
-            .await
-            .unwrap();
+        polls::set_revealed(&w.store, &w.tallies, &w.community, &id, true, "editor").unwrap();
         w.live.publish_now("omroep", &id).await;
         let shown = rx.borrow_and_update().clone();
         assert!(shown.revealed);
@@ -537,12 +531,8 @@ mod tests {
             results: ResultsVisibility::AfterClose,
             audience: Audience::default(),
         };
-        let poll = polls::create(&w.store, &w.community, input, "editor")
-            .await
-            .unwrap();
-        polls::open(&w.store, &w.tallies, &w.community, &poll.id, "editor", now)
-            .await
-            .unwrap();
+        let poll = polls::create(&w.store, &w.community, input, "editor").unwrap();
+        polls::open(&w.store, &w.tallies, &w.community, &poll.id, "editor", now).unwrap();
         let mut rx = w.live.subscribe("omroep", &poll.id).await.unwrap();
         assert_eq!(rx.borrow_and_update().phase, Phase::Scheduled);
         assert_eq!(rx.borrow().next_change_at, Some(now + 1));

@@ -406,8 +406,8 @@ pub fn apply_edit(meeting: &mut StoredMeeting, edit: &MeetingEdit, now: u64) -> 
 
 /// Adds a meeting to an initiative (any moderation state: an initiator
 /// may plan one while waiting for approval; the public sees it once the
-/// initiative is published). Audited, announced; answers once on disk.
-pub async fn add(
+/// initiative is published). Audited, announced.
+pub fn add(
     store: &Store,
     community: &Community,
     initiative_id: &str,
@@ -448,7 +448,6 @@ pub async fn add(
     audit(store, community, &who, "meeting_add", None, &meeting, "")?;
     let view = view(store, community, &meeting, &initiative)?;
     announce_added(store, community, &view, &initiative)?;
-    store.durable().await?;
     Ok(view)
 }
 
@@ -466,8 +465,8 @@ pub fn save(store: &Store, meeting: &StoredMeeting) -> ApiResult<()> {
 }
 
 /// Changes, cancels or reinstates a meeting. Audited (`meeting_edit`,
-/// `meeting_cancel`); answers once on disk.
-pub async fn edit(
+/// `meeting_cancel`).
+pub fn edit(
     store: &Store,
     community: &Community,
     id: &str,
@@ -502,7 +501,6 @@ pub async fn edit(
         };
         audit(store, community, &who, action, Some(&before), &after, note)?;
     }
-    store.durable().await?;
     view(store, community, &after, &initiative)
 }
 
@@ -595,8 +593,8 @@ pub fn attendance(
 
 /// "Ik kom" (idempotent). 409 `meeting_full` when the capacity is reached
 /// (not for a resident already coming), 409 `meeting_closed` when it was
-/// cancelled or has ended. Answers once on disk.
-pub async fn attend(
+/// cancelled or has ended.
+pub fn attend(
     store: &Store,
     community: &Community,
     id: &str,
@@ -618,14 +616,11 @@ pub async fn attend(
             ))
         }
     };
-    // Also when nothing changed: an identical request may have written it
-    // a moment ago and not be on disk yet.
-    store.durable().await?;
     Ok(state(&meeting, true, count))
 }
 
-/// Withdraws "ik kom" (idempotent; also after a cancellation). Answers once on disk.
-pub async fn withdraw(
+/// Withdraws "ik kom" (idempotent; also after a cancellation).
+pub fn withdraw(
     store: &Store,
     community: &Community,
     id: &str,
@@ -634,7 +629,6 @@ pub async fn withdraw(
     let voter = voter(voter_key)?;
     let (meeting, _) = public_pair(store, community, id)?;
     let count = store.attendee_remove(&community.slug, id, &voter)?;
-    store.durable().await?;
     Ok(state(&meeting, false, count))
 }
 

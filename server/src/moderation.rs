@@ -167,7 +167,7 @@ pub fn audit_log(store: &Store, community: &Community, limit: usize) -> ApiResul
 
 /// A resident reports an initiative (once per voter key). Enough reports
 /// from different residents hide it until a moderator looks at it.
-pub async fn report(
+pub fn report(
     store: &Store,
     community: &Community,
     id: &str,
@@ -193,7 +193,6 @@ pub async fn report(
             serde_json::json!({ "reason": reason, "report_count": count }),
         )?;
     }
-    store.durable().await?;
     Ok(ReportState { reported: true })
 }
 

@@ -416,14 +416,13 @@ pub fn public_by_join_code(store: &Store, code: &str) -> ApiResult<(Community, P
 }
 
 /// Creates a draft poll with a fresh join code.
-pub async fn create(
+pub fn create(
     store: &Store,
     community: &Community,
     input: PollCreate,
     actor: &str,
 ) -> ApiResult<Poll> {
     let poll = create_with_id(store, community, &secrets::new_id(), input, actor)?;
-    store.durable().await?;
     Ok(poll)
 }
 
@@ -536,7 +535,7 @@ fn change_locked(
 /// Edits a poll. The question, the options, the number of choices and the
 /// kind of audience change only while the current round has no votes (reset
 /// first); times, visibility and the network cap change any time.
-pub async fn edit(
+pub fn edit(
     store: &Store,
     tallies: &Tallies,
     community: &Community,
@@ -595,12 +594,11 @@ pub async fn edit(
             Ok((*poll != before).then(|| "edited".to_string()))
         },
     )?;
-    store.durable().await?;
     Ok(poll)
 }
 
 /// Opens a draft or reopens a closed poll (opening an open one changes nothing).
-pub async fn open(
+pub fn open(
     store: &Store,
     tallies: &Tallies,
     community: &Community,
@@ -635,12 +633,11 @@ pub async fn open(
             Ok(Some(note.to_string()))
         },
     )?;
-    store.durable().await?;
     Ok(poll)
 }
 
 /// Closes an open poll (closing a closed one changes nothing).
-pub async fn close(
+pub fn close(
     store: &Store,
     tallies: &Tallies,
     community: &Community,
@@ -668,12 +665,11 @@ pub async fn close(
             }
         },
     )?;
-    store.durable().await?;
     Ok(poll)
 }
 
 /// Shows (or hides again) the results to everyone, whatever the visibility rule.
-pub async fn set_revealed(
+pub fn set_revealed(
     store: &Store,
     tallies: &Tallies,
     community: &Community,
@@ -701,14 +697,13 @@ pub async fn set_revealed(
             if revealed { "revealed" } else { "hidden" }.to_string(),
         ))
     })?;
-    store.durable().await?;
     Ok(poll)
 }
 
 /// Clears the votes by starting a new round (the old votes stay stored but
 /// no longer count) and hides revealed results. `expected_round` is the
 /// confirmation: the round the editor saw, so a double click resets once.
-pub async fn reset(
+pub fn reset(
     store: &Store,
     tallies: &Tallies,
     community: &Community,
@@ -744,7 +739,6 @@ pub async fn reset(
     // The old round's network counters are of no use any more.
     store.poll_round_networks_forget(&community.slug, id, expected_round)?;
     store.forget_old_record_keys()?;
-    store.durable().await?;
     Ok(poll)
 }
 
@@ -906,8 +900,9 @@ pub fn record_vote(
     })
 }
 
-/// Votes (final). Answers once the vote is on disk; a refused second vote
-/// also waits, so "already voted" is only said of a vote that is stored.
+/// Votes (final). A stored vote is made durable by the dispatcher before
+/// its 2xx; a refused second vote waits here (an error answer is not waited
+/// for there), so "already voted" is only said of a vote that is stored.
 pub async fn vote(
     store: &Store,
     tallies: &Tallies,
@@ -929,13 +924,15 @@ pub async fn vote(
     // it to be on disk. An unknown code speaks of nothing stored: no flush,
     // so guessing costs the server no disk work.
     let stored = match &result {
-        Ok(_) => true,
+        // The 2xx waits in the dispatcher (and live totals wait in `live`).
+        Ok(_) => false,
         Err(e) => {
             e.code == ErrorCode::AlreadyVoted
                 || (e.code == ErrorCode::InvalidVoteCode && !is_unknown_vote_code(e))
         }
     };
     if stored {
+        // An error answer: the dispatcher does not wait for it.
         store.durable().await?;
     }
     result
@@ -1033,7 +1030,7 @@ pub fn results(
 
 /// Generates `n` single-use vote codes (`ABCD-EFGH-JK`) for a `codes` poll.
 /// They are returned in clear this once; only their hashes are stored.
-pub async fn generate_codes(
+pub fn generate_codes(
     store: &Store,
     tallies: &Tallies,
     community: &Community,
@@ -1084,7 +1081,6 @@ pub async fn generate_codes(
             Ok(Some(format!("{n} vote codes generated")))
         },
     )?;
-    store.durable().await?;
     Ok(fresh)
 }
 
@@ -1118,7 +1114,7 @@ pub fn admin_list(
 }
 
 /// An editor's action on a poll (open, close, reveal, hide, reset).
-pub async fn act(
+pub fn act(
     store: &Store,
     tallies: &Tallies,
     community: &Community,
@@ -1128,10 +1124,10 @@ pub async fn act(
 ) -> ApiResult<Poll> {
     let now = secrets::now_secs();
     match request.action {
-        PollAction::Open => open(store, tallies, community, id, actor, now).await,
-        PollAction::Close => close(store, tallies, community, id, actor, now).await,
-        PollAction::Reveal => set_revealed(store, tallies, community, id, true, actor).await,
-        PollAction::Hide => set_revealed(store, tallies, community, id, false, actor).await,
+        PollAction::Open => open(store, tallies, community, id, actor, now),
+        PollAction::Close => close(store, tallies, community, id, actor, now),
+        PollAction::Reveal => set_revealed(store, tallies, community, id, true, actor),
+        PollAction::Hide => set_revealed(store, tallies, community, id, false, actor),
         PollAction::Reset => {
             let round = request.round.ok_or_else(|| {
                 ApiError::invalid_field(
@@ -1139,7 +1135,7 @@ pub async fn act(
                     "a reset must name the round it resets (the current round), as its confirmation",
                 )
             })?;
-            reset(store, tallies, community, id, round, actor).await
+            reset(store, tallies, community, id, round, actor)
         }
     }
 }
@@ -1268,7 +1264,7 @@ mod tests {
 
     impl World {
         async fn create(&self, input: PollCreate) -> ApiResult<Poll> {
-            create(&self.store, &self.community, input, "admin").await
+            create(&self.store, &self.community, input, "admin")
         }
 
         async fn open_poll(&self, input: PollCreate) -> Poll {
@@ -1285,7 +1281,6 @@ mod tests {
                 "admin",
                 now(),
             )
-            .await
         }
 
         async fn close(&self, id: &str) -> ApiResult<Poll> {
@@ -1297,7 +1292,6 @@ mod tests {
                 "admin",
                 now(),
             )
-            .await
         }
 
         fn vote(&self, id: &str, ballot: Ballot<'_>, choices: &[u8]) -> ApiResult<VoteReceipt> {
@@ -1323,7 +1317,7 @@ mod tests {
         }
 
         async fn generate(&self, id: &str, n: usize) -> ApiResult<Vec<String>> {
-            generate_codes(&self.store, &self.tallies, &self.community, id, n, "a").await
+            generate_codes(&self.store, &self.tallies, &self.community, id, n, "a")
         }
 
         fn totals(&self, id: &str) -> PollResults {
@@ -1443,7 +1437,14 @@ mod tests {
         );
         assert_eq!(code_of(w.close(id).await), ErrorCode::InvalidPollState);
         assert_eq!(
-            code_of(set_revealed(&w.store, &w.tallies, &w.community, id, true, "a").await),
+            code_of(set_revealed(
+                &w.store,
+                &w.tallies,
+                &w.community,
+                id,
+                true,
+                "a"
+            )),
             ErrorCode::InvalidPollState
         );
         assert_eq!(w.open(id).await.unwrap().state, PollState::Open);
@@ -1501,9 +1502,7 @@ mod tests {
             closes_at: Some(None),
             ..Default::default()
         };
-        let edited = super::edit(&w.store, &w.tallies, &w.community, &past.id, edit, "a")
-            .await
-            .unwrap();
+        let edited = super::edit(&w.store, &w.tallies, &w.community, &past.id, edit, "a").unwrap();
         assert_eq!(edited.closes_at, None);
         w.open(&past.id).await.unwrap();
     }
@@ -1695,9 +1694,7 @@ mod tests {
         let poll = w.open_poll(revealed).await;
         let receipt = w.vote(&poll.id, by_key(&voter), &[0]).unwrap();
         assert!(receipt.results.is_none());
-        set_revealed(&w.store, &w.tallies, &w.community, &poll.id, true, "a")
-            .await
-            .unwrap();
+        set_revealed(&w.store, &w.tallies, &w.community, &poll.id, true, "a").unwrap();
         let results = results(
             &w.store,
             &w.tallies,
@@ -1720,13 +1717,9 @@ mod tests {
         for i in 0..5 {
             w.vote(id, by_key(&voter_key(i)), &[(i % 2) as u8]).unwrap();
         }
-        set_revealed(&w.store, &w.tallies, &w.community, id, true, "a")
-            .await
-            .unwrap();
+        set_revealed(&w.store, &w.tallies, &w.community, id, true, "a").unwrap();
         assert_eq!(w.totals(id).totals, [3, 2]);
-        let reset_poll = reset(&w.store, &w.tallies, &w.community, id, 1, "editor")
-            .await
-            .unwrap();
+        let reset_poll = reset(&w.store, &w.tallies, &w.community, id, 1, "editor").unwrap();
         assert_eq!(reset_poll.round, 2);
         assert!(!reset_poll.revealed);
         assert_eq!(
@@ -1737,7 +1730,7 @@ mod tests {
             }
         );
         // A double click: the second reset sees round 2 and refuses.
-        let again = reset(&w.store, &w.tallies, &w.community, id, 1, "editor").await;
+        let again = reset(&w.store, &w.tallies, &w.community, id, 1, "editor");
         assert_eq!(code_of(again), ErrorCode::RoundChanged);
         // Everyone may vote again in the new round.
         w.vote(id, by_key(&voter_key(0)), &[1]).unwrap();
@@ -1765,7 +1758,6 @@ mod tests {
             question: Some("Nieuwe vraag?".into()),
             ..Default::default()
         })
-        .await
         .unwrap();
         assert_eq!(edited.options.len(), 3);
         w.vote(id, by_key(&voter_key(1)), &[2]).unwrap();
@@ -1788,7 +1780,7 @@ mod tests {
                 ..Default::default()
             },
         ] {
-            let err = edit_with(locked).await.unwrap_err();
+            let err = edit_with(locked).unwrap_err();
             assert_eq!(err.code, ErrorCode::PollHasVotes);
         }
         // Unchanged values and the other settings are fine.
@@ -1800,18 +1792,14 @@ mod tests {
             }),
             ..Default::default()
         })
-        .await
         .unwrap();
         assert_eq!(fine.results, ResultsVisibility::AfterClose);
         // Options can change again after a reset.
-        reset(&w.store, &w.tallies, &w.community, id, 1, "a")
-            .await
-            .unwrap();
+        reset(&w.store, &w.tallies, &w.community, id, 1, "a").unwrap();
         edit_with(PollEdit {
             options: Some(vec!["a".into(), "b".into()]),
             ..Default::default()
         })
-        .await
         .unwrap();
         // `null` clears a time, absence keeps it; unknown fields are refused.
         let parsed: PollEdit = serde_json::from_str(r#"{"opens_at":null}"#).unwrap();
@@ -1908,9 +1896,7 @@ mod tests {
                 .unwrap()
         };
         assert!(secret_of(1), "the round's secret is stored");
-        reset(&w.store, &w.tallies, &w.community, &poll.id, 1, "a")
-            .await
-            .unwrap();
+        reset(&w.store, &w.tallies, &w.community, &poll.id, 1, "a").unwrap();
         assert!(!secret_of(1), "a reset deletes the old round's secret");
         w.vote(&poll.id, ballot, &[0]).unwrap();
         assert!(secret_of(2));
@@ -2024,10 +2010,8 @@ mod tests {
         let community = Arc::new(community());
         let mut multi = input(&["a", "b", "c"]);
         multi.max_choices = 2;
-        let poll = create(&store, &community, multi, "a").await.unwrap();
-        open(&store, &tallies, &community, &poll.id, "a", now())
-            .await
-            .unwrap();
+        let poll = create(&store, &community, multi, "a").unwrap();
+        open(&store, &tallies, &community, &poll.id, "a", now()).unwrap();
         let tasks: Vec<_> = (0..500u32)
             .map(|i| {
                 let (store, tallies, community) =
@@ -2099,12 +2083,8 @@ mod tests {
         {
             let store = Store::open(dir.path()).unwrap();
             let tallies = Tallies::new();
-            poll = create(&store, &community, input(&["a", "b"]), "a")
-                .await
-                .unwrap();
-            open(&store, &tallies, &community, &poll.id, "a", now())
-                .await
-                .unwrap();
+            poll = create(&store, &community, input(&["a", "b"]), "a").unwrap();
+            open(&store, &tallies, &community, &poll.id, "a", now()).unwrap();
             for i in 0..7 {
                 vote(
                     &store,

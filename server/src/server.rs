@@ -58,6 +58,7 @@ pub async fn start_with(
     // Initiatives stored before short links get their `/i/{code}` now.
     crate::initiatives::assign_missing_short_codes(&store)
         .map_err(|e| std::io::Error::other(e.message))?;
+    // Kept: startup writes, outside any request.
     store
         .durable()
         .await
@@ -221,6 +222,7 @@ async fn hourly_cleanup(app: Arc<App>, mut stop: tokio::sync::watch::Receiver<bo
                     Ok(n) => tracing::debug!("deleted {n} expired console session(s)"),
                     Err(err) => tracing::warn!("deleting expired sessions failed: {err}"),
                 }
+                // Kept: a background task, no dispatcher.
                 if let Err(err) = app.store.durable().await {
                     tracing::warn!("the hourly cleanup could not be made durable: {err}");
                 }

@@ -43,8 +43,8 @@ pub fn state(
     })
 }
 
-/// Supports the initiative (idempotent). Answers once the support is on disk.
-pub async fn support(
+/// Supports the initiative (idempotent).
+pub fn support(
     store: &Store,
     community: &Community,
     initiative_id: &str,
@@ -58,17 +58,14 @@ pub async fn support(
     if support_count >= community.support_threshold && initiative.threshold_reached_at.is_none() {
         announce_threshold(store, community, initiative_id)?;
     }
-    // Also when nothing changed: an identical request may have written it a
-    // moment ago and not be on disk yet.
-    store.durable().await?;
     Ok(SupportState {
         supported: true,
         support_count,
     })
 }
 
-/// Withdraws the voter's support (idempotent). Answers once it is on disk.
-pub async fn withdraw(
+/// Withdraws the voter's support (idempotent).
+pub fn withdraw(
     store: &Store,
     community: &Community,
     initiative_id: &str,
@@ -78,7 +75,6 @@ pub async fn withdraw(
     // Withdrawing stays possible when the initiative is no longer public.
     initiatives::get(store, community, initiative_id)?;
     let (_, support_count) = store.support_remove(&community.slug, initiative_id, &voter)?;
-    store.durable().await?;
     Ok(SupportState {
         supported: false,
         support_count,

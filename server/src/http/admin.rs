@@ -354,18 +354,14 @@ async fn handle(
         }
         Endpoint::ReactionModeration(_, rid) => {
             let request: ReactionModeration = parse_json(headers, body)?;
-            json(
-                &app.discussions
-                    .moderate(
-                        store,
-                        &community,
-                        &rid,
-                        request.action,
-                        &actor,
-                        &request.note,
-                    )
-                    .await?,
-            )
+            json(&app.discussions.moderate(
+                store,
+                &community,
+                &rid,
+                request.action,
+                &actor,
+                &request.note,
+            )?)
         }
         Endpoint::OfficialReactions(_, kind, id) => {
             let kind = discussions::kind_of_path(&kind, &id)?;
@@ -504,13 +500,13 @@ async fn handle(
         Endpoint::InitiativeMeetings(_, id) => {
             let input = parse_json(headers, body)?;
             let who = meetings::Who::Staff(&actor);
-            let meeting = meetings::add(store, &community, &id, input, who).await?;
+            let meeting = meetings::add(store, &community, &id, input, who)?;
             json_status(&meeting, StatusCode::CREATED)
         }
         Endpoint::Meeting(_, m) => {
             let edit = parse_json(headers, body)?;
             let who = meetings::Who::Staff(&actor);
-            json(&meetings::edit(store, &community, &m, edit, who).await?)
+            json(&meetings::edit(store, &community, &m, edit, who)?)
         }
         Endpoint::Audit(_) => json(&moderation::audit_log(store, &community, log_limit)?),
         Endpoint::Webhooks(_) if is_get => json(&webhooks::list(&community)),
@@ -562,7 +558,7 @@ async fn handle(
         Endpoint::Deliveries(_) => json(&webhooks::delivery_log(store, &community, log_limit)?),
         Endpoint::Polls(_) if is_get => json(&polls::admin_list(store, &app.tallies, &community)?),
         Endpoint::Polls(_) => {
-            let poll = polls::create(store, &community, parse_json(headers, body)?, &actor).await?;
+            let poll = polls::create(store, &community, parse_json(headers, body)?, &actor)?;
             json_status(
                 &polls::admin_view(store, &app.tallies, &community, &poll.id)?,
                 StatusCode::CREATED,
@@ -573,14 +569,14 @@ async fn handle(
         }
         Endpoint::Poll(_, id) => {
             let edit = parse_json(headers, body)?;
-            polls::edit(store, &app.tallies, &community, &id, edit, &actor).await?;
+            polls::edit(store, &app.tallies, &community, &id, edit, &actor)?;
             // Times and visibility may have changed what viewers see.
             app.live.publish_now(&community.slug, &id).await;
             json(&polls::admin_view(store, &app.tallies, &community, &id)?)
         }
         Endpoint::PollState(_, id) => {
             let request: PollActionRequest = parse_json(headers, body)?;
-            polls::act(store, &app.tallies, &community, &id, request, &actor).await?;
+            polls::act(store, &app.tallies, &community, &id, request, &actor)?;
             app.live.publish_now(&community.slug, &id).await;
             json(&polls::admin_view(store, &app.tallies, &community, &id)?)
         }
@@ -588,8 +584,7 @@ async fn handle(
             let request: VoteCodesRequest = parse_json(headers, body)?;
             let format = CodesFormat::parse(query.format.as_deref())?;
             let codes =
-                polls::generate_codes(store, &app.tallies, &community, &id, request.count, &actor)
-                    .await?;
+                polls::generate_codes(store, &app.tallies, &community, &id, request.count, &actor)?;
             codes_response(app, &community, &id, codes, format, headers)?
         }
         Endpoint::PollLive(_, id) => {

@@ -173,10 +173,10 @@ async fn handle(
             json(&initiatives::detail(store, &community, &initiative)?)
         }
         (Endpoint::Support(id), Method::PUT) => {
-            json(&supports::support(store, &community, &id, voter).await?)
+            json(&supports::support(store, &community, &id, voter)?)
         }
         (Endpoint::Support(id), Method::DELETE) => {
-            json(&supports::withdraw(store, &community, &id, voter).await?)
+            json(&supports::withdraw(store, &community, &id, voter)?)
         }
         (Endpoint::Support(id), _) => json(&supports::state(store, &community, &id, voter)?),
         (Endpoint::Join(id), Method::POST) => {
@@ -189,7 +189,7 @@ async fn handle(
             } else {
                 None
             };
-            let state = joins::join(store, &community, &id, voter, join).await?;
+            let state = joins::join(store, &community, &id, voter, join)?;
             let voter = supports::voter(voter)?;
             match email {
                 Some(email) => {
@@ -211,7 +211,7 @@ async fn handle(
             json(&state)
         }
         (Endpoint::Join(id), Method::DELETE) => {
-            let state = joins::withdraw(store, &community, &id, voter).await?;
+            let state = joins::withdraw(store, &community, &id, voter)?;
             mail::unsubscribe_voter(store, &community, &id, &supports::voter(voter)?)?;
             json(&state)
         }
@@ -219,7 +219,7 @@ async fn handle(
         (Endpoint::Report(id), _) => {
             app.abuse.check(Action::Report, client_ip)?;
             let report: ReportRequest = parse_json(&request.headers, &request.body)?;
-            json(&moderation::report(store, &community, &id, voter, report).await?)
+            json(&moderation::report(store, &community, &id, voter, report)?)
         }
         (Endpoint::Manage(id), Method::PATCH) => {
             let initiative = initiatives::get(store, &community, &id)?;
@@ -447,41 +447,31 @@ async fn handle(
             let edit: ReactionEdit = parse_json(&request.headers, &request.body)?;
             json(
                 &app.discussions
-                    .edit(store, &community, &rid, supports::voter(voter)?, edit)
-                    .await?,
+                    .edit(store, &community, &rid, supports::voter(voter)?, edit)?,
             )
         }
         (Endpoint::Reaction(rid), _) => {
             app.discussions
-                .delete_own(store, &community, &rid, supports::voter(voter)?)
-                .await?;
+                .delete_own(store, &community, &rid, supports::voter(voter)?)?;
             no_content()
         }
-        (Endpoint::ReactionAgree(rid), method) => json(
-            &app.discussions
-                .agree(
-                    store,
-                    &community,
-                    &rid,
-                    supports::voter(voter)?,
-                    method == Method::PUT,
-                )
-                .await?,
-        ),
+        (Endpoint::ReactionAgree(rid), method) => json(&app.discussions.agree(
+            store,
+            &community,
+            &rid,
+            supports::voter(voter)?,
+            method == Method::PUT,
+        )?),
         (Endpoint::ReactionReport(rid), _) => {
             app.abuse.check(Action::Report, client_ip)?;
             let report: ReportRequest = parse_json(&request.headers, &request.body)?;
-            json(
-                &app.discussions
-                    .report(
-                        store,
-                        &community,
-                        &rid,
-                        supports::voter(voter)?,
-                        &report.reason,
-                    )
-                    .await?,
-            )
+            json(&app.discussions.report(
+                store,
+                &community,
+                &rid,
+                supports::voter(voter)?,
+                &report.reason,
+            )?)
         }
         (Endpoint::Meetings, _) => {
             let query: meetings::AgendaQuery = parse_query(&request.query)?;
@@ -497,7 +487,7 @@ async fn handle(
         (Endpoint::InitiativeMeetings(id), Method::POST) => {
             let input = parse_json(&request.headers, &request.body)?;
             let who = meetings::Who::Initiator(request.header(MANAGE_HEADER));
-            let meeting = meetings::add(store, &community, &id, input, who).await?;
+            let meeting = meetings::add(store, &community, &id, input, who)?;
             json_status(&meeting, StatusCode::CREATED)
         }
         (Endpoint::InitiativeMeetings(id), _) => conditional(app, &request.headers, || {
@@ -511,14 +501,14 @@ async fn handle(
         (Endpoint::Meeting(m), Method::PATCH) => {
             let edit = parse_json(&request.headers, &request.body)?;
             let who = meetings::Who::Initiator(request.header(MANAGE_HEADER));
-            json(&meetings::edit(store, &community, &m, edit, who).await?)
+            json(&meetings::edit(store, &community, &m, edit, who)?)
         }
         (Endpoint::Meeting(m), _) => json(&meetings::get_public(store, &community, &m)?),
         (Endpoint::MeetingAttend(m), Method::PUT) => {
-            json(&meetings::attend(store, &community, &m, voter).await?)
+            json(&meetings::attend(store, &community, &m, voter)?)
         }
         (Endpoint::MeetingAttend(m), Method::DELETE) => {
-            json(&meetings::withdraw(store, &community, &m, voter).await?)
+            json(&meetings::withdraw(store, &community, &m, voter)?)
         }
         (Endpoint::MeetingAttend(m), _) => {
             json(&meetings::attendance(store, &community, &m, voter)?)
