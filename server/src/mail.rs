@@ -951,6 +951,7 @@ pub async fn run_worker(app: Arc<crate::http::App>, mut stop: tokio::sync::watch
             Ok(removed) => removed_since_forget += removed,
             Err(err) => tracing::warn!("mail round failed: {err}"),
         }
+        // Kept: the round's digests and link requests, queued outside any request.
         if let Err(err) = store.durable().await {
             tracing::warn!("mail round not durable: {err}");
         }
@@ -989,6 +990,11 @@ async fn send_due(
 ) -> ApiResult<u64> {
     let now = secrets::now_millis();
     let due = store.mail_outbox_due(now, BATCH)?;
+    if !due.is_empty() {
+        // Kept: a mail reports what a request wrote (a join, a sign-up) and must
+        // not go out before that is on disk; a request's flush may not have run yet.
+        store.durable().await?;
+    }
     let mut removed = 0;
     let mut sent: HashMap<(String, Kind, Option<String>), u64> = HashMap::new();
     for (due, mut mail) in due {
@@ -1048,6 +1054,7 @@ async fn send_due(
                 store.mail_outbox_reschedule(due, new_due, &mail)?;
             }
         }
+        // Kept: a background worker, no dispatcher; what was sent is off the outbox for good.
         store.durable().await?;
     }
     for ((slug, kind, initiative), n) in sent {

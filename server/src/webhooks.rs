@@ -77,7 +77,8 @@ pub struct Delivery {
 }
 
 /// Queues `event` about `initiative` for every webhook of the community
-/// that wants it. Made durable by the caller's `store.durable()`.
+/// that wants it. Made durable with the request's write (the dispatcher's
+/// flush), and the worker flushes before sending.
 pub fn announce(
     store: &Store,
     community: &Community,
@@ -320,7 +321,13 @@ async fn deliver_due(
     policy: &RetryPolicy,
 ) -> ApiResult<()> {
     let now = secrets::now_millis();
-    for (due, mut delivery) in store.outbox_due(now, BATCH)? {
+    let due_now = store.outbox_due(now, BATCH)?;
+    if !due_now.is_empty() {
+        // Kept: a delivery reports what a request wrote and must not go out
+        // before that is on disk; the request's flush may not have run yet.
+        store.durable().await?;
+    }
+    for (due, mut delivery) in due_now {
         let community = match communities::get(store, &delivery.community) {
             Ok(c) => c,
             Err(_) => {
@@ -391,6 +398,7 @@ async fn deliver_due(
                 secrets::now_millis() + policy.delay_after(delivery.attempts).as_millis() as u64;
             store.outbox_reschedule(due, next, &delivery)?;
         }
+        // Kept: a background worker, no dispatcher; a sent delivery leaves the outbox for good.
         store.durable().await?;
     }
     Ok(())
