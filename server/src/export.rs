@@ -170,7 +170,7 @@ pub fn write_snapshot_version(
         {
             return Err(ExportError::Store(StoreError::Corrupt(format!(
                 "a value in {} holds a line break",
-                table.tree_name()
+                store::v1_table_name(*table)
             ))));
         }
     }
@@ -243,7 +243,7 @@ fn write_v1(snapshot: &Snapshot, out: &mut impl Write) -> std::io::Result<u64> {
             write!(
                 out,
                 "{{\"table\":\"{}\",\"key\":\"{}\",\"value\":",
-                table.tree_name(),
+                store::v1_table_name(*table),
                 hex::encode(key)
             )?;
             out.write_all(value)?;
@@ -256,7 +256,7 @@ fn write_v1(snapshot: &Snapshot, out: &mut impl Write) -> std::io::Result<u64> {
             writeln!(
                 out,
                 "{{\"set\":\"{}\",\"group\":\"{}\",\"member\":\"{}\",\"value\":\"{}\"}}",
-                set.tree_name(),
+                store::v1_set_name(*set),
                 hex::encode(&m.group),
                 hex::encode(&m.member),
                 hex::encode(&m.value)
@@ -686,11 +686,8 @@ fn parse_line(text: &[u8], number: u64, version: Option<u64>) -> Result<Line<'_>
         known(&["table", "key", "value"])?;
         let name: String =
             serde_json::from_slice(name).map_err(|_| bad(number, "`table` is not a string"))?;
-        let table = Table::ALL
-            .into_iter()
-            .filter(|t| t.is_exported())
-            .find(|t| t.tree_name() == name)
-            .ok_or_else(|| bad(number, format!("unknown table `{name}`")))?;
+        let table =
+            store::v1_table(&name).ok_or_else(|| bad(number, format!("unknown table `{name}`")))?;
         let value = field("value").ok_or_else(|| bad(number, "`value` is missing"))?;
         return Ok(Line::Table {
             table,
@@ -701,10 +698,8 @@ fn parse_line(text: &[u8], number: u64, version: Option<u64>) -> Result<Line<'_>
     if version == 1 && field("set").is_some() {
         known(&["set", "group", "member", "value"])?;
         let name = string("set")?;
-        let set = CountedSet::ALL
-            .into_iter()
-            .find(|s| s.tree_name() == name)
-            .ok_or_else(|| bad(number, format!("unknown set `{name}`")))?;
+        let set =
+            store::v1_set(&name).ok_or_else(|| bad(number, format!("unknown set `{name}`")))?;
         return Ok(Line::Member {
             set,
             group: hex("group")?,

@@ -15,6 +15,7 @@ mod communities;
 #[cfg(test)]
 mod disc_layout_tests;
 mod discussions;
+mod export_v1;
 mod export_v2;
 mod flusher;
 mod initiatives;
@@ -40,6 +41,7 @@ use std::sync::{Arc, RwLock, RwLockReadGuard};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+pub use export_v1::{v1_set, v1_set_name, v1_table, v1_table_name};
 pub use export_v2::{decode_line, member_line, table_line, v2_kinds, V2Line, V2Record};
 pub use flusher::FlushError;
 pub use scope::{belongs_to_community, is_exported};
@@ -110,7 +112,7 @@ pub enum Table {
 
 impl Table {
     /// The name of the table's sled tree (also its name in exports).
-    pub fn tree_name(self) -> &'static str {
+    pub(in crate::store) fn tree_name(self) -> &'static str {
         match self {
             Table::Communities => "communities",
             Table::Initiatives => "initiatives",
@@ -143,7 +145,7 @@ impl Table {
 
     /// Whether its records are sealed with a key of their own (see
     /// `keyring`): those that may hold personal data or secrets.
-    pub fn is_sealed(self) -> bool {
+    pub(in crate::store) fn is_sealed(self) -> bool {
         matches!(
             self,
             Table::Communities
@@ -169,12 +171,12 @@ impl Table {
     /// Whether exports hold this table. Sessions are ephemeral credentials:
     /// a backup that signed people in again after a restore, or a copy
     /// that let its reader act as a signed-in moderator, would be a leak.
-    pub fn is_exported(self) -> bool {
+    pub(in crate::store) fn is_exported(self) -> bool {
         self != Table::Sessions
     }
 
     /// Every table, in declaration order.
-    pub const ALL: [Table; 26] = [
+    pub(in crate::store) const ALL: [Table; 26] = [
         Table::Communities,
         Table::Initiatives,
         Table::ServerTokens,
@@ -229,7 +231,7 @@ pub enum CountedSet {
 
 impl CountedSet {
     /// The name of the set's sled tree (also its name in exports).
-    pub fn tree_name(self) -> &'static str {
+    pub(in crate::store) fn tree_name(self) -> &'static str {
         match self {
             CountedSet::Supports => "supports",
             CountedSet::Joins => "joins",
@@ -244,12 +246,12 @@ impl CountedSet {
 
     /// Whether the members' values are sealed (see `keyring`): a joiner's
     /// name, contact and message.
-    pub fn is_sealed(self) -> bool {
+    pub(in crate::store) fn is_sealed(self) -> bool {
         matches!(self, CountedSet::Joins | CountedSet::ReactionReports)
     }
 
     /// Every counted set, in declaration order.
-    pub const ALL: [CountedSet; 8] = [
+    pub(in crate::store) const ALL: [CountedSet; 8] = [
         CountedSet::Supports,
         CountedSet::Joins,
         CountedSet::Reports,
@@ -558,7 +560,7 @@ impl Store {
         self.keyring.made_since_rewrite()
     }
 
-    pub fn remove(&self, table: Table, key: &[u8]) -> StoreResult<()> {
+    pub(in crate::store) fn remove(&self, table: Table, key: &[u8]) -> StoreResult<()> {
         let _permit = self.write_permit();
         engine!(self, e => e.remove(table, key))?;
         self.wrote();
@@ -567,7 +569,7 @@ impl Store {
 
     /// Moves a record to a new key in one atomic step (e.g. rescheduling a
     /// delivery keyed by its due time).
-    pub fn rekey<T: Serialize>(
+    pub(in crate::store) fn rekey<T: Serialize>(
         &self,
         table: Table,
         old_key: &[u8],
@@ -582,7 +584,7 @@ impl Store {
     }
 
     /// Keys and values with keys in `[start, end)`, in key order, at most `limit`.
-    pub fn range<T: DeserializeOwned>(
+    pub(in crate::store) fn range<T: DeserializeOwned>(
         &self,
         table: Table,
         start: &[u8],
@@ -596,7 +598,7 @@ impl Store {
     }
 
     /// The last `limit` values whose key starts with `prefix`, newest key first.
-    pub fn scan_prefix_rev<T: DeserializeOwned>(
+    pub(in crate::store) fn scan_prefix_rev<T: DeserializeOwned>(
         &self,
         table: Table,
         prefix: &[u8],
@@ -608,18 +610,27 @@ impl Store {
             .collect()
     }
 
-    pub fn get<T: DeserializeOwned>(&self, table: Table, key: &[u8]) -> StoreResult<Option<T>> {
+    pub(in crate::store) fn get<T: DeserializeOwned>(
+        &self,
+        table: Table,
+        key: &[u8],
+    ) -> StoreResult<Option<T>> {
         match engine!(self, e => e.get(table, key))? {
             Some(bytes) => self.decode_stored(&bytes).map(Some),
             None => Ok(None),
         }
     }
 
-    pub fn contains(&self, table: Table, key: &[u8]) -> StoreResult<bool> {
+    pub(in crate::store) fn contains(&self, table: Table, key: &[u8]) -> StoreResult<bool> {
         engine!(self, e => e.contains(table, key))
     }
 
-    pub fn put<T: Serialize>(&self, table: Table, key: &[u8], value: &T) -> StoreResult<()> {
+    pub(in crate::store) fn put<T: Serialize>(
+        &self,
+        table: Table,
+        key: &[u8],
+        value: &T,
+    ) -> StoreResult<()> {
         let _permit = self.write_permit();
         let value = self.encode_for(table, value)?;
         engine!(self, e => e.put(table, key, value))?;
@@ -628,7 +639,7 @@ impl Store {
     }
 
     /// Inserts only if the key is absent; false when it already existed.
-    pub fn insert_new<T: Serialize>(
+    pub(in crate::store) fn insert_new<T: Serialize>(
         &self,
         table: Table,
         key: &[u8],
@@ -643,7 +654,7 @@ impl Store {
 
     /// Read-modify-write without lost updates: `change` may run more than once.
     /// Returns the stored result, or `None` when the key does not exist.
-    pub fn update<T, E, F>(
+    pub(in crate::store) fn update<T, E, F>(
         &self,
         table: Table,
         key: &[u8],
@@ -690,7 +701,7 @@ impl Store {
     }
 
     /// All keys and values whose key starts with `prefix`, in key order.
-    pub fn scan_prefix_keyed<T: DeserializeOwned>(
+    pub(in crate::store) fn scan_prefix_keyed<T: DeserializeOwned>(
         &self,
         table: Table,
         prefix: &[u8],
@@ -702,7 +713,7 @@ impl Store {
     }
 
     /// All values whose key starts with `prefix`, in key order.
-    pub fn scan_prefix<T: DeserializeOwned>(
+    pub(in crate::store) fn scan_prefix<T: DeserializeOwned>(
         &self,
         table: Table,
         prefix: &[u8],
@@ -715,7 +726,7 @@ impl Store {
 
     /// Adds `member` to `group` (an existing member keeps its value).
     /// Returns whether it was new, and the count.
-    pub fn set_add(
+    pub(in crate::store) fn set_add(
         &self,
         set: CountedSet,
         group: &[u8],
@@ -727,7 +738,7 @@ impl Store {
 
     /// Adds `member` to `group`, or replaces its value. Returns whether it
     /// was new, and the count.
-    pub fn set_put(
+    pub(in crate::store) fn set_put(
         &self,
         set: CountedSet,
         group: &[u8],
@@ -739,7 +750,7 @@ impl Store {
 
     /// Replaces the value of `member` of `group` if it is there (never adds
     /// it). Returns whether it was there, and the count.
-    pub fn set_replace(
+    pub(in crate::store) fn set_replace(
         &self,
         set: CountedSet,
         group: &[u8],
@@ -750,7 +761,7 @@ impl Store {
     }
 
     /// Removes `member` from `group`. Returns whether it was there, and the count.
-    pub fn set_remove(
+    pub(in crate::store) fn set_remove(
         &self,
         set: CountedSet,
         group: &[u8],
@@ -788,7 +799,7 @@ impl Store {
     /// (a member already there stays, whatever the count), checked and
     /// written under the group's lock (PostgreSQL: its count row's lock), so
     /// a capacity is never exceeded however many add at once.
-    pub fn set_add_within(
+    pub(in crate::store) fn set_add_within(
         &self,
         set: CountedSet,
         group: &[u8],
@@ -808,16 +819,25 @@ impl Store {
         Ok(added)
     }
 
-    pub fn set_contains(&self, set: CountedSet, group: &[u8], member: &[u8]) -> StoreResult<bool> {
+    pub(in crate::store) fn set_contains(
+        &self,
+        set: CountedSet,
+        group: &[u8],
+        member: &[u8],
+    ) -> StoreResult<bool> {
         engine!(self, e => e.set_contains(set, group, member))
     }
 
-    pub fn set_count(&self, set: CountedSet, group: &[u8]) -> StoreResult<u64> {
+    pub(in crate::store) fn set_count(&self, set: CountedSet, group: &[u8]) -> StoreResult<u64> {
         engine!(self, e => e.set_count(set, group))
     }
 
     /// The members' stored values of `group`, in member order.
-    pub fn set_values(&self, set: CountedSet, group: &[u8]) -> StoreResult<Vec<Vec<u8>>> {
+    pub(in crate::store) fn set_values(
+        &self,
+        set: CountedSet,
+        group: &[u8],
+    ) -> StoreResult<Vec<Vec<u8>>> {
         engine!(self, e => e.set_members(set, group))?
             .into_iter()
             .map(|(_, value)| self.open_stored(value))
@@ -825,7 +845,7 @@ impl Store {
     }
 
     /// The members of `group` and their stored values, in member order.
-    pub fn set_members(
+    pub(in crate::store) fn set_members(
         &self,
         set: CountedSet,
         group: &[u8],
@@ -838,7 +858,12 @@ impl Store {
 
     /// Counts the members of `group` one by one (for checks and tests; the
     /// stored count is what requests use).
-    pub fn set_members_len(&self, set: CountedSet, group: &[u8]) -> StoreResult<u64> {
+    #[cfg(test)]
+    pub(in crate::store) fn set_members_len(
+        &self,
+        set: CountedSet,
+        group: &[u8],
+    ) -> StoreResult<u64> {
         engine!(self, e => e.set_members_len(set, group))
     }
 }
@@ -948,6 +973,15 @@ impl Store {
         self.flush_blocking()
     }
 
+    /// The names of every tree [`Store::raw_tree`] reads (tables and counted
+    /// sets), for checks and tests.
+    pub fn tree_names() -> impl Iterator<Item = &'static str> {
+        Table::ALL
+            .into_iter()
+            .map(Table::tree_name)
+            .chain(CountedSet::ALL.into_iter().map(CountedSet::tree_name))
+    }
+
     /// Every key and value of the tree named `name` (counts of counted sets
     /// included, in sled's layout also for PostgreSQL; sealed values opened),
     /// for checks and tests; `None` for an unknown name.
@@ -994,7 +1028,7 @@ fn decode<T: DeserializeOwned>(bytes: &[u8]) -> StoreResult<T> {
 pub type RawRecord = (Vec<u8>, Vec<u8>);
 
 /// Joins key parts with a 0 byte; parts are slugs and ids, which never hold one.
-pub fn key(parts: &[&str]) -> Vec<u8> {
+pub(in crate::store) fn key(parts: &[&str]) -> Vec<u8> {
     parts.join("\0").into_bytes()
 }
 
