@@ -41,7 +41,7 @@ use std::sync::{Arc, RwLock, RwLockReadGuard};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-pub use export_v1::{v1_set, v1_set_name, v1_table, v1_table_name};
+pub use export_v1::{v1_member_record, v1_set_name, v1_table_name, v1_table_record};
 pub use export_v2::{decode_line, member_line, table_line, v2_kinds, V2Line, V2Record};
 pub use flusher::FlushError;
 pub use scope::{belongs_to_community, is_exported};
@@ -928,7 +928,12 @@ impl Store {
     /// Stores `value` (JSON, checked) under `key` as it is (sealed, for a
     /// sealed table, with a key not yet on disk: an import, which ends with
     /// [`Store::finish_import`]).
-    pub fn put_raw(&self, table: Table, key: &[u8], value: &[u8]) -> StoreResult<()> {
+    pub(in crate::store) fn put_raw(
+        &self,
+        table: Table,
+        key: &[u8],
+        value: &[u8],
+    ) -> StoreResult<()> {
         serde_json::from_slice::<serde::de::IgnoredAny>(value)
             .map_err(|e| StoreError::Corrupt(format!("{}: {e}", table.tree_name())))?;
         let _permit = self.write_permit();
@@ -944,7 +949,7 @@ impl Store {
 
     /// Adds a member as it is (sealed as [`Store::put_raw`] seals), without
     /// touching the group's count: call [`Store::finish_import`] after the last one.
-    pub fn put_member_raw(
+    pub(in crate::store) fn put_member_raw(
         &self,
         set: CountedSet,
         group: &[u8],
@@ -963,6 +968,20 @@ impl Store {
         engine!(self, e => e.put_member_raw(set, group, member, value))?;
         self.wrote();
         Ok(())
+    }
+
+    /// Stores one record of an export as it is (see [`Store::put_raw`] and
+    /// [`Store::put_member_raw`]): call [`Store::finish_import`] after the last one.
+    pub fn import_record(&self, record: &V2Record<'_>) -> StoreResult<()> {
+        match record {
+            V2Record::Table { table, key, value } => self.put_raw(*table, key, value),
+            V2Record::Member {
+                set,
+                group,
+                member,
+                value,
+            } => self.put_member_raw(*set, group, member, value),
+        }
     }
 
     /// Sets every count from its members and puts it all on disk: ends an import.
