@@ -9,7 +9,8 @@ use mekaar_api::admin::Role;
 use mekaar_api::{CommunityCreate, CommunityUpdate, InitiativeCreate, ModerationPolicy};
 use mekaar_server::connections::ConnectionLimits;
 use mekaar_server::http::Settings;
-use mekaar_server::{assets, auth, communities, demo, export, initiatives, server, store::Store};
+use mekaar_server::store::{Store, StoreConfig};
+use mekaar_server::{assets, auth, communities, demo, export, initiatives, server};
 
 #[derive(Parser)]
 #[command(
@@ -84,6 +85,18 @@ enum Command {
     /// Restore a backup (a file, or the newest backup in a directory) into a
     /// new, empty data directory (--data-dir).
     Restore { from: PathBuf },
+    /// Move the installation to another engine (e.g. from sled to
+    /// PostgreSQL) with the server stopped: every record is copied, then read
+    /// back from the target and compared. The target must be empty.
+    MigrateStore {
+        /// Where it is now: `sled:DIR` or `postgres://…`.
+        #[arg(long)]
+        from: String,
+        /// Where it goes: `sled:DIR` (a new directory) or `postgres://…` (an
+        /// empty database; its schema is made).
+        #[arg(long)]
+        to: String,
+    },
 }
 
 #[derive(Args)]
@@ -277,6 +290,57 @@ fn import_into_database(store: &Store, file: &std::path::Path) -> Result<(), Str
     Ok(())
 }
 
+/// `migrate-store --from A --to B`.
+fn migrate_store(from: &str, to: &str) -> Result<(), String> {
+    let (from, to) = (store_address(from)?, store_address(to)?);
+    if let StoreConfig::Sled(dir) = &from {
+        if !dir.join("db").exists() {
+            return Err(format!("{} holds no Mekaar data", dir.display()));
+        }
+    }
+    if describe(&from) == describe(&to) {
+        return Err("--from and --to name the same store".to_string());
+    }
+    let source = Store::open_with(&from).map_err(|e| e.to_string())?;
+    let target = Store::open_with(&to).map_err(|e| e.to_string())?;
+    let moved = source.copy_into(&target).map_err(|e| e.to_string())?;
+    eprintln!(
+        "Moved {} records and {} set members from {} to {}; read back, they match.",
+        moved.records,
+        moved.members,
+        describe(&from),
+        describe(&to)
+    );
+    Ok(())
+}
+
+/// `sled:DIR` or a `postgres://` URL.
+fn store_address(text: &str) -> Result<StoreConfig, String> {
+    if let Some(dir) = text.strip_prefix("sled:") {
+        return Ok(StoreConfig::Sled(PathBuf::from(dir)));
+    }
+    if text.starts_with("postgres://") || text.starts_with("postgresql://") {
+        return Ok(StoreConfig::Postgres(text.to_string()));
+    }
+    Err(format!(
+        "`{text}` is not a store: write sled:DIR or postgres://user@host:port/database"
+    ))
+}
+
+/// A store's address for messages, without a password.
+fn describe(config: &StoreConfig) -> String {
+    match config {
+        StoreConfig::Sled(dir) => format!("sled:{}", dir.display()),
+        StoreConfig::Postgres(url) => match url.split_once("://") {
+            Some((scheme, rest)) => match rest.rsplit_once('@') {
+                Some((_, host)) => format!("{scheme}://…@{host}"),
+                None => url.clone(),
+            },
+            None => url.clone(),
+        },
+    }
+}
+
 fn run(cli: Cli) -> Result<(), String> {
     // Import, restore and backup do not open the data directory as it is.
     let open = || {
@@ -358,6 +422,7 @@ fn run(cli: Cli) -> Result<(), String> {
             );
             Ok(())
         }
+        Command::MigrateStore { from, to } => migrate_store(&from, &to),
         Command::Restore { from } => {
             let (file, summary) =
                 export::restore(&cli.data_dir, &from).map_err(|e| e.to_string())?;

@@ -23,6 +23,7 @@ mod joins;
 mod keyring;
 mod mail;
 mod meetings;
+mod migrate;
 mod photos;
 mod polls;
 mod postgres;
@@ -44,6 +45,7 @@ use serde::Serialize;
 pub use export_v1::{v1_member_record, v1_set_name, v1_table_name, v1_table_record};
 pub use export_v2::{decode_line, member_line, table_line, v2_kinds, V2Line, V2Record};
 pub use flusher::FlushError;
+pub use migrate::{MoveError, Moved};
 pub use scope::{belongs_to_community, is_exported};
 
 /// Plain record tables, each a sled tree (a PostgreSQL table) of JSON values.

@@ -374,3 +374,104 @@ async fn two_servers_on_one_postgresql_database_count_each_support_once() {
     two.kill9().unwrap();
     assert!(!unused.join("db").exists(), "sled was opened after all");
 }
+
+/// `migrate-store`: a sled installation moved into an empty store (PostgreSQL under
+/// `MEKAAR_TEST_DATABASE`, another sled directory otherwise) exports the same records,
+/// serves the same supports and still counts each voter once; a second move into the
+/// now full target is refused with a clear message.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn migrate_store_moves_an_installation_record_for_record() {
+    let work = tempfile::tempdir().unwrap();
+    let sled_dir = work.path().join("sled");
+    let unused = work.path().join("unused");
+    ok(
+        &sled_dir,
+        &["community", "create", "baarlo", "--name", "Baarlo"],
+    );
+    let id = last_line(&ok(
+        &sled_dir,
+        &[
+            "initiative",
+            "create",
+            "baarlo",
+            "--title",
+            "Een AED bij de kerk",
+        ],
+    ));
+    let http = http_client();
+    let support = |server: &ServerProcess, n: u64| {
+        http.put(server.url(&format!(
+            "/api/v1/communities/baarlo/initiatives/{id}/support"
+        )))
+        .header(mekaar_api::VOTER_HEADER, voter_key(n))
+        .send()
+    };
+    let count = |server: &ServerProcess| {
+        let url = server.url("/api/v1/communities/baarlo/initiatives");
+        let http = http.clone();
+        async move {
+            let list: Value = http.get(url).send().await.unwrap().json().await.unwrap();
+            list["initiatives"][0]["support_count"].clone()
+        }
+    };
+    let old = ServerProcess::start(server_bin(), &sled_dir).unwrap();
+    for n in 0..5 {
+        assert!(support(&old, n).await.unwrap().status().is_success());
+    }
+    // Every answered support is on disk.
+    old.kill9().unwrap();
+
+    let database = mekaar_tests::test_database_url(&work.path().join("pg")).await;
+    let new_dir = work.path().join("sled-new");
+    let (to, target_args): (String, Vec<String>) = match &database {
+        Some(url) => (url.clone(), vec!["--database".into(), url.clone()]),
+        None => (format!("sled:{}", new_dir.display()), Vec::new()),
+    };
+    let target_dir = if database.is_some() {
+        &unused
+    } else {
+        &new_dir
+    };
+    let from = format!("sled:{}", sled_dir.display());
+    let moved = run(&unused, &["migrate-store", "--from", &from, "--to", &to]);
+    let said = String::from_utf8_lossy(&moved.stderr).to_string();
+    assert!(moved.status.success(), "{said}");
+    assert!(said.contains("and 5 set members"), "{said}");
+    assert!(!said.contains("password"), "{said}");
+
+    // The same records, line for line (the header holds the export's time).
+    let export_of = |dir: &Path, extra: &[String]| {
+        let mut args: Vec<&str> = extra.iter().map(String::as_str).collect();
+        args.push("export");
+        let text = ok(dir, &args);
+        text.lines().skip(1).map(str::to_string).collect::<Vec<_>>()
+    };
+    let before = export_of(&sled_dir, &[]);
+    let after = export_of(target_dir, &target_args);
+    assert!(before.len() > 3, "{before:?}");
+    assert_eq!(before, after);
+
+    let args: Vec<&str> = target_args.iter().map(String::as_str).collect();
+    let new = ServerProcess::start_with_args(server_bin(), target_dir, &args).unwrap();
+    assert_eq!(count(&new).await, 5);
+    assert!(support(&new, 0).await.unwrap().status().is_success());
+    assert_eq!(
+        count(&new).await,
+        5,
+        "a voter who supported before counts once"
+    );
+    assert!(support(&new, 5).await.unwrap().status().is_success());
+    assert_eq!(count(&new).await, 6);
+    new.kill9().unwrap();
+
+    let again = run(&unused, &["migrate-store", "--from", &from, "--to", &to]);
+    assert!(!again.status.success());
+    let said = String::from_utf8_lossy(&again.stderr);
+    assert!(said.contains("already holds data"), "{said}");
+    let nonsense = run(
+        &unused,
+        &["migrate-store", "--from", &from, "--to", "mysql://x"],
+    );
+    assert!(!nonsense.status.success());
+    assert!(String::from_utf8_lossy(&nonsense.stderr).contains("is not a store"));
+}
