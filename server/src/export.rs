@@ -13,7 +13,7 @@
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 
-use crate::store::{self, CountedSet, Record, Snapshot, Store, StoreError, Table, V2Record};
+use crate::store::{self, Record, Snapshot, Store, StoreError, V2Record};
 
 /// The `format` of the header line.
 pub const FORMAT: &str = "mekaar-export";
@@ -170,7 +170,7 @@ pub fn write_snapshot_version(
         {
             return Err(ExportError::Store(StoreError::Corrupt(format!(
                 "a value in {} holds a line break",
-                table.tree_name()
+                store::v1_table_name(*table)
             ))));
         }
     }
@@ -243,7 +243,7 @@ fn write_v1(snapshot: &Snapshot, out: &mut impl Write) -> std::io::Result<u64> {
             write!(
                 out,
                 "{{\"table\":\"{}\",\"key\":\"{}\",\"value\":",
-                table.tree_name(),
+                store::v1_table_name(*table),
                 hex::encode(key)
             )?;
             out.write_all(value)?;
@@ -256,7 +256,7 @@ fn write_v1(snapshot: &Snapshot, out: &mut impl Write) -> std::io::Result<u64> {
             writeln!(
                 out,
                 "{{\"set\":\"{}\",\"group\":\"{}\",\"member\":\"{}\",\"value\":\"{}\"}}",
-                set.tree_name(),
+                store::v1_set_name(*set),
                 hex::encode(&m.group),
                 hex::encode(&m.member),
                 hex::encode(&m.value)
@@ -286,17 +286,8 @@ pub struct Summary {
 /// One parsed line of an export.
 enum Line<'a> {
     Header(Summary),
-    Table {
-        table: Table,
-        key: Vec<u8>,
-        value: &'a [u8],
-    },
-    Member {
-        set: CountedSet,
-        group: Vec<u8>,
-        member: Vec<u8>,
-        value: Vec<u8>,
-    },
+    /// A table or set record (of either version).
+    Record(V2Record<'a>),
     End(u64),
 }
 
@@ -304,18 +295,7 @@ impl Line<'_> {
     /// The record a table or set line holds.
     fn record(&self) -> Option<Record<'_>> {
         match self {
-            Line::Table { table, key, value } => Some(Record::Table {
-                table: *table,
-                key,
-                value,
-            }),
-            Line::Member {
-                set, group, member, ..
-            } => Some(Record::Member {
-                set: *set,
-                group,
-                member,
-            }),
+            Line::Record(record) => Some(record.record()),
             Line::Header(_) | Line::End(_) => None,
         }
     }
@@ -364,7 +344,7 @@ fn read_export(
                 ended = true;
                 continue;
             }
-            Line::Table { .. } | Line::Member { .. } => {
+            Line::Record(_) => {
                 records += 1;
                 let scope = summary.as_ref().map(|s| &s.scope);
                 if let (Some(scope @ Scope::Community(_)), Some(record)) = (scope, line.record()) {
@@ -410,13 +390,7 @@ pub fn import_into(store: &Store, input: &mut dyn BufRead) -> Result<Summary, Ex
     }
     let mut apply = |line: &Line<'_>| -> Result<(), ExportError> {
         match line {
-            Line::Table { table, key, value } => store.put_raw(*table, key, value)?,
-            Line::Member {
-                set,
-                group,
-                member,
-                value,
-            } => store.put_member_raw(*set, group, member, value)?,
+            Line::Record(record) => store.import_record(record)?,
             Line::Header(_) | Line::End(_) => {}
         }
         Ok(())
@@ -665,52 +639,25 @@ fn parse_line(text: &[u8], number: u64, version: Option<u64>) -> Result<Line<'_>
                     "neither a record (with a `kind` string) nor the end",
                 )
             })?;
-            return Ok(
-                match store::decode_line(&kind, &fields).map_err(|why| bad(number, why))? {
-                    V2Record::Table { table, key, value } => Line::Table { table, key, value },
-                    V2Record::Member {
-                        set,
-                        group,
-                        member,
-                        value,
-                    } => Line::Member {
-                        set,
-                        group,
-                        member,
-                        value,
-                    },
-                },
-            );
+            return Ok(Line::Record(
+                store::decode_line(&kind, &fields).map_err(|why| bad(number, why))?,
+            ));
         }
     } else if let Some(name) = field("table") {
         known(&["table", "key", "value"])?;
         let name: String =
             serde_json::from_slice(name).map_err(|_| bad(number, "`table` is not a string"))?;
-        let table = Table::ALL
-            .into_iter()
-            .filter(|t| t.is_exported())
-            .find(|t| t.tree_name() == name)
-            .ok_or_else(|| bad(number, format!("unknown table `{name}`")))?;
         let value = field("value").ok_or_else(|| bad(number, "`value` is missing"))?;
-        return Ok(Line::Table {
-            table,
-            key: hex("key")?,
-            value,
-        });
+        let record = store::v1_table_record(&name, hex("key")?, value)
+            .ok_or_else(|| bad(number, format!("unknown table `{name}`")))?;
+        return Ok(Line::Record(record));
     }
     if version == 1 && field("set").is_some() {
         known(&["set", "group", "member", "value"])?;
         let name = string("set")?;
-        let set = CountedSet::ALL
-            .into_iter()
-            .find(|s| s.tree_name() == name)
+        let record = store::v1_member_record(&name, hex("group")?, hex("member")?, hex("value")?)
             .ok_or_else(|| bad(number, format!("unknown set `{name}`")))?;
-        return Ok(Line::Member {
-            set,
-            group: hex("group")?,
-            member: hex("member")?,
-            value: hex("value")?,
-        });
+        return Ok(Line::Record(record));
     }
     if let Some(end) = field("end") {
         known(&["end"])?;

@@ -98,20 +98,6 @@ pub fn is_final(status: InitiativeStatus) -> bool {
     )
 }
 
-/// The key of an initiative's record. Only for modules and tests whose
-/// storage has not moved into `store` yet: use the `Store::initiative_*`
-/// functions.
-pub fn store_key(community: &str, id: &str) -> Vec<u8> {
-    Store::initiative_key(community, id)
-}
-
-/// The group key of an initiative's counted sets (supports, joins, reports).
-/// Only for modules whose storage has not moved into `store` yet: use
-/// `Store::support_count` and the like.
-pub fn set_group(community: &Community, id: &str) -> Vec<u8> {
-    Store::initiative_key(&community.slug, id)
-}
-
 /// Any initiative, whatever its moderation state (for moderators, initiators).
 pub fn get(store: &Store, community: &Community, id: &str) -> ApiResult<Initiative> {
     if !secrets::is_plausible_id(id) {

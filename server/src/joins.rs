@@ -2,7 +2,6 @@
 //! only the initiator and moderators see who joined and how to reach them.
 
 use mekaar_api::{limits, ErrorCode, JoinAdmin, JoinDetail, JoinRequest, JoinState};
-use sha2::{Digest, Sha256};
 
 use crate::communities::{check_text, Community};
 use crate::errors::{ApiError, ApiResult};
@@ -107,18 +106,7 @@ pub fn admin_details(store: &Store, community: &Community, id: &str) -> ApiResul
 /// stored voter hash, so it is stable, yet the same resident has unrelated
 /// ids on different initiatives (a list of ids links no one).
 pub fn id_of_joiner(community: &Community, initiative: &str, voter: &[u8]) -> String {
-    joiner_id(&Store::initiative_key(&community.slug, initiative), voter)
-}
-
-/// [`id_of_joiner`] by the initiative's key (see `store::initiatives`): the
-/// bytes the ids given out so far were made of.
-pub fn joiner_id(group: &[u8], member: &[u8]) -> String {
-    let mut hasher = Sha256::new();
-    hasher.update(b"mekaar-joiner\0");
-    hasher.update((group.len() as u32).to_be_bytes());
-    hasher.update(group);
-    hasher.update(member);
-    secrets::hex(&hasher.finalize()[..8])
+    Store::joiner_id(&community.slug, initiative, voter)
 }
 
 /// Details only a join made before erasure can have: a join needs a name.

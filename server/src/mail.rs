@@ -490,7 +490,7 @@ pub fn unsubscribe_voter(
     Ok(store.mail_subscription_remove(&id)?)
 }
 
-/// A moderator erased a joiner (by the id `joins::joiner_id` gives): their
+/// A moderator erased a joiner (by the id `joins::id_of_joiner` gives): their
 /// subscription and waiting mails go.
 pub fn forget_joiner(
     store: &Store,
@@ -498,12 +498,11 @@ pub fn forget_joiner(
     initiative: &str,
     joiner: &str,
 ) -> ApiResult<bool> {
-    let group = initiatives::set_group(community, initiative);
     for subscriber in store.mail_subscriptions(&community.slug, initiative)? {
         let Some(voter) = subscriber.voter else {
             continue;
         };
-        if crate::joins::joiner_id(&group, &voter) == joiner {
+        if crate::joins::id_of_joiner(community, initiative, &voter) == joiner {
             return Ok(store.mail_subscription_remove(&subscriber.id)?);
         }
     }

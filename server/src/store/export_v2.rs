@@ -13,7 +13,7 @@
 
 use serde_json::Value;
 
-use super::{CountedSet, Table};
+use super::{CountedSet, Record, Table};
 
 /// One part of a key.
 #[derive(Debug, Clone, Copy)]
@@ -304,6 +304,26 @@ pub enum V2Record<'a> {
         member: Vec<u8>,
         value: Vec<u8>,
     },
+}
+
+impl V2Record<'_> {
+    /// What the record is, for scope checks ([`super::Record`]).
+    pub fn record(&self) -> Record<'_> {
+        match self {
+            V2Record::Table { table, key, value } => Record::Table {
+                table: *table,
+                key,
+                value,
+            },
+            V2Record::Member {
+                set, group, member, ..
+            } => Record::Member {
+                set: *set,
+                group,
+                member,
+            },
+        }
+    }
 }
 
 /// The kind names of version 2, tables' first (for docs and checks).

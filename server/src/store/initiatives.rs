@@ -14,7 +14,7 @@ use crate::initiatives::{CodeTarget, Initiative};
 impl Store {
     /// The key of an initiative's record, which is also the group of its
     /// counted sets (see the module's comment).
-    pub fn initiative_key(community: &str, id: &str) -> Vec<u8> {
+    pub(in crate::store) fn initiative_key(community: &str, id: &str) -> Vec<u8> {
         key(&[community, id])
     }
 

@@ -6,6 +6,7 @@
 //! detail.
 
 use mekaar_api::JoinDetail;
+use sha2::{Digest, Sha256};
 
 use super::{CountedSet, Store, StoreError, StoreResult};
 
@@ -14,6 +15,19 @@ fn encode_detail(detail: &JoinDetail) -> StoreResult<Vec<u8>> {
 }
 
 impl Store {
+    /// The id of one joiner (see `joins::id_of_joiner`): a hash of the
+    /// initiative's key and the stored voter hash, the bytes the ids given out
+    /// so far were made of.
+    pub fn joiner_id(community: &str, initiative: &str, voter: &[u8]) -> String {
+        let group = Store::initiative_key(community, initiative);
+        let mut hasher = Sha256::new();
+        hasher.update(b"mekaar-joiner\0");
+        hasher.update((group.len() as u32).to_be_bytes());
+        hasher.update(&group);
+        hasher.update(voter);
+        crate::secrets::hex(&hasher.finalize()[..8])
+    }
+
     /// How many joined the initiative.
     pub fn join_count(&self, community: &str, initiative: &str) -> StoreResult<u64> {
         self.set_count(

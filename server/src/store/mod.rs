@@ -15,6 +15,7 @@ mod communities;
 #[cfg(test)]
 mod disc_layout_tests;
 mod discussions;
+mod export_v1;
 mod export_v2;
 mod flusher;
 mod initiatives;
@@ -23,6 +24,7 @@ mod keyring;
 mod mail;
 mod meetings;
 mod migrate;
+mod names;
 mod photos;
 mod polls;
 mod postgres;
@@ -41,227 +43,14 @@ use std::sync::{Arc, RwLock, RwLockReadGuard};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+pub use export_v1::{v1_member_record, v1_set_name, v1_table_name, v1_table_record};
 pub use export_v2::{decode_line, member_line, table_line, v2_kinds, V2Line, V2Record};
 pub use flusher::FlushError;
+// Reachable in `store` only: outside it a table or set is a value to hand
+// back (snapshots, export lines), never a name to build keys with.
 pub use migrate::{MoveError, Moved};
+use names::{CountedSet, Table};
 pub use scope::{belongs_to_community, is_exported};
-
-/// Plain record tables, each a sled tree (a PostgreSQL table) of JSON values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Table {
-    Communities,
-    Initiatives,
-    /// Hashes of server-wide admin tokens (made by the CLI only).
-    ServerTokens,
-    /// Moderation and admin actions, per community in time order.
-    Audit,
-    /// Webhook deliveries still to make, keyed by when they are due.
-    WebhookOutbox,
-    /// Every delivery attempt, per community in time order.
-    WebhookLog,
-    /// Polls, keyed by community + poll id.
-    Polls,
-    /// A poll's short join code (unique per server) → its community and id.
-    PollJoinCodes,
-    /// Voter keys used per poll, round and keyed network hash (never an IP);
-    /// forgotten after the poll closes.
-    PollNetworks,
-    /// Hashes of a poll's printed single-use vote codes.
-    VoteCodes,
-    /// A poll id → its community and id (for `/control/{poll}`, `/overlay/{poll}`).
-    PollIds,
-    /// Secrets of this server that must outlive a restart (by name).
-    ServerSecrets,
-    /// Console sessions, keyed by the SHA-256 of the session id (the id
-    /// itself lives only in the browser's cookie). Never exported.
-    Sessions,
-    /// Photo renditions (JPEG bytes made by the server), keyed by the
-    /// SHA-256 of the bytes, with the initiatives that show them.
-    Photos,
-    /// Threads' settings (open, closing time) and topics, by community,
-    /// kind and id; an initiative's or poll's thread has one only once changed.
-    Threads,
-    /// Residents' reactions, by community, thread and time-ordered id.
-    Reactions,
-    /// A reaction id → its thread (reactions are addressed by id alone).
-    ReactionThreads,
-    /// Hashed voter keys with a reaction a moderator let through, per
-    /// community (for "a key's first reaction waits").
-    ReactionAuthors,
-    /// Meetings of initiatives, by community and meeting id.
-    Meetings,
-    /// E-mails waiting to be sent, keyed by when they are due (sealed: an
-    /// address and a text; removed once sent, bounced or given up).
-    MailOutbox,
-    /// "Houd me op de hoogte": by community, initiative and hashed voter key
-    /// (sealed: the address and the unsubscribe link).
-    MailSubscriptions,
-    /// SHA-256 of a confirm or unsubscribe token → its subscription.
-    MailTokens,
-    /// Per initiative: news waiting for the next digest, and when the last went.
-    MailDigests,
-    /// Per initiative with an initiator's address: that address and the
-    /// manage token, to mail the link again ("link kwijt?"; sealed).
-    MailManage,
-    /// Per community: mails sent, failed and bounced; per address hash: bounces.
-    MailStats,
-    /// An initiative's short link code (`/i/{code}`, unique per server) →
-    /// its community and id.
-    InitiativeCodes,
-}
-
-impl Table {
-    /// The name of the table's sled tree (also its name in exports).
-    pub fn tree_name(self) -> &'static str {
-        match self {
-            Table::Communities => "communities",
-            Table::Initiatives => "initiatives",
-            Table::ServerTokens => "server_tokens",
-            Table::Audit => "audit",
-            Table::WebhookOutbox => "webhook_outbox",
-            Table::WebhookLog => "webhook_log",
-            Table::Polls => "polls",
-            Table::PollJoinCodes => "poll_join_codes",
-            Table::PollNetworks => "poll_networks",
-            Table::VoteCodes => "vote_codes",
-            Table::PollIds => "poll_ids",
-            Table::ServerSecrets => "server_secrets",
-            Table::Sessions => "sessions",
-            Table::Photos => "photos",
-            Table::Threads => "threads",
-            Table::Reactions => "reactions",
-            Table::ReactionThreads => "reaction_threads",
-            Table::ReactionAuthors => "reaction_authors",
-            Table::Meetings => "meetings",
-            Table::MailOutbox => "mail_outbox",
-            Table::MailSubscriptions => "mail_subscriptions",
-            Table::MailTokens => "mail_tokens",
-            Table::MailDigests => "mail_digests",
-            Table::MailManage => "mail_manage",
-            Table::MailStats => "mail_stats",
-            Table::InitiativeCodes => "initiative_codes",
-        }
-    }
-
-    /// Whether its records are sealed with a key of their own (see
-    /// `keyring`): those that may hold personal data or secrets.
-    pub fn is_sealed(self) -> bool {
-        matches!(
-            self,
-            Table::Communities
-                | Table::Initiatives
-                | Table::Audit
-                | Table::WebhookOutbox
-                // A poll round's network secret: with it and the round's
-                // counters from an old log segment, IPv4 networks could be
-                // tried one by one after the counters were deleted.
-                | Table::ServerSecrets
-                // A removed photo is erased for real, as personal data are:
-                // a photo may show people, and a removal is often a request.
-                | Table::Photos
-                // Display names and texts: erased for real on removal.
-                | Table::Reactions
-                // Addresses, mail texts, manage tokens.
-                | Table::MailOutbox
-                | Table::MailSubscriptions
-                | Table::MailManage
-        )
-    }
-
-    /// Whether exports hold this table. Sessions are ephemeral credentials:
-    /// a backup that signed people in again after a restore, or a copy
-    /// that let its reader act as a signed-in moderator, would be a leak.
-    pub fn is_exported(self) -> bool {
-        self != Table::Sessions
-    }
-
-    /// Every table, in declaration order.
-    pub const ALL: [Table; 26] = [
-        Table::Communities,
-        Table::Initiatives,
-        Table::ServerTokens,
-        Table::Audit,
-        Table::WebhookOutbox,
-        Table::WebhookLog,
-        Table::Polls,
-        Table::PollJoinCodes,
-        Table::PollNetworks,
-        Table::VoteCodes,
-        Table::PollIds,
-        Table::ServerSecrets,
-        Table::Sessions,
-        Table::Photos,
-        Table::Threads,
-        Table::Reactions,
-        Table::ReactionThreads,
-        Table::ReactionAuthors,
-        Table::Meetings,
-        Table::MailOutbox,
-        Table::MailSubscriptions,
-        Table::MailTokens,
-        Table::MailDigests,
-        Table::MailManage,
-        Table::MailStats,
-        Table::InitiativeCodes,
-    ];
-}
-
-/// Counted sets: members grouped by a key, with a count per group.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CountedSet {
-    /// group: an initiative; member: a hashed voter key.
-    Supports,
-    /// group: an initiative; member: a hashed voter key; value: the join details.
-    Joins,
-    /// group: an initiative; member: a hashed voter key; value: the report.
-    Reports,
-    /// group: a poll's round; member: a hashed voter key or vote code;
-    /// value: the chosen option indexes, one byte each.
-    Votes,
-    /// group: a reaction; member: a hashed voter key ("eens").
-    Agrees,
-    /// group: a reaction; member: a hashed voter key; value: the reason.
-    ReactionReports,
-    /// group: a thread; member: the id of a published reaction (so the
-    /// count is the thread's number of published reactions).
-    PublishedReactions,
-    /// group: a meeting; member: a hashed voter key ("ik kom").
-    Attendees,
-}
-
-impl CountedSet {
-    /// The name of the set's sled tree (also its name in exports).
-    pub fn tree_name(self) -> &'static str {
-        match self {
-            CountedSet::Supports => "supports",
-            CountedSet::Joins => "joins",
-            CountedSet::Reports => "reports",
-            CountedSet::Votes => "votes",
-            CountedSet::Agrees => "agrees",
-            CountedSet::ReactionReports => "reaction_reports",
-            CountedSet::PublishedReactions => "published_reactions",
-            CountedSet::Attendees => "attendees",
-        }
-    }
-
-    /// Whether the members' values are sealed (see `keyring`): a joiner's
-    /// name, contact and message.
-    pub fn is_sealed(self) -> bool {
-        matches!(self, CountedSet::Joins | CountedSet::ReactionReports)
-    }
-
-    /// Every counted set, in declaration order.
-    pub const ALL: [CountedSet; 8] = [
-        CountedSet::Supports,
-        CountedSet::Joins,
-        CountedSet::Reports,
-        CountedSet::Votes,
-        CountedSet::Agrees,
-        CountedSet::ReactionReports,
-        CountedSet::PublishedReactions,
-        CountedSet::Attendees,
-    ];
-}
 
 #[derive(Debug)]
 pub enum StoreError {
@@ -560,7 +349,7 @@ impl Store {
         self.keyring.made_since_rewrite()
     }
 
-    pub fn remove(&self, table: Table, key: &[u8]) -> StoreResult<()> {
+    pub(in crate::store) fn remove(&self, table: Table, key: &[u8]) -> StoreResult<()> {
         let _permit = self.write_permit();
         engine!(self, e => e.remove(table, key))?;
         self.wrote();
@@ -569,7 +358,7 @@ impl Store {
 
     /// Moves a record to a new key in one atomic step (e.g. rescheduling a
     /// delivery keyed by its due time).
-    pub fn rekey<T: Serialize>(
+    pub(in crate::store) fn rekey<T: Serialize>(
         &self,
         table: Table,
         old_key: &[u8],
@@ -584,7 +373,7 @@ impl Store {
     }
 
     /// Keys and values with keys in `[start, end)`, in key order, at most `limit`.
-    pub fn range<T: DeserializeOwned>(
+    pub(in crate::store) fn range<T: DeserializeOwned>(
         &self,
         table: Table,
         start: &[u8],
@@ -598,7 +387,7 @@ impl Store {
     }
 
     /// The last `limit` values whose key starts with `prefix`, newest key first.
-    pub fn scan_prefix_rev<T: DeserializeOwned>(
+    pub(in crate::store) fn scan_prefix_rev<T: DeserializeOwned>(
         &self,
         table: Table,
         prefix: &[u8],
@@ -610,18 +399,27 @@ impl Store {
             .collect()
     }
 
-    pub fn get<T: DeserializeOwned>(&self, table: Table, key: &[u8]) -> StoreResult<Option<T>> {
+    pub(in crate::store) fn get<T: DeserializeOwned>(
+        &self,
+        table: Table,
+        key: &[u8],
+    ) -> StoreResult<Option<T>> {
         match engine!(self, e => e.get(table, key))? {
             Some(bytes) => self.decode_stored(&bytes).map(Some),
             None => Ok(None),
         }
     }
 
-    pub fn contains(&self, table: Table, key: &[u8]) -> StoreResult<bool> {
+    pub(in crate::store) fn contains(&self, table: Table, key: &[u8]) -> StoreResult<bool> {
         engine!(self, e => e.contains(table, key))
     }
 
-    pub fn put<T: Serialize>(&self, table: Table, key: &[u8], value: &T) -> StoreResult<()> {
+    pub(in crate::store) fn put<T: Serialize>(
+        &self,
+        table: Table,
+        key: &[u8],
+        value: &T,
+    ) -> StoreResult<()> {
         let _permit = self.write_permit();
         let value = self.encode_for(table, value)?;
         engine!(self, e => e.put(table, key, value))?;
@@ -630,7 +428,7 @@ impl Store {
     }
 
     /// Inserts only if the key is absent; false when it already existed.
-    pub fn insert_new<T: Serialize>(
+    pub(in crate::store) fn insert_new<T: Serialize>(
         &self,
         table: Table,
         key: &[u8],
@@ -645,7 +443,7 @@ impl Store {
 
     /// Read-modify-write without lost updates: `change` may run more than once.
     /// Returns the stored result, or `None` when the key does not exist.
-    pub fn update<T, E, F>(
+    pub(in crate::store) fn update<T, E, F>(
         &self,
         table: Table,
         key: &[u8],
@@ -692,7 +490,7 @@ impl Store {
     }
 
     /// All keys and values whose key starts with `prefix`, in key order.
-    pub fn scan_prefix_keyed<T: DeserializeOwned>(
+    pub(in crate::store) fn scan_prefix_keyed<T: DeserializeOwned>(
         &self,
         table: Table,
         prefix: &[u8],
@@ -704,7 +502,7 @@ impl Store {
     }
 
     /// All values whose key starts with `prefix`, in key order.
-    pub fn scan_prefix<T: DeserializeOwned>(
+    pub(in crate::store) fn scan_prefix<T: DeserializeOwned>(
         &self,
         table: Table,
         prefix: &[u8],
@@ -717,7 +515,7 @@ impl Store {
 
     /// Adds `member` to `group` (an existing member keeps its value).
     /// Returns whether it was new, and the count.
-    pub fn set_add(
+    pub(in crate::store) fn set_add(
         &self,
         set: CountedSet,
         group: &[u8],
@@ -729,7 +527,7 @@ impl Store {
 
     /// Adds `member` to `group`, or replaces its value. Returns whether it
     /// was new, and the count.
-    pub fn set_put(
+    pub(in crate::store) fn set_put(
         &self,
         set: CountedSet,
         group: &[u8],
@@ -741,7 +539,7 @@ impl Store {
 
     /// Replaces the value of `member` of `group` if it is there (never adds
     /// it). Returns whether it was there, and the count.
-    pub fn set_replace(
+    pub(in crate::store) fn set_replace(
         &self,
         set: CountedSet,
         group: &[u8],
@@ -752,7 +550,7 @@ impl Store {
     }
 
     /// Removes `member` from `group`. Returns whether it was there, and the count.
-    pub fn set_remove(
+    pub(in crate::store) fn set_remove(
         &self,
         set: CountedSet,
         group: &[u8],
@@ -790,7 +588,7 @@ impl Store {
     /// (a member already there stays, whatever the count), checked and
     /// written under the group's lock (PostgreSQL: its count row's lock), so
     /// a capacity is never exceeded however many add at once.
-    pub fn set_add_within(
+    pub(in crate::store) fn set_add_within(
         &self,
         set: CountedSet,
         group: &[u8],
@@ -810,16 +608,25 @@ impl Store {
         Ok(added)
     }
 
-    pub fn set_contains(&self, set: CountedSet, group: &[u8], member: &[u8]) -> StoreResult<bool> {
+    pub(in crate::store) fn set_contains(
+        &self,
+        set: CountedSet,
+        group: &[u8],
+        member: &[u8],
+    ) -> StoreResult<bool> {
         engine!(self, e => e.set_contains(set, group, member))
     }
 
-    pub fn set_count(&self, set: CountedSet, group: &[u8]) -> StoreResult<u64> {
+    pub(in crate::store) fn set_count(&self, set: CountedSet, group: &[u8]) -> StoreResult<u64> {
         engine!(self, e => e.set_count(set, group))
     }
 
     /// The members' stored values of `group`, in member order.
-    pub fn set_values(&self, set: CountedSet, group: &[u8]) -> StoreResult<Vec<Vec<u8>>> {
+    pub(in crate::store) fn set_values(
+        &self,
+        set: CountedSet,
+        group: &[u8],
+    ) -> StoreResult<Vec<Vec<u8>>> {
         engine!(self, e => e.set_members(set, group))?
             .into_iter()
             .map(|(_, value)| self.open_stored(value))
@@ -827,7 +634,7 @@ impl Store {
     }
 
     /// The members of `group` and their stored values, in member order.
-    pub fn set_members(
+    pub(in crate::store) fn set_members(
         &self,
         set: CountedSet,
         group: &[u8],
@@ -840,7 +647,12 @@ impl Store {
 
     /// Counts the members of `group` one by one (for checks and tests; the
     /// stored count is what requests use).
-    pub fn set_members_len(&self, set: CountedSet, group: &[u8]) -> StoreResult<u64> {
+    #[cfg(test)]
+    pub(in crate::store) fn set_members_len(
+        &self,
+        set: CountedSet,
+        group: &[u8],
+    ) -> StoreResult<u64> {
         engine!(self, e => e.set_members_len(set, group))
     }
 }
@@ -905,7 +717,12 @@ impl Store {
     /// Stores `value` (JSON, checked) under `key` as it is (sealed, for a
     /// sealed table, with a key not yet on disk: an import, which ends with
     /// [`Store::finish_import`]).
-    pub fn put_raw(&self, table: Table, key: &[u8], value: &[u8]) -> StoreResult<()> {
+    pub(in crate::store) fn put_raw(
+        &self,
+        table: Table,
+        key: &[u8],
+        value: &[u8],
+    ) -> StoreResult<()> {
         serde_json::from_slice::<serde::de::IgnoredAny>(value)
             .map_err(|e| StoreError::Corrupt(format!("{}: {e}", table.tree_name())))?;
         let _permit = self.write_permit();
@@ -921,7 +738,7 @@ impl Store {
 
     /// Adds a member as it is (sealed as [`Store::put_raw`] seals), without
     /// touching the group's count: call [`Store::finish_import`] after the last one.
-    pub fn put_member_raw(
+    pub(in crate::store) fn put_member_raw(
         &self,
         set: CountedSet,
         group: &[u8],
@@ -942,12 +759,35 @@ impl Store {
         Ok(())
     }
 
+    /// Stores one record of an export as it is (see [`Store::put_raw`] and
+    /// [`Store::put_member_raw`]): call [`Store::finish_import`] after the last one.
+    pub fn import_record(&self, record: &V2Record<'_>) -> StoreResult<()> {
+        match record {
+            V2Record::Table { table, key, value } => self.put_raw(*table, key, value),
+            V2Record::Member {
+                set,
+                group,
+                member,
+                value,
+            } => self.put_member_raw(*set, group, member, value),
+        }
+    }
+
     /// Sets every count from its members and puts it all on disk: ends an import.
     pub fn finish_import(&self) -> StoreResult<()> {
         // The keys before the records that use them.
         self.keyring.sync()?;
         engine!(self, e => e.recount_sets())?;
         self.flush_blocking()
+    }
+
+    /// The names of every tree [`Store::raw_tree`] reads (tables and counted
+    /// sets), for checks and tests.
+    pub fn tree_names() -> impl Iterator<Item = &'static str> {
+        Table::ALL
+            .into_iter()
+            .map(Table::tree_name)
+            .chain(CountedSet::ALL.into_iter().map(CountedSet::tree_name))
     }
 
     /// Every key and value of the tree named `name` (counts of counted sets
@@ -996,7 +836,7 @@ fn decode<T: DeserializeOwned>(bytes: &[u8]) -> StoreResult<T> {
 pub type RawRecord = (Vec<u8>, Vec<u8>);
 
 /// Joins key parts with a 0 byte; parts are slugs and ids, which never hold one.
-pub fn key(parts: &[&str]) -> Vec<u8> {
+pub(in crate::store) fn key(parts: &[&str]) -> Vec<u8> {
     parts.join("\0").into_bytes()
 }
 

@@ -599,6 +599,7 @@ impl PgEngine {
         })
     }
 
+    #[cfg(test)]
     pub fn set_members_len(&self, set: CountedSet, group: &[u8]) -> StoreResult<u64> {
         let sql = format!(
             "SELECT count(*) FROM \"{}\" WHERE grp = $1",

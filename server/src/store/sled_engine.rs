@@ -316,6 +316,7 @@ impl SledEngine {
             .collect()
     }
 
+    #[cfg(test)]
     pub fn set_members_len(&self, set: CountedSet, group: &[u8]) -> StoreResult<u64> {
         let prefix = member_key(group, b"");
         let mut n = 0;

@@ -10,7 +10,6 @@ use std::collections::BTreeSet;
 use mekaar_server::abuse::Limits;
 use mekaar_server::secrets;
 use mekaar_server::sessions::Session;
-use mekaar_server::store::Table;
 use mekaar_tests::{call, http_client, TestServer, TestServerBuilder};
 use reqwest::header::{COOKIE, ORIGIN};
 use reqwest::{Client, Method, RequestBuilder};
@@ -1063,15 +1062,12 @@ async fn sessions_survive_a_restart_and_an_expired_one_is_refused() {
     {
         let store = mekaar_tests::open_store(dir.path()).await;
         let id = expiring.cookie.trim_start_matches("mekaar_session=");
-        let key = secrets::hash_secret(id);
         let mut session: Session = store
-            .get(Table::Sessions, key.as_bytes())
+            .session_get(id)
             .unwrap()
             .expect("stored under the hash of its id");
         session.expires_at = secrets::now_secs() - 1;
-        store
-            .put(Table::Sessions, key.as_bytes(), &session)
-            .unwrap();
+        store.session_put(id, &session).unwrap();
         store.flush_blocking().unwrap();
         store.close();
     }

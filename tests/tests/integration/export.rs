@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use mekaar_server::export::{self, ExportError, Scope};
-use mekaar_server::store::{CountedSet, Store, Table};
+use mekaar_server::store::Store;
 use mekaar_tests::{call_expecting, http_client, open_store, voter_key, TestServer, VOTER_HEADER};
 use reqwest::Client;
 use serde_json::{json, Value};
@@ -226,11 +226,7 @@ async fn populate(server: &TestServer, http: &Client, slug: &str) {
 
 /// Every tree of the store, raw: tree name → key → value (counts included).
 fn dump(store: &Store) -> BTreeMap<String, BTreeMap<Vec<u8>, Vec<u8>>> {
-    let names = Table::ALL
-        .iter()
-        .map(|t| t.tree_name())
-        .chain(CountedSet::ALL.iter().map(|s| s.tree_name()));
-    names
+    Store::tree_names()
         .map(|name| {
             let tree = store.raw_tree(name).unwrap().expect("known tree");
             (name.to_string(), tree.into_iter().collect())

@@ -7,7 +7,6 @@
 
 use mekaar_api::InitiativeStatus;
 use mekaar_server::secrets;
-use mekaar_server::store::Table;
 use mekaar_server::{communities, initiatives, privacy};
 use mekaar_tests::{call, call_expecting, http_client, voter_key, TestServer, VOTER_HEADER};
 use reqwest::header::COOKIE;
@@ -447,8 +446,7 @@ async fn retention_erases_the_personal_data_of_initiatives_that_ended_long_enoug
             assert_eq!(record.initiator_name, "Gijs Goor");
             record.final_status_at = Some(now - 31 * DAY);
             record.status = status;
-            let key = initiatives::store_key("kessel", &late);
-            store.put(Table::Initiatives, &key, &record).unwrap();
+            store.initiative_put(&record).unwrap();
         };
         set_late(InitiativeStatus::InProgress);
         assert_eq!(privacy::apply_retention(&store, now).unwrap(), 0);
