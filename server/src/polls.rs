@@ -57,10 +57,15 @@ impl Tally {
     }
 
     fn add(&mut self, choices: &[u8]) {
-        self.ballots += 1;
+        self.add_many(choices, 1);
+    }
+
+    /// `votes` ballots that each chose `choices`.
+    fn add_many(&mut self, choices: &[u8], votes: u64) {
+        self.ballots += votes;
         for &c in choices {
             if let Some(total) = self.totals.get_mut(c as usize) {
-                *total += 1;
+                *total += votes;
             }
         }
     }
@@ -196,8 +201,8 @@ fn tally<'a>(store: &Store, slot: &'a mut Option<Tally>, poll: &Poll) -> ApiResu
             totals: vec![0; poll.options.len()],
             ballots: 0,
         };
-        for choices in store.votes_of_round(&poll.community, &poll.id, poll.round)? {
-            loaded.add(&choices);
+        for (choices, votes) in store.votes_by_choices(&poll.community, &poll.id, poll.round)? {
+            loaded.add_many(&choices, votes);
         }
         *slot = Some(loaded);
     }

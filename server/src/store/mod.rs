@@ -668,6 +668,17 @@ impl Store {
             .collect()
     }
 
+    /// How many members of `group` have each value, in value order (a set
+    /// that `counts_by_value`, so its values are not sealed).
+    pub(in crate::store) fn set_value_counts(
+        &self,
+        set: CountedSet,
+        group: &[u8],
+    ) -> StoreResult<Vec<(Vec<u8>, u64)>> {
+        debug_assert!(set.counts_by_value() && !set.is_sealed());
+        engine!(self, e => e.set_value_counts(set, group))
+    }
+
     /// The members of `group` and their stored values, in member order.
     pub(in crate::store) fn set_members(
         &self,

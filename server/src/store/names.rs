@@ -206,6 +206,14 @@ impl CountedSet {
         matches!(self, CountedSet::Joins | CountedSet::ReactionReports)
     }
 
+    /// Whether the members are also counted per value (PostgreSQL keeps
+    /// `<set>_by_value` in the member's transaction): the votes, whose
+    /// values are the choices, so a poll's totals are a few rows to read,
+    /// not every vote. Never a sealed set (its values differ by nonce).
+    pub(in crate::store) fn counts_by_value(self) -> bool {
+        self == CountedSet::Votes
+    }
+
     /// Every counted set, in declaration order.
     pub(in crate::store) const ALL: [CountedSet; 8] = [
         CountedSet::Supports,

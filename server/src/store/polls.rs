@@ -216,6 +216,17 @@ impl Store {
     }
 
     /// How many voted in the round (the stored count).
+    /// The round's votes counted per choice list (each vote's sorted
+    /// choices), without reading every vote on PostgreSQL.
+    pub fn votes_by_choices(
+        &self,
+        community: &str,
+        id: &str,
+        round: u32,
+    ) -> StoreResult<Vec<(Vec<u8>, u64)>> {
+        self.set_value_counts(CountedSet::Votes, &vote_group(community, id, round))
+    }
+
     pub fn vote_count(&self, community: &str, id: &str, round: u32) -> StoreResult<u64> {
         self.set_count(CountedSet::Votes, &vote_group(community, id, round))
     }

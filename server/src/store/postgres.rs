@@ -37,6 +37,7 @@ use super::changes::Change;
 const MIGRATIONS: &[(i32, &str)] = &[
     (1, include_str!("migrations/0001_initial.sql")),
     (2, include_str!("migrations/0002_record_keys_made_by.sql")),
+    (3, include_str!("migrations/0003_votes_by_value.sql")),
 ];
 
 /// The advisory lock that serialises migrations ("mekaar" in ASCII).
@@ -582,10 +583,13 @@ impl PgEngine {
                 .await?
                 .map(|row| to_count(row.get(0)))
                 .unwrap_or(0);
-            let present = tx
+            let old: Option<Vec<u8>> = tx
                 .query_opt(&tx.prepare_cached(&sql.present).await?, &[&group, &member])
                 .await?
-                .is_some();
+                .map(|row| row.get(0));
+            let present = old.is_some();
+            // The per-value counts (votes): the old value out, the new one in.
+            let (mut value_out, mut value_in) = (None, None);
             let (done, new_count) = match (change, present) {
                 (SealedChange::Add(value) | SealedChange::Put(value), false) => {
                     tx.execute(
@@ -593,6 +597,7 @@ impl PgEngine {
                         &[&group, &member, &value],
                     )
                     .await?;
+                    value_in = Some(value);
                     (SetChanged::wrote(true, count + 1), Some(count + 1))
                 }
                 (SealedChange::Put(value), true) => {
@@ -601,6 +606,7 @@ impl PgEngine {
                         &[&group, &member, &value],
                     )
                     .await?;
+                    (value_out, value_in) = (old, Some(value));
                     (SetChanged::wrote(false, count), None)
                 }
                 (SealedChange::Replace(value), true) => {
@@ -609,11 +615,13 @@ impl PgEngine {
                         &[&group, &member, &value],
                     )
                     .await?;
+                    (value_out, value_in) = (old, Some(value));
                     (SetChanged::wrote(true, count), None)
                 }
                 (SealedChange::Remove, true) => {
                     tx.execute(&tx.prepare_cached(&sql.delete).await?, &[&group, &member])
                         .await?;
+                    value_out = old;
                     let n = count.saturating_sub(1);
                     (SetChanged::wrote(true, n), Some(n))
                 }
@@ -625,6 +633,11 @@ impl PgEngine {
                 let n = i64::try_from(n).unwrap_or(i64::MAX);
                 tx.execute(&tx.prepare_cached(&sql.set_count).await?, &[&group, &n])
                     .await?;
+            }
+            if let Some((value_out, value_in)) =
+                sql.by_value.as_ref().map(|_| (value_out, value_in))
+            {
+                sql.count_values(&tx, &group, value_out, value_in).await?;
             }
             tx.commit().await?;
             Ok(done)
@@ -672,6 +685,7 @@ impl PgEngine {
             let n = i64::try_from(count + 1).unwrap_or(i64::MAX);
             tx.execute(&tx.prepare_cached(&sql.set_count).await?, &[&group, &n])
                 .await?;
+            sql.count_values(&tx, &group, None, Some(value)).await?;
             tx.commit().await?;
             Ok(SetAdd::Added(count + 1))
         })
@@ -690,9 +704,42 @@ impl PgEngine {
                      SELECT grp, count(*) FROM \"{name}\" GROUP BY grp"
                 ))
                 .await?;
+                if set.counts_by_value() {
+                    let by_value = by_value_table(set);
+                    tx.batch_execute(&format!(
+                        "DELETE FROM \"{by_value}\"; \
+                         INSERT INTO \"{by_value}\" (grp, value, n) \
+                         SELECT grp, value, count(*) FROM \"{name}\" GROUP BY grp, value"
+                    ))
+                    .await?;
+                }
             }
             tx.commit().await?;
             Ok(0)
+        })
+    }
+
+    /// How many members of `group` have each value (a set that
+    /// [`CountedSet::counts_by_value`]), in value order.
+    pub fn set_value_counts(
+        &self,
+        set: CountedSet,
+        group: &[u8],
+    ) -> StoreResult<Vec<(Vec<u8>, u64)>> {
+        let sql = format!(
+            "SELECT value, n FROM \"{}\" WHERE grp = $1 AND n > 0 ORDER BY value",
+            by_value_table(set)
+        );
+        let group = group.to_vec();
+        self.run(|pool| async move {
+            let client = client(&pool).await?;
+            let statement = client.prepare_cached(&sql).await?;
+            Ok(client
+                .query(&statement, &[&group])
+                .await?
+                .into_iter()
+                .map(|row| (row.get(0), to_count(row.get(1))))
+                .collect())
         })
     }
 
@@ -1015,6 +1062,13 @@ struct SetSql {
     replace: String,
     delete: String,
     set_count: String,
+    /// Sets counted per value: (one more of a value, one fewer).
+    by_value: Option<(String, String)>,
+}
+
+/// The per-value counts of a set that [`CountedSet::counts_by_value`].
+fn by_value_table(set: CountedSet) -> String {
+    format!("{}_by_value", set.tree_name())
 }
 
 impl SetSql {
@@ -1026,12 +1080,48 @@ impl SetSql {
                  ON CONFLICT (grp) DO UPDATE SET n = \"{counts}\".n RETURNING n"
             ),
             lock_existing_count: format!("SELECT n FROM \"{counts}\" WHERE grp = $1 FOR UPDATE"),
-            present: format!("SELECT 1 FROM \"{name}\" WHERE grp = $1 AND member = $2"),
+            present: format!("SELECT value FROM \"{name}\" WHERE grp = $1 AND member = $2"),
             insert: format!("INSERT INTO \"{name}\" (grp, member, value) VALUES ($1, $2, $3)"),
             replace: format!("UPDATE \"{name}\" SET value = $3 WHERE grp = $1 AND member = $2"),
             delete: format!("DELETE FROM \"{name}\" WHERE grp = $1 AND member = $2"),
             set_count: format!("UPDATE \"{counts}\" SET n = $2 WHERE grp = $1"),
+            by_value: set.counts_by_value().then(|| {
+                let table = by_value_table(set);
+                (
+                    format!(
+                        "INSERT INTO \"{table}\" (grp, value, n) VALUES ($1, $2, 1) \
+                         ON CONFLICT (grp, value) DO UPDATE SET n = \"{table}\".n + 1"
+                    ),
+                    format!("UPDATE \"{table}\" SET n = n - 1 WHERE grp = $1 AND value = $2"),
+                )
+            }),
         }
+    }
+
+    /// Moves one member's count from `out` to `into` (either may be
+    /// absent), in the member's transaction; nothing for other sets.
+    async fn count_values(
+        &self,
+        tx: &deadpool_postgres::Transaction<'_>,
+        group: &Vec<u8>,
+        out: Option<Vec<u8>>,
+        into: Option<Vec<u8>>,
+    ) -> StoreResult<()> {
+        let Some((add, remove)) = &self.by_value else {
+            return Ok(());
+        };
+        if out == into {
+            return Ok(());
+        }
+        if let Some(value) = out {
+            tx.execute(&tx.prepare_cached(remove).await?, &[group, &value])
+                .await?;
+        }
+        if let Some(value) = into {
+            tx.execute(&tx.prepare_cached(add).await?, &[group, &value])
+                .await?;
+        }
+        Ok(())
     }
 }
 
@@ -1144,6 +1234,64 @@ mod tests {
         assert_eq!(
             store.set_members_len(CountedSet::Supports, &group).unwrap(),
             240
+        );
+    }
+
+    /// The per-value counts of votes (a poll's totals) equal a count of the
+    /// members themselves, under concurrent votes, replacements and
+    /// removals, and again after a recount (an import's end).
+    #[test]
+    fn pg_counts_votes_per_choice_as_the_votes_say() {
+        let Some((_, store)) = pg_store() else { return };
+        let group = key(&["c", "poll", "1"]);
+        let by_scan = |store: &Store| {
+            let mut counts = std::collections::BTreeMap::<Vec<u8>, u64>::new();
+            for value in store.set_values(CountedSet::Votes, &group).unwrap() {
+                *counts.entry(value).or_default() += 1;
+            }
+            counts.into_iter().collect::<Vec<_>>()
+        };
+        let threads: Vec<_> = (0..6u8)
+            .map(|t| {
+                let (store, group) = (store.clone(), group.clone());
+                std::thread::spawn(move || {
+                    for i in 0..30u8 {
+                        let choices = [i % 3, 3 + t % 2];
+                        store
+                            .set_add(CountedSet::Votes, &group, &[t, i], &choices)
+                            .unwrap();
+                        // A second vote of the same voter counts nothing.
+                        store
+                            .set_add(CountedSet::Votes, &group, &[t, i], &[9])
+                            .unwrap();
+                        match i % 5 {
+                            0 => {
+                                store
+                                    .set_remove(CountedSet::Votes, &group, &[t, i])
+                                    .unwrap();
+                            }
+                            1 => {
+                                store
+                                    .set_replace(CountedSet::Votes, &group, &[t, i], &[7])
+                                    .unwrap();
+                            }
+                            _ => {}
+                        }
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        let counted = store.set_value_counts(CountedSet::Votes, &group).unwrap();
+        assert_eq!(counted, by_scan(&store));
+        assert_eq!(counted.iter().map(|(_, n)| n).sum::<u64>(), 6 * 24);
+        assert!(counted.contains(&(vec![7], 36)), "{counted:?}");
+        store.finish_import().unwrap();
+        assert_eq!(
+            store.set_value_counts(CountedSet::Votes, &group).unwrap(),
+            counted
         );
     }
 

@@ -316,6 +316,21 @@ impl SledEngine {
             .collect()
     }
 
+    /// How many members of `group` have each value, in value order (one
+    /// scan: sled keeps no per-value counts; the poll totals it feeds stay
+    /// in memory on the one node there is).
+    pub fn set_value_counts(
+        &self,
+        set: CountedSet,
+        group: &[u8],
+    ) -> StoreResult<Vec<(Vec<u8>, u64)>> {
+        let mut counts = std::collections::BTreeMap::<Vec<u8>, u64>::new();
+        for (_, value) in self.set_members(set, group)? {
+            *counts.entry(value).or_default() += 1;
+        }
+        Ok(counts.into_iter().collect())
+    }
+
     #[cfg(test)]
     pub fn set_members_len(&self, set: CountedSet, group: &[u8]) -> StoreResult<u64> {
         let prefix = member_key(group, b"");
