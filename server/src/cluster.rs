@@ -81,5 +81,11 @@ pub fn apply(app: &Arc<App>, change: Change) {
             app.discussions.forget(None);
             app.live.publish_all_soon();
         }
+        Change::Keyring => app.store.forget_cached_record_keys(),
+        Change::Resync => {
+            app.tallies.forget_all();
+            app.discussions.forget_quietly();
+            app.live.publish_all_soon();
+        }
     }
 }

@@ -326,6 +326,21 @@ impl Discussions {
         }
     }
 
+    /// Forgets every thread's reactions without telling its watchers
+    /// (the periodic safety net): the next read loads them again.
+    pub fn forget_quietly(&self) {
+        let caches: Vec<Arc<ThreadCache>> = self
+            .threads
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .values()
+            .cloned()
+            .collect();
+        for cache in caches {
+            *cache.state.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        }
+    }
+
     fn bump(&self) -> u64 {
         self.next_version.fetch_add(1, Ordering::Relaxed) + 1
     }
@@ -1412,9 +1427,16 @@ fn announce(
 }
 
 /// The ETag of a thread page for one reader (their own reactions and agrees
-/// are in it) and one query.
-pub fn etag((version, open): (u64, bool), voter: Option<&[u8; 16]>, query: &ThreadQuery) -> String {
+/// are in it) and one query, from this process (`boot`: versions of two
+/// nodes may be equal numbers for different contents).
+pub fn etag(
+    boot: u64,
+    (version, open): (u64, bool),
+    voter: Option<&[u8; 16]>,
+    query: &ThreadQuery,
+) -> String {
     let mut hasher = Sha256::new();
+    hasher.update(boot.to_be_bytes());
     hasher.update([u8::from(open)]);
     hasher.update(voter.map_or(&[0u8; 16][..], |v| &v[..]));
     hasher.update(query.sort.as_str());
@@ -1523,10 +1545,15 @@ mod tests {
             ..Default::default()
         };
         let v1 = (1, true);
-        assert_ne!(etag(v1, None, &q), etag((2, true), None, &q));
-        assert_ne!(etag(v1, None, &q), etag((1, false), None, &q));
-        assert_ne!(etag(v1, None, &q), etag(v1, Some(&[1; 16]), &q));
-        assert_ne!(etag(v1, None, &q), etag(v1, None, &other));
-        assert_eq!(etag(v1, None, &q), etag(v1, None, &ThreadQuery::default()));
+        assert_ne!(etag(7, v1, None, &q), etag(7, (2, true), None, &q));
+        assert_ne!(etag(7, v1, None, &q), etag(7, (1, false), None, &q));
+        assert_ne!(etag(7, v1, None, &q), etag(7, v1, Some(&[1; 16]), &q));
+        assert_ne!(etag(7, v1, None, &q), etag(7, v1, None, &other));
+        assert_eq!(
+            etag(7, v1, None, &q),
+            etag(7, v1, None, &ThreadQuery::default())
+        );
+        // Another node's equal version is another content.
+        assert_ne!(etag(7, v1, None, &q), etag(8, v1, None, &q));
     }
 }

@@ -45,6 +45,14 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
+    /// Whether the two differ in nothing but their seq.
+    fn says_the_same_as(&self, other: &Snapshot) -> bool {
+        Snapshot {
+            seq: other.seq,
+            ..self.clone()
+        } == *other
+    }
+
     pub fn for_viewer(&self, has_voted: bool) -> LiveUpdate {
         // A draft shows nothing but that it is not open yet.
         let visible = self.phase != Phase::Draft
@@ -278,7 +286,9 @@ impl Live {
                 // editor's "closed"): a snapshot made earlier never replaces
                 // one made later.
                 channel.tx.send_if_modified(|current| {
-                    let newer = snapshot.seq > current.seq;
+                    // Nothing to tell when only the seq differs (the other
+                    // nodes' periodic resync publishes every watched poll).
+                    let newer = snapshot.seq > current.seq && !snapshot.says_the_same_as(current);
                     if newer {
                         *current = snapshot.clone();
                     }

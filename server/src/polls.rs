@@ -925,10 +925,13 @@ pub fn record_vote(
         }
         _ => None,
     };
-    if !store.vote_cast(&poll.community, &poll.id, poll.round, &member, &choices)? {
+    let cast = store.vote_cast(&poll.community, &poll.id, poll.round, &member, &choices);
+    if !matches!(cast, Ok(true)) {
+        // Not stored (a second vote, or a failed write): the place goes back.
         if let Some(network) = network {
             store.poll_network_give_back(&poll.community, &poll.id, poll.round, &network)?;
         }
+        cast?;
         return Err(already());
     }
     tally.add(&choices);

@@ -215,7 +215,9 @@ async fn hourly_cleanup(app: Arc<App>, mut stop: tokio::sync::watch::Receiver<bo
             );
             // Every write of a sealed record makes a key; the keys of
             // overwritten versions go now and then (and at every erasure).
-            if store.record_keys_made() > KEYRING_REWRITE_AFTER {
+            // (PostgreSQL: every hour, on the node with this lease: keys
+            // another node made shortly before a rewrite were spared by it.)
+            if store.record_keys_made() > KEYRING_REWRITE_AFTER || store.is_postgres() {
                 if let Err(err) = store.forget_old_record_keys() {
                     tracing::warn!("rewriting the keyring failed: {err}");
                 }

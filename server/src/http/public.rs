@@ -398,7 +398,7 @@ async fn handle(
             let query: ThreadQuery = parse_query(&request.query)?;
             let voter = optional_voter(voter)?;
             let version = app.discussions.version(store, &community, kind, &id)?;
-            let etag = discussions::etag(version, voter.as_ref(), &query);
+            let etag = discussions::etag(app.boot, version, voter.as_ref(), &query);
             conditional_on(&etag, &request.headers, || {
                 Ok(json(
                     &app.discussions

@@ -25,6 +25,14 @@ pub enum Change {
     /// Changes may have been missed (the connection that hears them was
     /// lost for a while): every cache is stale.
     Everything,
+    /// A node rewrote the keyring (after an erasure): the others forget
+    /// the record keys they hold in memory.
+    Keyring,
+    /// The periodic safety net (every `RESYNC_EVERY`): a node that died
+    /// between a commit and its notification sent nothing. Counted again
+    /// without telling anyone: poll totals (and live channels, which only
+    /// publish what differs), thread caches on their next read.
+    Resync,
 }
 
 /// The first `n` NUL-separated parts of a key, when they are text that
@@ -92,6 +100,8 @@ impl Change {
             Change::Discussions { community } => format!("d\t{community}"),
             Change::Other => "o".into(),
             Change::Everything => "e".into(),
+            Change::Resync => "r".into(),
+            Change::Keyring => "k".into(),
         }
     }
 
@@ -108,6 +118,8 @@ impl Change {
                 community: community.into(),
             },
             (Some("o"), None, None, None) => Change::Other,
+            (Some("r"), None, None, None) => Change::Resync,
+            (Some("k"), None, None, None) => Change::Keyring,
             _ => Change::Everything,
         }
     }
@@ -168,6 +180,8 @@ mod tests {
             },
             Change::Other,
             Change::Everything,
+            Change::Resync,
+            Change::Keyring,
         ] {
             assert_eq!(Change::from_line(&change.to_line()), change);
         }

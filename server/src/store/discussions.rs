@@ -6,7 +6,7 @@
 //! `community` NUL `reaction id`) and of published reactions (grouped by the
 //! thread's key, members the reaction ids).
 
-use mekaar_api::discussions::ThreadKind;
+use mekaar_api::discussions::{ReactionState, ThreadKind};
 
 use super::{key, CountedSet, Store, StoreResult, Table};
 use crate::discussions::{StoredReaction, ThreadRecord};
@@ -92,18 +92,29 @@ impl Store {
         )
     }
 
-    /// Stores a reaction of thread `kind`/`thread` over its earlier version.
+    /// Stores a reaction of thread `kind`/`thread` over its earlier version,
+    /// unless that version was removed: removal erases for good, and a late
+    /// write from an older copy (another node's memory) must not bring the
+    /// text and name back.
     pub fn reaction_put(
         &self,
         community: &str,
         (kind, thread): (ThreadKind, &str),
         reaction: &StoredReaction,
     ) -> StoreResult<()> {
-        self.put(
+        let key = reaction_key(community, kind, thread, &reaction.id);
+        let replaced = self.update(
             Table::Reactions,
-            &reaction_key(community, kind, thread, &reaction.id),
-            reaction,
-        )
+            &key,
+            |stored: StoredReaction| match stored.state {
+                ReactionState::Removed => Err(()),
+                _ => Ok(reaction.clone()),
+            },
+        )?;
+        match replaced {
+            None => self.put(Table::Reactions, &key, reaction),
+            Some(_) => Ok(()),
+        }
     }
 
     /// The thread reaction `id` is in.

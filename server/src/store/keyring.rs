@@ -124,6 +124,15 @@ impl Keyring {
         })
     }
 
+    /// Forgets the keys held in memory (PostgreSQL: another node rewrote
+    /// the keyring; a key still in use is read again when needed, so an
+    /// erased record's key does not live on in this node's memory).
+    pub fn forget_cached(&self) {
+        if let Backend::Postgres(_) = &self.backend {
+            self.state().keys.clear();
+        }
+    }
+
     fn state(&self) -> std::sync::MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }

@@ -373,7 +373,16 @@ impl Store {
         // must never be the one a crash leaves behind.
         self.flush_blocking()?;
         let live = engine!(self, e => e.live_key_ids())?;
-        self.keyring.keep_only(&live)
+        let dropped = self.keyring.keep_only(&live)?;
+        // The other nodes drop the keys they hold in memory.
+        self.wrote(|| Change::Keyring);
+        Ok(dropped)
+    }
+
+    /// Forgets the record keys held in memory (another node rewrote the
+    /// keyring; see [`Change::Keyring`]).
+    pub fn forget_cached_record_keys(&self) {
+        self.keyring.forget_cached();
     }
 
     /// Keys made since the keyring was last rewritten (most belong to

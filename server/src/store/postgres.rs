@@ -146,38 +146,63 @@ fn url_err(what: impl std::fmt::Display) -> StoreError {
     StoreError::Engine(format!("the database URL: {what}"))
 }
 
-/// The connection settings of a libpq-style URL, and how TLS is made.
+/// `url` without its `sslmode` and `sslrootcert` settings (every other
+/// byte kept as written), and their values. A URL carries them in its
+/// query (`?a=b&c=d`, percent-encoded); a `key=value` string as words.
+fn take_tls_settings(url: &str) -> (String, Option<String>, Option<String>) {
+    let (mut sslmode, mut rootcert) = (None, None);
+    let mut take = |part: &str, decode: bool| -> bool {
+        let Some((key, value)) = part.split_once('=') else {
+            return true;
+        };
+        let value = match decode {
+            true => percent_encoding::percent_decode_str(value)
+                .decode_utf8_lossy()
+                .into_owned(),
+            false => value.trim_matches('\'').to_string(),
+        };
+        match key {
+            "sslmode" => sslmode = Some(value),
+            "sslrootcert" => rootcert = Some(value),
+            _ => return true,
+        }
+        false
+    };
+    let rest = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        match url.split_once('?') {
+            Some((base, query)) => {
+                let kept: Vec<&str> = query.split('&').filter(|part| take(part, true)).collect();
+                match kept.is_empty() {
+                    true => base.to_string(),
+                    false => format!("{base}?{}", kept.join("&")),
+                }
+            }
+            None => url.to_string(),
+        }
+    } else {
+        let kept: Vec<&str> = url
+            .split_whitespace()
+            .filter(|part| take(part, false))
+            .collect();
+        kept.join(" ")
+    };
+    (rest, sslmode, rootcert)
+}
+
+/// The connection settings of a libpq-style URL (or `key=value` string),
+/// and how TLS is made.
 ///
 /// TLS as libpq's `sslmode` says, stricter: `require`, `verify-ca` and
 /// `verify-full` encrypt AND check the server's certificate and name,
 /// against `sslrootcert=FILE` (PEM) when given, else the public web PKI's
-/// roots; `disable`, `prefer` or none: no TLS (write `require` for a
-/// database across a network).
+/// roots (also `sslrootcert=system`); `disable` or none: no TLS. `prefer`
+/// and `allow` are refused: they would fall back to cleartext unnoticed.
+/// Everything else in the URL goes to tokio-postgres as written.
 fn connect_settings(url: &str) -> StoreResult<(tokio_postgres::Config, MakeRustlsConnect)> {
-    let mut parsed = url::Url::parse(url).map_err(url_err)?;
-    let (mut sslmode, mut rootcert) = (None, None);
-    let rest: Vec<(String, String)> = parsed
-        .query_pairs()
-        .filter_map(|(k, v)| match &*k {
-            "sslmode" => {
-                sslmode = Some(v.into_owned());
-                None
-            }
-            "sslrootcert" => {
-                rootcert = Some(v.into_owned());
-                None
-            }
-            _ => Some((k.into_owned(), v.into_owned())),
-        })
-        .collect();
-    if rest.is_empty() {
-        parsed.set_query(None);
-    } else {
-        parsed.query_pairs_mut().clear().extend_pairs(rest);
-    }
-    let mut config: tokio_postgres::Config = parsed.as_str().parse().map_err(url_err)?;
+    let (rest, sslmode, rootcert) = take_tls_settings(url);
+    let mut config: tokio_postgres::Config = rest.parse().map_err(url_err)?;
     let mode = match sslmode.as_deref() {
-        None | Some("disable" | "prefer") => SslMode::Disable,
+        None | Some("disable") => SslMode::Disable,
         Some("require" | "verify-ca" | "verify-full") => SslMode::Require,
         Some(other) => {
             return Err(url_err(format!(
@@ -186,6 +211,7 @@ fn connect_settings(url: &str) -> StoreResult<(tokio_postgres::Config, MakeRustl
         }
     };
     config.ssl_mode(mode);
+    let rootcert = rootcert.filter(|path| path != "system");
     let mut roots = rustls::RootCertStore::empty();
     match rootcert {
         Some(path) => {
@@ -221,11 +247,20 @@ impl PgEngine {
         let (mut config, tls) = connect_settings(url)?;
         // A commit is on disk (on the server) before it returns; explicitly,
         // whatever the server's default.
+        // And a connection that dies silently (a firewall or NAT dropping an
+        // idle one) is noticed within about a minute on both ends: the
+        // listening connection and the leases' connections sit idle for long.
+        let ours = "-c synchronous_commit=on -c tcp_keepalives_idle=30 \
+                    -c tcp_keepalives_interval=10 -c tcp_keepalives_count=3";
         let options = match config.get_options() {
-            Some(given) => format!("{given} -c synchronous_commit=on"),
-            None => "-c synchronous_commit=on".to_string(),
+            Some(given) => format!("{given} {ours}"),
+            None => ours.to_string(),
         };
         config.options(&options);
+        config.keepalives(true);
+        config.keepalives_idle(Duration::from_secs(30));
+        config.keepalives_interval(Duration::from_secs(10));
+        config.keepalives_retries(3);
         config.connect_timeout(Duration::from_secs(10));
         config.application_name("mekaar-server");
         let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -1021,9 +1056,10 @@ impl PgEngine {
     /// Deletes every record key not in `live`, then rewrites the table
     /// (`VACUUM FULL`: a new file, the old one removed) so the deleted keys
     /// are gone from the live database, not just marked dead. Returns how
-    /// many went. Keys another node made in the last minute stay (until a
-    /// later rewrite): their records may not have been committed when
-    /// `live` was read. This node's own writes wait for the rewrite.
+    /// many went. Keys another node made in the last 15 minutes stay (until
+    /// a later rewrite, at the latest the hourly one): their records may not
+    /// have been committed when `live` was read (a write waits at most a
+    /// minute for a connection). This node's own writes wait for the rewrite.
     pub fn keep_only_record_keys(&self, live: &[&[u8]]) -> StoreResult<usize> {
         let live: Vec<Vec<u8>> = live.iter().map(|id| id.to_vec()).collect();
         let node = self.cluster.node().to_string();
@@ -1032,7 +1068,7 @@ impl PgEngine {
             let dropped = client
                 .execute(
                     "DELETE FROM record_keys WHERE NOT (id = ANY($1)) \
-                     AND (made_by = $2 OR made_at < now() - interval '1 minute')",
+                     AND (made_by = $2 OR made_at < now() - interval '15 minutes')",
                     &[&live, &node],
                 )
                 .await?;
@@ -1446,10 +1482,8 @@ mod tests {
         assert_eq!(plain.get_ssl_mode(), SslMode::Disable);
         assert_eq!(plain.get_application_name(), Some("a"));
         assert_eq!(plain.get_dbname(), Some("mekaar"));
-        for mode in ["disable", "prefer"] {
-            let config = settings(&format!("postgres://m@db/m?sslmode={mode}")).unwrap();
-            assert_eq!(config.get_ssl_mode(), SslMode::Disable, "{mode}");
-        }
+        let config = settings("postgres://m@db/m?sslmode=disable").unwrap();
+        assert_eq!(config.get_ssl_mode(), SslMode::Disable);
         for mode in ["require", "verify-ca", "verify-full"] {
             let config = settings(&format!("postgres://m@db/m?sslmode={mode}")).unwrap();
             assert_eq!(config.get_ssl_mode(), SslMode::Require, "{mode}");
@@ -1458,7 +1492,27 @@ mod tests {
             Err(err) => err.to_string(),
             Ok(_) => panic!("{url} was taken"),
         };
-        assert!(refused("postgres://m@db/m?sslmode=allow").contains("sslmode `allow`"));
+        for mode in ["allow", "prefer", "verify"] {
+            let url = format!("postgres://m@db/m?sslmode={mode}");
+            assert!(
+                refused(&url).contains(&format!("sslmode `{mode}`")),
+                "{url}"
+            );
+        }
+        // Everything else as written: options with spaces, several hosts,
+        // key=value strings.
+        let options = settings(
+            "postgres://m@db/m?options=-c%20search_path%3Dmk&sslmode=require&application_name=a%20b",
+        )
+        .unwrap();
+        assert_eq!(options.get_ssl_mode(), SslMode::Require);
+        assert_eq!(options.get_options(), Some("-c search_path=mk"));
+        assert_eq!(options.get_application_name(), Some("a b"));
+        let hosts = settings("postgresql://m@h1:5432,h2:5433/m?sslmode=verify-full").unwrap();
+        assert_eq!(hosts.get_ports(), [5432, 5433]);
+        let words = settings("host=db user=m dbname=m sslmode=require sslrootcert=system").unwrap();
+        assert_eq!(words.get_ssl_mode(), SslMode::Require);
+        assert_eq!(words.get_user(), Some("m"));
         let missing = refused("postgres://m@db/m?sslmode=require&sslrootcert=/nonexistent/ca.pem");
         assert!(
             missing.contains("sslrootcert `/nonexistent/ca.pem`"),

@@ -41,6 +41,16 @@ const PAYLOAD_MAX: usize = 7000;
 /// How long a failed connection waits before the next try.
 const RETRY: Duration = Duration::from_secs(1);
 
+/// How often the listening connection is checked (a query must come back
+/// within [`HEARTBEAT_TIMEOUT`], or it is made again).
+const HEARTBEAT: Duration = Duration::from_secs(10);
+const HEARTBEAT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How often everything counts as changed even without news: a node that
+/// dies between a commit and its notification (at most [`COALESCE`]) leaves
+/// the others stale for at most this long.
+pub const RESYNC_EVERY: Duration = Duration::from_secs(10);
+
 /// What the advisory locks of leases start with ("mk" and a task's hash).
 const LEASE_LOCK_PREFIX: i64 = 0x6d6b << 48;
 
@@ -222,20 +232,17 @@ impl Cluster {
 }
 
 async fn hear_changes(cluster: Arc<Cluster>) {
-    let mut connected_before = false;
     loop {
-        if let Err(err) = listen(&cluster, &mut connected_before).await {
-            tracing::warn!("hearing the other nodes' changes failed: {err}");
+        match listen(&cluster).await {
+            Ok(()) => tracing::warn!("the connection that hears other nodes ended"),
+            Err(err) => tracing::warn!("hearing the other nodes' changes failed: {err}"),
         }
         tokio::time::sleep(RETRY).await;
     }
 }
 
-/// Listens until the connection ends.
-async fn listen(
-    cluster: &Cluster,
-    connected_before: &mut bool,
-) -> Result<(), tokio_postgres::Error> {
+/// Listens until the connection ends or stops answering.
+async fn listen(cluster: &Cluster) -> Result<(), tokio_postgres::Error> {
     let (client, mut connection) = cluster.config.connect(cluster.tls.clone()).await?;
     let (tx, mut rx) = mpsc::unbounded_channel();
     let driver = tokio::spawn(async move {
@@ -256,13 +263,28 @@ async fn listen(
         }
     });
     client.batch_execute(&format!("LISTEN {CHANNEL}")).await?;
-    if *connected_before {
-        // What was sent while no one listened is lost.
-        cluster.hear(Change::Everything);
-    }
-    *connected_before = true;
-    while let Some(notification) = rx.recv().await {
-        cluster.hear_payload(notification.payload());
+    // What was sent while no one listened (before this connection, or
+    // between two) is lost.
+    cluster.hear(Change::Everything);
+    let mut heartbeat = tokio::time::interval(HEARTBEAT);
+    let mut resync = tokio::time::interval(RESYNC_EVERY);
+    heartbeat.tick().await;
+    resync.tick().await;
+    loop {
+        tokio::select! {
+            notification = rx.recv() => match notification {
+                Some(n) => cluster.hear_payload(n.payload()),
+                None => break,
+            },
+            _ = heartbeat.tick() => {
+                let answered = tokio::time::timeout(HEARTBEAT_TIMEOUT, client.simple_query("")).await;
+                if !matches!(answered, Ok(Ok(_))) {
+                    tracing::warn!("the connection that hears other nodes stopped answering");
+                    break;
+                }
+            }
+            _ = resync.tick() => cluster.hear(Change::Resync),
+        }
     }
     driver.abort();
     Ok(())
