@@ -308,6 +308,24 @@ impl Discussions {
             .clone()
     }
 
+    /// Forgets the threads of `community` (all threads: `None`) that
+    /// another node changed: each loads again from the store on its next
+    /// use, and its live watchers hear that it changed.
+    pub fn forget(&self, community: Option<&str>) {
+        let caches: Vec<Arc<ThreadCache>> = self
+            .threads
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .values()
+            .filter(|cache| community.is_none_or(|slug| cache.key.community == slug))
+            .cloned()
+            .collect();
+        for cache in caches {
+            *cache.state.lock().unwrap_or_else(|e| e.into_inner()) = None;
+            cache.changed.send_replace(self.bump());
+        }
+    }
+
     fn bump(&self) -> u64 {
         self.next_version.fetch_add(1, Ordering::Relaxed) + 1
     }

@@ -6,6 +6,7 @@
 pub mod abuse;
 pub mod assets;
 pub mod auth;
+pub mod cluster;
 pub mod communities;
 pub mod connections;
 pub mod cors;

@@ -229,6 +229,15 @@ impl Live {
         }
     }
 
+    /// [`Live::publish_soon`] for every watched poll (changes of other
+    /// nodes may have been missed).
+    pub fn publish_all_soon(self: &Arc<Self>) {
+        let keys: Vec<PollKey> = self.channels().keys().cloned().collect();
+        for (community, id) in keys {
+            self.publish_soon(&community, &id);
+        }
+    }
+
     /// After a state change: publishes at once (as soon as it is on disk).
     pub async fn publish_now(self: &Arc<Self>, community: &str, id: &str) {
         if let Some((key, channel)) = self.channel(community, id) {

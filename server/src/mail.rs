@@ -943,12 +943,16 @@ pub async fn run_worker(app: Arc<crate::http::App>, mut stop: tokio::sync::watch
                 tracing::warn!("a manage-link request failed: {err}");
             }
         }
-        if let Err(err) = queue_due_digests(store, &settings) {
-            tracing::warn!("queueing digests failed: {err}");
-        }
-        match send_due(store, mailer, &transport, &settings).await {
-            Ok(removed) => removed_since_forget += removed,
-            Err(err) => tracing::warn!("mail round failed: {err}"),
+        // This node's link requests are its own; digests and the outbox
+        // are the cluster's, served by one node at a time.
+        if crate::cluster::runs_here(&app, crate::cluster::task::MAIL) {
+            if let Err(err) = queue_due_digests(store, &settings) {
+                tracing::warn!("queueing digests failed: {err}");
+            }
+            match send_due(store, mailer, &transport, &settings).await {
+                Ok(removed) => removed_since_forget += removed,
+                Err(err) => tracing::warn!("mail round failed: {err}"),
+            }
         }
         // Kept: the round's digests and link requests, queued outside any request.
         if let Err(err) = store.durable().await {

@@ -97,6 +97,35 @@ impl Tallies {
         Ok(slots.entry(key).or_default().clone())
     }
 
+    /// Forgets the poll's totals (another node changed its votes or the
+    /// poll): the next use counts them again from the stored votes.
+    pub fn forget(&self, community: &str, id: &str) {
+        let key = (community.to_string(), id.to_string());
+        let slot = self
+            .slots
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+            .cloned();
+        if let Some(slot) = slot {
+            *lock(&slot) = None;
+        }
+    }
+
+    /// Forgets every poll's totals (changes of other nodes may have been missed).
+    pub fn forget_all(&self) {
+        let slots: Vec<Slot> = self
+            .slots
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .values()
+            .cloned()
+            .collect();
+        for slot in slots {
+            *lock(&slot) = None;
+        }
+    }
+
     /// How many polls have a lock (and maybe totals) in memory.
     pub fn len(&self) -> usize {
         self.slots.lock().unwrap_or_else(|e| e.into_inner()).len()
@@ -498,6 +527,11 @@ fn change_locked(
 ) -> ApiResult<Poll> {
     let slot = tallies.slot(store, &community.slug, id)?;
     let mut guard = lock(&slot);
+    if store.is_postgres() {
+        // Another node may have taken votes this node has not heard of
+        // yet: what may change depends on the stored count, not on memory.
+        *guard = None;
+    }
     let before = get(store, community, id)?;
     let mut poll = before.clone();
     let tally = tally(store, &mut guard, &before)?;
@@ -867,8 +901,10 @@ pub fn record_vote(
             Some(network),
         ) => {
             let network = network_hash(store, &poll, &network)?;
-            let used = store.poll_network_used(&poll.community, &poll.id, poll.round, &network)?;
-            if used >= max_keys_per_network {
+            let cap = max_keys_per_network;
+            if let Err(used) =
+                store.poll_network_take(&poll.community, &poll.id, poll.round, &network, cap)?
+            {
                 // Someone who voted already hears that, not about the cap.
                 if store.has_voted(&poll.community, &poll.id, poll.round, &member)? {
                     return Err(already());
@@ -880,15 +916,15 @@ pub fn record_vote(
                     ),
                 ));
             }
-            Some((network, used))
+            Some(network)
         }
         _ => None,
     };
     if !store.vote_cast(&poll.community, &poll.id, poll.round, &member, &choices)? {
+        if let Some(network) = network {
+            store.poll_network_give_back(&poll.community, &poll.id, poll.round, &network)?;
+        }
         return Err(already());
-    }
-    if let Some((network, used)) = network {
-        store.poll_network_set_used(&poll.community, &poll.id, poll.round, &network, used + 1)?;
     }
     tally.add(&choices);
     let results = results_visible(&poll, true, now).then(|| tally.results());

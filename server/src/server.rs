@@ -65,7 +65,7 @@ pub async fn start_with(
         .map_err(|e| std::io::Error::other(e.to_string()))?;
     let app = Arc::new(App::new(store, &settings));
     let (background_stop, stop_rx) = tokio::sync::watch::channel(false);
-    let background = vec![
+    let mut background = vec![
         tokio::spawn(crate::webhooks::run_worker(
             app.clone(),
             settings.webhooks.clone(),
@@ -77,8 +77,15 @@ pub async fn start_with(
             app.clone(),
             stop_rx.clone(),
         )),
-        tokio::spawn(hourly_cleanup(app.clone(), stop_rx)),
+        tokio::spawn(hourly_cleanup(app.clone(), stop_rx.clone())),
     ];
+    if let Some(changes) = app.store.other_nodes_changes() {
+        background.push(tokio::spawn(crate::cluster::follow_other_nodes(
+            app.clone(),
+            changes,
+            stop_rx,
+        )));
+    }
     let (shutdown, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(serve_connections(listener, app.clone(), async move {
         let _ = stopped.await;
@@ -169,7 +176,11 @@ async fn forget_networks_of_closed_polls(
 ) {
     loop {
         let store = app.store.clone();
+        let here = app.clone();
         let forgotten = tokio::task::spawn_blocking(move || {
+            if !crate::cluster::runs_here(&here, crate::cluster::task::POLL_NETWORKS) {
+                return Ok(0);
+            }
             crate::polls::forget_networks_of_closed_polls(&store, crate::secrets::now_secs())
         })
         .await;
@@ -191,8 +202,12 @@ async fn forget_networks_of_closed_polls(
 async fn hourly_cleanup(app: Arc<App>, mut stop: tokio::sync::watch::Receiver<bool>) {
     loop {
         let store = app.store.clone();
+        let here = app.clone();
         // Each part runs even when the other fails.
         let done = tokio::task::spawn_blocking(move || {
+            if !crate::cluster::runs_here(&here, crate::cluster::task::CLEANUP) {
+                return (Ok(0), Ok(0));
+            }
             let now = crate::secrets::now_secs();
             let done = (
                 crate::sessions::remove_expired(&store, now),

@@ -305,7 +305,12 @@ pub async fn run_worker(
         }
     };
     loop {
-        if let Err(err) = deliver_due(&store.store, &client, &policy).await {
+        // Without the lease another node delivers.
+        let round = match crate::cluster::runs_here(&store, crate::cluster::task::WEBHOOKS) {
+            true => deliver_due(&store.store, &client, &policy).await,
+            false => Ok(()),
+        };
+        if let Err(err) = round {
             tracing::warn!("webhook round failed: {err}");
         }
         tokio::select! {

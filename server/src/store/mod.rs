@@ -11,6 +11,7 @@
 //! after a crash.
 
 mod audit;
+mod changes;
 mod communities;
 #[cfg(test)]
 mod disc_layout_tests;
@@ -43,6 +44,7 @@ use std::sync::{Arc, RwLock, RwLockReadGuard};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+pub use changes::Change;
 pub use export_v1::{v1_member_record, v1_set_name, v1_table_name, v1_table_record};
 pub use export_v2::{decode_line, member_line, table_line, v2_kinds, V2Line, V2Record};
 pub use flusher::FlushError;
@@ -271,13 +273,43 @@ impl Store {
         }
     }
 
-    /// Changes with every write (not persisted: combine with a per-process id).
+    /// Changes with every write, also another node's (not persisted:
+    /// combine with a per-process id).
     pub fn generation(&self) -> u64 {
-        self.generation.load(Ordering::SeqCst)
+        let heard = match &self.engine {
+            Engine::Sled(_) => 0,
+            Engine::Postgres(e) => e.heard_count(),
+        };
+        self.generation.load(Ordering::SeqCst) + heard
     }
 
-    fn wrote(&self) {
+    /// Counts a committed write, and tells the other nodes what it changed.
+    fn wrote(&self, change: impl FnOnce() -> Change) {
         self.generation.fetch_add(1, Ordering::SeqCst);
+        if let Engine::Postgres(e) = &self.engine {
+            e.announce(change());
+        }
+    }
+
+    /// What other nodes on this database change from now on (PostgreSQL;
+    /// `None` with sled, where this node is the only one). A receiver that
+    /// lags behind must take it as [`Change::Everything`].
+    pub fn other_nodes_changes(&self) -> Option<tokio::sync::broadcast::Receiver<Change>> {
+        match &self.engine {
+            Engine::Sled(_) => None,
+            Engine::Postgres(e) => Some(e.other_nodes_changes()),
+        }
+    }
+
+    /// Whether this node should run a round of `task`, a background task
+    /// that must run on one node at a time (sled: always; PostgreSQL: while
+    /// this node holds the task's lease, an advisory lock that goes with
+    /// its session, so another node takes over when this one dies).
+    pub fn lease(&self, task: &'static str) -> StoreResult<bool> {
+        match &self.engine {
+            Engine::Sled(_) => Ok(true),
+            Engine::Postgres(e) => e.lease(task),
+        }
     }
 
     /// Held (shared) by every write for the whole operation. Never taken
@@ -352,7 +384,7 @@ impl Store {
     pub(in crate::store) fn remove(&self, table: Table, key: &[u8]) -> StoreResult<()> {
         let _permit = self.write_permit();
         engine!(self, e => e.remove(table, key))?;
-        self.wrote();
+        self.wrote(|| Change::of_record(table, key));
         Ok(())
     }
 
@@ -368,7 +400,7 @@ impl Store {
         let _permit = self.write_permit();
         let value = self.encode_for(table, value)?;
         engine!(self, e => e.rekey(table, old_key, new_key, value))?;
-        self.wrote();
+        self.wrote(|| Change::of_record(table, new_key));
         Ok(())
     }
 
@@ -423,7 +455,7 @@ impl Store {
         let _permit = self.write_permit();
         let value = self.encode_for(table, value)?;
         engine!(self, e => e.put(table, key, value))?;
-        self.wrote();
+        self.wrote(|| Change::of_record(table, key));
         Ok(())
     }
 
@@ -437,7 +469,9 @@ impl Store {
         let _permit = self.write_permit();
         let value = self.encode_for(table, value)?;
         let inserted = engine!(self, e => e.insert_new(table, key, value))?;
-        self.wrote();
+        if inserted {
+            self.wrote(|| Change::of_record(table, key));
+        }
         Ok(inserted)
     }
 
@@ -465,7 +499,7 @@ impl Store {
                 let _permit = self.write_permit();
                 let new_bytes = self.encode_for(table, &new_value)?;
                 if engine.compare_and_swap(table, key, &old_bytes, new_bytes)? {
-                    self.wrote();
+                    self.wrote(|| Change::of_record(table, key));
                     return Ok(Some(Ok(new_value)));
                 }
             },
@@ -483,7 +517,7 @@ impl Store {
                 let _permit = self.write_permit();
                 let new_bytes = self.encode_for(table, &new_value)?;
                 locked.commit(new_bytes)?;
-                self.wrote();
+                self.wrote(|| Change::of_record(table, key));
                 Ok(Some(Ok(new_value)))
             }
         }
@@ -579,7 +613,7 @@ impl Store {
         };
         let done = engine!(self, e => e.set_change(set, group, member, change))?;
         if done.wrote {
-            self.wrote();
+            self.wrote(|| Change::of_member(set, group));
         }
         Ok((done.changed, done.count))
     }
@@ -603,7 +637,7 @@ impl Store {
         let seal = || self.seal_member_value(set, value);
         let added = engine!(self, e => e.set_add_within(set, group, member, &seal, max))?;
         if matches!(added, SetAdd::Added(_)) {
-            self.wrote();
+            self.wrote(|| Change::of_member(set, group));
         }
         Ok(added)
     }
@@ -732,7 +766,7 @@ impl Store {
             value.to_vec()
         };
         engine!(self, e => e.put(table, key, value))?;
-        self.wrote();
+        self.wrote(|| Change::of_record(table, key));
         Ok(())
     }
 
@@ -755,7 +789,7 @@ impl Store {
             value.to_vec()
         };
         engine!(self, e => e.put_member_raw(set, group, member, value))?;
-        self.wrote();
+        self.wrote(|| Change::of_member(set, group));
         Ok(())
     }
 

@@ -246,36 +246,56 @@ impl Store {
         )
     }
 
-    /// How many voter keys voted in the round from the network whose keyed
-    /// hash (with [`Store::poll_round_secret`]) is `network`.
-    pub fn poll_network_used(
+    /// Counts one more voter key of the network whose keyed hash (with
+    /// [`Store::poll_round_secret`]) is `network` in the round, unless `cap`
+    /// are counted already: `Ok(count after)`, or `Err(count)` when full.
+    /// Checked and counted in one step, so the cap holds however many vote
+    /// at once, also on several nodes.
+    pub fn poll_network_take(
         &self,
         community: &str,
         id: &str,
         round: u32,
         network: &[u8; 16],
-    ) -> StoreResult<u32> {
-        Ok(self
-            .get(
-                Table::PollNetworks,
-                &network_key(community, id, round, network),
-            )?
-            .unwrap_or(0))
+        cap: u32,
+    ) -> StoreResult<Result<u32, u32>> {
+        let key = network_key(community, id, round, network);
+        loop {
+            let taken = self.update(Table::PollNetworks, &key, |used: u32| {
+                if used < cap {
+                    Ok(used + 1)
+                } else {
+                    Err(used)
+                }
+            })?;
+            match taken {
+                Some(result) => return Ok(result),
+                None if cap == 0 => return Ok(Err(0)),
+                // The network's first vote in the round (or another node's
+                // first, then the loop counts on top of it).
+                None => {
+                    if self.insert_new(Table::PollNetworks, &key, &1u32)? {
+                        return Ok(Ok(1));
+                    }
+                }
+            }
+        }
     }
 
-    pub fn poll_network_set_used(
+    /// Gives back a count [`Store::poll_network_take`] took for a vote that
+    /// was then not stored (a second vote).
+    pub fn poll_network_give_back(
         &self,
         community: &str,
         id: &str,
         round: u32,
         network: &[u8; 16],
-        used: u32,
     ) -> StoreResult<()> {
-        self.put(
-            Table::PollNetworks,
-            &network_key(community, id, round, network),
-            &used,
-        )
+        let key = network_key(community, id, round, network);
+        self.update(Table::PollNetworks, &key, |used: u32| {
+            Ok::<u32, ()>(used.saturating_sub(1))
+        })?;
+        Ok(())
     }
 
     /// How many network counters the poll has (all rounds).
@@ -375,9 +395,10 @@ mod tests {
         store.poll_round_secret("dorp", "rotonde", 3).unwrap();
         assert!(keys("server_secrets").contains(&b"poll-network-secret/dorp/rotonde/3".to_vec()));
         let network = [9u8; 16];
-        store
-            .poll_network_set_used("dorp", "rotonde", 3, &network, 2)
-            .unwrap();
+        for expected in [Ok(1), Ok(2), Err(2)] {
+            let taken = store.poll_network_take("dorp", "rotonde", 3, &network, 2);
+            assert_eq!(taken.unwrap(), expected);
+        }
         assert_eq!(
             raw("poll_networks"),
             [(

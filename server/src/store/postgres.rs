@@ -17,6 +17,7 @@
 
 use std::collections::HashSet;
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
 use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod};
@@ -27,8 +28,14 @@ use super::sled_engine::{count_key, member_key};
 use super::{CountedSet, RawItem, RawRecord, SealedChange, SetAdd, SetChanged, StoreError};
 use super::{StoreResult, Table};
 
+mod cluster;
+use super::changes::Change;
+
 /// The schema's versions, in order: (version, SQL). Forward-only: append.
-const MIGRATIONS: &[(i32, &str)] = &[(1, include_str!("migrations/0001_initial.sql"))];
+const MIGRATIONS: &[(i32, &str)] = &[
+    (1, include_str!("migrations/0001_initial.sql")),
+    (2, include_str!("migrations/0002_record_keys_made_by.sql")),
+];
 
 /// The advisory lock that serialises migrations ("mekaar" in ASCII).
 const MIGRATION_LOCK: i64 = 0x6d65_6b61_6172;
@@ -43,6 +50,8 @@ pub struct PgEngine {
     /// Record keys get their own connections: an update holds a pool
     /// connection (its row locked) while the caller seals the new value.
     key_pool: Pool,
+    /// The other nodes on this database.
+    cluster: Arc<cluster::Cluster>,
 }
 
 fn pg_err(err: tokio_postgres::Error) -> StoreError {
@@ -158,10 +167,13 @@ impl PgEngine {
                 .build()
                 .map_err(|e| StoreError::Engine(e.to_string()))
         };
+        let pool = make_pool(POOL_SIZE)?;
+        let cluster = cluster::Cluster::start(&runtime, config.clone(), pool.clone());
         let engine = PgEngine {
-            pool: make_pool(POOL_SIZE)?,
+            pool,
             key_pool: make_pool(4)?,
             runtime: Some(runtime),
+            cluster,
         };
         engine.run(|pool| async move { migrate(&pool).await })?;
         Ok(engine)
@@ -173,12 +185,48 @@ impl PgEngine {
         F: Future<Output = StoreResult<T>> + Send + 'static,
         T: Send + 'static,
     {
+        self.wait_for(make(pool.clone()))
+    }
+
+    /// Runs `future` on the engine's runtime and waits for its result. On a
+    /// multi-threaded runtime's worker the wait lets that runtime move its
+    /// other tasks elsewhere meanwhile (a request waiting for the database
+    /// does not hold up the requests behind it).
+    fn wait_for<T, F>(&self, future: F) -> StoreResult<T>
+    where
+        F: Future<Output = StoreResult<T>> + Send + 'static,
+        T: Send + 'static,
+    {
         let (tx, rx) = std::sync::mpsc::sync_channel(1);
-        let future = make(pool.clone());
         self.runtime().spawn(async move {
             let _ = tx.send(future.await);
         });
-        rx.recv().map_err(|_| ended())?
+        let wait = move || rx.recv().map_err(|_| ended());
+        match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
+            Ok(tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(wait)?,
+            _ => wait()?,
+        }
+    }
+
+    /// Tells the other nodes of a committed write.
+    pub fn announce(&self, change: Change) {
+        self.cluster.announce(change);
+    }
+
+    /// What other nodes change from now on.
+    pub fn other_nodes_changes(&self) -> tokio::sync::broadcast::Receiver<Change> {
+        self.cluster.subscribe()
+    }
+
+    /// How many changes of other nodes were heard (for the store's generation).
+    pub fn heard_count(&self) -> u64 {
+        self.cluster.heard_count()
+    }
+
+    /// Whether this node holds the lease of a once-per-cluster task.
+    pub fn lease(&self, task: &'static str) -> StoreResult<bool> {
+        let cluster = self.cluster.clone();
+        self.wait_for(async move { cluster.lease(task).await.map_err(pg_err) })
     }
 
     fn run<T, F>(&self, make: impl FnOnce(Pool) -> F) -> StoreResult<T>
@@ -818,12 +866,13 @@ impl PgEngine {
 
     pub fn insert_record_key(&self, id: &[u8], key: &[u8]) -> StoreResult<()> {
         let (id, key) = (id.to_vec(), key.to_vec());
+        let node = self.cluster.node().to_string();
         self.run_on(&self.key_pool, |pool| async move {
             let client = client(&pool).await?;
             let statement = client
-                .prepare_cached("INSERT INTO record_keys (id, key) VALUES ($1, $2)")
+                .prepare_cached("INSERT INTO record_keys (id, key, made_by) VALUES ($1, $2, $3)")
                 .await?;
-            client.execute(&statement, &[&id, &key]).await?;
+            client.execute(&statement, &[&id, &key, &node]).await?;
             Ok(())
         })
     }
@@ -831,13 +880,20 @@ impl PgEngine {
     /// Deletes every record key not in `live`, then rewrites the table
     /// (`VACUUM FULL`: a new file, the old one removed) so the deleted keys
     /// are gone from the live database, not just marked dead. Returns how
-    /// many went.
+    /// many went. Keys another node made in the last minute stay (until a
+    /// later rewrite): their records may not have been committed when
+    /// `live` was read. This node's own writes wait for the rewrite.
     pub fn keep_only_record_keys(&self, live: &[&[u8]]) -> StoreResult<usize> {
         let live: Vec<Vec<u8>> = live.iter().map(|id| id.to_vec()).collect();
+        let node = self.cluster.node().to_string();
         self.run_on(&self.key_pool, |pool| async move {
             let client = client(&pool).await?;
             let dropped = client
-                .execute("DELETE FROM record_keys WHERE NOT (id = ANY($1))", &[&live])
+                .execute(
+                    "DELETE FROM record_keys WHERE NOT (id = ANY($1)) \
+                     AND (made_by = $2 OR made_at < now() - interval '1 minute')",
+                    &[&live, &node],
+                )
                 .await?;
             client.batch_execute("VACUUM FULL record_keys").await?;
             Ok(usize::try_from(dropped).unwrap_or(usize::MAX))

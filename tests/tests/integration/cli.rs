@@ -18,7 +18,7 @@ use serde_json::{json, Value};
 /// server's library for this package, so the binary is built here (once
 /// per test run; quick when it is current), unless `MEKAAR_SERVER_BIN`
 /// names one.
-fn server_bin() -> &'static Path {
+pub(crate) fn server_bin() -> &'static Path {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
         if let Some(path) = std::env::var_os("MEKAAR_SERVER_BIN") {
@@ -65,7 +65,7 @@ fn run(dir: &Path, args: &[&str]) -> Output {
 
 /// Runs it and expects success; returns standard output.
 #[track_caller]
-fn ok(dir: &Path, args: &[&str]) -> String {
+pub(crate) fn ok(dir: &Path, args: &[&str]) -> String {
     let out = run(dir, args);
     assert!(
         out.status.success(),

@@ -14,6 +14,7 @@
 mod admin_security;
 mod api;
 mod cli;
+mod cluster;
 mod discussions;
 mod docs;
 mod export;
