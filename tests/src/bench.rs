@@ -219,6 +219,41 @@ fn first_url(text: &str) -> &str {
         .trim_end_matches('/')
 }
 
+/// Waits (at most `limit`) until the server has compressed its widget bundle,
+/// which it does in the background at start-up (brotli -q 11 of every file:
+/// seconds of one core here), so that no measurement shares the CPU with it.
+/// `GET /embed.js` with `Accept-Encoding: br` is answered once that is done.
+/// Returns how long it waited.
+pub fn wait_for_bundle_compression(addr: SocketAddr, limit: Duration) -> Result<Duration, String> {
+    use std::io::Read;
+    let started = std::time::Instant::now();
+    let mut stream = std::net::TcpStream::connect_timeout(&addr, Duration::from_secs(10))
+        .map_err(|e| format!("connect to {addr}: {e}"))?;
+    stream
+        .set_read_timeout(Some(limit))
+        .and_then(|()| stream.set_write_timeout(Some(Duration::from_secs(10))))
+        .map_err(|e| e.to_string())?;
+    write!(
+        stream,
+        "GET /embed.js HTTP/1.1\r\nHost: {addr}\r\nAccept-Encoding: br\r\nConnection: close\r\n\r\n"
+    )
+    .map_err(|e| format!("GET /embed.js: {e}"))?;
+    let mut head = [0u8; 16];
+    let n = stream
+        .read(&mut head)
+        .map_err(|e| format!("GET /embed.js (waiting for the bundle compression): {e}"))?;
+    if !head[..n].starts_with(b"HTTP/1.1 200") {
+        return Err(format!(
+            "GET /embed.js: {}",
+            String::from_utf8_lossy(&head[..n])
+        ));
+    }
+    // The rest of the answer, bounded by its size and the read timeout.
+    let mut rest = Vec::new();
+    let _ = stream.take(16 << 20).read_to_end(&mut rest);
+    Ok(started.elapsed())
+}
+
 /// A loopback port that was free a moment ago.
 pub fn free_loopback_port() -> Result<u16, String> {
     std::net::TcpListener::bind("127.0.0.1:0")
@@ -315,12 +350,14 @@ pub fn setup(
         .build()
         .map_err(|e| e.to_string())?;
     let server = ServerProcess::start(bin, data.path())?;
+    let waited = wait_for_bundle_compression(server.addr, Duration::from_secs(180))?;
     println!(
-        "server: {} (pid {}) on {}, data dir {}",
+        "server: {} (pid {}) on {}, data dir {}; its start-up bundle compression ended {:.1} s after it listened",
         bin.display(),
         server.pid(),
         server.addr,
-        data.path().display()
+        data.path().display(),
+        waited.as_secs_f64()
     );
     let _ = std::io::stdout().flush();
     Ok((data, server_token, runtime, server))
@@ -1002,6 +1039,15 @@ impl Deployment {
             let server = deployment.spawn(node)?;
             deployment.servers.push(Some(server));
         }
+        // Every node compresses the bundle at start-up: measure after that.
+        for (node, addr) in deployment.addrs()?.into_iter().enumerate() {
+            let waited = wait_for_bundle_compression(addr, Duration::from_secs(180))?;
+            println!(
+                "node {}: start-up bundle compression ended {:.1} s after it listened",
+                node_name(node),
+                waited.as_secs_f64()
+            );
+        }
         Ok((deployment, token))
     }
 
@@ -1240,6 +1286,22 @@ pub struct WaitCounts {
     pub transactions: i64,
     pub wal_syncs: i64,
     pub wal_records: i64,
+    /// Rows inserted, updated and deleted per table (`pg_stat_user_tables`) meanwhile.
+    pub table_writes: Vec<(String, i64)>,
+}
+
+/// Rows inserted + updated + deleted so far, per table of the database.
+async fn table_writes(
+    client: &tokio_postgres::Client,
+) -> Result<std::collections::BTreeMap<String, i64>, String> {
+    let rows = client
+        .query(
+            "SELECT relname::text, n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_user_tables",
+            &[],
+        )
+        .await
+        .map_err(|e| format!("pg_stat_user_tables: {e}"))?;
+    Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
 }
 
 /// `(transactions of this database, WAL syncs, WAL records)` so far.
@@ -1276,6 +1338,7 @@ impl WaitSampler {
                     .map_err(|e| e.to_string())?;
                 let mut counts = WaitCounts::default();
                 let before = database_counters(&client).await?;
+                let tables_before = table_writes(&client).await?;
                 let until = std::time::Instant::now() + Duration::from_secs(3600);
                 while !flag.load(Ordering::Relaxed) && std::time::Instant::now() < until {
                     let rows = client.query(&query, &[]).await.map_err(|e| e.to_string())?;
@@ -1300,8 +1363,19 @@ impl WaitSampler {
                 // The statistics reach the views within a second or so.
                 tokio::time::sleep(Duration::from_millis(1200)).await;
                 let after = database_counters(&client).await?;
+                let mut tables: Vec<(String, i64)> = table_writes(&client)
+                    .await?
+                    .into_iter()
+                    .map(|(name, n)| {
+                        let was = tables_before.get(&name).copied().unwrap_or(0);
+                        (name, n - was)
+                    })
+                    .filter(|(_, n)| *n > 0)
+                    .collect();
+                tables.sort_by_key(|t| std::cmp::Reverse(t.1));
+                counts.table_writes = tables;
                 // Each sample was a transaction of its own, as was the first reading.
-                counts.transactions = after.0 - before.0 - counts.samples as i64 - 1;
+                counts.transactions = after.0 - before.0 - counts.samples as i64 - 2;
                 counts.wal_syncs = after.1 - before.1;
                 counts.wal_records = after.2 - before.2;
                 drop(client);
@@ -1351,6 +1425,16 @@ impl WaitCounts {
             self.wal_records,
             per(self.wal_records)
         );
+        if !self.table_writes.is_empty() {
+            let tables: Vec<String> = self
+                .table_writes
+                .iter()
+                .take(8)
+                .map(|(name, n)| format!("{name} {:.2}", per(*n)))
+                .collect();
+            println!();
+            println!("Rows written per request, by table: {}", tables.join(", "));
+        }
         println!();
         let all: u64 = self.counts.values().sum();
         if self.samples == 0 || all == 0 {
