@@ -259,10 +259,11 @@ impl Store {
 
     /// Puts everything written so far on disk now, blocking, as durably as
     /// the flusher does. For the CLI and shutdown, not for requests.
+    /// (PostgreSQL: everything is committed; the other nodes hear of it now.)
     pub fn flush_blocking(&self) -> StoreResult<()> {
         match &self.engine {
             Engine::Sled(e) => e.flush_blocking(),
-            Engine::Postgres(_) => Ok(()),
+            Engine::Postgres(e) => e.send_changes_now(),
         }
     }
 

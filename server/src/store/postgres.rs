@@ -21,7 +21,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod};
-use tokio_postgres::{IsolationLevel, NoTls};
+use tokio_postgres::config::SslMode;
+use tokio_postgres::IsolationLevel;
+use tokio_postgres_rustls::MakeRustlsConnect;
 
 use super::keyring::{self, KeyId};
 use super::sled_engine::{count_key, member_key};
@@ -55,10 +57,18 @@ pub struct PgEngine {
 }
 
 fn pg_err(err: tokio_postgres::Error) -> StoreError {
-    match err.as_db_error() {
-        Some(db) => StoreError::Engine(format!("PostgreSQL: {db}")),
-        None => StoreError::Engine(format!("PostgreSQL: {err}")),
+    if let Some(db) = err.as_db_error() {
+        return StoreError::Engine(format!("PostgreSQL: {db}"));
     }
+    // With its causes: "error performing TLS handshake: invalid peer
+    // certificate: UnknownIssuer" tells an operator what to fix.
+    let mut message = format!("PostgreSQL: {err}");
+    let mut source = std::error::Error::source(&err);
+    while let Some(cause) = source {
+        message.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    StoreError::Engine(message)
 }
 
 fn pool_err(err: deadpool_postgres::PoolError) -> StoreError {
@@ -131,11 +141,83 @@ fn ended() -> StoreError {
     StoreError::Engine("the database task ended".into())
 }
 
+fn url_err(what: impl std::fmt::Display) -> StoreError {
+    StoreError::Engine(format!("the database URL: {what}"))
+}
+
+/// The connection settings of a libpq-style URL, and how TLS is made.
+///
+/// TLS as libpq's `sslmode` says, stricter: `require`, `verify-ca` and
+/// `verify-full` encrypt AND check the server's certificate and name,
+/// against `sslrootcert=FILE` (PEM) when given, else the public web PKI's
+/// roots; `disable`, `prefer` or none: no TLS (write `require` for a
+/// database across a network).
+fn connect_settings(url: &str) -> StoreResult<(tokio_postgres::Config, MakeRustlsConnect)> {
+    let mut parsed = url::Url::parse(url).map_err(url_err)?;
+    let (mut sslmode, mut rootcert) = (None, None);
+    let rest: Vec<(String, String)> = parsed
+        .query_pairs()
+        .filter_map(|(k, v)| match &*k {
+            "sslmode" => {
+                sslmode = Some(v.into_owned());
+                None
+            }
+            "sslrootcert" => {
+                rootcert = Some(v.into_owned());
+                None
+            }
+            _ => Some((k.into_owned(), v.into_owned())),
+        })
+        .collect();
+    if rest.is_empty() {
+        parsed.set_query(None);
+    } else {
+        parsed.query_pairs_mut().clear().extend_pairs(rest);
+    }
+    let mut config: tokio_postgres::Config = parsed.as_str().parse().map_err(url_err)?;
+    let mode = match sslmode.as_deref() {
+        None | Some("disable" | "prefer") => SslMode::Disable,
+        Some("require" | "verify-ca" | "verify-full") => SslMode::Require,
+        Some(other) => {
+            return Err(url_err(format!(
+                "sslmode `{other}`: write disable, require, verify-ca or verify-full"
+            )))
+        }
+    };
+    config.ssl_mode(mode);
+    let mut roots = rustls::RootCertStore::empty();
+    match rootcert {
+        Some(path) => {
+            use rustls::pki_types::pem::PemObject;
+            let certs = rustls::pki_types::CertificateDer::pem_file_iter(&path)
+                .map_err(|e| url_err(format!("sslrootcert `{path}`: {e}")))?;
+            for cert in certs {
+                let cert = cert.map_err(|e| url_err(format!("sslrootcert `{path}`: {e}")))?;
+                roots
+                    .add(cert)
+                    .map_err(|e| url_err(format!("sslrootcert `{path}`: {e}")))?;
+            }
+            if roots.is_empty() {
+                return Err(url_err(format!(
+                    "sslrootcert `{path}` holds no certificate"
+                )));
+            }
+        }
+        None => roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned()),
+    }
+    let tls = rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map_err(|e| StoreError::Engine(format!("TLS: {e}")))?
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    Ok((config, MakeRustlsConnect::new(tls)))
+}
+
 impl PgEngine {
     pub fn open(url: &str) -> StoreResult<PgEngine> {
-        let mut config: tokio_postgres::Config = url
-            .parse()
-            .map_err(|e| StoreError::Engine(format!("the database URL: {e}")))?;
+        let (mut config, tls) = connect_settings(url)?;
         // A commit is on disk (on the server) before it returns; explicitly,
         // whatever the server's default.
         let options = match config.get_options() {
@@ -154,7 +236,7 @@ impl PgEngine {
         let make_pool = |size: usize| {
             let manager = Manager::from_config(
                 config.clone(),
-                NoTls,
+                tls.clone(),
                 ManagerConfig {
                     recycling_method: RecyclingMethod::Fast,
                 },
@@ -168,7 +250,7 @@ impl PgEngine {
                 .map_err(|e| StoreError::Engine(e.to_string()))
         };
         let pool = make_pool(POOL_SIZE)?;
-        let cluster = cluster::Cluster::start(&runtime, config.clone(), pool.clone());
+        let cluster = cluster::Cluster::start(&runtime, config.clone(), tls.clone(), pool.clone());
         let engine = PgEngine {
             pool,
             key_pool: make_pool(4)?,
@@ -221,6 +303,18 @@ impl PgEngine {
     /// How many changes of other nodes were heard (for the store's generation).
     pub fn heard_count(&self) -> u64 {
         self.cluster.heard_count()
+    }
+
+    /// Tells the other nodes of this node's changes now, not within the
+    /// coalescing window (a CLI command ends right after).
+    pub fn send_changes_now(&self) -> StoreResult<()> {
+        let (cluster, pool) = (self.cluster.clone(), self.pool.clone());
+        self.wait_for(async move {
+            cluster
+                .send_pending(&pool)
+                .await
+                .map_err(|e| StoreError::Engine(format!("PostgreSQL: {e}")))
+        })
     }
 
     /// Whether this node holds the lease of a once-per-cluster task.
@@ -991,7 +1085,9 @@ pub(crate) fn fresh_test_database() -> Option<String> {
         .build()
         .unwrap();
     runtime.block_on(async {
-        let (client, connection) = tokio_postgres::connect(&base, NoTls).await.unwrap();
+        let (client, connection) = tokio_postgres::connect(&base, tokio_postgres::NoTls)
+            .await
+            .unwrap();
         let connection = tokio::spawn(connection);
         client
             .batch_execute(&format!("CREATE DATABASE {name}"))
@@ -1192,6 +1288,78 @@ mod tests {
         let err = Store::open_postgres(&url).err().expect("refused");
         assert!(matches!(err, StoreError::Schema(_)), "{err}");
         assert!(err.to_string().contains("9999"), "{err}");
+    }
+
+    #[test]
+    fn urls_say_how_to_use_tls() {
+        let settings = |url: &str| connect_settings(url).map(|(config, _)| config);
+        let plain =
+            settings("postgres://mekaar@db.example:5433/mekaar?application_name=a").unwrap();
+        assert_eq!(plain.get_ssl_mode(), SslMode::Disable);
+        assert_eq!(plain.get_application_name(), Some("a"));
+        assert_eq!(plain.get_dbname(), Some("mekaar"));
+        for mode in ["disable", "prefer"] {
+            let config = settings(&format!("postgres://m@db/m?sslmode={mode}")).unwrap();
+            assert_eq!(config.get_ssl_mode(), SslMode::Disable, "{mode}");
+        }
+        for mode in ["require", "verify-ca", "verify-full"] {
+            let config = settings(&format!("postgres://m@db/m?sslmode={mode}")).unwrap();
+            assert_eq!(config.get_ssl_mode(), SslMode::Require, "{mode}");
+        }
+        let refused = |url: &str| match settings(url) {
+            Err(err) => err.to_string(),
+            Ok(_) => panic!("{url} was taken"),
+        };
+        assert!(refused("postgres://m@db/m?sslmode=allow").contains("sslmode `allow`"));
+        let missing = refused("postgres://m@db/m?sslmode=require&sslrootcert=/nonexistent/ca.pem");
+        assert!(
+            missing.contains("sslrootcert `/nonexistent/ca.pem`"),
+            "{missing}"
+        );
+    }
+
+    /// `scripts/pg-start` lets the role `mekaar_tls` in over TLS only, with a
+    /// certificate of its own CA (`MEKAAR_TEST_DATABASE_CA`).
+    #[test]
+    fn pg_speaks_tls_with_a_server_whose_certificate_it_trusts_and_no_other() {
+        let (Some(url), Ok(ca)) = (
+            fresh_test_database(),
+            std::env::var("MEKAAR_TEST_DATABASE_CA"),
+        ) else {
+            eprintln!("skipped: needs MEKAAR_TEST_DATABASE and MEKAAR_TEST_DATABASE_CA");
+            return;
+        };
+        let mut tls_only = url::Url::parse(&url).unwrap();
+        tls_only.set_username("mekaar_tls").unwrap();
+        tls_only.set_host(Some("localhost")).unwrap();
+        let with = |query: &str| format!("{tls_only}?{query}");
+
+        let store = Store::open_postgres(&with(&format!("sslmode=verify-full&sslrootcert={ca}")))
+            .expect("TLS with the test CA");
+        assert!(store.is_postgres());
+        assert_eq!(
+            store.server_secret_or_insert("tls-check", [7; 32]).unwrap(),
+            [7; 32]
+        );
+        drop(store);
+
+        // Without TLS the server refuses this role; with TLS but only the
+        // public roots, the client refuses the server's certificate.
+        for (query, why) in [
+            ("sslmode=disable", "no TLS"),
+            ("sslmode=require", "an unknown CA"),
+        ] {
+            let refused = Store::open_postgres(&with(query));
+            assert!(refused.is_err(), "{why}: opened");
+        }
+        let error = Store::open_postgres(&with("sslmode=require"))
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            error.contains("certificate") || error.contains("Certificate"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -8,6 +8,12 @@ impl Store {
     /// The secret named `name`; `fresh` becomes it on first use. Of two
     /// first uses at once, one wins and both get the winner.
     pub fn server_secret_or_insert(&self, name: &str, fresh: [u8; 32]) -> StoreResult<[u8; 32]> {
+        // Read first: an insert seals `fresh` with a new record key (a
+        // durable key write) even when the name exists, and a poll round's
+        // secret is asked for at every vote.
+        if let Some(secret) = self.get(Table::ServerSecrets, name.as_bytes())? {
+            return Ok(secret);
+        }
         self.insert_new(Table::ServerSecrets, name.as_bytes(), &fresh)?;
         Ok(self
             .get(Table::ServerSecrets, name.as_bytes())?

@@ -6,13 +6,16 @@
 //! other node goes on serving. Runs only under `MEKAAR_TEST_DATABASE`
 //! (`scripts/test` runs the suite a second time on PostgreSQL).
 
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
 use mekaar_api::polls::PollResults;
 use mekaar_tests::bench::ServerProcess;
 use mekaar_tests::sse::Live;
 use mekaar_tests::wait::eventually;
+use mekaar_tests::webhook_receiver::Receiver;
 use mekaar_tests::{http_client, voter_key, VOTER_HEADER};
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
@@ -22,23 +25,34 @@ use tokio::task::JoinSet;
 const OPTIONS: u64 = 4;
 /// Votes in flight at once.
 const CONCURRENCY: usize = 32;
+/// How long the webhook receiver is watched to see that nothing more comes
+/// (the outbox is looked at every second on each node).
+const QUIET: Duration = Duration::from_secs(4);
 
 struct Cluster {
     http: Client,
     token: String,
     nodes: Vec<ServerProcess>,
-    _work: tempfile::TempDir,
+    url: String,
+    work: tempfile::TempDir,
 }
 
 impl Cluster {
     /// Community `dorp` on a fresh database, and two nodes serving it;
     /// `None` without PostgreSQL.
     async fn start() -> Option<Cluster> {
+        let mut cluster = Cluster::empty().await?;
+        cluster.add_node(&[]);
+        cluster.add_node(&[]);
+        Some(cluster)
+    }
+
+    /// Community `dorp` on a fresh database, no node yet.
+    async fn empty() -> Option<Cluster> {
         let work = tempfile::tempdir().unwrap();
         let url = mekaar_tests::test_database_url(work.path()).await?;
-        let unused = work.path().join("unused");
         let created = crate::cli::ok(
-            &unused,
+            &work.path().join("unused"),
             &[
                 "--database",
                 &url,
@@ -51,23 +65,32 @@ impl Cluster {
         );
         let token = created.lines().last().unwrap().trim().to_string();
         assert!(token.starts_with("mk_"), "{created}");
-        let args = [
-            "--database",
-            url.as_str(),
-            "--max-connections-per-network",
-            "1000",
-        ];
-        let bin = crate::cli::server_bin();
-        let nodes = vec![
-            ServerProcess::start_with_args(bin, &unused, &args).unwrap(),
-            ServerProcess::start_with_args(bin, &unused, &args).unwrap(),
-        ];
         Some(Cluster {
             http: http_client(),
             token,
-            nodes,
-            _work: work,
+            nodes: Vec::new(),
+            url,
+            work,
         })
+    }
+
+    /// Starts one more node on the database.
+    fn add_node(&mut self, extra: &[&str]) {
+        let mut args = vec![
+            "--database",
+            self.url.as_str(),
+            "--max-connections-per-network",
+            "1000",
+        ];
+        args.extend_from_slice(extra);
+        // No data directory is used.
+        let unused = self.work.path().join("unused");
+        let node = ServerProcess::start_with_args(crate::cli::server_bin(), &unused, &args);
+        self.nodes.push(node.unwrap());
+    }
+
+    fn admin_url(&self, node: usize, rest: &str) -> String {
+        self.nodes[node].url(&format!("/api/v1/admin/communities/dorp{rest}"))
     }
 
     /// An open poll over [`OPTIONS`] options whose totals everyone sees,
@@ -320,4 +343,135 @@ async fn killing_a_node_mid_load_loses_no_acknowledged_vote() {
         Some(StatusCode::OK)
     );
     cluster.agree_on(&[0], &id, &expected(0..=VOTERS)).await;
+}
+
+/// A resident's initiative, submitted on node `node`.
+async fn submit(cluster: &Cluster, node: usize, title: &str) {
+    let answer = cluster
+        .http
+        .post(cluster.nodes[node].url("/api/v1/communities/dorp/initiatives"))
+        .json(&json!({
+            "title": title,
+            "summary": "Samen iets moois maken.",
+            "initiator_name": "Anja",
+            "contact_email": "anja@example.nl",
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::CREATED, "{title}");
+}
+
+/// Webhooks go out once per cluster, whichever node took the write: the
+/// node holding the delivery lease sends them all; when it dies, the other
+/// takes over.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn webhooks_go_out_once_per_cluster_and_survive_the_sending_node() {
+    let Some(mut cluster) = Cluster::empty().await else {
+        eprintln!("skipped: needs MEKAAR_TEST_DATABASE (scripts/test runs it on PostgreSQL)");
+        return;
+    };
+    let receiver = Receiver::start().await;
+    // Node 0 alone first, so it holds the lease.
+    cluster.add_node(&["--allow-private-webhooks"]);
+    let hook = cluster
+        .http
+        .post(cluster.admin_url(0, "/webhooks"))
+        .bearer_auth(&cluster.token)
+        .json(&json!({"url": receiver.url(), "events": ["submitted"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(hook.status(), StatusCode::CREATED);
+    submit(&cluster, 0, "Een bankje bij de Maas").await;
+    receiver.wait_for("submitted").await;
+
+    cluster.add_node(&["--allow-private-webhooks"]);
+    for n in 0..6 {
+        submit(&cluster, n % 2, &format!("Plan nummer {n}")).await;
+    }
+    let delivered = |receiver: &Receiver| {
+        let ids: Vec<String> = receiver
+            .delivered("submitted")
+            .iter()
+            .map(|r| r.header("mekaar-delivery").to_string())
+            .collect();
+        ids
+    };
+    eventually("7 deliveries", || async {
+        (delivered(&receiver).len() >= 7).then_some(())
+    })
+    .await;
+    // Both nodes look at the outbox every second; a few rounds later there
+    // is still one delivery per event.
+    tokio::time::sleep(QUIET).await;
+    let ids = delivered(&receiver);
+    let unique: HashSet<&String> = ids.iter().collect();
+    assert_eq!((ids.len(), unique.len()), (7, 7), "{ids:?}");
+
+    // The sending node dies; the other takes over its lease.
+    cluster.nodes.remove(0).kill9().unwrap();
+    submit(&cluster, 0, "Na de storing").await;
+    eventually("the survivor's delivery", || async {
+        (delivered(&receiver).len() >= 8).then_some(())
+    })
+    .await;
+}
+
+fn thread_url(cluster: &Cluster, node: usize, poll: &str, rest: &str) -> String {
+    cluster.nodes[node].url(&format!(
+        "/api/v1/communities/dorp/threads/poll/{poll}{rest}"
+    ))
+}
+
+/// The texts of a poll's thread as node `node` shows them.
+async fn reaction_texts(cluster: &Cluster, node: usize, poll: &str) -> Vec<String> {
+    let page: Value = cluster
+        .http
+        .get(thread_url(cluster, node, poll, ""))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let reactions = page["reactions"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no reactions in {page}"));
+    reactions
+        .iter()
+        .map(|r| r["text"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+/// A reaction posted on one node shows on the other, whose copy of the
+/// thread was loaded before.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thread_read_on_one_node_shows_a_reaction_posted_on_the_other() {
+    let Some(cluster) = Cluster::start().await else {
+        eprintln!("skipped: needs MEKAAR_TEST_DATABASE (scripts/test runs it on PostgreSQL)");
+        return;
+    };
+    let id = cluster.open_poll(0).await;
+    // Node 1 has the thread in memory, empty.
+    assert!(reaction_texts(&cluster, 1, &id).await.is_empty());
+    let posted = cluster
+        .http
+        .post(thread_url(&cluster, 0, &id, "/reactions"))
+        .header(VOTER_HEADER, voter_key(1))
+        .json(&json!({"text": "Bij de kerk is het stil genoeg."}))
+        .send()
+        .await
+        .unwrap();
+    let status = posted.status();
+    assert!(
+        status.is_success(),
+        "{status}: {}",
+        posted.text().await.unwrap()
+    );
+    eventually("node 1 to show node 0's reaction", || async {
+        (reaction_texts(&cluster, 1, &id).await == ["Bij de kerk is het stil genoeg."])
+            .then_some(())
+    })
+    .await;
 }

@@ -23,7 +23,8 @@ use deadpool_postgres::Pool;
 use futures_util::StreamExt;
 use sha2::{Digest, Sha256};
 use tokio::sync::{broadcast, mpsc, Notify};
-use tokio_postgres::{AsyncMessage, Client, Config, NoTls};
+use tokio_postgres::{AsyncMessage, Client, Config};
+use tokio_postgres_rustls::MakeRustlsConnect;
 
 use crate::store::changes::Change;
 
@@ -47,6 +48,7 @@ pub struct Cluster {
     /// This node's name in notifications (its own come back to it).
     node: String,
     config: Config,
+    tls: MakeRustlsConnect,
     outbox: Mutex<HashSet<Change>>,
     wake: Notify,
     heard: broadcast::Sender<Change>,
@@ -62,10 +64,16 @@ struct Lease {
 
 impl Cluster {
     /// Starts sending and hearing changes on `runtime`.
-    pub fn start(runtime: &tokio::runtime::Runtime, config: Config, pool: Pool) -> Arc<Cluster> {
+    pub fn start(
+        runtime: &tokio::runtime::Runtime,
+        config: Config,
+        tls: MakeRustlsConnect,
+        pool: Pool,
+    ) -> Arc<Cluster> {
         let cluster = Arc::new(Cluster {
             node: crate::secrets::hex(&rand::random::<[u8; 8]>()),
             config,
+            tls,
             outbox: Mutex::new(HashSet::new()),
             wake: Notify::new(),
             heard: broadcast::channel(4096).0,
@@ -145,7 +153,7 @@ impl Cluster {
             }
         }
         if !leases.contains_key(task) {
-            let (client, connection) = self.config.connect(NoTls).await?;
+            let (client, connection) = self.config.connect(self.tls.clone()).await?;
             tokio::spawn(async move {
                 let _ = connection.await;
             });
@@ -182,30 +190,34 @@ async fn send_changes(cluster: Arc<Cluster>, pool: Pool) {
         cluster.wake.notified().await;
         // Let more changes join this notification.
         tokio::time::sleep(COALESCE).await;
-        let changes: Vec<Change> = {
-            let mut outbox = cluster.outbox.lock().unwrap_or_else(|e| e.into_inner());
-            outbox.drain().collect()
-        };
-        if changes.is_empty() {
-            continue;
-        }
-        let sent = async {
-            let client = pool.get().await.map_err(|e| e.to_string())?;
-            for payload in cluster.payloads(&changes) {
-                client
-                    .execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &payload])
-                    .await
-                    .map_err(|e| e.to_string())?;
-            }
-            Ok::<(), String>(())
-        }
-        .await;
-        if let Err(err) = sent {
+        if let Err(err) = cluster.send_pending(&pool).await {
             tracing::warn!("telling the other nodes of changes failed: {err}");
             // They must not keep old memories: the next try says so.
             cluster.announce(Change::Everything);
             tokio::time::sleep(RETRY).await;
         }
+    }
+}
+
+impl Cluster {
+    /// Sends the changes collected so far (also at once, before a CLI
+    /// command ends).
+    pub async fn send_pending(&self, pool: &Pool) -> Result<(), String> {
+        let changes: Vec<Change> = {
+            let mut outbox = self.outbox.lock().unwrap_or_else(|e| e.into_inner());
+            outbox.drain().collect()
+        };
+        if changes.is_empty() {
+            return Ok(());
+        }
+        let client = pool.get().await.map_err(|e| e.to_string())?;
+        for payload in self.payloads(&changes) {
+            client
+                .execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &payload])
+                .await
+                .map_err(|e| e.to_string())?;
+        }
+        Ok(())
     }
 }
 
@@ -224,7 +236,7 @@ async fn listen(
     cluster: &Cluster,
     connected_before: &mut bool,
 ) -> Result<(), tokio_postgres::Error> {
-    let (client, mut connection) = cluster.config.connect(NoTls).await?;
+    let (client, mut connection) = cluster.config.connect(cluster.tls.clone()).await?;
     let (tx, mut rx) = mpsc::unbounded_channel();
     let driver = tokio::spawn(async move {
         let mut messages = futures_util::stream::poll_fn(move |cx| connection.poll_message(cx));
@@ -265,6 +277,9 @@ mod tests {
         let cluster = Cluster {
             node: "n1".into(),
             config: Config::new(),
+            tls: super::super::connect_settings("postgres://x@127.0.0.1/x")
+                .unwrap()
+                .1,
             outbox: Mutex::new(HashSet::new()),
             wake: Notify::new(),
             heard: broadcast::channel(16).0,
