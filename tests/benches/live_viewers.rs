@@ -723,9 +723,12 @@ fn run(config: &Config) -> Result<(), String> {
         .join()
         .map_err(|_| "the vote thread panicked".to_string())??;
     let voting = vote_started.elapsed();
-    let cpu = cpu_before.zip(nodes.cpu_sample());
-    let waits = waits.map(WaitSampler::finish).transpose()?;
     let votes_until = shared.now();
+    let cpu = cpu_before.zip(nodes.cpu_sample());
+    // Collected after the settle phase: reading the statistics takes a second.
+    if let Some(waits) = &waits {
+        waits.stop();
+    }
     let final_total = vote_result.ok;
 
     // ---- 3. every viewer must reach the final total
@@ -746,6 +749,7 @@ fn run(config: &Config) -> Result<(), String> {
     }
     let reached = at_final();
     let reached_per_node = at_final_per_node();
+    let waits = waits.map(WaitSampler::finish).transpose()?;
     let rss_peak = nodes.status_kib_sum("VmHWM");
     let rss_end = nodes.status_kib_sum("VmRSS");
     let ended = shared.ended.load(Ordering::SeqCst);

@@ -1389,7 +1389,14 @@ impl WaitSampler {
         }
     }
 
-    /// Stops sampling; returns what was seen.
+    /// Stops sampling now, without waiting (the thread then reads the
+    /// statistics after a second or so; [`WaitSampler::finish`] collects them).
+    pub fn stop(&self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+
+    /// Stops sampling; returns what was seen (after about a second: the
+    /// statistics views lag).
     pub fn finish(mut self) -> Result<WaitCounts, String> {
         self.stop.store(true, Ordering::Relaxed);
         self.thread
