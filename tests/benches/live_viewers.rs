@@ -612,11 +612,7 @@ fn run(config: &Config) -> Result<(), String> {
     check_server_binary(&config.server_bin)?;
     let (mut nodes, server_token) = Deployment::start(&config.server_bin, &config.topology)?;
     nodes.print();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(config.client_threads)
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?;
+    let runtime = client_runtime(config.client_threads)?;
     let server = nodes.server(0)?;
     let addrs = nodes.addrs()?;
     let node_count = addrs.len();

@@ -344,11 +344,7 @@ pub fn setup(
     check_server_binary(bin)?;
     let data = tempfile::tempdir().map_err(|e| e.to_string())?;
     let server_token = make_admin_token(bin, data.path())?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(client_threads)
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?;
+    let runtime = client_runtime(client_threads)?;
     let server = ServerProcess::start(bin, data.path())?;
     let waited = wait_for_bundle_compression(server.addr, Duration::from_secs(180))?;
     println!(
@@ -361,6 +357,15 @@ pub fn setup(
     );
     let _ = std::io::stdout().flush();
     Ok((data, server_token, runtime, server))
+}
+
+/// The load generator's runtime: `threads` tokio workers.
+pub fn client_runtime(threads: usize) -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(threads)
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())
 }
 
 // ---------------------------------------------------------------------------
