@@ -22,6 +22,15 @@
 //! to the PUTs, checked on the live server and again after `kill -9` and a
 //! restart on the same data directory.
 //!
+//! Engine and nodes (issue 17): `MEKAAR_BENCH_DATABASE` unset = sled; `pg` = a
+//! throwaway PostgreSQL cluster (`scripts/pg-start`, stopped at the end) with
+//! a fresh database; a postgres:// URL = that (empty) database.
+//! `MEKAAR_BENCH_NODES` (1; more only on PostgreSQL) server processes on the
+//! one database, the connections split round-robin over them. The check runs
+//! on every node (waiting up to `MEKAAR_BENCH_AGREE_SECS`, 5, for the nodes to
+//! agree); with several nodes node A is killed, the count checked on the
+//! others, then A restarted and checked too.
+//!
 //! Knobs (environment variables, all bounded):
 //! `MEKAAR_BENCH_WARMUP` (5000), `MEKAAR_BENCH_REQUESTS` (100000),
 //! `MEKAAR_BENCH_GET_REQUESTS` (100000, 0 skips the phase),
@@ -38,7 +47,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http_body_util::Empty;
@@ -61,6 +70,8 @@ const MAX_REQUESTS: u64 = 10_000_000;
 
 struct Config {
     server_bin: PathBuf,
+    topology: Topology,
+    agree: Duration,
     warmup: u64,
     requests: u64,
     get_requests: u64,
@@ -73,6 +84,8 @@ impl Config {
     fn from_env() -> Result<Config, String> {
         Ok(Config {
             server_bin: server_bin(),
+            topology: Topology::from_env()?,
+            agree: agree_wait()?,
             warmup: env_u64("MEKAAR_BENCH_WARMUP", 5_000, MAX_REQUESTS)?,
             requests: env_u64("MEKAAR_BENCH_REQUESTS", 100_000, MAX_REQUESTS)?.max(1),
             get_requests: env_u64("MEKAAR_BENCH_GET_REQUESTS", 100_000, MAX_REQUESTS)?,
@@ -125,8 +138,8 @@ struct Phase {
 }
 
 struct Target {
-    addr: SocketAddr,
-    host: String,
+    /// Each node's address and Host header; client `c` talks to node `c % nodes`.
+    nodes: Vec<(SocketAddr, String)>,
     initiative_paths: Vec<String>,
 }
 
@@ -134,6 +147,7 @@ struct Target {
 /// shared counter has handed out all of the phase's requests.
 async fn worker(
     target: Arc<Target>,
+    node: usize,
     kind: Kind,
     first_voter: u64,
     end: u64,
@@ -141,6 +155,7 @@ async fn worker(
 ) -> PhaseResult {
     let mut result = PhaseResult::empty();
     let mut sender = None;
+    let (addr, host) = &target.nodes[node];
     while let Some(i) = next_request(&next, end) {
         let voter = voter_key(first_voter + i);
         let path = &target.initiative_paths[(i % target.initiative_paths.len() as u64) as usize];
@@ -150,13 +165,13 @@ async fn worker(
                 Kind::State => Method::GET,
             })
             .uri(path.as_str())
-            .header(HOST, target.host.as_str())
+            .header(HOST, host.as_str())
             .header(VOTER_HEADER, voter.as_str())
             .header(CONTENT_LENGTH, "0")
             .body(Empty::<Bytes>::new())
             .expect("a valid request");
         let started = Instant::now();
-        let outcome = send(target.addr, &mut sender, request).await;
+        let outcome = send(*addr, &mut sender, request).await;
         // After an I/O error `send` dropped the connection; the next request opens a new one.
         result.record(started.elapsed().as_micros().max(1) as u64, outcome);
     }
@@ -167,16 +182,16 @@ async fn run_phase(
     target: &Arc<Target>,
     phase: &Phase,
     connections: u64,
-    server_pid: u32,
+    nodes: &Deployment,
 ) -> PhaseResult {
-    // Connect everybody first, so the timed part is requests only.
     let next = Arc::new(AtomicU64::new(0));
-    let cpu_before = cpu_sample(server_pid);
+    let cpu_before = nodes.cpu_sample();
     let started = Instant::now();
     let tasks: Vec<_> = (0..connections)
-        .map(|_| {
+        .map(|c| {
             tokio::spawn(worker(
                 target.clone(),
+                c as usize % target.nodes.len(),
                 phase.kind,
                 phase.first_voter,
                 phase.requests,
@@ -193,7 +208,7 @@ async fn run_phase(
         result.merge(task.await.expect("a client task panicked"));
     }
     result.elapsed = started.elapsed();
-    result.cpu = cpu_before.zip(cpu_sample(server_pid));
+    result.cpu = cpu_before.zip(nodes.cpu_sample());
     result.error_samples.truncate(5);
     result
 }
@@ -265,13 +280,23 @@ async fn support_total(
 // ---------------------------------------------------------------------------
 
 fn load_benchmark(config: &Config) -> Result<bool, String> {
-    let (data, server_token, runtime, server) = setup(&config.server_bin, config.client_threads)?;
-    let pid = server.pid();
+    check_server_binary(&config.server_bin)?;
+    let (mut nodes, server_token) = Deployment::start(&config.server_bin, &config.topology)?;
+    nodes.print();
+    let runtime = client_runtime(config.client_threads)?;
     let client = reqwest::Client::new();
-    let ids = runtime.block_on(seed(&client, &server, &server_token, config.initiatives))?;
+    let ids = runtime.block_on(seed(
+        &client,
+        nodes.server(0)?,
+        &server_token,
+        config.initiatives,
+    ))?;
     let target = Arc::new(Target {
-        addr: server.addr,
-        host: server.addr.to_string(),
+        nodes: nodes
+            .addrs()?
+            .into_iter()
+            .map(|addr| (addr, addr.to_string()))
+            .collect(),
         initiative_paths: ids
             .iter()
             .map(|id| format!("/api/v1/communities/{COMMUNITY}/initiatives/{id}/support"))
@@ -284,44 +309,79 @@ fn load_benchmark(config: &Config) -> Result<bool, String> {
         requests,
     };
     println!(
-        "load: {} connections, {} client thread(s), {} initiatives; warm-up {} PUTs, then {} PUTs, then {} GETs",
-        config.connections, config.client_threads, config.initiatives, config.warmup, config.requests, config.get_requests
+        "load: {} connections (round-robin over {} node(s)), {} client thread(s), {} initiatives; warm-up {} PUTs, then {} PUTs, then {} GETs",
+        config.connections, nodes.nodes(), config.client_threads, config.initiatives, config.warmup, config.requests, config.get_requests
     );
     let _ = std::io::stdout().flush();
     let warmup = runtime.block_on(run_phase(
         &target,
         &phase(Kind::Support, 0, config.warmup),
         config.connections,
-        pid,
+        &nodes,
     ));
+    let waits = sample_waits(&nodes);
     let measured = runtime.block_on(run_phase(
         &target,
         &phase(Kind::Support, config.warmup, config.requests),
         config.connections,
-        pid,
+        &nodes,
     ));
+    let waits = waits.map(WaitSampler::finish).transpose()?;
     let acknowledged = warmup.ok + measured.ok;
-    let live_total = runtime.block_on(support_total(&client, &server, &ids))?;
+    // Every node's count, each waited for (a node may need a moment to see the others' writes).
+    let count_on = |nodes: &Deployment, node: usize| -> Result<(u64, bool), String> {
+        let server = nodes.server(node)?;
+        let (client, ids) = (&client, &ids);
+        runtime.block_on(until_agreed(config.agree, move || async move {
+            let total = support_total(client, server, ids).await?;
+            Ok((total, total == acknowledged))
+        }))
+    };
+    let mut checks: Vec<(String, u64, bool)> = Vec::new();
+    for node in 0..nodes.nodes() {
+        let (total, ok) = count_on(&nodes, node)?;
+        checks.push((format!("live, node {}", node_name(node)), total, ok));
+    }
     // The GETs read the states of the voters that were just written.
     let reads = (config.get_requests > 0).then(|| {
         runtime.block_on(run_phase(
             &target,
             &phase(Kind::State, config.warmup, config.get_requests),
             config.connections,
-            pid,
+            &nodes,
         ))
     });
-    let rss = status_kib(pid, "VmHWM");
+    let rss = nodes.status_kib_sum("VmHWM");
 
-    // kill -9, restart on the same data dir, count again.
-    server.kill9()?;
-    let restarted = ServerProcess::start(&config.server_bin, data.path())?;
-    let restarted_total = runtime.block_on(support_total(&client, &restarted, &ids))?;
-    drop(restarted);
+    // kill -9 node A; with several nodes count on the others first; restart A
+    // on the same data dir (and database) and count again everywhere.
+    nodes.kill9(0)?;
+    for node in 1..nodes.nodes() {
+        let (total, ok) = count_on(&nodes, node)?;
+        checks.push((
+            format!("node A killed (-9), node {}", node_name(node)),
+            total,
+            ok,
+        ));
+    }
+    nodes.restart(0)?;
+    for node in 0..nodes.nodes() {
+        let (total, ok) = count_on(&nodes, node)?;
+        checks.push((
+            format!("after kill -9 and restart of A, node {}", node_name(node)),
+            total,
+            ok,
+        ));
+    }
+    nodes.kill_all()?;
 
     // ---- report
     println!();
-    println!("### Durable supports ({} connections)", config.connections);
+    println!(
+        "### Durable supports ({} connections; {})",
+        config.connections,
+        config.topology.short()
+    );
     println!();
     let mut rows: Vec<(&str, &PhaseResult)> = vec![("PUT support (durable)", &measured)];
     if let Some(reads) = &reads {
@@ -331,19 +391,25 @@ fn load_benchmark(config: &Config) -> Result<bool, String> {
     print_timing_rows(&rows);
     let line = |label: &str, f: &dyn Fn(&PhaseResult) -> String| print_row(&rows, label, f);
     line("errors (non-200 or I/O)", &|r| r.errors.to_string());
-    line("server CPU (100 % = 1 core)", &|r| {
+    line("server CPU, all nodes (100 % = 1 core)", &|r| {
         cores(r.cores(|c| c.server))
     });
     line("… of which flusher thread", &|r| {
         cores(r.cores(|c| c.flusher))
     });
+    line("PostgreSQL CPU (postmaster and backends)", &|r| {
+        cores(r.database_cores())
+    });
     line("load generator CPU", &|r| cores(r.cores(|c| c.client)));
     println!(
-        "| server peak RSS (VmHWM) | {} |{}",
+        "| server peak RSS (VmHWM, sum over nodes) | {} |{}",
         mib(rss),
         " |".repeat(rows.len() - 1)
     );
     println!();
+    if let Some(waits) = &waits {
+        waits.print(measured.requests);
+    }
     for (name, r) in rows.iter().chain(std::iter::once(&("warm-up", &warmup))) {
         for sample in &r.error_samples {
             println!("error sample ({name}): {sample}");
@@ -353,15 +419,24 @@ fn load_benchmark(config: &Config) -> Result<bool, String> {
         println!("warm-up errors: {}", warmup.errors);
     }
 
-    let live_ok = live_total == acknowledged;
-    let restart_ok = restarted_total == acknowledged;
     println!(
-        "Check: supports acknowledged with 200 (warm-up {} + measured {}) = {acknowledged}; sum of support counts = {live_total} {}; after kill -9 and restart = {restarted_total} {}",
+        "Check ({}): supports acknowledged with 200 (warm-up {} + measured {}) = {acknowledged}; sum of support counts (waited up to {} s for agreement):",
+        config.topology.describe(),
         warmup.ok,
         measured.ok,
-        if live_ok { "(equal)" } else { "(DIFFERENT: writes lost or miscounted)" },
-        if restart_ok { "(equal)" } else { "(DIFFERENT: acknowledged writes lost)" },
+        config.agree.as_secs()
     );
+    for (what, total, ok) in &checks {
+        println!(
+            "- {what}: {total} {}",
+            if *ok {
+                "(equal)".to_string()
+            } else {
+                format!("(DIFFERENT from {acknowledged}: writes lost, miscounted or not yet seen by this node)")
+            }
+        );
+    }
+    let all_ok = checks.iter().all(|c| c.2);
     println!();
 
     let throughput_ok = measured.per_sec() >= BUDGET_SUPPORTS_PER_SEC;
@@ -386,13 +461,15 @@ fn load_benchmark(config: &Config) -> Result<bool, String> {
         measured.errors + warmup.errors,
         pass(errors_ok)
     );
+    let totals: Vec<String> = checks.iter().map(|c| c.1.to_string()).collect();
     println!(
-        "| every 200 counted, also after kill -9 | {live_total} / {restarted_total} of {acknowledged} | {} |",
-        pass(live_ok && restart_ok)
+        "| every 200 counted on every node, also after kill -9 | {} of {acknowledged} | {} |",
+        totals.join(" / "),
+        pass(all_ok)
     );
     println!();
     // Budgets are reported, never asserted: only lost writes fail the run.
-    Ok(live_ok && restart_ok)
+    Ok(all_ok)
 }
 
 fn pass(ok: bool) -> &'static str {

@@ -46,6 +46,16 @@
 //! `VmHWM` for the peak). Every loop is bounded: the connect phase by a time
 //! limit, the votes by count and time, the settle wait by time.
 //!
+//! Engine and nodes (issue 17): `MEKAAR_BENCH_DATABASE` unset = sled; `pg` = a
+//! throwaway PostgreSQL cluster (`scripts/pg-start`, stopped at the end) with
+//! a fresh database; a postgres:// URL = that (empty) database.
+//! `MEKAAR_BENCH_NODES` (1; more only on PostgreSQL) server processes on the
+//! one database: viewer `n` watches node `n % nodes`, voting connection `c`
+//! votes on node `c % nodes`, so a vote reaches most viewers through another
+//! node; the results are also given per node. With several nodes a vote's
+//! total `T` may be acknowledged by more than one node: `ack[T]` keeps the
+//! earliest.
+//!
 //! Budgets are printed with pass/fail, never asserted: the run exits non-zero
 //! only when it cannot run.
 
@@ -87,6 +97,7 @@ const SPARE_FILES: u64 = 256;
 
 struct Config {
     server_bin: PathBuf,
+    topology: Topology,
     viewers: u64,
     votes_per_sec: u64,
     duration: Duration,
@@ -100,6 +111,7 @@ impl Config {
     fn from_env() -> Result<Config, String> {
         let config = Config {
             server_bin: server_bin(),
+            topology: Topology::from_env()?,
             viewers: env_u64("MEKAAR_BENCH_VIEWERS", 10_000, 60_000)?.max(1),
             votes_per_sec: env_u64("MEKAAR_BENCH_VOTES_PER_SEC", 2_000, 50_000)?.max(1),
             duration: Duration::from_secs(env_u64("MEKAAR_BENCH_DURATION_SECS", 25, 600)?.max(1)),
@@ -475,8 +487,8 @@ async fn viewer(
 // The votes
 
 struct VoteTarget {
-    addr: SocketAddr,
-    host: String,
+    /// Each node's address and Host header; connection `c` votes on node `c % nodes`.
+    nodes: Vec<(SocketAddr, String)>,
     path: String,
     votes: u64,
     per_sec: u64,
@@ -486,6 +498,7 @@ struct VoteTarget {
 /// sends it, and records its acknowledgement under the total it made.
 async fn voter(
     target: Arc<VoteTarget>,
+    node: usize,
     shared: Arc<Shared>,
     next: Arc<AtomicU64>,
     start: tokio::time::Instant,
@@ -498,6 +511,7 @@ async fn voter(
     let mut result = PhaseResult::empty();
     let mut skipped = 0;
     let mut sender = None;
+    let (addr, host) = &target.nodes[node];
     while let Some(i) = next_request(&next, target.votes) {
         let at = start + Duration::from_secs_f64(i as f64 / target.per_sec as f64);
         if at >= deadline || tokio::time::Instant::now() >= deadline {
@@ -509,20 +523,23 @@ async fn voter(
         let request = Request::builder()
             .method(Method::POST)
             .uri(target.path.as_str())
-            .header(HOST, target.host.as_str())
+            .header(HOST, host.as_str())
             .header(VOTER_HEADER, voter_key(i).as_str())
             .header(CONTENT_TYPE, "application/json")
             .header(CONTENT_LENGTH, body.len())
             .body(Full::new(body))
             .expect("a valid request");
         let started = Instant::now();
-        let outcome = send_with(target.addr, &mut sender, request).await;
+        let outcome = send_with(*addr, &mut sender, request).await;
         if let Ok((200, _, body)) = &outcome {
             let acked = shared.now();
             match json_u64_field(body, "total_votes") {
                 Some(total) => {
                     if let Some(slot) = shared.ack.get(total as usize) {
-                        slot.store(acked, Ordering::Relaxed);
+                        // The earliest, should two nodes both answer with this total.
+                        let _ = slot.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |at| {
+                            (at == 0 || acked < at).then_some(acked)
+                        });
                     }
                 }
                 None => result.note("a 200 without total_votes in the receipt".into()),
@@ -552,7 +569,16 @@ fn run_votes(
             let start = tokio::time::Instant::now();
             shared.votes_from.store(shared.now(), Ordering::SeqCst);
             let tasks: Vec<_> = (0..connections)
-                .map(|_| tokio::spawn(voter(target.clone(), shared.clone(), next.clone(), start)))
+                .map(|c| {
+                    let node = c as usize % target.nodes.len();
+                    tokio::spawn(voter(
+                        target.clone(),
+                        node,
+                        shared.clone(),
+                        next.clone(),
+                        start,
+                    ))
+                })
                 .collect();
             let mut total = PhaseResult::empty();
             let mut skipped = 0;
@@ -583,13 +609,18 @@ fn pass(ok: bool) -> &'static str {
 
 fn run(config: &Config) -> Result<(), String> {
     let files = raise_open_files(config.viewers + SPARE_FILES)?;
-    let (_data, server_token, runtime, server) = setup(&config.server_bin, config.client_threads)?;
-    let pid = server.pid();
+    check_server_binary(&config.server_bin)?;
+    let (mut nodes, server_token) = Deployment::start(&config.server_bin, &config.topology)?;
+    nodes.print();
+    let runtime = client_runtime(config.client_threads)?;
+    let server = nodes.server(0)?;
+    let addrs = nodes.addrs()?;
+    let node_count = addrs.len();
     let client = reqwest::Client::new();
     let poll = runtime.block_on(async {
         let token = create_community(
             &client,
-            &server,
+            server,
             &server_token,
             &json!({ "slug": COMMUNITY, "name": "Benchmark" }),
         )
@@ -601,13 +632,13 @@ fn run(config: &Config) -> Result<(), String> {
             "results": "always",
             "audience": { "kind": "open", "max_keys_per_network": NETWORK_CAP },
         });
-        create_open_poll(&client, &server, COMMUNITY, &token, &body).await
+        create_open_poll(&client, server, COMMUNITY, &token, &body).await
     })?;
     let viewers = config.viewers as usize;
     let votes = config.votes();
     let shared = Arc::new(Shared::new(viewers, votes as usize));
     println!(
-        "open-file limit {files}; {} viewers on {} client thread(s), then {} votes/s for {} s over {} connections",
+        "open-file limit {files}; {} viewers (round-robin over {node_count} node(s)) on {} client thread(s), then {} votes/s for {} s over {} connections (round-robin over the nodes)",
         config.viewers,
         config.client_threads,
         config.votes_per_sec,
@@ -615,17 +646,21 @@ fn run(config: &Config) -> Result<(), String> {
         config.vote_connections
     );
     let _ = std::io::stdout().flush();
-    let rss_idle = status_kib(pid, "VmRSS");
+    let rss_idle = nodes.status_kib_sum("VmRSS");
 
     // ---- 1. connect the viewers
     let path = format!("/api/v1/communities/{COMMUNITY}/polls/{poll}/live");
-    let request = Arc::new(
-        format!(
-            "GET {path} HTTP/1.1\r\nHost: {}\r\nAccept: text/event-stream\r\nCache-Control: no-cache\r\n\r\n",
-            server.addr
-        )
-        .into_bytes(),
-    );
+    let requests: Vec<Arc<Vec<u8>>> = addrs
+        .iter()
+        .map(|addr| {
+            Arc::new(
+                format!(
+                    "GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\nCache-Control: no-cache\r\n\r\n"
+                )
+                .into_bytes(),
+            )
+        })
+        .collect();
     let connecting = Arc::new(Semaphore::new(config.connect_concurrency as usize));
     let mut tasks = JoinSet::new();
     let connect_started = Instant::now();
@@ -634,8 +669,8 @@ fn run(config: &Config) -> Result<(), String> {
             viewer(
                 n,
                 shared.clone(),
-                server.addr,
-                request.clone(),
+                addrs[n % node_count],
+                requests[n % node_count].clone(),
                 connecting.clone(),
             ),
             runtime.handle(),
@@ -663,7 +698,7 @@ fn run(config: &Config) -> Result<(), String> {
     let connect_failed = shared.failed.load(Ordering::SeqCst);
     // Let the server settle after the burst of connections.
     std::thread::sleep(Duration::from_secs(1));
-    let rss_viewers = status_kib(pid, "VmRSS");
+    let rss_viewers = nodes.status_kib_sum("VmRSS");
     println!(
         "viewers: {connected} connected, {connect_failed} failed, in {:.1} s",
         connect_time.as_secs_f64()
@@ -672,42 +707,52 @@ fn run(config: &Config) -> Result<(), String> {
 
     // ---- 2. the votes, while everyone watches
     let target = Arc::new(VoteTarget {
-        addr: server.addr,
-        host: server.addr.to_string(),
+        nodes: addrs.iter().map(|addr| (*addr, addr.to_string())).collect(),
         path: format!("/api/v1/communities/{COMMUNITY}/polls/{poll}/vote"),
         votes,
         per_sec: config.votes_per_sec,
     });
-    let cpu_before = cpu_sample(pid);
+    let waits = sample_waits(&nodes);
+    let cpu_before = nodes.cpu_sample();
     let vote_started = Instant::now();
     let (vote_result, vote_skipped) = run_votes(target, shared.clone(), config.vote_connections)
         .join()
         .map_err(|_| "the vote thread panicked".to_string())??;
     let voting = vote_started.elapsed();
-    let cpu = cpu_before.zip(cpu_sample(pid));
     let votes_until = shared.now();
+    let cpu = cpu_before.zip(nodes.cpu_sample());
+    // Collected after the settle phase: reading the statistics takes a second.
+    if let Some(waits) = &waits {
+        waits.stop();
+    }
     let final_total = vote_result.ok;
 
     // ---- 3. every viewer must reach the final total
     let settle_started = Instant::now();
-    let at_final = || {
-        shared
-            .seen_total
-            .iter()
-            .filter(|t| t.load(Ordering::Relaxed) >= final_total)
-            .count() as u64
+    // Per node: viewer n watches node n % nodes.
+    let at_final_per_node = || {
+        let mut per_node = vec![0u64; node_count];
+        for (n, t) in shared.seen_total.iter().enumerate() {
+            if t.load(Ordering::Relaxed) >= final_total {
+                per_node[n % node_count] += 1;
+            }
+        }
+        per_node
     };
+    let at_final = || at_final_per_node().iter().sum::<u64>();
     while at_final() < connected && settle_started.elapsed() < config.settle {
         std::thread::sleep(Duration::from_millis(20));
     }
     let reached = at_final();
-    let rss_peak = status_kib(pid, "VmHWM");
-    let rss_end = status_kib(pid, "VmRSS");
+    let reached_per_node = at_final_per_node();
+    let waits = waits.map(WaitSampler::finish).transpose()?;
+    let rss_peak = nodes.status_kib_sum("VmHWM");
+    let rss_end = nodes.status_kib_sum("VmRSS");
     let ended = shared.ended.load(Ordering::SeqCst);
     let error_samples = shared.stats().errors.clone();
     // The server goes first: viewers that hang up on a live server would
     // each get a line in its log.
-    server.kill9()?;
+    nodes.kill_all()?;
     tasks.abort_all();
     runtime.block_on(async { while tasks.join_next().await.is_some() {} });
 
@@ -730,24 +775,29 @@ fn run(config: &Config) -> Result<(), String> {
         .filter(|s| s.load(Ordering::Relaxed))
         .count() as u64;
     let stats = shared.stats();
-    let (server_cores, client_cores) = match cpu {
+    let (server_cores, client_cores, database_cores) = match cpu {
         Some((before, after)) => {
             let secs = voting.as_secs_f64();
             (
                 Some((after.server - before.server) / secs),
                 Some((after.client - before.client) / secs),
+                after
+                    .database
+                    .zip(before.database)
+                    .map(|(a, b)| (a - b) / secs),
             )
         }
-        None => (None, None),
+        None => (None, None, None),
     };
     let q = |h: &Histogram<u64>, quantile: f64| ms(h.value_at_quantile(quantile));
 
     println!();
     println!(
-        "### Live poll: {} SSE viewers, {} votes/s for {} s",
+        "### Live poll: {} SSE viewers, {} votes/s for {} s ({})",
         config.viewers,
         config.votes_per_sec,
-        config.duration.as_secs()
+        config.duration.as_secs(),
+        config.topology.short()
     );
     println!();
     println!("| metric | value |");
@@ -799,6 +849,16 @@ fn run(config: &Config) -> Result<(), String> {
         "| viewers at the final total ({final_total}) within {} s | {reached} of {connected} |",
         config.settle.as_secs()
     );
+    if node_count > 1 {
+        let viewers_of = |node: usize| (0..viewers).filter(|n| n % node_count == node).count();
+        for (node, reached) in reached_per_node.iter().enumerate() {
+            println!(
+                "| … of node {}'s {} viewers | {reached} |",
+                node_name(node),
+                viewers_of(node)
+            );
+        }
+    }
     println!(
         "| last vote's 200 → viewer at final total: p50 / p99 / max | {} / {} / {} |",
         q(&final_lag, 0.50),
@@ -811,19 +871,23 @@ fn run(config: &Config) -> Result<(), String> {
         shared.no_totals.load(Ordering::SeqCst)
     );
     println!(
-        "| server CPU while voting (100 % = 1 core) | {} |",
+        "| server CPU while voting, all nodes (100 % = 1 core) | {} |",
         cores(server_cores)
+    );
+    println!(
+        "| PostgreSQL CPU while voting (postmaster and backends) | {} |",
+        cores(database_cores)
     );
     println!(
         "| load generator CPU while voting (viewers + voters) | {} |",
         cores(client_cores)
     );
     println!(
-        "| server RSS, poll open, no viewers (VmRSS) | {} |",
+        "| server RSS, poll open, no viewers (VmRSS, sum over nodes) | {} |",
         mib(rss_idle)
     );
     println!(
-        "| server RSS with the viewers connected (VmRSS) | {} |",
+        "| server RSS with the viewers connected (VmRSS, sum over nodes) | {} |",
         mib(rss_viewers)
     );
     if let (Some(idle), Some(with)) = (rss_idle, rss_viewers) {
@@ -832,9 +896,18 @@ fn run(config: &Config) -> Result<(), String> {
             with.saturating_sub(idle) as f64 / connected.max(1) as f64
         );
     }
-    println!("| server RSS at the end (VmRSS) | {} |", mib(rss_end));
-    println!("| server peak RSS (VmHWM) | {} |", mib(rss_peak));
+    println!(
+        "| server RSS at the end (VmRSS, sum over nodes) | {} |",
+        mib(rss_end)
+    );
+    println!(
+        "| server peak RSS (VmHWM, sum over nodes) | {} |",
+        mib(rss_peak)
+    );
     println!();
+    if let Some(waits) = &waits {
+        waits.print(vote_result.requests);
+    }
     for sample in error_samples.iter().chain(&vote_result.error_samples) {
         println!("error sample: {sample}");
     }

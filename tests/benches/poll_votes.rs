@@ -29,6 +29,15 @@
 //! (the tallies are rebuilt from the stored votes on first use; that first
 //! read is timed).
 //!
+//! Engine and nodes (issue 17): `MEKAAR_BENCH_DATABASE` unset = sled; `pg` = a
+//! throwaway PostgreSQL cluster (`scripts/pg-start`, stopped at the end) with
+//! a fresh database; a postgres:// URL = that (empty) database.
+//! `MEKAAR_BENCH_NODES` (1; more only on PostgreSQL) server processes on the
+//! one database, the connections split round-robin over them. The totals are
+//! checked on every node (waiting up to `MEKAAR_BENCH_AGREE_SECS`, 5, for
+//! them to agree); with several nodes node A is killed, the others checked,
+//! then A restarted and every node checked again.
+//!
 //! Knobs (environment variables, all bounded):
 //! `MEKAAR_BENCH_WARMUP` (5000), `MEKAAR_BENCH_VOTES` (100000; at most
 //! 100,000 per poll, the network cap), `MEKAAR_BENCH_CONNECTIONS` (64),
@@ -69,6 +78,8 @@ const MEASURED_VOTERS: u64 = 1 << 40;
 
 struct Config {
     server_bin: PathBuf,
+    topology: Topology,
+    agree: Duration,
     warmup: u64,
     votes: u64,
     connections: u64,
@@ -82,6 +93,8 @@ impl Config {
         let polls = env_u64("MEKAAR_BENCH_POLLS", 1, 64)?.max(1);
         Ok(Config {
             server_bin: server_bin(),
+            topology: Topology::from_env()?,
+            agree: agree_wait()?,
             warmup: env_u64("MEKAAR_BENCH_WARMUP", 5_000, NETWORK_CAP)?,
             votes: env_u64("MEKAAR_BENCH_VOTES", 100_000, NETWORK_CAP * polls)?.max(1),
             connections: env_u64("MEKAAR_BENCH_CONNECTIONS", 64, 10_000)?.max(1),
@@ -105,8 +118,8 @@ fn main() -> ExitCode {
 // The load
 
 struct Target {
-    addr: SocketAddr,
-    host: String,
+    /// Each node's address and Host header; client `c` talks to node `c % nodes`.
+    nodes: Vec<(SocketAddr, String)>,
     /// `…/polls/{id}/vote` of each poll the phase votes in.
     vote_paths: Vec<String>,
 }
@@ -130,6 +143,7 @@ struct Votes {
 /// shared counter has handed out all of the phase's votes or time is up.
 async fn worker(
     target: Arc<Target>,
+    node: usize,
     first_voter: u64,
     end: u64,
     deadline: Instant,
@@ -143,6 +157,7 @@ async fn worker(
         skipped: 0,
     };
     let mut sender = None;
+    let (addr, host) = &target.nodes[node];
     while let Some(i) = next_request(&next, end) {
         if Instant::now() >= deadline {
             votes.skipped += 1;
@@ -154,14 +169,14 @@ async fn worker(
         let request = Request::builder()
             .method(Method::POST)
             .uri(target.vote_paths[poll].as_str())
-            .header(HOST, target.host.as_str())
+            .header(HOST, host.as_str())
             .header(VOTER_HEADER, voter.as_str())
             .header(CONTENT_TYPE, "application/json")
             .header(CONTENT_LENGTH, body.len())
             .body(Full::new(body))
             .expect("a valid request");
         let started = Instant::now();
-        let outcome = send_with(target.addr, &mut sender, request).await;
+        let outcome = send_with(*addr, &mut sender, request).await;
         if matches!(outcome, Ok((200, _, _))) {
             votes.ok_per_poll[poll] += 1;
         }
@@ -178,16 +193,17 @@ async fn run_phase(
     first_voter: u64,
     votes: u64,
     config: &Config,
-    server_pid: u32,
+    nodes: &Deployment,
 ) -> Votes {
     let next = Arc::new(AtomicU64::new(0));
-    let cpu_before = cpu_sample(server_pid);
+    let cpu_before = nodes.cpu_sample();
     let started = Instant::now();
     let deadline = started + config.time_limit;
     let tasks: Vec<_> = (0..config.connections)
-        .map(|_| {
+        .map(|c| {
             tokio::spawn(worker(
                 target.clone(),
+                c as usize % target.nodes.len(),
                 first_voter,
                 votes,
                 deadline,
@@ -211,7 +227,7 @@ async fn run_phase(
     total.result.elapsed = started.elapsed();
     // Only the votes sent count (the time bound may have skipped some).
     total.result.requests = votes - total.skipped;
-    total.result.cpu = cpu_before.zip(cpu_sample(server_pid));
+    total.result.cpu = cpu_before.zip(nodes.cpu_sample());
     total.result.error_samples.truncate(5);
     total
 }
@@ -248,31 +264,41 @@ async fn check_totals(
     Ok((seen, equal))
 }
 
+/// One check: where, each poll's `(total_votes, sum of totals)`, whether all equal the 200s.
+type Check = (String, Vec<(u64, u64)>, bool);
+
 fn run(config: &Config) -> Result<bool, String> {
-    let (data, server_token, runtime, server) = setup(&config.server_bin, config.client_threads)?;
-    let pid = server.pid();
+    check_server_binary(&config.server_bin)?;
+    let (mut nodes, server_token) = Deployment::start(&config.server_bin, &config.topology)?;
+    nodes.print();
+    let runtime = client_runtime(config.client_threads)?;
     let client = reqwest::Client::new();
     let (token, warmup_poll, polls) = runtime.block_on(async {
+        let server = nodes.server(0)?;
         let token = create_community(
             &client,
-            &server,
+            server,
             &server_token,
             &json!({ "slug": COMMUNITY, "name": "Benchmark" }),
         )
         .await?;
         let warmup_poll =
-            create_open_poll(&client, &server, COMMUNITY, &token, &poll_body("Warm-up")).await?;
+            create_open_poll(&client, server, COMMUNITY, &token, &poll_body("Warm-up")).await?;
         let mut polls = Vec::new();
         for p in 0..config.polls {
             let body = poll_body(&format!("Measured {p}"));
-            polls.push(create_open_poll(&client, &server, COMMUNITY, &token, &body).await?);
+            polls.push(create_open_poll(&client, server, COMMUNITY, &token, &body).await?);
         }
         Ok::<_, String>((token, warmup_poll, polls))
     })?;
+    let node_targets: Vec<(SocketAddr, String)> = nodes
+        .addrs()?
+        .into_iter()
+        .map(|addr| (addr, addr.to_string()))
+        .collect();
     let target = |ids: &[String]| {
         Arc::new(Target {
-            addr: server.addr,
-            host: server.addr.to_string(),
+            nodes: node_targets.clone(),
             vote_paths: ids
                 .iter()
                 .map(|id| format!("/api/v1/communities/{COMMUNITY}/polls/{id}/vote"))
@@ -280,8 +306,9 @@ fn run(config: &Config) -> Result<bool, String> {
         })
     };
     println!(
-        "load: {} connections, {} client thread(s); warm-up {} votes on its own poll, then {} votes on {} poll(s); at most {} s per phase",
+        "load: {} connections (round-robin over {} node(s)), {} client thread(s); warm-up {} votes on its own poll, then {} votes on {} poll(s); at most {} s per phase",
         config.connections,
+        nodes.nodes(),
         config.client_threads,
         config.warmup,
         config.votes,
@@ -289,23 +316,25 @@ fn run(config: &Config) -> Result<bool, String> {
         config.time_limit.as_secs()
     );
     let _ = std::io::stdout().flush();
-    let rss_before = status_kib(pid, "VmRSS");
+    let rss_before = nodes.status_kib_sum("VmRSS");
     let warmup = runtime.block_on(run_phase(
         &target(std::slice::from_ref(&warmup_poll)),
         0,
         config.warmup,
         config,
-        pid,
+        &nodes,
     ));
+    let waits = sample_waits(&nodes);
     let measured = runtime.block_on(run_phase(
         &target(&polls),
         MEASURED_VOTERS,
         config.votes,
         config,
-        pid,
+        &nodes,
     ));
-    let rss_now = status_kib(pid, "VmRSS");
-    let rss_peak = status_kib(pid, "VmHWM");
+    let waits = waits.map(WaitSampler::finish).transpose()?;
+    let rss_now = nodes.status_kib_sum("VmRSS");
+    let rss_peak = nodes.status_kib_sum("VmHWM");
 
     let mut expected: Vec<(String, u64)> = vec![(warmup_poll.clone(), warmup.ok_per_poll[0])];
     expected.extend(
@@ -314,26 +343,59 @@ fn run(config: &Config) -> Result<bool, String> {
             .cloned()
             .zip(measured.ok_per_poll.iter().copied()),
     );
-    let (live, live_ok) = runtime.block_on(check_totals(&client, &server, &token, &expected))?;
+    // Every node's totals, each waited for (a node may need a moment to see the others' votes).
+    let totals_on = |nodes: &Deployment, node: usize| {
+        let server = nodes.server(node)?;
+        let (client, token, expected) = (&client, &token, &expected);
+        runtime.block_on(until_agreed(config.agree, move || async move {
+            check_totals(client, server, token, expected).await
+        }))
+    };
+    let mut checks: Vec<Check> = Vec::new();
+    for node in 0..nodes.nodes() {
+        let (seen, ok) = totals_on(&nodes, node)?;
+        checks.push((format!("live, node {}", node_name(node)), seen, ok));
+    }
 
-    // kill -9, restart on the same data dir, count again (the first read of
-    // each poll rebuilds its tally from the stored votes).
-    server.kill9()?;
-    let restarted = ServerProcess::start(&config.server_bin, data.path())?;
+    // kill -9 node A; with several nodes check the others first; restart A on
+    // the same data dir (and database) and check every node (the first read
+    // of a poll on A rebuilds its tally from the stored votes: timed).
+    nodes.kill9(0)?;
+    for node in 1..nodes.nodes() {
+        let (seen, ok) = totals_on(&nodes, node)?;
+        checks.push((
+            format!("node A killed (-9), node {}", node_name(node)),
+            seen,
+            ok,
+        ));
+    }
+    nodes.restart(0)?;
     let started = Instant::now();
     let first = runtime.block_on(poll_totals(
-        &client, &restarted, COMMUNITY, &token, &polls[0],
+        &client,
+        nodes.server(0)?,
+        COMMUNITY,
+        &token,
+        &polls[0],
     ))?;
     let first_read = started.elapsed();
-    let (after, after_ok) =
-        runtime.block_on(check_totals(&client, &restarted, &token, &expected))?;
-    drop(restarted);
+    for node in 0..nodes.nodes() {
+        let (seen, ok) = totals_on(&nodes, node)?;
+        checks.push((
+            format!("after kill -9 and restart of A, node {}", node_name(node)),
+            seen,
+            ok,
+        ));
+    }
+    nodes.kill_all()?;
 
     // ---- report
     println!();
     println!(
-        "### Durable poll votes ({} connections, {} poll(s))",
-        config.connections, config.polls
+        "### Durable poll votes ({} connections, {} poll(s); {})",
+        config.connections,
+        config.polls,
+        config.topology.short()
     );
     println!();
     let rows: Vec<(&str, &PhaseResult)> = vec![("POST vote (durable)", &measured.result)];
@@ -342,11 +404,14 @@ fn run(config: &Config) -> Result<bool, String> {
     let line = |label: &str, f: &dyn Fn(&PhaseResult) -> String| print_row(&rows, label, f);
     line("200 answers", &|r| r.ok.to_string());
     line("errors (non-200 or I/O)", &|r| r.errors.to_string());
-    line("server CPU (100 % = 1 core)", &|r| {
+    line("server CPU, all nodes (100 % = 1 core)", &|r| {
         cores(r.cores(|c| c.server))
     });
     line("… of which flusher thread", &|r| {
         cores(r.cores(|c| c.flusher))
+    });
+    line("PostgreSQL CPU (postmaster and backends)", &|r| {
+        cores(r.database_cores())
     });
     line("load generator CPU", &|r| cores(r.cores(|c| c.client)));
     line("server CPU per vote", &|r| {
@@ -355,12 +420,21 @@ fn run(config: &Config) -> Result<bool, String> {
         })
     });
     println!(
-        "| server RSS before the votes (VmRSS) | {} |",
+        "| server RSS before the votes (VmRSS, sum over nodes) | {} |",
         mib(rss_before)
     );
-    println!("| server RSS after the votes (VmRSS) | {} |", mib(rss_now));
-    println!("| server peak RSS (VmHWM) | {} |", mib(rss_peak));
+    println!(
+        "| server RSS after the votes (VmRSS, sum over nodes) | {} |",
+        mib(rss_now)
+    );
+    println!(
+        "| server peak RSS (VmHWM, sum over nodes) | {} |",
+        mib(rss_peak)
+    );
     println!();
+    if let Some(waits) = &waits {
+        waits.print(measured.result.requests);
+    }
     if measured.skipped > 0 || warmup.skipped > 0 {
         println!(
             "time bound reached: {} measured and {} warm-up votes not sent",
@@ -380,26 +454,43 @@ fn run(config: &Config) -> Result<bool, String> {
         warmup.result.errors
     );
     println!();
-    println!("| poll | 200 answers | total_votes live | sum of totals live | total_votes after kill -9 | sum after kill -9 |");
-    println!("|---|---:|---:|---:|---:|---:|");
-    for (i, ((id, ok), (live, after))) in expected.iter().zip(live.iter().zip(&after)).enumerate() {
+    println!(
+        "Totals per poll as `total_votes / sum of the option totals`, each check waited up to {} s for agreement ({}):",
+        config.agree.as_secs(),
+        config.topology.describe()
+    );
+    println!();
+    print!("| check |");
+    for (i, (id, ok)) in expected.iter().enumerate() {
         let name = if i == 0 { "warm-up" } else { "measured" };
+        print!(" {name} `{id}`: {ok} × 200 |");
+    }
+    println!(" result |");
+    println!("|---|{}---|", "---:|".repeat(expected.len()));
+    for (what, seen, ok) in &checks {
+        print!("| {what} |");
+        for (total, sum) in seen {
+            print!(" {total} / {sum} |");
+        }
         println!(
-            "| {name} `{id}` | {ok} | {} | {} | {} | {} |",
-            live.0, live.1, after.0, after.1
+            " {} |",
+            if *ok {
+                "equal"
+            } else {
+                "**DIFFERENT** (votes lost, miscounted or not yet seen by this node)"
+            }
         );
     }
     println!();
+    let all_ok = checks.iter().all(|c| c.2);
     let acknowledged: u64 = measured.ok_per_poll.iter().sum();
-    let counted: u64 = live[1..].iter().map(|t| t.0).sum();
     println!(
-        "Check: votes acknowledged with 200 = {acknowledged} (+ {} warm-up); poll totals = {counted} {}; after kill -9 and restart {}",
+        "Check: votes acknowledged with 200 = {acknowledged} (+ {} warm-up); every node's totals {}",
         warmup.ok_per_poll[0],
-        if live_ok { "(equal)" } else { "(DIFFERENT: votes lost or miscounted)" },
-        if after_ok { "(equal)" } else { "(DIFFERENT: acknowledged votes lost)" },
+        if all_ok { "equal, live and after kill -9 and restart" } else { "NOT all equal (see the table)" },
     );
     println!(
-        "First read of a poll after the restart (tally rebuilt from {} stored votes): {:.1} ms",
+        "First read of a poll on node A after the restart (tally rebuilt from {} stored votes): {:.1} ms",
         first.0,
         first_read.as_secs_f64() * 1000.0
     );
@@ -430,17 +521,13 @@ fn run(config: &Config) -> Result<bool, String> {
         pass(errors_ok)
     );
     println!(
-        "| every 200 counted, also after kill -9 | {} | {} |",
-        if live_ok && after_ok {
-            "equal"
-        } else {
-            "different"
-        },
-        pass(live_ok && after_ok)
+        "| every 200 counted on every node, also after kill -9 | {} | {} |",
+        if all_ok { "equal" } else { "different" },
+        pass(all_ok)
     );
     println!();
     // Budgets are reported, never asserted: only lost votes fail the run.
-    Ok(live_ok && after_ok)
+    Ok(all_ok)
 }
 
 fn pass(ok: bool) -> &'static str {
