@@ -71,7 +71,18 @@ impl Tally {
     }
 }
 
-type Slot = Arc<Mutex<Option<Tally>>>;
+/// One poll in use: its totals, and the gate that orders votes and changes.
+#[derive(Default)]
+struct PollSlot {
+    /// Votes hold it shared, changes of the poll (edit, open, close,
+    /// reveal, reset) exclusively: on this node a vote and a change never
+    /// interleave. (On PostgreSQL votes run at once: the database keeps
+    /// them apart; on sled the totals' lock orders them anyway.)
+    gate: std::sync::RwLock<()>,
+    totals: Mutex<Option<Tally>>,
+}
+
+type Slot = Arc<PollSlot>;
 
 /// The in-memory totals of every poll in use, one lock per poll. The lock
 /// serialises everything that changes a poll or its votes, so a vote, an
@@ -83,6 +94,10 @@ pub struct Tallies {
     slots: Mutex<HashMap<(String, String), Slot>>,
     /// Signs viewer tickets (loaded from the store on first use).
     viewer_secret: std::sync::OnceLock<[u8; 32]>,
+    /// PostgreSQL: the poll rounds' network secrets read lately (a query
+    /// per vote saved); emptied with every forgetting of all totals, at
+    /// least every `RESYNC_EVERY`, so a deleted secret is soon gone here too.
+    round_secrets: Mutex<HashMap<(String, String, u32), [u8; 32]>>,
 }
 
 impl Tallies {
@@ -117,8 +132,27 @@ impl Tallies {
         }
     }
 
+    /// The network secret of the poll's current round.
+    fn round_secret(&self, store: &Store, poll: &Poll) -> ApiResult<[u8; 32]> {
+        if !store.is_postgres() {
+            return Ok(store.poll_round_secret(&poll.community, &poll.id, poll.round)?);
+        }
+        let key = (poll.community.clone(), poll.id.clone(), poll.round);
+        let mut cached = self.round_secrets.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(secret) = cached.get(&key) {
+            return Ok(*secret);
+        }
+        let secret = store.poll_round_secret(&poll.community, &poll.id, poll.round)?;
+        cached.insert(key, secret);
+        Ok(secret)
+    }
+
     /// Forgets every poll's totals (changes of other nodes may have been missed).
     pub fn forget_all(&self) {
+        self.round_secrets
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
         let slots: Vec<Slot> = self
             .slots
             .lock()
@@ -190,7 +224,15 @@ pub fn is_viewer_ticket(
 }
 
 fn lock(slot: &Slot) -> MutexGuard<'_, Option<Tally>> {
-    slot.lock().unwrap_or_else(|e| e.into_inner())
+    slot.totals.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn gate_shared(slot: &Slot) -> std::sync::RwLockReadGuard<'_, ()> {
+    slot.gate.read().unwrap_or_else(|e| e.into_inner())
+}
+
+fn gate_exclusive(slot: &Slot) -> std::sync::RwLockWriteGuard<'_, ()> {
+    slot.gate.write().unwrap_or_else(|e| e.into_inner())
 }
 
 /// The tally of the poll's current round, loaded from the votes if needed.
@@ -223,9 +265,14 @@ fn tally<'a>(store: &Store, slot: &'a mut Option<Tally>, poll: &Poll) -> ApiResu
 /// `store::polls`), so a restart or a new day does not reset the cap, and
 /// once the secret is deleted with the round's counters nothing tells which
 /// network a counter was about.
-fn network_hash(store: &Store, poll: &Poll, network: &[u8; 16]) -> ApiResult<[u8; 16]> {
+fn network_hash(
+    store: &Store,
+    tallies: &Tallies,
+    poll: &Poll,
+    network: &[u8; 16],
+) -> ApiResult<[u8; 16]> {
     use hmac::{Hmac, Mac};
-    let secret = store.poll_round_secret(&poll.community, &poll.id, poll.round)?;
+    let secret = tallies.round_secret(store, poll)?;
     let mut mac = Hmac::<Sha256>::new_from_slice(&secret).expect("HMAC takes keys of any length");
     mac.update(network);
     let mut out = [0u8; 16];
@@ -531,6 +578,7 @@ fn change_locked(
     change: impl FnOnce(&mut Poll, &mut Tally) -> ApiResult<Option<String>>,
 ) -> ApiResult<Poll> {
     let slot = tallies.slot(store, &community.slug, id)?;
+    let _gate = gate_exclusive(&slot);
     let mut guard = lock(&slot);
     if store.is_postgres() {
         // Another node may have taken votes this node has not heard of
@@ -851,7 +899,11 @@ pub fn record_vote(
     now: u64,
 ) -> ApiResult<VoteReceipt> {
     let slot = tallies.slot(store, &community.slug, id)?;
-    let mut guard = lock(&slot);
+    let _gate = gate_shared(&slot);
+    // sled: the totals' lock for the whole vote (all in memory, quick).
+    // PostgreSQL: only at the end; the votes of this poll commit at once,
+    // and the database keeps one vote per voter and the network cap.
+    let mut held = (!store.is_postgres()).then(|| lock(&slot));
     let poll = get(store, community, id)?;
     match phase(&poll, now) {
         Phase::Open => {}
@@ -890,7 +942,10 @@ pub fn record_vote(
             hash
         }
     };
-    let tally = tally(store, &mut guard, &poll)?;
+    if let Some(guard) = held.as_mut() {
+        // Loaded before the vote is stored, so that it is added once.
+        tally(store, guard, &poll)?;
+    }
     let already = || match poll.audience {
         Audience::Open { .. } => ApiError::new(
             ErrorCode::AlreadyVoted,
@@ -905,7 +960,7 @@ pub fn record_vote(
             },
             Some(network),
         ) => {
-            let network = network_hash(store, &poll, &network)?;
+            let network = network_hash(store, tallies, &poll, &network)?;
             let cap = max_keys_per_network;
             if let Err(used) =
                 store.poll_network_take(&poll.community, &poll.id, poll.round, &network, cap)?
@@ -934,9 +989,24 @@ pub fn record_vote(
         cast?;
         return Err(already());
     }
-    tally.add(&choices);
-    let results = results_visible(&poll, true, now).then(|| tally.results());
-    drop(guard);
+    let visible = results_visible(&poll, true, now);
+    let results = match held {
+        Some(mut guard) => {
+            let tally = tally(store, &mut guard, &poll)?;
+            tally.add(&choices);
+            visible.then(|| tally.results())
+        }
+        None => {
+            // Other votes committed meanwhile: the totals are read again.
+            let mut guard = lock(&slot);
+            *guard = None;
+            match visible {
+                true => Some(tally(store, &mut guard, &poll)?.results()),
+                false => None,
+            }
+        }
+    };
+    drop(_gate);
     Ok(VoteReceipt {
         round: poll.round,
         results,
