@@ -602,6 +602,24 @@ impl PgEngine {
     ) -> StoreResult<SetChanged> {
         let sql = SetSql::new(set);
         let (group, member) = (group.to_vec(), member.to_vec());
+        if let SealedChange::Add(value) = change {
+            // The common write (a support, a vote, an agree): one statement.
+            return self.run(|pool| async move {
+                let client = client(&pool).await?;
+                let row = client
+                    .query_one(
+                        &client.prepare_cached(&sql.add).await?,
+                        &[&group, &member, &value],
+                    )
+                    .await?;
+                let (added, count): (bool, i64) = (row.get(0), row.get(1));
+                let count = to_count(count);
+                Ok(match added {
+                    true => SetChanged::wrote(true, count),
+                    false => SetChanged::unchanged(false, count),
+                })
+            });
+        }
         self.run(|pool| async move {
             let mut client = client(&pool).await?;
             let tx = client.transaction().await?;
@@ -1100,6 +1118,14 @@ struct SetSql {
     set_count: String,
     /// Sets counted per value: (one more of a value, one fewer).
     by_value: Option<(String, String)>,
+    /// Adds a member unless it is there, counts it (per value too) and
+    /// returns (added, count), in one statement: the member's primary key
+    /// decides, and the count row's upsert serialises the counts. (It takes
+    /// the member's key before the count row, the other changes the other
+    /// way round; they never insert a member an add inserts at the same
+    /// moment: joins are put, attendees added within a capacity, so the two
+    /// orders cannot deadlock.)
+    add: String,
 }
 
 /// The per-value counts of a set that [`CountedSet::counts_by_value`].
@@ -1121,6 +1147,26 @@ impl SetSql {
             replace: format!("UPDATE \"{name}\" SET value = $3 WHERE grp = $1 AND member = $2"),
             delete: format!("DELETE FROM \"{name}\" WHERE grp = $1 AND member = $2"),
             set_count: format!("UPDATE \"{counts}\" SET n = $2 WHERE grp = $1"),
+            add: {
+                let by_value = match set.counts_by_value() {
+                    true => format!(
+                        ", by_value AS (INSERT INTO \"{table}\" (grp, value, n) \
+                         SELECT $1, $3, 1 FROM added \
+                         ON CONFLICT (grp, value) DO UPDATE SET n = \"{table}\".n + 1)",
+                        table = by_value_table(set)
+                    ),
+                    false => String::new(),
+                };
+                format!(
+                    "WITH added AS (INSERT INTO \"{name}\" (grp, member, value) \
+                     VALUES ($1, $2, $3) ON CONFLICT (grp, member) DO NOTHING RETURNING 1), \
+                     counted AS (INSERT INTO \"{counts}\" (grp, n) \
+                     SELECT $1, (SELECT count(*) FROM added) \
+                     ON CONFLICT (grp) DO UPDATE SET n = \"{counts}\".n + EXCLUDED.n \
+                     RETURNING n){by_value} \
+                     SELECT EXISTS (SELECT 1 FROM added), (SELECT n FROM counted)"
+                )
+            },
             by_value: set.counts_by_value().then(|| {
                 let table = by_value_table(set);
                 (
