@@ -26,7 +26,7 @@ use mekaar_api::ErrorCode;
 
 use crate::errors::{ApiError, ApiResult};
 use crate::secrets;
-use crate::store::Store;
+use crate::store::{CountedAdd, Store};
 use crate::supports::voter;
 
 /// Characters of join and vote codes: upper case, no look-alikes (0/O, 1/I/L).
@@ -953,41 +953,42 @@ pub fn record_vote(
         ),
         Audience::Codes => invalid_vote_code("This vote code has already been used."),
     };
+    let at = (poll.community.as_str(), poll.id.as_str(), poll.round);
     let network = match (poll.audience, ballot.network) {
         (
             Audience::Open {
                 max_keys_per_network,
             },
             Some(network),
-        ) => {
-            let network = network_hash(store, tallies, &poll, &network)?;
-            let cap = max_keys_per_network;
-            if let Err(used) =
-                store.poll_network_take(&poll.community, &poll.id, poll.round, &network, cap)?
-            {
-                // Someone who voted already hears that, not about the cap.
-                if store.has_voted(&poll.community, &poll.id, poll.round, &member)? {
-                    return Err(already());
-                }
-                return Err(ApiError::new(
-                    ErrorCode::NetworkCap,
-                    format!(
-                        "{used} people on your network have already voted in this poll, the most this poll allows from one network. If many voters share your network (a school, an office), ask the organiser to raise the limit or to hand out vote codes."
-                    ),
-                ));
-            }
-            Some(network)
-        }
+        ) => Some((
+            network_hash(store, tallies, &poll, &network)?,
+            max_keys_per_network,
+        )),
         _ => None,
     };
-    let cast = store.vote_cast(&poll.community, &poll.id, poll.round, &member, &choices);
-    if !matches!(cast, Ok(true)) {
-        // Not stored (a second vote, or a failed write): the place goes back.
-        if let Some(network) = network {
-            store.poll_network_give_back(&poll.community, &poll.id, poll.round, &network)?;
+    let outcome = match &network {
+        // The vote and its network's count: both or neither.
+        Some((network, cap)) => store.vote_cast_counted(at, &member, &choices, (network, *cap))?,
+        None => match store.vote_cast(at.0, at.1, at.2, &member, &choices)? {
+            true => CountedAdd::Added,
+            false => CountedAdd::Already,
+        },
+    };
+    match outcome {
+        CountedAdd::Added => {}
+        CountedAdd::Already => return Err(already()),
+        CountedAdd::Full(used) => {
+            // Someone who voted already hears that, not about the cap.
+            if store.has_voted(at.0, at.1, at.2, &member)? {
+                return Err(already());
+            }
+            return Err(ApiError::new(
+                ErrorCode::NetworkCap,
+                format!(
+                    "{used} people on your network have already voted in this poll, the most this poll allows from one network. If many voters share your network (a school, an office), ask the organiser to raise the limit or to hand out vote codes."
+                ),
+            ));
         }
-        cast?;
-        return Err(already());
     }
     let visible = results_visible(&poll, true, now);
     let results = match held {

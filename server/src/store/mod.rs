@@ -181,6 +181,17 @@ pub struct Store {
     barrier: RwLock<()>,
 }
 
+/// What [`Store::set_add_counted`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CountedAdd {
+    /// The member was added and the counter counts it.
+    Added,
+    /// The member was there already; nothing changed.
+    Already,
+    /// The counter was at its cap (this many); nothing changed.
+    Full(u32),
+}
+
 /// What [`Store::set_add_within`] did, with the group's count after it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SetAdd {
@@ -650,6 +661,70 @@ impl Store {
             self.wrote(|| Change::of_member(set, group));
         }
         Ok(added)
+    }
+
+    /// Adds `member` to `group` and counts one more on the counter record
+    /// `key` of `table` (a JSON number), unless the member is there or the
+    /// counter is at `cap`: both or neither. PostgreSQL: one transaction (one
+    /// commit), so a vote and its network's count hold across nodes. sled:
+    /// the counter first (in one step), then the member, the count given
+    /// back when the member was there (the poll's lock orders them).
+    pub(in crate::store) fn set_add_counted(
+        &self,
+        set: CountedSet,
+        (group, member, value): (&[u8], &[u8], &[u8]),
+        (table, key, cap): (Table, &[u8], u32),
+    ) -> StoreResult<CountedAdd> {
+        if let Engine::Postgres(e) = &self.engine {
+            debug_assert!(!set.is_sealed() && !table.is_sealed());
+            let _permit = self.write_permit();
+            let done = e.set_add_counted(set, (group, member, value), (table, key, cap))?;
+            if done == CountedAdd::Added {
+                self.wrote(|| Change::of_member(set, group));
+                self.wrote(|| Change::of_record(table, key));
+            }
+            return Ok(done);
+        }
+        if let Err(used) = self.counter_take(table, key, cap)? {
+            return Ok(CountedAdd::Full(used));
+        }
+        let added = self.set_add(set, group, member, value);
+        if !matches!(added, Ok((true, _))) {
+            self.update(table, key, |used: u32| {
+                Ok::<u32, ()>(used.saturating_sub(1))
+            })?;
+        }
+        Ok(match added? {
+            (true, _) => CountedAdd::Added,
+            (false, _) => CountedAdd::Already,
+        })
+    }
+
+    /// Counts one more on the counter record `key` of `table` unless it is
+    /// at `cap`: `Ok(count after)`, or `Err(count)` when full; in one step.
+    pub(in crate::store) fn counter_take(
+        &self,
+        table: Table,
+        key: &[u8],
+        cap: u32,
+    ) -> StoreResult<Result<u32, u32>> {
+        loop {
+            let taken = self.update(table, key, |used: u32| match used < cap {
+                true => Ok(used + 1),
+                false => Err(used),
+            })?;
+            match taken {
+                Some(result) => return Ok(result),
+                None if cap == 0 => return Ok(Err(0)),
+                // The first count (or another writer's first, then the loop
+                // counts on top of it).
+                None => {
+                    if self.insert_new(table, key, &1u32)? {
+                        return Ok(Ok(1));
+                    }
+                }
+            }
+        }
     }
 
     pub(in crate::store) fn set_contains(

@@ -23,7 +23,7 @@
 
 use mekaar_api::polls::{JoinTarget, Poll};
 
-use super::{key, CountedSet, Store, StoreResult, Table};
+use super::{key, CountedAdd, CountedSet, Store, StoreResult, Table};
 
 fn poll_key(community: &str, id: &str) -> Vec<u8> {
     key(&[community, id])
@@ -257,56 +257,28 @@ impl Store {
         )
     }
 
-    /// Counts one more voter key of the network whose keyed hash (with
-    /// [`Store::poll_round_secret`]) is `network` in the round, unless `cap`
-    /// are counted already: `Ok(count after)`, or `Err(count)` when full.
-    /// Checked and counted in one step, so the cap holds however many vote
-    /// at once, also on several nodes.
-    pub fn poll_network_take(
+    /// Records the vote of `voter` in the round (as [`Store::vote_cast`])
+    /// and counts one more voter key of its network (the keyed hash with
+    /// [`Store::poll_round_secret`]) unless `cap` are counted already: both
+    /// or neither, checked and counted in one step (one commit on
+    /// PostgreSQL), so the cap holds however many vote at once, also on
+    /// several nodes.
+    pub fn vote_cast_counted(
         &self,
-        community: &str,
-        id: &str,
-        round: u32,
-        network: &[u8; 16],
-        cap: u32,
-    ) -> StoreResult<Result<u32, u32>> {
-        let key = network_key(community, id, round, network);
-        loop {
-            let taken = self.update(Table::PollNetworks, &key, |used: u32| {
-                if used < cap {
-                    Ok(used + 1)
-                } else {
-                    Err(used)
-                }
-            })?;
-            match taken {
-                Some(result) => return Ok(result),
-                None if cap == 0 => return Ok(Err(0)),
-                // The network's first vote in the round (or another node's
-                // first, then the loop counts on top of it).
-                None => {
-                    if self.insert_new(Table::PollNetworks, &key, &1u32)? {
-                        return Ok(Ok(1));
-                    }
-                }
-            }
-        }
-    }
-
-    /// Gives back a count [`Store::poll_network_take`] took for a vote that
-    /// was then not stored (a second vote).
-    pub fn poll_network_give_back(
-        &self,
-        community: &str,
-        id: &str,
-        round: u32,
-        network: &[u8; 16],
-    ) -> StoreResult<()> {
-        let key = network_key(community, id, round, network);
-        self.update(Table::PollNetworks, &key, |used: u32| {
-            Ok::<u32, ()>(used.saturating_sub(1))
-        })?;
-        Ok(())
+        (community, id, round): (&str, &str, u32),
+        voter: &[u8],
+        choices: &[u8],
+        (network, cap): (&[u8; 16], u32),
+    ) -> StoreResult<CountedAdd> {
+        self.set_add_counted(
+            CountedSet::Votes,
+            (&vote_group(community, id, round), voter, choices),
+            (
+                Table::PollNetworks,
+                &network_key(community, id, round, network),
+                cap,
+            ),
+        )
     }
 
     /// How many network counters the poll has (all rounds).
@@ -406,9 +378,15 @@ mod tests {
         store.poll_round_secret("dorp", "rotonde", 3).unwrap();
         assert!(keys("server_secrets").contains(&b"poll-network-secret/dorp/rotonde/3".to_vec()));
         let network = [9u8; 16];
-        for expected in [Ok(1), Ok(2), Err(2)] {
-            let taken = store.poll_network_take("dorp", "rotonde", 3, &network, 2);
-            assert_eq!(taken.unwrap(), expected);
+        let at = ("dorp", "rotonde", 3);
+        for (voter, expected) in [
+            (b"a", CountedAdd::Added),
+            (b"a", CountedAdd::Already),
+            (b"b", CountedAdd::Added),
+            (b"c", CountedAdd::Full(2)),
+        ] {
+            let cast = store.vote_cast_counted(at, voter, &[0], (&network, 2));
+            assert_eq!(cast.unwrap(), expected);
         }
         assert_eq!(
             raw("poll_networks"),

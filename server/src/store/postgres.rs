@@ -27,7 +27,9 @@ use tokio_postgres_rustls::MakeRustlsConnect;
 
 use super::keyring::{self, KeyId};
 use super::sled_engine::{count_key, member_key};
-use super::{CountedSet, RawItem, RawRecord, SealedChange, SetAdd, SetChanged, StoreError};
+use super::{
+    CountedAdd, CountedSet, RawItem, RawRecord, SealedChange, SetAdd, SetChanged, StoreError,
+};
 use super::{StoreResult, Table};
 
 mod cluster;
@@ -694,6 +696,65 @@ impl PgEngine {
             }
             tx.commit().await?;
             Ok(done)
+        })
+    }
+
+    /// [`Store::set_add_counted`] in one transaction: the counter row
+    /// first (its upsert counts one more unless at the cap), then the
+    /// member; rolled back unless both happened.
+    pub fn set_add_counted(
+        &self,
+        set: CountedSet,
+        (group, member, value): (&[u8], &[u8], &[u8]),
+        (table, key, cap): (Table, &[u8], u32),
+    ) -> StoreResult<CountedAdd> {
+        if cap == 0 {
+            return Ok(CountedAdd::Full(0));
+        }
+        let add = SetSql::new(set).add;
+        let name = table.tree_name();
+        // The counter is a JSON number, as `Store::put` writes it.
+        let count_one = format!(
+            "INSERT INTO \"{name}\" (key, value) VALUES ($1, convert_to('1', 'UTF8')) \
+             ON CONFLICT (key) DO UPDATE \
+             SET value = convert_to((convert_from(\"{name}\".value, 'UTF8')::bigint + 1)::text, 'UTF8') \
+             WHERE convert_from(\"{name}\".value, 'UTF8')::bigint < $2 RETURNING 1"
+        );
+        let read = format!("SELECT value FROM \"{name}\" WHERE key = $1");
+        let (group, member, value, key) = (
+            group.to_vec(),
+            member.to_vec(),
+            value.to_vec(),
+            key.to_vec(),
+        );
+        let cap = i64::from(cap);
+        self.run(|pool| async move {
+            let mut client = client(&pool).await?;
+            let tx = client.transaction().await?;
+            let counted = tx
+                .query_opt(&tx.prepare_cached(&count_one).await?, &[&key, &cap])
+                .await?
+                .is_some();
+            if !counted {
+                let used: Option<Vec<u8>> = tx
+                    .query_opt(&tx.prepare_cached(&read).await?, &[&key])
+                    .await?
+                    .map(|row| row.get(0));
+                let used = used
+                    .and_then(|v| serde_json::from_slice::<u32>(&v).ok())
+                    .unwrap_or(0);
+                tx.rollback().await?;
+                return Ok(CountedAdd::Full(used));
+            }
+            let row = tx
+                .query_one(&tx.prepare_cached(&add).await?, &[&group, &member, &value])
+                .await?;
+            if !row.get::<_, bool>(0) {
+                tx.rollback().await?;
+                return Ok(CountedAdd::Already);
+            }
+            tx.commit().await?;
+            Ok(CountedAdd::Added)
         })
     }
 
