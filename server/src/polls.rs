@@ -593,7 +593,14 @@ fn change_locked(
     };
     let ballots = tally.ballots;
     poll.updated_at = secrets::now_secs();
-    store.poll_put(&poll)?;
+    if !store.poll_replace(&before, &poll)? {
+        // Changed on another node since it was read here (on this node the
+        // gate orders changes): nothing is stored, the editor looks again.
+        return Err(ApiError::new(
+            ErrorCode::RoundChanged,
+            "This poll was changed elsewhere at the same moment. Look again, then try once more.",
+        ));
+    }
     if poll.round != before.round {
         *guard = Some(Tally {
             round: poll.round,
@@ -1528,6 +1535,28 @@ mod tests {
             ErrorCode::PollNotFound
         );
         assert_eq!(all(&w.store, &w.community).unwrap().len(), 1);
+    }
+
+    /// A change made from an older copy (another node's, read before a
+    /// reset there) is refused, not written over the newer poll.
+    #[tokio::test]
+    async fn a_change_from_an_older_copy_never_undoes_a_newer_one() {
+        let w = world();
+        let poll = w.open_poll(input(&["ja", "nee"])).await;
+        let mut reset = poll.clone();
+        reset.round += 1;
+        assert!(w.store.poll_replace(&poll, &reset).unwrap());
+        // The older copy's close would take the round back: refused.
+        let mut closed = poll.clone();
+        closed.state = PollState::Closed;
+        assert!(!w.store.poll_replace(&poll, &closed).unwrap());
+        let stored = get(&w.store, &w.community, &poll.id).unwrap();
+        assert_eq!(
+            (stored.round, stored.state),
+            (poll.round + 1, PollState::Open)
+        );
+        // Through the rules: the change reads the newest poll first.
+        assert_eq!(w.close(&poll.id).await.unwrap().round, poll.round + 1);
     }
 
     #[tokio::test]

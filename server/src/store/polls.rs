@@ -105,9 +105,16 @@ impl Store {
         self.scan_prefix(Table::Polls, b"")
     }
 
-    /// Stores a changed poll.
-    pub fn poll_put(&self, poll: &Poll) -> StoreResult<()> {
-        self.put(Table::Polls, &poll_key(&poll.community, &poll.id), poll)
+    /// Stores a changed poll, only if the stored poll is still `before` (a change
+    /// made from an older copy must not undo another node's, e.g. a reset);
+    /// false, and nothing stored, if it is not.
+    pub fn poll_replace(&self, before: &Poll, poll: &Poll) -> StoreResult<bool> {
+        let key = poll_key(&poll.community, &poll.id);
+        let replaced = self.update(Table::Polls, &key, |stored: Poll| match stored == *before {
+            true => Ok(poll.clone()),
+            false => Err(()),
+        })?;
+        Ok(matches!(replaced, Some(Ok(_))))
     }
 
     /// Stores a new poll and makes its id lead to it (reserve its join code
