@@ -312,6 +312,19 @@ impl Discussions {
     /// another node changed: each loads again from the store on its next
     /// use, and its live watchers hear that it changed.
     pub fn forget(&self, community: Option<&str>) {
+        for cache in self.forget_caches(community) {
+            cache.changed.send_replace(self.bump());
+        }
+    }
+
+    /// Forgets every thread's reactions without telling its watchers
+    /// (the periodic safety net): the next read loads them again.
+    pub fn forget_quietly(&self) {
+        self.forget_caches(None);
+    }
+
+    /// Empties the caches of `community`'s threads (all: `None`); returns them.
+    fn forget_caches(&self, community: Option<&str>) -> Vec<Arc<ThreadCache>> {
         let caches: Vec<Arc<ThreadCache>> = self
             .threads
             .lock()
@@ -320,25 +333,10 @@ impl Discussions {
             .filter(|cache| community.is_none_or(|slug| cache.key.community == slug))
             .cloned()
             .collect();
-        for cache in caches {
-            *cache.state.lock().unwrap_or_else(|e| e.into_inner()) = None;
-            cache.changed.send_replace(self.bump());
-        }
-    }
-
-    /// Forgets every thread's reactions without telling its watchers
-    /// (the periodic safety net): the next read loads them again.
-    pub fn forget_quietly(&self) {
-        let caches: Vec<Arc<ThreadCache>> = self
-            .threads
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .values()
-            .cloned()
-            .collect();
-        for cache in caches {
+        for cache in &caches {
             *cache.state.lock().unwrap_or_else(|e| e.into_inner()) = None;
         }
+        caches
     }
 
     fn bump(&self) -> u64 {

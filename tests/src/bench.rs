@@ -948,25 +948,6 @@ impl Drop for PgCluster {
     }
 }
 
-/// `base` (a postgres:// URL) with its database replaced by `name`.
-fn url_with_database(base: &str, name: &str) -> String {
-    let (url, query) = match base.split_once('?') {
-        Some((url, query)) => (url, Some(query)),
-        None => (base, None),
-    };
-    let authority_end = url
-        .find("://")
-        .map(|i| i + 3)
-        .and_then(|start| url[start..].find('/').map(|i| start + i))
-        .unwrap_or(url.len());
-    let mut out = format!("{}/{name}", &url[..authority_end]);
-    if let Some(query) = query {
-        out.push('?');
-        out.push_str(query);
-    }
-    out
-}
-
 /// Runs `future` on a runtime of its own (for setup outside the load
 /// generator's runtime).
 fn block_on_own<T>(future: impl std::future::Future<Output = T>) -> Result<T, String> {
@@ -992,7 +973,7 @@ fn create_database(base: &str, name: &str) -> Result<String, String> {
         let _ = connection.await;
         made
     })??;
-    Ok(url_with_database(base, name))
+    Ok(crate::with_database(base, name))
 }
 
 /// The servers of a bench: `nodes` processes of `mekaar-server serve`, each

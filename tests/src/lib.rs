@@ -407,7 +407,7 @@ async fn database_of(dir: &std::path::Path) -> Option<String> {
 }
 
 /// `base` (a postgres:// URL) with its database replaced by `name`.
-fn with_database(base: &str, name: &str) -> String {
+pub(crate) fn with_database(base: &str, name: &str) -> String {
     let (url, query) = match base.split_once('?') {
         Some((url, query)) => (url, Some(query)),
         None => (base, None),
